@@ -1,0 +1,12 @@
+/* crs.h — coordinate reference systems (internal). Transformations go through
+ * SpatiaLite's ST_Transform; PROJ's own API is used only to read metadata. */
+#ifndef PARKLAND_CRS_H
+#define PARKLAND_CRS_H
+
+#include <stddef.h>
+
+/* Area of use of EPSG `srid` in degrees (west, south, east, north) and the
+ * CRS name. 0 on success, -1 when PROJ does not know the code. */
+int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * reader.h — the contract of every format reader (import/txt.c, geojson.c,
+ * kml.c, shp.c). Readers turn bytes into features and hand each one to a
+ * callback; they never touch the database, never print, and never know which
+ * CRS parkland works in.
+ *
+ * Memory: the reader owns the pl_feature and everything it points to; it is
+ * valid only during the callback (readers reuse one feature for the whole
+ * file, so memory does not grow with the number of parcels). A callback that
+ * wants to keep something copies it.
+ *
+ * Errors: a reader returns PL_OK, or an error code with `err` naming the file,
+ * the line or feature, and the reason ("FILE: line 12: non-numeric X '3.9e'").
+ * Geometry judgement (closure, ring size, NaN, validity) is the importer's:
+ * readers pass coordinates through as read. The TXT reader alone closes rings,
+ * because the Ministry format lets exporters omit the closing point.
+ */
+#ifndef PARKLAND_READER_H
+#define PARKLAND_READER_H
+
+#include "parkland/error.h"
+#include "parkland/import.h" /* pl_format, pl_encoding, pl_format_name, pl_format_parse */
+#include "rawgeom.h"
+
+typedef struct pl_attr {
+    const char *key;    /* UTF-8 field name as in the file */
+    const char *value;  /* UTF-8 text of the value ("" for empty, numbers as written) */
+} pl_attr;
+
+typedef struct pl_feature {
+    long number;          /* 1-based index of the feature in the file */
+    long line;            /* 1-based line where it starts, 0 when the format has no lines (SHP) */
+    const char *where;    /* ready-made location for messages: "line 12", "feature 3", "record 7" */
+    int is_polygon;       /* 0: a point/line/other record, to be counted as skipped */
+    const char *kind;     /* what it is: "Polygon", "MultiPolygon", "LineString", "面", "线" … */
+    pl_geom geom;         /* source coordinates (empty when !is_polygon) */
+    const pl_attr *attrs; /* nattrs key/value pairs: properties, SimpleData, DBF fields, TXT header fields */
+    size_t nattrs;
+    double declared_area_m2; /* area the file states for this parcel, in m²; NAN when none */
+} pl_feature;
+
+/* What a reader learned about the whole file. Filled before the first
+ * callback (or on return when the file has no feature). */
+typedef struct pl_source_info {
+    int srid;             /* EPSG code of the source CRS; 0 when the file does not say */
+    char crs_text[1024];  /* what the file said about its CRS ("2000国家大地坐标系, 3度带 40", a .prj WKT, a GeoJSON crs name) */
+    char encoding[16];    /* "utf-8", "utf-8-bom", "gbk" */
+    long skipped;         /* records the reader itself passed over (e.g. TXT 线/点 records) — each also reported via note */
+    char note[1024];      /* reader warnings worth showing the user (point count mismatch…), newline-separated, truncated */
+} pl_source_info;
+
+typedef struct pl_read_options {
+    pl_encoding encoding; /* the user's --encoding */
+    int srid;             /* the user's --crs, 0 when not given (may guide axis/zone decisions) */
+} pl_read_options;
+
+/* Return 0 to go on, non-zero to stop reading (the reader then returns that value). */
+typedef int (*pl_feature_cb)(const pl_feature *f, const pl_source_info *info, void *ctx);
+
+int pl_read_txt(const char *path, const pl_read_options *opt, pl_source_info *info,
+                pl_feature_cb cb, void *ctx, pl_error *err);
+int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info *info,
+                    pl_feature_cb cb, void *ctx, pl_error *err);
+int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *info,
+                pl_feature_cb cb, void *ctx, pl_error *err);
+int pl_read_shp(const char *path, const pl_read_options *opt, pl_source_info *info,
+                pl_feature_cb cb, void *ctx, pl_error *err);
+
+/* Guess the format from the extension, then from the first bytes. */
+pl_format pl_format_detect(const char *path, pl_error *err);
+
+/* Dispatch to the reader for `fmt` (detecting it first when AUTO). */
+int pl_read_any(const char *path, pl_format fmt, const pl_read_options *opt, pl_source_info *info,
+                pl_feature_cb cb, void *ctx, pl_error *err);
+
+#endif

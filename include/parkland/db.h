@@ -1,0 +1,58 @@
+/*
+ * parkland/db.h — the parkland database: one SpatiaLite file.
+ * Ownership: see parkland/error.h. A pl_db is created by pl_db_create or
+ * pl_db_open and freed by the caller with pl_db_close.
+ */
+#ifndef PARKLAND_DB_H
+#define PARKLAND_DB_H
+
+#include "parkland/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Schema version written by this build; older files are migrated forward,
+ * newer ones refused. */
+#define PL_SCHEMA_VERSION 1
+/* Default working CRS: CGCS2000 / 3-degree Gauss-Kruger CM 120E (Qingdao). */
+#define PL_DEFAULT_SRID 4549
+
+typedef struct pl_db pl_db;
+
+/* Create a new database at `path` working in projected EPSG `srid`.
+ * Refuses an existing file, a geographic or unknown EPSG code. */
+int pl_db_create(const char *path, int srid, pl_db **out, pl_error *err);
+
+/* Open an existing parkland database (WAL, foreign keys, 10 s busy timeout).
+ * Refuses a file that is not parkland's or has a newer schema, without
+ * modifying it. */
+int pl_db_open(const char *path, pl_db **out, pl_error *err);
+
+/* Close and free; NULL is fine. */
+void pl_db_close(pl_db *db);
+
+/* The working CRS (EPSG code). */
+int pl_db_srid(const pl_db *db);
+
+/* Who is recorded in history: $PARKLAND_USER, else the login name, else "unknown".
+ * The string lives as long as `db`. */
+const char *pl_db_user(const pl_db *db);
+
+/* Override the user recorded in history (copied). */
+void pl_db_set_user(pl_db *db, const char *user);
+
+/* The database file name given at open. Lives as long as `db`. */
+const char *pl_db_path(const pl_db *db);
+
+/* Once at program start / exit (libxml2 and SpatiaLite global state). */
+void pl_library_init(void);
+void pl_library_shutdown(void);
+
+/* "SpatiaLite 5.0.1, GEOS 3.11.1, PROJ 9.1.1, SQLite 3.40.1" (static storage). */
+const char *pl_library_versions(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,46 @@
+/*
+ * parkland/table.h — tables for people and programs: aligned text (CJK
+ * characters count double width), CSV (RFC 4180) and JSON.
+ * A pl_table copies every string it is given; pl_table_free releases it.
+ */
+#ifndef PARKLAND_TABLE_H
+#define PARKLAND_TABLE_H
+
+#include <stdio.h>
+
+#include "parkland/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pl_table_format {
+    PL_TABLE_TEXT = 0,
+    PL_TABLE_CSV,
+    PL_TABLE_JSON
+} pl_table_format;
+
+/* Parse "table|text|csv|json"; -1 when unknown. */
+int pl_table_format_parse(const char *s);
+
+typedef struct pl_table pl_table;
+
+/* `keys` name the columns in CSV headers and JSON members; `labels` are the
+ * headers of the text form (may be NULL: keys are used). */
+pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const *labels);
+/* Column `col` holds numbers: right-aligned in text, bare numbers in JSON. */
+void pl_table_set_numeric(pl_table *t, size_t col);
+/* Append a row of ncols cells (NULL cells are empty / JSON null). -1 on ENOMEM. */
+int pl_table_add_row(pl_table *t, const char *const *cells);
+size_t pl_table_rows(const pl_table *t);
+/* Write the table. `bom`: start CSV with a UTF-8 BOM (for Excel). */
+int pl_table_write(const pl_table *t, FILE *out, pl_table_format fmt, int bom);
+void pl_table_free(pl_table *t);
+
+/* Columns a UTF-8 string takes on a terminal (CJK = 2). */
+size_t pl_display_width(const char *utf8);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

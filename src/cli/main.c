@@ -1,0 +1,140 @@
+/* main.c — the parkland command: global options and the command table. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct command {
+    const char *name;
+    cmd_fn fn;
+    const char *help; /* one line, bilingual */
+} commands[] = {
+    {"init", cmd_init, "create the database / 创建数据库"},
+    {"park", cmd_park, "add and list parks / 园区管理"},
+    {"import", cmd_import, "import cadastral parcels / 导入宗地"},
+    {"parcel", cmd_parcel, "list and show parcels / 宗地查询"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: parkland [--db FILE] COMMAND [ARGS]\n"
+            "       parkland COMMAND --help\n"
+            "       parkland --version\n\n"
+            "parkland — land of the international investment industrial parks (国际招商产业园土地管理)\n\n"
+            "commands / 命令:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
+                 "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n");
+}
+
+int cli_fail(const pl_error *err)
+{
+    fprintf(stderr, "parkland: %s\n", err->message[0] ? err->message : "failed");
+    return err->code == PL_ERR_USAGE ? EXIT_USAGE : EXIT_REFUSED;
+}
+
+int cli_usage_error(const char *use, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("parkland: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (use)
+        fprintf(stderr, "usage: %s\n", use);
+    return EXIT_USAGE;
+}
+
+pl_db *cli_open_db(const cli_global *g, int *status)
+{
+    pl_db *db;
+    pl_error err;
+    pl_error_clear(&err);
+    if (pl_db_open(g->db_path, &db, &err)) {
+        *status = cli_fail(&err);
+        return NULL;
+    }
+    *status = EXIT_DONE;
+    return db;
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n))
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n])
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "parkland: option '%s' needs a value\n", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+int cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+int cli_parse_int(const char *opt, const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < -2147483647L || v > 2147483647L) {
+        fprintf(stderr, "parkland: %s expects a whole number, not '%s'\n", opt, s);
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    pl_library_init();
+    cli_global g = {getenv("PARKLAND_DB")};
+    if (!g.db_path || !*g.db_path)
+        g.db_path = "parkland.db";
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *v;
+        int r = cli_opt_value(argc, argv, &i, "--db", &v);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0) {
+            g.db_path = v;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("parkland %s (%s)\n", PARKLAND_VERSION, pl_library_versions());
+            return EXIT_DONE;
+        } else if (cli_is_help(argv[i])) {
+            usage(stdout);
+            return EXIT_DONE;
+        } else {
+            return cli_usage_error(NULL, "unknown option '%s' (see 'parkland --help')", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    int status = -1;
+    for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+        if (!strcmp(argv[i], commands[c].name)) {
+            status = commands[c].fn(argc - i, argv + i, &g);
+            break;
+        }
+    if (status < 0)
+        status = cli_usage_error(NULL, "unknown command '%s' (see 'parkland --help')", argv[i]);
+    pl_library_shutdown();
+    return status;
+}

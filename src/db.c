@@ -1,0 +1,366 @@
+/* db.c — open, create, version and close the parkland database. */
+#include "db_internal.h"
+#include "schema.sql.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <spatialite.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <proj.h>
+#include <libxml/parser.h>
+
+static void geos_message(const char *message, void *userdata)
+{
+    pl_db *db = userdata;
+    snprintf(db->geos_msg, sizeof db->geos_msg, "%s", message);
+}
+
+static void pick_user(pl_db *db)
+{
+    const char *u = getenv("PARKLAND_USER");
+    if (!u || !*u) {
+        struct passwd *pw = getpwuid(geteuid());
+        u = pw ? pw->pw_name : NULL;
+    }
+    if (!u || !*u)
+        u = getenv("USER");
+    snprintf(db->user, sizeof db->user, "%s", u && *u ? u : "unknown");
+}
+
+static int connect(const char *path, int flags, pl_db **out, pl_error *err)
+{
+    pl_db *db = calloc(1, sizeof *db);
+    if (!db || !(db->path = strdup(path))) {
+        free(db);
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    }
+    db->splite_cache = spatialite_alloc_connection();
+    int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+    if (rc != SQLITE_OK) {
+        pl_error_set(err, PL_ERR_DB, "cannot open database '%s': %s", path,
+                     db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        pl_db_close(db);
+        return PL_ERR_DB;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 10000);
+    spatialite_init_ex(db->h, db->splite_cache, 0);
+    spatialite_set_silent_mode(db->splite_cache);
+    db->geos = GEOS_init_r();
+    GEOSContext_setErrorMessageHandler_r(db->geos, geos_message, db);
+    GEOSContext_setNoticeMessageHandler_r(db->geos, geos_message, db);
+    pick_user(db);
+    *out = db;
+    return PL_OK;
+}
+
+int pl_db_prepare(pl_db *db, const char *sql, sqlite3_stmt **st, pl_error *err)
+{
+    if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+        return pl_error_set(err, PL_ERR_DB, "database: %s", sqlite3_errmsg(db->h));
+    return PL_OK;
+}
+
+int pl_db_exec(pl_db *db, const char *sql, pl_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        pl_error_set(err, PL_ERR_DB, "database: %s", msg ? msg : sqlite3_errmsg(db->h));
+        sqlite3_free(msg);
+        return PL_ERR_DB;
+    }
+    return PL_OK;
+}
+
+int pl_db_fail(pl_db *db, pl_error *err, const char *what)
+{
+    int code = sqlite3_errcode(db->h);
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return pl_error_set(err, PL_ERR_DB, "%s: the database is busy (another user is writing); try again", what);
+    return pl_error_set(err, PL_ERR_DB, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+int pl_db_begin(pl_db *db, pl_error *err)
+{
+    if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return pl_db_fail(db, err, "cannot start a transaction");
+    return PL_OK;
+}
+
+int pl_db_commit(pl_db *db, pl_error *err)
+{
+    if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = pl_db_fail(db, err, "cannot commit");
+        pl_db_rollback(db);
+        return rc;
+    }
+    return PL_OK;
+}
+
+void pl_db_rollback(pl_db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void pl_now_iso(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void pl_today(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+int pl_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+int pl_history_add(pl_db *db, const char *entity, long entity_id, const char *code,
+                   const char *field, const char *old_value, const char *new_value,
+                   const char *note, long batch_id, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db,
+        "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, note, batch_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st, err);
+    if (rc)
+        return rc;
+    char now[32];
+    pl_now_iso(now, sizeof now);
+    pl_bind_text(st, 1, entity);
+    sqlite3_bind_int64(st, 2, entity_id);
+    pl_bind_text(st, 3, code);
+    pl_bind_text(st, 4, field);
+    pl_bind_text(st, 5, old_value);
+    pl_bind_text(st, 6, new_value);
+    pl_bind_text(st, 7, now);
+    pl_bind_text(st, 8, db->user);
+    pl_bind_text(st, 9, note);
+    if (batch_id > 0)
+        sqlite3_bind_int64(st, 10, batch_id);
+    else
+        sqlite3_bind_null(st, 10);
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot write history");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Run "SELECT fn(args)" with one int argument and return the int result (or -1). */
+static long select_int(pl_db *db, const char *sql, long arg)
+{
+    sqlite3_stmt *st;
+    long v = -1;
+    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, arg);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
+ * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
+int pl_db_ensure_srid(pl_db *db, int srid)
+{
+    if (select_int(db, "SELECT count(*) FROM spatial_ref_sys WHERE srid = ?1", srid) > 0)
+        return 1;
+    return select_int(db, "SELECT InsertEpsgSrid(?1)", srid) == 1;
+}
+
+int pl_db_srid_is_geographic(pl_db *db, int srid)
+{
+    return select_int(db, "SELECT SridIsGeographic(?1)", srid) == 1;
+}
+
+static int create_schema(pl_db *db, int srid, pl_error *err)
+{
+    /* InitSpatialMetadata(1) runs its own transaction: before ours. */
+    if (select_int(db, "SELECT InitSpatialMetadata(1, 'NONE')", 0) != 1)
+        return pl_error_set(err, PL_ERR_DB, "cannot initialise spatial metadata in '%s'", db->path);
+    if (!pl_db_ensure_srid(db, srid))
+        return pl_error_set(err, PL_ERR_USAGE, "EPSG:%d is not a coordinate system SpatiaLite knows", srid);
+    if (select_int(db, "SELECT SridIsProjected(?1)", srid) != 1)
+        return pl_error_set(err, PL_ERR_USAGE,
+                            "EPSG:%d is not a projected coordinate system; parkland works in metres "
+                            "(e.g. 4549, CGCS2000 / 3-degree Gauss-Kruger CM 120E)", srid);
+    static const int common[] = {4326, 4490, 4528, 4549};
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        pl_db_ensure_srid(db, common[i]);
+
+    int rc = pl_db_begin(db, err);
+    if (rc)
+        return rc;
+    if ((rc = pl_db_exec(db, pl_schema_v1, err)))
+        goto fail;
+    sqlite3_stmt *st;
+    if ((rc = pl_db_prepare(db,
+            "SELECT AddGeometryColumn('parcel', 'geom', ?1, 'MULTIPOLYGON', 'XY', 1),"
+            "       CreateSpatialIndex('parcel', 'geom'),"
+            "       AddGeometryColumn('park', 'boundary', ?1, 'MULTIPOLYGON', 'XY', 0)", &st, err)))
+        goto fail;
+    sqlite3_bind_int(st, 1, srid);
+    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 &&
+             sqlite3_column_int(st, 1) == 1 && sqlite3_column_int(st, 2) == 1;
+    sqlite3_finalize(st);
+    if (!ok) {
+        rc = pl_error_set(err, PL_ERR_DB, "cannot create the geometry columns");
+        goto fail;
+    }
+    if ((rc = pl_db_prepare(db, "INSERT INTO meta(key, value) VALUES ('application', 'parkland'),"
+                                " ('schema_version', ?1), ('srid', ?2), ('created_at', ?3), ('created_by', ?4)",
+                            &st, err)))
+        goto fail;
+    char now[32], ver[16], s[16];
+    pl_now_iso(now, sizeof now);
+    snprintf(ver, sizeof ver, "%d", PL_SCHEMA_VERSION);
+    snprintf(s, sizeof s, "%d", srid);
+    pl_bind_text(st, 1, ver);
+    pl_bind_text(st, 2, s);
+    pl_bind_text(st, 3, now);
+    pl_bind_text(st, 4, db->user);
+    ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!ok) {
+        rc = pl_db_fail(db, err, "cannot write meta");
+        goto fail;
+    }
+    char pragma[96];
+    snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+             PL_APPLICATION_ID, PL_SCHEMA_VERSION);
+    if ((rc = pl_db_exec(db, pragma, err)))
+        goto fail;
+    return pl_db_commit(db, err);
+fail:
+    pl_db_rollback(db);
+    return rc;
+}
+
+int pl_db_create(const char *path, int srid, pl_db **out, pl_error *err)
+{
+    *out = NULL;
+    struct stat sb;
+    if (lstat(path, &sb) == 0)
+        return pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; parkland init never overwrites a file", path);
+    pl_db *db;
+    int rc = connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, &db, err);
+    if (rc)
+        return rc;
+    if ((rc = pl_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", err)) ||
+        (rc = create_schema(db, srid, err))) {
+        pl_db_close(db);
+        unlink(path);
+        char side[4096];
+        snprintf(side, sizeof side, "%s-wal", path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path);
+        unlink(side);
+        return rc;
+    }
+    db->srid = srid;
+    *out = db;
+    return PL_OK;
+}
+
+int pl_db_open(const char *path, pl_db **out, pl_error *err)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return pl_error_set(err, PL_ERR_INPUT, "database '%s' does not exist (run 'parkland init' first): %s",
+                            path, strerror(errno));
+    pl_db *db;
+    int rc = connect(path, SQLITE_OPEN_READWRITE, &db, err);
+    if (rc)
+        return rc;
+    /* Look before touching anything: not parkland's, or newer → refuse unmodified. */
+    long app = select_int(db, "PRAGMA application_id", 0);
+    long ver = select_int(db, "PRAGMA user_version", 0);
+    if (app < 0) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "'%s' is not a database file: %s", path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    if (app != PL_APPLICATION_ID) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "'%s' is not a parkland database (application id %ld)", path, app);
+        goto fail;
+    }
+    if (ver > PL_SCHEMA_VERSION) {
+        rc = pl_error_set(err, PL_ERR_INPUT,
+                          "'%s' has schema version %ld, newer than this parkland (%d); upgrade parkland",
+                          path, ver, PL_SCHEMA_VERSION);
+        goto fail;
+    }
+    if ((rc = pl_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", err)))
+        goto fail;
+    db->srid = (int)select_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'srid'", 0);
+    if (db->srid <= 0) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "'%s': the working CRS is missing from meta", path);
+        goto fail;
+    }
+    /* Migrations from older versions go here, one transaction each. */
+    *out = db;
+    return PL_OK;
+fail:
+    pl_db_close(db);
+    return rc;
+}
+
+void pl_db_close(pl_db *db)
+{
+    if (!db)
+        return;
+    if (db->h)
+        sqlite3_close(db->h);
+    if (db->splite_cache)
+        spatialite_cleanup_ex(db->splite_cache);
+    if (db->geos)
+        GEOS_finish_r(db->geos);
+    free(db->path);
+    free(db);
+}
+
+int pl_db_srid(const pl_db *db) { return db->srid; }
+const char *pl_db_user(const pl_db *db) { return db->user; }
+const char *pl_db_path(const pl_db *db) { return db->path; }
+
+void pl_db_set_user(pl_db *db, const char *user)
+{
+    snprintf(db->user, sizeof db->user, "%s", user && *user ? user : "unknown");
+}
+
+const char *pl_library_versions(void)
+{
+    static char buf[160];
+    if (!buf[0]) {
+        PJ_INFO pi = proj_info();
+        snprintf(buf, sizeof buf, "SpatiaLite %s, GEOS %s, PROJ %s, SQLite %s", spatialite_version(),
+                 GEOS_CAPI_VERSION, pi.version, sqlite3_libversion());
+    }
+    return buf;
+}
+
+void pl_library_init(void)
+{
+    LIBXML_TEST_VERSION;
+}
+
+void pl_library_shutdown(void)
+{
+    spatialite_shutdown();
+    xmlCleanupParser();
+}

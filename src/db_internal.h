@@ -1,0 +1,55 @@
+/* db_internal.h — what the core modules share about an open database (internal). */
+#ifndef PARKLAND_DB_INTERNAL_H
+#define PARKLAND_DB_INTERNAL_H
+
+#include <geos_c.h>
+#include <sqlite3.h>
+
+#include "parkland/db.h"
+
+struct pl_db {
+    sqlite3 *h;                 /* owned */
+    void *splite_cache;         /* SpatiaLite connection cache, owned */
+    GEOSContextHandle_t geos;   /* owned; messages land in geos_msg */
+    char geos_msg[1024];        /* last GEOS error or notice */
+    int srid;                   /* working CRS */
+    char user[128];
+    char *path;                 /* owned copy */
+};
+
+/* Application id stored in the file header ("PKLD"). */
+#define PL_APPLICATION_ID 0x504b4c44
+
+/* Prepare `sql`; on failure fill err with the SQLite message. */
+int pl_db_prepare(pl_db *db, const char *sql, sqlite3_stmt **st, pl_error *err);
+/* Execute SQL without results (no bound values: only constant SQL). */
+int pl_db_exec(pl_db *db, const char *sql, pl_error *err);
+/* Fill err from the connection's last error, with a context prefix. */
+int pl_db_fail(pl_db *db, pl_error *err, const char *what);
+
+/* Transactions: BEGIN IMMEDIATE (takes the write lock up front, so a busy
+ * database waits in the busy handler instead of failing half-way). */
+int pl_db_begin(pl_db *db, pl_error *err);
+int pl_db_commit(pl_db *db, pl_error *err);
+void pl_db_rollback(pl_db *db);
+
+/* Current time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+void pl_now_iso(char *buf, size_t len);
+/* Today as "YYYY-MM-DD" (local time). */
+void pl_today(char *buf, size_t len);
+
+/* Append a history row. entity: "parcel", "lead", "project", "park";
+ * old/new/note may be NULL. */
+int pl_history_add(pl_db *db, const char *entity, long entity_id, const char *code,
+                   const char *field, const char *old_value, const char *new_value,
+                   const char *note, long batch_id, pl_error *err);
+
+/* Make sure EPSG `srid` is in spatial_ref_sys; 0 when SpatiaLite does not know it. */
+int pl_db_ensure_srid(pl_db *db, int srid);
+/* 1 when EPSG `srid` is geographic (degrees). */
+int pl_db_srid_is_geographic(pl_db *db, int srid);
+
+/* Bind helpers: NULL-safe text. */
+int pl_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+#endif

@@ -1,0 +1,880 @@
+/*
+ * importer.c — one import routine fed by any reader: map attributes, check
+ * structure, validate and repair with GEOS, transform to the working CRS,
+ * check the zone, the declared area, duplicates, conflicts and overlaps, and
+ * write everything in one transaction (or nothing at all).
+ */
+#include "parkland/import.h"
+#include "parkland/parcel.h"
+#include "parkland/units.h"
+
+#include "crs.h"
+#include "db_internal.h"
+#include "geom.h"
+#include "reader.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Overlaps smaller than this (m²) are slivers of survey noise, not conflicts. */
+#define PL_OVERLAP_TOLERANCE_M2 1.0
+/* Declared and computed area may differ this much (fraction) before a warning. */
+#define PL_AREA_TOLERANCE 0.005
+/* Degrees around a CRS's area of use that still count as inside. */
+#define PL_ZONE_MARGIN_DEG 1.0
+
+void pl_import_options_init(pl_import_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->format = PL_FORMAT_AUTO;
+    opt->encoding = PL_ENCODING_AUTO;
+}
+
+void pl_import_result_release(pl_import_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nmessages; i++)
+        free(r->messages[i].text);
+    free(r->messages);
+    r->messages = NULL;
+    r->nmessages = 0;
+}
+
+typedef struct importer {
+    pl_db *db;
+    const char *path;
+    const pl_import_options *opt;
+    pl_import_result *res;
+    pl_error *err;          /* fatal errors (stop reading) */
+    long park_id;
+    const char *status;
+    char today[16], now[32];
+    int src_ready, src_srid, src_geographic;
+    double zone_box[4];     /* working-CRS box of the area of use, with margin */
+    int have_zone_box;
+    char zone_name[128];
+    int code_from_name_noted;
+    /* prepared once, reused for every feature */
+    sqlite3_stmt *st_transform, *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
+    unsigned char *wkb;
+    size_t wkb_cap;
+} importer;
+
+static void add_message(importer *im, pl_message_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_message(importer *im, pl_message_level level, const char *fmt, ...)
+{
+    pl_import_result *r = im->res;
+    if (level == PL_MSG_WARNING)
+        r->warnings++;
+    if (r->nmessages >= PL_IMPORT_MAX_MESSAGES) {
+        r->messages_dropped++;
+        return;
+    }
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (r->nmessages % 64 == 0) {
+        pl_import_message *m = realloc(r->messages, (r->nmessages + 64) * sizeof *m);
+        if (!m) {
+            r->messages_dropped++;
+            return;
+        }
+        r->messages = m;
+    }
+    char *t = strdup(buf);
+    if (!t) {
+        r->messages_dropped++;
+        return;
+    }
+    r->messages[r->nmessages].level = level;
+    r->messages[r->nmessages].text = t;
+    r->nmessages++;
+}
+
+/* ---- attribute mapping ------------------------------------------------- */
+
+static const char *const code_keys[] = {"宗地号", "宗地编号", "宗地代码", "地块编号", "地块号", "地块代码",
+                                        "code", "parcel_code", "parcelcode", "parcel_id", "parcelid",
+                                        "zdh", "zddm", "zdbh", "dkbh", "编号", NULL};
+static const char *const name_keys[] = {"地块名称", "宗地名称", "名称", "name", "parcel_name", "dkmc", "zdmc", NULL};
+static const char *const use_keys[] = {"地块用途", "土地用途", "用途", "规划用途", "land_use", "landuse", "yt",
+                                       "tdyt", NULL};
+static const char *const use_code_keys[] = {"地类编码", "用途编码", "用途代码", "land_use_code", "dlbm", NULL};
+static const char *const area_m2_keys[] = {"area_m2", "面积平方米", "面积_平方米", NULL};
+static const char *const area_ha_keys[] = {"area_ha", "面积公顷", "面积_公顷", NULL};
+static const char *const area_mu_keys[] = {"area_mu", "面积亩", "面积_亩", NULL};
+
+static const char *attr_exact(const pl_feature *f, const char *key)
+{
+    for (size_t i = 0; i < f->nattrs; i++)
+        if (!strcasecmp(f->attrs[i].key, key))
+            return f->attrs[i].value;
+    return NULL;
+}
+
+static const char *attr_find(const pl_feature *f, const char *override, const char *const *keys)
+{
+    if (override)
+        return attr_exact(f, override);
+    for (size_t k = 0; keys[k]; k++) {
+        const char *v = attr_exact(f, keys[k]);
+        if (v && *v)
+            return v;
+    }
+    return NULL;
+}
+
+static char *trim_copy(const char *s, char *buf, size_t len)
+{
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    snprintf(buf, len, "%s", s);
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' || buf[n - 1] == '\n'))
+        buf[--n] = '\0';
+    return buf[0] ? buf : NULL;
+}
+
+/* Declared area in m² from the reader or an area column; NAN when none. */
+static double declared_area(importer *im, const pl_feature *f)
+{
+    if (!isnan(f->declared_area_m2) && f->declared_area_m2 > 0)
+        return f->declared_area_m2;
+    const pl_import_options *o = im->opt;
+    struct {
+        const char *v;
+        double factor;
+    } tries[] = {
+        {attr_find(f, o->field_area, area_m2_keys), 1.0},
+        {attr_find(f, o->field_area_ha, area_ha_keys), PL_M2_PER_HA},
+        {attr_find(f, o->field_area_mu, area_mu_keys), PL_M2_PER_MU},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        if (!tries[i].v || !*tries[i].v)
+            continue;
+        char *end;
+        errno = 0;
+        double d = strtod(tries[i].v, &end);
+        if (end != tries[i].v && errno == 0 && isfinite(d) && d > 0)
+            return d * tries[i].factor;
+    }
+    return NAN;
+}
+
+static char *attrs_json(const pl_feature *f)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < f->nattrs; i++) {
+        json_t *v = json_string(f->attrs[i].value ? f->attrs[i].value : "");
+        if (v)
+            json_object_set_new(o, f->attrs[i].key, v);
+    }
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s;
+}
+
+/* ---- source CRS ------------------------------------------------------------ */
+
+static int setup_source(importer *im, const pl_source_info *info)
+{
+    pl_db *db = im->db;
+    im->src_ready = 1;
+    im->src_srid = im->opt->srid ? im->opt->srid : info->srid;
+    im->res->source_srid = im->src_srid;
+    if (im->src_srid <= 0)
+        return pl_error_set(im->err, PL_ERR_INPUT,
+                            "%s: the file does not say its coordinate system%s%s; pass --crs EPSG", im->path,
+                            info->crs_text[0] ? " in a form parkland knows: " : "", info->crs_text);
+    if (!pl_db_ensure_srid(db, im->src_srid))
+        return pl_error_set(im->err, PL_ERR_INPUT, "%s: EPSG:%d is not a coordinate system SpatiaLite knows",
+                            im->path, im->src_srid);
+    im->src_geographic = pl_db_srid_is_geographic(db, im->src_srid);
+
+    /* The working CRS's area of use, as a box in working coordinates. */
+    double aou[4];
+    if (pl_crs_area_of_use(db->srid, aou, im->zone_name, sizeof im->zone_name) == 0) {
+        double w = fmax(aou[0] - PL_ZONE_MARGIN_DEG, -180), s = fmax(aou[1] - PL_ZONE_MARGIN_DEG, -89.9);
+        double e = fmin(aou[2] + PL_ZONE_MARGIN_DEG, 180), n = fmin(aou[3] + PL_ZONE_MARGIN_DEG, 89.9);
+        /* densify the outline so the projected box holds the curved edges */
+        char wkt[8192];
+        int len = snprintf(wkt, sizeof wkt, "LINESTRING(");
+        for (int i = 0; i <= 20; i++) {
+            double t = i / 20.0;
+            len += snprintf(wkt + len, sizeof wkt - (size_t)len, "%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f%s",
+                            w + t * (e - w), s, w + t * (e - w), n, w, s + t * (n - s), e, s + t * (n - s),
+                            i < 20 ? "," : ")");
+        }
+        sqlite3_stmt *st;
+        if (pl_db_prepare(db, "SELECT MbrMinX(g), MbrMinY(g), MbrMaxX(g), MbrMaxY(g) FROM"
+                              " (SELECT ST_Transform(ST_GeomFromText(?1, 4326), ?2) AS g)", &st, NULL) == PL_OK) {
+            pl_db_ensure_srid(db, 4326);
+            pl_bind_text(st, 1, wkt);
+            sqlite3_bind_int(st, 2, db->srid);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                for (int i = 0; i < 4; i++)
+                    im->zone_box[i] = sqlite3_column_double(st, i);
+                im->have_zone_box = 1;
+            }
+            sqlite3_finalize(st);
+        }
+    }
+    return PL_OK;
+}
+
+/* ---- per feature --------------------------------------------------------- */
+
+typedef struct feature_work {
+    GEOSGeometry *src, *fixed, *work; /* source, repaired (source CRS), working CRS */
+    const GEOSPreparedGeometry *prep;
+    unsigned char *work_wkb;           /* GEOSFree_r */
+    size_t work_wkb_len;
+} feature_work;
+
+static void feature_work_release(importer *im, feature_work *w)
+{
+    GEOSContextHandle_t g = im->db->geos;
+    if (w->prep)
+        GEOSPreparedGeom_destroy_r(g, w->prep);
+    if (w->src)
+        GEOSGeom_destroy_r(g, w->src);
+    if (w->fixed)
+        GEOSGeom_destroy_r(g, w->fixed);
+    if (w->work)
+        GEOSGeom_destroy_r(g, w->work);
+    if (w->work_wkb)
+        GEOSFree_r(g, w->work_wkb);
+}
+
+/* Transform a geometry from the source CRS to the working CRS. NULL on failure. */
+static GEOSGeometry *to_working(importer *im, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t gc = im->db->geos;
+    if (im->src_srid == im->db->srid)
+        return GEOSGeom_clone_r(gc, g);
+    size_t len;
+    unsigned char *wkb = pl_geos_to_wkb(gc, g, &len);
+    if (!wkb)
+        return NULL;
+    sqlite3_stmt *st = im->st_transform;
+    sqlite3_reset(st);
+    sqlite3_bind_blob(st, 1, wkb, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, im->src_srid);
+    sqlite3_bind_int(st, 3, im->db->srid);
+    GEOSGeometry *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB)
+        out = pl_geos_from_wkb(gc, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    sqlite3_reset(st);
+    GEOSFree_r(gc, wkb);
+    if (out)
+        GEOSSetSRID_r(gc, out, im->db->srid);
+    return out;
+}
+
+/* Coordinates of a geographic source must be longitudes and latitudes. */
+static int check_degrees(const pl_geom *g, char *why, size_t len)
+{
+    double minx, miny, maxx, maxy;
+    if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
+        return 1;
+    if (minx < -180 || maxx > 180 || miny < -90 || maxy > 90) {
+        snprintf(why, len, "coordinates (%.3f…%.3f, %.3f…%.3f) are not longitude/latitude degrees; "
+                 "is the coordinate system right? (--crs)", minx, maxx, miny, maxy);
+        return 0;
+    }
+    return 1;
+}
+
+/* Overlaps with parcels of the park (other than `self_id`): 1 when refused. */
+static int check_overlaps(importer *im, const char *who, feature_work *w, long self_id, int *fatal)
+{
+    GEOSContextHandle_t gc = im->db->geos;
+    double minx, miny, maxx, maxy;
+    if (!GEOSGeom_getXMin_r(gc, w->work, &minx) || !GEOSGeom_getYMin_r(gc, w->work, &miny) ||
+        !GEOSGeom_getXMax_r(gc, w->work, &maxx) || !GEOSGeom_getYMax_r(gc, w->work, &maxy))
+        return 0;
+    w->prep = GEOSPrepare_r(gc, w->work);
+    sqlite3_stmt *st = im->st_overlap;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, im->park_id);
+    sqlite3_bind_int64(st, 2, self_id);
+    /* R*Tree boxes are 32-bit floats: widen by a metre, confirm exactly below */
+    sqlite3_bind_double(st, 3, maxx + 1);
+    sqlite3_bind_double(st, 4, minx - 1);
+    sqlite3_bind_double(st, 5, maxy + 1);
+    sqlite3_bind_double(st, 6, miny - 1);
+    int refused = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        GEOSGeometry *other = pl_geos_from_wkb(gc, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+        if (!other)
+            continue;
+        if (GEOSPreparedIntersects_r(gc, w->prep, other) == 1) {
+            GEOSGeometry *inter = GEOSIntersection_r(gc, w->work, other);
+            double a = inter ? pl_geos_area(gc, inter) : 0;
+            if (inter)
+                GEOSGeom_destroy_r(gc, inter);
+            if (a > PL_OVERLAP_TOLERANCE_M2) {
+                const char *oc = (const char *)sqlite3_column_text(st, 1);
+                if (im->opt->allow_overlap) {
+                    add_message(im, PL_MSG_WARNING, "%s: overlaps parcel '%s' by %.2f m² (allowed by --allow-overlap)",
+                                who, oc, a);
+                } else {
+                    add_message(im, PL_MSG_REFUSED, "%s: overlaps parcel '%s' by %.2f m² "
+                                "(fix the shapes, or pass --allow-overlap)", who, oc, a);
+                    refused = 1;
+                }
+            }
+        }
+        GEOSGeom_destroy_r(gc, other);
+    }
+    if (step != SQLITE_DONE) {
+        pl_db_fail(im->db, im->err, "overlap check");
+        *fatal = 1;
+    }
+    sqlite3_reset(st);
+    return refused;
+}
+
+static int bind_parcel_values(importer *im, sqlite3_stmt *st, const pl_feature *f, const char *name,
+                              const char *use, const char *use_code, double area, double declared,
+                              const char *json, const feature_work *w)
+{
+    pl_bind_text(st, 1, name);
+    pl_bind_text(st, 2, use);
+    pl_bind_text(st, 3, use_code);
+    sqlite3_bind_double(st, 4, area);
+    if (isnan(declared))
+        sqlite3_bind_null(st, 5);
+    else
+        sqlite3_bind_double(st, 5, declared);
+    sqlite3_bind_int64(st, 6, im->res->batch_id);
+    pl_bind_text(st, 7, f->where);
+    pl_bind_text(st, 8, json);
+    pl_bind_text(st, 9, im->now);
+    sqlite3_bind_blob(st, 10, w->work_wkb, (int)w->work_wkb_len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, im->db->srid);
+    return 0;
+}
+
+/* Write history rows for the fields an update changes. */
+static int history_update(importer *im, long id, const char *code, const char *name, const char *use,
+                          const char *use_code, double area, const char *new_wkt, const char *note)
+{
+    sqlite3_stmt *st = im->st_old;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return pl_db_fail(im->db, im->err, "cannot read the parcel to update");
+    struct {
+        const char *field;
+        const char *old;
+        const char *new;
+    } f[] = {
+        {"name", (const char *)sqlite3_column_text(st, 0), name},
+        {"land_use", (const char *)sqlite3_column_text(st, 1), use},
+        {"land_use_code", (const char *)sqlite3_column_text(st, 2), use_code},
+        {"geometry", (const char *)sqlite3_column_text(st, 4), new_wkt},
+    };
+    char old_area[64], new_area[64];
+    snprintf(old_area, sizeof old_area, "%.2f", sqlite3_column_double(st, 3));
+    snprintf(new_area, sizeof new_area, "%.2f", area);
+    int rc = PL_OK;
+    for (size_t i = 0; i < sizeof f / sizeof *f && !rc; i++) {
+        const char *o = f[i].old ? f[i].old : "", *n = f[i].new ? f[i].new : "";
+        if (strcmp(o, n))
+            rc = pl_history_add(im->db, "parcel", id, code, f[i].field, f[i].old, f[i].new, note,
+                                im->res->batch_id, im->err);
+    }
+    if (!rc && strcmp(old_area, new_area))
+        rc = pl_history_add(im->db, "parcel", id, code, "area_m2", old_area, new_area, note, im->res->batch_id,
+                            im->err);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static char *geos_wkt(GEOSContextHandle_t gc, const GEOSGeometry *g)
+{
+    GEOSWKTWriter *w = GEOSWKTWriter_create_r(gc);
+    if (!w)
+        return NULL;
+    GEOSWKTWriter_setRoundingPrecision_r(gc, w, 3);
+    GEOSWKTWriter_setTrim_r(gc, w, 1);
+    char *s = GEOSWKTWriter_write_r(gc, w, g);
+    GEOSWKTWriter_destroy_r(gc, w);
+    return s;
+}
+
+static int on_feature(const pl_feature *f, const pl_source_info *info, void *vctx)
+{
+    importer *im = vctx;
+    pl_import_result *res = im->res;
+    GEOSContextHandle_t gc = im->db->geos;
+    res->read++;
+    if (im->opt->progress && res->read % 500 == 0)
+        im->opt->progress(res->read, im->opt->progress_ctx);
+    if (!im->src_ready && setup_source(im, info))
+        return PL_ERR_INPUT;
+
+    char codebuf[256], namebuf[512], usebuf[256], usecodebuf[64], who[512];
+    const char *code = trim_copy(attr_find(f, im->opt->field_code, code_keys), codebuf, sizeof codebuf);
+    const char *name = trim_copy(attr_find(f, im->opt->field_name, name_keys), namebuf, sizeof namebuf);
+    if (!code && !im->opt->field_code && name) {
+        code = name;
+        if (!im->code_from_name_noted++)
+            add_message(im, PL_MSG_NOTE, "%s: no parcel code column found; the name is used as the code "
+                        "(use --field code=COLUMN to choose one)", im->path);
+    }
+    snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : "no code");
+
+    if (!f->is_polygon) {
+        res->skipped++;
+        res->skipped_nonpolygon++;
+        add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
+        return 0;
+    }
+    if (!code) {
+        res->refused++;
+        if (im->opt->field_code)
+            add_message(im, PL_MSG_REFUSED, "%s: no value in column '%s' for the parcel code", who,
+                        im->opt->field_code);
+        else
+            add_message(im, PL_MSG_REFUSED, "%s: no parcel code (looked for 宗地号, 地块编号, code…; "
+                        "use --field code=COLUMN)", who);
+        return 0;
+    }
+    const char *use = trim_copy(attr_find(f, im->opt->field_land_use, use_keys), usebuf, sizeof usebuf);
+    const char *use_code = trim_copy(attr_find(f, im->opt->field_land_use_code, use_code_keys), usecodebuf,
+                                     sizeof usecodebuf);
+
+    /* duplicate within this file */
+    sqlite3_reset(im->st_code);
+    pl_bind_text(im->st_code, 1, code);
+    pl_bind_text(im->st_code, 2, f->where);
+    if (sqlite3_step(im->st_code) != SQLITE_ROW) { /* no row returned: the code was there already */
+        sqlite3_reset(im->st_code);
+        sqlite3_stmt *q;
+        const char *first = "an earlier feature";
+        char firstbuf[128];
+        if (pl_db_prepare(im->db, "SELECT place FROM temp.pl_import_code WHERE code = ?1", &q, NULL) == PL_OK) {
+            pl_bind_text(q, 1, code);
+            if (sqlite3_step(q) == SQLITE_ROW) {
+                snprintf(firstbuf, sizeof firstbuf, "%s", (const char *)sqlite3_column_text(q, 0));
+                first = firstbuf;
+            }
+            sqlite3_finalize(q);
+        }
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: duplicate parcel code '%s' (also at %s)", who, code, first);
+        return 0;
+    }
+    sqlite3_reset(im->st_code);
+
+    char why[1024];
+    if (!pl_geom_check_structure(&f->geom, why, sizeof why) ||
+        (im->src_geographic && !check_degrees(&f->geom, why, sizeof why))) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: %s", who, why);
+        return 0;
+    }
+
+    feature_work w = {0};
+    int rc = 0;
+    w.src = pl_geos_from_raw(gc, &f->geom, im->src_srid);
+    if (!w.src) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: cannot build a polygon: %s", who, im->db->geos_msg);
+        goto out;
+    }
+    double vx, vy;
+    int valid = pl_geos_validate(gc, w.src, why, sizeof why, &vx, &vy);
+    double area_before = NAN;
+    if (valid != 1) {
+        char where_txt[128] = "";
+        if (!isnan(vx))
+            snprintf(where_txt, sizeof where_txt, " at (%.*f %.*f)", im->src_geographic ? 7 : 3, vx,
+                     im->src_geographic ? 7 : 3, vy);
+        if (valid < 0)
+            snprintf(why, sizeof why, "GEOS cannot judge it: %.900s", im->db->geos_msg);
+        if (!im->opt->repair || valid < 0) {
+            res->refused++;
+            add_message(im, PL_MSG_REFUSED, "%s: invalid polygon: %s%s (EPSG:%d; --repair can fix it)", who, why,
+                        where_txt, im->src_srid);
+            goto out;
+        }
+        GEOSGeometry *orig_work = to_working(im, w.src);
+        area_before = orig_work ? pl_geos_area(gc, orig_work) : NAN;
+        if (orig_work)
+            GEOSGeom_destroy_r(gc, orig_work);
+        w.fixed = pl_geos_repair(gc, w.src);
+        if (!w.fixed) {
+            res->refused++;
+            add_message(im, PL_MSG_REFUSED, "%s: invalid polygon (%s%s) and repair leaves nothing of it", who, why,
+                        where_txt);
+            goto out;
+        }
+        snprintf(why + strlen(why), sizeof why - strlen(why), "%s", where_txt);
+    }
+    w.work = to_working(im, w.fixed ? w.fixed : w.src);
+    if (!w.work) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: cannot transform from EPSG:%d to EPSG:%d", who, im->src_srid,
+                    im->db->srid);
+        goto out;
+    }
+    if (im->have_zone_box) {
+        double minx, miny, maxx, maxy;
+        GEOSGeom_getXMin_r(gc, w.work, &minx);
+        GEOSGeom_getYMin_r(gc, w.work, &miny);
+        GEOSGeom_getXMax_r(gc, w.work, &maxx);
+        GEOSGeom_getYMax_r(gc, w.work, &maxy);
+        if (!(minx >= im->zone_box[0] && maxx <= im->zone_box[2] && miny >= im->zone_box[1] &&
+              maxy <= im->zone_box[3])) {
+            res->refused++;
+            add_message(im, PL_MSG_REFUSED, "%s: lies far outside the working coordinate system EPSG:%d (%s); "
+                        "is the file's coordinate system EPSG:%d right? (--crs)", who, im->db->srid,
+                        im->zone_name, im->src_srid);
+            goto out;
+        }
+    }
+    double area = pl_geos_area(gc, w.work);
+    if (!(area > 0)) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: the polygon has no area", who);
+        goto out;
+    }
+    if (w.fixed) {
+        res->repaired++;
+        add_message(im, PL_MSG_WARNING, "%s: repaired (%s): area %.2f m² → %.2f m²", who, why, area_before, area);
+    }
+    double declared = declared_area(im, f);
+    if (!isnan(declared) && fabs(area - declared) / declared > PL_AREA_TOLERANCE)
+        add_message(im, PL_MSG_WARNING, "%s: the file states %.2f m² (%.4f ha) but the polygon measures %.2f m² "
+                    "(%.4f ha), %+.2f%%", who, declared, declared / PL_M2_PER_HA, area, area / PL_M2_PER_HA,
+                    100.0 * (area - declared) / declared);
+
+    GEOSGeometry *multi = pl_geos_to_multi(gc, w.work);
+    if (multi) {
+        GEOSGeom_destroy_r(gc, w.work);
+        w.work = multi;
+    }
+    w.work_wkb = pl_geos_to_wkb(gc, w.work, &w.work_wkb_len);
+    if (!w.work_wkb) {
+        rc = pl_error_set(im->err, PL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+
+    /* existing parcel with this code in the park? */
+    long existing = 0;
+    sqlite3_reset(im->st_find);
+    sqlite3_bind_int64(im->st_find, 1, im->park_id);
+    pl_bind_text(im->st_find, 2, code);
+    if (sqlite3_step(im->st_find) == SQLITE_ROW)
+        existing = (long)sqlite3_column_int64(im->st_find, 0);
+    sqlite3_reset(im->st_find);
+    if (existing) {
+        if (im->opt->on_conflict == PL_CONFLICT_SKIP) {
+            res->skipped++;
+            add_message(im, PL_MSG_NOTE, "%s: skipped: parcel '%s' already exists", who, code);
+            goto out;
+        }
+        if (im->opt->on_conflict == PL_CONFLICT_FAIL) {
+            res->refused++;
+            add_message(im, PL_MSG_REFUSED, "%s: parcel '%s' already exists in the park "
+                        "(--on-conflict skip|update)", who, code);
+            goto out;
+        }
+    }
+    int fatal = 0;
+    if (check_overlaps(im, who, &w, existing, &fatal)) {
+        res->refused++;
+        goto out;
+    }
+    if (fatal) {
+        rc = PL_ERR_DB;
+        goto out;
+    }
+    if (res->refused)
+        goto out; /* the import is lost already: keep checking, stop writing */
+
+    char *json = attrs_json(f);
+    char note[1024];
+    snprintf(note, sizeof note, "import batch %ld: %s %s", res->batch_id, im->path, f->where ? f->where : "");
+    if (existing) {
+        char *wkt = geos_wkt(gc, w.work);
+        rc = history_update(im, existing, code, name, use, use_code, area, wkt, note);
+        if (wkt)
+            GEOSFree_r(gc, wkt);
+        if (!rc) {
+            sqlite3_stmt *st = im->st_update;
+            sqlite3_reset(st);
+            bind_parcel_values(im, st, f, name, use, use_code, area, declared, json, &w);
+            sqlite3_bind_int64(st, 12, existing);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = pl_db_fail(im->db, im->err, "cannot update parcel");
+            sqlite3_reset(st);
+        }
+        if (!rc) {
+            res->updated++;
+            res->area_m2 += area;
+        }
+    } else {
+        sqlite3_stmt *st = im->st_insert;
+        sqlite3_reset(st);
+        bind_parcel_values(im, st, f, name, use, use_code, area, declared, json, &w);
+        sqlite3_bind_int64(st, 12, im->park_id);
+        pl_bind_text(st, 13, code);
+        pl_bind_text(st, 14, im->status);
+        pl_bind_text(st, 15, im->today);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = pl_db_fail(im->db, im->err, "cannot insert parcel");
+        sqlite3_reset(st);
+        if (!rc)
+            rc = pl_history_add(im->db, "parcel", (long)sqlite3_last_insert_rowid(im->db->h), code, "created",
+                                NULL, im->status, note, res->batch_id, im->err);
+        if (!rc) {
+            res->inserted++;
+            res->area_m2 += area;
+        }
+    }
+    free(json);
+out:
+    feature_work_release(im, &w);
+    return rc;
+}
+
+/* ---- the whole import ---------------------------------------------------- */
+
+static int file_sha256(const char *path, char hex[65], pl_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return pl_error_set(err, PL_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char buf[65536], out[32];
+    unsigned int outlen = 0;
+    size_t n;
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    while (ok && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+        ok = EVP_DigestUpdate(md, buf, n);
+    ok = ok && !ferror(fp) && EVP_DigestFinal_ex(md, out, &outlen);
+    EVP_MD_CTX_free(md);
+    fclose(fp);
+    if (!ok)
+        return pl_error_set(err, PL_ERR_IO, "cannot hash '%s'", path);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    return PL_OK;
+}
+
+static int resolve_park(pl_db *db, const char *code, long *id, char *name, size_t namelen, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, code ? "SELECT id, code FROM park WHERE code = ?1" : "SELECT id, code FROM park LIMIT 2",
+                           &st, err);
+    if (rc)
+        return rc;
+    if (code)
+        pl_bind_text(st, 1, code);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        *id = (long)sqlite3_column_int64(st, 0);
+        snprintf(name, namelen, "%s", (const char *)sqlite3_column_text(st, 1));
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (code && n == 0)
+        return pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", code);
+    if (!code && n == 0)
+        return pl_error_set(err, PL_ERR_INPUT, "no park yet: add one with 'parkland park add CODE --name NAME'");
+    if (!code && n > 1)
+        return pl_error_set(err, PL_ERR_USAGE, "there are several parks: name one with --park CODE");
+    return PL_OK;
+}
+
+static int prepare_all(importer *im)
+{
+    pl_db *db = im->db;
+    pl_error *e = im->err;
+    int rc;
+    if ((rc = pl_db_prepare(db, "SELECT ST_AsBinary(ST_Transform(ST_GeomFromWKB(?1, ?2), ?3))",
+                            &im->st_transform, e)) ||
+        (rc = pl_db_prepare(db, "SELECT id FROM parcel WHERE park_id = ?1 AND code = ?2", &im->st_find, e)) ||
+        (rc = pl_db_prepare(db,
+            "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM parcel p"
+            " WHERE p.park_id = ?1 AND p.id <> ?2 AND p.ROWID IN (SELECT pkid FROM idx_parcel_geom"
+            "   WHERE xmin <= ?3 AND xmax >= ?4 AND ymin <= ?5 AND ymax >= ?6)", &im->st_overlap, e)) ||
+        (rc = pl_db_prepare(db,
+            "INSERT INTO parcel(name, land_use, land_use_code, area_m2, declared_area_m2, batch_id, source_ref,"
+            " attrs, created_at, updated_at, geom, park_id, code, status, status_date)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ST_GeomFromWKB(?10, ?11), ?12, ?13, ?14, ?15)",
+            &im->st_insert, e)) ||
+        (rc = pl_db_prepare(db,
+            "UPDATE parcel SET name = ?1, land_use = ?2, land_use_code = ?3, area_m2 = ?4,"
+            " declared_area_m2 = ?5, batch_id = ?6, source_ref = ?7, attrs = ?8, updated_at = ?9,"
+            " geom = ST_GeomFromWKB(?10, ?11) WHERE id = ?12", &im->st_update, e)) ||
+        (rc = pl_db_prepare(db, "SELECT name, land_use, land_use_code, area_m2, ST_AsText(geom) FROM parcel"
+                                " WHERE id = ?1", &im->st_old, e)) ||
+        (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT);"
+                             "DELETE FROM temp.pl_import_code;", e)) ||
+        (rc = pl_db_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_code(code, place) VALUES (?1, ?2)"
+                                " RETURNING 1", &im->st_code, e)))
+        return rc;
+    return PL_OK;
+}
+
+static void finalize_all(importer *im)
+{
+    sqlite3_finalize(im->st_transform);
+    sqlite3_finalize(im->st_find);
+    sqlite3_finalize(im->st_overlap);
+    sqlite3_finalize(im->st_insert);
+    sqlite3_finalize(im->st_update);
+    sqlite3_finalize(im->st_old);
+    sqlite3_finalize(im->st_code);
+}
+
+static int write_batch(importer *im, int insert)
+{
+    sqlite3_stmt *st;
+    pl_import_result *r = im->res;
+    int rc;
+    if (insert) {
+        rc = pl_db_prepare(im->db,
+            "INSERT INTO import_batch(file, sha256, format, encoding, source_srid, target_srid, park_id, options,"
+            " imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8, ?9)", &st, im->err);
+        if (rc)
+            return rc;
+        char opts[256];
+        snprintf(opts, sizeof opts, "status=%s on_conflict=%s repair=%d allow_overlap=%d", im->status,
+                 im->opt->on_conflict == PL_CONFLICT_UPDATE ? "update"
+                 : im->opt->on_conflict == PL_CONFLICT_SKIP ? "skip" : "fail",
+                 im->opt->repair, im->opt->allow_overlap);
+        pl_bind_text(st, 1, im->path);
+        pl_bind_text(st, 2, r->sha256);
+        pl_bind_text(st, 3, r->format);
+        pl_bind_text(st, 4, NULL);
+        sqlite3_bind_int(st, 5, im->db->srid);
+        sqlite3_bind_int64(st, 6, im->park_id);
+        pl_bind_text(st, 7, opts);
+        pl_bind_text(st, 8, im->now);
+        pl_bind_text(st, 9, im->db->user);
+    } else {
+        rc = pl_db_prepare(im->db,
+            "UPDATE import_batch SET encoding = ?1, source_srid = ?2, n_read = ?3, n_inserted = ?4,"
+            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8 WHERE id = ?9", &st, im->err);
+        if (rc)
+            return rc;
+        pl_bind_text(st, 1, r->encoding);
+        sqlite3_bind_int(st, 2, r->source_srid);
+        sqlite3_bind_int64(st, 3, r->read);
+        sqlite3_bind_int64(st, 4, r->inserted);
+        sqlite3_bind_int64(st, 5, r->updated);
+        sqlite3_bind_int64(st, 6, r->skipped);
+        sqlite3_bind_int64(st, 7, r->repaired);
+        sqlite3_bind_double(st, 8, r->area_m2);
+        sqlite3_bind_int64(st, 9, r->batch_id);
+    }
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot record the import batch");
+    if (insert && !rc)
+        r->batch_id = (long)sqlite3_last_insert_rowid(im->db->h);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt, pl_import_result *res,
+                      pl_error *err)
+{
+    pl_import_options defaults;
+    if (!opt) {
+        pl_import_options_init(&defaults);
+        opt = &defaults;
+    }
+    memset(res, 0, sizeof *res);
+    res->dry_run = opt->dry_run;
+    res->target_srid = db->srid;
+    importer im = {.db = db, .path = path, .opt = opt, .res = res, .err = err};
+    im.status = opt->status ? opt->status : "reserve";
+    if (strcmp(im.status, "reserve") && strcmp(im.status, "available"))
+        return pl_error_set(err, PL_ERR_USAGE, "a new parcel starts as 'reserve' or 'available', not '%s'",
+                            im.status);
+    pl_today(im.today, sizeof im.today);
+    pl_now_iso(im.now, sizeof im.now);
+
+    pl_format fmt = opt->format;
+    if (fmt == PL_FORMAT_AUTO && (fmt = pl_format_detect(path, err)) == PL_FORMAT_AUTO)
+        return err->code ? err->code : pl_error_set(err, PL_ERR_INPUT, "%s: cannot tell the format", path);
+    snprintf(res->format, sizeof res->format, "%s", pl_format_name(fmt));
+    int rc = file_sha256(path, res->sha256, err);
+    if (rc)
+        return rc;
+    if ((rc = resolve_park(db, opt->park, &im.park_id, res->park, sizeof res->park, err)))
+        return rc;
+    if ((rc = pl_db_begin(db, err)))
+        return rc;
+    if ((rc = prepare_all(&im)) || (rc = write_batch(&im, 1)))
+        goto fail;
+
+    pl_read_options ro = {opt->encoding, opt->srid};
+    pl_source_info info;
+    memset(&info, 0, sizeof info);
+    pl_error_clear(err);
+    rc = pl_read_any(path, fmt, &ro, &info, on_feature, &im, err);
+    if (rc) {
+        if (!err->message[0])
+            pl_error_set(err, rc, "%s: import stopped", path);
+        goto fail;
+    }
+    snprintf(res->encoding, sizeof res->encoding, "%s", info.encoding);
+    if (!im.src_ready)
+        res->source_srid = opt->srid ? opt->srid : info.srid;
+    if (info.note[0]) {
+        /* reader remarks: one message per line */
+        char *save = NULL, *copy = strdup(info.note);
+        for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+            add_message(&im, PL_MSG_NOTE, "%s: %s", path, line);
+        free(copy);
+    }
+    if (info.skipped > 0) {
+        res->skipped += info.skipped;
+        res->skipped_nonpolygon += info.skipped;
+    }
+    if (res->read == 0 && info.skipped == 0) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "%s: no parcel found in the file", path);
+        goto fail;
+    }
+    if (res->refused) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "%s: %ld of %ld features refused; nothing was imported", path,
+                          res->refused, res->read);
+        goto fail;
+    }
+    if ((rc = write_batch(&im, 0)))
+        goto fail;
+    finalize_all(&im);
+    if (opt->dry_run) {
+        pl_db_rollback(db);
+        res->batch_id = 0;
+        return PL_OK;
+    }
+    return pl_db_commit(db, err);
+fail:
+    finalize_all(&im);
+    pl_db_rollback(db);
+    res->batch_id = 0;
+    return rc;
+}

@@ -1,0 +1,215 @@
+/* park.c — parks: add, look up, list. */
+#include "parkland/park.h"
+
+#include "db_internal.h"
+#include "reader.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(dst, len, "%s", s ? (const char *)s : "");
+}
+
+typedef struct boundary_ctx {
+    pl_geom all;    /* every polygon of the file */
+    int srid;
+    long features;
+} boundary_ctx;
+
+static int boundary_feature(const pl_feature *f, const pl_source_info *info, void *vctx)
+{
+    boundary_ctx *c = vctx;
+    c->srid = info->srid;
+    if (!f->is_polygon)
+        return 0;
+    c->features++;
+    for (size_t i = 0; i < f->geom.n; i++) {
+        pl_poly *p = pl_geom_add_poly(&c->all);
+        if (!p)
+            return PL_ERR_NOMEM;
+        for (size_t j = 0; j < f->geom.polys[i].n; j++) {
+            const pl_ring *s = &f->geom.polys[i].rings[j];
+            pl_ring *r = pl_poly_add_ring(p);
+            if (!r)
+                return PL_ERR_NOMEM;
+            for (size_t k = 0; k < s->n; k++)
+                if (pl_ring_add_point(r, s->xy[2 * k], s->xy[2 * k + 1]))
+                    return PL_ERR_NOMEM;
+        }
+    }
+    return 0;
+}
+
+/* Read a boundary file into WKB in the working CRS (caller frees *wkb). */
+static int read_boundary(pl_db *db, const char *path, unsigned char **wkb, int *wkblen, pl_error *err)
+{
+    boundary_ctx c = {0};
+    pl_geom_init(&c.all);
+    pl_read_options ro = {PL_ENCODING_AUTO, 0};
+    pl_source_info info;
+    memset(&info, 0, sizeof info);
+    unsigned char *raw = NULL;
+    size_t cap = 0, len = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = pl_read_any(path, PL_FORMAT_AUTO, &ro, &info, boundary_feature, &c, err);
+    if (rc)
+        goto out;
+    if (c.features == 0) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "boundary file '%s' holds no polygon", path);
+        goto out;
+    }
+    if (info.srid <= 0) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "boundary file '%s' does not say its coordinate system", path);
+        goto out;
+    }
+    if (pl_geom_to_wkb(&c.all, &raw, &cap, &len)) {
+        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    pl_db_ensure_srid(db, info.srid);
+    if ((rc = pl_db_prepare(db,
+            "SELECT ST_AsBinary(CastToMultiPolygon(ST_UnaryUnion("
+            "  ST_Transform(ST_GeomFromWKB(?1, ?2), ?3))))", &st, err)))
+        goto out;
+    sqlite3_bind_blob(st, 1, raw, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, info.srid);
+    sqlite3_bind_int(st, 3, db->srid);
+    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_BLOB) {
+        rc = pl_error_set(err, PL_ERR_INPUT,
+                          "boundary file '%s': the polygons are invalid or cannot be transformed to EPSG:%d",
+                          path, db->srid);
+        goto out;
+    }
+    *wkblen = sqlite3_column_bytes(st, 0);
+    *wkb = malloc((size_t)*wkblen);
+    if (!*wkb) {
+        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    memcpy(*wkb, sqlite3_column_blob(st, 0), (size_t)*wkblen);
+out:
+    sqlite3_finalize(st);
+    free(raw);
+    pl_geom_release(&c.all);
+    return rc;
+}
+
+int pl_park_add(pl_db *db, const char *code, const char *name, const char *name_en,
+                const char *district, const char *boundary_path, pl_error *err)
+{
+    if (!code || !*code)
+        return pl_error_set(err, PL_ERR_USAGE, "a park needs a code");
+    if (!name || !*name)
+        return pl_error_set(err, PL_ERR_USAGE, "park '%s' needs a name (--name)", code);
+    if (strlen(code) >= sizeof(((pl_park *)0)->code))
+        return pl_error_set(err, PL_ERR_INPUT, "park code '%.40s…' is too long (at most 63 bytes)", code);
+    unsigned char *wkb = NULL;
+    int wkblen = 0, rc;
+    if (boundary_path && (rc = read_boundary(db, boundary_path, &wkb, &wkblen, err)))
+        return rc;
+    if ((rc = pl_db_begin(db, err))) {
+        free(wkb);
+        return rc;
+    }
+    sqlite3_stmt *st;
+    if ((rc = pl_db_prepare(db,
+            "INSERT INTO park(code, name, name_en, district, created_at, created_by, boundary)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, CastToMultiPolygon(ST_GeomFromWKB(?7, ?8)))", &st, err)))
+        goto fail;
+    char now[32];
+    pl_now_iso(now, sizeof now);
+    pl_bind_text(st, 1, code);
+    pl_bind_text(st, 2, name);
+    pl_bind_text(st, 3, name_en);
+    pl_bind_text(st, 4, district);
+    pl_bind_text(st, 5, now);
+    pl_bind_text(st, 6, db->user);
+    if (wkb)
+        sqlite3_bind_blob(st, 7, wkb, wkblen, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 7);
+    sqlite3_bind_int(st, 8, db->srid);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(db->h) == SQLITE_CONSTRAINT_UNIQUE)
+            rc = pl_error_set(err, PL_ERR_INPUT, "park '%s' already exists", code);
+        else
+            rc = pl_db_fail(db, err, "cannot add park");
+        goto fail;
+    }
+    long id = (long)sqlite3_last_insert_rowid(db->h);
+    if ((rc = pl_history_add(db, "park", id, code, "created", NULL, name, NULL, 0, err)))
+        goto fail;
+    free(wkb);
+    return pl_db_commit(db, err);
+fail:
+    free(wkb);
+    pl_db_rollback(db);
+    return rc;
+}
+
+static const char park_select[] =
+    "SELECT k.id, k.code, k.name, k.name_en, k.district, k.boundary IS NOT NULL,"
+    "       (SELECT count(*) FROM parcel p WHERE p.park_id = k.id),"
+    "       (SELECT total(area_m2) FROM parcel p WHERE p.park_id = k.id)"
+    "  FROM park k";
+
+static void park_from_row(sqlite3_stmt *st, pl_park *p)
+{
+    memset(p, 0, sizeof *p);
+    p->id = (long)sqlite3_column_int64(st, 0);
+    copy_col(p->code, sizeof p->code, st, 1);
+    copy_col(p->name, sizeof p->name, st, 2);
+    copy_col(p->name_en, sizeof p->name_en, st, 3);
+    copy_col(p->district, sizeof p->district, st, 4);
+    p->has_boundary = sqlite3_column_int(st, 5);
+    p->parcels = (long)sqlite3_column_int64(st, 6);
+    p->area_m2 = sqlite3_column_double(st, 7);
+}
+
+int pl_park_get(pl_db *db, const char *code, pl_park *out, pl_error *err)
+{
+    char sql[sizeof park_select + 32];
+    snprintf(sql, sizeof sql, "%s WHERE k.code = ?1", park_select);
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    pl_bind_text(st, 1, code);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        park_from_row(st, out);
+    else if (step == SQLITE_DONE)
+        rc = pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", code);
+    else
+        rc = pl_db_fail(db, err, "cannot read parks");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx, pl_error *err)
+{
+    char sql[sizeof park_select + 32];
+    snprintf(sql, sizeof sql, "%s ORDER BY k.code", park_select);
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_park p;
+        park_from_row(st, &p);
+        if ((rc = cb(&p, ctx)))
+            break;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = pl_db_fail(db, err, "cannot read parks");
+    sqlite3_finalize(st);
+    return rc;
+}
