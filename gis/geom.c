@@ -34,8 +34,8 @@ int pl_geom_check_structure(const pl_geom *g, char *why, size_t whylen)
                 return 0;
             }
             if (!pl_ring_is_closed(r)) {
-                snprintf(why, whylen, "part %zu, ring %zu is not closed: first point (%.3f %.3f) "
-                         "differs from last (%.3f %.3f)", i + 1, j + 1, r->xy[0], r->xy[1],
+                snprintf(why, whylen, "part %zu, ring %zu is not closed: first point (%.10g %.10g) "
+                         "differs from last (%.10g %.10g)", i + 1, j + 1, r->xy[0], r->xy[1],
                          r->xy[2 * (r->n - 1)], r->xy[2 * (r->n - 1) + 1]);
                 return 0;
             }

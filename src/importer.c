@@ -294,7 +294,7 @@ static int check_degrees(const pl_geom *g, char *why, size_t len)
     if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
         return 1;
     if (minx < -180 || maxx > 180 || miny < -90 || maxy > 90) {
-        snprintf(why, len, "coordinates (%.3f…%.3f, %.3f…%.3f) are not longitude/latitude degrees; "
+        snprintf(why, len, "coordinates (%.10g…%.10g, %.10g…%.10g) are not longitude/latitude degrees; "
                  "is the coordinate system right? (--crs)", minx, maxx, miny, maxy);
         return 0;
     }
@@ -507,8 +507,8 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
     if (valid != 1) {
         char where_txt[128] = "";
         if (!isnan(vx))
-            snprintf(where_txt, sizeof where_txt, " at (%.*f %.*f)", im->src_geographic ? 7 : 3, vx,
-                     im->src_geographic ? 7 : 3, vy);
+            snprintf(where_txt, sizeof where_txt, im->src_geographic ? " at lon %.7f lat %.7f" : " at E %.3f N %.3f",
+                     vx, vy);
         if (valid < 0)
             snprintf(why, sizeof why, "GEOS cannot judge it: %.900s", im->db->geos_msg);
         if (!im->opt->repair || valid < 0) {

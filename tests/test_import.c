@@ -1,0 +1,395 @@
+/* test_import.c — the importer end to end through the library: what lands,
+ * what is refused, and that a refused import leaves every table as it was. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parkland/db.h"
+#include "parkland/import.h"
+#include "parkland/park.h"
+#include "parkland/parcel.h"
+#include "db_internal.h"
+#include "testutil.h"
+
+static pl_db *db;
+static char dbpath[1024];
+
+/* FNV-1a over every row of every table: equal digests ⇔ equal content. */
+static char *snapshot(void)
+{
+    sqlite3 *h;
+    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *tables;
+    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
+    size_t cap = 1 << 16, len = 0;
+    char *out = calloc(1, cap);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(tables, 0);
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
+        sqlite3_stmt *rows;
+        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
+            continue; /* virtual tables of modules not loaded here */
+        unsigned long long hsh = 1469598103934665603ULL;
+        long n = 0;
+        while (sqlite3_step(rows) == SQLITE_ROW) {
+            n++;
+            for (int c = 0; c < sqlite3_column_count(rows); c++) {
+                const unsigned char *b = sqlite3_column_blob(rows, c);
+                int bl = sqlite3_column_bytes(rows, c);
+                for (int k = 0; k < bl; k++)
+                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
+                hsh = (hsh ^ 0xff) * 1099511628211ULL;
+            }
+        }
+        sqlite3_finalize(rows);
+        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_stmt *ic;
+    sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &ic, NULL);
+    cr_assert_eq(sqlite3_step(ic), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(ic, 0), "ok");
+    sqlite3_finalize(ic);
+    sqlite3_close(h);
+    return out;
+}
+
+/* One number from the library's own connection (SpatiaLite functions loaded). */
+static double num_sql(const char *sql)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
+    double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static long count_sql(const char *sql)
+{
+    return (long)num_sql(sql);
+}
+
+static void setup(void)
+{
+    pl_library_init();
+    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("t.db"));
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s",
+                 err.message);
+}
+
+static void teardown(void)
+{
+    pl_db_close(db);
+    pl_library_shutdown();
+}
+
+TestSuite(import, .init = setup, .fini = teardown);
+
+static int import_file(const char *path, pl_import_options *o, pl_import_result *r, pl_error *err)
+{
+    pl_error_clear(err);
+    return pl_import_parcels(db, path, o, r, err);
+}
+
+/* any message of the result containing `needle` */
+static int has_message(const pl_import_result *r, pl_message_level level, const char *needle)
+{
+    for (size_t i = 0; i < r->nmessages; i++)
+        if (r->messages[i].level == level && strstr(r->messages[i].text, needle))
+            return 1;
+    return 0;
+}
+
+static void dump_messages(const pl_import_result *r)
+{
+    for (size_t i = 0; i < r->nmessages; i++)
+        fprintf(stderr, "  [%d] %s\n", r->messages[i].level, r->messages[i].text);
+}
+
+Test(import, txt_example_lands_with_batch_and_history)
+{
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    int rc = import_file(TEST_DATA_DIR "/txt/example_gbk_crlf.txt", &o, &r, &err);
+    dump_messages(&r);
+    cr_assert_eq(rc, PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 1);
+    cr_assert_eq(r.source_srid, 4528);
+    cr_assert_str_eq(r.encoding, "gbk");
+    cr_assert_float_eq(r.area_m2, 59400.0, 0.01);
+    cr_assert_str_eq(r.park, "QDIP");
+    cr_assert_eq(strlen(r.sha256), 64);
+    pl_import_result_release(&r);
+    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'XHA-2024-017' AND status = 'reserve'"
+                           " AND abs(area_m2 - 59400) < 0.01 AND abs(declared_area_m2 - 59400) < 0.01"), 1);
+    /* 4528 → 4549 drops the zone prefix: easting 40 509 000 → 509 000 */
+    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE abs(MbrMinX(geom) - 509000) < 0.001"
+                           " AND abs(MbrMaxY(geom) - 3985700) < 0.001"), 1);
+    cr_assert_eq(count_sql("SELECT count(*) FROM import_batch WHERE format = 'txt' AND source_srid = 4528"
+                           " AND target_srid = 4549 AND n_read = 1 AND n_inserted = 1 AND encoding = 'gbk'"
+                           " AND length(sha256) = 64"), 1);
+    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'created'"
+                           " AND code = 'XHA-2024-017' AND who = 'tester'"), 1);
+}
+
+/* ---- refused inputs leave the database exactly as it was ------------------ */
+
+typedef struct bad_case {
+    const char *name;     /* file name in the temp dir */
+    const char *content;  /* file bytes (NULL: `path` names an existing file) */
+    size_t len;           /* (size_t)-1: strlen */
+    const char *path;     /* existing file to import instead */
+    int format;           /* forced format or 0 */
+    const char *encoding; /* "utf-8" forces UTF-8 */
+    const char *expect[3];/* substrings the user must see (error + messages) */
+} bad_case;
+
+#define TXT_HEAD "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n投影类型=高斯克吕格\n计量单位=米\n带号=40\n[地块坐标]\n"
+#define GJ_HEAD "{\"type\":\"FeatureCollection\",\"features\":["
+#define SQ(code, ring) "{\"type\":\"Feature\",\"properties\":{\"code\":\"" code "\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[" ring "]}}"
+#define RING_OK "[[120.40,36.10],[120.401,36.10],[120.401,36.101],[120.40,36.101],[120.40,36.10]]"
+
+static const bad_case bad_cases[] = {
+    {"empty.txt", "", 0, NULL, 0, NULL, {"empty.txt", NULL}},
+    {"garbage.bin", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00\x01", 20, NULL, 0, NULL, {"garbage.bin", NULL}},
+    {"truncated.txt", TXT_HEAD "5,0.06,T-1,截断,面,,工业用地,0601,@\nJ1,1,3985700.000,40509000.000\nJ2,1,39857", (size_t)-1,
+     NULL, 0, NULL, {"truncated.txt", NULL}},
+    {"order.txt", "[地块坐标]\n5,0.06,T-1,顺序,面,,,,@\nJ1,1,3985700,40509000\n[属性描述]\n带号=40\n", (size_t)-1, NULL, 0, NULL,
+     {"order.txt", NULL}},
+    {"noat.txt", TXT_HEAD "J1,1,3985700.000,40509000.000\nJ2,1,3985700.000,40509300.000\n", (size_t)-1, NULL, 0, NULL,
+     {"noat.txt", "line 8", NULL}},
+    {"nonnum.txt", TXT_HEAD "5,6,T-2,非数字,面,,,,@\nJ1,1,3985700.000,40509000.000\nJ2,1,39857OO.000,40509300.000\n"
+     "J3,1,3985500.000,40509300.000\nJ1,1,3985700.000,40509000.000\n", (size_t)-1, NULL, 0, NULL,
+     {"nonnum.txt", "line 10", NULL}},
+    {"tooshort.txt", TXT_HEAD "3,0,T-3,两点,面,,,,@\nJ1,1,3985700.000,40509000.000\nJ2,1,3985700.000,40509300.000\n"
+     "J1,1,3985700.000,40509000.000\n", (size_t)-1, NULL, 0, NULL, {"T-3", "at least 4", NULL}},
+    {"bowtie.txt", TXT_HEAD "5,0,T-4,蝴蝶结,面,,,,@\nJ1,1,3985700.000,40509000.000\nJ2,1,3985500.000,40509300.000\n"
+     "J3,1,3985700.000,40509300.000\nJ4,1,3985500.000,40509000.000\nJ1,1,3985700.000,40509000.000\n", (size_t)-1, NULL, 0,
+     NULL, {"line 8 (T-4)", "Self-intersection", "--repair"}},
+    {"holeout.geojson", GJ_HEAD SQ("H-1", RING_OK ",[[120.41,36.11],[120.411,36.11],[120.411,36.111],[120.41,36.11]]") "]}",
+     (size_t)-1, NULL, 0, NULL, {"H-1", "Hole lies outside shell", NULL}},
+    {"unclosed.geojson", GJ_HEAD SQ("U-1", "[[120.40,36.10],[120.401,36.10],[120.401,36.101],[120.40,36.101]]") "]}",
+     (size_t)-1, NULL, 0, NULL, {"U-1", "not closed", NULL}},
+    {"huge.geojson", GJ_HEAD SQ("B-1", "[[1e300,36.10],[120.401,36.10],[120.401,36.101],[1e300,36.10]]") "]}", (size_t)-1,
+     NULL, 0, NULL, {"B-1", "not longitude/latitude", NULL}},
+    {"projected-as-lonlat.geojson", GJ_HEAD SQ("P-1", "[[509000,3985700],[509300,3985700],[509300,3985500],[509000,3985700]]")
+     "]}", (size_t)-1, NULL, 0, NULL, {"P-1", "--crs", NULL}},
+    {"california.geojson", GJ_HEAD SQ("CA-1", "[[-122.40,37.78],[-122.39,37.78],[-122.39,37.79],[-122.40,37.78]]") "]}",
+     (size_t)-1, NULL, 0, NULL, {"CA-1", "far outside", NULL}},
+    {"dupcode.geojson", GJ_HEAD SQ("D-1", RING_OK) "," SQ("D-1",
+     "[[120.42,36.10],[120.421,36.10],[120.421,36.101],[120.42,36.10]]") "]}", (size_t)-1, NULL, 0, NULL,
+     {"duplicate parcel code 'D-1'", "feature 1", NULL}},
+    {"overlap-in-file.geojson", GJ_HEAD SQ("O-1", RING_OK) "," SQ("O-2",
+     "[[120.4005,36.1005],[120.4015,36.1005],[120.4015,36.1015],[120.4005,36.1005]]") "]}", (size_t)-1, NULL, 0, NULL,
+     {"O-2", "overlaps parcel 'O-1'", "--allow-overlap"}},
+    {"overlap-existing.txt", TXT_HEAD "5,0,X-9,压占,面,,,,@\nJ1,1,3985690.000,40509010.000\nJ2,1,3985690.000,40509050.000\n"
+     "J3,1,3985650.000,40509050.000\nJ4,1,3985650.000,40509010.000\nJ1,1,3985690.000,40509010.000\n", (size_t)-1, NULL, 0,
+     NULL, {"X-9", "overlaps parcel 'XHA-2024-017' by 1600.00 m²", NULL}},
+    {"conflict.txt", NULL, 0, TEST_DATA_DIR "/txt/example_utf8.txt", 0, NULL,
+     {"XHA-2024-017", "already exists", "--on-conflict"}},
+    {"badutf8.geojson", GJ_HEAD "{\"type\":\"Feature\",\"properties\":{\"code\":\"\xff\xfe\"},\"geometry\":null}]}", (size_t)-1,
+     NULL, 0, "utf-8", {"badutf8.geojson", NULL}},
+    {"gbk-as-utf8.txt", NULL, 0, TEST_DATA_DIR "/txt/example_gbk_crlf.txt", 0, "utf-8", {"example_gbk_crlf.txt", NULL}},
+    {"broken.kml", "<?xml version=\"1.0\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><Placemark><name>a</name>"
+     "<Polygon><outerBoundaryIs><LinearRing><coordinates>120.4,36.1 120.41,36.1", (size_t)-1, NULL, 0, NULL,
+     {"broken.kml", NULL}},
+    {"nocode.geojson", GJ_HEAD "{\"type\":\"Feature\",\"properties\":{\"x\":1},\"geometry\":{\"type\":\"Polygon\","
+     "\"coordinates\":[" RING_OK "]}}]}", (size_t)-1, NULL, 0, NULL, {"feature 1", "no parcel code", NULL}},
+    {"zone-mismatch.txt", "[属性描述]\n带号=39\n[地块坐标]\n5,0,Z-1,带号不符,面,,,,@\nJ1,1,3985700.000,40509000.000\n"
+     "J2,1,3985700.000,40509300.000\nJ3,1,3985500.000,40509300.000\nJ1,1,3985700.000,40509000.000\n", (size_t)-1, NULL, 0,
+     NULL, {"zone-mismatch.txt", NULL}},
+    {"california.kml", NULL, 0, SHARED_DIR "/data/kml-peer/polygon.kml", 0, NULL, {"far outside", NULL}},
+    {"noparcels.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}", (size_t)-1, NULL, 0, NULL,
+     {"no parcel", NULL}},
+};
+
+Test(import, refused_inputs_change_nothing)
+{
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    char *before = snapshot();
+    size_t n = sizeof bad_cases / sizeof *bad_cases;
+    cr_assert_geq(n, 20);
+    for (size_t i = 0; i < n; i++) {
+        const bad_case *c = &bad_cases[i];
+        const char *path = c->path;
+        if (!path) {
+            path = tu_tmp(c->name);
+            tu_write_file(path, c->content, c->len);
+        }
+        pl_import_options_init(&o);
+        o.format = (pl_format)c->format;
+        if (c->encoding)
+            o.encoding = PL_ENCODING_UTF8;
+        int rc = import_file(path, &o, &r, &err);
+        cr_expect_neq(rc, PL_OK, "%s: imported, should be refused", c->name);
+        /* everything the user is shown */
+        size_t cap = 65536, len = 0;
+        char *shown = malloc(cap);
+        len += (size_t)snprintf(shown, cap, "%s\n", err.message);
+        for (size_t m = 0; m < r.nmessages && len < cap - 1; m++)
+            len += (size_t)snprintf(shown + len, cap - len, "%s\n", r.messages[m].text);
+        for (int k = 0; k < 3 && c->expect[k]; k++)
+            cr_expect(strstr(shown, c->expect[k]) != NULL, "%s: expected '%s' in:\n%s", c->name, c->expect[k], shown);
+        free(shown);
+        pl_import_result_release(&r);
+        char *after = snapshot();
+        cr_expect_str_eq(after, before, "%s changed the database", c->name);
+        free(after);
+    }
+    free(before);
+}
+
+Test(import, repair_reports_area_before_and_after)
+{
+    const char *p = tu_tmp("bowtie.txt");
+    tu_write_file(p, TXT_HEAD "5,0,R-1,蝴蝶结,面,,,,@\nJ1,1,3985700.000,40509000.000\nJ2,1,3985500.000,40509300.000\n"
+                  "J3,1,3985700.000,40509300.000\nJ4,1,3985500.000,40509000.000\nJ1,1,3985700.000,40509000.000\n",
+                  (size_t)-1);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.repair = 1;
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.repaired, 1);
+    /* the bow-tie's two triangles: each 300 × 100 / 2 = 15 000 m² */
+    cr_assert_float_eq(r.area_m2, 30000.0, 0.01);
+    cr_assert(has_message(&r, PL_MSG_WARNING, "repaired (Self-intersection"), "no repair message");
+    cr_assert(has_message(&r, PL_MSG_WARNING, "→ 30000.00 m²"));
+    pl_import_result_release(&r);
+    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'R-1' AND ST_IsValid(geom) = 1"
+                           " AND ST_NumGeometries(geom) = 2"), 1);
+}
+
+Test(import, dry_run_reports_and_writes_nothing)
+{
+    char *before = snapshot();
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.dry_run = 1;
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/multipart.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 3);
+    cr_assert_eq(r.batch_id, 0);
+    cr_assert(r.dry_run);
+    pl_import_result_release(&r);
+    char *after = snapshot();
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+}
+
+Test(import, conflict_skip_and_update_keep_history)
+{
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+
+    o.on_conflict = PL_CONFLICT_SKIP;
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.skipped, 1);
+    cr_assert_eq(r.inserted + r.updated, 0);
+    pl_import_result_release(&r);
+
+    /* the same code, a smaller shape: 300 × 100 without the hole */
+    const char *p = tu_tmp("smaller.txt");
+    tu_write_file(p, TXT_HEAD "5,3.0,XHA-2024-017,改小,面,,工业用地,0601,@\nJ1,1,3985700.000,40509000.000\n"
+                  "J2,1,3985700.000,40509300.000\nJ3,1,3985600.000,40509300.000\nJ4,1,3985600.000,40509000.000\n"
+                  "J1,1,3985700.000,40509000.000\n", (size_t)-1);
+    o.on_conflict = PL_CONFLICT_UPDATE;
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.updated, 1);
+    pl_import_result_release(&r);
+    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'XHA-2024-017' AND abs(area_m2 - 30000) < 0.01"
+                           " AND name = '改小'"), 1);
+    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'geometry'"
+                           " AND old_value LIKE 'MULTIPOLYGON%509120 3985630%' AND new_value NOT LIKE '%509120%'"), 1);
+    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'area_m2'"
+                           " AND old_value = '59400.00' AND new_value = '30000.00'"), 1);
+    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'name'"
+                           " AND new_value = '改小'"), 1);
+    cr_assert_eq(count_sql("SELECT count(*) FROM import_batch"), 3);
+}
+
+Test(import, allow_overlap_warns_and_status_available)
+{
+    const char *p = tu_tmp("two.geojson");
+    tu_write_file(p, GJ_HEAD SQ("O-1", RING_OK) "," SQ("O-2",
+                  "[[120.4005,36.1005],[120.4015,36.1005],[120.4015,36.1015],[120.4005,36.1005]]") "]}", (size_t)-1);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.allow_overlap = 1;
+    o.status = "available";
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 2);
+    cr_assert(has_message(&r, PL_MSG_WARNING, "overlaps parcel 'O-1'"));
+    pl_import_result_release(&r);
+    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE status = 'available'"), 2);
+    /* area is measured in the working CRS, not in degrees */
+    cr_assert_gt(num_sql("SELECT area_m2 FROM parcel WHERE code = 'O-1'"), 9000.0);
+}
+
+Test(import, field_mapping_and_declared_area_warning)
+{
+    const char *p = tu_tmp("fields.geojson");
+    tu_write_file(p, GJ_HEAD "{\"type\":\"Feature\",\"properties\":{\"DKBH_X\":\"F-1\",\"MC\":\"映射\",\"面积亩\":\"1\"},"
+                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[" RING_OK "]}}]}", (size_t)-1);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.field_code = "DKBH_X";
+    o.field_name = "MC";
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert(has_message(&r, PL_MSG_WARNING, "the file states 666.67 m²"), "no area warning");
+    pl_import_result_release(&r);
+    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'F-1' AND name = '映射'"
+                           " AND abs(declared_area_m2 - 10000.0 / 15) < 1e-6"), 1);
+}
+
+Test(import, peer_kml_files_never_crash)
+{
+    static const char *const files[] = {"bad.kml", "cdata.kml", "extended_data.kml", "linear_ring.kml",
+        "multigeometry.kml", "multigeometry_discrete.kml", "multigeometry_sibling.kml", "nogeomplacemark.kml",
+        "null_geometry.kml", "polygon.kml", "schema.kml", "selfclosing.kml", "simpledata.kml", "style_url.kml",
+        "styles.kml", "timespan.kml"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/data/kml-peer/%s", SHARED_DIR, files[i]);
+        pl_import_options o;
+        pl_import_options_init(&o);
+        o.dry_run = 1;
+        pl_import_result r;
+        pl_error err;
+        int rc = import_file(path, &o, &r, &err);
+        /* these are all outside Qingdao's zone or not polygons: refused with a reason or skipped with a count */
+        if (rc == PL_OK)
+            cr_expect_eq(r.inserted, 0, "%s: imported parcels from far away", files[i]);
+        else
+            cr_expect(strstr(err.message, files[i]) != NULL, "%s: message without the file name: %s", files[i],
+                      err.message);
+        cr_expect_eq(r.read, r.inserted + r.updated + r.skipped + r.refused, "%s: unaccounted features", files[i]);
+        pl_import_result_release(&r);
+    }
+}
