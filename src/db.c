@@ -194,9 +194,9 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
     if (select_int(db, "SELECT InitSpatialMetadata(1, 'NONE')", 0) != 1)
         return pl_error_set(err, PL_ERR_DB, "cannot initialise spatial metadata in '%s'", db->path);
     if (!pl_db_ensure_srid(db, srid))
-        return pl_error_set(err, PL_ERR_USAGE, "EPSG:%d is not a coordinate system SpatiaLite knows", srid);
+        return pl_error_set(err, PL_ERR_INPUT, "EPSG:%d is not a coordinate system SpatiaLite knows", srid);
     if (select_int(db, "SELECT SridIsProjected(?1)", srid) != 1)
-        return pl_error_set(err, PL_ERR_USAGE,
+        return pl_error_set(err, PL_ERR_INPUT,
                             "EPSG:%d is not a projected coordinate system; parkland works in metres "
                             "(e.g. 4549, CGCS2000 / 3-degree Gauss-Kruger CM 120E)", srid);
     static const int common[] = {4326, 4490, 4528, 4549};
