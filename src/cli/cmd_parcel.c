@@ -99,6 +99,14 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     const char *sub = argv[1];
+    static const struct {
+        const char *name;
+        cmd_fn fn;
+    } more[] = {{"status", cmd_parcel_status}, {"indicators", cmd_parcel_indicators},
+                {"split", cmd_parcel_split}, {"merge", cmd_parcel_merge}};
+    for (size_t k = 0; k < sizeof more / sizeof *more; k++)
+        if (!strcmp(sub, more[k].name) && more[k].fn)
+            return more[k].fn(argc - 1, argv + 1, g);
     int is_list = !strcmp(sub, "list"), is_show = !strcmp(sub, "show");
     if (!is_list && !is_show)
         return cli_usage_error(parcel_usage, "unknown parcel command '%s'", sub);

@@ -13,7 +13,15 @@ static const struct command {
     {"init", cmd_init, "create the database / 创建数据库"},
     {"park", cmd_park, "add and list parks / 园区管理"},
     {"import", cmd_import, "import cadastral parcels / 导入宗地"},
-    {"parcel", cmd_parcel, "list and show parcels / 宗地查询"},
+    {"parcel", cmd_parcel, "parcels: list, show, status, indicators, split, merge / 宗地"},
+    {"lead", cmd_lead, "investment leads / 招商线索"},
+    {"project", cmd_project, "signed projects, milestones, investment / 签约项目"},
+    {"query", cmd_query, "free parcels that fit / 查询可供地块"},
+    {"match", cmd_match, "rank free parcels for a lead / 线索匹配地块"},
+    {"export", cmd_export, "maps: geojson, kml, html, txt / 导出地图"},
+    {"report", cmd_report, "availability, landing KPIs, alerts / 报表与预警"},
+    {"history", cmd_history, "every change of a parcel, lead or project / 变更历史"},
+    {"check", cmd_check, "check the database / 数据检查"},
 };
 
 static void usage(FILE *out)
@@ -25,7 +33,8 @@ static void usage(FILE *out)
             "parkland — land of the international investment industrial parks (国际招商产业园土地管理)\n\n"
             "commands / 命令:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        if (commands[i].fn)
+            fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
                  "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n");
 }
@@ -129,7 +138,7 @@ int main(int argc, char **argv)
     }
     int status = -1;
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
-        if (!strcmp(argv[i], commands[c].name)) {
+        if (!strcmp(argv[i], commands[c].name) && commands[c].fn) {
             status = commands[c].fn(argc - i, argv + i, &g);
             break;
         }

@@ -1,0 +1,21 @@
+/*
+ * lifecycle.h — parcel status moves (internal; the public face is
+ * parkland/lifecycle.h). Shared by the parcel, project and split/merge code.
+ */
+#ifndef PARKLAND_LIFECYCLE_INTERNAL_H
+#define PARKLAND_LIFECYCLE_INTERNAL_H
+
+#include "db_internal.h"
+
+/* Move parcel `parcel_id` to status `to` on `date` (YYYY-MM-DD; NULL = today)
+ * inside the CALLER's transaction (no BEGIN/COMMIT here). An illegal move is
+ * refused (PL_ERR_INPUT, the message lists the legal ones) unless `force`,
+ * which needs a non-empty `note`. Writes the history row (field 'status',
+ * old, new, note). Leaving 'reserved' releases the open reservation. */
+int pl_parcel_move(pl_db *db, long parcel_id, const char *to, const char *date, const char *note, int force,
+                   pl_error *err);
+
+/* 1 when the table of design.md allows from → to. */
+int pl_parcel_move_is_legal(const char *from, const char *to);
+
+#endif
