@@ -393,3 +393,26 @@ Test(import, peer_kml_files_never_crash)
         pl_import_result_release(&r);
     }
 }
+
+Test(import, park_boundary_from_a_polygon_file)
+{
+    const char *p = tu_tmp("boundary.geojson");
+    tu_write_file(p, GJ_HEAD SQ("B", RING_OK) "]}", (size_t)-1);
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "B1", "边界园", NULL, NULL, p, &err), PL_OK, "%s", err.message);
+    pl_park k;
+    cr_assert_eq(pl_park_get(db, "B1", &k, &err), PL_OK);
+    cr_assert(k.has_boundary);
+    /* 0.001° × 0.001° at 36.1°N: about 90 m × 111 m, stored in the working CRS */
+    double a = num_sql("SELECT ST_Area(boundary) FROM park WHERE code = 'B1'");
+    cr_assert(a > 9000 && a < 10500, "boundary area %f", a);
+    cr_assert_eq(count_sql("SELECT ST_SRID(boundary) FROM park WHERE code = 'B1'"), 4549);
+    /* a file with no polygon is refused and adds no park */
+    const char *q = tu_tmp("nopoly.geojson");
+    tu_write_file(q, GJ_HEAD "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\","
+                  "\"coordinates\":[120.4,36.1]}}]}", (size_t)-1);
+    cr_assert_eq(pl_park_add(db, "B2", "无边界", NULL, NULL, q, &err), PL_ERR_INPUT);
+    cr_assert(strstr(err.message, "holds no polygon"), "%s", err.message);
+    cr_assert_eq(pl_park_get(db, "B2", &k, &err), PL_ERR_NOTFOUND);
+}
