@@ -221,3 +221,94 @@ unsigned char *pl_geos_to_wkb(GEOSContextHandle_t ctx, const GEOSGeometry *g, si
     GEOSWKBWriter_destroy_r(ctx, w);
     return out;
 }
+
+/* ---- split and merge ----------------------------------------------------- */
+
+/* Node the boundary of g with the line: every crossing becomes a vertex of both. */
+static GEOSGeometry *node_with_line(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry *line)
+{
+    GEOSGeometry *parts[2] = {GEOSBoundary_r(ctx, g), GEOSGeom_clone_r(ctx, line)};
+    if (!parts[0] || !parts[1]) {
+        for (int i = 0; i < 2; i++)
+            if (parts[i])
+                GEOSGeom_destroy_r(ctx, parts[i]);
+        return NULL;
+    }
+    GEOSGeometry *all = GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts, 2);
+    if (!all) {
+        GEOSGeom_destroy_r(ctx, parts[0]);
+        GEOSGeom_destroy_r(ctx, parts[1]);
+        return NULL;
+    }
+    GEOSGeometry *noded = GEOSNode_r(ctx, all);
+    if (!noded) /* iterated noding may fail to converge: overlay noding is robust */
+        noded = GEOSUnaryUnion_r(ctx, all);
+    GEOSGeom_destroy_r(ctx, all);
+    return noded;
+}
+
+int pl_geos_split_by_line(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry *line,
+                          GEOSGeometry ***pieces)
+{
+    *pieces = NULL;
+    GEOSGeometry *noded = node_with_line(ctx, g, line);
+    if (!noded)
+        return -1;
+    const GEOSGeometry *in[1] = {noded};
+    GEOSGeometry *faces = GEOSPolygonize_r(ctx, in, 1);
+    GEOSGeom_destroy_r(ctx, noded);
+    if (!faces)
+        return -1;
+    const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx, g);
+    int nf = GEOSGetNumGeometries_r(ctx, faces);
+    GEOSGeometry **out = nf > 0 ? calloc((size_t)nf, sizeof *out) : NULL;
+    int n = 0, ok = prep && nf >= 0 && (nf == 0 || out);
+    for (int i = 0; ok && i < nf; i++) {
+        const GEOSGeometry *f = GEOSGetGeometryN_r(ctx, faces, i);
+        if (GEOSGeomTypeId_r(ctx, f) != GEOS_POLYGON || GEOSisEmpty_r(ctx, f))
+            continue;
+        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, f);
+        if (!pt) {
+            ok = 0;
+            break;
+        }
+        char inside = GEOSPreparedIntersects_r(ctx, prep, pt);
+        GEOSGeom_destroy_r(ctx, pt);
+        if (inside == 2) {
+            ok = 0;
+        } else if (inside == 1) {
+            if (!(out[n] = GEOSGeom_clone_r(ctx, f)))
+                ok = 0;
+            else
+                GEOSSetSRID_r(ctx, out[n++], GEOSGetSRID_r(ctx, g));
+        }
+    }
+    if (prep)
+        GEOSPreparedGeom_destroy_r(ctx, prep);
+    GEOSGeom_destroy_r(ctx, faces);
+    if (!ok) {
+        for (int i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx, out[i]);
+        free(out);
+        return -1;
+    }
+    *pieces = out;
+    return n;
+}
+
+int pl_geos_count_holes(GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_POLYGON)
+        return GEOSisEmpty_r(ctx, g) ? 0 : GEOSGetNumInteriorRings_r(ctx, g);
+    if (type != GEOS_MULTIPOLYGON && type != GEOS_GEOMETRYCOLLECTION)
+        return 0;
+    int k = GEOSGetNumGeometries_r(ctx, g), total = 0;
+    for (int i = 0; i < k; i++) {
+        int h = pl_geos_count_holes(ctx, GEOSGetGeometryN_r(ctx, g, i));
+        if (h < 0)
+            return -1;
+        total += h;
+    }
+    return total;
+}

@@ -38,4 +38,20 @@ double pl_geos_area(GEOSContextHandle_t ctx, const GEOSGeometry *g);
 GEOSGeometry *pl_geos_from_wkb(GEOSContextHandle_t ctx, const unsigned char *wkb, size_t len);
 unsigned char *pl_geos_to_wkb(GEOSContextHandle_t ctx, const GEOSGeometry *g, size_t *len);
 
+/* ---- split and merge (parcel_edit.c) ---- */
+
+/* Cut polygonal `g` (Polygon or MultiPolygon) with the linework `line`
+ * (LineString or MultiLineString): the boundary of g and the line are noded
+ * together (GEOSNode_r, GEOSUnaryUnion_r when noding fails), polygonized
+ * (GEOSPolygonize_r), and the faces whose interior point (GEOSPointOnSurface_r)
+ * lies in g are kept; holes of g stay holes. Returns the number of pieces in
+ * *pieces (an array the caller frees with free(), each piece a Polygon
+ * destroyed with GEOSGeom_destroy_r), or -1 on a GEOS failure. One piece
+ * means the line does not cut g. Pieces carry g's SRID. */
+int pl_geos_split_by_line(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry *line,
+                          GEOSGeometry ***pieces);
+
+/* Interior rings over every polygon of a (Multi)Polygon; -1 on failure. */
+int pl_geos_count_holes(GEOSContextHandle_t ctx, const GEOSGeometry *g);
+
 #endif
