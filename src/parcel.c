@@ -84,7 +84,8 @@ int pl_parcel_each(pl_db *db, const pl_parcel_filter *filter,
     char sql[2048];
     int n = snprintf(sql, sizeof sql, parcel_select, "NULL");
     snprintf(sql + n, sizeof sql - (size_t)n,
-             " WHERE (?1 IS NULL OR k.code = ?1) AND (?2 IS NULL OR p.status = ?2)"
+             " WHERE (?1 IS NULL OR k.code = ?1)"
+             "   AND (p.status = ?2 OR (?2 IS NULL AND p.status <> 'retired'))"
              " ORDER BY k.code, p.code");
     if (filter && filter->status && !pl_parcel_status_zh(filter->status))
         return pl_error_set(err, PL_ERR_USAGE, "unknown status '%s'", filter->status);

@@ -156,8 +156,8 @@ fail:
 
 static const char park_select[] =
     "SELECT k.id, k.code, k.name, k.name_en, k.district, k.boundary IS NOT NULL,"
-    "       (SELECT count(*) FROM parcel p WHERE p.park_id = k.id),"
-    "       (SELECT total(area_m2) FROM parcel p WHERE p.park_id = k.id)"
+    "       (SELECT count(*) FROM parcel p WHERE p.park_id = k.id AND p.status <> 'retired'),"
+    "       (SELECT total(area_m2) FROM parcel p WHERE p.park_id = k.id AND p.status <> 'retired')"
     "  FROM park k";
 
 static void park_from_row(sqlite3_stmt *st, pl_park *p)
