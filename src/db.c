@@ -1,8 +1,12 @@
 /* db.c — open, create, version and close the parkland database. */
 #include "db_internal.h"
 #include "schema.sql.h"
+#include "crs.h"
 
+#include <ctype.h>
+#include <csv.h>
 #include <errno.h>
+#include <math.h>
 #include <pwd.h>
 #include <spatialite.h>
 #include <stdarg.h>
@@ -180,12 +184,157 @@ int pl_db_ensure_srid(pl_db *db, int srid)
 {
     if (select_int(db, "SELECT count(*) FROM spatial_ref_sys WHERE srid = ?1", srid) > 0)
         return 1;
+    /* ask PROJ first: SpatiaLite prints to stderr about codes it does not know */
+    double aou[4];
+    if (pl_crs_area_of_use(srid, aou, NULL, 0) != 0)
+        return 0;
     return select_int(db, "SELECT InsertEpsgSrid(?1)", srid) == 1;
 }
 
 int pl_db_srid_is_geographic(pl_db *db, int srid)
 {
     return select_int(db, "SELECT SridIsGeographic(?1)", srid) == 1;
+}
+
+/* ---- the national control table (data/national_controls.csv) ------------- */
+
+#define NC_COLS 7
+static const char *const nc_header[NC_COLS] = {"edition", "industry_code", "industry_name", "far_min",
+                                               "building_coverage_min", "admin_share_max", "source"};
+
+typedef struct nc_load {
+    pl_db *db;
+    sqlite3_stmt *st;
+    pl_error *err;
+    const char *path;
+    char *field[NC_COLS];
+    size_t nfield;
+    long line;     /* record number, 1 = header */
+    int failed;
+} nc_load;
+
+static void nc_field(void *s, size_t len, void *data)
+{
+    nc_load *c = data;
+    if (c->failed)
+        return;
+    if (c->nfield >= NC_COLS) {
+        c->nfield++;
+        return;
+    }
+    char *f = malloc(len + 1);
+    if (!f) {
+        c->failed = pl_error_set(c->err, PL_ERR_NOMEM, "out of memory");
+        return;
+    }
+    if (len)
+        memcpy(f, s, len);
+    f[len] = '\0';
+    c->field[c->nfield++] = f;
+}
+
+/* Empty → NULL, else a finite number ≥ 0. */
+static int nc_bind_number(nc_load *c, int col, int param)
+{
+    const char *s = c->field[col];
+    if (!*s)
+        return sqlite3_bind_null(c->st, param), 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || end == s || !isfinite(v) || v < 0)
+        return pl_error_set(c->err, PL_ERR_IO, "national control table '%s', record %ld: %s '%s' is not a number",
+                            c->path, c->line, nc_header[col], s);
+    sqlite3_bind_double(c->st, param, v);
+    return 0;
+}
+
+static void nc_row(int term, void *data)
+{
+    (void)term;
+    nc_load *c = data;
+    c->line++;
+    size_t n = c->nfield;
+    if (!c->failed && n != NC_COLS)
+        c->failed = pl_error_set(c->err, PL_ERR_IO, "national control table '%s', record %ld: %zu fields, expected %d",
+                                 c->path, c->line, n, NC_COLS);
+    if (!c->failed && c->line == 1) {
+        for (int i = 0; i < NC_COLS && !c->failed; i++)
+            if (strcmp(c->field[i], nc_header[i]))
+                c->failed = pl_error_set(c->err, PL_ERR_IO, "national control table '%s': column %d is '%s', expected '%s'",
+                                         c->path, i + 1, c->field[i], nc_header[i]);
+    } else if (!c->failed) {
+        const char *ed = c->field[0], *code = c->field[1];
+        if (strcmp(ed, "2002") && strcmp(ed, "2011") && strcmp(ed, "2017"))
+            c->failed = pl_error_set(c->err, PL_ERR_IO, "national control table '%s', record %ld: edition '%s' "
+                                     "is not 2002, 2011 or 2017", c->path, c->line, ed);
+        else if (strcmp(code, "*") && (strlen(code) != 2 || !isdigit((unsigned char)code[0]) ||
+                                        !isdigit((unsigned char)code[1])))
+            c->failed = pl_error_set(c->err, PL_ERR_IO, "national control table '%s', record %ld: industry code '%s' "
+                                     "is not a 2-digit GB/T 4754 division or '*'", c->path, c->line, code);
+        if (!c->failed) {
+            sqlite3_reset(c->st);
+            pl_bind_text(c->st, 1, ed);
+            pl_bind_text(c->st, 2, code);
+            pl_bind_text(c->st, 3, *c->field[2] ? c->field[2] : NULL);
+            pl_bind_text(c->st, 7, *c->field[6] ? c->field[6] : NULL);
+            if (!(c->failed = nc_bind_number(c, 3, 4)) && !(c->failed = nc_bind_number(c, 4, 5)) &&
+                !(c->failed = nc_bind_number(c, 5, 6)) && sqlite3_step(c->st) != SQLITE_DONE)
+                c->failed = pl_error_set(c->err, PL_ERR_IO, "national control table '%s', record %ld: %s", c->path,
+                                         c->line, sqlite3_errmsg(c->db->h));
+        }
+    }
+    for (size_t i = 0; i < n && i < NC_COLS; i++)
+        free(c->field[i]);
+    c->nfield = 0;
+}
+
+/* Load the national control minimums from $PARKLAND_DATA_DIR (else the build's
+ * data/ directory) into national_control, inside the caller's transaction. */
+static int load_national_controls(pl_db *db, pl_error *err)
+{
+    const char *dir = getenv("PARKLAND_DATA_DIR");
+    if (!dir || !*dir)
+        dir = PARKLAND_DATA_DIR;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/national_controls.csv", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pl_error_set(err, PL_ERR_IO, "cannot read the national control table '%s': %s "
+                            "(set PARKLAND_DATA_DIR to the directory that holds national_controls.csv)",
+                            path, strerror(errno));
+    nc_load c = {.db = db, .err = err, .path = path};
+    struct csv_parser p;
+    int rc = pl_db_prepare(db, "INSERT INTO national_control(edition, industry_code, industry_name, far_min,"
+                               " building_coverage_min, admin_share_max, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           &c.st, err);
+    if (rc || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        fclose(f);
+        sqlite3_finalize(c.st);
+        return rc ? rc : pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    }
+    char buf[4096];
+    size_t n, off = 0;
+    int first = 1;
+    while (!c.failed && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        off = first && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0; /* UTF-8 BOM */
+        first = 0;
+        if (csv_parse(&p, buf + off, n - off, nc_field, nc_row, &c) != n - off && !c.failed)
+            c.failed = pl_error_set(err, PL_ERR_IO, "national control table '%s': %s", path,
+                                    csv_strerror(csv_error(&p)));
+    }
+    if (!c.failed && ferror(f))
+        c.failed = pl_error_set(err, PL_ERR_IO, "cannot read the national control table '%s'", path);
+    if (!c.failed && csv_fini(&p, nc_field, nc_row, &c) != 0)
+        c.failed = pl_error_set(err, PL_ERR_IO, "national control table '%s': %s", path,
+                                csv_strerror(csv_error(&p)));
+    if (!c.failed && c.line < 2)
+        c.failed = pl_error_set(err, PL_ERR_IO, "national control table '%s' holds no rows", path);
+    for (size_t i = 0; i < c.nfield && i < NC_COLS; i++)
+        free(c.field[i]);
+    csv_free(&p);
+    fclose(f);
+    sqlite3_finalize(c.st);
+    return c.failed;
 }
 
 static int create_schema(pl_db *db, int srid, pl_error *err)
@@ -207,6 +356,8 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
     if (rc)
         return rc;
     if ((rc = pl_db_exec(db, pl_schema_v1, err)))
+        goto fail;
+    if ((rc = load_national_controls(db, err)))
         goto fail;
     sqlite3_stmt *st;
     if ((rc = pl_db_prepare(db,

@@ -66,6 +66,8 @@ typedef struct importer {
     sqlite3_stmt *st_transform, *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
     unsigned char *wkb;
     size_t wkb_cap;
+    char *text[4];          /* code, name, land use, land use code of the current feature (full length) */
+    size_t text_cap[4];
 } importer;
 
 static void add_message(importer *im, pl_message_level level, const char *fmt, ...)
@@ -136,14 +138,24 @@ static const char *attr_find(const pl_feature *f, const char *override, const ch
     return NULL;
 }
 
-static char *trim_copy(const char *s, char *buf, size_t len)
+/* Trimmed copy of `s` into the importer's growable buffer `slot`, never cut
+ * (a value of any length lands as written). NULL when blank or out of memory. */
+static char *trim_copy(importer *im, int slot, const char *s)
 {
     if (!s)
         return NULL;
     while (*s == ' ' || *s == '\t')
         s++;
-    snprintf(buf, len, "%s", s);
-    size_t n = strlen(buf);
+    size_t n = strlen(s);
+    if (n + 1 > im->text_cap[slot]) {
+        char *b = realloc(im->text[slot], n + 1);
+        if (!b)
+            return NULL;
+        im->text[slot] = b;
+        im->text_cap[slot] = n + 1;
+    }
+    char *buf = im->text[slot];
+    memcpy(buf, s, n + 1);
     while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' || buf[n - 1] == '\n'))
         buf[--n] = '\0';
     return buf[0] ? buf : NULL;
@@ -420,6 +432,34 @@ static char *geos_wkt(GEOSContextHandle_t gc, const GEOSGeometry *g)
     return s;
 }
 
+/* A new parcel takes the park's default indicators (park_indicator), when the
+ * park has any; the thresholds stay with the park. */
+static int copy_park_defaults(importer *im, long parcel_id, const char *code, const char *note)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(im->db,
+        "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu, output_per_mu,"
+        " energy_per_output, building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code,"
+        " industry_code_edition, base_price, term_years, updated_at)"
+        " SELECT ?1, investment_intensity, far_min, far_max, tax_per_mu, output_per_mu, energy_per_output,"
+        " building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code, industry_code_edition,"
+        " base_price, term_years, ?2 FROM park_indicator WHERE park_id = ?3 AND coalesce(investment_intensity,"
+        " far_min, far_max, tax_per_mu, output_per_mu, energy_per_output, building_coverage_min, admin_share_max,"
+        " green_ratio_max, industries, industry_code, industry_code_edition, base_price, term_years) IS NOT NULL",
+        &st, im->err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, parcel_id);
+    pl_bind_text(st, 2, im->now);
+    sqlite3_bind_int64(st, 3, im->park_id);
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot copy the park's indicators");
+    sqlite3_finalize(st);
+    if (!rc && sqlite3_changes(im->db->h) == 1)
+        rc = pl_history_add(im->db, "parcel", parcel_id, code, "indicators", NULL, "park defaults 园区默认指标", note,
+                            im->res->batch_id, im->err);
+    return rc;
+}
+
 static int on_feature(const pl_feature *f, const pl_source_info *info, void *vctx)
 {
     importer *im = vctx;
@@ -431,9 +471,9 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
     if (!im->src_ready && setup_source(im, info))
         return PL_ERR_INPUT;
 
-    char codebuf[256], namebuf[512], usebuf[256], usecodebuf[64], who[512];
-    const char *code = trim_copy(attr_find(f, im->opt->field_code, code_keys), codebuf, sizeof codebuf);
-    const char *name = trim_copy(attr_find(f, im->opt->field_name, name_keys), namebuf, sizeof namebuf);
+    char who[512];
+    const char *code = trim_copy(im, 0, attr_find(f, im->opt->field_code, code_keys));
+    const char *name = trim_copy(im, 1, attr_find(f, im->opt->field_name, name_keys));
     if (!code && !im->opt->field_code && name) {
         code = name;
         if (!im->code_from_name_noted++)
@@ -458,9 +498,8 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
                         "use --field code=COLUMN)", who);
         return 0;
     }
-    const char *use = trim_copy(attr_find(f, im->opt->field_land_use, use_keys), usebuf, sizeof usebuf);
-    const char *use_code = trim_copy(attr_find(f, im->opt->field_land_use_code, use_code_keys), usecodebuf,
-                                     sizeof usecodebuf);
+    const char *use = trim_copy(im, 2, attr_find(f, im->opt->field_land_use, use_keys));
+    const char *use_code = trim_copy(im, 3, attr_find(f, im->opt->field_land_use_code, use_code_keys));
 
     /* duplicate within this file */
     sqlite3_reset(im->st_code);
@@ -644,9 +683,12 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = pl_db_fail(im->db, im->err, "cannot insert parcel");
         sqlite3_reset(st);
+        long new_id = (long)sqlite3_last_insert_rowid(im->db->h);
         if (!rc)
-            rc = pl_history_add(im->db, "parcel", (long)sqlite3_last_insert_rowid(im->db->h), code, "created",
+            rc = pl_history_add(im->db, "parcel", new_id, code, "created",
                                 NULL, im->status, note, res->batch_id, im->err);
+        if (!rc)
+            rc = copy_park_defaults(im, new_id, code, note);
         if (!rc) {
             res->inserted++;
             res->area_m2 += area;
@@ -717,7 +759,8 @@ static int prepare_all(importer *im)
         (rc = pl_db_prepare(db, "SELECT id FROM parcel WHERE park_id = ?1 AND code = ?2", &im->st_find, e)) ||
         (rc = pl_db_prepare(db,
             "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM parcel p"
-            " WHERE p.park_id = ?1 AND p.id <> ?2 AND p.ROWID IN (SELECT pkid FROM idx_parcel_geom"
+            " WHERE p.park_id = ?1 AND p.id <> ?2 AND p.status <> 'retired'"
+            "   AND p.ROWID IN (SELECT pkid FROM idx_parcel_geom"
             "   WHERE xmin <= ?3 AND xmax >= ?4 AND ymin <= ?5 AND ymax >= ?6)", &im->st_overlap, e)) ||
         (rc = pl_db_prepare(db,
             "INSERT INTO parcel(name, land_use, land_use_code, area_m2, declared_area_m2, batch_id, source_ref,"
@@ -747,6 +790,8 @@ static void finalize_all(importer *im)
     sqlite3_finalize(im->st_update);
     sqlite3_finalize(im->st_old);
     sqlite3_finalize(im->st_code);
+    for (int i = 0; i < 4; i++)
+        free(im->text[i]);
 }
 
 static int write_batch(importer *im, int insert)

@@ -60,7 +60,8 @@ static const char pl_schema_v1[] =
     "  at TEXT NOT NULL,\n"
     "  who TEXT NOT NULL,\n"
     "  note TEXT,\n"
-    "  batch_id INTEGER REFERENCES import_batch(id));\n"
+    "  batch_id INTEGER REFERENCES import_batch(id),\n"
+    "  effective TEXT);                 -- YYYY-MM-DD the change takes effect (status moves), NULL = at\n"
     "CREATE INDEX history_entity ON history(entity, entity_id);\n"
     /* ---- reference data ---- */
     "CREATE TABLE industry(\n"

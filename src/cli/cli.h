@@ -43,6 +43,10 @@ int cmd_parcel_merge(int argc, char **argv, const cli_global *g) CLI_PENDING;
 /* park subcommands beyond add/list (cmd_park_indicators.c) */
 int cmd_park_indicators(int argc, char **argv, const cli_global *g) CLI_PENDING;
 
+/* `parcel indicators CODE …` (is_park 0) and `park indicators PARK …` (is_park 1):
+ * one option parser and output for both (cmd_parcel_status.c). argv[0] is "indicators". */
+int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park);
+
 /* Print "parkland: MESSAGE" on stderr and return the exit status for err. */
 int cli_fail(const pl_error *err);
 /* Print a usage error (printf-style) and return EXIT_USAGE. */

@@ -11,7 +11,9 @@
 
 static const char parcel_usage[] =
     "parkland parcel list [--park CODE] [--status S] [--format table|csv|json]\n"
-    "       parkland parcel show CODE [--park CODE] [--format table|csv|json]";
+    "       parkland parcel show CODE [--park CODE] [--format table|csv|json]\n"
+    "       parkland parcel status CODE STATUS [--date D] [--note TEXT] [--force] [--park P] [--lead LEAD] [--expires D]\n"
+    "       parkland parcel indicators CODE [--investment-intensity X] [--far-min X] [--far-max X] [--tax-per-mu X] ...";
 
 typedef struct list_ctx {
     pl_table *t;
@@ -95,7 +97,10 @@ static int show_row(const pl_parcel_row *r, void *vctx)
 int cmd_parcel(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n\n  list   list parcels / 宗地列表\n  show   one parcel / 宗地详情\n", parcel_usage);
+        printf("usage: %s\n\n  list        list parcels / 宗地列表\n  show        one parcel / 宗地详情\n"
+               "  status      move a parcel to another status / 宗地状态变更\n"
+               "  indicators  standard-land indicators / 标准地控制指标\n"
+               "(parkland parcel SUBCOMMAND --help for the options)\n", parcel_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     const char *sub = argv[1];
