@@ -1,0 +1,61 @@
+/*
+ * parkland/query.h — `query free`: available parcels that fit an investor.
+ * Ownership: see parkland/error.h. Rows are streamed to a callback; their
+ * strings live until the callback returns.
+ */
+#ifndef PARKLAND_QUERY_H
+#define PARKLAND_QUERY_H
+
+#include "parkland/db.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Filters of `query free`. Numbers that are NAN and pointers that are NULL
+ * are "no filter": start from pl_query_filter_init. */
+typedef struct pl_query_filter {
+    const char *park;          /* park code */
+    double min_mu, max_mu;     /* area range in 亩 (area_m2 × 15 / 10000), inclusive */
+    const char *industry;      /* industry id ('it') or Chinese name ('新一代信息技术'):
+                                  the parcel allows it (its list holds that token) or allows any */
+    double max_intensity;      /* investment intensity the investor can meet, 万元/亩:
+                                  the parcel's required minimum is ≤ this, or not set */
+    double min_far;            /* the parcel's FAR maximum is ≥ this, or not set */
+    double near_lon, near_lat; /* WGS84 degrees; with within_m */
+    double within_m;           /* metres from the point, in the working CRS */
+    const char *adjacent;      /* parcel code: touching or within 1 m of it (itself excluded);
+                                  looked up in `park` when given, else across parks */
+    long limit;                /* at most this many rows; 0 = all */
+} pl_query_filter;
+
+void pl_query_filter_init(pl_query_filter *f);
+
+/* One free parcel. NAN marks a value that is not set. */
+typedef struct pl_free_parcel {
+    long id;
+    const char *park;           /* park code */
+    const char *code;           /* 宗地号 */
+    const char *name;           /* may be NULL */
+    double area_m2, area_mu;
+    double distance_m;          /* from the --near point; NAN without one */
+    double investment_intensity;/* required minimum, 万元/亩 */
+    double far_min, far_max;    /* 容积率 range */
+    double tax_per_mu;          /* required minimum, 万元/亩·年 */
+    const char *industries;     /* allowed industry ids, comma-separated; NULL = any */
+} pl_free_parcel;
+
+/* Call `cb` for every parcel with status 'available' that passes `filter`,
+ * best fit first: by distance with a point; by closeness to the middle of the
+ * area range (or to its one bound) with an area range; else by park and code.
+ * A non-zero return from `cb` stops and is returned.
+ * Refuses: an unknown park or parcel (PL_ERR_NOTFOUND), an unknown industry,
+ * a point without a distance or the reverse, lon/lat out of range, negative
+ * bounds, min_mu > max_mu (PL_ERR_USAGE). */
+int pl_query_free(pl_db *db, const pl_query_filter *filter,
+                  int (*cb)(const pl_free_parcel *row, void *ctx), void *ctx, pl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,195 @@
+/* cmd_match.c — parkland match LEAD */
+#include "cli.h"
+
+#include "parkland/match.h"
+#include "parkland/table.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char match_usage[] = "parkland match LEAD [--top N] [--park CODE] [--format table|csv|json]";
+
+static const char match_help[] =
+    "\n"
+    "Rank the free parcels (available, or reserved for this lead) for a lead, best first, with a\n"
+    "score 0–100 and one reason per component / 线索匹配地块:\n"
+    "  面积 area           30  land demand vs parcel 亩: full within ±10%, then linear to 0 at ±50%;\n"
+    "                          beyond ±10% a parcel smaller than the demand gets 4/5 (×0.8)\n"
+    "  产业 industry       25  the parcel allows the lead's industry, or any: full; else 0\n"
+    "  投资强度 investment 20  lead investment ÷ land demand (万元/亩) vs the parcel's minimum:\n"
+    "                          full when ≥, proportional below\n"
+    "  亩均税收 tax        15  lead expected tax (万元/亩·年) vs the parcel's minimum: the same\n"
+    "  连片 contiguity     10  within 1 m of a parcel of a project in the same industry: full; else 0\n"
+    "  Missing data on either side: half of the component (\"no data\").\n"
+    "  Ties: the area closer to the demand first, then park and parcel code.\n"
+    "  A signed lead is refused; a lost lead is matched with a warning.\n"
+    "  --top N       the best N (default 10)\n"
+    "  --park CODE   only this park\n"
+    "  --format F    table (default; one line per reason), csv or json (one record per parcel)\n";
+
+typedef struct out_ctx {
+    pl_table *t;
+    int fmt;
+} out_ctx;
+
+static void fmt_points(char *buf, size_t len, double p)
+{
+    if (fabs(p - round(p)) < 1e-9)
+        snprintf(buf, len, "%.0f", p);
+    else
+        snprintf(buf, len, "%.1f", p);
+}
+
+static int add_result(const pl_match_result *r, void *vctx)
+{
+    out_ctx *c = vctx;
+    char rank[16], m2[32], mu[32], score[16];
+    snprintf(rank, sizeof rank, "%d", r->rank);
+    snprintf(m2, sizeof m2, "%.2f", r->area_m2);
+    snprintf(mu, sizeof mu, "%.2f", r->area_mu);
+    snprintf(score, sizeof score, "%.1f", r->score);
+    if (c->fmt == PL_TABLE_TEXT) {
+        for (int k = 0; k < PL_MATCH_NCOMPONENTS; k++) {
+            const char *cells[8] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, r->reasons[k].text};
+            if (k == 0) {
+                cells[0] = rank;
+                cells[1] = r->park;
+                cells[2] = r->code;
+                cells[3] = r->name;
+                cells[4] = mu;
+                cells[5] = r->status;
+                cells[6] = score;
+            }
+            if (pl_table_add_row(c->t, cells))
+                return PL_ERR_NOMEM;
+        }
+        return 0;
+    }
+    char pts[PL_MATCH_NCOMPONENTS][16];
+    const char *cells[8 + 2 * PL_MATCH_NCOMPONENTS] = {rank, r->park, r->code, r->name, m2, mu, r->status, score};
+    for (int k = 0; k < PL_MATCH_NCOMPONENTS; k++) {
+        fmt_points(pts[k], sizeof pts[k], r->reasons[k].points);
+        cells[8 + 2 * k] = pts[k];
+        cells[9 + 2 * k] = r->reasons[k].text;
+    }
+    return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+}
+
+static pl_table *new_table(int fmt)
+{
+    if (fmt == PL_TABLE_TEXT) {
+        static const char *const keys[] = {"rank", "park", "code", "name", "area_mu", "status", "score", "reasons"};
+        static const char *const labels[] = {"名次 rank", "园区 park", "宗地号 code", "名称 name", "面积 亩",
+                                             "状态 status", "得分 score /100", "理由 reasons"};
+        pl_table *t = pl_table_new(8, keys, labels);
+        if (t) {
+            pl_table_set_numeric(t, 0);
+            pl_table_set_numeric(t, 4);
+            pl_table_set_numeric(t, 6);
+        }
+        return t;
+    }
+    const char *keys[8 + 2 * PL_MATCH_NCOMPONENTS] = {"rank", "park", "code", "name", "area_m2", "area_mu",
+                                                      "status", "score"};
+    char names[2 * PL_MATCH_NCOMPONENTS][32];
+    for (int k = 0; k < PL_MATCH_NCOMPONENTS; k++) {
+        snprintf(names[2 * k], sizeof names[0], "%s_points", pl_match_component_name(k));
+        snprintf(names[2 * k + 1], sizeof names[0], "%s_reason", pl_match_component_name(k));
+        keys[8 + 2 * k] = names[2 * k];
+        keys[9 + 2 * k] = names[2 * k + 1];
+    }
+    pl_table *t = pl_table_new(8 + 2 * PL_MATCH_NCOMPONENTS, keys, NULL);
+    if (t) {
+        static const size_t num[] = {0, 4, 5, 7};
+        for (size_t i = 0; i < sizeof num / sizeof *num; i++)
+            pl_table_set_numeric(t, num[i]);
+        for (int k = 0; k < PL_MATCH_NCOMPONENTS; k++)
+            pl_table_set_numeric(t, (size_t)(8 + 2 * k));
+    }
+    return t;
+}
+
+static void print_summary(const pl_match_summary *s)
+{
+    char demand[64] = "未填 no data", inv[160] = "未填 no data", tax[64] = "未填 no data";
+    if (!isnan(s->land_mu))
+        snprintf(demand, sizeof demand, "%.1f 亩", s->land_mu);
+    if (!isnan(s->investment_per_mu))
+        snprintf(inv, sizeof inv, "%.0f 万元 = %.1f 万元/亩", s->investment, s->investment_per_mu);
+    else if (!isnan(s->investment))
+        snprintf(inv, sizeof inv, "%.0f 万元", s->investment);
+    if (!isnan(s->tax_per_mu))
+        snprintf(tax, sizeof tax, "%.1f 万元/亩·年", s->tax_per_mu);
+    printf("线索 lead %s %s · 阶段 stage %s · 产业 industry %s%s%s\n", s->lead, s->company, s->stage,
+           s->industry[0] ? s->industry_zh : "未填 no data", s->industry[0] ? " " : "", s->industry);
+    printf("用地需求 land demand %s · 投资 investment %s · 亩均税收 tax %s\n", demand, inv, tax);
+    printf("%ld free parcels scored / 可供地块已评分; best %ld shown / 显示前 %ld\n", s->candidates, s->returned,
+           s->returned);
+}
+
+int cmd_match(int argc, char **argv, const cli_global *g)
+{
+    if (argc < 2) {
+        printf("usage: %s\n%s", match_usage, match_help);
+        return EXIT_USAGE;
+    }
+    pl_match_options o;
+    pl_match_options_init(&o);
+    const char *lead = NULL;
+    int fmt = PL_TABLE_TEXT;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if (cli_is_help(argv[i])) {
+            printf("usage: %s\n%s", match_usage, match_help);
+            return EXIT_DONE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--top", &v))) {
+            if (r > 0 && !cli_parse_int("--top", v, &o.top))
+                return EXIT_USAGE;
+            if (r > 0 && o.top < 1)
+                return cli_usage_error(match_usage, "--top must be at least 1, not %d", o.top);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
+            o.park = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
+                return cli_usage_error(match_usage, "unknown format '%s' (table, csv, json)", v);
+        } else if (argv[i][0] != '-' && !lead) {
+            lead = argv[i];
+        } else {
+            return cli_usage_error(match_usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    if (!lead)
+        return cli_usage_error(match_usage, "match needs a LEAD code");
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    pl_match_summary sum;
+    o.summary = &sum;
+    out_ctx c = {new_table(fmt), fmt};
+    int rc = c.t ? pl_match_lead(db, lead, &o, add_result, &c, &err)
+                 : pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        if (sum.warning[0])
+            fprintf(stderr, "parkland: warning / 警告: %s\n", sum.warning);
+        if (fmt == PL_TABLE_TEXT) {
+            print_summary(&sum);
+            pl_table_write(c.t, stdout, PL_TABLE_TEXT, 0);
+            printf("评分 scoring: 面积 area %d + 产业 industry %d + 投资强度 investment %d + 亩均税收 tax %d"
+                   " + 连片 contiguity %d = 100; no data = half (see 'parkland match --help')\n",
+                   PL_MATCH_AREA_MAX, PL_MATCH_INDUSTRY_MAX, PL_MATCH_INVESTMENT_MAX, PL_MATCH_TAX_MAX,
+                   PL_MATCH_CONTIGUITY_MAX);
+        } else {
+            pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        }
+    }
+    pl_table_free(c.t);
+    pl_db_close(db);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}

@@ -1,0 +1,236 @@
+/* cmd_query.c — parkland query free */
+#include "cli.h"
+
+#include "parkland/query.h"
+#include "parkland/table.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char query_usage[] =
+    "parkland query free [--park CODE] [--min-mu X] [--max-mu X] [--industry I] [--max-intensity X]\n"
+    "              [--min-far X] [--near LON,LAT --within M] [--adjacent CODE] [--limit N]\n"
+    "              [--format table|csv|json]";
+
+static const char query_help[] =
+    "\n"
+    "Available parcels (可供地块, status 'available') that fit an investor, best fit first.\n"
+    "  --park CODE           only this park / 园区\n"
+    "  --min-mu X, --max-mu X  area range in 亩 (1 亩 = 10000/15 m²), inclusive\n"
+    "  --industry I          the parcel allows this industry (id such as 'it' or Chinese name such as\n"
+    "                        新一代信息技术), or allows any / 允许产业\n"
+    "  --max-intensity X     investment intensity the investor can meet, 万元/亩: parcels requiring\n"
+    "                        at most X (or nothing) / 投资强度\n"
+    "  --min-far X           parcels whose FAR maximum is at least X (or not capped) / 容积率\n"
+    "  --near LON,LAT --within M  within M metres of a WGS84 point / 距离\n"
+    "  --adjacent CODE       touching or within 1 m of parcel CODE (expansion) / 相邻\n"
+    "  --limit N             at most N parcels\n"
+    "  --format F            table (default), csv or json\n"
+    "Sorted by distance with --near; by closeness to the middle of the area range with --min-mu/--max-mu;\n"
+    "else by park and code. Empty industries = any industry; empty indicators = not set.\n";
+
+static int parse_double(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v)) {
+        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_lonlat(const char *s, double *lon, double *lat)
+{
+    char *end;
+    errno = 0;
+    *lon = strtod(s, &end);
+    if (end == s || errno)
+        return 0;
+    while (*end == ' ')
+        end++;
+    if (*end != ',')
+        return 0;
+    const char *p = end + 1;
+    *lat = strtod(p, &end);
+    if (end == p || errno)
+        return 0;
+    while (*end == ' ')
+        end++;
+    return !*end && isfinite(*lon) && isfinite(*lat);
+}
+
+/* 1.0, 1.25, 280.0 — at least one decimal, at most two. */
+static void fmt_dec(char *buf, size_t len, double v)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, len, "%.2f", v);
+    size_t n = strlen(buf);
+    if (n >= 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+        buf[n - 1] = '\0';
+}
+
+typedef struct out_ctx {
+    pl_table *t;
+    int fmt, near;
+} out_ctx;
+
+static int add_row(const pl_free_parcel *r, void *vctx)
+{
+    out_ctx *c = vctx;
+    char m2[32], mu[32], dist[32], inten[32], fmin[32], fmax[32], far[80], tax[32];
+    snprintf(m2, sizeof m2, "%.2f", r->area_m2);
+    snprintf(mu, sizeof mu, "%.2f", r->area_mu);
+    if (c->near)
+        snprintf(dist, sizeof dist, "%.1f", r->distance_m);
+    fmt_dec(inten, sizeof inten, r->investment_intensity);
+    fmt_dec(fmin, sizeof fmin, r->far_min);
+    fmt_dec(fmax, sizeof fmax, r->far_max);
+    fmt_dec(tax, sizeof tax, r->tax_per_mu);
+    const char *cells[12];
+    size_t k = 0;
+    cells[k++] = r->park;
+    cells[k++] = r->code;
+    cells[k++] = r->name;
+    cells[k++] = m2;
+    cells[k++] = mu;
+    if (c->near)
+        cells[k++] = dist;
+    cells[k++] = inten;
+    if (c->fmt == PL_TABLE_TEXT) {
+        if (fmin[0] && fmax[0])
+            snprintf(far, sizeof far, "%s–%s", fmin, fmax);
+        else if (fmin[0])
+            snprintf(far, sizeof far, "≥ %s", fmin);
+        else if (fmax[0])
+            snprintf(far, sizeof far, "≤ %s", fmax);
+        else
+            far[0] = '\0';
+        cells[k++] = far;
+    } else {
+        cells[k++] = fmin;
+        cells[k++] = fmax;
+    }
+    cells[k++] = tax;
+    cells[k++] = r->industries ? r->industries : c->fmt == PL_TABLE_TEXT ? "不限 any" : NULL;
+    return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+}
+
+static pl_table *new_table(int fmt, int near)
+{
+    const char *keys[12], *labels[12];
+    int numeric[12] = {0};
+    size_t k = 0;
+#define COL(key, label, num) (keys[k] = (key), labels[k] = (label), numeric[k] = (num), k++)
+    COL("park", "园区 park", 0);
+    COL("code", "宗地号 code", 0);
+    COL("name", "名称 name", 0);
+    COL("area_m2", "面积 m²", 1);
+    COL("area_mu", "面积 亩", 1);
+    if (near)
+        COL("distance_m", "距离 distance m", 1);
+    COL("investment_intensity", "投资强度 万元/亩", 1);
+    if (fmt == PL_TABLE_TEXT) {
+        COL("far", "容积率 FAR min–max", 0);
+    } else {
+        COL("far_min", "容积率 FAR min", 1);
+        COL("far_max", "容积率 FAR max", 1);
+    }
+    COL("tax_per_mu", "亩均税收 万元/亩·年", 1);
+    COL("industries", "允许产业 industries", 0);
+#undef COL
+    pl_table *t = pl_table_new(k, keys, labels);
+    for (size_t i = 0; t && i < k; i++)
+        if (numeric[i])
+            pl_table_set_numeric(t, i);
+    return t;
+}
+
+int cmd_query(int argc, char **argv, const cli_global *g)
+{
+    if (argc < 2 || cli_is_help(argv[1])) {
+        printf("usage: %s\n%s", query_usage, query_help);
+        return argc < 2 ? EXIT_USAGE : EXIT_DONE;
+    }
+    if (strcmp(argv[1], "free"))
+        return cli_usage_error(query_usage, "unknown query '%s' (free)", argv[1]);
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    int fmt = PL_TABLE_TEXT;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if (cli_is_help(argv[i])) {
+            printf("usage: %s\n%s", query_usage, query_help);
+            return EXIT_DONE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
+            f.park = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--min-mu", &v))) {
+            if (r > 0 && !parse_double("--min-mu", v, &f.min_mu))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--max-mu", &v))) {
+            if (r > 0 && !parse_double("--max-mu", v, &f.max_mu))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--industry", &v))) {
+            f.industry = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--max-intensity", &v))) {
+            if (r > 0 && !parse_double("--max-intensity", v, &f.max_intensity))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--min-far", &v))) {
+            if (r > 0 && !parse_double("--min-far", v, &f.min_far))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--near", &v))) {
+            if (r > 0 && !parse_lonlat(v, &f.near_lon, &f.near_lat))
+                return cli_usage_error(query_usage, "--near expects LON,LAT in WGS84 degrees (e.g. 120.40,36.10), "
+                                                    "not '%s'", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--within", &v))) {
+            if (r > 0 && !parse_double("--within", v, &f.within_m))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--adjacent", &v))) {
+            f.adjacent = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--limit", &v))) {
+            int n;
+            if (r > 0 && !cli_parse_int("--limit", v, &n))
+                return EXIT_USAGE;
+            if (r > 0 && n < 1)
+                return cli_usage_error(query_usage, "--limit must be at least 1, not %d", n);
+            f.limit = n;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
+                return cli_usage_error(query_usage, "unknown format '%s' (table, csv, json)", v);
+        } else {
+            return cli_usage_error(query_usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    /* usage errors before touching the database */
+    if (!isnan(f.near_lon) && isnan(f.within_m))
+        return cli_usage_error(query_usage, "--near needs --within METRES");
+    if (isnan(f.near_lon) && !isnan(f.within_m))
+        return cli_usage_error(query_usage, "--within needs --near LON,LAT");
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    out_ctx c = {new_table(fmt, !isnan(f.within_m)), fmt, !isnan(f.within_m)};
+    int rc = c.t ? pl_query_free(db, &f, add_row, &c, &err) : pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        if (fmt == PL_TABLE_TEXT)
+            printf("%zu free parcels / 可供地块\n", pl_table_rows(c.t));
+        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+    }
+    pl_table_free(c.t);
+    pl_db_close(db);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}

@@ -1,0 +1,569 @@
+/* test_match.c — `match LEAD`: a hand-made park where the right ranking is
+ * known; every score and reason asserted; the top-N heap; the command line. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parkland/db.h"
+#include "parkland/match.h"
+#include "parkland/park.h"
+#include "db_internal.h"
+#include "testutil.h"
+
+#define PL PARKLAND_BIN
+
+static pl_db *db;
+static char dbpath[1024];
+
+/* ---- the park (EPSG:4549, rectangles 200 m high at y 3996000–3996200) ----
+ *   P-A available   x 536400–536800  120 亩  touches P-G        ind 280 万元/亩, tax 20, 'equipment,it'
+ *   P-B available   x 537000–537430  129 亩                     ind 350, tax 30, any industry
+ *   P-C available   x 537600–537920   96 亩                     ind —, tax 20, 'equipment'
+ *   P-D available   x 538100–538580  144 亩  touches P-S        ind 250, tax 15, 'it'
+ *   P-S transferred x 538580–538780   60 亩  projects PRJ-5 (lead L5, it) and PRJ-6 (L6, equipment, terminated)
+ *   P-E reserved    x 538800–539200  120 亩  for L1             no indicators
+ *   P-F reserved    x 539400–539800  120 亩  for L2             no indicators
+ *   P-G transferred x 536000–536400  120 亩  project PRJ-0 (lead L0, equipment, signed)
+ *   P-H available   x 535598–535998  120 亩  2 m from P-G       ind 280, tax 20, 'equipment,itx'
+ *   P-K available   x 536000–536400, y 3996200.5–3996400.5  120 亩  0.5 m from P-G   ind 500, tax 40, 'it'
+ *   P-T available   triangle  30 亩                             no indicators
+ *   P-R reserve     x 540000–540400  120 亩  (land bank: never matched)
+ *   JMIP J-1 available x 545000–545350  105 亩                  no indicators
+ * Lead L1: equipment, 120 亩, 36000 万元 (300 万元/亩), tax 25 万元/亩·年. */
+
+static void exec_sql(const char *sql)
+{
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
+}
+
+static long add_parcel(const char *park, const char *code, const char *status, const char *wkt)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "INSERT INTO parcel(park_id, code, name, area_m2, status, status_date, created_at, updated_at, geom)"
+        " VALUES ((SELECT id FROM park WHERE code = ?1), ?2, '地块' || ?2, ST_Area(ST_GeomFromText(?4, 4549)), ?3,"
+        " '2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',"
+        " CastToMultiPolygon(ST_GeomFromText(?4, 4549)))", -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
+    sqlite3_bind_text(st, 1, park, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, wkt, -1, SQLITE_TRANSIENT);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s: %s", code, sqlite3_errmsg(db->h));
+    sqlite3_finalize(st);
+    return (long)sqlite3_last_insert_rowid(db->h);
+}
+
+static long rect(const char *park, const char *code, const char *status, double x0, double x1, double y0, double y1)
+{
+    char wkt[512];
+    snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f))", x0, y0, x1, y0, x1,
+             y1, x0, y1, x0, y0);
+    return add_parcel(park, code, status, wkt);
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static void indicators(long parcel, double intensity, double tax, const char *industries)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "INSERT INTO parcel_indicator(parcel_id, investment_intensity, tax_per_mu, industries, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, '2024-01-01T00:00:00Z')", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, parcel);
+    bind_num(st, 2, intensity);
+    bind_num(st, 3, tax);
+    if (industries)
+        sqlite3_bind_text(st, 4, industries, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
+    sqlite3_finalize(st);
+}
+
+static long lead(const char *code, const char *industry, double land_mu, double investment, double tax,
+                 const char *stage)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "INSERT INTO lead(code, company, industry, land_mu, investment, tax_per_mu, stage, stage_date, created_at,"
+        " updated_at) VALUES (?1, ?1 || ' 公司 GmbH', ?2, ?3, ?4, ?5, ?6, '2024-03-01', '2024-01-01T00:00:00Z',"
+        " '2024-01-01T00:00:00Z')", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (industry)
+        sqlite3_bind_text(st, 2, industry, -1, SQLITE_STATIC);
+    bind_num(st, 3, land_mu);
+    bind_num(st, 4, investment);
+    bind_num(st, 5, tax);
+    sqlite3_bind_text(st, 6, stage, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
+    sqlite3_finalize(st);
+    return (long)sqlite3_last_insert_rowid(db->h);
+}
+
+static void project(const char *code, long lead_id, long parcel_id, const char *terminated)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO project(code, lead_id, signed_on, terminated_on, created_at, updated_at)"
+             " VALUES ('%s', %ld, '2024-02-01', %s, 'x', 'x');"
+             "INSERT INTO project_parcel(project_id, parcel_id) VALUES (last_insert_rowid(), %ld);",
+             code, lead_id, terminated ? "'2024-06-01'" : "NULL", parcel_id);
+    exec_sql(sql);
+}
+
+static void reserve(long parcel_id, long lead_id)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on) VALUES (%ld, %ld, '2024-03-01',"
+             " '2024-09-01')", parcel_id, lead_id);
+    exec_sql(sql);
+}
+
+static void setup(void)
+{
+    pl_library_init();
+    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("m.db"));
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
+    const double y0 = 3996000, y1 = 3996200;
+    long a = rect("QDIP", "P-A", "available", 536400, 536800, y0, y1);
+    long b = rect("QDIP", "P-B", "available", 537000, 537430, y0, y1);
+    long c = rect("QDIP", "P-C", "available", 537600, 537920, y0, y1);
+    long d = rect("QDIP", "P-D", "available", 538100, 538580, y0, y1);
+    long s = rect("QDIP", "P-S", "transferred", 538580, 538780, y0, y1);
+    long e = rect("QDIP", "P-E", "reserved", 538800, 539200, y0, y1);
+    long f = rect("QDIP", "P-F", "reserved", 539400, 539800, y0, y1);
+    long g = rect("QDIP", "P-G", "transferred", 536000, 536400, y0, y1);
+    long h = rect("QDIP", "P-H", "available", 535598, 535998, y0, y1);
+    long k = rect("QDIP", "P-K", "available", 536000, 536400, y1 + 0.5, y1 + 200.5);
+    add_parcel("QDIP", "P-T", "available",
+               "POLYGON((536500 3996900, 536500 3997100, 536300 3997100, 536500 3996900))");
+    rect("QDIP", "P-R", "reserve", 540000, 540400, y0, y1);
+    rect("JMIP", "J-1", "available", 545000, 545350, y0, y1);
+    indicators(a, 280, 20, "equipment,it");
+    indicators(b, 350, 30, NULL);
+    indicators(c, NAN, 20, "equipment");
+    indicators(d, 250, 15, "it");
+    indicators(g, 280, 20, "equipment");
+    indicators(h, 280, 20, "equipment,itx");
+    indicators(k, 500, 40, "it");
+    long l0 = lead("L0", "equipment", 120, 33600, 20, "signed");
+    long l1 = lead("L1", "equipment", 120, 36000, 25, "intent");
+    long l2 = lead("L2", "it", 100, 30000, 20, "visited");
+    lead("L3", NULL, NAN, NAN, NAN, "new");
+    lead("L4", "equipment", 120, 36000, 25, "lost");
+    long l5 = lead("L5", "it", 60, 18000, 20, "signed");
+    long l6 = lead("L6", "equipment", 60, 18000, 20, "signed");
+    project("PRJ-0", l0, g, NULL);
+    project("PRJ-5", l5, s, NULL);
+    project("PRJ-6", l6, s, "terminated");
+    reserve(e, l1);
+    reserve(f, l2);
+}
+
+static void teardown(void)
+{
+    pl_db_close(db);
+    pl_library_shutdown();
+}
+
+TestSuite(match, .init = setup, .fini = teardown);
+
+/* ---- collecting results ---- */
+
+#define MAXR 128
+typedef struct res {
+    char park[16], code[16], status[16];
+    int rank;
+    double score, area_mu;
+    double points[PL_MATCH_NCOMPONENTS];
+    int no_data[PL_MATCH_NCOMPONENTS];
+    char reason[PL_MATCH_NCOMPONENTS][512];
+} res;
+
+typedef struct got {
+    res r[MAXR];
+    int n;
+    char codes[2048];
+} got;
+
+static int collect(const pl_match_result *m, void *ctx)
+{
+    got *g = ctx;
+    cr_assert_lt(g->n, MAXR);
+    res *r = &g->r[g->n++];
+    snprintf(r->park, sizeof r->park, "%s", m->park);
+    snprintf(r->code, sizeof r->code, "%s", m->code);
+    snprintf(r->status, sizeof r->status, "%s", m->status);
+    r->rank = m->rank;
+    r->score = m->score;
+    r->area_mu = m->area_mu;
+    double sum = 0;
+    for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++) {
+        cr_assert_str_eq(m->reasons[c].component, pl_match_component_name(c));
+        r->points[c] = m->reasons[c].points;
+        r->no_data[c] = m->reasons[c].no_data;
+        snprintf(r->reason[c], sizeof r->reason[c], "%s", m->reasons[c].text);
+        sum += m->reasons[c].points;
+    }
+    cr_assert_float_eq(sum, m->score, 1e-9, "%s: the score is the sum of the reasons", m->code);
+    size_t len = strlen(g->codes);
+    snprintf(g->codes + len, sizeof g->codes - len, "%s%s", len ? " " : "", m->code);
+    return 0;
+}
+
+static got *match(const char *lead_code, int top, const char *park, pl_match_summary *sum)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    pl_match_options o;
+    pl_match_options_init(&o);
+    o.top = top;
+    o.park = park;
+    o.summary = sum;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_match_lead(db, lead_code, &o, collect, &g, &err), PL_OK, "%s", err.message);
+    for (int i = 0; i < g.n; i++)
+        cr_assert_eq(g.r[i].rank, i + 1);
+    return &g;
+}
+
+static const res *find(const got *g, const char *code)
+{
+    for (int i = 0; i < g->n; i++)
+        if (!strcmp(g->r[i].code, code))
+            return &g->r[i];
+    cr_assert_fail("%s not in the results (%s)", code, g->codes);
+    return NULL;
+}
+
+static void assert_reasons(const res *r, const char *area, const char *industry, const char *investment,
+                           const char *tax, const char *contiguity)
+{
+    const char *want[] = {area, industry, investment, tax, contiguity};
+    for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++)
+        if (want[c])
+            cr_assert_str_eq(r->reason[c], want[c], "%s %s", r->code, pl_match_component_name(c));
+}
+
+#define INV_L1 "投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 120.0 亩), "
+#define TAX_L1 "亩均税收 tax: 线索 25.0 万元/亩·年, "
+#define NO_NEIGHBOUR "连片 contiguity: 1 m 内无同产业项目地块 no neighbour of the same industry → 0/10"
+
+Test(match, known_ranking_and_scores)
+{
+    pl_match_summary sum;
+    got *g = match("L1", 100, NULL, &sum);
+    cr_assert_str_eq(g->codes, "P-A P-H P-B P-E P-C J-1 P-K P-D P-T");
+    const double want[] = {100, 90, 84.6, 72.5, 68, 65, 61.4, 57.5, 42.5};
+    for (int i = 0; i < g->n; i++)
+        cr_assert_float_eq(g->r[i].score, want[i], 1e-9, "%s: %g", g->r[i].code, g->r[i].score);
+    cr_assert_eq(sum.candidates, 9);
+    cr_assert_eq(sum.returned, 9);
+    cr_assert_str_eq(sum.lead, "L1");
+    cr_assert_str_eq(sum.industry, "equipment");
+    cr_assert_str_eq(sum.industry_zh, "高端装备");
+    cr_assert_float_eq(sum.investment_per_mu, 300.0, 1e-9);
+    cr_assert_str_eq(sum.warning, "");
+    cr_assert_str_eq(find(g, "P-E")->status, "reserved");
+    cr_assert_str_eq(find(g, "P-A")->status, "available");
+}
+
+Test(match, reasons_are_stated_exactly)
+{
+    got *g = match("L1", 100, NULL, NULL);
+    assert_reasons(find(g, "P-A"), "面积 area: 需求 120.0 亩, 地块 120.0 亩 (0.0%) → 30/30",
+                   "产业 industry: 线索 高端装备 equipment, 地块允许 equipment,it → 25/25",
+                   INV_L1 "地块要求 ≥ 280.0 万元/亩 → 20/20", TAX_L1 "地块要求 ≥ 20.0 万元/亩·年 → 15/15",
+                   "连片 contiguity: 邻接同产业地块 P-G (项目 project PRJ-0, 高端装备 equipment) → 10/10");
+    /* the same as P-A but 2 m away from P-G */
+    assert_reasons(find(g, "P-H"), NULL, "产业 industry: 线索 高端装备 equipment, 地块允许 equipment,itx → 25/25",
+                   NULL, NULL, NO_NEIGHBOUR);
+    assert_reasons(find(g, "P-B"), "面积 area: 需求 120.0 亩, 地块 129.0 亩 (+7.5%) → 30/30",
+                   "产业 industry: 线索 高端装备 equipment, 地块不限产业 any industry → 25/25",
+                   INV_L1 "地块要求 ≥ 350.0 万元/亩 (85.7%) → 17.1/20",
+                   TAX_L1 "地块要求 ≥ 30.0 万元/亩·年 (83.3%) → 12.5/15", NO_NEIGHBOUR);
+    const res *e = find(g, "P-E");
+    assert_reasons(e, "面积 area: 需求 120.0 亩, 地块 120.0 亩 (0.0%) → 30/30",
+                   "产业 industry: 线索 高端装备 equipment, 地块不限产业 any industry → 25/25",
+                   INV_L1 "地块 no data (地块未设投资强度 parcel has no investment intensity) → 10/20",
+                   TAX_L1 "地块 no data (地块未设亩均税收 parcel has no tax per mu) → 7.5/15", NO_NEIGHBOUR);
+    cr_assert(e->no_data[PL_MATCH_INVESTMENT] && e->no_data[PL_MATCH_TAX] && !e->no_data[PL_MATCH_AREA]);
+    assert_reasons(find(g, "P-C"), "面积 area: 需求 120.0 亩, 地块 96.0 亩 (−20.0%, 偏小 smaller ×0.8) → 18/30",
+                   "产业 industry: 线索 高端装备 equipment, 地块允许 equipment → 25/25",
+                   INV_L1 "地块 no data (地块未设投资强度 parcel has no investment intensity) → 10/20",
+                   TAX_L1 "地块要求 ≥ 20.0 万元/亩·年 → 15/15", NULL);
+    assert_reasons(find(g, "J-1"), "面积 area: 需求 120.0 亩, 地块 105.0 亩 (−12.5%, 偏小 smaller ×0.8) → 22.5/30",
+                   NULL, NULL, NULL, NULL);
+    assert_reasons(find(g, "P-K"), NULL, "产业 industry: 线索 高端装备 equipment, 地块允许 it → 0/25 industry not allowed",
+                   INV_L1 "地块要求 ≥ 500.0 万元/亩 (60.0%) → 12/20",
+                   TAX_L1 "地块要求 ≥ 40.0 万元/亩·年 (62.5%) → 9.4/15",
+                   "连片 contiguity: 邻接同产业地块 P-G (项目 project PRJ-0, 高端装备 equipment) → 10/10");
+    /* P-D touches P-S, whose live project is 'it' and whose equipment project is terminated */
+    assert_reasons(find(g, "P-D"), "面积 area: 需求 120.0 亩, 地块 144.0 亩 (+20.0%) → 22.5/30",
+                   "产业 industry: 线索 高端装备 equipment, 地块允许 it → 0/25 industry not allowed",
+                   INV_L1 "地块要求 ≥ 250.0 万元/亩 → 20/20", TAX_L1 "地块要求 ≥ 15.0 万元/亩·年 → 15/15",
+                   NO_NEIGHBOUR);
+    assert_reasons(find(g, "P-T"), "面积 area: 需求 120.0 亩, 地块 30.0 亩 (−75.0%) → 0/30", NULL, NULL, NULL,
+                   NULL);
+}
+
+Test(match, smaller_parcel_scores_lower_than_a_larger_one)
+{
+    /* same deviation, either side of the demand */
+    exec_sql("UPDATE parcel SET area_m2 = 144 * 10000.0 / 15 WHERE code = 'P-B'"); /* +20 % */
+    exec_sql("UPDATE parcel SET area_m2 = 96 * 10000.0 / 15 WHERE code = 'P-H'");  /* −20 % */
+    got *g = match("L1", 100, NULL, NULL);
+    cr_assert_float_eq(find(g, "P-B")->points[PL_MATCH_AREA], 22.5, 1e-9);
+    cr_assert_float_eq(find(g, "P-H")->points[PL_MATCH_AREA], 18.0, 1e-9);
+    /* inside ±10 % both are full; at ±50 % and beyond both are 0 */
+    exec_sql("UPDATE parcel SET area_m2 = 110 * 10000.0 / 15 WHERE code = 'P-B'");
+    exec_sql("UPDATE parcel SET area_m2 = 180 * 10000.0 / 15 WHERE code = 'P-H'");
+    exec_sql("UPDATE parcel SET area_m2 = 60 * 10000.0 / 15 WHERE code = 'P-C'");
+    g = match("L1", 100, NULL, NULL);
+    cr_assert_str_eq(find(g, "P-B")->reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 110.0 亩 (−8.3%) → 30/30");
+    cr_assert_str_eq(find(g, "P-H")->reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 180.0 亩 (+50.0%) → 0/30");
+    cr_assert_str_eq(find(g, "P-C")->reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 60.0 亩 (−50.0%) → 0/30");
+}
+
+Test(match, industry_token_and_reservations_per_lead)
+{
+    got *g = match("L2", 100, NULL, NULL); /* it, 100 亩 */
+    /* reserved P-F for L2 is in, P-E (for L1) is not */
+    cr_assert_str_eq(find(g, "P-F")->status, "reserved");
+    cr_assert_null(strstr(g->codes, "P-E"), "%s", g->codes);
+    assert_reasons(find(g, "P-H"), NULL,
+                   "产业 industry: 线索 新一代信息技术 it, 地块允许 equipment,itx → 0/25 industry not allowed", NULL, NULL,
+                   NULL);
+    assert_reasons(find(g, "P-A"), NULL, "产业 industry: 线索 新一代信息技术 it, 地块允许 equipment,it → 25/25", NULL,
+                   NULL, NO_NEIGHBOUR);
+    assert_reasons(find(g, "P-D"), NULL, NULL, NULL, NULL,
+                   "连片 contiguity: 邻接同产业地块 P-S (项目 project PRJ-5, 新一代信息技术 it) → 10/10");
+    /* a released reservation no longer counts */
+    exec_sql("UPDATE reservation SET released_on = '2024-04-01' WHERE parcel_id = (SELECT id FROM parcel"
+             " WHERE code = 'P-F')");
+    g = match("L2", 100, NULL, NULL);
+    cr_assert_null(strstr(g->codes, "P-F"), "%s", g->codes);
+}
+
+Test(match, missing_data_gives_the_neutral_half)
+{
+    got *g = match("L3", 100, NULL, NULL);
+    const res *a = find(g, "P-A");
+    assert_reasons(a, "面积 area: no data (线索未填用地需求 lead has no land demand), 地块 120.0 亩 → 15/30",
+                   "产业 industry: no data (线索未填产业 lead has no industry), 地块允许 equipment,it → 12.5/25",
+                   "投资强度 investment: 线索 no data (线索未填投资额和用地需求 lead has no investment and no land demand), "
+                   "地块要求 ≥ 280.0 万元/亩 → 10/20",
+                   "亩均税收 tax: 线索 no data (线索未填亩均税收 lead has no expected tax), 地块要求 ≥ 20.0 万元/亩·年 → 7.5/15",
+                   "连片 contiguity: no data (线索未填产业 lead has no industry) → 5/10");
+    cr_assert_float_eq(a->score, 50.0, 1e-9);
+    for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++)
+        cr_assert(a->no_data[c], "%d", c);
+    /* a parcel that allows any industry: full, whatever the lead */
+    assert_reasons(find(g, "P-B"), NULL, "产业 industry: no data (线索未填产业 lead has no industry), 地块不限产业 any "
+                                         "industry → 25/25", NULL, NULL, NULL);
+    /* investment known but no land demand */
+    exec_sql("UPDATE lead SET investment = 30000 WHERE code = 'L3'");
+    g = match("L3", 100, NULL, NULL);
+    cr_assert_str_eq(find(g, "P-A")->reason[PL_MATCH_INVESTMENT],
+                     "投资强度 investment: 线索 no data (线索未填用地需求 lead has no land demand), 地块要求 ≥ 280.0 万元/亩 → 10/20");
+}
+
+Test(match, top_n_is_the_prefix_of_the_full_ranking)
+{
+    /* 60 more free parcels with varied areas and indicators */
+    for (int i = 0; i < 60; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "X-%02d", i);
+        double x0 = 550000 + i * 500.0, len = 200 + (i * 37) % 400;
+        long id = rect("JMIP", code, "available", x0, x0 + len, 3996000, 3996200);
+        static const char *const ind[] = {"equipment", "it", NULL, "marine,equipment", "health"};
+        if (i % 3)
+            indicators(id, 200 + (i * 53) % 300, 10 + (i * 7) % 30, ind[i % 5]);
+    }
+    got *all = match("L1", 1000, NULL, NULL);
+    cr_assert_eq(all->n, 69);
+    got full = *all;
+    for (int i = 1; i < full.n; i++) {
+        const res *p = &full.r[i - 1], *q = &full.r[i];
+        double pd = fabs(p->area_mu - 120) / 120, qd = fabs(q->area_mu - 120) / 120;
+        cr_assert(p->score > q->score ||
+                  (p->score == q->score &&
+                   (pd < qd || (pd == qd && (strcmp(p->park, q->park) < 0 ||
+                                             (!strcmp(p->park, q->park) && strcmp(p->code, q->code) < 0))))),
+                  "order at %d: %s %g, %s %g", i, p->code, p->score, q->code, q->score);
+    }
+    static const int tops[] = {1, 2, 3, 7, 20, 68, 69, 70};
+    for (size_t t = 0; t < sizeof tops / sizeof *tops; t++) {
+        pl_match_summary sum;
+        got *g = match("L1", tops[t], NULL, &sum);
+        int want = tops[t] < full.n ? tops[t] : full.n;
+        cr_assert_eq(g->n, want, "top %d", tops[t]);
+        cr_assert_eq(sum.candidates, 69);
+        cr_assert_eq(sum.returned, want);
+        for (int i = 0; i < want; i++) {
+            cr_assert_str_eq(g->r[i].code, full.r[i].code, "top %d, rank %d", tops[t], i + 1);
+            cr_assert_float_eq(g->r[i].score, full.r[i].score, 1e-9);
+            for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++)
+                cr_assert_str_eq(g->r[i].reason[c], full.r[i].reason[c]);
+        }
+    }
+    /* default top is 10 */
+    got *d = match("L1", 0, NULL, NULL);
+    cr_assert_eq(d->n, 10);
+}
+
+Test(match, ties_go_to_the_closer_area_then_the_code)
+{
+    /* without PRJ-0, P-A loses its contiguity and ties with P-H at 90 */
+    exec_sql("UPDATE project SET terminated_on = '2024-06-01' WHERE code = 'PRJ-0'");
+    got *g = match("L1", 2, NULL, NULL);
+    cr_assert_str_eq(g->codes, "P-A P-H"); /* both 120 亩: by code */
+    cr_assert_float_eq(g->r[0].score, 90.0, 1e-9);
+    cr_assert_float_eq(g->r[1].score, 90.0, 1e-9);
+    exec_sql("UPDATE parcel SET area_m2 = 123 * 10000.0 / 15 WHERE code = 'P-A'"); /* +2.5 % */
+    exec_sql("UPDATE parcel SET area_m2 = 118 * 10000.0 / 15 WHERE code = 'P-H'"); /* −1.7 % */
+    g = match("L1", 2, NULL, NULL);
+    cr_assert_str_eq(g->codes, "P-H P-A");
+    cr_assert_str_eq(g->r[0].reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 118.0 亩 (−1.7%) → 30/30");
+    /* the heap keeps the closer one when only one fits */
+    g = match("L1", 1, NULL, NULL);
+    cr_assert_str_eq(g->codes, "P-H");
+}
+
+Test(match, park_filter)
+{
+    got *g = match("L1", 100, "JMIP", NULL);
+    cr_assert_str_eq(g->codes, "J-1");
+    g = match("L1", 2, "QDIP", NULL);
+    cr_assert_str_eq(g->codes, "P-A P-H");
+}
+
+static int refuse(const char *lead_code, const char *park, char *msg)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    pl_match_options o;
+    pl_match_options_init(&o);
+    o.park = park;
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_match_lead(db, lead_code, &o, collect, &g, &err);
+    snprintf(msg, PL_ERROR_MAX, "%s", err.message);
+    cr_assert_eq(g.n, 0);
+    return rc;
+}
+
+Test(match, lead_stage_and_existence)
+{
+    char msg[PL_ERROR_MAX];
+    cr_assert_eq(refuse("NOPE", NULL, msg), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(msg, "no lead 'NOPE' (see 'parkland lead list')");
+    cr_assert_eq(refuse("L0", NULL, msg), PL_ERR_INPUT);
+    cr_assert_str_eq(msg, "lead 'L0' is already signed (签约); its project holds its land (see 'parkland project')");
+    cr_assert_eq(refuse("L1", "NOPE", msg), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(msg, "no park 'NOPE' (see 'parkland park list')");
+    pl_match_summary sum;
+    got *g = match("L4", 100, NULL, &sum);
+    cr_assert_str_eq(sum.warning, "lead 'L4' is lost (流失) since 2024-03-01; matching anyway");
+    /* the same lead values as L1, without L1's reservation */
+    cr_assert_str_eq(g->codes, "P-A P-H P-B P-C J-1 P-K P-D P-T");
+}
+
+/* ---- the command line ---- */
+
+static char *out, *errs;
+
+static int sum_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static int cli(const char *args)
+{
+    free(out);
+    free(errs);
+    out = errs = NULL;
+    return tu_run(&out, &errs, PL " --db '%s' %s", dbpath, args);
+}
+
+Test(match, cli_table_csv_json)
+{
+    cr_assert_eq(cli("match L1 --top 2"), 0, "%s", errs);
+    cr_assert(strstr(out, "线索 lead L1 L1 公司 GmbH · 阶段 stage intent · 产业 industry 高端装备 equipment"), "%s", out);
+    cr_assert(strstr(out, "用地需求 land demand 120.0 亩 · 投资 investment 36000 万元 = 300.0 万元/亩 · "
+                          "亩均税收 tax 25.0 万元/亩·年"), "%s", out);
+    cr_assert(strstr(out, "9 free parcels scored / 可供地块已评分; best 2 shown / 显示前 2"), "%s", out);
+    cr_assert(strstr(out, "名次 rank") && strstr(out, "得分 score /100") && strstr(out, "理由 reasons"), "%s", out);
+    cr_assert(strstr(out, "面积 area: 需求 120.0 亩, 地块 120.0 亩 (0.0%) → 30/30"), "%s", out);
+    cr_assert(strstr(out, "连片 contiguity: 邻接同产业地块 P-G"), "%s", out);
+    cr_assert(strstr(out, "100.0") && strstr(out, "90.0") && !strstr(out, "P-B"), "%s", out);
+    cr_assert(strstr(out, "P-A") < strstr(out, "P-H"), "%s", out);
+    cr_assert(strstr(out, "面积 area 30 + 产业 industry 25 + 投资强度 investment 20 + 亩均税收 tax 15 + 连片 contiguity 10"),
+              "%s", out);
+
+    cr_assert_eq(cli("match L1 --top 1 --format csv"), 0, "%s", errs);
+    cr_assert_str_eq(out,
+        "rank,park,code,name,area_m2,area_mu,status,score,area_points,area_reason,industry_points,industry_reason,"
+        "investment_points,investment_reason,tax_points,tax_reason,contiguity_points,contiguity_reason\r\n"
+        "1,QDIP,P-A,地块P-A,80000.00,120.00,available,100.0,"
+        "30,\"面积 area: 需求 120.0 亩, 地块 120.0 亩 (0.0%) → 30/30\","
+        "25,\"产业 industry: 线索 高端装备 equipment, 地块允许 equipment,it → 25/25\","
+        "20,\"投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 120.0 亩), 地块要求 ≥ 280.0 万元/亩 → 20/20\","
+        "15,\"亩均税收 tax: 线索 25.0 万元/亩·年, 地块要求 ≥ 20.0 万元/亩·年 → 15/15\","
+        "10,\"连片 contiguity: 邻接同产业地块 P-G (项目 project PRJ-0, 高端装备 equipment) → 10/10\"\r\n");
+    cr_assert_eq(sum_lines(out), 2);
+
+    cr_assert_eq(cli("match L1 --top 3 --format json"), 0, "%s", errs);
+    cr_assert(strstr(out, "\"rank\": 1,") && strstr(out, "\"rank\": 3,") && !strstr(out, "\"rank\": 4,"), "%s", out);
+    cr_assert(strstr(out, "\"score\": 84.6") && strstr(out, "\"investment_points\": 17.1") &&
+              strstr(out, "\"tax_reason\": \"亩均税收 tax: 线索 25.0 万元/亩·年, 地块要求 ≥ 30.0 万元/亩·年 (83.3%) → 12.5/15\""),
+              "%s", out);
+
+    cr_assert_eq(cli("match L4 --format csv --top 1"), 0, "%s", errs);
+    cr_assert(strstr(errs, "warning") && strstr(errs, "lead 'L4' is lost (流失)"), "%s", errs);
+    cr_assert(strstr(out, "\r\n1,QDIP,P-A,"), "%s", out);
+
+    cr_assert_eq(cli("match L1 --park JMIP"), 0, "%s", errs);
+    cr_assert(strstr(out, "J-1") && !strstr(out, "P-A"), "%s", out);
+}
+
+Test(match, cli_errors_and_help)
+{
+    cr_assert_eq(cli("match NOPE"), 1);
+    cr_assert(strstr(errs, "no lead 'NOPE'"), "%s", errs);
+    cr_assert_eq(cli("match L0"), 1);
+    cr_assert(strstr(errs, "lead 'L0' is already signed"), "%s", errs);
+    cr_assert_eq(cli("match L1 --park NOPE"), 1);
+    cr_assert(strstr(errs, "no park 'NOPE'"), "%s", errs);
+    cr_assert_eq(cli("match"), 2);
+    cr_assert_eq(cli("match --top 3"), 2);
+    cr_assert(strstr(errs, "match needs a LEAD"), "%s", errs);
+    cr_assert_eq(cli("match L1 --top 0"), 2);
+    cr_assert_eq(cli("match L1 --top many"), 2);
+    cr_assert_eq(cli("match L1 --format xml"), 2);
+    cr_assert_eq(cli("match L1 L2"), 2);
+    cr_assert_eq(cli("match --help"), 0);
+    cr_assert(strstr(out, "面积 area           30") && strstr(out, "产业 industry       25") &&
+              strstr(out, "投资强度 investment 20") && strstr(out, "亩均税收 tax        15") &&
+              strstr(out, "连片 contiguity     10") && strstr(out, "no data"), "%s", out);
+    free(out);
+    free(errs);
+    out = errs = NULL;
+}

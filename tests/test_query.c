@@ -1,0 +1,516 @@
+/* test_query.c — `query free`: every filter, the sort orders, the R*Tree
+ * spatial filters confirmed by exact distances, and the command line. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parkland/db.h"
+#include "parkland/park.h"
+#include "parkland/query.h"
+#include "db_internal.h"
+#include "testutil.h"
+
+#define PL PARKLAND_BIN
+
+static pl_db *db;
+static char dbpath[1024];
+
+/* ---- a hand-made park in EPSG:4549 (metres; 1 亩 = 10000/15 m²) ----
+ * Rectangles 200 m high (y 3996000–3996200) unless said otherwise:
+ *   P-A available  x 536400–536800   120 亩  touches P-G on its east side
+ *   P-B available  x 537000–537430   129 亩
+ *   P-C available  x 537600–537920    96 亩
+ *   P-D available  x 538100–538580   144 亩
+ *   P-E reserved   x 538800–539200   120 亩  (for lead L1)
+ *   P-F reserved   x 539400–539800   120 亩  (for lead L2)
+ *   P-G transferred x 536000–536400  120 亩  project PRJ-0 of lead L0 (equipment)
+ *   P-H available  x 535598–535998   120 亩  2 m west of P-G
+ *   P-K available  x 536000–536400, y 3996200.5–3996400.5  120 亩  0.5 m north of P-G,
+ *                  0.5 m from P-A's corner
+ *   P-T available  triangle (536500 3996900, 536500 3997100, 536300 3997100)  30 亩
+ *   P-R reserve    x 540000–540400   120 亩
+ * park JMIP:
+ *   J-1 available  x 545000–545350   105 亩
+ * The WGS84 point 120.4E 36.1N is E 536019.978, N 3996712.745 in EPSG:4549. */
+#define PX 536019.978170719
+#define PY 3996712.74547386
+
+static void exec_sql(const char *sql)
+{
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
+}
+
+static long add_parcel(const char *park, const char *code, const char *status, const char *wkt)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "INSERT INTO parcel(park_id, code, name, area_m2, status, status_date, created_at, updated_at, geom)"
+        " VALUES ((SELECT id FROM park WHERE code = ?1), ?2, '地块' || ?2, ST_Area(ST_GeomFromText(?4, 4549)), ?3,"
+        " '2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',"
+        " CastToMultiPolygon(ST_GeomFromText(?4, 4549)))", -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
+    sqlite3_bind_text(st, 1, park, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, wkt, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s: %s", code, sqlite3_errmsg(db->h));
+    sqlite3_finalize(st);
+    return (long)sqlite3_last_insert_rowid(db->h);
+}
+
+static long rect(const char *park, const char *code, const char *status, double x0, double x1, double y0, double y1)
+{
+    char wkt[512];
+    snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f))", x0, y0, x1, y0, x1,
+             y1, x0, y1, x0, y0);
+    return add_parcel(park, code, status, wkt);
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static void indicators(long parcel, double intensity, double far_min, double far_max, double tax,
+                       const char *industries)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu, industries,"
+        " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2024-01-01T00:00:00Z')", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, parcel);
+    bind_num(st, 2, intensity);
+    bind_num(st, 3, far_min);
+    bind_num(st, 4, far_max);
+    bind_num(st, 5, tax);
+    if (industries)
+        sqlite3_bind_text(st, 6, industries, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
+    sqlite3_finalize(st);
+}
+
+static void setup(void)
+{
+    pl_library_init();
+    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("q.db"));
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
+    const double y0 = 3996000, y1 = 3996200;
+    long a = rect("QDIP", "P-A", "available", 536400, 536800, y0, y1);
+    long b = rect("QDIP", "P-B", "available", 537000, 537430, y0, y1);
+    long c = rect("QDIP", "P-C", "available", 537600, 537920, y0, y1);
+    long d = rect("QDIP", "P-D", "available", 538100, 538580, y0, y1);
+    rect("QDIP", "P-E", "reserved", 538800, 539200, y0, y1);
+    rect("QDIP", "P-F", "reserved", 539400, 539800, y0, y1);
+    long g = rect("QDIP", "P-G", "transferred", 536000, 536400, y0, y1);
+    long h = rect("QDIP", "P-H", "available", 535598, 535998, y0, y1);
+    long k = rect("QDIP", "P-K", "available", 536000, 536400, y1 + 0.5, y1 + 200.5);
+    add_parcel("QDIP", "P-T", "available",
+               "POLYGON((536500 3996900, 536500 3997100, 536300 3997100, 536500 3996900))");
+    rect("QDIP", "P-R", "reserve", 540000, 540400, y0, y1);
+    rect("JMIP", "J-1", "available", 545000, 545350, y0, y1);
+    indicators(a, 280, 1.0, 2.0, 20, "equipment,it");
+    indicators(b, 350, 1.2, 2.5, 30, NULL);
+    indicators(c, NAN, NAN, NAN, 20, "equipment");
+    indicators(d, 250, 0.8, 1.5, 15, "it");
+    indicators(g, 280, 1.0, 2.0, 20, "equipment");
+    indicators(h, 280, 1.0, 1.8, 20, "equipment,itx");
+    indicators(k, 500, 1.5, 3.0, 40, "it");
+}
+
+static void teardown(void)
+{
+    pl_db_close(db);
+    pl_library_shutdown();
+}
+
+TestSuite(query, .init = setup, .fini = teardown);
+
+/* codes of the rows, "J-1 P-A …", and the distances */
+typedef struct got {
+    char codes[1024];
+    double dist[32];
+    pl_free_parcel first;
+    char first_ind[64];
+    int n;
+} got;
+
+static int collect(const pl_free_parcel *r, void *ctx)
+{
+    got *g = ctx;
+    size_t len = strlen(g->codes);
+    snprintf(g->codes + len, sizeof g->codes - len, "%s%s", len ? " " : "", r->code);
+    if (g->n < 32)
+        g->dist[g->n] = r->distance_m;
+    if (g->n == 0) {
+        g->first = *r;
+        snprintf(g->first_ind, sizeof g->first_ind, "%s", r->industries ? r->industries : "(any)");
+        g->first.park = g->first.code = g->first.name = g->first.industries = NULL;
+    }
+    g->n++;
+    return 0;
+}
+
+static got run(const pl_query_filter *f)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_query_free(db, f, collect, &g, &err);
+    cr_assert_eq(rc, PL_OK, "%s", err.message);
+    return g;
+}
+
+static int run_fail(const pl_query_filter *f, char *msg, size_t len)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_query_free(db, f, collect, &g, &err);
+    snprintf(msg, len, "%s", err.message);
+    cr_assert_eq(g.n, 0);
+    return rc;
+}
+
+Test(query, no_filter_lists_available_parcels_by_park_and_code)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    got g = run(&f);
+    cr_assert_str_eq(g.codes, "J-1 P-A P-B P-C P-D P-H P-K P-T");
+    g = run(NULL);
+    cr_assert_str_eq(g.codes, "J-1 P-A P-B P-C P-D P-H P-K P-T");
+    f.limit = 2;
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A");
+}
+
+Test(query, row_carries_area_and_indicators)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.park = "QDIP";
+    f.limit = 1;
+    got g = run(&f);
+    cr_assert_eq(g.n, 1);
+    cr_assert_float_eq(g.first.area_m2, 80000.0, 1e-6);
+    cr_assert_float_eq(g.first.area_mu, 120.0, 1e-9);
+    cr_assert_float_eq(g.first.investment_intensity, 280.0, 1e-9);
+    cr_assert_float_eq(g.first.far_min, 1.0, 1e-9);
+    cr_assert_float_eq(g.first.far_max, 2.0, 1e-9);
+    cr_assert_float_eq(g.first.tax_per_mu, 20.0, 1e-9);
+    cr_assert(isnan(g.first.distance_m));
+    cr_assert_str_eq(g.first_ind, "equipment,it");
+}
+
+Test(query, park_filter)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.park = "QDIP";
+    cr_assert_str_eq(run(&f).codes, "P-A P-B P-C P-D P-H P-K P-T");
+    f.park = "JMIP";
+    cr_assert_str_eq(run(&f).codes, "J-1");
+}
+
+Test(query, area_range_sorted_by_closeness_to_its_middle)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.min_mu = 100;
+    f.max_mu = 140; /* middle 120: A H K (0), B (9), J-1 (15); C 96 and D 144 out */
+    cr_assert_str_eq(run(&f).codes, "P-A P-H P-K P-B J-1");
+    pl_query_filter_init(&f);
+    f.min_mu = 100; /* one bound: closeness to it */
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-H P-K P-B P-D");
+    pl_query_filter_init(&f);
+    f.max_mu = 100;
+    cr_assert_str_eq(run(&f).codes, "P-C P-T");
+    pl_query_filter_init(&f);
+    f.min_mu = 120; /* inclusive bounds */
+    f.max_mu = 120;
+    cr_assert_str_eq(run(&f).codes, "P-A P-H P-K");
+}
+
+Test(query, industry_is_an_exact_token_or_any)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.industry = "it"; /* A 'equipment,it', D 'it', K 'it'; B, T, J-1 allow any; not H 'equipment,itx', C */
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-D P-K P-T");
+    f.industry = "新一代信息技术";
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-D P-K P-T");
+    f.industry = "IT";
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-D P-K P-T");
+    f.industry = "equipment";
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-C P-H P-T");
+    f.industry = "high-end EQUIPMENT";
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-C P-H P-T");
+    /* spaces and a Chinese comma in the stored list */
+    exec_sql("UPDATE parcel_indicator SET industries = 'marine， it ' WHERE parcel_id = (SELECT id FROM parcel"
+             " WHERE code = 'P-C')");
+    f.industry = "it";
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-C P-D P-K P-T");
+    char msg[PL_ERROR_MAX];
+    f.industry = "robots";
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    cr_assert(strstr(msg, "unknown industry 'robots'") && strstr(msg, "it, equipment"), "%s", msg);
+}
+
+Test(query, max_intensity_and_min_far)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.max_intensity = 300; /* A 280, D 250, H 280; C, T, J-1 not set; not B 350, K 500 */
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-C P-D P-H P-T");
+    f.max_intensity = 280;
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-C P-D P-H P-T");
+    f.max_intensity = 279.9;
+    cr_assert_str_eq(run(&f).codes, "J-1 P-C P-D P-T");
+    pl_query_filter_init(&f);
+    f.min_far = 2.0; /* far_max: A 2.0, B 2.5, K 3.0; C, T, J-1 not capped; not D 1.5, H 1.8 */
+    cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-C P-K P-T");
+    /* combined with park and industry */
+    pl_query_filter_init(&f);
+    f.park = "QDIP";
+    f.industry = "it";
+    f.max_intensity = 300;
+    cr_assert_str_eq(run(&f).codes, "P-A P-D P-T");
+}
+
+Test(query, near_uses_exact_distance_and_sorts_by_it)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 400;
+    /* P-T's bounding box is 336.9 m away, the triangle itself 471.8 m: not in */
+    got g = run(&f);
+    cr_assert_str_eq(g.codes, "P-K");
+    cr_assert_float_eq(g.dist[0], 3996712.745 - 3996400.5, 0.005);
+    f.within_m = 600;
+    g = run(&f);
+    cr_assert_str_eq(g.codes, "P-K P-T P-H");
+    cr_assert_float_eq(g.dist[0], PY - 3996400.5, 1e-6);
+    cr_assert_float_eq(g.dist[1], (536500.0 + 3996900.0 - PX - PY) / sqrt(2.0), 1e-6);
+    cr_assert_float_eq(g.dist[2], hypot(PX - 535998.0, PY - 3996200.0), 1e-6);
+    /* near wins over the area order; filters still apply */
+    f.min_mu = 100;
+    f.max_mu = 140;
+    cr_assert_str_eq(run(&f).codes, "P-K P-H");
+    f.park = "JMIP";
+    cr_assert_str_eq(run(&f).codes, "");
+}
+
+Test(query, near_goes_through_the_rtree_index)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 400;
+    cr_assert_str_eq(run(&f).codes, "P-K");
+    /* without its index entry P-K is invisible to the spatial filter, not to the rest */
+    exec_sql("DELETE FROM idx_parcel_geom WHERE pkid = (SELECT id FROM parcel WHERE code = 'P-K')");
+    cr_assert_str_eq(run(&f).codes, "");
+    pl_query_filter_init(&f);
+    f.park = "QDIP";
+    cr_assert_str_eq(run(&f).codes, "P-A P-B P-C P-D P-H P-K P-T");
+}
+
+Test(query, adjacent_touching_or_within_one_metre)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.adjacent = "P-G"; /* A touches, K is 0.5 m away, H 2 m: not adjacent */
+    cr_assert_str_eq(run(&f).codes, "P-A P-K");
+    f.adjacent = "P-A"; /* K's corner is 0.5 m from A's; G touches but is transferred */
+    cr_assert_str_eq(run(&f).codes, "P-K");
+    f.adjacent = "P-K";
+    cr_assert_str_eq(run(&f).codes, "P-A");
+    f.adjacent = "P-H";
+    cr_assert_str_eq(run(&f).codes, "");
+    f.adjacent = "P-G";
+    f.park = "QDIP";
+    f.industry = "it";
+    f.max_intensity = 300;
+    cr_assert_str_eq(run(&f).codes, "P-A");
+    /* 1.0 m exactly still counts, 1.01 m does not */
+    exec_sql("UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
+             "'POLYGON((535599 3996000, 535999 3996000, 535999 3996200, 535599 3996200, 535599 3996000))', 4549))"
+             " WHERE code = 'P-H'");
+    pl_query_filter_init(&f);
+    f.adjacent = "P-G";
+    cr_assert_str_eq(run(&f).codes, "P-A P-H P-K");
+    exec_sql("UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
+             "'POLYGON((535598.99 3996000, 535998.99 3996000, 535998.99 3996200, 535598.99 3996200,"
+             " 535598.99 3996000))', 4549)) WHERE code = 'P-H'");
+    cr_assert_str_eq(run(&f).codes, "P-A P-K");
+}
+
+Test(query, refusals_name_the_subject)
+{
+    char msg[PL_ERROR_MAX];
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.park = "NOPE";
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(msg, "no park 'NOPE' (see 'parkland park list')");
+    pl_query_filter_init(&f);
+    f.adjacent = "P-Z";
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(msg, "no parcel 'P-Z'");
+    f.park = "JMIP";
+    f.adjacent = "P-A";
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(msg, "no parcel 'P-A' in park 'JMIP'");
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    cr_assert_str_eq(msg, "--near needs --within METRES");
+    pl_query_filter_init(&f);
+    f.within_m = 100;
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    cr_assert_str_eq(msg, "--within needs --near LON,LAT");
+    f.near_lon = 36.1; /* swapped */
+    f.near_lat = 120.4;
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    cr_assert(strstr(msg, "latitude 120.4 is out of range"), "%s", msg);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 0;
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    pl_query_filter_init(&f);
+    f.min_mu = 150;
+    f.max_mu = 100;
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    cr_assert_str_eq(msg, "--min-mu 150 is larger than --max-mu 100");
+    pl_query_filter_init(&f);
+    f.max_intensity = -1;
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+}
+
+Test(query, code_in_two_parks_needs_park_for_adjacent)
+{
+    rect("JMIP", "P-A", "available", 546000, 546400, 3996000, 3996200);
+    char msg[PL_ERROR_MAX];
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.adjacent = "P-A";
+    cr_assert_eq(run_fail(&f, msg, sizeof msg), PL_ERR_USAGE);
+    cr_assert_str_eq(msg, "parcel code 'P-A' exists in parks 'JMIP' and 'QDIP'; name one with --park");
+    f.park = "QDIP";
+    cr_assert_str_eq(run(&f).codes, "P-K");
+}
+
+static int stop_after_one(const pl_free_parcel *r, void *ctx)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 42;
+}
+
+Test(query, callback_stops_the_stream)
+{
+    int n = 0;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_query_free(db, NULL, stop_after_one, &n, &err), 42);
+    cr_assert_eq(n, 1);
+}
+
+/* ---- the command line ---- */
+
+static char *out, *errs;
+
+static int cli(const char *args)
+{
+    free(out);
+    free(errs);
+    out = errs = NULL;
+    return tu_run(&out, &errs, PL " --db '%s' %s", dbpath, args);
+}
+
+Test(query, cli_table_csv_json)
+{
+    cr_assert_eq(cli("query free --near 120.4,36.1 --within 400"), 0, "%s", errs);
+    cr_assert(strstr(out, "1 free parcels / 可供地块\n"), "%s", out);
+    cr_assert(strstr(out, "距离 distance m") && strstr(out, "投资强度 万元/亩") && strstr(out, "亩均税收 万元/亩·年") &&
+              strstr(out, "容积率 FAR min–max") && strstr(out, "面积 亩"), "%s", out);
+    cr_assert(strstr(out, "P-K") && strstr(out, "地块P-K") && strstr(out, "80000.00") && strstr(out, "120.00") &&
+              strstr(out, "312.2") && strstr(out, "500.0") && strstr(out, "1.5–3.0") && strstr(out, "40.0"), "%s",
+              out);
+
+    cr_assert_eq(cli("query free --near 120.4,36.1 --within 400 --format csv"), 0, "%s", errs);
+    cr_assert_str_eq(out, "park,code,name,area_m2,area_mu,distance_m,investment_intensity,far_min,far_max,"
+                          "tax_per_mu,industries\r\n"
+                          "QDIP,P-K,地块P-K,80000.00,120.00,312.2,500.0,1.5,3.0,40.0,it\r\n");
+
+    cr_assert_eq(cli("query free --park QDIP --max-mu 100 --format csv"), 0, "%s", errs);
+    cr_assert_str_eq(out, "park,code,name,area_m2,area_mu,investment_intensity,far_min,far_max,tax_per_mu,"
+                          "industries\r\n"
+                          "QDIP,P-C,地块P-C,64000.00,96.00,,,,20.0,equipment\r\n"
+                          "QDIP,P-T,地块P-T,20000.00,30.00,,,,,\r\n");
+
+    cr_assert_eq(cli("query free --adjacent P-G --format json"), 0, "%s", errs);
+    cr_assert(strstr(out, "\"code\": \"P-A\"") && strstr(out, "\"code\": \"P-K\"") && !strstr(out, "P-H"), "%s",
+              out);
+    cr_assert(strstr(out, "\"area_mu\": 120.0") || strstr(out, "\"area_mu\": 120"), "%s", out);
+    cr_assert(strstr(out, "\"investment_intensity\": 280.0") || strstr(out, "\"investment_intensity\": 280"),
+              "%s", out);
+    cr_assert(strstr(out, "\"industries\": \"equipment,it\""), "%s", out);
+
+    cr_assert_eq(cli("query free --park JMIP --format json"), 0, "%s", errs);
+    cr_assert(strstr(out, "\"industries\": null") && strstr(out, "\"far_min\": null"), "%s", out);
+
+    cr_assert_eq(cli("query free --park JMIP"), 0, "%s", errs);
+    cr_assert(strstr(out, "不限 any"), "%s", out);
+
+    cr_assert_eq(cli("query free --industry it --min-mu 100 --max-mu 140 --format csv"), 0, "%s", errs);
+    cr_assert(strstr(out, "\r\nQDIP,P-A,") && strstr(out, "\r\nQDIP,P-K,") && strstr(out, "\r\nQDIP,P-B,") &&
+              strstr(out, "\r\nJMIP,J-1,") && !strstr(out, "P-H"), "%s", out);
+    cr_assert(strstr(out, "P-A") < strstr(out, "P-K") && strstr(out, "P-K") < strstr(out, "P-B") &&
+              strstr(out, "P-B") < strstr(out, "J-1"), "%s", out);
+}
+
+Test(query, cli_errors_and_help)
+{
+    cr_assert_eq(cli("query free --park NOPE"), 1);
+    cr_assert(strstr(errs, "no park 'NOPE'"), "%s", errs);
+    cr_assert_eq(cli("query free --adjacent P-Z"), 1);
+    cr_assert(strstr(errs, "no parcel 'P-Z'"), "%s", errs);
+    cr_assert_eq(cli("query free --near 120.4 --within 100"), 2);
+    cr_assert(strstr(errs, "--near expects LON,LAT"), "%s", errs);
+    cr_assert_eq(cli("query free --near 120.4,north --within 100"), 2);
+    cr_assert_eq(cli("query free --near 120.4,36.1"), 2);
+    cr_assert(strstr(errs, "--near needs --within"), "%s", errs);
+    cr_assert_eq(cli("query free --within 100"), 2);
+    cr_assert_eq(cli("query free --near 36.1,120.4 --within 100"), 2);
+    cr_assert(strstr(errs, "latitude 120.4 is out of range"), "%s", errs);
+    cr_assert_eq(cli("query free --min-mu lots"), 2);
+    cr_assert(strstr(errs, "--min-mu expects a number"), "%s", errs);
+    cr_assert_eq(cli("query free --industry robots"), 2);
+    cr_assert(strstr(errs, "unknown industry 'robots'"), "%s", errs);
+    cr_assert_eq(cli("query free --format xml"), 2);
+    cr_assert_eq(cli("query free --limit 0"), 2);
+    cr_assert_eq(cli("query busy"), 2);
+    cr_assert_eq(cli("query free --colour red"), 2);
+    cr_assert_eq(cli("query free --help"), 0);
+    cr_assert(strstr(out, "--near LON,LAT --within M") && strstr(out, "--adjacent CODE") &&
+              strstr(out, "--max-intensity") && strstr(out, "--min-far"), "%s", out);
+    free(out);
+    free(errs);
+    out = errs = NULL;
+}
