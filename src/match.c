@@ -276,12 +276,15 @@ typedef struct entry {
     scored s;
 } entry;
 
+/* Area deviations closer than this are a tie (decided by park and code). */
+#define PL_MATCH_AREA_TIE 1e-9
+
 /* 1 when a ranks before b */
 static int better(const entry *a, const entry *b)
 {
     if (a->total != b->total)
         return a->total > b->total;
-    if (a->area_dev != b->area_dev)
+    if (fabs(a->area_dev - b->area_dev) > PL_MATCH_AREA_TIE) /* equal deviations tie, whatever the rounding */
         return a->area_dev < b->area_dev;
     int c = strcmp(a->park, b->park);
     if (c)

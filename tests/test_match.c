@@ -402,7 +402,7 @@ Test(match, top_n_is_the_prefix_of_the_full_ranking)
         double pd = fabs(p->area_mu - 120) / 120, qd = fabs(q->area_mu - 120) / 120;
         cr_assert(p->score > q->score ||
                   (p->score == q->score &&
-                   (pd < qd || (pd == qd && (strcmp(p->park, q->park) < 0 ||
+                   (pd < qd - 1e-9 || (fabs(pd - qd) <= 1e-9 && (strcmp(p->park, q->park) < 0 ||
                                              (!strcmp(p->park, q->park) && strcmp(p->code, q->code) < 0))))),
                   "order at %d: %s %g, %s %g", i, p->code, p->score, q->code, q->score);
     }
