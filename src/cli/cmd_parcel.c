@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "parkland/parcel.h"
+#include "parkland/parcel_edit.h"
 #include "parkland/table.h"
 #include "parkland/units.h"
 
@@ -94,6 +95,19 @@ static int show_row(const pl_parcel_row *r, void *vctx)
     return 0;
 }
 
+/* `parcel show` text: where the parcel came from or went (split and merge). */
+static int add_lineage_row(const pl_lineage_row *r, void *vctx)
+{
+    list_ctx *c = vctx;
+    int split = !strcmp(r->operation, "split"), parent = !strcmp(r->role, "parent");
+    const char *label = parent ? (split ? "分割自 split from" : "合并自 merged from")
+                               : (split ? "分割为 split into" : "并入 merged into");
+    char value[512];
+    snprintf(value, sizeof value, "%s (%s, %.2f m², %.10s)", r->code, r->status, r->area_m2, r->at);
+    const char *cells[2] = {label, value};
+    return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+}
+
 int cmd_parcel(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
@@ -164,6 +178,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         c.show = 2;
         rc = pl_parcel_get(db, f.park, code, show_row, &c, &err);
     }
+    if (!rc && is_show && fmt == PL_TABLE_TEXT)
+        rc = pl_parcel_lineage_each(db, f.park, code, add_lineage_row, &c, &err);
     if (!rc && c.t) {
         if (is_list && fmt == PL_TABLE_TEXT)
             printf("%zu parcels / 宗地\n", pl_table_rows(c.t));
