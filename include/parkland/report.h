@@ -1,0 +1,131 @@
+/*
+ * parkland/report.h — reports for the leadership, as of a date:
+ *   availability  可供土地: parcels and area (亩, ha) by park and status, free
+ *                 (available) land by size class, reserved parcels with their
+ *                 lead and expiry;
+ *   landing       项目落地: leads by stage and conversion, signed projects,
+ *                 committed investment, land supplied, 开工率, 投产率,
+ *                 年度投资完成率 and the 四新 share — per park, per industry
+ *                 (十强) and in total;
+ *   alerts        预警: reclaim candidates, idle-land warnings, late starts,
+ *                 overdue milestones, expired reservations, committed
+ *                 indicators below the parcel's, most severe first.
+ *
+ * As of a date D (default today) every report shows the past as it was:
+ *   - a parcel's status is the latest 'status' history row whose effective
+ *     date (history.effective, else the day it was recorded) is ≤ D, else its
+ *     first status when it was created on or before D; a parcel created after
+ *     D (no status change ≤ D) does not exist yet; 'retired' parcels (split or
+ *     merged) are not land any more and are left out;
+ *   - a lead's stage likewise from its 'stage' history rows; a lead whose
+ *     project is in force on D counts as signed;
+ *   - projects signed after D (or terminated on or before D) do not exist;
+ *     actual milestone dates after D do not count; investment progress counts
+ *     the months of D's year up to D's month; reservations count when made on
+ *     or before D and not released by D.
+ *   Planned dates, committed figures and indicators are today's values.
+ *
+ * KPIs (design.md "KPIs"); every rate comes with its numerator and
+ * denominator in the same row, and a zero denominator gives "—" (JSON null):
+ *   开工率 = projects with an actual construction start ≤ D ÷ projects whose
+ *            agreed (planned) start is ≤ D (a project started ahead of its
+ *            agreed date counts in the numerator only: the rate can pass 100 %);
+ *   投产率 = the same with production;
+ *   年度投资完成率 = progress of D's year up to D's month ÷ the plans of D's year;
+ *   conversion 转化率 = signed leads ÷ all leads;
+ *   四新 share = committed investment of projects whose lead is 四新 ÷ all
+ *            committed investment.
+ *
+ * A project counts in every park it has parcels in (the total counts it
+ * once); a lead belongs to the parks of its project's parcels and of the
+ * parcels it reserved on or before D, other leads are in the "无园区 no park"
+ * row. --park narrows everything to one park.
+ *
+ * Ownership: see parkland/error.h. A pl_report is created by pl_report_build
+ * and freed with pl_report_free; every string it returns lives as long as it.
+ */
+#ifndef PARKLAND_REPORT_H
+#define PARKLAND_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "parkland/db.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pl_report_kind {
+    PL_REPORT_AVAILABILITY = 0,
+    PL_REPORT_LANDING,
+    PL_REPORT_ALERTS
+} pl_report_kind;
+
+/* "availability|landing|alerts" → kind; -1 when unknown. */
+int pl_report_kind_parse(const char *s);
+/* The id of a kind ("availability"…), static storage. */
+const char *pl_report_kind_id(pl_report_kind kind);
+
+typedef enum pl_report_format {
+    PL_REPORT_TEXT = 0, /* aligned tables, CJK double width */
+    PL_REPORT_CSV,      /* UTF-8 with BOM; one title row before each table, a blank row between */
+    PL_REPORT_JSON,     /* one object: report, as_of, park, tables[] */
+    PL_REPORT_XLSX      /* one sheet per table (files only) */
+} pl_report_format;
+
+/* "text|table|csv|json|xlsx" → format; -1 when unknown. */
+int pl_report_format_parse(const char *s);
+
+/* Days past the agreed construction start that make an idle-land warning
+ * (idle fee 20 % of the land price) and a reclaim candidate (MLR order 53). */
+#define PL_IDLE_DAYS 365
+#define PL_RECLAIM_DAYS 730
+/* Idle fee: share of the land price. */
+#define PL_IDLE_FEE_SHARE 0.20
+
+typedef struct pl_report_options {
+    const char *as_of; /* YYYY-MM-DD (a real calendar day); NULL = today */
+    const char *park;  /* park code; NULL = every park */
+} pl_report_options;
+
+typedef struct pl_report pl_report;
+
+/* Build a report. Refusals: PL_ERR_USAGE (as_of not a date), PL_ERR_NOTFOUND
+ * (no such park). Reads only: the database is never changed. */
+int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt, pl_report **out, pl_error *err);
+void pl_report_free(pl_report *r);
+
+pl_report_kind pl_report_kind_of(const pl_report *r);
+const char *pl_report_as_of(const pl_report *r);   /* YYYY-MM-DD */
+const char *pl_report_park(const pl_report *r);    /* park code or NULL */
+/* Number of alerts (rows of the 'alerts' table); 0 for the other reports. */
+size_t pl_report_alerts(const pl_report *r);
+
+/* The tables, in output order. Table keys: availability: status_by_park,
+ * free_by_size, reserved; landing: leads_by_park, landing_by_park,
+ * leads_by_industry, landing_by_industry; alerts: alerts_summary, alerts. */
+size_t pl_report_table_count(const pl_report *r);
+const char *pl_report_table_key(const pl_report *r, size_t t);
+const char *pl_report_table_title(const pl_report *r, size_t t);
+size_t pl_report_table_rows(const pl_report *r, size_t t);
+size_t pl_report_table_cols(const pl_report *r, size_t t);
+const char *pl_report_col_key(const pl_report *r, size_t t, size_t col);
+/* Cell text as printed in text and CSV ("—" for a rate with a zero denominator). */
+const char *pl_report_cell(const pl_report *r, size_t t, size_t row, size_t col);
+/* The cell of column `col` in the first row of table `table` matching every
+ * "key=value" of `where` (separated by ';', e.g. "park=QDIP;status=available");
+ * NULL when there is no such table, column or row. */
+const char *pl_report_get(const pl_report *r, const char *table, const char *where, const char *col);
+
+/* Write text, CSV or JSON to `out` (PL_ERR_USAGE for XLSX: it needs a file). */
+int pl_report_write(const pl_report *r, FILE *out, pl_report_format fmt, pl_error *err);
+/* Write any format to `path`: a temporary file in the same directory, then
+ * renamed into place. An existing `path` is refused (PL_ERR_INPUT) unless
+ * `force`; on any failure nothing is left behind. */
+int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, int force, pl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
