@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pwd.h>
 #include <spatialite.h>
@@ -138,10 +139,18 @@ int pl_history_add(pl_db *db, const char *entity, long entity_id, const char *co
                    const char *field, const char *old_value, const char *new_value,
                    const char *note, long batch_id, pl_error *err)
 {
+    return pl_history_add_effective(db, entity, entity_id, code, field, old_value, new_value, note, NULL, batch_id,
+                                    err);
+}
+
+int pl_history_add_effective(pl_db *db, const char *entity, long entity_id, const char *code,
+                             const char *field, const char *old_value, const char *new_value,
+                             const char *note, const char *effective, long batch_id, pl_error *err)
+{
     sqlite3_stmt *st;
     int rc = pl_db_prepare(db,
-        "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, note, batch_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st, err);
+        "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, note, batch_id, effective)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &st, err);
     if (rc)
         return rc;
     char now[32];
@@ -159,6 +168,7 @@ int pl_history_add(pl_db *db, const char *entity, long entity_id, const char *co
         sqlite3_bind_int64(st, 10, batch_id);
     else
         sqlite3_bind_null(st, 10);
+    pl_bind_text(st, 11, effective);
     rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot write history");
     sqlite3_finalize(st);
     return rc;
@@ -408,10 +418,21 @@ int pl_db_create(const char *path, int srid, pl_db **out, pl_error *err)
     struct stat sb;
     if (lstat(path, &sb) == 0)
         return pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; parkland init never overwrites a file", path);
+    /* Make the file ourselves: mode 0666 less the user's umask (SQLite would
+     * make it 0644 whatever the umask), never over a file or through a symlink
+     * (O_EXCL | O_NOFOLLOW: no race with the check above). */
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return errno == EEXIST || errno == ELOOP
+                   ? pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; parkland init never overwrites a file", path)
+                   : pl_error_set(err, PL_ERR_IO, "cannot create '%s': %s", path, strerror(errno));
+    close(fd);
     pl_db *db;
-    int rc = connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, &db, err);
-    if (rc)
+    int rc = connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, &db, err);
+    if (rc) {
+        unlink(path);
         return rc;
+    }
     if ((rc = pl_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", err)) ||
         (rc = create_schema(db, srid, err))) {
         pl_db_close(db);
@@ -456,13 +477,14 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
                           path, ver, PL_SCHEMA_VERSION);
         goto fail;
     }
-    if ((rc = pl_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", err)))
-        goto fail;
+    /* (still before anything is written: a forged application id is refused as is) */
     db->srid = (int)select_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'srid'", 0);
     if (db->srid <= 0) {
         rc = pl_error_set(err, PL_ERR_INPUT, "'%s': the working CRS is missing from meta", path);
         goto fail;
     }
+    if ((rc = pl_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", err)))
+        goto fail;
     /* Migrations from older versions go here, one transaction each. */
     *out = db;
     return PL_OK;

@@ -43,6 +43,12 @@ void pl_today(char *buf, size_t len);
 int pl_history_add(pl_db *db, const char *entity, long entity_id, const char *code,
                    const char *field, const char *old_value, const char *new_value,
                    const char *note, long batch_id, pl_error *err);
+/* The same, for a change that takes effect on `effective` (YYYY-MM-DD; NULL =
+ * the day it is recorded): status and stage moves, so that reports as of a
+ * past date see them on the right day. */
+int pl_history_add_effective(pl_db *db, const char *entity, long entity_id, const char *code,
+                             const char *field, const char *old_value, const char *new_value,
+                             const char *note, const char *effective, long batch_id, pl_error *err);
 
 /* Make sure EPSG `srid` is in spatial_ref_sys; 0 when SpatiaLite does not know it. */
 int pl_db_ensure_srid(pl_db *db, int srid);

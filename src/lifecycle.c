@@ -145,18 +145,6 @@ static int exec_bound(pl_db *db, sqlite3_stmt *st, const char *what, pl_error *e
     return rc;
 }
 
-/* Give the history row just written its effective date. */
-static int set_effective(pl_db *db, const char *date, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "UPDATE history SET effective = ?1 WHERE id = ?2", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, date);
-    sqlite3_bind_int64(st, 2, sqlite3_last_insert_rowid(db->h));
-    return exec_bound(db, st, "cannot write history", err);
-}
-
 /* Release the open reservation of the parcel (if any) on `date`, with history. */
 static int release_reservation(pl_db *db, const parcel_state *ps, const char *date, const char *to, long *released,
                                pl_error *err)
@@ -194,8 +182,8 @@ static int release_reservation(pl_db *db, const parcel_state *ps, const char *da
             return rc;
         char note[96];
         snprintf(note, sizeof note, "released on %s (→ %s)", date, to);
-        if ((rc = pl_history_add(db, "parcel", ps->id, ps->code, "reservation", what[i], NULL, note, 0, err)) ||
-            (rc = set_effective(db, date, err)))
+        if ((rc = pl_history_add_effective(db, "parcel", ps->id, ps->code, "reservation", what[i], NULL, note, date, 0,
+                                           err)))
             return rc;
         if (released)
             *released = ids[i];
@@ -280,11 +268,10 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         snprintf(hnote, n, "forced: %s", note);
     }
-    rc = pl_history_add(db, "parcel", ps.id, ps.code, "status", ps.status, to, force ? hnote : note, 0, err);
+    rc = pl_history_add_effective(db, "parcel", ps.id, ps.code, "status", ps.status, to, force ? hnote : note, date,
+                                  0, err);
     free(hnote);
     if (rc)
-        return rc;
-    if ((rc = set_effective(db, date, err)))
         return rc;
     long released = 0;
     /* leaving 'reserved' (and, defensively, any stale open reservation) */
@@ -312,8 +299,7 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
             snprintf(what, sizeof what, "lead %s until %s", lead_code, exp);
         else
             snprintf(what, sizeof what, "until %s", exp);
-        if ((rc = pl_history_add(db, "parcel", ps.id, ps.code, "reservation", NULL, what, note, 0, err)) ||
-            (rc = set_effective(db, date, err)))
+        if ((rc = pl_history_add_effective(db, "parcel", ps.id, ps.code, "reservation", NULL, what, note, date, 0, err)))
             return rc;
     }
     if (res) {
