@@ -1,0 +1,45 @@
+/*
+ * style.h — the map classes of both themes: key, zh/en label, colours. One
+ * table for every export format, so a status has the same colour in GeoJSON,
+ * KML and HTML, and the legend of each lists the same entries.
+ *
+ *   availability: one class per parcel status (储备 … 闲置, 已注销);
+ *   landing:      project stage (none 未签约, signed, land_supplied,
+ *                 construction, production, verified) or, when construction
+ *                 has not started by the agreed date, overdue 逾期未开工,
+ *                 idle 闲置 (≥ 1 year late) and reclaim 拟收回 (≥ 2 years).
+ */
+#ifndef PARKLAND_STYLE_H
+#define PARKLAND_STYLE_H
+
+#include <stddef.h>
+
+#include "parkland/export.h"
+
+typedef struct pl_style {
+    const char *key;      /* class id: a status id or a landing class */
+    const char *zh, *en;  /* labels */
+    const char *fill;     /* "#rrggbb" */
+    const char *stroke;   /* "#rrggbb" */
+    double fill_opacity;  /* 0..1 */
+    double stroke_width;  /* pixels */
+} pl_style;
+
+/* Classes of a theme in legend order (static storage). */
+size_t pl_style_count(pl_export_theme theme);
+const pl_style *pl_style_at(pl_export_theme theme, size_t i);
+/* The class `key` of `theme`; NULL when unknown. */
+const pl_style *pl_style_get(pl_export_theme theme, const char *key);
+/* Position of `key` in the legend order; -1 when unknown. */
+int pl_style_index(pl_export_theme theme, const char *key);
+/* Largest pl_style_count() over the themes (sizes per-class arrays). */
+#define PL_STYLE_MAX 16
+
+/* KML colour "aabbggrr" of "#rrggbb" with opacity 0..1 (out: 9 bytes). */
+void pl_style_kml_color(const char *hex, double opacity, char out[9]);
+
+/* Landing stage labels (the stage alone, without the overdue flags). */
+const char *pl_stage_zh(const char *stage);
+const char *pl_stage_en(const char *stage);
+
+#endif

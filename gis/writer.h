@@ -1,0 +1,166 @@
+/*
+ * writer.h — the contract of every export writer (gis/write_geojson.c,
+ * write_kml.c, write_html.c, write_txt.c). src/export.c runs the query and
+ * calls begin once, feature once per parcel, end once, then release; a writer
+ * never touches the database and knows nothing of the others.
+ *
+ * Memory: the pl_export_doc, every pl_export_feature and everything they
+ * point to are owned by export.c and valid only during the call. A writer
+ * owns its state (allocated in begin, freed in release, which is called
+ * whatever happened, also after a failed begin with *state possibly NULL).
+ *
+ * Errors: return PL_OK or a code with `err` filled ("cannot write …").
+ */
+#ifndef PARKLAND_WRITER_H
+#define PARKLAND_WRITER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "parkland/error.h"
+#include "parkland/export.h"
+#include "rawgeom.h"
+#include "style.h"
+
+/* ---- one parcel ---------------------------------------------------------- */
+
+typedef enum pl_field_kind {
+    PL_FIELD_TEXT = 0,
+    PL_FIELD_NUMBER, /* text holds the number formatted with its decimals */
+    PL_FIELD_BOOL,   /* text "true"/"false", num 1/0 */
+    PL_FIELD_DATE    /* YYYY-MM-DD */
+} pl_field_kind;
+
+/* A field of a parcel as every format shows it: GeoJSON property `key`,
+ * KML ExtendedData/Data name `key` with displayName "zh en (unit)", a row of
+ * the balloon and the HTML details. */
+typedef struct pl_export_field {
+    const char *key;   /* ASCII: "code", "area_m2", "tax_per_mu_wan" */
+    const char *zh;    /* "宗地号" */
+    const char *en;    /* "code" */
+    const char *unit;  /* "m²", "万元/亩·年" …; NULL when none */
+    pl_field_kind kind;
+    const char *text;  /* the value as text; NULL when the parcel has none */
+    double num;        /* numeric value of NUMBER and BOOL fields */
+} pl_export_field;
+
+/* One status period of a parcel (KML --timeline). */
+typedef struct pl_export_period {
+    const char *status;    /* status id */
+    const pl_style *style; /* the availability class of that status */
+    char begin[11];        /* YYYY-MM-DD */
+    char end[11];          /* YYYY-MM-DD, "" while it lasts */
+} pl_export_period;
+
+typedef struct pl_export_feature {
+    long id;               /* parcel id in the database */
+    long index;            /* 1-based position in the export */
+    const char *park, *park_name, *park_name_en;
+    const char *code, *name, *land_use, *land_use_code;
+    const char *status, *status_date;
+    double area_m2;
+    const pl_style *style; /* map class of the theme */
+    const char *stage;     /* landing stage ("none", "signed" …) */
+    int overdue, idle, reclaim;
+    long overdue_days;     /* days past the agreed construction start, 0 when not overdue */
+    const char *company;   /* linked company (zh), NULL when none */
+    const pl_export_field *fields;
+    size_t nfields;
+    /* Geometry in the writer's CRS (see pl_writer_ops.needs): exterior rings
+     * counter-clockwise and holes clockwise when it is lon/lat. */
+    const pl_geom *geom;   /* lon/lat (GCJ-02 when doc->gcj02) — PL_NEED_LONLAT */
+    double label_lon, label_lat; /* a point inside the parcel (GEOS PointOnSurface) */
+    const pl_geom *work;   /* working CRS as stored — PL_NEED_WORK */
+    double label_x, label_y;     /* a point inside, in the working CRS */
+    const pl_export_period *periods; /* --timeline */
+    size_t nperiods;
+} pl_export_feature;
+
+/* ---- the whole export ---------------------------------------------------- */
+
+typedef struct pl_export_doc {
+    FILE *out;
+    pl_export_format format;
+    pl_export_theme theme;
+    const char *theme_zh, *theme_en;
+    const char *title;      /* "青岛国际招商产业园(示范片区) QDIP" or "parkland" */
+    const char *generated;  /* YYYY-MM-DD, today */
+    const char *as_of;      /* YYYY-MM-DD */
+    const char *filter;     /* "park QDIP, status available" or "" */
+    int gcj02, precision, bbox, timeline;
+    int work_srid;          /* working CRS */
+    const char *work_crs_name;
+    /* TXT: CRS of the coordinates written */
+    int txt_srid;           /* zone-prefixed code or the working CRS */
+    int txt_zone;           /* 带号, 0 when the working CRS is not a CGCS2000 3-degree zone */
+    double txt_east_offset; /* added to working eastings (zone × 10⁶ or 0) */
+    int txt_gbk;            /* 1: GBK, 0: UTF-8 */
+    const char *version;    /* parkland version */
+} pl_export_doc;
+
+/* Totals handed to end(): per class of the theme, in legend order. */
+typedef struct pl_export_summary {
+    long parcels;
+    double area_m2;
+    long count[PL_STYLE_MAX];
+    double area[PL_STYLE_MAX];
+    int have_bbox;
+    double bbox[4];         /* lon/lat extent of what was written (minx, miny, maxx, maxy) */
+} pl_export_summary;
+
+enum {
+    PL_NEED_LONLAT = 1, /* feature->geom and label_lon/lat */
+    PL_NEED_WORK = 2,   /* feature->work and label_x/y */
+    PL_NEED_HISTORY = 4 /* feature->periods (when doc->timeline) */
+};
+
+typedef struct pl_writer_ops {
+    const char *name;
+    unsigned needs;
+    int (*begin)(void **state, const pl_export_doc *doc, pl_error *err);
+    int (*feature)(void *state, const pl_export_feature *f, pl_error *err);
+    int (*end)(void *state, const pl_export_summary *sum, pl_error *err);
+    void (*release)(void *state);
+} pl_writer_ops;
+
+extern const pl_writer_ops pl_writer_geojson;
+extern const pl_writer_ops pl_writer_kml;
+extern const pl_writer_ops pl_writer_html;
+extern const pl_writer_ops pl_writer_txt;
+
+/* ---- helpers shared by the writers (gis/writer.c) -------------------------- */
+
+/* Copy of `s` in which invalid UTF-8 and characters XML 1.0 forbids (C0
+ * controls but tab/LF/CR, U+FFFE/FFFF) become U+FFFD. NULL → "". Caller frees;
+ * NULL on ENOMEM. With `oneline`, tab/LF/CR become spaces too. */
+char *pl_w_clean(const char *s, int oneline);
+
+/* JSON string literal with quotes. Invalid UTF-8 becomes U+FFFD; controls
+ * are \u escaped. `html_safe`: also escape < > & U+2028 U+2029 (for JSON
+ * inside an HTML <script>). NULL writes null. */
+void pl_w_json_string(FILE *out, const char *s, int html_safe);
+
+/* HTML text/attribute escape (& < > " ') of the cleaned text. */
+void pl_w_html(FILE *out, const char *s);
+/* The same into a growing buffer; -1 on ENOMEM. */
+typedef struct pl_w_buf {
+    char *p;
+    size_t n, cap;
+} pl_w_buf;
+int pl_w_buf_add(pl_w_buf *b, const char *s, size_t n);
+int pl_w_buf_str(pl_w_buf *b, const char *s);
+int pl_w_buf_fmt(pl_w_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int pl_w_buf_html(pl_w_buf *b, const char *s);
+void pl_w_buf_free(pl_w_buf *b);
+
+/* A number with at most `decimals` decimals, trailing zeros dropped, never
+ * "-0" (buf ≥ 40 bytes). */
+void pl_w_num(char *buf, size_t len, double v, int decimals);
+
+/* Copy the contents of `from` (rewound) to `to`; -1 on read/write error. */
+int pl_w_copy_file(FILE *from, FILE *to);
+
+/* "宗地号 code (m²)" into buf. */
+void pl_w_field_label(const pl_export_field *f, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * parkland/export.h — maps and coordinate files out of the database:
+ * GeoJSON (RFC 7946), KML 2.2, a self-contained offline HTML map, and the
+ * Ministry coordinate TXT (界址点坐标交换格式).
+ *
+ * One streaming query reads the selected parcels with their park, status,
+ * indicators, linked lead/project/company, milestone dates and flags, and
+ * hands them one by one to the writer of the format; memory does not grow
+ * with the number of parcels (the KML and HTML writers spool to temporary
+ * files to put folders and sections in order).
+ *
+ * Ownership: see parkland/error.h. Options are borrowed for the call; a
+ * pl_export_result is a plain struct filled by the call (nothing to free).
+ */
+#ifndef PARKLAND_EXPORT_H
+#define PARKLAND_EXPORT_H
+
+#include <stdio.h>
+
+#include "parkland/db.h"
+#include "parkland/import.h" /* pl_encoding */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pl_export_format {
+    PL_EXPORT_GEOJSON = 0,
+    PL_EXPORT_KML,
+    PL_EXPORT_HTML,
+    PL_EXPORT_TXT
+} pl_export_format;
+
+typedef enum pl_export_theme {
+    PL_THEME_AVAILABILITY = 0, /* colour by parcel status (土地供应) */
+    PL_THEME_LANDING           /* colour by project stage, overdue and idle flagged (项目落地) */
+} pl_export_theme;
+
+/* "geojson|kml|html|txt" → format, -1 when unknown; and back. */
+int pl_export_format_parse(const char *s);
+const char *pl_export_format_name(pl_export_format f);
+/* "availability|landing" → theme, -1 when unknown; and back. */
+int pl_export_theme_parse(const char *s);
+const char *pl_export_theme_name(pl_export_theme t);
+
+#define PL_EXPORT_DEFAULT_PRECISION 7
+
+typedef struct pl_export_options {
+    pl_export_format format;
+    pl_export_theme theme;
+    const char *park;      /* park code, NULL = every park */
+    const char *status;    /* parcel status id, NULL = every status except retired */
+    const char *industry;  /* industry id (table industry): parcels whose linked lead is in it or
+                              whose indicators allow it; NULL = any */
+    int gcj02;             /* shift lon/lat to GCJ-02 (geojson, kml, html label points) */
+    int precision;         /* decimals of lon/lat, 0..15 (default 7) */
+    int bbox;              /* geojson: a bbox on the collection and on each feature */
+    int timeline;          /* kml: one placemark per status period with a TimeSpan */
+    const char *as_of;     /* YYYY-MM-DD for stages, overdue and idle; NULL = today */
+    pl_encoding encoding;  /* txt: GBK (default, also for AUTO) or UTF-8 */
+} pl_export_options;
+
+void pl_export_options_init(pl_export_options *opt);
+
+typedef struct pl_export_result {
+    long parcels;          /* parcels written */
+    long features;         /* features/placemarks written (timeline: periods) */
+    double area_m2;        /* their total area (working CRS) */
+    int srid;              /* EPSG of the coordinates written (4326 for lon/lat, GCJ-02 included) */
+    int gcj02;             /* coordinates were shifted to GCJ-02 */
+    char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */
+} pl_export_result;
+
+/* Write the export to an open stream (stdout for "-o -"). Nothing else is
+ * written to `out`; on failure part of the output may already be there. */
+int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res,
+                     pl_error *err);
+
+/* Write the export to `path` safely: into a temporary file in the same
+ * directory (created with the user's umask), renamed over `path` only when
+ * complete, so `path` never holds half a file. Refuses an existing `path`
+ * unless `force`, and refuses a symbolic link at `path` (never followed,
+ * never replaced) and a directory. */
+int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, int force,
+                   pl_export_result *res, pl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

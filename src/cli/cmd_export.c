@@ -1,0 +1,124 @@
+/* cmd_export.c — parkland export geojson|kml|html|txt [options] -o FILE */
+#include "cli.h"
+
+#include "parkland/export.h"
+#include "parkland/units.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char export_usage[] =
+    "parkland export geojson|kml|html|txt [--theme availability|landing] [--park CODE] [--status S]\n"
+    "               [--industry I] [--gcj02] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
+    "               [--encoding gbk|utf-8] [--force] -o FILE";
+
+static void help(void)
+{
+    printf("usage: %s\n\n"
+           "Export maps and coordinate files (导出地图与坐标文件):\n"
+           "  geojson   RFC 7946, WGS 84 lon/lat, simplestyle colours; for QGIS and web maps\n"
+           "  kml       KML 2.2 for Google Earth: styles, legend, folders by park and class, balloons\n"
+           "  html      one offline HTML map (no network): SVG parcels, legend, details, filterable table\n"
+           "  txt       Ministry coordinate TXT (界址点坐标交换格式) for approval, zone-prefixed CGCS2000\n\n"
+           "  --theme T          availability (by parcel status 土地供应, default) or landing (by project\n"
+           "                     stage 项目落地, with start overdue, idle and reclaim candidates flagged)\n"
+           "  --park CODE        one park only\n"
+           "  --status S         one parcel status only (retired parcels only when asked for)\n"
+           "  --industry I       parcels linked to a lead of industry I or whose indicators allow it\n"
+           "  --gcj02            shift lon/lat to GCJ-02 for AMap/Tencent base maps (not for txt)\n"
+           "  --precision N      decimals of lon/lat (default %d)\n"
+           "  --bbox             geojson: bbox on the collection and on each feature\n"
+           "  --timeline         kml: one placemark per status period, for Google Earth's time slider\n"
+           "  --as-of D          date YYYY-MM-DD for stages, overdue and idle (default today)\n"
+           "  --encoding E       txt: gbk (default) or utf-8\n"
+           "  -o FILE            output file; '-' or none: standard output\n"
+           "  --force            replace an existing FILE\n",
+           export_usage, PL_EXPORT_DEFAULT_PRECISION);
+}
+
+int cmd_export(int argc, char **argv, const cli_global *g)
+{
+    for (int i = 1; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            help();
+            return EXIT_DONE;
+        }
+    if (argc < 2)
+        return cli_usage_error(export_usage, "export what? (geojson, kml, html, txt)");
+    int fmt = pl_export_format_parse(argv[1]);
+    if (fmt < 0)
+        return cli_usage_error(export_usage, "unknown export format '%s' (geojson, kml, html, txt)", argv[1]);
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = (pl_export_format)fmt;
+    const char *path = NULL;
+    int force = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--theme", &v))) {
+            int t = r > 0 ? pl_export_theme_parse(v) : 0;
+            if (t < 0)
+                return cli_usage_error(export_usage, "--theme is availability or landing, not '%s'", v);
+            o.theme = (pl_export_theme)t;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
+            o.park = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--status", &v))) {
+            o.status = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--industry", &v))) {
+            o.industry = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--precision", &v))) {
+            if (r > 0 && !cli_parse_int("--precision", v, &o.precision))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
+            o.as_of = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--encoding", &v))) {
+            if (r > 0) {
+                if (!strcmp(v, "utf-8") || !strcmp(v, "utf8"))
+                    o.encoding = PL_ENCODING_UTF8;
+                else if (!strcmp(v, "gbk") || !strcmp(v, "gb18030"))
+                    o.encoding = PL_ENCODING_GBK;
+                else
+                    return cli_usage_error(export_usage, "--encoding is gbk or utf-8, not '%s'", v);
+            }
+        } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) || (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
+            if (r > 0 && path)
+                return cli_usage_error(export_usage, "one output file at a time ('%s' and '%s')", path, v);
+            path = v;
+        } else if (!strcmp(argv[i], "--gcj02")) {
+            o.gcj02 = 1;
+        } else if (!strcmp(argv[i], "--bbox")) {
+            o.bbox = 1;
+        } else if (!strcmp(argv[i], "--timeline")) {
+            o.timeline = 1;
+        } else if (!strcmp(argv[i], "--force")) {
+            force = 1;
+        } else {
+            return cli_usage_error(export_usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    pl_export_result res;
+    int to_stdout = !path || !strcmp(path, "-");
+    int rc = to_stdout ? pl_export_stream(db, &o, stdout, &res, &err)
+                       : pl_export_file(db, &o, path, force, &res, &err);
+    if (rc) {
+        status = cli_fail(&err);
+    } else if (!to_stdout) {
+        printf("exported %ld parcels / 宗地 (%.2f 亩 = %.2f m²) → %s\n", res.parcels, pl_m2_to_mu(res.area_m2),
+               res.area_m2, path);
+        printf("format %s, theme %s%s, coordinates %s\n", pl_export_format_name(o.format),
+               pl_export_theme_name(o.theme), o.timeline ? " (timeline)" : "", res.crs_note);
+        if (o.timeline)
+            printf("%ld placemarks, one per status period\n", res.features);
+    }
+    pl_db_close(db);
+    return status;
+}

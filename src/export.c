@@ -1,0 +1,942 @@
+/*
+ * export.c — maps and coordinate files out of the database.
+ *
+ * One streaming query reads the selected parcels with everything a map shows
+ * about them (park, status, standard-land indicators, the project signed for
+ * them and its lead and company, or the lead a reservation holds them for,
+ * the milestone dates) and, when the writer wants it, the geometry as WKB in
+ * WGS 84 (SpatiaLite ST_Transform, PROJ) and/or in the working CRS, and the
+ * parcel's status history as JSON (--timeline). Each row becomes one
+ * pl_export_feature handed to the writer of the format (gis/writer.h):
+ * landing stage and flags are derived here, in C, from the dates and the
+ * as-of date; the map class and its colours come from gis/style.c.
+ *
+ * Nothing here prints; pl_export_file writes a temporary file next to the
+ * target and renames it into place only when complete.
+ */
+#include "parkland/export.h"
+#include "parkland/parcel.h"
+#include "parkland/park.h"
+#include "parkland/units.h"
+
+#include "crs.h"
+#include "db_internal.h"
+#include "gcj02.h"
+#include "geom.h"
+#include "writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PARKLAND_VERSION
+#define PARKLAND_VERSION "0"
+#endif
+
+/* ---- names ------------------------------------------------------------------ */
+
+static const char *const format_names[] = {"geojson", "kml", "html", "txt"};
+static const char *const theme_names[] = {"availability", "landing"};
+
+int pl_export_format_parse(const char *s)
+{
+    for (int i = 0; s && i < 4; i++)
+        if (!strcmp(s, format_names[i]))
+            return i;
+    return -1;
+}
+
+const char *pl_export_format_name(pl_export_format f)
+{
+    return (unsigned)f < 4 ? format_names[f] : "?";
+}
+
+int pl_export_theme_parse(const char *s)
+{
+    for (int i = 0; s && i < 2; i++)
+        if (!strcmp(s, theme_names[i]))
+            return i;
+    return -1;
+}
+
+const char *pl_export_theme_name(pl_export_theme t)
+{
+    return (unsigned)t < 2 ? theme_names[t] : "?";
+}
+
+void pl_export_options_init(pl_export_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->format = PL_EXPORT_GEOJSON;
+    opt->theme = PL_THEME_AVAILABILITY;
+    opt->precision = PL_EXPORT_DEFAULT_PRECISION;
+    opt->encoding = PL_ENCODING_AUTO;
+}
+
+/* ---- dates -------------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* 1 when s is YYYY-MM-DD and a real calendar date; *days set. */
+static int parse_date(const char *s, long *days)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return 0;
+    if (days)
+        *days = days_from_civil(y, m, d);
+    return 1;
+}
+
+/* ---- WKB → pl_geom ------------------------------------------------------------ */
+
+typedef struct wkb_in {
+    const unsigned char *p;
+    size_t n, pos;
+} wkb_in;
+
+static int wkb_u32(wkb_in *w, int le, uint32_t *v)
+{
+    if (w->n - w->pos < 4)
+        return -1;
+    const unsigned char *b = w->p + w->pos;
+    *v = le ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24
+            : (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24;
+    w->pos += 4;
+    return 0;
+}
+
+static int wkb_f64(wkb_in *w, int le, double *v)
+{
+    if (w->n - w->pos < 8)
+        return -1;
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = w->p[w->pos + (size_t)(le ? i : 7 - i)];
+    uint64_t u = 0;
+    for (int i = 7; i >= 0; i--)
+        u = u << 8 | b[i];
+    memcpy(v, &u, sizeof *v);
+    w->pos += 8;
+    return 0;
+}
+
+static int wkb_polygon(wkb_in *w, int le, pl_geom *g)
+{
+    uint32_t nrings;
+    if (wkb_u32(w, le, &nrings) || nrings > (w->n - w->pos) / 4)
+        return -1;
+    pl_poly *p = pl_geom_add_poly(g);
+    if (!p)
+        return -1;
+    for (uint32_t r = 0; r < nrings; r++) {
+        uint32_t npts;
+        if (wkb_u32(w, le, &npts) || npts > (w->n - w->pos) / 16)
+            return -1;
+        pl_ring *ring = pl_poly_add_ring(p);
+        if (!ring)
+            return -1;
+        for (uint32_t k = 0; k < npts; k++) {
+            double x, y;
+            if (wkb_f64(w, le, &x) || wkb_f64(w, le, &y) || pl_ring_add_point(ring, x, y))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* A 2-D Polygon or MultiPolygon WKB (any byte order) into g (cleared first). */
+static int wkb_to_geom(const unsigned char *b, size_t n, pl_geom *g)
+{
+    pl_geom_clear(g);
+    wkb_in w = {b, n, 0};
+    if (n < 5)
+        return -1;
+    int le = b[w.pos++] == 1;
+    uint32_t type;
+    if (wkb_u32(&w, le, &type))
+        return -1;
+    if (type == 3)
+        return wkb_polygon(&w, le, g);
+    if (type != 6)
+        return -1;
+    uint32_t nparts;
+    if (wkb_u32(&w, le, &nparts))
+        return -1;
+    for (uint32_t i = 0; i < nparts; i++) {
+        if (w.pos >= n)
+            return -1;
+        int ple = b[w.pos++] == 1;
+        uint32_t pt;
+        if (wkb_u32(&w, ple, &pt) || pt != 3 || wkb_polygon(&w, ple, g))
+            return -1;
+    }
+    return 0;
+}
+
+/* Reverse ring r when its orientation is not the one wanted (ccw = 1: positive area). */
+static void orient_ring(pl_ring *r, int ccw)
+{
+    double a = pl_ring_signed_area(r);
+    if ((ccw && a < 0) || (!ccw && a > 0)) {
+        for (size_t i = 0, j = r->n - 1; r->n && i < j; i++, j--) {
+            double x = r->xy[2 * i], y = r->xy[2 * i + 1];
+            r->xy[2 * i] = r->xy[2 * j];
+            r->xy[2 * i + 1] = r->xy[2 * j + 1];
+            r->xy[2 * j] = x;
+            r->xy[2 * j + 1] = y;
+        }
+    }
+}
+
+/* ---- the query ------------------------------------------------------------------ */
+
+enum {
+    C_ID, C_PARK, C_PARK_NAME, C_PARK_NAME_EN, C_CODE, C_NAME, C_USE, C_USE_CODE, C_STATUS, C_STATUS_DATE,
+    C_AREA, C_CREATED,
+    C_I_INV, C_I_FAR_MIN, C_I_FAR_MAX, C_I_TAX, C_I_OUTPUT, C_I_ENERGY, C_I_COVER, C_I_ADMIN, C_I_GREEN,
+    C_I_INDUSTRIES, C_I_PRICE, C_I_TERM,
+    C_PROJECT, C_SIGNED, C_INVEST,
+    C_LEAD, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_ZH, C_RESERVED_UNTIL,
+    C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_PROD_P, C_PROD_A, C_VER_P, C_VER_A,
+    C_GEOM_LL, C_GEOM_WORK, C_HISTORY
+};
+
+static const char export_sql[] =
+    "SELECT p.id, k.code, k.name, k.name_en, p.code, p.name, p.land_use, p.land_use_code, p.status,"
+    "       p.status_date, p.area_m2, substr(p.created_at, 1, 10),"
+    "       pi.investment_intensity, pi.far_min, pi.far_max, pi.tax_per_mu, pi.output_per_mu,"
+    "       pi.energy_per_output, pi.building_coverage_min, pi.admin_share_max, pi.green_ratio_max,"
+    "       pi.industries, pi.base_price, pi.term_years,"
+    "       pr.code, pr.signed_on, pr.investment,"
+    "       ld.code, ld.company, ld.company_en, ld.country, ld.industry, ind.name_zh, rv.expires_on,"
+    "       ml.planned, ml.actual, mc.planned, mc.actual, mp.planned, mp.actual, mv.planned, mv.actual,"
+    "       %s, %s, %s"
+    "  FROM parcel p JOIN park k ON k.id = p.park_id"
+    "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
+    "  LEFT JOIN project pr ON pr.id = (SELECT x.id FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
+    "        WHERE pp.parcel_id = p.id AND x.signed_on <= ?1"
+    "          AND (x.terminated_on IS NULL OR x.terminated_on > ?1)"
+    "        ORDER BY x.signed_on DESC, x.id DESC LIMIT 1)"
+    "  LEFT JOIN reservation rv ON pr.id IS NULL AND rv.id = (SELECT r.id FROM reservation r"
+    "        WHERE r.parcel_id = p.id AND r.reserved_on <= ?1"
+    "          AND (r.released_on IS NULL OR r.released_on > ?1)"
+    "        ORDER BY r.reserved_on DESC, r.id DESC LIMIT 1)"
+    "  LEFT JOIN lead ld ON ld.id = coalesce(pr.lead_id, rv.lead_id)"
+    "  LEFT JOIN industry ind ON ind.id = ld.industry"
+    "  LEFT JOIN milestone ml ON ml.project_id = pr.id AND ml.kind = 'land'"
+    "  LEFT JOIN milestone mc ON mc.project_id = pr.id AND mc.kind = 'construction'"
+    "  LEFT JOIN milestone mp ON mp.project_id = pr.id AND mp.kind = 'production'"
+    "  LEFT JOIN milestone mv ON mv.project_id = pr.id AND mv.kind = 'verification'"
+    " WHERE (?2 IS NULL OR k.code = ?2)"
+    "   AND (CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)"
+    "   AND (?4 IS NULL OR ld.industry = ?4"
+    "        OR instr(',' || replace(coalesce(pi.industries, ''), ' ', '') || ',', ',' || ?4 || ',') > 0)"
+    " ORDER BY k.code, p.code";
+
+static const char history_sql[] =
+    "(SELECT json_group_array(json_array(h.id, substr(%s, 1, 10), h.old_value, h.new_value))"
+    "   FROM history h WHERE h.entity = 'parcel' AND h.entity_id = p.id AND h.field = 'status')";
+
+/* ---- building a feature --------------------------------------------------------- */
+
+#define MAX_FIELDS 64
+
+typedef struct exporter {
+    pl_db *db;
+    const pl_export_options *opt;
+    const pl_writer_ops *w;
+    void *wstate;
+    pl_export_doc doc;
+    pl_export_summary sum;
+    long as_of_days;
+    pl_geom ll, work;
+    pl_export_field fields[MAX_FIELDS];
+    size_t nfields;
+    char pool[16384];       /* formatted numbers of the current row */
+    size_t pool_used;
+    pl_export_period *periods;
+    size_t nperiods, cperiods;
+    char history_err[256];
+} exporter;
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s && *s ? s : NULL;
+}
+
+static const char *pool_put(exporter *x, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (x->pool_used + n > sizeof x->pool)
+        return NULL;
+    char *p = x->pool + x->pool_used;
+    memcpy(p, s, n);
+    x->pool_used += n;
+    return p;
+}
+
+static void field(exporter *x, const char *key, const char *zh, const char *en, const char *unit,
+                  pl_field_kind kind, const char *text, double num)
+{
+    if (x->nfields >= MAX_FIELDS)
+        return;
+    x->fields[x->nfields++] = (pl_export_field){key, zh, en, unit, kind, text, num};
+}
+
+static void field_text(exporter *x, const char *key, const char *zh, const char *en, const char *text)
+{
+    field(x, key, zh, en, NULL, PL_FIELD_TEXT, text, NAN);
+}
+
+static void field_date(exporter *x, const char *key, const char *zh, const char *en, const char *text)
+{
+    field(x, key, zh, en, NULL, PL_FIELD_DATE, text, NAN);
+}
+
+static void field_num(exporter *x, const char *key, const char *zh, const char *en, const char *unit, double v,
+                      int decimals)
+{
+    const char *t = NULL;
+    if (isfinite(v)) {
+        char buf[64];
+        pl_w_num(buf, sizeof buf, v, decimals);
+        t = pool_put(x, buf);
+    }
+    field(x, key, zh, en, unit, PL_FIELD_NUMBER, t, v);
+}
+
+static void field_col(exporter *x, sqlite3_stmt *st, int c, const char *key, const char *zh, const char *en,
+                      const char *unit, int decimals)
+{
+    double v = sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
+    field_num(x, key, zh, en, unit, v, decimals);
+}
+
+static void field_bool(exporter *x, const char *key, const char *zh, const char *en, int v)
+{
+    field(x, key, zh, en, NULL, PL_FIELD_BOOL, v ? "true" : "false", v ? 1 : 0);
+}
+
+/* An actual date counts when it is on or before the as-of date. */
+static int happened(const exporter *x, const char *date)
+{
+    return date && strcmp(date, x->doc.as_of) <= 0;
+}
+
+/* Status periods from the history JSON [[id, date, old, new], …]. */
+static int build_periods(exporter *x, const char *created, const char *current, const char *json)
+{
+    x->nperiods = 0;
+    json_error_t je;
+    json_t *arr = json ? json_loads(json, 0, &je) : NULL;
+    size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+    /* rows sorted by (date, id): insertion sort over indices, histories are short */
+    size_t *ord = n ? malloc(n * sizeof *ord) : NULL;
+    if (n && !ord) {
+        json_decref(arr);
+        return PL_ERR_NOMEM;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_array_get(arr, i);
+        const char *d = json_string_value(json_array_get(r, 1));
+        const char *nv = json_string_value(json_array_get(r, 3));
+        if (!d || !parse_date(d, NULL) || !nv)
+            continue;
+        size_t j = m++;
+        json_int_t id = json_integer_value(json_array_get(r, 0));
+        while (j > 0) {
+            json_t *q = json_array_get(arr, ord[j - 1]);
+            int c = strcmp(json_string_value(json_array_get(q, 1)), d);
+            if (c < 0 || (c == 0 && json_integer_value(json_array_get(q, 0)) <= id))
+                break;
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = i;
+    }
+    const char *first_old = m ? json_string_value(json_array_get(json_array_get(arr, ord[0]), 2)) : NULL;
+    const char *status = first_old && *first_old ? first_old : (m ? NULL : current);
+    if (!status)
+        status = json_string_value(json_array_get(json_array_get(arr, ord[0]), 3));
+    char begin[11];
+    snprintf(begin, sizeof begin, "%s", created && parse_date(created, NULL) ? created : "1970-01-01");
+    int rc = PL_OK;
+    for (size_t k = 0; k <= m && !rc; k++) {
+        const char *end = NULL, *next = NULL;
+        if (k < m) {
+            json_t *r = json_array_get(arr, ord[k]);
+            end = json_string_value(json_array_get(r, 1));
+            next = json_string_value(json_array_get(r, 3));
+        }
+        /* a period of no length (a change on the day the last began, or dated before it) is dropped */
+        if (!end || strcmp(end, begin) > 0) {
+            if (x->nperiods == x->cperiods) {
+                size_t c = x->cperiods ? 2 * x->cperiods : 8;
+                pl_export_period *p = realloc(x->periods, c * sizeof *p);
+                if (!p) {
+                    rc = PL_ERR_NOMEM;
+                    break;
+                }
+                x->periods = p;
+                x->cperiods = c;
+            }
+            pl_export_period *p = &x->periods[x->nperiods++];
+            p->style = pl_style_get(PL_THEME_AVAILABILITY, status);
+            if (!p->style) /* a status this build does not know */
+                p->style = pl_style_get(PL_THEME_AVAILABILITY, "reserve");
+            p->status = p->style->key; /* static storage, unlike the JSON */
+            snprintf(p->begin, sizeof p->begin, "%s", begin);
+            snprintf(p->end, sizeof p->end, "%s", end ? end : "");
+        }
+        if (end && strcmp(end, begin) > 0)
+            snprintf(begin, sizeof begin, "%s", end);
+        if (next)
+            status = next;
+    }
+    free(ord);
+    json_decref(arr);
+    return rc;
+}
+
+/* Label point of a WKB geometry with GEOS PointOnSurface; 0 on success. */
+static int label_point(pl_db *db, const unsigned char *wkb, size_t len, double *px, double *py)
+{
+    GEOSGeometry *g = pl_geos_from_wkb(db->geos, wkb, len);
+    if (!g)
+        return -1;
+    GEOSGeometry *pt = GEOSPointOnSurface_r(db->geos, g);
+    int rc = -1;
+    if (pt && GEOSGeomGetX_r(db->geos, pt, px) == 1 && GEOSGeomGetY_r(db->geos, pt, py) == 1)
+        rc = 0;
+    if (pt)
+        GEOSGeom_destroy_r(db->geos, pt);
+    GEOSGeom_destroy_r(db->geos, g);
+    return rc;
+}
+
+static void bbox_add(pl_export_summary *s, double x, double y)
+{
+    if (!s->have_bbox) {
+        s->bbox[0] = s->bbox[2] = x;
+        s->bbox[1] = s->bbox[3] = y;
+        s->have_bbox = 1;
+        return;
+    }
+    s->bbox[0] = fmin(s->bbox[0], x);
+    s->bbox[1] = fmin(s->bbox[1], y);
+    s->bbox[2] = fmax(s->bbox[2], x);
+    s->bbox[3] = fmax(s->bbox[3], y);
+}
+
+static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_error *err)
+{
+    memset(f, 0, sizeof *f);
+    x->nfields = 0;
+    x->pool_used = 0;
+    f->id = (long)sqlite3_column_int64(st, C_ID);
+    f->index = x->sum.parcels + 1;
+    f->park = col(st, C_PARK);
+    f->park_name = col(st, C_PARK_NAME);
+    f->park_name_en = col(st, C_PARK_NAME_EN);
+    f->code = col(st, C_CODE);
+    f->name = col(st, C_NAME);
+    f->land_use = col(st, C_USE);
+    f->land_use_code = col(st, C_USE_CODE);
+    f->status = col(st, C_STATUS);
+    f->status_date = col(st, C_STATUS_DATE);
+    f->area_m2 = sqlite3_column_double(st, C_AREA);
+
+    /* landing stage and flags, as of the as-of date */
+    const char *project = col(st, C_PROJECT);
+    const char *land_a = col(st, C_LAND_A), *cons_p = col(st, C_CONS_P), *cons_a = col(st, C_CONS_A);
+    const char *prod_a = col(st, C_PROD_A), *ver_a = col(st, C_VER_A);
+    if (!project)
+        f->stage = "none";
+    else if (happened(x, ver_a))
+        f->stage = "verified";
+    else if (happened(x, prod_a))
+        f->stage = "production";
+    else if (happened(x, cons_a))
+        f->stage = "construction";
+    else if (happened(x, land_a))
+        f->stage = "land_supplied";
+    else
+        f->stage = "signed";
+    long planned;
+    if (project && !happened(x, cons_a) && parse_date(cons_p, &planned) && planned < x->as_of_days)
+        f->overdue_days = x->as_of_days - planned;
+    f->overdue = f->overdue_days > 0;
+    f->idle = f->overdue_days >= 365;
+    f->reclaim = f->overdue_days >= 730;
+    const char *cls;
+    if (x->doc.theme == PL_THEME_LANDING)
+        cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
+    else
+        cls = f->status;
+    f->style = pl_style_get(x->doc.theme, cls);
+    if (!f->style)
+        f->style = pl_style_at(x->doc.theme, 0);
+    f->company = col(st, C_COMPANY);
+
+    /* every field, in the order every format shows them */
+    field_text(x, "code", "宗地号", "code", f->code);
+    field_text(x, "name", "地块名称", "name", f->name);
+    field_text(x, "park", "园区", "park", f->park);
+    field_text(x, "park_name", "园区名称", "park name", f->park_name);
+    field_text(x, "land_use", "用途", "land use", f->land_use);
+    field_text(x, "land_use_code", "地类编码", "land-use code", f->land_use_code);
+    field_text(x, "status", "状态", "status", f->status);
+    field_text(x, "status_zh", "状态(中文)", "status label zh", pl_parcel_status_zh(f->status));
+    field_text(x, "status_en", "状态(英文)", "status label en", pl_parcel_status_en(f->status));
+    field_date(x, "status_date", "状态日期", "status date", f->status_date);
+    field_num(x, "area_m2", "面积", "area", "m²", f->area_m2, 2);
+    field_num(x, "area_mu", "面积", "area", "亩", pl_m2_to_mu(f->area_m2), 4);
+    field_num(x, "area_ha", "面积", "area", "ha", pl_m2_to_ha(f->area_m2), 4);
+    field_text(x, "class", "图例分类", "map class", f->style->key);
+    field_text(x, "class_zh", "图例分类(中文)", "map class zh", f->style->zh);
+    field_text(x, "class_en", "图例分类(英文)", "map class en", f->style->en);
+    field_text(x, "stage", "项目阶段", "project stage", f->stage);
+    field_text(x, "stage_zh", "项目阶段(中文)", "project stage zh", pl_stage_zh(f->stage));
+    field_bool(x, "overdue", "逾期未开工", "start overdue", f->overdue);
+    field_num(x, "overdue_days", "逾期天数", "days overdue", "天 days", (double)f->overdue_days, 0);
+    field_bool(x, "idle", "疑似闲置(逾期满1年)", "idle, 1 year late", f->idle);
+    field_bool(x, "reclaim_candidate", "拟收回(逾期满2年)", "reclaim candidate, 2 years late", f->reclaim);
+    field_col(x, st, C_I_INV, "investment_intensity_wan_per_mu", "固定资产投资强度≥", "investment intensity ≥",
+              "万元/亩", 4);
+    field_col(x, st, C_I_FAR_MIN, "far_min", "容积率下限", "FAR min", NULL, 4);
+    field_col(x, st, C_I_FAR_MAX, "far_max", "容积率上限", "FAR max", NULL, 4);
+    field_col(x, st, C_I_TAX, "tax_per_mu_wan", "亩均税收≥", "tax per mu ≥", "万元/亩·年", 4);
+    field_col(x, st, C_I_OUTPUT, "output_per_mu_wan", "亩均产值≥", "output per mu ≥", "万元/亩·年", 4);
+    field_col(x, st, C_I_ENERGY, "energy_per_output_tce", "单位产值能耗≤", "energy per output ≤", "吨标准煤/万元",
+              4);
+    field_col(x, st, C_I_COVER, "building_coverage_min_pct", "建筑系数≥", "building coverage ≥", "%", 4);
+    field_col(x, st, C_I_ADMIN, "admin_share_max_pct", "行政办公及生活服务设施用地≤", "admin and living share ≤",
+              "%", 4);
+    field_col(x, st, C_I_GREEN, "green_ratio_max_pct", "绿地率≤", "green ratio ≤", "%", 4);
+    field_text(x, "industries", "准入产业", "industries allowed", col(st, C_I_INDUSTRIES));
+    field_col(x, st, C_I_PRICE, "base_price_wan_per_mu", "起始价", "base price", "万元/亩", 4);
+    field_col(x, st, C_I_TERM, "term_years", "出让年限", "term", "年 years", 0);
+    field_text(x, "lead", "招商线索", "lead", col(st, C_LEAD));
+    field_text(x, "company", "企业", "company", f->company);
+    field_text(x, "company_en", "企业(英文)", "company (English)", col(st, C_COMPANY_EN));
+    field_text(x, "country", "来源国家/地区", "country or region", col(st, C_COUNTRY));
+    field_text(x, "industry", "产业", "industry", col(st, C_INDUSTRY));
+    field_text(x, "industry_zh", "产业(中文)", "industry zh", col(st, C_INDUSTRY_ZH));
+    field_date(x, "reserved_until", "预留至", "reserved until", col(st, C_RESERVED_UNTIL));
+    field_text(x, "project", "签约项目", "project", project);
+    field_date(x, "signed_on", "签约日期", "signed on", col(st, C_SIGNED));
+    field_col(x, st, C_INVEST, "investment_wan", "协议投资", "committed investment", "万元", 4);
+    field_date(x, "land_planned", "约定供地日期", "land supply agreed", col(st, C_LAND_P));
+    field_date(x, "land_actual", "实际供地日期", "land supplied", land_a);
+    field_date(x, "construction_planned", "约定开工日期", "construction start agreed", cons_p);
+    field_date(x, "construction_actual", "实际开工日期", "construction started", cons_a);
+    field_date(x, "production_planned", "约定投产日期", "production agreed", col(st, C_PROD_P));
+    field_date(x, "production_actual", "实际投产日期", "production started", prod_a);
+    field_date(x, "verification_planned", "约定达产复核日期", "verification agreed", col(st, C_VER_P));
+    field_date(x, "verification_actual", "达产复核日期", "verified on", ver_a);
+    f->fields = x->fields;
+    f->nfields = x->nfields;
+
+    /* geometry */
+    if (x->w->needs & PL_NEED_LONLAT) {
+        const unsigned char *b = sqlite3_column_blob(st, C_GEOM_LL);
+        size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM_LL);
+        if (!b || wkb_to_geom(b, n, &x->ll) || x->ll.n == 0)
+            return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s): its geometry cannot be transformed to "
+                                "WGS 84 (EPSG:4326)", f->code ? f->code : "?", f->park ? f->park : "?");
+        double lx = NAN, ly = NAN;
+        if (label_point(x->db, b, n, &lx, &ly)) {
+            double minx, miny, maxx, maxy; /* GEOS refused: the middle of the box */
+            pl_geom_bbox(&x->ll, &minx, &miny, &maxx, &maxy);
+            lx = (minx + maxx) / 2;
+            ly = (miny + maxy) / 2;
+        }
+        for (size_t i = 0; i < x->ll.n; i++)
+            for (size_t j = 0; j < x->ll.polys[i].n; j++) {
+                pl_ring *r = &x->ll.polys[i].rings[j];
+                for (size_t k = 0; k < r->n; k++) {
+                    if (x->doc.gcj02)
+                        pl_wgs84_to_gcj02(r->xy[2 * k], r->xy[2 * k + 1], &r->xy[2 * k], &r->xy[2 * k + 1]);
+                    bbox_add(&x->sum, r->xy[2 * k], r->xy[2 * k + 1]);
+                }
+                orient_ring(r, j == 0);
+            }
+        if (x->doc.gcj02)
+            pl_wgs84_to_gcj02(lx, ly, &lx, &ly);
+        f->geom = &x->ll;
+        f->label_lon = lx;
+        f->label_lat = ly;
+    }
+    if (x->w->needs & PL_NEED_WORK) {
+        const unsigned char *b = sqlite3_column_blob(st, C_GEOM_WORK);
+        size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM_WORK);
+        if (!b || wkb_to_geom(b, n, &x->work) || x->work.n == 0)
+            return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s) has no readable geometry",
+                                f->code ? f->code : "?", f->park ? f->park : "?");
+        if (label_point(x->db, b, n, &f->label_x, &f->label_y)) {
+            double minx, miny, maxx, maxy;
+            pl_geom_bbox(&x->work, &minx, &miny, &maxx, &maxy);
+            f->label_x = (minx + maxx) / 2;
+            f->label_y = (miny + maxy) / 2;
+        }
+        f->work = &x->work;
+    }
+    if ((x->w->needs & PL_NEED_HISTORY) && x->doc.timeline) {
+        if (build_periods(x, col(st, C_CREATED), f->status, col(st, C_HISTORY)))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        f->periods = x->periods;
+        f->nperiods = x->nperiods;
+    }
+    return PL_OK;
+}
+
+/* ---- options ---------------------------------------------------------------------- */
+
+static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
+{
+    if ((unsigned)o->format > PL_EXPORT_TXT)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown export format");
+    if ((unsigned)o->theme > PL_THEME_LANDING)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing)");
+    if (o->precision < 0 || o->precision > 15)
+        return pl_error_set(err, PL_ERR_USAGE, "--precision is 0 to 15 decimals, not %d", o->precision);
+    if (o->as_of && !parse_date(o->as_of, NULL))
+        return pl_error_set(err, PL_ERR_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", o->as_of);
+    if (o->timeline && o->format != PL_EXPORT_KML)
+        return pl_error_set(err, PL_ERR_USAGE, "--timeline is for kml (Google Earth's time slider)");
+    if (o->bbox && o->format != PL_EXPORT_GEOJSON)
+        return pl_error_set(err, PL_ERR_USAGE, "--bbox is for geojson");
+    if (o->gcj02 && o->format == PL_EXPORT_TXT)
+        return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
+                            "coordinates and is never shifted");
+    if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
+        return pl_error_set(err, PL_ERR_USAGE, "--encoding is for txt (geojson, kml and html are UTF-8)");
+    if (o->status && !pl_parcel_status_zh(o->status)) {
+        char list[256] = "";
+        for (size_t i = 0; pl_parcel_status_ids[i]; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", pl_parcel_status_ids[i]);
+        return pl_error_set(err, PL_ERR_USAGE, "unknown status '%s' (%s, retired)", o->status, list);
+    }
+    if (o->park) {
+        pl_park pk;
+        int rc = pl_park_get(db, o->park, &pk, err);
+        if (rc)
+            return rc;
+    }
+    if (o->industry) {
+        sqlite3_stmt *st;
+        int rc = pl_db_prepare(db, "SELECT group_concat(id, ', '), sum(id = ?1) FROM industry", &st, err);
+        if (rc)
+            return rc;
+        pl_bind_text(st, 1, o->industry);
+        int found = 0;
+        char list[512] = "";
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            found = sqlite3_column_int(st, 1) > 0;
+            const char *l = (const char *)sqlite3_column_text(st, 0);
+            snprintf(list, sizeof list, "%s", l ? l : "");
+        }
+        sqlite3_finalize(st);
+        if (!found)
+            return pl_error_set(err, PL_ERR_USAGE, "unknown industry '%s' (%s)", o->industry, list);
+    }
+    return PL_OK;
+}
+
+static int history_has_effective(pl_db *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM pragma_table_info('history') WHERE name = 'effective'", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    int yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes;
+}
+
+/* Title: the park exported, or the only park, else "parkland". */
+static void make_title(pl_db *db, const char *park, char *buf, size_t len)
+{
+    snprintf(buf, len, "parkland");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, "SELECT code, name, (SELECT count(*) FROM park) FROM park"
+                                  " WHERE ?1 IS NULL OR code = ?1 ORDER BY code LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return;
+    pl_bind_text(st, 1, park);
+    if (sqlite3_step(st) == SQLITE_ROW && (park || sqlite3_column_int(st, 2) == 1))
+        snprintf(buf, len, "%s %s", (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+/* ---- the export ------------------------------------------------------------------------ */
+
+int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res, pl_error *err)
+{
+    pl_export_options defaults;
+    if (!opt) {
+        pl_export_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (res)
+        memset(res, 0, sizeof *res);
+    int rc = check_options(db, opt, err);
+    if (rc)
+        return rc;
+    static const pl_writer_ops *const writers[] = {&pl_writer_geojson, &pl_writer_kml, &pl_writer_html,
+                                                   &pl_writer_txt};
+    exporter *x = calloc(1, sizeof *x);
+    if (!x)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    x->db = db;
+    x->opt = opt;
+    x->w = writers[opt->format];
+    pl_geom_init(&x->ll);
+    pl_geom_init(&x->work);
+
+    char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
+    pl_today(today, sizeof today);
+    snprintf(as_of, sizeof as_of, "%s", opt->as_of ? opt->as_of : today);
+    parse_date(as_of, &x->as_of_days);
+    make_title(db, opt->park, title, sizeof title);
+    if (opt->park)
+        snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "园区 park %s", opt->park);
+    if (opt->status)
+        snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s状态 status %s", *filter ? ", " : "",
+                 opt->status);
+    if (opt->industry)
+        snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s产业 industry %s",
+                 *filter ? ", " : "", opt->industry);
+    double aou[4];
+    if (pl_crs_area_of_use(db->srid, aou, crs_name, sizeof crs_name))
+        snprintf(crs_name, sizeof crs_name, "EPSG:%d", db->srid);
+
+    pl_export_doc *d = &x->doc;
+    d->out = out;
+    d->format = opt->format;
+    d->theme = opt->theme;
+    d->theme_zh = opt->theme == PL_THEME_LANDING ? "项目落地" : "土地供应";
+    d->theme_en = opt->theme == PL_THEME_LANDING ? "project landing" : "land availability";
+    d->title = title;
+    d->generated = today;
+    d->as_of = as_of;
+    d->filter = filter;
+    d->gcj02 = opt->gcj02 && opt->format != PL_EXPORT_TXT;
+    d->precision = opt->precision;
+    d->bbox = opt->bbox;
+    d->timeline = opt->timeline;
+    d->work_srid = db->srid;
+    d->work_crs_name = crs_name;
+    d->version = PARKLAND_VERSION;
+    d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
+    /* CGCS2000 3-degree GK: CM forms 4534–4554 (zones 25–45) ↔ zone-prefixed 4513–4533 */
+    if (db->srid >= 4534 && db->srid <= 4554) {
+        d->txt_zone = db->srid - 4509;
+        d->txt_srid = db->srid - 21;
+        d->txt_east_offset = d->txt_zone * 1e6;
+    } else if (db->srid >= 4513 && db->srid <= 4533) {
+        d->txt_zone = db->srid - 4488;
+        d->txt_srid = db->srid;
+    } else {
+        d->txt_srid = db->srid;
+    }
+
+    char hist[512] = "NULL", sql[sizeof export_sql + 1024];
+    if ((x->w->needs & PL_NEED_HISTORY) && opt->timeline)
+        snprintf(hist, sizeof hist, history_sql,
+                 history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
+    snprintf(sql, sizeof sql, export_sql,
+             (x->w->needs & PL_NEED_LONLAT) ? "ST_AsBinary(ST_Transform(p.geom, 4326))" : "NULL",
+             (x->w->needs & PL_NEED_WORK) ? "ST_AsBinary(p.geom)" : "NULL", hist);
+    sqlite3_stmt *st = NULL;
+    if ((rc = pl_db_prepare(db, sql, &st, err)))
+        goto out;
+    pl_bind_text(st, 1, as_of);
+    pl_bind_text(st, 2, opt->park);
+    pl_bind_text(st, 3, opt->status);
+    pl_bind_text(st, 4, opt->industry);
+
+    if ((rc = x->w->begin(&x->wstate, d, err)))
+        goto out;
+    int step;
+    long features = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_export_feature f;
+        if ((rc = row_feature(x, st, &f, err)))
+            goto out;
+        if ((rc = x->w->feature(x->wstate, &f, err)))
+            goto out;
+        x->sum.parcels++;
+        x->sum.area_m2 += f.area_m2;
+        int ci = pl_style_index(d->theme, f.style->key);
+        if (ci >= 0 && ci < PL_STYLE_MAX) {
+            x->sum.count[ci]++;
+            x->sum.area[ci] += f.area_m2;
+        }
+        features += f.periods ? (long)f.nperiods : 1;
+    }
+    if (step != SQLITE_DONE) {
+        rc = pl_db_fail(db, err, "cannot read parcels for the export");
+        goto out;
+    }
+    if ((rc = x->w->end(x->wstate, &x->sum, err)))
+        goto out;
+    if (fflush(out) || ferror(out)) {
+        rc = pl_error_set(err, PL_ERR_IO, "cannot write the %s export: %s", pl_export_format_name(opt->format),
+                          strerror(errno));
+        goto out;
+    }
+    if (res) {
+        res->parcels = x->sum.parcels;
+        res->features = features;
+        res->area_m2 = x->sum.area_m2;
+        res->gcj02 = d->gcj02;
+        if (opt->format == PL_EXPORT_TXT) {
+            res->srid = d->txt_srid;
+            if (d->txt_zone)
+                snprintf(res->crs_note, sizeof res->crs_note, "EPSG:%d (2000国家大地坐标系 3度带 带号 %d, X = northing)",
+                         d->txt_srid, d->txt_zone);
+            else
+                snprintf(res->crs_note, sizeof res->crs_note, "EPSG:%d %.150s (the working CRS; not a CGCS2000 "
+                         "3-degree zone)", d->txt_srid, crs_name);
+        } else if (opt->format == PL_EXPORT_HTML) {
+            res->srid = db->srid;
+            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,
+                     d->gcj02 ? "; label points in GCJ-02" : "");
+        } else {
+            res->srid = 4326;
+            snprintf(res->crs_note, sizeof res->crs_note, "%s",
+                     d->gcj02 ? "GCJ-02 lon/lat (shifted for AMap/Tencent base maps; not EPSG:4326)"
+                              : "EPSG:4326 WGS 84 lon/lat");
+        }
+    }
+out:
+    if (x->w && x->wstate)
+        x->w->release(x->wstate);
+    sqlite3_finalize(st);
+    pl_geom_release(&x->ll);
+    pl_geom_release(&x->work);
+    free(x->periods);
+    free(x);
+    return rc;
+}
+
+/* ---- safe file output ------------------------------------------------------------------ */
+
+int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, int force, pl_export_result *res,
+                   pl_error *err)
+{
+    if (!path || !*path)
+        return pl_error_set(err, PL_ERR_USAGE, "no output file");
+    pl_export_options defaults;
+    if (!opt) {
+        pl_export_options_init(&defaults);
+        opt = &defaults;
+    }
+    int rc = check_options(db, opt, err); /* before any file is touched */
+    if (rc)
+        return rc;
+    struct stat sb;
+    if (lstat(path, &sb) == 0) {
+        if (S_ISLNK(sb.st_mode))
+            return pl_error_set(err, PL_ERR_INPUT, "'%s' is a symbolic link; parkland never writes through one "
+                                "(remove it or choose another file)", path);
+        if (S_ISDIR(sb.st_mode))
+            return pl_error_set(err, PL_ERR_INPUT, "'%s' is a directory; name the file to write", path);
+        if (!S_ISREG(sb.st_mode))
+            return pl_error_set(err, PL_ERR_INPUT, "'%s' is not a regular file; parkland only writes files", path);
+        if (!force)
+            return pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; add --force to replace it", path);
+    } else if (errno != ENOENT) {
+        return pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    }
+    /* the temporary file: same directory, so the rename is atomic */
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) : 0;
+    const char *base = slash ? slash + 1 : path;
+    if (!*base)
+        return pl_error_set(err, PL_ERR_USAGE, "'%s' names a directory, not a file", path);
+    size_t tlen = strlen(path) + 64;
+    char *tmp = malloc(tlen);
+    if (!tmp)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    int fd = -1;
+    for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        snprintf(tmp, tlen, "%.*s%s.%s.part-%ld-%u", (int)dirlen, path, slash ? "/" : "", base, (long)getpid(),
+                 attempt);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST) {
+            int e = errno;
+            pl_error_set(err, PL_ERR_IO, "cannot create a temporary file next to '%s': %s", path, strerror(e));
+            free(tmp);
+            return PL_ERR_IO;
+        }
+    }
+    if (fd < 0) {
+        free(tmp);
+        return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file next to '%s'", path);
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    }
+    rc = pl_export_stream(db, opt, f, res, err);
+    if (!rc && (fflush(f) || ferror(f) || fsync(fd)))
+        rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    if (fclose(f) && !rc)
+        rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    int renamed = 0;
+    if (!rc) {
+        if (force) {
+            if (rename(tmp, path))
+                rc = pl_error_set(err, PL_ERR_IO, "cannot move the export into '%s': %s", path, strerror(errno));
+            else
+                renamed = 1;
+        } else if (link(tmp, path)) {
+            /* link() refuses an existing target atomically; where the file system has no hard
+             * links, fall back to a checked rename */
+            if (errno == EEXIST)
+                rc = pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; add --force to replace it", path);
+            else if (lstat(path, &sb) == 0)
+                rc = pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; add --force to replace it", path);
+            else if (rename(tmp, path))
+                rc = pl_error_set(err, PL_ERR_IO, "cannot move the export into '%s': %s", path, strerror(errno));
+            else
+                renamed = 1;
+        }
+    }
+    if (!renamed)
+        unlink(tmp); /* after link(), or after a failure */
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,1291 @@
+/* test_export.c — map exports through the library and the CLI: GeoJSON
+ * (RFC 7946: order, orientation, precision, bbox, GCJ-02), KML (schema-valid,
+ * structure, styles, timeline), HTML (self-contained, escaped), TXT (the
+ * Ministry form, byte for byte the sample's conventions), round trips through
+ * parkland's own importer, both themes, filters, escaping, empty exports and
+ * safe file output. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "db_internal.h"
+#include "gcj02.h"
+#include "parkland/db.h"
+#include "parkland/export.h"
+#include "parkland/import.h"
+#include "parkland/parcel.h"
+#include "parkland/park.h"
+#include "style.h"
+#include "text.h"
+#include "testutil.h"
+
+#define KML_NS "http://www.opengis.net/kml/2.2"
+#define KML_XSD SHARED_DIR "/schemas/kml22/ogckml22.xsd"
+#define PL PARKLAND_BIN
+
+static pl_db *db;
+static char dbpath[1024];
+
+static void setup(void)
+{
+    pl_library_init();
+    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("x.db"));
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "QDIP", "青岛国际招商产业园(示范片区)", "Sample park", "西海岸新区", NULL, &err), PL_OK,
+                 "%s", err.message);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.park = "QDIP";
+    pl_import_result r;
+    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+}
+
+static void teardown(void)
+{
+    pl_db_close(db);
+    pl_library_shutdown();
+}
+
+TestSuite(export, .init = setup, .fini = teardown);
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static void exec_sql(const char *sql)
+{
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+}
+
+static double num_sql(const char *sql, const char *arg)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+    double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static const char *export_to(const pl_export_options *o, const char *name, pl_export_result *res)
+{
+    const char *path = tu_tmp(name);
+    pl_error err;
+    pl_error_clear(&err);
+    pl_export_result r;
+    cr_assert_eq(pl_export_file(db, o, path, 1, res ? res : &r, &err), PL_OK, "%s: %s", name, err.message);
+    return path;
+}
+
+static json_t *load_json(const char *path)
+{
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    cr_assert_not_null(j, "%s: line %d: %s", path, je.line, je.text);
+    return j;
+}
+
+static xmlDocPtr load_xml(const char *path)
+{
+    xmlDocPtr d = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    cr_assert_not_null(d, "%s is not well-formed XML", path);
+    return d;
+}
+
+static void schema_error(void *ctx, const char *fmt, ...)
+{
+    char *buf = ctx;
+    size_t n = strlen(buf);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n < 1000)
+        vsnprintf(buf + n, 1024 - n, fmt, ap);
+    va_end(ap);
+}
+
+/* Validate against the OGC KML 2.2 schema; the reason in `why`. */
+static int kml_valid(xmlDocPtr d, char why[1024])
+{
+    why[0] = '\0';
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(KML_XSD);
+    cr_assert_not_null(pc);
+    xmlSchemaPtr schema = xmlSchemaParse(pc);
+    cr_assert_not_null(schema, "cannot parse %s", KML_XSD);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    xmlSchemaSetValidErrors(vc, schema_error, schema_error, why);
+    int rc = xmlSchemaValidateDoc(vc, d);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    return rc == 0;
+}
+
+static xmlXPathObjectPtr xpath(xmlDocPtr d, const char *expr)
+{
+    xmlXPathContextPtr c = xmlXPathNewContext(d);
+    xmlXPathRegisterNs(c, BAD_CAST "k", BAD_CAST KML_NS);
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, c);
+    xmlXPathFreeContext(c);
+    cr_assert_not_null(r, "bad xpath %s", expr);
+    return r;
+}
+
+static double xcount(xmlDocPtr d, const char *expr)
+{
+    char e[512];
+    snprintf(e, sizeof e, "count(%s)", expr);
+    xmlXPathObjectPtr r = xpath(d, e);
+    double v = r->floatval;
+    xmlXPathFreeObject(r);
+    return v;
+}
+
+/* The string value of an XPath expression; caller frees. */
+static char *xstring(xmlDocPtr d, const char *expr)
+{
+    char e[512];
+    snprintf(e, sizeof e, "string(%s)", expr);
+    xmlXPathObjectPtr r = xpath(d, e);
+    char *s = strdup((const char *)r->stringval);
+    xmlXPathFreeObject(r);
+    return s;
+}
+
+static double shoelace(json_t *ring)
+{
+    double a = 0;
+    size_t n = json_array_size(ring);
+    for (size_t i = 0; i + 1 < n; i++) {
+        json_t *p = json_array_get(ring, i), *q = json_array_get(ring, i + 1);
+        a += json_number_value(json_array_get(p, 0)) * json_number_value(json_array_get(q, 1)) -
+             json_number_value(json_array_get(q, 0)) * json_number_value(json_array_get(p, 1));
+    }
+    return a / 2;
+}
+
+static json_t *feature_by_code(json_t *fc, const char *code)
+{
+    json_t *fs = json_object_get(fc, "features");
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        if (!strcmp(json_string_value(json_object_get(json_object_get(f, "properties"), "code")), code))
+            return f;
+    }
+    cr_assert_fail("no feature %s", code);
+    return NULL;
+}
+
+static const char *prop(json_t *f, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(f, "properties"), key));
+}
+
+static json_t *propj(json_t *f, const char *key)
+{
+    return json_object_get(json_object_get(f, "properties"), key);
+}
+
+/* Polygons of a feature's geometry as an array of polygons (Polygon wrapped). */
+static json_t *polygons(json_t *f)
+{
+    json_t *g = json_object_get(f, "geometry");
+    json_t *c = json_object_get(g, "coordinates");
+    if (!strcmp(json_string_value(json_object_get(g, "type")), "Polygon")) {
+        json_t *a = json_array();
+        json_array_append(a, c);
+        return a;
+    }
+    return json_incref(c);
+}
+
+/* Max decimals of the numbers inside every "coordinates" array of a text,
+ * and how many numbers have exactly that many. */
+static int coordinate_decimals(const char *text, long *at_max)
+{
+    int maxd = 0;
+    long n = 0;
+    const char *p = text;
+    while ((p = strstr(p, "\"coordinates\":"))) {
+        p += 14;
+        int depth = 0;
+        do {
+            if (*p == '[')
+                depth++;
+            else if (*p == ']')
+                depth--;
+            else if (*p == '.') {
+                int d = 0;
+                for (const char *q = p + 1; *q >= '0' && *q <= '9'; q++)
+                    d++;
+                if (d > maxd) {
+                    maxd = d;
+                    n = 0;
+                }
+                if (d == maxd)
+                    n++;
+            }
+            p++;
+        } while (depth > 0 && *p);
+    }
+    if (at_max)
+        *at_max = n;
+    return maxd;
+}
+
+/* Import a file into a new park and compare it with QDIP: same codes, names,
+ * uses, vertex counts; geometries within `maxdist` m; areas within `maxarea`
+ * m² (or, `relative`, within that fraction of the area). */
+static void roundtrip(const char *path, const char *park, double maxdist, double maxarea, int relative)
+{
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, park, park, NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.park = park;
+    pl_import_result r;
+    int rc = pl_import_parcels(db, path, &o, &r, &err);
+    for (size_t m = 0; rc && m < r.nmessages; m++)
+        fprintf(stderr, "%s\n", r.messages[m].text);
+    cr_assert_eq(rc, PL_OK, "%s: %s", path, err.message);
+    cr_assert_eq(r.inserted, 48, "%s: %ld inserted", path, r.inserted);
+    pl_import_result_release(&r);
+    double same = num_sql(
+        "SELECT count(*) FROM parcel a JOIN park ka ON ka.id = a.park_id AND ka.code = 'QDIP'"
+        " JOIN parcel b ON b.code = a.code JOIN park kb ON kb.id = b.park_id AND kb.code = ?1"
+        " WHERE a.name = b.name AND a.land_use = b.land_use AND a.land_use_code IS b.land_use_code"
+        " AND ST_NumGeometries(a.geom) = ST_NumGeometries(b.geom) AND ST_NPoints(a.geom) = ST_NPoints(b.geom)",
+        park);
+    cr_assert_eq(same, 48, "%s: %g of 48 parcels have the same code, name, use and shape", path, same);
+    double d = num_sql("SELECT max(HausdorffDistance(a.geom, b.geom)) FROM parcel a JOIN park ka ON ka.id = a.park_id"
+                       " AND ka.code = 'QDIP' JOIN parcel b ON b.code = a.code JOIN park kb ON kb.id = b.park_id"
+                       " AND kb.code = ?1", park);
+    cr_assert_lt(d, maxdist, "%s: geometries differ by %.6f m", path, d);
+    double a = num_sql(relative ? "SELECT max(abs(a.area_m2 - b.area_m2) / a.area_m2) FROM parcel a JOIN park ka"
+                                  " ON ka.id = a.park_id AND ka.code = 'QDIP' JOIN parcel b ON b.code = a.code"
+                                  " JOIN park kb ON kb.id = b.park_id AND kb.code = ?1"
+                                : "SELECT max(abs(a.area_m2 - b.area_m2)) FROM parcel a JOIN park ka"
+                                  " ON ka.id = a.park_id AND ka.code = 'QDIP' JOIN parcel b ON b.code = a.code"
+                                  " JOIN park kb ON kb.id = b.park_id AND kb.code = ?1", park);
+    cr_assert_lt(a, maxarea, "%s: areas differ by %.6g %s", path, a, relative ? "(relative)" : "m²");
+}
+
+/* ---- the style table ------------------------------------------------------- */
+
+Test(export, one_style_table_matches_the_status_labels)
+{
+    for (size_t i = 0; pl_parcel_status_ids[i]; i++) {
+        const pl_style *s = pl_style_get(PL_THEME_AVAILABILITY, pl_parcel_status_ids[i]);
+        cr_assert_not_null(s, "no style for status %s", pl_parcel_status_ids[i]);
+        cr_assert_str_eq(s->zh, pl_parcel_status_zh(s->key));
+        cr_assert_str_eq(s->en, pl_parcel_status_en(s->key));
+    }
+    cr_assert_not_null(pl_style_get(PL_THEME_AVAILABILITY, "retired"));
+    for (int t = 0; t < 2; t++) {
+        size_t n = pl_style_count((pl_export_theme)t);
+        cr_assert_leq(n, PL_STYLE_MAX);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                cr_assert_str_neq(pl_style_at((pl_export_theme)t, i)->fill, pl_style_at((pl_export_theme)t, j)->fill,
+                                  "theme %d: classes %zu and %zu share a fill", t, i, j);
+    }
+    /* a meaning shared by both themes has one colour */
+    static const char *const shared[] = {"construction", "production", "verified", "idle"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_str_eq(pl_style_get(PL_THEME_AVAILABILITY, shared[i])->fill,
+                         pl_style_get(PL_THEME_LANDING, shared[i])->fill);
+    char c[9];
+    pl_style_kml_color("#b0bec5", 0.6, c);
+    cr_assert_str_eq(c, "99c5beb0");
+    pl_style_kml_color("#1b5e20", 1.0, c);
+    cr_assert_str_eq(c, "ff205e1b");
+    cr_assert_str_eq(pl_stage_zh("land_supplied"), "已供地");
+    cr_assert_null(pl_stage_zh("overdue"));
+}
+
+/* ---- GeoJSON -------------------------------------------------------------------- */
+
+Test(export, geojson_follows_rfc7946)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    pl_export_result res;
+    const char *path = export_to(&o, "a.geojson", &res);
+    cr_assert_eq(res.parcels, 48);
+    cr_assert_eq(res.srid, 4326);
+    json_t *fc = load_json(path);
+    cr_assert_str_eq(json_string_value(json_object_get(fc, "type")), "FeatureCollection");
+    cr_assert_null(json_object_get(fc, "crs"), "RFC 7946 has no crs member");
+    cr_assert_null(json_object_get(fc, "coord_sys"));
+    cr_assert_null(json_object_get(fc, "bbox"));
+    json_t *fs = json_object_get(fc, "features");
+    cr_assert_eq(json_array_size(fs), 48);
+    long holes = 0, multi = 0;
+    for (size_t i = 0; i < 48; i++) {
+        json_t *f = json_array_get(fs, i);
+        cr_assert(json_is_integer(json_object_get(f, "id")), "feature %zu has no integer id", i);
+        for (size_t j = 0; j < i; j++)
+            cr_assert_neq(json_integer_value(json_object_get(f, "id")),
+                          json_integer_value(json_object_get(json_array_get(fs, j), "id")));
+        json_t *ps = polygons(f);
+        multi += json_array_size(ps) > 1;
+        for (size_t p = 0; p < json_array_size(ps); p++) {
+            json_t *rings = json_array_get(ps, p);
+            for (size_t r = 0; r < json_array_size(rings); r++) {
+                json_t *ring = json_array_get(rings, r);
+                double a = shoelace(ring);
+                if (r == 0)
+                    cr_assert_gt(a, 0, "%s: exterior ring is not counter-clockwise", prop(f, "code"));
+                else
+                    cr_assert_lt(a, 0, "%s: hole %zu is not clockwise", prop(f, "code"), r);
+                holes += r > 0;
+                /* closed, lon first (Qingdao: 120.07–120.10 E, 36.04–36.06 N) */
+                json_t *first = json_array_get(ring, 0), *last = json_array_get(ring, json_array_size(ring) - 1);
+                cr_assert(json_equal(first, last));
+                for (size_t k = 0; k < json_array_size(ring); k++) {
+                    double lon = json_number_value(json_array_get(json_array_get(ring, k), 0));
+                    double lat = json_number_value(json_array_get(json_array_get(ring, k), 1));
+                    cr_assert(lon > 120.06 && lon < 120.10 && lat > 36.04 && lat < 36.06, "%f %f", lon, lat);
+                }
+            }
+        }
+        json_decref(ps);
+    }
+    cr_assert_eq(holes, 6);
+    cr_assert_eq(multi, 1);
+    /* properties and simplestyle */
+    json_t *f = feature_by_code(fc, "QDIP-2024-009");
+    cr_assert_str_eq(prop(f, "name"), "中德生态园标准地A-09");
+    cr_assert_str_eq(prop(f, "park"), "QDIP");
+    cr_assert_str_eq(prop(f, "status"), "reserve");
+    cr_assert_str_eq(prop(f, "status_zh"), "储备");
+    cr_assert_str_eq(prop(f, "status_en"), "Land bank");
+    cr_assert_str_eq(prop(f, "land_use_code"), "0601");
+    cr_assert_float_eq(json_number_value(propj(f, "area_m2")), 165900.02, 0.006);
+    cr_assert_float_eq(json_number_value(propj(f, "area_mu")), 248.85, 0.005);
+    cr_assert_float_eq(json_number_value(propj(f, "area_ha")), 16.59, 0.00005);
+    cr_assert_str_eq(prop(f, "fill"), "#b0bec5");
+    cr_assert_str_eq(prop(f, "stroke"), "#546e7a");
+    cr_assert_float_eq(json_number_value(propj(f, "fill-opacity")), 0.6, 1e-9);
+    cr_assert(json_is_number(propj(f, "stroke-width")));
+    cr_assert_str_eq(prop(f, "title"), "QDIP-2024-009 中德生态园标准地A-09");
+    cr_assert(json_is_null(propj(f, "company")));
+    cr_assert(json_is_false(propj(f, "overdue")));
+    /* the legend foreign member */
+    json_t *leg = json_object_get(fc, "legend");
+    cr_assert_eq(json_array_size(leg), pl_style_count(PL_THEME_AVAILABILITY));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(leg, 0), "class")), "reserve");
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 0), "parcels")), 48);
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 1), "parcels")), 0);
+    json_decref(fc);
+    /* 7 decimals by default, and used */
+    char *text = tu_read_file(path, NULL);
+    long n7;
+    cr_assert_eq(coordinate_decimals(text, &n7), 7);
+    cr_assert_gt(n7, 500);
+    free(text);
+}
+
+Test(export, geojson_precision_and_bbox)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.precision = 3;
+    o.bbox = 1;
+    const char *path = export_to(&o, "p3.geojson", NULL);
+    char *text = tu_read_file(path, NULL);
+    cr_assert_eq(coordinate_decimals(text, NULL), 3);
+    free(text);
+    json_t *fc = load_json(path);
+    json_t *bb = json_object_get(fc, "bbox");
+    cr_assert_eq(json_array_size(bb), 4);
+    double all[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    json_t *fs = json_object_get(fc, "features");
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i), *fb = json_object_get(f, "bbox");
+        cr_assert_eq(json_array_size(fb), 4, "feature %zu has no bbox", i);
+        double b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+        json_t *ps = polygons(f);
+        for (size_t p = 0; p < json_array_size(ps); p++)
+            for (size_t r = 0; r < json_array_size(json_array_get(ps, p)); r++) {
+                json_t *ring = json_array_get(json_array_get(ps, p), r);
+                for (size_t k = 0; k < json_array_size(ring); k++) {
+                    double x = json_number_value(json_array_get(json_array_get(ring, k), 0));
+                    double y = json_number_value(json_array_get(json_array_get(ring, k), 1));
+                    b[0] = fmin(b[0], x), b[1] = fmin(b[1], y), b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+                }
+            }
+        json_decref(ps);
+        for (int k = 0; k < 4; k++) {
+            cr_assert_float_eq(json_number_value(json_array_get(fb, k)), b[k], 1e-12, "feature %zu bbox[%d]", i, k);
+            all[k] = k < 2 ? fmin(all[k], b[k]) : fmax(all[k], b[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++)
+        cr_assert_float_eq(json_number_value(json_array_get(bb, k)), all[k], 1e-12);
+    json_decref(fc);
+}
+
+Test(export, gcj02_shifts_every_coordinate_and_says_so)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.precision = 10;
+    json_t *plain = load_json(export_to(&o, "wgs.geojson", NULL));
+    o.gcj02 = 1;
+    pl_export_result res;
+    json_t *gcj = load_json(export_to(&o, "gcj.geojson", &res));
+    cr_assert(res.gcj02);
+    cr_assert_str_eq(json_string_value(json_object_get(gcj, "coord_sys")), "GCJ-02");
+    json_t *fa = json_object_get(plain, "features"), *fb = json_object_get(gcj, "features");
+    cr_assert_eq(json_array_size(fb), 48);
+    long checked = 0;
+    for (size_t i = 0; i < 48; i++) {
+        json_t *pa = polygons(json_array_get(fa, i)), *pb = polygons(json_array_get(fb, i));
+        for (size_t p = 0; p < json_array_size(pa); p++)
+            for (size_t r = 0; r < json_array_size(json_array_get(pa, p)); r++) {
+                json_t *ra = json_array_get(json_array_get(pa, p), r), *rb = json_array_get(json_array_get(pb, p), r);
+                cr_assert_eq(json_array_size(ra), json_array_size(rb));
+                for (size_t k = 0; k < json_array_size(ra); k++) {
+                    double lon = json_number_value(json_array_get(json_array_get(ra, k), 0));
+                    double lat = json_number_value(json_array_get(json_array_get(ra, k), 1));
+                    double glon, glat;
+                    pl_wgs84_to_gcj02(lon, lat, &glon, &glat);
+                    cr_assert_float_eq(json_number_value(json_array_get(json_array_get(rb, k), 0)), glon, 2e-10);
+                    cr_assert_float_eq(json_number_value(json_array_get(json_array_get(rb, k), 1)), glat, 2e-10);
+                    /* about 470 m east in Qingdao */
+                    cr_assert(glon - lon > 0.0045 && glon - lon < 0.0056, "%.7f", glon - lon);
+                    checked++;
+                }
+            }
+        json_decref(pa);
+        json_decref(pb);
+    }
+    cr_assert_gt(checked, 300);
+    json_decref(plain);
+    json_decref(gcj);
+    /* KML and HTML say so too */
+    o.precision = 7;
+    o.format = PL_EXPORT_KML;
+    char *kml = tu_read_file(export_to(&o, "gcj.kml", NULL), NULL);
+    cr_assert(strstr(kml, "<b>GCJ-02</b>"), "the KML description does not mention GCJ-02");
+    free(kml);
+    o.format = PL_EXPORT_HTML;
+    char *html = tu_read_file(export_to(&o, "gcj.html", NULL), NULL);
+    cr_assert(strstr(html, "label points: <b>GCJ-02</b>"));
+    free(html);
+}
+
+Test(export, geojson_round_trip_through_the_importer)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.park = "QDIP"; /* not the parks the round trips add */
+    /* 7 decimals (~1 cm): same parcels, areas within a fraction of a m² */
+    roundtrip(export_to(&o, "rt7.geojson", NULL), "GJ7", 0.02, 2e-4, 1);
+    /* 10 decimals: within a millimetre */
+    o.precision = 10;
+    roundtrip(export_to(&o, "rt10.geojson", NULL), "GJ10", 0.001, 0.01, 0);
+}
+
+/* ---- KML -------------------------------------------------------------------------- */
+
+Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
+{
+    exec_sql("UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002')");
+    exec_sql("UPDATE parcel SET status = 'idle' WHERE code = 'QDIP-2024-029'");
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_KML;
+    const char *path = export_to(&o, "a.kml", NULL);
+    xmlDocPtr d = load_xml(path);
+    char why[1024];
+    cr_assert(kml_valid(d, why), "not valid KML 2.2: %s", why);
+    xmlNodePtr root = xmlDocGetRootElement(d);
+    cr_assert_str_eq((const char *)root->name, "kml");
+    cr_assert_str_eq((const char *)root->ns->href, KML_NS);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Style"), 10);
+    char *c = xstring(d, "//k:Style[@id='availability-reserve']/k:PolyStyle/k:color");
+    cr_assert_str_eq(c, "99c5beb0");
+    free(c);
+    c = xstring(d, "//k:Style[@id='availability-available']/k:LineStyle/k:color");
+    cr_assert_str_eq(c, "ff205e1b");
+    free(c);
+    /* legend, then park folder with LookAt, then class folders in legend order */
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[1]/k:Placemark"), 10);
+    c = xstring(d, "/k:kml/k:Document/k:Folder[1]/k:name");
+    cr_assert_str_eq(c, "图例 legend");
+    free(c);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[2]/k:LookAt"), 1);
+    c = xstring(d, "/k:kml/k:Document/k:Folder[2]/k:LookAt/k:longitude");
+    cr_assert(atof(c) > 120.07 && atof(c) < 120.10, "%s", c);
+    free(c);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[2]/k:Folder"), 3);
+    c = xstring(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[1]/k:name");
+    cr_assert(!strncmp(c, "储备 Land bank — 45 宗", strlen("储备 Land bank — 45 宗")), "%s", c);
+    free(c);
+    c = xstring(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[2]/k:name");
+    cr_assert(!strncmp(c, "可供 Available — 2 宗", strlen("可供 Available — 2 宗")), "%s", c);
+    free(c);
+    cr_assert_eq(xcount(d, "//k:Placemark[k:MultiGeometry]"), 48);
+    cr_assert_eq(xcount(d, "//k:Placemark/k:MultiGeometry/k:Point"), 48);
+    cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:MultiGeometry[count(k:Polygon)=2]"), 1);
+    cr_assert_eq(xcount(d, "//k:innerBoundaryIs"), 6);
+    cr_assert_eq(xcount(d, "//k:Folder[2]/k:Placemark[k:styleUrl='#availability-available']"), 2);
+    cr_assert_eq(xcount(d, "//k:Placemark[@id][k:styleUrl='#availability-idle']"), 1);
+    /* every field as ExtendedData, with a display name */
+    cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:ExtendedData/k:Data[@name='code']"), 48);
+    c = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-009']"
+                   "/k:ExtendedData/k:Data[@name='area_mu']/k:displayName");
+    cr_assert_str_eq(c, "面积 area (亩)");
+    free(c);
+    c = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-009']/k:name");
+    cr_assert_str_eq(c, "中德生态园标准地A-09");
+    free(c);
+    /* the bilingual balloon */
+    c = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-009']/k:description");
+    cr_assert(strstr(c, "<th align=\"left\">宗地号 code</th><td>QDIP-2024-009</td>"), "%s", c);
+    cr_assert(strstr(c, "面积 area (亩)"));
+    free(c);
+    /* the label point lies inside its parcel (PointOnSurface, not the centroid) */
+    xmlXPathObjectPtr pts = xpath(d, "//k:Placemark[@id]");
+    for (int i = 0; i < pts->nodesetval->nodeNr; i++) {
+        xmlXPathContextPtr ctx = xmlXPathNewContext(d);
+        xmlXPathRegisterNs(ctx, BAD_CAST "k", BAD_CAST KML_NS);
+        ctx->node = pts->nodesetval->nodeTab[i];
+        xmlXPathObjectPtr code = xmlXPathEvalExpression(BAD_CAST "string(k:ExtendedData/k:Data[@name='code']/k:value)", ctx);
+        xmlXPathObjectPtr pt = xmlXPathEvalExpression(BAD_CAST "string(k:MultiGeometry/k:Point/k:coordinates)", ctx);
+        double lon, lat;
+        cr_assert_eq(sscanf((const char *)pt->stringval, "%lf,%lf", &lon, &lat), 2);
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT ST_Contains(ST_Transform(geom, 4326), MakePoint(%.10f, %.10f, 4326))"
+                                  " FROM parcel WHERE code = ?1", lon, lat);
+        cr_assert_eq(num_sql(sql, (const char *)code->stringval), 1, "%s: label point outside", code->stringval);
+        xmlXPathFreeObject(code);
+        xmlXPathFreeObject(pt);
+        xmlXPathFreeContext(ctx);
+    }
+    xmlXPathFreeObject(pts);
+    xmlFreeDoc(d);
+}
+
+Test(export, kml_round_trip_through_the_importer)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.park = "QDIP"; /* not the parks the round trips add */
+    o.format = PL_EXPORT_KML;
+    roundtrip(export_to(&o, "rt7.kml", NULL), "KML7", 0.02, 2e-4, 1);
+    o.precision = 10;
+    roundtrip(export_to(&o, "rt10.kml", NULL), "KML10", 0.001, 0.01, 0);
+}
+
+Test(export, kml_timeline_has_one_placemark_per_status_period)
+{
+    exec_sql("UPDATE parcel SET created_at = '2023-12-01T08:00:00Z', status = 'listed' WHERE code = 'QDIP-2024-001'");
+    sqlite3_int64 id = (sqlite3_int64)num_sql("SELECT id FROM parcel WHERE code = 'QDIP-2024-001'", NULL);
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who) VALUES"
+             " ('parcel', %lld, 'QDIP-2024-001', 'status', 'available', 'reserved', '2024-03-05T09:00:00Z', 't'),"
+             " ('parcel', %lld, 'QDIP-2024-001', 'status', 'reserve', 'available', '2024-01-10T09:00:00Z', 't'),"
+             " ('parcel', %lld, 'QDIP-2024-001', 'status', 'reserved', 'listed', '2024-04-01T09:00:00Z', 't')",
+             id, id, id);
+    exec_sql(sql);
+    /* the date a move takes effect wins over when it was recorded (column being added to history) */
+    int effective = num_sql("SELECT count(*) FROM pragma_table_info('history') WHERE name = 'effective'", NULL) > 0;
+    if (effective)
+        exec_sql("UPDATE history SET effective = '2024-03-01' WHERE new_value = 'reserved'");
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_KML;
+    o.timeline = 1;
+    pl_export_result res;
+    xmlDocPtr d = load_xml(export_to(&o, "t.kml", &res));
+    char why[1024];
+    cr_assert(kml_valid(d, why), "not valid KML 2.2: %s", why);
+    cr_assert_eq(res.parcels, 48);
+    cr_assert_eq(res.features, 47 + 4);
+    cr_assert_eq(xcount(d, "//k:Placemark[starts-with(@id, 'p')]"), 51);
+    struct {
+        const char *id, *style, *begin, *end;
+    } want[] = {
+        {"1", "reserve", "2023-12-01", "2024-01-10"},
+        {"2", "available", "2024-01-10", "2024-03-05"},
+        {"3", "reserved", "2024-03-05", "2024-04-01"},
+        {"4", "listed", "2024-04-01", ""},
+    };
+    if (effective) {
+        want[1].end = "2024-03-01";
+        want[2].begin = "2024-03-01";
+    }
+    for (int i = 0; i < 4; i++) {
+        char e[256];
+        snprintf(e, sizeof e, "//k:Placemark[@id='p%lld-%s']", (long long)id, want[i].id);
+        char q[320];
+        snprintf(q, sizeof q, "%s/k:styleUrl", e);
+        char *s = xstring(d, q), url[64];
+        snprintf(url, sizeof url, "#availability-%s", want[i].style);
+        cr_assert_str_eq(s, url, "period %d", i + 1);
+        free(s);
+        snprintf(q, sizeof q, "%s/k:TimeSpan/k:begin", e);
+        s = xstring(d, q);
+        cr_assert_str_eq(s, want[i].begin, "period %d begins", i + 1);
+        free(s);
+        snprintf(q, sizeof q, "%s/k:TimeSpan/k:end", e);
+        s = xstring(d, q);
+        cr_assert_str_eq(s, want[i].end, "period %d ends", i + 1);
+        free(s);
+    }
+    /* each period sits in the folder of its status */
+    char q[256];
+    snprintf(q, sizeof q, "//k:Folder[starts-with(k:name, '可供')]/k:Placemark[@id='p%lld-2']", (long long)id);
+    cr_assert_eq(xcount(d, q), 1);
+    xmlFreeDoc(d);
+}
+
+/* ---- TXT ---------------------------------------------------------------------------- */
+
+/* The part of a TXT after "[地块坐标]". */
+static const char *coord_section(const char *s)
+{
+    const char *p = strstr(s, "[地块坐标]");
+    cr_assert_not_null(p);
+    return p;
+}
+
+Test(export, txt_is_the_ministry_form_in_gbk_with_crlf)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_TXT;
+    pl_export_result res;
+    const char *path = export_to(&o, "a.txt", &res);
+    cr_assert_eq(res.srid, 4528);
+    size_t len;
+    char *raw = tu_read_file(path, &len);
+    cr_assert_not(pl_text_is_utf8(raw, len), "the default TXT is GBK");
+    for (size_t i = 0; i < len; i++)
+        if (raw[i] == '\n')
+            cr_assert(i > 0 && raw[i - 1] == '\r', "bare LF at byte %zu", i);
+    char *u = pl_text_gbk_to_utf8(raw, len, NULL);
+    cr_assert_not_null(u);
+    static const char *const head[] = {"[属性描述]\r\n", "格式版本号=1.01\r\n", "坐标系=2000国家大地坐标系\r\n",
+                                       "几度分带=3\r\n", "投影类型=高斯克吕格\r\n", "计量单位=米\r\n", "带号=40\r\n",
+                                       "精度=0.001\r\n", "转换参数=,,,,,,\r\n", "[地块坐标]\r\n"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        cr_assert(strstr(u, head[i]), "header lacks %s", head[i]);
+    /* the parcels, byte for byte as the sample writes them: point counts with closing repeats,
+     * area in ha to 4 decimals, X northing first, zone-prefixed Y, 3 decimals, shells clockwise
+     * from the north-west corner, holes anticlockwise, 圈号 per ring, J numbers across rings */
+    char *sample = tu_read_file(SAMPLES_DIR "/parcels-utf8.txt", NULL);
+    cr_assert_not_null(sample);
+    size_t sn = strlen(sample), un = strlen(u);
+    char *crlf = malloc(sn * 2 + 1), *q = crlf;
+    for (const char *p = sample; *p; p++) {
+        if (*p == '\n')
+            *q++ = '\r';
+        *q++ = *p;
+    }
+    *q = '\0';
+    cr_assert_str_eq(coord_section(u), coord_section(crlf));
+    cr_assert_gt(un, 10000);
+    free(crlf);
+    free(sample);
+    free(u);
+    free(raw);
+}
+
+Test(export, txt_round_trip_within_a_millimetre)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.park = "QDIP"; /* not the parks the round trips add */
+    o.format = PL_EXPORT_TXT;
+    roundtrip(export_to(&o, "rt.txt", NULL), "TXT2", 0.001, 0.01, 0);
+    o.encoding = PL_ENCODING_UTF8;
+    const char *path = export_to(&o, "rt-utf8.txt", NULL);
+    size_t len;
+    char *raw = tu_read_file(path, &len);
+    cr_assert(pl_text_is_utf8(raw, len));
+    cr_assert_eq(pl_text_bom_len(raw, len), 0);
+    free(raw);
+    roundtrip(path, "TXT3", 0.001, 0.01, 0);
+}
+
+Test(export, txt_in_a_working_crs_that_is_not_a_zone_says_so)
+{
+    pl_db_close(db);
+    db = NULL;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_create(tu_tmp("utm.db"), 32651, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    pl_import_options io;
+    pl_import_options_init(&io);
+    pl_import_result r;
+    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &io, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_TXT;
+    o.encoding = PL_ENCODING_UTF8;
+    pl_export_result res;
+    char *u = tu_read_file(export_to(&o, "utm.txt", &res), NULL);
+    cr_assert_eq(res.srid, 32651);
+    cr_assert(strstr(u, "坐标系=EPSG:32651 WGS 84 / UTM zone 51N\r\n"), "%.600s", u);
+    cr_assert(strstr(u, "带号=\r\n"));
+    cr_assert(strstr(u, "说明=工作坐标系EPSG:32651不是2000国家大地坐标系3度带"));
+    /* northing first, unprefixed easting as stored */
+    double x, y;
+    const char *j1 = strstr(u, "\r\nJ1,1,");
+    cr_assert_not_null(j1);
+    cr_assert_eq(sscanf(j1 + 7, "%lf,%lf", &x, &y), 2);
+    cr_assert(x > 3.9e6 && x < 4.1e6 && y > 1e5 && y < 3e5, "%f %f", x, y);
+    free(u);
+    /* a CGCS2000 zone-prefixed working CRS is already the Ministry's */
+    pl_db_close(db);
+    db = NULL;
+    cr_assert_eq(pl_db_create(tu_tmp("z.db"), 4528, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &io, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    u = tu_read_file(export_to(&o, "z.txt", &res), NULL);
+    cr_assert_eq(res.srid, 4528);
+    cr_assert(strstr(u, "带号=40\r\n") && strstr(u, "\r\nJ1,1,3990481.289,40506399.019\r\n"), "%.900s", u);
+    free(u);
+}
+
+/* ---- escaping ------------------------------------------------------------------------- */
+
+#define NASTY "A<B & \"C\" ]]> 'D' <script>alert(1)</script>\x01,@\nend"
+
+Test(export, names_that_look_like_markup_stay_text_in_every_format)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE parcel SET name = ?1, land_use = ?2 WHERE code = 'QDIP-2024-001'",
+                                    -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, NASTY, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, "工业</td>用地 & ]]>", -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    pl_export_options o;
+    pl_export_options_init(&o);
+    /* GeoJSON: exact, control character escaped */
+    const char *gpath = export_to(&o, "x.geojson", NULL);
+    char *text = tu_read_file(gpath, NULL);
+    cr_assert(strstr(text, "\\u0001"), "the control character is not escaped");
+    free(text);
+    json_t *fc = load_json(gpath);
+    cr_assert_str_eq(prop(feature_by_code(fc, "QDIP-2024-001"), "name"), NASTY);
+    cr_assert_str_eq(prop(feature_by_code(fc, "QDIP-2024-001"), "title"), "QDIP-2024-001 " NASTY);
+    json_decref(fc);
+    /* KML: well-formed, schema-valid, the text back (the control character as U+FFFD) */
+    o.format = PL_EXPORT_KML;
+    xmlDocPtr d = load_xml(export_to(&o, "x.kml", NULL));
+    char why[1024];
+    cr_assert(kml_valid(d, why), "%s", why);
+    const char *expect = "A<B & \"C\" ]]> 'D' <script>alert(1)</script>\xef\xbf\xbd,@\nend";
+    char *s = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-001']/k:name");
+    cr_assert_str_eq(s, expect);
+    free(s);
+    s = xstring(d, "//k:Data[@name='name'][../k:Data[@name='code']/k:value='QDIP-2024-001']/k:value");
+    cr_assert_str_eq(s, expect);
+    free(s);
+    s = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-001']/k:description");
+    cr_assert(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), "%s", s);
+    cr_assert(strstr(s, "工业&lt;/td&gt;用地 &amp; ]]&gt;"), "%s", s);
+    cr_assert_null(strstr(s, "<script>"));
+    free(s);
+    xmlFreeDoc(d);
+    /* HTML: never markup */
+    o.format = PL_EXPORT_HTML;
+    char *h = tu_read_file(export_to(&o, "x.html", NULL), NULL);
+    cr_assert_null(strstr(h, "<script>alert"));
+    cr_assert_null(strstr(h, "</td>用地"));
+    cr_assert(strstr(h, "<td>A&lt;B &amp; &quot;C&quot; ]]&gt; &#39;D&#39; &lt;script&gt;alert(1)&lt;/script&gt;"), "row");
+    cr_assert(strstr(h, "\"A\\u003cB \\u0026 \\\"C\\\" ]]\\u003e 'D' \\u003cscript\\u003ealert(1)\\u003c/script\\u003e"
+                        "\\u0001,@\\nend\""), "json block");
+    /* exactly the page's own two scripts and one JSON block */
+    long scripts = 0;
+    for (const char *p = h; (p = strstr(p, "<script")); p++)
+        scripts++;
+    cr_assert_eq(scripts, 3);
+    free(h);
+    /* TXT: the separators cannot break the line structure */
+    o.format = PL_EXPORT_TXT;
+    o.encoding = PL_ENCODING_UTF8;
+    const char *tpath = export_to(&o, "x.txt", NULL);
+    char *t = tu_read_file(tpath, NULL);
+    cr_assert(strstr(t, ",QDIP-2024-001,A<B & \"C\" ]]> 'D' <script>alert(1)</script>\xef\xbf\xbd，＠ end,面,,"), "%.800s",
+              t);
+    free(t);
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "ESC", "ESC", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    pl_import_options io;
+    pl_import_options_init(&io);
+    io.park = "ESC";
+    pl_import_result r;
+    cr_assert_eq(pl_import_parcels(db, tpath, &io, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 48);
+    pl_import_result_release(&r);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT p.name, p.land_use FROM parcel p JOIN park k ON k.id = p.park_id"
+                                           " WHERE k.code = 'ESC' AND p.code = 'QDIP-2024-001'", -1, &q, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(q, 0),
+                     "A<B & \"C\" ]]> 'D' <script>alert(1)</script>\xef\xbf\xbd，＠ end");
+    cr_assert_str_eq((const char *)sqlite3_column_text(q, 1), "工业</td>用地 & ]]>");
+    sqlite3_finalize(q);
+}
+
+/* ---- themes and filters ------------------------------------------------------------------ */
+
+static void add_projects(void)
+{
+    exec_sql("INSERT INTO lead(id, code, company, company_en, country, industry, stage, stage_date, created_at, updated_at)"
+             " VALUES (1, 'L-DE-01', '德资精密机械有限公司', 'German Precision GmbH', '德国', 'equipment', 'signed',"
+             "         '2023-01-10', '2023-01-01', '2023-01-01'),"
+             "        (2, 'L-JP-02', '日资电子有限公司', 'Japan Electronics KK', '日本', 'it', 'intent', '2024-05-01',"
+             "         '2024-01-01', '2024-01-01')");
+    static const struct {
+        int id;
+        const char *code, *signed_on, *parcel;
+    } pr[] = {
+        {1, "P-IDLE", "2023-01-10", "QDIP-2024-001"},   /* agreed start 2023-06-01: 395 days late */
+        {2, "P-RECLAIM", "2021-06-01", "QDIP-2024-002"},           /* agreed start 2022-01-01: 911 days */
+        {3, "P-LATE", "2024-01-15", "QDIP-2024-003"},              /* agreed start 2024-06-01: 29 days */
+        {4, "P-PROD", "2023-02-01", "QDIP-2024-004"},
+        {5, "P-LAND", "2024-02-01", "QDIP-2024-005"},
+        {6, "P-SIGNED", "2024-05-01", "QDIP-2024-006"},
+        {7, "P-VER", "2021-03-01", "QDIP-2024-007"},
+        {8, "P-FUTURE", "2024-08-01", "QDIP-2024-008"},            /* signed after the as-of date */
+    };
+    for (size_t i = 0; i < sizeof pr / sizeof *pr; i++) {
+        char sql[1024];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO project(id, code, lead_id, signed_on, investment, created_at, updated_at)"
+                 " VALUES (%d, '%s', 1, '%s', 50000, '2023-01-01', '2023-01-01');"
+                 "INSERT INTO project_parcel(project_id, parcel_id) SELECT %d, id FROM parcel WHERE code = '%s';",
+                 pr[i].id, pr[i].code, pr[i].signed_on, pr[i].id, pr[i].parcel);
+        exec_sql(sql);
+    }
+    exec_sql("INSERT INTO milestone(project_id, kind, planned, actual) VALUES"
+             " (1, 'construction', '2023-06-01', NULL),"
+             " (2, 'construction', '2022-01-01', NULL),"
+             " (3, 'construction', '2024-06-01', NULL),"
+             " (4, 'land', '2023-03-01', '2023-03-01'), (4, 'construction', '2023-06-01', '2023-05-20'),"
+             " (4, 'production', '2024-06-01', '2024-05-01'),"
+             " (5, 'land', '2024-04-01', '2024-04-01'), (5, 'construction', '2024-12-01', NULL),"
+             " (6, 'construction', '2025-03-01', NULL),"
+             " (7, 'construction', '2021-06-01', '2021-06-01'), (7, 'production', '2022-06-01', '2022-05-01'),"
+             " (7, 'verification', '2024-06-01', '2024-06-01'),"
+             " (8, 'construction', '2024-01-01', NULL)");
+    /* a reservation for the Japanese lead, and indicators allowing 'it' */
+    exec_sql("INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on)"
+             " SELECT id, 2, '2024-06-01', '2024-09-01' FROM parcel WHERE code = 'QDIP-2024-009'");
+    exec_sql("INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, tax_per_mu, industries, updated_at)"
+             " SELECT id, 300, 1.2, 25, 'equipment, it', '2024-01-01' FROM parcel WHERE code = 'QDIP-2024-010'");
+}
+
+Test(export, landing_theme_derives_stage_overdue_idle_and_reclaim)
+{
+    add_projects();
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.theme = PL_THEME_LANDING;
+    o.as_of = "2024-06-30";
+    json_t *fc = load_json(export_to(&o, "l.geojson", NULL));
+    struct {
+        const char *code, *cls, *stage;
+        long days;
+        int overdue, idle, reclaim;
+    } want[] = {
+        {"QDIP-2024-001", "idle", "signed", 395, 1, 1, 0},
+        {"QDIP-2024-002", "reclaim", "signed", 911, 1, 1, 1},
+        {"QDIP-2024-003", "overdue", "signed", 29, 1, 0, 0},
+        {"QDIP-2024-004", "production", "production", 0, 0, 0, 0},
+        {"QDIP-2024-005", "land_supplied", "land_supplied", 0, 0, 0, 0},
+        {"QDIP-2024-006", "signed", "signed", 0, 0, 0, 0},
+        {"QDIP-2024-007", "verified", "verified", 0, 0, 0, 0},
+        {"QDIP-2024-008", "none", "none", 0, 0, 0, 0},
+        {"QDIP-2024-009", "none", "none", 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        json_t *f = feature_by_code(fc, want[i].code);
+        cr_assert_str_eq(prop(f, "class"), want[i].cls, "%s", want[i].code);
+        cr_assert_str_eq(prop(f, "stage"), want[i].stage, "%s", want[i].code);
+        cr_assert_eq(json_integer_value(propj(f, "overdue_days")), want[i].days, "%s", want[i].code);
+        cr_assert_eq(json_is_true(propj(f, "overdue")), want[i].overdue, "%s", want[i].code);
+        cr_assert_eq(json_is_true(propj(f, "idle")), want[i].idle, "%s", want[i].code);
+        cr_assert_eq(json_is_true(propj(f, "reclaim_candidate")), want[i].reclaim, "%s", want[i].code);
+        cr_assert_str_eq(prop(f, "fill"), pl_style_get(PL_THEME_LANDING, want[i].cls)->fill, "%s", want[i].code);
+    }
+    json_t *f = feature_by_code(fc, "QDIP-2024-004");
+    cr_assert_str_eq(prop(f, "project"), "P-PROD");
+    cr_assert_str_eq(prop(f, "lead"), "L-DE-01");
+    cr_assert_str_eq(prop(f, "company"), "德资精密机械有限公司");
+    cr_assert_str_eq(prop(f, "company_en"), "German Precision GmbH");
+    cr_assert_str_eq(prop(f, "industry_zh"), "高端装备");
+    cr_assert_str_eq(prop(f, "construction_actual"), "2023-05-20");
+    cr_assert_str_eq(prop(f, "production_actual"), "2024-05-01");
+    cr_assert_float_eq(json_number_value(propj(f, "investment_wan")), 50000, 1e-9);
+    f = feature_by_code(fc, "QDIP-2024-008");
+    cr_assert(json_is_null(propj(f, "project")), "a project signed after the as-of date is not shown");
+    f = feature_by_code(fc, "QDIP-2024-009");
+    cr_assert_str_eq(prop(f, "company"), "日资电子有限公司");
+    cr_assert_str_eq(prop(f, "reserved_until"), "2024-09-01");
+    f = feature_by_code(fc, "QDIP-2024-010");
+    cr_assert_float_eq(json_number_value(propj(f, "investment_intensity_wan_per_mu")), 300, 1e-9);
+    cr_assert_str_eq(prop(f, "industries"), "equipment, it");
+    json_t *leg = json_object_get(fc, "legend");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(leg, 0), "class")), "none");
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 0), "parcels")), 48 - 7);
+    json_decref(fc);
+    /* as of a later date, P-LATE is idle too; as of an earlier one, P-PROD was still land-supplied */
+    o.as_of = "2025-06-02";
+    fc = load_json(export_to(&o, "l2.geojson", NULL));
+    cr_assert_str_eq(prop(feature_by_code(fc, "QDIP-2024-003"), "class"), "idle");
+    json_decref(fc);
+    o.as_of = "2023-04-01";
+    fc = load_json(export_to(&o, "l3.geojson", NULL));
+    cr_assert_str_eq(prop(feature_by_code(fc, "QDIP-2024-004"), "class"), "land_supplied");
+    json_decref(fc);
+    /* the KML of the theme is valid and styled by class */
+    o.format = PL_EXPORT_KML;
+    o.as_of = "2024-06-30";
+    xmlDocPtr d = load_xml(export_to(&o, "l.kml", NULL));
+    char why[1024];
+    cr_assert(kml_valid(d, why), "%s", why);
+    cr_assert_eq(xcount(d, "//k:Placemark[@id][k:styleUrl='#landing-reclaim']"), 1);
+    cr_assert_eq(xcount(d, "//k:Placemark[@id][k:styleUrl='#landing-none']"), 41);
+    xmlFreeDoc(d);
+}
+
+Test(export, filters_by_park_status_and_industry)
+{
+    add_projects();
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "P2", "第二园区", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    pl_import_options io;
+    pl_import_options_init(&io);
+    io.park = "P2";
+    pl_import_result r;
+    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.geojson", &io, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    exec_sql("UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-011', 'QDIP-2024-012')"
+             " AND park_id = (SELECT id FROM park WHERE code = 'QDIP')");
+    exec_sql("UPDATE parcel SET status = 'retired' WHERE code = 'QDIP-2024-048'"
+             " AND park_id = (SELECT id FROM park WHERE code = 'QDIP')");
+    pl_export_options o;
+    pl_export_options_init(&o);
+    pl_export_result res;
+    /* everything but retired parcels, parks in order */
+    json_t *fc = load_json(export_to(&o, "all.geojson", &res));
+    cr_assert_eq(res.parcels, 95, "%ld parcels", res.parcels);
+    cr_assert_str_eq(prop(json_array_get(json_object_get(fc, "features"), 0), "park"), "P2");
+    json_decref(fc);
+    o.park = "QDIP";
+    fc = load_json(export_to(&o, "park.geojson", &res));
+    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 47);
+    json_decref(fc);
+    o.park = NULL;
+    o.status = "available";
+    fc = load_json(export_to(&o, "avail.geojson", &res));
+    json_t *fs = json_object_get(fc, "features");
+    cr_assert_eq(json_array_size(fs), 2);
+    cr_assert_str_eq(prop(json_array_get(fs, 0), "code"), "QDIP-2024-011");
+    cr_assert_str_eq(prop(json_array_get(fs, 1), "code"), "QDIP-2024-012");
+    json_decref(fc);
+    o.status = "retired";
+    fc = load_json(export_to(&o, "retired.geojson", &res));
+    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 1);
+    json_decref(fc);
+    /* industry: linked lead of that industry, or indicators that allow it */
+    o.status = NULL;
+    o.industry = "it";
+    fc = load_json(export_to(&o, "it.geojson", &res));
+    fs = json_object_get(fc, "features");
+    cr_assert_eq(json_array_size(fs), 2);
+    cr_assert_str_eq(prop(json_array_get(fs, 0), "code"), "QDIP-2024-009");
+    cr_assert_str_eq(prop(json_array_get(fs, 1), "code"), "QDIP-2024-010");
+    json_decref(fc);
+    o.industry = "equipment";
+    o.as_of = "2024-06-30";
+    fc = load_json(export_to(&o, "eq.geojson", &res));
+    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 8, "7 projects of the German lead + indicators");
+    json_decref(fc);
+    /* refused requests name the subject */
+    o.industry = "steel";
+    cr_assert_eq(pl_export_file(db, &o, tu_tmp("no.geojson"), 1, &res, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "unknown industry 'steel' (") && strstr(err.message, "equipment"), "%s", err.message);
+    o.industry = NULL;
+    o.park = "NOPE";
+    cr_assert_eq(pl_export_file(db, &o, tu_tmp("no.geojson"), 1, &res, &err), PL_ERR_NOTFOUND);
+    cr_assert(strstr(err.message, "no park 'NOPE'"), "%s", err.message);
+    o.park = NULL;
+    o.status = "sold";
+    cr_assert_eq(pl_export_file(db, &o, tu_tmp("no.geojson"), 1, &res, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "unknown status 'sold'"), "%s", err.message);
+    o.status = NULL;
+    o.as_of = "2024-02-30";
+    cr_assert_eq(pl_export_file(db, &o, tu_tmp("no.geojson"), 1, &res, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "--as-of '2024-02-30' is not a date"), "%s", err.message);
+    cr_assert_eq(access(tu_tmp("no.geojson"), F_OK), -1, "a refused export leaves no file");
+}
+
+Test(export, exports_of_nothing_one_park_and_one_status_are_valid_files)
+{
+    exec_sql("UPDATE parcel SET status = 'listed' WHERE code = 'QDIP-2024-030'");
+    static const char *const statuses[] = {"verified", "listed", NULL};
+    for (int s = 0; s < 3; s++) {
+        pl_export_options o;
+        pl_export_options_init(&o);
+        o.status = statuses[s];
+        o.park = "QDIP";
+        long want = s == 0 ? 0 : s == 1 ? 1 : 48;
+        char name[64];
+        snprintf(name, sizeof name, "e%d.geojson", s);
+        pl_export_result res;
+        json_t *fc = load_json(export_to(&o, name, &res));
+        cr_assert_eq(res.parcels, want);
+        cr_assert_eq((long)json_array_size(json_object_get(fc, "features")), want);
+        cr_assert_eq(json_array_size(json_object_get(fc, "legend")), 10);
+        json_decref(fc);
+        o.format = PL_EXPORT_KML;
+        snprintf(name, sizeof name, "e%d.kml", s);
+        xmlDocPtr d = load_xml(export_to(&o, name, NULL));
+        char why[1024];
+        cr_assert(kml_valid(d, why), "%s: %s", name, why);
+        cr_assert_eq((long)xcount(d, "//k:Placemark[k:MultiGeometry]"), want);
+        cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder"), want ? 2 : 1);
+        xmlFreeDoc(d);
+        o.format = PL_EXPORT_HTML;
+        snprintf(name, sizeof name, "e%d.html", s);
+        char *h = tu_read_file(export_to(&o, name, NULL), NULL);
+        cr_assert(strstr(h, "</html>\n") && strstr(h, "\"parcels\":["));
+        long rows = 0;
+        for (const char *p = h; (p = strstr(p, "<tr data-i=")); p++)
+            rows++;
+        cr_assert_eq(rows, want);
+        if (!want)
+            cr_assert(strstr(h, "no parcels match"));
+        free(h);
+        o.format = PL_EXPORT_TXT;
+        o.encoding = PL_ENCODING_UTF8;
+        snprintf(name, sizeof name, "e%d.txt", s);
+        char *t = tu_read_file(export_to(&o, name, NULL), NULL);
+        long at = 0;
+        for (const char *p = t; (p = strstr(p, ",@\r\n")); p++)
+            at++;
+        cr_assert_eq(at, want);
+        cr_assert(strstr(t, "[地块坐标]\r\n"));
+        free(t);
+    }
+}
+
+/* ---- HTML ----------------------------------------------------------------------------------- */
+
+Test(export, html_is_one_self_contained_file)
+{
+    exec_sql("UPDATE parcel SET status = 'available' WHERE code = 'QDIP-2024-003'");
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_HTML;
+    pl_export_result res;
+    char *h = tu_read_file(export_to(&o, "m.html", &res), NULL);
+    cr_assert_eq(res.srid, 4549);
+    /* no reference to anything outside the file */
+    static const char *const banned[] = {"src=", "href=", "url(", "@import", "https:", "<link", "<iframe", "<img",
+                                         "fetch(", "XMLHttpRequest", "@font-face"};
+    for (size_t i = 0; i < sizeof banned / sizeof *banned; i++)
+        cr_assert_null(strstr(h, banned[i]), "the page refers to '%s'", banned[i]);
+    for (const char *p = h; (p = strstr(p, "http:")); p++)
+        cr_assert(!strncmp(p, "http://www.w3.org/2000/svg", 26), "the page refers to %.40s", p);
+    cr_assert(strstr(h, "Content-Security-Policy\" content=\"default-src 'none'"));
+    cr_assert(strstr(h, "<h1>青岛国际招商产业园(示范片区) QDIP</h1>"));
+    /* 48 paths, rows and labels; legend and totals by class */
+    long paths = 0, rows = 0;
+    for (const char *p = h; (p = strstr(p, "<path class=\"p\"")); p++)
+        paths++;
+    for (const char *p = h; (p = strstr(p, "<tr data-i=")); p++)
+        rows++;
+    cr_assert_eq(paths, 48);
+    cr_assert_eq(rows, 48);
+    cr_assert(strstr(h, "data-cls=\"available\" fill=\"#43a047\""));
+    cr_assert(strstr(h, "<tr data-cls=\"reserve\"><td><span class=\"sw\" style=\"background:#b0bec5;"
+                        "border-color:#546e7a\"></span>储备 Land bank</td><td class=\"n\">47</td><td class=\"n\">"
+                        "3278.16</td></tr>"), "legend with totals");
+    cr_assert(strstr(h, "<select id=\"f-status\">") && strstr(h, "<input id=\"f-text\""));
+    cr_assert(strstr(h, "<table id=\"totals\">"));
+    cr_assert(strstr(h, "<tfoot><tr><th>合计 total</th><th class=\"n\">48</th><th class=\"n\">2252439.00</th>"));
+    /* the map is in the working CRS, y flipped: 009 (south) lies below 038 (north), 034 (west) left of 048 */
+    double x[4], y[4];
+    static const char *const lab[] = {">009<", ">038<", ">034<", ">048<"};
+    for (int i = 0; i < 4; i++) {
+        const char *t = strstr(h, lab[i]);
+        cr_assert_not_null(t, "no label %s", lab[i]);
+        while (t > h && strncmp(t, "<text class=\"l\" x=\"", strlen("<text class=\"l\" x=\"")))
+            t--;
+        cr_assert_eq(sscanf(t, "<text class=\"l\" x=\"%lf\" y=\"%lf\"", &x[i], &y[i]), 2);
+    }
+    cr_assert_gt(y[0], y[1] + 500, "009 at y %.1f is not below 038 at %.1f", y[0], y[1]);
+    cr_assert_lt(x[2], x[3] - 1000);
+    free(h);
+}
+
+/* ---- file output ------------------------------------------------------------------------------ */
+
+static long leftovers(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    long n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strstr(e->d_name, ".part-") != NULL;
+    closedir(d);
+    return n;
+}
+
+Test(export, files_are_never_clobbered_half_written_or_followed)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    pl_error err;
+    pl_error_clear(&err);
+    pl_export_result res;
+    const char *path = tu_tmp("out.geojson");
+    tu_write_file(path, "precious", (size_t)-1);
+    cr_assert_eq(pl_export_file(db, &o, path, 0, &res, &err), PL_ERR_INPUT);
+    cr_assert(strstr(err.message, "already exists; add --force to replace it"), "%s", err.message);
+    char *c = tu_read_file(path, NULL);
+    cr_assert_str_eq(c, "precious");
+    free(c);
+    cr_assert_eq(pl_export_file(db, &o, path, 1, &res, &err), PL_OK, "%s", err.message);
+    json_decref(load_json(path));
+    /* a symbolic link is refused, with or without --force, and its target untouched */
+    const char *target = tu_tmp("target.txt"), *link = tu_tmp("link.geojson");
+    tu_write_file(target, "target", (size_t)-1);
+    cr_assert_eq(symlink(target, link), 0);
+    for (int force = 0; force < 2; force++) {
+        cr_assert_eq(pl_export_file(db, &o, link, force, &res, &err), PL_ERR_INPUT);
+        cr_assert(strstr(err.message, "is a symbolic link"), "%s", err.message);
+    }
+    c = tu_read_file(target, NULL);
+    cr_assert_str_eq(c, "target");
+    free(c);
+    struct stat sb;
+    cr_assert_eq(lstat(link, &sb), 0);
+    cr_assert(S_ISLNK(sb.st_mode));
+    /* a dangling link too */
+    const char *dangling = tu_tmp("dangling.geojson");
+    cr_assert_eq(symlink(tu_tmp("nowhere"), dangling), 0);
+    cr_assert_eq(pl_export_file(db, &o, dangling, 1, &res, &err), PL_ERR_INPUT);
+    cr_assert_eq(access(tu_tmp("nowhere"), F_OK), -1);
+    /* a directory */
+    cr_assert_eq(pl_export_file(db, &o, tu_tmpdir(), 1, &res, &err), PL_ERR_INPUT);
+    /* the user's umask decides the mode */
+    mode_t old = umask(027);
+    const char *fresh = tu_tmp("fresh.kml");
+    o.format = PL_EXPORT_KML;
+    cr_assert_eq(pl_export_file(db, &o, fresh, 0, &res, &err), PL_OK, "%s", err.message);
+    umask(old);
+    cr_assert_eq(stat(fresh, &sb), 0);
+    cr_assert_eq(sb.st_mode & 0777, 0640);
+    /* a missing directory: an error, nothing left anywhere */
+    cr_assert_eq(pl_export_file(db, &o, tu_tmp("no/such/dir.kml"), 0, &res, &err), PL_ERR_IO);
+    cr_assert(strstr(err.message, "cannot create a temporary file next to"), "%s", err.message);
+    /* an export that fails half-way (a name with no GBK form cannot happen: GB18030 covers
+     * Unicode; use a parcel whose geometry cannot be read) leaves the old file as it was */
+    tu_write_file(path, "precious", (size_t)-1);
+    exec_sql("DROP TRIGGER ggu_parcel_geom");
+    exec_sql("UPDATE parcel SET geom = X'00010203' WHERE code = 'QDIP-2024-040'");
+    o.format = PL_EXPORT_GEOJSON;
+    cr_assert_eq(pl_export_file(db, &o, path, 1, &res, &err), PL_ERR_DB);
+    cr_assert(strstr(err.message, "parcel 'QDIP-2024-040' (park QDIP)"), "%s", err.message);
+    c = tu_read_file(path, NULL);
+    cr_assert_str_eq(c, "precious");
+    free(c);
+    cr_assert_eq(leftovers(tu_tmpdir()), 0, "a temporary file was left behind");
+}
+
+/* ---- the command line ------------------------------------------------------------------------------ */
+
+Test(export, cli_contract)
+{
+    char *out = NULL, *errs = NULL;
+    pl_db_close(db); /* the CLI opens it itself */
+    db = NULL;
+    cr_assert_eq(tu_run(&out, &errs, PL " export --help"), 0);
+    cr_assert(strstr(out, "--theme") && strstr(out, "--gcj02") && strstr(out, "--timeline") && strstr(out, "-o FILE"));
+    free(out), free(errs);
+    static const struct {
+        const char *args, *msg;
+    } usage[] = {
+        {"export", "export what?"},
+        {"export shp -o x", "unknown export format 'shp'"},
+        {"export geojson --theme colour", "--theme is availability or landing"},
+        {"export geojson --timeline -o x", "--timeline is for kml"},
+        {"export txt --gcj02 -o x", "--gcj02 shifts longitudes and latitudes"},
+        {"export kml --bbox -o x", "--bbox is for geojson"},
+        {"export geojson --precision many", "--precision expects a whole number"},
+        {"export geojson --precision 16 -o x", "--precision is 0 to 15"},
+        {"export geojson --status sold -o x", "unknown status 'sold'"},
+        {"export kml --encoding gbk -o x", "--encoding is for txt"},
+        {"export txt --encoding latin1", "--encoding is gbk or utf-8"},
+        {"export html --as-of 2024-13-01 -o x", "--as-of '2024-13-01' is not a date"},
+        {"export geojson --frobnicate", "unexpected argument '--frobnicate'"},
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof *usage; i++) {
+        int st = tu_run(&out, &errs, PL " --db '%s' %s", dbpath, usage[i].args);
+        cr_assert_eq(st, 2, "%s: exit %d (%s)", usage[i].args, st, errs);
+        cr_assert(strstr(errs, usage[i].msg), "%s: %s", usage[i].args, errs);
+        free(out), free(errs);
+    }
+    /* stdout: just the data */
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export geojson --park QDIP -o - > '%s'", dbpath,
+                        tu_tmp("stdout.geojson")), 0, "%s", errs);
+    free(out), free(errs);
+    json_decref(load_json(tu_tmp("stdout.geojson")));
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export kml", dbpath), 0);
+    cr_assert(!strncmp(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"" KML_NS "\">", 80), "%.120s", out);
+    free(out), free(errs);
+    /* a file: a summary on stdout; refused when it exists; --force replaces it */
+    const char *f = tu_tmp("cli.txt");
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export txt -o '%s'", dbpath, f), 0, "%s", errs);
+    cr_assert(strstr(out, "exported 48 parcels / 宗地 (3378.66 亩 = 2252439.00 m²) → "), "%s", out);
+    cr_assert(strstr(out, "coordinates EPSG:4528 (2000国家大地坐标系 3度带 带号 40, X = northing)"), "%s", out);
+    free(out), free(errs);
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export txt -o '%s'", dbpath, f), 1);
+    cr_assert(strstr(errs, "already exists; add --force to replace it"), "%s", errs);
+    free(out), free(errs);
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export txt --force --encoding utf-8 -o '%s'", dbpath, f), 0, "%s",
+                 errs);
+    free(out), free(errs);
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export html --park NOPE -o '%s'", dbpath, tu_tmp("n.html")), 1);
+    cr_assert(strstr(errs, "no park 'NOPE'"), "%s", errs);
+    free(out), free(errs);
+    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export kml --timeline --theme landing --as-of 2024-06-30 -o '%s'",
+                        dbpath, tu_tmp("t.kml")), 0, "%s", errs);
+    cr_assert(strstr(out, "48 placemarks, one per status period"), "%s", out);
+    free(out), free(errs);
+}
