@@ -1,0 +1,176 @@
+/*
+ * parkland/project.h — signed projects (签约项目): signing a lead onto parcels,
+ * milestones, annual investment plans and monthly investment progress.
+ * Ownership: see parkland/error.h.
+ *
+ * A project's stage is derived from its actual milestone dates, never stored:
+ *   signed 已签约 → land_supplied 已供地 (actual land) → construction 在建
+ *   (actual construction start) → production 已投产 → verified 已达产.
+ * Recording an actual construction start moves the project's parcels to
+ * 'construction', production to 'production', verification to 'verified'
+ * (the land supply moves none: the parcels are 'transferred' since signing).
+ *
+ * Money is 万元, investment intensity 万元/亩, tax and output per mu
+ * 万元/亩·年, energy per output 吨标准煤/万元, FAR a ratio.
+ */
+#ifndef PARKLAND_PROJECT_H
+#define PARKLAND_PROJECT_H
+
+#include <stddef.h>
+
+#include "parkland/db.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Derived stages in order; NULL-terminated. */
+extern const char *const pl_project_stage_ids[];
+const char *pl_project_stage_zh(const char *id);
+const char *pl_project_stage_en(const char *id);
+/* Stage id for an id or Chinese label; NULL when unknown (static storage). */
+const char *pl_project_stage_parse(const char *s);
+
+/* Milestone kinds in order: land, construction, production, verification. */
+extern const char *const pl_milestone_kinds[];
+const char *pl_milestone_zh(const char *kind); /* 供地, 开工, 投产, 达产验收 */
+
+/* One committed indicator against one parcel's standard-land indicator. */
+typedef struct pl_indicator_check {
+    const char *key;      /* investment_intensity, far, tax_per_mu, output_per_mu, energy_per_output */
+    const char *label;    /* "投资强度 investment intensity" (static) */
+    const char *unit;     /* "万元/亩", "" for FAR … (static) */
+    const char *rule;     /* "≥", "≤" or "within" (FAR) */
+    double committed;     /* NAN: not committed */
+    double required;      /* NAN: the parcel sets none (FAR: the minimum) */
+    double required_max;  /* FAR maximum; NAN otherwise */
+    int shortfall;        /* the commitment misses the requirement, or is missing while required */
+} pl_indicator_check;
+
+#define PL_INDICATOR_CHECKS 5
+
+/* One shortfall of a signing: the parcel, the check and a ready sentence
+ * ("QDIP-2024-001: 投资强度 investment intensity: committed 250.00 万元/亩, required ≥ 300.00 万元/亩"). */
+typedef struct pl_shortfall {
+    char parcel[64];
+    pl_indicator_check check;
+    char text[320];
+} pl_shortfall;
+
+typedef struct pl_project_sign_options {
+    const char *lead;              /* lead code (required) */
+    const char *const *parcels;    /* parcel codes (at least one) */
+    size_t nparcels;
+    const char *park;              /* park of the parcels; NULL: codes must be unique across parks */
+    const char *code;              /* project code; NULL: "P-<LEAD>" */
+    const char *date;              /* signing date; NULL: today */
+    double investment;             /* committed investment, 万元; NAN: none */
+    double investment_intensity;   /* 万元/亩; NAN: investment ÷ parcel area when investment is given */
+    double far;                    /* committed FAR */
+    double tax_per_mu, output_per_mu, energy_per_output;
+    const char *land_by, *start_by, *production_by, *verify_by; /* planned milestone dates */
+    int accept_shortfall;          /* sign despite shortfalls (needs note) */
+    const char *note;              /* kept in history (and as project.shortfall_note when accepting) */
+} pl_project_sign_options;
+
+void pl_project_sign_options_init(pl_project_sign_options *o);
+
+typedef struct pl_project_sign_result {
+    char code[64];
+    char signed_on[16];            /* the signing date used (YYYY-MM-DD) */
+    long project_id;               /* 0 when refused */
+    double area_m2;                /* the parcels' total area */
+    double investment_intensity;   /* committed (given or computed), NAN when none */
+    int intensity_computed;        /* 1 when computed from the investment */
+    pl_shortfall *shortfalls;      /* owned */
+    size_t nshortfalls;
+    char **problems;               /* parcels that cannot be taken, one sentence each; owned */
+    size_t nproblems;
+    char **notes;                  /* remarks (a parcel without indicators, an expired reservation); owned */
+    size_t nnotes;
+} pl_project_sign_result;
+
+/* Sign lead `o->lead` onto the parcels (one transaction): the parcels must
+ * be available, listed, or reserved for this lead; each moves to
+ * 'transferred' (an available parcel goes through 'listed'); the lead becomes
+ * 'signed'. Committed indicators are checked against every parcel's; any
+ * shortfall refuses the signing (PL_ERR_INPUT, listed in `res`) unless
+ * accept_shortfall with a note. `res` is always filled and must be released. */
+int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign_result *res, pl_error *err);
+void pl_project_sign_result_release(pl_project_sign_result *res);
+
+/* Set the planned or the actual date (exactly one non-NULL) of milestone
+ * `kind` of project `code`. Actual dates are not in the future, not before
+ * signing, and in order (each after the previous kind's actual, which must be
+ * there). A first actual construction/production/verification moves the
+ * parcels. `note` (may be NULL) goes to history. */
+int pl_project_milestone(pl_db *db, const char *code, const char *kind, const char *planned, const char *actual,
+                         const char *note, pl_error *err);
+
+/* Investment completed in month `period` (YYYY-MM, not after this month):
+ * `amount` 万元 ≥ 0. Recording a period again replaces it; history keeps the old value. */
+int pl_project_progress(pl_db *db, const char *code, const char *period, double amount, const char *note,
+                        pl_error *err);
+
+/* Planned investment of `year`, 万元 ≥ 0 (replaces; history keeps the old value). */
+int pl_project_plan(pl_db *db, const char *code, int year, double amount, const char *note, pl_error *err);
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+typedef struct pl_milestone_dates {
+    const char *planned, *actual; /* YYYY-MM-DD or NULL */
+} pl_milestone_dates;
+
+/* One project. Strings live until the callback returns; NULL when empty. */
+typedef struct pl_project_row {
+    long id;
+    const char *code, *lead, *company, *company_en, *country, *industry, *industry_zh;
+    const char *signed_on;
+    double investment, investment_intensity, far, tax_per_mu, output_per_mu, energy_per_output; /* NAN: none */
+    const char *shortfall_note;
+    const char *stage;                  /* derived */
+    pl_milestone_dates milestones[4];   /* land, construction, production, verification */
+    int nparcels;
+    const char *parcels;                /* parcel codes, comma-separated */
+    double area_m2;
+    double invested;                    /* investment completed (sum of progress), 万元 */
+    double planned_total;               /* sum of the annual plans, 万元 */
+} pl_project_row;
+
+typedef struct pl_project_filter {
+    const char *stage; /* derived stage id or Chinese label */
+    const char *lead;  /* lead code */
+} pl_project_filter;
+
+int pl_project_each(pl_db *db, const pl_project_filter *filter, int (*cb)(const pl_project_row *row, void *ctx),
+                    void *ctx, pl_error *err);
+/* PL_ERR_NOTFOUND when there is no project `code`. */
+int pl_project_get(pl_db *db, const char *code, int (*cb)(const pl_project_row *row, void *ctx), void *ctx,
+                   pl_error *err);
+
+/* The parcels of a project with their indicators checked against the commitments. */
+typedef struct pl_project_parcel {
+    const char *park, *code, *name, *status;
+    double area_m2;
+    int has_indicators;               /* 0: the parcel has no parcel_indicator row */
+    pl_indicator_check checks[PL_INDICATOR_CHECKS];
+} pl_project_parcel;
+
+int pl_project_parcels(pl_db *db, const char *code, int (*cb)(const pl_project_parcel *p, void *ctx), void *ctx,
+                       pl_error *err);
+
+/* Investment by year: the plan (NAN when none) and what was completed. */
+typedef struct pl_project_year {
+    int year;
+    double planned;
+    double completed;
+    int months;                       /* months with a progress entry */
+} pl_project_year;
+
+int pl_project_years(pl_db *db, const char *code, int (*cb)(const pl_project_year *y, void *ctx), void *ctx,
+                     pl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

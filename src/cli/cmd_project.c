@@ -1,0 +1,621 @@
+/* cmd_project.c — parkland project sign|milestone|progress|plan|list|show */
+#include "cli.h"
+
+#include "parkland/parcel.h"
+#include "parkland/project.h"
+#include "parkland/table.h"
+#include "parkland/units.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char project_usage[] =
+    "parkland project sign LEAD --parcel CODE [--parcel CODE...] [--park P] [--date D] [--code CODE]\n"
+    "               [--investment WAN] [--investment-intensity X] [--far X] [--tax-per-mu X]\n"
+    "               [--output-per-mu X] [--energy-per-output X] [--land-by D] [--start-by D]\n"
+    "               [--production-by D] [--verify-by D] [--accept-shortfall --note T] [--note T]\n"
+    "       parkland project milestone CODE land|construction|production|verification\n"
+    "               (--planned D | --actual D) [--note T]\n"
+    "       parkland project progress CODE PERIOD AMOUNT [--note T]   (PERIOD YYYY-MM, AMOUNT 万元)\n"
+    "       parkland project plan CODE YEAR AMOUNT [--note T]         (annual planned investment, 万元)\n"
+    "       parkland project list [--stage S] [--lead LEAD] [--format table|csv|json]\n"
+    "       parkland project show CODE [--format table|csv|json]";
+
+static void help(void)
+{
+    printf("usage: %s\n\n"
+           "Signed projects (签约项目).\n\n"
+           "  sign       sign a lead onto parcels that are available (可供), listed (挂牌) or reserved\n"
+           "             (预留) for the lead; they become transferred (已出让) and the lead signed (签约).\n"
+           "             Committed indicators are checked against each parcel's standard-land indicators:\n"
+           "             --investment-intensity 万元/亩 (default: --investment ÷ the parcels' area in 亩),\n"
+           "             --far within the parcel's FAR range, --tax-per-mu and --output-per-mu 万元/亩·年 at\n"
+           "             least, --energy-per-output 吨标准煤/万元 at most. Any shortfall refuses the signing\n"
+           "             unless --accept-shortfall --note TEXT. --land-by, --start-by, --production-by and\n"
+           "             --verify-by plan the milestones. The code defaults to P-<LEAD>.\n"
+           "  milestone  planned or actual date of land 供地, construction 开工, production 投产,\n"
+           "             verification 达产验收. An actual construction start moves the parcels to\n"
+           "             construction (在建), production to production (投产), verification to verified (达产).\n"
+           "  progress   investment completed in a month, 万元 (again for the same month replaces it)\n"
+           "  plan       planned investment of a year, 万元\n"
+           "  list       projects with their stage (derived from the actual dates: signed 已签约,\n"
+           "             land_supplied 已供地, construction 在建, production 已投产, verified 已达产)\n"
+           "  show       one project: parcels, committed vs parcel indicators, milestones, investment\n",
+           project_usage);
+}
+
+static int parse_num(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
+        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static const char *num(double v, int dec, char *buf, size_t len)
+{
+    if (isnan(v))
+        buf[0] = '\0';
+    else
+        snprintf(buf, len, "%.*f", dec, v);
+    return buf;
+}
+
+static const char *num_or_null(double v, int dec, char *buf, size_t len)
+{
+    return isnan(v) ? NULL : num(v, dec, buf, len);
+}
+
+/* ---- sign ------------------------------------------------------------------------------ */
+
+static int project_sign(int argc, char **argv, const cli_global *g)
+{
+    pl_project_sign_options o;
+    pl_project_sign_options_init(&o);
+    const char **parcels = calloc((size_t)argc, sizeof *parcels);
+    if (!parcels)
+        return EXIT_REFUSED;
+    size_t np = 0;
+    int status = EXIT_DONE;
+    for (int i = 2; i < argc && status == EXIT_DONE; i++) {
+        const char *v = NULL;
+        int r = 0, matched = 0;
+        static const char *const text_opts[] = {"--park", "--date", "--code", "--land-by", "--start-by",
+                                                "--production-by", "--verify-by", "--note"};
+        const char **text_slots[] = {&o.park, &o.date, &o.code, &o.land_by, &o.start_by, &o.production_by,
+                                     &o.verify_by, &o.note};
+        static const char *const num_opts[] = {"--investment", "--investment-intensity", "--far", "--tax-per-mu",
+                                               "--output-per-mu", "--energy-per-output"};
+        double *num_slots[] = {&o.investment, &o.investment_intensity, &o.far, &o.tax_per_mu, &o.output_per_mu,
+                               &o.energy_per_output};
+        if ((r = cli_opt_value(argc, argv, &i, "--parcel", &v))) {
+            matched = 1;
+            if (r > 0)
+                parcels[np++] = v;
+        }
+        for (size_t k = 0; !matched && k < sizeof text_opts / sizeof *text_opts; k++)
+            if ((r = cli_opt_value(argc, argv, &i, text_opts[k], &v))) {
+                matched = 1;
+                if (r > 0)
+                    *text_slots[k] = v;
+            }
+        for (size_t k = 0; !matched && k < sizeof num_opts / sizeof *num_opts; k++)
+            if ((r = cli_opt_value(argc, argv, &i, num_opts[k], &v))) {
+                matched = 1;
+                if (r > 0 && !parse_num(num_opts[k], v, num_slots[k]))
+                    status = EXIT_USAGE;
+            }
+        if (r < 0)
+            status = EXIT_USAGE;
+        else if (matched)
+            continue;
+        else if (!strcmp(argv[i], "--accept-shortfall"))
+            o.accept_shortfall = 1;
+        else if (argv[i][0] == '-' || o.lead)
+            status = cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        else
+            o.lead = argv[i];
+    }
+    o.parcels = parcels;
+    o.nparcels = np;
+    if (status == EXIT_DONE && (!o.lead || !np))
+        status = cli_usage_error(project_usage, "project sign needs a LEAD and at least one --parcel CODE");
+    if (status == EXIT_DONE && o.accept_shortfall && (!o.note || !*o.note))
+        status = cli_usage_error(project_usage, "--accept-shortfall needs a --note saying why");
+    if (status != EXIT_DONE) {
+        free(parcels);
+        return status;
+    }
+    pl_db *db = cli_open_db(g, &status);
+    if (!db) {
+        free(parcels);
+        return status;
+    }
+    pl_project_sign_result res;
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_project_sign(db, &o, &res, &err);
+    pl_db_close(db);
+    char a[32], b[32];
+    if (rc) {
+        for (size_t i = 0; i < res.nproblems; i++)
+            fprintf(stderr, "refused: %s\n", res.problems[i]);
+        for (size_t i = 0; i < res.nshortfalls; i++)
+            fprintf(stderr, "shortfall 不达标: %s\n", res.shortfalls[i].text);
+        for (size_t i = 0; i < res.nnotes; i++)
+            fprintf(stderr, "note: %s\n", res.notes[i]);
+        status = cli_fail(&err);
+    } else {
+        printf("signed project 签约项目 %s for lead %s on %s\n", res.code, o.lead, res.signed_on);
+        printf("parcels 宗地: ");
+        for (size_t i = 0; i < np; i++)
+            printf("%s%s", i ? ", " : "", parcels[i]);
+        printf(" → transferred 已出让; area 面积 %s 亩 (%s m²)\n", num(pl_m2_to_mu(res.area_m2), 2, a, sizeof a),
+               num(res.area_m2, 2, b, sizeof b));
+        if (!isnan(res.investment_intensity))
+            printf("investment intensity 投资强度 %s 万元/亩%s\n", num(res.investment_intensity, 2, a, sizeof a),
+                   res.intensity_computed ? " (investment ÷ area)" : "");
+        for (size_t i = 0; i < res.nshortfalls; i++)
+            printf("accepted shortfall 接受不达标: %s\n", res.shortfalls[i].text);
+        for (size_t i = 0; i < res.nnotes; i++)
+            printf("note: %s\n", res.notes[i]);
+        status = EXIT_DONE;
+    }
+    pl_project_sign_result_release(&res);
+    free(parcels);
+    return status;
+}
+
+/* ---- milestone, progress, plan --------------------------------------------------------------- */
+
+static int print_stage(const pl_project_row *r, void *ctx)
+{
+    (void)ctx;
+    printf("stage 阶段: %s %s\n", r->stage, pl_project_stage_zh(r->stage));
+    return 0;
+}
+
+static int project_change(int argc, char **argv, const cli_global *g, const char *sub)
+{
+    const char *pos[3] = {NULL, NULL, NULL};
+    int npos = 0;
+    const char *planned = NULL, *actual = NULL, *note = NULL;
+    int is_ms = !strcmp(sub, "milestone");
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--note", &v)) > 0)
+            note = v;
+        else if (is_ms && !r && (r = cli_opt_value(argc, argv, &i, "--planned", &v)) > 0)
+            planned = v;
+        else if (is_ms && !r && (r = cli_opt_value(argc, argv, &i, "--actual", &v)) > 0)
+            actual = v;
+        else if (r < 0)
+            return EXIT_USAGE;
+        else if ((argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')) || npos >= 3)
+            return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        else
+            pos[npos++] = argv[i];
+    }
+    if (is_ms) {
+        if (npos != 2)
+            return cli_usage_error(project_usage, "project milestone needs a CODE and a milestone "
+                                                  "(land, construction, production, verification)");
+        if (!planned == !actual)
+            return cli_usage_error(project_usage, "project milestone needs one of --planned D or --actual D");
+    } else if (npos != 3) {
+        return cli_usage_error(project_usage, "project %s needs CODE %s AMOUNT", sub,
+                               !strcmp(sub, "plan") ? "YEAR" : "PERIOD");
+    }
+    double amount = 0;
+    int year = 0;
+    if (!is_ms && !parse_num("AMOUNT", pos[2], &amount))
+        return EXIT_USAGE;
+    if (!strcmp(sub, "plan") && !cli_parse_int("YEAR", pos[1], &year))
+        return EXIT_USAGE;
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    int rc;
+    char a[32];
+    if (is_ms)
+        rc = pl_project_milestone(db, pos[0], pos[1], planned, actual, note, &err);
+    else if (!strcmp(sub, "progress"))
+        rc = pl_project_progress(db, pos[0], pos[1], amount, note, &err);
+    else
+        rc = pl_project_plan(db, pos[0], year, amount, note, &err);
+    if (!rc) {
+        if (is_ms)
+            printf("project %s: %s %s %s %s\n", pos[0], pos[1], pl_milestone_zh(pos[1]),
+                   planned ? "planned 计划" : "actual 实际", planned ? planned : actual);
+        else if (!strcmp(sub, "progress"))
+            printf("project %s: investment completed 完成投资 %s = %s 万元\n", pos[0], pos[1],
+                   num(amount, 2, a, sizeof a));
+        else
+            printf("project %s: planned investment 计划投资 %d = %s 万元\n", pos[0], year, num(amount, 2, a, sizeof a));
+        if (is_ms && actual)
+            pl_project_get(db, pos[0], print_stage, NULL, &err);
+    }
+    pl_db_close(db);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+/* ---- list and show ------------------------------------------------------------------------- */
+
+static const char *const full_keys[] = {
+    "code", "lead", "company", "company_en", "country", "industry", "stage", "stage_zh", "signed_on", "parcels",
+    "parcel_count", "area_m2", "area_mu", "investment_wan", "investment_intensity", "far", "tax_per_mu",
+    "output_per_mu", "energy_per_output", "land_planned", "land_actual", "construction_planned",
+    "construction_actual", "production_planned", "production_actual", "verification_planned",
+    "verification_actual", "planned_wan", "completed_wan", "shortfall_note"};
+static const char *const full_labels[] = {
+    "项目 code", "线索 lead", "企业 company", "英文名称 company (en)", "国别 country", "行业 industry",
+    "阶段 stage", "阶段", "签约日期 signed on", "宗地 parcels", "宗地数 parcel count", "面积 area (m²)",
+    "面积 area (亩)", "承诺投资 investment (万元)", "投资强度 investment intensity (万元/亩)", "容积率 FAR",
+    "亩均税收 tax per mu (万元/亩·年)", "亩均产值 output per mu (万元/亩·年)",
+    "单位产值能耗 energy per output (吨标准煤/万元)", "计划供地 land planned", "实际供地 land actual",
+    "计划开工 construction planned", "实际开工 construction actual", "计划投产 production planned",
+    "实际投产 production actual", "计划达产验收 verification planned", "实际达产验收 verification actual",
+    "计划投资合计 planned (万元)", "完成投资合计 completed (万元)", "接受不达标说明 shortfall note"};
+#define FULL_COLS (sizeof full_keys / sizeof *full_keys)
+static const int full_numeric[] = {10, 11, 12, 13, 14, 15, 16, 17, 18, 27, 28};
+
+static const char *const text_keys[] = {"code", "lead", "company", "stage", "stage_zh", "signed_on", "parcels",
+                                        "area_mu", "investment_wan", "completed_wan", "construction_planned",
+                                        "construction_actual"};
+static const char *const text_labels[] = {"项目 code", "线索 lead", "企业 company", "阶段 stage", "阶段",
+                                          "签约 signed", "宗地 parcels", "面积 亩", "投资 万元", "完成 万元",
+                                          "计划开工 start by", "实际开工 started"};
+#define TEXT_COLS (sizeof text_keys / sizeof *text_keys)
+
+typedef struct list_ctx {
+    pl_table *t;
+    int text;
+} list_ctx;
+
+typedef struct row_bufs {
+    char count[16], m2[32], mu[32], inv[32], inten[32], far[32], tax[32], out[32], energy[32], planned[32],
+        done[32];
+} row_bufs;
+
+static void full_cells(const pl_project_row *r, row_bufs *b, const char *c[FULL_COLS])
+{
+    snprintf(b->count, sizeof b->count, "%d", r->nparcels);
+    const char *v[FULL_COLS] = {
+        r->code, r->lead, r->company, r->company_en, r->country, r->industry_zh ? r->industry_zh : r->industry,
+        r->stage, pl_project_stage_zh(r->stage), r->signed_on, r->parcels, b->count,
+        num(r->area_m2, 2, b->m2, sizeof b->m2), num(pl_m2_to_mu(r->area_m2), 2, b->mu, sizeof b->mu),
+        num_or_null(r->investment, 2, b->inv, sizeof b->inv),
+        num_or_null(r->investment_intensity, 2, b->inten, sizeof b->inten), num_or_null(r->far, 2, b->far, sizeof b->far),
+        num_or_null(r->tax_per_mu, 2, b->tax, sizeof b->tax), num_or_null(r->output_per_mu, 2, b->out, sizeof b->out),
+        num_or_null(r->energy_per_output, 3, b->energy, sizeof b->energy), r->milestones[0].planned,
+        r->milestones[0].actual, r->milestones[1].planned, r->milestones[1].actual, r->milestones[2].planned,
+        r->milestones[2].actual, r->milestones[3].planned, r->milestones[3].actual,
+        num(r->planned_total, 2, b->planned, sizeof b->planned), num(r->invested, 2, b->done, sizeof b->done),
+        r->shortfall_note};
+    memcpy(c, v, sizeof v);
+}
+
+static int add_project_row(const pl_project_row *r, void *vctx)
+{
+    list_ctx *c = vctx;
+    row_bufs b;
+    if (c->text) {
+        const char *cells[TEXT_COLS] = {r->code, r->lead, r->company, r->stage, pl_project_stage_zh(r->stage),
+                                        r->signed_on, r->parcels,
+                                        num(pl_m2_to_mu(r->area_m2), 2, b.mu, sizeof b.mu),
+                                        num(r->investment, 2, b.inv, sizeof b.inv),
+                                        num(r->invested, 2, b.done, sizeof b.done), r->milestones[1].planned,
+                                        r->milestones[1].actual};
+        return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+    }
+    const char *cells[FULL_COLS];
+    full_cells(r, &b, cells);
+    return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+}
+
+static pl_table *full_table(void)
+{
+    pl_table *t = pl_table_new(FULL_COLS, full_keys, full_labels);
+    if (t)
+        for (size_t k = 0; k < sizeof full_numeric / sizeof *full_numeric; k++)
+            pl_table_set_numeric(t, (size_t)full_numeric[k]);
+    return t;
+}
+
+static int project_list(int argc, char **argv, const cli_global *g)
+{
+    pl_project_filter f = {0};
+    int fmt = PL_TABLE_TEXT;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
+                return cli_usage_error(project_usage, "unknown format '%s' (table, csv, json)", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--stage", &v))) {
+            f.stage = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--lead", &v))) {
+            f.lead = v;
+        } else {
+            return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    if (f.stage && !pl_project_stage_parse(f.stage))
+        return cli_usage_error(project_usage,
+                               "unknown project stage '%s' (signed, land_supplied, construction, production, verified)",
+                               f.stage);
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    list_ctx c = {NULL, fmt == PL_TABLE_TEXT};
+    if (c.text) {
+        c.t = pl_table_new(TEXT_COLS, text_keys, text_labels);
+        pl_table_set_numeric(c.t, 7);
+        pl_table_set_numeric(c.t, 8);
+        pl_table_set_numeric(c.t, 9);
+    } else {
+        c.t = full_table();
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_project_each(db, &f, add_project_row, &c, &err);
+    if (!rc) {
+        if (c.text)
+            printf("%zu projects / 项目\n", pl_table_rows(c.t));
+        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+    }
+    pl_table_free(c.t);
+    pl_db_close(db);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+/* show: the record, then tables */
+static int show_record(const pl_project_row *r, void *vctx)
+{
+    list_ctx *c = vctx;
+    row_bufs b;
+    const char *cells[FULL_COLS];
+    full_cells(r, &b, cells);
+    if (!c->text) {
+        c->t = full_table();
+        return !c->t || pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+    }
+    static const char *const k2[] = {"field", "value"};
+    static const char *const l2[] = {"字段 field", "值 value"};
+    c->t = pl_table_new(2, k2, l2);
+    if (!c->t)
+        return PL_ERR_NOMEM;
+    for (size_t k = 0; k < FULL_COLS; k++) {
+        if (k == 7 || (k >= 19 && k <= 26)) /* stage_zh with the stage; milestones have their own table */
+            continue;
+        char stage[64];
+        const char *v = cells[k];
+        if (k == 6) {
+            snprintf(stage, sizeof stage, "%s %s", r->stage, pl_project_stage_zh(r->stage));
+            v = stage;
+        }
+        const char *row[2] = {full_labels[k], v};
+        if (pl_table_add_row(c->t, row))
+            return PL_ERR_NOMEM;
+    }
+    return 0;
+}
+
+typedef struct show_ctx {
+    pl_table *t;
+    char today[16];
+    pl_milestone_dates ms[4];
+    char ms_text[4][2][16];
+} show_ctx;
+
+static int keep_milestones(const pl_project_row *r, void *vctx)
+{
+    show_ctx *s = vctx;
+    for (int k = 0; k < 4; k++) {
+        snprintf(s->ms_text[k][0], 16, "%s", r->milestones[k].planned ? r->milestones[k].planned : "");
+        snprintf(s->ms_text[k][1], 16, "%s", r->milestones[k].actual ? r->milestones[k].actual : "");
+    }
+    return 0;
+}
+
+static int add_parcel_checks(const pl_project_parcel *p, void *vctx)
+{
+    show_ctx *s = vctx;
+    char mu[32], req[64], com[32];
+    num(pl_m2_to_mu(p->area_m2), 2, mu, sizeof mu);
+    if (!p->has_indicators) {
+        const char *cells[] = {p->code, p->status, mu, "(no indicators 未设指标)", "", "", "", ""};
+        return pl_table_add_row(s->t, cells) ? PL_ERR_NOMEM : 0;
+    }
+    for (int i = 0; i < PL_INDICATOR_CHECKS; i++) {
+        const pl_indicator_check *c = &p->checks[i];
+        char a[32], b[32];
+        if (isnan(c->required) && isnan(c->committed))
+            continue;
+        if (isnan(c->required))
+            snprintf(req, sizeof req, "-");
+        else if (!strcmp(c->rule, "within"))
+            snprintf(req, sizeof req, "%s–%s", num(c->required, 2, a, sizeof a), num(c->required_max, 2, b, sizeof b));
+        else
+            snprintf(req, sizeof req, "%s %s", c->rule, num(c->required, i == 4 ? 3 : 2, a, sizeof a));
+        if (isnan(c->committed))
+            snprintf(com, sizeof com, "-");
+        else
+            num(c->committed, i == 4 ? 3 : 2, com, sizeof com);
+        const char *verdict = isnan(c->required) ? "" : c->shortfall ? "shortfall 不达标" : "ok 达标";
+        const char *cells[] = {p->code, p->status, mu, c->label, com, req, c->unit, verdict};
+        if (pl_table_add_row(s->t, cells))
+            return PL_ERR_NOMEM;
+    }
+    return 0;
+}
+
+static int add_year(const pl_project_year *y, void *vctx)
+{
+    show_ctx *s = vctx;
+    char year[16], plan[32], done[32], rate[32] = "";
+    snprintf(year, sizeof year, "%d", y->year);
+    num(y->planned, 2, plan, sizeof plan);
+    num(y->completed, 2, done, sizeof done);
+    if (!isnan(y->planned) && y->planned > 0)
+        snprintf(rate, sizeof rate, "%.1f", 100.0 * y->completed / y->planned);
+    char months[16];
+    snprintf(months, sizeof months, "%d", y->months);
+    const char *cells[] = {year, plan[0] ? plan : NULL, done, rate[0] ? rate : NULL, months};
+    return pl_table_add_row(s->t, cells) ? PL_ERR_NOMEM : 0;
+}
+
+static long days_between(const char *a, const char *b)
+{
+    struct tm ta = {0}, tb = {0};
+    if (sscanf(a, "%d-%d-%d", &ta.tm_year, &ta.tm_mon, &ta.tm_mday) != 3 ||
+        sscanf(b, "%d-%d-%d", &tb.tm_year, &tb.tm_mon, &tb.tm_mday) != 3)
+        return 0;
+    ta.tm_year -= 1900;
+    tb.tm_year -= 1900;
+    ta.tm_mon--;
+    tb.tm_mon--;
+    ta.tm_hour = tb.tm_hour = 12;
+    return (long)((mktime(&tb) - mktime(&ta)) / 86400);
+}
+
+static int project_show(int argc, char **argv, const cli_global *g)
+{
+    const char *code = NULL;
+    int fmt = PL_TABLE_TEXT;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
+                return cli_usage_error(project_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r < 0)
+                return EXIT_USAGE;
+        } else if (!code && argv[i][0] != '-') {
+            code = argv[i];
+        } else {
+            return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!code)
+        return cli_usage_error(project_usage, "project show needs a CODE");
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    list_ctx c = {NULL, fmt == PL_TABLE_TEXT};
+    int rc = pl_project_get(db, code, show_record, &c, &err);
+    if (!rc)
+        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+    pl_table_free(c.t);
+    if (rc || fmt != PL_TABLE_TEXT) {
+        pl_db_close(db);
+        return rc ? cli_fail(&err) : EXIT_DONE;
+    }
+    show_ctx s;
+    memset(&s, 0, sizeof s);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(s.today, sizeof s.today, "%Y-%m-%d", &tm);
+
+    /* parcels: committed vs required */
+    static const char *const pk[] = {"parcel", "status", "area_mu", "indicator", "committed", "required", "unit",
+                                     "result"};
+    static const char *const pl[] = {"宗地 parcel", "状态 status", "面积 亩", "指标 indicator", "承诺 committed",
+                                     "要求 required", "单位 unit", "结果 result"};
+    s.t = pl_table_new(8, pk, pl);
+    printf("\n宗地与指标 parcels: committed vs the parcel's standard-land indicators\n");
+    if (!(rc = pl_project_parcels(db, code, add_parcel_checks, &s, &err)))
+        pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+    pl_table_free(s.t);
+
+    /* milestones */
+    if (!rc && !(rc = pl_project_get(db, code, keep_milestones, &s, &err))) {
+        static const char *const mk[] = {"milestone", "zh", "planned", "actual", "status"};
+        static const char *const ml[] = {"节点 milestone", "节点", "计划 planned", "实际 actual", "状态 status"};
+        s.t = pl_table_new(5, mk, ml);
+        for (int k = 0; k < 4; k++) {
+            const char *planned = s.ms_text[k][0], *actual = s.ms_text[k][1];
+            char st[96] = "";
+            if (actual[0]) {
+                long late = planned[0] ? days_between(planned, actual) : 0;
+                if (late > 0)
+                    snprintf(st, sizeof st, "done 已完成 (%ld days late 延迟 %ld 天)", late, late);
+                else
+                    snprintf(st, sizeof st, "done 已完成");
+            } else if (planned[0] && strcmp(planned, s.today) < 0) {
+                long d = days_between(planned, s.today);
+                snprintf(st, sizeof st, "overdue 逾期 %ld days 天", d);
+            } else if (planned[0]) {
+                snprintf(st, sizeof st, "due 待完成");
+            }
+            const char *cells[] = {pl_milestone_kinds[k], pl_milestone_zh(pl_milestone_kinds[k]), planned, actual, st};
+            pl_table_add_row(s.t, cells);
+        }
+        printf("\n节点 milestones\n");
+        pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+        pl_table_free(s.t);
+    }
+
+    /* investment by year */
+    if (!rc) {
+        static const char *const yk[] = {"year", "planned_wan", "completed_wan", "completion_pct", "months"};
+        static const char *const yl[] = {"年度 year", "计划投资 planned (万元)", "完成投资 completed (万元)",
+                                         "完成率 completion (%)", "填报月数 months"};
+        s.t = pl_table_new(5, yk, yl);
+        for (size_t k = 1; k < 5; k++)
+            pl_table_set_numeric(s.t, k);
+        if (!(rc = pl_project_years(db, code, add_year, &s, &err))) {
+            printf("\n年度投资 investment by year\n");
+            if (pl_table_rows(s.t))
+                pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+            else
+                printf("(no plan or progress yet 暂无计划或进度)\n");
+        }
+        pl_table_free(s.t);
+    }
+    pl_db_close(db);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+int cmd_project(int argc, char **argv, const cli_global *g)
+{
+    if (argc < 2 || cli_is_help(argv[1])) {
+        help();
+        return argc < 2 ? EXIT_USAGE : EXIT_DONE;
+    }
+    for (int i = 2; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            help();
+            return EXIT_DONE;
+        }
+    const char *sub = argv[1];
+    if (!strcmp(sub, "sign"))
+        return project_sign(argc, argv, g);
+    if (!strcmp(sub, "milestone") || !strcmp(sub, "progress") || !strcmp(sub, "plan"))
+        return project_change(argc, argv, g, sub);
+    if (!strcmp(sub, "list"))
+        return project_list(argc, argv, g);
+    if (!strcmp(sub, "show"))
+        return project_show(argc, argv, g);
+    return cli_usage_error(project_usage, "unknown project command '%s'", sub);
+}
