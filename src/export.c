@@ -388,6 +388,13 @@ static int build_periods(exporter *x, const char *created, const char *current, 
         status = json_string_value(json_array_get(json_array_get(arr, ord[0]), 3));
     char begin[11];
     snprintf(begin, sizeof begin, "%s", created && parse_date(created, NULL) ? created : "1970-01-01");
+    /* moves back-dated before the parcel was recorded (records entered after the
+     * fact): the timeline starts at the earliest known date, not at data entry */
+    if (m) {
+        const char *first = json_string_value(json_array_get(json_array_get(arr, ord[0]), 1));
+        if (strcmp(first, begin) < 0)
+            snprintf(begin, sizeof begin, "%s", first);
+    }
     int rc = PL_OK;
     for (size_t k = 0; k <= m && !rc; k++) {
         const char *end = NULL, *next = NULL;

@@ -596,6 +596,39 @@ Test(export, kml_round_trip_through_the_importer)
     roundtrip(export_to(&o, "rt10.kml", NULL), "KML10", 0.001, 0.01, 0);
 }
 
+/* Records entered after the fact: a parcel imported today whose moves took
+ * effect years ago still gets a period per status, starting at the first move. */
+Test(export, kml_timeline_with_moves_back_dated_before_the_import)
+{
+    exec_sql("UPDATE parcel SET created_at = '2026-11-28T08:00:00Z', status = 'reserved' WHERE code = 'QDIP-2024-002'");
+    sqlite3_int64 id = (sqlite3_int64)num_sql("SELECT id FROM parcel WHERE code = 'QDIP-2024-002'", NULL);
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, effective) VALUES"
+             " ('parcel', %lld, 'QDIP-2024-002', 'status', 'reserve', 'available', '2026-11-28T09:00:00Z', 't',"
+             "  '2024-11-15'),"
+             " ('parcel', %lld, 'QDIP-2024-002', 'status', 'available', 'reserved', '2026-11-28T09:01:00Z', 't',"
+             "  '2025-06-01')", id, id);
+    exec_sql(sql);
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_KML;
+    o.timeline = 1;
+    pl_export_result res;
+    xmlDocPtr d = load_xml(export_to(&o, "tb.kml", &res));
+    char q[320];
+    /* the reserve period before the first move has no length and is dropped: available, then reserved */
+    snprintf(q, sizeof q, "//k:Placemark[starts-with(@id, 'p%lld-')]", (long long)id);
+    cr_assert_eq(xcount(d, q), 2);
+    snprintf(q, sizeof q, "//k:Placemark[starts-with(@id, 'p%lld-')][k:styleUrl='#availability-available']"
+             "/k:TimeSpan[k:begin='2024-11-15'][k:end='2025-06-01']", (long long)id);
+    cr_assert_eq(xcount(d, q), 1);
+    snprintf(q, sizeof q, "//k:Placemark[starts-with(@id, 'p%lld-')][k:styleUrl='#availability-reserved']"
+             "/k:TimeSpan[k:begin='2025-06-01']", (long long)id);
+    cr_assert_eq(xcount(d, q), 1);
+    xmlFreeDoc(d);
+}
+
 Test(export, kml_timeline_has_one_placemark_per_status_period)
 {
     exec_sql("UPDATE parcel SET created_at = '2023-12-01T08:00:00Z', status = 'listed' WHERE code = 'QDIP-2024-001'");
