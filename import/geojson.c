@@ -75,6 +75,8 @@ typedef struct gj_scan {
     int gbk;                    /* strings hold GBK (else UTF-8) */
     int gbk_auto;               /* GBK was guessed because the text is not UTF-8 */
     int bad_text;               /* a string was not valid in the encoding */
+    long bad_text_line;         /* where */
+    long utf8_cjk_line;         /* GBK guessed: first string that is strict UTF-8 holding Chinese (0: none) */
     long feature;               /* feature index for messages, 0 outside "features" */
     /* Capture: every consumed byte is appended while cap_on. The buffer is
      * owned by the scanner and reused (its capacity is the largest capture). */
@@ -227,16 +229,50 @@ static int sc_fail(gj_scan *s, long line, const char *reason)
 /* Consume a JSON string (the opening quote is next). When out is non-NULL
  * the raw bytes between the quotes (escapes not decoded) are copied there,
  * NUL-terminated and cut at outsz-1; *rawlen gets the full raw length. */
+/* A string's bytes as strict UTF-8, fed one at a time: when GBK was guessed
+ * for the file, a string that is UTF-8 holding Chinese characters (3-byte
+ * forms U+4E00..U+9FFF, which GBK text hardly ever makes) means two encodings
+ * in one file: decoding it as GBK would store mojibake. */
+typedef struct u8_check {
+    int need, bad, cjk;
+    unsigned lo, hi, lead;
+} u8_check;
+
+static void u8_feed(u8_check *u, unsigned c)
+{
+    if (u->need) {
+        if (c >= u->lo && c <= u->hi) {
+            u->lo = 0x80, u->hi = 0xbf;
+            if (--u->need == 0 && u->lead >= 0xe4 && u->lead <= 0xe9)
+                u->cjk = 1;
+            return;
+        }
+        u->bad = 1, u->need = 0, u->lo = 0x80, u->hi = 0xbf;
+    }
+    u->lead = c;
+    if (c >= 0xc2 && c <= 0xdf)
+        u->need = 1;
+    else if (c >= 0xe0 && c <= 0xef)
+        u->need = 2, u->lo = c == 0xe0 ? 0xa0 : 0x80, u->hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        u->need = 3, u->lo = c == 0xf0 ? 0x90 : 0x80, u->hi = c == 0xf4 ? 0x8f : 0xbf;
+    else if (c >= 0x80)
+        u->bad = 1;
+}
+
 static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
 {
     long start = s->line;
     size_t n = 0;
     char reason[160];
+    u8_check u8 = {0, 0, 0, 0x80, 0xbf, 0};
 #define SC_PUT(ch)                                                                              \
     do {                                                                                        \
         if (out && n + 1 < outsz)                                                               \
             out[n] = (char)(ch);                                                                \
         n++;                                                                                    \
+        if (s->gbk_auto)                                                                        \
+            u8_feed(&u8, (unsigned)(ch));                                                       \
     } while (0)
 
     if (sc_next(s) != '"')
@@ -249,8 +285,11 @@ static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
             snprintf(reason, sizeof reason, "unterminated string (opened on line %ld)", start);
             return sc_fail(s, s->line, reason);
         }
-        if (c == '"')
+        if (c == '"') {
+            if (s->gbk_auto && !u8.bad && !u8.need && u8.cjk && !s->utf8_cjk_line)
+                s->utf8_cjk_line = start;
             break;
+        }
         if (c == '\\') {
             SC_PUT(c);
             int e = sc_peek(s);
@@ -351,6 +390,7 @@ static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
         }
         if (!ok) {
             s->bad_text = 1;
+            s->bad_text_line = s->line;
             snprintf(reason, sizeof reason,
                      s->gbk ? (s->gbk_auto ? "text is neither UTF-8 nor GBK (byte 0x%02X in a string)"
                                            : "invalid GBK text (byte 0x%02X in a string)")
@@ -1268,8 +1308,17 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
         pass1_reset(r);
         r->s.bad_text = 0;
         r->s.gbk = r->s.gbk_auto = 1;
+        long not_utf8 = r->s.bad_text_line;
         if (walk(r, 1) != 0) {
             rc = err->code;
+            goto done;
+        }
+        if (r->s.utf8_cjk_line) {
+            rc = pl_error_set(err, PL_ERR_INPUT,
+                              "%s: line %ld: a string in UTF-8 (line %ld) and one that is not (line %ld): two "
+                              "encodings in one file, refused (save it as UTF-8, or choose with --encoding gbk or "
+                              "--encoding utf-8)", path, r->s.utf8_cjk_line < not_utf8 ? r->s.utf8_cjk_line : not_utf8,
+                              r->s.utf8_cjk_line, not_utf8);
             goto done;
         }
     }

@@ -269,6 +269,91 @@ static int file_is_utf8(FILE *f, long from, unsigned char *buf, size_t bufsz)
     }
 }
 
+/* For --encoding auto, once the file is known not to be UTF-8 (it is to be
+ * read as GBK): line by line, is each line UTF-8 or GBK (GB18030)? libxml2
+ * converts in blocks and names a line near the block's start, and it would
+ * turn UTF-8 lines of a mixed file into GBK mojibake without a word. So:
+ * *neither = the first line that is neither (0: none); else *utf8_cjk = the
+ * first line that is strict UTF-8 holding Chinese characters (3-byte forms
+ * U+4E00..U+9FFF, which GBK text hardly ever makes) and *gbk = the first line
+ * that is not UTF-8. Returns -1 on a read error. */
+static int scan_lines_gbk(FILE *f, unsigned char *buf, size_t bufsz, long *neither, long *utf8_cjk, long *gbk)
+{
+    *neither = *utf8_cjk = *gbk = 0;
+    if (fseek(f, 0, SEEK_SET) != 0)
+        return -1;
+    long line = 1;
+    int u_need = 0, u_bad = 0, u_cjk = 0, u_lead = 0; /* UTF-8 state of the line */
+    unsigned u_lo = 0x80, u_hi = 0xbf;
+    int g_state = 0, g_bad = 0;                       /* GB18030 state of the line */
+    size_t n;
+    int eof = 0;
+    while (!eof) {
+        n = fread(buf, 1, bufsz, f);
+        if (n == 0) {
+            if (ferror(f))
+                return -1;
+            eof = 1;
+        }
+        for (size_t i = 0; i <= n; i++) {
+            int end = i == n;
+            if (end && !eof)
+                break;
+            unsigned c = end ? '\n' : buf[i];
+            /* UTF-8: no overlongs, no surrogates, nothing above U+10FFFF */
+            if (u_need) {
+                if (!end && c >= u_lo && c <= u_hi) {
+                    u_lo = 0x80, u_hi = 0xbf;
+                    if (--u_need == 0 && u_lead >= 0xe4 && u_lead <= 0xe9)
+                        u_cjk = 1;
+                    goto gbk;
+                }
+                u_bad = 1, u_need = 0, u_lo = 0x80, u_hi = 0xbf;
+            }
+            u_lead = (int)c;
+            if (c >= 0xc2 && c <= 0xdf)
+                u_need = 1;
+            else if (c >= 0xe0 && c <= 0xef)
+                u_need = 2, u_lo = c == 0xe0 ? 0xa0 : 0x80, u_hi = c == 0xed ? 0x9f : 0xbf;
+            else if (c >= 0xf0 && c <= 0xf4)
+                u_need = 3, u_lo = c == 0xf0 ? 0x90 : 0x80, u_hi = c == 0xf4 ? 0x8f : 0xbf;
+            else if (c >= 0x80)
+                u_bad = 1;
+        gbk:
+            /* GB18030: lead 81-FE, then trail 40-7E/80-FE, or 30-39 81-FE 30-39 */
+            if (g_state == 1 && !end && ((c >= 0x40 && c <= 0x7e) || (c >= 0x80 && c <= 0xfe)))
+                g_state = 0;
+            else if (g_state == 1 && !end && c >= 0x30 && c <= 0x39)
+                g_state = 2;
+            else if (g_state == 2 && !end && c >= 0x81 && c <= 0xfe)
+                g_state = 3;
+            else if (g_state == 3 && !end && c >= 0x30 && c <= 0x39)
+                g_state = 0;
+            else {
+                if (g_state)
+                    g_bad = 1, g_state = 0;
+                if (c >= 0x81 && c <= 0xfe)
+                    g_state = 1;
+                else if (c >= 0x80)
+                    g_bad = 1;
+            }
+            if (c == '\n' && !u_need && !g_state) {
+                if (u_bad && g_bad) {
+                    *neither = line;
+                    return 0;
+                }
+                if (!u_bad && u_cjk && !*utf8_cjk)
+                    *utf8_cjk = line;
+                if (u_bad && !*gbk)
+                    *gbk = line;
+                line++;
+                u_bad = u_cjk = g_bad = 0;
+            }
+        }
+    }
+    return 0;
+}
+
 /* The encoding="…" of an XML declaration at the start of buf (after a UTF-8
  * BOM), copied lowercased into out; "" when there is none. */
 static void declared_encoding(const unsigned char *buf, size_t n, char *out, size_t outsz)
@@ -1194,12 +1279,30 @@ int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *in
             goto done;
         }
         int u = file_is_utf8(io->f, 0, scan, KML_SCAN_BUF);
+        long neither = 0, utf8_cjk = 0, gbk = 0;
+        size_t lt = 0; /* (not markup at all: the prolog gate says so better) */
+        while (lt < io->npeek && is_xml_space(io->peek[lt]))
+            lt++;
+        if (u == 0 && lt < io->npeek && io->peek[lt] == '<' &&
+            scan_lines_gbk(io->f, scan, KML_SCAN_BUF, &neither, &utf8_cjk, &gbk) != 0)
+            u = -1;
         if (u < 0 || fseek(io->f, (long)io->npeek, SEEK_SET) != 0) {
             rc = pl_error_set(err, PL_ERR_IO, "%s: read error: %s", path, strerror(errno));
             goto done;
         }
         free(scan);
         scan = NULL;
+        if (neither) {
+            rc = pl_error_set(err, PL_ERR_INPUT, "%s: line %ld: bytes that are neither UTF-8 nor GBK", path, neither);
+            goto done;
+        }
+        if (utf8_cjk && gbk) {
+            rc = pl_error_set(err, PL_ERR_INPUT,
+                              "%s: line %ld is UTF-8 but line %ld is not: two encodings in one file, refused "
+                              "(save it as UTF-8, or choose with --encoding gbk or --encoding utf-8)",
+                              path, utf8_cjk, gbk);
+            goto done;
+        }
         if (u) {
             snprintf(info->encoding, sizeof info->encoding, "utf-8");
         } else {

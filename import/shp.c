@@ -1195,7 +1195,19 @@ static int dbf_read_error(shp_reader *r, long rec, pl_error *err)
                         rec, r->io.msg[0] ? " (" : "", r->io.msg, r->io.msg[0] ? ")" : "");
 }
 
-/* AUTO: UTF-8 when every name and value is (possibly cut) UTF-8, else GBK. */
+/* 1 when valid UTF-8 text holds a Chinese character (a 3-byte form with lead
+ * 0xE4..0xE9, U+4000..U+9FFF), which GBK text hardly ever makes. */
+static int utf8_has_cjk(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0xe4 && (unsigned char)s[i] <= 0xe9)
+            return 1;
+    return 0;
+}
+
+/* AUTO: UTF-8 when every name and value is (possibly cut) UTF-8, else GBK.
+ * A file with UTF-8 Chinese in one record and non-UTF-8 text in another
+ * holds two encodings: refused (read as GBK, the UTF-8 would be mojibake). */
 static int guess_encoding(shp_reader *r, pl_error *err)
 {
     r->enc = PL_ENCODING_UTF8;
@@ -1208,7 +1220,8 @@ static int guess_encoding(shp_reader *r, pl_error *err)
             return PL_OK;
         }
     }
-    for (long i = 0; i < r->nrec; i++) {
+    long utf8_cjk = 0, not_utf8 = 0;
+    for (long i = 0; i < r->nrec && !(utf8_cjk && not_utf8); i++) {
         for (int k = 0; k < r->nfields; k++) {
             r->io.msg[0] = '\0';
             const char *s = DBFReadStringAttribute(r->dbf, (int)i, k);
@@ -1216,14 +1229,28 @@ static int guess_encoding(shp_reader *r, pl_error *err)
                 return dbf_read_error(r, i + 1, err);
             size_t l = strlen(s);
             size_t t = rtrim(s, l);
-            if (pl_text_is_utf8(s, t))
+            if (pl_text_is_utf8(s, t) || (l == (size_t)r->widths[k] && pl_text_is_utf8(s, utf8_cut(s, t)))) {
+                if (!utf8_cjk && utf8_has_cjk(s, t))
+                    utf8_cjk = i + 1;
                 continue;
-            if (l == (size_t)r->widths[k] && pl_text_is_utf8(s, utf8_cut(s, t)))
-                continue;
+            }
             r->enc = PL_ENCODING_GBK;
-            return PL_OK;
+            if (!not_utf8) { /* (bytes valid in neither are refused with their field when read) */
+                int cut, oom = 0;
+                char *d = decode_text(PL_ENCODING_GBK, s, t, l == (size_t)r->widths[k], &cut, &oom);
+                if (oom)
+                    return pl_error_set(err, PL_ERR_NOMEM, "%s: out of memory", r->dbf_path);
+                if (d)
+                    not_utf8 = i + 1;
+                free(d);
+            }
         }
     }
+    if (utf8_cjk && not_utf8)
+        return pl_error_set(err, PL_ERR_INPUT,
+                            "%s: record %ld is UTF-8 but record %ld is not: two encodings in one file, refused "
+                            "(add a .cpg, or choose with --encoding gbk or --encoding utf-8)",
+                            r->dbf_path, utf8_cjk, not_utf8);
     return PL_OK;
 }
 

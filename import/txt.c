@@ -912,6 +912,11 @@ static int point_line(txt_reader *R, char *s, long ln)
     double north = R->swapped ? y : x, east = R->swapped ? x : y;
     const char *east_text = R->swapped ? fld[2] : fld[3];
     int prefixed = east >= PREFIX_THRESHOLD;
+    if (east >= 1e8) /* a zone prefix has two digits: no zone number can be taken from it (nor fits an int) */
+        return pl_error_set(R->err, PL_ERR_INPUT,
+                            "%s: line %ld: easting %s is too large for a Gauss-Krüger coordinate "
+                            "(at most a 2-digit zone prefix and 6 digits of metres)",
+                            R->path, ln, excerpt(east_text, ex, sizeof ex));
     int zone = prefixed ? (int)(east / 1e6) : 0;
     if (!R->have_ref) {
         R->have_ref = 1;

@@ -55,7 +55,20 @@ int pl_db_ensure_srid(pl_db *db, int srid);
 /* 1 when EPSG `srid` is geographic (degrees). */
 int pl_db_srid_is_geographic(pl_db *db, int srid);
 
-/* Bind helpers: NULL-safe text. */
+/* Bind helpers: NULL-safe text; a number, NAN binding NULL. */
 int pl_bind_text(sqlite3_stmt *st, int i, const char *s);
+int pl_bind_num(sqlite3_stmt *st, int i, double v);
+/* A number column; NULL reads as NAN. */
+double pl_col_num(sqlite3_stmt *st, int i);
+
+/* The park with this code: PL_OK and *id (when id is not NULL) set, or
+ * PL_ERR_NOTFOUND "no park 'X' (see 'parkland park list')" (park.c). */
+int pl_park_find(pl_db *db, const char *code, long *id, pl_error *err);
+/* The parcel with this code in `park` (NULL: in any park, where the code must
+ * then be unique): PL_OK, *id set and its park's code copied into park_out
+ * (plen bytes; may be NULL); PL_ERR_NOTFOUND "no parcel 'X' [in park 'P']", or
+ * PL_ERR_USAGE when the code is in two parks (parcel.c). */
+int pl_parcel_find(pl_db *db, const char *park, const char *code, long *id, char *park_out, size_t plen,
+                   pl_error *err);
 
 #endif

@@ -20,6 +20,7 @@
 #include "parkland/units.h"
 
 #include "crs.h"
+#include "date.h"
 #include "db_internal.h"
 #include "gcj02.h"
 #include "geom.h"
@@ -78,39 +79,6 @@ void pl_export_options_init(pl_export_options *opt)
     opt->theme = PL_THEME_AVAILABILITY;
     opt->precision = PL_EXPORT_DEFAULT_PRECISION;
     opt->encoding = PL_ENCODING_AUTO;
-}
-
-/* ---- dates -------------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* 1 when s is YYYY-MM-DD and a real calendar date; *days set. */
-static int parse_date(const char *s, long *days)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
-        return 0;
-    if (days)
-        *days = days_from_civil(y, m, d);
-    return 1;
 }
 
 /* ---- WKB → pl_geom ------------------------------------------------------------ */
@@ -368,7 +336,7 @@ static int build_periods(exporter *x, const char *created, const char *current, 
         json_t *r = json_array_get(arr, i);
         const char *d = json_string_value(json_array_get(r, 1));
         const char *nv = json_string_value(json_array_get(r, 3));
-        if (!d || !parse_date(d, NULL) || !nv)
+        if (!d || !pl_date_valid(d) || !nv)
             continue;
         size_t j = m++;
         json_int_t id = json_integer_value(json_array_get(r, 0));
@@ -387,7 +355,7 @@ static int build_periods(exporter *x, const char *created, const char *current, 
     if (!status)
         status = json_string_value(json_array_get(json_array_get(arr, ord[0]), 3));
     char begin[11];
-    snprintf(begin, sizeof begin, "%s", created && parse_date(created, NULL) ? created : "1970-01-01");
+    snprintf(begin, sizeof begin, "%s", created && pl_date_valid(created) ? created : "1970-01-01");
     /* moves back-dated before the parcel was recorded (records entered after the
      * fact): the timeline starts at the earliest known date, not at data entry */
     if (m) {
@@ -498,7 +466,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     else
         f->stage = "signed";
     long planned;
-    if (project && !happened(x, cons_a) && parse_date(cons_p, &planned) && planned < x->as_of_days)
+    if (project && !happened(x, cons_a) && pl_date_days(cons_p, &planned) && planned < x->as_of_days)
         f->overdue_days = x->as_of_days - planned;
     f->overdue = f->overdue_days > 0;
     f->idle = f->overdue_days >= 365;
@@ -635,7 +603,7 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
         return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing)");
     if (o->precision < 0 || o->precision > 15)
         return pl_error_set(err, PL_ERR_USAGE, "--precision is 0 to 15 decimals, not %d", o->precision);
-    if (o->as_of && !parse_date(o->as_of, NULL))
+    if (o->as_of && !pl_date_valid(o->as_of))
         return pl_error_set(err, PL_ERR_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", o->as_of);
     if (o->timeline && o->format != PL_EXPORT_KML)
         return pl_error_set(err, PL_ERR_USAGE, "--timeline is for kml (Google Earth's time slider)");
@@ -731,7 +699,7 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
     char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
     pl_today(today, sizeof today);
     snprintf(as_of, sizeof as_of, "%s", opt->as_of ? opt->as_of : today);
-    parse_date(as_of, &x->as_of_days);
+    pl_date_days(as_of, &x->as_of_days);
     make_title(db, opt->park, title, sizeof title);
     if (opt->park)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "园区 park %s", opt->park);

@@ -198,11 +198,6 @@ typedef struct national_row {
     char name[256], source[512];
 } national_row;
 
-static double col_real(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
 static int national_lookup(pl_db *db, const char *edition, const char *code, national_row *r, pl_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -218,9 +213,9 @@ static int national_lookup(pl_db *db, const char *edition, const char *code, nat
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
         r->found = 1;
-        r->far_min = col_real(st, 0);
-        r->coverage = col_real(st, 1);
-        r->admin = col_real(st, 2);
+        r->far_min = pl_col_num(st, 0);
+        r->coverage = pl_col_num(st, 1);
+        r->admin = pl_col_num(st, 2);
         const char *n = (const char *)sqlite3_column_text(st, 3), *s = (const char *)sqlite3_column_text(st, 4);
         snprintf(r->name, sizeof r->name, "%s", n ? n : "");
         snprintf(r->source, sizeof r->source, "%s", s ? s : "");
@@ -231,7 +226,6 @@ static int national_lookup(pl_db *db, const char *edition, const char *code, nat
     return rc;
 }
 
-static int find_park(pl_db *db, const char *park, long *id, pl_error *err);
 static int read_row(pl_db *db, int is_park, long id, pl_indicators *out, pl_error *err);
 
 int pl_indicators_check(pl_db *db, const char *park, const pl_indicators *ind, pl_indicator_warnings *out,
@@ -284,7 +278,7 @@ int pl_indicators_check(pl_db *db, const char *park, const pl_indicators *ind, p
     pl_indicators_init(&th);
     if (park) {
         long park_id;
-        if ((rc = find_park(db, park, &park_id, err)) || (rc = read_row(db, 1, park_id, &th, err)))
+        if ((rc = pl_park_find(db, park, &park_id, err)) || (rc = read_row(db, 1, park_id, &th, err)))
             goto fail;
     }
     static const pl_ind_field pairs[][2] = {
@@ -396,59 +390,12 @@ static int write_row(pl_db *db, int is_park, long id, const pl_indicators *ind, 
     return rc;
 }
 
-static int find_park(pl_db *db, const char *park, long *id, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT id FROM park WHERE code = ?1", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, park);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *id = (long)sqlite3_column_int64(st, 0);
-    else if (step == SQLITE_DONE)
-        rc = pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", park ? park : "");
-    else
-        rc = pl_db_fail(db, err, "cannot read parks");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Parcel id and its park's code; park NULL: the code must be unique. */
-static int find_parcel(pl_db *db, const char *park, const char *code, long *id, char *park_out, size_t plen,
-                       pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db,
-        "SELECT p.id, k.code FROM parcel p JOIN park k ON k.id = p.park_id"
-        " WHERE p.code = ?1 AND (?2 IS NULL OR k.code = ?2) ORDER BY k.code", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, code);
-    pl_bind_text(st, 2, park);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        *id = (long)sqlite3_column_int64(st, 0);
-        snprintf(park_out, plen, "%s", (const char *)sqlite3_column_text(st, 1));
-        if (sqlite3_step(st) == SQLITE_ROW)
-            rc = pl_error_set(err, PL_ERR_USAGE, "parcel code '%s' exists in parks '%s' and '%s'; name one with --park",
-                              code, park_out, (const char *)sqlite3_column_text(st, 1));
-    } else if (step == SQLITE_DONE) {
-        rc = park ? pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s' in park '%s'", code, park)
-                  : pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s'", code ? code : "");
-    } else {
-        rc = pl_db_fail(db, err, "cannot read parcels");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int pl_parcel_indicators_get(pl_db *db, const char *park, const char *code, pl_indicators *out, pl_error *err)
 {
     pl_indicators_init(out);
     long id;
     char pk[64];
-    int rc = find_parcel(db, park, code, &id, pk, sizeof pk, err);
+    int rc = pl_parcel_find(db, park, code, &id, pk, sizeof pk, err);
     return rc ? rc : read_row(db, 0, id, out, err);
 }
 
@@ -456,7 +403,7 @@ int pl_park_indicators_get(pl_db *db, const char *park, pl_indicators *out, pl_e
 {
     pl_indicators_init(out);
     long id;
-    int rc = find_park(db, park, &id, err);
+    int rc = pl_park_find(db, park, &id, err);
     return rc ? rc : read_row(db, 1, id, out, err);
 }
 
@@ -596,11 +543,11 @@ static int set_indicators(pl_db *db, int is_park, const char *park, const char *
     long id;
     char park_code[64], subject[256];
     if (is_park) {
-        rc = find_park(db, park, &id, err);
+        rc = pl_park_find(db, park, &id, err);
         snprintf(park_code, sizeof park_code, "%s", park ? park : "");
         snprintf(subject, sizeof subject, "park '%s'", park ? park : "");
     } else {
-        rc = find_parcel(db, park, code, &id, park_code, sizeof park_code, err);
+        rc = pl_parcel_find(db, park, code, &id, park_code, sizeof park_code, err);
         snprintf(subject, sizeof subject, "parcel '%s'", code ? code : "");
     }
     pl_indicators old, now;

@@ -2,12 +2,14 @@
 #include "parkland/lead.h"
 
 #include "csv_reader.h"
+#include "date.h"
 #include "db_internal.h"
+#include "hash.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +72,6 @@ void pl_lead_fields_init(pl_lead_fields *f)
     f->investment = f->rate = f->land_mu = f->tax_per_mu = f->output_per_mu = NAN;
 }
 
-static int is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Accept YYYY-MM-DD and what spreadsheets write (2025/3/5, 2025-3-5, 2025.3.5,
  * 2025年3月5日); write YYYY-MM-DD into out[11]. 0 when not a real date. */
 static int norm_date(const char *s, char out[11])
@@ -90,10 +87,7 @@ static int norm_date(const char *s, char out[11])
     } else {
         return 0;
     }
-    if (!isdigit((unsigned char)s[0]) || y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-        return 0;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
+    if (!isdigit((unsigned char)s[0]) || y < PL_DATE_YEAR_MIN || y > PL_DATE_YEAR_MAX || !pl_date_ymd_valid(y, m, d))
         return 0;
     char tmp[48];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d); /* 10 characters: y, m, d are in range */
@@ -245,19 +239,6 @@ typedef struct lead_rec {
     double investment_cny, investment_foreign;
 } lead_rec;
 
-static int valid_code(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 63)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c == 0x7f || c == ',' || c == '\'' || c == '"')
-            return 0;
-    }
-    return 1;
-}
-
 /* Check `f` and fill `r`; problems go to `p`. 0 when fine. <0 on a db error (err set). */
 static int check_lead(pl_db *db, const pl_lead_fields *f, const char *today, lead_rec *r, problems *p,
                       pl_error *err)
@@ -268,7 +249,7 @@ static int check_lead(pl_db *db, const pl_lead_fields *f, const char *today, lea
     const char *code = f->code ? f->code : "";
     if (blank(f->code))
         problem(p, "no code (编号)");
-    else if (!valid_code(f->code))
+    else if (!pl_text_is_code(f->code))
         problem(p, "code '%s' is not a usable lead code (1–63 bytes, no blanks, commas or quotes)", f->code);
     if (blank(f->company))
         problem(p, "lead '%s' has no company name (企业名称)", code);
@@ -337,28 +318,6 @@ static int check_lead(pl_db *db, const pl_lead_fields *f, const char *today, lea
     return PL_OK;
 }
 
-/* Give the history row just written its effective date (history.effective). */
-static int history_effective(pl_db *db, const char *date, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "UPDATE history SET effective = ?1 WHERE id = ?2", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, date);
-    sqlite3_bind_int64(st, 2, sqlite3_last_insert_rowid(db->h));
-    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot write history");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static void bind_num(sqlite3_stmt *st, int i, double v)
-{
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
-}
-
 static const char lead_insert_sql[] =
     "INSERT INTO lead(code, company, company_en, country, industry, industry_code, new_economy, investment,"
     " currency, investment_foreign, rate, land_mu, tax_per_mu, output_per_mu, contact, owner, source, note,"
@@ -384,13 +343,13 @@ static int insert_lead(pl_db *db, sqlite3_stmt *st, const lead_rec *r, const cha
     pl_bind_text(st, 5, r->industry[0] ? r->industry : NULL);
     pl_bind_text(st, 6, nz(f->industry_code));
     sqlite3_bind_int(st, 7, f->new_economy ? 1 : 0);
-    bind_num(st, 8, r->investment_cny);
+    pl_bind_num(st, 8, r->investment_cny);
     pl_bind_text(st, 9, r->currency[0] ? r->currency : NULL);
-    bind_num(st, 10, r->investment_foreign);
-    bind_num(st, 11, r->currency[0] ? f->rate : NAN);
-    bind_num(st, 12, f->land_mu);
-    bind_num(st, 13, f->tax_per_mu);
-    bind_num(st, 14, f->output_per_mu);
+    pl_bind_num(st, 10, r->investment_foreign);
+    pl_bind_num(st, 11, r->currency[0] ? f->rate : NAN);
+    pl_bind_num(st, 12, f->land_mu);
+    pl_bind_num(st, 13, f->tax_per_mu);
+    pl_bind_num(st, 14, f->output_per_mu);
     pl_bind_text(st, 15, nz(f->contact));
     pl_bind_text(st, 16, nz(f->owner));
     pl_bind_text(st, 17, nz(f->source));
@@ -405,9 +364,9 @@ static int insert_lead(pl_db *db, sqlite3_stmt *st, const lead_rec *r, const cha
     }
     long id = (long)sqlite3_last_insert_rowid(db->h);
     int rc = pl_history_add(db, "lead", id, f->code, "created", NULL, f->company, hist_note, batch_id, err);
-    if (!rc && strcmp(r->stage, "new") &&
-        !(rc = pl_history_add(db, "lead", id, f->code, "stage", "new", r->stage, hist_note, batch_id, err)))
-        rc = history_effective(db, r->date, err);
+    if (!rc && strcmp(r->stage, "new"))
+        rc = pl_history_add_effective(db, "lead", id, f->code, "stage", "new", r->stage, hist_note, r->date, batch_id,
+                                      err);
     return rc;
 }
 
@@ -485,11 +444,6 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return s && *s ? (const char *)s : NULL;
 }
 
-static double col_num(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
 static void row_from(sqlite3_stmt *st, pl_lead_row *r)
 {
     memset(r, 0, sizeof *r);
@@ -502,13 +456,13 @@ static void row_from(sqlite3_stmt *st, pl_lead_row *r)
     r->industry_zh = col_text(st, 6);
     r->industry_code = col_text(st, 7);
     r->new_economy = sqlite3_column_int(st, 8);
-    r->investment = col_num(st, 9);
+    r->investment = pl_col_num(st, 9);
     r->currency = col_text(st, 10);
-    r->investment_foreign = col_num(st, 11);
-    r->rate = col_num(st, 12);
-    r->land_mu = col_num(st, 13);
-    r->tax_per_mu = col_num(st, 14);
-    r->output_per_mu = col_num(st, 15);
+    r->investment_foreign = pl_col_num(st, 11);
+    r->rate = pl_col_num(st, 12);
+    r->land_mu = pl_col_num(st, 13);
+    r->tax_per_mu = pl_col_num(st, 14);
+    r->output_per_mu = pl_col_num(st, 15);
     r->contact = col_text(st, 16);
     r->owner = col_text(st, 17);
     r->source = col_text(st, 18);
@@ -687,8 +641,7 @@ int pl_lead_set_stage(pl_db *db, const char *code, const char *stage, const char
     char hnote[1200];
     snprintf(hnote, sizeof hnote, "%s%s%s%s", force ? "forced: " : "", has_note ? note : "",
              strcmp(day, today) ? (has_note ? "; on " : "on ") : "", strcmp(day, today) ? day : "");
-    if ((rc = pl_history_add(db, "lead", id, code, "stage", from, to, hnote[0] ? hnote : NULL, 0, err)) ||
-        (rc = history_effective(db, day, err)))
+    if ((rc = pl_history_add_effective(db, "lead", id, code, "stage", from, to, hnote[0] ? hnote : NULL, day, 0, err)))
         goto fail;
     return pl_db_commit(db, err);
 fail:
@@ -997,7 +950,7 @@ static int on_row(const pl_csv_row *row, const pl_csv_info *info, void *vim)
         }
     lead_rec r;
     int rc = check_lead(im->db, &f, im->today, &r, &p, im->err);
-    if (!rc && f.code && valid_code(f.code)) {
+    if (!rc && f.code && pl_text_is_code(f.code)) {
         /* duplicate in the file */
         sqlite3_stmt *st = im->st_seen;
         sqlite3_reset(st);
@@ -1045,28 +998,6 @@ static int on_row(const pl_csv_row *row, const pl_csv_info *info, void *vim)
     for (int c = 0; c < NCOL; c++)
         free(cells[c]);
     return rc;
-}
-
-static int file_sha256(const char *path, char hex[65], pl_error *err)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return pl_error_set(err, PL_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char buf[65536], out[32];
-    unsigned int outlen = 0;
-    size_t n;
-    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    while (ok && (n = fread(buf, 1, sizeof buf, fp)) > 0)
-        ok = EVP_DigestUpdate(md, buf, n);
-    ok = ok && !ferror(fp) && EVP_DigestFinal_ex(md, out, &outlen);
-    EVP_MD_CTX_free(md);
-    fclose(fp);
-    if (!ok)
-        return pl_error_set(err, PL_ERR_IO, "cannot hash '%s'", path);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", out[i]);
-    return PL_OK;
 }
 
 static int write_batch(lead_import *im, int insert)
@@ -1118,7 +1049,7 @@ int pl_lead_import(pl_db *db, const char *path, const pl_lead_import_options *op
     pl_now_iso(im.now, sizeof im.now);
     const char *slash = strrchr(path, '/');
     snprintf(im.hist_note, sizeof im.hist_note, "imported from %s", slash ? slash + 1 : path);
-    int rc = file_sha256(path, res->sha256, err);
+    int rc = pl_file_sha256(path, res->sha256, err);
     if (rc)
         return rc;
     if ((rc = pl_db_begin(db, err)))

@@ -1,6 +1,7 @@
 /* lifecycle.c — parcel status moves (design.md "Parcel status") and reservations. */
 #include "lifecycle.h"
 
+#include "date.h"
 #include "parkland/lifecycle.h"
 #include "parkland/parcel.h"
 
@@ -53,17 +54,7 @@ int pl_parcel_move_is_legal(const char *from, const char *to)
 /* 1 when `s` is YYYY-MM-DD and a real calendar date (years 1900–2199). */
 static int valid_date(const char *s)
 {
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
+    return pl_date_valid_years(s, PL_DATE_YEAR_MIN, 2199);
 }
 
 /* "construction 在建, idle 闲置" (or "none 无 (final 终态)"). */
@@ -323,35 +314,6 @@ int pl_parcel_move(pl_db *db, long parcel_id, const char *to, const char *date, 
     return move_ex(db, parcel_id, to, date, note, force, 0, NULL, NULL, NULL, err);
 }
 
-/* Parcel id of (park, code); park NULL: the code must be unique. */
-static int find_parcel(pl_db *db, const char *park, const char *code, long *id, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db,
-        "SELECT p.id, k.code FROM parcel p JOIN park k ON k.id = p.park_id"
-        " WHERE p.code = ?1 AND (?2 IS NULL OR k.code = ?2) ORDER BY k.code", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, code);
-    pl_bind_text(st, 2, park);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        *id = (long)sqlite3_column_int64(st, 0);
-        char first[64];
-        snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(st, 1));
-        if (sqlite3_step(st) == SQLITE_ROW)
-            rc = pl_error_set(err, PL_ERR_USAGE, "parcel code '%s' exists in parks '%s' and '%s'; name one with --park",
-                              code, first, (const char *)sqlite3_column_text(st, 1));
-    } else if (step == SQLITE_DONE) {
-        rc = park ? pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s' in park '%s'", code, park)
-                  : pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s'", code);
-    } else {
-        rc = pl_db_fail(db, err, "cannot read parcels");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const char *status,
                          const pl_status_options *opt, pl_status_result *result, pl_error *err)
 {
@@ -370,7 +332,7 @@ int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const ch
     if (rc)
         return rc;
     long id = 0, lead_id = 0;
-    if ((rc = find_parcel(db, park, code, &id, err)))
+    if ((rc = pl_parcel_find(db, park, code, &id, NULL, 0, err)))
         goto fail;
     if (opt->lead) {
         sqlite3_stmt *st;

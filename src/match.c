@@ -70,11 +70,6 @@ typedef struct lead_info {
     double land_mu, investment, per_mu, tax_per_mu; /* NAN when missing */
 } lead_info;
 
-static double col_opt(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
 static const char *col_str(sqlite3_stmt *st, int i)
 {
     const char *s = (const char *)sqlite3_column_text(st, i);
@@ -102,9 +97,9 @@ static int load_lead(pl_db *db, const char *code, lead_info *l, pl_error *err)
         put(l->industry, sizeof l->industry, "%s", col_str(st, 5));
         put(l->industry_zh, sizeof l->industry_zh, "%s", col_str(st, 6));
         put(l->industry_en, sizeof l->industry_en, "%s", col_str(st, 7));
-        l->land_mu = col_opt(st, 8);
-        l->investment = col_opt(st, 9);
-        l->tax_per_mu = col_opt(st, 10);
+        l->land_mu = pl_col_num(st, 8);
+        l->investment = pl_col_num(st, 9);
+        l->tax_per_mu = pl_col_num(st, 10);
         if (!(l->land_mu > 0))
             l->land_mu = NAN;
         if (!(l->investment >= 0))
@@ -445,22 +440,6 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static int check_park(pl_db *db, const char *park, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT 1 FROM park WHERE code = ?1", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, park);
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step == SQLITE_ROW)
-        return PL_OK;
-    if (step != SQLITE_DONE)
-        return pl_db_fail(db, err, "cannot read parks");
-    return pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", park);
-}
-
 static void fill_summary(pl_match_summary *sum, const lead_info *l)
 {
     memset(sum, 0, sizeof *sum);
@@ -496,7 +475,7 @@ int pl_match_lead(pl_db *db, const char *lead_code, const pl_match_options *opt,
         return pl_error_set(err, PL_ERR_INPUT,
                             "lead '%s' is already signed (签约); its project holds its land (see 'parkland project')",
                             l.code);
-    if (opt->park && (rc = check_park(db, opt->park, err)))
+    if (opt->park && (rc = pl_park_find(db, opt->park, NULL, err)))
         return rc;
 
     pl_match_summary local;
@@ -543,9 +522,9 @@ int pl_match_lead(pl_db *db, const char *lead_code, const pl_match_options *opt,
         score_area(&e->s, &l, mu);
         score_industry(&e->s, &l, industries, allowed);
         score_minimum(&e->s, PL_MATCH_INVESTMENT, "投资强度 investment", "万元/亩", l.per_mu, per_mu_note,
-                      inv_missing, col_opt(cand, 6), "地块未设投资强度 parcel has no investment intensity");
+                      inv_missing, pl_col_num(cand, 6), "地块未设投资强度 parcel has no investment intensity");
         score_minimum(&e->s, PL_MATCH_TAX, "亩均税收 tax", "万元/亩·年", l.tax_per_mu, NULL,
-                      "线索未填亩均税收 lead has no expected tax", col_opt(cand, 7),
+                      "线索未填亩均税收 lead has no expected tax", pl_col_num(cand, 7),
                       "地块未设亩均税收 parcel has no tax per mu");
         int partial = 0;
         for (int c = 0; c < PL_MATCH_CONTIGUITY; c++)

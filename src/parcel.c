@@ -119,6 +119,37 @@ int pl_parcel_each(pl_db *db, const pl_parcel_filter *filter,
     return rc;
 }
 
+int pl_parcel_find(pl_db *db, const char *park, const char *code, long *id, char *park_out, size_t plen,
+                   pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db,
+        "SELECT p.id, k.code FROM parcel p JOIN park k ON k.id = p.park_id"
+        " WHERE p.code = ?1 AND (?2 IS NULL OR k.code = ?2) ORDER BY k.code", &st, err);
+    if (rc)
+        return rc;
+    pl_bind_text(st, 1, code);
+    pl_bind_text(st, 2, park);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *id = (long)sqlite3_column_int64(st, 0);
+        char first[64];
+        snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(st, 1));
+        if (park_out)
+            snprintf(park_out, plen, "%s", first);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            rc = pl_error_set(err, PL_ERR_USAGE, "parcel code '%s' exists in parks '%s' and '%s'; name one with --park",
+                              code, first, (const char *)sqlite3_column_text(st, 1));
+    } else if (step == SQLITE_DONE) {
+        rc = park ? pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s' in park '%s'", code, park)
+                  : pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s'", code ? code : "");
+    } else {
+        rc = pl_db_fail(db, err, "cannot read parcels");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int pl_parcel_get(pl_db *db, const char *park, const char *code,
                   int (*cb)(const pl_parcel_row *row, void *ctx), void *ctx, pl_error *err)
 {

@@ -193,6 +193,26 @@ int pl_park_get(pl_db *db, const char *code, pl_park *out, pl_error *err)
     return rc;
 }
 
+int pl_park_find(pl_db *db, const char *code, long *id, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, "SELECT id FROM park WHERE code = ?1", &st, err);
+    if (rc)
+        return rc;
+    pl_bind_text(st, 1, code);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        if (id)
+            *id = (long)sqlite3_column_int64(st, 0);
+    } else if (step == SQLITE_DONE) {
+        rc = pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", code ? code : "");
+    } else {
+        rc = pl_db_fail(db, err, "cannot read parks");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx, pl_error *err)
 {
     char sql[sizeof park_select + 32];

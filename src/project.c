@@ -1,8 +1,10 @@
 /* project.c — signed projects: signing, milestones, investment plans and progress. */
 #include "parkland/project.h"
 
+#include "date.h"
 #include "db_internal.h"
 #include "lifecycle.h"
+#include "text.h"
 #include "parkland/units.h"
 
 #include <ctype.h>
@@ -91,49 +93,10 @@ static int blank(const char *s)
     return !s || !*s;
 }
 
-static int is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* 1 when s is a real calendar date written YYYY-MM-DD */
 static int valid_date(const char *s)
 {
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + (m == 2 && is_leap(y));
-}
-
-/* Give the history row just written its effective date (history.effective). */
-static int history_effective(pl_db *db, const char *date, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "UPDATE history SET effective = ?1 WHERE id = ?2", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, date);
-    sqlite3_bind_int64(st, 2, sqlite3_last_insert_rowid(db->h));
-    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot write history");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static void bind_num(sqlite3_stmt *st, int i, double v)
-{
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
-}
-
-static double col_num(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+    return pl_date_valid_years(s, PL_DATE_YEAR_MIN, PL_DATE_YEAR_MAX);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -274,7 +237,7 @@ static int parcel_requirements(pl_db *db, long id, double req[6])
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         for (int i = 0; i < 6; i++)
-            req[i] = col_num(st, i);
+            req[i] = pl_col_num(st, i);
     sqlite3_finalize(st);
     return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
 }
@@ -311,19 +274,6 @@ typedef struct sign_parcel {
     int from_reserved;
 } sign_parcel;
 
-static int valid_code(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 63)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c == 0x7f || c == ',' || c == '\'' || c == '"')
-            return 0;
-    }
-    return 1;
-}
-
 /* Check the options that need no database. */
 static int check_sign_options(const pl_project_sign_options *o, const char *today, pl_error *err)
 {
@@ -331,7 +281,7 @@ static int check_sign_options(const pl_project_sign_options *o, const char *toda
         return pl_error_set(err, PL_ERR_USAGE, "project sign needs a LEAD code");
     if (o->nparcels == 0)
         return pl_error_set(err, PL_ERR_USAGE, "project sign %s needs at least one --parcel CODE", o->lead);
-    if (!blank(o->code) && !valid_code(o->code))
+    if (!blank(o->code) && !pl_text_is_code(o->code))
         return pl_error_set(err, PL_ERR_USAGE,
                             "project code '%s' is not usable (1–63 bytes, no blanks, commas or quotes)", o->code);
     if (o->accept_shortfall && blank(o->note))
@@ -481,7 +431,7 @@ static int exec_bound(pl_db *db, pl_error *err, const char *what, const char *sq
             sqlite3_bind_int64(st, i + 1, va_arg(ap, long));
             break;
         case 'd':
-            bind_num(st, i + 1, va_arg(ap, double));
+            pl_bind_num(st, i + 1, va_arg(ap, double));
             break;
         }
     }
@@ -660,9 +610,8 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
             used += (size_t)snprintf(plist + used, sizeof plist - used, "%s%s", i ? ", " : "", parcels[i].code);
     char created[1200];
     snprintf(created, sizeof created, "lead %s; parcels %s", o->lead, plist);
-    if ((rc = pl_history_add(db, "project", pid, code, "created", NULL, created, blank(o->note) ? NULL : o->note, 0,
-                             err)) ||
-        (rc = history_effective(db, date, err)))
+    if ((rc = pl_history_add_effective(db, "project", pid, code, "created", NULL, created,
+                                       blank(o->note) ? NULL : o->note, date, 0, err)))
         goto fail;
     {
         char com[512] = "", a[32];
@@ -726,8 +675,8 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
                              date, now, lead_id)))
             goto fail;
         snprintf(move_note, sizeof move_note, "project %s", code);
-        if ((rc = pl_history_add(db, "lead", lead_id, o->lead, "stage", lead_stage, "signed", move_note, 0, err)) ||
-            (rc = history_effective(db, date, err)))
+        if ((rc = pl_history_add_effective(db, "lead", lead_id, o->lead, "stage", lead_stage, "signed", move_note, date,
+                                           0, err)))
             goto fail;
     }
     free(parcels);
@@ -856,9 +805,8 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
         goto fail;
     char field[48];
     snprintf(field, sizeof field, "milestone %s %s", pl_milestone_kinds[k], which);
-    if ((rc = pl_history_add(db, "project", p.id, code, field, first ? NULL : dates[k], date,
-                             blank(note) ? NULL : note, 0, err)) ||
-        (is_actual && (rc = history_effective(db, date, err))))
+    if ((rc = pl_history_add_effective(db, "project", p.id, code, field, first ? NULL : dates[k], date,
+                                       blank(note) ? NULL : note, is_actual ? date : NULL, 0, err)))
         goto fail;
     if (is_actual && first && milestone_parcel_status[k]) {
         const char *to = milestone_parcel_status[k];
@@ -1033,12 +981,12 @@ static void project_from(sqlite3_stmt *st, pl_project_row *r)
     r->industry = col_text(st, 6);
     r->industry_zh = col_text(st, 7);
     r->signed_on = col_text(st, 8);
-    r->investment = col_num(st, 9);
-    r->investment_intensity = col_num(st, 10);
-    r->far = col_num(st, 11);
-    r->tax_per_mu = col_num(st, 12);
-    r->output_per_mu = col_num(st, 13);
-    r->energy_per_output = col_num(st, 14);
+    r->investment = pl_col_num(st, 9);
+    r->investment_intensity = pl_col_num(st, 10);
+    r->far = pl_col_num(st, 11);
+    r->tax_per_mu = pl_col_num(st, 12);
+    r->output_per_mu = pl_col_num(st, 13);
+    r->energy_per_output = pl_col_num(st, 14);
     r->shortfall_note = col_text(st, 15);
     r->stage = col_text(st, 16);
     for (int k = 0; k < 4; k++) {
@@ -1140,9 +1088,9 @@ int pl_project_parcels(pl_db *db, const char *code, int (*cb)(const pl_project_p
         p.has_indicators = sqlite3_column_int(st, 5);
         double req[6], committed[PL_INDICATOR_CHECKS];
         for (int i = 0; i < 6; i++)
-            req[i] = col_num(st, 6 + i);
+            req[i] = pl_col_num(st, 6 + i);
         for (int i = 0; i < PL_INDICATOR_CHECKS; i++)
-            committed[i] = col_num(st, 12 + i);
+            committed[i] = pl_col_num(st, 12 + i);
         run_checks(committed, req, p.checks);
         n++;
         if ((rc = cb(&p, ctx)))
@@ -1180,7 +1128,7 @@ int pl_project_years(pl_db *db, const char *code, int (*cb)(const pl_project_yea
     sqlite3_bind_int64(st, 1, ref.id);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        pl_project_year y = {sqlite3_column_int(st, 0), col_num(st, 1), sqlite3_column_double(st, 2),
+        pl_project_year y = {sqlite3_column_int(st, 0), pl_col_num(st, 1), sqlite3_column_double(st, 2),
                              sqlite3_column_int(st, 3)};
         if ((rc = cb(&y, ctx)))
             break;

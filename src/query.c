@@ -25,27 +25,6 @@ static void bind_opt_double(sqlite3_stmt *st, int i, double v)
         sqlite3_bind_double(st, i, v);
 }
 
-static double col_opt_double(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
-static int check_park(pl_db *db, const char *park, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT 1 FROM park WHERE code = ?1", &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, park);
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step == SQLITE_ROW)
-        return PL_OK;
-    if (step != SQLITE_DONE)
-        return pl_db_fail(db, err, "cannot read parks");
-    return pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", park);
-}
-
 /* Industry by id, Chinese name or English name → id and Chinese name. */
 static int resolve_industry(pl_db *db, const char *industry, char *id, size_t idlen, char *zh, size_t zhlen,
                             pl_error *err)
@@ -239,7 +218,7 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
     int rc = validate(f, err);
     if (rc)
         return rc;
-    if (f->park && (rc = check_park(db, f->park, err)))
+    if (f->park && (rc = pl_park_find(db, f->park, NULL, err)))
         return rc;
     char ind_id[64] = "", ind_zh[128] = "";
     if (f->industry && (rc = resolve_industry(db, f->industry, ind_id, sizeof ind_id, ind_zh, sizeof ind_zh, err)))
@@ -320,12 +299,12 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
         r.name = (const char *)sqlite3_column_text(st, 3);
         r.area_m2 = sqlite3_column_double(st, 4);
         r.area_mu = r.area_m2 * 15.0 / 10000.0;
-        r.investment_intensity = col_opt_double(st, 5);
-        r.far_min = col_opt_double(st, 6);
-        r.far_max = col_opt_double(st, 7);
-        r.tax_per_mu = col_opt_double(st, 8);
+        r.investment_intensity = pl_col_num(st, 5);
+        r.far_min = pl_col_num(st, 6);
+        r.far_max = pl_col_num(st, 7);
+        r.tax_per_mu = pl_col_num(st, 8);
         r.industries = (const char *)sqlite3_column_text(st, 9);
-        r.distance_m = col_opt_double(st, 10);
+        r.distance_m = pl_col_num(st, 10);
         if ((rc = cb(&r, ctx)))
             break;
     }

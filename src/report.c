@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,37 +94,11 @@ int pl_report_format_parse(const char *s)
 
 /* ---- dates and numbers ---------------------------------------------------------------- */
 
-static int two(const char *s)
-{
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-int rp_valid_date(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = two(s) * 100 + two(s + 2), m = two(s + 5), d = two(s + 8);
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
 long rp_days(const char *date)
 {
-    /* days from civil (H. Hinnant) */
-    long y = two(date) * 100 + two(date + 2);
-    unsigned m = (unsigned)two(date + 5), d = (unsigned)two(date + 8);
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long)doe - 719468;
+    long days = 0;
+    pl_date_days(date, &days);
+    return days;
 }
 
 #define RP_BUFS 64
@@ -250,11 +225,6 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return s ? strdup((const char *)s) : NULL;
 }
 
-static double col_num(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
@@ -289,49 +259,38 @@ static int park_index(const rp_data *d, long park_id)
     return -1;
 }
 
-long rp_parcel_index(const rp_data *d, long id)
+/* Index of the element whose `long id` (at offset `off` in elements of `size`
+ * bytes) is `id`, in an array of n sorted by id; -1 when none. */
+static long index_of_id(const void *arr, size_t n, size_t size, size_t off, long id)
 {
-    size_t lo = 0, hi = d->nparcels;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (d->parcels[mid].id == id)
+        long v;
+        memcpy(&v, (const char *)arr + mid * size + off, sizeof v);
+        if (v == id)
             return (long)mid;
-        if (d->parcels[mid].id < id)
+        if (v < id)
             lo = mid + 1;
         else
             hi = mid;
     }
     return -1;
+}
+
+long rp_parcel_index(const rp_data *d, long id)
+{
+    return index_of_id(d->parcels, d->nparcels, sizeof *d->parcels, offsetof(rp_parcel, id), id);
 }
 
 static long lead_index(const rp_data *d, long id)
 {
-    size_t lo = 0, hi = d->nleads;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (d->leads[mid].id == id)
-            return (long)mid;
-        if (d->leads[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return index_of_id(d->leads, d->nleads, sizeof *d->leads, offsetof(rp_lead, id), id);
 }
 
 static long project_index(const rp_data *d, long id)
 {
-    size_t lo = 0, hi = d->nprojects;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (d->projects[mid].id == id)
-            return (long)mid;
-        if (d->projects[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return index_of_id(d->projects, d->nprojects, sizeof *d->projects, offsetof(rp_project, id), id);
 }
 
 void rp_project_parks(const rp_data *d, const rp_project *pr, char *buf, size_t len)
@@ -437,13 +396,13 @@ static int load_parcels(pl_db *db, rp_data *d, pl_error *err)
         p->area_m2 = sqlite3_column_double(st, 4);
         snprintf(p->status, sizeof p->status, "%s", status);
         p->has_ind = sqlite3_column_int(st, 9);
-        p->ind_intensity = col_num(st, 10);
-        p->ind_far_min = col_num(st, 11);
-        p->ind_far_max = col_num(st, 12);
-        p->ind_tax = col_num(st, 13);
-        p->ind_output = col_num(st, 14);
-        p->ind_energy = col_num(st, 15);
-        p->base_price = col_num(st, 16);
+        p->ind_intensity = pl_col_num(st, 10);
+        p->ind_far_min = pl_col_num(st, 11);
+        p->ind_far_max = pl_col_num(st, 12);
+        p->ind_tax = pl_col_num(st, 13);
+        p->ind_output = pl_col_num(st, 14);
+        p->ind_energy = pl_col_num(st, 15);
+        p->base_price = pl_col_num(st, 16);
     }
     sqlite3_finalize(st);
     return step_error(db, step, err);
@@ -517,12 +476,12 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
         p->company = col_dup(st, 3);
         p->industry = col_dup(st, 4);
         p->new_economy = sqlite3_column_int(st, 5) != 0;
-        p->investment = col_num(st, 6);
-        p->intensity = col_num(st, 7);
-        p->far = col_num(st, 8);
-        p->tax = col_num(st, 9);
-        p->output = col_num(st, 10);
-        p->energy = col_num(st, 11);
+        p->investment = pl_col_num(st, 6);
+        p->intensity = pl_col_num(st, 7);
+        p->far = pl_col_num(st, 8);
+        p->tax = pl_col_num(st, 9);
+        p->output = pl_col_num(st, 10);
+        p->energy = pl_col_num(st, 11);
         if (!(p->in_park = calloc(d->nparks ? d->nparks : 1, 1))) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
@@ -543,9 +502,9 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
         for (int k = 0; k < RP_MILESTONES; k++)
             if (!strcmp(kind, rp_milestone_kind[k])) {
                 rp_project *p = &d->projects[pi];
-                if (planned && rp_valid_date(planned))
+                if (planned && pl_date_valid(planned))
                     snprintf(p->planned[k], sizeof p->planned[k], "%s", planned);
-                if (actual && rp_valid_date(actual) && strcmp(actual, d->as_of) <= 0)
+                if (actual && pl_date_valid(actual) && strcmp(actual, d->as_of) <= 0)
                     snprintf(p->actual[k], sizeof p->actual[k], "%s", actual);
             }
     }
@@ -696,9 +655,8 @@ int rp_load(pl_db *db, const char *as_of, const char *park, rp_data *d, pl_error
 {
     memset(d, 0, sizeof *d);
     snprintf(d->as_of, sizeof d->as_of, "%.10s", as_of);
+    pl_date_parse(as_of, &d->year, &d->month, NULL); /* validated by the caller */
     d->today = rp_days(as_of);
-    d->year = two(as_of) * 100 + two(as_of + 2);
-    d->month = two(as_of + 5);
     d->filtered = park != NULL;
     unsigned char *exists = NULL;
     /* one read transaction: every table seen at the same moment */
@@ -758,7 +716,7 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
         pl_today(today, sizeof today);
         as_of = today;
     }
-    if (!rp_valid_date(as_of))
+    if (!pl_date_valid(as_of))
         return pl_error_set(err, PL_ERR_USAGE, "--as-of '%s' is not a date (YYYY-MM-DD, a real calendar day)",
                             as_of);
     pl_report *r = calloc(1, sizeof *r);

@@ -176,7 +176,7 @@ static int reservation_alerts(const rp_data *d, alerts *as, pl_error *err)
     for (size_t i = 0; i < d->nres; i++) {
         const rp_reservation *r = &d->res[i];
         const rp_parcel *q = &d->parcels[r->parcel];
-        if (q->park < 0 || !rp_valid_date(r->expires_on) || strcmp(r->expires_on, d->as_of) >= 0)
+        if (q->park < 0 || !pl_date_valid(r->expires_on) || strcmp(r->expires_on, d->as_of) >= 0)
             continue;
         long days = d->today - rp_days(r->expires_on);
         alert *a = push(as, err);

@@ -176,7 +176,7 @@ int rp_build_availability(pl_report *r, const rp_data *d, pl_error *err)
         const rp_parcel *p = &d->parcels[rows[i].parcel];
         const rp_reservation *res = rows[i].res;
         const char *left = "", *expired = "";
-        if (res && rp_valid_date(res->expires_on)) {
+        if (res && pl_date_valid(res->expires_on)) {
             long days = rp_days(res->expires_on) - d->today;
             left = rp_int(days);
             expired = days < 0 ? "是 yes" : "";

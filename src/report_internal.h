@@ -7,6 +7,7 @@
 #ifndef PARKLAND_REPORT_INTERNAL_H
 #define PARKLAND_REPORT_INTERNAL_H
 
+#include "date.h"
 #include "db_internal.h"
 #include "parkland/report.h"
 
@@ -56,10 +57,8 @@ const char *rp_num(double v, int decimals);
 /* 100 × num ÷ den with one decimal; RP_DASH when den is 0. */
 const char *rp_rate(double num, double den);
 
-/* Days from 1970-01-01 of a YYYY-MM-DD date (already validated). */
+/* Days from 1970-01-01 of a YYYY-MM-DD date (already validated: pl_date_valid). */
 long rp_days(const char *date);
-/* 1 when `s` is YYYY-MM-DD and a real calendar day. */
-int rp_valid_date(const char *s);
 
 /* ---- the database as of a date ------------------------------------------------------- */
 

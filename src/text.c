@@ -150,3 +150,16 @@ size_t pl_text_display_width(const char *utf8)
     }
     return w;
 }
+
+int pl_text_is_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= ' ' || c == 0x7f || c == ',' || c == '\'' || c == '"')
+            return 0;
+    }
+    return 1;
+}

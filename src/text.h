@@ -23,4 +23,8 @@ char *pl_text_utf8_to_gbk(const char *buf, size_t len, size_t *outlen);
 /* Columns a UTF-8 string takes on a terminal: CJK and full-width count 2. */
 size_t pl_text_display_width(const char *utf8);
 
+/* 1 when s is usable as a lead or project code: 1–63 bytes, no blanks,
+ * control characters, commas or quotes. */
+int pl_text_is_code(const char *s);
+
 #endif

@@ -14,22 +14,16 @@ static pl_db *db;
 
 static void setup(void)
 {
-    pl_library_init();
+    db = tu_db_new("c.db", NULL);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(tu_tmp("c.db"), 4549, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "QDIP", "示范", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
-    pl_import_options o;
-    pl_import_options_init(&o);
-    pl_import_result r;
-    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &o, &r, &err), PL_OK, "%s", err.message);
-    pl_import_result_release(&r);
+    tu_import(db, SAMPLES_DIR "/parcels.txt", NULL);
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(check, .init = setup, .fini = teardown);
@@ -48,12 +42,6 @@ static int collect(const pl_check_problem *p, void *ctx)
     return 0;
 }
 
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-}
-
 Test(check, the_sample_park_is_clean)
 {
     seen s = {"", 0};
@@ -67,13 +55,13 @@ Test(check, the_sample_park_is_clean)
 
 Test(check, finds_area_geometry_and_overlap_problems)
 {
-    exec_sql("UPDATE parcel SET area_m2 = area_m2 + 5 WHERE code = 'QDIP-2024-010'");
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = area_m2 + 5 WHERE code = 'QDIP-2024-010'");
     /* a bow-tie written behind the importer's back */
-    exec_sql("UPDATE parcel SET geom = MultiPolygonFromText('MULTIPOLYGON(((507000 3991000, 507100 3991100,"
-             " 507100 3991000, 507000 3991100, 507000 3991000)))', 4549) WHERE code = 'QDIP-2024-020'");
+    tu_sql_exec(db, "UPDATE parcel SET geom = MultiPolygonFromText('MULTIPOLYGON(((507000 3991000, 507100 3991100,"
+                    " 507100 3991000, 507000 3991100, 507000 3991000)))', 4549) WHERE code = 'QDIP-2024-020'");
     /* QDIP-2024-002 moved half onto its neighbour 001 */
-    exec_sql("UPDATE parcel SET geom = ST_Translate(geom, 0, -60, 0),"
-             " area_m2 = ST_Area(ST_Translate(geom, 0, -60, 0)) WHERE code = 'QDIP-2024-002'");
+    tu_sql_exec(db, "UPDATE parcel SET geom = ST_Translate(geom, 0, -60, 0),"
+                    " area_m2 = ST_Area(ST_Translate(geom, 0, -60, 0)) WHERE code = 'QDIP-2024-002'");
     seen s = {"", 0};
     pl_check_summary sum;
     pl_error err;
@@ -94,7 +82,7 @@ Test(check, cli_exit_status_says_whether_problems_were_found)
     cr_assert(strstr(out, "48 parcels: 0 problems"), "%s", out);
     free(out);
     free(errs);
-    exec_sql("UPDATE parcel SET area_m2 = 1 WHERE code = 'QDIP-2024-001'");
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 1 WHERE code = 'QDIP-2024-001'");
     cr_assert_eq(tu_run(&out, &errs, PARKLAND_BIN " --db '%s' check --format csv", path), 1);
     cr_assert(strstr(out, "check,subject,problem") && strstr(out, "area,parcel QDIP/QDIP-2024-001,stored area 1.00"),
               "%s", out);

@@ -13,15 +13,12 @@ static char *out, *err;
 
 static void cleanup(void)
 {
-    free(out);
-    free(err);
-    out = err = NULL;
+    tu_outputs_free(&out, &err);
 }
 
 static int run(const char *fmt, const char *arg)
 {
-    cleanup();
-    return tu_run(&out, &err, fmt, arg);
+    return tu_rerun(&out, &err, fmt, arg);
 }
 
 static const char *db(void)

@@ -288,69 +288,14 @@ Test(csv, structural_errors_name_line_and_reason)
 static pl_db *db;
 static char dbpath[1024];
 
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_stmt *ic;
-    sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &ic, NULL);
-    cr_assert_eq(sqlite3_step(ic), SQLITE_ROW);
-    cr_assert_str_eq((const char *)sqlite3_column_text(ic, 0), "ok");
-    sqlite3_finalize(ic);
-    sqlite3_close(h);
-    return out;
-}
-
-static long count_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    long v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("csv.db"));
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    db = tu_db_new("csv.db", dbpath);
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(csv_import, .init = setup, .fini = teardown);
@@ -409,7 +354,7 @@ Test(csv_import, every_malformed_file_is_refused_whole)
     pl_error err;
     pl_error_clear(&err);
     cr_assert_eq(pl_lead_add(db, &f, &err), PL_OK, "%s", err.message);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     size_t n = sizeof bad_files / sizeof *bad_files;
     cr_assert_geq(n, 10);
     for (size_t i = 0; i < n; i++) {
@@ -431,7 +376,7 @@ Test(csv_import, every_malformed_file_is_refused_whole)
             cr_expect(strstr(shown, b->expect[k]) != NULL, "%s: expected '%s' in:\n%s", b->file, b->expect[k], shown);
         cr_expect_eq(r.nmessages, b->nmessages, "%s: %zu messages:\n%s", b->file, r.nmessages, shown);
         pl_lead_import_result_release(&r);
-        char *after = snapshot();
+        char *after = tu_db_snapshot(dbpath);
         cr_expect_str_eq(after, before, "%s changed the database", b->file);
         free(after);
     }
@@ -449,9 +394,9 @@ Test(csv_import, header_only_imports_no_lead_and_records_the_batch)
     cr_assert_eq(r.nmessages, 0);
     cr_assert_gt(r.batch_id, 0);
     pl_lead_import_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead"), 0);
-    cr_assert_eq(count_sql("SELECT count(*) FROM import_batch WHERE format = 'csv' AND options = 'leads'"
-                           " AND n_read = 0 AND n_inserted = 0"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE format = 'csv' AND options = 'leads'"
+                                  " AND n_read = 0 AND n_inserted = 0"), 1);
 }
 
 Test(csv_import, three_encodings_land_with_values_history_and_batch)
@@ -474,41 +419,42 @@ Test(csv_import, three_encodings_land_with_values_history_and_batch)
         cr_assert_eq(strlen(r.sha256), 64);
         pl_lead_import_result_release(&r);
     }
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead"), 7);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead"), 7);
     /* EUR 5000 万 × 7.8 = 39000 万元; the Chinese header names and the 万 separators are read */
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'DE-001' AND company = '西门子智能制造(青岛)有限公司'"
-                           " AND company_en = 'Siemens Smart Manufacturing (Qingdao) Co., Ltd.' AND country = '德国'"
-                           " AND industry = 'equipment' AND new_economy = 1 AND currency = 'EUR'"
-                           " AND investment_foreign = 5000 AND rate = 7.8 AND abs(investment - 39000) < 1e-6"
-                           " AND land_mu = 120 AND tax_per_mu = 30 AND output_per_mu = 500"
-                           " AND contact = 'Hans Müller, +49 89 1234' AND owner = '王磊'"
-                           " AND note = '两期建设：' || char(10) || '一期 60 亩, 二期 60 亩'"
-                           " AND stage = 'contacted' AND stage_date = '2025-03-05'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'JP-001' AND industry = 'equipment'"
-                           " AND new_economy = 0 AND abs(investment - 576) < 1e-9 AND investment_foreign = 12000"
-                           " AND contact = '佐藤 \"Sato\" 健' AND stage_date = '2025-04-08' AND note IS NULL"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'CN-001' AND industry = 'health' AND new_economy = 1"
-                           " AND investment = 30000 AND currency IS NULL AND rate IS NULL AND stage = 'new'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'KR-001' AND company = '韩国斗山新能源(青岛)有限公司'"
-                           " AND country = '韩国' AND industry = 'energy_materials' AND currency = 'KRW'"
-                           " AND abs(investment - 85000 * 0.0053) < 1e-9 AND note = '氢燃料电池,' || char(10) || '储能系统'"
-                           " AND stage = 'intent'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'RU-001' AND company = '俄罗斯诺瓦泰克(青岛)能源装备有限公司'"
-                           " AND country = '俄罗斯' AND currency = 'RUB' AND abs(investment - 42000 * 0.078) < 1e-9"
-                           " AND contact = '伊万诺夫, Ivanov' AND source = '上合示范区' AND stage = 'visited'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'KZ-001' AND industry = 'agriculture'"
-                           " AND currency = 'USD' AND investment = 8000 * 7.1"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'DE-001' AND company = '西门子智能制造(青岛)有限公司'"
+                                  " AND company_en = 'Siemens Smart Manufacturing (Qingdao) Co., Ltd.'"
+                                  " AND country = '德国' AND industry = 'equipment' AND new_economy = 1"
+                                  " AND currency = 'EUR' AND investment_foreign = 5000 AND rate = 7.8"
+                                  " AND abs(investment - 39000) < 1e-6 AND land_mu = 120 AND tax_per_mu = 30"
+                                  " AND output_per_mu = 500 AND contact = 'Hans Müller, +49 89 1234' AND owner = '王磊'"
+                                  " AND note = '两期建设：' || char(10) || '一期 60 亩, 二期 60 亩'"
+                                  " AND stage = 'contacted' AND stage_date = '2025-03-05'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'JP-001' AND industry = 'equipment'"
+                                  " AND new_economy = 0 AND abs(investment - 576) < 1e-9 AND investment_foreign = 12000"
+                                  " AND contact = '佐藤 \"Sato\" 健' AND stage_date = '2025-04-08' AND note IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'CN-001' AND industry = 'health'"
+                                  " AND new_economy = 1 AND investment = 30000 AND currency IS NULL AND rate IS NULL"
+                                  " AND stage = 'new'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'KR-001' AND company = '韩国斗山新能源(青岛)有限公司'"
+                                  " AND country = '韩国' AND industry = 'energy_materials' AND currency = 'KRW'"
+                                  " AND abs(investment - 85000 * 0.0053) < 1e-9"
+                                  " AND note = '氢燃料电池,' || char(10) || '储能系统' AND stage = 'intent'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'RU-001' AND company = '俄罗斯诺瓦泰克(青岛)能源装备有限公司'"
+                                  " AND country = '俄罗斯' AND currency = 'RUB' AND abs(investment - 42000 * 0.078) < 1e-9"
+                                  " AND contact = '伊万诺夫, Ivanov' AND source = '上合示范区' AND stage = 'visited'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'KZ-001' AND industry = 'agriculture'"
+                                  " AND currency = 'USD' AND investment = 8000 * 7.1"), 1);
     /* history: one 'created' per lead, one 'stage' per lead past new (5 of 7), with the batch and the line */
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'lead' AND field = 'created'"
-                           " AND batch_id IS NOT NULL AND who = 'tester'"), 7);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'lead' AND field = 'stage'"
-                           " AND old_value = 'new' AND batch_id IS NOT NULL"), 5);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'JP-001' AND field = 'created'"
-                           " AND note = 'imported from good_utf8.csv line 4'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'KR-001' AND field = 'stage'"
-                           " AND new_value = 'intent' AND effective = '2025-06-18'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM import_batch WHERE format = 'csv' AND options = 'leads'"), 3);
-    cr_assert_eq(count_sql("SELECT n_skipped FROM import_batch WHERE file LIKE '%good_bom_crlf.csv'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND field = 'created'"
+                                  " AND batch_id IS NOT NULL AND who = 'tester'"), 7);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND field = 'stage'"
+                                  " AND old_value = 'new' AND batch_id IS NOT NULL"), 5);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'JP-001'"
+                                  " AND field = 'created' AND note = 'imported from good_utf8.csv line 4'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'KR-001' AND field = 'stage'"
+                                  " AND new_value = 'intent' AND effective = '2025-06-18'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE format = 'csv' AND options = 'leads'"), 3);
+    cr_assert_eq(tu_sql_count(db, "SELECT n_skipped FROM import_batch WHERE file LIKE '%good_bom_crlf.csv'"), 2);
 }
 
 Test(csv_import, a_second_import_of_the_same_file_is_refused_and_dry_run_writes_nothing)
@@ -517,26 +463,26 @@ Test(csv_import, a_second_import_of_the_same_file_is_refused_and_dry_run_writes_
     pl_lead_import_result r;
     pl_error err;
     pl_error_clear(&err);
-    char *empty = snapshot();
+    char *empty = tu_db_snapshot(dbpath);
     cr_assert_eq(pl_lead_import(db, CSV_DIR "good_utf8.csv", &dry, &r, &err), PL_OK, "%s", err.message);
     cr_assert_eq(r.inserted, 3);
     cr_assert_eq(r.batch_id, 0);
     pl_lead_import_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, empty, "a dry run changed the database");
     free(after);
     free(empty);
 
     cr_assert_eq(pl_lead_import(db, CSV_DIR "good_utf8.csv", NULL, &r, &err), PL_OK, "%s", err.message);
     pl_lead_import_result_release(&r);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     cr_assert_eq(pl_lead_import(db, CSV_DIR "good_utf8.csv", NULL, &r, &err), PL_ERR_INPUT);
     cr_assert_eq(r.nmessages, 3);
     cr_assert_str_eq(r.messages[0], "line 2: lead 'DE-001' already exists in the database");
     cr_assert_str_eq(r.messages[1], "line 4: lead 'JP-001' already exists in the database");
     cr_assert(strstr(err.message, "3 of 3 rows refused; nothing was imported"), "%s", err.message);
     pl_lead_import_result_release(&r);
-    after = snapshot();
+    after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -545,29 +491,22 @@ Test(csv_import, a_second_import_of_the_same_file_is_refused_and_dry_run_writes_
 Test(csv_import, cli_lead_import_contract)
 {
     char *out = NULL, *errout = NULL;
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s'", dbpath, CSV_DIR "bad_field_count.csv"),
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s'", dbpath, CSV_DIR "bad_field_count.csv"),
                  1);
     cr_assert(strstr(errout, "refused: line 3: 3 fields where the header has 4"), "%s", errout);
     cr_assert(strstr(errout, "refused: line 4: 5 fields where the header has 4"), "%s", errout);
     cr_assert(strstr(errout, "parkland: " CSV_DIR "bad_field_count.csv: 2 of 3 rows refused; nothing was imported"),
               "%s", errout);
-    free(out);
-    free(errout);
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s' --encoding gbk", dbpath,
-                        CSV_DIR "good_gbk_crlf.csv"), 0, "%s", errout);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s' --encoding gbk", dbpath,
+                          CSV_DIR "good_gbk_crlf.csv"), 0, "%s", errout);
     cr_assert(strstr(out, "imported " CSV_DIR "good_gbk_crlf.csv: 2 leads"), "%s", out);
     cr_assert(strstr(out, "encoding gbk"), "%s", out);
     cr_assert(strstr(out, "batch 批次 1"), "%s", out);
-    free(out);
-    free(errout);
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s' --encoding latin1", dbpath,
-                        CSV_DIR "good_gbk_crlf.csv"), 2);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s' --encoding latin1", dbpath,
+                          CSV_DIR "good_gbk_crlf.csv"), 2);
     cr_assert(strstr(errout, "unknown encoding 'latin1'"), "%s", errout);
-    free(out);
-    free(errout);
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' lead import", dbpath), 2);
-    free(out);
-    free(errout);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import", dbpath), 2);
+    tu_outputs_free(&out, &errout);
 }
 
 Test(csv_import, unnamed_excel_columns_must_stay_empty)
@@ -584,12 +523,12 @@ Test(csv_import, unnamed_excel_columns_must_stay_empty)
     /* … but a value under no name is data that would be lost: refused */
     const char *bad = tu_tmp("unnamed-bad.csv");
     tu_write_file(bad, "编号,企业名称,\r\nU-3,丙公司,\r\nU-4,丁公司,3000\r\n", (size_t)-1);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     cr_assert_eq(pl_lead_import(db, bad, NULL, &r, &err), PL_ERR_INPUT);
     cr_assert_eq(r.nmessages, 1);
     cr_assert_str_eq(r.messages[0], "line 3: field 3 holds '3000' but its column has no name in the header");
     pl_lead_import_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);

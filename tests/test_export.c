@@ -41,47 +41,22 @@ static char dbpath[1024];
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("x.db"));
+    db = tu_db_new("x.db", dbpath);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "QDIP", "青岛国际招商产业园(示范片区)", "Sample park", "西海岸新区", NULL, &err), PL_OK,
                  "%s", err.message);
-    pl_import_options o;
-    pl_import_options_init(&o);
-    o.park = "QDIP";
-    pl_import_result r;
-    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &o, &r, &err), PL_OK, "%s", err.message);
-    pl_import_result_release(&r);
+    tu_import(db, SAMPLES_DIR "/parcels.txt", "QDIP");
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(export, .init = setup, .fini = teardown);
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-}
-
-static double num_sql(const char *sql, const char *arg)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
-    if (arg)
-        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-    double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
-    sqlite3_finalize(st);
-    return v;
-}
 
 static const char *export_to(const pl_export_options *o, const char *name, pl_export_result *res)
 {
@@ -266,23 +241,24 @@ static void roundtrip(const char *path, const char *park, double maxdist, double
     cr_assert_eq(rc, PL_OK, "%s: %s", path, err.message);
     cr_assert_eq(r.inserted, 48, "%s: %ld inserted", path, r.inserted);
     pl_import_result_release(&r);
-    double same = num_sql(
+    double same = tu_sql_num_arg(db,
         "SELECT count(*) FROM parcel a JOIN park ka ON ka.id = a.park_id AND ka.code = 'QDIP'"
         " JOIN parcel b ON b.code = a.code JOIN park kb ON kb.id = b.park_id AND kb.code = ?1"
         " WHERE a.name = b.name AND a.land_use = b.land_use AND a.land_use_code IS b.land_use_code"
         " AND ST_NumGeometries(a.geom) = ST_NumGeometries(b.geom) AND ST_NPoints(a.geom) = ST_NPoints(b.geom)",
         park);
     cr_assert_eq(same, 48, "%s: %g of 48 parcels have the same code, name, use and shape", path, same);
-    double d = num_sql("SELECT max(HausdorffDistance(a.geom, b.geom)) FROM parcel a JOIN park ka ON ka.id = a.park_id"
-                       " AND ka.code = 'QDIP' JOIN parcel b ON b.code = a.code JOIN park kb ON kb.id = b.park_id"
-                       " AND kb.code = ?1", park);
-    cr_assert_lt(d, maxdist, "%s: geometries differ by %.6f m", path, d);
-    double a = num_sql(relative ? "SELECT max(abs(a.area_m2 - b.area_m2) / a.area_m2) FROM parcel a JOIN park ka"
-                                  " ON ka.id = a.park_id AND ka.code = 'QDIP' JOIN parcel b ON b.code = a.code"
-                                  " JOIN park kb ON kb.id = b.park_id AND kb.code = ?1"
-                                : "SELECT max(abs(a.area_m2 - b.area_m2)) FROM parcel a JOIN park ka"
+    double d = tu_sql_num_arg(db, "SELECT max(HausdorffDistance(a.geom, b.geom)) FROM parcel a JOIN park ka"
                                   " ON ka.id = a.park_id AND ka.code = 'QDIP' JOIN parcel b ON b.code = a.code"
                                   " JOIN park kb ON kb.id = b.park_id AND kb.code = ?1", park);
+    cr_assert_lt(d, maxdist, "%s: geometries differ by %.6f m", path, d);
+    double a = tu_sql_num_arg(db, relative ? "SELECT max(abs(a.area_m2 - b.area_m2) / a.area_m2) FROM parcel a"
+                                             " JOIN park ka ON ka.id = a.park_id AND ka.code = 'QDIP' JOIN parcel b"
+                                             " ON b.code = a.code JOIN park kb ON kb.id = b.park_id AND kb.code = ?1"
+                                           : "SELECT max(abs(a.area_m2 - b.area_m2)) FROM parcel a JOIN park ka"
+                                             " ON ka.id = a.park_id AND ka.code = 'QDIP' JOIN parcel b"
+                                             " ON b.code = a.code JOIN park kb ON kb.id = b.park_id"
+                                             " AND kb.code = ?1", park);
     cr_assert_lt(a, maxarea, "%s: areas differ by %.6g %s", path, a, relative ? "(relative)" : "m²");
 }
 
@@ -508,8 +484,8 @@ Test(export, geojson_round_trip_through_the_importer)
 
 Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
 {
-    exec_sql("UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002')");
-    exec_sql("UPDATE parcel SET status = 'idle' WHERE code = 'QDIP-2024-029'");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002')");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'idle' WHERE code = 'QDIP-2024-029'");
     pl_export_options o;
     pl_export_options_init(&o);
     o.format = PL_EXPORT_KML;
@@ -576,7 +552,8 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
         char sql[512];
         snprintf(sql, sizeof sql, "SELECT ST_Contains(ST_Transform(geom, 4326), MakePoint(%.10f, %.10f, 4326))"
                                   " FROM parcel WHERE code = ?1", lon, lat);
-        cr_assert_eq(num_sql(sql, (const char *)code->stringval), 1, "%s: label point outside", code->stringval);
+        cr_assert_eq(tu_sql_num_arg(db, sql, (const char *)code->stringval), 1, "%s: label point outside",
+                     code->stringval);
         xmlXPathFreeObject(code);
         xmlXPathFreeObject(pt);
         xmlXPathFreeContext(ctx);
@@ -600,8 +577,9 @@ Test(export, kml_round_trip_through_the_importer)
  * effect years ago still gets a period per status, starting at the first move. */
 Test(export, kml_timeline_with_moves_back_dated_before_the_import)
 {
-    exec_sql("UPDATE parcel SET created_at = '2026-11-28T08:00:00Z', status = 'reserved' WHERE code = 'QDIP-2024-002'");
-    sqlite3_int64 id = (sqlite3_int64)num_sql("SELECT id FROM parcel WHERE code = 'QDIP-2024-002'", NULL);
+    tu_sql_exec(db, "UPDATE parcel SET created_at = '2026-11-28T08:00:00Z', status = 'reserved'"
+                    " WHERE code = 'QDIP-2024-002'");
+    sqlite3_int64 id = (sqlite3_int64)tu_sql_num(db, "SELECT id FROM parcel WHERE code = 'QDIP-2024-002'");
     char sql[1024];
     snprintf(sql, sizeof sql,
              "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, effective) VALUES"
@@ -609,7 +587,7 @@ Test(export, kml_timeline_with_moves_back_dated_before_the_import)
              "  '2024-11-15'),"
              " ('parcel', %lld, 'QDIP-2024-002', 'status', 'available', 'reserved', '2026-11-28T09:01:00Z', 't',"
              "  '2025-06-01')", id, id);
-    exec_sql(sql);
+    tu_sql_exec(db, sql);
     pl_export_options o;
     pl_export_options_init(&o);
     o.format = PL_EXPORT_KML;
@@ -631,8 +609,9 @@ Test(export, kml_timeline_with_moves_back_dated_before_the_import)
 
 Test(export, kml_timeline_has_one_placemark_per_status_period)
 {
-    exec_sql("UPDATE parcel SET created_at = '2023-12-01T08:00:00Z', status = 'listed' WHERE code = 'QDIP-2024-001'");
-    sqlite3_int64 id = (sqlite3_int64)num_sql("SELECT id FROM parcel WHERE code = 'QDIP-2024-001'", NULL);
+    tu_sql_exec(db, "UPDATE parcel SET created_at = '2023-12-01T08:00:00Z', status = 'listed'"
+                    " WHERE code = 'QDIP-2024-001'");
+    sqlite3_int64 id = (sqlite3_int64)tu_sql_num(db, "SELECT id FROM parcel WHERE code = 'QDIP-2024-001'");
     char sql[1024];
     snprintf(sql, sizeof sql,
              "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who) VALUES"
@@ -640,11 +619,11 @@ Test(export, kml_timeline_has_one_placemark_per_status_period)
              " ('parcel', %lld, 'QDIP-2024-001', 'status', 'reserve', 'available', '2024-01-10T09:00:00Z', 't'),"
              " ('parcel', %lld, 'QDIP-2024-001', 'status', 'reserved', 'listed', '2024-04-01T09:00:00Z', 't')",
              id, id, id);
-    exec_sql(sql);
+    tu_sql_exec(db, sql);
     /* the date a move takes effect wins over when it was recorded (column being added to history) */
-    int effective = num_sql("SELECT count(*) FROM pragma_table_info('history') WHERE name = 'effective'", NULL) > 0;
+    int effective = tu_sql_num(db, "SELECT count(*) FROM pragma_table_info('history') WHERE name = 'effective'") > 0;
     if (effective)
-        exec_sql("UPDATE history SET effective = '2024-03-01' WHERE new_value = 'reserved'");
+        tu_sql_exec(db, "UPDATE history SET effective = '2024-03-01' WHERE new_value = 'reserved'");
     pl_export_options o;
     pl_export_options_init(&o);
     o.format = PL_EXPORT_KML;
@@ -893,11 +872,11 @@ Test(export, names_that_look_like_markup_stay_text_in_every_format)
 
 static void add_projects(void)
 {
-    exec_sql("INSERT INTO lead(id, code, company, company_en, country, industry, stage, stage_date, created_at, updated_at)"
-             " VALUES (1, 'L-DE-01', '德资精密机械有限公司', 'German Precision GmbH', '德国', 'equipment', 'signed',"
-             "         '2023-01-10', '2023-01-01', '2023-01-01'),"
-             "        (2, 'L-JP-02', '日资电子有限公司', 'Japan Electronics KK', '日本', 'it', 'intent', '2024-05-01',"
-             "         '2024-01-01', '2024-01-01')");
+    tu_sql_exec(db, "INSERT INTO lead(id, code, company, company_en, country, industry, stage, stage_date, created_at,"
+                    " updated_at) VALUES (1, 'L-DE-01', '德资精密机械有限公司', 'German Precision GmbH', '德国', 'equipment',"
+                    " 'signed',         '2023-01-10', '2023-01-01', '2023-01-01'),"
+                    "        (2, 'L-JP-02', '日资电子有限公司', 'Japan Electronics KK', '日本', 'it', 'intent', '2024-05-01',"
+                    "         '2024-01-01', '2024-01-01')");
     static const struct {
         int id;
         const char *code, *signed_on, *parcel;
@@ -918,24 +897,25 @@ static void add_projects(void)
                  " VALUES (%d, '%s', 1, '%s', 50000, '2023-01-01', '2023-01-01');"
                  "INSERT INTO project_parcel(project_id, parcel_id) SELECT %d, id FROM parcel WHERE code = '%s';",
                  pr[i].id, pr[i].code, pr[i].signed_on, pr[i].id, pr[i].parcel);
-        exec_sql(sql);
+        tu_sql_exec(db, sql);
     }
-    exec_sql("INSERT INTO milestone(project_id, kind, planned, actual) VALUES"
-             " (1, 'construction', '2023-06-01', NULL),"
-             " (2, 'construction', '2022-01-01', NULL),"
-             " (3, 'construction', '2024-06-01', NULL),"
-             " (4, 'land', '2023-03-01', '2023-03-01'), (4, 'construction', '2023-06-01', '2023-05-20'),"
-             " (4, 'production', '2024-06-01', '2024-05-01'),"
-             " (5, 'land', '2024-04-01', '2024-04-01'), (5, 'construction', '2024-12-01', NULL),"
-             " (6, 'construction', '2025-03-01', NULL),"
-             " (7, 'construction', '2021-06-01', '2021-06-01'), (7, 'production', '2022-06-01', '2022-05-01'),"
-             " (7, 'verification', '2024-06-01', '2024-06-01'),"
-             " (8, 'construction', '2024-01-01', NULL)");
+    tu_sql_exec(db, "INSERT INTO milestone(project_id, kind, planned, actual) VALUES"
+                    " (1, 'construction', '2023-06-01', NULL),"
+                    " (2, 'construction', '2022-01-01', NULL),"
+                    " (3, 'construction', '2024-06-01', NULL),"
+                    " (4, 'land', '2023-03-01', '2023-03-01'), (4, 'construction', '2023-06-01', '2023-05-20'),"
+                    " (4, 'production', '2024-06-01', '2024-05-01'),"
+                    " (5, 'land', '2024-04-01', '2024-04-01'), (5, 'construction', '2024-12-01', NULL),"
+                    " (6, 'construction', '2025-03-01', NULL),"
+                    " (7, 'construction', '2021-06-01', '2021-06-01'), (7, 'production', '2022-06-01', '2022-05-01'),"
+                    " (7, 'verification', '2024-06-01', '2024-06-01'),"
+                    " (8, 'construction', '2024-01-01', NULL)");
     /* a reservation for the Japanese lead, and indicators allowing 'it' */
-    exec_sql("INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on)"
-             " SELECT id, 2, '2024-06-01', '2024-09-01' FROM parcel WHERE code = 'QDIP-2024-009'");
-    exec_sql("INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, tax_per_mu, industries, updated_at)"
-             " SELECT id, 300, 1.2, 25, 'equipment, it', '2024-01-01' FROM parcel WHERE code = 'QDIP-2024-010'");
+    tu_sql_exec(db, "INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on)"
+                    " SELECT id, 2, '2024-06-01', '2024-09-01' FROM parcel WHERE code = 'QDIP-2024-009'");
+    tu_sql_exec(db, "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, tax_per_mu, industries,"
+                    " updated_at) SELECT id, 300, 1.2, 25, 'equipment, it', '2024-01-01' FROM parcel"
+                    " WHERE code = 'QDIP-2024-010'");
 }
 
 Test(export, landing_theme_derives_stage_overdue_idle_and_reclaim)
@@ -1024,10 +1004,10 @@ Test(export, filters_by_park_status_and_industry)
     pl_import_result r;
     cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.geojson", &io, &r, &err), PL_OK, "%s", err.message);
     pl_import_result_release(&r);
-    exec_sql("UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-011', 'QDIP-2024-012')"
-             " AND park_id = (SELECT id FROM park WHERE code = 'QDIP')");
-    exec_sql("UPDATE parcel SET status = 'retired' WHERE code = 'QDIP-2024-048'"
-             " AND park_id = (SELECT id FROM park WHERE code = 'QDIP')");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-011', 'QDIP-2024-012')"
+                    " AND park_id = (SELECT id FROM park WHERE code = 'QDIP')");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'retired' WHERE code = 'QDIP-2024-048'"
+                    " AND park_id = (SELECT id FROM park WHERE code = 'QDIP')");
     pl_export_options o;
     pl_export_options_init(&o);
     pl_export_result res;
@@ -1087,7 +1067,7 @@ Test(export, filters_by_park_status_and_industry)
 
 Test(export, exports_of_nothing_one_park_and_one_status_are_valid_files)
 {
-    exec_sql("UPDATE parcel SET status = 'listed' WHERE code = 'QDIP-2024-030'");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'listed' WHERE code = 'QDIP-2024-030'");
     static const char *const statuses[] = {"verified", "listed", NULL};
     for (int s = 0; s < 3; s++) {
         pl_export_options o;
@@ -1139,7 +1119,7 @@ Test(export, exports_of_nothing_one_park_and_one_status_are_valid_files)
 
 Test(export, html_is_one_self_contained_file)
 {
-    exec_sql("UPDATE parcel SET status = 'available' WHERE code = 'QDIP-2024-003'");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'available' WHERE code = 'QDIP-2024-003'");
     pl_export_options o;
     pl_export_options_init(&o);
     o.format = PL_EXPORT_HTML;
@@ -1250,8 +1230,8 @@ Test(export, files_are_never_clobbered_half_written_or_followed)
     /* an export that fails half-way (a name with no GBK form cannot happen: GB18030 covers
      * Unicode; use a parcel whose geometry cannot be read) leaves the old file as it was */
     tu_write_file(path, "precious", (size_t)-1);
-    exec_sql("DROP TRIGGER ggu_parcel_geom");
-    exec_sql("UPDATE parcel SET geom = X'00010203' WHERE code = 'QDIP-2024-040'");
+    tu_sql_exec(db, "DROP TRIGGER ggu_parcel_geom");
+    tu_sql_exec(db, "UPDATE parcel SET geom = X'00010203' WHERE code = 'QDIP-2024-040'");
     o.format = PL_EXPORT_GEOJSON;
     cr_assert_eq(pl_export_file(db, &o, path, 1, &res, &err), PL_ERR_DB);
     cr_assert(strstr(err.message, "parcel 'QDIP-2024-040' (park QDIP)"), "%s", err.message);

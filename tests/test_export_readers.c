@@ -23,24 +23,17 @@ static char dbpath[1024];
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("r.db"));
+    db = tu_db_new("r.db", dbpath);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "QDIP", "青岛国际招商产业园(示范片区)", "Sample park", "西海岸新区", NULL, &err), PL_OK,
                  "%s", err.message);
-    pl_import_options o;
-    pl_import_options_init(&o);
-    pl_import_result r;
-    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &o, &r, &err), PL_OK, "%s", err.message);
-    pl_import_result_release(&r);
+    tu_import(db, SAMPLES_DIR "/parcels.txt", NULL);
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(readers, .init = setup, .fini = teardown);

@@ -31,50 +31,26 @@ static const char wider_txt[] =
     "J5,2,3985630.000,40509100.000\nJ6,2,3985630.000,40509120.000\nJ7,2,3985600.000,40509120.000\n"
     "J8,2,3985600.000,40509100.000\nJ5,2,3985630.000,40509100.000\n";
 
-static long count_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    long v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-}
-
 static void import_file(const char *park, const char *path, pl_on_conflict on_conflict)
 {
     pl_import_options o;
     pl_import_options_init(&o);
     o.park = park;
     o.on_conflict = on_conflict;
-    pl_import_result r;
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_import_parcels(db, path, &o, &r, &err), PL_OK, "%s", err.message);
-    pl_import_result_release(&r);
+    tu_import_with(db, path, &o);
 }
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("hist.db"));
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    db = tu_db_new("hist.db", dbpath);
     pl_db_set_user(db, "carol");
-    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
+    tu_park_qdip(db);
     import_file("QDIP", TEST_DATA_DIR "/txt/example_utf8.txt", PL_CONFLICT_FAIL);
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(history, .init = setup, .fini = teardown);
@@ -170,8 +146,8 @@ Test(history, a_row_per_operation_in_order)
     cr_assert_str_eq(h->effective[1], "");
     /* the whole geometry is kept */
     cr_assert_gt(h->old_len[8], 90);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'geometry' AND old_value LIKE '%))'"
-                           " AND length(old_value) > 90"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'geometry' AND old_value LIKE '%))'"
+                                  " AND length(old_value) > 90"), 1);
 }
 
 Test(history, parks_leads_projects_and_missing_entities)
@@ -183,12 +159,12 @@ Test(history, parks_leads_projects_and_missing_entities)
     cr_assert_str_eq(h->field[0], "created");
     cr_assert_str_eq(h->new[0], "示范园区");
     /* lead and project rows as their modules write them */
-    exec_sql("INSERT INTO lead(code, company, stage_date, created_at, updated_at) VALUES"
-             " ('L-7', '博世', '2025-01-01', '2025-01-01', '2025-01-01')");
-    long lead = count_sql("SELECT id FROM lead WHERE code = 'L-7'");
-    exec_sql("INSERT INTO project(code, lead_id, signed_on, created_at, updated_at) VALUES"
-             " ('P-7', (SELECT id FROM lead WHERE code = 'L-7'), '2025-05-01', '2025-05-01', '2025-05-01')");
-    long project = count_sql("SELECT id FROM project WHERE code = 'P-7'");
+    tu_sql_exec(db, "INSERT INTO lead(code, company, stage_date, created_at, updated_at) VALUES"
+                    " ('L-7', '博世', '2025-01-01', '2025-01-01', '2025-01-01')");
+    long lead = tu_sql_count(db, "SELECT id FROM lead WHERE code = 'L-7'");
+    tu_sql_exec(db, "INSERT INTO project(code, lead_id, signed_on, created_at, updated_at) VALUES"
+                    " ('P-7', (SELECT id FROM lead WHERE code = 'L-7'), '2025-05-01', '2025-05-01', '2025-05-01')");
+    long project = tu_sql_count(db, "SELECT id FROM project WHERE code = 'P-7'");
     cr_assert_eq(pl_history_add(db, "lead", lead, "L-7", "created", NULL, "new", NULL, 0, &err), PL_OK);
     cr_assert_eq(pl_history_add(db, "lead", lead, "L-7", "stage", "new", "signed", "contract", 0, &err), PL_OK);
     cr_assert_eq(pl_history_add(db, "project", project, "P-7", "created", NULL, "signed", NULL, 0, &err), PL_OK);
@@ -222,7 +198,7 @@ Test(history, parks_leads_projects_and_missing_entities)
     cr_assert(strstr(h->note[0], "import batch 2"), "%s", h->note[0]);
 
     /* a parcel gone from the table is still found by the code in its history */
-    exec_sql("DELETE FROM parcel WHERE park_id = (SELECT id FROM park WHERE code = 'JMIP')");
+    tu_sql_exec(db, "DELETE FROM parcel WHERE park_id = (SELECT id FROM park WHERE code = 'JMIP')");
     h = history_of("parcel", NULL, CODE);
     cr_assert_eq(h->n, 1);
     cr_assert(strstr(h->note[0], "import batch 1"), "%s", h->note[0]);
@@ -232,25 +208,11 @@ Test(history, parks_leads_projects_and_missing_entities)
 
 static char *out, *errout;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    free(out);
-    free(errout);
-    out = errout = NULL;
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return tu_run(&out, &errout, "%s", cmd);
-}
+#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
 
 static void cli_fini(void)
 {
-    free(out);
-    free(errout);
-    out = errout = NULL;
+    tu_outputs_free(&out, &errout);
     teardown();
 }
 

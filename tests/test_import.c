@@ -17,78 +17,15 @@
 static pl_db *db;
 static char dbpath[1024];
 
-/* FNV-1a over every row of every table: equal digests ⇔ equal content. */
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue; /* virtual tables of modules not loaded here */
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_stmt *ic;
-    sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &ic, NULL);
-    cr_assert_eq(sqlite3_step(ic), SQLITE_ROW);
-    cr_assert_str_eq((const char *)sqlite3_column_text(ic, 0), "ok");
-    sqlite3_finalize(ic);
-    sqlite3_close(h);
-    return out;
-}
-
-/* One number from the library's own connection (SpatiaLite functions loaded). */
-static double num_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
-    double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static long count_sql(const char *sql)
-{
-    return (long)num_sql(sql);
-}
-
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("t.db"));
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s",
-                 err.message);
+    db = tu_db_new("t.db", dbpath);
+    tu_park_qdip(db);
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(import, .init = setup, .fini = teardown);
@@ -130,16 +67,16 @@ Test(import, txt_example_lands_with_batch_and_history)
     cr_assert_str_eq(r.park, "QDIP");
     cr_assert_eq(strlen(r.sha256), 64);
     pl_import_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'XHA-2024-017' AND status = 'reserve'"
-                           " AND abs(area_m2 - 59400) < 0.01 AND abs(declared_area_m2 - 59400) < 0.01"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'XHA-2024-017' AND status = 'reserve'"
+                                  " AND abs(area_m2 - 59400) < 0.01 AND abs(declared_area_m2 - 59400) < 0.01"), 1);
     /* 4528 → 4549 drops the zone prefix: easting 40 509 000 → 509 000 */
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE abs(MbrMinX(geom) - 509000) < 0.001"
-                           " AND abs(MbrMaxY(geom) - 3985700) < 0.001"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM import_batch WHERE format = 'txt' AND source_srid = 4528"
-                           " AND target_srid = 4549 AND n_read = 1 AND n_inserted = 1 AND encoding = 'gbk'"
-                           " AND length(sha256) = 64"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'created'"
-                           " AND code = 'XHA-2024-017' AND who = 'tester'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE abs(MbrMinX(geom) - 509000) < 0.001"
+                                  " AND abs(MbrMaxY(geom) - 3985700) < 0.001"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE format = 'txt' AND source_srid = 4528"
+                                  " AND target_srid = 4549 AND n_read = 1 AND n_inserted = 1 AND encoding = 'gbk'"
+                                  " AND length(sha256) = 64"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'created'"
+                                  " AND code = 'XHA-2024-017' AND who = 'tester'"), 1);
 }
 
 /* ---- refused inputs leave the database exactly as it was ------------------ */
@@ -221,7 +158,7 @@ Test(import, refused_inputs_change_nothing)
     pl_error err;
     cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
     pl_import_result_release(&r);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     size_t n = sizeof bad_cases / sizeof *bad_cases;
     cr_assert_geq(n, 20);
     for (size_t i = 0; i < n; i++) {
@@ -247,7 +184,7 @@ Test(import, refused_inputs_change_nothing)
             cr_expect(strstr(shown, c->expect[k]) != NULL, "%s: expected '%s' in:\n%s", c->name, c->expect[k], shown);
         free(shown);
         pl_import_result_release(&r);
-        char *after = snapshot();
+        char *after = tu_db_snapshot(dbpath);
         cr_expect_str_eq(after, before, "%s changed the database", c->name);
         free(after);
     }
@@ -272,13 +209,13 @@ Test(import, repair_reports_area_before_and_after)
     cr_assert(has_message(&r, PL_MSG_WARNING, "repaired (Self-intersection"), "no repair message");
     cr_assert(has_message(&r, PL_MSG_WARNING, "→ 30000.00 m²"));
     pl_import_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'R-1' AND ST_IsValid(geom) = 1"
-                           " AND ST_NumGeometries(geom) = 2"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'R-1' AND ST_IsValid(geom) = 1"
+                                  " AND ST_NumGeometries(geom) = 2"), 1);
 }
 
 Test(import, dry_run_reports_and_writes_nothing)
 {
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_import_options o;
     pl_import_options_init(&o);
     o.dry_run = 1;
@@ -289,7 +226,7 @@ Test(import, dry_run_reports_and_writes_nothing)
     cr_assert_eq(r.batch_id, 0);
     cr_assert(r.dry_run);
     pl_import_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(before);
     free(after);
@@ -319,15 +256,16 @@ Test(import, conflict_skip_and_update_keep_history)
     cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
     cr_assert_eq(r.updated, 1);
     pl_import_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'XHA-2024-017' AND abs(area_m2 - 30000) < 0.01"
-                           " AND name = '改小'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'geometry'"
-                           " AND old_value LIKE 'MULTIPOLYGON%509120 3985630%' AND new_value NOT LIKE '%509120%'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'area_m2'"
-                           " AND old_value = '59400.00' AND new_value = '30000.00'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'name'"
-                           " AND new_value = '改小'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM import_batch"), 3);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'XHA-2024-017'"
+                                  " AND abs(area_m2 - 30000) < 0.01 AND name = '改小'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'geometry'"
+                                  " AND old_value LIKE 'MULTIPOLYGON%509120 3985630%'"
+                                  " AND new_value NOT LIKE '%509120%'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'area_m2'"
+                                  " AND old_value = '59400.00' AND new_value = '30000.00'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'XHA-2024-017' AND field = 'name'"
+                                  " AND new_value = '改小'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch"), 3);
 }
 
 Test(import, allow_overlap_warns_and_status_available)
@@ -345,9 +283,9 @@ Test(import, allow_overlap_warns_and_status_available)
     cr_assert_eq(r.inserted, 2);
     cr_assert(has_message(&r, PL_MSG_WARNING, "overlaps parcel 'O-1'"));
     pl_import_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE status = 'available'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'available'"), 2);
     /* area is measured in the working CRS, not in degrees */
-    cr_assert_gt(num_sql("SELECT area_m2 FROM parcel WHERE code = 'O-1'"), 9000.0);
+    cr_assert_gt(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'O-1'"), 9000.0);
 }
 
 Test(import, field_mapping_and_declared_area_warning)
@@ -364,8 +302,8 @@ Test(import, field_mapping_and_declared_area_warning)
     cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
     cr_assert(has_message(&r, PL_MSG_WARNING, "the file states 666.67 m²"), "no area warning");
     pl_import_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code = 'F-1' AND name = '映射'"
-                           " AND abs(declared_area_m2 - 10000.0 / 15) < 1e-6"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'F-1' AND name = '映射'"
+                                  " AND abs(declared_area_m2 - 10000.0 / 15) < 1e-6"), 1);
 }
 
 Test(import, peer_kml_files_never_crash)
@@ -405,9 +343,9 @@ Test(import, park_boundary_from_a_polygon_file)
     cr_assert_eq(pl_park_get(db, "B1", &k, &err), PL_OK);
     cr_assert(k.has_boundary);
     /* 0.001° × 0.001° at 36.1°N: about 90 m × 111 m, stored in the working CRS */
-    double a = num_sql("SELECT ST_Area(boundary) FROM park WHERE code = 'B1'");
+    double a = tu_sql_num(db, "SELECT ST_Area(boundary) FROM park WHERE code = 'B1'");
     cr_assert(a > 9000 && a < 10500, "boundary area %f", a);
-    cr_assert_eq(count_sql("SELECT ST_SRID(boundary) FROM park WHERE code = 'B1'"), 4549);
+    cr_assert_eq(tu_sql_count(db, "SELECT ST_SRID(boundary) FROM park WHERE code = 'B1'"), 4549);
     /* a file with no polygon is refused and adds no park */
     const char *q = tu_tmp("nopoly.geojson");
     tu_write_file(q, GJ_HEAD "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\","

@@ -23,87 +23,22 @@
 static pl_db *db;
 static char dbpath[1024];
 
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return out;
-}
-
-static double num_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    double v = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-                   ? sqlite3_column_double(st, 0) : NAN;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static long count_sql(const char *sql)
-{
-    return (long)num_sql(sql);
-}
-
 static void import_into(const char *park)
 {
-    pl_import_options o;
-    pl_import_options_init(&o);
-    o.park = park;
-    pl_import_result r;
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_import_parcels(db, TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s",
-                 err.message);
-    cr_assert_eq(r.inserted, 1);
-    pl_import_result_release(&r);
+    cr_assert_eq(tu_import(db, TEST_DATA_DIR "/txt/example_utf8.txt", park), 1);
 }
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("ind.db"));
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    db = tu_db_new("ind.db", dbpath);
     pl_db_set_user(db, "bob");
-    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
+    tu_park_qdip(db);
     import_into("QDIP");
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(indicators, .init = setup, .fini = teardown);
@@ -135,31 +70,34 @@ static int set_parcel(const pl_indicators *ch, pl_indicator_warnings *w, int *ch
 
 Test(indicators, national_table_is_loaded_from_the_data_file)
 {
-    cr_assert_eq(count_sql("SELECT count(*) FROM national_control"), 35);
-    cr_assert_float_eq(num_sql("SELECT far_min FROM national_control WHERE edition = '2002' AND industry_code = '40'"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM national_control"), 35);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT far_min FROM national_control WHERE edition = '2002'"
+                                      " AND industry_code = '40'"),
                        1.0, 1e-12);
-    cr_assert_float_eq(num_sql("SELECT far_min FROM national_control WHERE edition = '2002' AND industry_code = '25'"),
+    cr_assert_float_eq(tu_sql_num(db, "SELECT far_min FROM national_control WHERE edition = '2002'"
+                                      " AND industry_code = '25'"),
                        0.5, 1e-12);
-    cr_assert_float_eq(num_sql("SELECT building_coverage_min FROM national_control WHERE edition = '2002'"
-                               " AND industry_code = '*'"), 30.0, 1e-12);
-    cr_assert_float_eq(num_sql("SELECT building_coverage_min FROM national_control WHERE edition = '2017'"
-                               " AND industry_code = '*'"), 40.0, 1e-12);
-    cr_assert_float_eq(num_sql("SELECT admin_share_max FROM national_control WHERE edition = '2017'"
-                               " AND industry_code = '*'"), 7.0, 1e-12);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT building_coverage_min FROM national_control WHERE edition = '2002'"
+                                      " AND industry_code = '*'"), 30.0, 1e-12);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT building_coverage_min FROM national_control WHERE edition = '2017'"
+                                      " AND industry_code = '*'"), 40.0, 1e-12);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT admin_share_max FROM national_control WHERE edition = '2017'"
+                                      " AND industry_code = '*'"), 7.0, 1e-12);
     /* GB/T 4754-2017 renumbering: 36 汽车 and 37 from 2002's 37, 38 from 39, 39 from 40, 40 from 41 */
-    cr_assert_eq(count_sql("SELECT count(*) FROM national_control WHERE edition = '2017' AND industry_code = '36'"
-                           " AND industry_name = '汽车制造业' AND far_min = 0.7"
-                           " AND source LIKE '%GB/T 4754-2002 37 mapped by concordance'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM national_control WHERE edition = '2017' AND industry_code = '39'"
-                           " AND far_min = 1.0 AND source LIKE '%GB/T 4754-2002 40 mapped by concordance'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM national_control WHERE edition = '2017' AND industry_code = '40'"
-                           " AND industry_name = '仪器仪表制造业' AND far_min = 1.0"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM national_control WHERE industry_code = '*'"
-                           " AND far_min IS NULL"), 3);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM national_control WHERE edition = '2017'"
+                                  " AND industry_code = '36' AND industry_name = '汽车制造业' AND far_min = 0.7"
+                                  " AND source LIKE '%GB/T 4754-2002 37 mapped by concordance'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM national_control WHERE edition = '2017'"
+                                  " AND industry_code = '39' AND far_min = 1.0"
+                                  " AND source LIKE '%GB/T 4754-2002 40 mapped by concordance'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM national_control WHERE edition = '2017'"
+                                  " AND industry_code = '40' AND industry_name = '仪器仪表制造业' AND far_min = 1.0"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM national_control WHERE industry_code = '*'"
+                                  " AND far_min IS NULL"), 3);
     /* the quoted source with commas came through whole */
-    cr_assert_eq(count_sql("SELECT count(*) FROM national_control WHERE edition = '2002' AND industry_code = '*'"
-                           " AND source = '国土资发〔2008〕24号 工业项目建设用地控制指标: 建筑系数 ≥ 30 %,"
-                           " 行政办公及生活服务设施用地 ≤ 7 %'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM national_control WHERE edition = '2002' AND industry_code = '*'"
+                                  " AND source = '国土资发〔2008〕24号 工业项目建设用地控制指标: 建筑系数 ≥ 30 %,"
+                                  " 行政办公及生活服务设施用地 ≤ 7 %'"), 1);
 }
 
 Test(indicators, init_fails_whole_without_a_readable_table)
@@ -238,29 +176,30 @@ Test(indicators, set_show_and_history_per_changed_field)
     pl_indicators_format(&got, PL_IND_BASE_PRICE, buf, sizeof buf);
     cr_assert_str_eq(buf, "19.2");
     cr_assert(isnan(pl_indicators_number(&got, PL_IND_THRESHOLD_TAX_PER_MU)));
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'parcel' AND old_value IS NULL"
-                           " AND note = 'notice 2025-07' AND who = 'bob' AND field IN ('investment_intensity',"
-                           " 'far_min', 'far_max', 'tax_per_mu', 'output_per_mu', 'energy_per_output',"
-                           " 'building_coverage_min', 'admin_share_max', 'green_ratio_max', 'industries',"
-                           " 'industry_code', 'industry_code_edition', 'base_price', 'term_years')"), 14);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'industries' AND new_value = 'it,equipment'"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND old_value IS NULL"
+                                  " AND note = 'notice 2025-07' AND who = 'bob' AND field IN ('investment_intensity',"
+                                  " 'far_min', 'far_max', 'tax_per_mu', 'output_per_mu', 'energy_per_output',"
+                                  " 'building_coverage_min', 'admin_share_max', 'green_ratio_max', 'industries',"
+                                  " 'industry_code', 'industry_code_edition', 'base_price', 'term_years')"), 14);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'industries'"
+                                  " AND new_value = 'it,equipment'"),
                  1);
 
     /* change two, repeat one unchanged: two history rows */
     pl_indicators ch2 = changes("--tax-per-mu", "30", "--far-max", "3", "--far-min", "1.2", NULL);
     cr_assert_eq(set_parcel(&ch2, NULL, &changed, &err), PL_OK, "%s", err.message);
     cr_assert_eq(changed, 2);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'tax_per_mu' AND old_value = '25'"
-                           " AND new_value = '30'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'far_max' AND old_value = '2.5'"
-                           " AND new_value = '3'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'far_min'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'tax_per_mu' AND old_value = '25'"
+                                  " AND new_value = '30'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'far_max' AND old_value = '2.5'"
+                                  " AND new_value = '3'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'far_min'"), 1);
 
     /* nothing changes: no history, no write */
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     cr_assert_eq(set_parcel(&ch2, NULL, &changed, &err), PL_OK);
     cr_assert_eq(changed, 0);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(before, after);
     free(before);
     free(after);
@@ -272,21 +211,21 @@ Test(indicators, set_show_and_history_per_changed_field)
     cr_assert_eq(pl_parcel_indicators_get(db, "QDIP", CODE, &got, &err), PL_OK);
     cr_assert_eq(pl_indicators_has(&got, PL_IND_GREEN_RATIO_MAX), 0);
     cr_assert_eq(pl_indicators_has(&got, PL_IND_INDUSTRY_CODE_EDITION), 0);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel_indicator WHERE industries IS NULL AND industry_code IS NULL"
-                           " AND green_ratio_max IS NULL AND tax_per_mu = 30"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'industry_code_edition'"
-                           " AND old_value = '2017' AND new_value IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_indicator WHERE industries IS NULL"
+                                  " AND industry_code IS NULL AND green_ratio_max IS NULL AND tax_per_mu = 30"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'industry_code_edition'"
+                                  " AND old_value = '2017' AND new_value IS NULL"), 1);
 }
 
 /* Refused: the message, and every table as it was. */
 static void refused(pl_indicators ch, int code, const char *message)
 {
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_error err;
     int rc = set_parcel(&ch, NULL, NULL, &err);
     cr_assert_eq(rc, code, "expected %d, got %d: %s", code, rc, err.message);
     cr_assert_str_eq(err.message, message);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(before, after);
     free(before);
     free(after);
@@ -387,7 +326,8 @@ Test(indicators, warnings_against_the_national_table_and_park_thresholds)
     pl_indicator_warnings_release(&w);
     cr_assert_null(w.items);
     /* warnings are not refusals: the values were written */
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel_indicator WHERE far_min = 0.8 AND investment_intensity = 250"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_indicator WHERE far_min = 0.8"
+                                  " AND investment_intensity = 250"),
                  1);
 
     /* the same parcel under the 2017 codes: 40 is 仪器仪表 (1.0), coverage ≥ 40 % */
@@ -436,8 +376,8 @@ Test(indicators, park_defaults_are_copied_to_imported_parcels)
     pl_indicators th = changes("--threshold-tax-per-mu", "20", NULL);
     cr_assert_eq(pl_park_indicators_set(db, "THRS", &th, NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
     import_into("THRS");
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
-                           " JOIN park k ON k.id = p.park_id WHERE k.code = 'THRS'"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
+                                  " JOIN park k ON k.id = p.park_id WHERE k.code = 'THRS'"), 0);
 
     /* a park with defaults */
     cr_assert_eq(pl_park_add(db, "JMIP", "即墨新能源汽车产业园", NULL, "即墨", NULL, &err), PL_OK);
@@ -452,8 +392,9 @@ Test(indicators, park_defaults_are_copied_to_imported_parcels)
     cr_assert_eq(changed, 9);
     cr_assert_eq(w.n, 0);
     pl_indicator_warnings_release(&w);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history h JOIN park k ON k.id = h.entity_id WHERE h.entity = 'park'"
-                           " AND k.code = 'JMIP' AND h.note = '即墨 NEV cluster' AND h.code = 'JMIP'"), 9);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history h JOIN park k ON k.id = h.entity_id"
+                                  " WHERE h.entity = 'park' AND k.code = 'JMIP' AND h.note = '即墨 NEV cluster'"
+                                  " AND h.code = 'JMIP'"), 9);
     pl_indicators got;
     cr_assert_eq(pl_park_indicators_get(db, "JMIP", &got, &err), PL_OK);
     cr_assert_eq(got.present, 1);
@@ -471,10 +412,10 @@ Test(indicators, park_defaults_are_copied_to_imported_parcels)
     cr_assert_eq(got.term_years, 50);
     cr_assert_eq(pl_indicators_has(&got, PL_IND_FAR_MAX), 0);
     cr_assert_eq(pl_indicators_has(&got, PL_IND_THRESHOLD_INVESTMENT_INTENSITY), 0);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history h JOIN parcel p ON p.id = h.entity_id"
-                           " JOIN park k ON k.id = p.park_id WHERE k.code = 'JMIP' AND h.entity = 'parcel'"
-                           " AND h.field = 'indicators' AND h.new_value = 'park defaults 园区默认指标'"
-                           " AND h.batch_id IS NOT NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history h JOIN parcel p ON p.id = h.entity_id"
+                                  " JOIN park k ON k.id = p.park_id WHERE k.code = 'JMIP' AND h.entity = 'parcel'"
+                                  " AND h.field = 'indicators' AND h.new_value = 'park defaults 园区默认指标'"
+                                  " AND h.batch_id IS NOT NULL"), 1);
     /* QDIP (no defaults) parcel still has none; changing JMIP's defaults leaves the parcel alone */
     cr_assert_eq(pl_parcel_indicators_get(db, "QDIP", CODE, &got, &err), PL_OK);
     cr_assert_eq(got.present, 0);
@@ -512,19 +453,7 @@ Test(indicators, field_table)
 
 static char *out, *errout;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    free(out);
-    free(errout);
-    out = errout = NULL;
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return tu_run(&out, &errout, "%s", cmd);
-}
+#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
 
 static void cli_init(void)
 {
@@ -535,9 +464,7 @@ static void cli_init(void)
 
 static void cli_fini(void)
 {
-    free(out);
-    free(errout);
-    out = errout = NULL;
+    tu_outputs_free(&out, &errout);
     teardown();
 }
 

@@ -16,76 +16,14 @@
 static pl_db *db;
 static char dbpath[1024];
 
-static long count_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    long v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static const char *text_sql(const char *sql)
-{
-    static char buf[1024];
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    buf[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return buf;
-}
-
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return out;
-}
-
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("lead.db"));
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    db = tu_db_new("lead.db", dbpath);
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(lead, .init = setup, .fini = teardown);
@@ -132,14 +70,16 @@ Test(lead, add_foreign_currency_stores_amount_rate_and_cny)
     pl_error err;
     pl_error_clear(&err);
     cr_assert_eq(pl_lead_add(db, &f, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'DE-01' AND industry = 'equipment'"
-                           " AND industry_code = '34' AND new_economy = 1 AND currency = 'EUR'"
-                           " AND investment_foreign = 6000 AND rate = 7.85 AND abs(investment - 47100) < 1e-6"
-                           " AND land_mu = 150 AND tax_per_mu = 32 AND output_per_mu = 520 AND stage = 'new'"
-                           " AND stage_date = '2025-03-05' AND company_en = 'Bosch Rexroth Hydraulics (Qingdao)'"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'DE-01' AND industry = 'equipment'"
+                                  " AND industry_code = '34' AND new_economy = 1 AND currency = 'EUR'"
+                                  " AND investment_foreign = 6000 AND rate = 7.85 AND abs(investment - 47100) < 1e-6"
+                                  " AND land_mu = 150 AND tax_per_mu = 32 AND output_per_mu = 520 AND stage = 'new'"
+                                  " AND stage_date = '2025-03-05'"
+                                  " AND company_en = 'Bosch Rexroth Hydraulics (Qingdao)'"),
                  1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'DE-01' AND field = 'created'"
-                           " AND new_value = '博世力士乐(青岛)液压有限公司' AND who = 'tester' AND old_value IS NULL"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'DE-01'"
+                                  " AND field = 'created' AND new_value = '博世力士乐(青岛)液压有限公司' AND who = 'tester'"
+                                  " AND old_value IS NULL"),
                  1);
 
     /* CNY: investment as given, no currency kept */
@@ -149,15 +89,15 @@ Test(lead, add_foreign_currency_stores_amount_rate_and_cny)
     f.investment = 20000;
     f.currency = "CNY";
     cr_assert_eq(pl_lead_add(db, &f, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(count_sql("SELECT count(*) FROM lead WHERE code = 'CN-01' AND investment = 20000"
-                           " AND currency IS NULL AND investment_foreign IS NULL AND rate IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'CN-01' AND investment = 20000"
+                                  " AND currency IS NULL AND investment_foreign IS NULL AND rate IS NULL"), 1);
 }
 
 Test(lead, add_refusals_name_the_reason_and_change_nothing)
 {
     pl_error err;
     cr_assert_eq(add("X-1", "已存在", NULL, NULL, NULL, NULL, NULL, NULL, &err), PL_OK);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_lead_fields f;
 
     pl_lead_fields_init(&f);
@@ -209,7 +149,7 @@ Test(lead, add_refusals_name_the_reason_and_change_nothing)
     cr_assert_eq(pl_lead_add(db, &f, &err), PL_ERR_INPUT);
     cr_assert(strstr(err.message, "stage 'signed' comes only from signing a project"), "%s", err.message);
 
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -333,11 +273,12 @@ Test(lead, stages_forward_back_lost_and_signed)
     cr_assert_eq(add("S-1", "阶段测试企业", NULL, NULL, NULL, NULL, NULL, NULL, &err), PL_OK);
     /* forward, skipping steps */
     cr_assert_eq(stage("S-1", "visited", "2025-02-01", "考察中德生态园", 0, &err), PL_OK, "%s", err.message);
-    cr_assert_str_eq(text_sql("SELECT stage || ' ' || stage_date FROM lead WHERE code = 'S-1'"), "visited 2025-02-01");
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'S-1' AND field = 'stage' AND old_value = 'new'"
-                           " AND new_value = 'visited' AND note = '考察中德生态园; on 2025-02-01'"
-                           " AND effective = '2025-02-01'"), 1);
-    char *before = snapshot();
+    cr_assert_str_eq(tu_sql_text(db, "SELECT stage || ' ' || stage_date FROM lead WHERE code = 'S-1'"),
+                     "visited 2025-02-01");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'S-1' AND field = 'stage'"
+                                  " AND old_value = 'new' AND new_value = 'visited' AND note = '考察中德生态园; on 2025-02-01'"
+                                  " AND effective = '2025-02-01'"), 1);
+    char *before = tu_db_snapshot(dbpath);
     /* back: refused without force, with the forward list */
     cr_assert_eq(stage("S-1", "contacted", NULL, NULL, 0, &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "lead 'S-1' is visited (考察); moving back to contacted (洽谈) needs --force --note "
@@ -358,23 +299,24 @@ Test(lead, stages_forward_back_lost_and_signed)
     cr_assert_eq(stage("S-1", "won", NULL, NULL, 0, &err), PL_ERR_USAGE);
     cr_assert(strstr(err.message, "unknown stage 'won'"), "%s", err.message);
     cr_assert_eq(stage("S-9", "intent", NULL, NULL, 0, &err), PL_ERR_NOTFOUND);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before, "a refused stage move changed the database");
     free(after);
     free(before);
     /* back with force and a note: recorded as forced */
     cr_assert_eq(stage("S-1", "contacted", NULL, "录入错误", 1, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'S-1' AND field = 'stage'"
-                           " AND old_value = 'visited' AND new_value = 'contacted' AND note = 'forced: 录入错误'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'S-1' AND field = 'stage'"
+                                  " AND old_value = 'visited' AND new_value = 'contacted'"
+                                  " AND note = 'forced: 录入错误'"), 1);
     /* lost from any stage; reopening needs a note */
     cr_assert_eq(stage("S-1", "流失", NULL, NULL, 0, &err), PL_OK, "%s", err.message);
     cr_assert_eq(stage("S-1", "intent", NULL, NULL, 0, &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "lead 'S-1' is lost (流失); reopening it at intent needs a --note");
     cr_assert_eq(stage("S-1", "intent", NULL, "企业重启项目", 0, &err), PL_OK, "%s", err.message);
-    cr_assert_str_eq(text_sql("SELECT stage FROM lead WHERE code = 'S-1'"), "intent");
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'S-1' AND field = 'stage'"), 4);
-    cr_assert_str_eq(text_sql("SELECT group_concat(new_value, ',') FROM (SELECT new_value FROM history"
-                              " WHERE code = 'S-1' AND field = 'stage' ORDER BY id)"),
+    cr_assert_str_eq(tu_sql_text(db, "SELECT stage FROM lead WHERE code = 'S-1'"), "intent");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'S-1' AND field = 'stage'"), 4);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(new_value, ',') FROM (SELECT new_value FROM history"
+                                     " WHERE code = 'S-1' AND field = 'stage' ORDER BY id)"),
                      "visited,contacted,lost,intent");
 }
 
@@ -382,26 +324,11 @@ Test(lead, stages_forward_back_lost_and_signed)
 
 static char *out, *errout;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run(const char *fmt, ...)
-{
-    free(out);
-    free(errout);
-    out = errout = NULL;
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return tu_run(&out, &errout, "%s", cmd);
-}
+#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
 
 static void cli_cleanup(void)
 {
-    free(out);
-    free(errout);
-    out = errout = NULL;
+    tu_outputs_free(&out, &errout);
     teardown();
 }
 

@@ -22,93 +22,17 @@
 static pl_db *db;
 static char dbpath[1024];
 
-/* FNV-1a over every row of every table: equal digests ⇔ equal content. */
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return out;
-}
-
-static long count_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    long v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* First column of the first row as text (static buffer). */
-static const char *text_sql(const char *sql)
-{
-    static char buf[1024];
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    buf[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return buf;
-}
-
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-}
-
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("life.db"));
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
+    db = tu_db_new("life.db", dbpath);
     pl_db_set_user(db, "alice");
-    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
-    pl_import_options o;
-    pl_import_options_init(&o);
-    o.park = "QDIP";
-    pl_import_result r;
-    cr_assert_eq(pl_import_parcels(db, TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s",
-                 err.message);
-    pl_import_result_release(&r);
+    tu_park_qdip(db);
+    tu_import(db, TEST_DATA_DIR "/txt/example_utf8.txt", "QDIP");
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(lifecycle, .init = setup, .fini = teardown);
@@ -137,7 +61,7 @@ static void must_move(const char *to, const char *date)
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM parcel WHERE code = '%s' AND status = '%s' AND status_date = '%s'",
              CODE, to, date);
-    cr_assert_eq(count_sql(sql), 1, "parcel is not %s since %s", to, date);
+    cr_assert_eq(tu_sql_count(db, sql), 1, "parcel is not %s since %s", to, date);
 }
 
 /* The design table, written out independently of lifecycle.c. */
@@ -205,7 +129,8 @@ Test(lifecycle, full_lifecycle_through_every_legal_move)
     for (size_t k = 0; k < NLEGAL; k++)
         cr_assert(used[k], "legal move %s not exercised", legal_pairs[k]);
     /* one history row per move, in order, with old, new, effective date and who */
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'status'"), (long)n);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel'"
+                                  " AND field = 'status'"), (long)n);
     sqlite3_stmt *st;
     cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT old_value, new_value, effective, who, note FROM history"
                                            " WHERE field = 'status' ORDER BY id", -1, &st, NULL), SQLITE_OK);
@@ -222,12 +147,13 @@ Test(lifecycle, full_lifecycle_through_every_legal_move)
     }
     sqlite3_finalize(st);
     /* three reservations, each released on the day the parcel left 'reserved' */
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation"), 3);
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation WHERE released_on IS NULL"), 0);
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation WHERE reserved_on = '2025-01-05'"
-                           " AND released_on = '2025-01-06' AND expires_on = '2025-04-05' AND lead_id IS NULL"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation WHERE reserved_on = '2025-01-15'"
-                           " AND released_on = '2025-01-16'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation"), 3);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation WHERE released_on IS NULL"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation WHERE reserved_on = '2025-01-05'"
+                                  " AND released_on = '2025-01-06' AND expires_on = '2025-04-05'"
+                                  " AND lead_id IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation WHERE reserved_on = '2025-01-15'"
+                                  " AND released_on = '2025-01-16'"), 1);
     /* verified is final: nothing is legal any more */
     pl_error err;
     cr_assert_eq(move("idle", "2025-02-01", NULL, 0, &err), PL_ERR_INPUT);
@@ -238,7 +164,7 @@ Test(lifecycle, full_lifecycle_through_every_legal_move)
 /* Try `to` from the current status: refused, the legal list named, nothing written. */
 static void refuse(const char *from, const char *to, const char *legal)
 {
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_error err;
     cr_assert_eq(move(to, "2025-06-01", "try", 0, &err), PL_ERR_INPUT, "%s → %s was allowed", from, to);
     char want[512];
@@ -246,7 +172,7 @@ static void refuse(const char *from, const char *to, const char *legal)
     cr_assert(strstr(err.message, want), "%s", err.message);
     snprintf(want, sizeof want, "; it may go to: %s (not %s ", legal, to);
     cr_assert(strstr(err.message, want), "%s → %s: '%s' lacks '%s'", from, to, err.message, want);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(before, after, "%s → %s changed the database", from, to);
     free(before);
     free(after);
@@ -301,12 +227,12 @@ Test(lifecycle, illegal_moves_are_refused_with_the_legal_list_and_nothing_change
 Test(lifecycle, forced_move_needs_a_note_and_is_recorded)
 {
     give_indicators();
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_error err;
     cr_assert_eq(move("transferred", "2025-03-01", NULL, 1, &err), PL_ERR_USAGE);
     cr_assert_str_eq(err.message, "a forced status change needs a note (--note TEXT) saying why");
     cr_assert_eq(move("transferred", "2025-03-01", "", 1, &err), PL_ERR_USAGE);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(before, after);
     free(before);
     free(after);
@@ -318,28 +244,30 @@ Test(lifecycle, forced_move_needs_a_note_and_is_recorded)
     cr_assert_str_eq(res.to, "transferred");
     cr_assert_str_eq(res.date, "2025-03-01");
     cr_assert_eq(res.forced, 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'status' AND old_value = 'reserve'"
-                           " AND new_value = 'transferred' AND note = 'forced: contract signed before the import'"
-                           " AND effective = '2025-03-01' AND who = 'alice'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE status = 'transferred' AND status_date = '2025-03-01'"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'status' AND old_value = 'reserve'"
+                                  " AND new_value = 'transferred'"
+                                  " AND note = 'forced: contract signed before the import'"
+                                  " AND effective = '2025-03-01' AND who = 'alice'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'transferred'"
+                                  " AND status_date = '2025-03-01'"),
                  1);
 }
 
 Test(lifecycle, available_needs_indicators_unless_forced)
 {
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_error err;
     cr_assert_eq(move("available", "2025-03-01", NULL, 0, &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "parcel 'XHA-2024-017' has no standard-land indicators 标准地控制指标 yet; set them"
                                   " with 'parkland parcel indicators XHA-2024-017 --investment-intensity X …'"
                                   " before making it available");
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(before, after);
     free(before);
     free(after);
     cr_assert_eq(move("available", "2025-03-01", "indicators follow next week", 1, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'status' AND new_value = 'available'"
-                           " AND note = 'forced: indicators follow next week'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'status' AND new_value = 'available'"
+                                  " AND note = 'forced: indicators follow next week'"), 1);
     /* with indicators set, the plain move is legal */
     must_move("reserve", "2025-03-02");
     give_indicators();
@@ -350,11 +278,11 @@ Test(lifecycle, reservation_with_lead_expiry_and_release)
 {
     give_indicators();
     must_move("available", "2025-03-01");
-    exec_sql("INSERT INTO lead(code, company, stage, stage_date, created_at, updated_at) VALUES"
-             " ('L-001', '西门子', 'intent', '2025-02-01', '2025-02-01', '2025-02-01'),"
-             " ('L-002', '流失公司', 'lost', '2025-02-01', '2025-02-01', '2025-02-01')");
+    tu_sql_exec(db, "INSERT INTO lead(code, company, stage, stage_date, created_at, updated_at) VALUES"
+                    " ('L-001', '西门子', 'intent', '2025-02-01', '2025-02-01', '2025-02-01'),"
+                    " ('L-002', '流失公司', 'lost', '2025-02-01', '2025-02-01', '2025-02-01')");
     pl_error err;
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_status_options o = {.date = "2025-03-10", .lead = "L-404"};
     cr_assert_eq(pl_parcel_set_status(db, NULL, CODE, "reserved", &o, NULL, &err), PL_ERR_NOTFOUND);
     cr_assert_str_eq(err.message, "no lead 'L-404' (see 'parkland lead list')");
@@ -372,7 +300,7 @@ Test(lifecycle, reservation_with_lead_expiry_and_release)
     pl_status_options bad = {.date = "2025-03-10", .lead = "L-001"};
     cr_assert_eq(pl_parcel_set_status(db, NULL, CODE, "listed", &bad, NULL, &err), PL_ERR_USAGE);
     cr_assert_str_eq(err.message, "--lead and --expires only apply when moving to 'reserved' 预留");
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(before, after);
     free(before);
     free(after);
@@ -383,26 +311,28 @@ Test(lifecycle, reservation_with_lead_expiry_and_release)
     cr_assert_eq(pl_parcel_set_status(db, NULL, CODE, "reserved", &o, &res, &err), PL_OK, "%s", err.message);
     cr_assert_gt(res.reservation_id, 0);
     cr_assert_str_eq(res.expires, "2025-06-30");
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation r JOIN lead l ON l.id = r.lead_id WHERE l.code = 'L-001'"
-                           " AND r.reserved_on = '2025-03-10' AND r.expires_on = '2025-06-30'"
-                           " AND r.released_on IS NULL AND r.note = 'site visit in April'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'reservation' AND old_value IS NULL"
-                           " AND new_value = 'lead L-001 until 2025-06-30' AND effective = '2025-03-10'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation r JOIN lead l ON l.id = r.lead_id"
+                                  " WHERE l.code = 'L-001' AND r.reserved_on = '2025-03-10'"
+                                  " AND r.expires_on = '2025-06-30' AND r.released_on IS NULL"
+                                  " AND r.note = 'site visit in April'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'reservation' AND old_value IS NULL"
+                                  " AND new_value = 'lead L-001 until 2025-06-30' AND effective = '2025-03-10'"), 1);
     /* leaving 'reserved' releases it */
     pl_status_options l = {.date = "2025-04-20"};
     cr_assert_eq(pl_parcel_set_status(db, NULL, CODE, "listed", &l, &res, &err), PL_OK, "%s", err.message);
     cr_assert_gt(res.released_id, 0);
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation WHERE released_on = '2025-04-20'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'reservation'"
-                           " AND old_value = 'lead L-001 until 2025-06-30' AND new_value IS NULL"
-                           " AND note = 'released on 2025-04-20 (→ listed)' AND effective = '2025-04-20'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation WHERE released_on = '2025-04-20'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'reservation'"
+                                  " AND old_value = 'lead L-001 until 2025-06-30' AND new_value IS NULL"
+                                  " AND note = 'released on 2025-04-20 (→ listed)' AND effective = '2025-04-20'"), 1);
     /* default expiry: PL_RESERVATION_DEFAULT_DAYS (90) days after the date */
     must_move("available", "2025-04-21");
     pl_status_options d = {.date = "2025-03-01"};
     cr_assert_eq(pl_parcel_set_status(db, NULL, CODE, "reserved", &d, &res, &err), PL_OK, "%s", err.message);
     cr_assert_str_eq(res.expires, "2025-05-30");
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation WHERE lead_id IS NULL AND reserved_on = '2025-03-01'"
-                           " AND expires_on = '2025-05-30' AND released_on IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation WHERE lead_id IS NULL"
+                                  " AND reserved_on = '2025-03-01' AND expires_on = '2025-05-30'"
+                                  " AND released_on IS NULL"), 1);
 }
 
 Test(lifecycle, dates_are_real_calendar_days)
@@ -414,13 +344,13 @@ Test(lifecycle, dates_are_real_calendar_days)
         cr_assert_eq(move("available", bad[i], NULL, 0, &err), PL_ERR_USAGE, "%s", bad[i]);
         cr_assert(strstr(err.message, "is not a date"), "%s", err.message);
     }
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'status'"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'status'"), 0);
     must_move("available", "2024-02-29");
 }
 
 Test(lifecycle, internal_move_in_the_callers_transaction)
 {
-    long id = count_sql("SELECT id FROM parcel WHERE code = '" CODE "'");
+    long id = tu_sql_count(db, "SELECT id FROM parcel WHERE code = '" CODE "'");
     pl_error err;
     pl_error_clear(&err);
     cr_assert_eq(pl_db_begin(db, &err), PL_OK);
@@ -428,11 +358,11 @@ Test(lifecycle, internal_move_in_the_callers_transaction)
     cr_assert_eq(pl_parcel_move(db, id, "retired", "2025-05-01", "split into A and B", 1, &err), PL_OK, "%s",
                  err.message);
     pl_db_rollback(db); /* nothing stays */
-    cr_assert_str_eq(text_sql("SELECT status FROM parcel WHERE code = '" CODE "'"), "reserve");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status FROM parcel WHERE code = '" CODE "'"), "reserve");
     cr_assert_eq(pl_db_begin(db, &err), PL_OK);
     cr_assert_eq(pl_parcel_move(db, id, "retired", "2025-05-01", "split into A and B", 1, &err), PL_OK);
     cr_assert_eq(pl_db_commit(db, &err), PL_OK);
-    cr_assert_str_eq(text_sql("SELECT note FROM history WHERE field = 'status'"), "forced: split into A and B");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE field = 'status'"), "forced: split into A and B");
     /* a retired parcel never moves again, even forced */
     cr_assert_eq(move("available", NULL, "undo", 1, &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "parcel 'XHA-2024-017' is retired 已注销 (split or merged); its status cannot change");
@@ -455,10 +385,10 @@ Test(lifecycle, parcel_codes_resolve_by_park)
     cr_assert_eq(pl_parcel_set_status(db, NULL, CODE, "available", &so, NULL, &err), PL_ERR_USAGE);
     cr_assert_str_eq(err.message, "parcel code 'XHA-2024-017' exists in parks 'JMIP' and 'QDIP'; name one with --park");
     cr_assert_eq(pl_parcel_set_status(db, "JMIP", CODE, "available", &so, NULL, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id"
-                           " WHERE k.code = 'JMIP' AND p.status = 'available'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id"
-                           " WHERE k.code = 'QDIP' AND p.status = 'reserve'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id"
+                                  " WHERE k.code = 'JMIP' AND p.status = 'available'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id"
+                                  " WHERE k.code = 'QDIP' AND p.status = 'reserve'"), 1);
     cr_assert_eq(pl_parcel_set_status(db, "NOPE", CODE, "available", &so, NULL, &err), PL_ERR_NOTFOUND);
     cr_assert_str_eq(err.message, "no parcel 'XHA-2024-017' in park 'NOPE'");
 }
@@ -467,25 +397,11 @@ Test(lifecycle, parcel_codes_resolve_by_park)
 
 static char *out, *errout;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    free(out);
-    free(errout);
-    out = errout = NULL;
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return tu_run(&out, &errout, "%s", cmd);
-}
+#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
 
 static void cli_fini(void)
 {
-    free(out);
-    free(errout);
-    out = errout = NULL;
+    tu_outputs_free(&out, &errout);
     teardown();
 }
 

@@ -34,45 +34,6 @@ static char dbpath[1024];
  *   JMIP J-1 available x 545000–545350  105 亩                  no indicators
  * Lead L1: equipment, 120 亩, 36000 万元 (300 万元/亩), tax 25 万元/亩·年. */
 
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
-}
-
-static long add_parcel(const char *park, const char *code, const char *status, const char *wkt)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h,
-        "INSERT INTO parcel(park_id, code, name, area_m2, status, status_date, created_at, updated_at, geom)"
-        " VALUES ((SELECT id FROM park WHERE code = ?1), ?2, '地块' || ?2, ST_Area(ST_GeomFromText(?4, 4549)), ?3,"
-        " '2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',"
-        " CastToMultiPolygon(ST_GeomFromText(?4, 4549)))", -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
-    sqlite3_bind_text(st, 1, park, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, wkt, -1, SQLITE_TRANSIENT);
-    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s: %s", code, sqlite3_errmsg(db->h));
-    sqlite3_finalize(st);
-    return (long)sqlite3_last_insert_rowid(db->h);
-}
-
-static long rect(const char *park, const char *code, const char *status, double x0, double x1, double y0, double y1)
-{
-    char wkt[512];
-    snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f))", x0, y0, x1, y0, x1,
-             y1, x0, y1, x0, y0);
-    return add_parcel(park, code, status, wkt);
-}
-
-static void bind_num(sqlite3_stmt *st, int i, double v)
-{
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
-}
-
 static void indicators(long parcel, double intensity, double tax, const char *industries)
 {
     sqlite3_stmt *st;
@@ -80,8 +41,8 @@ static void indicators(long parcel, double intensity, double tax, const char *in
         "INSERT INTO parcel_indicator(parcel_id, investment_intensity, tax_per_mu, industries, updated_at)"
         " VALUES (?1, ?2, ?3, ?4, '2024-01-01T00:00:00Z')", -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_int64(st, 1, parcel);
-    bind_num(st, 2, intensity);
-    bind_num(st, 3, tax);
+    tu_bind_num(st, 2, intensity);
+    tu_bind_num(st, 3, tax);
     if (industries)
         sqlite3_bind_text(st, 4, industries, -1, SQLITE_STATIC);
     cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
@@ -99,9 +60,9 @@ static long lead(const char *code, const char *industry, double land_mu, double 
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     if (industry)
         sqlite3_bind_text(st, 2, industry, -1, SQLITE_STATIC);
-    bind_num(st, 3, land_mu);
-    bind_num(st, 4, investment);
-    bind_num(st, 5, tax);
+    tu_bind_num(st, 3, land_mu);
+    tu_bind_num(st, 4, investment);
+    tu_bind_num(st, 5, tax);
     sqlite3_bind_text(st, 6, stage, -1, SQLITE_STATIC);
     cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
     sqlite3_finalize(st);
@@ -116,7 +77,7 @@ static void project(const char *code, long lead_id, long parcel_id, const char *
              " VALUES ('%s', %ld, '2024-02-01', %s, 'x', 'x');"
              "INSERT INTO project_parcel(project_id, parcel_id) VALUES (last_insert_rowid(), %ld);",
              code, lead_id, terminated ? "'2024-06-01'" : "NULL", parcel_id);
-    exec_sql(sql);
+    tu_sql_exec(db, sql);
 }
 
 static void reserve(long parcel_id, long lead_id)
@@ -125,33 +86,31 @@ static void reserve(long parcel_id, long lead_id)
     snprintf(sql, sizeof sql,
              "INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on) VALUES (%ld, %ld, '2024-03-01',"
              " '2024-09-01')", parcel_id, lead_id);
-    exec_sql(sql);
+    tu_sql_exec(db, sql);
 }
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("m.db"));
+    db = tu_db_new("m.db", dbpath);
+    tu_park_qdip(db);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
     const double y0 = 3996000, y1 = 3996200;
-    long a = rect("QDIP", "P-A", "available", 536400, 536800, y0, y1);
-    long b = rect("QDIP", "P-B", "available", 537000, 537430, y0, y1);
-    long c = rect("QDIP", "P-C", "available", 537600, 537920, y0, y1);
-    long d = rect("QDIP", "P-D", "available", 538100, 538580, y0, y1);
-    long s = rect("QDIP", "P-S", "transferred", 538580, 538780, y0, y1);
-    long e = rect("QDIP", "P-E", "reserved", 538800, 539200, y0, y1);
-    long f = rect("QDIP", "P-F", "reserved", 539400, 539800, y0, y1);
-    long g = rect("QDIP", "P-G", "transferred", 536000, 536400, y0, y1);
-    long h = rect("QDIP", "P-H", "available", 535598, 535998, y0, y1);
-    long k = rect("QDIP", "P-K", "available", 536000, 536400, y1 + 0.5, y1 + 200.5);
-    add_parcel("QDIP", "P-T", "available",
-               "POLYGON((536500 3996900, 536500 3997100, 536300 3997100, 536500 3996900))");
-    rect("QDIP", "P-R", "reserve", 540000, 540400, y0, y1);
-    rect("JMIP", "J-1", "available", 545000, 545350, y0, y1);
+    long a = tu_add_rect(db, "QDIP", "P-A", "available", 536400, 536800, y0, y1);
+    long b = tu_add_rect(db, "QDIP", "P-B", "available", 537000, 537430, y0, y1);
+    long c = tu_add_rect(db, "QDIP", "P-C", "available", 537600, 537920, y0, y1);
+    long d = tu_add_rect(db, "QDIP", "P-D", "available", 538100, 538580, y0, y1);
+    long s = tu_add_rect(db, "QDIP", "P-S", "transferred", 538580, 538780, y0, y1);
+    long e = tu_add_rect(db, "QDIP", "P-E", "reserved", 538800, 539200, y0, y1);
+    long f = tu_add_rect(db, "QDIP", "P-F", "reserved", 539400, 539800, y0, y1);
+    long g = tu_add_rect(db, "QDIP", "P-G", "transferred", 536000, 536400, y0, y1);
+    long h = tu_add_rect(db, "QDIP", "P-H", "available", 535598, 535998, y0, y1);
+    long k = tu_add_rect(db, "QDIP", "P-K", "available", 536000, 536400, y1 + 0.5, y1 + 200.5);
+    tu_add_parcel(db, "QDIP", "P-T", "available",
+                  "POLYGON((536500 3996900, 536500 3997100, 536300 3997100, 536500 3996900))");
+    tu_add_rect(db, "QDIP", "P-R", "reserve", 540000, 540400, y0, y1);
+    tu_add_rect(db, "JMIP", "J-1", "available", 545000, 545350, y0, y1);
     indicators(a, 280, 20, "equipment,it");
     indicators(b, 350, 30, NULL);
     indicators(c, NAN, 20, "equipment");
@@ -175,8 +134,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(match, .init = setup, .fini = teardown);
@@ -324,15 +282,15 @@ Test(match, reasons_are_stated_exactly)
 Test(match, smaller_parcel_scores_lower_than_a_larger_one)
 {
     /* same deviation, either side of the demand */
-    exec_sql("UPDATE parcel SET area_m2 = 144 * 10000.0 / 15 WHERE code = 'P-B'"); /* +20 % */
-    exec_sql("UPDATE parcel SET area_m2 = 96 * 10000.0 / 15 WHERE code = 'P-H'");  /* −20 % */
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 144 * 10000.0 / 15 WHERE code = 'P-B'"); /* +20 % */
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 96 * 10000.0 / 15 WHERE code = 'P-H'");  /* −20 % */
     got *g = match("L1", 100, NULL, NULL);
     cr_assert_float_eq(find(g, "P-B")->points[PL_MATCH_AREA], 22.5, 1e-9);
     cr_assert_float_eq(find(g, "P-H")->points[PL_MATCH_AREA], 18.0, 1e-9);
     /* inside ±10 % both are full; at ±50 % and beyond both are 0 */
-    exec_sql("UPDATE parcel SET area_m2 = 110 * 10000.0 / 15 WHERE code = 'P-B'");
-    exec_sql("UPDATE parcel SET area_m2 = 180 * 10000.0 / 15 WHERE code = 'P-H'");
-    exec_sql("UPDATE parcel SET area_m2 = 60 * 10000.0 / 15 WHERE code = 'P-C'");
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 110 * 10000.0 / 15 WHERE code = 'P-B'");
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 180 * 10000.0 / 15 WHERE code = 'P-H'");
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 60 * 10000.0 / 15 WHERE code = 'P-C'");
     g = match("L1", 100, NULL, NULL);
     cr_assert_str_eq(find(g, "P-B")->reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 110.0 亩 (−8.3%) → 30/30");
     cr_assert_str_eq(find(g, "P-H")->reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 180.0 亩 (+50.0%) → 0/30");
@@ -353,8 +311,8 @@ Test(match, industry_token_and_reservations_per_lead)
     assert_reasons(find(g, "P-D"), NULL, NULL, NULL, NULL,
                    "连片 contiguity: 邻接同产业地块 P-S (项目 project PRJ-5, 新一代信息技术 it) → 10/10");
     /* a released reservation no longer counts */
-    exec_sql("UPDATE reservation SET released_on = '2024-04-01' WHERE parcel_id = (SELECT id FROM parcel"
-             " WHERE code = 'P-F')");
+    tu_sql_exec(db, "UPDATE reservation SET released_on = '2024-04-01' WHERE parcel_id = (SELECT id FROM parcel"
+                    " WHERE code = 'P-F')");
     g = match("L2", 100, NULL, NULL);
     cr_assert_null(strstr(g->codes, "P-F"), "%s", g->codes);
 }
@@ -376,7 +334,7 @@ Test(match, missing_data_gives_the_neutral_half)
     assert_reasons(find(g, "P-B"), NULL, "产业 industry: no data (线索未填产业 lead has no industry), 地块不限产业 any "
                                          "industry → 25/25", NULL, NULL, NULL);
     /* investment known but no land demand */
-    exec_sql("UPDATE lead SET investment = 30000 WHERE code = 'L3'");
+    tu_sql_exec(db, "UPDATE lead SET investment = 30000 WHERE code = 'L3'");
     g = match("L3", 100, NULL, NULL);
     cr_assert_str_eq(find(g, "P-A")->reason[PL_MATCH_INVESTMENT],
                      "投资强度 investment: 线索 no data (线索未填用地需求 lead has no land demand), 地块要求 ≥ 280.0 万元/亩 → 10/20");
@@ -389,7 +347,7 @@ Test(match, top_n_is_the_prefix_of_the_full_ranking)
         char code[16];
         snprintf(code, sizeof code, "X-%02d", i);
         double x0 = 550000 + i * 500.0, len = 200 + (i * 37) % 400;
-        long id = rect("JMIP", code, "available", x0, x0 + len, 3996000, 3996200);
+        long id = tu_add_rect(db, "JMIP", code, "available", x0, x0 + len, 3996000, 3996200);
         static const char *const ind[] = {"equipment", "it", NULL, "marine,equipment", "health"};
         if (i % 3)
             indicators(id, 200 + (i * 53) % 300, 10 + (i * 7) % 30, ind[i % 5]);
@@ -429,13 +387,13 @@ Test(match, top_n_is_the_prefix_of_the_full_ranking)
 Test(match, ties_go_to_the_closer_area_then_the_code)
 {
     /* without PRJ-0, P-A loses its contiguity and ties with P-H at 90 */
-    exec_sql("UPDATE project SET terminated_on = '2024-06-01' WHERE code = 'PRJ-0'");
+    tu_sql_exec(db, "UPDATE project SET terminated_on = '2024-06-01' WHERE code = 'PRJ-0'");
     got *g = match("L1", 2, NULL, NULL);
     cr_assert_str_eq(g->codes, "P-A P-H"); /* both 120 亩: by code */
     cr_assert_float_eq(g->r[0].score, 90.0, 1e-9);
     cr_assert_float_eq(g->r[1].score, 90.0, 1e-9);
-    exec_sql("UPDATE parcel SET area_m2 = 123 * 10000.0 / 15 WHERE code = 'P-A'"); /* +2.5 % */
-    exec_sql("UPDATE parcel SET area_m2 = 118 * 10000.0 / 15 WHERE code = 'P-H'"); /* −1.7 % */
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 123 * 10000.0 / 15 WHERE code = 'P-A'"); /* +2.5 % */
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 118 * 10000.0 / 15 WHERE code = 'P-H'"); /* −1.7 % */
     g = match("L1", 2, NULL, NULL);
     cr_assert_str_eq(g->codes, "P-H P-A");
     cr_assert_str_eq(g->r[0].reason[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 118.0 亩 (−1.7%) → 30/30");
@@ -497,10 +455,7 @@ static int sum_lines(const char *s)
 
 static int cli(const char *args)
 {
-    free(out);
-    free(errs);
-    out = errs = NULL;
-    return tu_run(&out, &errs, PL " --db '%s' %s", dbpath, args);
+    return tu_rerun(&out, &errs, PL " --db '%s' %s", dbpath, args);
 }
 
 Test(match, cli_table_csv_json)

@@ -19,83 +19,6 @@
 static pl_db *db;
 static char dbpath[1024];
 
-/* FNV-1a over every row of every table: equal digests ⇔ equal content. */
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue; /* virtual tables of modules not loaded here */
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return out;
-}
-
-/* One number from the library's own connection (SpatiaLite functions loaded);
- * "?1" in the SQL is bound to `arg` when given. */
-static double num(const char *sql, const char *arg)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    if (arg)
-        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-    double v = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-                   ? sqlite3_column_double(st, 0) : NAN;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static long count(const char *sql, const char *arg)
-{
-    return (long)num(sql, arg);
-}
-
-/* One text value (static buffer). */
-static const char *text(const char *sql, const char *arg)
-{
-    static char buf[4096];
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    if (arg)
-        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-    buf[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return buf;
-}
-
-static void exec(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
-}
-
 /* A parcel straight into the table (the fixture; the importer has its own tests). */
 static void add_parcel(const char *park, const char *code, const char *status, const char *wkt)
 {
@@ -123,16 +46,14 @@ static void set_indicators(const char *code, double intensity, double far_min, c
              "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, industries, updated_at)"
              " SELECT id, %.17g, %.17g, '%s', 't' FROM parcel WHERE code = '%s'", intensity, far_min, industries,
              code);
-    exec(sql);
+    tu_sql_exec(db, sql);
 }
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("edit.db"));
+    db = tu_db_new("edit.db", dbpath);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
     pl_db_set_user(db, "tester");
     cr_assert_eq(pl_park_add(db, "T", "测试园区", "Test park", NULL, NULL, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "U", "另一园区", "Other park", NULL, NULL, &err), PL_OK, "%s", err.message);
@@ -140,8 +61,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(edit, .init = setup, .fini = teardown);
@@ -197,36 +117,38 @@ Test(edit, split_rectangle_at_x100_gives_exact_areas_lineage_history_indicators)
     pl_edit_result_release(&r);
 
     /* stored: areas, shapes, validity, fields copied, parent retired and kept */
-    cr_assert_float_eq(num("SELECT area_m2 FROM parcel WHERE code = 'R-1'", NULL), 40000.0, 1e-6);
-    cr_assert_float_eq(num("SELECT area_m2 FROM parcel WHERE code = 'R-2'", NULL), 20000.0, 1e-6);
-    cr_assert_float_eq(num("SELECT ST_Area(geom) FROM parcel WHERE code = 'R-2'", NULL), 20000.0, 1e-6);
-    cr_assert_eq(count("SELECT ST_Equals(geom, ST_GeomFromText('POLYGON((500000 4000000, 500100 4000000,"
-                       " 500100 4000200, 500000 4000200, 500000 4000000))', 4549)) FROM parcel WHERE code = 'R-2'",
-                       NULL), 1);
-    cr_assert_eq(count("SELECT ST_Equals(geom, ST_GeomFromText('POLYGON((500100 4000000, 500300 4000000,"
-                       " 500300 4000200, 500100 4000200, 500100 4000000))', 4549)) FROM parcel WHERE code = 'R-1'",
-                       NULL), 1);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code IN ('R-1', 'R-2') AND ST_IsValid(geom) = 1"
-                       " AND GeometryType(geom) = 'MULTIPOLYGON' AND status = 'available' AND land_use = '工业用地'"
-                       " AND land_use_code = '0601' AND attrs = '{\"宗地号\":\"R\"}' AND batch_id IS NULL"
-                       " AND declared_area_m2 IS NULL AND park_id = (SELECT id FROM park WHERE code = 'T')", NULL), 2);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code = 'R' AND status = 'retired'"
-                       " AND abs(area_m2 - 60000) < 1e-6 AND ST_Area(geom) = 60000", NULL), 1);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'R-1'"), 40000.0, 1e-6);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'R-2'"), 20000.0, 1e-6);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT ST_Area(geom) FROM parcel WHERE code = 'R-2'"), 20000.0, 1e-6);
+    cr_assert_eq(tu_sql_count(db, "SELECT ST_Equals(geom, ST_GeomFromText('POLYGON((500000 4000000, 500100 4000000,"
+                                  " 500100 4000200, 500000 4000200, 500000 4000000))', 4549)) FROM parcel"
+                                  " WHERE code = 'R-2'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT ST_Equals(geom, ST_GeomFromText('POLYGON((500100 4000000, 500300 4000000,"
+                                  " 500300 4000200, 500100 4000200, 500100 4000000))', 4549)) FROM parcel"
+                                  " WHERE code = 'R-1'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('R-1', 'R-2') AND ST_IsValid(geom) = 1"
+                                  " AND GeometryType(geom) = 'MULTIPOLYGON' AND status = 'available'"
+                                  " AND land_use = '工业用地' AND land_use_code = '0601' AND attrs = '{\"宗地号\":\"R\"}'"
+                                  " AND batch_id IS NULL AND declared_area_m2 IS NULL AND park_id = (SELECT id"
+                                  " FROM park WHERE code = 'T')"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'R' AND status = 'retired'"
+                                  " AND abs(area_m2 - 60000) < 1e-6 AND ST_Area(geom) = 60000"), 1);
     /* indicators copied to each piece, parent keeps its own */
-    cr_assert_eq(count("SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
-                       " WHERE p.code IN ('R', 'R-1', 'R-2') AND i.investment_intensity = 300 AND i.far_min = 1.2"
-                       " AND i.industries = 'it,equipment'", NULL), 3);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
+                                  " WHERE p.code IN ('R', 'R-1', 'R-2') AND i.investment_intensity = 300"
+                                  " AND i.far_min = 1.2 AND i.industries = 'it,equipment'"), 3);
     /* lineage */
-    cr_assert_eq(count("SELECT count(*) FROM parcel_lineage l JOIN parcel a ON a.id = l.parent_id"
-                       " JOIN parcel c ON c.id = l.child_id WHERE a.code = 'R' AND c.code IN ('R-1', 'R-2')"
-                       " AND l.operation = 'split' AND l.at LIKE '____-__-__T__:__:__Z'", NULL), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_lineage l JOIN parcel a ON a.id = l.parent_id"
+                                  " JOIN parcel c ON c.id = l.child_id WHERE a.code = 'R' AND c.code IN ('R-1', 'R-2')"
+                                  " AND l.operation = 'split' AND l.at LIKE '____-__-__T__:__:__Z'"), 2);
     /* history */
-    cr_assert_eq(count("SELECT count(*) FROM history WHERE entity = 'parcel' AND code = 'R' AND field = 'status'"
-                       " AND old_value = 'available' AND new_value = 'retired' AND note = 'split into R-1, R-2'"
-                       " AND who = 'tester'", NULL), 1);
-    cr_assert_eq(count("SELECT count(*) FROM history h JOIN parcel p ON p.id = h.entity_id AND p.code = h.code"
-                       " WHERE h.entity = 'parcel' AND h.code IN ('R-1', 'R-2') AND h.field = 'created'"
-                       " AND h.old_value IS NULL AND h.new_value = 'available' AND h.note = 'split from R'", NULL), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND code = 'R'"
+                                  " AND field = 'status' AND old_value = 'available' AND new_value = 'retired'"
+                                  " AND note = 'split into R-1, R-2' AND who = 'tester'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history h JOIN parcel p ON p.id = h.entity_id"
+                                  " AND p.code = h.code WHERE h.entity = 'parcel' AND h.code IN ('R-1', 'R-2')"
+                                  " AND h.field = 'created' AND h.old_value IS NULL AND h.new_value = 'available'"
+                                  " AND h.note = 'split from R'"), 2);
 }
 
 Test(edit, split_codes_option_names_pieces_largest_first_and_note_is_recorded)
@@ -244,12 +166,13 @@ Test(edit, split_codes_option_names_pieces_largest_first_and_note_is_recorded)
     pl_error_clear(&err);
     cr_assert_eq(pl_parcel_split(db, "R", &o, &r, &err), PL_OK, "%s", err.message);
     pl_edit_result_release(&r);
-    cr_assert_float_eq(num("SELECT area_m2 FROM parcel WHERE code = 'EAST'", NULL), 40000.0, 1e-6);
-    cr_assert_float_eq(num("SELECT area_m2 FROM parcel WHERE code = 'WEST'", NULL), 20000.0, 1e-6);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code IN ('EAST', 'WEST') AND status = 'reserve'", NULL), 2);
-    cr_assert_str_eq(text("SELECT note FROM history WHERE code = 'R' AND field = 'status'", NULL),
+    cr_assert_float_eq(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'EAST'"), 40000.0, 1e-6);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'WEST'"), 20000.0, 1e-6);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('EAST', 'WEST') AND status = 'reserve'"),
+                 2);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE code = 'R' AND field = 'status'"),
                      "split into EAST, WEST: 规划调整 2024");
-    cr_assert_str_eq(text("SELECT note FROM history WHERE code = 'WEST'", NULL), "split from R: 规划调整 2024");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE code = 'WEST'"), "split from R: 规划调整 2024");
 }
 
 Test(edit, split_through_a_hole_keeps_the_hole_out_of_every_piece)
@@ -258,7 +181,7 @@ Test(edit, split_through_a_hole_keeps_the_hole_out_of_every_piece)
     add_parcel("T", "H", "available",
                "POLYGON((500000 4000000, 500200 4000000, 500200 4000200, 500000 4000200, 500000 4000000),"
                " (500075 4000075, 500075 4000125, 500125 4000125, 500125 4000075, 500075 4000075))");
-    cr_assert_float_eq(num("SELECT area_m2 FROM parcel WHERE code = 'H'", NULL), 37500.0, 1e-6);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'H'"), 37500.0, 1e-6);
     pl_edit_result r;
     pl_error err;
     cr_assert_eq(split("H", "LINESTRING(500100 3999900, 500100 4000300)", 0, &r, &err), PL_OK, "%s", err.message);
@@ -268,14 +191,14 @@ Test(edit, split_through_a_hole_keeps_the_hole_out_of_every_piece)
     cr_assert_eq(r.children[0].holes, 0); /* the hole is now a notch of each piece */
     cr_assert_eq(r.parents[0].holes, 1);
     pl_edit_result_release(&r);
-    cr_assert_float_eq(num("SELECT sum(area_m2) FROM parcel WHERE code IN ('H-1', 'H-2')", NULL), 37500.0, 0.01);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT sum(area_m2) FROM parcel WHERE code IN ('H-1', 'H-2')"), 37500.0, 0.01);
     /* nothing of the hole belongs to a piece; the pieces cover exactly the parcel */
-    cr_assert_float_eq(num("SELECT total(ST_Area(ST_Intersection(geom, ST_GeomFromText('POLYGON((500075 4000075,"
-                           " 500075 4000125, 500125 4000125, 500125 4000075, 500075 4000075))', 4549))))"
-                           " FROM parcel WHERE code IN ('H-1', 'H-2')", NULL), 0.0, 1e-9);
-    cr_assert_eq(count("SELECT ST_Equals(ST_Union(c.geom), (SELECT geom FROM parcel WHERE code = 'H'))"
-                       " FROM parcel c WHERE c.code IN ('H-1', 'H-2')", NULL), 1);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code IN ('H-1', 'H-2') AND ST_IsValid(geom)", NULL), 2);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT total(ST_Area(ST_Intersection(geom, ST_GeomFromText('POLYGON((500075"
+                                      " 4000075, 500075 4000125, 500125 4000125, 500125 4000075, 500075 4000075))',"
+                                      " 4549)))) FROM parcel WHERE code IN ('H-1', 'H-2')"), 0.0, 1e-9);
+    cr_assert_eq(tu_sql_count(db, "SELECT ST_Equals(ST_Union(c.geom), (SELECT geom FROM parcel WHERE code = 'H'))"
+                                  " FROM parcel c WHERE c.code IN ('H-1', 'H-2')"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('H-1', 'H-2') AND ST_IsValid(geom)"), 2);
 }
 
 Test(edit, split_beside_a_hole_leaves_it_a_hole_of_its_piece)
@@ -292,10 +215,10 @@ Test(edit, split_beside_a_hole_leaves_it_a_hole_of_its_piece)
     cr_assert_float_eq(r.children[1].area_m2, 40.0 * 200, 1e-6);
     cr_assert_eq(r.children[1].holes, 0);
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT NumInteriorRings(ST_GeometryN(geom, 1)) FROM parcel WHERE code = 'H-1'", NULL), 1);
-    cr_assert_eq(count("SELECT ST_Equals(ST_InteriorRingN(ST_GeometryN(geom, 1), 1), ST_GeomFromText("
-                       "'LINESTRING(500075 4000075, 500075 4000125, 500125 4000125, 500125 4000075, 500075 4000075)',"
-                       " 4549)) FROM parcel WHERE code = 'H-1'", NULL), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT NumInteriorRings(ST_GeometryN(geom, 1)) FROM parcel WHERE code = 'H-1'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT ST_Equals(ST_InteriorRingN(ST_GeometryN(geom, 1), 1), ST_GeomFromText("
+                                  "'LINESTRING(500075 4000075, 500075 4000125, 500125 4000125, 500125 4000075, 500075"
+                                  " 4000075)', 4549)) FROM parcel WHERE code = 'H-1'"), 1);
 }
 
 Test(edit, split_l_shape_into_three_pieces_with_one_line)
@@ -314,12 +237,12 @@ Test(edit, split_l_shape_into_three_pieces_with_one_line)
     cr_assert_float_eq(r.children_area_m2, 50000.0, 0.01);
     pl_edit_result_release(&r);
     /* equal areas: the northern piece first (the tip of the vertical arm) */
-    cr_assert_float_eq(num("SELECT MbrMinY(geom) FROM parcel WHERE code = 'L-2'", NULL), 4000260.0, 1e-6);
-    cr_assert_float_eq(num("SELECT MbrMinX(geom) FROM parcel WHERE code = 'L-3'", NULL), 500260.0, 1e-6);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code LIKE 'L-_' AND ST_IsValid(geom)"
-                       " AND status = 'available'", NULL), 3);
-    cr_assert_eq(count("SELECT count(*) FROM parcel_lineage WHERE operation = 'split'", NULL), 3);
-    cr_assert_str_eq(text("SELECT note FROM history WHERE code = 'L' AND field = 'status'", NULL),
+    cr_assert_float_eq(tu_sql_num(db, "SELECT MbrMinY(geom) FROM parcel WHERE code = 'L-2'"), 4000260.0, 1e-6);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT MbrMinX(geom) FROM parcel WHERE code = 'L-3'"), 500260.0, 1e-6);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code LIKE 'L-_' AND ST_IsValid(geom)"
+                                  " AND status = 'available'"), 3);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_lineage WHERE operation = 'split'"), 3);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE code = 'L' AND field = 'status'"),
                      "split into L-1, L-2, L-3");
 }
 
@@ -370,7 +293,7 @@ Test(edit, split_refusals_leave_the_database_unchanged)
     add_parcel("T", "O", "available",
                "MULTIPOLYGON(((504000 4000000, 504200 4000000, 504200 4000100, 504000 4000100, 504000 4000000)),"
                " ((504100 4000000, 504300 4000000, 504300 4000100, 504100 4000100, 504100 4000000)))");
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     static const struct {
         const char *code, *line;
         int srid;
@@ -410,20 +333,20 @@ Test(edit, split_refusals_leave_the_database_unchanged)
         cr_expect_eq(rc, cases[i].rc, "case %zu: rc %d: %s", i, rc, err.message);
         cr_expect(strstr(err.message, cases[i].message), "case %zu: %s", i, err.message);
         pl_edit_result_release(&r);
-        char *after = snapshot();
+        char *after = tu_db_snapshot(dbpath);
         cr_expect_str_eq(after, before, "case %zu changed the database", i);
         free(after);
     }
     free(before);
     /* a refused split after a good one in the same session: still atomic */
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE status = 'retired'", NULL), 0);
-    cr_assert_eq(count("SELECT count(*) FROM parcel_lineage", NULL), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'retired'"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_lineage"), 0);
 }
 
 Test(edit, split_dry_run_reports_and_writes_nothing)
 {
     add_parcel("T", "R", "available", RECT);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_split_options o;
     memset(&o, 0, sizeof o);
     o.line_wkt = "LINESTRING(500100 3999990, 500100 4000210)";
@@ -435,7 +358,7 @@ Test(edit, split_dry_run_reports_and_writes_nothing)
     cr_assert_eq(r.nchildren, 2);
     cr_assert_float_eq(r.children[1].area_m2, 20000.0, 1e-6);
     pl_edit_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(before);
     free(after);
@@ -485,21 +408,23 @@ Test(edit, merge_two_touching_squares)
     cr_assert_eq(r.indicators_copied, 1);
     cr_assert_eq(r.nwarnings, 0);
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code = 'AB' AND status = 'reserve' AND area_m2 = 20000"
-                       " AND ST_IsValid(geom) AND ST_NumGeometries(geom) = 1 AND ST_Equals(geom, ST_GeomFromText("
-                       "'POLYGON((500000 4000000, 500200 4000000, 500200 4000100, 500000 4000100, 500000 4000000))',"
-                       " 4549)) AND land_use = '工业用地' AND attrs = '{\"宗地号\":\"A\"}'", NULL), 1);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code IN ('A', 'B') AND status = 'retired'", NULL), 2);
-    cr_assert_eq(count("SELECT count(*) FROM parcel_lineage l JOIN parcel c ON c.id = l.child_id"
-                       " JOIN parcel p ON p.id = l.parent_id WHERE c.code = 'AB' AND p.code IN ('A', 'B')"
-                       " AND l.operation = 'merge'", NULL), 2);
-    cr_assert_eq(count("SELECT count(*) FROM history WHERE code IN ('A', 'B') AND field = 'status'"
-                       " AND old_value = 'reserve' AND new_value = 'retired' AND note = 'merged into AB'", NULL), 2);
-    cr_assert_eq(count("SELECT count(*) FROM history WHERE code = 'AB' AND field = 'created'"
-                       " AND new_value = 'reserve' AND note = 'merged from A, B' AND who = 'tester'", NULL), 1);
-    cr_assert_eq(count("SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
-                       " WHERE p.code = 'AB' AND investment_intensity = 280 AND far_min = 1.0 AND industries = 'it'",
-                       NULL), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'AB' AND status = 'reserve'"
+                                  " AND area_m2 = 20000 AND ST_IsValid(geom) AND ST_NumGeometries(geom) = 1"
+                                  " AND ST_Equals(geom, ST_GeomFromText('POLYGON((500000 4000000, 500200 4000000,"
+                                  " 500200 4000100, 500000 4000100, 500000 4000000))', 4549)) AND land_use = '工业用地'"
+                                  " AND attrs = '{\"宗地号\":\"A\"}'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('A', 'B') AND status = 'retired'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_lineage l JOIN parcel c ON c.id = l.child_id"
+                                  " JOIN parcel p ON p.id = l.parent_id WHERE c.code = 'AB' AND p.code IN ('A', 'B')"
+                                  " AND l.operation = 'merge'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code IN ('A', 'B') AND field = 'status'"
+                                  " AND old_value = 'reserve' AND new_value = 'retired'"
+                                  " AND note = 'merged into AB'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'AB' AND field = 'created'"
+                                  " AND new_value = 'reserve' AND note = 'merged from A, B' AND who = 'tester'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
+                                  " WHERE p.code = 'AB' AND investment_intensity = 280 AND far_min = 1.0"
+                                  " AND industries = 'it'"), 1);
     /* lineage seen from each side */
     lin l = {0};
     pl_error_clear(&err);
@@ -516,7 +441,7 @@ Test(edit, merge_disjoint_squares_refused_then_allowed_as_multipart)
 {
     add_parcel("T", "A", "available", SQ_A);
     add_parcel("T", "F", "available", SQ_FAR);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_edit_result r;
     pl_error err;
     cr_assert_eq(merge2("A", "F", "AF", 0, &r, &err), PL_ERR_INPUT);
@@ -524,7 +449,7 @@ Test(edit, merge_disjoint_squares_refused_then_allowed_as_multipart)
                                   "parcels must share boundaries); pass --allow-multipart to keep a multi-part "
                                   "parcel; nothing was merged");
     pl_edit_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -533,8 +458,8 @@ Test(edit, merge_disjoint_squares_refused_then_allowed_as_multipart)
     cr_assert_eq(r.nwarnings, 1);
     cr_assert_str_eq(r.warnings[0], "parcel 'AF' has 2 separate parts (--allow-multipart)");
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code = 'AF' AND ST_NumGeometries(geom) = 2"
-                       " AND area_m2 = 20000 AND ST_IsValid(geom) AND status = 'available'", NULL), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'AF' AND ST_NumGeometries(geom) = 2"
+                                  " AND area_m2 = 20000 AND ST_IsValid(geom) AND status = 'available'"), 1);
 }
 
 Test(edit, merge_refusals_leave_the_database_unchanged)
@@ -549,7 +474,7 @@ Test(edit, merge_refusals_leave_the_database_unchanged)
                "POLYGON((500000 4000100, 500100 4000100, 500100 4000200, 500000 4000200, 500000 4000100))");
     add_parcel("U", "Q", "available",
                "POLYGON((500000 3999900, 500100 3999900, 500100 4000000, 500000 4000000, 500000 3999900))");
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     static const struct {
         const char *a, *b, *into;
         int rc;
@@ -575,7 +500,7 @@ Test(edit, merge_refusals_leave_the_database_unchanged)
         cr_expect_eq(rc, cases[i].rc, "case %zu: rc %d: %s", i, rc, err.message);
         cr_expect(strstr(err.message, cases[i].message), "case %zu: %s", i, err.message);
         pl_edit_result_release(&r);
-        char *after = snapshot();
+        char *after = tu_db_snapshot(dbpath);
         cr_expect_str_eq(after, before, "case %zu changed the database", i);
         free(after);
     }
@@ -591,7 +516,7 @@ Test(edit, merge_refusals_leave_the_database_unchanged)
     cr_assert_eq(pl_parcel_merge(db, aq, 2, "Z", &o, &r, &err), PL_ERR_NOTFOUND);
     cr_assert_str_eq(err.message, "no parcel 'Q' in park 'T'");
     pl_edit_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -603,7 +528,7 @@ Test(edit, merge_with_different_indicators_and_land_uses_warns_and_copies_none)
     add_parcel("T", "B", "available", SQ_B);
     set_indicators("A", 300, 1.0, "it");
     set_indicators("B", 250, 1.0, "it");
-    exec("UPDATE parcel SET land_use = '仓储用地' WHERE code = 'B'");
+    tu_sql_exec(db, "UPDATE parcel SET land_use = '仓储用地' WHERE code = 'B'");
     const char *codes[] = {"A", "B"};
     pl_merge_options o = {.name = "合并地块", .note = "招商需要"};
     pl_edit_result r;
@@ -616,11 +541,11 @@ Test(edit, merge_with_different_indicators_and_land_uses_warns_and_copies_none)
     cr_assert_str_eq(r.warnings[1], "the parcels' indicators differ (investment_intensity: 'A' 300.0, 'B' 250.0); "
                                     "'AB' gets none: set them with 'parkland parcel indicators AB …'");
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
-                       " WHERE p.code = 'AB'", NULL), 0);
-    cr_assert_str_eq(text("SELECT name FROM parcel WHERE code = 'AB'", NULL), "合并地块");
-    cr_assert_str_eq(text("SELECT note FROM history WHERE code = 'AB'", NULL), "merged from A, B: 招商需要");
-    cr_assert_str_eq(text("SELECT note FROM history WHERE code = 'B' AND field = 'status'", NULL),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_indicator i JOIN parcel p ON p.id = i.parcel_id"
+                                  " WHERE p.code = 'AB'"), 0);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT name FROM parcel WHERE code = 'AB'"), "合并地块");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE code = 'AB'"), "merged from A, B: 招商需要");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE code = 'B' AND field = 'status'"),
                      "merged into AB: 招商需要");
 }
 
@@ -638,8 +563,8 @@ Test(edit, split_then_merge_back_restores_the_shape)
     cr_assert_eq(pl_parcel_merge(db, codes, 3, "L2", NULL, &r, &err), PL_OK, "%s", err.message);
     cr_assert_float_eq(r.children_area_m2, 50000.0, 0.01);
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT ST_Equals(a.geom, b.geom) FROM parcel a, parcel b WHERE a.code = 'L' AND b.code = 'L2'",
-                       NULL), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT ST_Equals(a.geom, b.geom) FROM parcel a, parcel b WHERE a.code = 'L'"
+                                  " AND b.code = 'L2'"), 1);
     /* L-1 now has a parent (L) and a child (L2) */
     lin l = {0};
     pl_error_clear(&err);
@@ -662,16 +587,13 @@ static void import_samples(void)
     pl_import_options_init(&o);
     o.park = "QDIP";
     o.status = "available";
-    pl_import_result ir;
-    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &o, &ir, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(ir.inserted, 48);
-    pl_import_result_release(&ir);
+    cr_assert_eq(tu_import_with(db, SAMPLES_DIR "/parcels.txt", &o), 48);
 }
 
 Test(edit, sample_park_split_and_merge_of_neighbours)
 {
     import_samples();
-    double a4 = num("SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-004'", NULL);
+    double a4 = tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-004'");
     /* a north–south line through the middle of QDIP-2024-004 (E 506732–506915) */
     pl_edit_result r;
     pl_error err;
@@ -681,30 +603,31 @@ Test(edit, sample_park_split_and_merge_of_neighbours)
     cr_assert(fabs(r.children_area_m2 - a4) <= 0.01, "%.6f vs %.6f", r.children_area_m2, a4);
     cr_assert(r.children[0].area_m2 >= r.children[1].area_m2);
     pl_edit_result_release(&r);
-    cr_assert(fabs(num("SELECT sum(area_m2) FROM parcel WHERE code LIKE 'QDIP-2024-004-_'", NULL) - a4) <= 0.01);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code LIKE 'QDIP-2024-004-_' AND ST_IsValid(geom)"
-                       " AND status = 'available'", NULL), 2);
+    cr_assert(fabs(tu_sql_num(db, "SELECT sum(area_m2) FROM parcel WHERE code LIKE 'QDIP-2024-004-_'") - a4) <= 0.01);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code LIKE 'QDIP-2024-004-_' AND ST_IsValid(geom)"
+                                  " AND status = 'available'"), 2);
     /* neighbours 001 and 002 share an edge exactly: one polygon */
-    double a1 = num("SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-001'", NULL);
-    double a2 = num("SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-002'", NULL);
+    double a1 = tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-001'");
+    double a2 = tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-002'");
     cr_assert_eq(merge2("QDIP-2024-001", "QDIP-2024-002", "QDIP-2024-101", 0, &r, &err), PL_OK, "%s", err.message);
     cr_assert_eq(r.children[0].parts, 1);
     cr_assert_eq(r.children[0].holes, 0);
     cr_assert(fabs(r.children_area_m2 - (a1 + a2)) <= 0.01);
     cr_assert_eq(r.nwarnings, 0);
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE code = 'QDIP-2024-101' AND ST_IsValid(geom)"
-                       " AND ST_NumGeometries(geom) = 1 AND NumInteriorRings(ST_GeometryN(geom, 1)) = 0", NULL), 1);
-    cr_assert(fabs(num("SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-101'", NULL) - (a1 + a2)) <= 0.01);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'QDIP-2024-101' AND ST_IsValid(geom)"
+                                  " AND ST_NumGeometries(geom) = 1"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 1)) = 0"), 1);
+    cr_assert(fabs(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-101'") - (a1 + a2)) <= 0.01);
     /* the hole of QDIP-2024-009 survives a cut beside it */
-    double a9 = num("SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-009'", NULL);
+    double a9 = tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-009'");
     cr_assert_eq(split("QDIP-2024-009", "LINESTRING(507300 3990700, 507900 3990760)", 0, &r, &err), PL_OK, "%s",
                  err.message);
     cr_assert(fabs(r.children_area_m2 - a9) <= 0.01);
     cr_assert_eq(r.children[0].holes + r.children[1].holes, 1);
     pl_edit_result_release(&r);
-    cr_assert_eq(count("SELECT count(*) FROM parcel WHERE status = 'retired'", NULL), 4);
-    cr_assert_eq(count("SELECT count(*) FROM parcel_lineage", NULL), 6);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'retired'"), 4);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel_lineage"), 6);
 }
 
 /* ---- command line --------------------------------------------------------------- */
@@ -716,63 +639,40 @@ Test(edit, cli_contract)
     db = NULL;
     char *out = NULL, *er = NULL;
     const char *d = dbpath;
-    cr_assert_eq(tu_run(&out, &er, PL " parcel split --help"), 0);
+    cr_assert_eq(tu_rerun(&out, &er, PL " parcel split --help"), 0);
     cr_assert(strstr(out, "--line WKT") && strstr(out, "--line-crs") && strstr(out, "--codes"), "%s", out);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " parcel merge --help"), 0);
+    cr_assert_eq(tu_rerun(&out, &er, PL " parcel merge --help"), 0);
     cr_assert(strstr(out, "--into NEWCODE") && strstr(out, "--allow-multipart"), "%s", out);
-    free(out);
-    free(er);
     /* usage errors: exit 2 */
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel split QDIP-2024-004", d), 2);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004", d), 2);
     cr_assert(strstr(er, "needs --line WKT"), "%s", er);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 --into X", d), 2);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 --into X", d), 2);
     cr_assert(strstr(er, "at least two parcel codes"), "%s", er);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-002", d), 2);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-002", d), 2);
     cr_assert(strstr(er, "needs --into NEWCODE"), "%s", er);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'"
-                        " --codes A", d), 2);
-    free(out);
-    free(er);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'"
+                          " --codes A", d), 2);
     /* refused: exit 1, reason on stderr */
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'", d), 1);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'", d), 1);
     cr_assert(strstr(er, "parkland: the line does not reach parcel 'QDIP-2024-004'"), "%s", er);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-048 --into M", d), 1);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-048 --into M", d), 1);
     cr_assert(strstr(er, "do not form one polygon"), "%s", er);
-    free(out);
-    free(er);
     /* done: exit 0, the pieces with areas in m² and 亩 */
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line-crs 4528"
-                        " --line 'LINESTRING(40506820 3990300, 40506830 3990800)' --codes QDIP-2024-004A,QDIP-2024-004B",
-                        d), 0, "%s", er);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line-crs 4528"
+                          " --line 'LINESTRING(40506820 3990300, 40506830 3990800)' --codes QDIP-2024-004A,QDIP-2024-004B",
+                          d), 0, "%s", er);
     cr_assert(strstr(out, "split QDIP-2024-004 → 2 parcels / 分割为 2 宗") && strstr(out, "QDIP-2024-004A") &&
               strstr(out, "QDIP-2024-004B") && strstr(out, "已注销") && strstr(out, "面积 m²") &&
               strstr(out, "面积 亩") && strstr(out, "difference 差 0.0000 m²"), "%s", out);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-002 --into QDIP-2024-101"
-                        " --name 合并地块 --format csv", d), 0, "%s", er);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-002 --into QDIP-2024-101"
+                          " --name 合并地块 --format csv", d), 0, "%s", er);
     cr_assert(strstr(out, "role,code,name,status,status_zh,area_m2,area_mu,parts,holes"), "%s", out);
     cr_assert(strstr(out, "parent,QDIP-2024-001,中德生态园标准地A-01,retired,已注销,34056.09,51.08,1,0"), "%s", out);
     cr_assert(strstr(out, "child,QDIP-2024-101,合并地块,available,可供,70400.10,105.60,1,0"), "%s", out);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-003 --into Y", d), 1);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-003 --into Y", d), 1);
     cr_assert(strstr(er, "parcel 'QDIP-2024-001' is retired"), "%s", er);
-    free(out);
-    free(er);
-    cr_assert_eq(tu_run(&out, &er, PL " --db '%s' parcel list --status available", d), 0);
+    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel list --status available", d), 0);
     cr_assert(strstr(out, "QDIP-2024-101") && strstr(out, "QDIP-2024-004A") && !strstr(out, "QDIP-2024-001 "),
               "%s", out);
-    free(out);
-    free(er);
+    tu_outputs_free(&out, &er);
 }

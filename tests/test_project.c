@@ -22,78 +22,6 @@
 static pl_db *db;
 static char dbpath[1024];
 
-static long count_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    long v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static double num_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
-    sqlite3_finalize(st);
-    return v;
-}
-
-static const char *text_sql(const char *sql)
-{
-    static char buf[2048];
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->h));
-    buf[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return buf;
-}
-
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-}
-
-static char *snapshot(void)
-{
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return out;
-}
-
 /* ---- fixture: the sample park, three leads, parcels 001–006 prepared ------------------ */
 
 static void status(const char *code, const char *to, const char *date, const char *lead)
@@ -120,25 +48,19 @@ static void lead(const char *code, const char *company)
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("project.db"));
+    db = tu_db_new("project.db", dbpath);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "QDIP", "青岛国际招商产业园(示范片区)", NULL, "西海岸新区", NULL, &err), PL_OK);
-    pl_import_options o;
-    pl_import_options_init(&o);
-    pl_import_result r;
-    cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.txt", &o, &r, &err), PL_OK, "%s", err.message);
-    pl_import_result_release(&r);
+    tu_import(db, SAMPLES_DIR "/parcels.txt", NULL);
     /* standard-land indicators of 001–003; 004–006 only a building coverage (nothing a project commits to) */
-    exec_sql("INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu,"
-             " output_per_mu, energy_per_output, updated_at)"
-             " SELECT id, 300, 1.0, 2.0, 20, 400, 0.5, '2025-01-01T00:00:00Z' FROM parcel"
-             " WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002', 'QDIP-2024-003')");
-    exec_sql("INSERT INTO parcel_indicator(parcel_id, building_coverage_min, updated_at)"
-             " SELECT id, 40, '2025-01-01T00:00:00Z' FROM parcel"
-             " WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005', 'QDIP-2024-006')");
+    tu_sql_exec(db, "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu,"
+                    " output_per_mu, energy_per_output, updated_at)"
+                    " SELECT id, 300, 1.0, 2.0, 20, 400, 0.5, '2025-01-01T00:00:00Z' FROM parcel"
+                    " WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002', 'QDIP-2024-003')");
+    tu_sql_exec(db, "INSERT INTO parcel_indicator(parcel_id, building_coverage_min, updated_at)"
+                    " SELECT id, 40, '2025-01-01T00:00:00Z' FROM parcel"
+                    " WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005', 'QDIP-2024-006')");
     lead("L-A", "西门子智能制造(青岛)有限公司");
     lead("L-B", "株式会社青岛精密");
     lead("L-C", "韩国斗山新能源");
@@ -151,13 +73,13 @@ static void setup(void)
     status("QDIP-2024-004", "reserved", "2025-02-01", "L-A");
     status("QDIP-2024-005", "listed", "2025-02-01", NULL);
     /* 005 loses its indicator row (listed already): signing notes it */
-    exec_sql("DELETE FROM parcel_indicator WHERE parcel_id = (SELECT id FROM parcel WHERE code = 'QDIP-2024-005')");
+    tu_sql_exec(db, "DELETE FROM parcel_indicator WHERE parcel_id = (SELECT id FROM parcel"
+                    " WHERE code = 'QDIP-2024-005')");
 }
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(project, .init = setup, .fini = teardown);
@@ -170,7 +92,7 @@ static int sign(pl_project_sign_options *o, pl_project_sign_result *r, pl_error 
 
 Test(project, sign_refuses_parcels_in_the_wrong_status_and_changes_nothing)
 {
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     const char *parcels[] = {"QDIP-2024-001", "QDIP-2024-002", "QDIP-2024-003", "QDIP-2099-999"};
     pl_project_sign_options o;
     pl_project_sign_options_init(&o);
@@ -224,14 +146,14 @@ Test(project, sign_refuses_parcels_in_the_wrong_status_and_changes_nothing)
     cr_assert_str_eq(err.message, "planned production 2025-06-01 (--production-by) is before planned construction "
                                   "start 2025-09-01 (--start-by)");
     pl_project_sign_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before, "a refused signing changed the database");
     free(after);
 
     pl_error_clear(&err);
     cr_assert_eq(pl_lead_set_stage(db, "L-C", "lost", "2025-02-01", NULL, 0, &err), PL_OK, "%s", err.message);
     free(before);
-    before = snapshot();
+    before = tu_db_snapshot(dbpath);
     pl_project_sign_options_init(&o);
     o.lead = "L-C";
     o.parcels = parcels;
@@ -239,7 +161,7 @@ Test(project, sign_refuses_parcels_in_the_wrong_status_and_changes_nothing)
     cr_assert_eq(sign(&o, &r, &err), PL_ERR_INPUT);
     cr_assert(strstr(err.message, "lead 'L-C' is lost (流失); reopen it first"), "%s", err.message);
     pl_project_sign_result_release(&r);
-    after = snapshot();
+    after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -248,7 +170,7 @@ Test(project, sign_refuses_parcels_in_the_wrong_status_and_changes_nothing)
 Test(project, shortfall_is_listed_and_refused_then_accepted_with_a_note)
 {
     const char *parcels[] = {"QDIP-2024-003"};
-    double mu = pl_m2_to_mu(num_sql("SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-003'"));
+    double mu = pl_m2_to_mu(tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'QDIP-2024-003'"));
     pl_project_sign_options o;
     pl_project_sign_options_init(&o);
     o.lead = "L-A";
@@ -264,7 +186,7 @@ Test(project, shortfall_is_listed_and_refused_then_accepted_with_a_note)
     o.start_by = "2025-06-01";
     o.production_by = "2026-06-01";
     o.verify_by = "2027-06-01";
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     pl_project_sign_result r;
     pl_error err;
     cr_assert_eq(sign(&o, &r, &err), PL_ERR_INPUT);
@@ -281,7 +203,7 @@ Test(project, shortfall_is_listed_and_refused_then_accepted_with_a_note)
     cr_assert_str_eq(err.message, "project P-L-A not signed: 3 shortfalls against the parcels' standard-land "
                                   "indicators; sign with --accept-shortfall --note TEXT to record and accept them");
     pl_project_sign_result_release(&r);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before, "a refused signing changed the database");
     free(after);
     free(before);
@@ -306,36 +228,41 @@ Test(project, shortfall_is_listed_and_refused_then_accepted_with_a_note)
     cr_assert_eq(r.nshortfalls, 3);
     pl_project_sign_result_release(&r);
 
-    cr_assert_eq(count_sql("SELECT count(*) FROM project p JOIN lead l ON l.id = p.lead_id WHERE p.code = 'P-L-A'"
-                           " AND l.code = 'L-A' AND p.signed_on = '2025-03-01' AND abs(p.investment_intensity - 250)"
-                           " < 1e-9 AND p.far = 2.5 AND p.tax_per_mu = 25 AND p.output_per_mu = 450"
-                           " AND p.energy_per_output = 0.6 AND p.shortfall_note = '市重点项目，投资强度分期达标'"), 1);
-    cr_assert_str_eq(text_sql("SELECT status || ' ' || status_date FROM parcel WHERE code = 'QDIP-2024-003'"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project p JOIN lead l ON l.id = p.lead_id"
+                                  " WHERE p.code = 'P-L-A' AND l.code = 'L-A' AND p.signed_on = '2025-03-01'"
+                                  " AND abs(p.investment_intensity - 250) < 1e-9 AND p.far = 2.5 AND p.tax_per_mu = 25"
+                                  " AND p.output_per_mu = 450 AND p.energy_per_output = 0.6"
+                                  " AND p.shortfall_note = '市重点项目，投资强度分期达标'"), 1);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status || ' ' || status_date FROM parcel WHERE code = 'QDIP-2024-003'"),
                      "transferred 2025-03-01");
-    cr_assert_eq(count_sql("SELECT count(*) FROM project_parcel pp JOIN parcel c ON c.id = pp.parcel_id"
-                           " WHERE c.code = 'QDIP-2024-003'"), 1);
-    cr_assert_str_eq(text_sql("SELECT stage || ' ' || stage_date FROM lead WHERE code = 'L-A'"), "signed 2025-03-01");
-    cr_assert_str_eq(text_sql("SELECT group_concat(kind || '=' || planned, ' ') FROM (SELECT * FROM milestone"
-                              " ORDER BY rowid)"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project_parcel pp JOIN parcel c ON c.id = pp.parcel_id"
+                                  " WHERE c.code = 'QDIP-2024-003'"), 1);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT stage || ' ' || stage_date FROM lead WHERE code = 'L-A'"),
+                     "signed 2025-03-01");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(kind || '=' || planned, ' ') FROM (SELECT * FROM milestone"
+                                     " ORDER BY rowid)"),
                      "land=2025-04-01 construction=2025-06-01 production=2026-06-01 verification=2027-06-01");
     /* history: the available parcel went through 'listed'; project, shortfall and lead rows */
-    cr_assert_str_eq(text_sql("SELECT group_concat(old_value || '>' || new_value || ' ' || effective || ' ' || note, '; ')"
-                              " FROM (SELECT * FROM history WHERE entity = 'parcel' AND code = 'QDIP-2024-003'"
-                              " AND field = 'status' AND id > (SELECT max(id) FROM history WHERE field = 'status'"
-                              " AND new_value = 'available' AND code = 'QDIP-2024-003') ORDER BY id)"),
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(old_value || '>' || new_value || ' ' || effective || ' ' ||"
+                                     " note, '; ') FROM (SELECT * FROM history WHERE entity = 'parcel'"
+                                     " AND code = 'QDIP-2024-003' AND field = 'status' AND id > (SELECT max(id)"
+                                     " FROM history WHERE field = 'status' AND new_value = 'available'"
+                                     " AND code = 'QDIP-2024-003') ORDER BY id)"),
                      "available>listed 2025-03-01 project P-L-A signed with lead L-A: listed for transfer; "
                      "listed>transferred 2025-03-01 project P-L-A signed with lead L-A");
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND code = 'P-L-A'"
-                           " AND field = 'created' AND new_value = 'lead L-A; parcels QDIP-2024-003'"
-                           " AND effective = '2025-03-01' AND who = 'tester'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND field = 'shortfall'"
-                           " AND note = '市重点项目，投资强度分期达标' AND new_value LIKE '%容积率 FAR: committed 2.50%'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND field = 'commitments'"
-                           " AND new_value LIKE 'investment=%; investment_intensity=250 万元/亩; far=2.5;%'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND field LIKE 'milestone % planned'"),
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND code = 'P-L-A'"
+                                  " AND field = 'created' AND new_value = 'lead L-A; parcels QDIP-2024-003'"
+                                  " AND effective = '2025-03-01' AND who = 'tester'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND field = 'shortfall'"
+                                  " AND note = '市重点项目，投资强度分期达标' AND new_value LIKE '%容积率 FAR: committed 2.50%'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND field = 'commitments'"
+                                  " AND new_value LIKE 'investment=%; investment_intensity=250 万元/亩; far=2.5;%'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project'"
+                                  " AND field LIKE 'milestone % planned'"),
                  4);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'L-A' AND field = 'stage'"
-                           " AND old_value = 'new' AND new_value = 'signed' AND note = 'project P-L-A'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'L-A'"
+                                  " AND field = 'stage' AND old_value = 'new' AND new_value = 'signed'"
+                                  " AND note = 'project P-L-A'"), 1);
     /* the same default code again is refused */
     const char *p5[] = {"QDIP-2024-005"};
     pl_project_sign_options_init(&o);
@@ -368,18 +295,18 @@ Test(project, reserved_for_the_lead_and_listed_parcels_are_taken)
                                  "signed all the same");
     cr_assert_str_eq(r.notes[1], "parcel 'QDIP-2024-005' has no standard-land indicators (parkland parcel indicators "
                                  "QDIP-2024-005 …): nothing to check the commitments against");
-    double area = num_sql("SELECT sum(area_m2) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')");
+    double area = tu_sql_num(db, "SELECT sum(area_m2) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')");
     cr_assert_float_eq(r.area_m2, area, 1e-6);
     cr_assert_float_eq(r.investment_intensity, 30000 / pl_m2_to_mu(area), 1e-9);
     pl_project_sign_result_release(&r);
-    cr_assert_eq(count_sql("SELECT count(*) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')"
-                           " AND status = 'transferred'"), 2);
-    cr_assert_eq(count_sql("SELECT count(*) FROM reservation r JOIN parcel c ON c.id = r.parcel_id"
-                           " WHERE c.code = 'QDIP-2024-004' AND released_on = '2025-06-15'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'QDIP-2024-004' AND field = 'status'"
-                           " AND old_value = 'reserved' AND new_value = 'transferred'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE code = 'QDIP-2024-005' AND field = 'status'"
-                           " AND old_value = 'listed' AND new_value = 'transferred'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')"
+                                  " AND status = 'transferred'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation r JOIN parcel c ON c.id = r.parcel_id"
+                                  " WHERE c.code = 'QDIP-2024-004' AND released_on = '2025-06-15'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'QDIP-2024-004' AND field = 'status'"
+                                  " AND old_value = 'reserved' AND new_value = 'transferred'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'QDIP-2024-005' AND field = 'status'"
+                                  " AND old_value = 'listed' AND new_value = 'transferred'"), 1);
 }
 
 typedef struct stage_buf {
@@ -433,14 +360,15 @@ static void sign_p1(void)
 }
 
 #define PARCELS_IN(st) \
-    count_sql("SELECT count(*) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-006') AND status = '" st "'")
+    tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-006')" \
+                     " AND status = '" st "'")
 
 Test(project, milestones_move_parcels_and_the_stage_is_derived)
 {
     sign_p1();
     pl_error err;
     cr_assert_str_eq(stage_of("P-1"), "signed");
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     /* refusals */
     cr_assert_eq(ms("construction", NULL, "2025-05-01", &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "project 'P-1': record the actual land supply (供地) before the construction start "
@@ -457,7 +385,7 @@ Test(project, milestones_move_parcels_and_the_stage_is_derived)
                                   "start on 2025-06-01");
     pl_error_clear(&err);
     cr_assert_eq(pl_project_milestone(db, "P-9", "land", NULL, "2025-04-01", NULL, &err), PL_ERR_NOTFOUND);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -473,19 +401,20 @@ Test(project, milestones_move_parcels_and_the_stage_is_derived)
     cr_assert_eq(ms("construction", NULL, "2025-07-20", &err), PL_OK, "%s", err.message);
     cr_assert_str_eq(stage_of("P-1"), "construction");
     cr_assert_eq(PARCELS_IN("construction"), 2);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'status'"
-                           " AND old_value = 'transferred' AND new_value = 'construction' AND effective = '2025-07-20'"
-                           " AND note = 'project P-1: construction start 2025-07-20'"), 2);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND code = 'P-1'"
-                           " AND field = 'milestone construction actual' AND old_value IS NULL"
-                           " AND new_value = '2025-07-20' AND effective = '2025-07-20'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'status'"
+                                  " AND old_value = 'transferred' AND new_value = 'construction'"
+                                  " AND effective = '2025-07-20' AND note = 'project P-1: construction start"
+                                  " 2025-07-20'"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND code = 'P-1'"
+                                  " AND field = 'milestone construction actual' AND old_value IS NULL"
+                                  " AND new_value = '2025-07-20' AND effective = '2025-07-20'"), 1);
     /* correcting a recorded date keeps the old one in history and moves nothing */
     cr_assert_eq(ms("land", NULL, "2025-07-21", &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "project 'P-1': actual land supply 2025-07-21 is after the actual construction start "
                                   "on 2025-07-20");
     cr_assert_eq(ms("land", NULL, "2025-04-12", &err), PL_OK, "%s", err.message);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE field = 'milestone land actual'"
-                           " AND old_value = '2025-04-15' AND new_value = '2025-04-12'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'milestone land actual'"
+                                  " AND old_value = '2025-04-15' AND new_value = '2025-04-12'"), 1);
     cr_assert_eq(ms("land", NULL, "2025-04-12", &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "project 'P-1': the actual land supply date is already 2025-04-12");
     cr_assert_eq(PARCELS_IN("construction"), 2);
@@ -497,10 +426,10 @@ Test(project, milestones_move_parcels_and_the_stage_is_derived)
     cr_assert_str_eq(stage_of("P-1"), "verified");
     cr_assert_eq(PARCELS_IN("verified"), 2);
     /* the stage is never stored: only the dates are */
-    cr_assert_eq(count_sql("SELECT count(*) FROM pragma_table_info('project') WHERE name = 'stage'"), 0);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'status'"
-                           " AND code IN ('QDIP-2024-004', 'QDIP-2024-006') AND new_value IN ('construction',"
-                           " 'production', 'verified')"), 6);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM pragma_table_info('project') WHERE name = 'stage'"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND field = 'status'"
+                                  " AND code IN ('QDIP-2024-004', 'QDIP-2024-006') AND new_value IN ('construction',"
+                                  " 'production', 'verified')"), 6);
 }
 
 Test(project, a_parcel_that_cannot_follow_refuses_the_milestone_whole)
@@ -513,10 +442,10 @@ Test(project, a_parcel_that_cannot_follow_refuses_the_milestone_whole)
     pl_status_options so = {"2025-05-02", "收回", 0, NULL, NULL};
     pl_error_clear(&err);
     cr_assert_eq(pl_parcel_set_status(db, NULL, "QDIP-2024-006", "reserve", &so, NULL, &err), PL_OK, "%s", err.message);
-    char *before = snapshot();
+    char *before = tu_db_snapshot(dbpath);
     cr_assert_eq(ms("construction", NULL, "2025-07-20", &err), PL_ERR_INPUT);
     cr_assert(strstr(err.message, "parcel 'QDIP-2024-006' is reserve 储备; it may go to: available"), "%s", err.message);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before, "the first parcel's move must be rolled back too");
     free(after);
     free(before);
@@ -552,13 +481,13 @@ Test(project, progress_and_plans_by_year)
     cr_assert_eq(pl_project_progress(db, "P-1", "2026-01", 2500, NULL, &err), PL_OK);
     /* again for June: replaced, history keeps 1200 */
     cr_assert_eq(pl_project_progress(db, "P-1", "2025-06", 1500, "财务复核", &err), PL_OK);
-    cr_assert_eq(count_sql("SELECT count(*) FROM investment_progress"), 3);
-    cr_assert_float_eq(num_sql("SELECT amount FROM investment_progress WHERE period = '2025-06'"), 1500, 1e-9);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND field = 'progress 2025-06'"
-                           " AND old_value = '1200' AND new_value = '1500' AND note = '财务复核'"), 1);
-    cr_assert_eq(count_sql("SELECT count(*) FROM history WHERE entity = 'project' AND field = 'plan 2026'"
-                           " AND old_value IS NULL AND new_value = '12000' AND note = '二期'"), 1);
-    char *before = snapshot();
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM investment_progress"), 3);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT amount FROM investment_progress WHERE period = '2025-06'"), 1500, 1e-9);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND field = 'progress 2025-06'"
+                                  " AND old_value = '1200' AND new_value = '1500' AND note = '财务复核'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND field = 'plan 2026'"
+                                  " AND old_value IS NULL AND new_value = '12000' AND note = '二期'"), 1);
+    char *before = tu_db_snapshot(dbpath);
     cr_assert_eq(pl_project_progress(db, "P-1", "2099-01", 10, NULL, &err), PL_ERR_INPUT);
     cr_assert_str_eq(err.message, "project 'P-1': period 2099-01 is in the future");
     cr_assert_eq(pl_project_progress(db, "P-1", "2025-13", 10, NULL, &err), PL_ERR_USAGE);
@@ -566,7 +495,7 @@ Test(project, progress_and_plans_by_year)
     cr_assert_eq(pl_project_progress(db, "P-1", "2025-05", -3, NULL, &err), PL_ERR_USAGE);
     cr_assert_eq(pl_project_progress(db, "P-9", "2025-05", 3, NULL, &err), PL_ERR_NOTFOUND);
     cr_assert_eq(pl_project_plan(db, "P-1", 1800, 3, NULL, &err), PL_ERR_USAGE);
-    char *after = snapshot();
+    char *after = tu_db_snapshot(dbpath);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
@@ -627,26 +556,11 @@ Test(project, list_filters_on_the_derived_stage)
 
 static char *out, *errout;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run(const char *fmt, ...)
-{
-    free(out);
-    free(errout);
-    out = errout = NULL;
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return tu_run(&out, &errout, "%s", cmd);
-}
+#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
 
 static void cli_teardown(void)
 {
-    free(out);
-    free(errout);
-    out = errout = NULL;
+    tu_outputs_free(&out, &errout);
     teardown();
 }
 

@@ -38,45 +38,6 @@ static char dbpath[1024];
 #define PX 536019.978170719
 #define PY 3996712.74547386
 
-static void exec_sql(const char *sql)
-{
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db->h, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
-}
-
-static long add_parcel(const char *park, const char *code, const char *status, const char *wkt)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h,
-        "INSERT INTO parcel(park_id, code, name, area_m2, status, status_date, created_at, updated_at, geom)"
-        " VALUES ((SELECT id FROM park WHERE code = ?1), ?2, '地块' || ?2, ST_Area(ST_GeomFromText(?4, 4549)), ?3,"
-        " '2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',"
-        " CastToMultiPolygon(ST_GeomFromText(?4, 4549)))", -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
-    sqlite3_bind_text(st, 1, park, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, wkt, -1, SQLITE_STATIC);
-    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s: %s", code, sqlite3_errmsg(db->h));
-    sqlite3_finalize(st);
-    return (long)sqlite3_last_insert_rowid(db->h);
-}
-
-static long rect(const char *park, const char *code, const char *status, double x0, double x1, double y0, double y1)
-{
-    char wkt[512];
-    snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f, %.3f %.3f))", x0, y0, x1, y0, x1,
-             y1, x0, y1, x0, y0);
-    return add_parcel(park, code, status, wkt);
-}
-
-static void bind_num(sqlite3_stmt *st, int i, double v)
-{
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
-}
-
 static void indicators(long parcel, double intensity, double far_min, double far_max, double tax,
                        const char *industries)
 {
@@ -85,10 +46,10 @@ static void indicators(long parcel, double intensity, double far_min, double far
         "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu, industries,"
         " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2024-01-01T00:00:00Z')", -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_int64(st, 1, parcel);
-    bind_num(st, 2, intensity);
-    bind_num(st, 3, far_min);
-    bind_num(st, 4, far_max);
-    bind_num(st, 5, tax);
+    tu_bind_num(st, 2, intensity);
+    tu_bind_num(st, 3, far_min);
+    tu_bind_num(st, 4, far_max);
+    tu_bind_num(st, 5, tax);
     if (industries)
         sqlite3_bind_text(st, 6, industries, -1, SQLITE_STATIC);
     cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
@@ -97,27 +58,25 @@ static void indicators(long parcel, double intensity, double far_min, double far
 
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("q.db"));
+    db = tu_db_new("q.db", dbpath);
+    tu_park_qdip(db);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
     cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
     const double y0 = 3996000, y1 = 3996200;
-    long a = rect("QDIP", "P-A", "available", 536400, 536800, y0, y1);
-    long b = rect("QDIP", "P-B", "available", 537000, 537430, y0, y1);
-    long c = rect("QDIP", "P-C", "available", 537600, 537920, y0, y1);
-    long d = rect("QDIP", "P-D", "available", 538100, 538580, y0, y1);
-    rect("QDIP", "P-E", "reserved", 538800, 539200, y0, y1);
-    rect("QDIP", "P-F", "reserved", 539400, 539800, y0, y1);
-    long g = rect("QDIP", "P-G", "transferred", 536000, 536400, y0, y1);
-    long h = rect("QDIP", "P-H", "available", 535598, 535998, y0, y1);
-    long k = rect("QDIP", "P-K", "available", 536000, 536400, y1 + 0.5, y1 + 200.5);
-    add_parcel("QDIP", "P-T", "available",
-               "POLYGON((536500 3996900, 536500 3997100, 536300 3997100, 536500 3996900))");
-    rect("QDIP", "P-R", "reserve", 540000, 540400, y0, y1);
-    rect("JMIP", "J-1", "available", 545000, 545350, y0, y1);
+    long a = tu_add_rect(db, "QDIP", "P-A", "available", 536400, 536800, y0, y1);
+    long b = tu_add_rect(db, "QDIP", "P-B", "available", 537000, 537430, y0, y1);
+    long c = tu_add_rect(db, "QDIP", "P-C", "available", 537600, 537920, y0, y1);
+    long d = tu_add_rect(db, "QDIP", "P-D", "available", 538100, 538580, y0, y1);
+    tu_add_rect(db, "QDIP", "P-E", "reserved", 538800, 539200, y0, y1);
+    tu_add_rect(db, "QDIP", "P-F", "reserved", 539400, 539800, y0, y1);
+    long g = tu_add_rect(db, "QDIP", "P-G", "transferred", 536000, 536400, y0, y1);
+    long h = tu_add_rect(db, "QDIP", "P-H", "available", 535598, 535998, y0, y1);
+    long k = tu_add_rect(db, "QDIP", "P-K", "available", 536000, 536400, y1 + 0.5, y1 + 200.5);
+    tu_add_parcel(db, "QDIP", "P-T", "available",
+                  "POLYGON((536500 3996900, 536500 3997100, 536300 3997100, 536500 3996900))");
+    tu_add_rect(db, "QDIP", "P-R", "reserve", 540000, 540400, y0, y1);
+    tu_add_rect(db, "JMIP", "J-1", "available", 545000, 545350, y0, y1);
     indicators(a, 280, 1.0, 2.0, 20, "equipment,it");
     indicators(b, 350, 1.2, 2.5, 30, NULL);
     indicators(c, NAN, NAN, NAN, 20, "equipment");
@@ -129,8 +88,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(query, .init = setup, .fini = teardown);
@@ -257,8 +215,8 @@ Test(query, industry_is_an_exact_token_or_any)
     f.industry = "high-end EQUIPMENT";
     cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-C P-H P-T");
     /* spaces and a Chinese comma in the stored list */
-    exec_sql("UPDATE parcel_indicator SET industries = 'marine， it ' WHERE parcel_id = (SELECT id FROM parcel"
-             " WHERE code = 'P-C')");
+    tu_sql_exec(db, "UPDATE parcel_indicator SET industries = 'marine， it ' WHERE parcel_id = (SELECT id FROM parcel"
+                    " WHERE code = 'P-C')");
     f.industry = "it";
     cr_assert_str_eq(run(&f).codes, "J-1 P-A P-B P-C P-D P-K P-T");
     char msg[PL_ERROR_MAX];
@@ -322,7 +280,7 @@ Test(query, near_goes_through_the_rtree_index)
     f.within_m = 400;
     cr_assert_str_eq(run(&f).codes, "P-K");
     /* without its index entry P-K is invisible to the spatial filter, not to the rest */
-    exec_sql("DELETE FROM idx_parcel_geom WHERE pkid = (SELECT id FROM parcel WHERE code = 'P-K')");
+    tu_sql_exec(db, "DELETE FROM idx_parcel_geom WHERE pkid = (SELECT id FROM parcel WHERE code = 'P-K')");
     cr_assert_str_eq(run(&f).codes, "");
     pl_query_filter_init(&f);
     f.park = "QDIP";
@@ -347,15 +305,15 @@ Test(query, adjacent_touching_or_within_one_metre)
     f.max_intensity = 300;
     cr_assert_str_eq(run(&f).codes, "P-A");
     /* 1.0 m exactly still counts, 1.01 m does not */
-    exec_sql("UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
-             "'POLYGON((535599 3996000, 535999 3996000, 535999 3996200, 535599 3996200, 535599 3996000))', 4549))"
-             " WHERE code = 'P-H'");
+    tu_sql_exec(db, "UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
+                    "'POLYGON((535599 3996000, 535999 3996000, 535999 3996200, 535599 3996200, 535599 3996000))',"
+                    " 4549)) WHERE code = 'P-H'");
     pl_query_filter_init(&f);
     f.adjacent = "P-G";
     cr_assert_str_eq(run(&f).codes, "P-A P-H P-K");
-    exec_sql("UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
-             "'POLYGON((535598.99 3996000, 535998.99 3996000, 535998.99 3996200, 535598.99 3996200,"
-             " 535598.99 3996000))', 4549)) WHERE code = 'P-H'");
+    tu_sql_exec(db, "UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
+                    "'POLYGON((535598.99 3996000, 535998.99 3996000, 535998.99 3996200, 535598.99 3996200,"
+                    " 535598.99 3996000))', 4549)) WHERE code = 'P-H'");
     cr_assert_str_eq(run(&f).codes, "P-A P-K");
 }
 
@@ -404,7 +362,7 @@ Test(query, refusals_name_the_subject)
 
 Test(query, code_in_two_parks_needs_park_for_adjacent)
 {
-    rect("JMIP", "P-A", "available", 546000, 546400, 3996000, 3996200);
+    tu_add_rect(db, "JMIP", "P-A", "available", 546000, 546400, 3996000, 3996200);
     char msg[PL_ERROR_MAX];
     pl_query_filter f;
     pl_query_filter_init(&f);
@@ -437,10 +395,7 @@ static char *out, *errs;
 
 static int cli(const char *args)
 {
-    free(out);
-    free(errs);
-    out = errs = NULL;
-    return tu_run(&out, &errs, PL " --db '%s' %s", dbpath, args);
+    return tu_rerun(&out, &errs, PL " --db '%s' %s", dbpath, args);
 }
 
 Test(query, cli_table_csv_json)

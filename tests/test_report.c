@@ -30,13 +30,11 @@ static char dbpath[1024];
 static pl_report *rep;
 static char *out, *err;
 
+#define run(...) tu_rerun(&out, &err, __VA_ARGS__)
+
 static void setup(void)
 {
-    pl_library_init();
-    snprintf(dbpath, sizeof dbpath, "%s", tu_tmp("report.db"));
-    pl_error e;
-    pl_error_clear(&e);
-    cr_assert_eq(pl_db_create(dbpath, 4549, &db, &e), PL_OK, "%s", e.message);
+    db = tu_db_new("report.db", dbpath);
     char *sql = tu_read_file(TEST_DATA_DIR "/report/dataset.sql", NULL);
     cr_assert_not_null(sql);
     char *msg = NULL;
@@ -48,11 +46,8 @@ static void teardown(void)
 {
     pl_report_free(rep);
     rep = NULL;
-    free(out);
-    free(err);
-    out = err = NULL;
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_outputs_free(&out, &err);
+    tu_db_close(db);
 }
 
 TestSuite(report, .init = setup, .fini = teardown);
@@ -725,9 +720,7 @@ Test(report, xlsx_read_back_matches_csv_landing)
 Test(report, xlsx_read_back_matches_csv_availability_and_alerts)
 {
     xlsx_matches_csv(PL_REPORT_AVAILABILITY, D2, "status_by_park,free_by_size,reserved");
-    free(out);
-    free(err);
-    out = err = NULL;
+    tu_outputs_free(&out, &err);
     xlsx_matches_csv(PL_REPORT_ALERTS, D3, "alerts_summary,alerts");
 }
 
@@ -752,20 +745,6 @@ Test(report, save_refuses_to_overwrite_and_leaves_nothing_behind)
 }
 
 /* ---- the command line --------------------------------------------------------------- */
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    free(out);
-    free(err);
-    out = err = NULL;
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return tu_run(&out, &err, "%s", cmd);
-}
 
 Test(report, cli_contract)
 {

@@ -17,10 +17,9 @@ static pl_db *db;
 
 static void setup(void)
 {
-    pl_library_init();
+    db = tu_db_new("s.db", NULL);
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_db_create(tu_tmp("s.db"), 4549, &db, &err), PL_OK, "%s", err.message);
     static const char *const parks[] = {"TXT", "GJ", "KML", "SHP"};
     static const char *const files[] = {"parcels.txt", "parcels.geojson", "parcels.kml", "parcels.shp"};
     for (int i = 0; i < 4; i++) {
@@ -42,52 +41,42 @@ static void setup(void)
 
 static void teardown(void)
 {
-    pl_db_close(db);
-    pl_library_shutdown();
+    tu_db_close(db);
 }
 
 TestSuite(samples, .init = setup, .fini = teardown);
 
-static double num_sql(const char *sql, const char *park)
-{
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
-    if (park)
-        sqlite3_bind_text(st, 1, park, -1, SQLITE_STATIC);
-    double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : NAN;
-    sqlite3_finalize(st);
-    return v;
-}
-
 Test(samples, park_has_at_least_40_varied_parcels)
 {
-    cr_assert_geq(num_sql("SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = ?1", "TXT"), 40);
+    cr_assert_geq(tu_sql_num_arg(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id"
+                                     " WHERE k.code = ?1", "TXT"), 40);
     /* 5–300 亩 */
-    cr_assert_geq(num_sql("SELECT min(area_m2) * 15 / 10000 FROM parcel", NULL), 5.0);
-    cr_assert_leq(num_sql("SELECT max(area_m2) * 15 / 10000 FROM parcel", NULL), 300.0);
-    cr_assert_geq(num_sql("SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = ?1"
-                          " AND ST_NumGeometries(p.geom) > 1", "TXT"), 1);
-    cr_assert_geq(num_sql("SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = ?1"
-                          " AND NumInteriorRings(ST_GeometryN(p.geom, 1)) > 0", "TXT"), 2);
-    cr_assert_eq(num_sql("SELECT count(*) FROM parcel WHERE ST_IsValid(geom) <> 1", NULL), 0);
+    cr_assert_geq(tu_sql_num(db, "SELECT min(area_m2) * 15 / 10000 FROM parcel"), 5.0);
+    cr_assert_leq(tu_sql_num(db, "SELECT max(area_m2) * 15 / 10000 FROM parcel"), 300.0);
+    cr_assert_geq(tu_sql_num_arg(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = ?1"
+                                     " AND ST_NumGeometries(p.geom) > 1", "TXT"), 1);
+    cr_assert_geq(tu_sql_num_arg(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = ?1"
+                                     " AND NumInteriorRings(ST_GeometryN(p.geom, 1)) > 0", "TXT"), 2);
+    cr_assert_eq(tu_sql_num(db, "SELECT count(*) FROM parcel WHERE ST_IsValid(geom) <> 1"), 0);
 }
 
 Test(samples, four_formats_same_parcels_within_a_millimetre)
 {
     static const char *const others[] = {"GJ", "KML", "SHP"};
-    double n = num_sql("SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = 'TXT'", NULL);
+    double n = tu_sql_num(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = 'TXT'");
     for (int i = 0; i < 3; i++) {
         const char *sql_same =
             "SELECT count(*) FROM parcel a JOIN park ka ON ka.id = a.park_id AND ka.code = 'TXT'"
             " JOIN parcel b ON b.code = a.code JOIN park kb ON kb.id = b.park_id AND kb.code = ?1"
             " WHERE a.name = b.name AND a.land_use = b.land_use AND ST_NPoints(a.geom) = ST_NPoints(b.geom)"
             " AND ST_NumGeometries(a.geom) = ST_NumGeometries(b.geom)";
-        cr_assert_eq(num_sql(sql_same, others[i]), n, "%s: codes, names, uses or vertex counts differ", others[i]);
+        cr_assert_eq(tu_sql_num_arg(db, sql_same, others[i]), n, "%s: codes, names, uses or vertex counts differ",
+                     others[i]);
         const char *sql_dist =
             "SELECT max(HausdorffDistance(a.geom, b.geom)), max(abs(a.area_m2 - b.area_m2))"
             " FROM parcel a JOIN park ka ON ka.id = a.park_id AND ka.code = 'TXT'"
             " JOIN parcel b ON b.code = a.code JOIN park kb ON kb.id = b.park_id AND kb.code = ?1";
-        double d = num_sql(sql_dist, others[i]);
+        double d = tu_sql_num_arg(db, sql_dist, others[i]);
         cr_assert_lt(d, 0.001, "%s: geometries differ by %.6f m", others[i], d);
     }
 }

@@ -7,6 +7,7 @@
 
 #include "parkland/db.h"
 #include "parkland/error.h"
+#include "parkland/import.h"
 
 /* Exit statuses of the contract. */
 #define EXIT_DONE 0
@@ -60,7 +61,34 @@ pl_db *cli_open_db(const cli_global *g, int *status);
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
 /* 1 when argv[i] is "--help" or "-h". */
 int cli_is_help(const char *arg);
+/* A command family (argv[1] the subcommand): with no subcommand, or --help/-h
+ * anywhere, print help() and return 1 with *status EXIT_USAGE (no subcommand)
+ * or EXIT_DONE; 0 otherwise. */
+int cli_family_help(int argc, char **argv, void (*help)(void), int *status);
 /* Parse a number; 0 and message on failure. */
 int cli_parse_int(const char *opt, const char *s, int *out);
+/* Parse a finite decimal number; 0 and "OPT expects a number, not 'S'" on failure. */
+int cli_parse_double(const char *opt, const char *s, double *out);
+/* --encoding VALUE (auto, utf-8/utf8, gbk/gb18030/gb2312) into *enc: 0, or
+ * EXIT_USAGE after "unknown encoding 'V' (auto, utf-8, gbk)" and the usage. */
+int cli_parse_encoding(const char *usage, const char *value, pl_encoding *enc);
+/* --format VALUE of a table (table/text, csv, json) into *fmt: 0, or EXIT_USAGE
+ * after "unknown format 'V' (table, csv, json)" and the usage. */
+int cli_table_format(const char *usage, const char *value, int *fmt);
+
+/* A command's plain options: a name and where its value goes. */
+typedef struct cli_text_opt {
+    const char *name;
+    const char **slot;
+} cli_text_opt;
+typedef struct cli_num_opt {
+    const char *name;
+    double *slot; /* cli_parse_double */
+} cli_num_opt;
+/* argv[*i] against the text and number options: 1 when one matched and its
+ * value is stored (advancing *i), 0 when none matched, -1 when its value is
+ * missing or not a number (a message is printed). */
+int cli_opt_match(int argc, char **argv, int *i, const cli_text_opt *texts, size_t ntexts, const cli_num_opt *nums,
+                  size_t nnums);
 
 #endif

@@ -28,10 +28,8 @@ int cmd_check(int argc, char **argv, const cli_global *g)
                    "Reads only. Exit 0 when all is well, 1 when a problem is found.\n", check_usage);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r < 0)
+            if (r < 0 || cli_table_format(check_usage, v, &fmt))
                 return EXIT_USAGE;
-            if ((fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(check_usage, "unknown format '%s' (table, csv, json)", v);
         } else {
             return cli_usage_error(check_usage, "unexpected argument '%s'", argv[i]);
         }

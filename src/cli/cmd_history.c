@@ -68,8 +68,8 @@ int cmd_history(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(history_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(history_usage, v, &fmt))
+                return EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error(history_usage, "unknown option '%s'", argv[i]);
         } else if (!entity) {

@@ -96,16 +96,8 @@ int cmd_import(int argc, char **argv, const cli_global *g)
             if (r > 0 && (!cli_parse_int("--crs", v, &o.srid) || o.srid <= 0))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--encoding", &v))) {
-            if (r > 0) {
-                if (!strcmp(v, "auto"))
-                    o.encoding = PL_ENCODING_AUTO;
-                else if (!strcmp(v, "utf-8") || !strcmp(v, "utf8"))
-                    o.encoding = PL_ENCODING_UTF8;
-                else if (!strcmp(v, "gbk") || !strcmp(v, "gb18030") || !strcmp(v, "gb2312"))
-                    o.encoding = PL_ENCODING_GBK;
-                else
-                    return cli_usage_error(import_usage, "unknown encoding '%s' (auto, utf-8, gbk)", v);
-            }
+            if (r > 0 && cli_parse_encoding(import_usage, v, &o.encoding))
+                return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--status", &v))) {
             if (r > 0 && strcmp(v, "reserve") && strcmp(v, "available"))
                 return cli_usage_error(import_usage, "--status is reserve or available, not '%s'", v);

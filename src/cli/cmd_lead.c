@@ -45,19 +45,6 @@ static void help(void)
            lead_usage);
 }
 
-static int parse_num(const char *opt, const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
-        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 /* number → text without trailing zeros (at most `dec` decimals); "" for NAN */
 static const char *num(double v, int dec, char *buf, size_t len)
 {
@@ -92,32 +79,18 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     pl_lead_fields f;
     pl_lead_fields_init(&f);
     for (int i = 2; i < argc; i++) {
-        const char *v = NULL;
-        int r = 0;
-        static const char *const text_opts[] = {"--company", "--company-en", "--country", "--industry",
-                                                "--industry-code", "--currency", "--contact", "--owner",
-                                                "--source", "--note", "--date"};
-        const char **text_slots[] = {&f.company, &f.company_en, &f.country, &f.industry, &f.industry_code,
-                                     &f.currency, &f.contact, &f.owner, &f.source, &f.note, &f.date};
-        static const char *const num_opts[] = {"--investment", "--rate", "--land-mu", "--tax-per-mu",
-                                               "--output-per-mu"};
-        double *num_slots[] = {&f.investment, &f.rate, &f.land_mu, &f.tax_per_mu, &f.output_per_mu};
-        int matched = 0;
-        for (size_t k = 0; !matched && k < sizeof text_opts / sizeof *text_opts; k++)
-            if ((r = cli_opt_value(argc, argv, &i, text_opts[k], &v))) {
-                matched = 1;
-                if (r > 0)
-                    *text_slots[k] = v;
-            }
-        for (size_t k = 0; !matched && k < sizeof num_opts / sizeof *num_opts; k++)
-            if ((r = cli_opt_value(argc, argv, &i, num_opts[k], &v))) {
-                matched = 1;
-                if (r > 0 && !parse_num(num_opts[k], v, num_slots[k]))
-                    return EXIT_USAGE;
-            }
+        const cli_text_opt texts[] = {
+            {"--company", &f.company}, {"--company-en", &f.company_en}, {"--country", &f.country},
+            {"--industry", &f.industry}, {"--industry-code", &f.industry_code}, {"--currency", &f.currency},
+            {"--contact", &f.contact}, {"--owner", &f.owner}, {"--source", &f.source}, {"--note", &f.note},
+            {"--date", &f.date}};
+        const cli_num_opt nums[] = {
+            {"--investment", &f.investment}, {"--rate", &f.rate}, {"--land-mu", &f.land_mu},
+            {"--tax-per-mu", &f.tax_per_mu}, {"--output-per-mu", &f.output_per_mu}};
+        int r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, nums, sizeof nums / sizeof *nums);
         if (r < 0)
             return EXIT_USAGE;
-        if (matched)
+        if (r)
             continue;
         if (!strcmp(argv[i], "--new-economy"))
             f.new_economy = 1;
@@ -168,14 +141,8 @@ static int lead_import(int argc, char **argv, const cli_global *g)
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0) {
-            if (!strcmp(v, "auto"))
-                o.encoding = PL_ENCODING_AUTO;
-            else if (!strcmp(v, "utf-8") || !strcmp(v, "utf8"))
-                o.encoding = PL_ENCODING_UTF8;
-            else if (!strcmp(v, "gbk") || !strcmp(v, "gb18030") || !strcmp(v, "gb2312"))
-                o.encoding = PL_ENCODING_GBK;
-            else
-                return cli_usage_error(lead_usage, "unknown encoding '%s' (auto, utf-8, gbk)", v);
+            if (cli_parse_encoding(lead_usage, v, &o.encoding))
+                return EXIT_USAGE;
         } else if (!strcmp(argv[i], "--dry-run")) {
             o.dry_run = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -325,8 +292,8 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
         const char *v = NULL;
         int r = 0;
         if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(lead_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(lead_usage, v, &fmt))
+                return EXIT_USAGE;
         } else if (!show && (r = cli_opt_value(argc, argv, &i, "--stage", &v))) {
             f.stage = v;
         } else if (!show && (r = cli_opt_value(argc, argv, &i, "--industry", &v))) {
@@ -429,15 +396,9 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
 
 int cmd_lead(int argc, char **argv, const cli_global *g)
 {
-    if (argc < 2 || cli_is_help(argv[1])) {
-        help();
-        return argc < 2 ? EXIT_USAGE : EXIT_DONE;
-    }
-    for (int i = 2; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            help();
-            return EXIT_DONE;
-        }
+    int status;
+    if (cli_family_help(argc, argv, help, &status))
+        return status;
     const char *sub = argv[1];
     int which = !strcmp(sub, "add") ? 1 : !strcmp(sub, "import") ? 2 : !strcmp(sub, "list") ? 3
               : !strcmp(sub, "show") ? 4 : !strcmp(sub, "stage") ? 5 : 0;

@@ -152,8 +152,8 @@ int cmd_match(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             o.park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(match_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(match_usage, v, &fmt))
+                return EXIT_USAGE;
         } else if (argv[i][0] != '-' && !lead) {
             lead = argv[i];
         } else {

@@ -143,8 +143,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         } else if (is_list && (r = cli_opt_value(argc, argv, &i, "--status", &v))) {
             f.status = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(parcel_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(parcel_usage, v, &fmt))
+                return EXIT_USAGE;
         } else if (is_show && !code && argv[i][0] != '-') {
             code = argv[i];
         } else {

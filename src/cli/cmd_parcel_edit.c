@@ -170,8 +170,8 @@ int cmd_parcel_split(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--note", &v))) {
             o.note = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(split_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(split_usage, v, &fmt))
+                return EXIT_USAGE;
         } else if (!strcmp(argv[i], "--dry-run")) {
             o.dry_run = 1;
         } else if (!code && argv[i][0] != '-') {
@@ -255,8 +255,8 @@ int cmd_parcel_merge(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--note", &v))) {
             o.note = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                status = cli_usage_error(merge_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(merge_usage, v, &fmt))
+                status = EXIT_USAGE;
         } else if (!strcmp(argv[i], "--allow-multipart")) {
             o.allow_multipart = 1;
         } else if (!strcmp(argv[i], "--dry-run")) {

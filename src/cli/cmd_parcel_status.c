@@ -236,8 +236,8 @@ int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park)
         } else if (!is_park && (r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(usage, v, &fmt))
+                return EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error(usage, "unknown option '%s'", argv[i]);
         } else if (!code) {

@@ -48,19 +48,6 @@ static void help(void)
            project_usage);
 }
 
-static int parse_num(const char *opt, const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
-        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 static const char *num(double v, int dec, char *buf, size_t len)
 {
     if (isnan(v))
@@ -88,35 +75,22 @@ static int project_sign(int argc, char **argv, const cli_global *g)
     int status = EXIT_DONE;
     for (int i = 2; i < argc && status == EXIT_DONE; i++) {
         const char *v = NULL;
-        int r = 0, matched = 0;
-        static const char *const text_opts[] = {"--park", "--date", "--code", "--land-by", "--start-by",
-                                                "--production-by", "--verify-by", "--note"};
-        const char **text_slots[] = {&o.park, &o.date, &o.code, &o.land_by, &o.start_by, &o.production_by,
-                                     &o.verify_by, &o.note};
-        static const char *const num_opts[] = {"--investment", "--investment-intensity", "--far", "--tax-per-mu",
-                                               "--output-per-mu", "--energy-per-output"};
-        double *num_slots[] = {&o.investment, &o.investment_intensity, &o.far, &o.tax_per_mu, &o.output_per_mu,
-                               &o.energy_per_output};
-        if ((r = cli_opt_value(argc, argv, &i, "--parcel", &v))) {
-            matched = 1;
-            if (r > 0)
-                parcels[np++] = v;
-        }
-        for (size_t k = 0; !matched && k < sizeof text_opts / sizeof *text_opts; k++)
-            if ((r = cli_opt_value(argc, argv, &i, text_opts[k], &v))) {
-                matched = 1;
-                if (r > 0)
-                    *text_slots[k] = v;
-            }
-        for (size_t k = 0; !matched && k < sizeof num_opts / sizeof *num_opts; k++)
-            if ((r = cli_opt_value(argc, argv, &i, num_opts[k], &v))) {
-                matched = 1;
-                if (r > 0 && !parse_num(num_opts[k], v, num_slots[k]))
-                    status = EXIT_USAGE;
-            }
+        const cli_text_opt texts[] = {
+            {"--park", &o.park}, {"--date", &o.date}, {"--code", &o.code}, {"--land-by", &o.land_by},
+            {"--start-by", &o.start_by}, {"--production-by", &o.production_by}, {"--verify-by", &o.verify_by},
+            {"--note", &o.note}};
+        const cli_num_opt nums[] = {
+            {"--investment", &o.investment}, {"--investment-intensity", &o.investment_intensity}, {"--far", &o.far},
+            {"--tax-per-mu", &o.tax_per_mu}, {"--output-per-mu", &o.output_per_mu},
+            {"--energy-per-output", &o.energy_per_output}};
+        int r = cli_opt_value(argc, argv, &i, "--parcel", &v);
+        if (r > 0)
+            parcels[np++] = v;
+        else if (!r)
+            r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, nums, sizeof nums / sizeof *nums);
         if (r < 0)
             status = EXIT_USAGE;
-        else if (matched)
+        else if (r)
             continue;
         else if (!strcmp(argv[i], "--accept-shortfall"))
             o.accept_shortfall = 1;
@@ -218,7 +192,7 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     }
     double amount = 0;
     int year = 0;
-    if (!is_ms && !parse_num("AMOUNT", pos[2], &amount))
+    if (!is_ms && !cli_parse_double("AMOUNT", pos[2], &amount))
         return EXIT_USAGE;
     if (!strcmp(sub, "plan") && !cli_parse_int("YEAR", pos[1], &year))
         return EXIT_USAGE;
@@ -343,8 +317,8 @@ static int project_list(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(project_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(project_usage, v, &fmt))
+                return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--stage", &v))) {
             f.stage = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--lead", &v))) {
@@ -503,9 +477,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(project_usage, "unknown format '%s' (table, csv, json)", v);
-            if (r < 0)
+            if (r < 0 || cli_table_format(project_usage, v, &fmt))
                 return EXIT_USAGE;
         } else if (!code && argv[i][0] != '-') {
             code = argv[i];
@@ -599,15 +571,9 @@ static int project_show(int argc, char **argv, const cli_global *g)
 
 int cmd_project(int argc, char **argv, const cli_global *g)
 {
-    if (argc < 2 || cli_is_help(argv[1])) {
-        help();
-        return argc < 2 ? EXIT_USAGE : EXIT_DONE;
-    }
-    for (int i = 2; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            help();
-            return EXIT_DONE;
-        }
+    int status;
+    if (cli_family_help(argc, argv, help, &status))
+        return status;
     const char *sub = argv[1];
     if (!strcmp(sub, "sign"))
         return project_sign(argc, argv, g);

@@ -32,19 +32,6 @@ static const char query_help[] =
     "Sorted by distance with --near; by closeness to the middle of the area range with --min-mu/--max-mu;\n"
     "else by park and code. Empty industries = any industry; empty indicators = not set.\n";
 
-static int parse_double(const char *opt, const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !isfinite(v)) {
-        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 static int parse_lonlat(const char *s, double *lon, double *lat)
 {
     char *end;
@@ -174,25 +161,25 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             f.park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--min-mu", &v))) {
-            if (r > 0 && !parse_double("--min-mu", v, &f.min_mu))
+            if (r > 0 && !cli_parse_double("--min-mu", v, &f.min_mu))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--max-mu", &v))) {
-            if (r > 0 && !parse_double("--max-mu", v, &f.max_mu))
+            if (r > 0 && !cli_parse_double("--max-mu", v, &f.max_mu))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--industry", &v))) {
             f.industry = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--max-intensity", &v))) {
-            if (r > 0 && !parse_double("--max-intensity", v, &f.max_intensity))
+            if (r > 0 && !cli_parse_double("--max-intensity", v, &f.max_intensity))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--min-far", &v))) {
-            if (r > 0 && !parse_double("--min-far", v, &f.min_far))
+            if (r > 0 && !cli_parse_double("--min-far", v, &f.min_far))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--near", &v))) {
             if (r > 0 && !parse_lonlat(v, &f.near_lon, &f.near_lat))
                 return cli_usage_error(query_usage, "--near expects LON,LAT in WGS84 degrees (e.g. 120.40,36.10), "
                                                     "not '%s'", v);
         } else if ((r = cli_opt_value(argc, argv, &i, "--within", &v))) {
-            if (r > 0 && !parse_double("--within", v, &f.within_m))
+            if (r > 0 && !cli_parse_double("--within", v, &f.within_m))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--adjacent", &v))) {
             f.adjacent = v;
@@ -204,8 +191,8 @@ int cmd_query(int argc, char **argv, const cli_global *g)
                 return cli_usage_error(query_usage, "--limit must be at least 1, not %d", n);
             f.limit = n;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_table_format_parse(v)) < 0)
-                return cli_usage_error(query_usage, "unknown format '%s' (table, csv, json)", v);
+            if (r > 0 && cli_table_format(query_usage, v, &fmt))
+                return EXIT_USAGE;
         } else {
             return cli_usage_error(query_usage, "unexpected argument '%s'", argv[i]);
         }

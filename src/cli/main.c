@@ -1,6 +1,10 @@
 /* main.c — the parkland command: global options and the command table. */
 #include "cli.h"
 
+#include "parkland/table.h"
+
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +100,18 @@ int cli_is_help(const char *arg)
     return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
+int cli_family_help(int argc, char **argv, void (*help)(void), int *status)
+{
+    int asked = argc < 2;
+    for (int i = 1; !asked && i < argc; i++)
+        asked = cli_is_help(argv[i]);
+    if (asked) {
+        help();
+        *status = argc < 2 ? EXIT_USAGE : EXIT_DONE;
+    }
+    return asked;
+}
+
 int cli_parse_int(const char *opt, const char *s, int *out)
 {
     char *end;
@@ -106,6 +122,58 @@ int cli_parse_int(const char *opt, const char *s, int *out)
     }
     *out = (int)v;
     return 1;
+}
+
+int cli_parse_double(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
+        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int cli_parse_encoding(const char *usage, const char *value, pl_encoding *enc)
+{
+    if (!strcmp(value, "auto"))
+        *enc = PL_ENCODING_AUTO;
+    else if (!strcmp(value, "utf-8") || !strcmp(value, "utf8"))
+        *enc = PL_ENCODING_UTF8;
+    else if (!strcmp(value, "gbk") || !strcmp(value, "gb18030") || !strcmp(value, "gb2312"))
+        *enc = PL_ENCODING_GBK;
+    else
+        return cli_usage_error(usage, "unknown encoding '%s' (auto, utf-8, gbk)", value);
+    return 0;
+}
+
+int cli_table_format(const char *usage, const char *value, int *fmt)
+{
+    int f = pl_table_format_parse(value);
+    if (f < 0)
+        return cli_usage_error(usage, "unknown format '%s' (table, csv, json)", value);
+    *fmt = f;
+    return 0;
+}
+
+int cli_opt_match(int argc, char **argv, int *i, const cli_text_opt *texts, size_t ntexts, const cli_num_opt *nums,
+                  size_t nnums)
+{
+    const char *v = NULL;
+    int r;
+    for (size_t k = 0; k < ntexts; k++)
+        if ((r = cli_opt_value(argc, argv, i, texts[k].name, &v))) {
+            if (r > 0)
+                *texts[k].slot = v;
+            return r;
+        }
+    for (size_t k = 0; k < nnums; k++)
+        if ((r = cli_opt_value(argc, argv, i, nums[k].name, &v)))
+            return r > 0 && !cli_parse_double(nums[k].name, v, nums[k].slot) ? -1 : r;
+    return 0;
 }
 
 int main(int argc, char **argv)

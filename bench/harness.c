@@ -1,0 +1,398 @@
+/*
+ * harness.c — in-process timing of `query free` and `match` against the
+ * library, and a repeat-runner for command lines (bench/run uses both).
+ *
+ *   bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]
+ *                 [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]
+ *                 [--budget S]
+ *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S]
+ *   bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...
+ *
+ * query/match open the database once and call pl_query_free / pl_match_lead
+ * RUNS times (rows are counted, not printed); cli runs PROGRAM RUNS times
+ * with stdout to /dev/null (fork/exec/wait4, after K untimed warm-up runs).
+ * --budget S stops after S seconds of timed runs once 5 runs are done (a call
+ * that takes seconds cannot be run 200 times); `runs=` says how many ran.
+ * Each prints one line of key=value pairs on stdout:
+ *
+ *   runs=200 first_ms=1.234 median_ms=0.812 p95_ms=0.950 min_ms=0.701 max_ms=1.234
+ *   cpu_median_ms=0.790 rows=17            (query, match)
+ *   … cpu_median_ms=41.0 maxrss_kb=31000  (cli)
+ *
+ * Times are wall-clock milliseconds; first_ms is the first timed run (cold
+ * statement cache, cold pages); the median and the 95th percentile (nearest
+ * rank) are over all RUNS. cpu_median_ms is the median CPU time (user +
+ * system) of the same runs: on a busy machine it is the steadier figure. Exit 1
+ * when a call or a run fails (its message on stderr), 2 on usage errors.
+ */
+#define _DEFAULT_SOURCE 1 /* wait4 */
+
+#include "parkland/db.h"
+#include "parkland/match.h"
+#include "parkland/query.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* --budget S: stop after S seconds of timed runs (at least MIN_RUNS runs);
+ * the line then reports the runs actually done. 0 = no limit. */
+static double budget_ms = 0;
+#define MIN_RUNS 5
+
+static int over_budget(double start_ms, int done)
+{
+    return budget_ms > 0 && done >= MIN_RUNS && now_ms() - start_ms > budget_ms;
+}
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_of(double *v, int n) /* sorts v */
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ms: wall times, cpu: CPU times (user + system) of the same runs. */
+static void report(double *ms, double *cpu, int runs, long rows, long maxrss_kb)
+{
+    double first = ms[0];
+    double median = median_of(ms, runs);
+    int r95 = (int)ceil(0.95 * runs) - 1;
+    printf("runs=%d first_ms=%.3f median_ms=%.3f p95_ms=%.3f min_ms=%.3f max_ms=%.3f", runs, first, median,
+           ms[r95 < 0 ? 0 : r95], ms[0], ms[runs - 1]);
+    printf(" cpu_median_ms=%.3f", median_of(cpu, runs));
+    if (rows >= 0)
+        printf(" rows=%ld", rows);
+    if (maxrss_kb >= 0)
+        printf(" maxrss_kb=%ld", maxrss_kb);
+    putchar('\n');
+}
+
+static void usage(void)
+{
+    fputs("usage: bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]\n"
+          "                     [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]\n"
+          "                     [--budget S]\n"
+          "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S]\n"
+          "       bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...\n",
+          stderr);
+}
+
+static int parse_runs(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return (*s && !*end && v > 0 && v <= 1000000) ? (int)v : 0;
+}
+
+static double parse_num(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno) {
+        fprintf(stderr, "bench-harness: %s expects a number, not '%s'\n", opt, s);
+        exit(2);
+    }
+    return v;
+}
+
+/* ---- in process ------------------------------------------------------------ */
+
+static int count_free(const pl_free_parcel *row, void *ctx)
+{
+    (void)row;
+    ++*(long *)ctx;
+    return 0;
+}
+
+static int count_match(const pl_match_result *r, void *ctx)
+{
+    (void)r;
+    ++*(long *)ctx;
+    return 0;
+}
+
+static pl_db *open_db(const char *path)
+{
+    pl_db *db;
+    pl_error err;
+    pl_error_clear(&err);
+    if (pl_db_open(path, &db, &err)) {
+        fprintf(stderr, "bench-harness: %s\n", err.message);
+        return NULL;
+    }
+    return db;
+}
+
+static int run_query(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    const char *path = argv[0];
+    int runs = parse_runs(argv[1]);
+    if (!runs) {
+        usage();
+        return 2;
+    }
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) {
+            usage();
+            return 2;
+        }
+        i++;
+        if (!strcmp(a, "--park"))
+            f.park = v;
+        else if (!strcmp(a, "--industry"))
+            f.industry = v;
+        else if (!strcmp(a, "--min-mu"))
+            f.min_mu = parse_num(a, v);
+        else if (!strcmp(a, "--max-mu"))
+            f.max_mu = parse_num(a, v);
+        else if (!strcmp(a, "--max-intensity"))
+            f.max_intensity = parse_num(a, v);
+        else if (!strcmp(a, "--min-far"))
+            f.min_far = parse_num(a, v);
+        else if (!strcmp(a, "--within"))
+            f.within_m = parse_num(a, v);
+        else if (!strcmp(a, "--limit"))
+            f.limit = (long)parse_num(a, v);
+        else if (!strcmp(a, "--budget"))
+            budget_ms = parse_num(a, v) * 1e3;
+        else if (!strcmp(a, "--near")) {
+            if (sscanf(v, "%lf,%lf", &f.near_lon, &f.near_lat) != 2) {
+                fprintf(stderr, "bench-harness: --near expects LON,LAT, not '%s'\n", v);
+                return 2;
+            }
+        } else {
+            usage();
+            return 2;
+        }
+    }
+    pl_db *db = open_db(path);
+    if (!db)
+        return 1;
+    double *ms = calloc((size_t)runs, sizeof *ms), *cpu = calloc((size_t)runs, sizeof *cpu);
+    long rows = 0;
+    int rc = 0;
+    int done = 0;
+    double start = now_ms();
+    for (int r = 0; r < runs && !rc && !over_budget(start, r); r++, done++) {
+        pl_error err;
+        pl_error_clear(&err);
+        long n = 0;
+        double c0 = cpu_ms(), t0 = now_ms();
+        rc = pl_query_free(db, &f, count_free, &n, &err);
+        ms[r] = now_ms() - t0;
+        cpu[r] = cpu_ms() - c0;
+        if (rc)
+            fprintf(stderr, "bench-harness: query free: %s\n", err.message);
+        rows = n;
+    }
+    if (!rc)
+        report(ms, cpu, done, rows, -1);
+    free(ms);
+    free(cpu);
+    pl_db_close(db);
+    return rc ? 1 : 0;
+}
+
+static int run_match(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage();
+        return 2;
+    }
+    const char *path = argv[0], *lead = argv[2];
+    int runs = parse_runs(argv[1]);
+    if (!runs) {
+        usage();
+        return 2;
+    }
+    pl_match_options o;
+    pl_match_options_init(&o);
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) {
+            usage();
+            return 2;
+        }
+        i++;
+        if (!strcmp(a, "--top"))
+            o.top = (int)parse_num(a, v);
+        else if (!strcmp(a, "--budget"))
+            budget_ms = parse_num(a, v) * 1e3;
+        else if (!strcmp(a, "--park"))
+            o.park = v;
+        else {
+            usage();
+            return 2;
+        }
+    }
+    pl_db *db = open_db(path);
+    if (!db)
+        return 1;
+    double *ms = calloc((size_t)runs, sizeof *ms), *cpu = calloc((size_t)runs, sizeof *cpu);
+    long rows = 0;
+    int rc = 0;
+    int done = 0;
+    double start = now_ms();
+    for (int r = 0; r < runs && !rc && !over_budget(start, r); r++, done++) {
+        pl_error err;
+        pl_error_clear(&err);
+        long n = 0;
+        double c0 = cpu_ms(), t0 = now_ms();
+        rc = pl_match_lead(db, lead, &o, count_match, &n, &err);
+        ms[r] = now_ms() - t0;
+        cpu[r] = cpu_ms() - c0;
+        if (rc)
+            fprintf(stderr, "bench-harness: match %s: %s\n", lead, err.message);
+        rows = n;
+    }
+    if (!rc)
+        report(ms, cpu, done, rows, -1);
+    free(ms);
+    free(cpu);
+    pl_db_close(db);
+    return rc ? 1 : 0;
+}
+
+/* ---- command lines ------------------------------------------------------------ */
+
+/* Run argv once with stdout to /dev/null; wall time in *ms, user + system CPU
+ * time in *cpu, peak RSS in *rss_kb. */
+static int run_once(char **argv, double *ms, double *cpu, long *rss_kb)
+{
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("bench-harness: fork");
+        return -1;
+    }
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            close(fd);
+        }
+        execvp(argv[0], argv);
+        fprintf(stderr, "bench-harness: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0) {
+        perror("bench-harness: wait4");
+        return -1;
+    }
+    *ms = now_ms() - t0;
+    *cpu = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+    *rss_kb = ru.ru_maxrss;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "bench-harness: %s exited with status %d\n", argv[0],
+                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        return -1;
+    }
+    return 0;
+}
+
+static int run_cli(int argc, char **argv)
+{
+    if (argc < 1) {
+        usage();
+        return 2;
+    }
+    int runs = parse_runs(argv[0]), warmup = 1, i = 1;
+    if (!runs) {
+        usage();
+        return 2;
+    }
+    for (; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--warmup") && i + 1 < argc)
+            warmup = (int)parse_num("--warmup", argv[++i]);
+        else if (!strcmp(argv[i], "--budget") && i + 1 < argc)
+            budget_ms = parse_num("--budget", argv[++i]) * 1e3;
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (i + 1 >= argc) {
+        usage();
+        return 2;
+    }
+    char **cmd = argv + i + 1;
+    double *ms = calloc((size_t)runs, sizeof *ms), *cpu = calloc((size_t)runs, sizeof *cpu);
+    long maxrss = 0, rss;
+    double t, c;
+    int rc = 0;
+    for (int w = 0; w < warmup && !rc; w++)
+        rc = run_once(cmd, &t, &c, &rss);
+    int done = 0;
+    double start = now_ms();
+    for (int r = 0; r < runs && !rc && !over_budget(start, r); r++, done++) {
+        rc = run_once(cmd, &ms[r], &cpu[r], &rss);
+        if (rss > maxrss)
+            maxrss = rss;
+    }
+    if (!rc)
+        report(ms, cpu, done, -1, maxrss);
+    free(ms);
+    free(cpu);
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    if (!strcmp(argv[1], "cli"))
+        return run_cli(argc - 2, argv + 2);
+    pl_library_init();
+    int rc;
+    if (!strcmp(argv[1], "query"))
+        rc = run_query(argc - 2, argv + 2);
+    else if (!strcmp(argv[1], "match"))
+        rc = run_match(argc - 2, argv + 2);
+    else {
+        usage();
+        rc = 2;
+    }
+    pl_library_shutdown();
+    return rc;
+}
