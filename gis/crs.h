@@ -1,5 +1,6 @@
 /* crs.h — coordinate reference systems (internal). Transformations go through
- * SpatiaLite's ST_Transform; PROJ's own API is used only to read metadata. */
+ * SpatiaLite (ST_Transform in SQL, gaiaTransformEx_r in xform.h); PROJ's own
+ * API is used only to read metadata and to build pipeline strings. */
 #ifndef PARKLAND_CRS_H
 #define PARKLAND_CRS_H
 

@@ -15,6 +15,7 @@ struct pl_db {
     int srid;                   /* working CRS */
     char user[128];
     char *path;                 /* owned copy */
+    sqlite3_stmt *st_history;   /* owned: INSERT INTO history, prepared on first use */
 };
 
 /* Application id stored in the file header ("PKLD"). */

@@ -13,8 +13,10 @@
 #include "geom.h"
 #include "hash.h"
 #include "reader.h"
+#include "xform.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -63,7 +65,9 @@ typedef struct importer {
     char zone_name[128];
     int code_from_name_noted;
     /* prepared once, reused for every feature */
-    sqlite3_stmt *st_transform, *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
+    sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code, *st_defaults;
+    pl_xform *xf;           /* source → working CRS (owned), made by setup_source */
+    pl_geom scratch;        /* the current feature's rings, transformed to the working CRS */
     unsigned char *wkb;
     size_t wkb_cap;
     char *text[4];          /* code, name, land use, land use code of the current feature (full length) */
@@ -223,30 +227,37 @@ static int setup_source(importer *im, const pl_source_info *info)
     double aou[4];
     if (pl_crs_area_of_use(db->srid, aou, im->zone_name, sizeof im->zone_name) == 0) {
         double w = fmax(aou[0] - PL_ZONE_MARGIN_DEG, -180), s = fmax(aou[1] - PL_ZONE_MARGIN_DEG, -89.9);
-        double e = fmin(aou[2] + PL_ZONE_MARGIN_DEG, 180), n = fmin(aou[3] + PL_ZONE_MARGIN_DEG, 89.9);
+        double e = fmin(aou[2] + PL_ZONE_MARGIN_DEG, 180), n_ = fmin(aou[3] + PL_ZONE_MARGIN_DEG, 89.9);
         /* densify the outline so the projected box holds the curved edges */
-        char wkt[8192];
-        int len = snprintf(wkt, sizeof wkt, "LINESTRING(");
+        double xy[2 * 84];
+        size_t n = 0;
         for (int i = 0; i <= 20; i++) {
             double t = i / 20.0;
-            len += snprintf(wkt + len, sizeof wkt - (size_t)len, "%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f%s",
-                            w + t * (e - w), s, w + t * (e - w), n, w, s + t * (n - s), e, s + t * (n - s),
-                            i < 20 ? "," : ")");
+            double pts[4][2] = {{w + t * (e - w), s}, {w + t * (e - w), n_}, {w, s + t * (n_ - s)}, {e, s + t * (n_ - s)}};
+            for (int k = 0; k < 4; k++, n++)
+                xy[2 * n] = pts[k][0], xy[2 * n + 1] = pts[k][1];
         }
-        sqlite3_stmt *st;
-        if (pl_db_prepare(db, "SELECT MbrMinX(g), MbrMinY(g), MbrMaxX(g), MbrMaxY(g) FROM"
-                              " (SELECT ST_Transform(ST_GeomFromText(?1, 4326), ?2) AS g)", &st, NULL) == PL_OK) {
-            pl_db_ensure_srid(db, 4326);
-            pl_bind_text(st, 1, wkt);
-            sqlite3_bind_int(st, 2, db->srid);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-                for (int i = 0; i < 4; i++)
-                    im->zone_box[i] = sqlite3_column_double(st, i);
+        pl_xform *geo;
+        pl_error ignored;
+        pl_db_ensure_srid(db, 4326);
+        if (pl_xform_open(db, 4326, db->srid, 1, &geo, &ignored) == PL_OK) {
+            if (pl_xform_points(geo, xy, n, &ignored) == PL_OK) {
+                im->zone_box[0] = im->zone_box[2] = xy[0];
+                im->zone_box[1] = im->zone_box[3] = xy[1];
+                for (size_t i = 1; i < n; i++) {
+                    im->zone_box[0] = fmin(im->zone_box[0], xy[2 * i]);
+                    im->zone_box[2] = fmax(im->zone_box[2], xy[2 * i]);
+                    im->zone_box[1] = fmin(im->zone_box[1], xy[2 * i + 1]);
+                    im->zone_box[3] = fmax(im->zone_box[3], xy[2 * i + 1]);
+                }
                 im->have_zone_box = 1;
             }
-            sqlite3_finalize(st);
+            pl_xform_free(geo);
         }
     }
+    /* last: the per-feature transformation keeps SpatiaLite's cached PJ */
+    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, im->err))
+        return pl_error_prefix(im->err, "%s", im->path);
     return PL_OK;
 }
 
@@ -274,7 +285,18 @@ static void feature_work_release(importer *im, feature_work *w)
         GEOSFree_r(g, w->work_wkb);
 }
 
-/* Transform a geometry from the source CRS to the working CRS. NULL on failure. */
+/* The feature's own rings, transformed to the working CRS (the common case:
+ * no repair): one batch of points through SpatiaLite/PROJ. NULL on failure. */
+static GEOSGeometry *raw_to_working(importer *im, const pl_geom *raw)
+{
+    pl_error ignored;
+    if (pl_geom_copy(&im->scratch, raw) || pl_xform_geom(im->xf, &im->scratch, &ignored))
+        return NULL;
+    return pl_geos_from_raw(im->db->geos, &im->scratch, im->db->srid);
+}
+
+/* Transform a GEOS geometry (a repaired one) from the source CRS to the
+ * working CRS, through WKB and SpatiaLite. NULL on failure. */
 static GEOSGeometry *to_working(importer *im, const GEOSGeometry *g)
 {
     GEOSContextHandle_t gc = im->db->geos;
@@ -284,16 +306,22 @@ static GEOSGeometry *to_working(importer *im, const GEOSGeometry *g)
     unsigned char *wkb = pl_geos_to_wkb(gc, g, &len);
     if (!wkb)
         return NULL;
-    sqlite3_stmt *st = im->st_transform;
-    sqlite3_reset(st);
-    sqlite3_bind_blob(st, 1, wkb, (int)len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, im->src_srid);
-    sqlite3_bind_int(st, 3, im->db->srid);
     GEOSGeometry *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB)
-        out = pl_geos_from_wkb(gc, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-    sqlite3_reset(st);
+    gaiaGeomCollPtr in = len <= INT_MAX ? gaiaFromWkb(wkb, (int)len) : NULL;
     GEOSFree_r(gc, wkb);
+    pl_error ignored;
+    gaiaGeomCollPtr t = in ? pl_xform_gaia(im->xf, in, &ignored) : NULL;
+    if (in)
+        gaiaFreeGeomColl(in);
+    if (t) {
+        unsigned char *blob = NULL;
+        int size = 0;
+        gaiaToWkb(t, &blob, &size);
+        if (blob && size > 0)
+            out = pl_geos_from_wkb(gc, blob, (size_t)size);
+        free(blob);
+        gaiaFreeGeomColl(t);
+    }
     if (out)
         GEOSSetSRID_r(gc, out, im->db->srid);
     return out;
@@ -436,8 +464,23 @@ static char *geos_wkt(GEOSContextHandle_t gc, const GEOSGeometry *g)
  * park has any; the thresholds stay with the park. */
 static int copy_park_defaults(importer *im, long parcel_id, const char *code, const char *note)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(im->db,
+    sqlite3_stmt *st = im->st_defaults;
+    sqlite3_reset(st);
+    int rc = PL_OK;
+    sqlite3_bind_int64(st, 1, parcel_id);
+    pl_bind_text(st, 2, im->now);
+    sqlite3_bind_int64(st, 3, im->park_id);
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot copy the park's indicators");
+    sqlite3_reset(st);
+    if (!rc && sqlite3_changes(im->db->h) == 1)
+        rc = pl_history_add(im->db, "parcel", parcel_id, code, "indicators", NULL, "park defaults 园区默认指标", note,
+                            im->res->batch_id, im->err);
+    return rc;
+}
+
+static int prepare_defaults(importer *im)
+{
+    return pl_db_prepare(im->db,
         "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu, output_per_mu,"
         " energy_per_output, building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code,"
         " industry_code_edition, base_price, term_years, updated_at)"
@@ -446,18 +489,7 @@ static int copy_park_defaults(importer *im, long parcel_id, const char *code, co
         " base_price, term_years, ?2 FROM park_indicator WHERE park_id = ?3 AND coalesce(investment_intensity,"
         " far_min, far_max, tax_per_mu, output_per_mu, energy_per_output, building_coverage_min, admin_share_max,"
         " green_ratio_max, industries, industry_code, industry_code_edition, base_price, term_years) IS NOT NULL",
-        &st, im->err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, parcel_id);
-    pl_bind_text(st, 2, im->now);
-    sqlite3_bind_int64(st, 3, im->park_id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot copy the park's indicators");
-    sqlite3_finalize(st);
-    if (!rc && sqlite3_changes(im->db->h) == 1)
-        rc = pl_history_add(im->db, "parcel", parcel_id, code, "indicators", NULL, "park defaults 园区默认指标", note,
-                            im->res->batch_id, im->err);
-    return rc;
+        &im->st_defaults, im->err);
 }
 
 static int on_feature(const pl_feature *f, const pl_source_info *info, void *vctx)
@@ -569,7 +601,7 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
         }
         snprintf(why + strlen(why), sizeof why - strlen(why), "%s", where_txt);
     }
-    w.work = to_working(im, w.fixed ? w.fixed : w.src);
+    w.work = w.fixed ? to_working(im, w.fixed) : raw_to_working(im, &f->geom);
     if (!w.work) {
         res->refused++;
         add_message(im, PL_MSG_REFUSED, "%s: cannot transform from EPSG:%d to EPSG:%d", who, im->src_srid,
@@ -732,8 +764,7 @@ static int prepare_all(importer *im)
     pl_db *db = im->db;
     pl_error *e = im->err;
     int rc;
-    if ((rc = pl_db_prepare(db, "SELECT ST_AsBinary(ST_Transform(ST_GeomFromWKB(?1, ?2), ?3))",
-                            &im->st_transform, e)) ||
+    if ((rc = prepare_defaults(im)) ||
         (rc = pl_db_prepare(db, "SELECT id FROM parcel WHERE park_id = ?1 AND code = ?2", &im->st_find, e)) ||
         (rc = pl_db_prepare(db,
             "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM parcel p"
@@ -763,7 +794,10 @@ static int prepare_all(importer *im)
 
 static void finalize_all(importer *im)
 {
-    sqlite3_finalize(im->st_transform);
+    sqlite3_finalize(im->st_defaults);
+    pl_xform_free(im->xf);
+    im->xf = NULL;
+    pl_geom_release(&im->scratch);
     sqlite3_finalize(im->st_find);
     sqlite3_finalize(im->st_overlap);
     sqlite3_finalize(im->st_insert);

@@ -1,0 +1,222 @@
+/* xform.c — coordinate transformations through SpatiaLite, from stored PROJ pipelines. */
+#include "xform.h"
+#include "db_internal.h"
+
+#include <math.h>
+#include <proj.h>
+#include <spatialite.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pl_xform {
+    pl_db *db;       /* borrowed */
+    int src, dst;
+    char *pipeline;  /* owned; "" for the identity */
+};
+
+/* The pipeline PROJ builds for src → dst, as ST_Transform would (malloc'd),
+ * or NULL when PROJ has none or cannot write it as one string. */
+static char *build_pipeline(int src, int dst)
+{
+    PJ_CONTEXT *ctx = proj_context_create();
+    if (!ctx)
+        return NULL;
+    proj_log_level(ctx, PJ_LOG_NONE);
+    char a[32], b[32];
+    snprintf(a, sizeof a, "EPSG:%d", src);
+    snprintf(b, sizeof b, "EPSG:%d", dst);
+    char *out = NULL;
+    PJ *op = proj_create_crs_to_crs(ctx, a, b, NULL);
+    if (op) {
+        PJ *norm = proj_normalize_for_visualization(ctx, op);
+        if (norm) {
+            const char *s = proj_as_proj_string(ctx, norm, PJ_PROJ_5, NULL);
+            if (s && *s)
+                out = strdup(s);
+            proj_destroy(norm);
+        }
+        proj_destroy(op);
+    }
+    proj_context_destroy(ctx);
+    return out;
+}
+
+static const char *proj_version(void)
+{
+    static char v[32];
+    if (!v[0]) {
+        PJ_INFO pi = proj_info();
+        snprintf(v, sizeof v, "%s", pi.version ? pi.version : "?");
+    }
+    return v;
+}
+
+/* The stored pipeline for this PROJ (malloc'd), or NULL. A database of
+ * schema 1 has no table yet: that is a miss, not an error. */
+static char *load_pipeline(pl_db *db, int src, int dst)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, "SELECT pipeline FROM crs_pipeline WHERE src_srid = ?1 AND dst_srid = ?2"
+                                  " AND proj_version = ?3", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int(st, 1, src);
+    sqlite3_bind_int(st, 2, dst);
+    pl_bind_text(st, 3, proj_version());
+    char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+static int store_pipeline(pl_db *db, int src, int dst, const char *pipeline, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, "INSERT OR IGNORE INTO crs_pipeline(src_srid, dst_srid, proj_version, pipeline)"
+                               " VALUES (?1, ?2, ?3, ?4)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, src);
+    sqlite3_bind_int(st, 2, dst);
+    pl_bind_text(st, 3, proj_version());
+    pl_bind_text(st, 4, pipeline);
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot store a coordinate transformation");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_error *err)
+{
+    *out = NULL;
+    pl_xform *x = calloc(1, sizeof *x);
+    if (!x)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    x->db = db;
+    x->src = src;
+    x->dst = dst;
+    if (src == dst) {
+        x->pipeline = strdup("");
+    } else if (!(x->pipeline = load_pipeline(db, src, dst))) {
+        x->pipeline = build_pipeline(src, dst);
+        if (!x->pipeline) {
+            free(x);
+            return pl_error_set(err, PL_ERR_INPUT, "no coordinate transformation from EPSG:%d to EPSG:%d", src, dst);
+        }
+        if (store) {
+            int rc = store_pipeline(db, src, dst, x->pipeline, err);
+            if (rc) {
+                pl_xform_free(x);
+                return rc;
+            }
+        }
+    }
+    if (!x->pipeline) {
+        free(x);
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    }
+    *out = x;
+    return PL_OK;
+}
+
+void pl_xform_free(pl_xform *x)
+{
+    if (!x)
+        return;
+    free(x->pipeline);
+    free(x);
+}
+
+const char *pl_xform_pipeline(const pl_xform *x) { return x->pipeline; }
+
+static int all_finite(const double *xy, size_t n)
+{
+    for (size_t i = 0; i < 2 * n; i++)
+        if (!isfinite(xy[i]) || fabs(xy[i]) >= 1e30)
+            return 0;
+    return 1;
+}
+
+int pl_xform_points(pl_xform *x, double *xy, size_t n, pl_error *err)
+{
+    if (!x->pipeline[0] || n == 0)
+        return PL_OK;
+    /* one linestring holding every point: SpatiaLite transforms points one by
+     * one, so the shape they came from does not matter */
+    gaiaGeomCollPtr in = gaiaAllocGeomColl();
+    if (!in)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    in->Srid = x->src;
+    gaiaLinestringPtr ln = gaiaAddLinestringToGeomColl(in, (int)n);
+    memcpy(ln->Coords, xy, n * 2 * sizeof *xy);
+    gaiaGeomCollPtr t = gaiaTransformEx_r(x->db->splite_cache, in, x->pipeline, NULL, NULL);
+    gaiaFreeGeomColl(in);
+    int rc = PL_OK;
+    if (!t || !t->FirstLinestring || t->FirstLinestring->Points != (int)n || !all_finite(t->FirstLinestring->Coords, n))
+        rc = pl_error_set(err, PL_ERR_INPUT, "coordinates cannot be transformed from EPSG:%d to EPSG:%d "
+                          "(outside the area the coordinate system covers?)", x->src, x->dst);
+    else
+        memcpy(xy, t->FirstLinestring->Coords, n * 2 * sizeof *xy);
+    if (t)
+        gaiaFreeGeomColl(t);
+    return rc;
+}
+
+int pl_xform_geom(pl_xform *x, pl_geom *g, pl_error *err)
+{
+    if (!x->pipeline[0])
+        return PL_OK;
+    size_t n = pl_geom_npoints(g);
+    if (n == 0)
+        return PL_OK;
+    if (n > (size_t)1 << 28)
+        return pl_error_set(err, PL_ERR_INPUT, "too many points to transform (%zu)", n);
+    double *xy = malloc(n * 2 * sizeof *xy);
+    if (!xy)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t p = 0; p < g->n; p++)
+        for (size_t r = 0; r < g->polys[p].n; r++) {
+            const pl_ring *ring = &g->polys[p].rings[r];
+            memcpy(xy + 2 * k, ring->xy, ring->n * 2 * sizeof *xy);
+            k += ring->n;
+        }
+    int rc = pl_xform_points(x, xy, n, err);
+    if (rc == PL_OK) {
+        k = 0;
+        for (size_t p = 0; p < g->n; p++)
+            for (size_t r = 0; r < g->polys[p].n; r++) {
+                pl_ring *ring = &g->polys[p].rings[r];
+                memcpy(ring->xy, xy + 2 * k, ring->n * 2 * sizeof *xy);
+                k += ring->n;
+            }
+    }
+    free(xy);
+    return rc;
+}
+
+gaiaGeomCollPtr pl_xform_gaia(pl_xform *x, gaiaGeomCollPtr in, pl_error *err)
+{
+    gaiaGeomCollPtr t = x->pipeline[0] ? gaiaTransformEx_r(x->db->splite_cache, in, x->pipeline, NULL, NULL)
+                                       : gaiaCloneGeomColl(in);
+    if (!t) {
+        pl_error_set(err, PL_ERR_INPUT, "geometry cannot be transformed from EPSG:%d to EPSG:%d", x->src, x->dst);
+        return NULL;
+    }
+    t->Srid = x->dst;
+    return t;
+}
+
+int pl_xform_store_common(pl_db *db, pl_error *err)
+{
+    static const int geographic = 4326;
+    int pairs[2][2] = {{geographic, db->srid}, {db->srid, geographic}};
+    for (int i = 0; i < 2; i++) {
+        pl_xform *x;
+        int rc = pl_xform_open(db, pairs[i][0], pairs[i][1], 1, &x, err);
+        if (rc)
+            return rc;
+        pl_xform_free(x);
+    }
+    return PL_OK;
+}

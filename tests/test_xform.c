@@ -1,0 +1,156 @@
+/* test_xform.c — transformations from stored PROJ pipelines agree with ST_Transform; schema 2 migration. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db_internal.h"
+#include "testutil.h"
+#include "xform.h"
+
+/* ST_Transform of one point, through SQL. */
+static void sql_transform(pl_db *db, int src, int dst, double x, double y, double *ox, double *oy)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT X(g), Y(g) FROM (SELECT ST_Transform(MakePoint(?1, ?2, ?3), ?4) AS g)",
+                                    -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_double(st, 1, x);
+    sqlite3_bind_double(st, 2, y);
+    sqlite3_bind_int(st, 3, src);
+    sqlite3_bind_int(st, 4, dst);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_neq(sqlite3_column_type(st, 0), SQLITE_NULL, "ST_Transform(%d → %d) of %.9f %.9f", src, dst, x, y);
+    *ox = sqlite3_column_double(st, 0);
+    *oy = sqlite3_column_double(st, 1);
+    sqlite3_finalize(st);
+}
+
+/* Points over the Qingdao area in `src`: a 21 × 21 grid from lon/lat, transformed by SQL. */
+static size_t grid(pl_db *db, int src, double *xy)
+{
+    size_t n = 0;
+    for (int i = 0; i <= 20; i++)
+        for (int j = 0; j <= 20; j++) {
+            double lon = 119.5 + i * 0.05, lat = 35.5 + j * 0.05;
+            if (src == 4326)
+                xy[2 * n] = lon, xy[2 * n + 1] = lat;
+            else
+                sql_transform(db, 4326, src, lon, lat, &xy[2 * n], &xy[2 * n + 1]);
+            n++;
+        }
+    return n;
+}
+
+static void check_pair(pl_db *db, int src, int dst)
+{
+    double xy[2 * 441], sq[2 * 441];
+    size_t n = grid(db, src, xy);
+    for (size_t i = 0; i < n; i++)
+        sql_transform(db, src, dst, xy[2 * i], xy[2 * i + 1], &sq[2 * i], &sq[2 * i + 1]);
+    pl_xform *x;
+    pl_error err;
+    cr_assert_eq(pl_xform_open(db, src, dst, 0, &x, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_xform_points(x, xy, n, &err), PL_OK, "%s", err.message);
+    for (size_t i = 0; i < 2 * n; i++)
+        cr_assert(xy[i] == sq[i], "EPSG:%d → %d, value %zu: %.12f vs ST_Transform %.12f", src, dst, i, xy[i], sq[i]);
+    pl_xform_free(x);
+}
+
+Test(xform, points_equal_st_transform_bit_for_bit)
+{
+    pl_db *db = tu_db_new("x.db", NULL);
+    pl_db_ensure_srid(db, 4528);
+    pl_db_ensure_srid(db, 4490);
+    check_pair(db, 4326, 4549);
+    check_pair(db, 4549, 4326);
+    check_pair(db, 4528, 4549);
+    check_pair(db, 4490, 4549);
+    check_pair(db, 4549, 4549);
+    tu_db_close(db);
+}
+
+Test(xform, geometry_in_place_keeps_its_rings)
+{
+    pl_db *db = tu_db_new("g.db", NULL);
+    pl_geom g;
+    pl_geom_init(&g);
+    pl_ring *shell = pl_poly_add_ring(pl_geom_add_poly(&g));
+    double pts[][2] = {{120.1, 36.0}, {120.11, 36.0}, {120.11, 36.01}, {120.1, 36.0}};
+    for (int i = 0; i < 4; i++)
+        pl_ring_add_point(shell, pts[i][0], pts[i][1]);
+    pl_poly *p2 = pl_geom_add_poly(&g);
+    pl_ring_add_point(pl_poly_add_ring(p2), 120.2, 36.1);
+    pl_ring_add_point(pl_poly_add_ring(p2), 120.3, 36.2);
+    pl_xform *x;
+    pl_error err;
+    cr_assert_eq(pl_xform_open(db, 4326, 4549, 0, &x, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_xform_geom(x, &g, &err), PL_OK, "%s", err.message);
+    double ex, ey;
+    sql_transform(db, 4326, 4549, 120.11, 36.01, &ex, &ey);
+    cr_assert(g.polys[0].rings[0].xy[4] == ex && g.polys[0].rings[0].xy[5] == ey);
+    sql_transform(db, 4326, 4549, 120.3, 36.2, &ex, &ey);
+    cr_assert(g.polys[1].rings[1].xy[0] == ex && g.polys[1].rings[1].xy[1] == ey);
+    cr_assert_eq(g.polys[0].rings[0].n, 4);
+    pl_xform_free(x);
+    pl_geom_release(&g);
+    tu_db_close(db);
+}
+
+Test(xform, out_of_domain_is_an_error_not_garbage)
+{
+    pl_db *db = tu_db_new("d.db", NULL);
+    pl_xform *x;
+    pl_error err;
+    cr_assert_eq(pl_xform_open(db, 4326, 4549, 0, &x, &err), PL_OK, "%s", err.message);
+    double xy[] = {120.1, 36.0, 300.0, 95.0};
+    cr_assert_eq(pl_xform_points(x, xy, 2, &err), PL_ERR_INPUT);
+    cr_assert(strstr(err.message, "EPSG:4326") && strstr(err.message, "EPSG:4549"), "%s", err.message);
+    pl_xform_free(x);
+    cr_assert_eq(pl_xform_open(db, 4326, 999999, 0, &x, &err), PL_ERR_INPUT);
+    cr_assert(strstr(err.message, "EPSG:999999"), "%s", err.message);
+    tu_db_close(db);
+}
+
+Test(xform, init_stores_the_working_pipelines_and_a_stale_row_is_ignored)
+{
+    pl_db *db = tu_db_new("s.db", NULL);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM crs_pipeline WHERE src_srid = 4326 AND dst_srid = 4549"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM crs_pipeline WHERE src_srid = 4549 AND dst_srid = 4326"), 1);
+    cr_assert(strstr(tu_sql_text(db, "SELECT pipeline FROM crs_pipeline WHERE src_srid = 4326"), "+proj=tmerc"));
+    /* a pipeline written by another PROJ version is not used */
+    tu_sql_exec(db, "INSERT INTO crs_pipeline VALUES (4326, 4490, '0.0.1', '+proj=affine +xoff=1000')");
+    pl_db_ensure_srid(db, 4490);
+    pl_xform *x;
+    pl_error err;
+    cr_assert_eq(pl_xform_open(db, 4326, 4490, 1, &x, &err), PL_OK, "%s", err.message);
+    double xy[] = {120.1, 36.0};
+    cr_assert_eq(pl_xform_points(x, xy, 1, &err), PL_OK, "%s", err.message);
+    cr_assert(fabs(xy[0] - 120.1) < 1e-9 && fabs(xy[1] - 36.0) < 1e-9, "%.9f %.9f", xy[0], xy[1]);
+    pl_xform_free(x);
+    /* store = 1 wrote the current version's row beside the stale one */
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM crs_pipeline WHERE src_srid = 4326 AND dst_srid = 4490"), 2);
+    tu_db_close(db);
+}
+
+Test(xform, schema_1_database_is_migrated_on_open)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m.db", path);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    /* make it a schema 1 file, as every database written before this change */
+    tu_sql_exec(db, "DROP TABLE crs_pipeline; DROP INDEX parcel_status_area;"
+                    "CREATE INDEX parcel_status ON parcel(status);"
+                    "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM crs_pipeline"), 2);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
+}
