@@ -522,3 +522,486 @@ Test(match, cli_errors_and_help)
     free(errs);
     out = errs = NULL;
 }
+
+/* ---- many parcels: the ranking against an independent reference ----
+ * A grid of 300 cells (800 m × 600 m apart) in two parks, each holding one
+ * rectangle 200 m high whose width gives its area, plus neighbours placed at
+ * known gaps that belong to projects of known industries. Areas sit on and
+ * around the edges of the area score (±10 %, ±50 %), indicators and industry
+ * lists cover every form the scoring reads, and some codes exist in both
+ * parks with the same area (ties). The expected ranking is computed here from
+ * the fixture's own numbers and rectangles (no SQL, no GEOS), from the rules
+ * in README.md, and compared with pl_match_lead for several leads, tops and
+ * park filters. */
+
+#define MANY_COLS 20
+#define MANY_ROWS 15
+#define MANY_MAX 512
+#define MANY_NB 1024
+
+typedef struct many_parcel {
+    char park[8], code[16], status[16];
+    double x0, x1, y0, y1, area_m2;
+    int has_ind;
+    double inv, tax;
+    const char *industries;      /* NULL: no list */
+    const char *reserved_for;    /* lead code of an open reservation, or NULL */
+} many_parcel;
+
+typedef struct many_neighbour {
+    char code[16];
+    double x0, x1, y0, y1;
+    long id;
+    const char *projects[2];     /* project codes, NULL-terminated */
+} many_neighbour;
+
+typedef struct many_project {
+    const char *code, *lead, *industry; /* lead: a signed lead of that industry */
+    int live;
+} many_project;
+
+static const many_project many_projects[] = {
+    {"PRJ-A", "SA", "equipment", 1}, {"PRJ-B", "SB", "equipment", 0},
+    {"PRJ-C", "SC", "it", 1},        {"PRJ-D", "SD", "health", 1},
+};
+
+static many_parcel mp[MANY_MAX];
+static int n_mp;
+static many_neighbour mn[MANY_NB];
+static int n_mn;
+
+static unsigned mix(unsigned i, unsigned salt)
+{
+    unsigned x = i * 2654435761u + salt * 2246822519u + 374761393u;
+    x ^= x >> 15;
+    x *= 0x2c1b3c6dU;
+    x ^= x >> 12;
+    x *= 0x297a2d39U;
+    x ^= x >> 15;
+    return x;
+}
+
+/* widths on a 1/8 m grid, so that every coordinate is exact */
+static double width_for_mu(double mu)
+{
+    return round(mu / 0.3 * 8.0) / 8.0;
+}
+
+static void many_ind(long id, const many_parcel *p)
+{
+    if (p->has_ind)
+        indicators(id, p->inv, p->tax, p->industries);
+}
+
+static long many_rect(const char *park, const char *code, const char *status, double x0, double x1, double y0,
+                      double y1)
+{
+    return tu_add_rect(db, park, code, status, x0, x1, y0, y1);
+}
+
+static void many_neighbour_add(const char *code, double x0, double x1, double y0, double y1, const char *p1,
+                               const char *p2)
+{
+    cr_assert_lt(n_mn, MANY_NB);
+    many_neighbour *n = &mn[n_mn++];
+    snprintf(n->code, sizeof n->code, "%s", code);
+    n->x0 = x0, n->x1 = x1, n->y0 = y0, n->y1 = y1;
+    n->projects[0] = p1;
+    n->projects[1] = p2;
+    n->id = many_rect("QDIP", code, "transferred", x0, x1, y0, y1);
+}
+
+static void link_project(const char *project, long parcel_id)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO project_parcel(project_id, parcel_id) SELECT id, %ld FROM project WHERE code = '%s'",
+             parcel_id, project);
+    tu_sql_exec(db, sql);
+}
+
+static void reserve_for(long parcel_id, const char *lead_code, int released)
+{
+    char sql[384];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on, released_on)"
+             " SELECT %ld, id, '2024-03-01', '2024-09-01', %s FROM lead WHERE code = '%s'",
+             parcel_id, released ? "'2024-04-01'" : "NULL", lead_code);
+    tu_sql_exec(db, sql);
+}
+
+static void setup_many(void)
+{
+    db = tu_db_new("many.db", dbpath);
+    tu_park_qdip(db);
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
+    tu_sql_exec(db, "BEGIN");
+    /* the leads being matched, and the signed leads of the projects */
+    lead("M1", "equipment", 120, 36000, 25, "intent");
+    lead("M2", "it", 100, 30000, 20, "visited");
+    lead("M3", NULL, NAN, NAN, NAN, "new");
+    lead("M4", "equipment", 45, 13500, 25, "contacted");
+    lead("M5", "marine", 150, NAN, 20, "intent");
+    lead("M6", "health", 60, 18000, NAN, "lost");
+    for (size_t k = 0; k < sizeof many_projects / sizeof *many_projects; k++) {
+        const many_project *pr = &many_projects[k];
+        long l = lead(pr->lead, pr->industry, 50, 10000, 20, "signed");
+        char sql[384];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO project(code, lead_id, signed_on, terminated_on, created_at, updated_at)"
+                 " VALUES ('%s', %ld, '2024-02-01', %s, 'x', 'x')",
+                 pr->code, l, pr->live ? "NULL" : "'2024-06-01'");
+        tu_sql_exec(db, sql);
+    }
+
+    static const double mus[] = {120, 120, 108, 132, 107.9, 132.1, 60, 180, 59.9, 180.1, 96, 144, 30, 45,
+                                 40.5, 49.5, 49.6, 22.5, 67.5, 150, 160, 100, 90, 110, 195, 45, 45, 60, 75, 120.05,
+                                 135, 165, 52, 38, 150.1, 225.0 / 2};
+    static const double invs[] = {NAN, 250, 280, 300, 300.0001, 350, 500, 0};
+    static const double taxes[] = {NAN, 15, 20, 25, 30, 40};
+    static const char *const lists[] = {NULL, "", "  ", "equipment", "it", "itx", "it,equipment", "equipment，it",
+                                        "it、 equipment", " equipment ", "高端装备", "equipmentx", "it ,  marine",
+                                        "现代海洋", "health,医养健康", "marine"};
+#define COUNT(a) (int)(sizeof(a) / sizeof *(a))
+    n_mp = n_mn = 0;
+    for (int i = 0; i < MANY_COLS * MANY_ROWS; i++) {
+        const double x = 600000 + (i % MANY_COLS) * 800.0, y = 3990000 + (i / MANY_COLS) * 600.0;
+        many_parcel *p = &mp[n_mp++];
+        memset(p, 0, sizeof *p);
+        snprintf(p->park, sizeof p->park, "%s", mix(i, 1) % 3 == 0 ? "JMIP" : "QDIP");
+        snprintf(p->code, sizeof p->code, "G-%03d", i);
+        unsigned s = mix(i, 2) % 20;
+        snprintf(p->status, sizeof p->status, "%s", s < 15 ? "available" : s < 19 ? "reserved" : "reserve");
+        p->reserved_for = s == 15 || s == 16 ? "M1" : s == 17 ? "M2" : NULL;
+        p->x0 = x;
+        p->x1 = x + width_for_mu(mus[mix(i, 3) % COUNT(mus)]);
+        p->y0 = y;
+        p->y1 = y + 200;
+        p->has_ind = mix(i, 4) % 100 < 85;
+        p->inv = invs[mix(i, 5) % COUNT(invs)];
+        p->tax = taxes[mix(i, 6) % COUNT(taxes)];
+        p->industries = lists[mix(i, 7) % COUNT(lists)];
+        long id = many_rect(p->park, p->code, p->status, p->x0, p->x1, p->y0, p->y1);
+        many_ind(id, p);
+        if (s >= 15 && s <= 18)
+            reserve_for(id, s == 17 ? "M2" : "M1", s == 18);
+        /* a neighbour on the right at a known gap, of a known project */
+        char code[16];
+        snprintf(code, sizeof code, "N%03dR", i);
+        double gx = 0, gy = -1; /* gy < 0: beside, else at the corner */
+        const char *p1 = NULL, *p2 = NULL;
+        switch (mix(i, 8) % 14) {
+        case 0: p1 = "PRJ-A"; break;
+        case 1: p1 = "PRJ-A"; gx = 0.5; break;
+        case 2: p1 = "PRJ-A"; gx = 0.99; break;
+        case 3: p1 = "PRJ-A"; gx = 1.01; break;
+        case 4: p1 = "PRJ-A"; gx = 1.5; break;
+        case 5: p1 = "PRJ-A"; gx = 0.6; gy = 0.6; break;   /* 0.85 m */
+        case 6: p1 = "PRJ-A"; gx = 0.75; gy = 0.75; break; /* 1.06 m: the boxes meet, the parcels do not */
+        case 7: p1 = "PRJ-B"; break;
+        case 8: p1 = "PRJ-C"; break;
+        case 9: p1 = "PRJ-B"; p2 = "PRJ-C"; break;
+        case 10: p1 = "PRJ-C"; p2 = "PRJ-A"; break;
+        case 11: p1 = "PRJ-D"; gx = 0.3; break;
+        default: break;
+        }
+        if (p1) {
+            double nx0 = p->x1 + gx, ny0 = gy < 0 ? y : p->y1 + gy;
+            many_neighbour_add(code, nx0, nx0 + 50, ny0, ny0 + 200, p1, p2);
+        }
+        /* sometimes a second one on the left (its code sorts first) */
+        if (mix(i, 9) % 6 == 0) {
+            snprintf(code, sizeof code, "N%03dL", i);
+            many_neighbour_add(code, x - 50, x, y + 20, y + 120, mix(i, 10) % 2 ? "PRJ-A" : "PRJ-D", NULL);
+        }
+        /* a twin in the other park: the same code, area and indicators, far away */
+        if (i % 13 == 0 && p->reserved_for == NULL && !strcmp(p->status, "available")) {
+            many_parcel *t = &mp[n_mp++];
+            *t = *p;
+            snprintf(t->park, sizeof t->park, "%s", strcmp(p->park, "QDIP") ? "QDIP" : "JMIP");
+            t->y0 += 100000;
+            t->y1 += 100000;
+            many_ind(many_rect(t->park, t->code, t->status, t->x0, t->x1, t->y0, t->y1), t);
+        }
+    }
+    /* a free parcel that is itself in a live equipment project, and one touching it */
+    many_parcel *self = &mp[n_mp++];
+    memset(self, 0, sizeof *self);
+    snprintf(self->park, sizeof self->park, "QDIP");
+    snprintf(self->code, sizeof self->code, "S-SELF");
+    snprintf(self->status, sizeof self->status, "available");
+    self->x0 = 580000, self->x1 = 580400, self->y0 = 3990000, self->y1 = 3990200;
+    long self_id = many_rect("QDIP", "S-SELF", "available", self->x0, self->x1, self->y0, self->y1);
+    link_project("PRJ-A", self_id);
+    cr_assert_lt(n_mn, MANY_NB);
+    many_neighbour *sn = &mn[n_mn++];
+    snprintf(sn->code, sizeof sn->code, "S-SELF");
+    sn->x0 = self->x0, sn->x1 = self->x1, sn->y0 = self->y0, sn->y1 = self->y1;
+    sn->id = self_id;
+    sn->projects[0] = "PRJ-A";
+    sn->projects[1] = NULL;
+    many_parcel *next = &mp[n_mp++];
+    *next = *self;
+    snprintf(next->code, sizeof next->code, "S-NEXT");
+    next->x0 = 580400, next->x1 = 580800;
+    many_rect("QDIP", "S-NEXT", "available", next->x0, next->x1, next->y0, next->y1);
+    for (int k = 0; k < n_mn; k++)
+        for (int j = 0; j < 2; j++)
+            if (mn[k].projects[j] && strcmp(mn[k].code, "S-SELF"))
+                link_project(mn[k].projects[j], mn[k].id);
+    tu_sql_exec(db, "COMMIT");
+    /* the stored areas are the reference's input */
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "SELECT p.area_m2 FROM parcel p JOIN park k ON k.id = p.park_id WHERE k.code = ?1 AND p.code = ?2", -1, &st,
+        NULL), SQLITE_OK);
+    for (int k = 0; k < n_mp; k++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, mp[k].park, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, mp[k].code, -1, SQLITE_STATIC);
+        cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s %s", mp[k].park, mp[k].code);
+        mp[k].area_m2 = sqlite3_column_double(st, 0);
+    }
+    sqlite3_finalize(st);
+#undef COUNT
+}
+
+TestSuite(match_many, .init = setup_many, .fini = teardown);
+
+/* ---- the reference: README.md's rules, computed from the fixture ---- */
+
+typedef struct ref_lead {
+    const char *code, *industry, *industry_zh;
+    double land_mu, investment, tax;
+} ref_lead;
+
+static const ref_lead ref_leads[] = {
+    {"M1", "equipment", "高端装备", 120, 36000, 25},
+    {"M2", "it", "新一代信息技术", 100, 30000, 20},
+    {"M3", NULL, NULL, NAN, NAN, NAN},
+    {"M4", "equipment", "高端装备", 45, 13500, 25},
+    {"M5", "marine", "现代海洋", 150, NAN, 20},
+    {"M6", "health", "医养健康", 60, 18000, NAN},
+};
+
+typedef struct ref_row {
+    const many_parcel *p;
+    int pts[PL_MATCH_NCOMPONENTS], no_data[PL_MATCH_NCOMPONENTS], total;
+    double dev;
+    char neighbour[16], project[16];
+} ref_row;
+
+static int ref_tenths(double points)
+{
+    return (int)floor(points * 10.0 + 0.5);
+}
+
+/* the list allows this industry: separators , ， 、; spaces and tabs ignored; id or Chinese name */
+static int ref_list_allows(const char *list, const ref_lead *l)
+{
+    char buf[256];
+    size_t n = 0;
+    for (const char *s = list; *s && n + 1 < sizeof buf;) {
+        if (!strncmp(s, "，", strlen("，")) || !strncmp(s, "、", strlen("、"))) {
+            buf[n++] = ',';
+            s += strlen("，");
+        } else if (*s == ' ' || *s == '\t') {
+            s++;
+        } else {
+            buf[n++] = *s++;
+        }
+    }
+    buf[n] = '\0';
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        if (!strcmp(tok, l->industry) || !strcmp(tok, l->industry_zh))
+            return 1;
+    return 0;
+}
+
+static int ref_any_industry(const char *list)
+{
+    if (!list)
+        return 1;
+    for (const char *s = list; *s; s++)
+        if (*s != ' ')
+            return 0;
+    return 1;
+}
+
+static double rect_distance(double ax0, double ax1, double ay0, double ay1, double bx0, double bx1, double by0,
+                            double by1)
+{
+    double dx = fmax(0, fmax(bx0 - ax1, ax0 - bx1)), dy = fmax(0, fmax(by0 - ay1, ay0 - by1));
+    return sqrt(dx * dx + dy * dy);
+}
+
+static void ref_score(const ref_lead *l, const many_parcel *p, ref_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->p = p;
+    double mu = p->area_m2 * 15.0 / 10000.0;
+    /* area */
+    if (isnan(l->land_mu)) {
+        r->pts[PL_MATCH_AREA] = 150, r->no_data[PL_MATCH_AREA] = 1;
+        r->dev = HUGE_VAL;
+    } else {
+        double d = (mu - l->land_mu) / l->land_mu, ad = fabs(d), f;
+        r->dev = ad;
+        if (ad <= 0.1 + 1e-9) /* within ±10 % (rounding of the stored area aside) */
+            f = 1;
+        else if (ad >= 0.5)
+            f = 0;
+        else
+            f = (0.5 - ad) / 0.4 * (d < 0 ? 0.8 : 1.0);
+        r->pts[PL_MATCH_AREA] = ref_tenths(30 * f);
+    }
+    /* industry */
+    const char *list = p->has_ind ? p->industries : NULL;
+    if (ref_any_industry(list))
+        r->pts[PL_MATCH_INDUSTRY] = 250;
+    else if (!l->industry)
+        r->pts[PL_MATCH_INDUSTRY] = 125, r->no_data[PL_MATCH_INDUSTRY] = 1;
+    else
+        r->pts[PL_MATCH_INDUSTRY] = ref_list_allows(list, l) ? 250 : 0;
+    /* investment and tax: the lead's value against the parcel's minimum */
+    double have[2] = {isnan(l->land_mu) || isnan(l->investment) ? NAN : l->investment / l->land_mu, l->tax};
+    double need[2] = {p->has_ind ? p->inv : NAN, p->has_ind ? p->tax : NAN};
+    const int comp[2] = {PL_MATCH_INVESTMENT, PL_MATCH_TAX}, max[2] = {20, 15};
+    for (int k = 0; k < 2; k++) {
+        if (isnan(have[k]) || isnan(need[k]))
+            r->pts[comp[k]] = max[k] * 5, r->no_data[comp[k]] = 1;
+        else if (need[k] <= 0 || have[k] >= need[k])
+            r->pts[comp[k]] = max[k] * 10;
+        else
+            r->pts[comp[k]] = ref_tenths(max[k] * (have[k] / need[k]));
+    }
+    /* contiguity: a parcel of a live project of the same industry within 1 m (the first by codes) */
+    if (!l->industry) {
+        r->pts[PL_MATCH_CONTIGUITY] = 50, r->no_data[PL_MATCH_CONTIGUITY] = 1;
+    } else {
+        for (int k = 0; k < n_mn; k++) {
+            const many_neighbour *n = &mn[k];
+            if (!strcmp(n->code, p->code) ||
+                rect_distance(p->x0, p->x1, p->y0, p->y1, n->x0, n->x1, n->y0, n->y1) > 1.0)
+                continue;
+            for (int j = 0; j < 2 && n->projects[j]; j++)
+                for (size_t q = 0; q < sizeof many_projects / sizeof *many_projects; q++) {
+                    const many_project *pr = &many_projects[q];
+                    if (strcmp(pr->code, n->projects[j]) || !pr->live || strcmp(pr->industry, l->industry))
+                        continue;
+                    int c = r->neighbour[0] ? strcmp(n->code, r->neighbour) : -1;
+                    if (c < 0 || (c == 0 && strcmp(pr->code, r->project) < 0)) {
+                        snprintf(r->neighbour, sizeof r->neighbour, "%.15s", n->code);
+                        snprintf(r->project, sizeof r->project, "%.15s", pr->code);
+                    }
+                }
+        }
+        r->pts[PL_MATCH_CONTIGUITY] = r->neighbour[0] ? 100 : 0;
+    }
+    for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++)
+        r->total += r->pts[c];
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+    const ref_row *x = a, *y = b;
+    if (x->total != y->total)
+        return x->total > y->total ? -1 : 1;
+    if (fabs(x->dev - y->dev) > 1e-9)
+        return x->dev < y->dev ? -1 : 1;
+    int c = strcmp(x->p->park, y->p->park);
+    return c ? c : strcmp(x->p->code, y->p->code);
+}
+
+/* every free parcel for the lead (in the park), ranked */
+static int ref_rank(const ref_lead *l, const char *park, ref_row *rows)
+{
+    int n = 0;
+    for (int k = 0; k < n_mp; k++) {
+        const many_parcel *p = &mp[k];
+        int is_free = !strcmp(p->status, "available") ||
+                      (!strcmp(p->status, "reserved") && p->reserved_for && !strcmp(p->reserved_for, l->code));
+        if (is_free && (!park || !strcmp(park, p->park)))
+            ref_score(l, p, &rows[n++]);
+    }
+    qsort(rows, (size_t)n, sizeof *rows, ref_cmp);
+    return n;
+}
+
+static void compare_with_reference(const ref_lead *l, int top, const char *park)
+{
+    static ref_row rows[MANY_MAX];
+    int n = ref_rank(l, park, rows);
+    pl_match_summary sum;
+    got *g = match(l->code, top, park, &sum);
+    int want = top < n ? top : n;
+    cr_assert_eq(sum.candidates, n, "%s top %d park %s: candidates", l->code, top, park ? park : "-");
+    cr_assert_eq(g->n, want, "%s top %d park %s", l->code, top, park ? park : "-");
+    cr_assert_eq(sum.returned, want);
+    for (int i = 0; i < want; i++) {
+        const res *r = &g->r[i];
+        const ref_row *e = &rows[i];
+        cr_assert(!strcmp(r->park, e->p->park) && !strcmp(r->code, e->p->code),
+                  "%s top %d park %s rank %d: got %s %s (%.1f), expected %s %s (%.1f)", l->code, top,
+                  park ? park : "-", i + 1, r->park, r->code, r->score, e->p->park, e->p->code, e->total / 10.0);
+        cr_assert_eq((int)lround(r->score * 10), e->total, "%s %s", l->code, r->code);
+        for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++) {
+            cr_assert_eq((int)lround(r->points[c] * 10), e->pts[c], "%s %s %s", l->code, r->code,
+                         pl_match_component_name(c));
+            cr_assert_eq(r->no_data[c], e->no_data[c], "%s %s %s", l->code, r->code, pl_match_component_name(c));
+        }
+        if (e->neighbour[0]) {
+            char want_text[128];
+            snprintf(want_text, sizeof want_text, "邻接同产业地块 %s (项目 project %s,", e->neighbour, e->project);
+            cr_assert(strstr(r->reason[PL_MATCH_CONTIGUITY], want_text), "%s %s: %s, expected %s", l->code, r->code,
+                      r->reason[PL_MATCH_CONTIGUITY], want_text);
+        }
+        cr_assert_str_eq(r->status, e->p->status);
+    }
+}
+
+Test(match_many, ranking_equals_the_reference)
+{
+    /* the fixture holds what it is meant to hold */
+    cr_assert_gt(n_mp, 300);
+    cr_assert_gt(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'available'"), 200);
+    static const int tops[] = {1, 3, 10, 25, 128};
+    static const char *const parks[] = {NULL, "QDIP", "JMIP"};
+    for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++)
+        for (size_t t = 0; t < sizeof tops / sizeof *tops; t++)
+            for (size_t k = 0; k < sizeof parks / sizeof *parks; k++)
+                compare_with_reference(&ref_leads[l], tops[t], parks[k]);
+}
+
+Test(match_many, the_fixture_has_every_case)
+{
+    /* ties (the same score and deviation in both parks), the edges of the area score, contiguity
+     * won and lost at the 1 m limit, and every industry form near the top of some ranking */
+    static ref_row rows[MANY_MAX];
+    int ties = 0, edge10 = 0, edge50 = 0, contiguous = 0, corner_far = 0, allowed_forms = 0;
+    for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++) {
+        int n = ref_rank(&ref_leads[l], NULL, rows);
+        for (int i = 0; i + 1 < n && i < 40; i++)
+            ties += rows[i].total == rows[i + 1].total && fabs(rows[i].dev - rows[i + 1].dev) <= 1e-9;
+        for (int i = 0; i < n; i++) {
+            edge10 += fabs(rows[i].dev - 0.1) < 1e-9;
+            edge50 += fabs(rows[i].dev - 0.5) < 1e-9;
+            contiguous += rows[i].neighbour[0] != 0;
+            allowed_forms += rows[i].p->has_ind && rows[i].p->industries &&
+                             (strstr(rows[i].p->industries, "，") || strstr(rows[i].p->industries, "、") ||
+                              strstr(rows[i].p->industries, "高端装备")) &&
+                             rows[i].pts[PL_MATCH_INDUSTRY] == 250;
+        }
+    }
+    for (int k = 0; k < n_mn; k++)
+        corner_far += fabs(fmod(mn[k].y0 - 3990000, 600.0) - 200.75) < 1e-6; /* 0.75 m at the corner: 1.06 m */
+    cr_assert_gt(ties, 3, "%d", ties);
+    cr_assert_gt(edge10, 3, "%d", edge10);
+    cr_assert_gt(edge50, 3, "%d", edge50);
+    cr_assert_gt(contiguous, 10, "%d", contiguous);
+    cr_assert_gt(corner_far, 1, "%d", corner_far);
+    cr_assert_gt(allowed_forms, 5, "%d", allowed_forms);
+}
