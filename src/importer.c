@@ -67,6 +67,10 @@ typedef struct importer {
     /* prepared once, reused for every feature */
     sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code, *st_defaults;
     pl_xform *xf;           /* source → working CRS (owned), made by setup_source */
+    /* SpatiaLite's per-row triggers on parcel that the import does itself (see
+     * suspend_triggers): their CREATE statements (owned), NULL when not suspended */
+    char *trigger_sql[2];
+    sqlite3_stmt *st_rtree;
     pl_geom scratch;        /* the current feature's rings, transformed to the working CRS */
     unsigned char *wkb;
     size_t wkb_cap;
@@ -263,9 +267,12 @@ static int setup_source(importer *im, const pl_source_info *info)
 
 /* ---- per feature --------------------------------------------------------- */
 
+static int index_parcel(importer *im, long id, const double box[4]);
+
 typedef struct feature_work {
     GEOSGeometry *src, *fixed, *work; /* source, repaired (source CRS), working CRS */
     const GEOSPreparedGeometry *prep;
+    double box[4];                     /* of work: minx, miny, maxx, maxy */
     unsigned char *work_wkb;           /* GEOSFree_r */
     size_t work_wkb_len;
 } feature_work;
@@ -345,10 +352,7 @@ static int check_degrees(const pl_geom *g, char *why, size_t len)
 static int check_overlaps(importer *im, const char *who, feature_work *w, long self_id, int *fatal)
 {
     GEOSContextHandle_t gc = im->db->geos;
-    double minx, miny, maxx, maxy;
-    if (!GEOSGeom_getXMin_r(gc, w->work, &minx) || !GEOSGeom_getYMin_r(gc, w->work, &miny) ||
-        !GEOSGeom_getXMax_r(gc, w->work, &maxx) || !GEOSGeom_getYMax_r(gc, w->work, &maxy))
-        return 0;
+    double minx = w->box[0], miny = w->box[1], maxx = w->box[2], maxy = w->box[3];
     w->prep = GEOSPrepare_r(gc, w->work);
     sqlite3_stmt *st = im->st_overlap;
     sqlite3_reset(st);
@@ -608,14 +612,15 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
                     im->db->srid);
         goto out;
     }
+    if (!GEOSGeom_getXMin_r(gc, w.work, &w.box[0]) || !GEOSGeom_getYMin_r(gc, w.work, &w.box[1]) ||
+        !GEOSGeom_getXMax_r(gc, w.work, &w.box[2]) || !GEOSGeom_getYMax_r(gc, w.work, &w.box[3])) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: the polygon is empty", who);
+        goto out;
+    }
     if (im->have_zone_box) {
-        double minx, miny, maxx, maxy;
-        GEOSGeom_getXMin_r(gc, w.work, &minx);
-        GEOSGeom_getYMin_r(gc, w.work, &miny);
-        GEOSGeom_getXMax_r(gc, w.work, &maxx);
-        GEOSGeom_getYMax_r(gc, w.work, &maxy);
-        if (!(minx >= im->zone_box[0] && maxx <= im->zone_box[2] && miny >= im->zone_box[1] &&
-              maxy <= im->zone_box[3])) {
+        if (!(w.box[0] >= im->zone_box[0] && w.box[2] <= im->zone_box[2] && w.box[1] >= im->zone_box[1] &&
+              w.box[3] <= im->zone_box[3])) {
             res->refused++;
             add_message(im, PL_MSG_REFUSED, "%s: lies far outside the working coordinate system EPSG:%d (%s); "
                         "is the file's coordinate system EPSG:%d right? (--crs)", who, im->db->srid,
@@ -716,6 +721,8 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
             rc = pl_db_fail(im->db, im->err, "cannot insert parcel");
         sqlite3_reset(st);
         long new_id = (long)sqlite3_last_insert_rowid(im->db->h);
+        if (!rc && im->st_rtree)
+            rc = index_parcel(im, new_id, w.box);
         if (!rc)
             rc = pl_history_add(im->db, "parcel", new_id, code, "created",
                                 NULL, im->status, note, res->batch_id, im->err);
@@ -759,6 +766,83 @@ static int resolve_park(pl_db *db, const char *code, long *id, char *name, size_
     return PL_OK;
 }
 
+/* SpatiaLite keeps the R*Tree and geometry_columns_time up to date with
+ * triggers on parcel. Its AFTER INSERT index trigger calls RTreeAlign(), which
+ * formats an INSERT and runs it through sqlite3_exec — a parse per row, 10 %
+ * of an import. Inside the import's transaction the two AFTER INSERT
+ * triggers are dropped, the importer writes the R*Tree row with one prepared
+ * statement (the R*Tree rounds the box outward to 32-bit floats, as with the
+ * trigger) and touches geometry_columns_time once, and both triggers are
+ * created again, from their own text, before the commit. Nobody else sees
+ * the schema without them: a rollback or a crash restores it with the rest. */
+static const char *const suspended_triggers[2] = {"gii_parcel_geom", "tmi_parcel_geom"};
+
+static int suspend_triggers(importer *im)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(im->db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1"
+                                   " AND tbl_name = 'parcel'", &st, im->err);
+    if (rc)
+        return rc;
+    char *text[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_reset(st);
+        pl_bind_text(st, 1, suspended_triggers[i]);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            text[i] = strdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (!text[0] || !text[1]) { /* not SpatiaLite's usual set: leave the triggers to do their work */
+        free(text[0]);
+        free(text[1]);
+        return PL_OK;
+    }
+    if ((rc = pl_db_exec(im->db, "DROP TRIGGER gii_parcel_geom; DROP TRIGGER tmi_parcel_geom;", im->err)) ||
+        (rc = pl_db_prepare(im->db, "INSERT INTO idx_parcel_geom(pkid, xmin, xmax, ymin, ymax)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5)", &im->st_rtree, im->err))) {
+        free(text[0]);
+        free(text[1]);
+        return rc;
+    }
+    im->trigger_sql[0] = text[0];
+    im->trigger_sql[1] = text[1];
+    return PL_OK;
+}
+
+static int index_parcel(importer *im, long id, const double box[4])
+{
+    sqlite3_stmt *st = im->st_rtree;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_double(st, 2, box[0]);
+    sqlite3_bind_double(st, 3, box[2]);
+    sqlite3_bind_double(st, 4, box[1]);
+    sqlite3_bind_double(st, 5, box[3]);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot index parcel");
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Create the suspended triggers again (inside the transaction) and do once
+ * what tmi_parcel_geom did per row. */
+static int restore_triggers(importer *im)
+{
+    if (!im->trigger_sql[0])
+        return PL_OK;
+    int rc = pl_db_exec(im->db, im->trigger_sql[0], im->err);
+    if (!rc)
+        rc = pl_db_exec(im->db, im->trigger_sql[1], im->err);
+    if (!rc && im->res->inserted > 0)
+        rc = pl_db_exec(im->db, "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+                                " WHERE Lower(f_table_name) = Lower('parcel') AND Lower(f_geometry_column) = Lower('geom')",
+                        im->err);
+    for (int i = 0; i < 2; i++) {
+        free(im->trigger_sql[i]);
+        im->trigger_sql[i] = NULL;
+    }
+    return rc;
+}
+
 static int prepare_all(importer *im)
 {
     pl_db *db = im->db;
@@ -787,7 +871,8 @@ static int prepare_all(importer *im)
         (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT);"
                              "DELETE FROM temp.pl_import_code;", e)) ||
         (rc = pl_db_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_code(code, place) VALUES (?1, ?2)"
-                                " RETURNING 1", &im->st_code, e)))
+                                " RETURNING 1", &im->st_code, e)) ||
+        (rc = suspend_triggers(im)))
         return rc;
     return PL_OK;
 }
@@ -795,6 +880,12 @@ static int prepare_all(importer *im)
 static void finalize_all(importer *im)
 {
     sqlite3_finalize(im->st_defaults);
+    sqlite3_finalize(im->st_rtree);
+    im->st_rtree = NULL;
+    for (int i = 0; i < 2; i++) {
+        free(im->trigger_sql[i]);
+        im->trigger_sql[i] = NULL;
+    }
     pl_xform_free(im->xf);
     im->xf = NULL;
     pl_geom_release(&im->scratch);
@@ -922,7 +1013,7 @@ int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt,
                           res->refused, res->read);
         goto fail;
     }
-    if ((rc = write_batch(&im, 0)))
+    if ((rc = write_batch(&im, 0)) || (rc = restore_triggers(&im)))
         goto fail;
     finalize_all(&im);
     if (opt->dry_run) {

@@ -354,3 +354,55 @@ Test(import, park_boundary_from_a_polygon_file)
     cr_assert(strstr(err.message, "holds no polygon"), "%s", err.message);
     cr_assert_eq(pl_park_get(db, "B2", &k, &err), PL_ERR_NOTFOUND);
 }
+
+/* The import writes the R*Tree itself with SpatiaLite's per-row triggers
+ * suspended inside its transaction: afterwards the triggers are back word for
+ * word, the index agrees with the geometries, and later writes are indexed by
+ * the triggers again — after a commit, a refusal and a dry run alike. */
+Test(import, spatial_index_and_triggers_after_import)
+{
+    char before[8192];
+    snprintf(before, sizeof before, "%s",
+             tu_sql_text(db, "SELECT group_concat(name || ':' || sql, '|') FROM (SELECT name, sql FROM sqlite_master"
+                             " WHERE type = 'trigger' AND tbl_name = 'parcel' ORDER BY name)"));
+    cr_assert(strstr(before, "gii_parcel_geom") && strstr(before, "tmi_parcel_geom"), "%s", before);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    for (int i = 0; i < 2; i++) { /* a dry run, then the real import */
+        pl_import_options_init(&o);
+        o.dry_run = i == 0;
+        cr_assert_eq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+        pl_import_result_release(&r);
+    }
+    /* refused (already there): rolled back */
+    pl_import_options_init(&o);
+    cr_assert_neq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK);
+    pl_import_result_release(&r);
+    const char *after = tu_sql_text(db, "SELECT group_concat(name || ':' || sql, '|') FROM (SELECT name, sql FROM"
+                                        " sqlite_master WHERE type = 'trigger' AND tbl_name = 'parcel' ORDER BY name)");
+    cr_assert_str_eq(after, before);
+    long n = tu_sql_count(db, "SELECT count(*) FROM parcel");
+    cr_assert_eq(n, 48);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM idx_parcel_geom"), n);
+    cr_assert_eq(tu_sql_count(db, "SELECT CheckSpatialIndex('parcel', 'geom')"), 1);
+    /* every box holds its parcel (32-bit boxes rounded outward) */
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel p JOIN idx_parcel_geom r ON r.pkid = p.id"
+                                  " WHERE r.xmin <= MbrMinX(p.geom) AND r.xmax >= MbrMaxX(p.geom)"
+                                  " AND r.ymin <= MbrMinY(p.geom) AND r.ymax >= MbrMaxY(p.geom)"), n);
+    cr_assert_neq(strcmp(tu_sql_text(db, "SELECT last_insert FROM geometry_columns_time WHERE f_table_name = 'parcel'"),
+                         "0000-01-01T00:00:00.000Z"), 0);
+    /* a later insert outside the importer is indexed by the restored trigger */
+    long id = tu_add_rect(db, "QDIP", "LATER-1", "available", 400000, 400100, 3000000, 3000100);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM idx_parcel_geom WHERE pkid = %ld AND xmin <= 400000.01", id);
+    cr_assert_eq(tu_sql_count(db, sql), 1);
+    /* an update of every parcel goes through giu_parcel_geom, which the import leaves alone */
+    pl_import_options_init(&o);
+    o.on_conflict = PL_CONFLICT_UPDATE;
+    cr_assert_eq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.updated, 48);
+    pl_import_result_release(&r);
+    cr_assert_eq(tu_sql_count(db, "SELECT CheckSpatialIndex('parcel', 'geom')"), 1);
+}
