@@ -8,7 +8,8 @@
  * members: "parkland" (what, when, as of) and "legend" (the classes of the
  * theme with their colours and totals, after the features); with --bbox a
  * "bbox" on the collection (written last, when it is known) and on each
- * feature. Streaming: one feature at a time, nothing kept.
+ * feature. Streaming: one feature at a time into one output buffer
+ * (gis/writer.h pl_w_out) that goes to the FILE whenever it is full.
  */
 #include "writer.h"
 
@@ -18,22 +19,23 @@
 #include <string.h>
 
 typedef struct gj {
-    FILE *out;
+    pl_w_out o;
     const pl_export_doc *doc;
     long n;
 } gj;
 
-static void num(FILE *out, double v, int decimals)
+/* Output buffer: written to the FILE whenever full. */
+#define GJ_BUF (256 * 1024)
+
+static void key(pl_w_out *o, const char *k)
 {
-    char b[64];
-    pl_w_num(b, sizeof b, v, decimals);
-    fputs(b, out);
+    pl_w_put_json(o, k, 0);
+    pl_w_putc(o, ':');
 }
 
-static void key(FILE *out, const char *k)
+static int gj_check(gj *g, pl_error *err)
 {
-    pl_w_json_string(out, k, 0);
-    fputc(':', out);
+    return g->o.err || ferror(g->o.f) ? pl_error_set(err, PL_ERR_IO, "cannot write the GeoJSON") : PL_OK;
 }
 
 static int gj_begin(void **state, const pl_export_doc *doc, pl_error *err)
@@ -42,162 +44,181 @@ static int gj_begin(void **state, const pl_export_doc *doc, pl_error *err)
     if (!g)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     *state = g;
-    g->out = doc->out;
+    if (pl_w_out_init(&g->o, doc->out, GJ_BUF))
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     g->doc = doc;
-    FILE *o = g->out;
-    fputs("{\"type\":\"FeatureCollection\",\"name\":\"parcels\",\n", o);
+    pl_w_out *o = &g->o;
+    pl_w_lit(o, "{\"type\":\"FeatureCollection\",\"name\":\"parcels\",\n");
     if (doc->gcj02)
-        fputs("\"coord_sys\":\"GCJ-02\",\n", o);
-    fputs("\"parkland\":{", o);
+        pl_w_lit(o, "\"coord_sys\":\"GCJ-02\",\n");
+    pl_w_lit(o, "\"parkland\":{");
     key(o, "title");
-    pl_w_json_string(o, doc->title, 0);
-    fputs(",\"theme\":", o);
-    pl_w_json_string(o, pl_export_theme_name(doc->theme), 0);
-    fputs(",\"theme_zh\":", o);
-    pl_w_json_string(o, doc->theme_zh, 0);
-    fputs(",\"generated\":", o);
-    pl_w_json_string(o, doc->generated, 0);
-    fputs(",\"as_of\":", o);
-    pl_w_json_string(o, doc->as_of, 0);
-    fputs(",\"filter\":", o);
-    pl_w_json_string(o, doc->filter, 0);
-    fputs(",\"coordinates\":", o);
-    pl_w_json_string(o, doc->gcj02 ? "GCJ-02 lon/lat (AMap/Tencent; not WGS 84)" : "WGS 84 lon/lat (EPSG:4326)", 0);
-    fputs(",\"version\":", o);
-    pl_w_json_string(o, doc->version, 0);
-    fputs("},\n\"features\":[", o);
-    return ferror(o) ? pl_error_set(err, PL_ERR_IO, "cannot write the GeoJSON") : PL_OK;
+    pl_w_put_json(o, doc->title, 0);
+    pl_w_lit(o, ",\"theme\":");
+    pl_w_put_json(o, pl_export_theme_name(doc->theme), 0);
+    pl_w_lit(o, ",\"theme_zh\":");
+    pl_w_put_json(o, doc->theme_zh, 0);
+    pl_w_lit(o, ",\"generated\":");
+    pl_w_put_json(o, doc->generated, 0);
+    pl_w_lit(o, ",\"as_of\":");
+    pl_w_put_json(o, doc->as_of, 0);
+    pl_w_lit(o, ",\"filter\":");
+    pl_w_put_json(o, doc->filter, 0);
+    pl_w_lit(o, ",\"coordinates\":");
+    pl_w_put_json(o, doc->gcj02 ? "GCJ-02 lon/lat (AMap/Tencent; not WGS 84)" : "WGS 84 lon/lat (EPSG:4326)", 0);
+    pl_w_lit(o, ",\"version\":");
+    pl_w_put_json(o, doc->version, 0);
+    pl_w_lit(o, "},\n\"features\":[");
+    return gj_check(g, err);
 }
 
-static void ring(FILE *o, const pl_ring *r, int prec)
+static void ring(pl_w_out *o, const pl_ring *r, int prec)
 {
-    fputc('[', o);
+    pl_w_putc(o, '[');
     for (size_t k = 0; k < r->n; k++) {
-        fputs(k ? ",[" : "[", o);
-        num(o, r->xy[2 * k], prec);
-        fputc(',', o);
-        num(o, r->xy[2 * k + 1], prec);
-        fputc(']', o);
+        if (k)
+            pl_w_lit(o, ",[");
+        else
+            pl_w_putc(o, '[');
+        pl_w_put_num(o, r->xy[2 * k], prec);
+        pl_w_putc(o, ',');
+        pl_w_put_num(o, r->xy[2 * k + 1], prec);
+        pl_w_putc(o, ']');
     }
-    fputc(']', o);
+    pl_w_putc(o, ']');
 }
 
-static void polygon(FILE *o, const pl_poly *p, int prec)
+static void polygon(pl_w_out *o, const pl_poly *p, int prec)
 {
-    fputc('[', o);
+    pl_w_putc(o, '[');
     for (size_t j = 0; j < p->n; j++) {
         if (j)
-            fputc(',', o);
+            pl_w_putc(o, ',');
         ring(o, &p->rings[j], prec);
     }
-    fputc(']', o);
+    pl_w_putc(o, ']');
 }
 
 static int gj_feature(void *state, const pl_export_feature *f, pl_error *err)
 {
     gj *g = state;
-    FILE *o = g->out;
+    pl_w_out *o = &g->o;
     int prec = g->doc->precision;
-    fputs(g->n++ ? ",\n" : "\n", o);
-    fprintf(o, "{\"type\":\"Feature\",\"id\":%ld,", f->id);
+    if (g->n++)
+        pl_w_lit(o, ",\n");
+    else
+        pl_w_putc(o, '\n');
+    pl_w_lit(o, "{\"type\":\"Feature\",\"id\":");
+    pl_w_put_long(o, f->id);
+    pl_w_putc(o, ',');
     if (g->doc->bbox) {
         double b[4];
         if (pl_geom_bbox(f->geom, &b[0], &b[1], &b[2], &b[3])) {
-            fputs("\"bbox\":[", o);
+            pl_w_lit(o, "\"bbox\":[");
             for (int i = 0; i < 4; i++) {
                 if (i)
-                    fputc(',', o);
-                num(o, b[i], prec);
+                    pl_w_putc(o, ',');
+                pl_w_put_num(o, b[i], prec);
             }
-            fputs("],", o);
+            pl_w_lit(o, "],");
         }
     }
-    fputs("\"properties\":{", o);
+    pl_w_lit(o, "\"properties\":{");
     for (size_t i = 0; i < f->nfields; i++) {
         const pl_export_field *fl = &f->fields[i];
         if (i)
-            fputc(',', o);
+            pl_w_putc(o, ',');
         key(o, fl->key);
         if (!fl->text)
-            fputs("null", o);
+            pl_w_lit(o, "null");
         else if (fl->kind == PL_FIELD_NUMBER || fl->kind == PL_FIELD_BOOL)
-            fputs(fl->text, o);
+            pl_w_puts(o, fl->text);
         else
-            pl_w_json_string(o, fl->text, 0);
+            pl_w_put_json(o, fl->text, 0);
     }
     const pl_style *s = f->style;
-    fputs(",\"fill\":", o);
-    pl_w_json_string(o, s->fill, 0);
-    fputs(",\"fill-opacity\":", o);
-    num(o, s->fill_opacity, 2);
-    fputs(",\"stroke\":", o);
-    pl_w_json_string(o, s->stroke, 0);
-    fputs(",\"stroke-width\":", o);
-    num(o, s->stroke_width, 2);
+    pl_w_lit(o, ",\"fill\":");
+    pl_w_put_json(o, s->fill, 0);
+    pl_w_lit(o, ",\"fill-opacity\":");
+    pl_w_put_num(o, s->fill_opacity, 2);
+    pl_w_lit(o, ",\"stroke\":");
+    pl_w_put_json(o, s->stroke, 0);
+    pl_w_lit(o, ",\"stroke-width\":");
+    pl_w_put_num(o, s->stroke_width, 2);
     char title[1024];
     snprintf(title, sizeof title, "%s%s%s", f->code ? f->code : "", f->name ? " " : "", f->name ? f->name : "");
-    fputs(",\"title\":", o);
-    pl_w_json_string(o, title, 0);
-    fputs("},\"geometry\":{", o);
+    pl_w_lit(o, ",\"title\":");
+    pl_w_put_json(o, title, 0);
+    pl_w_lit(o, "},\"geometry\":{");
     const pl_geom *gm = f->geom;
     if (gm->n == 1) {
-        fputs("\"type\":\"Polygon\",\"coordinates\":", o);
+        pl_w_lit(o, "\"type\":\"Polygon\",\"coordinates\":");
         polygon(o, &gm->polys[0], prec);
     } else {
-        fputs("\"type\":\"MultiPolygon\",\"coordinates\":[", o);
+        pl_w_lit(o, "\"type\":\"MultiPolygon\",\"coordinates\":[");
         for (size_t i = 0; i < gm->n; i++) {
             if (i)
-                fputc(',', o);
+                pl_w_putc(o, ',');
             polygon(o, &gm->polys[i], prec);
         }
-        fputc(']', o);
+        pl_w_putc(o, ']');
     }
-    fputs("}}", o);
-    return ferror(o) ? pl_error_set(err, PL_ERR_IO, "cannot write the GeoJSON") : PL_OK;
+    pl_w_lit(o, "}}");
+    return g->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the GeoJSON") : PL_OK;
 }
 
 static int gj_end(void *state, const pl_export_summary *sum, pl_error *err)
 {
     gj *g = state;
-    FILE *o = g->out;
-    fputs("\n],\n\"legend\":[", o);
+    pl_w_out *o = &g->o;
+    pl_w_lit(o, "\n],\n\"legend\":[");
     size_t n = pl_style_count(g->doc->theme);
     for (size_t i = 0; i < n; i++) {
         const pl_style *s = pl_style_at(g->doc->theme, i);
-        fputs(i ? ",\n" : "\n", o);
-        fputs("{\"class\":", o);
-        pl_w_json_string(o, s->key, 0);
-        fputs(",\"label_zh\":", o);
-        pl_w_json_string(o, s->zh, 0);
-        fputs(",\"label_en\":", o);
-        pl_w_json_string(o, s->en, 0);
-        fputs(",\"fill\":", o);
-        pl_w_json_string(o, s->fill, 0);
-        fputs(",\"stroke\":", o);
-        pl_w_json_string(o, s->stroke, 0);
-        fprintf(o, ",\"parcels\":%ld,\"area_m2\":", i < PL_STYLE_MAX ? sum->count[i] : 0);
-        num(o, i < PL_STYLE_MAX ? sum->area[i] : 0, 2);
-        fputs(",\"area_mu\":", o);
-        num(o, i < PL_STYLE_MAX ? sum->area[i] * 15.0 / 10000.0 : 0, 4);
-        fputc('}', o);
+        if (i)
+            pl_w_lit(o, ",\n");
+        else
+            pl_w_putc(o, '\n');
+        pl_w_lit(o, "{\"class\":");
+        pl_w_put_json(o, s->key, 0);
+        pl_w_lit(o, ",\"label_zh\":");
+        pl_w_put_json(o, s->zh, 0);
+        pl_w_lit(o, ",\"label_en\":");
+        pl_w_put_json(o, s->en, 0);
+        pl_w_lit(o, ",\"fill\":");
+        pl_w_put_json(o, s->fill, 0);
+        pl_w_lit(o, ",\"stroke\":");
+        pl_w_put_json(o, s->stroke, 0);
+        pl_w_lit(o, ",\"parcels\":");
+        pl_w_put_long(o, i < PL_STYLE_MAX ? sum->count[i] : 0);
+        pl_w_lit(o, ",\"area_m2\":");
+        pl_w_put_num(o, i < PL_STYLE_MAX ? sum->area[i] : 0, 2);
+        pl_w_lit(o, ",\"area_mu\":");
+        pl_w_put_num(o, i < PL_STYLE_MAX ? sum->area[i] * 15.0 / 10000.0 : 0, 4);
+        pl_w_putc(o, '}');
     }
-    fputs("\n]", o);
+    pl_w_lit(o, "\n]");
     if (g->doc->bbox && sum->have_bbox) {
-        fputs(",\n\"bbox\":[", o);
+        pl_w_lit(o, ",\n\"bbox\":[");
         for (int i = 0; i < 4; i++) {
             if (i)
-                fputc(',', o);
-            num(o, sum->bbox[i], g->doc->precision);
+                pl_w_putc(o, ',');
+            pl_w_put_num(o, sum->bbox[i], g->doc->precision);
         }
-        fputc(']', o);
+        pl_w_putc(o, ']');
     }
-    fputs("}\n", o);
-    return ferror(o) ? pl_error_set(err, PL_ERR_IO, "cannot write the GeoJSON") : PL_OK;
+    pl_w_lit(o, "}\n");
+    pl_w_out_flush(o);
+    return gj_check(g, err);
 }
 
 static void gj_release(void *state)
 {
-    free(state);
+    gj *g = state;
+    if (!g)
+        return;
+    pl_w_out_free(&g->o);
+    free(g);
 }
 
 const pl_writer_ops pl_writer_geojson = {"geojson", PL_NEED_LONLAT, gj_begin, gj_feature, gj_end, gj_release};

@@ -85,40 +85,11 @@ char *pl_w_clean(const char *s, int oneline)
 
 void pl_w_json_string(FILE *out, const char *s, int html_safe)
 {
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), i = 0;
-    fputc('"', out);
-    while (i < n) {
-        uint32_t cp;
-        size_t k = utf8_next(p + i, n - i, &cp);
-        if (!k) {
-            fputs(replacement, out);
-            i++;
-            continue;
-        }
-        switch (cp) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        default:
-            if (cp < 0x20 || cp == 0x7f)
-                fprintf(out, "\\u%04x", (unsigned)cp);
-            else if (html_safe && (cp == '<' || cp == '>' || cp == '&' || cp == 0x2028 || cp == 0x2029))
-                fprintf(out, "\\u%04x", (unsigned)cp);
-            else
-                fwrite(p + i, 1, k, out);
-        }
-        i += k;
-    }
-    fputc('"', out);
+    char buf[1024];
+    pl_w_out o;
+    pl_w_out_init_with(&o, out, buf, sizeof buf);
+    pl_w_put_json(&o, s, html_safe);
+    pl_w_out_flush(&o);
 }
 
 static const char *html_entity(char c)
@@ -222,16 +193,108 @@ void pl_w_buf_free(pl_w_buf *b)
     b->n = b->cap = 0;
 }
 
-void pl_w_num(char *buf, size_t len, double v, int decimals)
+/* 10^0 … 10^15 */
+static const uint64_t pow10u[16] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+                                    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+                                    1000000000000ull, 10000000000000ull, 100000000000000ull,
+                                    1000000000000000ull};
+
+/* "%.*f" with trailing zeros dropped and never "-0", for finite v with
+ * |v| < 2^63 and 0 ≤ decimals ≤ 15, from the exact binary value: v = M·2^e,
+ * integer part and fraction split exactly, the fraction scaled by 10^decimals
+ * in 128-bit integers and rounded half to even (glibc's printf rounds the
+ * exact value the same way in the default rounding mode). Returns the length
+ * written to buf (≤ 37 bytes), or 0 when v is out of that range. */
+static size_t fixed_fast(char *buf, double v, int decimals)
 {
-    if (!isfinite(v)) {
-        snprintf(buf, len, "null");
-        return;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int neg = (int)(bits >> 63);
+    int bexp = (int)((bits >> 52) & 0x7ff);
+    uint64_t m = bits & ((1ull << 52) - 1);
+    if (bexp == 0x7ff)
+        return 0;
+    int e;
+    if (bexp == 0) {
+        e = -1074; /* subnormal */
+    } else {
+        m |= 1ull << 52;
+        e = bexp - 1075;
     }
+    uint64_t ip = 0, q = 0;
+    if (m == 0) {
+        /* zero */
+    } else if (e >= 0) {
+        if (e > 10) /* ≥ 2^63 */
+            return 0;
+        ip = m << e;
+    } else if (-e > 120) {
+        /* |v| < 2^-67: rounds to zero at any of the decimals */
+    } else {
+        unsigned s = (unsigned)-e;
+        uint64_t fm;
+        if (s < 64) {
+            ip = m >> s;
+            fm = m & ((1ull << s) - 1);
+        } else {
+            fm = m;
+        }
+        typedef unsigned __int128 u128;
+        u128 scaled = (u128)fm * pow10u[decimals];
+        u128 mask = ((u128)1 << s) - 1;
+        q = (uint64_t)(scaled >> s);
+        u128 r = scaled & mask, half = (u128)1 << (s - 1);
+        uint64_t last = decimals ? q : ip;
+        if (r > half || (r == half && (last & 1))) {
+            if (++q == pow10u[decimals]) {
+                q = 0;
+                ip++;
+            }
+        }
+    }
+    char *o = buf;
+    if (neg && (ip || q))
+        *o++ = '-';
+    char tmp[24];
+    int nt = 0;
+    do {
+        tmp[nt++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (nt)
+        *o++ = tmp[--nt];
+    if (q) {
+        int d = decimals;
+        while (q % 10 == 0) { /* trailing zeros dropped */
+            q /= 10;
+            d--;
+        }
+        *o++ = '.';
+        for (int i = d - 1; i >= 0; i--) {
+            o[i] = (char)('0' + q % 10);
+            q /= 10;
+        }
+        o += d;
+    }
+    *o = '\0';
+    return (size_t)(o - buf);
+}
+
+size_t pl_w_num_len(char *buf, size_t len, double v, int decimals)
+{
     if (decimals < 0)
         decimals = 0;
     if (decimals > 15)
         decimals = 15;
+    if (!isfinite(v)) {
+        snprintf(buf, len, "null");
+        return strlen(buf);
+    }
+    if (len >= 40) {
+        size_t n = fixed_fast(buf, v, decimals);
+        if (n)
+            return n;
+    }
     snprintf(buf, len, "%.*f", decimals, v);
     char *dot = strchr(buf, '.');
     if (dot) {
@@ -243,6 +306,226 @@ void pl_w_num(char *buf, size_t len, double v, int decimals)
     }
     if (!strcmp(buf, "-0"))
         snprintf(buf, len, "0");
+    return strlen(buf);
+}
+
+void pl_w_num(char *buf, size_t len, double v, int decimals)
+{
+    pl_w_num_len(buf, len, v, decimals);
+}
+
+/* ---- buffered output ---------------------------------------------------------------- */
+
+int pl_w_out_init(pl_w_out *o, FILE *f, size_t cap)
+{
+    memset(o, 0, sizeof *o);
+    o->f = f;
+    if (cap < 64)
+        cap = 64;
+    if (!(o->p = malloc(cap)))
+        return -1;
+    o->cap = cap;
+    o->own = 1;
+    return 0;
+}
+
+void pl_w_out_init_with(pl_w_out *o, FILE *f, char *buf, size_t cap)
+{
+    memset(o, 0, sizeof *o);
+    o->f = f;
+    o->p = buf;
+    o->cap = cap;
+}
+
+int pl_w_out_flush(pl_w_out *o)
+{
+    if (o->n && !o->err && fwrite(o->p, 1, o->n, o->f) != o->n)
+        o->err = 1;
+    o->n = 0;
+    return o->err ? -1 : 0;
+}
+
+void pl_w_out_free(pl_w_out *o)
+{
+    if (o->own)
+        free(o->p);
+    o->p = NULL;
+    o->n = o->cap = 0;
+    o->own = 0;
+}
+
+void pl_w_out_write(pl_w_out *o, const char *s, size_t n)
+{
+    pl_w_out_flush(o);
+    if (n <= o->cap) {
+        memcpy(o->p, s, n);
+        o->n = n;
+    } else if (!o->err && fwrite(s, 1, n, o->f) != n) {
+        o->err = 1;
+    }
+}
+
+void pl_w_puts(pl_w_out *o, const char *s)
+{
+    if (s)
+        pl_w_put(o, s, strlen(s));
+}
+
+void pl_w_put_num(pl_w_out *o, double v, int decimals)
+{
+    char b[64];
+    size_t n = pl_w_num_len(b, sizeof b, v, decimals);
+    pl_w_put(o, b, n);
+}
+
+void pl_w_put_long(pl_w_out *o, long v)
+{
+    char b[24], *e = b + sizeof b, *p = e;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    pl_w_put(o, p, (size_t)(e - p));
+}
+
+/* 1 for the ASCII bytes a JSON string carries as they are. */
+static int json_plain(unsigned char c, int html_safe)
+{
+    if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+        return 0;
+    return !(html_safe && (c == '<' || c == '>' || c == '&'));
+}
+
+void pl_w_put_json(pl_w_out *o, const char *s, int html_safe)
+{
+    if (!s) {
+        pl_w_lit(o, "null");
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0, run = 0;
+    pl_w_putc(o, '"');
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80 && json_plain(c, html_safe)) {
+            i++;
+            continue;
+        }
+        uint32_t cp = c;
+        size_t k = 1;
+        if (c >= 0x80) {
+            k = utf8_next(p + i, n - i, &cp);
+            if (k && !(html_safe && (cp == 0x2028 || cp == 0x2029))) {
+                i += k;
+                continue;
+            }
+        }
+        /* an escape: write the plain span before it */
+        pl_w_put(o, s + run, i - run);
+        if (!k) {
+            pl_w_put(o, replacement, 3);
+            i++;
+        } else {
+            char e[8];
+            const char *t = e;
+            size_t tn = 2;
+            switch (cp) {
+            case '"': t = "\\\""; break;
+            case '\\': t = "\\\\"; break;
+            case '\n': t = "\\n"; break;
+            case '\r': t = "\\r"; break;
+            case '\t': t = "\\t"; break;
+            case '\b': t = "\\b"; break;
+            case '\f': t = "\\f"; break;
+            default:
+                snprintf(e, sizeof e, "\\u%04x", (unsigned)cp);
+                tn = 6;
+            }
+            pl_w_put(o, t, tn);
+            i += k;
+        }
+        run = i;
+    }
+    pl_w_put(o, s + run, i - run);
+    pl_w_putc(o, '"');
+}
+
+void pl_w_put_xml(pl_w_out *o, const char *s, int attr)
+{
+    if (!s)
+        return;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0, run = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        const char *t;
+        size_t tn, k = 1;
+        if (c >= 0x20 && c < 0x80) {
+            switch (c) {
+            case '&': t = "&amp;", tn = 5; break;
+            case '<': t = "&lt;", tn = 4; break;
+            case '>': t = "&gt;", tn = 4; break;
+            case '"':
+                if (!attr) {
+                    i++;
+                    continue;
+                }
+                t = "&quot;", tn = 6;
+                break;
+            default:
+                i++;
+                continue;
+            }
+        } else if (c < 0x20) {
+            if (c == '\r')
+                t = "&#13;", tn = 5;
+            else if (c == '\n' && attr)
+                t = "&#10;", tn = 5;
+            else if (c == '\t' && attr)
+                t = "&#9;", tn = 4;
+            else if (c == '\n' || c == '\t') {
+                i++;
+                continue;
+            } else
+                t = replacement, tn = 3;
+        } else {
+            uint32_t cp;
+            k = utf8_next(p + i, n - i, &cp);
+            if (k && xml_char_ok(cp)) {
+                i += k;
+                continue;
+            }
+            t = replacement, tn = 3;
+            if (!k)
+                k = 1;
+        }
+        pl_w_put(o, s + run, i - run);
+        pl_w_put(o, t, tn);
+        i += k;
+        run = i;
+    }
+    pl_w_put(o, s + run, i - run);
+}
+
+void pl_w_put_cdata(pl_w_out *o, const char *s, size_t n)
+{
+    pl_w_lit(o, "<![CDATA[");
+    size_t i = 0, run = 0;
+    while (i + 2 < n) {
+        if (s[i] == ']' && s[i + 1] == ']' && s[i + 2] == '>') {
+            pl_w_put(o, s + run, i + 2 - run);
+            pl_w_lit(o, "]]><![CDATA[");
+            run = i + 2;
+            i += 2;
+        } else {
+            i++;
+        }
+    }
+    pl_w_put(o, s + run, n - run);
+    pl_w_lit(o, "]]>");
 }
 
 int pl_w_copy_file(FILE *from, FILE *to)

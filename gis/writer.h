@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "parkland/error.h"
 #include "parkland/export.h"
@@ -156,6 +157,71 @@ void pl_w_buf_free(pl_w_buf *b);
 /* A number with at most `decimals` decimals, trailing zeros dropped, never
  * "-0" (buf ≥ 40 bytes). */
 void pl_w_num(char *buf, size_t len, double v, int decimals);
+
+/* The same, appended to `buf` without the NUL; returns the length (≤ 39 for
+ * |v| < 2⁶³; larger values go through snprintf into `len` bytes). Exactly the
+ * digits of printf("%.*f") (round half to even on exact ties), computed with
+ * integers when |v| < 2⁶³, else by snprintf. */
+size_t pl_w_num_len(char *buf, size_t len, double v, int decimals);
+
+/* ---- buffered output --------------------------------------------------------
+ * A pl_w_out collects output in one buffer with memcpy appends and hands it to
+ * its FILE when full (and on pl_w_out_flush), so memory stays at `cap` bytes
+ * whatever is written. Errors are sticky: `err` is set on the first failed
+ * write and every later write is dropped. */
+typedef struct pl_w_out {
+    FILE *f;       /* destination (borrowed) */
+    char *p;       /* buffer (owned unless given to pl_w_out_init_with) */
+    size_t n, cap;
+    int err;       /* 1 after a failed write */
+    int own;
+} pl_w_out;
+
+/* A buffer of `cap` bytes (malloc'd; freed by pl_w_out_free). -1 on ENOMEM. */
+int pl_w_out_init(pl_w_out *o, FILE *f, size_t cap);
+/* Use the caller's buffer (pl_w_out_free does not free it). */
+void pl_w_out_init_with(pl_w_out *o, FILE *f, char *buf, size_t cap);
+/* Write what is buffered to the FILE (not fflush). -1 when a write failed. */
+int pl_w_out_flush(pl_w_out *o);
+/* Free the buffer (without flushing). */
+void pl_w_out_free(pl_w_out *o);
+/* Slow path of pl_w_put: flush, then buffer or write through. */
+void pl_w_out_write(pl_w_out *o, const char *s, size_t n);
+
+static inline void pl_w_put(pl_w_out *o, const char *s, size_t n)
+{
+    if (n <= o->cap - o->n) {
+        memcpy(o->p + o->n, s, n);
+        o->n += n;
+    } else {
+        pl_w_out_write(o, s, n);
+    }
+}
+
+static inline void pl_w_putc(pl_w_out *o, char c)
+{
+    if (o->n < o->cap)
+        o->p[o->n++] = c;
+    else
+        pl_w_out_write(o, &c, 1);
+}
+
+/* A string literal (its length known at compile time). */
+#define pl_w_lit(o, lit) pl_w_put((o), "" lit, sizeof(lit) - 1)
+
+void pl_w_puts(pl_w_out *o, const char *s); /* NULL writes nothing */
+/* pl_w_num's text. */
+void pl_w_put_num(pl_w_out *o, double v, int decimals);
+void pl_w_put_long(pl_w_out *o, long v);
+/* pl_w_json_string's text. */
+void pl_w_put_json(pl_w_out *o, const char *s, int html_safe);
+/* XML character data of `s` cleaned as pl_w_clean(s, 0) does, with & < >
+ * escaped, and also " (attr = 1) and CR, TAB, LF as character references where
+ * a parser would otherwise change them (CR always; TAB and LF in attributes). */
+void pl_w_put_xml(pl_w_out *o, const char *s, int attr);
+/* A CDATA section of `s` as is (the caller cleans it), any "]]>" split over
+ * two sections. */
+void pl_w_put_cdata(pl_w_out *o, const char *s, size_t n);
 
 /* Copy the contents of `from` (rewound) to `to`; -1 on read/write error. */
 int pl_w_copy_file(FILE *from, FILE *to);

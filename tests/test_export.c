@@ -31,6 +31,7 @@
 #include "style.h"
 #include "text.h"
 #include "testutil.h"
+#include "writer.h"
 
 #define KML_NS "http://www.opengis.net/kml/2.2"
 #define KML_XSD SHARED_DIR "/schemas/kml22/ogckml22.xsd"
@@ -1301,4 +1302,297 @@ Test(export, cli_contract)
                         dbpath, tu_tmp("t.kml")), 0, "%s", errs);
     cr_assert(strstr(out, "48 placemarks, one per status period"), "%s", out);
     free(out), free(errs);
+}
+
+/* ---- the writers' text primitives (gis/writer.c) -------------------------------------------- */
+
+TestSuite(writer);
+
+/* What pl_w_num has always written: printf("%.*f"), trailing zeros dropped, never "-0". */
+static void ref_num(char *buf, size_t len, double v, int decimals)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "null");
+        return;
+    }
+    snprintf(buf, len, "%.*f", decimals, v);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *end = buf + strlen(buf);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = '\0';
+        if (end == dot + 1)
+            *dot = '\0';
+    }
+    if (!strcmp(buf, "-0"))
+        snprintf(buf, len, "0");
+}
+
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
+static unsigned long long rng(void) /* splitmix64: the same sequence on every run */
+{
+    unsigned long long z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void check_num(double v, int decimals, long *checked)
+{
+    char want[64], got[64];
+    ref_num(want, sizeof want, v, decimals);
+    size_t n = pl_w_num_len(got, sizeof got, v, decimals);
+    cr_assert_str_eq(got, want, "%.17g with %d decimals", v, decimals);
+    cr_assert_eq(n, strlen(want), "%.17g with %d decimals: length", v, decimals);
+    (*checked)++;
+}
+
+Test(writer, numbers_are_exactly_printf_digits)
+{
+    long checked = 0;
+    static const double edge[] = {
+        0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.625, 0.0625, 1e-7, -1e-7, 5e-8, -5e-8, 4.9e-8,
+        -4.9e-8, 5.0000001e-8, 0.00000015, 0.00000025, 0.00000035, 0.99999995, 0.999999949, 0.9999999500000001,
+        179.99999995, 179.999999949, 179.9999999, 179.99999999, -179.99999995, -179.99999999, 180.0, -180.0,
+        120.12345675, 36.12345665, 36.12345675, 90.0, -90.0, 89.99999995, 1e-300, -1e-300, 4.9e-324, -4.9e-324,
+        2.2250738585072014e-308, 1e-20, 0.1, 0.2, 0.3, 1.0 / 3.0, 2.0 / 3.0, 123456789.123456789, 1e15, 1e16 + 2,
+        9007199254740993.0, 4503599627370495.5, 9.2233720368547748e18, 9.2233720368547758e18, 1.8446744073709552e19,
+        1e300, -1e300, 1.7976931348623157e308, 499999.99999999994, 0.49999999999999994};
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        for (int d = 0; d <= 15; d++)
+            check_num(edge[i], d, &checked);
+    check_num(NAN, 7, &checked);
+    check_num(INFINITY, 7, &checked);
+    check_num(-INFINITY, 2, &checked);
+    /* exact binary ties at every number of decimals: k / 2^j */
+    for (int j = 1; j <= 24; j++)
+        for (int t = 0; t < 200; t++) {
+            double v = (double)(long long)(rng() % 2000001 - 1000000) / (double)(1ll << j);
+            for (int d = 0; d <= 15; d++)
+                check_num(v, d, &checked);
+        }
+    /* lon/lat as the exports write them, and the same one unit in the last place around */
+    for (int t = 0; t < 200000; t++) {
+        double v = ((double)(rng() >> 11) / 9007199254740992.0) * 360.0 - 180.0;
+        check_num(v, 7, &checked);
+        check_num(nextafter(v, 1e9), 7, &checked);
+        check_num(nextafter(v, -1e9), 7, &checked);
+        /* a value at a decimal tie as near as binary gets: n.dddddddd5 */
+        double tie = (double)(long long)(v * 1e7) / 1e7 + 5e-8 * (v < 0 ? -1 : 1);
+        check_num(tie, 7, &checked);
+        check_num(nextafter(tie, 1e9), 7, &checked);
+        check_num(nextafter(tie, -1e9), 7, &checked);
+        check_num(v, (int)(rng() % 16), &checked);
+    }
+    /* areas and other numbers, 0 to 15 decimals */
+    for (int t = 0; t < 100000; t++) {
+        double v = ldexp((double)(rng() >> 11), (int)(rng() % 100) - 80) * ((rng() & 1) ? -1 : 1);
+        check_num(v, (int)(rng() % 16), &checked);
+    }
+    /* any bit pattern at all */
+    for (int t = 0; t < 100000; t++) {
+        unsigned long long b = rng();
+        double v;
+        memcpy(&v, &b, sizeof v);
+        check_num(v, (int)(rng() % 16), &checked);
+    }
+    cr_assert_gt(checked, 1600000);
+}
+
+/* The JSON escaping pl_w_json_string had, one character at a time (the reference). */
+static size_t ref_utf8(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    unsigned v, min;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, v = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, v = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, v = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+static void ref_json(pl_w_buf *b, const char *s, int html_safe)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0;
+    pl_w_buf_str(b, "\"");
+    while (i < n) {
+        unsigned cp;
+        size_t k = ref_utf8(p + i, n - i, &cp);
+        if (!k) {
+            pl_w_buf_str(b, "\xef\xbf\xbd");
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '"': pl_w_buf_str(b, "\\\""); break;
+        case '\\': pl_w_buf_str(b, "\\\\"); break;
+        case '\n': pl_w_buf_str(b, "\\n"); break;
+        case '\r': pl_w_buf_str(b, "\\r"); break;
+        case '\t': pl_w_buf_str(b, "\\t"); break;
+        case '\b': pl_w_buf_str(b, "\\b"); break;
+        case '\f': pl_w_buf_str(b, "\\f"); break;
+        default:
+            if (cp < 0x20 || cp == 0x7f)
+                pl_w_buf_fmt(b, "\\u%04x", cp);
+            else if (html_safe && (cp == '<' || cp == '>' || cp == '&' || cp == 0x2028 || cp == 0x2029))
+                pl_w_buf_fmt(b, "\\u%04x", cp);
+            else
+                pl_w_buf_add(b, (const char *)p + i, k);
+        }
+        i += k;
+    }
+    pl_w_buf_str(b, "\"");
+}
+
+/* A random string mixing ASCII, markup, controls, CJK, U+2028, and broken UTF-8. */
+static void random_text(char *s, size_t cap)
+{
+    static const char *const bits[] = {"a", "Z", "0", " ", "\"", "\\", "<", ">", "&", "'", "]]>", "]]", "]", "\n",
+                                       "\r", "\t", "\x01", "\x1f", "\x7f", "宗地", "号", "\xe2\x80\xa8",
+                                       "\xe2\x80\xa9", "\xef\xbf\xbe", "\xef\xbf\xbf", "\xf0\x9f\x98\x80", "\xc3\xa9",
+                                       "\xc0\xaf", "\xed\xa0\x80", "\xe5\xae", "\xff", "\x80", "\xf4\x90\x80\x80",
+                                       "abcdefghij", "m²", "万元/亩·年"};
+    size_t n = 0, parts = rng() % 40;
+    for (size_t i = 0; i < parts; i++) {
+        const char *b = bits[rng() % (sizeof bits / sizeof *bits)];
+        size_t l = strlen(b);
+        if (n + l + 1 > cap)
+            break;
+        memcpy(s + n, b, l);
+        n += l;
+    }
+    s[n] = '\0';
+}
+
+/* Everything written through a pl_w_out with a buffer of `cap` bytes, as a string. */
+typedef void (*emit_fn)(pl_w_out *o, const char *s, int flag);
+static char *through_out(emit_fn emit, const char *s, int flag, size_t cap)
+{
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mem, &len);
+    cr_assert_not_null(f);
+    pl_w_out o;
+    cr_assert_eq(pl_w_out_init(&o, f, cap), 0);
+    emit(&o, s, flag);
+    cr_assert_eq(pl_w_out_flush(&o), 0);
+    pl_w_out_free(&o);
+    fclose(f);
+    return mem;
+}
+
+static void emit_json(pl_w_out *o, const char *s, int flag)
+{
+    pl_w_put_json(o, s, flag);
+}
+
+static void emit_xml(pl_w_out *o, const char *s, int flag)
+{
+    pl_w_lit(o, "<a b=\"");
+    pl_w_put_xml(o, s, 1);
+    pl_w_lit(o, "\">");
+    if (flag) {
+        char *c = pl_w_clean(s, 0);
+        pl_w_put_cdata(o, c, strlen(c));
+        free(c);
+    } else {
+        pl_w_put_xml(o, s, 0);
+    }
+    pl_w_lit(o, "</a>");
+}
+
+Test(writer, json_strings_are_escaped_as_before_by_spans)
+{
+    char s[512];
+    for (int t = 0; t < 20000; t++) {
+        random_text(s, sizeof s);
+        for (int html = 0; html <= 1; html++) {
+            pl_w_buf want = {0};
+            ref_json(&want, s, html);
+            char *big = through_out(emit_json, s, html, 1 << 16);
+            char *tiny = through_out(emit_json, s, html, 64); /* every append may flush or write through */
+            cr_assert_str_eq(big, want.p, "html_safe %d", html);
+            cr_assert_str_eq(tiny, want.p, "html_safe %d, small buffer", html);
+            /* and through the FILE interface the HTML writer uses */
+            char *mem = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&mem, &len);
+            pl_w_json_string(f, s, html);
+            fclose(f);
+            cr_assert_str_eq(mem, want.p);
+            free(mem), free(big), free(tiny);
+            pl_w_buf_free(&want);
+        }
+    }
+    char *null = through_out(emit_json, NULL, 0, 64);
+    cr_assert_str_eq(null, "null");
+    free(null);
+}
+
+Test(writer, xml_text_attributes_and_cdata_read_back_as_the_cleaned_text)
+{
+    char s[512];
+    for (int t = 0; t < 5000; t++) {
+        random_text(s, sizeof s);
+        char *want = pl_w_clean(s, 0);
+        for (int cdata = 0; cdata <= 1; cdata++) {
+            char *doc = through_out(emit_xml, s, cdata, 64 + (size_t)(rng() % 4096));
+            xmlDocPtr d = xmlReadMemory(doc, (int)strlen(doc), NULL, "UTF-8", XML_PARSE_NONET);
+            cr_assert_not_null(d, "not well-formed: %s", doc);
+            xmlNodePtr a = xmlDocGetRootElement(d);
+            xmlChar *text = xmlNodeGetContent(a), *attr = xmlGetProp(a, BAD_CAST "b");
+            /* a CDATA section carries CR as is, and XML parsers read CR LF and CR as LF */
+            char *w = strdup(want), *q = w;
+            for (const char *c = want; *c; c++)
+                if (!cdata || *c != '\r')
+                    *q++ = *c;
+                else if (c[1] != '\n')
+                    *q++ = '\n';
+            *q = '\0';
+            cr_assert_str_eq((const char *)text, w, "element text of %s", doc);
+            free(w);
+            cr_assert_str_eq((const char *)attr, want, "attribute of %s", doc);
+            xmlFree(text);
+            xmlFree(attr);
+            xmlFreeDoc(d);
+            free(doc);
+        }
+        free(want);
+    }
+}
+
+Test(writer, output_errors_are_reported_and_sticky)
+{
+    FILE *f = fopen("/dev/full", "w");
+    if (!f)
+        cr_skip_test("no /dev/full");
+    setvbuf(f, NULL, _IONBF, 0);
+    pl_w_out o;
+    cr_assert_eq(pl_w_out_init(&o, f, 64), 0);
+    for (int i = 0; i < 100; i++)
+        pl_w_lit(&o, "0123456789");
+    cr_assert(o.err);
+    cr_assert_eq(pl_w_out_flush(&o), -1);
+    pl_w_out_free(&o);
+    fclose(f);
 }
