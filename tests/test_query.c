@@ -95,7 +95,7 @@ TestSuite(query, .init = setup, .fini = teardown);
 
 /* codes of the rows, "J-1 P-A …", and the distances */
 typedef struct got {
-    char codes[1024];
+    char codes[8192];
     double dist[32];
     pl_free_parcel first;
     char first_ind[64];
@@ -468,4 +468,229 @@ Test(query, cli_errors_and_help)
     free(out);
     free(errs);
     out = errs = NULL;
+}
+
+/* ---- a bigger park whose results are pinned ----
+ * 16 × 16 rectangles on a 300 m grid around the WGS84 point 120.4E 36.1N,
+ * widths 100–276 m and height 200 m (30–83 亩), 60 % available, most with
+ * indicators; the last two columns in park JMIP. The rows and their order were
+ * recorded from the first version of `query free` (one statement, the area
+ * filter as an expression in 亩) and must not change whatever plan the
+ * statement gets. */
+
+#define GRID 16
+
+static void grid_setup(void)
+{
+    setup();
+    static const char *const inds[] = {"equipment", "it", "equipment,it", NULL, "marine", "health，equipment"};
+    static const char *const statuses[] = {"available", "available", "available", "available", "available",
+                                           "reserved",  "transferred", "reserve", "listed",    "available"};
+    tu_sql_exec(db, "BEGIN");
+    for (int r = 0; r < GRID; r++)
+        for (int c = 0; c < GRID; c++) {
+            char code[16];
+            snprintf(code, sizeof code, "G-%02d-%02d", r, c);
+            double x0 = 533600 + c * 300.0, y0 = 3994400 + r * 300.0;
+            double w = 100 + ((r * 31 + c * 17) % 23) * 8;
+            long id = tu_add_rect(db, c >= GRID - 2 ? "JMIP" : "QDIP", code, statuses[(r * 7 + c * 13) % 10], x0,
+                                  x0 + w, y0, y0 + 200);
+            if ((r + c) % 5)
+                indicators(id, 250 + (r * c) % 100, 1.0, 1.5 + (c % 4) * 0.5, 15 + (r % 4) * 5,
+                           inds[(r * 3 + c) % 6]);
+        }
+    tu_sql_exec(db, "COMMIT");
+}
+
+TestSuite(query_pin, .init = grid_setup, .fini = teardown);
+
+Test(query_pin, area_range)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.min_mu = 36;
+    f.max_mu = 44;
+    cr_assert_str_eq(run(&f).codes,
+                     "G-11-14 G-00-07 G-02-02 G-03-11 G-05-06 G-07-01 G-12-00 G-14-14 G-00-03 G-01-12 G-03-07 G-05-02 "
+                     "G-08-06 G-10-01 G-00-11 G-02-06 G-04-01 G-07-05 G-09-00 G-13-13 G-15-08");
+    f.park = "QDIP";
+    f.limit = 5;
+    cr_assert_str_eq(run(&f).codes, "G-00-07 G-02-02 G-03-11 G-05-06 G-07-01");
+    pl_query_filter_init(&f);
+    f.min_mu = 70;
+    cr_assert_str_eq(run(&f).codes,
+                     "G-04-14 G-00-01 G-06-09 G-09-13 G-11-08 G-13-03 G-14-12 G-02-15 G-07-14 G-03-01 G-09-09 G-11-04 "
+                     "G-12-13 G-14-08 G-05-15 G-10-14 G-01-02 G-07-10 G-12-09 G-14-04 G-15-13 G-08-15 G-13-14 G-04-02 "
+                     "G-10-10 G-12-05 G-15-09 G-11-15 G-00-08 G-02-03 G-08-11 G-13-10 G-15-05 G-14-15 G-00-04 G-05-03 "
+                     "G-11-11 G-13-06 P-C J-1 P-A P-H P-K P-B P-D");
+    pl_query_filter_init(&f);
+    f.max_mu = 33;
+    cr_assert_str_eq(run(&f).codes,
+                     "G-01-05 G-03-00 G-06-04 G-12-12 G-14-07 G-00-00 G-01-09 G-03-04 G-09-12 G-14-11 P-T");
+}
+
+Test(query_pin, near)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 800;
+    got g = run(&f);
+    cr_assert_str_eq(g.codes,
+                     "G-07-08 G-08-08 G-07-07 G-08-09 P-K G-06-07 G-06-09 G-09-07 P-T G-09-09 G-08-06 P-H G-06-06 "
+                     "G-09-06 G-07-10 G-05-08 P-A G-06-10 G-05-09 G-10-08 G-10-07 G-09-10 G-08-05 G-05-06 G-07-05");
+    cr_assert_float_eq(g.dist[0], 12.745473857, 1e-6, "%.9f", g.dist[0]);
+    cr_assert_float_eq(g.dist[g.n - 1], 796.080206616, 1e-6, "%.9f", g.dist[g.n - 1]);
+    f.limit = 3;
+    cr_assert_str_eq(run(&f).codes, "G-07-08 G-08-08 G-07-07");
+}
+
+Test(query_pin, both_with_industry_and_limit)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.min_mu = 30;
+    f.max_mu = 60;
+    f.industry = "equipment";
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 1500;
+    cr_assert_str_eq(run(&f).codes,
+                     "G-07-08 G-08-09 P-T G-08-06 G-06-06 G-05-09 G-10-08 G-08-05 G-05-06 G-07-05 G-04-08 G-05-05 "
+                     "G-11-09 G-06-04 G-04-05 G-11-05 G-03-07 G-09-12 G-04-11 G-03-06 G-06-03 G-09-03 G-04-12 G-03-11");
+    f.limit = 6;
+    cr_assert_str_eq(run(&f).codes, "G-07-08 G-08-09 P-T G-08-06 G-06-06 G-05-09");
+}
+
+Test(query_pin, industry_intensity_far_and_limit)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.industry = "it";
+    f.max_intensity = 300;
+    f.limit = 12;
+    cr_assert_str_eq(run(&f).codes,
+                     "G-00-14 G-01-14 G-02-15 G-05-15 G-06-14 G-08-15 G-10-14 G-11-14 G-14-15 G-15-15 J-1 G-00-00");
+    pl_query_filter_init(&f);
+    f.industry = "health";
+    f.min_far = 2.5;
+    f.min_mu = 40;
+    cr_assert_str_eq(run(&f).codes,
+                     "G-00-03 G-03-07 G-05-02 G-12-15 G-08-02 G-15-15 G-01-04 G-02-13 G-06-03 G-11-02 G-07-08 G-03-14 "
+                     "G-00-10 G-12-03 G-06-14 G-05-05 G-04-15 G-03-06 G-10-00 G-11-09 G-04-11 G-09-06 G-09-02 G-10-11 "
+                     "G-14-01 G-08-12 G-15-06 G-01-14 G-10-03 G-13-07 G-15-02 G-06-09 G-02-15 G-07-14 G-11-04 G-12-13 "
+                     "G-05-15 G-01-02 G-08-15 G-13-14 G-10-10 G-02-03 G-08-11 G-15-05 G-14-15 G-13-06 J-1 P-B");
+    pl_query_filter_init(&f);
+    f.park = "JMIP";
+    f.limit = 4;
+    cr_assert_str_eq(run(&f).codes, "G-00-14 G-01-14 G-01-15 G-02-15");
+}
+
+Test(query_pin, adjacent)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.adjacent = "P-G";
+    f.min_mu = 100;
+    cr_assert_str_eq(run(&f).codes, "P-A P-K");
+    tu_sql_exec(db, "UPDATE parcel SET geom = CastToMultiPolygon(ST_GeomFromText("
+                    "'POLYGON((533500 3994400, 533600 3994400, 533600 3994600, 533500 3994600, 533500 3994400))',"
+                    " 4549)), area_m2 = 20000 WHERE code = 'P-T'");
+    pl_query_filter_init(&f);
+    f.adjacent = "P-T";
+    cr_assert_str_eq(run(&f).codes, "G-00-00");
+}
+
+/* The codes SQLite gives for the area filter written as the expression in 亩
+ * (the first version of the statement): the reference for the bounds. */
+static void area_oracle(double min_mu, double max_mu, char *codes, size_t len)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h,
+        "SELECT p.code FROM parcel p JOIN park k ON k.id = p.park_id WHERE p.status = 'available'"
+        "   AND (?1 IS NULL OR p.area_m2 * 15.0 / 10000.0 >= ?1) AND (?2 IS NULL OR p.area_m2 * 15.0 / 10000.0 <= ?2)"
+        " ORDER BY abs(p.area_m2 * 15.0 / 10000.0 - ?3), k.code, p.code", -1, &st, NULL), SQLITE_OK);
+    tu_bind_num(st, 1, min_mu);
+    tu_bind_num(st, 2, max_mu);
+    tu_bind_num(st, 3, isnan(min_mu) ? max_mu : isnan(max_mu) ? min_mu : (min_mu + max_mu) / 2.0);
+    size_t n = 0;
+    codes[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW && n < len)
+        n += (size_t)snprintf(codes + n, len - n, "%s%s", n ? " " : "", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+Test(query_pin, area_bounds_are_exactly_the_expression_in_mu)
+{
+    /* 36.000 亩 is 24000 m² exactly: in for both bounds; one ulp less or more is out */
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 24000 WHERE code = 'G-00-00'");
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE parcel SET area_m2 = ?1 WHERE code = ?2", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_double(st, 1, nextafter(24000.0, 0));
+    sqlite3_bind_text(st, 2, "G-00-01", -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_reset(st);
+    sqlite3_bind_double(st, 1, nextafter(24000.0, 1e9));
+    sqlite3_bind_text(st, 2, "G-00-03", -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_reset(st);
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.min_mu = 36;
+    f.max_mu = 36;
+    cr_assert_str_eq(run(&f).codes, "G-00-00");
+    f.max_mu = 44;
+    got g = run(&f);
+    cr_assert(strstr(g.codes, "G-00-00") && !strstr(g.codes, "G-00-01") && strstr(g.codes, "G-00-03"), "%s", g.codes);
+    f.min_mu = 30;
+    f.max_mu = 36;
+    g = run(&f);
+    cr_assert(strstr(g.codes, "G-00-00") && strstr(g.codes, "G-00-01") && !strstr(g.codes, "G-00-03"), "%s", g.codes);
+
+    /* around many bounds, every double within 20 ulps of m × 10000 / 15 */
+    static const double bounds[] = {36, 44, 36.1, 100.0 / 3, 0.1, 1e-3, 7, 123456.789, 29.999999999999996,
+                                    1e10, 4.9406564584124654e-324, 2.2250738585072014e-308};
+    char want[1 << 14], codes[32][16];
+    long ids[41];
+    size_t ncodes = 0;
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT id, code FROM parcel WHERE status = 'available' AND code LIKE 'G-%'"
+                                           " ORDER BY id LIMIT 41", -1, &q, NULL), SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW && ncodes < 41) {
+        ids[ncodes] = (long)sqlite3_column_int64(q, 0);
+        if (ncodes < 32)
+            snprintf(codes[ncodes], sizeof codes[ncodes], "%s", (const char *)sqlite3_column_text(q, 1));
+        ncodes++;
+    }
+    sqlite3_finalize(q);
+    cr_assert_eq(ncodes, 41);
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE parcel SET area_m2 = ?1 WHERE id = ?2", -1, &q, NULL), SQLITE_OK);
+    for (size_t b = 0; b < sizeof bounds / sizeof *bounds; b++) {
+        double m = bounds[b], base = m * 10000.0 / 15.0;
+        tu_sql_exec(db, "BEGIN");
+        for (int k = -20; k <= 20; k++) {
+            double a = base;
+            for (int s = 0; s < abs(k); s++)
+                a = nextafter(a, k < 0 ? 0 : INFINITY);
+            if (!(a > 0))
+                a = 5e-324 * (k + 21);
+            sqlite3_bind_double(q, 1, a);
+            sqlite3_bind_int64(q, 2, ids[k + 20]);
+            cr_assert_eq(sqlite3_step(q), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
+            sqlite3_reset(q);
+        }
+        tu_sql_exec(db, "COMMIT");
+        const double ranges[][2] = {{m, NAN}, {NAN, m}, {m, m}, {m, m * 1.25}, {m * 0.8, m}};
+        for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
+            pl_query_filter_init(&f);
+            f.min_mu = ranges[r][0];
+            f.max_mu = ranges[r][1];
+            area_oracle(f.min_mu, f.max_mu, want, sizeof want);
+            g = run(&f);
+            cr_assert_str_eq(g.codes, want, "m = %.17g, range %zu", m, r);
+        }
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(st);
 }
