@@ -70,7 +70,7 @@ typedef struct pl_export_feature {
     /* Geometry in the writer's CRS (see pl_writer_ops.needs): exterior rings
      * counter-clockwise and holes clockwise when it is lon/lat. */
     const pl_geom *geom;   /* lon/lat (GCJ-02 when doc->gcj02) — PL_NEED_LONLAT */
-    double label_lon, label_lat; /* a point inside the parcel (GEOS PointOnSurface) */
+    double label_lon, label_lat; /* a point inside the parcel (GEOS PointOnSurface) — PL_NEED_LABEL */
     const pl_geom *work;   /* working CRS as stored — PL_NEED_WORK */
     double label_x, label_y;     /* a point inside, in the working CRS */
     const pl_export_period *periods; /* --timeline */
@@ -110,9 +110,10 @@ typedef struct pl_export_summary {
 } pl_export_summary;
 
 enum {
-    PL_NEED_LONLAT = 1, /* feature->geom and label_lon/lat */
-    PL_NEED_WORK = 2,   /* feature->work and label_x/y */
-    PL_NEED_HISTORY = 4 /* feature->periods (when doc->timeline) */
+    PL_NEED_LONLAT = 1,  /* feature->geom */
+    PL_NEED_WORK = 2,    /* feature->work and label_x/y */
+    PL_NEED_HISTORY = 4, /* feature->periods (when doc->timeline) */
+    PL_NEED_LABEL = 8    /* label_lon/lat (with PL_NEED_LONLAT) */
 };
 
 typedef struct pl_writer_ops {

@@ -5,8 +5,10 @@
  * about them (park, status, standard-land indicators, the project signed for
  * them and its lead and company, or the lead a reservation holds them for,
  * the milestone dates) and, when the writer wants it, the geometry as WKB in
- * WGS 84 (SpatiaLite ST_Transform, PROJ) and/or in the working CRS, and the
- * parcel's status history as JSON (--timeline). Each row becomes one
+ * the working CRS, and the parcel's status history as JSON (--timeline). The
+ * WGS 84 coordinates are transformed here, in C, with the PROJ pipeline
+ * stored in the database (gis/xform.h: the same numbers as ST_Transform,
+ * without its two spatial_ref_sys look-ups per row). Each row becomes one
  * pl_export_feature handed to the writer of the format (gis/writer.h):
  * landing stage and flags are derived here, in C, from the dates and the
  * as-of date; the map class and its colours come from gis/style.c.
@@ -25,6 +27,7 @@
 #include "gcj02.h"
 #include "geom.h"
 #include "writer.h"
+#include "xform.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -192,7 +195,7 @@ enum {
     C_PROJECT, C_SIGNED, C_INVEST,
     C_LEAD, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_ZH, C_RESERVED_UNTIL,
     C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_PROD_P, C_PROD_A, C_VER_P, C_VER_A,
-    C_GEOM_LL, C_GEOM_WORK, C_HISTORY
+    C_GEOM, C_HISTORY
 };
 
 static const char export_sql[] =
@@ -204,7 +207,7 @@ static const char export_sql[] =
     "       pr.code, pr.signed_on, pr.investment,"
     "       ld.code, ld.company, ld.company_en, ld.country, ld.industry, ind.name_zh, rv.expires_on,"
     "       ml.planned, ml.actual, mc.planned, mc.actual, mp.planned, mp.actual, mv.planned, mv.actual,"
-    "       %s, %s, %s"
+    "       %s, %s"
     "  FROM parcel p JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
     "  LEFT JOIN project pr ON pr.id = (SELECT x.id FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
@@ -244,6 +247,7 @@ typedef struct exporter {
     pl_export_summary sum;
     long as_of_days;
     pl_geom ll, work;
+    pl_xform *xf;           /* working CRS → WGS 84 (PL_NEED_LONLAT) */
     pl_export_field fields[MAX_FIELDS];
     size_t nfields;
     char pool[16384];       /* formatted numbers of the current row */
@@ -401,10 +405,10 @@ static int build_periods(exporter *x, const char *created, const char *current, 
     return rc;
 }
 
-/* Label point of a WKB geometry with GEOS PointOnSurface; 0 on success. */
-static int label_point(pl_db *db, const unsigned char *wkb, size_t len, double *px, double *py)
+/* Label point of a geometry with GEOS PointOnSurface; 0 on success. */
+static int label_point(pl_db *db, const pl_geom *gm, double *px, double *py)
 {
-    GEOSGeometry *g = pl_geos_from_wkb(db->geos, wkb, len);
+    GEOSGeometry *g = pl_geos_from_raw(db->geos, gm, 0);
     if (!g)
         return -1;
     GEOSGeometry *pt = GEOSPointOnSurface_r(db->geos, g);
@@ -540,15 +544,23 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     f->fields = x->fields;
     f->nfields = x->nfields;
 
-    /* geometry */
+    /* geometry: the stored one, and its WGS 84 copy */
+    if (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) {
+        const unsigned char *b = sqlite3_column_blob(st, C_GEOM);
+        size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM);
+        if (!b || wkb_to_geom(b, n, &x->work) || x->work.n == 0)
+            return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s) has no readable geometry",
+                                f->code ? f->code : "?", f->park ? f->park : "?");
+    }
     if (x->w->needs & PL_NEED_LONLAT) {
-        const unsigned char *b = sqlite3_column_blob(st, C_GEOM_LL);
-        size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM_LL);
-        if (!b || wkb_to_geom(b, n, &x->ll) || x->ll.n == 0)
+        pl_error xe;
+        if (pl_geom_copy(&x->ll, &x->work))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        if (pl_xform_geom(x->xf, &x->ll, &xe))
             return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s): its geometry cannot be transformed to "
                                 "WGS 84 (EPSG:4326)", f->code ? f->code : "?", f->park ? f->park : "?");
         double lx = NAN, ly = NAN;
-        if (label_point(x->db, b, n, &lx, &ly)) {
+        if ((x->w->needs & PL_NEED_LABEL) && label_point(x->db, &x->ll, &lx, &ly)) {
             double minx, miny, maxx, maxy; /* GEOS refused: the middle of the box */
             pl_geom_bbox(&x->ll, &minx, &miny, &maxx, &maxy);
             lx = (minx + maxx) / 2;
@@ -564,19 +576,14 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
                 }
                 orient_ring(r, j == 0);
             }
-        if (x->doc.gcj02)
+        if (x->doc.gcj02 && (x->w->needs & PL_NEED_LABEL))
             pl_wgs84_to_gcj02(lx, ly, &lx, &ly);
         f->geom = &x->ll;
         f->label_lon = lx;
         f->label_lat = ly;
     }
     if (x->w->needs & PL_NEED_WORK) {
-        const unsigned char *b = sqlite3_column_blob(st, C_GEOM_WORK);
-        size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM_WORK);
-        if (!b || wkb_to_geom(b, n, &x->work) || x->work.n == 0)
-            return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s) has no readable geometry",
-                                f->code ? f->code : "?", f->park ? f->park : "?");
-        if (label_point(x->db, b, n, &f->label_x, &f->label_y)) {
+        if (label_point(x->db, &x->work, &f->label_x, &f->label_y)) {
             double minx, miny, maxx, maxy;
             pl_geom_bbox(&x->work, &minx, &miny, &maxx, &maxy);
             f->label_x = (minx + maxx) / 2;
@@ -748,9 +755,10 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
         snprintf(hist, sizeof hist, history_sql,
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
     snprintf(sql, sizeof sql, export_sql,
-             (x->w->needs & PL_NEED_LONLAT) ? "ST_AsBinary(ST_Transform(p.geom, 4326))" : "NULL",
-             (x->w->needs & PL_NEED_WORK) ? "ST_AsBinary(p.geom)" : "NULL", hist);
+             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "ST_AsBinary(p.geom)" : "NULL", hist);
     sqlite3_stmt *st = NULL;
+    if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
+        goto out;
     if ((rc = pl_db_prepare(db, sql, &st, err)))
         goto out;
     pl_bind_text(st, 1, as_of);
@@ -816,6 +824,7 @@ out:
     if (x->w && x->wstate)
         x->w->release(x->wstate);
     sqlite3_finalize(st);
+    pl_xform_free(x->xf);
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);
     free(x->periods);

@@ -379,6 +379,69 @@ Test(export, geojson_follows_rfc7946)
     free(text);
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+    const double *p = a, *q = b;
+    if (p[0] != q[0])
+        return p[0] < q[0] ? -1 : 1;
+    return p[1] < q[1] ? -1 : p[1] > q[1];
+}
+
+/* The coordinates are transformed in C (gis/xform.h), not by SQL: they must be
+ * ST_Transform's, vertex for vertex (compared at 15 decimals, sorted, so that
+ * the re-oriented rings compare too). */
+Test(export, geojson_coordinates_are_st_transform_vertex_for_vertex)
+{
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.precision = 15;
+    json_t *fc = load_json(export_to(&o, "p15.geojson", NULL));
+    json_t *fs = json_object_get(fc, "features");
+    cr_assert_eq(json_array_size(fs), 48);
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        double *got = NULL, *want = NULL;
+        size_t ng = 0, nw = 0;
+        json_t *ps = polygons(f);
+        for (size_t p = 0; p < json_array_size(ps); p++)
+            for (size_t r = 0; r < json_array_size(json_array_get(ps, p)); r++) {
+                json_t *ring = json_array_get(json_array_get(ps, p), r);
+                for (size_t k = 0; k < json_array_size(ring); k++) {
+                    got = realloc(got, (ng + 1) * 2 * sizeof *got);
+                    got[2 * ng] = json_number_value(json_array_get(json_array_get(ring, k), 0));
+                    got[2 * ng + 1] = json_number_value(json_array_get(json_array_get(ring, k), 1));
+                    ng++;
+                }
+            }
+        json_decref(ps);
+        const char *wkt = tu_sql_text_arg(db, "SELECT AsWkt(ST_Transform(geom, 4326), 15) FROM parcel WHERE code = ?1",
+                                          prop(f, "code"));
+        cr_assert_not_null(wkt);
+        for (const char *c = wkt; *c;) {
+            if ((*c >= '0' && *c <= '9') || *c == '-') {
+                char *e;
+                double x = strtod(c, &e);
+                double y = strtod(e, &e);
+                want = realloc(want, (nw + 1) * 2 * sizeof *want);
+                want[2 * nw] = x, want[2 * nw + 1] = y;
+                nw++;
+                c = e;
+            } else {
+                c++;
+            }
+        }
+        cr_assert_eq(ng, nw, "%s: %zu vertices exported, %zu from ST_Transform", prop(f, "code"), ng, nw);
+        qsort(got, ng, 2 * sizeof *got, cmp_pair);
+        qsort(want, nw, 2 * sizeof *want, cmp_pair);
+        for (size_t k = 0; k < 2 * ng; k++)
+            cr_assert(fabs(got[k] - want[k]) <= 1e-13, "%s: %.15f vs ST_Transform %.15f", prop(f, "code"), got[k],
+                      want[k]);
+        free(got);
+        free(want);
+    }
+    json_decref(fc);
+}
+
 Test(export, geojson_precision_and_bbox)
 {
     pl_export_options o;
