@@ -541,8 +541,12 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
     sqlite3_reset(im->st_code);
     pl_bind_text(im->st_code, 1, code);
     pl_bind_text(im->st_code, 2, f->where);
-    if (sqlite3_step(im->st_code) != SQLITE_ROW) { /* no row returned: the code was there already */
-        sqlite3_reset(im->st_code);
+    int step = sqlite3_step(im->st_code);
+    int fresh = step == SQLITE_DONE && sqlite3_changes(im->db->h) == 1;
+    sqlite3_reset(im->st_code);
+    if (step != SQLITE_DONE)
+        return pl_db_fail(im->db, im->err, "duplicate code check");
+    if (!fresh) { /* ignored: the code was there already */
         sqlite3_stmt *q;
         const char *first = "an earlier feature";
         char firstbuf[128];
@@ -851,12 +855,14 @@ static int prepare_all(importer *im)
     if ((rc = prepare_defaults(im)) ||
         (rc = pl_db_prepare(db, "SELECT id FROM parcel WHERE park_id = ?1 AND code = ?2", &im->st_find, e)) ||
         (rc = pl_db_prepare(db,
-            "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM parcel p"
-            /* +park_id: look the R*Tree candidates up by rowid, never scan the park's parcels
-             * (the (park_id, code) index made every feature O(parcels in the park)) */
-            " WHERE +p.park_id = ?1 AND p.id <> ?2 AND p.status <> 'retired'"
-            "   AND p.ROWID IN (SELECT pkid FROM idx_parcel_geom"
-            "   WHERE xmin <= ?3 AND xmax >= ?4 AND ymin <= ?5 AND ymax >= ?6)", &im->st_overlap, e)) ||
+            /* driven by the R*Tree, each candidate looked up by rowid: never a scan of the
+             * park's parcels (with an equality on park_id SQLite preferred the (park_id, code)
+             * index, O(parcels in the park) per feature), and no IN (subquery), which
+             * builds an ephemeral table per feature */
+            "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM idx_parcel_geom r CROSS JOIN parcel p"
+            " ON p.id = r.pkid"
+            " WHERE r.xmin <= ?3 AND r.xmax >= ?4 AND r.ymin <= ?5 AND r.ymax >= ?6"
+            "   AND p.park_id = ?1 AND p.id <> ?2 AND p.status <> 'retired'", &im->st_overlap, e)) ||
         (rc = pl_db_prepare(db,
             "INSERT INTO parcel(name, land_use, land_use_code, area_m2, declared_area_m2, batch_id, source_ref,"
             " attrs, created_at, updated_at, geom, park_id, code, status, status_date)"
@@ -871,7 +877,8 @@ static int prepare_all(importer *im)
         (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT);"
                              "DELETE FROM temp.pl_import_code;", e)) ||
         (rc = pl_db_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_code(code, place) VALUES (?1, ?2)"
-                                " RETURNING 1", &im->st_code, e)) ||
+                                /* no RETURNING: it builds an ephemeral table per row */
+                                , &im->st_code, e)) ||
         (rc = suspend_triggers(im)))
         return rc;
     return PL_OK;
