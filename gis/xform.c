@@ -13,6 +13,8 @@ struct pl_xform {
     pl_db *db;       /* borrowed */
     int src, dst;
     char *pipeline;  /* owned; "" for the identity */
+    void *cache;     /* SpatiaLite cache: the connection's (borrowed), or own_cache */
+    void *own_cache; /* owned when detached, else NULL */
 };
 
 /* The pipeline PROJ builds for src → dst, as ST_Transform would (malloc'd),
@@ -93,6 +95,7 @@ int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_err
     if (!x)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     x->db = db;
+    x->cache = db->splite_cache;
     x->src = src;
     x->dst = dst;
     if (src == dst) {
@@ -123,11 +126,23 @@ void pl_xform_free(pl_xform *x)
 {
     if (!x)
         return;
+    if (x->own_cache)
+        spatialite_cleanup_ex(x->own_cache);
     free(x->pipeline);
     free(x);
 }
 
 const char *pl_xform_pipeline(const pl_xform *x) { return x->pipeline; }
+
+int pl_xform_detach(pl_xform *x, pl_error *err)
+{
+    if (x->own_cache)
+        return PL_OK;
+    if (!(x->own_cache = spatialite_alloc_connection()))
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    x->cache = x->own_cache;
+    return PL_OK;
+}
 
 static int all_finite(const double *xy, size_t n)
 {
@@ -149,7 +164,7 @@ int pl_xform_points(pl_xform *x, double *xy, size_t n, pl_error *err)
     in->Srid = x->src;
     gaiaLinestringPtr ln = gaiaAddLinestringToGeomColl(in, (int)n);
     memcpy(ln->Coords, xy, n * 2 * sizeof *xy);
-    gaiaGeomCollPtr t = gaiaTransformEx_r(x->db->splite_cache, in, x->pipeline, NULL, NULL);
+    gaiaGeomCollPtr t = gaiaTransformEx_r(x->cache, in, x->pipeline, NULL, NULL);
     gaiaFreeGeomColl(in);
     int rc = PL_OK;
     if (!t || !t->FirstLinestring || t->FirstLinestring->Points != (int)n || !all_finite(t->FirstLinestring->Coords, n))
@@ -197,7 +212,7 @@ int pl_xform_geom(pl_xform *x, pl_geom *g, pl_error *err)
 
 gaiaGeomCollPtr pl_xform_gaia(pl_xform *x, gaiaGeomCollPtr in, pl_error *err)
 {
-    gaiaGeomCollPtr t = x->pipeline[0] ? gaiaTransformEx_r(x->db->splite_cache, in, x->pipeline, NULL, NULL)
+    gaiaGeomCollPtr t = x->pipeline[0] ? gaiaTransformEx_r(x->cache, in, x->pipeline, NULL, NULL)
                                        : gaiaCloneGeomColl(in);
     if (!t) {
         pl_error_set(err, PL_ERR_INPUT, "geometry cannot be transformed from EPSG:%d to EPSG:%d", x->src, x->dst);

@@ -37,6 +37,11 @@ typedef struct pl_xform pl_xform;
 int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_error *err);
 void pl_xform_free(pl_xform *x);
 
+/* Give x a SpatiaLite cache of its own (freed with x), so that it can
+ * transform on another thread than the one using its pl_db. After this, x
+ * no longer touches the connection. */
+int pl_xform_detach(pl_xform *x, pl_error *err);
+
 /* The pipeline string (lives as long as x; "" for the identity). */
 const char *pl_xform_pipeline(const pl_xform *x);
 

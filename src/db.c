@@ -602,6 +602,9 @@ void pl_library_init(void)
      * temporary file they cost a pwrite per row (before any connection opens;
      * a second call fails harmlessly with SQLITE_MISUSE). */
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+    /* No allocation statistics: they take a global mutex on every malloc,
+     * which costs once an import's reader thread is running. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 void pl_library_shutdown(void)

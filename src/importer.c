@@ -3,6 +3,15 @@
  * structure, validate and repair with GEOS, transform to the working CRS,
  * check the zone, the declared area, duplicates, conflicts and overlaps, and
  * write everything in one transaction (or nothing at all).
+ *
+ * Two threads (import_pipe.h): the reader and the geometry stage (structure,
+ * validity, repair, transformation, zone, area: judge_geometry) run on a
+ * second thread with their own GEOS context and SpatiaLite cache; the
+ * caller's thread checks and writes (write_feature) in file order and alone
+ * emits messages, so the result is the same as one thread's.
+ * GEOS's shared default GeometryFactory keeps a plain int reference count
+ * that both threads touch (helgrind reports it); it is never used to free the
+ * factory, so the race has no effect (tests/helgrind.supp).
  */
 #include "parkland/import.h"
 #include "parkland/parcel.h"
@@ -12,6 +21,7 @@
 #include "db_internal.h"
 #include "geom.h"
 #include "hash.h"
+#include "import_pipe.h"
 #include "reader.h"
 #include "xform.h"
 
@@ -71,9 +81,10 @@ typedef struct importer {
      * suspend_triggers): their CREATE statements (owned), NULL when not suspended */
     char *trigger_sql[2];
     sqlite3_stmt *st_rtree;
+    /* the geometry stage's own, used on the reader thread only */
+    GEOSContextHandle_t stage_geos; /* owned */
+    char stage_geos_msg[1024];      /* its last error or notice */
     pl_geom scratch;        /* the current feature's rings, transformed to the working CRS */
-    unsigned char *wkb;
-    size_t wkb_cap;
     char *text[4];          /* code, name, land use, land use code of the current feature (full length) */
     size_t text_cap[4];
 } importer;
@@ -212,18 +223,18 @@ static char *attrs_json(const pl_feature *f)
 
 /* ---- source CRS ------------------------------------------------------------ */
 
-static int setup_source(importer *im, const pl_source_info *info)
+static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
 {
     pl_db *db = im->db;
     im->src_ready = 1;
     im->src_srid = im->opt->srid ? im->opt->srid : info->srid;
     im->res->source_srid = im->src_srid;
     if (im->src_srid <= 0)
-        return pl_error_set(im->err, PL_ERR_INPUT,
+        return pl_error_set(err, PL_ERR_INPUT,
                             "%s: the file does not say its coordinate system%s%s; pass --crs EPSG", im->path,
                             info->crs_text[0] ? " in a form parkland knows: " : "", info->crs_text);
     if (!pl_db_ensure_srid(db, im->src_srid))
-        return pl_error_set(im->err, PL_ERR_INPUT, "%s: EPSG:%d is not a coordinate system SpatiaLite knows",
+        return pl_error_set(err, PL_ERR_INPUT, "%s: EPSG:%d is not a coordinate system SpatiaLite knows",
                             im->path, im->src_srid);
     im->src_geographic = pl_db_srid_is_geographic(db, im->src_srid);
 
@@ -260,36 +271,41 @@ static int setup_source(importer *im, const pl_source_info *info)
         }
     }
     /* last: the per-feature transformation keeps SpatiaLite's cached PJ */
-    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, im->err))
-        return pl_error_prefix(im->err, "%s", im->path);
+    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err))
+        return pl_error_prefix(err, "%s", im->path);
     return PL_OK;
 }
 
-/* ---- per feature --------------------------------------------------------- */
+/* ---- the geometry stage (on the reader thread) ------------------------------ */
 
-static int index_parcel(importer *im, long id, const double box[4]);
+/* What the geometry stage found out about one feature; one per pipe slot,
+ * reused. The stage formats refusals without the feature's name, which the
+ * writing stage puts in front (it alone knows the code). */
+typedef struct geo_result {
+    int refused;            /* 1: the geometry is refused, `message` says why */
+    char message[1400];
+    int repaired;           /* 1: repaired, `why` says what was wrong */
+    char why[1100];
+    double area_before;     /* m² of the invalid polygon (repaired) */
+    double area, box[4];    /* of the working-CRS geometry: m²; minx, miny, maxx, maxy */
+    unsigned char *wkb;     /* working-CRS MultiPolygon, ISO WKB; owned, wkb_cap bytes */
+    size_t wkb_len, wkb_cap;
+    char *json;             /* the attributes as JSON; owned (malloc) */
+} geo_result;
 
-typedef struct feature_work {
-    GEOSGeometry *src, *fixed, *work; /* source, repaired (source CRS), working CRS */
-    const GEOSPreparedGeometry *prep;
-    double box[4];                     /* of work: minx, miny, maxx, maxy */
-    unsigned char *work_wkb;           /* GEOSFree_r */
-    size_t work_wkb_len;
-} feature_work;
-
-static void feature_work_release(importer *im, feature_work *w)
+static void geo_result_free(geo_result *g)
 {
-    GEOSContextHandle_t g = im->db->geos;
-    if (w->prep)
-        GEOSPreparedGeom_destroy_r(g, w->prep);
-    if (w->src)
-        GEOSGeom_destroy_r(g, w->src);
-    if (w->fixed)
-        GEOSGeom_destroy_r(g, w->fixed);
-    if (w->work)
-        GEOSGeom_destroy_r(g, w->work);
-    if (w->work_wkb)
-        GEOSFree_r(g, w->work_wkb);
+    if (!g)
+        return;
+    free(g->wkb);
+    free(g->json);
+    free(g);
+}
+
+static void stage_geos_message(const char *message, void *userdata)
+{
+    importer *im = userdata;
+    snprintf(im->stage_geos_msg, sizeof im->stage_geos_msg, "%s", message);
 }
 
 /* The feature's own rings, transformed to the working CRS (the common case:
@@ -299,14 +315,14 @@ static GEOSGeometry *raw_to_working(importer *im, const pl_geom *raw)
     pl_error ignored;
     if (pl_geom_copy(&im->scratch, raw) || pl_xform_geom(im->xf, &im->scratch, &ignored))
         return NULL;
-    return pl_geos_from_raw(im->db->geos, &im->scratch, im->db->srid);
+    return pl_geos_from_raw(im->stage_geos, &im->scratch, im->db->srid);
 }
 
 /* Transform a GEOS geometry (a repaired one) from the source CRS to the
  * working CRS, through WKB and SpatiaLite. NULL on failure. */
 static GEOSGeometry *to_working(importer *im, const GEOSGeometry *g)
 {
-    GEOSContextHandle_t gc = im->db->geos;
+    GEOSContextHandle_t gc = im->stage_geos;
     if (im->src_srid == im->db->srid)
         return GEOSGeom_clone_r(gc, g);
     size_t len;
@@ -348,12 +364,175 @@ static int check_degrees(const pl_geom *g, char *why, size_t len)
     return 1;
 }
 
+static void refuse_geometry(geo_result *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void refuse_geometry(geo_result *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->message, sizeof g->message, fmt, ap);
+    va_end(ap);
+    g->refused = 1;
+}
+
+/* Judge one polygon feature: structure, validity (repair), transformation,
+ * zone, area; on success the working geometry as WKB. Runs on the reader
+ * thread with the stage's own GEOS context and transformation. */
+static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
+{
+    GEOSContextHandle_t gc = im->stage_geos;
+    GEOSGeometry *src = NULL, *fixed = NULL, *work = NULL;
+    char why[1024];
+    g->refused = g->repaired = 0;
+    g->wkb_len = 0;
+    if (!pl_geom_check_structure(&f->geom, why, sizeof why) ||
+        (im->src_geographic && !check_degrees(&f->geom, why, sizeof why))) {
+        refuse_geometry(g, "%s", why);
+        return PL_OK;
+    }
+    src = pl_geos_from_raw(gc, &f->geom, im->src_srid);
+    if (!src) {
+        refuse_geometry(g, "cannot build a polygon: %s", im->stage_geos_msg);
+        goto out;
+    }
+    double vx, vy;
+    int valid = pl_geos_validate(gc, src, why, sizeof why, &vx, &vy);
+    g->area_before = NAN;
+    if (valid != 1) {
+        char where_txt[128] = "";
+        if (!isnan(vx))
+            snprintf(where_txt, sizeof where_txt, im->src_geographic ? " at lon %.7f lat %.7f" : " at E %.3f N %.3f",
+                     vx, vy);
+        if (valid < 0)
+            snprintf(why, sizeof why, "GEOS cannot judge it: %.900s", im->stage_geos_msg);
+        if (!im->opt->repair || valid < 0) {
+            refuse_geometry(g, "invalid polygon: %s%s (EPSG:%d; --repair can fix it)", why, where_txt,
+                            im->src_srid);
+            goto out;
+        }
+        GEOSGeometry *orig_work = to_working(im, src);
+        g->area_before = orig_work ? pl_geos_area(gc, orig_work) : NAN;
+        if (orig_work)
+            GEOSGeom_destroy_r(gc, orig_work);
+        fixed = pl_geos_repair(gc, src);
+        if (!fixed) {
+            refuse_geometry(g, "invalid polygon (%s%s) and repair leaves nothing of it", why, where_txt);
+            goto out;
+        }
+        snprintf(g->why, sizeof g->why, "%s%s", why, where_txt);
+        g->repaired = 1;
+    }
+    work = fixed ? to_working(im, fixed) : raw_to_working(im, &f->geom);
+    if (!work) {
+        refuse_geometry(g, "cannot transform from EPSG:%d to EPSG:%d", im->src_srid, im->db->srid);
+        goto out;
+    }
+    if (!GEOSGeom_getXMin_r(gc, work, &g->box[0]) || !GEOSGeom_getYMin_r(gc, work, &g->box[1]) ||
+        !GEOSGeom_getXMax_r(gc, work, &g->box[2]) || !GEOSGeom_getYMax_r(gc, work, &g->box[3])) {
+        refuse_geometry(g, "the polygon is empty");
+        goto out;
+    }
+    if (im->have_zone_box && !(g->box[0] >= im->zone_box[0] && g->box[2] <= im->zone_box[2] &&
+                               g->box[1] >= im->zone_box[1] && g->box[3] <= im->zone_box[3])) {
+        refuse_geometry(g, "lies far outside the working coordinate system EPSG:%d (%s); "
+                        "is the file's coordinate system EPSG:%d right? (--crs)", im->db->srid, im->zone_name,
+                        im->src_srid);
+        goto out;
+    }
+    g->area = pl_geos_area(gc, work);
+    if (!(g->area > 0)) {
+        refuse_geometry(g, "the polygon has no area");
+        goto out;
+    }
+    GEOSGeometry *multi = pl_geos_to_multi(gc, work);
+    if (multi) {
+        GEOSGeom_destroy_r(gc, work);
+        work = multi;
+    }
+    size_t len;
+    unsigned char *wkb = pl_geos_to_wkb(gc, work, &len);
+    if (!wkb || (len > g->wkb_cap && !(g->wkb = realloc(g->wkb, g->wkb_cap = len)))) {
+        if (wkb)
+            GEOSFree_r(gc, wkb);
+        g->wkb_cap = 0;
+        goto nomem;
+    }
+    memcpy(g->wkb, wkb, len);
+    g->wkb_len = len;
+    GEOSFree_r(gc, wkb);
+    free(g->json);
+    if (!(g->json = attrs_json(f)))
+        goto nomem;
+out:
+    if (src)
+        GEOSGeom_destroy_r(gc, src);
+    if (fixed)
+        GEOSGeom_destroy_r(gc, fixed);
+    if (work)
+        GEOSGeom_destroy_r(gc, work);
+    return PL_OK;
+nomem:
+    if (src)
+        GEOSGeom_destroy_r(gc, src);
+    if (fixed)
+        GEOSGeom_destroy_r(gc, fixed);
+    if (work)
+        GEOSGeom_destroy_r(gc, work);
+    return PL_ERR_NOMEM;
+}
+
+/* pl_pipe_stage: set up the source CRS at the first feature (the caller's
+ * thread is waiting for that item, so the connection is free), then judge
+ * the geometry of every polygon. */
+static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *vctx, pl_error *err)
+{
+    importer *im = vctx;
+    if (!im->src_ready) {
+        int rc = setup_source(im, info, err);
+        if (!rc && (rc = pl_xform_detach(im->xf, err)))
+            pl_error_prefix(err, "%s", im->path);
+        if (rc)
+            return rc;
+    }
+    geo_result *g = item->data;
+    g->refused = 0;
+    if (!item->f.is_polygon)
+        return PL_OK;
+    int rc = judge_geometry(im, &item->f, g);
+    return rc ? pl_error_set(err, rc, "out of memory") : PL_OK;
+}
+
+/* ---- the writing stage (on the caller's thread) ------------------------------ */
+
+static int index_parcel(importer *im, long id, const double box[4]);
+
+typedef struct feature_work {
+    GEOSGeometry *work;                /* working CRS, built from the WKB when needed */
+    const GEOSPreparedGeometry *prep;
+} feature_work;
+
+static void feature_work_release(importer *im, feature_work *w)
+{
+    GEOSContextHandle_t g = im->db->geos;
+    if (w->prep)
+        GEOSPreparedGeom_destroy_r(g, w->prep);
+    if (w->work)
+        GEOSGeom_destroy_r(g, w->work);
+}
+
+/* The working geometry as GEOS (on the caller's GEOS context). */
+static const GEOSGeometry *work_geometry(importer *im, feature_work *w, const geo_result *g)
+{
+    if (!w->work)
+        w->work = pl_geos_from_wkb(im->db->geos, g->wkb, g->wkb_len);
+    return w->work;
+}
+
 /* Overlaps with parcels of the park (other than `self_id`): 1 when refused. */
-static int check_overlaps(importer *im, const char *who, feature_work *w, long self_id, int *fatal)
+static int check_overlaps(importer *im, const char *who, feature_work *w, const geo_result *g, long self_id,
+                          int *fatal)
 {
     GEOSContextHandle_t gc = im->db->geos;
-    double minx = w->box[0], miny = w->box[1], maxx = w->box[2], maxy = w->box[3];
-    w->prep = GEOSPrepare_r(gc, w->work);
+    double minx = g->box[0], miny = g->box[1], maxx = g->box[2], maxy = g->box[3];
     sqlite3_stmt *st = im->st_overlap;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, im->park_id);
@@ -365,6 +544,12 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, long s
     sqlite3_bind_double(st, 6, miny - 1);
     int refused = 0, step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        /* GEOS only when there is a candidate: most parcels have none */
+        if (!w->prep && (!work_geometry(im, w, g) || !(w->prep = GEOSPrepare_r(gc, w->work)))) {
+            pl_error_set(im->err, PL_ERR_NOMEM, "out of memory");
+            *fatal = 1;
+            break;
+        }
         GEOSGeometry *other = pl_geos_from_wkb(gc, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
         if (!other)
             continue;
@@ -387,7 +572,7 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, long s
         }
         GEOSGeom_destroy_r(gc, other);
     }
-    if (step != SQLITE_DONE) {
+    if (step != SQLITE_DONE && step != SQLITE_ROW) {
         pl_db_fail(im->db, im->err, "overlap check");
         *fatal = 1;
     }
@@ -397,7 +582,7 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, long s
 
 static int bind_parcel_values(importer *im, sqlite3_stmt *st, const pl_feature *f, const char *name,
                               const char *use, const char *use_code, double area, double declared,
-                              const char *json, const feature_work *w)
+                              const geo_result *g)
 {
     pl_bind_text(st, 1, name);
     pl_bind_text(st, 2, use);
@@ -409,9 +594,9 @@ static int bind_parcel_values(importer *im, sqlite3_stmt *st, const pl_feature *
         sqlite3_bind_double(st, 5, declared);
     sqlite3_bind_int64(st, 6, im->res->batch_id);
     pl_bind_text(st, 7, f->where);
-    pl_bind_text(st, 8, json);
+    pl_bind_text(st, 8, g->json);
     pl_bind_text(st, 9, im->now);
-    sqlite3_bind_blob(st, 10, w->work_wkb, (int)w->work_wkb_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, g->wkb, (int)g->wkb_len, SQLITE_STATIC);
     sqlite3_bind_int(st, 11, im->db->srid);
     return 0;
 }
@@ -496,16 +681,15 @@ static int prepare_defaults(importer *im)
         &im->st_defaults, im->err);
 }
 
-static int on_feature(const pl_feature *f, const pl_source_info *info, void *vctx)
+/* Check and write one feature whose geometry the reader thread has judged.
+ * Non-zero only for a fatal error (im->err filled): the import stops. */
+static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
 {
-    importer *im = vctx;
     pl_import_result *res = im->res;
     GEOSContextHandle_t gc = im->db->geos;
     res->read++;
     if (im->opt->progress && res->read % 500 == 0)
         im->opt->progress(res->read, im->opt->progress_ctx);
-    if (!im->src_ready && setup_source(im, info))
-        return PL_ERR_INPUT;
 
     char who[512];
     const char *code = trim_copy(im, 0, attr_find(f, im->opt->field_code, code_keys));
@@ -564,83 +748,16 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
     }
     sqlite3_reset(im->st_code);
 
-    char why[1024];
-    if (!pl_geom_check_structure(&f->geom, why, sizeof why) ||
-        (im->src_geographic && !check_degrees(&f->geom, why, sizeof why))) {
+    if (g->refused) {
         res->refused++;
-        add_message(im, PL_MSG_REFUSED, "%s: %s", who, why);
+        add_message(im, PL_MSG_REFUSED, "%s: %s", who, g->message);
         return 0;
     }
-
-    feature_work w = {0};
-    int rc = 0;
-    w.src = pl_geos_from_raw(gc, &f->geom, im->src_srid);
-    if (!w.src) {
-        res->refused++;
-        add_message(im, PL_MSG_REFUSED, "%s: cannot build a polygon: %s", who, im->db->geos_msg);
-        goto out;
-    }
-    double vx, vy;
-    int valid = pl_geos_validate(gc, w.src, why, sizeof why, &vx, &vy);
-    double area_before = NAN;
-    if (valid != 1) {
-        char where_txt[128] = "";
-        if (!isnan(vx))
-            snprintf(where_txt, sizeof where_txt, im->src_geographic ? " at lon %.7f lat %.7f" : " at E %.3f N %.3f",
-                     vx, vy);
-        if (valid < 0)
-            snprintf(why, sizeof why, "GEOS cannot judge it: %.900s", im->db->geos_msg);
-        if (!im->opt->repair || valid < 0) {
-            res->refused++;
-            add_message(im, PL_MSG_REFUSED, "%s: invalid polygon: %s%s (EPSG:%d; --repair can fix it)", who, why,
-                        where_txt, im->src_srid);
-            goto out;
-        }
-        GEOSGeometry *orig_work = to_working(im, w.src);
-        area_before = orig_work ? pl_geos_area(gc, orig_work) : NAN;
-        if (orig_work)
-            GEOSGeom_destroy_r(gc, orig_work);
-        w.fixed = pl_geos_repair(gc, w.src);
-        if (!w.fixed) {
-            res->refused++;
-            add_message(im, PL_MSG_REFUSED, "%s: invalid polygon (%s%s) and repair leaves nothing of it", who, why,
-                        where_txt);
-            goto out;
-        }
-        snprintf(why + strlen(why), sizeof why - strlen(why), "%s", where_txt);
-    }
-    w.work = w.fixed ? to_working(im, w.fixed) : raw_to_working(im, &f->geom);
-    if (!w.work) {
-        res->refused++;
-        add_message(im, PL_MSG_REFUSED, "%s: cannot transform from EPSG:%d to EPSG:%d", who, im->src_srid,
-                    im->db->srid);
-        goto out;
-    }
-    if (!GEOSGeom_getXMin_r(gc, w.work, &w.box[0]) || !GEOSGeom_getYMin_r(gc, w.work, &w.box[1]) ||
-        !GEOSGeom_getXMax_r(gc, w.work, &w.box[2]) || !GEOSGeom_getYMax_r(gc, w.work, &w.box[3])) {
-        res->refused++;
-        add_message(im, PL_MSG_REFUSED, "%s: the polygon is empty", who);
-        goto out;
-    }
-    if (im->have_zone_box) {
-        if (!(w.box[0] >= im->zone_box[0] && w.box[2] <= im->zone_box[2] && w.box[1] >= im->zone_box[1] &&
-              w.box[3] <= im->zone_box[3])) {
-            res->refused++;
-            add_message(im, PL_MSG_REFUSED, "%s: lies far outside the working coordinate system EPSG:%d (%s); "
-                        "is the file's coordinate system EPSG:%d right? (--crs)", who, im->db->srid,
-                        im->zone_name, im->src_srid);
-            goto out;
-        }
-    }
-    double area = pl_geos_area(gc, w.work);
-    if (!(area > 0)) {
-        res->refused++;
-        add_message(im, PL_MSG_REFUSED, "%s: the polygon has no area", who);
-        goto out;
-    }
-    if (w.fixed) {
+    double area = g->area;
+    if (g->repaired) {
         res->repaired++;
-        add_message(im, PL_MSG_WARNING, "%s: repaired (%s): area %.2f m² → %.2f m²", who, why, area_before, area);
+        add_message(im, PL_MSG_WARNING, "%s: repaired (%s): area %.2f m² → %.2f m²", who, g->why, g->area_before,
+                    area);
     }
     double declared = declared_area(im, f);
     if (!isnan(declared) && fabs(area - declared) / declared > PL_AREA_TOLERANCE)
@@ -648,17 +765,8 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
                     "(%.4f ha), %+.2f%%", who, declared, declared / PL_M2_PER_HA, area, area / PL_M2_PER_HA,
                     100.0 * (area - declared) / declared);
 
-    GEOSGeometry *multi = pl_geos_to_multi(gc, w.work);
-    if (multi) {
-        GEOSGeom_destroy_r(gc, w.work);
-        w.work = multi;
-    }
-    w.work_wkb = pl_geos_to_wkb(gc, w.work, &w.work_wkb_len);
-    if (!w.work_wkb) {
-        rc = pl_error_set(im->err, PL_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-
+    feature_work w = {0};
+    int rc = 0;
     /* existing parcel with this code in the park? */
     long existing = 0;
     sqlite3_reset(im->st_find);
@@ -681,7 +789,7 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
         }
     }
     int fatal = 0;
-    if (check_overlaps(im, who, &w, existing, &fatal)) {
+    if (check_overlaps(im, who, &w, g, existing, &fatal)) {
         res->refused++;
         goto out;
     }
@@ -692,18 +800,17 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
     if (res->refused)
         goto out; /* the import is lost already: keep checking, stop writing */
 
-    char *json = attrs_json(f);
     char note[1024];
     snprintf(note, sizeof note, "import batch %ld: %s %s", res->batch_id, im->path, f->where ? f->where : "");
     if (existing) {
-        char *wkt = geos_wkt(gc, w.work);
+        char *wkt = work_geometry(im, &w, g) ? geos_wkt(gc, w.work) : NULL;
         rc = history_update(im, existing, code, name, use, use_code, area, wkt, note);
         if (wkt)
             GEOSFree_r(gc, wkt);
         if (!rc) {
             sqlite3_stmt *st = im->st_update;
             sqlite3_reset(st);
-            bind_parcel_values(im, st, f, name, use, use_code, area, declared, json, &w);
+            bind_parcel_values(im, st, f, name, use, use_code, area, declared, g);
             sqlite3_bind_int64(st, 12, existing);
             if (sqlite3_step(st) != SQLITE_DONE)
                 rc = pl_db_fail(im->db, im->err, "cannot update parcel");
@@ -716,7 +823,7 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
     } else {
         sqlite3_stmt *st = im->st_insert;
         sqlite3_reset(st);
-        bind_parcel_values(im, st, f, name, use, use_code, area, declared, json, &w);
+        bind_parcel_values(im, st, f, name, use, use_code, area, declared, g);
         sqlite3_bind_int64(st, 12, im->park_id);
         pl_bind_text(st, 13, code);
         pl_bind_text(st, 14, im->status);
@@ -726,7 +833,7 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
         sqlite3_reset(st);
         long new_id = (long)sqlite3_last_insert_rowid(im->db->h);
         if (!rc && im->st_rtree)
-            rc = index_parcel(im, new_id, w.box);
+            rc = index_parcel(im, new_id, g->box);
         if (!rc)
             rc = pl_history_add(im->db, "parcel", new_id, code, "created",
                                 NULL, im->status, note, res->batch_id, im->err);
@@ -737,7 +844,6 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vct
             res->area_m2 += area;
         }
     }
-    free(json);
 out:
     feature_work_release(im, &w);
     return rc;
@@ -954,6 +1060,51 @@ static int write_batch(importer *im, int insert)
     return rc;
 }
 
+/* Read the file on a second thread (the reader and the geometry stage) and
+ * check and write its features here, in file order. */
+static int read_and_write(importer *im, pl_format fmt, pl_source_info *info, pl_error *err)
+{
+    geo_result *results[PL_PIPE_SLOTS] = {0};
+    int rc = PL_OK;
+    for (size_t i = 0; i < PL_PIPE_SLOTS && !rc; i++)
+        if (!(results[i] = calloc(1, sizeof *results[i])))
+            rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    if (!rc && !(im->stage_geos = GEOS_init_r()))
+        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    pl_pipe *pipe = NULL;
+    if (!rc) {
+        GEOSContext_setErrorMessageHandler_r(im->stage_geos, stage_geos_message, im);
+        GEOSContext_setNoticeMessageHandler_r(im->stage_geos, stage_geos_message, im);
+        pl_read_options ro = {im->opt->encoding, im->opt->srid};
+        void *slot_data[PL_PIPE_SLOTS];
+        for (size_t i = 0; i < PL_PIPE_SLOTS; i++)
+            slot_data[i] = results[i];
+        rc = pl_pipe_start(&pipe, slot_data, im->path, fmt, &ro, info, stage_feature, im, err);
+    }
+    if (!rc) {
+        pl_pipe_item *it;
+        while ((it = pl_pipe_next(pipe))) {
+            rc = write_feature(im, &it->f, it->data);
+            pl_pipe_release(pipe, it);
+            if (rc)
+                break;
+        }
+        pl_error reader_err;
+        pl_error_clear(&reader_err);
+        int read_rc = pl_pipe_finish(pipe, rc != PL_OK, &reader_err);
+        if (!rc && read_rc) { /* the reader's or the stage's error */
+            rc = read_rc;
+            *err = reader_err;
+        }
+    }
+    if (im->stage_geos)
+        GEOS_finish_r(im->stage_geos);
+    im->stage_geos = NULL;
+    for (size_t i = 0; i < PL_PIPE_SLOTS; i++)
+        geo_result_free(results[i]);
+    return rc;
+}
+
 int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt, pl_import_result *res,
                       pl_error *err)
 {
@@ -973,6 +1124,8 @@ int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt,
     pl_today(im.today, sizeof im.today);
     pl_now_iso(im.now, sizeof im.now);
 
+    pl_source_info info;
+    memset(&info, 0, sizeof info);
     pl_format fmt = opt->format;
     if (fmt == PL_FORMAT_AUTO && (fmt = pl_format_detect(path, err)) == PL_FORMAT_AUTO)
         return err->code ? err->code : pl_error_set(err, PL_ERR_INPUT, "%s: cannot tell the format", path);
@@ -987,12 +1140,8 @@ int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt,
     if ((rc = prepare_all(&im)) || (rc = write_batch(&im, 1)))
         goto fail;
 
-    pl_read_options ro = {opt->encoding, opt->srid};
-    pl_source_info info;
-    memset(&info, 0, sizeof info);
     pl_error_clear(err);
-    rc = pl_read_any(path, fmt, &ro, &info, on_feature, &im, err);
-    if (rc) {
+    if ((rc = read_and_write(&im, fmt, &info, err))) {
         if (!err->message[0])
             pl_error_set(err, rc, "%s: import stopped", path);
         goto fail;

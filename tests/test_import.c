@@ -406,3 +406,100 @@ Test(import, spatial_index_and_triggers_after_import)
     pl_import_result_release(&r);
     cr_assert_eq(tu_sql_count(db, "SELECT CheckSpatialIndex('parcel', 'geom')"), 1);
 }
+
+/* The reader and the geometry checks run on a second thread, a few dozen
+ * features ahead: messages still come in file order, counts add up, and a
+ * file cut off after many features is refused whole. */
+static char *many_features(int n, int cut)
+{
+    size_t cap = (size_t)n * 400 + 256, len = 0;
+    char *b = malloc(cap);
+    len += (size_t)snprintf(b + len, cap - len, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (int i = 1; i <= n; i++) {
+        double x = 120.05 + (i % 20) * 0.002, y = 36.0 + (i / 20) * 0.002, d = 0.001;
+        int dup = i % 11 == 0, bowtie = i % 7 == 0;
+        char code[32];
+        snprintf(code, sizeof code, "M-%03d", dup ? i - 1 : i);
+        if (bowtie)
+            len += (size_t)snprintf(b + len, cap - len, "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"%s\"},"
+                "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],"
+                "[%.4f,%.4f]]]}}\n", i > 1 ? "," : "", code, x, y, x + d, y + d, x + d, y, x, y + d, x, y);
+        else
+            len += (size_t)snprintf(b + len, cap - len, "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"%s\"},"
+                "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],"
+                "[%.4f,%.4f]]]}}\n", i > 1 ? "," : "", code, x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+    }
+    if (!cut)
+        len += (size_t)snprintf(b + len, cap - len, "]}\n");
+    return b;
+}
+
+Test(import, many_features_keep_file_order_through_the_reader_thread)
+{
+    const int n = 300;
+    const char *path = tu_tmp("many.geojson");
+    char *text = many_features(n, 0);
+    tu_write_file(path, text, (size_t)-1);
+    free(text);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    char *before = tu_db_snapshot(dbpath);
+    cr_assert_neq(import_file(path, &o, &r, &err), PL_OK);
+    int bowties = 0, dups = 0;
+    for (int i = 1; i <= n; i++) {
+        if (i % 11 == 0)
+            dups++;
+        else if (i % 7 == 0)
+            bowties++;
+    }
+    cr_assert_eq(r.read, n);
+    cr_assert_eq(r.refused, bowties + dups, "refused %ld", r.refused);
+    /* every refusal once, in file order */
+    long last = 0;
+    size_t seen = 0;
+    for (size_t m = 0; m < r.nmessages; m++) {
+        if (r.messages[m].level != PL_MSG_REFUSED)
+            continue;
+        long k = 0;
+        cr_assert_eq(sscanf(r.messages[m].text, "feature %ld", &k), 1, "%s", r.messages[m].text);
+        cr_assert_gt(k, last, "out of order: %s", r.messages[m].text);
+        last = k;
+        if (k % 11 == 0)
+            cr_expect(strstr(r.messages[m].text, "duplicate parcel code"), "%s", r.messages[m].text);
+        else
+            cr_expect(k % 7 == 0 && strstr(r.messages[m].text, "invalid polygon"), "%s", r.messages[m].text);
+        seen++;
+    }
+    cr_assert_eq(seen, (size_t)(bowties + dups));
+    pl_import_result_release(&r);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(after);
+
+    /* the same file cut off at the end: the reader's error, nothing written */
+    text = many_features(n, 1);
+    tu_write_file(path, text, (size_t)-1);
+    free(text);
+    cr_assert_neq(import_file(path, &o, &r, &err), PL_OK);
+    cr_assert(strstr(err.message, "many.geojson"), "%s", err.message);
+    pl_import_result_release(&r);
+    after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(after);
+    free(before);
+
+    /* repaired, without the bow-ties' refusals: every good parcel lands */
+    text = many_features(n, 0);
+    tu_write_file(path, text, (size_t)-1);
+    free(text);
+    o.repair = 1;
+    o.on_conflict = PL_CONFLICT_SKIP;
+    pl_error_clear(&err);
+    int rc = import_file(path, &o, &r, &err);
+    cr_assert_eq(rc, PL_ERR_INPUT, "%s", err.message); /* the duplicate codes are still refused */
+    cr_assert_eq(r.refused, dups);
+    cr_assert_eq(r.repaired, bowties);
+    pl_import_result_release(&r);
+}
