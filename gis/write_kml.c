@@ -1,126 +1,140 @@
 /*
- * write_kml.c — KML 2.2 (namespace http://www.opengis.net/kml/2.2), written
- * with libxml2's xmlTextWriter, valid against the OGC schema ogckml22.xsd.
+ * write_kml.c — KML 2.2 (namespace http://www.opengis.net/kml/2.2), valid
+ * against the OGC schema ogckml22.xsd, written straight into one output
+ * buffer (gis/writer.h pl_w_out), without indentation.
  *
  *   Document: name, description (theme, dates, coordinates — GCJ-02 said
  *   there —, a colour legend as an HTML table), one shared Style per class
  *   of the theme (ids "availability-<status>" / "landing-<class>", colours
- *   aabbggrr from gis/style.c), a Folder "图例 legend" with one entry per
+ *   aabbggrr from gis/style.c) holding the bilingual balloon of its parcels:
+ *   a BalloonStyle whose text is an HTML template filled by the viewer from
+ *   each placemark's name and ExtendedData ($[code], $[area_mu] …; Google
+ *   Earth's entity replacement), a Folder "图例 legend" with one entry per
  *   class, then one Folder per park (with a LookAt on the park) holding one
  *   Folder per class in legend order.
- *   Placemark: <name> the parcel name (the code when it has none), a
- *   bilingual balloon (an HTML table in CDATA; all text HTML-escaped, and any
- *   "]]>" split across two CDATA sections), the class's styleUrl,
- *   ExtendedData/Data for every field (with displayName), and a
- *   MultiGeometry of the polygon(s) and a label Point inside the parcel.
+ *   Placemark: <name> the parcel name (the code when it has none), the
+ *   class's styleUrl, ExtendedData/Data for every field (with displayName),
+ *   and a MultiGeometry of the polygon(s) and a label Point inside the parcel.
+ *   A viewer puts the Data values into the balloon's HTML as they are, so a
+ *   placemark whose text holds < > or & (a name like "<b>A&B</b>") gets its
+ *   own balloon instead, the whole table with that text HTML-escaped (an
+ *   inline Style whose BalloonStyle overrides the shared one): such text
+ *   stays text.
  *   --timeline: one Placemark per status period instead, with a TimeSpan
- *   (begin, and end unless the period lasts) and that status's style, in the
- *   folder of that status.
+ *   (begin, and end unless the period lasts), that status's style and the
+ *   period as Data (period_status, period_begin, period_end), in the folder
+ *   of that status.
  *
  * Text: invalid UTF-8 and characters XML 1.0 forbids (control characters)
- * become U+FFFD before libxml2 escapes & < >.
- * Streaming: placemarks are serialised one at a time and appended to one
- * temporary file per class; when the park changes its folder is written from
- * them, so memory does not grow with the parcels and folders come out in
- * legend order whatever the order of the rows.
+ * become U+FFFD; & < > are escaped (and " in attributes).
+ * Streaming: each placemark is written into the buffer of its class, which
+ * goes to one temporary file per class when full; when the park changes its
+ * folder is written (its name and LookAt need the park's totals and extent)
+ * and the class files are copied into the document by the kernel (sendfile),
+ * so memory does not grow with the parcels and folders come out in legend
+ * order whatever the order of the rows.
  */
 #include "writer.h"
 
-#include <libxml/xmlwriter.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
 
 #define KML_NS "http://www.opengis.net/kml/2.2"
+#define KML_BUF (256 * 1024)  /* the document's output buffer */
+#define CLASS_BUF (64 * 1024) /* each class file's buffer */
 
 typedef struct kml {
     const pl_export_doc *doc;
-    xmlTextWriterPtr w;       /* the document */
+    pl_w_out o;               /* the document */
     pl_export_theme ftheme;   /* theme of the class folders (availability with --timeline) */
     int in_park;
-    char park[128];
+    char *park;
     char *park_name;
-    FILE *cls[PL_STYLE_MAX];  /* serialised placemarks of the current park, per class */
+    FILE *cls[PL_STYLE_MAX];  /* placemarks of the current park, per class */
+    pl_w_out cbuf[PL_STYLE_MAX];
     long ccount[PL_STYLE_MAX];
     double carea[PL_STYLE_MAX];
     long pcount;
     double parea;
     int have_pb;
     double pb[4];             /* park extent, output lon/lat */
-    xmlBufferPtr pm;          /* one placemark */
-    int failed;
+    pl_w_out head;            /* per field of doc->fields: <Data name="…"><displayName>…</displayName><value> */
+    size_t *head_at;          /* offsets into head.p, doc->nfields + 1 of them */
 } kml;
-
-#define X(call)                  \
-    do {                         \
-        if ((call) < 0)          \
-            k->failed = 1;       \
-    } while (0)
-
-static const xmlChar *BC(const char *s)
-{
-    return (const xmlChar *)s;
-}
-
-/* <name>text</name> with the text cleaned for XML. */
-static void element(kml *k, xmlTextWriterPtr w, const char *name, const char *text)
-{
-    char *c = pl_w_clean(text, 0);
-    if (!c) {
-        k->failed = 1;
-        return;
-    }
-    X(xmlTextWriterWriteElement(w, BC(name), BC(c)));
-    free(c);
-}
-
-/* <description><![CDATA[html]]></description>, splitting any "]]>". */
-static void cdata_element(kml *k, xmlTextWriterPtr w, const char *name, const char *html)
-{
-    X(xmlTextWriterStartElement(w, BC(name)));
-    X(xmlTextWriterWriteRaw(w, BC("<![CDATA[")));
-    const char *p = html;
-    const char *hit;
-    while ((hit = strstr(p, "]]>"))) {
-        X(xmlTextWriterWriteRawLen(w, BC(p), (int)(hit - p + 2)));
-        X(xmlTextWriterWriteRaw(w, BC("]]><![CDATA[")));
-        p = hit + 2;
-    }
-    X(xmlTextWriterWriteRaw(w, BC(p)));
-    X(xmlTextWriterWriteRaw(w, BC("]]>")));
-    X(xmlTextWriterEndElement(w));
-}
 
 static void style_id(const pl_style *s, pl_export_theme t, char *buf, size_t len)
 {
     snprintf(buf, len, "%s-%s", pl_export_theme_name(t), s->key);
 }
 
-static void write_style(kml *k, const pl_style *s, pl_export_theme t)
+/* <name>text</name> (the text cleaned and escaped). */
+static void element(pl_w_out *o, const char *name, size_t nlen, const char *text)
 {
-    xmlTextWriterPtr w = k->w;
-    char id[96], line[9], poly[9], width[32];
+    pl_w_putc(o, '<');
+    pl_w_put(o, name, nlen);
+    pl_w_putc(o, '>');
+    pl_w_put_xml(o, text, 0);
+    pl_w_lit(o, "</");
+    pl_w_put(o, name, nlen);
+    pl_w_putc(o, '>');
+}
+#define ELEMENT(o, lit, text) element((o), "" lit, sizeof(lit) - 1, (text))
+
+/* The balloon of the parcels of class s: a colour swatch, the class and a
+ * table of every field, filled in by the viewer from the placemark. */
+static int balloon_template(pl_w_buf *b, const pl_export_doc *doc, const pl_style *s, int period)
+{
+    int rc = pl_w_buf_fmt(b, "<h3>$[code] $[name]</h3><p><span style=\"background:%s;border:2px solid %s\">"
+                             "&#160;&#160;&#160;&#160;</span> ", s->fill, s->stroke);
+    rc = rc ? rc : pl_w_buf_html(b, s->zh);
+    rc = rc ? rc : pl_w_buf_str(b, " ");
+    rc = rc ? rc : pl_w_buf_html(b, s->en);
+    if (!rc && period)
+        rc = pl_w_buf_str(b, " · $[period_begin] – $[period_end]");
+    rc = rc ? rc : pl_w_buf_str(b, "</p><table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
+                                   "style=\"border-collapse:collapse;font-size:12px\">");
+    for (size_t i = 0; !rc && i < doc->nfields; i++) {
+        char label[256];
+        pl_w_field_label(&doc->fields[i], label, sizeof label);
+        rc = pl_w_buf_str(b, "<tr><th align=\"left\">");
+        rc = rc ? rc : pl_w_buf_html(b, label);
+        rc = rc ? rc : pl_w_buf_fmt(b, "</th><td>$[%s]</td></tr>", doc->fields[i].key);
+    }
+    return rc ? rc : pl_w_buf_str(b, "</table>");
+}
+
+static int write_style(kml *k, const pl_style *s, pl_export_theme t)
+{
+    pl_w_out *o = &k->o;
+    char id[96], line[9], poly[9];
     style_id(s, t, id, sizeof id);
     pl_style_kml_color(s->stroke, 1.0, line);
     pl_style_kml_color(s->fill, s->fill_opacity, poly);
-    pl_w_num(width, sizeof width, s->stroke_width, 2);
-    X(xmlTextWriterStartElement(w, BC("Style")));
-    X(xmlTextWriterWriteAttribute(w, BC("id"), BC(id)));
-    X(xmlTextWriterStartElement(w, BC("IconStyle"))); /* no pin at the label point, only its label */
-    X(xmlTextWriterWriteElement(w, BC("scale"), BC("0")));
-    X(xmlTextWriterEndElement(w));
-    X(xmlTextWriterStartElement(w, BC("LabelStyle")));
-    X(xmlTextWriterWriteElement(w, BC("scale"), BC("0.8")));
-    X(xmlTextWriterEndElement(w));
-    X(xmlTextWriterStartElement(w, BC("LineStyle")));
-    X(xmlTextWriterWriteElement(w, BC("color"), BC(line)));
-    X(xmlTextWriterWriteElement(w, BC("width"), BC(width)));
-    X(xmlTextWriterEndElement(w));
-    X(xmlTextWriterStartElement(w, BC("PolyStyle")));
-    X(xmlTextWriterWriteElement(w, BC("color"), BC(poly)));
-    X(xmlTextWriterEndElement(w));
-    X(xmlTextWriterEndElement(w));
+    pl_w_lit(o, "<Style id=\"");
+    pl_w_put_xml(o, id, 1);
+    /* no pin at the label point, only its label */
+    pl_w_lit(o, "\"><IconStyle><scale>0</scale></IconStyle><LabelStyle><scale>0.8</scale></LabelStyle>"
+                "<LineStyle><color>");
+    pl_w_puts(o, line);
+    pl_w_lit(o, "</color><width>");
+    pl_w_put_num(o, s->stroke_width, 2);
+    pl_w_lit(o, "</width></LineStyle><PolyStyle><color>");
+    pl_w_puts(o, poly);
+    pl_w_lit(o, "</color></PolyStyle><BalloonStyle><text>");
+    pl_w_buf b = {0};
+    if (balloon_template(&b, k->doc, s, k->doc->timeline && t == k->ftheme)) {
+        pl_w_buf_free(&b);
+        return PL_ERR_NOMEM;
+    }
+    pl_w_put_cdata(o, b.p, b.n);
+    pl_w_buf_free(&b);
+    pl_w_lit(o, "</text></BalloonStyle></Style>\n");
+    return PL_OK;
 }
 
 static int legend_html(pl_w_buf *b, pl_export_theme t)
@@ -143,6 +157,26 @@ static int legend_html(pl_w_buf *b, pl_export_theme t)
     return rc ? rc : pl_w_buf_str(b, "</table>");
 }
 
+/* The start of every field's Data element, escaped once for the whole export. */
+static int data_heads(kml *k)
+{
+    const pl_export_doc *doc = k->doc;
+    if (!(k->head_at = malloc((doc->nfields + 1) * sizeof *k->head_at)) || pl_w_out_init(&k->head, NULL, 4096))
+        return -1;
+    for (size_t i = 0; i < doc->nfields; i++) {
+        char label[256];
+        pl_w_field_label(&doc->fields[i], label, sizeof label);
+        k->head_at[i] = k->head.n;
+        pl_w_lit(&k->head, "<Data name=\"");
+        pl_w_put_xml(&k->head, doc->fields[i].key, 1);
+        pl_w_lit(&k->head, "\"><displayName>");
+        pl_w_put_xml(&k->head, label, 0);
+        pl_w_lit(&k->head, "</displayName><value>");
+    }
+    k->head_at[doc->nfields] = k->head.n;
+    return k->head.err ? -1 : 0;
+}
+
 static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
 {
     kml *k = calloc(1, sizeof *k);
@@ -151,24 +185,14 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
     *state = k;
     k->doc = doc;
     k->ftheme = doc->timeline ? PL_THEME_AVAILABILITY : doc->theme;
-    k->pm = xmlBufferCreate();
-    xmlOutputBufferPtr ob = xmlOutputBufferCreateFile(doc->out, NULL);
-    if (!k->pm || !ob || !(k->w = xmlNewTextWriter(ob))) {
-        if (ob && !k->w)
-            xmlOutputBufferClose(ob);
+    if (pl_w_out_init(&k->o, doc->out, KML_BUF) || data_heads(k))
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    }
-    xmlTextWriterPtr w = k->w;
-    X(xmlTextWriterSetIndent(w, 1));
-    X(xmlTextWriterSetIndentString(w, BC(" ")));
-    X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
-    X(xmlTextWriterStartElement(w, BC("kml")));
-    X(xmlTextWriterWriteAttribute(w, BC("xmlns"), BC(KML_NS)));
-    X(xmlTextWriterStartElement(w, BC("Document")));
+    pl_w_out *o = &k->o;
+    pl_w_lit(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"" KML_NS "\">\n<Document>\n");
     char name[1024];
     snprintf(name, sizeof name, "%s — %s %s", doc->title, doc->theme_zh, doc->theme_en);
-    element(k, w, "name", name);
-    X(xmlTextWriterWriteElement(w, BC("open"), BC("1")));
+    ELEMENT(o, "name", name);
+    pl_w_lit(o, "\n<open>1</open>\n");
     pl_w_buf d = {0};
     int rc = pl_w_buf_str(&d, "<p><b>");
     rc = rc ? rc : pl_w_buf_html(&d, doc->title);
@@ -192,72 +216,76 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
         pl_w_buf_free(&d);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
-    cdata_element(k, w, "description", d.p);
+    pl_w_lit(o, "<description>");
+    pl_w_put_cdata(o, d.p, d.n);
+    pl_w_lit(o, "</description>\n");
     pl_w_buf_free(&d);
-    for (size_t i = 0; i < pl_style_count(doc->theme); i++)
-        write_style(k, pl_style_at(doc->theme, i), doc->theme);
+    for (size_t i = 0; !rc && i < pl_style_count(doc->theme); i++)
+        rc = write_style(k, pl_style_at(doc->theme, i), doc->theme);
     if (k->ftheme != doc->theme)
-        for (size_t i = 0; i < pl_style_count(k->ftheme); i++)
-            write_style(k, pl_style_at(k->ftheme, i), k->ftheme);
-    /* the legend: one entry per class, in the theme's colours */
-    X(xmlTextWriterStartElement(w, BC("Folder")));
-    X(xmlTextWriterWriteElement(w, BC("name"), BC("图例 legend")));
+        for (size_t i = 0; !rc && i < pl_style_count(k->ftheme); i++)
+            rc = write_style(k, pl_style_at(k->ftheme, i), k->ftheme);
+    if (rc)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    /* the legend: one entry per class, in the theme's colours; its balloon is only the class */
+    pl_w_lit(o, "<Folder><name>图例 legend</name>\n");
     for (size_t i = 0; i < pl_style_count(k->ftheme); i++) {
         const pl_style *s = pl_style_at(k->ftheme, i);
-        char label[256], id[96], url[100];
+        char label[256], id[96];
         snprintf(label, sizeof label, "%s %s", s->zh, s->en);
         style_id(s, k->ftheme, id, sizeof id);
-        snprintf(url, sizeof url, "#%s", id);
-        X(xmlTextWriterStartElement(w, BC("Placemark")));
-        element(k, w, "name", label);
-        X(xmlTextWriterWriteElement(w, BC("styleUrl"), BC(url)));
-        X(xmlTextWriterEndElement(w));
+        pl_w_lit(o, "<Placemark>");
+        ELEMENT(o, "name", label);
+        pl_w_lit(o, "<styleUrl>#");
+        pl_w_put_xml(o, id, 0);
+        pl_w_lit(o, "</styleUrl><Style><BalloonStyle><text>$[name]</text></BalloonStyle></Style></Placemark>\n");
     }
-    X(xmlTextWriterEndElement(w));
-    return k->failed ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
+    pl_w_lit(o, "</Folder>\n");
+    return k->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
 }
 
-static void coords_ring(kml *k, xmlTextWriterPtr w, const pl_ring *r)
+static void coords_ring(pl_w_out *o, const pl_ring *r, int prec)
 {
-    pl_w_buf b = {0};
-    char x[48], y[48];
+    pl_w_lit(o, "<coordinates>");
     for (size_t i = 0; i < r->n; i++) {
-        pl_w_num(x, sizeof x, r->xy[2 * i], k->doc->precision);
-        pl_w_num(y, sizeof y, r->xy[2 * i + 1], k->doc->precision);
-        if (pl_w_buf_fmt(&b, "%s%s,%s", i ? " " : "", x, y))
-            k->failed = 1;
+        if (i)
+            pl_w_putc(o, ' ');
+        pl_w_put_num(o, r->xy[2 * i], prec);
+        pl_w_putc(o, ',');
+        pl_w_put_num(o, r->xy[2 * i + 1], prec);
     }
-    X(xmlTextWriterWriteElement(w, BC("coordinates"), BC(b.p ? b.p : "")));
-    pl_w_buf_free(&b);
+    pl_w_lit(o, "</coordinates>");
 }
 
-static void geometry(kml *k, xmlTextWriterPtr w, const pl_export_feature *f)
+static void geometry(pl_w_out *o, const pl_export_feature *f, int prec)
 {
-    X(xmlTextWriterStartElement(w, BC("MultiGeometry")));
+    pl_w_lit(o, "<MultiGeometry>");
     for (size_t i = 0; i < f->geom->n; i++) {
         const pl_poly *p = &f->geom->polys[i];
-        X(xmlTextWriterStartElement(w, BC("Polygon")));
+        pl_w_lit(o, "<Polygon>");
         for (size_t j = 0; j < p->n; j++) {
-            X(xmlTextWriterStartElement(w, BC(j ? "innerBoundaryIs" : "outerBoundaryIs")));
-            X(xmlTextWriterStartElement(w, BC("LinearRing")));
-            coords_ring(k, w, &p->rings[j]);
-            X(xmlTextWriterEndElement(w));
-            X(xmlTextWriterEndElement(w));
+            if (j)
+                pl_w_lit(o, "<innerBoundaryIs><LinearRing>");
+            else
+                pl_w_lit(o, "<outerBoundaryIs><LinearRing>");
+            coords_ring(o, &p->rings[j], prec);
+            if (j)
+                pl_w_lit(o, "</LinearRing></innerBoundaryIs>");
+            else
+                pl_w_lit(o, "</LinearRing></outerBoundaryIs>");
         }
-        X(xmlTextWriterEndElement(w));
+        pl_w_lit(o, "</Polygon>");
     }
-    char x[48], y[48], pt[100];
-    pl_w_num(x, sizeof x, f->label_lon, k->doc->precision);
-    pl_w_num(y, sizeof y, f->label_lat, k->doc->precision);
-    snprintf(pt, sizeof pt, "%s,%s", x, y);
-    X(xmlTextWriterStartElement(w, BC("Point")));
-    X(xmlTextWriterWriteElement(w, BC("coordinates"), BC(pt)));
-    X(xmlTextWriterEndElement(w));
-    X(xmlTextWriterEndElement(w));
+    pl_w_lit(o, "<Point><coordinates>");
+    pl_w_put_num(o, f->label_lon, prec);
+    pl_w_putc(o, ',');
+    pl_w_put_num(o, f->label_lat, prec);
+    pl_w_lit(o, "</coordinates></Point></MultiGeometry>");
 }
 
-/* The balloon: a colour swatch and a table of every field that has a value. */
-static int balloon(pl_w_buf *b, const pl_export_feature *f, const pl_export_period *per)
+/* The balloon of one placemark with its text HTML-escaped: a colour swatch
+ * and a table of every field that has a value. */
+static int own_balloon(pl_w_buf *b, const pl_export_feature *f, const pl_export_period *per)
 {
     const pl_style *s = per ? per->style : f->style;
     int rc = pl_w_buf_str(b, "<h3>");
@@ -291,84 +319,156 @@ static int balloon(pl_w_buf *b, const pl_export_feature *f, const pl_export_peri
     return rc ? rc : pl_w_buf_str(b, "</table>");
 }
 
-static void data(kml *k, xmlTextWriterPtr w, const char *name, const char *display, const char *value)
+/* 1 when a text the balloon template would show holds HTML markup characters. */
+static int has_markup(const pl_export_feature *f)
 {
-    X(xmlTextWriterStartElement(w, BC("Data")));
-    X(xmlTextWriterWriteAttribute(w, BC("name"), BC(name)));
-    element(k, w, "displayName", display);
-    element(k, w, "value", value ? value : "");
-    X(xmlTextWriterEndElement(w));
+    for (size_t i = 0; i < f->nfields; i++) {
+        const pl_export_field *fl = &f->fields[i];
+        if (fl->text && fl->kind != PL_FIELD_NUMBER && fl->kind != PL_FIELD_BOOL && strpbrk(fl->text, "<>&"))
+            return 1;
+    }
+    return 0;
 }
 
-/* Serialise one placemark (per: the status period, or NULL) and append it to its class file. */
+/* <Data name="name"><displayName>display</displayName><value>value</value></Data> */
+static void data(pl_w_out *o, const char *name, const char *display, const char *value)
+{
+    pl_w_lit(o, "<Data name=\"");
+    pl_w_put_xml(o, name, 1);
+    pl_w_lit(o, "\"><displayName>");
+    pl_w_put_xml(o, display, 0);
+    pl_w_lit(o, "</displayName><value>");
+    pl_w_put_xml(o, value, 0);
+    pl_w_lit(o, "</value></Data>");
+}
+
+/* 1 when field i of the feature is field i of the export's field list. */
+static int same_field(const pl_export_doc *doc, const pl_export_feature *f, size_t i)
+{
+    if (i >= doc->nfields)
+        return 0;
+    const pl_export_field *a = &f->fields[i], *b = &doc->fields[i];
+    return a->key == b->key && a->zh == b->zh && a->en == b->en && a->unit == b->unit;
+}
+
+/* Write one placemark (per: the status period, or NULL) into its class file. */
 static int placemark(kml *k, const pl_export_feature *f, const pl_export_period *per, size_t pi, pl_error *err)
 {
     const pl_style *s = per ? per->style : f->style;
     int ci = pl_style_index(k->ftheme, s->key);
     if (ci < 0 || ci >= PL_STYLE_MAX)
         ci = 0;
-    xmlBufferEmpty(k->pm);
-    xmlTextWriterPtr w = xmlNewTextWriterMemory(k->pm, 0);
-    if (!w)
-        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    X(xmlTextWriterSetIndent(w, 1));
-    X(xmlTextWriterSetIndentString(w, BC(" ")));
-    char id[64], name[1024], url[100], sid[96];
-    if (per)
-        snprintf(id, sizeof id, "p%ld-%zu", f->id, pi + 1);
-    else
-        snprintf(id, sizeof id, "p%ld", f->id);
-    X(xmlTextWriterStartElement(w, BC("Placemark")));
-    X(xmlTextWriterWriteAttribute(w, BC("id"), BC(id)));
+    if (!k->cls[ci]) {
+        if (!(k->cls[ci] = tmpfile()))
+            return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the KML");
+        if (!k->cbuf[ci].p && pl_w_out_init(&k->cbuf[ci], k->cls[ci], CLASS_BUF))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        k->cbuf[ci].f = k->cls[ci];
+    }
+    pl_w_out *o = &k->cbuf[ci];
+    pl_w_lit(o, "<Placemark id=\"p");
+    pl_w_put_long(o, f->id);
+    if (per) {
+        pl_w_putc(o, '-');
+        pl_w_put_long(o, (long)pi + 1);
+    }
+    pl_w_lit(o, "\">");
     const char *label = f->name ? f->name : f->code ? f->code : "";
-    if (per)
+    if (per) {
+        char name[1024];
         snprintf(name, sizeof name, "%s · %s", label, s->zh);
-    else
+        ELEMENT(o, "name", name);
+        pl_w_lit(o, "<TimeSpan><begin>");
+        pl_w_put_xml(o, per->begin, 0);
+        pl_w_lit(o, "</begin>");
+        if (per->end[0]) {
+            pl_w_lit(o, "<end>");
+            pl_w_put_xml(o, per->end, 0);
+            pl_w_lit(o, "</end>");
+        }
+        pl_w_lit(o, "</TimeSpan>");
+    } else {
+        char name[1024];
         snprintf(name, sizeof name, "%s", label);
-    element(k, w, "name", name);
-    pl_w_buf b = {0};
-    if (balloon(&b, f, per)) {
-        pl_w_buf_free(&b);
-        xmlFreeTextWriter(w);
-        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        ELEMENT(o, "name", name);
     }
-    cdata_element(k, w, "description", b.p);
-    pl_w_buf_free(&b);
-    if (per) {
-        X(xmlTextWriterStartElement(w, BC("TimeSpan")));
-        X(xmlTextWriterWriteElement(w, BC("begin"), BC(per->begin)));
-        if (per->end[0])
-            X(xmlTextWriterWriteElement(w, BC("end"), BC(per->end)));
-        X(xmlTextWriterEndElement(w));
-    }
+    char sid[96];
     style_id(s, per ? PL_THEME_AVAILABILITY : k->doc->theme, sid, sizeof sid);
-    snprintf(url, sizeof url, "#%s", sid);
-    X(xmlTextWriterWriteElement(w, BC("styleUrl"), BC(url)));
-    X(xmlTextWriterStartElement(w, BC("ExtendedData")));
+    pl_w_lit(o, "<styleUrl>#");
+    pl_w_put_xml(o, sid, 0);
+    pl_w_lit(o, "</styleUrl>");
+    if (has_markup(f)) {
+        pl_w_buf b = {0};
+        if (own_balloon(&b, f, per)) {
+            pl_w_buf_free(&b);
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        }
+        pl_w_lit(o, "<Style><BalloonStyle><text>");
+        pl_w_put_cdata(o, b.p, b.n);
+        pl_w_lit(o, "</text></BalloonStyle></Style>");
+        pl_w_buf_free(&b);
+    }
+    pl_w_lit(o, "<ExtendedData>");
     for (size_t i = 0; i < f->nfields; i++) {
-        char display[256];
-        pl_w_field_label(&f->fields[i], display, sizeof display);
-        data(k, w, f->fields[i].key, display, f->fields[i].text);
+        const pl_export_field *fl = &f->fields[i];
+        if (same_field(k->doc, f, i)) {
+            pl_w_put(o, k->head.p + k->head_at[i], k->head_at[i + 1] - k->head_at[i]);
+            pl_w_put_xml(o, fl->text, 0);
+            pl_w_lit(o, "</value></Data>");
+        } else {
+            char display[256];
+            pl_w_field_label(fl, display, sizeof display);
+            data(o, fl->key, display, fl->text);
+        }
     }
     if (per) {
-        data(k, w, "period_status", "时段状态 period status", per->status);
-        data(k, w, "period_begin", "时段开始 period begins", per->begin);
-        data(k, w, "period_end", "时段结束 period ends", per->end);
+        data(o, "period_status", "时段状态 period status", per->status);
+        data(o, "period_begin", "时段开始 period begins", per->begin);
+        data(o, "period_end", "时段结束 period ends", per->end);
     }
-    X(xmlTextWriterEndElement(w));
-    geometry(k, w, f);
-    X(xmlTextWriterEndElement(w));
-    xmlFreeTextWriter(w); /* flushes into k->pm */
-    if (k->failed)
-        return pl_error_set(err, PL_ERR_IO, "cannot write the KML (parcel '%s')", f->code ? f->code : "?");
-    if (!k->cls[ci] && !(k->cls[ci] = tmpfile()))
-        return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the KML");
-    size_t n = (size_t)xmlBufferLength(k->pm);
-    if (fwrite(xmlBufferContent(k->pm), 1, n, k->cls[ci]) != n || fputc('\n', k->cls[ci]) == EOF)
+    pl_w_lit(o, "</ExtendedData>");
+    geometry(o, f, k->doc->precision);
+    pl_w_lit(o, "</Placemark>\n");
+    if (o->err)
         return pl_error_set(err, PL_ERR_IO, "cannot write a temporary file for the KML");
     k->ccount[ci]++;
     k->carea[ci] += f->area_m2;
     return PL_OK;
+}
+
+/* Copy the class file `from` (flushed) to the end of the document. */
+static int copy_class(kml *k, FILE *from)
+{
+    if (pl_w_out_flush(&k->o) || fflush(k->doc->out) || fflush(from))
+        return -1;
+    int in = fileno(from), out = fileno(k->doc->out);
+    off_t size = lseek(in, 0, SEEK_END), pos = 0;
+    if (size < 0)
+        return -1;
+    /* the kernel copies page to page; where it cannot (out is not a file descriptor,
+     * or sendfile refuses it), through a buffer */
+    while (out >= 0 && pos < size) {
+        ssize_t n = sendfile(out, in, &pos, (size_t)(size - pos));
+        if (n > 0)
+            continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (pos == 0 && n < 0 && (errno == EINVAL || errno == ENOSYS))
+            break;
+        return -1;
+    }
+    if (pos < size) {
+        if (fseeko(from, pos, SEEK_SET))
+            return -1;
+        char b[65536];
+        size_t n;
+        while ((n = fread(b, 1, sizeof b, from)) > 0)
+            if (fwrite(b, 1, n, k->doc->out) != n)
+                return -1;
+        if (ferror(from))
+            return -1;
+    }
+    return 0;
 }
 
 /* Write the current park's folder from the class files. */
@@ -376,60 +476,53 @@ static int flush_park(kml *k, pl_error *err)
 {
     if (!k->in_park)
         return PL_OK;
-    xmlTextWriterPtr w = k->w;
+    pl_w_out *o = &k->o;
     char name[1024];
     snprintf(name, sizeof name, "%s (%s) — %ld 宗 parcels, %.2f 亩 mu", k->park_name ? k->park_name : k->park,
              k->park, k->pcount, k->parea * 15.0 / 10000.0);
-    X(xmlTextWriterStartElement(w, BC("Folder")));
-    element(k, w, "name", name);
-    X(xmlTextWriterWriteElement(w, BC("open"), BC("1")));
+    pl_w_lit(o, "<Folder>");
+    ELEMENT(o, "name", name);
+    pl_w_lit(o, "<open>1</open>");
     if (k->have_pb) {
         double lon = (k->pb[0] + k->pb[2]) / 2, lat = (k->pb[1] + k->pb[3]) / 2;
         double wm = (k->pb[2] - k->pb[0]) * 111320.0 * cos(lat * 3.14159265358979323846 / 180.0);
         double hm = (k->pb[3] - k->pb[1]) * 110540.0;
-        char b[64];
-        X(xmlTextWriterStartElement(w, BC("LookAt")));
-        pl_w_num(b, sizeof b, lon, k->doc->precision);
-        X(xmlTextWriterWriteElement(w, BC("longitude"), BC(b)));
-        pl_w_num(b, sizeof b, lat, k->doc->precision);
-        X(xmlTextWriterWriteElement(w, BC("latitude"), BC(b)));
-        X(xmlTextWriterWriteElement(w, BC("altitude"), BC("0")));
-        X(xmlTextWriterWriteElement(w, BC("heading"), BC("0")));
-        X(xmlTextWriterWriteElement(w, BC("tilt"), BC("0")));
-        pl_w_num(b, sizeof b, fmax(wm, hm) * 1.6 + 300.0, 0);
-        X(xmlTextWriterWriteElement(w, BC("range"), BC(b)));
-        X(xmlTextWriterEndElement(w));
+        pl_w_lit(o, "<LookAt><longitude>");
+        pl_w_put_num(o, lon, k->doc->precision);
+        pl_w_lit(o, "</longitude><latitude>");
+        pl_w_put_num(o, lat, k->doc->precision);
+        pl_w_lit(o, "</latitude><altitude>0</altitude><heading>0</heading><tilt>0</tilt><range>");
+        pl_w_put_num(o, fmax(wm, hm) * 1.6 + 300.0, 0);
+        pl_w_lit(o, "</range></LookAt>");
     }
+    pl_w_putc(o, '\n');
     for (size_t i = 0; i < pl_style_count(k->ftheme) && i < PL_STYLE_MAX; i++) {
         if (!k->cls[i])
             continue;
         const pl_style *s = pl_style_at(k->ftheme, i);
         snprintf(name, sizeof name, "%s %s — %ld%s, %.2f 亩 mu", s->zh, s->en, k->ccount[i],
                  k->doc->timeline ? " 时段 periods" : " 宗 parcels", k->carea[i] * 15.0 / 10000.0);
-        X(xmlTextWriterStartElement(w, BC("Folder")));
-        element(k, w, "name", name);
-        if (fflush(k->cls[i]) || fseek(k->cls[i], 0, SEEK_SET))
-            return pl_error_set(err, PL_ERR_IO, "cannot read back a temporary file of the KML");
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, k->cls[i])) > 0)
-            X(xmlTextWriterWriteRawLen(w, BC(buf), (int)n));
-        if (ferror(k->cls[i]))
-            return pl_error_set(err, PL_ERR_IO, "cannot read back a temporary file of the KML");
-        X(xmlTextWriterEndElement(w));
+        pl_w_lit(o, "<Folder>");
+        ELEMENT(o, "name", name);
+        pl_w_putc(o, '\n');
+        if (pl_w_out_flush(&k->cbuf[i]) || copy_class(k, k->cls[i]))
+            return pl_error_set(err, PL_ERR_IO, "cannot copy a temporary file into the KML");
+        pl_w_lit(o, "</Folder>\n");
         fclose(k->cls[i]);
         k->cls[i] = NULL;
+        k->cbuf[i].f = NULL;
         k->ccount[i] = 0;
         k->carea[i] = 0;
     }
-    X(xmlTextWriterEndElement(w));
+    pl_w_lit(o, "</Folder>\n");
     k->in_park = 0;
     k->pcount = 0;
     k->parea = 0;
     k->have_pb = 0;
+    free(k->park);
     free(k->park_name);
-    k->park_name = NULL;
-    return k->failed ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
+    k->park = k->park_name = NULL;
+    return k->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
 }
 
 static int kml_feature(void *state, const pl_export_feature *f, pl_error *err)
@@ -441,8 +534,7 @@ static int kml_feature(void *state, const pl_export_feature *f, pl_error *err)
         return rc;
     if (!k->in_park) {
         k->in_park = 1;
-        snprintf(k->park, sizeof k->park, "%s", park);
-        if (f->park_name && !(k->park_name = strdup(f->park_name)))
+        if (!(k->park = strdup(park)) || (f->park_name && !(k->park_name = strdup(f->park_name))))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
     k->pcount++;
@@ -475,9 +567,9 @@ static int kml_end(void *state, const pl_export_summary *sum, pl_error *err)
     int rc = flush_park(k, err);
     if (rc)
         return rc;
-    X(xmlTextWriterEndDocument(k->w)); /* closes Document and kml */
-    X(xmlTextWriterFlush(k->w));
-    return k->failed ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
+    pl_w_lit(&k->o, "</Document>\n</kml>\n");
+    pl_w_out_flush(&k->o);
+    return k->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
 }
 
 static void kml_release(void *state)
@@ -485,16 +577,18 @@ static void kml_release(void *state)
     kml *k = state;
     if (!k)
         return;
-    if (k->w)
-        xmlFreeTextWriter(k->w); /* the output buffer flushes; the FILE stays open */
-    if (k->pm)
-        xmlBufferFree(k->pm);
-    for (size_t i = 0; i < PL_STYLE_MAX; i++)
+    pl_w_out_free(&k->o);
+    for (size_t i = 0; i < PL_STYLE_MAX; i++) {
         if (k->cls[i])
             fclose(k->cls[i]);
+        pl_w_out_free(&k->cbuf[i]);
+    }
+    pl_w_out_free(&k->head);
+    free(k->head_at);
+    free(k->park);
     free(k->park_name);
     free(k);
 }
 
-const pl_writer_ops pl_writer_kml = {"kml", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_HISTORY, kml_begin, kml_feature, kml_end,
-                                     kml_release};
+const pl_writer_ops pl_writer_kml = {"kml", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_HISTORY, kml_begin, kml_feature,
+                                     kml_end, kml_release};

@@ -339,6 +339,8 @@ void pl_w_out_init_with(pl_w_out *o, FILE *f, char *buf, size_t cap)
 
 int pl_w_out_flush(pl_w_out *o)
 {
+    if (!o->f)
+        return o->err ? -1 : 0;
     if (o->n && !o->err && fwrite(o->p, 1, o->n, o->f) != o->n)
         o->err = 1;
     o->n = 0;
@@ -356,6 +358,28 @@ void pl_w_out_free(pl_w_out *o)
 
 void pl_w_out_write(pl_w_out *o, const char *s, size_t n)
 {
+    if (!o->f) { /* grow */
+        if (o->err)
+            return;
+        size_t cap = o->cap ? o->cap : 64;
+        while (cap - o->n < n) {
+            if (cap > ((size_t)-1) / 2) {
+                o->err = 1;
+                return;
+            }
+            cap *= 2;
+        }
+        char *p = o->own ? realloc(o->p, cap) : NULL;
+        if (!p) {
+            o->err = 1;
+            return;
+        }
+        o->p = p;
+        o->cap = cap;
+        memcpy(o->p + o->n, s, n);
+        o->n += n;
+        return;
+    }
     pl_w_out_flush(o);
     if (n <= o->cap) {
         memcpy(o->p, s, n);

@@ -97,6 +97,10 @@ typedef struct pl_export_doc {
     double txt_east_offset; /* added to working eastings (zone × 10⁶ or 0) */
     int txt_gbk;            /* 1: GBK, 0: UTF-8 */
     const char *version;    /* parkland version */
+    /* The fields every feature carries, in the same order (key, labels, unit,
+     * kind; text NULL): for what a writer shows before the first feature. */
+    const pl_export_field *fields;
+    size_t nfields;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */
@@ -171,14 +175,16 @@ size_t pl_w_num_len(char *buf, size_t len, double v, int decimals);
  * whatever is written. Errors are sticky: `err` is set on the first failed
  * write and every later write is dropped. */
 typedef struct pl_w_out {
-    FILE *f;       /* destination (borrowed) */
+    FILE *f;       /* destination (borrowed); NULL: a growing buffer */
     char *p;       /* buffer (owned unless given to pl_w_out_init_with) */
     size_t n, cap;
     int err;       /* 1 after a failed write */
     int own;
 } pl_w_out;
 
-/* A buffer of `cap` bytes (malloc'd; freed by pl_w_out_free). -1 on ENOMEM. */
+/* A buffer of `cap` bytes (malloc'd; freed by pl_w_out_free). -1 on ENOMEM.
+ * With f NULL nothing is written anywhere: the buffer grows to hold
+ * everything (o->p, o->n), and err is set when memory runs out. */
 int pl_w_out_init(pl_w_out *o, FILE *f, size_t cap);
 /* Use the caller's buffer (pl_w_out_free does not free it). */
 void pl_w_out_init_with(pl_w_out *o, FILE *f, char *buf, size_t cap);

@@ -4,8 +4,9 @@
  * One streaming query reads the selected parcels with everything a map shows
  * about them (park, status, standard-land indicators, the project signed for
  * them and its lead and company, or the lead a reservation holds them for,
- * the milestone dates) and, when the writer wants it, the geometry as WKB in
- * the working CRS, and the parcel's status history as JSON (--timeline). The
+ * the milestone dates) and, when the writer wants it, the stored geometry
+ * (SpatiaLite's BLOB, read here), and the parcel's status history as JSON
+ * (--timeline). The
  * WGS 84 coordinates are transformed here, in C, with the PROJ pipeline
  * stored in the database (gis/xform.h: the same numbers as ST_Transform,
  * without its two spatial_ref_sys look-ups per row). Each row becomes one
@@ -170,6 +171,48 @@ static int wkb_to_geom(const unsigned char *b, size_t n, pl_geom *g)
     return 0;
 }
 
+/* A SpatiaLite BLOB geometry (the stored p.geom) into g, read here for the
+ * common case, a plain 2-D Polygon or MultiPolygon: 0x00, byte order, SRID,
+ * MBR, 0x7C, class, the body (each part of a multi after 0x69 and its class),
+ * 0xFE. Anything else (compressed, Z/M, other types) goes through SpatiaLite
+ * (gaiaFromSpatiaLiteBlobWkb, then WKB), as ST_AsBinary would. */
+static int blob_to_geom(const unsigned char *b, size_t n, pl_geom *g)
+{
+    if (n >= 45 && b[0] == 0x00 && (b[1] == 0x00 || b[1] == 0x01) && b[38] == 0x7c && b[n - 1] == 0xfe) {
+        int le = b[1] == 0x01;
+        wkb_in w = {b, n - 1, 39};
+        uint32_t type;
+        if (wkb_u32(&w, le, &type))
+            return -1;
+        if (type == 3 || type == 6) {
+            pl_geom_clear(g);
+            int bad = 0;
+            if (type == 3) {
+                bad = wkb_polygon(&w, le, g);
+            } else {
+                uint32_t nparts;
+                bad = wkb_u32(&w, le, &nparts);
+                for (uint32_t i = 0; !bad && i < nparts; i++) {
+                    uint32_t pt;
+                    bad = w.pos >= w.n || b[w.pos++] != 0x69 || wkb_u32(&w, le, &pt) || pt != 3 ||
+                          wkb_polygon(&w, le, g);
+                }
+            }
+            return bad || w.pos != w.n ? -1 : 0;
+        }
+    }
+    gaiaGeomCollPtr gc = gaiaFromSpatiaLiteBlobWkb(b, (unsigned int)n);
+    if (!gc)
+        return -1;
+    unsigned char *wkb = NULL;
+    int len = 0;
+    gaiaToWkb(gc, &wkb, &len);
+    gaiaFreeGeomColl(gc);
+    int rc = wkb && len > 0 ? wkb_to_geom(wkb, (size_t)len, g) : -1;
+    free(wkb);
+    return rc;
+}
+
 /* Reverse ring r when its orientation is not the one wanted (ccw = 1: positive area). */
 static void orient_ring(pl_ring *r, int ccw)
 {
@@ -210,14 +253,18 @@ static const char export_sql[] =
     "       %s, %s"
     "  FROM parcel p JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
-    "  LEFT JOIN project pr ON pr.id = (SELECT x.id FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
+    /* the EXISTS guards skip the sorted subqueries (an ephemeral table set up and
+     * cleared per row) for the parcels that have no project or reservation */
+    "  LEFT JOIN project pr ON pr.id = CASE WHEN EXISTS (SELECT 1 FROM project_parcel g WHERE g.parcel_id = p.id)"
+    "        THEN (SELECT x.id FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
     "        WHERE pp.parcel_id = p.id AND x.signed_on <= ?1"
     "          AND (x.terminated_on IS NULL OR x.terminated_on > ?1)"
-    "        ORDER BY x.signed_on DESC, x.id DESC LIMIT 1)"
-    "  LEFT JOIN reservation rv ON pr.id IS NULL AND rv.id = (SELECT r.id FROM reservation r"
+    "        ORDER BY x.signed_on DESC, x.id DESC LIMIT 1) END"
+    "  LEFT JOIN reservation rv ON pr.id IS NULL AND rv.id = CASE WHEN EXISTS (SELECT 1 FROM reservation g"
+    "        WHERE g.parcel_id = p.id) THEN (SELECT r.id FROM reservation r"
     "        WHERE r.parcel_id = p.id AND r.reserved_on <= ?1"
     "          AND (r.released_on IS NULL OR r.released_on > ?1)"
-    "        ORDER BY r.reserved_on DESC, r.id DESC LIMIT 1)"
+    "        ORDER BY r.reserved_on DESC, r.id DESC LIMIT 1) END"
     "  LEFT JOIN lead ld ON ld.id = coalesce(pr.lead_id, rv.lead_id)"
     "  LEFT JOIN industry ind ON ind.id = ld.industry"
     "  LEFT JOIN milestone ml ON ml.project_id = pr.id AND ml.kind = 'land'"
@@ -254,11 +301,16 @@ typedef struct exporter {
     size_t pool_used;
     pl_export_period *periods;
     size_t nperiods, cperiods;
+    pl_export_field schema[MAX_FIELDS]; /* the field list every row has (doc.fields) */
     char history_err[256];
 } exporter;
 
+/* Text of column i; NULL when empty, NULL, or when there is no row (st NULL:
+ * the field list alone, see row_fields). */
 static const char *col(sqlite3_stmt *st, int i)
 {
+    if (!st)
+        return NULL;
     const char *s = (const char *)sqlite3_column_text(st, i);
     return s && *s ? s : NULL;
 }
@@ -307,7 +359,7 @@ static void field_num(exporter *x, const char *key, const char *zh, const char *
 static void field_col(exporter *x, sqlite3_stmt *st, int c, const char *key, const char *zh, const char *en,
                       const char *unit, int decimals)
 {
-    double v = sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
+    double v = !st || sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
     field_num(x, key, zh, en, unit, v, decimals);
 }
 
@@ -435,57 +487,14 @@ static void bbox_add(pl_export_summary *s, double x, double y)
     s->bbox[3] = fmax(s->bbox[3], y);
 }
 
-static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_error *err)
+/* Every field of the row, in the order every format shows them, into
+ * x->fields. With st NULL (and f's derived members set), the same list with no
+ * values: the field list of the export. */
+static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f)
 {
-    memset(f, 0, sizeof *f);
-    x->nfields = 0;
-    x->pool_used = 0;
-    f->id = (long)sqlite3_column_int64(st, C_ID);
-    f->index = x->sum.parcels + 1;
-    f->park = col(st, C_PARK);
-    f->park_name = col(st, C_PARK_NAME);
-    f->park_name_en = col(st, C_PARK_NAME_EN);
-    f->code = col(st, C_CODE);
-    f->name = col(st, C_NAME);
-    f->land_use = col(st, C_USE);
-    f->land_use_code = col(st, C_USE_CODE);
-    f->status = col(st, C_STATUS);
-    f->status_date = col(st, C_STATUS_DATE);
-    f->area_m2 = sqlite3_column_double(st, C_AREA);
-
-    /* landing stage and flags, as of the as-of date */
     const char *project = col(st, C_PROJECT);
     const char *land_a = col(st, C_LAND_A), *cons_p = col(st, C_CONS_P), *cons_a = col(st, C_CONS_A);
     const char *prod_a = col(st, C_PROD_A), *ver_a = col(st, C_VER_A);
-    if (!project)
-        f->stage = "none";
-    else if (happened(x, ver_a))
-        f->stage = "verified";
-    else if (happened(x, prod_a))
-        f->stage = "production";
-    else if (happened(x, cons_a))
-        f->stage = "construction";
-    else if (happened(x, land_a))
-        f->stage = "land_supplied";
-    else
-        f->stage = "signed";
-    long planned;
-    if (project && !happened(x, cons_a) && pl_date_days(cons_p, &planned) && planned < x->as_of_days)
-        f->overdue_days = x->as_of_days - planned;
-    f->overdue = f->overdue_days > 0;
-    f->idle = f->overdue_days >= 365;
-    f->reclaim = f->overdue_days >= 730;
-    const char *cls;
-    if (x->doc.theme == PL_THEME_LANDING)
-        cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
-    else
-        cls = f->status;
-    f->style = pl_style_get(x->doc.theme, cls);
-    if (!f->style)
-        f->style = pl_style_at(x->doc.theme, 0);
-    f->company = col(st, C_COMPANY);
-
-    /* every field, in the order every format shows them */
     field_text(x, "code", "宗地号", "code", f->code);
     field_text(x, "name", "地块名称", "name", f->name);
     field_text(x, "park", "园区", "park", f->park);
@@ -541,6 +550,59 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     field_date(x, "production_actual", "实际投产日期", "production started", prod_a);
     field_date(x, "verification_planned", "约定达产复核日期", "verification agreed", col(st, C_VER_P));
     field_date(x, "verification_actual", "达产复核日期", "verified on", ver_a);
+}
+
+static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_error *err)
+{
+    memset(f, 0, sizeof *f);
+    x->nfields = 0;
+    x->pool_used = 0;
+    f->id = (long)sqlite3_column_int64(st, C_ID);
+    f->index = x->sum.parcels + 1;
+    f->park = col(st, C_PARK);
+    f->park_name = col(st, C_PARK_NAME);
+    f->park_name_en = col(st, C_PARK_NAME_EN);
+    f->code = col(st, C_CODE);
+    f->name = col(st, C_NAME);
+    f->land_use = col(st, C_USE);
+    f->land_use_code = col(st, C_USE_CODE);
+    f->status = col(st, C_STATUS);
+    f->status_date = col(st, C_STATUS_DATE);
+    f->area_m2 = sqlite3_column_double(st, C_AREA);
+
+    /* landing stage and flags, as of the as-of date */
+    const char *project = col(st, C_PROJECT);
+    const char *land_a = col(st, C_LAND_A), *cons_p = col(st, C_CONS_P), *cons_a = col(st, C_CONS_A);
+    const char *prod_a = col(st, C_PROD_A), *ver_a = col(st, C_VER_A);
+    if (!project)
+        f->stage = "none";
+    else if (happened(x, ver_a))
+        f->stage = "verified";
+    else if (happened(x, prod_a))
+        f->stage = "production";
+    else if (happened(x, cons_a))
+        f->stage = "construction";
+    else if (happened(x, land_a))
+        f->stage = "land_supplied";
+    else
+        f->stage = "signed";
+    long planned;
+    if (project && !happened(x, cons_a) && pl_date_days(cons_p, &planned) && planned < x->as_of_days)
+        f->overdue_days = x->as_of_days - planned;
+    f->overdue = f->overdue_days > 0;
+    f->idle = f->overdue_days >= 365;
+    f->reclaim = f->overdue_days >= 730;
+    const char *cls;
+    if (x->doc.theme == PL_THEME_LANDING)
+        cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
+    else
+        cls = f->status;
+    f->style = pl_style_get(x->doc.theme, cls);
+    if (!f->style)
+        f->style = pl_style_at(x->doc.theme, 0);
+    f->company = col(st, C_COMPANY);
+
+    row_fields(x, st, f);
     f->fields = x->fields;
     f->nfields = x->nfields;
 
@@ -548,7 +610,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     if (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) {
         const unsigned char *b = sqlite3_column_blob(st, C_GEOM);
         size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM);
-        if (!b || wkb_to_geom(b, n, &x->work) || x->work.n == 0)
+        if (!b || blob_to_geom(b, n, &x->work) || x->work.n == 0)
             return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s) has no readable geometry",
                                 f->code ? f->code : "?", f->park ? f->park : "?");
     }
@@ -755,10 +817,25 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
         snprintf(hist, sizeof hist, history_sql,
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
     snprintf(sql, sizeof sql, export_sql,
-             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "ST_AsBinary(p.geom)" : "NULL", hist);
+             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist);
     sqlite3_stmt *st = NULL;
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
         goto out;
+    /* the field list (no values), for writers that show it before the first row */
+    pl_export_feature proto;
+    memset(&proto, 0, sizeof proto);
+    proto.stage = "none";
+    proto.style = pl_style_at(d->theme, 0);
+    x->nfields = 0;
+    x->pool_used = 0;
+    row_fields(x, NULL, &proto);
+    for (size_t i = 0; i < x->nfields; i++) {
+        x->schema[i] = x->fields[i];
+        x->schema[i].text = NULL;
+        x->schema[i].num = NAN;
+    }
+    d->fields = x->schema;
+    d->nfields = x->nfields;
     if ((rc = pl_db_prepare(db, sql, &st, err)))
         goto out;
     pl_bind_text(st, 1, as_of);

@@ -598,11 +598,36 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     c = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-009']/k:name");
     cr_assert_str_eq(c, "中德生态园标准地A-09");
     free(c);
-    /* the bilingual balloon */
-    c = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-009']/k:description");
-    cr_assert(strstr(c, "<th align=\"left\">宗地号 code</th><td>QDIP-2024-009</td>"), "%s", c);
-    cr_assert(strstr(c, "面积 area (亩)"));
+    /* the bilingual balloon: one template per class (BalloonStyle), filled from each placemark's Data */
+    c = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-009']/k:styleUrl");
+    cr_assert_str_eq(c, "#availability-reserve");
     free(c);
+    c = xstring(d, "//k:Style[@id='availability-reserve']/k:BalloonStyle/k:text");
+    cr_assert(strstr(c, "<th align=\"left\">宗地号 code</th><td>$[code]</td>"), "%s", c);
+    cr_assert(strstr(c, "<th align=\"left\">面积 area (亩)</th><td>$[area_mu]</td>"), "%s", c);
+    cr_assert(strstr(c, "储备 Land bank"), "%s", c);
+    free(c);
+    cr_assert_eq(xcount(d, "//k:Placemark/k:description"), 0, "no balloon per placemark");
+    cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:Style"), 0, "no placemark of the sample needs its own balloon");
+    /* every entity of every template is a Data element of every parcel */
+    xmlXPathObjectPtr tpl = xpath(d, "/k:kml/k:Document/k:Style/k:BalloonStyle/k:text");
+    cr_assert_eq(tpl->nodesetval->nodeNr, 10);
+    for (int i = 0; i < tpl->nodesetval->nodeNr; i++) {
+        xmlChar *text = xmlNodeGetContent(tpl->nodesetval->nodeTab[i]);
+        long entities = 0;
+        for (const char *e = (const char *)text; (e = strstr(e, "$[")); e += 2) {
+            const char *end = strchr(e, ']');
+            cr_assert_not_null(end);
+            char key[128], q[256];
+            snprintf(key, sizeof key, "%.*s", (int)(end - e - 2), e + 2);
+            snprintf(q, sizeof q, "//k:Placemark[@id]/k:ExtendedData/k:Data[@name='%s']", key);
+            cr_assert_eq(xcount(d, q), 48, "entity $[%s] is not a Data of every placemark", key);
+            entities++;
+        }
+        cr_assert_gt(entities, 40);
+        xmlFree(text);
+    }
+    xmlXPathFreeObject(tpl);
     /* the label point lies inside its parcel (PointOnSurface, not the centroid) */
     xmlXPathObjectPtr pts = xpath(d, "//k:Placemark[@id]");
     for (int i = 0; i < pts->nodesetval->nodeNr; i++) {
@@ -884,7 +909,10 @@ Test(export, names_that_look_like_markup_stay_text_in_every_format)
     s = xstring(d, "//k:Data[@name='name'][../k:Data[@name='code']/k:value='QDIP-2024-001']/k:value");
     cr_assert_str_eq(s, expect);
     free(s);
-    s = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-001']/k:description");
+    /* a viewer would put the Data values into the shared template as HTML: this placemark has its own
+     * balloon, the text escaped */
+    cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:Style"), 1);
+    s = xstring(d, "//k:Placemark[k:ExtendedData/k:Data[@name='code']/k:value='QDIP-2024-001']/k:Style/k:BalloonStyle/k:text");
     cr_assert(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), "%s", s);
     cr_assert(strstr(s, "工业&lt;/td&gt;用地 &amp; ]]&gt;"), "%s", s);
     cr_assert_null(strstr(s, "<script>"));
@@ -1658,4 +1686,22 @@ Test(writer, output_errors_are_reported_and_sticky)
     cr_assert_eq(pl_w_out_flush(&o), -1);
     pl_w_out_free(&o);
     fclose(f);
+}
+
+Test(writer, an_output_without_a_file_grows_to_hold_everything)
+{
+    pl_w_out o;
+    cr_assert_eq(pl_w_out_init(&o, NULL, 16), 0);
+    char want[5000];
+    for (int i = 0; i < 500; i++) {
+        pl_w_lit(&o, "0123456789");
+        memcpy(want + 10 * i, "0123456789", 10);
+    }
+    pl_w_put_long(&o, -1234567890L);
+    cr_assert_eq(o.err, 0);
+    cr_assert_eq(pl_w_out_flush(&o), 0);
+    cr_assert_eq(o.n, 5000 + 11);
+    cr_assert(!memcmp(o.p, want, 5000));
+    cr_assert(!memcmp(o.p + 5000, "-1234567890", 11));
+    pl_w_out_free(&o);
 }
