@@ -573,7 +573,7 @@ int pl_lead_set_stage(pl_db *db, const char *code, const char *stage, const char
     int rc = pl_db_begin(db, err);
     if (rc)
         return rc;
-    long id;
+    long id = 0;
     char from[16], from_date[16];
     int k = lead_exists(db, code, &id, from, from_date, err);
     if (k <= 0) {
