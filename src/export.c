@@ -198,7 +198,9 @@ static int blob_to_geom(const unsigned char *b, size_t n, pl_geom *g)
                           wkb_polygon(&w, le, g);
                 }
             }
-            return bad || w.pos != w.n ? -1 : 0;
+            if (!bad && w.pos == w.n)
+                return 0;
+            /* e.g. a MultiPolygon of compressed polygons: SpatiaLite knows */
         }
     }
     gaiaGeomCollPtr gc = gaiaFromSpatiaLiteBlobWkb(b, (unsigned int)n);

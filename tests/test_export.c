@@ -389,9 +389,14 @@ static int cmp_pair(const void *a, const void *b)
 
 /* The coordinates are transformed in C (gis/xform.h), not by SQL: they must be
  * ST_Transform's, vertex for vertex (compared at 15 decimals, sorted, so that
- * the re-oriented rings compare too). */
+ * the re-oriented rings compare too). The stored geometry is read by export.c
+ * itself; every other parcel is stored compressed here, the form it leaves to
+ * SpatiaLite. */
 Test(export, geojson_coordinates_are_st_transform_vertex_for_vertex)
 {
+    tu_sql_exec(db, "UPDATE parcel SET geom = CompressGeometry(geom) WHERE id % 2 = 0");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE id % 2 = 0 AND hex(geom) LIKE '%6943420F00%'"),
+                 24, "the compressed polygons (class 1000003) are stored");
     pl_export_options o;
     pl_export_options_init(&o);
     o.precision = 15;
