@@ -1,13 +1,24 @@
 /* query.c — `query free`: available parcels filtered and sorted by fit,
  * one streaming statement; spatial filters go through the R*Tree index
- * idx_parcel_geom and are confirmed with ST_Distance in the working CRS. */
+ * idx_parcel_geom and are confirmed with ST_Distance in the working CRS.
+ *
+ * The statement is written for the plan that suits the filter (bench/README.md,
+ * "0 → A": left to itself SQLite prefers an equality on an indexed column to
+ * the R*Tree): driven by the R*Tree with a spatial filter whose box holds fewer
+ * parcels than the area range, else by a range on the index
+ * parcel_status_area(status, area_m2) with bounds in m² computed here so that
+ * they select exactly the rows the bounds in 亩 select. */
 #include "parkland/query.h"
 
 #include "db_internal.h"
+#include "xform.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
 void pl_query_filter_init(pl_query_filter *f)
 {
@@ -57,31 +68,26 @@ static int resolve_industry(pl_db *db, const char *industry, char *id, size_t id
     return pl_error_set(err, PL_ERR_USAGE, "unknown industry '%s' (an id or Chinese name of: %s)", industry, known);
 }
 
-/* WGS84 lon/lat → working CRS. */
+/* WGS84 lon/lat → working CRS, through the pipeline stored at init (gis/xform.h):
+ * the same numbers as ST_Transform(MakePoint(lon, lat, 4326), srid), without
+ * PROJ searching proj.db in every new process. */
 static int transform_point(pl_db *db, double lon, double lat, double *x, double *y, pl_error *err)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT X(g), Y(g) FROM (SELECT ST_Transform(MakePoint(?1, ?2, 4326), ?3) AS g)",
-                           &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_double(st, 1, lon);
-    sqlite3_bind_double(st, 2, lat);
-    sqlite3_bind_int(st, 3, db->srid);
-    rc = PL_OK;
-    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL ||
-        sqlite3_column_type(st, 1) == SQLITE_NULL)
-        rc = pl_error_set(err, PL_ERR_INPUT, "cannot transform the point %.7f,%.7f (WGS84) to EPSG:%d", lon, lat,
-                          db->srid);
-    else {
-        *x = sqlite3_column_double(st, 0);
-        *y = sqlite3_column_double(st, 1);
-        if (!isfinite(*x) || !isfinite(*y))
-            rc = pl_error_set(err, PL_ERR_INPUT, "the point %.7f,%.7f (WGS84) has no position in EPSG:%d", lon,
-                              lat, db->srid);
-    }
-    sqlite3_finalize(st);
-    return rc;
+    pl_xform *xf;
+    pl_error ignored;
+    pl_error_clear(&ignored);
+    if (pl_xform_open(db, 4326, db->srid, 0, &xf, &ignored) != PL_OK)
+        return pl_error_set(err, PL_ERR_INPUT, "cannot transform the point %.7f,%.7f (WGS84) to EPSG:%d", lon, lat,
+                            db->srid);
+    double xy[2] = {lon, lat};
+    int rc = pl_xform_points(xf, xy, 1, &ignored);
+    pl_xform_free(xf);
+    if (rc != PL_OK || !isfinite(xy[0]) || !isfinite(xy[1]))
+        return pl_error_set(err, PL_ERR_INPUT, "the point %.7f,%.7f (WGS84) has no position in EPSG:%d", lon, lat,
+                            db->srid);
+    *x = xy[0];
+    *y = xy[1];
+    return PL_OK;
 }
 
 typedef struct ref_parcel {
@@ -158,9 +164,58 @@ static int validate(const pl_query_filter *f, pl_error *err)
     return PL_OK;
 }
 
+/* ---- the area range in m² ----
+ * The filter in 亩 is `area_m2 * 15.0 / 10000.0 >= min_mu` (and `<= max_mu`)
+ * evaluated in doubles, as SQLite and C evaluate it. That function of area_m2
+ * is non-decreasing (each rounded step is), so {a : f(a) >= mu} is [lo, ∞) and
+ * {a : f(a) <= mu} is (-∞, hi]: lo and hi are found by bisection over the
+ * doubles in their order (an integer key), at most 64 steps, with no
+ * assumption about rounding. area_m2 >= lo then holds for exactly the same
+ * rows as the expression, and it can use the index. (SQLite compares an
+ * INTEGER area with a REAL bound exactly; the expression converts it to a
+ * double first: the same for any area below 2^53 m².) */
+
+static double mu_of(double area_m2)
+{
+    volatile double a = area_m2; /* no contraction or reassociation across this */
+    return a * 15.0 / 10000.0;
+}
+
+static int64_t dkey(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u >> 63 ? -(int64_t)(u & ~(UINT64_C(1) << 63)) : (int64_t)u;
+}
+
+static double dval(int64_t k)
+{
+    uint64_t u = k >= 0 ? (uint64_t)k : (uint64_t)(-k) | UINT64_C(1) << 63;
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* The smallest area with mu_of(area) >= mu (upper = 0), or the largest with
+ * mu_of(area) <= mu (upper = 1); mu finite. */
+static double area_bound(double mu, int upper)
+{
+    int64_t lo = dkey(-INFINITY), hi = dkey(INFINITY); /* mu_of(-inf) < mu < mu_of(inf) */
+    /* the keys span more than INT64_MAX: differences in unsigned arithmetic */
+    while ((uint64_t)hi - (uint64_t)lo > 1) {
+        int64_t mid = (int64_t)((uint64_t)lo + ((uint64_t)hi - (uint64_t)lo) / 2);
+        double f = mu_of(dval(mid));
+        if (upper ? f <= mu : !(f >= mu))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return upper ? dval(lo) : dval(hi);
+}
+
 /* Parameters of the statement below. */
 enum {
-    P_PARK = 1, P_MIN_MU, P_MAX_MU, P_IND_ID, P_IND_ZH, P_MAX_INT, P_MIN_FAR,
+    P_PARK = 1, P_MIN_M2, P_MAX_M2, P_IND_ID, P_IND_ZH, P_MAX_INT, P_MIN_FAR,
     P_PX, P_PY, P_WITHIN, P_NXMIN, P_NXMAX, P_NYMIN, P_NYMAX,
     P_REF, P_AXMIN, P_AXMAX, P_AYMIN, P_AYMAX, P_TARGET, P_LIMIT, P_SRID
 };
@@ -175,28 +230,28 @@ static const char q_select[] =
     "       i.investment_intensity, i.far_min, i.far_max, i.tax_per_mu, NULLIF(trim(i.industries), ''),";
 static const char q_dist_none[] = " NULL AS dist";
 static const char q_dist[] = " ST_Distance(p.geom, MakePoint(?8, ?9, ?22)) AS dist";
-static const char q_from[] =
-    "  FROM parcel p JOIN park k ON k.id = p.park_id"
+/* CROSS JOIN fixes the order of the loops: parcels first (or the R*Tree, then
+ * the parcel by its rowid), then its park and indicators. */
+static const char q_from_parcel[] = "  FROM parcel p";
+static const char q_from_rtree[] = "  FROM idx_parcel_geom r CROSS JOIN parcel p ON p.id = r.pkid";
+static const char q_join[] =
+    "  CROSS JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator i ON i.parcel_id = p.id"
-    " WHERE p.status = 'available'"
+    " WHERE p.status = 'available'";
+/* R*Tree boxes are 32-bit floats rounded outwards by SQLite, so the index
+ * gives a superset; the exact distance decides. */
+static const char q_near_box[] = "xmin <= ?12 AND xmax >= ?11 AND ymin <= ?14 AND ymax >= ?13";
+static const char q_adj_box[] = "xmin <= ?17 AND xmax >= ?16 AND ymin <= ?19 AND ymax >= ?18";
+static const char q_filters[] =
     "   AND (?1 IS NULL OR k.code = ?1)"
-    "   AND (?2 IS NULL OR p.area_m2 * 15.0 / 10000.0 >= ?2)"
-    "   AND (?3 IS NULL OR p.area_m2 * 15.0 / 10000.0 <= ?3)"
     "   AND (?4 IS NULL OR NULLIF(trim(i.industries), '') IS NULL"
     "        OR instr(" INDUSTRY_LIST ", ',' || ?4 || ',') > 0"
     "        OR instr(" INDUSTRY_LIST ", ',' || ?5 || ',') > 0)"
     "   AND (?6 IS NULL OR i.investment_intensity IS NULL OR i.investment_intensity <= ?6)"
     "   AND (?7 IS NULL OR i.far_max IS NULL OR i.far_max >= ?7)";
-/* R*Tree boxes are 32-bit floats rounded outwards by SQLite, so the index
- * gives a superset; the exact distance decides. */
-static const char q_near[] =
-    "   AND p.ROWID IN (SELECT pkid FROM idx_parcel_geom"
-    "        WHERE xmin <= ?12 AND xmax >= ?11 AND ymin <= ?14 AND ymax >= ?13)"
-    "   AND ST_Distance(p.geom, MakePoint(?8, ?9, ?22)) <= ?10";
-static const char q_adjacent[] =
+static const char q_near_dist[] = "   AND ST_Distance(p.geom, MakePoint(?8, ?9, ?22)) <= ?10";
+static const char q_adj_dist[] =
     "   AND p.id <> ?15"
-    "   AND p.ROWID IN (SELECT pkid FROM idx_parcel_geom"
-    "        WHERE xmin <= ?17 AND xmax >= ?16 AND ymin <= ?19 AND ymax >= ?18)"
     "   AND ST_Distance(p.geom, (SELECT geom FROM parcel WHERE id = ?15)) <= 1.0";
 static const char q_order_near[] = " ORDER BY dist, k.code, p.code";
 static const char q_order_area[] = " ORDER BY abs(p.area_m2 * 15.0 / 10000.0 - ?20), k.code, p.code";
@@ -206,51 +261,139 @@ static const char q_limit[] = " LIMIT ?21";
 /* Distance within which two parcels count as adjacent, m. */
 #define ADJACENT_M 1.0
 
-int pl_query_free(pl_db *db, const pl_query_filter *filter,
-                  int (*cb)(const pl_free_parcel *row, void *ctx), void *ctx, pl_error *err)
+/* What drives the statement. */
+enum { DRIVE_STATUS, DRIVE_AREA, DRIVE_NEAR, DRIVE_ADJACENT };
+
+/* A box larger than this many parcels is not counted further when choosing. */
+#define PLAN_COUNT_CAP 4096
+
+typedef struct plan {
+    int near, has_min, has_max, drive;
+    double min_m2, max_m2, target;
+    double px, py;
+    ref_parcel ref;
+    char ind_id[64], ind_zh[128];
+} plan;
+
+/* count(*) of `sql` (which has LIMIT ?3) with ?1/?2 or a box bound, at most cap. */
+static long count_capped(pl_db *db, const char *sql, const double *v, int nv, long cap, pl_error *err)
 {
-    pl_query_filter none;
-    if (!filter) {
-        pl_query_filter_init(&none);
-        filter = &none;
-    }
-    const pl_query_filter *f = filter;
+    sqlite3_stmt *st;
+    if (pl_db_prepare(db, sql, &st, err))
+        return -1;
+    for (int k = 0; k < nv; k++)
+        if (!isnan(v[k]))
+            sqlite3_bind_double(st, k + 1, v[k]);
+    sqlite3_bind_int64(st, nv + 1, cap);
+    long n = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(st, 0);
+    else
+        pl_db_fail(db, err, "cannot read free parcels");
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Near with an area range: the R*Tree when its box holds fewer parcels than
+ * the range (counted, both capped), else the area index. */
+static int choose_near_driver(pl_db *db, plan *pl, double within, pl_error *err)
+{
+    const double box[4] = {pl->px - within, pl->px + within, pl->py - within, pl->py + within};
+    long n_box = count_capped(db, "SELECT count(*) FROM (SELECT 1 FROM idx_parcel_geom"
+                                  " WHERE xmin <= ?2 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?3 LIMIT ?5)",
+                              box, 4, PLAN_COUNT_CAP, err);
+    if (n_box < 0)
+        return PL_ERR_DB;
+    const double range[2] = {pl->has_min ? pl->min_m2 : NAN, pl->has_max ? pl->max_m2 : NAN};
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM parcel WHERE status = 'available'%s%s LIMIT ?3)",
+             pl->has_min ? " AND area_m2 >= ?1" : "", pl->has_max ? " AND area_m2 <= ?2" : "");
+    long n_area = count_capped(db, sql, range, 2, n_box + 1, err);
+    if (n_area < 0)
+        return PL_ERR_DB;
+    pl->drive = n_area < n_box ? DRIVE_AREA : DRIVE_NEAR;
+    return PL_OK;
+}
+
+/* Check the filter, resolve its names, choose the plan and prepare the
+ * statement with its values bound (prefixed with EXPLAIN QUERY PLAN when
+ * `explain`). */
+static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite3_stmt **out, pl_error *err)
+{
+    *out = NULL;
+    if (getenv("H4_MMAP")) sqlite3_exec(db->h, getenv("H4_MMAP"), NULL, NULL, NULL);
     int rc = validate(f, err);
     if (rc)
         return rc;
     if (f->park && (rc = pl_park_find(db, f->park, NULL, err)))
         return rc;
-    char ind_id[64] = "", ind_zh[128] = "";
-    if (f->industry && (rc = resolve_industry(db, f->industry, ind_id, sizeof ind_id, ind_zh, sizeof ind_zh, err)))
+    plan pl;
+    memset(&pl, 0, sizeof pl);
+    if (f->industry &&
+        (rc = resolve_industry(db, f->industry, pl.ind_id, sizeof pl.ind_id, pl.ind_zh, sizeof pl.ind_zh, err)))
         return rc;
-    int near = !isnan(f->within_m);
-    double px = 0, py = 0;
-    if (near && (rc = transform_point(db, f->near_lon, f->near_lat, &px, &py, err)))
+    pl.near = !isnan(f->within_m);
+    if (pl.near && (rc = transform_point(db, f->near_lon, f->near_lat, &pl.px, &pl.py, err)))
         return rc;
-    ref_parcel ref = {0};
-    if (f->adjacent && (rc = find_reference(db, f->park, f->adjacent, &ref, err)))
+    if (f->adjacent && (rc = find_reference(db, f->park, f->adjacent, &pl.ref, err)))
+        return rc;
+    pl.has_min = !isnan(f->min_mu);
+    pl.has_max = !isnan(f->max_mu);
+    if (pl.has_min)
+        pl.min_m2 = area_bound(f->min_mu, 0);
+    if (pl.has_max)
+        pl.max_m2 = area_bound(f->max_mu, 1);
+    pl.target = NAN;
+    if (pl.has_min && pl.has_max)
+        pl.target = (f->min_mu + f->max_mu) / 2.0;
+    else if (pl.has_min)
+        pl.target = f->min_mu;
+    else if (pl.has_max)
+        pl.target = f->max_mu;
+
+    /* the adjacent box is one parcel's: it always drives when given */
+    if (f->adjacent)
+        pl.drive = DRIVE_ADJACENT;
+    else if (pl.near && (pl.has_min || pl.has_max))
+        rc = choose_near_driver(db, &pl, f->within_m, err);
+    else if (pl.near)
+        pl.drive = DRIVE_NEAR;
+    else
+        pl.drive = pl.has_min || pl.has_max ? DRIVE_AREA : DRIVE_STATUS;
+    if (rc)
         return rc;
 
     char sql[4096];
     size_t n = 0;
 #define APPEND(...) n += (size_t)snprintf(sql + n, n < sizeof sql ? sizeof sql - n : 0, __VA_ARGS__)
-    APPEND("%s", q_select);
-    APPEND("%s", near ? q_dist : q_dist_none);
-    APPEND("%s", q_from);
-    if (near)
-        APPEND("%s", q_near);
+    if (explain)
+        APPEND("EXPLAIN QUERY PLAN ");
+    APPEND("%s%s", q_select, pl.near ? q_dist : q_dist_none);
+    int by_rtree = pl.drive == DRIVE_NEAR || pl.drive == DRIVE_ADJACENT;
+    APPEND("%s%s", by_rtree ? q_from_rtree : q_from_parcel, q_join);
+    if (by_rtree)
+        APPEND(" AND r.%s", pl.drive == DRIVE_NEAR ? q_near_box : q_adj_box);
+    /* bounds on the column: the area index's range when it drives (a unary +
+     * would hide the column from the planner; it is not needed here since the
+     * R*Tree loop comes first otherwise and gives the rowid) */
+    if (pl.has_min)
+        APPEND(" AND p.area_m2 >= ?2");
+    if (pl.has_max)
+        APPEND(" AND p.area_m2 <= ?3");
+    /* a spatial filter that does not drive: a list of rowids from its box,
+     * with + so that the planner does not take the list as the way in */
+    if (pl.near && pl.drive != DRIVE_NEAR)
+        APPEND(" AND +p.ROWID IN (SELECT pkid FROM idx_parcel_geom WHERE %s)", q_near_box);
+    if (f->adjacent && pl.drive != DRIVE_ADJACENT)
+        APPEND(" AND +p.ROWID IN (SELECT pkid FROM idx_parcel_geom WHERE %s)", q_adj_box);
+    APPEND("%s", q_filters);
+    if (pl.near)
+        APPEND("%s", q_near_dist);
     if (f->adjacent)
-        APPEND("%s", q_adjacent);
-    double target = NAN;
-    if (!isnan(f->min_mu) && !isnan(f->max_mu))
-        target = (f->min_mu + f->max_mu) / 2.0;
-    else if (!isnan(f->min_mu))
-        target = f->min_mu;
-    else if (!isnan(f->max_mu))
-        target = f->max_mu;
-    if (near)
+        APPEND("%s", q_adj_dist);
+    if (pl.near)
         APPEND("%s", q_order_near);
-    else if (!isnan(target))
+    else if (!isnan(pl.target))
         APPEND("%s", q_order_area);
     else
         APPEND("%s", q_order_code);
@@ -263,33 +406,50 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
     if ((rc = pl_db_prepare(db, sql, &st, err)))
         return rc;
     pl_bind_text(st, P_PARK, f->park);
-    bind_opt_double(st, P_MIN_MU, f->min_mu);
-    bind_opt_double(st, P_MAX_MU, f->max_mu);
-    pl_bind_text(st, P_IND_ID, f->industry ? ind_id : NULL);
-    pl_bind_text(st, P_IND_ZH, f->industry ? ind_zh : NULL);
+    if (pl.has_min)
+        sqlite3_bind_double(st, P_MIN_M2, pl.min_m2);
+    if (pl.has_max)
+        sqlite3_bind_double(st, P_MAX_M2, pl.max_m2);
+    pl_bind_text(st, P_IND_ID, f->industry ? pl.ind_id : NULL);
+    pl_bind_text(st, P_IND_ZH, f->industry ? pl.ind_zh : NULL);
     bind_opt_double(st, P_MAX_INT, f->max_intensity);
     bind_opt_double(st, P_MIN_FAR, f->min_far);
-    if (near) {
+    if (pl.near) {
         sqlite3_bind_int(st, P_SRID, db->srid);
-        sqlite3_bind_double(st, P_PX, px);
-        sqlite3_bind_double(st, P_PY, py);
+        sqlite3_bind_double(st, P_PX, pl.px);
+        sqlite3_bind_double(st, P_PY, pl.py);
         sqlite3_bind_double(st, P_WITHIN, f->within_m);
-        sqlite3_bind_double(st, P_NXMIN, px - f->within_m);
-        sqlite3_bind_double(st, P_NXMAX, px + f->within_m);
-        sqlite3_bind_double(st, P_NYMIN, py - f->within_m);
-        sqlite3_bind_double(st, P_NYMAX, py + f->within_m);
+        sqlite3_bind_double(st, P_NXMIN, pl.px - f->within_m);
+        sqlite3_bind_double(st, P_NXMAX, pl.px + f->within_m);
+        sqlite3_bind_double(st, P_NYMIN, pl.py - f->within_m);
+        sqlite3_bind_double(st, P_NYMAX, pl.py + f->within_m);
     }
     if (f->adjacent) {
-        sqlite3_bind_int64(st, P_REF, ref.id);
-        sqlite3_bind_double(st, P_AXMIN, ref.xmin - ADJACENT_M);
-        sqlite3_bind_double(st, P_AXMAX, ref.xmax + ADJACENT_M);
-        sqlite3_bind_double(st, P_AYMIN, ref.ymin - ADJACENT_M);
-        sqlite3_bind_double(st, P_AYMAX, ref.ymax + ADJACENT_M);
+        sqlite3_bind_int64(st, P_REF, pl.ref.id);
+        sqlite3_bind_double(st, P_AXMIN, pl.ref.xmin - ADJACENT_M);
+        sqlite3_bind_double(st, P_AXMAX, pl.ref.xmax + ADJACENT_M);
+        sqlite3_bind_double(st, P_AYMIN, pl.ref.ymin - ADJACENT_M);
+        sqlite3_bind_double(st, P_AYMAX, pl.ref.ymax + ADJACENT_M);
     }
-    if (!near && !isnan(target))
-        sqlite3_bind_double(st, P_TARGET, target);
+    if (!pl.near && !isnan(pl.target))
+        sqlite3_bind_double(st, P_TARGET, pl.target);
     sqlite3_bind_int64(st, P_LIMIT, f->limit > 0 ? f->limit : -1);
+    *out = st;
+    return PL_OK;
+}
 
+int pl_query_free(pl_db *db, const pl_query_filter *filter,
+                  int (*cb)(const pl_free_parcel *row, void *ctx), void *ctx, pl_error *err)
+{
+    pl_query_filter none;
+    if (!filter) {
+        pl_query_filter_init(&none);
+        filter = &none;
+    }
+    sqlite3_stmt *st;
+    int rc = prepare_free(db, filter, 0, &st, err);
+    if (rc)
+        return rc;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         pl_free_parcel r;
@@ -310,6 +470,32 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
     }
     if (!rc && step != SQLITE_DONE)
         rc = pl_db_fail(db, err, "cannot read free parcels");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pl_query_free_plan(pl_db *db, const pl_query_filter *filter, char *buf, size_t len, pl_error *err)
+{
+    pl_query_filter none;
+    if (!filter) {
+        pl_query_filter_init(&none);
+        filter = &none;
+    }
+    if (len)
+        buf[0] = '\0';
+    sqlite3_stmt *st;
+    int rc = prepare_free(db, filter, 1, &st, err);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(st, 3);
+        if (n < len)
+            n += (size_t)snprintf(buf + n, len - n, "%s\n", detail ? detail : "");
+    }
+    if (step != SQLITE_DONE)
+        rc = pl_db_fail(db, err, "cannot explain the query");
     sqlite3_finalize(st);
     return rc;
 }

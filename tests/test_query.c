@@ -650,7 +650,9 @@ Test(query_pin, area_bounds_are_exactly_the_expression_in_mu)
 
     /* around many bounds, every double within 20 ulps of m × 10000 / 15 */
     static const double bounds[] = {36, 44, 36.1, 100.0 / 3, 0.1, 1e-3, 7, 123456.789, 29.999999999999996,
-                                    1e10, 4.9406564584124654e-324, 2.2250738585072014e-308};
+                                    1e10, 4.9406564584124654e-324, 2.2250738585072014e-308,
+                                    /* where m × 10000 / 15 is one ulp off the bound: lower, upper */
+                                    369.15, 604.92, 139.26, 383.35, 166.49, 805.4};
     char want[1 << 14], codes[32][16];
     long ids[41];
     size_t ncodes = 0;
@@ -693,4 +695,227 @@ Test(query_pin, area_bounds_are_exactly_the_expression_in_mu)
     }
     sqlite3_finalize(q);
     sqlite3_finalize(st);
+}
+
+/* ---- the plans: the R*Tree or the area index drives, as the filter suits ---- */
+
+static const char *plan_of(const pl_query_filter *f)
+{
+    static char buf[4096];
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_query_free_plan(db, f, buf, sizeof buf, &err), PL_OK, "%s", err.message);
+    return buf;
+}
+
+/* the code and area of every row, for comparing plans */
+static int collect_rows(const pl_free_parcel *r, void *ctx)
+{
+    got *g = ctx;
+    size_t len = strlen(g->codes);
+    snprintf(g->codes + len, sizeof g->codes - len, "%s%s", len ? " " : "", r->code);
+    g->n++;
+    return 0;
+}
+
+Test(query_pin, plans_follow_the_filter)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    const char *p = plan_of(&f);
+    cr_assert(strstr(p, "SEARCH p USING INDEX parcel_status_area (status=?)\n"), "%s", p);
+
+    /* an area range: a range on the index, bounds in m² */
+    f.min_mu = 36;
+    f.max_mu = 44;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SEARCH p USING INDEX parcel_status_area (status=? AND area_m2>? AND area_m2<?)"), "%s", p);
+    cr_assert(!strstr(p, "idx_parcel_geom"), "%s", p);
+    f.max_mu = NAN;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SEARCH p USING INDEX parcel_status_area (status=? AND area_m2>?)"), "%s", p);
+    f.min_mu = NAN;
+    f.max_mu = 44;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SEARCH p USING INDEX parcel_status_area (status=? AND area_m2<?)"), "%s", p);
+
+    /* a point alone: the R*Tree drives, the parcel is read by its rowid (not "0 → A") */
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 800;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SCAN r VIRTUAL TABLE INDEX 2:") && strstr(p, "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"),
+              "%s", p);
+    cr_assert(!strstr(p, "parcel_status_area"), "%s", p);
+    /* with a wide area range its box holds fewer parcels: still the R*Tree */
+    f.min_mu = 20;
+    f.max_mu = 90;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SCAN r VIRTUAL TABLE") && !strstr(p, "parcel_status_area"), "%s", p);
+    /* a narrow range and a box over the whole park: the area index, the box as a list */
+    f.min_mu = 36;
+    f.max_mu = 44;
+    f.within_m = 5000;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SEARCH p USING INDEX parcel_status_area (status=? AND area_m2>? AND area_m2<?)") &&
+              strstr(p, "LIST SUBQUERY") && strstr(p, "SCAN idx_parcel_geom VIRTUAL TABLE"), "%s", p);
+
+    /* adjacent: its R*Tree box drives, also beside a point */
+    pl_query_filter_init(&f);
+    f.adjacent = "P-G";
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SCAN r VIRTUAL TABLE") && strstr(p, "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"), "%s", p);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 5000;
+    f.min_mu = 100;
+    p = plan_of(&f);
+    cr_assert(strstr(p, "SCAN r VIRTUAL TABLE") && strstr(p, "LIST SUBQUERY"), "%s", p);
+    cr_assert_str_eq(run(&f).codes, "P-K P-A");
+}
+
+Test(query_pin, both_plans_give_the_same_rows)
+{
+    /* near with a narrow area range over the whole grid (area index) gives the
+     * rows of near alone (R*Tree) whose area is in the range, in their order */
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 5000;
+    const double ranges[][2] = {{36, 44}, {30, 33}, {70, NAN}, {NAN, 31}};
+    for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++) {
+        f.min_mu = f.max_mu = NAN;
+        got all;
+        memset(&all, 0, sizeof all);
+        pl_error err;
+        pl_error_clear(&err);
+        char want[8192] = "";
+        size_t n = 0;
+        /* near alone, filtered here */
+        sqlite3_stmt *st;
+        cr_assert_eq(pl_query_free(db, &f, collect_rows, &all, &err), PL_OK, "%s", err.message);
+        cr_assert(strstr(plan_of(&f), "SCAN r VIRTUAL TABLE"));
+        cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT area_m2 * 15.0 / 10000.0 FROM parcel WHERE code = ?1", -1,
+                                        &st, NULL), SQLITE_OK);
+        char *save = NULL;
+        for (char *code = strtok_r(all.codes, " ", &save); code; code = strtok_r(NULL, " ", &save)) {
+            sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+            cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+            double mu = sqlite3_column_double(st, 0);
+            sqlite3_reset(st);
+            if ((isnan(ranges[k][0]) || mu >= ranges[k][0]) && (isnan(ranges[k][1]) || mu <= ranges[k][1]))
+                n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", n ? " " : "", code);
+        }
+        sqlite3_finalize(st);
+        f.min_mu = ranges[k][0];
+        f.max_mu = ranges[k][1];
+        cr_assert(strstr(plan_of(&f), "parcel_status_area"), "range %zu: %s", k, plan_of(&f));
+        got g = run(&f);
+        cr_assert(g.n > 0);
+        cr_assert_str_eq(g.codes, want, "range %zu", k);
+    }
+}
+
+/* ---- the command line prints the numbers as printf("%.2f") / ("%.1f") would ---- */
+
+static void ref_fixed(char *buf, size_t len, double v, int decimals)
+{
+    snprintf(buf, len, "%.*f", decimals, v);
+}
+
+static void ref_dec(char *buf, size_t len, double v) /* cmd_query.c's fmt_dec, through snprintf */
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return;
+    }
+    ref_fixed(buf, len, v, 2);
+    size_t n = strlen(buf);
+    if (n >= 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+        buf[n - 1] = '\0';
+}
+
+typedef struct csv_ref {
+    char text[1 << 16];
+    size_t n;
+} csv_ref;
+
+static int csv_row(const pl_free_parcel *r, void *ctx)
+{
+    csv_ref *c = ctx;
+    char m2[32], mu[32], dist[32], inten[32], fmin[32], fmax[32], tax[32]; /* as in cmd_query.c */
+    ref_fixed(m2, sizeof m2, r->area_m2, 2);
+    ref_fixed(mu, sizeof mu, r->area_mu, 2);
+    ref_fixed(dist, sizeof dist, r->distance_m, 1);
+    ref_dec(inten, sizeof inten, r->investment_intensity);
+    ref_dec(fmin, sizeof fmin, r->far_min);
+    ref_dec(fmax, sizeof fmax, r->far_max);
+    ref_dec(tax, sizeof tax, r->tax_per_mu);
+    const char *ind = r->industries ? r->industries : "";
+    const char *q = strchr(ind, ',') ? "\"" : ""; /* CSV quotes a field with a comma */
+    c->n += (size_t)snprintf(c->text + c->n, sizeof c->text - c->n, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s%s%s\r\n",
+                             r->park, r->code, m2, mu, dist, inten, fmin, fmax, tax, q, ind, q);
+    return 0;
+}
+
+Test(query_pin, cli_numbers_are_printf_numbers)
+{
+    /* halves that printf rounds to even, values just below them, tiny, large and negative ones */
+    static const double areas[] = {0.125, 0.375, 2.675, 1.005, 0.995, 9.995, 80000.005, 12345.675, 1e-7,
+                                   0.005, 0.015, 0.025, 123456789.125, 5e-324, 1e14 + 0.125, 999999.995};
+    static const double indic[] = {0.125, 280.125, 1.375, 2.625, 20.875, -0.001, -0.005, 0.045, 1e15, 1e300,
+                                   -2.675, 299.995, 0.0, -0.0, 33.335, 7.005};
+    sqlite3_stmt *q, *a, *i;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT id FROM parcel WHERE status = 'available' AND code LIKE 'G-%'"
+                                           " ORDER BY id LIMIT 16", -1, &q, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE parcel SET area_m2 = ?1 WHERE id = ?2", -1, &a, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO parcel_indicator(parcel_id, investment_intensity,"
+                                           " far_min, far_max, tax_per_mu, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+                                           " '2024-01-01T00:00:00Z')", -1, &i, NULL), SQLITE_OK);
+    for (int k = 0; sqlite3_step(q) == SQLITE_ROW; k++) {
+        long id = (long)sqlite3_column_int64(q, 0);
+        sqlite3_bind_double(a, 1, areas[k]);
+        sqlite3_bind_int64(a, 2, id);
+        cr_assert_eq(sqlite3_step(a), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
+        sqlite3_reset(a);
+        sqlite3_bind_int64(i, 1, id);
+        for (int c = 0; c < 4; c++)
+            sqlite3_bind_double(i, 2 + c, indic[(k + c * 5) % 16]);
+        cr_assert_eq(sqlite3_step(i), SQLITE_DONE, "%s", sqlite3_errmsg(db->h));
+        sqlite3_reset(i);
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(a);
+    sqlite3_finalize(i);
+
+    /* every available parcel of the grid and the hand-made park, with distances */
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.near_lon = 120.4;
+    f.near_lat = 36.1;
+    f.within_m = 20000;
+    static csv_ref ref;
+    memset(&ref, 0, sizeof ref);
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_query_free(db, &f, csv_row, &ref, &err), PL_OK, "%s", err.message);
+    cr_assert(ref.n > 100 * 10);
+    cr_assert_eq(cli("query free --near 120.4,36.1 --within 20000 --format csv"), 0, "%s", errs);
+    /* drop the name column (地块CODE) from the command's output */
+    static char got_text[1 << 16];
+    size_t n = 0;
+    const char *line = strchr(out, '\n') + 1;
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        const char *c1 = strchr(line, ','), *c2 = strchr(c1 + 1, ','), *c3 = strchr(c2 + 1, ',');
+        n += (size_t)snprintf(got_text + n, sizeof got_text - n, "%.*s%.*s\n", (int)(c2 - line), line,
+                              (int)(end - c3), c3);
+        line = end + 1;
+    }
+    cr_assert_str_eq(got_text, ref.text);
+    free(out);
+    free(errs);
+    out = errs = NULL;
 }

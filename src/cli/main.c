@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct command {
     const char *name;
@@ -176,6 +177,29 @@ int cli_opt_match(int argc, char **argv, int *i, const cli_text_opt *texts, size
     return 0;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PL_LEAK_CHECKED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define PL_LEAK_CHECKED 1
+#endif
+#endif
+
+/* The end of a command line: what was printed is flushed and the process
+ * leaves without the libraries' exit-time destructors, which only free memory
+ * (PROJ closes its proj.db connection and frees its parsed schema: about 7 M
+ * instructions, 8 % of a `query free`). The command has closed the database
+ * (its WAL checkpoint and unlink happen there). Builds with a leak checker
+ * return normally so that it still runs at exit. */
+static int finish(int status)
+{
+#ifndef PL_LEAK_CHECKED
+    fflush(NULL);
+    _exit(status);
+#endif
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     pl_library_init();
@@ -192,7 +216,7 @@ int main(int argc, char **argv)
             g.db_path = v;
         } else if (!strcmp(argv[i], "--version")) {
             printf("parkland %s (%s)\n", PARKLAND_VERSION, pl_library_versions());
-            return EXIT_DONE;
+            return finish(EXIT_DONE);
         } else if (cli_is_help(argv[i])) {
             usage(stdout);
             return EXIT_DONE;
@@ -213,5 +237,5 @@ int main(int argc, char **argv)
     if (status < 0)
         status = cli_usage_error(NULL, "unknown command '%s' (see 'parkland --help')", argv[i]);
     pl_library_shutdown();
-    return status;
+    return finish(status);
 }
