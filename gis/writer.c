@@ -193,6 +193,10 @@ void pl_w_buf_free(pl_w_buf *b)
     b->n = b->cap = 0;
 }
 
+static const char digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
 /* 10^0 … 10^15 */
 static const uint64_t pow10u[16] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
                                     100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
@@ -255,14 +259,19 @@ static size_t fixed_fast(char *buf, double v, int decimals)
     char *o = buf;
     if (neg && (ip || q))
         *o++ = '-';
-    char tmp[24];
-    int nt = 0;
-    do {
-        tmp[nt++] = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
-    while (nt)
-        *o++ = tmp[--nt];
+    /* the integer part, two digits at a time from the end */
+    int nd = 1;
+    for (uint64_t t = ip; t >= 10 && nd < 20; t /= 10)
+        nd++;
+    char *w = o + nd;
+    while (ip >= 10) {
+        w -= 2;
+        memcpy(w, digits2 + 2 * (ip % 100), 2);
+        ip /= 100;
+    }
+    if (w > o)
+        *--w = (char)('0' + ip);
+    o += nd;
     if (q) {
         int d = decimals;
         while (q % 10 == 0) { /* trailing zeros dropped */
@@ -270,10 +279,14 @@ static size_t fixed_fast(char *buf, double v, int decimals)
             d--;
         }
         *o++ = '.';
-        for (int i = d - 1; i >= 0; i--) {
-            o[i] = (char)('0' + q % 10);
-            q /= 10;
+        char *f = o + d;
+        while (f - o >= 2) {
+            f -= 2;
+            memcpy(f, digits2 + 2 * (q % 100), 2);
+            q /= 100;
         }
+        if (f > o)
+            *--f = (char)('0' + q % 10);
         o += d;
     }
     *o = '\0';
@@ -397,6 +410,13 @@ void pl_w_puts(pl_w_out *o, const char *s)
 
 void pl_w_put_num(pl_w_out *o, double v, int decimals)
 {
+    if (o->cap - o->n >= 64 && decimals >= 0 && decimals <= 15) {
+        size_t n = fixed_fast(o->p + o->n, v, decimals); /* 0 when it cannot: below */
+        if (n) {
+            o->n += n;
+            return;
+        }
+    }
     char b[64];
     size_t n = pl_w_num_len(b, sizeof b, v, decimals);
     pl_w_put(o, b, n);
