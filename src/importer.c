@@ -37,6 +37,8 @@
 
 /* Overlaps smaller than this (m²) are slivers of survey noise, not conflicts. */
 #define PL_OVERLAP_TOLERANCE_M2 1.0
+/* SpatiaLite triggers on parcel that an import suspends (see suspend_triggers). */
+#define N_SUSPENDED 3
 /* Declared and computed area may differ this much (fraction) before a warning. */
 #define PL_AREA_TOLERANCE 0.005
 /* Degrees around a CRS's area of use that still count as inside. */
@@ -79,7 +81,7 @@ typedef struct importer {
     pl_xform *xf;           /* source → working CRS (owned), made by setup_source */
     /* SpatiaLite's per-row triggers on parcel that the import does itself (see
      * suspend_triggers): their CREATE statements (owned), NULL when not suspended */
-    char *trigger_sql[2];
+    char *trigger_sql[N_SUSPENDED];
     sqlite3_stmt *st_rtree;
     /* the geometry stage's own, used on the reader thread only */
     GEOSContextHandle_t stage_geos; /* owned */
@@ -443,10 +445,17 @@ static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
         refuse_geometry(g, "the polygon has no area");
         goto out;
     }
-    GEOSGeometry *multi = pl_geos_to_multi(gc, work);
-    if (multi) {
-        GEOSGeom_destroy_r(gc, work);
-        work = multi;
+    if (GEOSGeomTypeId_r(gc, work) != GEOS_MULTIPOLYGON) {
+        GEOSGeometry *multi = pl_geos_to_multi(gc, work);
+        if (multi) {
+            GEOSGeom_destroy_r(gc, work);
+            work = multi;
+        }
+    }
+    /* what SpatiaLite's ggi_parcel_geom trigger checks, suspended during the import */
+    if (GEOSGeomTypeId_r(gc, work) != GEOS_MULTIPOLYGON) {
+        refuse_geometry(g, "is not a polygon once repaired");
+        goto out;
     }
     size_t len;
     unsigned char *wkb = pl_geos_to_wkb(gc, work, &len);
@@ -877,15 +886,19 @@ static int resolve_park(pl_db *db, const char *code, long *id, char *name, size_
 }
 
 /* SpatiaLite keeps the R*Tree and geometry_columns_time up to date with
- * triggers on parcel. Its AFTER INSERT index trigger calls RTreeAlign(), which
- * formats an INSERT and runs it through sqlite3_exec — a parse per row, 10 %
- * of an import. Inside the import's transaction the two AFTER INSERT
- * triggers are dropped, the importer writes the R*Tree row with one prepared
- * statement (the R*Tree rounds the box outward to 32-bit floats, as with the
- * trigger) and touches geometry_columns_time once, and both triggers are
- * created again, from their own text, before the commit. Nobody else sees
- * the schema without them: a rollback or a crash restores it with the rest. */
-static const char *const suspended_triggers[2] = {"gii_parcel_geom", "tmi_parcel_geom"};
+ * triggers on parcel, and checks each new geometry's type and SRID with a
+ * third. Its AFTER INSERT index trigger calls RTreeAlign(), which formats an
+ * INSERT and runs it through sqlite3_exec — a parse per row, 10 % of an
+ * import; the BEFORE INSERT check scans geometry_columns with Lower() and
+ * parses the geometry again (2.4 %). Inside the import's transaction these
+ * three triggers are dropped: the importer writes the R*Tree row with one
+ * prepared statement (the R*Tree rounds the box outward to 32-bit floats, as
+ * with the trigger), touches geometry_columns_time once, and makes sure
+ * itself that every geometry is a MULTIPOLYGON in the working SRID
+ * (judge_geometry, bind_parcel_values). The triggers are created again, from
+ * their own text, before the commit. Nobody else sees the schema without
+ * them: a rollback or a crash restores it with the rest. */
+static const char *const suspended_triggers[N_SUSPENDED] = {"gii_parcel_geom", "tmi_parcel_geom", "ggi_parcel_geom"};
 
 static int suspend_triggers(importer *im)
 {
@@ -894,29 +907,28 @@ static int suspend_triggers(importer *im)
                                    " AND tbl_name = 'parcel'", &st, im->err);
     if (rc)
         return rc;
-    char *text[2] = {NULL, NULL};
-    for (int i = 0; i < 2; i++) {
+    char *text[N_SUSPENDED] = {NULL};
+    int all = 1;
+    for (int i = 0; i < N_SUSPENDED; i++) {
         sqlite3_reset(st);
         pl_bind_text(st, 1, suspended_triggers[i]);
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
             text[i] = strdup((const char *)sqlite3_column_text(st, 0));
+        all &= text[i] != NULL;
     }
     sqlite3_finalize(st);
-    if (!text[0] || !text[1]) { /* not SpatiaLite's usual set: leave the triggers to do their work */
-        free(text[0]);
-        free(text[1]);
-        return PL_OK;
+    if (all && !(rc = pl_db_exec(im->db, "DROP TRIGGER gii_parcel_geom; DROP TRIGGER tmi_parcel_geom;"
+                                         " DROP TRIGGER ggi_parcel_geom;", im->err)))
+        rc = pl_db_prepare(im->db, "INSERT INTO idx_parcel_geom(pkid, xmin, xmax, ymin, ymax)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5)", &im->st_rtree, im->err);
+    /* not SpatiaLite's usual set: leave the triggers to do their work */
+    for (int i = 0; i < N_SUSPENDED; i++) {
+        if (all && !rc)
+            im->trigger_sql[i] = text[i];
+        else
+            free(text[i]);
     }
-    if ((rc = pl_db_exec(im->db, "DROP TRIGGER gii_parcel_geom; DROP TRIGGER tmi_parcel_geom;", im->err)) ||
-        (rc = pl_db_prepare(im->db, "INSERT INTO idx_parcel_geom(pkid, xmin, xmax, ymin, ymax)"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5)", &im->st_rtree, im->err))) {
-        free(text[0]);
-        free(text[1]);
-        return rc;
-    }
-    im->trigger_sql[0] = text[0];
-    im->trigger_sql[1] = text[1];
-    return PL_OK;
+    return rc;
 }
 
 static int index_parcel(importer *im, long id, const double box[4])
@@ -939,14 +951,14 @@ static int restore_triggers(importer *im)
 {
     if (!im->trigger_sql[0])
         return PL_OK;
-    int rc = pl_db_exec(im->db, im->trigger_sql[0], im->err);
-    if (!rc)
-        rc = pl_db_exec(im->db, im->trigger_sql[1], im->err);
+    int rc = PL_OK;
+    for (int i = 0; i < N_SUSPENDED && !rc; i++)
+        rc = pl_db_exec(im->db, im->trigger_sql[i], im->err);
     if (!rc && im->res->inserted > 0)
         rc = pl_db_exec(im->db, "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
                                 " WHERE Lower(f_table_name) = Lower('parcel') AND Lower(f_geometry_column) = Lower('geom')",
                         im->err);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < N_SUSPENDED; i++) {
         free(im->trigger_sql[i]);
         im->trigger_sql[i] = NULL;
     }
@@ -995,7 +1007,7 @@ static void finalize_all(importer *im)
     sqlite3_finalize(im->st_defaults);
     sqlite3_finalize(im->st_rtree);
     im->st_rtree = NULL;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < N_SUSPENDED; i++) {
         free(im->trigger_sql[i]);
         im->trigger_sql[i] = NULL;
     }

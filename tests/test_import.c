@@ -365,7 +365,8 @@ Test(import, spatial_index_and_triggers_after_import)
     snprintf(before, sizeof before, "%s",
              tu_sql_text(db, "SELECT group_concat(name || ':' || sql, '|') FROM (SELECT name, sql FROM sqlite_master"
                              " WHERE type = 'trigger' AND tbl_name = 'parcel' ORDER BY name)"));
-    cr_assert(strstr(before, "gii_parcel_geom") && strstr(before, "tmi_parcel_geom"), "%s", before);
+    cr_assert(strstr(before, "gii_parcel_geom") && strstr(before, "tmi_parcel_geom") && strstr(before, "ggi_parcel_geom"),
+              "%s", before);
     pl_import_options o;
     pl_import_options_init(&o);
     pl_import_result r;
@@ -398,6 +399,18 @@ Test(import, spatial_index_and_triggers_after_import)
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM idx_parcel_geom WHERE pkid = %ld AND xmin <= 400000.01", id);
     cr_assert_eq(tu_sql_count(db, sql), 1);
+    /* the geometry constraint is back: a point, or another SRID, is refused */
+    const char *bad[] = {"GeomFromText('POINT(400000 3000000)', 4549)",
+                         "CastToMultiPolygon(GeomFromText('POLYGON((0 0,1 0,1 1,0 0))', 4326))"};
+    for (int i = 0; i < 2; i++) {
+        char ins[512];
+        snprintf(ins, sizeof ins, "INSERT INTO parcel(park_id, code, area_m2, status_date, created_at, updated_at, geom)"
+                 " VALUES (1, 'BAD-%d', 1, '2026-01-01', 'x', 'x', %s)", i, bad[i]);
+        char *msg = NULL;
+        cr_assert_neq(sqlite3_exec(db->h, ins, NULL, NULL, &msg), SQLITE_OK, "%s was accepted", bad[i]);
+        cr_assert(msg && strstr(msg, "violates Geometry constraint"), "%s", msg ? msg : "");
+        sqlite3_free(msg);
+    }
     /* an update of every parcel goes through giu_parcel_geom, which the import leaves alone */
     pl_import_options_init(&o);
     o.on_conflict = PL_CONFLICT_UPDATE;
