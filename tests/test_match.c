@@ -410,6 +410,25 @@ Test(match, park_filter)
     cr_assert_str_eq(g->codes, "P-A P-H");
 }
 
+Test(match, a_parcel_outside_the_band_can_win)
+{
+    /* within ±10 % the best scores 80; 20 % larger with every other point it scores 82.5 */
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "ZZ", "测试园区", "Test park", NULL, NULL, &err), PL_OK, "%s", err.message);
+    long band = tu_add_rect(db, "ZZ", "Z-BAND", "available", 560000, 560500, 3996000, 3996200); /* 150 亩 */
+    long out = tu_add_rect(db, "ZZ", "Z-OUT", "available", 561000, 561600, 3996000, 3996200);  /* 180 亩 */
+    indicators(band, NAN, 20, "marine");
+    indicators(out, 300, 20, "marine");
+    lead("LM", "marine", 150, 45000, 20, "intent");
+    got *g = match("LM", 1, "ZZ", NULL);
+    cr_assert_str_eq(g->codes, "Z-OUT");
+    cr_assert_float_eq(g->r[0].score, 82.5, 1e-9);
+    g = match("LM", 2, "ZZ", NULL);
+    cr_assert_str_eq(g->codes, "Z-OUT Z-BAND");
+    cr_assert_float_eq(g->r[1].score, 80.0, 1e-9);
+}
+
 static int refuse(const char *lead_code, const char *park, char *msg)
 {
     got g;
@@ -645,6 +664,8 @@ static void setup_many(void)
     lead("M4", "equipment", 45, 13500, 25, "contacted");
     lead("M5", "marine", 150, NAN, 20, "intent");
     lead("M6", "health", 60, 18000, NAN, "lost");
+    lead("M7", "equipment", 1000, 300000, 25, "intent"); /* larger than any parcel: the band is empty */
+    lead("M8", "it", 1, 300, 20, "intent");              /* smaller than any parcel */
     for (size_t k = 0; k < sizeof many_projects / sizeof *many_projects; k++) {
         const many_project *pr = &many_projects[k];
         long l = lead(pr->lead, pr->industry, 50, 10000, 20, "signed");
@@ -784,7 +805,13 @@ static const ref_lead ref_leads[] = {
     {"M4", "equipment", "高端装备", 45, 13500, 25},
     {"M5", "marine", "现代海洋", 150, NAN, 20},
     {"M6", "health", "医养健康", 60, 18000, NAN},
+    {"M7", "equipment", "高端装备", 1000, 300000, 25},
+    {"M8", "it", "新一代信息技术", 1, 300, 20},
 };
+
+/* match.c's test hook: how contiguity is looked up (0 by cost, 1 one search per
+ * candidate, 2 from the project side, 3 one pass over the R*Tree) */
+extern int pl_match_test_plan;
 
 typedef struct ref_row {
     const many_parcel *p;
@@ -970,10 +997,49 @@ Test(match_many, ranking_equals_the_reference)
     cr_assert_gt(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'available'"), 200);
     static const int tops[] = {1, 3, 10, 25, 128};
     static const char *const parks[] = {NULL, "QDIP", "JMIP"};
-    for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++)
-        for (size_t t = 0; t < sizeof tops / sizeof *tops; t++)
-            for (size_t k = 0; k < sizeof parks / sizeof *parks; k++)
-                compare_with_reference(&ref_leads[l], tops[t], parks[k]);
+    /* whichever way contiguity is looked up */
+    for (int plan = 0; plan <= 3; plan++) {
+        pl_match_test_plan = plan;
+        for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++)
+            for (size_t t = 0; t < sizeof tops / sizeof *tops; t++)
+                for (size_t k = 0; k < sizeof parks / sizeof *parks; k++)
+                    compare_with_reference(&ref_leads[l], tops[t], parks[k]);
+    }
+    pl_match_test_plan = 0;
+}
+
+Test(match_many, same_ranking_inside_the_callers_transaction)
+{
+    tu_sql_exec(db, "BEGIN");
+    compare_with_reference(&ref_leads[0], 10, NULL);
+    compare_with_reference(&ref_leads[3], 25, "QDIP");
+    /* the caller's transaction is still open, and still the caller's */
+    cr_assert_eq(sqlite3_get_autocommit(db->h), 0);
+    tu_sql_exec(db, "COMMIT");
+}
+
+Test(match_many, parcels_added_between_calls_are_seen)
+{
+    /* nothing is kept from one call to the next: a parcel that fits perfectly comes first */
+    compare_with_reference(&ref_leads[0], 5, NULL);
+    many_parcel *p = &mp[n_mp++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->park, sizeof p->park, "QDIP");
+    snprintf(p->code, sizeof p->code, "A-NEW");
+    snprintf(p->status, sizeof p->status, "available");
+    p->x0 = 570000, p->x1 = 570400, p->y0 = 3990000, p->y1 = 3990200; /* 120 亩 */
+    p->has_ind = 1, p->inv = 250, p->tax = 15, p->industries = "equipment";
+    long id = many_rect("QDIP", "A-NEW", "available", p->x0, p->x1, p->y0, p->y1);
+    many_ind(id, p);
+    p->area_m2 = tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'A-NEW'");
+    /* beside a live equipment project parcel */
+    many_neighbour_add("N-NEW", 570400, 570450, 3990000, 3990200, "PRJ-A", NULL);
+    link_project("PRJ-A", mn[n_mn - 1].id);
+    compare_with_reference(&ref_leads[0], 5, NULL);
+    got *g = match("M1", 5, NULL, NULL);
+    const res *r = find(g, "A-NEW");
+    cr_assert_float_eq(r->score, 100.0, 1e-9);
+    cr_assert(strstr(r->reason[PL_MATCH_CONTIGUITY], "N-NEW"), "%s", r->reason[PL_MATCH_CONTIGUITY]);
 }
 
 Test(match_many, the_fixture_has_every_case)
