@@ -23,6 +23,7 @@
 #include "hash.h"
 #include "import_pipe.h"
 #include "reader.h"
+#include "text.h"
 #include "xform.h"
 
 #include <errno.h>
@@ -208,7 +209,10 @@ static double declared_area(importer *im, const pl_feature *f)
     return NAN;
 }
 
-static char *attrs_json(const pl_feature *f)
+/* The attributes as jansson would write them (compact, in file order):
+ * jansson for the odd cases (a repeated key, text that is not UTF-8), else a
+ * direct writer with the same escapes, which skips a json_t per value. */
+static char *attrs_json_jansson(const pl_feature *f)
 {
     json_t *o = json_object();
     if (!o)
@@ -221,6 +225,70 @@ static char *attrs_json(const pl_feature *f)
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     return s;
+}
+
+static size_t json_put_string(char *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    out[n++] = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        const char *esc = NULL;
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default: break;
+        }
+        if (esc) {
+            out[n++] = esc[0];
+            out[n++] = esc[1];
+        } else if (c < 0x20) {
+            memcpy(out + n, "\\u00", 4);
+            out[n + 4] = hex[c >> 4];
+            out[n + 5] = hex[c & 15];
+            n += 6;
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n++] = '"';
+    return n;
+}
+
+static char *attrs_json(const pl_feature *f)
+{
+    size_t need = 3;
+    for (size_t i = 0; i < f->nattrs; i++) {
+        const char *k = f->attrs[i].key, *v = f->attrs[i].value ? f->attrs[i].value : "";
+        size_t kl = k ? strlen(k) : 0, vl = strlen(v);
+        if (!k || !pl_text_is_utf8(k, kl) || !pl_text_is_utf8(v, vl))
+            return attrs_json_jansson(f);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(f->attrs[j].key, k))
+                return attrs_json_jansson(f);
+        need += 6 * (kl + vl) + 6; /* every byte escaped at worst, quotes, ':' and ',' */
+    }
+    char *out = malloc(need);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    out[n++] = '{';
+    for (size_t i = 0; i < f->nattrs; i++) {
+        if (i)
+            out[n++] = ',';
+        n += json_put_string(out + n, f->attrs[i].key);
+        out[n++] = ':';
+        n += json_put_string(out + n, f->attrs[i].value ? f->attrs[i].value : "");
+    }
+    out[n++] = '}';
+    out[n] = '\0';
+    return out;
 }
 
 /* ---- source CRS ------------------------------------------------------------ */
@@ -457,17 +525,24 @@ static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
         refuse_geometry(g, "is not a polygon once repaired");
         goto out;
     }
-    size_t len;
-    unsigned char *wkb = pl_geos_to_wkb(gc, work, &len);
-    if (!wkb || (len > g->wkb_cap && !(g->wkb = realloc(g->wkb, g->wkb_cap = len)))) {
-        if (wkb)
-            GEOSFree_r(gc, wkb);
-        g->wkb_cap = 0;
-        goto nomem;
+    if (!fixed) {
+        /* the rings as transformed are the geometry: write their WKB directly
+         * (the same bytes GEOS would write, without its stream per byte) */
+        if (pl_geom_to_wkb(&im->scratch, &g->wkb, &g->wkb_cap, &g->wkb_len))
+            goto nomem;
+    } else {
+        size_t len;
+        unsigned char *wkb = pl_geos_to_wkb(gc, work, &len);
+        if (!wkb || (len > g->wkb_cap && !(g->wkb = realloc(g->wkb, g->wkb_cap = len)))) {
+            if (wkb)
+                GEOSFree_r(gc, wkb);
+            g->wkb_cap = 0;
+            goto nomem;
+        }
+        memcpy(g->wkb, wkb, len);
+        g->wkb_len = len;
+        GEOSFree_r(gc, wkb);
     }
-    memcpy(g->wkb, wkb, len);
-    g->wkb_len = len;
-    GEOSFree_r(gc, wkb);
     free(g->json);
     if (!(g->json = attrs_json(f)))
         goto nomem;

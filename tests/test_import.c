@@ -1,6 +1,7 @@
 /* test_import.c — the importer end to end through the library: what lands,
  * what is refused, and that a refused import leaves every table as it was. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -515,4 +516,39 @@ Test(import, many_features_keep_file_order_through_the_reader_thread)
     cr_assert_eq(r.refused, dups);
     cr_assert_eq(r.repaired, bowties);
     pl_import_result_release(&r);
+}
+
+/* parcel.attrs is written without jansson for speed: it must be exactly what
+ * jansson writes (compact, file order, same escapes) for any text. */
+Test(import, attrs_json_is_what_jansson_writes)
+{
+    const char *path = tu_tmp("attrs.geojson");
+    tu_write_file(path,
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+        "\"code\":\"A-1\",\"q\\\"uote\":\"a\\\"b\\\\c/d\",\"ctl\":\"\\u0001\\u001f\\b\\f\\n\\r\\t\\u007f\","
+        "\"zh\":\"宗地 标准地\",\"emoji\":\"\\ud83d\\ude00\",\"ls\":\"\\u2028\\u2029\",\"empty\":\"\","
+        "\"num\":12.50,\"neg\":-0.0,\"bool\":true,\"nul\":null,\"\\t key\":\"x\"},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[120.1,36.0],[120.101,36.0],[120.101,36.001],"
+        "[120.1,36.001],[120.1,36.0]]]}}]}\n", (size_t)-1);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(path, &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    char attrs[4096];
+    snprintf(attrs, sizeof attrs, "%s", tu_sql_text(db, "SELECT attrs FROM parcel WHERE code = 'A-1'"));
+    json_error_t je;
+    json_t *o2 = json_loads(attrs, 0, &je);
+    cr_assert_not_null(o2, "%s: %s", attrs, je.text);
+    char *again = json_dumps(o2, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    cr_assert_str_eq(attrs, again);
+    cr_assert_str_eq(json_string_value(json_object_get(o2, "q\"uote")), "a\"b\\c/d");
+    cr_assert_str_eq(json_string_value(json_object_get(o2, "ctl")), "\x01\x1f\b\f\n\r\t\x7f");
+    cr_assert_str_eq(json_string_value(json_object_get(o2, "emoji")), "\xF0\x9F\x98\x80");
+    cr_assert_str_eq(json_string_value(json_object_get(o2, "zh")), "宗地 标准地");
+    cr_assert_str_eq(json_string_value(json_object_get(o2, "\t key")), "x");
+    cr_assert_eq(json_object_size(o2), 12);
+    free(again);
+    json_decref(o2);
 }
