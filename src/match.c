@@ -1448,7 +1448,7 @@ static int cmp_rank(const void *a, const void *b)
 
 static const char count_sql[] = "SELECT count(*) FROM parcel p WHERE p.status = 'available'";
 static const char count_park_sql[] =
-    "SELECT count(*) FROM parcel p WHERE p.status = 'available' AND +p.park_id = ?1";
+    "SELECT count(*) FROM parcel p WHERE p.park_id = ?1 AND p.status = 'available'";
 
 /* reserved with an open reservation for this lead (driven by the reservations) */
 static const char reserved_sql[] =
