@@ -7,12 +7,24 @@
  *   pass 1  scans the whole file once, checking its JSON syntax and collecting
  *           the top-level "type" and "crs" members, wherever they stand (a crs
  *           written after "features" is honoured). No feature is parsed.
- *   pass 2  walks the file again and, for every element of "features", cuts
- *           out that element's bytes and parses only them with jansson. The
- *           single top-level Feature or bare geometry is one such chunk.
+ *   pass 2  walks the file again. Every element of "features" (or the single
+ *           top-level Feature) is read member by member: the value of its
+ *           "geometry" goes into a small tree of its own (gj_node: one node
+ *           per value, numbers converted in place, no allocation per value),
+ *           from which the rings are filled; the feature's other bytes are cut
+ *           out, with a placeholder for the geometry, and parsed with jansson
+ *           (type, properties, id). A bare geometry document is read into the
+ *           tree whole. The results, the messages included, are those of the
+ *           jansson reading of whole features it replaced: numbers are
+ *           converted as jansson converts them (bit for bit), a repeated
+ *           member counts last, escapes in names and strings are decoded,
+ *           and what jansson itself refused in a geometry (a number out of
+ *           range, a \u escape that is no character) is refused in its words,
+ *           in the same order against the rest of the feature.
  *
- * Memory is bounded by the largest feature (the capture buffer, the jansson
- * tree of one feature, the attribute arena), not by the number of features.
+ * Memory is bounded by the largest feature (the capture buffer, the geometry
+ * tree, the jansson tree of the rest, the attribute arena), not by the number
+ * of features.
  * Nesting deeper than GJ_MAX_DEPTH levels (counted from the top of the
  * document) and features larger than GJ_MAX_FEATURE bytes are refused before
  * jansson sees them.
@@ -37,15 +49,19 @@
  *     polygon (an empty Polygon gives an empty pl_geom, for the importer to
  *     judge); a GeometryCollection of only (Multi)Polygons is one parcel of
  *     kind "GeometryCollection", any other member makes it a non-polygon;
- *   - integers too big for 64 bits are read as doubles;
+ *   - integers too big for 64 bits are read as doubles, and then (as jansson
+ *     does) every number of that feature: property integers are written as
+ *     reals, and the integer -0 reads -0.0 (elsewhere 0.0, an integer);
  *   - keys are matched on their raw bytes: a top-level member written with
- *     escapes ("\u0074ype") is not recognised as "type".
+ *     escapes ("\u0074ype") is not recognised as "type" (inside a feature
+ *     names are decoded, as jansson decodes them).
  */
 #include "reader.h"
 
 #include "text.h"
 
 #include <errno.h>
+#include <float.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -103,16 +119,18 @@ static int sc_fill(gj_scan *s)
 }
 
 /* Next byte without consuming it; -1 at end of file or on a read error. */
-static int sc_peek(gj_scan *s)
+static inline int sc_peek(gj_scan *s)
 {
     if (s->pos == s->len && sc_fill(s) != 0)
         return -1;
     return s->buf[s->pos];
 }
 
-static int cap_push(gj_scan *s, int c)
+/* Append n consumed bytes to the capture: 0, or -1 with err set (the
+ * capture outgrew its limit, or no memory). */
+static int cap_append(gj_scan *s, const void *p, size_t n)
 {
-    if (s->caplen + 1 > s->caplimit) {
+    if (n > s->caplimit - s->caplen) {
         if (s->feature > 0)
             pl_error_set(s->err, PL_ERR_INPUT,
                          "%s: feature %ld (line %ld): feature larger than %zu MiB, refused",
@@ -122,25 +140,79 @@ static int cap_push(gj_scan *s, int c)
                          s->path, s->cap_line, s->caplimit / 1024);
         return -1;
     }
-    if (s->caplen + 1 > s->capcap) {
-        size_t ncap = s->capcap ? s->capcap * 2 : 65536;
+    if (s->caplen + n > s->capcap) {
+        size_t ncap = s->capcap ? s->capcap : 65536;
+        while (ncap < s->caplen + n)
+            ncap *= 2;
         if (ncap > s->caplimit + 1)
             ncap = s->caplimit + 1;
-        char *n = realloc(s->cap, ncap);
-        if (!n) {
+        char *nc = realloc(s->cap, ncap);
+        if (!nc) {
             pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
             return -1;
         }
-        s->cap = n;
+        s->cap = nc;
         s->capcap = ncap;
     }
-    s->cap[s->caplen++] = (char)c;
+    memcpy(s->cap + s->caplen, p, n);
+    s->caplen += n;
+    return 0;
+}
+
+static int cap_push(gj_scan *s, int c)
+{
+    if (s->caplen < s->capcap && s->caplen < s->caplimit) {
+        s->cap[s->caplen++] = (char)c;
+        return 0;
+    }
+    unsigned char b = (unsigned char)c;
+    return cap_append(s, &b, 1);
+}
+
+/* Consume the k bytes at s->buf + s->pos (nl of them line feeds): 0, or -1
+ * when the capture failed (err set). */
+static int sc_consume(gj_scan *s, size_t k, long nl)
+{
+    const unsigned char *b = s->buf + s->pos;
+    s->pos += k;
+    s->consumed += k;
+    s->line += nl;
+    return s->cap_on ? cap_append(s, b, k) : 0;
+}
+
+/* A growable byte buffer, owned by the reader and reused. */
+typedef struct gj_buf {
+    char *p;
+    size_t len, cap;
+} gj_buf;
+
+static int buf_add(gj_scan *s, gj_buf *b, const void *p, size_t n)
+{
+    if (n > SIZE_MAX / 4 - b->len) {
+        pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
+        return -1;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap : 256;
+        while (ncap < b->len + n + 1)
+            ncap *= 2;
+        char *np = realloc(b->p, ncap);
+        if (!np) {
+            pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
+            return -1;
+        }
+        b->p = np;
+        b->cap = ncap;
+    }
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = '\0';
     return 0;
 }
 
 /* Consume one byte: the byte, -1 at end of file / read error, -2 when the
  * capture failed (err set). */
-static int sc_next(gj_scan *s)
+static inline int sc_next(gj_scan *s)
 {
     int c = sc_peek(s);
     if (c < 0)
@@ -162,23 +234,42 @@ static void cap_start(gj_scan *s, size_t limit)
     s->cap_line = s->line;
 }
 
-static int sc_is_ws(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 static int sc_is_digit(int c)
 {
     return c >= '0' && c <= '9';
 }
 
-static int sc_skip_ws(gj_scan *s)
+static int sc_skip_ws_run(gj_scan *s)
 {
-    int c;
-    while ((c = sc_peek(s)) >= 0 && sc_is_ws(c))
-        if (sc_next(s) == -2)
+    for (;;) {
+        if (s->pos == s->len && sc_fill(s) != 0)
+            return 0;
+        const unsigned char *b = s->buf + s->pos, *p = b, *e = s->buf + s->len;
+        long nl = 0;
+        while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+            nl += *p++ == '\n';
+        if (p > b && sc_consume(s, (size_t)(p - b), nl) != 0)
             return -1;
-    return 0;
+        if (p < e)
+            return 0;
+    }
+}
+
+/* Skip whitespace: 0, or -1 when the capture failed. The usual cases (none,
+ * one space) are taken here without a call. */
+static inline int sc_skip_ws(gj_scan *s)
+{
+    if (s->pos + 1 < s->len) {
+        unsigned char c = s->buf[s->pos];
+        if (c > ' ')
+            return 0;
+        if (c == ' ' && s->buf[s->pos + 1] > ' ') {
+            s->pos++;
+            s->consumed++;
+            return s->cap_on ? cap_push(s, ' ') : 0;
+        }
+    }
+    return sc_skip_ws_run(s);
 }
 
 static void sc_describe(int c, char *out, size_t n)
@@ -226,9 +317,6 @@ static int sc_fail(gj_scan *s, long line, const char *reason)
     return -1;
 }
 
-/* Consume a JSON string (the opening quote is next). When out is non-NULL
- * the raw bytes between the quotes (escapes not decoded) are copied there,
- * NUL-terminated and cut at outsz-1; *rawlen gets the full raw length. */
 /* A string's bytes as strict UTF-8, fed one at a time: when GBK was guessed
  * for the file, a string that is UTF-8 holding Chinese characters (3-byte
  * forms U+4E00..U+9FFF, which GBK text hardly ever makes) means two encodings
@@ -260,7 +348,11 @@ static void u8_feed(u8_check *u, unsigned c)
         u->bad = 1;
 }
 
-static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
+/* Consume a JSON string (the opening quote is next). When out is non-NULL
+ * the raw bytes between the quotes (escapes not decoded) are copied there,
+ * NUL-terminated and cut at outsz-1; *rawlen gets the full raw length. When
+ * sink is non-NULL all the raw bytes are appended to it as well. */
+static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen, gj_buf *sink)
 {
     long start = s->line;
     size_t n = 0;
@@ -273,11 +365,34 @@ static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
         n++;                                                                                    \
         if (s->gbk_auto)                                                                        \
             u8_feed(&u8, (unsigned)(ch));                                                       \
+        if (sink) {                                                                             \
+            char ch_ = (char)(ch);                                                              \
+            if (buf_add(s, sink, &ch_, 1) != 0)                                                 \
+                return -1;                                                                      \
+        }                                                                                       \
     } while (0)
 
     if (sc_next(s) != '"')
         return -1; /* callers check the quote first; only a capture error lands here */
     for (;;) {
+        /* Fast path: a run of plain ASCII bytes (no quote, backslash or
+         * control character) in the buffer, taken at once. u8_feed needs
+         * nothing for them unless a multi-byte form is pending. */
+        if (s->pos < s->len && (!s->gbk_auto || !u8.need)) {
+            const unsigned char *b = s->buf + s->pos, *p = b, *e = s->buf + s->len;
+            while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+                p++;
+            size_t k = (size_t)(p - b);
+            if (k) {
+                if (out && n + 1 < outsz)
+                    memcpy(out + n, b, k < outsz - 1 - n ? k : outsz - 1 - n);
+                if (sink && buf_add(s, sink, b, k) != 0)
+                    return -1;
+                n += k;
+                if (sc_consume(s, k, 0) != 0)
+                    return -1;
+            }
+        }
         int c = sc_next(s);
         if (c == -2)
             return -1;
@@ -407,44 +522,171 @@ static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
 #undef SC_PUT
 }
 
-static int sc_digits(gj_scan *s, const char *what)
+/* One or more digits; `what` names them in the message when there is none.
+ * The digits are appended to sink when it is non-NULL. */
+static int sc_digits(gj_scan *s, const char *what, gj_buf *sink)
 {
     if (!sc_is_digit(sc_peek(s)))
         return sc_expected(s, what);
-    while (sc_is_digit(sc_peek(s)))
-        if (sc_next(s) == -2)
+    for (;;) {
+        if (s->pos == s->len && sc_fill(s) != 0)
+            return 0;
+        const unsigned char *b = s->buf + s->pos, *p = b, *e = s->buf + s->len;
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+        size_t k = (size_t)(p - b);
+        if (k && ((sink && buf_add(s, sink, b, k) != 0) || sc_consume(s, k, 0) != 0))
             return -1;
+        if (p < e)
+            return 0;
+    }
+}
+
+/* Consume one byte known to be there (peeked), appending it to sink. */
+static int sc_take(gj_scan *s, gj_buf *sink)
+{
+    int c = sc_next(s);
+    if (c == -2)
+        return -1;
+    if (sink) {
+        char ch = (char)c;
+        if (buf_add(s, sink, &ch, 1) != 0)
+            return -1;
+    }
     return 0;
 }
 
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int sc_number(gj_scan *s)
+/* The parts of a JSON number, as num_scan finds them. */
+typedef struct gj_numparts {
+    uint64_t m;         /* all its digits as one integer (wrapped when there are more than 19) */
+    size_t ilen, flen;  /* digits before and after the decimal point */
+    long ex;            /* the exponent as written (clamped to +-10^8) */
+    int neg, is_int;    /* a '-' sign; no '.', no exponent */
+    int open;           /* the bytes ran out where the number could go on */
+} gj_numparts;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight digits at once (bytes in little-endian order): 1 when the 8 bytes
+ * at p are all '0'..'9', their value in *v (the known SWAR method). */
+static inline int digits8(const unsigned char *p, uint32_t *v)
 {
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    if (((x & 0xF0F0F0F0F0F0F0F0ULL) | (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+        0x3333333333333333ULL)
+        return 0;
+    x -= 0x3030303030303030ULL;
+    x = x * 10 + (x >> 8);
+    x = (((x & 0x000000FF000000FFULL) * 0x000F424000000064ULL) +
+         (((x >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL)) >> 32;
+    *v = (uint32_t)x;
+    return 1;
+}
+#define GJ_DIGITS8(p, e, m)                                                                    \
+    do {                                                                                       \
+        uint32_t v8_;                                                                          \
+        while ((e) - (p) >= 8 && digits8((p), &v8_)) {                                         \
+            (m) = (m) * 100000000u + v8_;                                                      \
+            (p) += 8;                                                                          \
+        }                                                                                      \
+    } while (0)
+#else
+#define GJ_DIGITS8(p, e, m) ((void)0)
+#endif
+
+/* The length of the JSON number -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+ * at p0 (bytes up to e) and its parts in *np; 0 when there is no valid
+ * number there. np->open: the bytes ran out where the number could go on. */
+static inline size_t num_scan(const unsigned char *p0, const unsigned char *e, gj_numparts *np)
+{
+    const unsigned char *p = p0, *d;
+    uint64_t m = 0;
+    np->neg = 0;
+    np->is_int = 1;
+    np->ex = 0;
+    np->flen = 0;
+    if (p < e && *p == '-')
+        np->neg = 1, p++;
+    d = p;
+    if (p < e && *p == '0') {
+        p++;
+    } else {
+        while (p < e && (unsigned)(*p - '0') < 10)
+            m = m * 10 + (unsigned)(*p++ - '0');
+        if (p == d)
+            goto bad;
+    }
+    np->ilen = (size_t)(p - d);
+    if (p < e && *p == '.') {
+        d = ++p;
+        GJ_DIGITS8(p, e, m);
+        while (p < e && (unsigned)(*p - '0') < 10)
+            m = m * 10 + (unsigned)(*p++ - '0');
+        if (p == d)
+            goto bad;
+        np->flen = (size_t)(p - d);
+        np->is_int = 0;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        int eneg = 0;
+        long ex = 0;
+        np->is_int = 0;
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            eneg = *p++ == '-';
+        d = p;
+        while (p < e && (unsigned)(*p - '0') < 10) {
+            if (ex < 100000000)
+                ex = ex * 10 + (*p - '0');
+            p++;
+        }
+        if (p == d)
+            goto bad;
+        np->ex = eneg ? -ex : ex;
+    }
+    np->m = m;
+    np->open = p == e;
+    return (size_t)(p - p0);
+bad:
+    np->open = p == e;
+    return 0;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?  The text is appended to
+ * sink when it is non-NULL. */
+static int sc_number(gj_scan *s, gj_buf *sink)
+{
+    /* Fast path: the whole number and the byte after it are in the buffer. */
+    gj_numparts np;
+    size_t k = num_scan(s->buf + s->pos, s->buf + s->len, &np);
+    if (k && !np.open)
+        return (sink && buf_add(s, sink, s->buf + s->pos, k) != 0) || sc_consume(s, k, 0) != 0 ? -1 : 0;
+    /* Byte by byte: across a block boundary, or to word what is wrong. */
     int c = sc_peek(s);
     if (c == '-') {
-        if (sc_next(s) == -2)
+        if (sc_take(s, sink) != 0)
             return -1;
         c = sc_peek(s);
     }
     if (c == '0') {
-        if (sc_next(s) == -2)
+        if (sc_take(s, sink) != 0)
             return -1;
-    } else if (sc_digits(s, "a digit in a number") != 0) {
+    } else if (sc_digits(s, "a digit in a number", sink) != 0) {
         return -1;
     }
     c = sc_peek(s);
     if (c == '.') {
-        if (sc_next(s) == -2 || sc_digits(s, "a digit after the decimal point") != 0)
+        if (sc_take(s, sink) != 0 || sc_digits(s, "a digit after the decimal point", sink) != 0)
             return -1;
         c = sc_peek(s);
     }
     if (c == 'e' || c == 'E') {
-        if (sc_next(s) == -2)
+        if (sc_take(s, sink) != 0)
             return -1;
         c = sc_peek(s);
-        if ((c == '+' || c == '-') && sc_next(s) == -2)
+        if ((c == '+' || c == '-') && sc_take(s, sink) != 0)
             return -1;
-        if (sc_digits(s, "a digit in the exponent") != 0)
+        if (sc_digits(s, "a digit in the exponent", sink) != 0)
             return -1;
     }
     return 0;
@@ -467,7 +709,7 @@ static int sc_key(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
 {
     if (sc_peek(s) != '"')
         return sc_expected(s, "a member name in double quotes");
-    if (sc_string(s, out, outsz, rawlen) != 0 || sc_skip_ws(s) != 0)
+    if (sc_string(s, out, outsz, rawlen, NULL) != 0 || sc_skip_ws(s) != 0)
         return -1;
     if (sc_peek(s) != ':')
         return sc_expected(s, "':' after a member name");
@@ -512,10 +754,10 @@ static int sc_value(gj_scan *s, int base)
                 continue;
             }
         } else if (c == '"') {
-            if (sc_string(s, NULL, 0, NULL) != 0)
+            if (sc_string(s, NULL, 0, NULL, NULL) != 0)
                 return -1;
         } else if (c == '-' || sc_is_digit(c)) {
-            if (sc_number(s) != 0)
+            if (sc_number(s, NULL) != 0)
                 return -1;
         } else if (c == 't') {
             if (sc_literal(s, "true") != 0)
@@ -563,6 +805,16 @@ static int sc_value(gj_scan *s, int base)
 /* ------------------------------------------------------------------------ */
 /* Reader state                                                              */
 
+/* An error jansson would report inside a geometry member (what pass 1 does
+ * not check: a number out of range, a \u escape that is no character). */
+typedef struct gj_lexerr {
+    int set;
+    int toobig;                  /* an integer beyond 64 bits: jansson reads the feature again as reals */
+    long line;                   /* of the file */
+    size_t ph;                   /* index of the geometry member (its placeholder) */
+    char text[160];              /* as jansson words it */
+} gj_lexerr;
+
 typedef struct gj_reader {
     gj_scan s;
     const char *path;            /* borrowed */
@@ -590,6 +842,22 @@ typedef struct gj_reader {
     size_t nattrs, attrcap;
     char *arena;                 /* owned text arena for values that are not strings */
     size_t alen, acap;
+
+    /* Pass 2, per feature: the "geometry" member is parsed here (gj_node
+     * tree), not by jansson; jansson gets the rest of the feature with each
+     * geometry value replaced by a placeholder. All reused for the file. */
+    struct gj_node *nodes;       /* owned: the last geometry member's tree, nodes[0] its root */
+    size_t nnodes, nodecap;
+    gj_buf strs;                 /* owned: decoded strings of the nodes, NUL-terminated */
+    gj_buf raw;                  /* owned: raw bytes of the string being read */
+    gj_buf num;                  /* owned: text of a number read byte by byte */
+    int geom_seen;               /* the feature has a "geometry" member */
+    int geom_badtext;            /* a geometry string is not valid GBK */
+    size_t *ph;                  /* owned: capture offset of each placeholder */
+    size_t nph, phcap;
+    gj_lexerr lex_int, lex_real; /* first jansson-level error in the geometry, read without / with
+                                    JSON_DECODE_INT_AS_REAL */
+    int int_as_real;             /* the feature is read as jansson does with JSON_DECODE_INT_AS_REAL */
 } gj_reader;
 
 static int gj_fail(gj_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -805,80 +1073,639 @@ static const char *geom_type_name(const char *t)
     return NULL;
 }
 
-/* Append one polygon (an array of rings) to r->f.geom. `pno` numbers it in
- * messages. A polygon without rings adds nothing. */
-static int read_polygon(gj_reader *r, json_t *rings, size_t pno)
+/* A geometry member is read into a small tree of its own (gj_node, below)
+ * instead of a jansson tree: no allocation per number, and the numbers are
+ * converted once, exactly as jansson converts them. It is a tree rather than
+ * points written straight into r->f.geom because JSON members come in any
+ * order and a repeated member replaces the earlier one (jansson's rule):
+ * "coordinates" may precede "type", and a later "type" may change how they
+ * read. Everything the old jansson path reported is reported the same way:
+ * syntax errors as the scanner words them, and jansson's own findings (a
+ * number out of range, a \u escape that is no character) with jansson's
+ * words, in the same order relative to the rest of the feature. */
+
+enum { GN_NULL, GN_FALSE, GN_TRUE, GN_NUM, GN_STR, GN_ARR, GN_OBJ };
+
+/* One JSON value. An array or object is followed by its elements (an
+ * object's as key, value, key, value …); `next` is the index of the first
+ * node after the whole value. */
+typedef struct gj_node {
+    unsigned char type;
+    unsigned char negzero; /* the integer -0: jansson reads integer 0, or -0.0 when reading reals */
+    uint32_t count;        /* elements of an array, members of an object */
+    uint32_t next;
+    union {
+        double num;
+        struct {
+            uint32_t off, len; /* decoded UTF-8 in r->strs, NUL-terminated there */
+        } str;
+    } v;
+} gj_node;
+
+static double node_num(const gj_reader *r, const gj_node *n)
 {
-    if (!json_is_array(rings))
+    return n->negzero && r->int_as_real ? -0.0 : n->v.num;
+}
+
+static const char *node_str(const gj_reader *r, const gj_node *n)
+{
+    return r->strs.p + n->v.str.off;
+}
+
+static const char *node_kind(const gj_node *n)
+{
+    switch (n->type) {
+    case GN_OBJ: return "an object";
+    case GN_ARR: return "an array";
+    case GN_STR: return "a string";
+    case GN_NUM: return "a number";
+    case GN_TRUE:
+    case GN_FALSE: return "a boolean";
+    }
+    return "null";
+}
+
+/* The value of member `key` of object node `obj` (the last one when the
+ * name is repeated, as in jansson), or -1. */
+static long node_get(const gj_reader *r, size_t obj, const char *key)
+{
+    const gj_node *n = r->nodes;
+    size_t klen = strlen(key);
+    long found = -1;
+    size_t k = obj + 1;
+    for (uint32_t i = 0; i < n[obj].count; i++) {
+        size_t v = k + 1;
+        if (n[k].v.str.len == klen && memcmp(node_str(r, &n[k]), key, klen) == 0)
+            found = (long)v;
+        k = n[v].next;
+    }
+    return found;
+}
+
+/* Note a jansson-level error in e, unless one is noted already (jansson
+ * stops at the first). `saved` is the token as jansson shows it after
+ * "near" (only tokens of at most 20 bytes are shown). */
+static void lex_note(gj_reader *r, gj_lexerr *e, int toobig, const char *msg, const char *saved,
+                     size_t savedlen)
+{
+    if (e->set)
+        return;
+    e->set = 1;
+    e->toobig = toobig;
+    e->line = r->s.line;
+    e->ph = r->nph;
+    if (saved && savedlen <= 20)
+        snprintf(e->text, sizeof e->text, "%s near '%.*s'", msg, (int)savedlen, saved);
+    else
+        snprintf(e->text, sizeof e->text, "%s", msg);
+}
+
+static long dom_new(gj_reader *r)
+{
+    if (r->nnodes == r->nodecap) {
+        if (r->nnodes >= GJ_MAX_FEATURE) { /* only when the file grew since pass 1 */
+            char reason[96];
+            snprintf(reason, sizeof reason, "feature larger than %zu MiB, refused",
+                     GJ_MAX_FEATURE / (1024 * 1024));
+            return sc_fail(&r->s, r->s.line, reason);
+        }
+        size_t ncap = r->nodecap ? r->nodecap * 2 : 1024;
+        gj_node *n = realloc(r->nodes, ncap * sizeof *n);
+        if (!n) {
+            gj_nomem(r);
+            return -1;
+        }
+        r->nodes = n;
+        r->nodecap = ncap;
+    }
+    gj_node *n = &r->nodes[r->nnodes];
+    n->negzero = 0;
+    n->count = 0;
+    n->next = (uint32_t)(r->nnodes + 1);
+    return (long)r->nnodes++;
+}
+
+/* Exact powers of ten: every one up to 1e22 is a double. */
+static const double GJ_P10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Set node n to the JSON number t[0..len) (grammar checked, parts in np) as
+ * jansson 2.14 reads it: an integer (no '.', no exponent) through strtoll,
+ * then converted to double; a real through strtod. Both give the double
+ * nearest to the decimal value, so one conversion serves: when the digits
+ * fit in 53 bits and the power of ten in 0..22, both are exact doubles and
+ * one IEEE multiplication or division rounds correctly (Clinger's fast
+ * path: the same result as strtod); otherwise strtod itself. The integer -0
+ * reads +0.0 (marked negzero). An integer beyond 64 bits and a real out of
+ * range are noted as jansson would report them. 0, or -1 (no memory). */
+static int num_value(gj_reader *r, const char *t, size_t len, const gj_numparts *np, gj_node *n)
+{
+    int exact = np->ilen + np->flen <= 19; /* np->m holds every digit */
+    long e10 = np->ex - (long)np->flen;
+    int toobig = np->is_int && (np->ilen > 19 || (np->ilen == 19 && memcmp(t + np->neg, np->neg
+                                                                            ? "9223372036854775808"
+                                                                            : "9223372036854775807", 19) > 0));
+    int overflow = 0;
+    double v;
+    if (exact && np->m == 0) {
+        v = np->neg ? -0.0 : 0.0;
+#if FLT_EVAL_METHOD == 0
+    } else if (exact && np->m <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
+        v = (double)np->m;
+        v = e10 < 0 ? v / GJ_P10[-e10] : v * GJ_P10[e10];
+        if (np->neg)
+            v = -v;
+#endif
+    } else {
+        char tmp[64];
+        const char *z = tmp;
+        if (len < sizeof tmp) {
+            memcpy(tmp, t, len);
+            tmp[len] = '\0';
+        } else {
+            if (t != r->num.p) {
+                r->num.len = 0;
+                if (buf_add(&r->s, &r->num, t, len) != 0)
+                    return -1;
+            }
+            z = r->num.p; /* NUL-terminated by buf_add */
+        }
+        char *zend;
+        errno = 0;
+        v = strtod(z, &zend);
+        overflow = (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE;
+    }
+    n->type = GN_NUM;
+    if (np->is_int && !toobig && exact && np->m == 0 && np->neg) {
+        v = 0.0;
+        n->negzero = 1;
+    }
+    n->v.num = v;
+    if (toobig) {
+        lex_note(r, &r->lex_int, 1, np->neg ? "too big negative integer" : "too big integer", t, len);
+        if (overflow)
+            lex_note(r, &r->lex_real, 0, "real number overflow", t, len);
+    } else if (overflow) {
+        lex_note(r, &r->lex_int, 0, "real number overflow", t, len);
+        lex_note(r, &r->lex_real, 0, "real number overflow", t, len);
+    }
+    return 0;
+}
+
+/* A number value into node idx (the '-' or first digit is next). */
+static int dom_number(gj_reader *r, size_t idx)
+{
+    gj_scan *s = &r->s;
+    gj_numparts np;
+    const unsigned char *b = s->buf + s->pos;
+    size_t k = num_scan(b, s->buf + s->len, &np);
+    if (k && !np.open) { /* the number and the byte after it are in the buffer */
+        if (sc_consume(s, k, 0) != 0) /* b stays valid: no refill until the next peek */
+            return -1;
+        return num_value(r, (const char *)b, k, &np, &r->nodes[idx]);
+    }
+    /* Across a block boundary, or a bad number (sc_number words the error). */
+    r->num.len = 0;
+    if (sc_number(s, &r->num) != 0)
+        return -1;
+    num_scan((const unsigned char *)r->num.p, (const unsigned char *)r->num.p + r->num.len, &np);
+    return num_value(r, r->num.p, r->num.len, &np, &r->nodes[idx]);
+}
+
+static long hex4(const char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10);
+    }
+    return v;
+}
+
+static char simple_escape(char e)
+{
+    switch (e) {
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    }
+    return e; /* " \ / */
+}
+
+/* Append the string whose raw UTF-8 bytes (escapes as written, checked by
+ * sc_string) are raw[0..len) to r->strs, decoded as jansson decodes it; a
+ * \u escape that is no character is noted as jansson reports it. */
+static int str_decode(gj_reader *r, const char *raw, size_t len)
+{
+    gj_scan *s = &r->s;
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && raw[j] != '\\')
+            j++;
+        if (j > i && buf_add(s, &r->strs, raw + i, j - i) != 0)
+            return -1;
+        if (j >= len)
+            break;
+        i = j;
+        unsigned char out[4];
+        size_t olen = 1;
+        if (raw[i + 1] != 'u') {
+            out[0] = (unsigned char)simple_escape(raw[i + 1]);
+            i += 2;
+        } else {
+            long v = hex4(raw + i + 2), v2 = -1;
+            i += 6;
+            if (v >= 0xD800 && v <= 0xDBFF && i + 1 < len && raw[i] == '\\' && raw[i + 1] == 'u') {
+                v2 = hex4(raw + i + 2);
+                i += 6;
+            }
+            if ((v >= 0xD800 && v <= 0xDBFF && !(v2 >= 0xDC00 && v2 <= 0xDFFF)) ||
+                (v >= 0xDC00 && v <= 0xDFFF)) {
+                char msg[64], saved[24];
+                if (v2 >= 0)
+                    snprintf(msg, sizeof msg, "invalid Unicode '\\u%04lX\\u%04lX'", v, v2);
+                else
+                    snprintf(msg, sizeof msg, "invalid Unicode '\\u%04lX'", v);
+                if (len + 2 <= 20) {
+                    saved[0] = '"';
+                    memcpy(saved + 1, raw, len);
+                    saved[len + 1] = '"';
+                }
+                lex_note(r, &r->lex_int, 0, msg, saved, len + 2);
+                lex_note(r, &r->lex_real, 0, msg, saved, len + 2);
+                return 0;
+            }
+            if (v2 >= 0)
+                v = ((v - 0xD800) << 10) + (v2 - 0xDC00) + 0x10000;
+            if (v < 0x80) {
+                out[0] = (unsigned char)v;
+            } else if (v < 0x800) {
+                out[0] = (unsigned char)(0xC0 | (v >> 6));
+                out[1] = (unsigned char)(0x80 | (v & 0x3F));
+                olen = 2;
+            } else if (v < 0x10000) {
+                out[0] = (unsigned char)(0xE0 | (v >> 12));
+                out[1] = (unsigned char)(0x80 | ((v >> 6) & 0x3F));
+                out[2] = (unsigned char)(0x80 | (v & 0x3F));
+                olen = 3;
+            } else {
+                out[0] = (unsigned char)(0xF0 | (v >> 18));
+                out[1] = (unsigned char)(0x80 | ((v >> 12) & 0x3F));
+                out[2] = (unsigned char)(0x80 | ((v >> 6) & 0x3F));
+                out[3] = (unsigned char)(0x80 | (v & 0x3F));
+                olen = 4;
+            }
+        }
+        if (buf_add(s, &r->strs, out, olen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A string value (or member name) into node idx (the quote is next). */
+static int dom_string(gj_reader *r, size_t idx)
+{
+    gj_scan *s = &r->s;
+    r->raw.len = 0;
+    if (sc_string(s, NULL, 0, NULL, &r->raw) != 0)
+        return -1;
+    const char *raw = r->raw.p ? r->raw.p : "";
+    size_t len = r->raw.len;
+    char *conv = NULL; /* owned */
+    if (s->gbk) {
+        size_t i = 0;
+        while (i < len && (unsigned char)raw[i] < 0x80)
+            i++;
+        if (i < len) {
+            conv = pl_text_gbk_to_utf8(raw, len, &len);
+            if (!conv) {
+                if (errno == ENOMEM) {
+                    gj_nomem(r);
+                    return -1;
+                }
+                r->geom_badtext = 1; /* only when the file changed since pass 1 */
+                len = 0;
+            }
+            raw = conv ? conv : "";
+        }
+    }
+    size_t off = r->strs.len;
+    int rc = off < UINT32_MAX / 2 ? str_decode(r, raw, len) : sc_fail(s, s->line, "strings too large, refused");
+    free(conv);
+    if (rc != 0 || buf_add(s, &r->strs, "", 1) != 0)
+        return -1;
+    gj_node *n = &r->nodes[idx];
+    n->type = GN_STR;
+    n->v.str.off = (uint32_t)off;
+    n->v.str.len = (uint32_t)(r->strs.len - 1 - off);
+    return 0;
+}
+
+/* A member name and the ':' after it (whitespace before the name skipped),
+ * as sc_key does, into a new node. */
+static int dom_key(gj_reader *r)
+{
+    gj_scan *s = &r->s;
+    if (sc_peek(s) != '"')
+        return sc_expected(s, "a member name in double quotes");
+    long idx = dom_new(r);
+    if (idx < 0 || dom_string(r, (size_t)idx) != 0 || sc_skip_ws(s) != 0)
+        return -1;
+    if (sc_peek(s) != ':')
+        return sc_expected(s, "':' after a member name");
+    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
+        return -1;
+    return 0;
+}
+
+/* Read one JSON value into r->nodes (appended; the caller empties it), with
+ * the checks and messages of sc_value. `base` as for sc_value. */
+static int dom_parse(gj_reader *r, int base)
+{
+    gj_scan *s = &r->s;
+    uint32_t stack[GJ_MAX_DEPTH];
+    int depth = 0;
+    char reason[96];
+
+    if (sc_skip_ws(s) != 0)
+        return -1;
+    for (;;) {
+        /* A value is expected here. */
+        int c = sc_peek(s);
+        if (c != '{' && c != '[' && c != '"' && c != '-' && !sc_is_digit(c) && c != 't' && c != 'f' &&
+            c != 'n')
+            return sc_expected(s, "a value");
+        long idx = dom_new(r);
+        if (idx < 0)
+            return -1;
+        if (c == '{' || c == '[') {
+            if (base + depth + 1 > GJ_MAX_DEPTH) {
+                snprintf(reason, sizeof reason, "nesting deeper than %d levels, refused",
+                         GJ_MAX_DEPTH);
+                return sc_fail(s, s->line, reason);
+            }
+            r->nodes[idx].type = c == '{' ? GN_OBJ : GN_ARR;
+            if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
+                return -1;
+            stack[depth++] = (uint32_t)idx;
+            int close = c == '{' ? '}' : ']';
+            if (sc_peek(s) == close) {
+                if (sc_next(s) == -2)
+                    return -1;
+                depth--;
+                r->nodes[idx].next = (uint32_t)r->nnodes;
+            } else if (c == '{') {
+                if (dom_key(r) != 0)
+                    return -1;
+                continue;
+            } else {
+                continue;
+            }
+        } else if (c == '"') {
+            if (dom_string(r, (size_t)idx) != 0)
+                return -1;
+        } else if (c == '-' || sc_is_digit(c)) {
+            if (dom_number(r, (size_t)idx) != 0)
+                return -1;
+        } else {
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            if (sc_literal(s, word) != 0)
+                return -1;
+            r->nodes[idx].type = c == 't' ? GN_TRUE : c == 'f' ? GN_FALSE : GN_NULL;
+        }
+        /* A value is complete: close containers or move to the next element. */
+        for (;;) {
+            if (depth == 0)
+                return 0;
+            uint32_t top = stack[depth - 1];
+            r->nodes[top].count++;
+            if (sc_skip_ws(s) != 0)
+                return -1;
+            c = sc_peek(s);
+            if (r->nodes[top].type == GN_OBJ) {
+                if (c == ',') {
+                    if (sc_next(s) == -2 || sc_skip_ws(s) != 0 || dom_key(r) != 0)
+                        return -1;
+                    break;
+                }
+                if (c != '}')
+                    return sc_expected(s, "',' or '}' after an object member");
+            } else {
+                if (c == ',') {
+                    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
+                        return -1;
+                    break;
+                }
+                if (c != ']')
+                    return sc_expected(s, "',' or ']' after an array element");
+            }
+            if (sc_next(s) == -2)
+                return -1;
+            depth--;
+            r->nodes[top].next = (uint32_t)r->nnodes;
+        }
+    }
+}
+
+/* Forget the geometry of the previous feature. */
+static void feature_reset(gj_reader *r)
+{
+    r->nnodes = 0;
+    r->strs.len = 0;
+    r->nph = 0;
+    r->geom_seen = r->geom_badtext = r->int_as_real = 0;
+    r->lex_int.set = r->lex_real.set = 0;
+}
+
+/* The value of a feature's "geometry" member (next, after the ':'): into
+ * r->nodes, and into the capture as a placeholder, "0" followed by as many
+ * line feeds as the value spans (so that jansson's line numbers hold). */
+static int geom_member(gj_reader *r, int base)
+{
+    gj_scan *s = &r->s;
+    size_t off = s->caplen;
+    long line0 = s->line;
+    r->nnodes = 0;
+    r->strs.len = 0;
+    s->cap_on = 0;
+    int rc = dom_parse(r, base);
+    s->cap_on = 1;
+    if (rc != 0)
+        return -1;
+    if (r->nph == r->phcap) {
+        size_t ncap = r->phcap ? r->phcap * 2 : 4;
+        size_t *n = realloc(r->ph, ncap * sizeof *n);
+        if (!n) {
+            gj_nomem(r);
+            return -1;
+        }
+        r->ph = n;
+        r->phcap = ncap;
+    }
+    r->ph[r->nph++] = off;
+    r->geom_seen = 1;
+    if (cap_push(s, '0') != 0)
+        return -1;
+    for (long l = line0; l < s->line; l++)
+        if (cap_push(s, '\n') != 0)
+            return -1;
+    return 0;
+}
+
+/* 1 when the raw member name (escapes not decoded; cut at outsz-1 bytes,
+ * rawlen in full) is `want` (ASCII) once decoded, as jansson decodes it. */
+static int key_is(const char *raw, size_t rawlen, size_t outsz, const char *want)
+{
+    if (rawlen >= outsz)
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < rawlen; k++) {
+        unsigned c = (unsigned char)raw[i];
+        if (c == '\\') {
+            if (raw[i + 1] == 'u') {
+                long v = hex4(raw + i + 2);
+                if (v >= 0x80)
+                    return 0;
+                c = (unsigned)v;
+                i += 6;
+            } else {
+                c = (unsigned char)simple_escape(raw[i + 1]);
+                i += 2;
+            }
+        } else {
+            i++;
+        }
+        if (!want[k] || (unsigned char)want[k] != c)
+            return 0;
+    }
+    return want[k] == '\0';
+}
+
+/* Pass 2: one Feature object (next byte '{'), `base` as for sc_value. Its
+ * "geometry" members go to r->nodes (the last one stays), everything else
+ * into the capture for jansson. */
+static int feature_scan(gj_reader *r, int base)
+{
+    gj_scan *s = &r->s;
+    feature_reset(r);
+    cap_start(s, GJ_MAX_FEATURE);
+    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
+        return -1;
+    if (sc_peek(s) == '}')
+        return sc_next(s) == -2 ? -1 : 0;
+    for (;;) {
+        char key[64];
+        size_t klen;
+        if (sc_key(s, key, sizeof key, &klen) != 0)
+            return -1;
+        if (key_is(key, klen, sizeof key, "geometry")) {
+            if (geom_member(r, base + 1) != 0)
+                return -1;
+        } else if (sc_value(s, base + 1) != 0) {
+            return -1;
+        }
+        if (sc_skip_ws(s) != 0)
+            return -1;
+        int c = sc_peek(s);
+        if (c == ',') {
+            if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
+                return -1;
+            continue;
+        }
+        if (c != '}')
+            return sc_expected(s, "',' or '}' after an object member");
+        return sc_next(s) == -2 ? -1 : 0;
+    }
+}
+
+/* Pass 2: a document that is a bare geometry, into r->nodes. */
+static int bare_scan(gj_reader *r)
+{
+    feature_reset(r);
+    r->s.cap_on = 0;
+    return dom_parse(r, 0);
+}
+
+/* Append one polygon (an array of rings, node `rings`) to r->f.geom. `pno`
+ * numbers it in messages. A polygon without rings adds nothing. */
+static int read_polygon(gj_reader *r, size_t rings, size_t pno)
+{
+    const gj_node *n = r->nodes;
+    if (n[rings].type != GN_ARR)
         return gj_fail(r, "polygon %zu: expected an array of rings, found %s", pno,
-                       json_kind(rings));
-    size_t nr = json_array_size(rings);
+                       node_kind(&n[rings]));
+    size_t nr = n[rings].count;
     if (nr == 0)
         return PL_OK;
     pl_poly *poly = pl_geom_add_poly(&r->f.geom);
     if (!poly)
         return gj_nomem(r);
-    for (size_t i = 0; i < nr; i++) {
-        json_t *ring = json_array_get(rings, i);
-        if (!json_is_array(ring))
+    size_t ring = rings + 1;
+    for (size_t i = 0; i < nr; i++, ring = n[ring].next) {
+        if (n[ring].type != GN_ARR)
             return gj_fail(r, "polygon %zu ring %zu: expected an array of positions, found %s",
-                           pno, i + 1, json_kind(ring));
+                           pno, i + 1, node_kind(&n[ring]));
         pl_ring *pr = pl_poly_add_ring(poly);
         if (!pr)
             return gj_nomem(r);
-        size_t np = json_array_size(ring);
-        for (size_t k = 0; k < np; k++) {
-            json_t *pos = json_array_get(ring, k);
-            if (!json_is_array(pos))
+        size_t np = n[ring].count, pos = ring + 1;
+        for (size_t k = 0; k < np; k++, pos = n[pos].next) {
+            if (n[pos].type != GN_ARR)
                 return gj_fail(r, "polygon %zu ring %zu point %zu: expected a position [x, y], found %s",
-                               pno, i + 1, k + 1, json_kind(pos));
-            size_t dim = json_array_size(pos);
+                               pno, i + 1, k + 1, node_kind(&n[pos]));
+            size_t dim = n[pos].count;
             if (dim < 2)
                 return gj_fail(r, "polygon %zu ring %zu point %zu: position has %zu number%s, expected at least 2",
                                pno, i + 1, k + 1, dim, dim == 1 ? "" : "s");
-            for (size_t d = 0; d < dim; d++) {
-                json_t *c = json_array_get(pos, d);
-                if (!json_is_number(c)) {
+            size_t c = pos + 1;
+            for (size_t d = 0; d < dim; d++, c = n[c].next) {
+                if (n[c].type != GN_NUM) {
                     char shown[80] = "", cut[64];
-                    if (json_is_string(c))
-                        snprintf(shown, sizeof shown, " '%s'",
-                                 clip(cut, sizeof cut, json_string_value(c)));
+                    if (n[c].type == GN_STR)
+                        snprintf(shown, sizeof shown, " '%s'", clip(cut, sizeof cut, node_str(r, &n[c])));
                     return gj_fail(r, "polygon %zu ring %zu point %zu: coordinate %zu is %s%s, not a number",
-                                   pno, i + 1, k + 1, d + 1, json_kind(c), shown);
+                                   pno, i + 1, k + 1, d + 1, node_kind(&n[c]), shown);
                 }
             }
-            if (pl_ring_add_point(pr, json_number_value(json_array_get(pos, 0)),
-                                  json_number_value(json_array_get(pos, 1))) != 0)
+            /* x and y are the first two elements: numbers, so single nodes */
+            if (pl_ring_add_point(pr, node_num(r, &n[pos + 1]), node_num(r, &n[pos + 2])) != 0)
                 return gj_nomem(r);
         }
     }
     return PL_OK;
 }
 
-/* Read geometry `g` into r->f. *only_polys is cleared when `g` (or a member of
- * a collection) is not a polygon; `*pno` counts polygons for messages. */
-static int read_geometry(gj_reader *r, json_t *g, int *only_polys, size_t *pno, int top)
+/* Read geometry node `g` into r->f. *only_polys is cleared when it (or a
+ * member of a collection) is not a polygon; `*pno` counts polygons for
+ * messages. */
+static int read_geometry(gj_reader *r, size_t g, int *only_polys, size_t *pno, int top)
 {
-    if (!json_is_object(g))
-        return gj_fail(r, "geometry must be an object or null, found %s", json_kind(g));
-    json_t *jt = json_object_get(g, "type");
-    if (!json_is_string(jt))
+    const gj_node *n = r->nodes;
+    if (n[g].type != GN_OBJ)
+        return gj_fail(r, "geometry must be an object or null, found %s", node_kind(&n[g]));
+    long jt = node_get(r, g, "type");
+    if (jt < 0 || n[jt].type != GN_STR)
         return gj_fail(r, "geometry has no \"type\" string");
-    const char *t = geom_type_name(json_string_value(jt));
+    const char *t = geom_type_name(node_str(r, &n[jt]));
     if (!t) {
         char cut[64];
-        return gj_fail(r, "unknown geometry type '%s'", clip(cut, sizeof cut, json_string_value(jt)));
+        return gj_fail(r, "unknown geometry type '%s'", clip(cut, sizeof cut, node_str(r, &n[jt])));
     }
     if (top)
         r->f.kind = t;
     if (strcmp(t, "GeometryCollection") == 0) {
-        json_t *gs = json_object_get(g, "geometries");
-        if (!json_is_array(gs))
+        long gs = node_get(r, g, "geometries");
+        if (gs < 0 || n[gs].type != GN_ARR)
             return gj_fail(r, "GeometryCollection has no \"geometries\" array");
-        if (json_array_size(gs) == 0)
+        if (n[gs].count == 0)
             *only_polys = 0;
-        for (size_t i = 0; i < json_array_size(gs) && *only_polys; i++) {
-            int rc = read_geometry(r, json_array_get(gs, i), only_polys, pno, 0);
+        size_t m = (size_t)gs + 1;
+        for (uint32_t i = 0; i < n[gs].count && *only_polys; i++, m = n[m].next) {
+            int rc = read_geometry(r, m, only_polys, pno, 0);
             if (rc != PL_OK)
                 return rc;
         }
@@ -889,13 +1716,14 @@ static int read_geometry(gj_reader *r, json_t *g, int *only_polys, size_t *pno, 
         *only_polys = 0; /* not a parcel: its coordinates are not looked at */
         return PL_OK;
     }
-    json_t *coords = json_object_get(g, "coordinates");
-    if (!json_is_array(coords))
+    long coords = node_get(r, g, "coordinates");
+    if (coords < 0 || n[coords].type != GN_ARR)
         return gj_fail(r, "%s has no \"coordinates\" array", t);
     if (is_poly)
-        return read_polygon(r, coords, ++*pno);
-    for (size_t i = 0; i < json_array_size(coords); i++) {
-        int rc = read_polygon(r, json_array_get(coords, i), ++*pno);
+        return read_polygon(r, (size_t)coords, ++*pno);
+    size_t p = (size_t)coords + 1;
+    for (uint32_t i = 0; i < n[coords].count; i++, p = n[p].next) {
+        int rc = read_polygon(r, p, ++*pno);
         if (rc != PL_OK)
             return rc;
     }
@@ -905,12 +1733,131 @@ static int read_geometry(gj_reader *r, json_t *g, int *only_polys, size_t *pno, 
 /* ------------------------------------------------------------------------ */
 /* One feature                                                               */
 
-/* Parse the captured chunk (s.cap, s.caplen) as feature `number` starting on
- * `line`, fill r->f and call the callback. `bare` when the chunk is a bare
- * geometry rather than a Feature. */
-static int gj_feature(gj_reader *r, long number, long line, int bare)
+static int lex_fail(gj_reader *r, const gj_lexerr *e)
+{
+    return gj_fail(r, "at line %ld: %s", e->line, e->text);
+}
+
+static int json_fail(gj_reader *r, const json_error_t *je, long line)
+{
+    if (json_error_code(je) == json_error_out_of_memory)
+        return gj_nomem(r);
+    return gj_fail(r, "at line %ld: %s", line + (je->line > 0 ? je->line - 1 : 0), je->text);
+}
+
+/* Whether jansson's error `je` (NULL: none) in the text with placeholders
+ * comes before the geometry's `g` (NULL: none) in the feature. */
+static int json_first(const gj_reader *r, const json_error_t *je, const gj_lexerr *g)
+{
+    if (!je)
+        return 0;
+    if (!g)
+        return 1;
+    return (size_t)je->position <= r->ph[g->ph];
+}
+
+/* The capture converted from GBK, piece by piece between the placeholders
+ * (their offsets in r->ph move to the converted text; a placeholder is ASCII
+ * and stands outside any string, so no character is cut). NULL with errno
+ * set when a piece is not GBK or on ENOMEM; the caller frees the result. */
+static char *gbk_pieces(gj_reader *r, size_t *outlen)
 {
     gj_scan *s = &r->s;
+    char *out = NULL;
+    size_t len = 0, from = 0;
+    for (size_t k = 0; k <= r->nph; k++) {
+        size_t to = k < r->nph ? r->ph[k] : s->caplen, clen = 0;
+        char *c = pl_text_gbk_to_utf8(s->cap + from, to - from, &clen);
+        if (!c) {
+            free(out);
+            return NULL;
+        }
+        char *n = realloc(out, len + clen + 1);
+        if (!n) {
+            free(c);
+            free(out);
+            errno = ENOMEM;
+            return NULL;
+        }
+        out = n;
+        memcpy(out + len, c, clen);
+        free(c);
+        len += clen;
+        out[len] = '\0';
+        if (k < r->nph)
+            r->ph[k] = len;
+        from = to;
+    }
+    *outlen = len;
+    return out;
+}
+
+/* Parse the feature without its geometry (the capture) with jansson. The
+ * error reported is the one jansson reported when it parsed the whole
+ * feature: the first in the text, the geometry's included; an integer
+ * beyond 64 bits anywhere has the whole feature read again with
+ * JSON_DECODE_INT_AS_REAL. On success *root owns the tree. */
+static int rest_load(gj_reader *r, long line, json_t **root)
+{
+    gj_scan *s = &r->s;
+    const char *text = s->cap;
+    size_t len = s->caplen;
+    char *conv = NULL; /* owned: the text converted from GBK */
+    if (s->gbk) {
+        conv = gbk_pieces(r, &len);
+        if (!conv) {
+            if (errno == ENOMEM)
+                return gj_nomem(r);
+            return gj_fail(r, "text is neither valid UTF-8 nor valid GBK");
+        }
+        text = conv;
+    } else if (!pl_text_is_utf8(text, len)) {
+        return gj_fail(r, "invalid UTF-8 text (if the file is GBK, use --encoding gbk)");
+    }
+    int rc = PL_OK, toobig = 0;
+    json_error_t je;
+    json_t *t = json_loadb(text, len, 0, &je);
+    const gj_lexerr *g = r->lex_int.set ? &r->lex_int : NULL;
+    if (json_first(r, t ? NULL : &je, g)) {
+        if (!strstr(je.text, "too big")) {
+            rc = json_fail(r, &je, line);
+            goto out;
+        }
+        toobig = 1;
+    } else if (g) {
+        if (!g->toobig) {
+            rc = lex_fail(r, g);
+            goto out;
+        }
+        toobig = 1;
+    }
+    if (toobig) {
+        json_decref(t);
+        r->int_as_real = 1;
+        t = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, &je);
+        g = r->lex_real.set ? &r->lex_real : NULL;
+        if (json_first(r, t ? NULL : &je, g)) {
+            rc = json_fail(r, &je, line);
+            goto out;
+        }
+        if (g) {
+            rc = lex_fail(r, g);
+            goto out;
+        }
+    }
+    *root = t;
+    t = NULL;
+out:
+    json_decref(t);
+    free(conv);
+    return rc;
+}
+
+/* Feature `number` starting on `line` has been scanned (feature_scan, or
+ * bare_scan when `bare`: the document is a geometry, not a Feature): fill
+ * r->f and call the callback. */
+static int gj_feature(gj_reader *r, long number, long line, int bare)
+{
     snprintf(r->where, sizeof r->where, "feature %ld (line %ld)", number, line);
     pl_geom_clear(&r->f.geom);
     r->f.number = number;
@@ -921,38 +1868,22 @@ static int gj_feature(gj_reader *r, long number, long line, int bare)
     r->f.attrs = NULL;
     r->f.nattrs = 0;
     r->f.declared_area_m2 = NAN;
-
-    const char *text = s->cap;
-    size_t len = s->caplen;
-    char *conv = NULL; /* owned: the chunk converted from GBK */
-    if (s->gbk) {
-        conv = pl_text_gbk_to_utf8(text, len, &len);
-        if (!conv) {
-            if (errno == ENOMEM)
-                return gj_nomem(r);
-            return gj_fail(r, "text is neither valid UTF-8 nor valid GBK");
-        }
-        text = conv;
-    } else if (!pl_text_is_utf8(text, len)) {
-        return gj_fail(r, "invalid UTF-8 text (if the file is GBK, use --encoding gbk)");
-    }
-
-    json_error_t je;
-    json_t *root = json_loadb(text, len, 0, &je);
-    if (!root && strstr(je.text, "too big"))
-        root = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, &je);
-    free(conv);
-    if (!root) {
-        if (json_error_code(&je) == json_error_out_of_memory)
-            return gj_nomem(r);
-        return gj_fail(r, "at line %ld: %s", line + (je.line > 0 ? je.line - 1 : 0), je.text);
-    }
+    if (r->geom_badtext)
+        return gj_fail(r, "text is neither valid UTF-8 nor valid GBK");
 
     int rc = PL_OK;
-    json_t *geom;
+    json_t *root = NULL;
     if (bare) {
-        geom = root;
+        const gj_lexerr *g = r->lex_int.set ? &r->lex_int : NULL;
+        if (g && g->toobig) {
+            r->int_as_real = 1;
+            g = r->lex_real.set ? &r->lex_real : NULL;
+        }
+        if (g)
+            return lex_fail(r, g);
     } else {
+        if ((rc = rest_load(r, line, &root)) != PL_OK)
+            return rc;
         json_t *jt = json_object_get(root, "type");
         if (!json_is_string(jt)) {
             rc = gj_fail(r, "expected a Feature object with \"type\": \"Feature\"");
@@ -964,14 +1895,14 @@ static int gj_feature(gj_reader *r, long number, long line, int bare)
                          clip(cut, sizeof cut, json_string_value(jt)));
             goto out;
         }
-        geom = json_object_get(root, "geometry"); /* a missing geometry reads as null */
         if ((rc = attrs_build(r, root)) != PL_OK)
             goto out;
     }
-    if (geom && !json_is_null(geom)) {
+    /* A missing geometry reads as null. */
+    if (bare || (r->geom_seen && r->nodes[0].type != GN_NULL)) {
         int only_polys = 1;
         size_t pno = 0;
-        if ((rc = read_geometry(r, geom, &only_polys, &pno, 1)) != PL_OK)
+        if ((rc = read_geometry(r, 0, &only_polys, &pno, 1)) != PL_OK)
             goto out;
         r->f.is_polygon = only_polys;
         if (!only_polys)
@@ -1015,9 +1946,8 @@ static int walk_features(gj_reader *r, int pass)
                 gj_fail(r, "expected a Feature object '{', found %s", found);
                 return -1;
             }
-            cap_start(s, GJ_MAX_FEATURE);
         }
-        int rc = sc_value(s, 2);
+        int rc = stream ? feature_scan(r, 2) : sc_value(s, 2);
         s->cap_on = 0;
         if (rc != 0)
             return -1;
@@ -1059,14 +1989,14 @@ static int walk(gj_reader *r, int pass)
         return sc_expected(s, "'{' (a GeoJSON object)");
     r->top_line = s->line;
     if (pass == 2 && r->single) {
-        cap_start(s, GJ_MAX_FEATURE);
+        int bare = strcmp(r->type, "Feature") != 0;
         s->feature = 1;
-        int rc = sc_value(s, 0);
+        int rc = bare ? bare_scan(r) : feature_scan(r, 0);
         s->cap_on = 0;
         s->feature = 0;
         if (rc != 0)
             return -1;
-        if (gj_feature(r, 1, r->top_line, strcmp(r->type, "Feature") != 0) != 0)
+        if (gj_feature(r, 1, r->top_line, bare) != 0)
             return -1;
     } else {
         if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
@@ -1100,7 +2030,7 @@ static int walk(gj_reader *r, int pass)
                     size_t tlen;
                     if (sc_peek(s) != '"')
                         return sc_expected(s, "a string as the value of the top-level \"type\"");
-                    if (sc_string(s, r->type, sizeof r->type, &tlen) != 0)
+                    if (sc_string(s, r->type, sizeof r->type, &tlen, NULL) != 0)
                         return -1;
                     r->type_seen = 1;
                     r->type_line = vline;
@@ -1375,6 +2305,11 @@ done:
     free(r->arena);
     free(r->crs);
     free(r->s.cap);
+    free(r->nodes);
+    free(r->strs.p);
+    free(r->raw.p);
+    free(r->num.p);
+    free(r->ph);
     free(r);
     fclose(f);
     return rc;

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -642,4 +643,433 @@ Test(geojson, many_features, .timeout = 300)
     assert_point(&c.f[15].geom.polys[0].rings[0], 1, 16.25, 0);
     coll_free(&c);
     unlink(path);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Geometry read by the reader's own scanner (no jansson tree): numbers,     */
+/* member order, repeated members, errors as jansson worded them.            */
+
+/* Write `doc` to a temporary file and read it; the result is in *c. */
+static int read_doc(const char *name, const char *doc, coll *c, pl_error *err)
+{
+    const char *path = tu_tmp(name);
+    tu_write_file(path, doc, (size_t)-1);
+    pl_source_info info;
+    return read_file(path, PL_ENCODING_AUTO, 0, c, &info, err);
+}
+
+/* Bitwise equality, so that -0.0 and 0.0 differ. */
+static void assert_bits(double got, double want, const char *what)
+{
+    cr_assert_eq(memcmp(&got, &want, sizeof got), 0, "%s: got %a, want %a", what, got, want);
+}
+
+#define GJ_FC(features) "{\"type\":\"FeatureCollection\",\"features\":[\n" features "\n]}"
+#define GJ_POLY(ring) "{\"type\":\"Feature\",\"properties\":{\"code\":\"N\"},\"geometry\":" \
+                      "{\"type\":\"Polygon\",\"coordinates\":[[" ring "]]}}"
+
+Test(geojson_numbers, every_json_number_form)
+{
+    static const struct {
+        const char *text;
+        double want;
+    } cases[] = {
+        {"0", 0.0},          {"-0.0", -0.0},        {"0.0", 0.0},         {"-0e0", -0.0},
+        {"1E+2", 100.0},     {"1e2", 100.0},        {"1E2", 100.0},       {"1e-2", 0.01},
+        {"-1.5E-3", -0.0015}, {"2.5e+0", 2.5},      {"120.40000000", 120.4}, {"36.1", 36.1},
+        {"0.1", 0.1},        {"1e22", 1e22},        {"1e23", 1e23},       {"123456789012345678", 123456789012345678.0},
+        {"9007199254740993", 9007199254740992.0},   {"4.9e-324", 4.9e-324}, {"1e-400", 0.0},
+        {"-1e-400", -0.0},   {"1.7976931348623157e308", 1.7976931348623157e308},
+        {"0.30000000000000004", 0.30000000000000004}, {"120.123456789012345678901234", 120.12345678901235},
+        {"9223372036854775807", 9223372036854775807.0}, {"-9223372036854775808", -9223372036854775808.0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char doc[512];
+        snprintf(doc, sizeof doc, GJ_FC(GJ_POLY("[%s,7],[1,%s]")), cases[i].text, cases[i].text);
+        coll c = {0};
+        pl_error err;
+        cr_assert_eq(read_doc("num.geojson", doc, &c, &err), PL_OK, "%s: %s", cases[i].text, err.message);
+        const pl_ring *r = &c.f[0].geom.polys[0].rings[0];
+        assert_bits(r->xy[0], cases[i].want, cases[i].text);
+        assert_bits(r->xy[3], cases[i].want, cases[i].text);
+        assert_bits(r->xy[0], strtod(cases[i].text, NULL), cases[i].text);
+        coll_free(&c);
+    }
+}
+
+/* The integer -0 reads as 0 (jansson reads integers as integers), the real
+ * -0.0 as -0.0; an integer beyond 64 bits anywhere in the feature makes
+ * jansson read the whole feature as reals, where -0 is -0.0 and property
+ * integers are written as reals. */
+Test(geojson_numbers, negative_zero_and_integers_beyond_64_bits)
+{
+    coll c = {0};
+    pl_error err;
+    cr_assert_eq(read_doc("negzero.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"properties\":{\"i\":12345678901234567},"
+                                "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-0,-0.0],[1,2]]]}}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    const pl_ring *r = &c.f[0].geom.polys[0].rings[0];
+    assert_bits(r->xy[0], 0.0, "integer -0");
+    assert_bits(r->xy[1], -0.0, "real -0.0");
+    cr_assert_str_eq(attr(&c.f[0], "i"), "12345678901234567");
+    coll_free(&c);
+
+    /* a big integer in the coordinates: the properties are read as reals */
+    cr_assert_eq(read_doc("bigcoord.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"properties\":{\"i\":12345678901234567},"
+                                "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-0,12345678901234567890],"
+                                "[1,-98765432109876543210]]]}}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    r = &c.f[0].geom.polys[0].rings[0];
+    assert_bits(r->xy[0], -0.0, "-0 read as a real");
+    assert_bits(r->xy[1], 12345678901234567890.0, "big integer");
+    assert_bits(r->xy[3], -98765432109876543210.0, "big negative integer");
+    cr_assert_str_eq(attr(&c.f[0], "i"), "12345678901234568");
+    coll_free(&c);
+
+    /* a big integer in the properties, after the geometry: -0 is -0.0 too */
+    cr_assert_eq(read_doc("bigprop.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                                "[[[-0,5],[1,2]]]},\"properties\":{\"big\":-12345678901234567890}}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    assert_bits(c.f[0].geom.polys[0].rings[0].xy[0], -0.0, "-0 with a big integer in the properties");
+    cr_assert_str_eq(attr(&c.f[0], "big"), "-1.2345678901234567e+19");
+    coll_free(&c);
+}
+
+/* Splitmix64: a fixed sequence of pseudo-random numbers. */
+static uint64_t mix_next(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* 40 000 numbers written as %.17g (and other forms) read back bit for bit
+ * as strtod reads them; the file is large enough for numbers to straddle
+ * the reader's 64 KiB blocks. */
+Test(geojson_numbers, seventeen_digits_round_trip_as_strtod)
+{
+    enum { NPTS = 20000 };
+    static char text[2 * NPTS][48];
+    uint64_t seed = 20240618;
+    for (int i = 0; i < 2 * NPTS; i++) {
+        uint64_t u = mix_next(&seed);
+        double v;
+        switch (i % 5) {
+        case 0: /* any finite double */
+            do {
+                u = mix_next(&seed);
+                memcpy(&v, &u, sizeof v);
+            } while (!isfinite(v));
+            snprintf(text[i], sizeof text[i], "%.17g", v);
+            break;
+        case 1: /* longitude-like, 17 significant digits */
+            snprintf(text[i], sizeof text[i], "%.17g", 73.0 + (double)(u >> 11) / 9007199254740992.0 * 62.0);
+            break;
+        case 2: /* 8 decimals, as GIS tools write them */
+            snprintf(text[i], sizeof text[i], "%.8f", (double)(u % 36000000000ULL) / 1e8 - 180.0);
+            break;
+        case 3: /* random digits and exponent */
+            snprintf(text[i], sizeof text[i], "%s%llu.%03llue%+d", u & 1 ? "-" : "",
+                     (unsigned long long)((u >> 1) % 100000000000000000ULL),
+                     (unsigned long long)((u >> 8) % 1000), (int)((u >> 40) % 61) - 30);
+            break;
+        default: /* integers of up to 19 digits */
+            snprintf(text[i], sizeof text[i], "%lld", (long long)(u >> 1) / (long long)(1 + (u >> 59)));
+            break;
+        }
+    }
+    size_t cap = (size_t)2 * NPTS * 52 + 256, len = 0;
+    char *doc = malloc(cap);
+    len += (size_t)snprintf(doc + len, cap - len, "{\"type\":\"Polygon\",\"coordinates\":[[");
+    for (int i = 0; i < NPTS; i++)
+        len += (size_t)snprintf(doc + len, cap - len, "%s[%s,%s]", i ? "," : "", text[2 * i], text[2 * i + 1]);
+    len += (size_t)snprintf(doc + len, cap - len, "]]}");
+    coll c = {0};
+    pl_error err;
+    cr_assert_eq(read_doc("digits.geojson", doc, &c, &err), PL_OK, "%s", err.message);
+    free(doc);
+    const pl_ring *r = &c.f[0].geom.polys[0].rings[0];
+    cr_assert_eq(r->n, NPTS);
+    for (int i = 0; i < 2 * NPTS; i++) {
+        double want = strtod(text[i], NULL);
+        cr_assert_eq(memcmp(&r->xy[i], &want, sizeof want), 0, "%s: got %a, strtod %a", text[i], r->xy[i], want);
+    }
+    coll_free(&c);
+}
+
+/* A number cut by the end of the reader's 64 KiB block at every position. */
+Test(geojson_numbers, number_across_block_boundary)
+{
+    const char *num = "-120.12345678901234e-1";
+    size_t nlen = strlen(num);
+    double want = strtod(num, NULL);
+    char *doc = malloc(70000);
+    for (size_t cut = 1; cut < nlen; cut++) {
+        int n = snprintf(doc, 70000, "{\"type\":\"Polygon\",\"coordinates\":[[[1,");
+        size_t len = (size_t)n;
+        for (; len < 65536 - cut; len++)
+            doc[len] = len % 80 ? ' ' : '\n';
+        len += (size_t)snprintf(doc + len, 70000 - len, "%s],[%s,1e-3]]]}", num, num);
+        coll c = {0};
+        pl_error err;
+        cr_assert_eq(read_doc("cut.geojson", doc, &c, &err), PL_OK, "cut %zu: %s", cut, err.message);
+        const pl_ring *r = &c.f[0].geom.polys[0].rings[0];
+        assert_bits(r->xy[1], want, "number across the boundary");
+        assert_bits(r->xy[2], want, "number after it");
+        assert_bits(r->xy[3], 1e-3, "1e-3");
+        coll_free(&c);
+    }
+    free(doc);
+}
+
+Test(geojson_numbers, bad_numbers_are_refused)
+{
+    static const struct {
+        const char *name, *num, *msg;
+    } cases[] = {
+        {"lead0.geojson", "01.5", "line 2 (feature 1): expected ',' or ']' after an array element, found '1'"},
+        {"lead00.geojson", "-00", "line 2 (feature 1): expected ',' or ']' after an array element, found '0'"},
+        {"plus.geojson", "+1", "line 2 (feature 1): expected a value, found '+'"},
+        {"dot.geojson", ".5", "line 2 (feature 1): expected a value, found '.'"},
+        {"dotend.geojson", "1.", "line 2 (feature 1): expected a digit after the decimal point, found ','"},
+        {"exp.geojson", "1e", "line 2 (feature 1): expected a digit in the exponent, found ','"},
+        {"expsign.geojson", "1E+", "line 2 (feature 1): expected a digit in the exponent, found ','"},
+        {"minus.geojson", "-", "line 2 (feature 1): expected a digit in a number, found ','"},
+        {"hex.geojson", "0x10", "line 2 (feature 1): expected ',' or ']' after an array element, found 'x'"},
+        {"nan.geojson", "NaN", "line 2 (feature 1): expected a value, found 'N'"},
+        {"inf.geojson", "-Infinity", "line 2 (feature 1): expected a digit in a number, found 'I'"},
+        {"huge.geojson", "1e309", "feature 1 (line 2): at line 2: real number overflow near '1e309'"},
+        {"mhuge.geojson", "-1.5E+400", "feature 1 (line 2): at line 2: real number overflow near '-1.5E+400'"},
+        /* jansson shows the number only when it has at most 20 characters */
+        {"longhuge.geojson", "1.00000000000000000000e999", "feature 1 (line 2): at line 2: real number overflow"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char doc[512];
+        snprintf(doc, sizeof doc, GJ_FC(GJ_POLY("[1,2],[%s,3],[1,2]")), cases[i].num);
+        expect_error(cases[i].name, doc, (size_t)-1, cases[i].msg);
+    }
+    /* an integer of 400 digits: beyond 64 bits, then beyond the doubles */
+    char doc[1024], big[402];
+    memset(big, '9', 400);
+    big[400] = '\0';
+    snprintf(doc, sizeof doc, GJ_FC(GJ_POLY("[1,2],[%s,3],[1,2]")), big);
+    expect_error("bigint.geojson", doc, (size_t)-1, "feature 1 (line 2): at line 2: real number overflow");
+}
+
+/* Coordinates at the wrong depth name the feature, polygon, ring and point. */
+Test(geojson_geometry, nested_arrays_of_the_wrong_depth)
+{
+    static const struct {
+        const char *geom, *msg;
+    } cases[] = {
+        {"{\"type\":\"Polygon\",\"coordinates\":[[1,2],[3,4],[5,6]]}",
+         "polygon 1 ring 1 point 1: expected a position [x, y], found a number"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[1,2]}",
+         "polygon 1 ring 1: expected an array of positions, found a number"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[[1,2],[3,4]]]]}",
+         "polygon 1 ring 1 point 1: coordinate 1 is an array, not a number"},
+        {"{\"type\":\"MultiPolygon\",\"coordinates\":[1,2]}",
+         "polygon 1: expected an array of rings, found a number"},
+        {"{\"type\":\"Polygon\",\"coordinates\":{\"x\":1}}", "Polygon has no \"coordinates\" array"},
+        {"{\"type\":\"MultiPolygon\",\"coordinates\":[[[1,2],[3,4],[5,6]]]}",
+         "polygon 1 ring 1 point 1: expected a position [x, y], found a number"},
+        {"{\"type\":\"MultiPolygon\",\"coordinates\":[[[[1,2],[3,4],[5,6]]],[[1,2]]]}",
+         "polygon 2 ring 1 point 1: expected a position [x, y], found a number"},
+        {"{\"type\":\"MultiPolygon\",\"coordinates\":[[[[1,2],[3,4],[5,6]]],[[[1]]]]}",
+         "polygon 2 ring 1 point 1: position has 1 number, expected at least 2"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[1,2],[3,\"4\"],[5,6]]]}",
+         "polygon 1 ring 1 point 2: coordinate 2 is a string '4', not a number"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[1,2,null]]]}",
+         "polygon 1 ring 1 point 1: coordinate 3 is null, not a number"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[true,2]]]}",
+         "polygon 1 ring 1 point 1: coordinate 1 is a boolean, not a number"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[]]]}",
+         "polygon 1 ring 1 point 1: position has 0 numbers, expected at least 2"},
+        {"[[[1,2]]]", "geometry must be an object or null, found an array"},
+        {"{\"coordinates\":[[[1,2]]]}", "geometry has no \"type\" string"},
+        {"{\"type\":\"Polyg0n\",\"coordinates\":[[[1,2]]]}", "unknown geometry type 'Polyg0n'"},
+        {"{\"type\":\"GeometryCollection\",\"geometries\":[{\"type\":\"Polygon\",\"coordinates\":[[[1,2]]]},"
+         "{\"type\":\"Polygon\",\"coordinates\":[[1]]}]}",
+         "polygon 2 ring 1 point 1: expected a position [x, y], found a number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char doc[1024], want[512];
+        /* the third feature is the bad one: two are handed out first */
+        snprintf(doc, sizeof doc,
+                 GJ_FC(GJ_POLY("[1,2],[3,4],[5,6],[1,2]") ",\n" GJ_POLY("[1,2],[3,4],[5,6],[1,2]") ",\n"
+                       "{\"type\":\"Feature\",\"properties\":{},\"geometry\":%s}"), cases[i].geom);
+        snprintf(want, sizeof want, "%s: feature 3 (line 4): %s", tu_tmp("depth.geojson"), cases[i].msg);
+        coll c = {0};
+        pl_error err;
+        cr_assert_eq(read_doc("depth.geojson", doc, &c, &err), PL_ERR_INPUT, "%s", cases[i].geom);
+        cr_assert_str_eq(err.message, want);
+        cr_assert_eq(c.total, 2, "%s", cases[i].geom);
+        coll_free(&c);
+    }
+}
+
+/* Line breaks, tabs and CRs between every token of a geometry: the same
+ * points, and the lines of what follows stay right. */
+Test(geojson_geometry, whitespace_anywhere_inside_coordinates)
+{
+    const char *doc = GJ_FC("{\"type\":\"Feature\",\"properties\":{\"code\":\"W\"},\"geometry\":\n"
+                            "{ \"type\" :\r\n\"Polygon\" ,\n\t\"coordinates\"\n:\n[\n[\r\n[ 1.5 ,\n2 ] , [\t3\n,\n4.25e0\n]\n,\n"
+                            "[\n5\n,\n\n6\n,\n7\n]\n,[1.5,2]\n]\n]\n}\n}\n,\n"
+                            "{\"type\":\"Feature\",\"properties\":{\"code\":\"X\"},\"geometry\":"
+                            "{\"type\":\"Polygon\",\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]]}}");
+    coll c = {0};
+    pl_error err;
+    cr_assert_eq(read_doc("ws.geojson", doc, &c, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(c.total, 2);
+    const pl_ring *r = &c.f[0].geom.polys[0].rings[0];
+    cr_assert_eq(r->n, 4);
+    assert_point(r, 0, 1.5, 2);
+    assert_point(r, 1, 3, 4.25);
+    assert_point(r, 2, 5, 6);
+    assert_point(r, 3, 1.5, 2);
+    cr_assert_eq(c.f[1].line, 29);
+    cr_assert_str_eq(attr(&c.f[1], "code"), "X");
+    coll_free(&c);
+
+    /* an error after a geometry of many lines is reported on its own line */
+    expect_error("wsafter.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\n\"coordinates\":[[\n[1,2],\n"
+                       "[3,4]\n]]},\n\"properties\":{\n\"a\":1e999}}"),
+                 (size_t)-1, "feature 1 (line 2): at line 8: real number overflow near '1e999'");
+    expect_error("wsin.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\n\"coordinates\":[[\n[1,2],\n"
+                       "[3,\n-4e999]\n]]},\n\"properties\":{\n\"a\":1e999}}"),
+                 (size_t)-1, "feature 1 (line 2): at line 6: real number overflow near '-4e999'");
+}
+
+/* "geometry" before or after "properties", "coordinates" before "type":
+ * members count, not their order. */
+Test(geojson_geometry, member_order_does_not_matter)
+{
+    static const char *const docs[] = {
+        GJ_FC("{\"type\":\"Feature\",\"properties\":{\"code\":\"A\",\"n\":1},"
+              "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]]}}"),
+        GJ_FC("{\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]]},"
+              "\"properties\":{\"code\":\"A\",\"n\":1},\"type\":\"Feature\"}"),
+        GJ_FC("{\"type\":\"Feature\",\"geometry\":{\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]],"
+              "\"type\":\"Polygon\"},\"properties\":{\"code\":\"A\",\"n\":1}}"),
+        GJ_FC("{\"properties\":{\"code\":\"A\",\"n\":1},\"geometry\":{\"bbox\":[1,2,5,6],\"coordinates\":"
+              "[[[1,2],[3,4],[5,6],[1,2]]],\"crs\":null,\"type\":\"Polygon\"},\"type\":\"Feature\"}"),
+        /* single Feature and bare geometry, "coordinates" first */
+        "{\"geometry\":{\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]],\"type\":\"Polygon\"},"
+        "\"type\":\"Feature\",\"properties\":{\"code\":\"A\",\"n\":1}}",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        coll c = {0};
+        pl_error err;
+        cr_assert_eq(read_doc("order.geojson", docs[i], &c, &err), PL_OK, "%zu: %s", i, err.message);
+        cr_assert_eq(c.total, 1);
+        cr_assert_eq(c.f[0].is_polygon, 1);
+        cr_assert_str_eq(c.f[0].kind, "Polygon");
+        cr_assert_eq(c.f[0].nattrs, 2, "%zu", i);
+        cr_assert_str_eq(attr(&c.f[0], "code"), "A");
+        cr_assert_str_eq(attr(&c.f[0], "n"), "1");
+        const pl_ring *r = &c.f[0].geom.polys[0].rings[0];
+        cr_assert_eq(r->n, 4);
+        assert_point(r, 1, 3, 4);
+        assert_point(r, 3, 1, 2);
+        coll_free(&c);
+    }
+    coll c = {0};
+    pl_error err;
+    cr_assert_eq(read_doc("bare.geojson", "{\"coordinates\":[[[[1,2],[3,4],[5,6],[1,2]]]],\"type\":\"MultiPolygon\"}",
+                          &c, &err), PL_OK, "%s", err.message);
+    cr_assert_str_eq(c.f[0].kind, "MultiPolygon");
+    assert_point(&c.f[0].geom.polys[0].rings[0], 2, 5, 6);
+    coll_free(&c);
+}
+
+/* A repeated member: the last one counts (as jansson reads objects), and
+ * names written with escapes are the names they decode to. */
+Test(geojson_geometry, repeated_members_and_escaped_names)
+{
+    coll c = {0};
+    pl_error err;
+    /* "coordinates" twice: the first is not looked at */
+    cr_assert_eq(read_doc("dupc.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+                                "\"coordinates\":[[\"x\"]],\"coordinates\":[[[1,2],[3,4],[5,6]]]}}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    assert_point(&c.f[0].geom.polys[0].rings[0], 2, 5, 6);
+    coll_free(&c);
+    /* "type" twice: the coordinates read as the last type says */
+    cr_assert_eq(read_doc("dupt.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+                                "\"coordinates\":[[[[1,2],[3,4],[5,6]]],[[[7,8],[9,10],[11,12]]]],"
+                                "\"type\":\"MultiPolygon\"}}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    cr_assert_str_eq(c.f[0].kind, "MultiPolygon");
+    cr_assert_eq(c.f[0].geom.n, 2);
+    assert_point(&c.f[0].geom.polys[1].rings[0], 0, 7, 8);
+    coll_free(&c);
+    /* "geometry" twice: the last; here null, so not a parcel */
+    cr_assert_eq(read_doc("dupg.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+                                "\"coordinates\":[[[1,2],[3,4],[5,6]]]},\"geometry\":null}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(c.f[0].is_polygon, 0);
+    cr_assert_str_eq(c.f[0].kind, "null");
+    cr_assert_eq(c.f[0].geom.n, 0);
+    coll_free(&c);
+    /* escapes in member names and in the type */
+    cr_assert_eq(read_doc("esc.geojson",
+                          GJ_FC("{\"type\":\"Feature\",\"properties\":{},\"geo\\u006detry\":{\"\\u0074ype\":"
+                                "\"Pol\\u0079gon\",\"coordinates\":[[[1,2],[3,4],[5,6]]]}}"),
+                          &c, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(c.f[0].is_polygon, 1);
+    cr_assert_str_eq(c.f[0].kind, "Polygon");
+    assert_point(&c.f[0].geom.polys[0].rings[0], 1, 3, 4);
+    coll_free(&c);
+}
+
+/* jansson's findings inside a geometry keep jansson's words and order: the
+ * first one in the feature is reported, wherever the geometry stands. */
+Test(geojson_geometry, errors_in_file_order)
+{
+    expect_error("propsfirst.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"properties\":{\"a\":2e999},\"geometry\":"
+                       "{\"type\":\"Polygon\",\"coordinates\":[[[1e999,2]]]}}"),
+                 (size_t)-1, "feature 1 (line 2): at line 2: real number overflow near '2e999'");
+    expect_error("geomfirst.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1e999,2]]]},"
+                       "\"properties\":{\"a\":2e999}}"),
+                 (size_t)-1, "feature 1 (line 2): at line 2: real number overflow near '1e999'");
+    expect_error("surrogate.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+                       "\"name\":\"\\uD800\",\"coordinates\":[[[1,2]]]}}"),
+                 (size_t)-1, "feature 1 (line 2): at line 2: invalid Unicode '\\uD800' near '\"\\uD800\"'");
+    expect_error("surrogate2.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+                       "\"coordinates\":[[[1,2]]],\"x\":\"\\uDBFF\\u0041 and more text\"}}"),
+                 (size_t)-1, "feature 1 (line 2): at line 2: invalid Unicode '\\uDBFF\\u0041'");
+    /* a geometry error comes after the properties' and the feature's own */
+    expect_error("semantic.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[1]]},"
+                       "\"properties\":[]}"),
+                 (size_t)-1, "feature 1 (line 2): \"properties\" must be an object or null, found an array");
+    expect_error("semantic2.geojson",
+                 GJ_FC("{\"type\":\"Featur\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[1]]}}"),
+                 (size_t)-1, "feature 1 (line 2): \"type\" is 'Featur', expected 'Feature'");
+    /* a bare geometry */
+    expect_error("bareerr.geojson", "{\"type\":\"Polygon\",\n\"coordinates\":[[[1,2],[3,4]]],\"bbox\":[1e400]}",
+                 (size_t)-1, "feature 1 (line 1): at line 2: real number overflow near '1e400'");
+}
+
+/* GBK text inside a geometry is shown converted to UTF-8. */
+Test(geojson_geometry, gbk_geometry_type_in_message)
+{
+    /* {"type":"地块"} in GBK: B5 D8 BF E9 (not UTF-8: the file is read as GBK) */
+    expect_error("gbktype.geojson",
+                 GJ_FC("{\"type\":\"Feature\",\"properties\":{\"n\":\"\xb5\xd8\"},\"geometry\":"
+                       "{\"type\":\"\xb5\xd8\xbf\xe9\",\"coordinates\":[]}}"),
+                 (size_t)-1, "feature 1 (line 2): unknown geometry type '地块'");
 }
