@@ -353,9 +353,9 @@ static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
  * writing stage puts in front (it alone knows the code). */
 typedef struct geo_result {
     int refused;            /* 1: the geometry is refused, `message` says why */
-    char message[1400];
+    char message[1600];
     int repaired;           /* 1: repaired, `why` says what was wrong */
-    char why[1100];
+    char why[1024 + 128];   /* the validity reason and where */
     double area_before;     /* m² of the invalid polygon (repaired) */
     double area, box[4];    /* of the working-CRS geometry: m²; minx, miny, maxx, maxy */
     unsigned char *wkb;     /* working-CRS MultiPolygon, ISO WKB; owned, wkb_cap bytes */
