@@ -64,6 +64,13 @@ typedef struct kml {
     int have_pb;
     double pb[4];             /* park extent, output lon/lat */
     pl_w_out head;            /* per field of doc->fields: <Data name="…"><displayName>…</displayName><value> */
+    /* direct: the rows come by class and the document is a file: placemarks go straight
+     * into it, and each folder's header into the room kept for it when the folder is done */
+    int direct;
+    int cur;                  /* the class folder open, -1 none */
+    unsigned long long park_at, class_at;
+    size_t park_room, class_room;
+    pl_w_out hdr;             /* a header being made */
     size_t *head_at;          /* offsets into head.p, doc->nfields + 1 of them */
 } kml;
 
@@ -185,7 +192,9 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
     *state = k;
     k->doc = doc;
     k->ftheme = doc->timeline ? PL_THEME_AVAILABILITY : doc->theme;
-    if (pl_w_out_init(&k->o, doc->out, KML_BUF) || data_heads(k))
+    k->direct = doc->out_fd >= 0 && !doc->timeline;
+    k->cur = -1;
+    if (pl_w_out_init(&k->o, doc->out, KML_BUF) || data_heads(k) || pl_w_out_init(&k->hdr, NULL, 4096))
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     pl_w_out *o = &k->o;
     pl_w_lit(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"" KML_NS "\">\n<Document>\n");
@@ -352,20 +361,18 @@ static int same_field(const pl_export_doc *doc, const pl_export_feature *f, size
 }
 
 /* Write one placemark (per: the status period, or NULL) into its class file. */
-static int placemark(kml *k, const pl_export_feature *f, const pl_export_period *per, size_t pi, pl_error *err)
+/* Position of the class of style s in the legend of the folders. */
+static int class_of(const kml *k, const pl_style *s)
+{
+    int ci = pl_style_index(k->ftheme, s->key);
+    return ci < 0 || ci >= PL_STYLE_MAX ? 0 : ci;
+}
+
+/* Write one placemark (per: the status period, or NULL) into o. */
+static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_export_period *per, size_t pi,
+                     pl_error *err)
 {
     const pl_style *s = per ? per->style : f->style;
-    int ci = pl_style_index(k->ftheme, s->key);
-    if (ci < 0 || ci >= PL_STYLE_MAX)
-        ci = 0;
-    if (!k->cls[ci]) {
-        if (!(k->cls[ci] = tmpfile()))
-            return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the KML");
-        if (!k->cbuf[ci].p && pl_w_out_init(&k->cbuf[ci], k->cls[ci], CLASS_BUF))
-            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-        k->cbuf[ci].f = k->cls[ci];
-    }
-    pl_w_out *o = &k->cbuf[ci];
     pl_w_lit(o, "<Placemark id=\"p");
     pl_w_put_long(o, f->id);
     if (per) {
@@ -430,10 +437,150 @@ static int placemark(kml *k, const pl_export_feature *f, const pl_export_period 
     geometry(o, f, k->doc->precision);
     pl_w_lit(o, "</Placemark>\n");
     if (o->err)
-        return pl_error_set(err, PL_ERR_IO, "cannot write a temporary file for the KML");
+        return pl_error_set(err, PL_ERR_IO, "cannot write the KML (parcel '%s')", f->code ? f->code : "?");
+    int ci = class_of(k, s);
     k->ccount[ci]++;
     k->carea[ci] += f->area_m2;
     return PL_OK;
+}
+
+/* The buffer of class ci's file, made on first use. */
+static int spool(kml *k, int ci, pl_w_out **o, pl_error *err)
+{
+    if (!k->cls[ci]) {
+        if (!(k->cls[ci] = tmpfile()))
+            return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the KML");
+        if (!k->cbuf[ci].p && pl_w_out_init(&k->cbuf[ci], k->cls[ci], CLASS_BUF))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        k->cbuf[ci].f = k->cls[ci];
+    }
+    *o = &k->cbuf[ci];
+    return PL_OK;
+}
+
+/* ---- folder headers ------------------------------------------------------------------------ */
+
+/* <Folder><name>park (code) — n 宗 parcels, a 亩 mu</name><open>1</open><LookAt>…</LookAt> */
+static void park_header(const kml *k, pl_w_out *o)
+{
+    char name[1024];
+    snprintf(name, sizeof name, "%s (%s) — %ld 宗 parcels, %.2f 亩 mu", k->park_name ? k->park_name : k->park,
+             k->park, k->pcount, k->parea * 15.0 / 10000.0);
+    pl_w_lit(o, "<Folder>");
+    ELEMENT(o, "name", name);
+    pl_w_lit(o, "<open>1</open>");
+    if (k->have_pb) {
+        double lon = (k->pb[0] + k->pb[2]) / 2, lat = (k->pb[1] + k->pb[3]) / 2;
+        double wm = (k->pb[2] - k->pb[0]) * 111320.0 * cos(lat * 3.14159265358979323846 / 180.0);
+        double hm = (k->pb[3] - k->pb[1]) * 110540.0;
+        pl_w_lit(o, "<LookAt><longitude>");
+        pl_w_put_num(o, lon, k->doc->precision);
+        pl_w_lit(o, "</longitude><latitude>");
+        pl_w_put_num(o, lat, k->doc->precision);
+        pl_w_lit(o, "</latitude><altitude>0</altitude><heading>0</heading><tilt>0</tilt><range>");
+        pl_w_put_num(o, fmax(wm, hm) * 1.6 + 300.0, 0);
+        pl_w_lit(o, "</range></LookAt>");
+    }
+    pl_w_putc(o, '\n');
+}
+
+#define PERIODS " 时段 periods"
+#define PARCELS " 宗 parcels"
+
+/* <Folder><name>class — n 宗 parcels, a 亩 mu</name> */
+static void class_header(const kml *k, size_t i, pl_w_out *o)
+{
+    const pl_style *s = pl_style_at(k->ftheme, i);
+    char name[1024];
+    snprintf(name, sizeof name, "%s %s — %ld%s, %.2f 亩 mu", s->zh, s->en, k->ccount[i],
+             k->doc->timeline ? PERIODS : PARCELS, k->carea[i] * 15.0 / 10000.0);
+    pl_w_lit(o, "<Folder>");
+    ELEMENT(o, "name", name);
+    pl_w_putc(o, '\n');
+}
+
+/* The most bytes a header can take, whatever the counts and areas turn out to
+ * be: its text so far escaped, plus the longest number "%ld" (20) and "%.2f"
+ * (≤ 320: the largest double) can print, the units, and what a name cut at
+ * 1023 bytes in the middle of a character adds (U+FFFD). */
+#define NUMBERS_MAX (20 + 320 + 32)
+static size_t header_room(kml *k, const char *known, size_t fixed)
+{
+    k->hdr.n = 0;
+    pl_w_put_xml(&k->hdr, known, 0);
+    return fixed + k->hdr.n + NUMBERS_MAX;
+}
+
+static size_t park_room(kml *k)
+{
+    char known[1024];
+    snprintf(known, sizeof known, "%s (%s) — ", k->park_name ? k->park_name : k->park, k->park);
+    return header_room(k, known, sizeof "<Folder><name></name><open>1</open>\n" + sizeof PARCELS ", 亩 mu" +
+                                         sizeof "<LookAt><longitude></longitude><latitude></latitude><altitude>0"
+                                                "</altitude><heading>0</heading><tilt>0</tilt><range></range></LookAt>" +
+                                         3 * 64);
+}
+
+static size_t class_room(kml *k, size_t i)
+{
+    const pl_style *s = pl_style_at(k->ftheme, i);
+    char known[1024];
+    snprintf(known, sizeof known, "%s %s — ", s->zh, s->en);
+    return header_room(k, known, sizeof "<Folder><name></name>\n" + sizeof PERIODS ", 亩 mu");
+}
+
+/* Keep `room` bytes of the document for a header written later (spaces: white
+ * space between elements, where the header's own padding stays too). */
+static unsigned long long reserve(kml *k, size_t room)
+{
+    static const char spaces[64] = "                                                               ";
+    unsigned long long at = k->o.done + k->o.n;
+    for (size_t left = room; left;) {
+        size_t n = left < 63 ? left : 63;
+        pl_w_put(&k->o, spaces, n);
+        left -= n;
+    }
+    return at;
+}
+
+/* Write a header made into k->hdr at `at` of the file, padded with spaces to `room`. */
+static int patch(kml *k, unsigned long long at, size_t room, pl_error *err)
+{
+    if (k->hdr.err || k->hdr.n > room)
+        return pl_error_set(err, PL_ERR_IO, "cannot write the KML (a folder header of %zu bytes in %zu)", k->hdr.n,
+                            room);
+    int nl = k->hdr.n && k->hdr.p[k->hdr.n - 1] == '\n'; /* the padding before the line ends */
+    k->hdr.n -= (size_t)nl;
+    while (k->hdr.n < room - (size_t)nl)
+        pl_w_putc(&k->hdr, ' ');
+    if (nl)
+        pl_w_putc(&k->hdr, '\n');
+    if (pl_w_out_flush(&k->o) || fflush(k->doc->out))
+        return pl_error_set(err, PL_ERR_IO, "cannot write the KML");
+    for (size_t w = 0; w < room;) {
+        ssize_t n = pwrite(k->doc->out_fd, k->hdr.p + w, room - w, (off_t)(at + w));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return pl_error_set(err, PL_ERR_IO, "cannot write the KML: %s", n < 0 ? strerror(errno) : "short write");
+        w += (size_t)n;
+    }
+    return PL_OK;
+}
+
+/* Direct: end the open class folder and write its header. */
+static int close_class(kml *k, pl_error *err)
+{
+    if (k->cur < 0)
+        return PL_OK;
+    pl_w_lit(&k->o, "</Folder>\n");
+    k->hdr.n = 0;
+    class_header(k, (size_t)k->cur, &k->hdr);
+    int rc = patch(k, k->class_at, k->class_room, err);
+    k->ccount[k->cur] = 0;
+    k->carea[k->cur] = 0;
+    k->cur = -1;
+    return rc;
 }
 
 /* Copy the class file `from` (flushed) to the end of the document. */
@@ -471,40 +618,41 @@ static int copy_class(kml *k, FILE *from)
     return 0;
 }
 
-/* Write the current park's folder from the class files. */
+static void park_done(kml *k)
+{
+    k->in_park = 0;
+    k->pcount = 0;
+    k->parea = 0;
+    k->have_pb = 0;
+    free(k->park);
+    free(k->park_name);
+    k->park = k->park_name = NULL;
+}
+
+/* End the current park's folder: direct, its last class folder and its header;
+ * else the whole folder from the class files. */
 static int flush_park(kml *k, pl_error *err)
 {
     if (!k->in_park)
         return PL_OK;
     pl_w_out *o = &k->o;
-    char name[1024];
-    snprintf(name, sizeof name, "%s (%s) — %ld 宗 parcels, %.2f 亩 mu", k->park_name ? k->park_name : k->park,
-             k->park, k->pcount, k->parea * 15.0 / 10000.0);
-    pl_w_lit(o, "<Folder>");
-    ELEMENT(o, "name", name);
-    pl_w_lit(o, "<open>1</open>");
-    if (k->have_pb) {
-        double lon = (k->pb[0] + k->pb[2]) / 2, lat = (k->pb[1] + k->pb[3]) / 2;
-        double wm = (k->pb[2] - k->pb[0]) * 111320.0 * cos(lat * 3.14159265358979323846 / 180.0);
-        double hm = (k->pb[3] - k->pb[1]) * 110540.0;
-        pl_w_lit(o, "<LookAt><longitude>");
-        pl_w_put_num(o, lon, k->doc->precision);
-        pl_w_lit(o, "</longitude><latitude>");
-        pl_w_put_num(o, lat, k->doc->precision);
-        pl_w_lit(o, "</latitude><altitude>0</altitude><heading>0</heading><tilt>0</tilt><range>");
-        pl_w_put_num(o, fmax(wm, hm) * 1.6 + 300.0, 0);
-        pl_w_lit(o, "</range></LookAt>");
+    int rc;
+    if (k->direct) {
+        if ((rc = close_class(k, err)))
+            return rc;
+        pl_w_lit(o, "</Folder>\n");
+        k->hdr.n = 0;
+        park_header(k, &k->hdr);
+        if ((rc = patch(k, k->park_at, k->park_room, err)))
+            return rc;
+        park_done(k);
+        return k->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
     }
-    pl_w_putc(o, '\n');
+    park_header(k, o);
     for (size_t i = 0; i < pl_style_count(k->ftheme) && i < PL_STYLE_MAX; i++) {
         if (!k->cls[i])
             continue;
-        const pl_style *s = pl_style_at(k->ftheme, i);
-        snprintf(name, sizeof name, "%s %s — %ld%s, %.2f 亩 mu", s->zh, s->en, k->ccount[i],
-                 k->doc->timeline ? " 时段 periods" : " 宗 parcels", k->carea[i] * 15.0 / 10000.0);
-        pl_w_lit(o, "<Folder>");
-        ELEMENT(o, "name", name);
-        pl_w_putc(o, '\n');
+        class_header(k, i, o);
         if (pl_w_out_flush(&k->cbuf[i]) || copy_class(k, k->cls[i]))
             return pl_error_set(err, PL_ERR_IO, "cannot copy a temporary file into the KML");
         pl_w_lit(o, "</Folder>\n");
@@ -515,13 +663,7 @@ static int flush_park(kml *k, pl_error *err)
         k->carea[i] = 0;
     }
     pl_w_lit(o, "</Folder>\n");
-    k->in_park = 0;
-    k->pcount = 0;
-    k->parea = 0;
-    k->have_pb = 0;
-    free(k->park);
-    free(k->park_name);
-    k->park = k->park_name = NULL;
+    park_done(k);
     return k->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
 }
 
@@ -536,6 +678,10 @@ static int kml_feature(void *state, const pl_export_feature *f, pl_error *err)
         k->in_park = 1;
         if (!(k->park = strdup(park)) || (f->park_name && !(k->park_name = strdup(f->park_name))))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        if (k->direct) {
+            k->park_room = park_room(k);
+            k->park_at = reserve(k, k->park_room);
+        }
     }
     k->pcount++;
     k->parea += f->area_m2;
@@ -551,13 +697,27 @@ static int kml_feature(void *state, const pl_export_feature *f, pl_error *err)
             k->pb[3] = fmax(k->pb[3], b[3]);
         }
     }
+    pl_w_out *o = NULL;
     if (k->doc->timeline && f->periods) {
         for (size_t i = 0; i < f->nperiods; i++)
-            if ((rc = placemark(k, f, &f->periods[i], i, err)))
+            if ((rc = spool(k, class_of(k, f->periods[i].style), &o, err)) ||
+                (rc = placemark(k, o, f, &f->periods[i], i, err)))
                 return rc;
         return PL_OK;
     }
-    return placemark(k, f, NULL, 0, err);
+    int ci = class_of(k, f->style);
+    if (!k->direct)
+        return (rc = spool(k, ci, &o, err)) ? rc : placemark(k, o, f, NULL, 0, err);
+    if (ci != k->cur) { /* the rows come by class (PL_NEED_CLASS_ORDER) */
+        if (ci < k->cur)
+            return pl_error_set(err, PL_ERR_DB, "cannot write the KML: the parcels do not come by class");
+        if ((rc = close_class(k, err)))
+            return rc;
+        k->cur = ci;
+        k->class_room = class_room(k, (size_t)ci);
+        k->class_at = reserve(k, k->class_room);
+    }
+    return placemark(k, &k->o, f, NULL, 0, err);
 }
 
 static int kml_end(void *state, const pl_export_summary *sum, pl_error *err)
@@ -584,11 +744,12 @@ static void kml_release(void *state)
         pl_w_out_free(&k->cbuf[i]);
     }
     pl_w_out_free(&k->head);
+    pl_w_out_free(&k->hdr);
     free(k->head_at);
     free(k->park);
     free(k->park_name);
     free(k);
 }
 
-const pl_writer_ops pl_writer_kml = {"kml", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_HISTORY, kml_begin, kml_feature,
-                                     kml_end, kml_release};
+const pl_writer_ops pl_writer_kml = {"kml", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_HISTORY | PL_NEED_CLASS_ORDER,
+                                     kml_begin, kml_feature, kml_end, kml_release};

@@ -356,6 +356,7 @@ int pl_w_out_flush(pl_w_out *o)
         return o->err ? -1 : 0;
     if (o->n && !o->err && fwrite(o->p, 1, o->n, o->f) != o->n)
         o->err = 1;
+    o->done += o->n;
     o->n = 0;
     return o->err ? -1 : 0;
 }
@@ -397,8 +398,10 @@ void pl_w_out_write(pl_w_out *o, const char *s, size_t n)
     if (n <= o->cap) {
         memcpy(o->p, s, n);
         o->n = n;
-    } else if (!o->err && fwrite(s, 1, n, o->f) != n) {
-        o->err = 1;
+    } else {
+        if (!o->err && fwrite(s, 1, n, o->f) != n)
+            o->err = 1;
+        o->done += n;
     }
 }
 

@@ -101,6 +101,10 @@ typedef struct pl_export_doc {
      * kind; text NULL): for what a writer shows before the first feature. */
     const pl_export_field *fields;
     size_t nfields;
+    /* The descriptor of `out` when it is a new regular file that the writer may
+     * also write at an offset it has already passed (pwrite, after flushing
+     * `out`); -1 when `out` is a stream only (a pipe, stdout). */
+    int out_fd;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */
@@ -117,7 +121,10 @@ enum {
     PL_NEED_LONLAT = 1,  /* feature->geom */
     PL_NEED_WORK = 2,    /* feature->work and label_x/y */
     PL_NEED_HISTORY = 4, /* feature->periods (when doc->timeline) */
-    PL_NEED_LABEL = 8    /* label_lon/lat (with PL_NEED_LONLAT) */
+    PL_NEED_LABEL = 8,   /* label_lon/lat (with PL_NEED_LONLAT) */
+    /* rows by park, then by the position of their class (of doc->theme) in the
+     * legend, then by code — unless doc->timeline (else by park and code) */
+    PL_NEED_CLASS_ORDER = 16
 };
 
 typedef struct pl_writer_ops {
@@ -180,6 +187,7 @@ typedef struct pl_w_out {
     size_t n, cap;
     int err;       /* 1 after a failed write */
     int own;
+    unsigned long long done; /* bytes handed to the FILE so far: done + n is the position */
 } pl_w_out;
 
 /* A buffer of `cap` bytes (malloc'd; freed by pl_w_out_free). -1 on ENOMEM.

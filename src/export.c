@@ -17,6 +17,7 @@
  * Nothing here prints; pl_export_file writes a temporary file next to the
  * target and renames it into place only when complete.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include "parkland/export.h"
 #include "parkland/parcel.h"
 #include "parkland/park.h"
@@ -277,7 +278,7 @@ static const char export_sql[] =
     "   AND (CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)"
     "   AND (?4 IS NULL OR ld.industry = ?4"
     "        OR instr(',' || replace(coalesce(pi.industries, ''), ' ', '') || ',', ',' || ?4 || ',') > 0)"
-    " ORDER BY k.code, p.code";
+    " ORDER BY k.code, %s p.code";
 
 static const char history_sql[] =
     "(SELECT json_group_array(json_array(h.id, substr(%s, 1, 10), h.old_value, h.new_value))"
@@ -554,6 +555,63 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
     field_date(x, "verification_actual", "达产复核日期", "verified on", ver_a);
 }
 
+/* Landing stage, overdue flags and map class of a parcel, as of the as-of
+ * date (project: the signed project's code, NULL when none; the dates of its
+ * milestones). */
+static void derive(const exporter *x, const char *status, const char *project, const char *land_a,
+                   const char *cons_p, const char *cons_a, const char *prod_a, const char *ver_a,
+                   pl_export_feature *f)
+{
+    if (!project)
+        f->stage = "none";
+    else if (happened(x, ver_a))
+        f->stage = "verified";
+    else if (happened(x, prod_a))
+        f->stage = "production";
+    else if (happened(x, cons_a))
+        f->stage = "construction";
+    else if (happened(x, land_a))
+        f->stage = "land_supplied";
+    else
+        f->stage = "signed";
+    long planned;
+    f->overdue_days = 0;
+    if (project && !happened(x, cons_a) && pl_date_days(cons_p, &planned) && planned < x->as_of_days)
+        f->overdue_days = x->as_of_days - planned;
+    f->overdue = f->overdue_days > 0;
+    f->idle = f->overdue_days >= 365;
+    f->reclaim = f->overdue_days >= 730;
+    const char *cls;
+    if (x->doc.theme == PL_THEME_LANDING)
+        cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
+    else
+        cls = status;
+    f->style = pl_style_get(x->doc.theme, cls);
+    if (!f->style)
+        f->style = pl_style_at(x->doc.theme, 0);
+}
+
+/* SQL parkland_export_class(status, project, land_a, cons_p, cons_a, prod_a,
+ * ver_a): the position of the row's map class in the legend, for the ORDER BY
+ * of writers that want the rows by class (PL_NEED_CLASS_ORDER). Registered on
+ * the connection for the time of one export. */
+static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const exporter *x = sqlite3_user_data(ctx);
+    const char *a[7];
+    for (int i = 0; i < 7 && i < argc; i++) {
+        a[i] = (const char *)sqlite3_value_text(argv[i]);
+        if (a[i] && !*a[i])
+            a[i] = NULL; /* as col() reads them */
+    }
+    pl_export_feature f;
+    memset(&f, 0, sizeof f);
+    derive(x, a[0], a[1], a[2], a[3], a[4], a[5], a[6], &f);
+    sqlite3_result_int(ctx, pl_style_index(x->doc.theme, f.style->key));
+}
+
+#define CLASS_FN "parkland_export_class"
+
 static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_error *err)
 {
     memset(f, 0, sizeof *f);
@@ -572,36 +630,8 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     f->status_date = col(st, C_STATUS_DATE);
     f->area_m2 = sqlite3_column_double(st, C_AREA);
 
-    /* landing stage and flags, as of the as-of date */
-    const char *project = col(st, C_PROJECT);
-    const char *land_a = col(st, C_LAND_A), *cons_p = col(st, C_CONS_P), *cons_a = col(st, C_CONS_A);
-    const char *prod_a = col(st, C_PROD_A), *ver_a = col(st, C_VER_A);
-    if (!project)
-        f->stage = "none";
-    else if (happened(x, ver_a))
-        f->stage = "verified";
-    else if (happened(x, prod_a))
-        f->stage = "production";
-    else if (happened(x, cons_a))
-        f->stage = "construction";
-    else if (happened(x, land_a))
-        f->stage = "land_supplied";
-    else
-        f->stage = "signed";
-    long planned;
-    if (project && !happened(x, cons_a) && pl_date_days(cons_p, &planned) && planned < x->as_of_days)
-        f->overdue_days = x->as_of_days - planned;
-    f->overdue = f->overdue_days > 0;
-    f->idle = f->overdue_days >= 365;
-    f->reclaim = f->overdue_days >= 730;
-    const char *cls;
-    if (x->doc.theme == PL_THEME_LANDING)
-        cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
-    else
-        cls = f->status;
-    f->style = pl_style_get(x->doc.theme, cls);
-    if (!f->style)
-        f->style = pl_style_at(x->doc.theme, 0);
+    derive(x, f->status, col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
+           col(st, C_PROD_A), col(st, C_VER_A), f);
     f->company = col(st, C_COMPANY);
 
     row_fields(x, st, f);
@@ -744,7 +774,23 @@ static void make_title(pl_db *db, const char *park, char *buf, size_t len)
 
 /* ---- the export ------------------------------------------------------------------------ */
 
-int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res, pl_error *err)
+/* Write back what the export has put in the file so far, from `*done` on,
+ * once it is WRITEBACK bytes or more: the disk writes while the export goes
+ * on, and the fsync at the end has little left to wait for. */
+#define WRITEBACK (8 << 20)
+static void writeback(int fd, off_t *done)
+{
+    off_t end = lseek(fd, 0, SEEK_CUR);
+    if (end - *done >= WRITEBACK) {
+        sync_file_range(fd, *done, end - *done, SYNC_FILE_RANGE_WRITE); /* a hint: errors show at fsync */
+        *done = end;
+    }
+}
+
+/* The export into `out`; out_fd: the descriptor of `out` when it is a new
+ * regular file (pl_export_file), else -1. */
+static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, pl_export_result *res,
+                      pl_error *err)
 {
     pl_export_options defaults;
     if (!opt) {
@@ -766,6 +812,9 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
     x->w = writers[opt->format];
     pl_geom_init(&x->ll);
     pl_geom_init(&x->work);
+    sqlite3_stmt *st = NULL;
+    /* rows by park, then class, then code: the KML writes its class folders as the rows come */
+    int by_class = (x->w->needs & PL_NEED_CLASS_ORDER) && !opt->timeline;
 
     char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
     pl_today(today, sizeof today);
@@ -801,6 +850,7 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
     d->work_srid = db->srid;
     d->work_crs_name = crs_name;
     d->version = PARKLAND_VERSION;
+    d->out_fd = out_fd;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
     /* CGCS2000 3-degree GK: CM forms 4534–4554 (zones 25–45) ↔ zone-prefixed 4513–4533 */
     if (db->srid >= 4534 && db->srid <= 4554) {
@@ -815,12 +865,17 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + 1024];
+    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
+                        SQLITE_OK) {
+        rc = pl_db_fail(db, err, "cannot prepare the export");
+        goto out;
+    }
     if ((x->w->needs & PL_NEED_HISTORY) && opt->timeline)
         snprintf(hist, sizeof hist, history_sql,
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
     snprintf(sql, sizeof sql, export_sql,
-             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist);
-    sqlite3_stmt *st = NULL;
+             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist,
+             by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual)," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
         goto out;
     /* the field list (no values), for writers that show it before the first row */
@@ -849,7 +904,10 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
         goto out;
     int step;
     long features = 0;
+    off_t written_back = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out_fd >= 0 && (x->sum.parcels & 63) == 63)
+            writeback(out_fd, &written_back);
         pl_export_feature f;
         if ((rc = row_feature(x, st, &f, err)))
             goto out;
@@ -903,12 +961,19 @@ out:
     if (x->w && x->wstate)
         x->w->release(x->wstate);
     sqlite3_finalize(st);
+    if (by_class) /* removed again */
+        sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
     pl_xform_free(x->xf);
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);
     free(x->periods);
     free(x);
     return rc;
+}
+
+int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res, pl_error *err)
+{
+    return export_run(db, opt, out, -1, res, err);
 }
 
 /* ---- safe file output ------------------------------------------------------------------ */
@@ -973,7 +1038,7 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
         free(tmp);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
-    rc = pl_export_stream(db, opt, f, res, err);
+    rc = export_run(db, opt, f, fd, res, err);
     if (!rc && (fflush(f) || ferror(f) || fsync(fd)))
         rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
     if (fclose(f) && !rc)

@@ -667,6 +667,95 @@ Test(export, kml_round_trip_through_the_importer)
     roundtrip(export_to(&o, "rt10.kml", NULL), "KML10", 0.001, 0.01, 0);
 }
 
+/* The KML as pl_export_file writes it (placemarks straight into the file, each
+ * folder's header written afterwards into the room kept for it) and as a
+ * stream writes it (placemarks through one temporary file per class): the same
+ * document but for white space between elements. */
+static char *kml_without_blanks(const char *text, size_t len)
+{
+    xmlDocPtr d = xmlReadMemory(text, (int)len, NULL, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    cr_assert_not_null(d, "not well-formed");
+    char why[1024];
+    cr_assert(kml_valid(d, why), "not valid KML 2.2: %s", why);
+    xmlChar *mem;
+    int n;
+    xmlDocDumpMemory(d, &mem, &n);
+    char *out = strndup((const char *)mem, (size_t)n);
+    xmlFree(mem);
+    xmlFreeDoc(d);
+    return out;
+}
+
+static void add_projects(void);
+
+static void same_kml_in_place_and_streamed(const pl_export_options *o, const char *name)
+{
+    size_t flen;
+    char *file = tu_read_file(export_to(o, name, NULL), &flen);
+    char *mem = NULL;
+    size_t mlen = 0;
+    FILE *f = open_memstream(&mem, &mlen);
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_export_stream(db, o, f, NULL, &err), PL_OK, "%s", err.message);
+    fclose(f);
+    char *a = kml_without_blanks(file, flen), *b = kml_without_blanks(mem, mlen);
+    cr_assert_str_eq(a, b, "%s: the file and the stream differ", name);
+    cr_assert_lt(strlen(b), mlen + 1);
+    free(a), free(b), free(file), free(mem);
+}
+
+Test(export, kml_written_in_place_equals_the_streamed_kml)
+{
+    /* two parks, every class of both themes, a park name that fills the folder name (cut at
+     * 1023 bytes, in the middle of a character, all of it escaped), an area of 1e300 */
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "ZZ", "第二园区", "Second park", NULL, NULL, &err), PL_OK, "%s", err.message);
+    tu_import(db, SAMPLES_DIR "/parcels.txt", "ZZ");
+    tu_sql_exec(db, "UPDATE parcel SET status = CASE id % 5 WHEN 0 THEN 'available' WHEN 1 THEN 'idle'"
+                    " WHEN 2 THEN 'reserve' WHEN 3 THEN 'listed' ELSE 'production' END");
+    add_projects();
+    char big[2100];
+    size_t n = 0;
+    for (int i = 0; n + 4 < sizeof big; i++) {
+        const char *piece = i % 3 ? "&<" : "园";
+        memcpy(big + n, piece, strlen(piece));
+        n += strlen(piece);
+    }
+    big[n] = '\0';
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE park SET name = ?1 WHERE code = 'ZZ'", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, big, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    tu_sql_exec(db, "UPDATE parcel SET area_m2 = 1e300 WHERE id = (SELECT max(id) FROM parcel)");
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_KML;
+    o.as_of = "2024-07-01";
+    same_kml_in_place_and_streamed(&o, "av.kml");
+    o.theme = PL_THEME_LANDING;
+    same_kml_in_place_and_streamed(&o, "la.kml");
+    o.timeline = 1;
+    same_kml_in_place_and_streamed(&o, "tl.kml");
+    /* the folders in legend order, each class once per park */
+    o.timeline = 0;
+    o.theme = PL_THEME_AVAILABILITY;
+    xmlDocPtr d = load_xml(export_to(&o, "av2.kml", NULL));
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder"), 3);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[2]/k:Folder"), 5);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[3]/k:Folder"), 5);
+    char *c = xstring(d, "/k:kml/k:Document/k:Folder[3]/k:Folder[1]/k:name");
+    cr_assert(!strncmp(c, "储备 Land bank — ", strlen("储备 Land bank — ")), "%s", c);
+    free(c);
+    c = xstring(d, "/k:kml/k:Document/k:Folder[3]/k:name");
+    cr_assert(!strncmp(c, "园&<&<园", strlen("园&<&<园")), "%.40s", c);
+    free(c);
+    cr_assert_eq(xcount(d, "//k:Placemark[@id]"), 96);
+    xmlFreeDoc(d);
+}
+
 /* Records entered after the fact: a parcel imported today whose moves took
  * effect years ago still gets a period per status, starting at the first move. */
 Test(export, kml_timeline_with_moves_back_dated_before_the_import)
