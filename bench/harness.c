@@ -4,12 +4,14 @@
  *
  *   bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]
  *                 [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]
- *                 [--budget S]
- *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S]
+ *                 [--budget S] [--cache-mb N]
+ *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N]
  *   bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...
  *
  * query/match open the database once and call pl_query_free / pl_match_lead
- * RUNS times (rows are counted, not printed); cli runs PROGRAM RUNS times
+ * RUNS times (rows are counted, not printed) — with --cache-mb N on a
+ * connection whose page cache holds N MiB, as a long-lived service would
+ * set it (pl_db_set_cache_mb); cli runs PROGRAM RUNS times
  * with stdout to /dev/null (fork/exec/wait4, after K untimed warm-up runs).
  * --budget S stops after S seconds of timed runs once 5 runs are done (a call
  * that takes seconds cannot be run 200 times); `runs=` says how many ran.
@@ -100,8 +102,8 @@ static void usage(void)
 {
     fputs("usage: bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]\n"
           "                     [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]\n"
-          "                     [--budget S]\n"
-          "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S]\n"
+          "                     [--budget S] [--cache-mb N]\n"
+          "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N]\n"
           "       bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...\n",
           stderr);
 }
@@ -141,12 +143,16 @@ static int count_match(const pl_match_result *r, void *ctx)
     return 0;
 }
 
+/* --cache-mb N: the connection's page cache (pl_db_set_cache_mb), as a
+ * long-lived service would set it; 0 keeps SQLite's default 2 MiB. */
+static int cache_mb;
+
 static pl_db *open_db(const char *path)
 {
     pl_db *db;
     pl_error err;
     pl_error_clear(&err);
-    if (pl_db_open(path, &db, &err)) {
+    if (pl_db_open(path, &db, &err) || (cache_mb && pl_db_set_cache_mb(db, cache_mb, &err))) {
         fprintf(stderr, "bench-harness: %s\n", err.message);
         return NULL;
     }
@@ -192,6 +198,8 @@ static int run_query(int argc, char **argv)
             f.limit = (long)parse_num(a, v);
         else if (!strcmp(a, "--budget"))
             budget_ms = parse_num(a, v) * 1e3;
+        else if (!strcmp(a, "--cache-mb"))
+            cache_mb = (int)parse_num(a, v);
         else if (!strcmp(a, "--near")) {
             if (sscanf(v, "%lf,%lf", &f.near_lon, &f.near_lat) != 2) {
                 fprintf(stderr, "bench-harness: --near expects LON,LAT, not '%s'\n", v);
@@ -255,6 +263,8 @@ static int run_match(int argc, char **argv)
             o.top = (int)parse_num(a, v);
         else if (!strcmp(a, "--budget"))
             budget_ms = parse_num(a, v) * 1e3;
+        else if (!strcmp(a, "--cache-mb"))
+            cache_mb = (int)parse_num(a, v);
         else if (!strcmp(a, "--park"))
             o.park = v;
         else {

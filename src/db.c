@@ -578,6 +578,15 @@ int pl_db_srid(const pl_db *db) { return db->srid; }
 const char *pl_db_user(const pl_db *db) { return db->user; }
 const char *pl_db_path(const pl_db *db) { return db->path; }
 
+int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err)
+{
+    if (mb < 1 || mb > 4096)
+        return pl_error_set(err, PL_ERR_USAGE, "a page cache of %d MiB is outside 1–4096", mb);
+    char sql[64]; /* PRAGMA takes no bound values; mb is a checked int */
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mb * 1024);
+    return pl_db_exec(db, sql, err);
+}
+
 void pl_db_set_user(pl_db *db, const char *user)
 {
     snprintf(db->user, sizeof db->user, "%s", user && *user ? user : "unknown");

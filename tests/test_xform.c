@@ -154,3 +154,16 @@ Test(xform, schema_1_database_is_migrated_on_open)
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }
+
+Test(db, page_cache_for_long_lived_connections)
+{
+    pl_db *db = tu_db_new("c.db", NULL);
+    pl_error err;
+    cr_assert_eq(pl_db_set_cache_mb(db, 64, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -65536);
+    cr_assert_eq(pl_db_set_cache_mb(db, 0, &err), PL_ERR_USAGE);
+    cr_assert_eq(pl_db_set_cache_mb(db, 5000, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "5000"), "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -65536);
+    tu_db_close(db);
+}

@@ -42,6 +42,13 @@ const char *pl_db_user(const pl_db *db);
 /* Override the user recorded in history (copied). */
 void pl_db_set_user(pl_db *db, const char *user);
 
+/* Keep up to `mb` MiB (1–4096) of the database in this connection's page
+ * cache (SQLite's default is 2 MiB). For a long-lived connection that runs
+ * many queries — a service, the benchmark harness — the pages a query reads
+ * stay in memory for the next call. A one-shot command gains nothing: it
+ * reads each page once and would only pay for the memory. */
+int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err);
+
 /* The database file name given at open. Lives as long as `db`. */
 const char *pl_db_path(const pl_db *db);
 
