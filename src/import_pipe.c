@@ -28,6 +28,7 @@ struct pl_pipe {
     pl_format fmt;
     pl_read_options ro;
     pl_source_info *info;
+    pl_pipe_prologue prologue;
     pl_pipe_stage stage;
     void *ctx;
 };
@@ -110,7 +111,9 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vp)
 static void *reader_main(void *vp)
 {
     pl_pipe *p = vp;
-    int rc = pl_read_any(p->path, p->fmt, &p->ro, p->info, on_feature, p, &p->err);
+    int rc = p->prologue ? p->prologue(p->ctx, &p->err) : PL_OK;
+    if (!rc)
+        rc = pl_read_any(p->path, p->fmt, &p->ro, p->info, on_feature, p, &p->err);
     pthread_mutex_lock(&p->lock);
     p->rc = rc;
     p->done = 1;
@@ -120,8 +123,8 @@ static void *reader_main(void *vp)
 }
 
 int pl_pipe_start(pl_pipe **out, void *const *slot_data, const char *path, pl_format fmt,
-                  const pl_read_options *ro, pl_source_info *info, pl_pipe_stage stage, void *ctx,
-                  pl_error *err)
+                  const pl_read_options *ro, pl_source_info *info, pl_pipe_prologue prologue,
+                  pl_pipe_stage stage, void *ctx, pl_error *err)
 {
     *out = NULL;
     pl_pipe *p = calloc(1, sizeof *p);
@@ -135,6 +138,7 @@ int pl_pipe_start(pl_pipe **out, void *const *slot_data, const char *path, pl_fo
     p->fmt = fmt;
     p->ro = *ro;
     p->info = info;
+    p->prologue = prologue;
     p->stage = stage;
     p->ctx = ctx;
     pl_error_clear(&p->err);

@@ -34,6 +34,10 @@ typedef struct pl_pipe_item {
  * stops reading (the value becomes the reader's result, `err` its message). */
 typedef int (*pl_pipe_stage)(pl_pipe_item *item, const pl_source_info *info, void *ctx, pl_error *err);
 
+/* Runs once on the reader thread before the reader starts (NULL: none).
+ * Non-zero stops there: the value becomes the reader's result. */
+typedef int (*pl_pipe_prologue)(void *ctx, pl_error *err);
+
 typedef struct pl_pipe pl_pipe;
 
 #define PL_PIPE_SLOTS 32
@@ -41,8 +45,8 @@ typedef struct pl_pipe pl_pipe;
 /* Start reading `path` with pl_read_any on a new thread. slot_data holds
  * PL_PIPE_SLOTS pointers. PL_ERR_NOMEM, or PL_ERR_IO when no thread starts. */
 int pl_pipe_start(pl_pipe **out, void *const *slot_data, const char *path, pl_format fmt,
-                  const pl_read_options *ro, pl_source_info *info, pl_pipe_stage stage, void *ctx,
-                  pl_error *err);
+                  const pl_read_options *ro, pl_source_info *info, pl_pipe_prologue prologue,
+                  pl_pipe_stage stage, void *ctx, pl_error *err);
 
 /* The next item in file order; blocks. NULL when the reader has finished
  * (or stopped) and every item has been handed out. */

@@ -637,7 +637,10 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, const 
         GEOSGeometry *other = pl_geos_from_wkb(gc, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
         if (!other)
             continue;
-        if (GEOSPreparedIntersects_r(gc, w->prep, other) == 1) {
+        /* neighbours in a park touch: an intersection (the costlier call) only
+         * when the interiors share an area */
+        if (GEOSPreparedIntersects_r(gc, w->prep, other) == 1 &&
+            GEOSRelatePattern_r(gc, w->work, other, "2********") != 0) {
             GEOSGeometry *inter = GEOSIntersection_r(gc, w->work, other);
             double a = inter ? pl_geos_area(gc, inter) : 0;
             if (inter)
@@ -1116,7 +1119,7 @@ static int write_batch(importer *im, int insert)
                  : im->opt->on_conflict == PL_CONFLICT_SKIP ? "skip" : "fail",
                  im->opt->repair, im->opt->allow_overlap);
         pl_bind_text(st, 1, im->path);
-        pl_bind_text(st, 2, r->sha256);
+        pl_bind_text(st, 2, ""); /* the reader thread hashes the file: set at the end */
         pl_bind_text(st, 3, r->format);
         pl_bind_text(st, 4, NULL);
         sqlite3_bind_int(st, 5, im->db->srid);
@@ -1127,7 +1130,8 @@ static int write_batch(importer *im, int insert)
     } else {
         rc = pl_db_prepare(im->db,
             "UPDATE import_batch SET encoding = ?1, source_srid = ?2, n_read = ?3, n_inserted = ?4,"
-            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8 WHERE id = ?9", &st, im->err);
+            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8, sha256 = ?10 WHERE id = ?9", &st,
+            im->err);
         if (rc)
             return rc;
         pl_bind_text(st, 1, r->encoding);
@@ -1139,12 +1143,21 @@ static int write_batch(importer *im, int insert)
         sqlite3_bind_int64(st, 7, r->repaired);
         sqlite3_bind_double(st, 8, r->area_m2);
         sqlite3_bind_int64(st, 9, r->batch_id);
+        pl_bind_text(st, 10, r->sha256);
     }
     rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot record the import batch");
     if (insert && !rc)
         r->batch_id = (long)sqlite3_last_insert_rowid(im->db->h);
     sqlite3_finalize(st);
     return rc;
+}
+
+/* pl_pipe_prologue: the file's SHA-256, on the reader thread (an eighth of
+ * the writing thread's work when it was done before the import). */
+static int hash_file(void *vctx, pl_error *err)
+{
+    importer *im = vctx;
+    return pl_file_sha256(im->path, im->res->sha256, err);
 }
 
 /* Read the file on a second thread (the reader and the geometry stage) and
@@ -1166,7 +1179,7 @@ static int read_and_write(importer *im, pl_format fmt, pl_source_info *info, pl_
         void *slot_data[PL_PIPE_SLOTS];
         for (size_t i = 0; i < PL_PIPE_SLOTS; i++)
             slot_data[i] = results[i];
-        rc = pl_pipe_start(&pipe, slot_data, im->path, fmt, &ro, info, stage_feature, im, err);
+        rc = pl_pipe_start(&pipe, slot_data, im->path, fmt, &ro, info, hash_file, stage_feature, im, err);
     }
     if (!rc) {
         pl_pipe_item *it;
@@ -1217,10 +1230,8 @@ int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt,
     if (fmt == PL_FORMAT_AUTO && (fmt = pl_format_detect(path, err)) == PL_FORMAT_AUTO)
         return err->code ? err->code : pl_error_set(err, PL_ERR_INPUT, "%s: cannot tell the format", path);
     snprintf(res->format, sizeof res->format, "%s", pl_format_name(fmt));
-    int rc = pl_file_sha256(path, res->sha256, err);
+    int rc = resolve_park(db, opt->park, &im.park_id, res->park, sizeof res->park, err);
     if (rc)
-        return rc;
-    if ((rc = resolve_park(db, opt->park, &im.park_id, res->park, sizeof res->park, err)))
         return rc;
     if ((rc = pl_db_begin(db, err)))
         return rc;
