@@ -552,3 +552,22 @@ Test(import, attrs_json_is_what_jansson_writes)
     free(again);
     json_decref(o2);
 }
+
+/* An import reads with a 16 MiB page cache and gives the connection back as
+ * it was: SQLite's default, or the caller's own larger cache. */
+Test(import, page_cache_is_given_back)
+{
+    long before = tu_sql_count(db, "PRAGMA cache_size");
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    o.dry_run = 1;
+    cr_assert_eq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), before);
+    cr_assert_eq(pl_db_set_cache_mb(db, 64, &err), PL_OK);
+    cr_assert_neq(import_file(TEST_DATA_DIR "/no-such-file.geojson", &o, &r, &err), PL_OK);
+    pl_import_result_release(&r);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -65536);
+}
