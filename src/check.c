@@ -136,14 +136,19 @@ static int check_overlaps(checker *c)
 {
     sqlite3_stmt *st;
     int rc = pl_db_prepare(c->db,
+        /* CROSS JOINs fix the loops: each parcel, its R*Tree box, the boxes that meet
+         * it, their parcels by rowid. (With b joined on park_id, SQLite walked the
+         * (park_id, code) index — every parcel of the park for each parcel.) The
+         * ORDER BY gives the order that plan had. */
         "SELECT k.code, a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom))"
-        "  FROM parcel a JOIN park k ON k.id = a.park_id"
-        "  JOIN idx_parcel_geom r ON r.pkid = a.id"
-        "  JOIN parcel b ON b.park_id = a.park_id AND b.id > a.id AND b.status <> 'retired'"
-        "   AND b.id IN (SELECT pkid FROM idx_parcel_geom WHERE xmin <= r.xmax AND xmax >= r.xmin"
-        "                AND ymin <= r.ymax AND ymax >= r.ymin)"
-        " WHERE a.status <> 'retired' AND ST_IsValid(a.geom) = 1 AND ST_IsValid(b.geom) = 1"
-        "   AND ST_Intersects(a.geom, b.geom) = 1", &st, c->err);
+        "  FROM parcel a CROSS JOIN idx_parcel_geom r ON r.pkid = a.id"
+        "  CROSS JOIN idx_parcel_geom r2 ON r2.xmin <= r.xmax AND r2.xmax >= r.xmin"
+        "   AND r2.ymin <= r.ymax AND r2.ymax >= r.ymin"
+        "  CROSS JOIN parcel b ON b.id = r2.pkid"
+        "  JOIN park k ON k.id = a.park_id"
+        " WHERE b.park_id = a.park_id AND b.id > a.id AND b.status <> 'retired' AND a.status <> 'retired'"
+        "   AND ST_IsValid(a.geom) = 1 AND ST_IsValid(b.geom) = 1 AND ST_Intersects(a.geom, b.geom) = 1"
+        " ORDER BY a.id, b.code", &st, c->err);
     if (rc)
         return rc;
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {

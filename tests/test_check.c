@@ -90,3 +90,22 @@ Test(check, cli_exit_status_says_whether_problems_were_found)
     free(errs);
     cr_assert_eq(tu_run(NULL, NULL, PARKLAND_BIN " --db '%s' check --format yaml", path), 2);
 }
+
+/* Overlap candidates come from the R*Tree box by box (never a walk over the
+ * park): pairs in one park are found, in parcel order, each once; the same
+ * overlap across two parks is not a problem, nor is a retired parcel. */
+Test(check, overlaps_found_box_by_box_within_a_park_only)
+{
+    pl_error err;
+    cr_assert_eq(pl_park_add(db, "JMIP", "即墨", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    tu_add_rect(db, "QDIP", "X-1", "available", 600000, 600100, 3000000, 3000100);
+    tu_add_rect(db, "QDIP", "X-2", "available", 600050, 600150, 3000000, 3000100); /* 50 × 100 over X-1 */
+    tu_add_rect(db, "QDIP", "X-3", "available", 600100, 600200, 3000000, 3000100); /* touches X-1, overlaps X-2 */
+    tu_add_rect(db, "JMIP", "Y-1", "available", 600000, 600100, 3000000, 3000100); /* other park */
+    tu_add_rect(db, "QDIP", "Z-1", "retired", 600000, 600100, 3000000, 3000100);
+    seen s = {"", 0};
+    pl_check_summary sum;
+    cr_assert_eq(pl_check_database(db, collect, &s, &sum, &err), PL_OK, "%s", err.message);
+    cr_assert_str_eq(s.text, "overlap|parcel QDIP/X-1|overlaps parcel 'X-2' by 5000.00 m²\n"
+                             "overlap|parcel QDIP/X-2|overlaps parcel 'X-3' by 5000.00 m²\n");
+}
