@@ -13,14 +13,25 @@ typedef struct slot {
     size_t arena_cap;
 } slot;
 
+/* Hand-over in batches: a thread that has to wait sleeps until the other side
+ * has made room for (or filled) a quarter of the ring, and is woken only
+ * then, not once per item (a futex call and two context switches per
+ * feature cost a tenth of an import's time on a VM). */
+#define PL_PIPE_BATCH (PL_PIPE_SLOTS / 4)
+
 struct pl_pipe {
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t changed;  /* a slot was filled or given back, or the reader ended */
+    pthread_cond_t changed;  /* a sleeper's condition may hold: see PL_PIPE_BATCH */
+    int reader_waits, caller_waits; /* 1 while that side sleeps on `changed` */
+    /* each side's own view, so that most items pass without the lock */
+    size_t r_tail, r_free, r_pending; /* reader: next slot, slots known free, filled but unpublished */
+    size_t c_have, c_done;            /* caller: published items known, handed out and given back */
     slot slots[PL_PIPE_SLOTS];
     size_t head, count;      /* ring: items ready for the caller = count from head */
     int out;                 /* 1 while the caller holds the item at head */
     int done, cancel;
+    int cancel_seen;         /* the reader's copy of cancel */
     int rc;                  /* the reader's result */
     pl_error err;            /* its message */
     /* the reader's arguments */
@@ -83,28 +94,43 @@ static int feature_copy(slot *s, const pl_feature *f)
     return pl_geom_copy(&c->geom, &f->geom);
 }
 
+/* Publish the reader's filled slots (lock held). */
+static void publish(pl_pipe *p)
+{
+    p->count += p->r_pending;
+    p->r_pending = 0;
+    if (p->caller_waits && p->count >= PL_PIPE_BATCH)
+        pthread_cond_broadcast(&p->changed);
+}
+
 static int on_feature(const pl_feature *f, const pl_source_info *info, void *vp)
 {
     pl_pipe *p = vp;
-    pthread_mutex_lock(&p->lock);
-    while (p->count == PL_PIPE_SLOTS && !p->cancel)
-        pthread_cond_wait(&p->changed, &p->lock);
-    int cancel = p->cancel;
-    size_t tail = (p->head + p->count) % PL_PIPE_SLOTS;
-    pthread_mutex_unlock(&p->lock);
-    if (cancel)
-        return PL_ERR_INPUT;
-    /* the slot at tail is the reader's alone until it is counted */
-    slot *s = &p->slots[tail];
+    if (p->r_free == 0 || p->r_pending >= PL_PIPE_BATCH || p->cancel_seen) {
+        pthread_mutex_lock(&p->lock);
+        publish(p);
+        if (p->count == PL_PIPE_SLOTS && !p->cancel) {
+            p->reader_waits = 1;
+            while (p->count > PL_PIPE_SLOTS - PL_PIPE_BATCH && !p->cancel)
+                pthread_cond_wait(&p->changed, &p->lock);
+            p->reader_waits = 0;
+        }
+        p->r_free = PL_PIPE_SLOTS - p->count;
+        p->cancel_seen = p->cancel;
+        pthread_mutex_unlock(&p->lock);
+        if (p->cancel_seen)
+            return PL_ERR_INPUT;
+    }
+    /* the slot at r_tail is the reader's alone until it is published */
+    slot *s = &p->slots[p->r_tail];
     if (feature_copy(s, f))
         return pl_error_set(&p->err, PL_ERR_NOMEM, "out of memory");
     int rc = p->stage(&s->item, info, p->ctx, &p->err);
     if (rc)
         return rc;
-    pthread_mutex_lock(&p->lock);
-    p->count++;
-    pthread_cond_broadcast(&p->changed);
-    pthread_mutex_unlock(&p->lock);
+    p->r_tail = (p->r_tail + 1) % PL_PIPE_SLOTS;
+    p->r_free--;
+    p->r_pending++;
     return 0;
 }
 
@@ -115,6 +141,7 @@ static void *reader_main(void *vp)
     if (!rc)
         rc = pl_read_any(p->path, p->fmt, &p->ro, p->info, on_feature, p, &p->err);
     pthread_mutex_lock(&p->lock);
+    publish(p);
     p->rc = rc;
     p->done = 1;
     pthread_cond_broadcast(&p->changed);
@@ -154,31 +181,44 @@ int pl_pipe_start(pl_pipe **out, void *const *slot_data, const char *path, pl_fo
     return PL_OK;
 }
 
+/* Give back the caller's finished slots (lock held). */
+static void give_back(pl_pipe *p)
+{
+    p->head = (p->head + p->c_done) % PL_PIPE_SLOTS;
+    p->count -= p->c_done;
+    p->c_done = 0;
+    if (p->reader_waits && p->count <= PL_PIPE_SLOTS - PL_PIPE_BATCH)
+        pthread_cond_broadcast(&p->changed);
+}
+
 pl_pipe_item *pl_pipe_next(pl_pipe *p)
 {
-    pthread_mutex_lock(&p->lock);
-    while (p->count == 0 && !p->done)
-        pthread_cond_wait(&p->changed, &p->lock);
-    pl_pipe_item *it = NULL;
-    if (p->count > 0) {
-        it = &p->slots[p->head].item;
-        p->out = 1;
+    if (p->c_have == 0 || p->c_done >= PL_PIPE_BATCH) {
+        pthread_mutex_lock(&p->lock);
+        give_back(p);
+        if (p->count == 0 && !p->done) {
+            p->caller_waits = 1;
+            while (p->count < PL_PIPE_BATCH && !p->done)
+                pthread_cond_wait(&p->changed, &p->lock);
+            p->caller_waits = 0;
+        }
+        p->c_have = p->count;
+        pthread_mutex_unlock(&p->lock);
+        if (p->c_have == 0)
+            return NULL;
     }
-    pthread_mutex_unlock(&p->lock);
-    return it;
+    p->out = 1;
+    return &p->slots[(p->head + p->c_done) % PL_PIPE_SLOTS].item;
 }
 
 void pl_pipe_release(pl_pipe *p, pl_pipe_item *item)
 {
     (void)item;
-    pthread_mutex_lock(&p->lock);
     if (p->out) {
         p->out = 0;
-        p->head = (p->head + 1) % PL_PIPE_SLOTS;
-        p->count--;
-        pthread_cond_broadcast(&p->changed);
+        p->c_done++;
+        p->c_have--;
     }
-    pthread_mutex_unlock(&p->lock);
 }
 
 int pl_pipe_finish(pl_pipe *p, int cancel, pl_error *err)

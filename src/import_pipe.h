@@ -40,7 +40,7 @@ typedef int (*pl_pipe_prologue)(void *ctx, pl_error *err);
 
 typedef struct pl_pipe pl_pipe;
 
-#define PL_PIPE_SLOTS 32
+#define PL_PIPE_SLOTS 64
 
 /* Start reading `path` with pl_read_any on a new thread. slot_data holds
  * PL_PIPE_SLOTS pointers. PL_ERR_NOMEM, or PL_ERR_IO when no thread starts. */
