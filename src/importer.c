@@ -451,6 +451,7 @@ static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
 {
     GEOSContextHandle_t gc = im->stage_geos;
     GEOSGeometry *src = NULL, *fixed = NULL, *work = NULL;
+    int rc = PL_OK;
     char why[1024];
     g->refused = g->repaired = 0;
     g->wkb_len = 0;
@@ -528,16 +529,23 @@ static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
     if (!fixed) {
         /* the rings as transformed are the geometry: write their WKB directly
          * (the same bytes GEOS would write, without its stream per byte) */
-        if (pl_geom_to_wkb(&im->scratch, &g->wkb, &g->wkb_cap, &g->wkb_len))
-            goto nomem;
+        if (pl_geom_to_wkb(&im->scratch, &g->wkb, &g->wkb_cap, &g->wkb_len)) {
+            rc = PL_ERR_NOMEM;
+            goto out;
+        }
     } else {
         size_t len;
         unsigned char *wkb = pl_geos_to_wkb(gc, work, &len);
-        if (!wkb || (len > g->wkb_cap && !(g->wkb = realloc(g->wkb, g->wkb_cap = len)))) {
+        unsigned char *room = wkb && len > g->wkb_cap ? realloc(g->wkb, len) : g->wkb;
+        if (!wkb || !room) {
             if (wkb)
                 GEOSFree_r(gc, wkb);
-            g->wkb_cap = 0;
-            goto nomem;
+            rc = PL_ERR_NOMEM;
+            goto out;
+        }
+        if (len > g->wkb_cap) {
+            g->wkb = room;
+            g->wkb_cap = len;
         }
         memcpy(g->wkb, wkb, len);
         g->wkb_len = len;
@@ -545,7 +553,7 @@ static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
     }
     free(g->json);
     if (!(g->json = attrs_json(f)))
-        goto nomem;
+        rc = PL_ERR_NOMEM;
 out:
     if (src)
         GEOSGeom_destroy_r(gc, src);
@@ -553,15 +561,7 @@ out:
         GEOSGeom_destroy_r(gc, fixed);
     if (work)
         GEOSGeom_destroy_r(gc, work);
-    return PL_OK;
-nomem:
-    if (src)
-        GEOSGeom_destroy_r(gc, src);
-    if (fixed)
-        GEOSGeom_destroy_r(gc, fixed);
-    if (work)
-        GEOSGeom_destroy_r(gc, work);
-    return PL_ERR_NOMEM;
+    return rc;
 }
 
 /* pl_pipe_stage: set up the source CRS at the first feature (the caller's
