@@ -95,35 +95,25 @@ typedef struct ref_parcel {
     double xmin, xmax, ymin, ymax;
 } ref_parcel;
 
-/* The parcel named by --adjacent: its id and bounding box. */
+/* The parcel named by --adjacent: its id (pl_parcel_find: not found, or in
+ * two parks without --park, is refused there) and bounding box. */
 static int find_reference(pl_db *db, const char *park, const char *code, ref_parcel *ref, pl_error *err)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db,
-        "SELECT p.id, MbrMinX(p.geom), MbrMaxX(p.geom), MbrMinY(p.geom), MbrMaxY(p.geom), k.code"
-        "  FROM parcel p JOIN park k ON k.id = p.park_id"
-        " WHERE p.code = ?1 AND (?2 IS NULL OR k.code = ?2) ORDER BY k.code", &st, err);
+    int rc = pl_parcel_find(db, park, code, &ref->id, NULL, 0, err);
     if (rc)
         return rc;
-    pl_bind_text(st, 1, code);
-    pl_bind_text(st, 2, park);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
-        rc = park ? pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s' in park '%s'", code, park)
-                  : pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s'", code);
-    } else if (step != SQLITE_ROW) {
-        rc = pl_db_fail(db, err, "cannot read parcel");
+    sqlite3_stmt *st;
+    if ((rc = pl_db_prepare(db, "SELECT MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM parcel"
+                                " WHERE id = ?1", &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, ref->id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        ref->xmin = sqlite3_column_double(st, 0);
+        ref->xmax = sqlite3_column_double(st, 1);
+        ref->ymin = sqlite3_column_double(st, 2);
+        ref->ymax = sqlite3_column_double(st, 3);
     } else {
-        ref->id = (long)sqlite3_column_int64(st, 0);
-        ref->xmin = sqlite3_column_double(st, 1);
-        ref->xmax = sqlite3_column_double(st, 2);
-        ref->ymin = sqlite3_column_double(st, 3);
-        ref->ymax = sqlite3_column_double(st, 4);
-        char first[128];
-        snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(st, 5));
-        if (sqlite3_step(st) == SQLITE_ROW)
-            rc = pl_error_set(err, PL_ERR_USAGE, "parcel code '%s' exists in parks '%s' and '%s'; name one with --park",
-                              code, first, (const char *)sqlite3_column_text(st, 5));
+        rc = pl_db_fail(db, err, "cannot read parcel");
     }
     sqlite3_finalize(st);
     return rc;
