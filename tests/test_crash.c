@@ -205,52 +205,7 @@ static int clock_column(const char *name)
 
 static char *snapshot_without_clock(const char *dbpath)
 {
-    sqlite3 *h;
-    cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "%s", dbpath);
-    sqlite3_stmt *tables;
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
-                                       " 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-    size_t cap = 1 << 16, len = 0;
-    char *out = calloc(1, cap);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", t);
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK) {
-            snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
-            if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-                continue; /* virtual tables of modules not loaded here */
-        }
-        unsigned long long hsh = 1469598103934665603ULL;
-        long n = 0;
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            n++;
-            for (int c = 0; c < sqlite3_column_count(rows); c++) {
-                if (clock_column(sqlite3_column_name(rows, c)))
-                    continue;
-                const unsigned char *b = sqlite3_column_blob(rows, c);
-                int bl = sqlite3_column_bytes(rows, c);
-                for (int k = 0; k < bl; k++)
-                    hsh = (hsh ^ b[k]) * 1099511628211ULL;
-                hsh = (hsh ^ 0xff) * 1099511628211ULL;
-            }
-        }
-        sqlite3_finalize(rows);
-        len += (size_t)snprintf(out + len, cap - len, "%s:%ld:%llx\n", t, n, hsh);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return out;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    size_t n;
-    char *b = tu_read_file(from, &n);
-    cr_assert_not_null(b, "%s", from);
-    tu_write_file(to, b, n);
-    free(b);
+    return tu_db_snapshot_skipping(dbpath, clock_column);
 }
 
 /* The header of a Ministry TXT in EPSG:4528 (zone 40, X = northing). */
@@ -340,7 +295,7 @@ Test(crash, import_killed_at_five_points_leaves_the_database_as_it_was, .timeout
         snprintf(name, sizeof name, "import-%zu.db", i + 1);
         free(last);
         last = dup_path(tu_tmp(name));
-        copy_file(base, last);
+        tu_copy_file(base, last);
         const char *wal = wal_of(last);
         cr_assert_eq(file_size(wal), -1);
         import_ctx ctx = {&points[i], wal, points[i].wal > 0 ? (long)fmax(1, points[i].wal * spilled) : 0};
@@ -617,7 +572,7 @@ Test(crash, split_killed_at_several_points_is_all_or_nothing, .timeout = 400)
                  512000 + 1200.0 * k + 700);
         const char *args[] = {"parcel", "split", code, "--line", line, NULL};
         cr_assert_leq(file_size(wal), 0, "a WAL is left over before run %d", k + 1);
-        copy_file(path, pre); /* the state before, for a reference run */
+        tu_copy_file(path, pre); /* the state before, for a reference run */
         char *before = tu_db_snapshot(path);
         split_ctx c = {points[k].after_s, points[k].extra_s, open_probe(path), -1};
         double t0 = now_s();

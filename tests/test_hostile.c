@@ -956,15 +956,6 @@ static void sql_file(const char *path, const char *sql)
     cr_assert_eq(sqlite3_close(h), SQLITE_OK);
 }
 
-static void copy_file(const char *from, const char *to)
-{
-    size_t len;
-    char *b = tu_read_file(from, &len);
-    cr_assert_not_null(b, "%s", from);
-    tu_write_file(to, b, len);
-    free(b);
-}
-
 Test(files, foreign_and_newer_databases_are_refused_unmodified, .init = setup, .fini = teardown)
 {
     /* a real parkland database with one parcel, closed (WAL checkpointed) */
@@ -993,7 +984,7 @@ Test(files, foreign_and_newer_databases_are_refused_unmodified, .init = setup, .
     expect_db_refused(otherwal, "is not a parkland database (application id 1196444487)");
 
     const char *newer = tu_tmp("newer.db");
-    copy_file(dbpath, newer);
+    tu_copy_file(dbpath, newer);
     sql_file(newer, "PRAGMA user_version = 99;");
     expect_db_refused(newer, "has schema version 99, newer than this parkland (2); upgrade parkland");
 

@@ -95,15 +95,6 @@ static int read_file(const char *path, pl_encoding enc, pl_source_info *info, go
 
 /* ---- files ------------------------------------------------------------ */
 
-static void copy_file(const char *src, const char *dst)
-{
-    size_t len;
-    char *d = tu_read_file(src, &len);
-    cr_assert_not_null(d, "missing %s", src);
-    tu_write_file(dst, d, len);
-    free(d);
-}
-
 /* Copy tests/data/shp/SRC.{shp,shx,dbf,cpg,prj} to tmp/DST.<ext as given>. */
 static void copy_set(const char *src, const char *dst, const char *const ext[5])
 {
@@ -114,7 +105,7 @@ static void copy_set(const char *src, const char *dst, const char *const ext[5])
         char s[512], d[128];
         snprintf(s, sizeof s, "%s/%s.%s", SHP_DIR, src, from[i]);
         snprintf(d, sizeof d, "%s.%s", dst, ext[i]);
-        copy_file(s, tu_tmp(d));
+        tu_copy_file(s, tu_tmp(d));
     }
 }
 
@@ -426,7 +417,7 @@ Test(shp, no_prj_and_unrecognised_prj)
     got_release(&g);
 
     copy_set("parcels_gbk", "localgrid", ext);
-    copy_file(SHP_DIR "/prj/unknown_local_grid.prj", tu_tmp("localgrid.prj"));
+    tu_copy_file(SHP_DIR "/prj/unknown_local_grid.prj", tu_tmp("localgrid.prj"));
     rc = read_file(tu_tmp("localgrid.shp"), PL_ENCODING_AUTO, &info, &g, &err);
     cr_assert_eq(rc, PL_OK, "%s", err.message);
     cr_expect_eq(info.srid, 0);
@@ -436,7 +427,7 @@ Test(shp, no_prj_and_unrecognised_prj)
 
     /* a WKT2 text longer than crs_text: cut at a character boundary */
     copy_set("parcels_gbk", "wkt2", ext);
-    copy_file(SHP_DIR "/prj/wkt2_epsg_4549.prj", tu_tmp("wkt2.prj"));
+    tu_copy_file(SHP_DIR "/prj/wkt2_epsg_4549.prj", tu_tmp("wkt2.prj"));
     rc = read_file(tu_tmp("wkt2.shp"), PL_ENCODING_AUTO, &info, &g, &err);
     cr_assert_eq(rc, PL_OK, "%s", err.message);
     cr_expect_eq(info.srid, 4549);

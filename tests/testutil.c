@@ -254,6 +254,20 @@ void tu_bind_num(sqlite3_stmt *st, int i, double v)
 
 char *tu_db_snapshot(const char *dbpath)
 {
+    return tu_db_snapshot_skipping(dbpath, NULL);
+}
+
+void tu_copy_file(const char *from, const char *to)
+{
+    size_t n;
+    char *b = tu_read_file(from, &n);
+    cr_assert_not_null(b, "%s", from);
+    tu_write_file(to, b, n);
+    free(b);
+}
+
+char *tu_db_snapshot_skipping(const char *dbpath, int (*skip_column)(const char *name))
+{
     sqlite3 *h;
     cr_assert_eq(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "%s", dbpath);
     sqlite3_stmt *tables;
@@ -264,15 +278,20 @@ char *tu_db_snapshot(const char *dbpath)
     while (sqlite3_step(tables) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(tables, 0);
         char sql[512];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", t);
         sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue; /* virtual tables of modules not loaded here */
+        if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK) {
+            snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t); /* WITHOUT ROWID */
+            if (sqlite3_prepare_v2(h, sql, -1, &rows, NULL) != SQLITE_OK)
+                continue; /* virtual tables of modules not loaded here */
+        }
         unsigned long long hsh = 1469598103934665603ULL;
         long n = 0;
         while (sqlite3_step(rows) == SQLITE_ROW) {
             n++;
             for (int c = 0; c < sqlite3_column_count(rows); c++) {
+                if (skip_column && skip_column(sqlite3_column_name(rows, c)))
+                    continue;
                 const unsigned char *b = sqlite3_column_blob(rows, c);
                 int bl = sqlite3_column_bytes(rows, c);
                 for (int k = 0; k < bl; k++)

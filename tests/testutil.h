@@ -63,5 +63,10 @@ void tu_bind_num(sqlite3_stmt *st, int i, double v);
 /* Fingerprint of a database file: every table's row count and an FNV-1a digest of its rows (equal
  * fingerprints ⇔ equal content), after asserting PRAGMA integrity_check is "ok". Caller frees. */
 char *tu_db_snapshot(const char *dbpath);
+/* The same, leaving out the columns for which skip_column(name) is true (e.g. clock columns that
+ * a rerun fills differently); skip_column may be NULL. */
+char *tu_db_snapshot_skipping(const char *dbpath, int (*skip_column)(const char *name));
+/* Copy a file byte for byte; aborts the test on failure. */
+void tu_copy_file(const char *from, const char *to);
 
 #endif
