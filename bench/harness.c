@@ -159,6 +159,61 @@ static pl_db *open_db(const char *path)
     return db;
 }
 
+/* One timed call of the library: PL_OK and *rows, or an error in err. */
+typedef int (*timed_call)(pl_db *db, void *arg, long *rows, pl_error *err);
+
+static int call_query(pl_db *db, void *arg, long *rows, pl_error *err)
+{
+    int rc = pl_query_free(db, arg, count_free, rows, err);
+    if (rc)
+        fprintf(stderr, "bench-harness: query free: %s\n", err->message);
+    return rc;
+}
+
+typedef struct match_call {
+    const char *lead;
+    const pl_match_options *o;
+} match_call;
+
+static int call_match(pl_db *db, void *arg, long *rows, pl_error *err)
+{
+    match_call *m = arg;
+    int rc = pl_match_lead(db, m->lead, m->o, count_match, rows, err);
+    if (rc)
+        fprintf(stderr, "bench-harness: match %s: %s\n", m->lead, err->message);
+    return rc;
+}
+
+/* Open DB once, time up to RUNS calls (within --budget), print the report
+ * line. The exit status of the subcommand. */
+static int time_calls(const char *path, int runs, timed_call call, void *arg)
+{
+    pl_db *db = open_db(path);
+    if (!db)
+        return 1;
+    double *ms = calloc((size_t)runs, sizeof *ms), *cpu = calloc((size_t)runs, sizeof *cpu);
+    long rows = 0;
+    int rc = 0;
+    int done = 0;
+    double start = now_ms();
+    for (int r = 0; r < runs && !rc && !over_budget(start, r); r++, done++) {
+        pl_error err;
+        pl_error_clear(&err);
+        long n = 0;
+        double c0 = cpu_ms(), t0 = now_ms();
+        rc = call(db, arg, &n, &err);
+        ms[r] = now_ms() - t0;
+        cpu[r] = cpu_ms() - c0;
+        rows = n;
+    }
+    if (!rc)
+        report(ms, cpu, done, rows, -1);
+    free(ms);
+    free(cpu);
+    pl_db_close(db);
+    return rc ? 1 : 0;
+}
+
 static int run_query(int argc, char **argv)
 {
     if (argc < 2) {
@@ -210,32 +265,7 @@ static int run_query(int argc, char **argv)
             return 2;
         }
     }
-    pl_db *db = open_db(path);
-    if (!db)
-        return 1;
-    double *ms = calloc((size_t)runs, sizeof *ms), *cpu = calloc((size_t)runs, sizeof *cpu);
-    long rows = 0;
-    int rc = 0;
-    int done = 0;
-    double start = now_ms();
-    for (int r = 0; r < runs && !rc && !over_budget(start, r); r++, done++) {
-        pl_error err;
-        pl_error_clear(&err);
-        long n = 0;
-        double c0 = cpu_ms(), t0 = now_ms();
-        rc = pl_query_free(db, &f, count_free, &n, &err);
-        ms[r] = now_ms() - t0;
-        cpu[r] = cpu_ms() - c0;
-        if (rc)
-            fprintf(stderr, "bench-harness: query free: %s\n", err.message);
-        rows = n;
-    }
-    if (!rc)
-        report(ms, cpu, done, rows, -1);
-    free(ms);
-    free(cpu);
-    pl_db_close(db);
-    return rc ? 1 : 0;
+    return time_calls(path, runs, call_query, &f);
 }
 
 static int run_match(int argc, char **argv)
@@ -272,32 +302,8 @@ static int run_match(int argc, char **argv)
             return 2;
         }
     }
-    pl_db *db = open_db(path);
-    if (!db)
-        return 1;
-    double *ms = calloc((size_t)runs, sizeof *ms), *cpu = calloc((size_t)runs, sizeof *cpu);
-    long rows = 0;
-    int rc = 0;
-    int done = 0;
-    double start = now_ms();
-    for (int r = 0; r < runs && !rc && !over_budget(start, r); r++, done++) {
-        pl_error err;
-        pl_error_clear(&err);
-        long n = 0;
-        double c0 = cpu_ms(), t0 = now_ms();
-        rc = pl_match_lead(db, lead, &o, count_match, &n, &err);
-        ms[r] = now_ms() - t0;
-        cpu[r] = cpu_ms() - c0;
-        if (rc)
-            fprintf(stderr, "bench-harness: match %s: %s\n", lead, err.message);
-        rows = n;
-    }
-    if (!rc)
-        report(ms, cpu, done, rows, -1);
-    free(ms);
-    free(cpu);
-    pl_db_close(db);
-    return rc ? 1 : 0;
+    match_call m = {lead, &o};
+    return time_calls(path, runs, call_match, &m);
 }
 
 /* ---- command lines ------------------------------------------------------------ */
