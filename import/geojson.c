@@ -306,6 +306,22 @@ static int sc_expected(gj_scan *s, const char *what)
     return -1;
 }
 
+/* After a value inside an object (in_object) or an array: a ',' → 1 (after it
+ * and the blanks that follow: the next member's key or element comes next),
+ * the closing bracket → 0 (consumed), anything else → -1 with the error. */
+static int sc_after_value(gj_scan *s, int in_object)
+{
+    if (sc_skip_ws(s) != 0)
+        return -1;
+    int c = sc_peek(s);
+    if (c == ',')
+        return sc_next(s) == -2 || sc_skip_ws(s) != 0 ? -1 : 1;
+    if (c != (in_object ? '}' : ']'))
+        return sc_expected(s, in_object ? "',' or '}' after an object member" : "',' or ']' after an array element");
+    return sc_next(s) == -2 ? -1 : 0;
+}
+
+
 /* "FILE: line L (feature N): REASON"; always returns -1. */
 static int sc_fail(gj_scan *s, long line, const char *reason)
 {
@@ -775,28 +791,12 @@ static int sc_value(gj_scan *s, int base)
         for (;;) {
             if (depth == 0)
                 return 0;
-            if (sc_skip_ws(s) != 0)
+            int in_object = stack[depth - 1] == '{';
+            int more = sc_after_value(s, in_object);
+            if (more < 0 || (more && in_object && sc_key(s, NULL, 0, NULL) != 0))
                 return -1;
-            c = sc_peek(s);
-            if (stack[depth - 1] == '{') {
-                if (c == ',') {
-                    if (sc_next(s) == -2 || sc_skip_ws(s) != 0 || sc_key(s, NULL, 0, NULL) != 0)
-                        return -1;
-                    break;
-                }
-                if (c != '}')
-                    return sc_expected(s, "',' or '}' after an object member");
-            } else {
-                if (c == ',') {
-                    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
-                        return -1;
-                    break;
-                }
-                if (c != ']')
-                    return sc_expected(s, "',' or ']' after an array element");
-            }
-            if (sc_next(s) == -2)
-                return -1;
+            if (more)
+                break;
             depth--;
         }
     }
@@ -1483,28 +1483,12 @@ static int dom_parse(gj_reader *r, int base)
                 return 0;
             uint32_t top = stack[depth - 1];
             r->nodes[top].count++;
-            if (sc_skip_ws(s) != 0)
+            int in_object = r->nodes[top].type == GN_OBJ;
+            int more = sc_after_value(s, in_object);
+            if (more < 0 || (more && in_object && dom_key(r) != 0))
                 return -1;
-            c = sc_peek(s);
-            if (r->nodes[top].type == GN_OBJ) {
-                if (c == ',') {
-                    if (sc_next(s) == -2 || sc_skip_ws(s) != 0 || dom_key(r) != 0)
-                        return -1;
-                    break;
-                }
-                if (c != '}')
-                    return sc_expected(s, "',' or '}' after an object member");
-            } else {
-                if (c == ',') {
-                    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
-                        return -1;
-                    break;
-                }
-                if (c != ']')
-                    return sc_expected(s, "',' or ']' after an array element");
-            }
-            if (sc_next(s) == -2)
-                return -1;
+            if (more)
+                break;
             depth--;
             r->nodes[top].next = (uint32_t)r->nnodes;
         }
