@@ -570,4 +570,9 @@ Test(import, page_cache_is_given_back)
     cr_assert_neq(import_file(TEST_DATA_DIR "/no-such-file.geojson", &o, &r, &err), PL_OK);
     pl_import_result_release(&r);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -65536);
+    /* a caller's own small cache comes back as it was, not as SQLite's default */
+    cr_assert_eq(pl_db_set_cache_mb(db, 1, &err), PL_OK);
+    cr_assert_eq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -1024);
 }
