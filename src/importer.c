@@ -357,6 +357,7 @@ typedef struct geo_result {
     int repaired;           /* 1: repaired, `why` says what was wrong */
     char why[1024 + 128];   /* the validity reason and where */
     double area_before;     /* m² of the invalid polygon (repaired) */
+    double declared;        /* m² the file states (declared_area), NAN when none */
     double area, box[4];    /* of the working-CRS geometry: m²; minx, miny, maxx, maxy */
     unsigned char *wkb;     /* working-CRS MultiPolygon, ISO WKB; owned, wkb_cap bytes */
     size_t wkb_len, wkb_cap;
@@ -581,6 +582,7 @@ static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *v
     g->refused = 0;
     if (!item->f.is_polygon)
         return PL_OK;
+    g->declared = declared_area(im, &item->f); /* attribute lookups: off the writing thread too */
     int rc = judge_geometry(im, &item->f, g);
     return rc ? pl_error_set(err, rc, "out of memory") : PL_OK;
 }
@@ -846,7 +848,7 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
         add_message(im, PL_MSG_WARNING, "%s: repaired (%s): area %.2f m² → %.2f m²", who, g->why, g->area_before,
                     area);
     }
-    double declared = declared_area(im, f);
+    double declared = g->declared;
     if (!isnan(declared) && fabs(area - declared) / declared > PL_AREA_TOLERANCE)
         add_message(im, PL_MSG_WARNING, "%s: the file states %.2f m² (%.4f ha) but the polygon measures %.2f m² "
                     "(%.4f ha), %+.2f%%", who, declared, declared / PL_M2_PER_HA, area, area / PL_M2_PER_HA,
