@@ -584,7 +584,10 @@ int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err)
         return pl_error_set(err, PL_ERR_USAGE, "a page cache of %d MiB is outside 1–4096", mb);
     char sql[64]; /* PRAGMA takes no bound values; mb is a checked int */
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mb * 1024);
-    return pl_db_exec(db, sql, err);
+    int rc = pl_db_exec(db, sql, err);
+    if (rc == PL_OK)
+        db->cache_mb = mb;
+    return rc;
 }
 
 void pl_db_set_user(pl_db *db, const char *user)

@@ -16,6 +16,7 @@ struct pl_db {
     char user[128];
     char *path;                 /* owned copy */
     sqlite3_stmt *st_history;   /* owned: INSERT INTO history, prepared on first use */
+    int cache_mb;               /* page cache chosen by pl_db_set_cache_mb, 0 if never set */
 };
 
 /* Application id stored in the file header ("PKLD"). */

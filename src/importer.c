@@ -1222,12 +1222,12 @@ int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt,
 {
     sqlite3_stmt *st;
     long before = 0;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
+    if (!db->cache_mb && sqlite3_prepare_v2(db->h, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             before = (long)sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
     }
-    /* only ever larger: a caller's bigger cache (pl_db_set_cache_mb) stays */
+    /* only ever larger, and never over a size the caller chose (pl_db_set_cache_mb) */
     int grow = before != 0 && (before < 0 ? -before : before * 4) < PL_IMPORT_CACHE_KIB;
     char sql[64];
     if (grow) {

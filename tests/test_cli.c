@@ -49,6 +49,24 @@ Test(cli, version_help_and_usage_errors)
     cr_assert_eq(run(PL " --db '%s' import parcels x.txt --on-conflict maybe", db()), 2);
     cr_assert(strstr(err, "--on-conflict is fail, skip or update"), "%s", err);
     cr_assert_eq(run(PL " --db '%s' import parcels x.txt --field color=RED", db()), 2);
+    cr_assert_eq(run(PL " --cache-mb 0 --db '%s' park list", db()), 2);
+    cr_assert(strstr(err, "--cache-mb wants a whole number of MiB from 1 to 4096, not '0'"), "%s", err);
+    cr_assert_eq(run(PL " --db '%s' --cache-mb 4097 park list", db()), 2);
+    cr_assert_eq(run(PL " --db '%s' --cache-mb=8M park list", db()), 2);
+    cr_assert(strstr(err, "not '8M'"), "%s", err);
+    cr_assert_eq(run(PL " --db '%s' --cache-mb", db()), 2);
+    cr_assert(strstr(err, "option '--cache-mb' needs a value"), "%s", err);
+}
+
+/* --cache-mb goes before or after --db, with a space or "=", and the command runs as without it (that
+ * the import then keeps the small cache is asserted in test_crash, whose kill points need it) */
+Test(cli, cache_mb_is_a_global_option)
+{
+    init_with_park();
+    cr_assert_eq(run(PL " --db '%s' --cache-mb 1 import parcels " SAMPLES_DIR "/parcels.geojson", db()), 0, "%s", err);
+    cr_assert(strstr(out, "inserted 48"), "%s", out);
+    cr_assert_eq(run(PL " --cache-mb=64 --db '%s' parcel list --format csv", db()), 0, "%s", err);
+    cr_assert(strstr(out, "QDIP-2024-048"), "%s", out);
 }
 
 Test(cli, init_refuses_geographic_unknown_and_existing)

@@ -273,10 +273,12 @@ Test(crash, import_killed_at_five_points_leaves_the_database_as_it_was, .timeout
     char *before = tu_db_snapshot(base);
     char n_arg[32];
     snprintf(n_arg, sizeof n_arg, "inserted %d,", IMPORT_N);
-    const char *args[] = {"import", "parcels", txt, "--park", "QDIP", NULL};
+    /* --cache-mb 2: SQLite's default page cache, not the import's own 16 MiB, which would hold the
+     * whole transaction until the COMMIT at these sizes */
+    const char *args[] = {"--cache-mb", "2", "import", "parcels", txt, "--park", "QDIP", NULL};
 
-    /* The open transaction writes ~750 bytes of WAL a parcel; once SQLite's page cache (2 MB) is
-     * full it spills pages of the open transaction into the WAL as the import goes, and the COMMIT
+    /* The open transaction writes ~750 bytes of WAL a parcel; once the page cache (2 MiB) is full
+     * it spills pages of the open transaction into the WAL as the import goes, and the COMMIT
      * appends the last ~1.8 MB. The kill points are shares of what is spilled before the COMMIT. */
     double spilled = 750.0 * IMPORT_N - 2.0e6;
     const import_point points[] = {

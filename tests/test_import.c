@@ -553,26 +553,61 @@ Test(import, attrs_json_is_what_jansson_writes)
     json_decref(o2);
 }
 
-/* An import reads with a 16 MiB page cache and gives the connection back as
- * it was: SQLite's default, or the caller's own larger cache. */
-Test(import, page_cache_is_given_back)
+/* 600 squares of 10 × 10 m in WGS84, 20 m apart, east of the samples */
+static void write_squares(const char *path, int n)
 {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
+    const double d = 0.0001; /* ≈ 9 × 11 m at 36°N */
+    for (int k = 0; k < n; k++) {
+        double x = 120.10 + (k % 40) * 2 * d, y = 36.10 + (k / 40) * 2 * d;
+        fprintf(f,
+                "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"SQ-%04d\"},\"geometry\":{\"type\":"
+                "\"Polygon\",\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}}",
+                k ? "," : "", k + 1, x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+    }
+    fputs("]}", f);
+    fclose(f);
+}
+
+/* the connection's cache_size whenever the import reports progress */
+static void note_cache_size(long features, void *ctx)
+{
+    (void)features;
+    *(long *)ctx = tu_sql_count(db, "PRAGMA cache_size");
+}
+
+/* An import reads with a 16 MiB page cache and gives the connection back as
+ * it was. A cache the caller chose (pl_db_set_cache_mb) is never changed: it
+ * holds during the import too. */
+Test(import, page_cache_is_raised_only_when_the_caller_chose_none)
+{
+    const char *sq = tu_tmp("squares.geojson");
+    write_squares(sq, 600);
     long before = tu_sql_count(db, "PRAGMA cache_size");
+    long during = 0;
     pl_import_options o;
     pl_import_options_init(&o);
+    o.dry_run = 1;
+    o.progress = note_cache_size;
+    o.progress_ctx = &during;
     pl_import_result r;
     pl_error err;
-    o.dry_run = 1;
-    cr_assert_eq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(import_file(sq, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 600);
     pl_import_result_release(&r);
+    cr_assert_eq(during, -16384);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), before);
+    /* a chosen cache, larger or smaller, stays through the import and after it, even a failed one */
     cr_assert_eq(pl_db_set_cache_mb(db, 64, &err), PL_OK);
     cr_assert_neq(import_file(TEST_DATA_DIR "/no-such-file.geojson", &o, &r, &err), PL_OK);
     pl_import_result_release(&r);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -65536);
-    /* a caller's own small cache comes back as it was, not as SQLite's default */
     cr_assert_eq(pl_db_set_cache_mb(db, 1, &err), PL_OK);
-    cr_assert_eq(import_file(SAMPLES_DIR "/parcels.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    during = 0;
+    cr_assert_eq(import_file(sq, &o, &r, &err), PL_OK, "%s", err.message);
     pl_import_result_release(&r);
+    cr_assert_eq(during, -1024);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -1024);
 }

@@ -16,6 +16,7 @@
 
 typedef struct cli_global {
     const char *db_path; /* --db, $PARKLAND_DB, or parkland.db */
+    int cache_mb;        /* --cache-mb: page cache of the connection, 0 = parkland's default */
 } cli_global;
 
 typedef int (*cmd_fn)(int argc, char **argv, const cli_global *g);

@@ -32,7 +32,7 @@ static const struct command {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: parkland [--db FILE] COMMAND [ARGS]\n"
+            "usage: parkland [--db FILE] [--cache-mb N] COMMAND [ARGS]\n"
             "       parkland COMMAND --help\n"
             "       parkland --version\n\n"
             "parkland — land of the international investment industrial parks (国际招商产业园土地管理)\n\n"
@@ -41,6 +41,8 @@ static void usage(FILE *out)
         if (commands[i].fn)
             fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
+                 "--cache-mb N keeps up to N MiB (1-4096) of it in memory / 数据库页缓存 (MiB); by default\n"
+                 "SQLite's 2 MiB, and 16 MiB while importing.\n"
                  "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n");
 }
 
@@ -70,6 +72,11 @@ pl_db *cli_open_db(const cli_global *g, int *status)
     pl_error_clear(&err);
     if (pl_db_open(g->db_path, &db, &err)) {
         *status = cli_fail(&err);
+        return NULL;
+    }
+    if (g->cache_mb && pl_db_set_cache_mb(db, g->cache_mb, &err)) {
+        *status = cli_fail(&err);
+        pl_db_close(db);
         return NULL;
     }
     *status = EXIT_DONE;
@@ -203,7 +210,7 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
     pl_library_init();
-    cli_global g = {getenv("PARKLAND_DB")};
+    cli_global g = {.db_path = getenv("PARKLAND_DB")};
     if (!g.db_path || !*g.db_path)
         g.db_path = "parkland.db";
     int i = 1;
@@ -214,6 +221,13 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         if (r > 0) {
             g.db_path = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--cache-mb", &v)) != 0) {
+            char *end;
+            long mb = r > 0 ? strtol(v, &end, 10) : 0;
+            if (r < 0 || end == v || *end || mb < 1 || mb > 4096)
+                return r < 0 ? EXIT_USAGE
+                             : cli_usage_error(NULL, "--cache-mb wants a whole number of MiB from 1 to 4096, not '%s'", v);
+            g.cache_mb = (int)mb;
         } else if (!strcmp(argv[i], "--version")) {
             printf("parkland %s (%s)\n", PARKLAND_VERSION, pl_library_versions());
             return finish(EXIT_DONE);
