@@ -235,6 +235,8 @@ static long select_int(pl_db *db, const char *sql, long arg)
     return v;
 }
 
+static int rewrite_parcel_status_check(pl_db *db, pl_error *err);
+
 /* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
  * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
 int pl_db_ensure_srid(pl_db *db, int srid)
@@ -412,7 +414,8 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
     int rc = pl_db_begin(db, err);
     if (rc)
         return rc;
-    if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)))
+    if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)) ||
+        (rc = rewrite_parcel_status_check(db, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -497,20 +500,74 @@ int pl_db_create(const char *path, int srid, pl_db **out, pl_error *err)
     return PL_OK;
 }
 
-/* Schema 1 → 2: see pl_schema_v2. */
-static int migrate_to_v2(pl_db *db, pl_error *err)
+/* Schema 2 → 3: parcel.status's CHECK, see PL_PARCEL_STATUS_CHECK_V3. The
+ * table's text in sqlite_schema is rewritten (the caller holds the write
+ * transaction) and the schema cookie bumped so that every connection reads
+ * the new definition. */
+static int rewrite_parcel_status_check(pl_db *db, pl_error *err)
 {
-    int rc = pl_db_begin(db, err);
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'parcel'", &st, err);
     if (rc)
-        return pl_error_prefix(err, "cannot upgrade '%s' to schema version 2", db->path);
-    if ((rc = pl_db_exec(db, pl_schema_v2, err)) || (rc = pl_xform_store_common(db, err)) ||
-        (rc = pl_db_exec(db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;",
-                         err)) ||
-        (rc = pl_db_commit(db, err))) {
-        pl_db_rollback(db);
-        return pl_error_prefix(err, "cannot upgrade '%s' to schema version 2", db->path);
+        return rc;
+    char *sql = NULL; /* owned: the new definition */
+    const char *old = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    const char *at = old ? strstr(old, PL_PARCEL_STATUS_CHECK_V1) : NULL;
+    if (at) {
+        size_t head = (size_t)(at - old), oldlen = strlen(PL_PARCEL_STATUS_CHECK_V1),
+               newlen = strlen(PL_PARCEL_STATUS_CHECK_V3), tail = strlen(at + oldlen);
+        if ((sql = malloc(head + newlen + tail + 1))) {
+            memcpy(sql, old, head);
+            memcpy(sql + head, PL_PARCEL_STATUS_CHECK_V3, newlen);
+            memcpy(sql + head + newlen, at + oldlen, tail + 1);
+        }
     }
+    sqlite3_finalize(st);
+    if (!at)
+        return pl_error_set(err, PL_ERR_DB, "the parcel table is not as parkland wrote it (its status check differs)");
+    if (!sql)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    long cookie = select_int(db, "PRAGMA schema_version", 0);
+    char bump[64];
+    snprintf(bump, sizeof bump, "PRAGMA schema_version = %ld", cookie + 1);
+    rc = pl_db_exec(db, "PRAGMA writable_schema = ON", err);
+    if (!rc && !(rc = pl_db_prepare(db, "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'parcel'",
+                                    &st, err))) {
+        pl_bind_text(st, 1, sql);
+        if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(db->h) != 1)
+            rc = pl_db_fail(db, err, "cannot rewrite the parcel table's definition");
+        sqlite3_finalize(st);
+    }
+    if (!rc)
+        rc = pl_db_exec(db, bump, err);
+    int off = pl_db_exec(db, "PRAGMA writable_schema = RESET", rc ? NULL : err); /* OFF, and the schema read again */
+    free(sql);
+    if (rc || off)
+        return rc ? rc : off;
+    /* the connection reads the new definition back: a statement that writes a parcel prepares */
+    if ((rc = pl_db_prepare(db, "UPDATE parcel SET status = status WHERE 0", &st, err)))
+        return rc;
+    sqlite3_finalize(st);
     return PL_OK;
+}
+
+/* Schema 1 → 2: see pl_schema_v2. */
+static int schema_v2(pl_db *db, pl_error *err)
+{
+    int rc = pl_db_exec(db, pl_schema_v2, err);
+    return rc ? rc : pl_xform_store_common(db, err);
+}
+
+/* One migration in one transaction, the version written with it. */
+static int migrate(pl_db *db, int to, int (*step)(pl_db *, pl_error *), pl_error *err)
+{
+    char version[160];
+    snprintf(version, sizeof version, "UPDATE meta SET value = '%d' WHERE key = 'schema_version';"
+             " PRAGMA user_version = %d;", to, to);
+    int rc = pl_db_begin(db, err);
+    if (!rc && ((rc = step(db, err)) || (rc = pl_db_exec(db, version, err)) || (rc = pl_db_commit(db, err))))
+        pl_db_rollback(db);
+    return rc ? pl_error_prefix(err, "cannot upgrade '%s' to schema version %d", db->path, to) : PL_OK;
 }
 
 int pl_db_open(const char *path, pl_db **out, pl_error *err)
@@ -550,7 +607,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
     if ((rc = pl_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", err)))
         goto fail;
     /* Migrations from older versions, one transaction each. */
-    if (ver < 2 && (rc = migrate_to_v2(db, err)))
+    if ((ver < 2 && (rc = migrate(db, 2, schema_v2, err))) ||
+        (ver < 3 && (rc = migrate(db, 3, rewrite_parcel_status_check, err))))
         goto fail;
     *out = db;
     return PL_OK;

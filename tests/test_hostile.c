@@ -986,7 +986,7 @@ Test(files, foreign_and_newer_databases_are_refused_unmodified, .init = setup, .
     const char *newer = tu_tmp("newer.db");
     tu_copy_file(dbpath, newer);
     sql_file(newer, "PRAGMA user_version = 99;");
-    expect_db_refused(newer, "has schema version 99, newer than this parkland (2); upgrade parkland");
+    expect_db_refused(newer, "has schema version 99, newer than this parkland (3); upgrade parkland");
 
     /* parkland's application id on a file without parkland's tables */
     const char *forged = tu_tmp("forged.db");

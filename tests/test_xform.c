@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db_internal.h"
+#include "schema.sql.h"
 #include "testutil.h"
 #include "xform.h"
 
@@ -132,6 +133,43 @@ Test(xform, init_stores_the_working_pipelines_and_a_stale_row_is_ignored)
     tu_db_close(db);
 }
 
+/* the parcel table as schema 1 and 2 wrote it: status IN (list) */
+static void put_back_status_in_list(pl_db *db)
+{
+    const char *now = tu_sql_text(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'parcel'");
+    const char *at = strstr(now, PL_PARCEL_STATUS_CHECK_V3);
+    cr_assert_not_null(at, "%s", now);
+    char old[4096];
+    snprintf(old, sizeof old, "%.*s%s%s", (int)(at - now), now, PL_PARCEL_STATUS_CHECK_V1,
+             at + strlen(PL_PARCEL_STATUS_CHECK_V3));
+    long cookie = tu_sql_count(db, "PRAGMA schema_version");
+    tu_sql_exec(db, "PRAGMA writable_schema = ON");
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE sqlite_schema SET sql = ?1 WHERE name = 'parcel'", -1, &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_text(st, 1, old, -1, SQLITE_TRANSIENT);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    char bump[64];
+    snprintf(bump, sizeof bump, "PRAGMA schema_version = %ld", cookie + 1);
+    tu_sql_exec(db, bump);
+    tu_sql_exec(db, "PRAGMA writable_schema = RESET");
+}
+
+/* how many ephemeral tables the program of `sql` opens */
+static int ephemeral_tables_of(pl_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    char explain[512];
+    snprintf(explain, sizeof explain, "EXPLAIN %s", sql);
+    cr_assert_eq(sqlite3_prepare_v2(db->h, explain, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->h));
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n += !strcmp((const char *)sqlite3_column_text(st, 1), "OpenEphemeral");
+    sqlite3_finalize(st);
+    return n;
+}
+
 Test(xform, schema_1_database_is_migrated_on_open)
 {
     char path[1024];
@@ -139,6 +177,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     tu_park_qdip(db);
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     /* make it a schema 1 file, as every database written before this change */
+    put_back_status_in_list(db);
     tu_sql_exec(db, "DROP TABLE crs_pipeline; DROP INDEX parcel_status_area;"
                     "CREATE INDEX parcel_status ON parcel(status);"
                     "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
@@ -146,13 +185,78 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM crs_pipeline"), 2);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
+}
+
+/* Schema 3 states parcel.status's CHECK as comparisons: a write of a parcel
+ * builds no ephemeral table for it. A schema 2 file is rewritten on open, its
+ * rows kept, and the check still refuses an unknown status. */
+Test(xform, schema_2_database_gets_the_status_check_without_a_list)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m3.db", path);
+    tu_park_qdip(db);
+    long id = tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    char upd[128]; /* by rowid: a WHERE on another column has an ephemeral table of its own (the rows to update) */
+    snprintf(upd, sizeof upd, "UPDATE parcel SET status = 'reserved' WHERE id = %ld", id);
+    cr_assert_eq(ephemeral_tables_of(db, upd), 0);
+    put_back_status_in_list(db);
+    cr_assert_eq(ephemeral_tables_of(db, upd), 1); /* what schema 2 cost */
+    tu_sql_exec(db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;");
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 3);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+    cr_assert_eq(ephemeral_tables_of(db, upd), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND status = 'available'"), 1);
+    tu_sql_exec(db, upd);
+    cr_assert_eq(sqlite3_exec(db->h, "UPDATE parcel SET status = 'sold' WHERE id = 1", NULL, NULL, NULL),
+                 SQLITE_CONSTRAINT_CHECK);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    pl_db_close(db);
+    /* and a new connection reads the same definition */
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(sqlite3_exec(db->h, "UPDATE parcel SET status = 'sold' WHERE id = 1", NULL, NULL, NULL),
+                 SQLITE_CONSTRAINT_CHECK);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'reserved'"), 1);
+    tu_db_close(db);
+}
+
+/* A parcel table that is not as parkland wrote it is not rewritten: the open
+ * is refused with the reason, and the file stays at schema 2. */
+Test(xform, schema_2_database_with_a_foreign_parcel_check_is_refused)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m4.db", path);
+    put_back_status_in_list(db);
+    long cookie = tu_sql_count(db, "PRAGMA schema_version");
+    char sql[512];
+    snprintf(sql, sizeof sql, "PRAGMA writable_schema = ON;"
+             " UPDATE sqlite_schema SET sql = replace(sql, ',''retired''', '') WHERE name = 'parcel';"
+             " PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
+             " UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;", cookie + 1);
+    tu_sql_exec(db, sql);
+    cr_assert_null(strstr(tu_sql_text(db, "SELECT sql FROM sqlite_schema WHERE name = 'parcel'"), "retired"));
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_neq(pl_db_open(path, &db, &err), PL_OK);
+    cr_assert(strstr(err.message, "cannot upgrade") && strstr(err.message, "schema version 3") &&
+              strstr(err.message, "status check differs"), "%s", err.message);
+    sqlite3 *h;
+    cr_assert_eq(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
 }
 
 Test(db, page_cache_for_long_lived_connections)
