@@ -78,7 +78,9 @@ typedef struct importer {
     char zone_name[128];
     int code_from_name_noted;
     /* prepared once, reused for every feature */
-    sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code, *st_defaults;
+    sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
+    sqlite3_stmt *st_defaults; /* NULL when the park has no default indicators */
+    int park_had_parcels;   /* at the start of the import (in its transaction): else no code can exist */
     pl_xform *xf;           /* source → working CRS (owned), made by setup_source */
     /* SpatiaLite's per-row triggers on parcel that the import does itself (see
      * suspend_triggers): their CREATE statements (owned), NULL when not suspended */
@@ -743,6 +745,8 @@ static char *geos_wkt(GEOSContextHandle_t gc, const GEOSGeometry *g)
 static int copy_park_defaults(importer *im, long parcel_id, const char *code, const char *note)
 {
     sqlite3_stmt *st = im->st_defaults;
+    if (!st)
+        return PL_OK;
     sqlite3_reset(st);
     int rc = PL_OK;
     sqlite3_bind_int64(st, 1, parcel_id);
@@ -754,6 +758,34 @@ static int copy_park_defaults(importer *im, long parcel_id, const char *code, co
         rc = pl_history_add(im->db, "parcel", parcel_id, code, "indicators", NULL, "park defaults 园区默认指标", note,
                             im->res->batch_id, im->err);
     return rc;
+}
+
+static int prepare_defaults(importer *im);
+
+/* The park's defaults and whether it has parcels cannot change during the
+ * import (its transaction holds the write lock): asked once, so that a park
+ * without defaults, or without parcels, costs no statement per feature. */
+static int look_at_park(importer *im)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(im->db,
+        "SELECT EXISTS (SELECT 1 FROM parcel WHERE park_id = ?1),"
+        "       EXISTS (SELECT 1 FROM park_indicator WHERE park_id = ?1 AND coalesce(investment_intensity,"
+        " far_min, far_max, tax_per_mu, output_per_mu, energy_per_output, building_coverage_min, admin_share_max,"
+        " green_ratio_max, industries, industry_code, industry_code_edition, base_price, term_years) IS NOT NULL)",
+        &st, im->err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, im->park_id);
+    int has_defaults = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        im->park_had_parcels = sqlite3_column_int(st, 0);
+        has_defaults = sqlite3_column_int(st, 1);
+    } else {
+        rc = pl_db_fail(im->db, im->err, "cannot read the park");
+    }
+    sqlite3_finalize(st);
+    return rc || !has_defaults ? rc : prepare_defaults(im);
 }
 
 static int prepare_defaults(importer *im)
@@ -858,12 +890,14 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
     int rc = 0;
     /* existing parcel with this code in the park? */
     long existing = 0;
-    sqlite3_reset(im->st_find);
-    sqlite3_bind_int64(im->st_find, 1, im->park_id);
-    pl_bind_text(im->st_find, 2, code);
-    if (sqlite3_step(im->st_find) == SQLITE_ROW)
-        existing = (long)sqlite3_column_int64(im->st_find, 0);
-    sqlite3_reset(im->st_find);
+    if (im->park_had_parcels) { /* else only this file's, whose codes differ (st_code) */
+        sqlite3_reset(im->st_find);
+        sqlite3_bind_int64(im->st_find, 1, im->park_id);
+        pl_bind_text(im->st_find, 2, code);
+        if (sqlite3_step(im->st_find) == SQLITE_ROW)
+            existing = (long)sqlite3_column_int64(im->st_find, 0);
+        sqlite3_reset(im->st_find);
+    }
     if (existing) {
         if (im->opt->on_conflict == PL_CONFLICT_SKIP) {
             res->skipped++;
@@ -1050,7 +1084,7 @@ static int prepare_all(importer *im)
     pl_db *db = im->db;
     pl_error *e = im->err;
     int rc;
-    if ((rc = prepare_defaults(im)) ||
+    if ((rc = look_at_park(im)) ||
         (rc = pl_db_prepare(db, "SELECT id FROM parcel WHERE park_id = ?1 AND code = ?2", &im->st_find, e)) ||
         (rc = pl_db_prepare(db,
             /* driven by the R*Tree, each candidate looked up by rowid: never a scan of the
@@ -1072,7 +1106,7 @@ static int prepare_all(importer *im)
             " geom = ST_GeomFromWKB(?10, ?11) WHERE id = ?12", &im->st_update, e)) ||
         (rc = pl_db_prepare(db, "SELECT name, land_use, land_use_code, area_m2, ST_AsText(geom) FROM parcel"
                                 " WHERE id = ?1", &im->st_old, e)) ||
-        (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT);"
+        (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT) WITHOUT ROWID;"
                              "DELETE FROM temp.pl_import_code;", e)) ||
         (rc = pl_db_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_code(code, place) VALUES (?1, ?2)"
                                 /* no RETURNING: it builds an ephemeral table per row */
