@@ -166,6 +166,11 @@ int pl_bind_text(sqlite3_stmt *st, int i, const char *s)
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
+int pl_bind_text_static(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
 int pl_bind_num(sqlite3_stmt *st, int i, double v)
 {
     return isnan(v) ? sqlite3_bind_null(st, i) : sqlite3_bind_double(st, i, v);
@@ -201,20 +206,20 @@ int pl_history_add_effective(pl_db *db, const char *entity, long entity_id, cons
     int rc;
     char now[32];
     pl_now_iso(now, sizeof now);
-    pl_bind_text(st, 1, entity);
+    pl_bind_text_static(st, 1, entity);
     sqlite3_bind_int64(st, 2, entity_id);
-    pl_bind_text(st, 3, code);
-    pl_bind_text(st, 4, field);
-    pl_bind_text(st, 5, old_value);
-    pl_bind_text(st, 6, new_value);
-    pl_bind_text(st, 7, now);
-    pl_bind_text(st, 8, db->user);
-    pl_bind_text(st, 9, note);
+    pl_bind_text_static(st, 3, code);
+    pl_bind_text_static(st, 4, field);
+    pl_bind_text_static(st, 5, old_value);
+    pl_bind_text_static(st, 6, new_value);
+    pl_bind_text_static(st, 7, now);
+    pl_bind_text_static(st, 8, db->user);
+    pl_bind_text_static(st, 9, note);
     if (batch_id > 0)
         sqlite3_bind_int64(st, 10, batch_id);
     else
         sqlite3_bind_null(st, 10);
-    pl_bind_text(st, 11, effective);
+    pl_bind_text_static(st, 11, effective);
     rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot write history");
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);

@@ -59,6 +59,9 @@ int pl_db_srid_is_geographic(pl_db *db, int srid);
 
 /* Bind helpers: NULL-safe text; a number, NAN binding NULL. */
 int pl_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* The same without a copy: `s` must stay valid until the statement's
+ * bindings are cleared (sqlite3_clear_bindings) or `i` is bound again. */
+int pl_bind_text_static(sqlite3_stmt *st, int i, const char *s);
 int pl_bind_num(sqlite3_stmt *st, int i, double v);
 /* A number column; NULL reads as NAN. */
 double pl_col_num(sqlite3_stmt *st, int i);

@@ -675,18 +675,18 @@ static int bind_parcel_values(importer *im, sqlite3_stmt *st, const pl_feature *
                               const char *use, const char *use_code, double area, double declared,
                               const geo_result *g)
 {
-    pl_bind_text(st, 1, name);
-    pl_bind_text(st, 2, use);
-    pl_bind_text(st, 3, use_code);
+    pl_bind_text_static(st, 1, name);
+    pl_bind_text_static(st, 2, use);
+    pl_bind_text_static(st, 3, use_code);
     sqlite3_bind_double(st, 4, area);
     if (isnan(declared))
         sqlite3_bind_null(st, 5);
     else
         sqlite3_bind_double(st, 5, declared);
     sqlite3_bind_int64(st, 6, im->res->batch_id);
-    pl_bind_text(st, 7, f->where);
-    pl_bind_text(st, 8, g->json);
-    pl_bind_text(st, 9, im->now);
+    pl_bind_text_static(st, 7, f->where);
+    pl_bind_text_static(st, 8, g->json);
+    pl_bind_text_static(st, 9, im->now);
     sqlite3_bind_blob(st, 10, g->wkb, (int)g->wkb_len, SQLITE_STATIC);
     sqlite3_bind_int(st, 11, im->db->srid);
     return 0;
@@ -938,6 +938,7 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
             if (sqlite3_step(st) != SQLITE_DONE)
                 rc = pl_db_fail(im->db, im->err, "cannot update parcel");
             sqlite3_reset(st);
+            sqlite3_clear_bindings(st); /* the texts were bound without a copy */
         }
         if (!rc) {
             res->updated++;
@@ -948,12 +949,13 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
         sqlite3_reset(st);
         bind_parcel_values(im, st, f, name, use, use_code, area, declared, g);
         sqlite3_bind_int64(st, 12, im->park_id);
-        pl_bind_text(st, 13, code);
-        pl_bind_text(st, 14, im->status);
-        pl_bind_text(st, 15, im->today);
+        pl_bind_text_static(st, 13, code);
+        pl_bind_text_static(st, 14, im->status);
+        pl_bind_text_static(st, 15, im->today);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = pl_db_fail(im->db, im->err, "cannot insert parcel");
         sqlite3_reset(st);
+        sqlite3_clear_bindings(st); /* the texts were bound without a copy */
         long new_id = (long)sqlite3_last_insert_rowid(im->db->h);
         if (!rc && im->st_rtree)
             rc = index_parcel(im, new_id, g->box);
