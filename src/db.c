@@ -563,15 +563,20 @@ static int schema_v2(pl_db *db, pl_error *err)
     return rc ? rc : pl_xform_store_common(db, err);
 }
 
-/* One migration in one transaction, the version written with it. */
+/* One migration in one transaction, the version written with it. The version
+ * is read again under the write lock: another process may have opened the
+ * file at the same time and done this migration while this one waited. */
 static int migrate(pl_db *db, int to, int (*step)(pl_db *, pl_error *), pl_error *err)
 {
     char version[160];
     snprintf(version, sizeof version, "UPDATE meta SET value = '%d' WHERE key = 'schema_version';"
              " PRAGMA user_version = %d;", to, to);
     int rc = pl_db_begin(db, err);
-    if (!rc && ((rc = step(db, err)) || (rc = pl_db_exec(db, version, err)) || (rc = pl_db_commit(db, err))))
-        pl_db_rollback(db);
+    if (!rc) {
+        int done = select_int(db, "PRAGMA user_version", 0) >= to;
+        if ((!done && ((rc = step(db, err)) || (rc = pl_db_exec(db, version, err)))) || (rc = pl_db_commit(db, err)))
+            pl_db_rollback(db);
+    }
     return rc ? pl_error_prefix(err, "cannot upgrade '%s' to schema version %d", db->path, to) : PL_OK;
 }
 

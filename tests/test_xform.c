@@ -1,8 +1,10 @@
 /* test_xform.c — transformations from stored PROJ pipelines agree with ST_Transform; schema 2 migration. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "db_internal.h"
 #include "schema.sql.h"
@@ -257,6 +259,69 @@ Test(xform, schema_2_database_with_a_foreign_parcel_check_is_refused)
     cr_assert_eq(sqlite3_column_int(st, 0), 2);
     sqlite3_finalize(st);
     sqlite3_close(h);
+}
+
+
+typedef struct open_job {
+    const char *path;
+    int rc;
+    char message[2048];
+} open_job;
+
+static void *open_in_thread(void *arg)
+{
+    open_job *j = arg;
+    pl_db *db = NULL;
+    pl_error err;
+    pl_error_clear(&err);
+    j->rc = pl_db_open(j->path, &db, &err);
+    snprintf(j->message, sizeof j->message, "%s", err.message);
+    pl_db_close(db);
+    return NULL;
+}
+
+/* Two processes open a schema 2 file at once: the second waits for the first's
+ * upgrade and then finds it done, instead of upgrading again (which failed:
+ * "the parcel table is not as parkland wrote it"). The first is a plain SQLite
+ * connection holding the write lock while the library's open waits for it. */
+Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("race.db", path);
+    put_back_status_in_list(db);
+    tu_sql_exec(db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;");
+    pl_db_close(db);
+    sqlite3 *h;
+    cr_assert_eq(sqlite3_open(path, &h), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    open_job job = {path, -1, ""};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, open_in_thread, &job), 0);
+    nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL); /* the open has read version 2 and waits for the lock */
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA schema_version", -1, &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    long cookie = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    cr_assert_eq(sqlite3_exec(h, "PRAGMA writable_schema = ON", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(h, "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) WHERE name = 'parcel'",
+                                    -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, PL_PARCEL_STATUS_CHECK_V1, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, PL_PARCEL_STATUS_CHECK_V3, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    char sql[256];
+    snprintf(sql, sizeof sql, "PRAGMA schema_version = %ld; PRAGMA writable_schema = RESET;"
+             " UPDATE meta SET value = '3' WHERE key = 'schema_version'; PRAGMA user_version = 3; COMMIT;", cookie + 1);
+    cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+    sqlite3_close(h);
+    cr_assert_eq(pthread_join(t, NULL), 0);
+    cr_assert_eq(job.rc, PL_OK, "%s", job.message);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 3);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
 }
 
 Test(db, page_cache_for_long_lived_connections)
