@@ -135,27 +135,43 @@ Test(xform, init_stores_the_working_pipelines_and_a_stale_row_is_ignored)
     tu_db_close(db);
 }
 
+/* Replace `from` (which must be there) by `to` in the parcel table's definition, as SQLite's
+ * procedure for changing a constraint does: writable schema, the schema cookie bumped, the
+ * schema read again. */
+static void replace_in_parcel_definition(sqlite3 *h, const char *from, const char *to)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA schema_version", -1, &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    long cookie = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    cr_assert_eq(sqlite3_exec(h, "PRAGMA writable_schema = ON", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(h, "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2)"
+                                       " WHERE type = 'table' AND name = 'parcel' AND instr(sql, ?1) > 0",
+                                    -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    cr_assert_eq(sqlite3_changes(h), 1, "'%s' is not in the parcel table's definition", from);
+    sqlite3_finalize(st);
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA schema_version = %ld; PRAGMA writable_schema = RESET;", cookie + 1);
+    cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+}
+
 /* the parcel table as schema 1 and 2 wrote it: status IN (list) */
 static void put_back_status_in_list(pl_db *db)
 {
-    const char *now = tu_sql_text(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'parcel'");
-    const char *at = strstr(now, PL_PARCEL_STATUS_CHECK_V3);
-    cr_assert_not_null(at, "%s", now);
-    char old[4096];
-    snprintf(old, sizeof old, "%.*s%s%s", (int)(at - now), now, PL_PARCEL_STATUS_CHECK_V1,
-             at + strlen(PL_PARCEL_STATUS_CHECK_V3));
-    long cookie = tu_sql_count(db, "PRAGMA schema_version");
-    tu_sql_exec(db, "PRAGMA writable_schema = ON");
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db->h, "UPDATE sqlite_schema SET sql = ?1 WHERE name = 'parcel'", -1, &st, NULL),
-                 SQLITE_OK);
-    sqlite3_bind_text(st, 1, old, -1, SQLITE_TRANSIENT);
-    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    char bump[64];
-    snprintf(bump, sizeof bump, "PRAGMA schema_version = %ld", cookie + 1);
-    tu_sql_exec(db, bump);
-    tu_sql_exec(db, "PRAGMA writable_schema = RESET");
+    replace_in_parcel_definition(db->h, PL_PARCEL_STATUS_CHECK_V3, PL_PARCEL_STATUS_CHECK_V1);
+}
+
+/* the version a file says it has (meta and user_version) */
+static void mark_schema_version(sqlite3 *h, int version)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'; PRAGMA user_version = %d;",
+             version, version);
+    cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
 }
 
 /* how many ephemeral tables the program of `sql` opens */
@@ -181,8 +197,8 @@ Test(xform, schema_1_database_is_migrated_on_open)
     /* make it a schema 1 file, as every database written before this change */
     put_back_status_in_list(db);
     tu_sql_exec(db, "DROP TABLE crs_pipeline; DROP INDEX parcel_status_area;"
-                    "CREATE INDEX parcel_status ON parcel(status);"
-                    "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
+                    "CREATE INDEX parcel_status ON parcel(status);");
+    mark_schema_version(db->h, 1);
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
@@ -210,7 +226,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     cr_assert_eq(ephemeral_tables_of(db, upd), 0);
     put_back_status_in_list(db);
     cr_assert_eq(ephemeral_tables_of(db, upd), 1); /* what schema 2 cost */
-    tu_sql_exec(db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;");
+    mark_schema_version(db->h, 2);
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
@@ -238,13 +254,8 @@ Test(xform, schema_2_database_with_a_foreign_parcel_check_is_refused)
     char path[1024];
     pl_db *db = tu_db_new("m4.db", path);
     put_back_status_in_list(db);
-    long cookie = tu_sql_count(db, "PRAGMA schema_version");
-    char sql[512];
-    snprintf(sql, sizeof sql, "PRAGMA writable_schema = ON;"
-             " UPDATE sqlite_schema SET sql = replace(sql, ',''retired''', '') WHERE name = 'parcel';"
-             " PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
-             " UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;", cookie + 1);
-    tu_sql_exec(db, sql);
+    replace_in_parcel_definition(db->h, ",'retired'", "");
+    mark_schema_version(db->h, 2);
     cr_assert_null(strstr(tu_sql_text(db, "SELECT sql FROM sqlite_schema WHERE name = 'parcel'"), "retired"));
     pl_db_close(db);
     pl_error err;
@@ -289,7 +300,7 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
     char path[1024];
     pl_db *db = tu_db_new("race.db", path);
     put_back_status_in_list(db);
-    tu_sql_exec(db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;");
+    mark_schema_version(db->h, 2);
     pl_db_close(db);
     sqlite3 *h;
     cr_assert_eq(sqlite3_open(path, &h), SQLITE_OK);
@@ -298,22 +309,9 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
     pthread_t t;
     cr_assert_eq(pthread_create(&t, NULL, open_in_thread, &job), 0);
     nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL); /* the open has read version 2 and waits for the lock */
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA schema_version", -1, &st, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    long cookie = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    cr_assert_eq(sqlite3_exec(h, "PRAGMA writable_schema = ON", NULL, NULL, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(h, "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) WHERE name = 'parcel'",
-                                    -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, PL_PARCEL_STATUS_CHECK_V1, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, PL_PARCEL_STATUS_CHECK_V3, -1, SQLITE_STATIC);
-    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    char sql[256];
-    snprintf(sql, sizeof sql, "PRAGMA schema_version = %ld; PRAGMA writable_schema = RESET;"
-             " UPDATE meta SET value = '3' WHERE key = 'schema_version'; PRAGMA user_version = 3; COMMIT;", cookie + 1);
-    cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+    replace_in_parcel_definition(h, PL_PARCEL_STATUS_CHECK_V1, PL_PARCEL_STATUS_CHECK_V3);
+    mark_schema_version(h, 3);
+    cr_assert_eq(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
     sqlite3_close(h);
     cr_assert_eq(pthread_join(t, NULL), 0);
     cr_assert_eq(job.rc, PL_OK, "%s", job.message);
