@@ -17,9 +17,9 @@
  *   and a MultiGeometry of the polygon(s) and a label Point inside the parcel.
  *   A viewer puts the Data values into the balloon's HTML as they are, so a
  *   placemark whose text holds < > or & (a name like "<b>A&B</b>") gets its
- *   own balloon instead, the whole table with that text HTML-escaped (an
- *   inline Style whose BalloonStyle overrides the shared one): such text
- *   stays text.
+ *   own balloon instead: the shared template filled in, the text
+ *   HTML-escaped (an inline Style whose BalloonStyle overrides the shared
+ *   one), so such text stays text and the balloon reads the same.
  *   --timeline: one Placemark per status period instead, with a TimeSpan
  *   (begin, and end unless the period lasts), that status's style and the
  *   period as Data (period_status, period_begin, period_end), in the folder
@@ -92,17 +92,37 @@ static void element(pl_w_out *o, const char *name, size_t nlen, const char *text
 }
 #define ELEMENT(o, lit, text) element((o), "" lit, sizeof(lit) - 1, (text))
 
-/* The balloon of the parcels of class s: a colour swatch, the class and a
- * table of every field, filled in by the viewer from the placemark. */
-static int balloon_template(pl_w_buf *b, const pl_export_doc *doc, const pl_style *s, int period)
+/* A value of the balloon: without a feature, the $[key] a viewer fills in
+ * from the placemark's Data; with one, its text HTML-escaped. */
+static int balloon_value(pl_w_buf *b, const pl_export_feature *f, const char *key, const char *text)
 {
-    int rc = pl_w_buf_fmt(b, "<h3>$[code] $[name]</h3><p><span style=\"background:%s;border:2px solid %s\">"
-                             "&#160;&#160;&#160;&#160;</span> ", s->fill, s->stroke);
+    return f ? pl_w_buf_html(b, text ? text : "") : pl_w_buf_fmt(b, "$[%s]", key);
+}
+
+/* The balloon of the parcels of class s: a colour swatch, the class (and
+ * the status period when `period`) and a table of every field. Without a
+ * feature (f NULL) it is the shared template of the class's style; with one,
+ * the same balloon filled with that placemark's values (per: its status
+ * period, or NULL), for a placemark whose text holds markup that the viewer
+ * would otherwise put into the template as HTML. */
+static int balloon(pl_w_buf *b, const pl_export_doc *doc, const pl_style *s, int period,
+                   const pl_export_feature *f, const pl_export_period *per)
+{
+    int rc = pl_w_buf_str(b, "<h3>");
+    rc = rc ? rc : balloon_value(b, f, "code", f ? f->code : NULL);
+    rc = rc ? rc : pl_w_buf_str(b, " ");
+    rc = rc ? rc : balloon_value(b, f, "name", f ? f->name : NULL);
+    rc = rc ? rc : pl_w_buf_fmt(b, "</h3><p><span style=\"background:%s;border:2px solid %s\">"
+                                   "&#160;&#160;&#160;&#160;</span> ", s->fill, s->stroke);
     rc = rc ? rc : pl_w_buf_html(b, s->zh);
     rc = rc ? rc : pl_w_buf_str(b, " ");
     rc = rc ? rc : pl_w_buf_html(b, s->en);
-    if (!rc && period)
-        rc = pl_w_buf_str(b, " · $[period_begin] – $[period_end]");
+    if (!rc && period) {
+        rc = pl_w_buf_str(b, " · ");
+        rc = rc ? rc : balloon_value(b, f, "period_begin", per ? per->begin : NULL);
+        rc = rc ? rc : pl_w_buf_str(b, " – ");
+        rc = rc ? rc : balloon_value(b, f, "period_end", per ? per->end : NULL);
+    }
     rc = rc ? rc : pl_w_buf_str(b, "</p><table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
                                    "style=\"border-collapse:collapse;font-size:12px\">");
     for (size_t i = 0; !rc && i < doc->nfields; i++) {
@@ -110,7 +130,9 @@ static int balloon_template(pl_w_buf *b, const pl_export_doc *doc, const pl_styl
         pl_w_field_label(&doc->fields[i], label, sizeof label);
         rc = pl_w_buf_str(b, "<tr><th align=\"left\">");
         rc = rc ? rc : pl_w_buf_html(b, label);
-        rc = rc ? rc : pl_w_buf_fmt(b, "</th><td>$[%s]</td></tr>", doc->fields[i].key);
+        rc = rc ? rc : pl_w_buf_str(b, "</th><td>");
+        rc = rc ? rc : balloon_value(b, f, doc->fields[i].key, f && i < f->nfields ? f->fields[i].text : NULL);
+        rc = rc ? rc : pl_w_buf_str(b, "</td></tr>");
     }
     return rc ? rc : pl_w_buf_str(b, "</table>");
 }
@@ -134,7 +156,7 @@ static int write_style(kml *k, const pl_style *s, pl_export_theme t)
     pl_w_puts(o, poly);
     pl_w_lit(o, "</color></PolyStyle><BalloonStyle><text>");
     pl_w_buf b = {0};
-    if (balloon_template(&b, k->doc, s, k->doc->timeline && t == k->ftheme)) {
+    if (balloon(&b, k->doc, s, k->doc->timeline && t == k->ftheme, NULL, NULL)) {
         pl_w_buf_free(&b);
         return PL_ERR_NOMEM;
     }
@@ -164,6 +186,16 @@ static int legend_html(pl_w_buf *b, pl_export_theme t)
     return rc ? rc : pl_w_buf_str(b, "</table>");
 }
 
+/* <Data name="name"><displayName>display</displayName><value> */
+static void data_head(pl_w_out *o, const char *name, const char *display)
+{
+    pl_w_lit(o, "<Data name=\"");
+    pl_w_put_xml(o, name, 1);
+    pl_w_lit(o, "\"><displayName>");
+    pl_w_put_xml(o, display, 0);
+    pl_w_lit(o, "</displayName><value>");
+}
+
 /* The start of every field's Data element, escaped once for the whole export. */
 static int data_heads(kml *k)
 {
@@ -174,11 +206,7 @@ static int data_heads(kml *k)
         char label[256];
         pl_w_field_label(&doc->fields[i], label, sizeof label);
         k->head_at[i] = k->head.n;
-        pl_w_lit(&k->head, "<Data name=\"");
-        pl_w_put_xml(&k->head, doc->fields[i].key, 1);
-        pl_w_lit(&k->head, "\"><displayName>");
-        pl_w_put_xml(&k->head, label, 0);
-        pl_w_lit(&k->head, "</displayName><value>");
+        data_head(&k->head, doc->fields[i].key, label);
     }
     k->head_at[doc->nfields] = k->head.n;
     return k->head.err ? -1 : 0;
@@ -292,42 +320,6 @@ static void geometry(pl_w_out *o, const pl_export_feature *f, int prec)
     pl_w_lit(o, "</coordinates></Point></MultiGeometry>");
 }
 
-/* The balloon of one placemark with its text HTML-escaped: a colour swatch
- * and a table of every field that has a value. */
-static int own_balloon(pl_w_buf *b, const pl_export_feature *f, const pl_export_period *per)
-{
-    const pl_style *s = per ? per->style : f->style;
-    int rc = pl_w_buf_str(b, "<h3>");
-    rc = rc ? rc : pl_w_buf_html(b, f->code);
-    rc = rc ? rc : pl_w_buf_str(b, " ");
-    rc = rc ? rc : pl_w_buf_html(b, f->name);
-    rc = rc ? rc : pl_w_buf_fmt(b, "</h3><p><span style=\"background:%s;border:2px solid %s\">&#160;&#160;&#160;&#160;"
-                                   "</span> ", s->fill, s->stroke);
-    rc = rc ? rc : pl_w_buf_html(b, s->zh);
-    rc = rc ? rc : pl_w_buf_str(b, " ");
-    rc = rc ? rc : pl_w_buf_html(b, s->en);
-    if (!rc && per)
-        rc = pl_w_buf_fmt(b, " · %s – %s", per->begin, per->end[0] ? per->end : "至今 now");
-    rc = rc ? rc : pl_w_buf_str(b, "</p><table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
-                                   "style=\"border-collapse:collapse;font-size:12px\">");
-    for (size_t i = 0; !rc && i < f->nfields; i++) {
-        const pl_export_field *fl = &f->fields[i];
-        if (!fl->text)
-            continue;
-        char label[256];
-        pl_w_field_label(fl, label, sizeof label);
-        rc = pl_w_buf_str(b, "<tr><th align=\"left\">");
-        rc = rc ? rc : pl_w_buf_html(b, label);
-        rc = rc ? rc : pl_w_buf_str(b, "</th><td>");
-        if (!rc && fl->kind == PL_FIELD_BOOL)
-            rc = pl_w_buf_str(b, fl->num ? "是 yes" : "否 no");
-        else if (!rc)
-            rc = pl_w_buf_html(b, fl->text);
-        rc = rc ? rc : pl_w_buf_str(b, "</td></tr>");
-    }
-    return rc ? rc : pl_w_buf_str(b, "</table>");
-}
-
 /* 1 when a text the balloon template would show holds HTML markup characters. */
 static int has_markup(const pl_export_feature *f)
 {
@@ -342,25 +334,11 @@ static int has_markup(const pl_export_feature *f)
 /* <Data name="name"><displayName>display</displayName><value>value</value></Data> */
 static void data(pl_w_out *o, const char *name, const char *display, const char *value)
 {
-    pl_w_lit(o, "<Data name=\"");
-    pl_w_put_xml(o, name, 1);
-    pl_w_lit(o, "\"><displayName>");
-    pl_w_put_xml(o, display, 0);
-    pl_w_lit(o, "</displayName><value>");
+    data_head(o, name, display);
     pl_w_put_xml(o, value, 0);
     pl_w_lit(o, "</value></Data>");
 }
 
-/* 1 when field i of the feature is field i of the export's field list. */
-static int same_field(const pl_export_doc *doc, const pl_export_feature *f, size_t i)
-{
-    if (i >= doc->nfields)
-        return 0;
-    const pl_export_field *a = &f->fields[i], *b = &doc->fields[i];
-    return a->key == b->key && a->zh == b->zh && a->en == b->en && a->unit == b->unit;
-}
-
-/* Write one placemark (per: the status period, or NULL) into its class file. */
 /* Position of the class of style s in the legend of the folders. */
 static int class_of(const kml *k, const pl_style *s)
 {
@@ -406,7 +384,7 @@ static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_e
     pl_w_lit(o, "</styleUrl>");
     if (has_markup(f)) {
         pl_w_buf b = {0};
-        if (own_balloon(&b, f, per)) {
+        if (balloon(&b, k->doc, s, per != NULL, f, per)) {
             pl_w_buf_free(&b);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
@@ -416,17 +394,11 @@ static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_e
         pl_w_buf_free(&b);
     }
     pl_w_lit(o, "<ExtendedData>");
-    for (size_t i = 0; i < f->nfields; i++) {
-        const pl_export_field *fl = &f->fields[i];
-        if (same_field(k->doc, f, i)) {
-            pl_w_put(o, k->head.p + k->head_at[i], k->head_at[i + 1] - k->head_at[i]);
-            pl_w_put_xml(o, fl->text, 0);
-            pl_w_lit(o, "</value></Data>");
-        } else {
-            char display[256];
-            pl_w_field_label(fl, display, sizeof display);
-            data(o, fl->key, display, fl->text);
-        }
+    /* every row has the export's fields, in its order (row_fields in src/export.c) */
+    for (size_t i = 0; i < f->nfields && i < k->doc->nfields; i++) {
+        pl_w_put(o, k->head.p + k->head_at[i], k->head_at[i + 1] - k->head_at[i]);
+        pl_w_put_xml(o, f->fields[i].text, 0);
+        pl_w_lit(o, "</value></Data>");
     }
     if (per) {
         data(o, "period_status", "时段状态 period status", per->status);

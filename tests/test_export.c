@@ -1010,6 +1010,17 @@ Test(export, names_that_look_like_markup_stay_text_in_every_format)
     cr_assert(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), "%s", s);
     cr_assert(strstr(s, "工业&lt;/td&gt;用地 &amp; ]]&gt;"), "%s", s);
     cr_assert_null(strstr(s, "<script>"));
+    /* the same balloon as the shared template of its class, filled in: the same rows */
+    char *shared = xstring(d, "//k:Document/k:Style[1]/k:BalloonStyle/k:text");
+    size_t own_rows = 0, shared_rows = 0;
+    for (const char *p = s; (p = strstr(p, "<tr>")); p++)
+        own_rows++;
+    for (const char *p = shared; (p = strstr(p, "<tr>")); p++)
+        shared_rows++;
+    cr_assert(strstr(shared, "$[land_use]"), "%s", shared);
+    cr_assert_gt(shared_rows, 10);
+    cr_assert_eq(own_rows, shared_rows, "own balloon %zu rows, the template %zu", own_rows, shared_rows);
+    free(shared);
     free(s);
     xmlFreeDoc(d);
     /* HTML: never markup */
