@@ -13,12 +13,10 @@
 #include "db_internal.h"
 #include "xform.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <stdlib.h>
 
 void pl_query_filter_init(pl_query_filter *f)
 {
@@ -311,7 +309,6 @@ static int choose_near_driver(pl_db *db, plan *pl, double within, pl_error *err)
 static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite3_stmt **out, pl_error *err)
 {
     *out = NULL;
-    if (getenv("H4_MMAP")) sqlite3_exec(db->h, getenv("H4_MMAP"), NULL, NULL, NULL);
     int rc = validate(f, err);
     if (rc)
         return rc;
