@@ -719,87 +719,23 @@ static int sc_literal(gj_scan *s, const char *word)
     return 0;
 }
 
+/* After a member name: blanks, the ':' and the blanks after it. */
+static int sc_colon(gj_scan *s)
+{
+    if (sc_skip_ws(s) != 0)
+        return -1;
+    if (sc_peek(s) != ':')
+        return sc_expected(s, "':' after a member name");
+    return sc_next(s) == -2 || sc_skip_ws(s) != 0 ? -1 : 0;
+}
+
 /* Consume an object key and the ':' after it (whitespace before the key
  * already skipped). out/outsz/rawlen as for sc_string. */
 static int sc_key(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
 {
     if (sc_peek(s) != '"')
         return sc_expected(s, "a member name in double quotes");
-    if (sc_string(s, out, outsz, rawlen, NULL) != 0 || sc_skip_ws(s) != 0)
-        return -1;
-    if (sc_peek(s) != ':')
-        return sc_expected(s, "':' after a member name");
-    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
-        return -1;
-    return 0;
-}
-
-/* Consume one JSON value, checking its syntax. `base` is the nesting depth of
- * the container holding it (0 for the document itself). Iterative: the
- * bracket stack is a local array bounded by GJ_MAX_DEPTH. */
-static int sc_value(gj_scan *s, int base)
-{
-    char stack[GJ_MAX_DEPTH];
-    int depth = 0;
-    char reason[96];
-
-    if (sc_skip_ws(s) != 0)
-        return -1;
-    for (;;) {
-        /* A value is expected here. */
-        int c = sc_peek(s);
-        if (c == '{' || c == '[') {
-            if (base + depth + 1 > GJ_MAX_DEPTH) {
-                snprintf(reason, sizeof reason, "nesting deeper than %d levels, refused",
-                         GJ_MAX_DEPTH);
-                return sc_fail(s, s->line, reason);
-            }
-            if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
-                return -1;
-            stack[depth++] = (char)c;
-            int close = c == '{' ? '}' : ']';
-            if (sc_peek(s) == close) {
-                if (sc_next(s) == -2)
-                    return -1;
-                depth--;
-            } else if (c == '{') {
-                if (sc_key(s, NULL, 0, NULL) != 0)
-                    return -1;
-                continue;
-            } else {
-                continue;
-            }
-        } else if (c == '"') {
-            if (sc_string(s, NULL, 0, NULL, NULL) != 0)
-                return -1;
-        } else if (c == '-' || sc_is_digit(c)) {
-            if (sc_number(s, NULL) != 0)
-                return -1;
-        } else if (c == 't') {
-            if (sc_literal(s, "true") != 0)
-                return -1;
-        } else if (c == 'f') {
-            if (sc_literal(s, "false") != 0)
-                return -1;
-        } else if (c == 'n') {
-            if (sc_literal(s, "null") != 0)
-                return -1;
-        } else {
-            return sc_expected(s, "a value");
-        }
-        /* A value is complete: close containers or move to the next element. */
-        for (;;) {
-            if (depth == 0)
-                return 0;
-            int in_object = stack[depth - 1] == '{';
-            int more = sc_after_value(s, in_object);
-            if (more < 0 || (more && in_object && sc_key(s, NULL, 0, NULL) != 0))
-                return -1;
-            if (more)
-                break;
-            depth--;
-        }
-    }
+    return sc_string(s, out, outsz, rawlen, NULL) != 0 ? -1 : sc_colon(s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1413,21 +1349,20 @@ static int dom_key(gj_reader *r)
     if (sc_peek(s) != '"')
         return sc_expected(s, "a member name in double quotes");
     long idx = dom_new(r);
-    if (idx < 0 || dom_string(r, (size_t)idx) != 0 || sc_skip_ws(s) != 0)
-        return -1;
-    if (sc_peek(s) != ':')
-        return sc_expected(s, "':' after a member name");
-    if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
-        return -1;
-    return 0;
+    return idx < 0 || dom_string(r, (size_t)idx) != 0 ? -1 : sc_colon(s);
 }
 
-/* Read one JSON value into r->nodes (appended; the caller empties it), with
- * the checks and messages of sc_value. `base` as for sc_value. */
-static int dom_parse(gj_reader *r, int base)
+/* Consume one JSON value, checking its syntax, with the same checks and
+ * messages whether or not it is kept: with `tree`, each value becomes a node
+ * of tree->nodes (appended; the caller empties it), as the geometry is read;
+ * without, it is only scanned (pass 1, and the members of a feature other
+ * than its geometry). `base` is the nesting depth of the container holding it
+ * (0 for the document itself). Iterative: the bracket stack is a local array
+ * bounded by GJ_MAX_DEPTH. */
+static int walk_value(gj_scan *s, int base, gj_reader *tree)
 {
-    gj_scan *s = &r->s;
-    uint32_t stack[GJ_MAX_DEPTH];
+    char open[GJ_MAX_DEPTH];      /* '{' or '[' */
+    uint32_t node[GJ_MAX_DEPTH];  /* with a tree: the container's node */
     int depth = 0;
     char reason[96];
 
@@ -1439,7 +1374,7 @@ static int dom_parse(gj_reader *r, int base)
         if (c != '{' && c != '[' && c != '"' && c != '-' && !sc_is_digit(c) && c != 't' && c != 'f' &&
             c != 'n')
             return sc_expected(s, "a value");
-        long idx = dom_new(r);
+        long idx = tree ? dom_new(tree) : 0;
         if (idx < 0)
             return -1;
         if (c == '{' || c == '[') {
@@ -1448,51 +1383,68 @@ static int dom_parse(gj_reader *r, int base)
                          GJ_MAX_DEPTH);
                 return sc_fail(s, s->line, reason);
             }
-            r->nodes[idx].type = c == '{' ? GN_OBJ : GN_ARR;
+            if (tree)
+                tree->nodes[idx].type = c == '{' ? GN_OBJ : GN_ARR;
             if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
                 return -1;
-            stack[depth++] = (uint32_t)idx;
+            open[depth] = (char)c;
+            node[depth++] = (uint32_t)idx;
             int close = c == '{' ? '}' : ']';
             if (sc_peek(s) == close) {
                 if (sc_next(s) == -2)
                     return -1;
                 depth--;
-                r->nodes[idx].next = (uint32_t)r->nnodes;
+                if (tree)
+                    tree->nodes[idx].next = (uint32_t)tree->nnodes;
             } else if (c == '{') {
-                if (dom_key(r) != 0)
+                if ((tree ? dom_key(tree) : sc_key(s, NULL, 0, NULL)) != 0)
                     return -1;
                 continue;
             } else {
                 continue;
             }
         } else if (c == '"') {
-            if (dom_string(r, (size_t)idx) != 0)
+            if ((tree ? dom_string(tree, (size_t)idx) : sc_string(s, NULL, 0, NULL, NULL)) != 0)
                 return -1;
         } else if (c == '-' || sc_is_digit(c)) {
-            if (dom_number(r, (size_t)idx) != 0)
+            if ((tree ? dom_number(tree, (size_t)idx) : sc_number(s, NULL)) != 0)
                 return -1;
         } else {
-            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
-            if (sc_literal(s, word) != 0)
+            if (sc_literal(s, c == 't' ? "true" : c == 'f' ? "false" : "null") != 0)
                 return -1;
-            r->nodes[idx].type = c == 't' ? GN_TRUE : c == 'f' ? GN_FALSE : GN_NULL;
+            if (tree)
+                tree->nodes[idx].type = c == 't' ? GN_TRUE : c == 'f' ? GN_FALSE : GN_NULL;
         }
         /* A value is complete: close containers or move to the next element. */
         for (;;) {
             if (depth == 0)
                 return 0;
-            uint32_t top = stack[depth - 1];
-            r->nodes[top].count++;
-            int in_object = r->nodes[top].type == GN_OBJ;
+            int in_object = open[depth - 1] == '{';
+            uint32_t top = node[depth - 1];
+            if (tree)
+                tree->nodes[top].count++;
             int more = sc_after_value(s, in_object);
-            if (more < 0 || (more && in_object && dom_key(r) != 0))
+            if (more < 0 || (more && in_object && (tree ? dom_key(tree) : sc_key(s, NULL, 0, NULL)) != 0))
                 return -1;
             if (more)
                 break;
             depth--;
-            r->nodes[top].next = (uint32_t)r->nnodes;
+            if (tree)
+                tree->nodes[top].next = (uint32_t)tree->nnodes;
         }
     }
+}
+
+/* Consume one JSON value, checking its syntax (walk_value without a tree). */
+static int sc_value(gj_scan *s, int base)
+{
+    return walk_value(s, base, NULL);
+}
+
+/* Read one JSON value into r->nodes (walk_value with r as the tree). */
+static int dom_parse(gj_reader *r, int base)
+{
+    return walk_value(&r->s, base, r);
 }
 
 /* Forget the geometry of the previous feature. */
@@ -1592,17 +1544,9 @@ static int feature_scan(gj_reader *r, int base)
         } else if (sc_value(s, base + 1) != 0) {
             return -1;
         }
-        if (sc_skip_ws(s) != 0)
-            return -1;
-        int c = sc_peek(s);
-        if (c == ',') {
-            if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
-                return -1;
-            continue;
-        }
-        if (c != '}')
-            return sc_expected(s, "',' or '}' after an object member");
-        return sc_next(s) == -2 ? -1 : 0;
+        int more = sc_after_value(s, 1);
+        if (more <= 0)
+            return more;
     }
 }
 
