@@ -342,8 +342,8 @@ static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
             pl_xform_free(geo);
         }
     }
-    /* last: the per-feature transformation keeps SpatiaLite's cached PJ */
-    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err))
+    /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
+    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err) || pl_xform_detach(im->xf, err))
         return pl_error_prefix(err, "%s", im->path);
     return PL_OK;
 }
@@ -575,13 +575,10 @@ static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *v
     importer *im = vctx;
     if (!im->src_ready) {
         int rc = setup_source(im, info, err);
-        if (!rc && (rc = pl_xform_detach(im->xf, err)))
-            pl_error_prefix(err, "%s", im->path);
         if (rc)
             return rc;
     }
     geo_result *g = item->data;
-    g->refused = 0;
     if (!item->f.is_polygon)
         return PL_OK;
     g->declared = declared_area(im, &item->f); /* attribute lookups: off the writing thread too */
@@ -762,6 +759,12 @@ static int copy_park_defaults(importer *im, long parcel_id, const char *code, co
 
 static int prepare_defaults(importer *im);
 
+/* A park_indicator row that sets anything (in look_at_park and prepare_defaults) */
+#define PARK_HAS_DEFAULTS                                                                                    \
+    "coalesce(investment_intensity, far_min, far_max, tax_per_mu, output_per_mu, energy_per_output,"         \
+    " building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code,"                    \
+    " industry_code_edition, base_price, term_years) IS NOT NULL"
+
 /* The park's defaults and whether it has parcels cannot change during the
  * import (its transaction holds the write lock): asked once, so that a park
  * without defaults, or without parcels, costs no statement per feature. */
@@ -770,9 +773,7 @@ static int look_at_park(importer *im)
     sqlite3_stmt *st;
     int rc = pl_db_prepare(im->db,
         "SELECT EXISTS (SELECT 1 FROM parcel WHERE park_id = ?1),"
-        "       EXISTS (SELECT 1 FROM park_indicator WHERE park_id = ?1 AND coalesce(investment_intensity,"
-        " far_min, far_max, tax_per_mu, output_per_mu, energy_per_output, building_coverage_min, admin_share_max,"
-        " green_ratio_max, industries, industry_code, industry_code_edition, base_price, term_years) IS NOT NULL)",
+        "       EXISTS (SELECT 1 FROM park_indicator WHERE park_id = ?1 AND " PARK_HAS_DEFAULTS ")",
         &st, im->err);
     if (rc)
         return rc;
@@ -796,9 +797,7 @@ static int prepare_defaults(importer *im)
         " industry_code_edition, base_price, term_years, updated_at)"
         " SELECT ?1, investment_intensity, far_min, far_max, tax_per_mu, output_per_mu, energy_per_output,"
         " building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code, industry_code_edition,"
-        " base_price, term_years, ?2 FROM park_indicator WHERE park_id = ?3 AND coalesce(investment_intensity,"
-        " far_min, far_max, tax_per_mu, output_per_mu, energy_per_output, building_coverage_min, admin_share_max,"
-        " green_ratio_max, industries, industry_code, industry_code_edition, base_price, term_years) IS NOT NULL",
+        " base_price, term_years, ?2 FROM park_indicator WHERE park_id = ?3 AND " PARK_HAS_DEFAULTS,
         &im->st_defaults, im->err);
 }
 
@@ -867,7 +866,6 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
         add_message(im, PL_MSG_REFUSED, "%s: duplicate parcel code '%s' (also at %s)", who, code, first);
         return 0;
     }
-    sqlite3_reset(im->st_code);
 
     if (g->refused) {
         res->refused++;
@@ -1033,8 +1031,12 @@ static int suspend_triggers(importer *im)
         all &= text[i] != NULL;
     }
     sqlite3_finalize(st);
-    if (all && !(rc = pl_db_exec(im->db, "DROP TRIGGER gii_parcel_geom; DROP TRIGGER tmi_parcel_geom;"
-                                         " DROP TRIGGER ggi_parcel_geom;", im->err)))
+    for (int i = 0; all && !rc && i < N_SUSPENDED; i++) {
+        char drop[96]; /* a name of the constant list above, not input */
+        snprintf(drop, sizeof drop, "DROP TRIGGER %s", suspended_triggers[i]);
+        rc = pl_db_exec(im->db, drop, im->err);
+    }
+    if (all && !rc)
         rc = pl_db_prepare(im->db, "INSERT INTO idx_parcel_geom(pkid, xmin, xmax, ymin, ymax)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5)", &im->st_rtree, im->err);
     /* not SpatiaLite's usual set: leave the triggers to do their work */
