@@ -170,7 +170,7 @@ void pl_w_buf_free(pl_w_buf *b);
  * "-0" (buf ≥ 40 bytes). */
 void pl_w_num(char *buf, size_t len, double v, int decimals);
 
-/* The same, appended to `buf` without the NUL; returns the length (≤ 39 for
+/* The same, NUL-terminated in `buf`, returning its length (≤ 39 for
  * |v| < 2⁶³; larger values go through snprintf into `len` bytes). Exactly the
  * digits of printf("%.*f") (round half to even on exact ties), computed with
  * integers when |v| < 2⁶³, else by snprintf. */

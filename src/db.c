@@ -648,8 +648,9 @@ const char *pl_db_path(const pl_db *db) { return db->path; }
 
 int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err)
 {
-    if (mb < 1 || mb > 4096)
-        return pl_error_set(err, PL_ERR_USAGE, "a page cache of %d MiB is outside 1–4096", mb);
+    if (mb < PL_CACHE_MB_MIN || mb > PL_CACHE_MB_MAX)
+        return pl_error_set(err, PL_ERR_USAGE, "a page cache of %d MiB is outside %d–%d", mb, PL_CACHE_MB_MIN,
+                            PL_CACHE_MB_MAX);
     char sql[64]; /* PRAGMA takes no bound values; mb is a checked int */
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mb * 1024);
     int rc = pl_db_exec(db, sql, err);

@@ -42,13 +42,15 @@ const char *pl_db_user(const pl_db *db);
 /* Override the user recorded in history (copied). */
 void pl_db_set_user(pl_db *db, const char *user);
 
-/* Keep up to `mb` MiB (1–4096) of the database in this connection's page
+/* Keep up to `mb` MiB (PL_CACHE_MB_MIN–MAX) of the database in this connection's page
  * cache (SQLite's default is 2 MiB). For a long-lived connection that runs
  * many queries — a service, the benchmark harness — the pages a query reads
  * stay in memory for the next call. A one-shot command gains nothing: it
  * reads each page once and would only pay for the memory.
  * Without this call an import raises the cache to 16 MiB while it runs;
  * after it, every statement, imports included, keeps the chosen size. */
+#define PL_CACHE_MB_MIN 1
+#define PL_CACHE_MB_MAX 4096
 int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err);
 
 /* The database file name given at open. Lives as long as `db`. */

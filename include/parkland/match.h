@@ -57,7 +57,7 @@ typedef struct pl_match_summary {
     double investment;         /* 万元, NAN when not set */
     double investment_per_mu;  /* 万元/亩, NAN when either is missing */
     double tax_per_mu;         /* 万元/亩·年, NAN when not set */
-    long candidates;           /* free parcels scored */
+    long candidates;           /* free parcels counted; only those that can rank are scored */
     long returned;             /* results handed to the callback */
     char warning[512];         /* "" or why the result deserves a second look (lost lead) */
 } pl_match_summary;

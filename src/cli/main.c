@@ -41,9 +41,10 @@ static void usage(FILE *out)
         if (commands[i].fn)
             fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
-                 "--cache-mb N keeps up to N MiB (1-4096) of it in memory / 数据库页缓存 (MiB); by default\n"
+                 "--cache-mb N keeps up to N MiB (%d-%d) of it in memory / 数据库页缓存 (MiB); by default\n"
                  "SQLite's 2 MiB, and 16 MiB while importing.\n"
-                 "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n");
+                 "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n",
+            PL_CACHE_MB_MIN, PL_CACHE_MB_MAX);
 }
 
 int cli_fail(const pl_error *err)
@@ -222,12 +223,12 @@ int main(int argc, char **argv)
         if (r > 0) {
             g.db_path = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--cache-mb", &v)) != 0) {
-            char *end;
-            long mb = r > 0 ? strtol(v, &end, 10) : 0;
-            if (r < 0 || end == v || *end || mb < 1 || mb > 4096)
-                return r < 0 ? EXIT_USAGE
-                             : cli_usage_error(NULL, "--cache-mb wants a whole number of MiB from 1 to 4096, not '%s'", v);
-            g.cache_mb = (int)mb;
+            if (r < 0 || !cli_parse_int("--cache-mb", v, &g.cache_mb))
+                return EXIT_USAGE;
+            /* checked here too: 0 would mean "not set" and be ignored */
+            if (g.cache_mb < PL_CACHE_MB_MIN || g.cache_mb > PL_CACHE_MB_MAX)
+                return cli_usage_error(NULL, "--cache-mb wants a whole number of MiB from %d to %d, not '%s'",
+                                       PL_CACHE_MB_MIN, PL_CACHE_MB_MAX, v);
         } else if (!strcmp(argv[i], "--version")) {
             printf("parkland %s (%s)\n", PARKLAND_VERSION, pl_library_versions());
             return finish(EXIT_DONE);
