@@ -424,14 +424,14 @@ Test(import, spatial_index_and_triggers_after_import)
 /* The reader and the geometry checks run on a second thread, a few dozen
  * features ahead: messages still come in file order, counts add up, and a
  * file cut off after many features is refused whole. */
-static char *many_features(int n, int cut)
+static char *many_features(int n, int cut, int with_dups)
 {
     size_t cap = (size_t)n * 400 + 256, len = 0;
     char *b = malloc(cap);
     len += (size_t)snprintf(b + len, cap - len, "{\"type\":\"FeatureCollection\",\"features\":[\n");
     for (int i = 1; i <= n; i++) {
         double x = 120.05 + (i % 20) * 0.002, y = 36.0 + (i / 20) * 0.002, d = 0.001;
-        int dup = i % 11 == 0, bowtie = i % 7 == 0;
+        int dup = with_dups && i % 11 == 0, bowtie = i % 7 == 0;
         char code[32];
         snprintf(code, sizeof code, "M-%03d", dup ? i - 1 : i);
         if (bowtie)
@@ -452,7 +452,7 @@ Test(import, many_features_keep_file_order_through_the_reader_thread)
 {
     const int n = 300;
     const char *path = tu_tmp("many.geojson");
-    char *text = many_features(n, 0);
+    char *text = many_features(n, 0, 1);
     tu_write_file(path, text, (size_t)-1);
     free(text);
     pl_import_options o;
@@ -493,7 +493,7 @@ Test(import, many_features_keep_file_order_through_the_reader_thread)
     free(after);
 
     /* the same file cut off at the end: the reader's error, nothing written */
-    text = many_features(n, 1);
+    text = many_features(n, 1, 1);
     tu_write_file(path, text, (size_t)-1);
     free(text);
     cr_assert_neq(import_file(path, &o, &r, &err), PL_OK);
@@ -504,18 +504,32 @@ Test(import, many_features_keep_file_order_through_the_reader_thread)
     free(after);
     free(before);
 
-    /* repaired, without the bow-ties' refusals: every good parcel lands */
-    text = many_features(n, 0);
+    /* with the duplicates still in, repairing the bow-ties is not enough: they are refused */
+    text = many_features(n, 0, 1);
     tu_write_file(path, text, (size_t)-1);
     free(text);
     o.repair = 1;
-    o.on_conflict = PL_CONFLICT_SKIP;
     pl_error_clear(&err);
-    int rc = import_file(path, &o, &r, &err);
-    cr_assert_eq(rc, PL_ERR_INPUT, "%s", err.message); /* the duplicate codes are still refused */
+    cr_assert_eq(import_file(path, &o, &r, &err), PL_ERR_INPUT, "%s", err.message);
     cr_assert_eq(r.refused, dups);
     cr_assert_eq(r.repaired, bowties);
     pl_import_result_release(&r);
+
+    /* without them, repaired: every parcel lands, each where the file put it */
+    text = many_features(n, 0, 0);
+    tu_write_file(path, text, (size_t)-1);
+    free(text);
+    pl_error_clear(&err);
+    cr_assert_eq(import_file(path, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, n);
+    cr_assert_eq(r.repaired, n / 7); /* every seventh, now those that were duplicates too */
+    cr_assert_eq(r.refused, 0);
+    pl_import_result_release(&r);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code LIKE 'M-%'"), n);
+    /* M-001 is the square at (120.052, 36.0): rows are not shuffled between features */
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'M-001' AND"
+                                  " abs(ST_X(ST_Transform(ST_Centroid(geom), 4326)) - 120.0525) < 1e-4 AND"
+                                  " abs(ST_Y(ST_Transform(ST_Centroid(geom), 4326)) - 36.0005) < 1e-4"), 1);
 }
 
 /* parcel.attrs is written without jansson for speed: it must be exactly what
@@ -599,14 +613,27 @@ Test(import, page_cache_is_raised_only_when_the_caller_chose_none)
     pl_import_result_release(&r);
     cr_assert_eq(during, -16384);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), before);
+    /* an import refused half-way gives it back too: the squares land, then come again (600 conflicts) */
+    o.dry_run = 0;
+    cr_assert_eq(import_file(sq, &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    during = 0;
+    cr_assert_eq(import_file(sq, &o, &r, &err), PL_ERR_INPUT);
+    cr_assert_eq(r.refused, 600);
+    pl_import_result_release(&r);
+    cr_assert_eq(during, -16384);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), before);
+    o.dry_run = 1;
     /* a chosen cache, larger or smaller, stays through the import and after it, even a failed one */
     cr_assert_eq(pl_db_set_cache_mb(db, 64, &err), PL_OK);
-    cr_assert_neq(import_file(TEST_DATA_DIR "/no-such-file.geojson", &o, &r, &err), PL_OK);
+    cr_assert_neq(import_file(sq, &o, &r, &err), PL_OK);
     pl_import_result_release(&r);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -65536);
     cr_assert_eq(pl_db_set_cache_mb(db, 1, &err), PL_OK);
     during = 0;
+    o.on_conflict = PL_CONFLICT_UPDATE;
     cr_assert_eq(import_file(sq, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.updated, 600);
     pl_import_result_release(&r);
     cr_assert_eq(during, -1024);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -1024);
