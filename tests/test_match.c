@@ -612,24 +612,6 @@ static void many_ind(long id, const many_parcel *p)
         indicators(id, p->inv, p->tax, p->industries);
 }
 
-static long many_rect(const char *park, const char *code, const char *status, double x0, double x1, double y0,
-                      double y1)
-{
-    return tu_add_rect(db, park, code, status, x0, x1, y0, y1);
-}
-
-static void many_neighbour_add(const char *code, double x0, double x1, double y0, double y1, const char *p1,
-                               const char *p2)
-{
-    cr_assert_lt(n_mn, MANY_NB);
-    many_neighbour *n = &mn[n_mn++];
-    snprintf(n->code, sizeof n->code, "%s", code);
-    n->x0 = x0, n->x1 = x1, n->y0 = y0, n->y1 = y1;
-    n->projects[0] = p1;
-    n->projects[1] = p2;
-    n->id = many_rect("QDIP", code, "transferred", x0, x1, y0, y1);
-}
-
 static void link_project(const char *project, long parcel_id)
 {
     char sql[256];
@@ -637,6 +619,30 @@ static void link_project(const char *project, long parcel_id)
              "INSERT INTO project_parcel(project_id, parcel_id) SELECT id, %ld FROM project WHERE code = '%s'",
              parcel_id, project);
     tu_sql_exec(db, sql);
+}
+
+/* Parcel `id` is in project p1 (and p2 unless NULL): linked, and noted for the reference. */
+static void many_neighbour_record(const char *code, double x0, double x1, double y0, double y1, long id,
+                                  const char *p1, const char *p2)
+{
+    cr_assert_lt(n_mn, MANY_NB);
+    many_neighbour *n = &mn[n_mn++];
+    snprintf(n->code, sizeof n->code, "%s", code);
+    n->x0 = x0, n->x1 = x1, n->y0 = y0, n->y1 = y1;
+    n->id = id;
+    n->projects[0] = p1;
+    n->projects[1] = p2;
+    for (int j = 0; j < 2; j++)
+        if (n->projects[j])
+            link_project(n->projects[j], id);
+}
+
+/* A transferred parcel of project p1 (and p2). */
+static void many_neighbour_add(const char *code, double x0, double x1, double y0, double y1, const char *p1,
+                               const char *p2)
+{
+    many_neighbour_record(code, x0, x1, y0, y1, tu_add_rect(db, "QDIP", code, "transferred", x0, x1, y0, y1), p1,
+                          p2);
 }
 
 static void reserve_for(long parcel_id, const char *lead_code, int released)
@@ -704,7 +710,7 @@ static void setup_many(void)
         p->inv = invs[mix(i, 5) % COUNT(invs)];
         p->tax = taxes[mix(i, 6) % COUNT(taxes)];
         p->industries = lists[mix(i, 7) % COUNT(lists)];
-        long id = many_rect(p->park, p->code, p->status, p->x0, p->x1, p->y0, p->y1);
+        long id = tu_add_rect(db, p->park, p->code, p->status, p->x0, p->x1, p->y0, p->y1);
         many_ind(id, p);
         if (s >= 15 && s <= 18)
             reserve_for(id, s == 17 ? "M2" : "M1", s == 18);
@@ -744,7 +750,7 @@ static void setup_many(void)
             snprintf(t->park, sizeof t->park, "%s", strcmp(p->park, "QDIP") ? "QDIP" : "JMIP");
             t->y0 += 100000;
             t->y1 += 100000;
-            many_ind(many_rect(t->park, t->code, t->status, t->x0, t->x1, t->y0, t->y1), t);
+            many_ind(tu_add_rect(db, t->park, t->code, t->status, t->x0, t->x1, t->y0, t->y1), t);
         }
     }
     /* a free parcel that is itself in a live equipment project, and one touching it */
@@ -754,24 +760,13 @@ static void setup_many(void)
     snprintf(self->code, sizeof self->code, "S-SELF");
     snprintf(self->status, sizeof self->status, "available");
     self->x0 = 580000, self->x1 = 580400, self->y0 = 3990000, self->y1 = 3990200;
-    long self_id = many_rect("QDIP", "S-SELF", "available", self->x0, self->x1, self->y0, self->y1);
-    link_project("PRJ-A", self_id);
-    cr_assert_lt(n_mn, MANY_NB);
-    many_neighbour *sn = &mn[n_mn++];
-    snprintf(sn->code, sizeof sn->code, "S-SELF");
-    sn->x0 = self->x0, sn->x1 = self->x1, sn->y0 = self->y0, sn->y1 = self->y1;
-    sn->id = self_id;
-    sn->projects[0] = "PRJ-A";
-    sn->projects[1] = NULL;
+    long self_id = tu_add_rect(db, "QDIP", "S-SELF", "available", self->x0, self->x1, self->y0, self->y1);
+    many_neighbour_record("S-SELF", self->x0, self->x1, self->y0, self->y1, self_id, "PRJ-A", NULL);
     many_parcel *next = &mp[n_mp++];
     *next = *self;
     snprintf(next->code, sizeof next->code, "S-NEXT");
     next->x0 = 580400, next->x1 = 580800;
-    many_rect("QDIP", "S-NEXT", "available", next->x0, next->x1, next->y0, next->y1);
-    for (int k = 0; k < n_mn; k++)
-        for (int j = 0; j < 2; j++)
-            if (mn[k].projects[j] && strcmp(mn[k].code, "S-SELF"))
-                link_project(mn[k].projects[j], mn[k].id);
+    tu_add_rect(db, "QDIP", "S-NEXT", "available", next->x0, next->x1, next->y0, next->y1);
     tu_sql_exec(db, "COMMIT");
     /* the stored areas are the reference's input */
     sqlite3_stmt *st;
@@ -1029,12 +1024,11 @@ Test(match_many, parcels_added_between_calls_are_seen)
     snprintf(p->status, sizeof p->status, "available");
     p->x0 = 570000, p->x1 = 570400, p->y0 = 3990000, p->y1 = 3990200; /* 120 亩 */
     p->has_ind = 1, p->inv = 250, p->tax = 15, p->industries = "equipment";
-    long id = many_rect("QDIP", "A-NEW", "available", p->x0, p->x1, p->y0, p->y1);
+    long id = tu_add_rect(db, "QDIP", "A-NEW", "available", p->x0, p->x1, p->y0, p->y1);
     many_ind(id, p);
     p->area_m2 = tu_sql_num(db, "SELECT area_m2 FROM parcel WHERE code = 'A-NEW'");
     /* beside a live equipment project parcel */
     many_neighbour_add("N-NEW", 570400, 570450, 3990000, 3990200, "PRJ-A", NULL);
-    link_project("PRJ-A", mn[n_mn - 1].id);
     compare_with_reference(&ref_leads[0], 5, NULL);
     got *g = match("M1", 5, NULL, NULL);
     const res *r = find(g, "A-NEW");
