@@ -25,6 +25,7 @@
  * `candidates` in the summary still counts every free parcel (one COUNT over
  * the index). The whole reading is one read transaction (one snapshot). */
 #include "parkland/match.h"
+#include "match_internal.h"
 
 #include "db_internal.h"
 
@@ -1242,10 +1243,7 @@ static int contiguity(run *r, const cand *c, int *points, char *nb, char *pr)
  * R*Tree (then lookups in memory), whichever reads the R*Tree least: a search
  * reads a few nodes, the pass every node once. */
 #define SEARCH_COST 250 /* a search costs about as much as passing this many R*Tree entries */
-enum { PLAN_COST, PLAN_BY_CANDIDATE, PLAN_BY_PROJECT, PLAN_PASS };
-
-/* Tests only (tests/test_match.c): a PLAN_* to use instead of the cheapest. Not part of the API. */
-int pl_match_test_plan = PLAN_COST;
+pl_match_plan pl_match_test_plan = PL_MATCH_PLAN_COST;
 
 static int plan_contiguity(run *r, const arow *extra, size_t nextra)
 {
@@ -1257,8 +1255,9 @@ static int plan_contiguity(run *r, const arow *extra, size_t nextra)
     for (size_t i = 0; i < r->nc; i++)
         looks += r->c[i].ub >= floor;
     size_t searches = looks < r->nproj ? looks : r->nproj;
-    int plan = r->nproj < looks ? PLAN_BY_PROJECT : PLAN_BY_CANDIDATE;
-    if (searches >= 8 || pl_match_test_plan == PLAN_PASS) {
+    pl_match_plan plan = r->nproj < looks ? PL_MATCH_PLAN_BY_PROJECT : PL_MATCH_PLAN_BY_CANDIDATE;
+    pl_match_plan forced = pl_match_test_plan;
+    if (searches >= 8 || forced == PL_MATCH_PLAN_PASS) {
         /* the R*Tree's size: about the number of parcels (ids index the byte map of the pass) */
         sqlite3_stmt *st;
         int rc = pl_db_prepare(r->db, "SELECT max(id) FROM parcel", &st, r->err);
@@ -1266,16 +1265,18 @@ static int plan_contiguity(run *r, const arow *extra, size_t nextra)
             return rc;
         long entries = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
         sqlite3_finalize(st);
-        if (entries > 0 && entries <= BYTEMAP_MAX_ID &&
-            ((double)searches * SEARCH_COST > (double)entries || pl_match_test_plan == PLAN_PASS))
-            plan = PLAN_PASS;
+        int pass_fits = entries > 0 && entries <= BYTEMAP_MAX_ID;
+        if (pass_fits && (double)searches * SEARCH_COST > (double)entries)
+            plan = PL_MATCH_PLAN_PASS;
+        if (!pass_fits && forced == PL_MATCH_PLAN_PASS)
+            forced = PL_MATCH_PLAN_COST; /* the pass cannot be made */
     }
-    if (pl_match_test_plan == PLAN_BY_CANDIDATE || pl_match_test_plan == PLAN_BY_PROJECT)
-        plan = pl_match_test_plan;
+    if (forced != PL_MATCH_PLAN_COST)
+        plan = forced;
     switch (plan) {
-    case PLAN_PASS:
+    case PL_MATCH_PLAN_PASS:
         return build_pass(r, floor, extra, nextra);
-    case PLAN_BY_PROJECT:
+    case PL_MATCH_PLAN_BY_PROJECT:
         return build_near(r);
     default:
         return PL_OK;

@@ -11,6 +11,7 @@
 #include "parkland/match.h"
 #include "parkland/park.h"
 #include "db_internal.h"
+#include "match_internal.h"
 #include "testutil.h"
 
 #define PL PARKLAND_BIN
@@ -804,9 +805,6 @@ static const ref_lead ref_leads[] = {
     {"M8", "it", "新一代信息技术", 1, 300, 20},
 };
 
-/* match.c's test hook: how contiguity is looked up (0 by cost, 1 one search per
- * candidate, 2 from the project side, 3 one pass over the R*Tree) */
-extern int pl_match_test_plan;
 
 typedef struct ref_row {
     const many_parcel *p;
@@ -993,14 +991,14 @@ Test(match_many, ranking_equals_the_reference)
     static const int tops[] = {1, 3, 10, 25, 128};
     static const char *const parks[] = {NULL, "QDIP", "JMIP"};
     /* whichever way contiguity is looked up */
-    for (int plan = 0; plan <= 3; plan++) {
+    for (pl_match_plan plan = PL_MATCH_PLAN_COST; plan < PL_MATCH_NPLANS; plan++) {
         pl_match_test_plan = plan;
         for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++)
             for (size_t t = 0; t < sizeof tops / sizeof *tops; t++)
                 for (size_t k = 0; k < sizeof parks / sizeof *parks; k++)
                     compare_with_reference(&ref_leads[l], tops[t], parks[k]);
     }
-    pl_match_test_plan = 0;
+    pl_match_test_plan = PL_MATCH_PLAN_COST;
 }
 
 Test(match_many, same_ranking_inside_the_callers_transaction)
