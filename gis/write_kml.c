@@ -220,7 +220,7 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
     *state = k;
     k->doc = doc;
     k->ftheme = doc->timeline ? PL_THEME_AVAILABILITY : doc->theme;
-    k->direct = doc->out_fd >= 0 && !doc->timeline;
+    k->direct = doc->rows_by_class;
     k->cur = -1;
     if (pl_w_out_init(&k->o, doc->out, KML_BUF) || data_heads(k) || pl_w_out_init(&k->hdr, NULL, 4096))
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");

@@ -105,6 +105,10 @@ typedef struct pl_export_doc {
      * also write at an offset it has already passed (pwrite, after flushing
      * `out`); -1 when `out` is a stream only (a pipe, stdout). */
     int out_fd;
+    /* 1 when the rows come as PL_NEED_CLASS_ORDER says: the writer asked for it
+     * and can use it (a file it can write at an offset: out_fd >= 0, no
+     * doc->timeline); else by park and code. */
+    int rows_by_class;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */
@@ -123,7 +127,7 @@ enum {
     PL_NEED_HISTORY = 4, /* feature->periods (when doc->timeline) */
     PL_NEED_LABEL = 8,   /* label_lon/lat (with PL_NEED_LONLAT) */
     /* rows by park, then by the position of their class (of doc->theme) in the
-     * legend, then by code — unless doc->timeline (else by park and code) */
+     * legend, then by code, when it can use them so (doc->rows_by_class) */
     PL_NEED_CLASS_ORDER = 16
 };
 

@@ -813,8 +813,9 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_geom_init(&x->ll);
     pl_geom_init(&x->work);
     sqlite3_stmt *st = NULL;
-    /* rows by park, then class, then code: the KML writes its class folders as the rows come */
-    int by_class = (x->w->needs & PL_NEED_CLASS_ORDER) && !opt->timeline;
+    /* rows by park, then class, then code: the KML writes its class folders as the rows come,
+     * into a file it can go back in (a stream gets them spooled per class, in any order) */
+    int by_class = (x->w->needs & PL_NEED_CLASS_ORDER) && !opt->timeline && out_fd >= 0;
 
     char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
     pl_today(today, sizeof today);
@@ -851,6 +852,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->work_crs_name = crs_name;
     d->version = PARKLAND_VERSION;
     d->out_fd = out_fd;
+    d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
     /* CGCS2000 3-degree GK: CM forms 4534–4554 (zones 25–45) ↔ zone-prefixed 4513–4533 */
     if (db->srid >= 4534 && db->srid <= 4554) {
