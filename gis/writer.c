@@ -1,5 +1,6 @@
 /* writer.c — text escaping, numbers and buffers shared by the export writers. */
 #include "writer.h"
+#include "parkland/number.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -203,13 +204,13 @@ static const uint64_t pow10u[16] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 1000
                                     1000000000000ull, 10000000000000ull, 100000000000000ull,
                                     1000000000000000ull};
 
-/* "%.*f" with trailing zeros dropped and never "-0", for finite v with
- * |v| < 2^63 and 0 ≤ decimals ≤ 15, from the exact binary value: v = M·2^e,
+/* "%.*f" (with `trim`: trailing zeros dropped and never "-0"), for finite v
+ * with |v| < 2^63 and 0 ≤ decimals ≤ 15, from the exact binary value: v = M·2^e,
  * integer part and fraction split exactly, the fraction scaled by 10^decimals
  * in 128-bit integers and rounded half to even (glibc's printf rounds the
  * exact value the same way in the default rounding mode). Returns the length
  * written to buf (≤ 37 bytes), or 0 when v is out of that range. */
-static size_t fixed_fast(char *buf, double v, int decimals)
+static size_t fixed_fast(char *buf, double v, int decimals, int trim)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
@@ -257,7 +258,7 @@ static size_t fixed_fast(char *buf, double v, int decimals)
         }
     }
     char *o = buf;
-    if (neg && (ip || q))
+    if (neg && (ip || q || !trim)) /* printf writes -0.00 */
         *o++ = '-';
     /* the integer part, two digits at a time from the end */
     int nd = 1;
@@ -272,9 +273,9 @@ static size_t fixed_fast(char *buf, double v, int decimals)
     if (w > o)
         *--w = (char)('0' + ip);
     o += nd;
-    if (q) {
+    if (q || (!trim && decimals)) {
         int d = decimals;
-        while (q % 10 == 0) { /* trailing zeros dropped */
+        while (trim && q % 10 == 0) { /* trailing zeros dropped */
             q /= 10;
             d--;
         }
@@ -304,7 +305,7 @@ size_t pl_w_num_len(char *buf, size_t len, double v, int decimals)
         return strlen(buf);
     }
     if (len >= 40) {
-        size_t n = fixed_fast(buf, v, decimals);
+        size_t n = fixed_fast(buf, v, decimals, 1);
         if (n)
             return n;
     }
@@ -320,6 +321,17 @@ size_t pl_w_num_len(char *buf, size_t len, double v, int decimals)
     if (!strcmp(buf, "-0"))
         snprintf(buf, len, "0");
     return strlen(buf);
+}
+
+size_t pl_format_fixed(char *buf, size_t len, double v, int decimals)
+{
+    if (len >= 40 && decimals >= 0 && decimals <= 15) {
+        size_t n = fixed_fast(buf, v, decimals, 0); /* 0 when it cannot: below */
+        if (n)
+            return n;
+    }
+    int n = snprintf(buf, len, "%.*f", decimals, v);
+    return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
 }
 
 void pl_w_num(char *buf, size_t len, double v, int decimals)
@@ -414,7 +426,7 @@ void pl_w_puts(pl_w_out *o, const char *s)
 void pl_w_put_num(pl_w_out *o, double v, int decimals)
 {
     if (o->cap - o->n >= 64 && decimals >= 0 && decimals <= 15) {
-        size_t n = fixed_fast(o->p + o->n, v, decimals); /* 0 when it cannot: below */
+        size_t n = fixed_fast(o->p + o->n, v, decimals, 1); /* 0 when it cannot: below */
         if (n) {
             o->n += n;
             return;

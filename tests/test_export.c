@@ -30,6 +30,7 @@
 #include "parkland/park.h"
 #include "style.h"
 #include "text.h"
+#include "parkland/number.h"
 #include "testutil.h"
 #include "writer.h"
 
@@ -1540,6 +1541,12 @@ static void check_num(double v, int decimals, long *checked)
     size_t n = pl_w_num_len(got, sizeof got, v, decimals);
     cr_assert_str_eq(got, want, "%.17g with %d decimals", v, decimals);
     cr_assert_eq(n, strlen(want), "%.17g with %d decimals: length", v, decimals);
+    /* and the same digits with printf's own zeros and sign (the command line's) */
+    char fwant[400], fgot[400];
+    snprintf(fwant, sizeof fwant, "%.*f", decimals, v);
+    n = pl_format_fixed(fgot, sizeof fgot, v, decimals);
+    cr_assert_str_eq(fgot, fwant, "%.17g with %d decimals, as printf", v, decimals);
+    cr_assert_eq(n, strlen(fwant), "%.17g with %d decimals, as printf: length", v, decimals);
     (*checked)++;
 }
 

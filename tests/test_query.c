@@ -832,7 +832,7 @@ typedef struct csv_ref {
 static int csv_row(const pl_free_parcel *r, void *ctx)
 {
     csv_ref *c = ctx;
-    char m2[32], mu[32], dist[32], inten[32], fmin[32], fmax[32], tax[32]; /* as in cmd_query.c */
+    char m2[320], mu[320], dist[320], inten[320], fmin[320], fmax[320], tax[320]; /* never cut */
     ref_fixed(m2, sizeof m2, r->area_m2, 2);
     ref_fixed(mu, sizeof mu, r->area_mu, 2);
     ref_fixed(dist, sizeof dist, r->distance_m, 1);

@@ -1,12 +1,11 @@
 /* cmd_query.c — parkland query free */
 #include "cli.h"
 
+#include "parkland/number.h"
 #include "parkland/query.h"
 #include "parkland/table.h"
 
 #include <errno.h>
-#include <fenv.h>
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,38 +53,9 @@ static int parse_lonlat(const char *s, double *lon, double *lat)
     return !*end && isfinite(*lon) && isfinite(*lat);
 }
 
-/* snprintf(buf, len, "%.*f", decimals, v) for 1 or 2 decimals, without
- * glibc's multi-precision path (a third of the CPU of a 3 000-row query):
- * v × 10 or v × 100 is exact in a long double with a 64-bit significand
- * (53 + 7 bits), and rintl rounds it half to even, as printf does in the
- * default rounding mode. Anything else goes to snprintf. */
-static void fmt_fixed(char *buf, size_t len, double v, int decimals)
-{
-#if LDBL_MANT_DIG >= 64
-    if (len >= 24 && (decimals == 1 || decimals == 2) && isfinite(v) && fabs(v) < 1e15 &&
-        fegetround() == FE_TONEAREST) {
-        const unsigned scale = decimals == 1 ? 10 : 100;
-        long double t = rintl(fabsl((long double)v * scale));
-        unsigned long long n = (unsigned long long)t, ip = n / scale, fp = n % scale;
-        char digits[24];
-        size_t k = 0, o = 0;
-        do
-            digits[k++] = (char)('0' + ip % 10);
-        while ((ip /= 10) > 0);
-        if (signbit(v)) /* printf writes -0.00 too */
-            buf[o++] = '-';
-        while (k > 0)
-            buf[o++] = digits[--k];
-        buf[o++] = '.';
-        if (decimals == 2)
-            buf[o++] = (char)('0' + fp / 10);
-        buf[o++] = (char)('0' + fp % 10);
-        buf[o] = '\0';
-        return;
-    }
-#endif
-    snprintf(buf, len, "%.*f", decimals, v);
-}
+/* Room for any double as "%.2f" (309 digits, a sign, the point, two decimals):
+ * a number is never cut. */
+#define NUM_BUF 320
 
 /* 1.0, 1.25, 280.0 — at least one decimal, at most two. */
 static void fmt_dec(char *buf, size_t len, double v)
@@ -94,7 +64,7 @@ static void fmt_dec(char *buf, size_t len, double v)
         buf[0] = '\0';
         return;
     }
-    fmt_fixed(buf, len, v, 2);
+    pl_format_fixed(buf, len, v, 2);
     size_t n = strlen(buf);
     if (n >= 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
         buf[n - 1] = '\0';
@@ -108,11 +78,12 @@ typedef struct out_ctx {
 static int add_row(const pl_free_parcel *r, void *vctx)
 {
     out_ctx *c = vctx;
-    char m2[32], mu[32], dist[32], inten[32], fmin[32], fmax[32], far[80], tax[32];
-    fmt_fixed(m2, sizeof m2, r->area_m2, 2);
-    fmt_fixed(mu, sizeof mu, r->area_mu, 2);
+    char m2[NUM_BUF], mu[NUM_BUF], dist[NUM_BUF], inten[NUM_BUF], fmin[NUM_BUF], fmax[NUM_BUF], far[2 * NUM_BUF + 4],
+        tax[NUM_BUF];
+    pl_format_fixed(m2, sizeof m2, r->area_m2, 2);
+    pl_format_fixed(mu, sizeof mu, r->area_mu, 2);
     if (c->near)
-        fmt_fixed(dist, sizeof dist, r->distance_m, 1);
+        pl_format_fixed(dist, sizeof dist, r->distance_m, 1);
     fmt_dec(inten, sizeof inten, r->investment_intensity);
     fmt_dec(fmin, sizeof fmin, r->far_min);
     fmt_dec(fmax, sizeof fmax, r->far_max);
