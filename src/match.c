@@ -410,6 +410,7 @@ typedef struct cand {
 typedef struct entry {
     const cand *c;
     int total;            /* tenths */
+    int contig;           /* tenths of it for contiguity, as contiguity() gave them */
     char *park, *code, *name, *status, *industries; /* in the same block (name, industries may be NULL) */
     char *neighbour, *project;                      /* in the same block; NULL when not contiguous */
 } entry;
@@ -1376,6 +1377,7 @@ static int make_entry(run *r, const cand *c, int contig, const char *nb, const c
     memset(e, 0, sizeof *e);
     char *at = (char *)(e + 1);
     e->c = c;
+    e->contig = contig;
     e->total = c->partial + contig;
     e->park = append(&at, s[0] ? s[0] : "");
     e->code = append(&at, s[1] ? s[1] : "");
@@ -1624,14 +1626,14 @@ int pl_match_lead(pl_db *db, const char *lead_code, const pl_match_options *opt,
         char head[REASON_MAX];
         if (!l.industry[0]) {
             put(head, sizeof head, "%s", "连片 contiguity: no data (线索未填产业 lead has no industry)");
-            reason(s, PL_MATCH_CONTIGUITY, neutral(PL_MATCH_CONTIGUITY), 1, head, NULL);
+            reason(s, PL_MATCH_CONTIGUITY, e->contig, 1, head, NULL);
         } else if (e->neighbour) {
             put(head, sizeof head, "连片 contiguity: 邻接同产业地块 %s (项目 project %s, %s %s)", e->neighbour,
                 e->project, l.industry_zh, l.industry);
-            reason(s, PL_MATCH_CONTIGUITY, PL_MATCH_CONTIGUITY_MAX * 10, 0, head, NULL);
+            reason(s, PL_MATCH_CONTIGUITY, e->contig, 0, head, NULL);
         } else {
             put(head, sizeof head, "%s", "连片 contiguity: 1 m 内无同产业项目地块 no neighbour of the same industry");
-            reason(s, PL_MATCH_CONTIGUITY, 0, 0, head, NULL);
+            reason(s, PL_MATCH_CONTIGUITY, e->contig, 0, head, NULL);
         }
         pl_match_result res;
         memset(&res, 0, sizeof res);
