@@ -1525,13 +1525,10 @@ static void ref_num(char *buf, size_t len, double v, int decimals)
         snprintf(buf, len, "0");
 }
 
-static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
-static unsigned long long rng(void) /* splitmix64: the same sequence on every run */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rng(void) /* the same sequence on every run */
 {
-    unsigned long long z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return tu_splitmix64(&rng_state);
 }
 
 static void check_num(double v, int decimals, long *checked)

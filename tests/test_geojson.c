@@ -738,15 +738,6 @@ Test(geojson_numbers, negative_zero_and_integers_beyond_64_bits)
     coll_free(&c);
 }
 
-/* Splitmix64: a fixed sequence of pseudo-random numbers. */
-static uint64_t mix_next(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* 40 000 numbers written as %.17g (and other forms) read back bit for bit
  * as strtod reads them; the file is large enough for numbers to straddle
  * the reader's 64 KiB blocks. */
@@ -756,12 +747,12 @@ Test(geojson_numbers, seventeen_digits_round_trip_as_strtod)
     static char text[2 * NPTS][48];
     uint64_t seed = 20240618;
     for (int i = 0; i < 2 * NPTS; i++) {
-        uint64_t u = mix_next(&seed);
+        uint64_t u = tu_splitmix64(&seed);
         double v;
         switch (i % 5) {
         case 0: /* any finite double */
             do {
-                u = mix_next(&seed);
+                u = tu_splitmix64(&seed);
                 memcpy(&v, &u, sizeof v);
             } while (!isfinite(v));
             snprintf(text[i], sizeof text[i], "%.17g", v);

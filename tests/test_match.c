@@ -94,9 +94,7 @@ static void setup(void)
 {
     db = tu_db_new("m.db", dbpath);
     tu_park_qdip(db);
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
+    tu_park_jmip(db);
     const double y0 = 3996000, y1 = 3996200;
     long a = tu_add_rect(db, "QDIP", "P-A", "available", 536400, 536800, y0, y1);
     long b = tu_add_rect(db, "QDIP", "P-B", "available", 537000, 537430, y0, y1);
@@ -660,9 +658,7 @@ static void setup_many(void)
 {
     db = tu_db_new("many.db", dbpath);
     tu_park_qdip(db);
-    pl_error err;
-    pl_error_clear(&err);
-    cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
+    tu_park_jmip(db);
     tu_sql_exec(db, "BEGIN");
     /* the leads being matched, and the signed leads of the projects */
     lead("M1", "equipment", 120, 36000, 25, "intent");

@@ -139,6 +139,13 @@ void tu_park_qdip(pl_db *db)
     cr_assert_eq(pl_park_add(db, "QDIP", "示范园区", "Sample park", "西海岸新区", NULL, &err), PL_OK, "%s", err.message);
 }
 
+void tu_park_jmip(pl_db *db)
+{
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "JMIP", "即墨园区", "Jimo park", "即墨区", NULL, &err), PL_OK, "%s", err.message);
+}
+
 long tu_import_with(pl_db *db, const char *path, const pl_import_options *o)
 {
     pl_import_result r;
@@ -310,4 +317,12 @@ char *tu_db_snapshot_skipping(const char *dbpath, int (*skip_column)(const char 
     sqlite3_finalize(ic);
     sqlite3_close(h);
     return out;
+}
+
+uint64_t tu_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
 }

@@ -3,6 +3,7 @@
 #define PARKLAND_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #include "parkland/db.h"
@@ -33,6 +34,10 @@ pl_db *tu_db_new(const char *name, char *path);
 void tu_db_close(pl_db *db);
 /* Park QDIP 示范园区 / Sample park / 西海岸新区. */
 void tu_park_qdip(pl_db *db);
+/* Add park JMIP (即墨园区, Jimo park, 即墨区), the second park of the query and match fixtures. */
+void tu_park_jmip(pl_db *db);
+/* Splitmix64: the next of a fixed sequence of pseudo-random numbers from *state. */
+uint64_t tu_splitmix64(uint64_t *state);
 /* Import a parcel file into `park` (NULL: the only park) with default options; the number inserted. */
 long tu_import(pl_db *db, const char *path, const char *park);
 /* The same with options of one's own. */
