@@ -144,6 +144,14 @@ static char *xstring(xmlDocPtr d, const char *expr)
     return s;
 }
 
+/* The string value of an XPath expression begins with `prefix`. */
+static void assert_xprefix(xmlDocPtr d, const char *expr, const char *prefix)
+{
+    char *c = xstring(d, expr);
+    cr_assert(!strncmp(c, prefix, strlen(prefix)), "%s: '%.60s' does not begin with '%s'", expr, c, prefix);
+    free(c);
+}
+
 static double shoelace(json_t *ring)
 {
     double a = 0;
@@ -583,12 +591,8 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     cr_assert(atof(c) > 120.07 && atof(c) < 120.10, "%s", c);
     free(c);
     cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[2]/k:Folder"), 3);
-    c = xstring(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[1]/k:name");
-    cr_assert(!strncmp(c, "储备 Land bank — 45 宗", strlen("储备 Land bank — 45 宗")), "%s", c);
-    free(c);
-    c = xstring(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[2]/k:name");
-    cr_assert(!strncmp(c, "可供 Available — 2 宗", strlen("可供 Available — 2 宗")), "%s", c);
-    free(c);
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[1]/k:name", "储备 Land bank — 45 宗");
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[2]/k:name", "可供 Available — 2 宗");
     cr_assert_eq(xcount(d, "//k:Placemark[k:MultiGeometry]"), 48);
     cr_assert_eq(xcount(d, "//k:Placemark/k:MultiGeometry/k:Point"), 48);
     cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:MultiGeometry[count(k:Polygon)=2]"), 1);
@@ -747,12 +751,8 @@ Test(export, kml_written_in_place_equals_the_streamed_kml)
     cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder"), 3);
     cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[2]/k:Folder"), 5);
     cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[3]/k:Folder"), 5);
-    char *c = xstring(d, "/k:kml/k:Document/k:Folder[3]/k:Folder[1]/k:name");
-    cr_assert(!strncmp(c, "储备 Land bank — ", strlen("储备 Land bank — ")), "%s", c);
-    free(c);
-    c = xstring(d, "/k:kml/k:Document/k:Folder[3]/k:name");
-    cr_assert(!strncmp(c, "园&<&<园", strlen("园&<&<园")), "%.40s", c);
-    free(c);
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[3]/k:Folder[1]/k:name", "储备 Land bank — ");
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[3]/k:name", "园&<&<园");
     cr_assert_eq(xcount(d, "//k:Placemark[@id]"), 96);
     xmlFreeDoc(d);
 }
