@@ -250,7 +250,11 @@ static const char q_limit[] = " LIMIT ?21";
 #define ADJACENT_M 1.0
 
 /* What drives the statement. */
-enum { DRIVE_STATUS, DRIVE_AREA, DRIVE_NEAR, DRIVE_ADJACENT };
+enum {
+    DRIVE_INDEX,    /* the (status, area_m2, …) index: a range of areas, or every free parcel */
+    DRIVE_NEAR,     /* the R*Tree, the --near box */
+    DRIVE_ADJACENT  /* the R*Tree, the --adjacent parcel's box */
+};
 
 /* A box larger than this many parcels is not counted further when choosing. */
 #define PLAN_COUNT_CAP 4096
@@ -299,7 +303,7 @@ static int choose_near_driver(pl_db *db, plan *pl, double within, pl_error *err)
     long n_area = count_capped(db, sql, range, 2, n_box + 1, err);
     if (n_area < 0)
         return PL_ERR_DB;
-    pl->drive = n_area < n_box ? DRIVE_AREA : DRIVE_NEAR;
+    pl->drive = n_area < n_box ? DRIVE_INDEX : DRIVE_NEAR;
     return PL_OK;
 }
 
@@ -309,6 +313,11 @@ static int choose_near_driver(pl_db *db, plan *pl, double within, pl_error *err)
 static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite3_stmt **out, pl_error *err)
 {
     *out = NULL;
+    pl_query_filter none; /* no filter: the defaults (every value is bound before this returns) */
+    if (!f) {
+        pl_query_filter_init(&none);
+        f = &none;
+    }
     int rc = validate(f, err);
     if (rc)
         return rc;
@@ -346,7 +355,7 @@ static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite
     else if (pl.near)
         pl.drive = DRIVE_NEAR;
     else
-        pl.drive = pl.has_min || pl.has_max ? DRIVE_AREA : DRIVE_STATUS;
+        pl.drive = DRIVE_INDEX;
     if (rc)
         return rc;
 
@@ -433,11 +442,6 @@ static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite
 int pl_query_free(pl_db *db, const pl_query_filter *filter,
                   int (*cb)(const pl_free_parcel *row, void *ctx), void *ctx, pl_error *err)
 {
-    pl_query_filter none;
-    if (!filter) {
-        pl_query_filter_init(&none);
-        filter = &none;
-    }
     sqlite3_stmt *st;
     int rc = prepare_free(db, filter, 0, &st, err);
     if (rc)
@@ -468,11 +472,6 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
 
 int pl_query_free_plan(pl_db *db, const pl_query_filter *filter, char *buf, size_t len, pl_error *err)
 {
-    pl_query_filter none;
-    if (!filter) {
-        pl_query_filter_init(&none);
-        filter = &none;
-    }
     if (len)
         buf[0] = '\0';
     sqlite3_stmt *st;
