@@ -31,7 +31,6 @@ struct pl_pipe {
     size_t head, count;      /* ring: items ready for the caller = count from head */
     int out;                 /* 1 while the caller holds the item at head */
     int done, cancel;
-    int cancel_seen;         /* the reader's copy of cancel */
     int rc;                  /* the reader's result */
     pl_error err;            /* its message */
     /* the reader's arguments */
@@ -106,7 +105,7 @@ static void publish(pl_pipe *p)
 static int on_feature(const pl_feature *f, const pl_source_info *info, void *vp)
 {
     pl_pipe *p = vp;
-    if (p->r_free == 0 || p->r_pending >= PL_PIPE_BATCH || p->cancel_seen) {
+    if (p->r_free == 0 || p->r_pending >= PL_PIPE_BATCH) {
         pthread_mutex_lock(&p->lock);
         publish(p);
         if (p->count == PL_PIPE_SLOTS && !p->cancel) {
@@ -116,9 +115,9 @@ static int on_feature(const pl_feature *f, const pl_source_info *info, void *vp)
             p->reader_waits = 0;
         }
         p->r_free = PL_PIPE_SLOTS - p->count;
-        p->cancel_seen = p->cancel;
+        int cancel = p->cancel;
         pthread_mutex_unlock(&p->lock);
-        if (p->cancel_seen)
+        if (cancel) /* the reader stops at a non-zero return (reader.h) */
             return PL_ERR_INPUT;
     }
     /* the slot at r_tail is the reader's alone until it is published */
