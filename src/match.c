@@ -477,6 +477,12 @@ typedef struct run {
     size_t nh, caph;
 } run;
 
+/* The most contiguity can add to a parcel (tenths): its one value when known. */
+static int contig_most(const run *r)
+{
+    return r->contig_known ? r->contig_value : PL_MATCH_CONTIGUITY_MAX * 10;
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -586,7 +592,7 @@ static int take_values(run *r, long id, double area_m2, double inv, double tax, 
     c.partial = area + industry_points(l, c.fit, &nd) + minimum_points(PL_MATCH_INVESTMENT, l->per_mu, c.inv, &nd) +
                 minimum_points(PL_MATCH_TAX, l->tax_per_mu, c.tax, &nd);
     int lower = c.partial + (r->contig_known ? r->contig_value : 0);
-    c.ub = c.partial + (r->contig_known ? r->contig_value : PL_MATCH_CONTIGUITY_MAX * 10);
+    c.ub = c.partial + contig_most(r);
     if (c.ub < lb_floor(r))
         return PL_OK;
     if (grow((void **)&r->c, &r->capc, r->nc + 1, sizeof *r->c))
@@ -710,8 +716,9 @@ static int has_id(const long *v, size_t n, long id);
 
 /* The parcels of one window: ids and areas from the index, those whose area
  * leaves them a chance kept in r->a, by id. */
-static int window_ids(run *r, double lo, double hi, double xlo, double xhi, int contig_max)
+static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
 {
+    const int contig_max = contig_most(r);
     sqlite3_stmt *st = r->st_window;
     sqlite3_bind_double(st, 1, lo);
     sqlite3_bind_double(st, 2, hi);
@@ -742,8 +749,9 @@ static int window_ids(run *r, double lo, double hi, double xlo, double xhi, int 
 
 /* Score the parcels of r->a: each one's minimums, unless its area and what is
  * known of its contiguity already keep it below the floor. */
-static int window_score(run *r, int contig_max)
+static int window_score(run *r)
 {
+    const int contig_max = contig_most(r);
     sqlite3_stmt *st = r->st_indicator;
     size_t i = 0;
     while (i < r->na) {
@@ -804,18 +812,19 @@ static const double round_dev[] = {AREA_BAND, 0.2, 0.3, AREA_ZERO};
  * the `top`-th lower bound (the floor). Once the floor is known, contiguity is
  * planned, so that a pass over the R*Tree can spare the minimums of parcels far
  * from any project. */
-static int read_available(run *r, int contig_max)
+static int read_available(run *r)
 {
+    const int contig_max = contig_most(r);
     const lead_info *l = r->l;
     double at = l->land_mu * 10000.0 / 15.0; /* area_m2 of the demand */
     int rc;
     if (isnan(l->land_mu) || !isfinite(at) || !(at > 0)) {
-        if (!(rc = window_ids(r, -HUGE_VAL, HUGE_VAL, 0, 0, contig_max)))
-            rc = window_score(r, contig_max);
+        if (!(rc = window_ids(r, -HUGE_VAL, HUGE_VAL, 0, 0)))
+            rc = window_score(r);
         return rc;
     }
     double lo = at * (1 - AREA_BAND), hi = at * (1 + AREA_BAND);
-    if ((rc = window_ids(r, lo, hi, 0, 0, contig_max)) || (rc = window_score(r, contig_max)))
+    if ((rc = window_ids(r, lo, hi, 0, 0)) || (rc = window_score(r)))
         return rc;
     size_t k = 0;
     for (;;) {
@@ -848,11 +857,11 @@ static int read_available(run *r, int contig_max)
             nlo = lo;
         if (nhi < hi)
             nhi = hi;
-        if ((rc = window_ids(r, nlo, nhi, lo, hi, contig_max)))
+        if ((rc = window_ids(r, nlo, nhi, lo, hi)))
             return rc;
         if (full && !r->planned && (rc = plan_contiguity(r, r->a, r->na)))
             return rc;
-        if ((rc = window_score(r, contig_max)))
+        if ((rc = window_score(r)))
             return rc;
         lo = nlo;
         hi = nhi;
@@ -1515,8 +1524,6 @@ static int gather(run *r, long *candidates)
             r->contig_value = 0;
         }
     }
-    int contig_max = r->contig_known ? r->contig_value : PL_MATCH_CONTIGUITY_MAX * 10;
-
     /* reserved for this lead: few, all taken */
     if ((rc = pl_db_prepare(r->db, reserved_sql, &r->st_reserved, r->err)))
         return rc;
@@ -1533,7 +1540,7 @@ static int gather(run *r, long *candidates)
         sqlite3_bind_int64(r->st_window, 5, r->park_id);
     if ((rc = pl_db_prepare(r->db, indicator_sql, &r->st_indicator, r->err)))
         return rc;
-    return read_available(r, contig_max);
+    return read_available(r);
 }
 
 static void fill_summary(pl_match_summary *sum, const lead_info *l)
