@@ -35,7 +35,7 @@
 #include "writer.h"
 
 #define KML_NS "http://www.opengis.net/kml/2.2"
-#define KML_XSD SHARED_DIR "/schemas/kml22/ogckml22.xsd"
+#define KML_XSD TEST_DATA_DIR "/kml22/ogckml22.xsd"
 #define PL PARKLAND_BIN
 
 static pl_db *db;

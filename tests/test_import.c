@@ -146,7 +146,7 @@ static const bad_case bad_cases[] = {
     {"zone-mismatch.txt", "[属性描述]\n带号=39\n[地块坐标]\n5,0,Z-1,带号不符,面,,,,@\nJ1,1,3985700.000,40509000.000\n"
      "J2,1,3985700.000,40509300.000\nJ3,1,3985500.000,40509300.000\nJ1,1,3985700.000,40509000.000\n", (size_t)-1, NULL, 0,
      NULL, {"zone-mismatch.txt", NULL}},
-    {"california.kml", NULL, 0, SHARED_DIR "/data/kml-peer/polygon.kml", 0, NULL, {"far outside", NULL}},
+    {"california.kml", NULL, 0, TEST_DATA_DIR "/kml-peer/polygon.kml", 0, NULL, {"far outside", NULL}},
     {"noparcels.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}", (size_t)-1, NULL, 0, NULL,
      {"no parcel", NULL}},
 };
@@ -315,7 +315,7 @@ Test(import, peer_kml_files_never_crash)
         "styles.kml", "timespan.kml"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/data/kml-peer/%s", SHARED_DIR, files[i]);
+        snprintf(path, sizeof path, "%s/kml-peer/%s", TEST_DATA_DIR, files[i]);
         pl_import_options o;
         pl_import_options_init(&o);
         o.dry_run = 1;

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define KML_DIR TEST_DATA_DIR "/kml/"
-#define PEER_DIR SHARED_DIR "/data/kml-peer/"
+#define PEER_DIR TEST_DATA_DIR "/kml-peer/"
 
 /* ------------------------------------------------------------------------ */
 /* A callback that copies every feature                                      */
@@ -137,7 +137,7 @@ static void expect_error(const char *path, int code, const char *tail)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The togeojson test files (shared/data/kml-peer), checked by hand          */
+/* The togeojson test files (tests/data/kml-peer), checked by hand           */
 
 typedef struct peer_case {
     const char *file;
