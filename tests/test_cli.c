@@ -58,6 +58,23 @@ Test(cli, version_help_and_usage_errors)
     cr_assert(strstr(err, "option '--cache-mb' needs a value"), "%s", err);
 }
 
+/* Output that cannot be written is an error (a full disk here): exit 1 and say so, as git does; the
+ * same commands into a file exit 0, and a failing command keeps its own status. */
+Test(cli, output_that_cannot_be_written_is_an_error)
+{
+    cr_assert_eq(run(PL " --version >/dev/full%s", ""), 1, "%s", err);
+    cr_assert(strstr(err, "parkland: write failure on standard output: No space left on device"), "%s", err);
+    cr_assert_eq(run(PL " --help >/dev/full%s", ""), 1);
+    cr_assert(strstr(err, "write failure on standard output"), "%s", err);
+    init_with_park();
+    cr_assert_eq(run(PL " --db '%s' park list --format csv", db()), 0, "%s", err);
+    cr_assert(strstr(out, "QDIP"), "%s", out);
+    cr_assert_eq(run(PL " --db '%s' park list --format csv >/dev/full", db()), 1);
+    cr_assert(strstr(err, "parkland: write failure on standard output: No space left on device"), "%s", err);
+    cr_assert_eq(run(PL " --db '%s' park lists >/dev/full", db()), 2);
+    cr_assert(!strstr(err, "write failure"), "%s", err);
+}
+
 /* --cache-mb goes before or after --db, with a space or "=", and the command runs as without it (that
  * the import then keeps the small cache is asserted in test_crash, whose kill points need it) */
 Test(cli, cache_mb_is_a_global_option)

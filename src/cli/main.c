@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct command {
@@ -193,14 +194,35 @@ int cli_opt_match(int argc, char **argv, int *i, const cli_text_opt *texts, size
 #endif
 #endif
 
-/* The end of a command line: what was printed is flushed and the process
- * leaves without the libraries' exit-time destructors, which only free memory
- * (PROJ closes its proj.db connection and frees its parsed schema: about 7 M
- * instructions, 8 % of a `query free`). The command has closed the database
+/* The end of a command line: what was printed is flushed and checked, and the
+ * process leaves without the libraries' exit-time destructors, which only free
+ * memory (PROJ closes its proj.db connection and frees its parsed schema: about
+ * 7 M instructions, 8 % of a `query free`). The command has closed the database
  * (its WAL checkpoint and unlink happen there). Builds with a leak checker
- * return normally so that it still runs at exit. */
+ * return normally so that it still runs at exit.
+ *
+ * Output that could not be written is an error, as in git's run_builtin: a full
+ * disk (`>/dev/full`) or an I/O error on standard output is reported and the
+ * command exits 1 (or keeps its own non-zero status). A pipe or socket closed by
+ * the reader (`| head`) is not: the reader chose to stop. */
 static int finish(int status)
 {
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+        const char *what = NULL;
+        int e = 0;
+        if (fflush(stdout) != 0)
+            what = "write failure on standard output", e = errno;
+        else if (ferror(stdout))
+            what = "unknown write failure on standard output";
+        else if (fclose(stdout) != 0)
+            what = "close failed on standard output", e = errno;
+        if (what) {
+            fprintf(stderr, "parkland: %s%s%s\n", what, e ? ": " : "", e ? strerror(e) : "");
+            if (status == EXIT_DONE)
+                status = EXIT_REFUSED;
+        }
+    }
 #ifndef PL_LEAK_CHECKED
     fflush(NULL);
     _exit(status);
@@ -234,7 +256,7 @@ int main(int argc, char **argv)
             return finish(EXIT_DONE);
         } else if (cli_is_help(argv[i])) {
             usage(stdout);
-            return EXIT_DONE;
+            return finish(EXIT_DONE);
         } else {
             return cli_usage_error(NULL, "unknown option '%s' (see 'parkland --help')", argv[i]);
         }
