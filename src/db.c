@@ -1,5 +1,6 @@
 /* db.c — open, create, version and close the parkland database. */
 #include "db_internal.h"
+#include "data_dir.h"
 #include "schema.sql.h"
 #include "crs.h"
 #include "xform.h"
@@ -352,15 +353,14 @@ static void nc_row(int term, void *data)
     c->nfield = 0;
 }
 
-/* Load the national control minimums from $PARKLAND_DATA_DIR (else the build's
- * data/ directory) into national_control, inside the caller's transaction. */
+/* Load the national control minimums (national_controls.csv, found as
+ * data_dir.h says) into national_control, inside the caller's transaction. */
 static int load_national_controls(pl_db *db, pl_error *err)
 {
-    const char *dir = getenv("PARKLAND_DATA_DIR");
-    if (!dir || !*dir)
-        dir = PARKLAND_DATA_DIR;
     char path[4096];
-    snprintf(path, sizeof path, "%s/national_controls.csv", dir);
+    int rc = pl_data_path("national_controls.csv", path, sizeof path, err);
+    if (rc)
+        return rc;
     FILE *f = fopen(path, "rb");
     if (!f)
         return pl_error_set(err, PL_ERR_IO, "cannot read the national control table '%s': %s "
@@ -368,9 +368,9 @@ static int load_national_controls(pl_db *db, pl_error *err)
                             path, strerror(errno));
     nc_load c = {.db = db, .err = err, .path = path};
     struct csv_parser p;
-    int rc = pl_db_prepare(db, "INSERT INTO national_control(edition, industry_code, industry_name, far_min,"
-                               " building_coverage_min, admin_share_max, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           &c.st, err);
+    rc = pl_db_prepare(db, "INSERT INTO national_control(edition, industry_code, industry_name, far_min,"
+                           " building_coverage_min, admin_share_max, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       &c.st, err);
     if (rc || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         fclose(f);
         sqlite3_finalize(c.st);

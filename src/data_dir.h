@@ -1,0 +1,23 @@
+/* data_dir.h — where parkland's read-only data files (data/ in the source,
+ * share/parkland/ once installed) are found at run time. */
+#ifndef PL_DATA_DIR_H
+#define PL_DATA_DIR_H
+
+#include "parkland/error.h"
+
+#include <stddef.h>
+
+/* The full name of the data file NAME (e.g. "national_controls.csv") into
+ * path[size]. The directory is, in this order:
+ *   1. $PARKLAND_DATA_DIR when it is set and not empty — an explicit choice, so
+ *      the only one looked at (the file need not exist: opening it reports that);
+ *   2. PREFIX/share/parkland, PREFIX being the directory above the one that
+ *      holds the running program (/proc/self/exe): the installed tree, wherever
+ *      it was installed or moved to;
+ *   3. the build tree's share/parkland (PARKLAND_BUILD_DATA_DIR, compiled in),
+ *      for a program run from the build.
+ * Among 2 and 3, the first that holds a readable NAME. PL_OK, or PL_ERR_IO with
+ * err naming the directories looked in. */
+int pl_data_path(const char *name, char *path, size_t size, pl_error *err);
+
+#endif
