@@ -1,7 +1,7 @@
 /*
  * gcj02.h — WGS 84 → GCJ-02 (the obfuscated datum of licensed Chinese online
  * maps: AMap/Gaode, Tencent), written from the published formulas
- * (shared/docs/domain.md §7), not copied from any implementation.
+ * (docs/domain.md §7), not copied from any implementation.
  *
  * Outside China the shift is not applied. The "China" test is the
  * eviltransform box (domain.md §7): a point is outside when
