@@ -14,8 +14,8 @@
  * landing stage and flags are derived here, in C, from the dates and the
  * as-of date; the map class and its colours come from gis/style.c.
  *
- * Nothing here prints; pl_export_file writes a temporary file next to the
- * target and renames it into place only when complete.
+ * Nothing here prints; pl_export_file writes through src/output_file.h (a
+ * temporary file next to the target, renamed into place only when complete).
  */
 #define _GNU_SOURCE /* sync_file_range */
 #include "parkland/export.h"
@@ -28,6 +28,7 @@
 #include "db_internal.h"
 #include "gcj02.h"
 #include "geom.h"
+#include "output_file.h"
 #include "writer.h"
 #include "xform.h"
 
@@ -993,80 +994,13 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
     int rc = check_options(db, opt, err); /* before any file is touched */
     if (rc)
         return rc;
-    struct stat sb;
-    if (lstat(path, &sb) == 0) {
-        if (S_ISLNK(sb.st_mode))
-            return pl_error_set(err, PL_ERR_INPUT, "'%s' is a symbolic link; parkland never writes through one "
-                                "(remove it or choose another file)", path);
-        if (S_ISDIR(sb.st_mode))
-            return pl_error_set(err, PL_ERR_INPUT, "'%s' is a directory; name the file to write", path);
-        if (!S_ISREG(sb.st_mode))
-            return pl_error_set(err, PL_ERR_INPUT, "'%s' is not a regular file; parkland only writes files", path);
-        if (!force)
-            return pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; add --force to replace it", path);
-    } else if (errno != ENOENT) {
-        return pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    pl_output_file out;
+    if ((rc = pl_output_file_open(&out, path, force, err)))
+        return rc;
+    rc = export_run(db, opt, out.f, out.fd, res, err);
+    if (rc) {
+        pl_output_file_abort(&out);
+        return rc;
     }
-    /* the temporary file: same directory, so the rename is atomic */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) : 0;
-    const char *base = slash ? slash + 1 : path;
-    if (!*base)
-        return pl_error_set(err, PL_ERR_USAGE, "'%s' names a directory, not a file", path);
-    size_t tlen = strlen(path) + 64;
-    char *tmp = malloc(tlen);
-    if (!tmp)
-        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    int fd = -1;
-    for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
-        snprintf(tmp, tlen, "%.*s%s.%s.part-%ld-%u", (int)dirlen, path, slash ? "/" : "", base, (long)getpid(),
-                 attempt);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST) {
-            int e = errno;
-            pl_error_set(err, PL_ERR_IO, "cannot create a temporary file next to '%s': %s", path, strerror(e));
-            free(tmp);
-            return PL_ERR_IO;
-        }
-    }
-    if (fd < 0) {
-        free(tmp);
-        return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file next to '%s'", path);
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    }
-    rc = export_run(db, opt, f, fd, res, err);
-    if (!rc && (fflush(f) || ferror(f) || fsync(fd)))
-        rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    if (fclose(f) && !rc)
-        rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    int renamed = 0;
-    if (!rc) {
-        if (force) {
-            if (rename(tmp, path))
-                rc = pl_error_set(err, PL_ERR_IO, "cannot move the export into '%s': %s", path, strerror(errno));
-            else
-                renamed = 1;
-        } else if (link(tmp, path)) {
-            /* link() refuses an existing target atomically; where the file system has no hard
-             * links, fall back to a checked rename */
-            if (errno == EEXIST)
-                rc = pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; add --force to replace it", path);
-            else if (lstat(path, &sb) == 0)
-                rc = pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; add --force to replace it", path);
-            else if (rename(tmp, path))
-                rc = pl_error_set(err, PL_ERR_IO, "cannot move the export into '%s': %s", path, strerror(errno));
-            else
-                renamed = 1;
-        }
-    }
-    if (!renamed)
-        unlink(tmp); /* after link(), or after a failure */
-    free(tmp);
-    return rc;
+    return pl_output_file_commit(&out, err);
 }

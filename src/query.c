@@ -9,6 +9,7 @@
  * parcel_status_area(status, area_m2) with bounds in m² computed here so that
  * they select exactly the rows the bounds in 亩 select. */
 #include "parkland/query.h"
+#include "query_internal.h"
 
 #include "db_internal.h"
 #include "xform.h"

@@ -1,6 +1,7 @@
 /* report.c — reports as of a date: tables, the data as of D, the writers
  * (text, CSV, JSON, XLSX) and the public API of parkland/report.h. */
 #include "report_internal.h"
+#include "output_file.h"
 #include "xlsx.h"
 
 #include "parkland/table.h"
@@ -1036,59 +1037,52 @@ static int write_xlsx(const pl_report *r, const char *path, pl_error *err)
     return pl_xlsx_close(x, err);
 }
 
+/* The workbook into `out`: libxlsxwriter writes only to a path it opens itself,
+ * so it writes into a directory of our own (mode 0700, where nothing can be
+ * planted), and the bytes are copied from there into the output file. */
+static int write_xlsx_to(const pl_report *r, FILE *out, pl_error *err)
+{
+    const char *tdir = getenv("TMPDIR");
+    char dir[4096], file[4200];
+    if (snprintf(dir, sizeof dir, "%s/parkland-xlsx-XXXXXX", tdir && *tdir ? tdir : "/tmp") >= (int)sizeof dir)
+        return pl_error_set(err, PL_ERR_IO, "TMPDIR is too long");
+    if (!mkdtemp(dir))
+        return pl_error_set(err, PL_ERR_IO, "cannot create a private directory for the workbook in '%s': %s",
+                            tdir && *tdir ? tdir : "/tmp", strerror(errno));
+    snprintf(file, sizeof file, "%s/report.xlsx", dir);
+    int rc = write_xlsx(r, file, err);
+    if (!rc) {
+        int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
+        } else {
+            char buf[65536];
+            ssize_t n;
+            while ((n = read(fd, buf, sizeof buf)) > 0)
+                if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+                    break;
+            if (n < 0)
+                rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
+            else if (n > 0 || ferror(out))
+                rc = pl_error_set(err, PL_ERR_IO, "cannot write the workbook: %s", strerror(errno));
+            close(fd);
+        }
+    }
+    unlink(file);
+    rmdir(dir);
+    return rc;
+}
+
 int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, int force, pl_error *err)
 {
-    if (!path || !*path)
-        return pl_error_set(err, PL_ERR_USAGE, "no output file");
-    struct stat sb;
-    if (!force && lstat(path, &sb) == 0)
-        return pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; --force overwrites it", path);
-    size_t n = strlen(path) + 48;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    /* a new file beside the target (same file system for the rename), mode 0666 less the umask */
-    int fd = -1;
-    for (unsigned k = 0; fd < 0 && k < 100; k++) {
-        snprintf(tmp, n, "%s.tmp-%ld-%u", path, (long)getpid(), k);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
+    pl_output_file out;
+    int rc = pl_output_file_open(&out, path, force, err);
+    if (rc)
+        return rc;
+    rc = fmt == PL_REPORT_XLSX ? write_xlsx_to(r, out.f, err) : pl_report_write(r, out.f, fmt, err);
+    if (rc) {
+        pl_output_file_abort(&out);
+        return rc;
     }
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(e));
-    }
-    int rc;
-    if (fmt == PL_REPORT_XLSX) {
-        close(fd);
-        rc = write_xlsx(r, tmp, err);
-    } else {
-        FILE *f = fdopen(fd, "wb");
-        if (!f) {
-            close(fd);
-            rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-        } else {
-            rc = pl_report_write(r, f, fmt, err);
-            if (fclose(f) && !rc)
-                rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-        }
-    }
-    int moved = 0;
-    if (!rc) {
-        if (force) {
-            if (!(moved = rename(tmp, path) == 0))
-                rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-        } else if (link(tmp, path)) { /* never clobbers a file that appeared meanwhile */
-            if (errno == EEXIST || lstat(path, &sb) == 0)
-                rc = pl_error_set(err, PL_ERR_INPUT, "'%s' already exists; --force overwrites it", path);
-            else if (!(moved = rename(tmp, path) == 0)) /* a file system without hard links */
-                rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-        }
-    }
-    if (!moved)
-        unlink(tmp); /* after link(), or on failure */
-    free(tmp);
-    return rc;
+    return pl_output_file_commit(&out, err);
 }

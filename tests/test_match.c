@@ -181,7 +181,9 @@ static int collect(const pl_match_result *m, void *ctx)
     return 0;
 }
 
-static got *match(const char *lead_code, int top, const char *park, pl_match_summary *sum)
+/* match with contiguity looked up by `plan` (PL_MATCH_PLAN_COST: as pl_match_lead) */
+static got *match_planned(const char *lead_code, int top, const char *park, pl_match_summary *sum,
+                          pl_match_plan plan)
 {
     static got g;
     memset(&g, 0, sizeof g);
@@ -192,10 +194,18 @@ static got *match(const char *lead_code, int top, const char *park, pl_match_sum
     o.summary = sum;
     pl_error err;
     pl_error_clear(&err);
-    cr_assert_eq(pl_match_lead(db, lead_code, &o, collect, &g, &err), PL_OK, "%s", err.message);
+    if (plan == PL_MATCH_PLAN_COST)
+        cr_assert_eq(pl_match_lead(db, lead_code, &o, collect, &g, &err), PL_OK, "%s", err.message);
+    else
+        cr_assert_eq(pl_match_lead_planned(db, lead_code, &o, plan, collect, &g, &err), PL_OK, "%s", err.message);
     for (int i = 0; i < g.n; i++)
         cr_assert_eq(g.r[i].rank, i + 1);
     return &g;
+}
+
+static got *match(const char *lead_code, int top, const char *park, pl_match_summary *sum)
+{
+    return match_planned(lead_code, top, park, sum, PL_MATCH_PLAN_COST);
 }
 
 static const res *find(const got *g, const char *code)
@@ -947,12 +957,12 @@ static int ref_rank(const ref_lead *l, const char *park, ref_row *rows)
     return n;
 }
 
-static void compare_with_reference(const ref_lead *l, int top, const char *park)
+static void compare_planned(const ref_lead *l, int top, const char *park, pl_match_plan plan)
 {
     static ref_row rows[MANY_MAX];
     int n = ref_rank(l, park, rows);
     pl_match_summary sum;
-    got *g = match(l->code, top, park, &sum);
+    got *g = match_planned(l->code, top, park, &sum, plan);
     int want = top < n ? top : n;
     cr_assert_eq(sum.candidates, n, "%s top %d park %s: candidates", l->code, top, park ? park : "-");
     cr_assert_eq(g->n, want, "%s top %d park %s", l->code, top, park ? park : "-");
@@ -979,6 +989,11 @@ static void compare_with_reference(const ref_lead *l, int top, const char *park)
     }
 }
 
+static void compare_with_reference(const ref_lead *l, int top, const char *park)
+{
+    compare_planned(l, top, park, PL_MATCH_PLAN_COST);
+}
+
 Test(match_many, ranking_equals_the_reference)
 {
     /* the fixture holds what it is meant to hold */
@@ -987,14 +1002,11 @@ Test(match_many, ranking_equals_the_reference)
     static const int tops[] = {1, 3, 10, 25, 128};
     static const char *const parks[] = {NULL, "QDIP", "JMIP"};
     /* whichever way contiguity is looked up */
-    for (pl_match_plan plan = PL_MATCH_PLAN_COST; plan < PL_MATCH_NPLANS; plan++) {
-        pl_match_test_plan = plan;
+    for (pl_match_plan plan = PL_MATCH_PLAN_COST; plan < PL_MATCH_NPLANS; plan++)
         for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++)
             for (size_t t = 0; t < sizeof tops / sizeof *tops; t++)
                 for (size_t k = 0; k < sizeof parks / sizeof *parks; k++)
-                    compare_with_reference(&ref_leads[l], tops[t], parks[k]);
-    }
-    pl_match_test_plan = PL_MATCH_PLAN_COST;
+                    compare_planned(&ref_leads[l], tops[t], parks[k], plan);
 }
 
 Test(match_many, same_ranking_inside_the_callers_transaction)

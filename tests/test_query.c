@@ -11,6 +11,7 @@
 #include "parkland/park.h"
 #include "parkland/query.h"
 #include "db_internal.h"
+#include "query_internal.h"
 #include "testutil.h"
 
 #define PL PARKLAND_BIN

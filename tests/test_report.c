@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "parkland/db.h"
 #include "parkland/report.h"
@@ -732,7 +735,7 @@ Test(report, save_refuses_to_overwrite_and_leaves_nothing_behind)
     const char *path = tu_tmp("exists.json");
     tu_write_file(path, "keep", 4);
     cr_assert_eq(pl_report_save(rep, path, PL_REPORT_JSON, 0, &e), PL_ERR_INPUT);
-    cr_assert(strstr(e.message, "already exists; --force overwrites it"), "%s", e.message);
+    cr_assert(strstr(e.message, "already exists; add --force to replace it"), "%s", e.message);
     char *kept = tu_read_file(path, NULL);
     cr_assert_str_eq(kept, "keep");
     free(kept);
@@ -741,7 +744,76 @@ Test(report, save_refuses_to_overwrite_and_leaves_nothing_behind)
     cr_assert(strstr(js, "\"alerts\": 7"), "%s", js);
     free(js);
     cr_assert_eq(pl_report_save(rep, "/nonexistent-dir/r.xlsx", PL_REPORT_XLSX, 0, &e), PL_ERR_IO);
-    cr_assert_eq(tu_run(&out, NULL, "ls -a '%s' | grep -c tmp-", tu_tmpdir()), 1, "no temporary file left: %s", out);
+    cr_assert_eq(tu_run(&out, NULL, "ls -a '%s' | grep -c '[.]part-'", tu_tmpdir()), 1, "no temporary file left: %s",
+                 out);
+}
+
+/* The guarantees of export -o (src/output_file.c) hold for report -o, in every format. */
+Test(report, save_never_follows_a_link_and_a_failed_write_keeps_the_old_file)
+{
+    build(PL_REPORT_ALERTS, D3, NULL);
+    pl_error e;
+    pl_error_clear(&e);
+    static const pl_report_format fmts[] = {PL_REPORT_TEXT, PL_REPORT_CSV, PL_REPORT_JSON, PL_REPORT_XLSX};
+    const char *target = tu_tmp("target.txt"), *link = tu_tmp("link.out"), *dangling = tu_tmp("dangling.out");
+    tu_write_file(target, "target", (size_t)-1);
+    cr_assert_eq(symlink(target, link), 0);
+    cr_assert_eq(symlink(tu_tmp("nowhere"), dangling), 0);
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++)
+        for (int force = 0; force < 2; force++) {
+            cr_assert_eq(pl_report_save(rep, link, fmts[k], force, &e), PL_ERR_INPUT);
+            cr_assert(strstr(e.message, "is a symbolic link"), "%s", e.message);
+            cr_assert_eq(pl_report_save(rep, dangling, fmts[k], force, &e), PL_ERR_INPUT);
+            cr_assert_eq(pl_report_save(rep, tu_tmpdir(), fmts[k], force, &e), PL_ERR_INPUT);
+        }
+    char *c = tu_read_file(target, NULL);
+    cr_assert_str_eq(c, "target");
+    free(c);
+    cr_assert_eq(access(tu_tmp("nowhere"), F_OK), -1);
+    struct stat sb;
+    cr_assert_eq(lstat(link, &sb), 0);
+    cr_assert(S_ISLNK(sb.st_mode), "the link itself is not replaced");
+
+    /* a link planted at the first temporary name is neither followed nor reused */
+    const char *path = tu_tmp("alerts.xlsx");
+    char planted[1024];
+    snprintf(planted, sizeof planted, "%s/.alerts.xlsx.part-%ld-0", tu_tmpdir(), (long)getpid());
+    cr_assert_eq(symlink(target, planted), 0);
+    cr_assert_eq(pl_report_save(rep, path, PL_REPORT_XLSX, 0, &e), PL_OK, "%s", e.message);
+    c = tu_read_file(target, NULL);
+    cr_assert_str_eq(c, "target", "the planted link's target was written");
+    free(c);
+    size_t len;
+    c = tu_read_file(path, &len);
+    cr_assert(len > 1000 && !memcmp(c, "PK\x03\x04", 4), "a zip file");
+    free(c);
+    cr_assert_eq(unlink(planted), 0);
+
+    /* a write that fails (the file size limit, as a full disk would) keeps the old file and leaves nothing */
+    const char *csvp = tu_tmp("alerts.csv");
+    tu_write_file(csvp, "old", (size_t)-1);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old_lim, lim;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old_lim), 0);
+    lim = old_lim;
+    lim.rlim_cur = 100; /* bytes: the report is longer */
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    int rc_csv = pl_report_save(rep, csvp, PL_REPORT_CSV, 1, &e);
+    char msg_csv[sizeof e.message];
+    snprintf(msg_csv, sizeof msg_csv, "%s", e.message);
+    int rc_xlsx = pl_report_save(rep, path, PL_REPORT_XLSX, 1, &e);
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old_lim), 0);
+    cr_assert_eq(rc_csv, PL_ERR_IO, "%s", msg_csv);
+    cr_assert(strstr(msg_csv, "cannot write"), "%s", msg_csv);
+    cr_assert_eq(rc_xlsx, PL_ERR_IO, "%s", e.message);
+    c = tu_read_file(csvp, NULL);
+    cr_assert_str_eq(c, "old");
+    free(c);
+    c = tu_read_file(path, &len);
+    cr_assert(len > 1000 && !memcmp(c, "PK\x03\x04", 4), "the workbook written before is whole");
+    free(c);
+    cr_assert_eq(tu_run(&out, NULL, "ls -a '%s' | grep -c '[.]part-'", tu_tmpdir()), 1, "no temporary file left: %s",
+                 out);
 }
 
 /* ---- the command line --------------------------------------------------------------- */
@@ -788,7 +860,7 @@ Test(report, cli_contract)
     cr_assert(len > 1000 && !memcmp(bytes, "PK\x03\x04", 4), "a zip file");
     free(bytes);
     cr_assert_eq(run(PL " --db '%s' report availability --format xlsx -o '%s'", dbpath, x), 1);
-    cr_assert(strstr(err, "already exists; --force overwrites it"), "%s", err);
+    cr_assert(strstr(err, "already exists; add --force to replace it"), "%s", err);
     cr_assert_eq(run(PL " --db '%s' report availability --format xlsx -o '%s' --force", dbpath, x), 0, "%s", err);
     const char *c = tu_tmp("avail.csv");
     cr_assert_eq(run(PL " --db '%s' report availability --as-of " D1 " --format csv --output='%s'", dbpath, c), 0,

@@ -55,12 +55,6 @@ typedef struct pl_free_parcel {
 int pl_query_free(pl_db *db, const pl_query_filter *filter,
                   int (*cb)(const pl_free_parcel *row, void *ctx), void *ctx, pl_error *err);
 
-/* The plan SQLite follows for pl_query_free(db, filter): the detail column
- * of EXPLAIN QUERY PLAN, one step a line ("SEARCH p USING INDEX …\n…"),
- * into buf (len bytes; cut short when it does not fit, always terminated).
- * For tests and diagnostics; refuses what pl_query_free refuses. */
-int pl_query_free_plan(pl_db *db, const pl_query_filter *filter, char *buf, size_t len, pl_error *err);
-
 #ifdef __cplusplus
 }
 #endif

@@ -120,9 +120,11 @@ const char *pl_report_get(const pl_report *r, const char *table, const char *whe
 
 /* Write text, CSV or JSON to `out` (PL_ERR_USAGE for XLSX: it needs a file). */
 int pl_report_write(const pl_report *r, FILE *out, pl_report_format fmt, pl_error *err);
-/* Write any format to `path`: a temporary file in the same directory, then
- * renamed into place. An existing `path` is refused (PL_ERR_INPUT) unless
- * `force`; on any failure nothing is left behind. */
+/* Write any format to `path`: a temporary file in the same directory
+ * (O_EXCL | O_NOFOLLOW), fsynced, then renamed into place. An existing `path`
+ * is refused (PL_ERR_INPUT) unless `force`; a symbolic link, a directory or
+ * anything but a regular file always is; on any failure nothing is left
+ * behind and an existing file is as it was. */
 int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, int force, pl_error *err);
 
 #ifdef __cplusplus

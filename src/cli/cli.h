@@ -25,25 +25,22 @@ int cmd_init(int argc, char **argv, const cli_global *g);
 int cmd_park(int argc, char **argv, const cli_global *g);
 int cmd_import(int argc, char **argv, const cli_global *g);
 int cmd_parcel(int argc, char **argv, const cli_global *g);
-/* Families written in parallel: weak until every file exists, so the tree
- * always builds; main.c reports a missing one instead of crashing. */
-#define CLI_PENDING __attribute__((weak))
-int cmd_lead(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_project(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_query(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_match(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_export(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_report(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_history(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_check(int argc, char **argv, const cli_global *g) CLI_PENDING;
+int cmd_lead(int argc, char **argv, const cli_global *g);
+int cmd_project(int argc, char **argv, const cli_global *g);
+int cmd_query(int argc, char **argv, const cli_global *g);
+int cmd_match(int argc, char **argv, const cli_global *g);
+int cmd_export(int argc, char **argv, const cli_global *g);
+int cmd_report(int argc, char **argv, const cli_global *g);
+int cmd_history(int argc, char **argv, const cli_global *g);
+int cmd_check(int argc, char **argv, const cli_global *g);
 /* parcel subcommands beyond list/show (cmd_parcel_status.c, cmd_parcel_edit.c);
  * argv[0] is the subcommand name. */
-int cmd_parcel_status(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_parcel_indicators(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_parcel_split(int argc, char **argv, const cli_global *g) CLI_PENDING;
-int cmd_parcel_merge(int argc, char **argv, const cli_global *g) CLI_PENDING;
+int cmd_parcel_status(int argc, char **argv, const cli_global *g);
+int cmd_parcel_indicators(int argc, char **argv, const cli_global *g);
+int cmd_parcel_split(int argc, char **argv, const cli_global *g);
+int cmd_parcel_merge(int argc, char **argv, const cli_global *g);
 /* park subcommands beyond add/list (cmd_park_indicators.c) */
-int cmd_park_indicators(int argc, char **argv, const cli_global *g) CLI_PENDING;
+int cmd_park_indicators(int argc, char **argv, const cli_global *g);
 
 /* `parcel indicators CODE …` (is_park 0) and `park indicators PARK …` (is_park 1):
  * one option parser and output for both (cmd_parcel_status.c). argv[0] is "indicators". */

@@ -124,7 +124,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
     } more[] = {{"status", cmd_parcel_status}, {"indicators", cmd_parcel_indicators},
                 {"split", cmd_parcel_split}, {"merge", cmd_parcel_merge}};
     for (size_t k = 0; k < sizeof more / sizeof *more; k++)
-        if (!strcmp(sub, more[k].name) && more[k].fn)
+        if (!strcmp(sub, more[k].name))
             return more[k].fn(argc - 1, argv + 1, g);
     int is_list = !strcmp(sub, "list"), is_show = !strcmp(sub, "show");
     if (!is_list && !is_show)

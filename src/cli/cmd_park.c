@@ -84,7 +84,7 @@ int cmd_park(int argc, char **argv, const cli_global *g)
         printf("usage: %s\n\n  add    add a park / 新增园区\n  list   list parks / 园区列表\n", park_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
-    if (!strcmp(argv[1], "indicators") && cmd_park_indicators)
+    if (!strcmp(argv[1], "indicators"))
         return cmd_park_indicators(argc - 1, argv + 1, g);
     for (int i = 2; i < argc; i++)
         if (cli_is_help(argv[i])) {

@@ -39,8 +39,7 @@ static void usage(FILE *out)
             "parkland — land of the international investment industrial parks (国际招商产业园土地管理)\n\n"
             "commands / 命令:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (commands[i].fn)
-            fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
                  "--cache-mb N keeps up to N MiB (%d-%d) of it in memory / 数据库页缓存 (MiB); by default\n"
                  "SQLite's 2 MiB, and 16 MiB while importing.\n"
@@ -267,7 +266,7 @@ int main(int argc, char **argv)
     }
     int status = -1;
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
-        if (!strcmp(argv[i], commands[c].name) && commands[c].fn) {
+        if (!strcmp(argv[i], commands[c].name)) {
             status = commands[c].fn(argc - i, argv + i, &g);
             break;
         }
