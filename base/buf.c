@@ -24,6 +24,7 @@ int pl_grow(void **arr, size_t *alloc, size_t need, size_t size, size_t first)
     void *p = realloc(*arr, n * size);
     if (!p)
         return -1;
+    memset((char *)p + *alloc * size, 0, (n - *alloc) * size);
     *arr = p;
     *alloc = n;
     return 0;

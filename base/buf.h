@@ -56,7 +56,7 @@ char *pl_buf_detach(pl_buf *b, size_t *len);
 
 /* Grow the array *arr of *alloc elements of `size` bytes to hold at least
  * `need` of them: doubling from `first` (when *alloc is 0). The elements
- * already there are kept; the new ones are uninitialised. 0, or -1 when
+ * already there are kept; the new ones are zeroed. 0, or -1 when
  * memory runs out or the size would overflow (*arr and *alloc unchanged). */
 int pl_grow(void **arr, size_t *alloc, size_t need, size_t size, size_t first);
 

@@ -27,6 +27,7 @@
 #include "parkland/match.h"
 #include "match_internal.h"
 
+#include "buf.h"
 #include "db_internal.h"
 
 #include <math.h>
@@ -483,21 +484,6 @@ static int contig_most(const run *r)
     return r->contig_known ? r->contig_value : PL_MATCH_CONTIGUITY_MAX * 10;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 256;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * size);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 static int nomem(run *r)
 {
     return pl_error_set(r->err, PL_ERR_NOMEM, "out of memory");
@@ -510,7 +496,7 @@ static int lb_offer(run *r, int v)
     int *h;
     size_t i;
     if (r->nlb < r->top) {
-        if (grow((void **)&r->lb, &r->caplb, r->nlb + 1, sizeof *r->lb))
+        if (pl_grow((void **)&r->lb, &r->caplb, r->nlb + 1, sizeof *r->lb, 256))
             return -1;
         h = r->lb;
         i = r->nlb++;
@@ -595,7 +581,7 @@ static int take_values(run *r, long id, double area_m2, double inv, double tax, 
     c.ub = c.partial + contig_most(r);
     if (c.ub < lb_floor(r))
         return PL_OK;
-    if (grow((void **)&r->c, &r->capc, r->nc + 1, sizeof *r->c))
+    if (pl_grow((void **)&r->c, &r->capc, r->nc + 1, sizeof *r->c, 256))
         return nomem(r);
     r->c[r->nc++] = c;
     return lb_offer(r, lower) ? nomem(r) : PL_OK;
@@ -732,7 +718,7 @@ static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
                                       : area_points(r->l, a.area_m2 * 15.0 / 10000.0, NULL, NULL);
         if (a.area + OTHERS_MAX + contig_max < floor)
             continue;
-        if (grow((void **)&r->a, &r->capa, r->na + 1, sizeof *r->a)) {
+        if (pl_grow((void **)&r->a, &r->capa, r->na + 1, sizeof *r->a, 256)) {
             rc = nomem(r);
             break;
         }
@@ -757,7 +743,7 @@ static int window_score(run *r)
     while (i < r->na) {
         /* the next batch of parcels that may still reach the floor, as a JSON array of ids */
         size_t batch[INDICATOR_BATCH], nb = 0, len = 1;
-        if (grow((void **)&r->json, &r->capjson, INDICATOR_BATCH * 22 + 3, 1))
+        if (pl_grow((void **)&r->json, &r->capjson, INDICATOR_BATCH * 22 + 3, 1, 256))
             return nomem(r);
         r->json[0] = '[';
         int floor = lb_floor(r);
@@ -933,7 +919,7 @@ static int load_projects(run *r)
     pl_bind_text(r->st_projects, 1, r->l->industry);
     int step;
     while ((step = sqlite3_step(r->st_projects)) == SQLITE_ROW) {
-        if (grow((void **)&r->proj, &r->capproj, r->nproj + 1, sizeof *r->proj))
+        if (pl_grow((void **)&r->proj, &r->capproj, r->nproj + 1, sizeof *r->proj, 256))
             return nomem(r);
         r->proj[r->nproj++] = (long)sqlite3_column_int64(r->st_projects, 0);
     }
@@ -961,7 +947,7 @@ static int search_near(run *r, long id, int collect, int *found)
         if (hit == id)
             continue;
         if (collect) {
-            if (grow((void **)&r->near, &r->capnear, r->nnear + 1, sizeof *r->near)) {
+            if (pl_grow((void **)&r->near, &r->capnear, r->nnear + 1, sizeof *r->near, 256)) {
                 rc = nomem(r);
                 break;
             }
@@ -996,7 +982,7 @@ static _Thread_local run *pass_run;
 
 static int append_box(box **v, size_t *n, size_t *cap, long id, const double *c)
 {
-    if (grow((void **)v, cap, *n + 1, sizeof **v))
+    if (pl_grow((void **)v, cap, *n + 1, sizeof **v, 256))
         return -1;
     (*v)[(*n)++] = (box){id, c[0], c[1], c[2], c[3]};
     return 0;
@@ -1059,7 +1045,7 @@ static int build_grid(run *r)
         long nx = cell_of(b.x1 + d, r->gcell) - cell_of(b.x0 - d, r->gcell) + 1;
         long ny = cell_of(b.y1 + d, r->gcell) - cell_of(b.y0 - d, r->gcell) + 1;
         if (nx > GRID_SPAN || ny > GRID_SPAN || !isfinite(b.x0 + b.x1 + b.y0 + b.y1)) {
-            if (grow((void **)&r->qbig, &r->capqbig, r->nqbig + 1, sizeof *r->qbig))
+            if (pl_grow((void **)&r->qbig, &r->capqbig, r->nqbig + 1, sizeof *r->qbig, 256))
                 return -1;
             r->qbig[r->nqbig++] = b;
         } else {
@@ -1417,7 +1403,7 @@ static int rank(run *r)
     qsort(r->c, r->nc, sizeof *r->c, cmp_cand);
     if (!r->planned && (rc = plan_contiguity(r, NULL, 0)))
         return rc;
-    if (grow((void **)&r->h, &r->caph, r->top < r->nc ? r->top : (r->nc ? r->nc : 1), sizeof *r->h))
+    if (pl_grow((void **)&r->h, &r->caph, r->top < r->nc ? r->top : (r->nc ? r->nc : 1), sizeof *r->h, 256))
         return nomem(r);
     char nb[REASON_MAX], pr[REASON_MAX];
     for (size_t i = 0; i < r->nc; i++) {
