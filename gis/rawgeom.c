@@ -1,29 +1,11 @@
 #include "rawgeom.h"
 
+#include "buf.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t ncap = *cap ? *cap : 4;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return -1;
-        ncap *= 2;
-    }
-    void *p = realloc(*ptr, ncap * elem);
-    if (!p)
-        return -1;
-    /* zero the new slots so nested arrays start NULL */
-    memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
-    *ptr = p;
-    *cap = ncap;
-    return 0;
-}
 
 void pl_geom_init(pl_geom *g)
 {
@@ -55,7 +37,7 @@ void pl_geom_release(pl_geom *g)
 
 pl_poly *pl_geom_add_poly(pl_geom *g)
 {
-    if (grow((void **)&g->polys, &g->cap, g->n + 1, sizeof *g->polys))
+    if (pl_grow((void **)&g->polys, &g->cap, g->n + 1, sizeof *g->polys, 4))
         return NULL;
     pl_poly *p = &g->polys[g->n++];
     for (size_t j = 0; j < p->n; j++)
@@ -66,7 +48,7 @@ pl_poly *pl_geom_add_poly(pl_geom *g)
 
 pl_ring *pl_poly_add_ring(pl_poly *p)
 {
-    if (grow((void **)&p->rings, &p->cap, p->n + 1, sizeof *p->rings))
+    if (pl_grow((void **)&p->rings, &p->cap, p->n + 1, sizeof *p->rings, 4))
         return NULL;
     pl_ring *r = &p->rings[p->n++];
     r->n = 0;
@@ -75,7 +57,7 @@ pl_ring *pl_poly_add_ring(pl_poly *p)
 
 int pl_ring_add_point(pl_ring *r, double x, double y)
 {
-    if (grow((void **)&r->xy, &r->cap, r->n + 1, 2 * sizeof(double)))
+    if (pl_grow((void **)&r->xy, &r->cap, r->n + 1, 2 * sizeof(double), 4))
         return -1;
     r->xy[2 * r->n] = x;
     r->xy[2 * r->n + 1] = y;
@@ -93,7 +75,7 @@ int pl_geom_copy(pl_geom *dst, const pl_geom *src)
         for (size_t j = 0; j < src->polys[i].n; j++) {
             const pl_ring *s = &src->polys[i].rings[j];
             pl_ring *r = pl_poly_add_ring(p);
-            if (!r || grow((void **)&r->xy, &r->cap, s->n, 2 * sizeof(double)))
+            if (!r || pl_grow((void **)&r->xy, &r->cap, s->n, 2 * sizeof(double), 4))
                 return -1;
             if (s->n)
                 memcpy(r->xy, s->xy, s->n * 2 * sizeof(double));
@@ -179,7 +161,7 @@ int pl_geom_bbox(const pl_geom *g, double *minx, double *miny, double *maxx, dou
 
 static int put_u8(unsigned char **buf, size_t *cap, size_t *len, unsigned char v)
 {
-    if (grow((void **)buf, cap, *len + 1, 1))
+    if (pl_grow((void **)buf, cap, *len + 1, 1, 4))
         return -1;
     (*buf)[(*len)++] = v;
     return 0;
@@ -187,7 +169,7 @@ static int put_u8(unsigned char **buf, size_t *cap, size_t *len, unsigned char v
 
 static int put_bytes(unsigned char **buf, size_t *cap, size_t *len, const void *p, size_t n)
 {
-    if (grow((void **)buf, cap, *len + n, 1))
+    if (pl_grow((void **)buf, cap, *len + n, 1, 4))
         return -1;
     memcpy(*buf + *len, p, n);
     *len += n;

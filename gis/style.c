@@ -32,9 +32,39 @@ static const pl_style landing[] = {
     {"reclaim", "拟收回(逾期满2年)", "Reclaim candidate (2 years late)", "#8e0000", "#3e0000", 0.7, 3.0},
 };
 
-static const pl_style *table(pl_export_theme theme, size_t *n)
+static const struct {
+    const char *name, *zh, *en;
+} themes[PL_STYLE_THEMES] = {
+    {"availability", "土地供应", "land availability"},
+    {"landing", "项目落地", "project landing"},
+};
+
+const char *pl_style_theme_name(pl_style_theme theme)
 {
-    if (theme == PL_THEME_LANDING) {
+    return (unsigned)theme < PL_STYLE_THEMES ? themes[theme].name : "?";
+}
+
+int pl_style_theme_parse(const char *name)
+{
+    for (int i = 0; name && i < PL_STYLE_THEMES; i++)
+        if (!strcmp(name, themes[i].name))
+            return i;
+    return -1;
+}
+
+const char *pl_style_theme_zh(pl_style_theme theme)
+{
+    return (unsigned)theme < PL_STYLE_THEMES ? themes[theme].zh : "?";
+}
+
+const char *pl_style_theme_en(pl_style_theme theme)
+{
+    return (unsigned)theme < PL_STYLE_THEMES ? themes[theme].en : "?";
+}
+
+static const pl_style *table(pl_style_theme theme, size_t *n)
+{
+    if (theme == PL_STYLE_LANDING) {
         *n = sizeof landing / sizeof *landing;
         return landing;
     }
@@ -42,21 +72,21 @@ static const pl_style *table(pl_export_theme theme, size_t *n)
     return availability;
 }
 
-size_t pl_style_count(pl_export_theme theme)
+size_t pl_style_count(pl_style_theme theme)
 {
     size_t n;
     table(theme, &n);
     return n;
 }
 
-const pl_style *pl_style_at(pl_export_theme theme, size_t i)
+const pl_style *pl_style_at(pl_style_theme theme, size_t i)
 {
     size_t n;
     const pl_style *t = table(theme, &n);
     return i < n ? &t[i] : NULL;
 }
 
-int pl_style_index(pl_export_theme theme, const char *key)
+int pl_style_index(pl_style_theme theme, const char *key)
 {
     size_t n;
     const pl_style *t = table(theme, &n);
@@ -66,7 +96,7 @@ int pl_style_index(pl_export_theme theme, const char *key)
     return -1;
 }
 
-const pl_style *pl_style_get(pl_export_theme theme, const char *key)
+const pl_style *pl_style_get(pl_style_theme theme, const char *key)
 {
     int i = pl_style_index(theme, key);
     return i < 0 ? NULL : pl_style_at(theme, (size_t)i);
@@ -88,7 +118,7 @@ void pl_style_kml_color(const char *hex, double opacity, char out[9])
 /* The six stages are the first six landing classes: one table. */
 static const pl_style *stage(const char *id)
 {
-    int i = pl_style_index(PL_THEME_LANDING, id);
+    int i = pl_style_index(PL_STYLE_LANDING, id);
     return i >= 0 && i < 6 ? &landing[i] : NULL;
 }
 

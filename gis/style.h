@@ -14,7 +14,22 @@
 
 #include <stddef.h>
 
-#include "parkland/export.h"
+/* The themes of a map. The public pl_export_theme (parkland/export.h) has the
+ * same values; src/export.c checks it. */
+typedef enum pl_style_theme {
+    PL_STYLE_AVAILABILITY = 0, /* colour by parcel status (土地供应) */
+    PL_STYLE_LANDING           /* colour by project stage, overdue and idle flagged (项目落地) */
+} pl_style_theme;
+
+#define PL_STYLE_THEMES 2
+
+/* "availability", "landing"; "?" when unknown. */
+const char *pl_style_theme_name(pl_style_theme theme);
+/* The theme called `name`; -1 when unknown. */
+int pl_style_theme_parse(const char *name);
+/* "土地供应" / "land availability", "项目落地" / "project landing". */
+const char *pl_style_theme_zh(pl_style_theme theme);
+const char *pl_style_theme_en(pl_style_theme theme);
 
 typedef struct pl_style {
     const char *key;      /* class id: a status id or a landing class */
@@ -26,12 +41,12 @@ typedef struct pl_style {
 } pl_style;
 
 /* Classes of a theme in legend order (static storage). */
-size_t pl_style_count(pl_export_theme theme);
-const pl_style *pl_style_at(pl_export_theme theme, size_t i);
+size_t pl_style_count(pl_style_theme theme);
+const pl_style *pl_style_at(pl_style_theme theme, size_t i);
 /* The class `key` of `theme`; NULL when unknown. */
-const pl_style *pl_style_get(pl_export_theme theme, const char *key);
+const pl_style *pl_style_get(pl_style_theme theme, const char *key);
 /* Position of `key` in the legend order; -1 when unknown. */
-int pl_style_index(pl_export_theme theme, const char *key);
+int pl_style_index(pl_style_theme theme, const char *key);
 /* Largest pl_style_count() over the themes (sizes per-class arrays). */
 #define PL_STYLE_MAX 16
 

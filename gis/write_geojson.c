@@ -55,7 +55,7 @@ static int gj_begin(void **state, const pl_export_doc *doc, pl_error *err)
     key(o, "title");
     pl_w_put_json(o, doc->title, 0);
     pl_w_lit(o, ",\"theme\":");
-    pl_w_put_json(o, pl_export_theme_name(doc->theme), 0);
+    pl_w_put_json(o, pl_style_theme_name(doc->theme), 0);
     pl_w_lit(o, ",\"theme_zh\":");
     pl_w_put_json(o, doc->theme_zh, 0);
     pl_w_lit(o, ",\"generated\":");

@@ -43,7 +43,7 @@ typedef struct html {
     double ox, oy;          /* origin: first label point, working CRS */
     int have_ext;
     double ext[4];          /* extent relative to the origin, y flipped */
-    pl_w_buf fields_json;   /* [[key, label, kind], …] from the first feature */
+    pl_buf fields_json;   /* [[key, label, kind], …] from the first feature */
 } html;
 
 static int h_begin(void **state, const pl_export_doc *doc, pl_error *err)
@@ -138,16 +138,16 @@ static int h_feature(void *state, const pl_export_feature *f, pl_error *err)
     /* details data */
     o = h->t[T_JSON];
     if (h->n == 0) {
-        int rc = pl_w_buf_str(&h->fields_json, "[");
+        int rc = pl_buf_addstr(&h->fields_json, "[");
         for (size_t i = 0; !rc && i < f->nfields; i++) {
             char label[256];
             pl_w_field_label(&f->fields[i], label, sizeof label);
             static const char *const kinds[] = {"text", "number", "bool", "date"};
-            rc = pl_w_buf_fmt(&h->fields_json, "%s[\"%s\",", i ? "," : "", f->fields[i].key);
+            rc = pl_buf_addf(&h->fields_json, "%s[\"%s\",", i ? "," : "", f->fields[i].key);
             /* labels are static ASCII/CJK without quotes or backslashes */
-            rc = rc ? rc : pl_w_buf_fmt(&h->fields_json, "\"%s\",\"%s\"]", label, kinds[f->fields[i].kind]);
+            rc = rc ? rc : pl_buf_addf(&h->fields_json, "\"%s\",\"%s\"]", label, kinds[f->fields[i].kind]);
         }
-        rc = rc ? rc : pl_w_buf_str(&h->fields_json, "]");
+        rc = rc ? rc : pl_buf_addstr(&h->fields_json, "]");
         if (rc)
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
@@ -357,7 +357,7 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
     fputs("<script type=\"application/json\" id=\"data\">{\"label_point\":", o);
     pl_w_json_string(o, d->gcj02 ? "标注点 label point (GCJ-02 lon,lat)" : "标注点 label point (WGS 84 lon,lat)", 1);
     fputs(",\"fields\":", o);
-    fputs(h->fields_json.p ? h->fields_json.p : "[]", o);
+    fputs(h->fields_json.buf ? h->fields_json.buf : "[]", o);
     fputs(",\"parcels\":[", o);
     if ((rc = copy(h->t[T_JSON], o, err)))
         return rc;
@@ -375,7 +375,7 @@ static void h_release(void *state)
     for (int i = 0; i < T_N; i++)
         if (h->t[i])
             fclose(h->t[i]);
-    pl_w_buf_free(&h->fields_json);
+    pl_buf_release(&h->fields_json);
     free(h);
 }
 

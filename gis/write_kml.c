@@ -51,7 +51,7 @@
 typedef struct kml {
     const pl_export_doc *doc;
     pl_w_out o;               /* the document */
-    pl_export_theme ftheme;   /* theme of the class folders (availability with --timeline) */
+    pl_style_theme ftheme;    /* theme of the class folders (availability with --timeline) */
     int in_park;
     char *park;
     char *park_name;
@@ -74,9 +74,9 @@ typedef struct kml {
     size_t *head_at;          /* offsets into head.p, doc->nfields + 1 of them */
 } kml;
 
-static void style_id(const pl_style *s, pl_export_theme t, char *buf, size_t len)
+static void style_id(const pl_style *s, pl_style_theme t, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s-%s", pl_export_theme_name(t), s->key);
+    snprintf(buf, len, "%s-%s", pl_style_theme_name(t), s->key);
 }
 
 /* <name>text</name> (the text cleaned and escaped). */
@@ -94,9 +94,9 @@ static void element(pl_w_out *o, const char *name, size_t nlen, const char *text
 
 /* A value of the balloon: without a feature, the $[key] a viewer fills in
  * from the placemark's Data; with one, its text HTML-escaped. */
-static int balloon_value(pl_w_buf *b, const pl_export_feature *f, const char *key, const char *text)
+static int balloon_value(pl_buf *b, const pl_export_feature *f, const char *key, const char *text)
 {
-    return f ? pl_w_buf_html(b, text ? text : "") : pl_w_buf_fmt(b, "$[%s]", key);
+    return f ? pl_w_buf_html(b, text ? text : "") : pl_buf_addf(b, "$[%s]", key);
 }
 
 /* The balloon of the parcels of class s: a colour swatch, the class (and
@@ -105,39 +105,39 @@ static int balloon_value(pl_w_buf *b, const pl_export_feature *f, const char *ke
  * the same balloon filled with that placemark's values (per: its status
  * period, or NULL), for a placemark whose text holds markup that the viewer
  * would otherwise put into the template as HTML. */
-static int balloon(pl_w_buf *b, const pl_export_doc *doc, const pl_style *s, int period,
+static int balloon(pl_buf *b, const pl_export_doc *doc, const pl_style *s, int period,
                    const pl_export_feature *f, const pl_export_period *per)
 {
-    int rc = pl_w_buf_str(b, "<h3>");
+    int rc = pl_buf_addstr(b, "<h3>");
     rc = rc ? rc : balloon_value(b, f, "code", f ? f->code : NULL);
-    rc = rc ? rc : pl_w_buf_str(b, " ");
+    rc = rc ? rc : pl_buf_addstr(b, " ");
     rc = rc ? rc : balloon_value(b, f, "name", f ? f->name : NULL);
-    rc = rc ? rc : pl_w_buf_fmt(b, "</h3><p><span style=\"background:%s;border:2px solid %s\">"
+    rc = rc ? rc : pl_buf_addf(b, "</h3><p><span style=\"background:%s;border:2px solid %s\">"
                                    "&#160;&#160;&#160;&#160;</span> ", s->fill, s->stroke);
     rc = rc ? rc : pl_w_buf_html(b, s->zh);
-    rc = rc ? rc : pl_w_buf_str(b, " ");
+    rc = rc ? rc : pl_buf_addstr(b, " ");
     rc = rc ? rc : pl_w_buf_html(b, s->en);
     if (!rc && period) {
-        rc = pl_w_buf_str(b, " · ");
+        rc = pl_buf_addstr(b, " · ");
         rc = rc ? rc : balloon_value(b, f, "period_begin", per ? per->begin : NULL);
-        rc = rc ? rc : pl_w_buf_str(b, " – ");
+        rc = rc ? rc : pl_buf_addstr(b, " – ");
         rc = rc ? rc : balloon_value(b, f, "period_end", per ? per->end : NULL);
     }
-    rc = rc ? rc : pl_w_buf_str(b, "</p><table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
+    rc = rc ? rc : pl_buf_addstr(b, "</p><table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
                                    "style=\"border-collapse:collapse;font-size:12px\">");
     for (size_t i = 0; !rc && i < doc->nfields; i++) {
         char label[256];
         pl_w_field_label(&doc->fields[i], label, sizeof label);
-        rc = pl_w_buf_str(b, "<tr><th align=\"left\">");
+        rc = pl_buf_addstr(b, "<tr><th align=\"left\">");
         rc = rc ? rc : pl_w_buf_html(b, label);
-        rc = rc ? rc : pl_w_buf_str(b, "</th><td>");
+        rc = rc ? rc : pl_buf_addstr(b, "</th><td>");
         rc = rc ? rc : balloon_value(b, f, doc->fields[i].key, f && i < f->nfields ? f->fields[i].text : NULL);
-        rc = rc ? rc : pl_w_buf_str(b, "</td></tr>");
+        rc = rc ? rc : pl_buf_addstr(b, "</td></tr>");
     }
-    return rc ? rc : pl_w_buf_str(b, "</table>");
+    return rc ? rc : pl_buf_addstr(b, "</table>");
 }
 
-static int write_style(kml *k, const pl_style *s, pl_export_theme t)
+static int write_style(kml *k, const pl_style *s, pl_style_theme t)
 {
     pl_w_out *o = &k->o;
     char id[96], line[9], poly[9];
@@ -155,35 +155,35 @@ static int write_style(kml *k, const pl_style *s, pl_export_theme t)
     pl_w_lit(o, "</width></LineStyle><PolyStyle><color>");
     pl_w_puts(o, poly);
     pl_w_lit(o, "</color></PolyStyle><BalloonStyle><text>");
-    pl_w_buf b = {0};
+    pl_buf b = PL_BUF_INIT;
     if (balloon(&b, k->doc, s, k->doc->timeline && t == k->ftheme, NULL, NULL)) {
-        pl_w_buf_free(&b);
+        pl_buf_release(&b);
         return PL_ERR_NOMEM;
     }
-    pl_w_put_cdata(o, b.p, b.n);
-    pl_w_buf_free(&b);
+    pl_w_put_cdata(o, b.buf, b.len);
+    pl_buf_release(&b);
     pl_w_lit(o, "</text></BalloonStyle></Style>\n");
     return PL_OK;
 }
 
-static int legend_html(pl_w_buf *b, pl_export_theme t)
+static int legend_html(pl_buf *b, pl_style_theme t)
 {
-    int rc = pl_w_buf_str(b, "<table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
+    int rc = pl_buf_addstr(b, "<table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
                              "style=\"border-collapse:collapse\"><tr><th>图例 legend</th><th>类别 class</th></tr>");
     for (size_t i = 0; !rc && i < pl_style_count(t); i++) {
         const pl_style *s = pl_style_at(t, i);
-        rc = pl_w_buf_fmt(b, "<tr><td style=\"background:%s;border:2px solid %s\">&#160;&#160;&#160;&#160;</td><td>",
+        rc = pl_buf_addf(b, "<tr><td style=\"background:%s;border:2px solid %s\">&#160;&#160;&#160;&#160;</td><td>",
                           s->fill, s->stroke);
         if (!rc)
             rc = pl_w_buf_html(b, s->zh);
         if (!rc)
-            rc = pl_w_buf_str(b, " ");
+            rc = pl_buf_addstr(b, " ");
         if (!rc)
             rc = pl_w_buf_html(b, s->en);
         if (!rc)
-            rc = pl_w_buf_str(b, "</td></tr>");
+            rc = pl_buf_addstr(b, "</td></tr>");
     }
-    return rc ? rc : pl_w_buf_str(b, "</table>");
+    return rc ? rc : pl_buf_addstr(b, "</table>");
 }
 
 /* <Data name="name"><displayName>display</displayName><value> */
@@ -219,7 +219,7 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     *state = k;
     k->doc = doc;
-    k->ftheme = doc->timeline ? PL_THEME_AVAILABILITY : doc->theme;
+    k->ftheme = doc->timeline ? PL_STYLE_AVAILABILITY : doc->theme;
     k->direct = doc->rows_by_class;
     k->cur = -1;
     if (pl_w_out_init(&k->o, doc->out, KML_BUF) || data_heads(k) || pl_w_out_init(&k->hdr, NULL, 4096))
@@ -230,33 +230,33 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
     snprintf(name, sizeof name, "%s — %s %s", doc->title, doc->theme_zh, doc->theme_en);
     ELEMENT(o, "name", name);
     pl_w_lit(o, "\n<open>1</open>\n");
-    pl_w_buf d = {0};
-    int rc = pl_w_buf_str(&d, "<p><b>");
+    pl_buf d = PL_BUF_INIT;
+    int rc = pl_buf_addstr(&d, "<p><b>");
     rc = rc ? rc : pl_w_buf_html(&d, doc->title);
-    rc = rc ? rc : pl_w_buf_str(&d, "</b></p><p>专题 theme: ");
+    rc = rc ? rc : pl_buf_addstr(&d, "</b></p><p>专题 theme: ");
     rc = rc ? rc : pl_w_buf_html(&d, doc->theme_zh);
-    rc = rc ? rc : pl_w_buf_fmt(&d, " %s%s<br/>导出日期 exported: %s<br/>统计日期 as of: %s<br/>", doc->theme_en,
+    rc = rc ? rc : pl_buf_addf(&d, " %s%s<br/>导出日期 exported: %s<br/>统计日期 as of: %s<br/>", doc->theme_en,
                                 doc->timeline ? " (时间轴 timeline: one placemark per status period)" : "",
                                 doc->generated, doc->as_of);
     if (!rc && doc->filter && *doc->filter) {
-        rc = pl_w_buf_str(&d, "筛选 filter: ");
+        rc = pl_buf_addstr(&d, "筛选 filter: ");
         rc = rc ? rc : pl_w_buf_html(&d, doc->filter);
-        rc = rc ? rc : pl_w_buf_str(&d, "<br/>");
+        rc = rc ? rc : pl_buf_addstr(&d, "<br/>");
     }
     rc = rc ? rc
-            : pl_w_buf_str(&d, doc->gcj02 ? "坐标 coordinates: <b>GCJ-02</b> (火星坐标, shifted for AMap/Tencent "
+            : pl_buf_addstr(&d, doc->gcj02 ? "坐标 coordinates: <b>GCJ-02</b> (火星坐标, shifted for AMap/Tencent "
                                             "base maps; they do not line up with WGS 84 imagery)"
                                           : "坐标 coordinates: WGS 84 lon/lat (EPSG:4326)");
-    rc = rc ? rc : pl_w_buf_fmt(&d, "<br/>parkland %s</p>", doc->version);
+    rc = rc ? rc : pl_buf_addf(&d, "<br/>parkland %s</p>", doc->version);
     rc = rc ? rc : legend_html(&d, k->ftheme);
     if (rc) {
-        pl_w_buf_free(&d);
+        pl_buf_release(&d);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
     pl_w_lit(o, "<description>");
-    pl_w_put_cdata(o, d.p, d.n);
+    pl_w_put_cdata(o, d.buf, d.len);
     pl_w_lit(o, "</description>\n");
-    pl_w_buf_free(&d);
+    pl_buf_release(&d);
     for (size_t i = 0; !rc && i < pl_style_count(doc->theme); i++)
         rc = write_style(k, pl_style_at(doc->theme, i), doc->theme);
     if (k->ftheme != doc->theme)
@@ -378,20 +378,20 @@ static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_e
         ELEMENT(o, "name", name);
     }
     char sid[96];
-    style_id(s, per ? PL_THEME_AVAILABILITY : k->doc->theme, sid, sizeof sid);
+    style_id(s, per ? PL_STYLE_AVAILABILITY : k->doc->theme, sid, sizeof sid);
     pl_w_lit(o, "<styleUrl>#");
     pl_w_put_xml(o, sid, 0);
     pl_w_lit(o, "</styleUrl>");
     if (has_markup(f)) {
-        pl_w_buf b = {0};
+        pl_buf b = PL_BUF_INIT;
         if (balloon(&b, k->doc, s, per != NULL, f, per)) {
-            pl_w_buf_free(&b);
+            pl_buf_release(&b);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
         pl_w_lit(o, "<Style><BalloonStyle><text>");
-        pl_w_put_cdata(o, b.p, b.n);
+        pl_w_put_cdata(o, b.buf, b.len);
         pl_w_lit(o, "</text></BalloonStyle></Style>");
-        pl_w_buf_free(&b);
+        pl_buf_release(&b);
     }
     pl_w_lit(o, "<ExtendedData>");
     /* every row has the export's fields, in its order (row_fields in src/export.c) */

@@ -30,15 +30,15 @@
 typedef struct txt {
     const pl_export_doc *doc;
     FILE *out;
-    pl_w_buf line;
+    pl_buf line;
     pl_ring ring; /* reoriented copy */
 } txt;
 
 /* Write one line (UTF-8 in b) with CRLF, converted to GBK when asked. */
 static int put_line(txt *t, const char *what, pl_error *err)
 {
-    const char *s = t->line.p ? t->line.p : "";
-    size_t n = t->line.n;
+    const char *s = pl_buf_cstr(&t->line);
+    size_t n = t->line.len;
     if (t->doc->txt_gbk) {
         size_t outlen = 0;
         char *g = pl_text_utf8_to_gbk(s, n, &outlen);
@@ -51,14 +51,12 @@ static int put_line(txt *t, const char *what, pl_error *err)
         fwrite(s, 1, n, t->out);
     }
     fputs("\r\n", t->out);
-    t->line.n = 0;
-    if (t->line.p)
-        t->line.p[0] = '\0';
+    pl_buf_reset(&t->line);
     return ferror(t->out) ? pl_error_set(err, PL_ERR_IO, "cannot write the TXT") : PL_OK;
 }
 
 /* A text field: cleaned, on one line, without the separators of the format. */
-static int add_field(pl_w_buf *b, const char *s)
+static int add_field(pl_buf *b, const char *s)
 {
     char *c = pl_w_clean(s, 1);
     if (!c)
@@ -66,13 +64,13 @@ static int add_field(pl_w_buf *b, const char *s)
     int rc = 0;
     for (const unsigned char *p = (const unsigned char *)c; *p && !rc; p++) {
         if (*p == ',')
-            rc = pl_w_buf_str(b, "，");
+            rc = pl_buf_addstr(b, "，");
         else if (*p == '@')
-            rc = pl_w_buf_str(b, "＠");
+            rc = pl_buf_addstr(b, "＠");
         else if (*p < 0x20 || *p == 0x7f)
-            rc = pl_w_buf_str(b, " ");
+            rc = pl_buf_addstr(b, " ");
         else
-            rc = pl_w_buf_add(b, (const char *)p, 1);
+            rc = pl_buf_add(b, (const char *)p, 1);
     }
     free(c);
     return rc;
@@ -80,7 +78,7 @@ static int add_field(pl_w_buf *b, const char *s)
 
 static int header(txt *t, const char *key, const char *value, pl_error *err)
 {
-    if (pl_w_buf_fmt(&t->line, "%s=%s", key, value))
+    if (pl_buf_addf(&t->line, "%s=%s", key, value))
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     return put_line(t, "the header", err);
 }
@@ -99,7 +97,7 @@ static int t_begin(void **state, const pl_export_doc *doc, pl_error *err)
     if (doc->txt_zone)
         snprintf(zone, sizeof zone, "%d", doc->txt_zone);
     snprintf(producer, sizeof producer, "parkland %s", doc->version);
-    if (pl_w_buf_str(&t->line, "[属性描述]") || (rc = put_line(t, "the header", err)))
+    if (pl_buf_addstr(&t->line, "[属性描述]") || (rc = put_line(t, "the header", err)))
         return rc ? rc : pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     if ((rc = header(t, "格式版本号", "1.01", err)) || (rc = header(t, "数据产生单位", producer, err)) ||
         (rc = header(t, "数据产生日期", doc->generated, err)))
@@ -121,13 +119,13 @@ static int t_begin(void **state, const pl_export_doc *doc, pl_error *err)
             (rc = header(t, "精度", "0.001", err)) || (rc = header(t, "转换参数", ",,,,,,", err)))
             return rc;
         /* the note as its own key, after the standard ones; readers skip unknown keys */
-        t->line.n = 0;
-        if (pl_w_buf_str(&t->line, "说明=") || add_field(&t->line, note))
+        pl_buf_reset(&t->line);
+        if (pl_buf_addstr(&t->line, "说明=") || add_field(&t->line, note))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         if ((rc = put_line(t, "the header", err)))
             return rc;
     }
-    if (pl_w_buf_str(&t->line, "[地块坐标]"))
+    if (pl_buf_addstr(&t->line, "[地块坐标]"))
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     return put_line(t, "the header", err);
 }
@@ -174,11 +172,11 @@ static int t_feature(void *state, const pl_export_feature *f, pl_error *err)
         }
     char what[256];
     snprintf(what, sizeof what, "parcel '%s'", f->code ? f->code : "?");
-    t->line.n = 0;
-    int bad = pl_w_buf_fmt(&t->line, "%ld,%.4f,", points, f->area_m2 / 10000.0);
-    bad = bad || add_field(&t->line, f->code) || pl_w_buf_str(&t->line, ",") || add_field(&t->line, f->name) ||
-          pl_w_buf_str(&t->line, ",面,,") || add_field(&t->line, f->land_use) || pl_w_buf_str(&t->line, ",") ||
-          add_field(&t->line, f->land_use_code) || pl_w_buf_str(&t->line, ",@");
+    pl_buf_reset(&t->line);
+    int bad = pl_buf_addf(&t->line, "%ld,%.4f,", points, f->area_m2 / 10000.0);
+    bad = bad || add_field(&t->line, f->code) || pl_buf_addstr(&t->line, ",") || add_field(&t->line, f->name) ||
+          pl_buf_addstr(&t->line, ",面,,") || add_field(&t->line, f->land_use) || pl_buf_addstr(&t->line, ",") ||
+          add_field(&t->line, f->land_use_code) || pl_buf_addstr(&t->line, ",@");
     if (bad)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     int rc = put_line(t, what, err);
@@ -195,7 +193,7 @@ static int t_feature(void *state, const pl_export_feature *f, pl_error *err)
                 size_t q = k < t->ring.n ? k : 0; /* the closing repeat */
                 double x = t->ring.xy[2 * q + 1];                          /* northing */
                 double y = t->ring.xy[2 * q] + t->doc->txt_east_offset; /* easting with zone prefix */
-                if (pl_w_buf_fmt(&t->line, "J%ld,%d,%.3f,%.3f", k < t->ring.n ? pt++ : first, ringno, x, y))
+                if (pl_buf_addf(&t->line, "J%ld,%d,%.3f,%.3f", k < t->ring.n ? pt++ : first, ringno, x, y))
                     return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
                 if ((rc = put_line(t, what, err)))
                     return rc;
@@ -216,7 +214,7 @@ static void t_release(void *state)
     txt *t = state;
     if (!t)
         return;
-    pl_w_buf_free(&t->line);
+    pl_buf_release(&t->line);
     free(t->ring.xy);
     free(t);
 }

@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "parkland/error.h"
-#include "parkland/export.h"
 #include "rawgeom.h"
 #include "style.h"
 
@@ -81,8 +81,7 @@ typedef struct pl_export_feature {
 
 typedef struct pl_export_doc {
     FILE *out;
-    pl_export_format format;
-    pl_export_theme theme;
+    pl_style_theme theme;
     const char *theme_zh, *theme_en;
     const char *title;      /* "青岛国际招商产业园(示范片区) QDIP" or "parkland" */
     const char *generated;  /* YYYY-MM-DD, today */
@@ -159,16 +158,8 @@ void pl_w_json_string(FILE *out, const char *s, int html_safe);
 
 /* HTML text/attribute escape (& < > " ') of the cleaned text. */
 void pl_w_html(FILE *out, const char *s);
-/* The same into a growing buffer; -1 on ENOMEM. */
-typedef struct pl_w_buf {
-    char *p;
-    size_t n, cap;
-} pl_w_buf;
-int pl_w_buf_add(pl_w_buf *b, const char *s, size_t n);
-int pl_w_buf_str(pl_w_buf *b, const char *s);
-int pl_w_buf_fmt(pl_w_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int pl_w_buf_html(pl_w_buf *b, const char *s);
-void pl_w_buf_free(pl_w_buf *b);
+/* The same appended to a buffer; -1 on ENOMEM. */
+int pl_w_buf_html(pl_buf *b, const char *s);
 
 /* A number with at most `decimals` decimals, trailing zeros dropped, never
  * "-0" (buf ≥ 40 bytes). */

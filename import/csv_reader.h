@@ -33,7 +33,7 @@
 #include <stddef.h>
 
 #include "parkland/error.h"
-#include "parkland/import.h" /* pl_encoding */
+#include "parkland/format.h" /* pl_encoding */
 
 #define PL_CSV_MAX_FIELD (256 * 1024)
 #define PL_CSV_MAX_FIELDS 1024

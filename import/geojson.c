@@ -58,6 +58,7 @@
  */
 #include "reader.h"
 
+#include "buf.h"
 #include "text.h"
 
 #include <errno.h>
@@ -180,33 +181,14 @@ static int sc_consume(gj_scan *s, size_t k, long nl)
     return s->cap_on ? cap_append(s, b, k) : 0;
 }
 
-/* A growable byte buffer, owned by the reader and reused. */
-typedef struct gj_buf {
-    char *p;
-    size_t len, cap;
-} gj_buf;
-
-static int buf_add(gj_scan *s, gj_buf *b, const void *p, size_t n)
+/* Append to one of the reader's buffers (pl_buf, owned by the reader and
+ * reused); err set when memory runs out. */
+static int buf_add(gj_scan *s, pl_buf *b, const void *p, size_t n)
 {
-    if (n > SIZE_MAX / 4 - b->len) {
+    if (pl_buf_add(b, p, n) != 0) {
         pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
         return -1;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 256;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        char *np = realloc(b->p, ncap);
-        if (!np) {
-            pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
-            return -1;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-    b->p[b->len] = '\0';
     return 0;
 }
 
@@ -368,7 +350,7 @@ static void u8_feed(u8_check *u, unsigned c)
  * the raw bytes between the quotes (escapes not decoded) are copied there,
  * NUL-terminated and cut at outsz-1; *rawlen gets the full raw length. When
  * sink is non-NULL all the raw bytes are appended to it as well. */
-static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen, gj_buf *sink)
+static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen, pl_buf *sink)
 {
     long start = s->line;
     size_t n = 0;
@@ -540,7 +522,7 @@ static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen, gj_buf
 
 /* One or more digits; `what` names them in the message when there is none.
  * The digits are appended to sink when it is non-NULL. */
-static int sc_digits(gj_scan *s, const char *what, gj_buf *sink)
+static int sc_digits(gj_scan *s, const char *what, pl_buf *sink)
 {
     if (!sc_is_digit(sc_peek(s)))
         return sc_expected(s, what);
@@ -559,7 +541,7 @@ static int sc_digits(gj_scan *s, const char *what, gj_buf *sink)
 }
 
 /* Consume one byte known to be there (peeked), appending it to sink. */
-static int sc_take(gj_scan *s, gj_buf *sink)
+static int sc_take(gj_scan *s, pl_buf *sink)
 {
     int c = sc_next(s);
     if (c == -2)
@@ -670,7 +652,7 @@ bad:
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?  The text is appended to
  * sink when it is non-NULL. */
-static int sc_number(gj_scan *s, gj_buf *sink)
+static int sc_number(gj_scan *s, pl_buf *sink)
 {
     /* Fast path: the whole number and the byte after it are in the buffer. */
     gj_numparts np;
@@ -784,9 +766,9 @@ typedef struct gj_reader {
      * geometry value replaced by a placeholder. All reused for the file. */
     struct gj_node *nodes;       /* owned: the last geometry member's tree, nodes[0] its root */
     size_t nnodes, nodecap;
-    gj_buf strs;                 /* owned: decoded strings of the nodes, NUL-terminated */
-    gj_buf raw;                  /* owned: raw bytes of the string being read */
-    gj_buf num;                  /* owned: text of a number read byte by byte */
+    pl_buf strs;                 /* owned: decoded strings of the nodes, NUL-terminated */
+    pl_buf raw;                  /* owned: raw bytes of the string being read */
+    pl_buf num;                  /* owned: text of a number read byte by byte */
     int geom_seen;               /* the feature has a "geometry" member */
     int geom_badtext;            /* a geometry string is not valid GBK */
     size_t *ph;                  /* owned: capture offset of each placeholder */
@@ -1045,7 +1027,7 @@ static double node_num(const gj_reader *r, const gj_node *n)
 
 static const char *node_str(const gj_reader *r, const gj_node *n)
 {
-    return r->strs.p + n->v.str.off;
+    return r->strs.buf + n->v.str.off;
 }
 
 static const char *node_kind(const gj_node *n)
@@ -1160,12 +1142,12 @@ static int num_value(gj_reader *r, const char *t, size_t len, const gj_numparts 
             memcpy(tmp, t, len);
             tmp[len] = '\0';
         } else {
-            if (t != r->num.p) {
-                r->num.len = 0;
+            if (t != r->num.buf) {
+                pl_buf_reset(&r->num);
                 if (buf_add(&r->s, &r->num, t, len) != 0)
                     return -1;
             }
-            z = r->num.p; /* NUL-terminated by buf_add */
+            z = r->num.buf; /* NUL-terminated by buf_add */
         }
         char *zend;
         errno = 0;
@@ -1202,11 +1184,11 @@ static int dom_number(gj_reader *r, size_t idx)
         return num_value(r, (const char *)b, k, &np, &r->nodes[idx]);
     }
     /* Across a block boundary, or a bad number (sc_number words the error). */
-    r->num.len = 0;
+    pl_buf_reset(&r->num);
     if (sc_number(s, &r->num) != 0)
         return -1;
-    num_scan((const unsigned char *)r->num.p, (const unsigned char *)r->num.p + r->num.len, &np);
-    return num_value(r, r->num.p, r->num.len, &np, &r->nodes[idx]);
+    num_scan((const unsigned char *)r->num.buf, (const unsigned char *)r->num.buf + r->num.len, &np);
+    return num_value(r, r->num.buf, r->num.len, &np, &r->nodes[idx]);
 }
 
 static long hex4(const char *p)
@@ -1306,10 +1288,10 @@ static int str_decode(gj_reader *r, const char *raw, size_t len)
 static int dom_string(gj_reader *r, size_t idx)
 {
     gj_scan *s = &r->s;
-    r->raw.len = 0;
+    pl_buf_reset(&r->raw);
     if (sc_string(s, NULL, 0, NULL, &r->raw) != 0)
         return -1;
-    const char *raw = r->raw.p ? r->raw.p : "";
+    const char *raw = r->raw.buf ? r->raw.buf : "";
     size_t len = r->raw.len;
     char *conv = NULL; /* owned */
     if (s->gbk) {
@@ -1451,7 +1433,7 @@ static int dom_parse(gj_reader *r, int base)
 static void feature_reset(gj_reader *r)
 {
     r->nnodes = 0;
-    r->strs.len = 0;
+    pl_buf_reset(&r->strs);
     r->nph = 0;
     r->geom_seen = r->geom_badtext = r->int_as_real = 0;
     r->lex_int.set = r->lex_real.set = 0;
@@ -1466,7 +1448,7 @@ static int geom_member(gj_reader *r, int base)
     size_t off = s->caplen;
     long line0 = s->line;
     r->nnodes = 0;
-    r->strs.len = 0;
+    pl_buf_reset(&r->strs);
     s->cap_on = 0;
     int rc = dom_parse(r, base);
     s->cap_on = 1;
@@ -2234,9 +2216,9 @@ done:
     free(r->crs);
     free(r->s.cap);
     free(r->nodes);
-    free(r->strs.p);
-    free(r->raw.p);
-    free(r->num.p);
+    pl_buf_release(&r->strs);
+    pl_buf_release(&r->raw);
+    pl_buf_release(&r->num);
     free(r->ph);
     free(r);
     fclose(f);

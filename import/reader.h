@@ -19,7 +19,7 @@
 #define PARKLAND_READER_H
 
 #include "parkland/error.h"
-#include "parkland/import.h" /* pl_format, pl_encoding, pl_format_name, pl_format_parse */
+#include "parkland/format.h" /* pl_format, pl_encoding, pl_format_name, pl_format_parse */
 #include "rawgeom.h"
 
 typedef struct pl_attr {

@@ -8,7 +8,7 @@
  * (SpatiaLite's BLOB, read here), and the parcel's status history as JSON
  * (--timeline). The
  * WGS 84 coordinates are transformed here, in C, with the PROJ pipeline
- * stored in the database (gis/xform.h: the same numbers as ST_Transform,
+ * stored in the database (src/xform.h: the same numbers as ST_Transform,
  * without its two spatial_ref_sys look-ups per row). Each row becomes one
  * pl_export_feature handed to the writer of the format (gis/writer.h):
  * landing stage and flags are derived here, in C, from the dates and the
@@ -50,7 +50,6 @@
 /* ---- names ------------------------------------------------------------------ */
 
 static const char *const format_names[] = {"geojson", "kml", "html", "txt"};
-static const char *const theme_names[] = {"availability", "landing"};
 
 int pl_export_format_parse(const char *s)
 {
@@ -65,17 +64,19 @@ const char *pl_export_format_name(pl_export_format f)
     return (unsigned)f < 4 ? format_names[f] : "?";
 }
 
+/* The themes are gis/style.h's, under their public names. */
+_Static_assert((int)PL_THEME_AVAILABILITY == (int)PL_STYLE_AVAILABILITY &&
+                   (int)PL_THEME_LANDING == (int)PL_STYLE_LANDING && PL_THEME_LANDING + 1 == PL_STYLE_THEMES,
+               "pl_export_theme and pl_style_theme differ");
+
 int pl_export_theme_parse(const char *s)
 {
-    for (int i = 0; s && i < 2; i++)
-        if (!strcmp(s, theme_names[i]))
-            return i;
-    return -1;
+    return pl_style_theme_parse(s);
 }
 
 const char *pl_export_theme_name(pl_export_theme t)
 {
-    return (unsigned)t < 2 ? theme_names[t] : "?";
+    return pl_style_theme_name((pl_style_theme)t);
 }
 
 void pl_export_options_init(pl_export_options *opt)
@@ -444,9 +445,9 @@ static int build_periods(exporter *x, const char *created, const char *current, 
                 x->cperiods = c;
             }
             pl_export_period *p = &x->periods[x->nperiods++];
-            p->style = pl_style_get(PL_THEME_AVAILABILITY, status);
+            p->style = pl_style_get(PL_STYLE_AVAILABILITY, status);
             if (!p->style) /* a status this build does not know */
-                p->style = pl_style_get(PL_THEME_AVAILABILITY, "reserve");
+                p->style = pl_style_get(PL_STYLE_AVAILABILITY, "reserve");
             p->status = p->style->key; /* static storage, unlike the JSON */
             snprintf(p->begin, sizeof p->begin, "%s", begin);
             snprintf(p->end, sizeof p->end, "%s", end ? end : "");
@@ -583,7 +584,7 @@ static void derive(const exporter *x, const char *status, const char *project, c
     f->idle = f->overdue_days >= 365;
     f->reclaim = f->overdue_days >= 730;
     const char *cls;
-    if (x->doc.theme == PL_THEME_LANDING)
+    if (x->doc.theme == PL_STYLE_LANDING)
         cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
     else
         cls = status;
@@ -837,10 +838,9 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
 
     pl_export_doc *d = &x->doc;
     d->out = out;
-    d->format = opt->format;
-    d->theme = opt->theme;
-    d->theme_zh = opt->theme == PL_THEME_LANDING ? "项目落地" : "土地供应";
-    d->theme_en = opt->theme == PL_THEME_LANDING ? "project landing" : "land availability";
+    d->theme = (pl_style_theme)opt->theme;
+    d->theme_zh = pl_style_theme_zh(d->theme);
+    d->theme_en = pl_style_theme_en(d->theme);
     d->title = title;
     d->generated = today;
     d->as_of = as_of;

@@ -72,7 +72,7 @@ int match_load_projects(run *r)
     pl_bind_text(r->st_projects, 1, r->l->industry);
     int step;
     while ((step = sqlite3_step(r->st_projects)) == SQLITE_ROW) {
-        if (grow((void **)&r->proj, &r->capproj, r->nproj + 1, sizeof *r->proj))
+        if (pl_grow((void **)&r->proj, &r->capproj, r->nproj + 1, sizeof *r->proj, 256))
             return nomem(r);
         r->proj[r->nproj++] = (long)sqlite3_column_int64(r->st_projects, 0);
     }
@@ -100,7 +100,7 @@ static int search_near(run *r, long id, int collect, int *found)
         if (hit == id)
             continue;
         if (collect) {
-            if (grow((void **)&r->near, &r->capnear, r->nnear + 1, sizeof *r->near)) {
+            if (pl_grow((void **)&r->near, &r->capnear, r->nnear + 1, sizeof *r->near, 256)) {
                 rc = nomem(r);
                 break;
             }
@@ -135,7 +135,7 @@ static _Thread_local run *pass_run;
 
 static int append_box(box **v, size_t *n, size_t *cap, long id, const double *c)
 {
-    if (grow((void **)v, cap, *n + 1, sizeof **v))
+    if (pl_grow((void **)v, cap, *n + 1, sizeof **v, 256))
         return -1;
     (*v)[(*n)++] = (box){id, c[0], c[1], c[2], c[3]};
     return 0;
@@ -198,7 +198,7 @@ static int build_grid(run *r)
         long nx = cell_of(b.x1 + d, r->gcell) - cell_of(b.x0 - d, r->gcell) + 1;
         long ny = cell_of(b.y1 + d, r->gcell) - cell_of(b.y0 - d, r->gcell) + 1;
         if (nx > GRID_SPAN || ny > GRID_SPAN || !isfinite(b.x0 + b.x1 + b.y0 + b.y1)) {
-            if (grow((void **)&r->qbig, &r->capqbig, r->nqbig + 1, sizeof *r->qbig))
+            if (pl_grow((void **)&r->qbig, &r->capqbig, r->nqbig + 1, sizeof *r->qbig, 256))
                 return -1;
             r->qbig[r->nqbig++] = b;
         } else {

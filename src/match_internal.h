@@ -10,6 +10,7 @@
 
 #include "parkland/match.h"
 
+#include "buf.h"
 #include "db_internal.h"
 
 #include <limits.h>
@@ -195,27 +196,9 @@ typedef struct run {
 } run;
 
 /* The most contiguity can add to a parcel (tenths): its one value when known. */
-
-/* The most contiguity can add to a parcel (tenths): its one value when known. */
 static inline int contig_most(const run *r)
 {
     return r->contig_known ? r->contig_value : PL_MATCH_CONTIGUITY_MAX * 10;
-}
-
-/* Make room for `need` elements of `size` bytes in *p (capacity *cap); -1 when out of memory. */
-static inline int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 256;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * size);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
 }
 
 static inline int nomem(run *r)

@@ -136,7 +136,7 @@ int match_rank(run *r)
     qsort(r->c, r->nc, sizeof *r->c, cmp_cand);
     if (!r->planned && (rc = match_plan_contiguity(r, NULL, 0)))
         return rc;
-    if (grow((void **)&r->h, &r->caph, r->top < r->nc ? r->top : (r->nc ? r->nc : 1), sizeof *r->h))
+    if (pl_grow((void **)&r->h, &r->caph, r->top < r->nc ? r->top : (r->nc ? r->nc : 1), sizeof *r->h, 256))
         return nomem(r);
     char nb[REASON_MAX], pr[REASON_MAX];
     for (size_t i = 0; i < r->nc; i++) {

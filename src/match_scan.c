@@ -13,7 +13,7 @@ static int lb_offer(run *r, int v)
     int *h;
     size_t i;
     if (r->nlb < r->top) {
-        if (grow((void **)&r->lb, &r->caplb, r->nlb + 1, sizeof *r->lb))
+        if (pl_grow((void **)&r->lb, &r->caplb, r->nlb + 1, sizeof *r->lb, 256))
             return -1;
         h = r->lb;
         i = r->nlb++;
@@ -83,7 +83,7 @@ static int take_values(run *r, long id, double area_m2, double inv, double tax, 
     c.ub = c.partial + contig_most(r);
     if (c.ub < lb_floor(r))
         return PL_OK;
-    if (grow((void **)&r->c, &r->capc, r->nc + 1, sizeof *r->c))
+    if (pl_grow((void **)&r->c, &r->capc, r->nc + 1, sizeof *r->c, 256))
         return nomem(r);
     r->c[r->nc++] = c;
     return lb_offer(r, lower) ? nomem(r) : PL_OK;
@@ -176,7 +176,7 @@ static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
                                       : match_area_points(r->l, a.area_m2 * 15.0 / 10000.0, NULL, NULL);
         if (a.area + OTHERS_MAX + contig_max < floor)
             continue;
-        if (grow((void **)&r->a, &r->capa, r->na + 1, sizeof *r->a)) {
+        if (pl_grow((void **)&r->a, &r->capa, r->na + 1, sizeof *r->a, 256)) {
             rc = nomem(r);
             break;
         }
@@ -201,7 +201,7 @@ static int window_score(run *r)
     while (i < r->na) {
         /* the next batch of parcels that may still reach the floor, as a JSON array of ids */
         size_t batch[INDICATOR_BATCH], nb = 0, len = 1;
-        if (grow((void **)&r->json, &r->capjson, INDICATOR_BATCH * 22 + 3, 1))
+        if (pl_grow((void **)&r->json, &r->capjson, INDICATOR_BATCH * 22 + 3, 1, 256))
             return nomem(r);
         r->json[0] = '[';
         int floor = lb_floor(r);

@@ -67,7 +67,7 @@ static int resolve_industry(pl_db *db, const char *industry, char *id, size_t id
     return pl_error_set(err, PL_ERR_USAGE, "unknown industry '%s' (an id or Chinese name of: %s)", industry, known);
 }
 
-/* WGS84 lon/lat → working CRS, through the pipeline stored at init (gis/xform.h):
+/* WGS84 lon/lat → working CRS, through the pipeline stored at init (src/xform.h):
  * the same numbers as ST_Transform(MakePoint(lon, lat, 4326), srid), without
  * PROJ searching proj.db in every new process. */
 static int transform_point(pl_db *db, double lon, double lat, double *x, double *y, pl_error *err)

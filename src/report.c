@@ -2,6 +2,7 @@
  * (text, CSV, JSON, XLSX) and the public API of parkland/report.h. */
 #include "report_internal.h"
 #include "output_file.h"
+#include "buf.h"
 #include "xlsx.h"
 
 #include "parkland/table.h"
@@ -232,21 +233,6 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return s ? (const char *)s : NULL;
 }
 
-/* Grow *arr (element size `size`) to hold n + 1; NULL on ENOMEM. */
-static void *grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return *arr;
-    size_t nc = *cap ? *cap * 2 : 32;
-    void *p = realloc(*arr, nc * size);
-    if (!p)
-        return NULL;
-    memset((char *)p + *cap * size, 0, (nc - *cap) * size);
-    *arr = p;
-    *cap = nc;
-    return p;
-}
-
 static int step_error(pl_db *db, int step, pl_error *err)
 {
     return step == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot read the database for the report");
@@ -318,7 +304,7 @@ static int load_parks(pl_db *db, const char *park, rp_data *d, pl_error *err)
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!grow((void **)&d->parks, &cap, d->nparks, sizeof *d->parks)) {
+        if (pl_grow((void **)&d->parks, &cap, d->nparks + 1, sizeof *d->parks, 32)) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
@@ -344,7 +330,7 @@ static int load_industries(pl_db *db, rp_data *d, pl_error *err)
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!grow((void **)&d->industries, &cap, d->nindustries, sizeof *d->industries)) {
+        if (pl_grow((void **)&d->industries, &cap, d->nindustries + 1, sizeof *d->industries, 32)) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
@@ -385,7 +371,7 @@ static int load_parcels(pl_db *db, rp_data *d, pl_error *err)
             continue;                                      /* created after D */
         if (!known_status(status) || !strcmp(status, "retired"))
             continue;
-        if (!grow((void **)&d->parcels, &cap, d->nparcels, sizeof *d->parcels)) {
+        if (pl_grow((void **)&d->parcels, &cap, d->nparcels + 1, sizeof *d->parcels, 32)) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
@@ -426,8 +412,8 @@ static int load_leads(pl_db *db, rp_data *d, unsigned char **exists, pl_error *e
     size_t cap = 0, ecap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!grow((void **)&d->leads, &cap, d->nleads, sizeof *d->leads) ||
-            !grow((void **)exists, &ecap, d->nleads, 1)) {
+        if (pl_grow((void **)&d->leads, &cap, d->nleads + 1, sizeof *d->leads, 32) ||
+            pl_grow((void **)exists, &ecap, d->nleads + 1, 1, 32)) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
@@ -466,7 +452,7 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!grow((void **)&d->projects, &cap, d->nprojects, sizeof *d->projects)) {
+        if (pl_grow((void **)&d->projects, &cap, d->nprojects + 1, sizeof *d->projects, 32)) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
@@ -595,7 +581,7 @@ static int load_reservations(pl_db *db, rp_data *d, pl_error *err)
         }
         if (!sqlite3_column_int(st, 5))
             continue;
-        if (!grow((void **)&d->res, &cap, d->nres, sizeof *d->res)) {
+        if (pl_grow((void **)&d->res, &cap, d->nres + 1, sizeof *d->res, 32)) {
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }

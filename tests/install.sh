@@ -36,6 +36,27 @@ for h in "$prefix"/include/parkland/*.h; do
     fail "the installed header '${h##*/}' does not compile on its own"
 done
 
+# a program of one's own links the installed libparkland.a (every layer is in it) through pkg-config (a static library: its dependencies are Requires, not private)
+cat >"$tmp/own.c" <<'C'
+#include <parkland/db.h>
+#include <parkland/number.h>
+#include <stdio.h>
+int main(void)
+{
+    char buf[32];
+    pl_library_init();
+    pl_format_fixed(buf, sizeof buf, 2.5, 2);
+    puts(buf);
+    pl_library_shutdown();
+    return 0;
+}
+C
+flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs parkland) ||
+  fail "pkg-config does not find the installed parkland.pc"
+# shellcheck disable=SC2086
+"$cc" -std=c11 -o "$tmp/own" "$tmp/own.c" $flags || fail "a program does not link the installed libparkland.a"
+[ "$("$tmp/own")" = 2.50 ] || fail "the program linked with libparkland.a printed '$("$tmp/own")', not 2.50"
+
 unset PARKLAND_DATA_DIR PARKLAND_DB
 cd "$tmp"
 run() { # the installed program; its output on failure

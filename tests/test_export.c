@@ -277,25 +277,25 @@ static void roundtrip(const char *path, const char *park, double maxdist, double
 Test(export, one_style_table_matches_the_status_labels)
 {
     for (size_t i = 0; pl_parcel_status_ids[i]; i++) {
-        const pl_style *s = pl_style_get(PL_THEME_AVAILABILITY, pl_parcel_status_ids[i]);
+        const pl_style *s = pl_style_get(PL_STYLE_AVAILABILITY, pl_parcel_status_ids[i]);
         cr_assert_not_null(s, "no style for status %s", pl_parcel_status_ids[i]);
         cr_assert_str_eq(s->zh, pl_parcel_status_zh(s->key));
         cr_assert_str_eq(s->en, pl_parcel_status_en(s->key));
     }
-    cr_assert_not_null(pl_style_get(PL_THEME_AVAILABILITY, "retired"));
+    cr_assert_not_null(pl_style_get(PL_STYLE_AVAILABILITY, "retired"));
     for (int t = 0; t < 2; t++) {
-        size_t n = pl_style_count((pl_export_theme)t);
+        size_t n = pl_style_count((pl_style_theme)t);
         cr_assert_leq(n, PL_STYLE_MAX);
         for (size_t i = 0; i < n; i++)
             for (size_t j = i + 1; j < n; j++)
-                cr_assert_str_neq(pl_style_at((pl_export_theme)t, i)->fill, pl_style_at((pl_export_theme)t, j)->fill,
+                cr_assert_str_neq(pl_style_at((pl_style_theme)t, i)->fill, pl_style_at((pl_style_theme)t, j)->fill,
                                   "theme %d: classes %zu and %zu share a fill", t, i, j);
     }
     /* a meaning shared by both themes has one colour */
     static const char *const shared[] = {"construction", "production", "verified", "idle"};
     for (size_t i = 0; i < 4; i++)
-        cr_assert_str_eq(pl_style_get(PL_THEME_AVAILABILITY, shared[i])->fill,
-                         pl_style_get(PL_THEME_LANDING, shared[i])->fill);
+        cr_assert_str_eq(pl_style_get(PL_STYLE_AVAILABILITY, shared[i])->fill,
+                         pl_style_get(PL_STYLE_LANDING, shared[i])->fill);
     char c[9];
     pl_style_kml_color("#b0bec5", 0.6, c);
     cr_assert_str_eq(c, "99c5beb0");
@@ -375,7 +375,7 @@ Test(export, geojson_follows_rfc7946)
     cr_assert(json_is_false(propj(f, "overdue")));
     /* the legend foreign member */
     json_t *leg = json_object_get(fc, "legend");
-    cr_assert_eq(json_array_size(leg), pl_style_count(PL_THEME_AVAILABILITY));
+    cr_assert_eq(json_array_size(leg), pl_style_count(PL_STYLE_AVAILABILITY));
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(leg, 0), "class")), "reserve");
     cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 0), "parcels")), 48);
     cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 1), "parcels")), 0);
@@ -396,7 +396,7 @@ static int cmp_pair(const void *a, const void *b)
     return p[1] < q[1] ? -1 : p[1] > q[1];
 }
 
-/* The coordinates are transformed in C (gis/xform.h), not by SQL: they must be
+/* The coordinates are transformed in C (src/xform.h), not by SQL: they must be
  * ST_Transform's, vertex for vertex (compared at 15 decimals, sorted, so that
  * the re-oriented rings compare too). The stored geometry is read by export.c
  * itself; every other parcel is stored compressed here, the form it leaves to
@@ -1147,7 +1147,7 @@ Test(export, landing_theme_derives_stage_overdue_idle_and_reclaim)
         cr_assert_eq(json_is_true(propj(f, "overdue")), want[i].overdue, "%s", want[i].code);
         cr_assert_eq(json_is_true(propj(f, "idle")), want[i].idle, "%s", want[i].code);
         cr_assert_eq(json_is_true(propj(f, "reclaim_candidate")), want[i].reclaim, "%s", want[i].code);
-        cr_assert_str_eq(prop(f, "fill"), pl_style_get(PL_THEME_LANDING, want[i].cls)->fill, "%s", want[i].code);
+        cr_assert_str_eq(prop(f, "fill"), pl_style_get(PL_STYLE_LANDING, want[i].cls)->fill, "%s", want[i].code);
     }
     json_t *f = feature_by_code(fc, "QDIP-2024-004");
     cr_assert_str_eq(prop(f, "project"), "P-PROD");
@@ -1630,38 +1630,38 @@ static size_t ref_utf8(const unsigned char *s, size_t n, unsigned *cp)
     return len;
 }
 
-static void ref_json(pl_w_buf *b, const char *s, int html_safe)
+static void ref_json(pl_buf *b, const char *s, int html_safe)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i = 0;
-    pl_w_buf_str(b, "\"");
+    pl_buf_addstr(b, "\"");
     while (i < n) {
         unsigned cp;
         size_t k = ref_utf8(p + i, n - i, &cp);
         if (!k) {
-            pl_w_buf_str(b, "\xef\xbf\xbd");
+            pl_buf_addstr(b, "\xef\xbf\xbd");
             i++;
             continue;
         }
         switch (cp) {
-        case '"': pl_w_buf_str(b, "\\\""); break;
-        case '\\': pl_w_buf_str(b, "\\\\"); break;
-        case '\n': pl_w_buf_str(b, "\\n"); break;
-        case '\r': pl_w_buf_str(b, "\\r"); break;
-        case '\t': pl_w_buf_str(b, "\\t"); break;
-        case '\b': pl_w_buf_str(b, "\\b"); break;
-        case '\f': pl_w_buf_str(b, "\\f"); break;
+        case '"': pl_buf_addstr(b, "\\\""); break;
+        case '\\': pl_buf_addstr(b, "\\\\"); break;
+        case '\n': pl_buf_addstr(b, "\\n"); break;
+        case '\r': pl_buf_addstr(b, "\\r"); break;
+        case '\t': pl_buf_addstr(b, "\\t"); break;
+        case '\b': pl_buf_addstr(b, "\\b"); break;
+        case '\f': pl_buf_addstr(b, "\\f"); break;
         default:
             if (cp < 0x20 || cp == 0x7f)
-                pl_w_buf_fmt(b, "\\u%04x", cp);
+                pl_buf_addf(b, "\\u%04x", cp);
             else if (html_safe && (cp == '<' || cp == '>' || cp == '&' || cp == 0x2028 || cp == 0x2029))
-                pl_w_buf_fmt(b, "\\u%04x", cp);
+                pl_buf_addf(b, "\\u%04x", cp);
             else
-                pl_w_buf_add(b, (const char *)p + i, k);
+                pl_buf_add(b, (const char *)p + i, k);
         }
         i += k;
     }
-    pl_w_buf_str(b, "\"");
+    pl_buf_addstr(b, "\"");
 }
 
 /* A random string mixing ASCII, markup, controls, CJK, U+2028, and broken UTF-8. */
@@ -1727,21 +1727,21 @@ Test(writer, json_strings_are_escaped_as_before_by_spans)
     for (int t = 0; t < 20000; t++) {
         random_text(s, sizeof s);
         for (int html = 0; html <= 1; html++) {
-            pl_w_buf want = {0};
+            pl_buf want = PL_BUF_INIT;
             ref_json(&want, s, html);
             char *big = through_out(emit_json, s, html, 1 << 16);
             char *tiny = through_out(emit_json, s, html, 64); /* every append may flush or write through */
-            cr_assert_str_eq(big, want.p, "html_safe %d", html);
-            cr_assert_str_eq(tiny, want.p, "html_safe %d, small buffer", html);
+            cr_assert_str_eq(big, want.buf, "html_safe %d", html);
+            cr_assert_str_eq(tiny, want.buf, "html_safe %d, small buffer", html);
             /* and through the FILE interface the HTML writer uses */
             char *mem = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&mem, &len);
             pl_w_json_string(f, s, html);
             fclose(f);
-            cr_assert_str_eq(mem, want.p);
+            cr_assert_str_eq(mem, want.buf);
             free(mem), free(big), free(tiny);
-            pl_w_buf_free(&want);
+            pl_buf_release(&want);
         }
     }
     char *null = through_out(emit_json, NULL, 0, 64);

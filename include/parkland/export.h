@@ -18,7 +18,7 @@
 #include <stdio.h>
 
 #include "parkland/db.h"
-#include "parkland/import.h" /* pl_encoding */
+#include "parkland/format.h" /* pl_encoding */
 
 #ifdef __cplusplus
 extern "C" {

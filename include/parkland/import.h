@@ -10,29 +10,11 @@
 #include <stddef.h>
 
 #include "parkland/db.h"
+#include "parkland/format.h" /* pl_format, pl_encoding */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum pl_format {
-    PL_FORMAT_AUTO = 0,
-    PL_FORMAT_TXT,
-    PL_FORMAT_GEOJSON,
-    PL_FORMAT_KML,
-    PL_FORMAT_SHP
-} pl_format;
-
-typedef enum pl_encoding {
-    PL_ENCODING_AUTO = 0, /* strict UTF-8 (with or without BOM), else GBK */
-    PL_ENCODING_UTF8,
-    PL_ENCODING_GBK
-} pl_encoding;
-
-/* "txt", "geojson", … for a format; "auto" for PL_FORMAT_AUTO. */
-const char *pl_format_name(pl_format f);
-/* Parse "auto|txt|geojson|kml|shp"; -1 when unknown. */
-int pl_format_parse(const char *s);
 
 typedef enum pl_on_conflict {
     PL_CONFLICT_FAIL = 0, /* a code already in the park refuses the import */
