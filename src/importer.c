@@ -77,6 +77,12 @@ typedef struct importer {
     int have_zone_box;
     char zone_name[128];
     int code_from_name_noted;
+    /* the kinds of the features that were not polygons, for the summary of a file without any */
+    struct {
+        char kind[32];
+        long n;
+    } nonpoly[8];
+    long nonpoly_other;     /* beyond the eight kinds kept */
     /* prepared once, reused for every feature */
     sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
     sqlite3_stmt *st_defaults; /* NULL when the park has no default indicators */
@@ -801,6 +807,44 @@ static int prepare_defaults(importer *im)
         &im->st_defaults, im->err);
 }
 
+/* Count `n` features of kind `kind` that are not polygons. */
+static void count_nonpolygon(importer *im, const char *kind, long n)
+{
+    size_t cap = sizeof im->nonpoly / sizeof im->nonpoly[0];
+    for (size_t i = 0; i < cap; i++) {
+        if (!im->nonpoly[i].kind[0])
+            snprintf(im->nonpoly[i].kind, sizeof im->nonpoly[i].kind, "%s", kind);
+        if (!strcmp(im->nonpoly[i].kind, kind)) {
+            im->nonpoly[i].n += n;
+            return;
+        }
+    }
+    im->nonpoly_other += n;
+}
+
+/* "3 features: 2 LineString, 1 Point" — what a file without a polygon holds,
+ * the most frequent kind first (file order among equals). */
+static void describe_nonpolygons(const importer *im, char *out, size_t len)
+{
+    size_t cap = sizeof im->nonpoly / sizeof im->nonpoly[0], order[8], k = 0;
+    long total = im->nonpoly_other;
+    for (size_t i = 0; i < cap && im->nonpoly[i].kind[0]; i++) {
+        total += im->nonpoly[i].n;
+        size_t j = k++;
+        while (j > 0 && im->nonpoly[order[j - 1]].n < im->nonpoly[i].n) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    size_t n = (size_t)snprintf(out, len, "%ld feature%s", total, total == 1 ? "" : "s");
+    for (size_t i = 0; i < k && n < len; i++)
+        n += (size_t)snprintf(out + n, len - n, "%s%ld %s", i ? ", " : ": ", im->nonpoly[order[i]].n,
+                              im->nonpoly[order[i]].kind);
+    if (im->nonpoly_other && n < len)
+        snprintf(out + n, len - n, "%s%ld of other kinds", k ? ", " : ": ", im->nonpoly_other);
+}
+
 /* Check and write one feature whose geometry the reader thread has judged.
  * Non-zero only for a fatal error (im->err filled): the import stops. */
 static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
@@ -823,6 +867,7 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
     snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : "no code");
 
     if (!f->is_polygon) {
+        count_nonpolygon(im, f->kind ? f->kind : "non-polygon", 1);
         res->skipped++;
         res->skipped_nonpolygon++;
         add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
@@ -1332,9 +1377,24 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
     if (info.skipped > 0) {
         res->skipped += info.skipped;
         res->skipped_nonpolygon += info.skipped;
+        long left = info.skipped;
+        for (size_t i = 0; i < sizeof info.skipped_kinds / sizeof info.skipped_kinds[0]; i++)
+            if (info.skipped_kinds[i].kind && info.skipped_kinds[i].n > 0 && info.skipped_kinds[i].n <= left) {
+                count_nonpolygon(&im, info.skipped_kinds[i].kind, info.skipped_kinds[i].n);
+                left -= info.skipped_kinds[i].n;
+            }
+        if (left > 0)
+            count_nonpolygon(&im, "skipped by the reader", left);
     }
     if (res->read == 0 && info.skipped == 0) {
         rc = pl_error_set(err, PL_ERR_INPUT, "%s: no parcel found in the file", path);
+        goto fail;
+    }
+    if (res->read + info.skipped == res->skipped_nonpolygon) {
+        /* nothing in the file is a polygon: an empty batch would only hide that */
+        char what[512];
+        describe_nonpolygons(&im, what, sizeof what);
+        rc = pl_error_set(err, PL_ERR_INPUT, "%s: %s; no polygon", path, what);
         goto fail;
     }
     if (res->refused) {
