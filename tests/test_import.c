@@ -638,3 +638,102 @@ Test(import, page_cache_is_raised_only_when_the_caller_chose_none)
     cr_assert_eq(during, -1024);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -1024);
 }
+
+/* ---- issue 12: what other tools really write -------------------------------- */
+
+/* Item 3: a file in which nothing is a polygon is refused, in every format, with
+ * what it holds; no batch is recorded and nothing changes. */
+Test(import, no_polygon_is_refused_in_every_format)
+{
+    static const struct {
+        const char *file, *message;
+    } cases[] = {
+        {"txt/lines_only.txt", "3 features: 2 线, 1 点; no polygon"},
+        {"geojson/lines_and_point.geojson", "3 features: 2 LineString, 1 Point; no polygon"},
+        {"geojson/bare_point.geojson", "1 feature: 1 Point; no polygon"},
+        {"geojson/collection_no_polygon.geojson", "1 feature: 1 GeometryCollection; no polygon"},
+        {"kml/lines_and_point.kml", "3 features: 2 LineString, 1 Point; no polygon"},
+        {"kml/point.kml", "1 feature: 1 Point; no polygon"},
+        {"kml/bare_linear_ring.kml", "1 feature: 1 LinearRing; no polygon"},
+        {"shp/lines.shp", "3 features: 3 PolyLine; no polygon"},
+        {"shp/points.shp", "2 features: 2 Point; no polygon"},
+    };
+    pl_import_options o;
+    pl_import_result r;
+    pl_error err;
+    pl_import_options_init(&o);
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    char *before = tu_db_snapshot(dbpath);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[1024], want[2048];
+        snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, cases[i].file);
+        snprintf(want, sizeof want, "%s: %s", path, cases[i].message);
+        for (int dry = 0; dry < 2; dry++) {
+            pl_import_options_init(&o);
+            o.dry_run = dry;
+            cr_expect_eq(import_file(path, &o, &r, &err), PL_ERR_INPUT, "%s: not refused", cases[i].file);
+            cr_expect_str_eq(err.message, want);
+            cr_expect_eq(r.batch_id, 0);
+            cr_expect_eq(r.inserted, 0);
+            cr_expect_eq(r.read, r.skipped, "%s: every feature read is a skipped non-polygon", cases[i].file);
+            pl_import_result_release(&r);
+        }
+        char *after = tu_db_snapshot(dbpath);
+        cr_expect_str_eq(after, before, "%s changed the database", cases[i].file);
+        free(after);
+    }
+    free(before);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch"), 1);
+
+    /* polygons among other geometries: the polygons land, the rest is skipped and said */
+    const char *p = tu_tmp("mixed.geojson");
+    tu_write_file(p, GJ_HEAD SQ("M-1", RING_OK) ",{\"type\":\"Feature\",\"properties\":{\"code\":\"R-1\"},"
+                  "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[120.40,36.10],[120.41,36.10]]}}]}",
+                  (size_t)-1);
+    pl_import_options_init(&o);
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 1);
+    cr_expect_eq(r.skipped_nonpolygon, 1);
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 2 (line 1) (R-1): skipped: a LineString, not a polygon"));
+    pl_import_result_release(&r);
+}
+
+/* Item 3 through the command line: exit 1 and the summary on stderr. */
+Test(import, no_polygon_exits_1_on_the_command_line)
+{
+    char *out = NULL, *errout = NULL;
+    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s'", PARKLAND_BIN, dbpath,
+                    TEST_DATA_DIR "/kml/lines_and_point.kml");
+    cr_expect_eq(st, 1, "exit %d; stdout %s; stderr %s", st, out, errout);
+    cr_expect_str_eq(errout, "parkland: " TEST_DATA_DIR "/kml/lines_and_point.kml: 3 features: 2 LineString, "
+                             "1 Point; no polygon\n");
+    cr_expect_str_eq(out, "");
+    tu_outputs_free(&out, &errout);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch"), 0);
+}
+
+/* Item 2: a KML placemark holding <MultiPolygon> (not KML 2.2, read by Google
+ * Earth and GDAL) is read as the polygons it holds, with a note. */
+Test(import, kml_multipolygon_is_read_as_its_polygons)
+{
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    const char *path = TEST_DATA_DIR "/kml/multipolygon.kml";
+    cr_assert_eq(import_file(path, &o, &r, &err), PL_OK, "%s", err.message);
+    dump_messages(&r);
+    cr_expect_eq(r.inserted, 2);
+    cr_expect_eq(r.skipped_nonpolygon, 1);
+    cr_expect(has_message(&r, PL_MSG_NOTE, "placemark 3 (line 25) (ML-1): skipped: a MultiLineString, not a polygon"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/kml/multipolygon.kml: placemark 1 (line 5): <MultiPolygon> "
+                                           "(line 7) is not KML 2.2; read as a <MultiGeometry> of what it holds"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/kml/multipolygon.kml: 3 placemarks hold <MultiPolygon> "
+                                           "or another multi-geometry element that is not KML 2.2"));
+    pl_import_result_release(&r);
+    /* MP-1: two parts, the second with a hole */
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'MP-1' AND ST_NumGeometries(geom) = 2"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 2)) = 1"), 1);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'MP-2' AND ST_NumGeometries(geom) = 1"), 1);
+}
