@@ -1918,6 +1918,7 @@ static int walk(gj_reader *r, int pass)
     r->top_line = s->line;
     if (pass == 2 && r->single) {
         int bare = strcmp(r->type, "Feature") != 0;
+        r->info->bare_geometry = bare;
         s->feature = 1;
         int rc = bare ? bare_scan(r) : feature_scan(r, 0);
         s->cap_on = 0;

@@ -77,6 +77,9 @@ typedef struct importer {
     int have_zone_box;
     char zone_name[128];
     int code_from_name_noted;
+    int bare_geometry;      /* the reader's info.bare_geometry, set at the first feature */
+    char code_made[256];    /* a code made by --code-prefix or from the file name */
+    int code_made_noted;
     /* the kinds of the features that were not polygons, for the summary of a file without any */
     struct {
         char kind[32];
@@ -580,6 +583,7 @@ static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *v
 {
     importer *im = vctx;
     if (!im->src_ready) {
+        im->bare_geometry = info->bare_geometry;
         int rc = setup_source(im, info, err);
         if (rc)
             return rc;
@@ -845,6 +849,35 @@ static void describe_nonpolygons(const importer *im, char *out, size_t len)
         snprintf(out + n, len - n, "%s%ld of other kinds", k ? ", " : ": ", im->nonpoly_other);
 }
 
+/* A code for a polygon that has none: PREFIX-N with N its feature number,
+ * PREFIX from --code-prefix, else the file's base name when the file is one
+ * bare geometry. NULL when neither applies. Said once in a note. */
+static const char *make_code(importer *im, const pl_feature *f)
+{
+    const char *prefix = im->opt->code_prefix;
+    char base[200];
+    if (!prefix || !*prefix) {
+        if (!im->bare_geometry)
+            return NULL;
+        const char *slash = strrchr(im->path, '/');
+        snprintf(base, sizeof base, "%s", slash ? slash + 1 : im->path);
+        char *dot = strrchr(base, '.');
+        if (dot && dot != base)
+            *dot = '\0';
+        prefix = base;
+    }
+    snprintf(im->code_made, sizeof im->code_made, "%s-%ld", prefix, f->number);
+    if (!im->code_made_noted++) {
+        if (prefix == base)
+            add_message(im, PL_MSG_NOTE, "%s: the file is one geometry without attributes: parcel code '%s', "
+                        "from the file name (choose another with --code-prefix P)", im->path, im->code_made);
+        else
+            add_message(im, PL_MSG_NOTE, "%s: parcels without a code are numbered %s-N, N their place in the "
+                        "file (--code-prefix %s)", im->path, prefix, prefix);
+    }
+    return im->code_made;
+}
+
 /* Check and write one feature whose geometry the reader thread has judged.
  * Non-zero only for a fatal error (im->err filled): the import stops. */
 static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
@@ -864,6 +897,8 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
             add_message(im, PL_MSG_NOTE, "%s: no parcel code column found; the name is used as the code "
                         "(use --field code=COLUMN to choose one)", im->path);
     }
+    if (!code && f->is_polygon)
+        code = make_code(im, f);
     snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : "no code");
 
     if (!f->is_polygon) {
@@ -871,6 +906,12 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
         res->skipped++;
         res->skipped_nonpolygon++;
         add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
+        return 0;
+    }
+    if (!code && f->nattrs == 0) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: no parcel code, and no attributes to take one from "
+                    "(--code-prefix P numbers such parcels P-1, P-2…)", who);
         return 0;
     }
     if (!code) {

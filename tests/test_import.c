@@ -737,3 +737,88 @@ Test(import, kml_multipolygon_is_read_as_its_polygons)
                                   " AND NumInteriorRings(ST_GeometryN(geom, 2)) = 1"), 1);
     cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'MP-2' AND ST_NumGeometries(geom) = 1"), 1);
 }
+
+/* Item 6: a bare GeoJSON geometry (RFC 7946 allows a file that is one geometry)
+ * takes its code from the file name; --code-prefix P numbers the codeless
+ * parcels of any format P-N; without it a parcel with no attributes at all is
+ * refused with advice it can follow. */
+Test(import, code_prefix_and_bare_geometry)
+{
+    pl_import_options o;
+    pl_import_result r;
+    pl_error err;
+    /* refused without --code-prefix: nothing to take a code from */
+    static const struct {
+        const char *file, *message;
+    } refused[] = {
+        {"geojson/no_properties.geojson", "feature 1 (line 2) (no code): no parcel code, and no attributes to take "
+                                          "one from (--code-prefix P numbers such parcels P-1, P-2…)"},
+        {"kml/no_names.kml", "placemark 1 (line 4) (no code): no parcel code, and no attributes to take one from "
+                             "(--code-prefix P numbers such parcels P-1, P-2…)"},
+    };
+    char *before = tu_db_snapshot(dbpath);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        char path[1024], want[1200];
+        snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, refused[i].file);
+        pl_import_options_init(&o);
+        cr_expect_eq(import_file(path, &o, &r, &err), PL_ERR_INPUT, "%s", refused[i].file);
+        snprintf(want, sizeof want, "%s: 2 of 2 features refused; nothing was imported", path);
+        cr_expect_str_eq(err.message, want);
+        cr_expect_eq(r.nmessages, 2);
+        cr_expect_str_eq(r.messages[0].text, refused[i].message);
+        cr_expect_eq(r.messages[0].level, PL_MSG_REFUSED);
+        pl_import_result_release(&r);
+        char *after = tu_db_snapshot(dbpath);
+        cr_expect_str_eq(after, before, "%s changed the database", refused[i].file);
+        free(after);
+    }
+    free(before);
+
+    /* a bare geometry: the file's base name, said in a note */
+    pl_import_options_init(&o);
+    const char *bare = TEST_DATA_DIR "/geojson/bare_polygon.geojson";
+    cr_assert_eq(import_file(bare, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 1);
+    cr_assert_eq(r.nmessages, 1);
+    cr_expect_str_eq(r.messages[0].text, TEST_DATA_DIR "/geojson/bare_polygon.geojson: the file is one geometry without "
+                                         "attributes: parcel code 'bare_polygon-1', from the file name (choose another "
+                                         "with --code-prefix P)");
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'bare_polygon-1'"), 1);
+
+    /* --code-prefix, in GeoJSON and KML; a code in the file still wins */
+    pl_import_options_init(&o);
+    o.code_prefix = "QD";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/geojson/no_properties.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 2);
+    cr_assert_eq(r.nmessages, 1);
+    cr_expect_str_eq(r.messages[0].text, TEST_DATA_DIR "/geojson/no_properties.geojson: parcels without a code are "
+                                         "numbered QD-N, N their place in the file (--code-prefix QD)");
+    pl_import_result_release(&r);
+    o.code_prefix = "K";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/kml/no_names.kml", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 2);
+    pl_import_result_release(&r);
+    o.code_prefix = "X";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.nmessages, 0, "no note when every parcel has a code");
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QD-1', 'QD-2', 'K-1', 'K-2', "
+                                  "'XHA-2024-017')"), 5);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code LIKE 'X-%'"), 0);
+}
+
+/* Item 6 on the command line: --code-prefix is an option of import parcels. */
+Test(import, code_prefix_on_the_command_line)
+{
+    char *out = NULL, *errout = NULL;
+    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s' --code-prefix GJ", PARKLAND_BIN, dbpath,
+                    TEST_DATA_DIR "/geojson/bare_polygon.geojson");
+    cr_expect_eq(st, 0, "exit %d; stderr %s", st, errout);
+    cr_expect(strstr(out, "note: " TEST_DATA_DIR "/geojson/bare_polygon.geojson: parcels without a code are numbered "
+                          "GJ-N, N their place in the file (--code-prefix GJ)\n"), "%s", out);
+    tu_rerun(&out, &errout, "'%s' --db '%s' import parcels x.geojson --code-prefix ''", PARKLAND_BIN, dbpath);
+    cr_expect(strstr(errout, "--code-prefix needs a non-empty prefix"), "%s", errout);
+    tu_outputs_free(&out, &errout);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'GJ-1'"), 1);
+}
