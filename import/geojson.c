@@ -768,6 +768,8 @@ typedef struct gj_reader {
     char *crs;                   /* owned: raw bytes of the crs member */
     size_t crslen;
     int single;                  /* 1: the document itself is the one feature */
+    char esri_key[24];           /* a top-level member only Esri JSON has ("geometryType", "rings"…), "" when none */
+    long esri_line;
     int stopped, stopval;        /* the callback returned stopval != 0 */
 
     /* per feature, reused for the whole file */
@@ -1901,6 +1903,18 @@ static int walk_features(gj_reader *r, int pass)
     }
 }
 
+/* Top-level members of Esri JSON (an ArcGIS FeatureSet, or one Esri
+ * geometry) that GeoJSON does not have. */
+static int is_esri_key(const char *key)
+{
+    static const char *const keys[] = {"geometryType", "spatialReference", "rings", "paths",
+                                       "fieldAliases", "objectIdFieldName", "globalIdFieldName"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Walk the top-level object. Returns 0, or -1 with r->err set or r->stopped. */
 static int walk(gj_reader *r, int pass)
 {
@@ -1935,11 +1949,15 @@ static int walk(gj_reader *r, int pass)
                 return -1;
         } else {
             for (;;) {
-                char key[16];
+                char key[24];
                 size_t klen;
                 if (sc_key(s, key, sizeof key, &klen) != 0)
                     return -1;
                 long vline = s->line;
+                if (pass == 1 && !r->esri_key[0] && klen < sizeof key && is_esri_key(key)) {
+                    snprintf(r->esri_key, sizeof r->esri_key, "%s", key);
+                    r->esri_line = vline;
+                }
                 int is_features = klen == 8 && strcmp(key, "features") == 0;
                 int is_type = klen == 4 && strcmp(key, "type") == 0;
                 int is_crs = klen == 3 && strcmp(key, "crs") == 0;
@@ -2111,6 +2129,8 @@ static void pass1_reset(gj_reader *r)
     r->type[0] = '\0';
     r->type_line = 0;
     r->type_seen = r->features_seen = r->features_is_array = r->crs_seen = 0;
+    r->esri_key[0] = '\0';
+    r->esri_line = 0;
     r->features_line = r->crs_line = 0;
     free(r->crs);
     r->crs = NULL;
@@ -2183,6 +2203,20 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     }
     snprintf(info->encoding, sizeof info->encoding, "%s",
              r->s.gbk ? "gbk" : r->bom ? "utf-8-bom" : "utf-8");
+    if (!r->type_seen && r->esri_key[0]) {
+        /* Esri JSON (ArcGIS REST): its own geometry model (rings by orientation) and
+         * spatialReference; GDAL converts it faithfully */
+        const char *slash = strrchr(path, '/');
+        char out[512];
+        snprintf(out, sizeof out, "%s", slash ? slash + 1 : path);
+        char *dot = strrchr(out, '.');
+        if (dot && dot != out)
+            *dot = '\0';
+        rc = pl_error_set(err, PL_ERR_INPUT,
+                          "%s: line %ld: this is Esri JSON (ArcGIS \"%s\" member), not GeoJSON; convert it "
+                          "first: ogr2ogr -f GeoJSON %s.geojson %s", path, r->esri_line, r->esri_key, out, path);
+        goto done;
+    }
     if (!r->type_seen) {
         rc = pl_error_set(err, PL_ERR_INPUT, "%s: line %ld: the top-level object has no \"type\" member",
                           path, r->top_line);

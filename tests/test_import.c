@@ -822,3 +822,44 @@ Test(import, code_prefix_on_the_command_line)
     tu_outputs_free(&out, &errout);
     cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'GJ-1'"), 1);
 }
+
+/* Item 7: Esri JSON (an ArcGIS FeatureSet, or one Esri geometry) is named as
+ * such, with the ogr2ogr command that converts it, not with a GeoJSON message;
+ * also when the format is told by the content (no extension). */
+Test(import, esri_json_is_named_with_the_conversion)
+{
+    static const struct {
+        const char *file, *stem, *message;
+    } cases[] = {
+        {"esri_featureset.json", "esri_featureset", "line 3: this is Esri JSON (ArcGIS \"fieldAliases\" member), not "
+                                                    "GeoJSON; convert it first: ogr2ogr -f GeoJSON "},
+        {"esri_geometry.json", "esri_geometry", "line 1: this is Esri JSON (ArcGIS \"rings\" member), not GeoJSON; "
+                                                "convert it first: ogr2ogr -f GeoJSON "},
+    };
+    char *before = tu_db_snapshot(dbpath);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[1024], want[2600];
+        snprintf(path, sizeof path, "%s/geojson/%s", TEST_DATA_DIR, cases[i].file);
+        for (int auto_fmt = 0; auto_fmt < 2; auto_fmt++) {
+            const char *p = path;
+            if (auto_fmt) {
+                p = tu_tmp("esri");
+                tu_copy_file(path, p);
+            }
+            snprintf(want, sizeof want, "%s: %s%s.geojson %s", p, cases[i].message, auto_fmt ? "esri" : cases[i].stem,
+                     p);
+            pl_import_options o;
+            pl_import_options_init(&o);
+            pl_import_result r;
+            pl_error err;
+            cr_expect_eq(import_file(p, &o, &r, &err), PL_ERR_INPUT, "%s", cases[i].file);
+            cr_expect_str_eq(err.message, want);
+            cr_expect_eq(r.nmessages, 0);
+            pl_import_result_release(&r);
+        }
+        char *after = tu_db_snapshot(dbpath);
+        cr_expect_str_eq(after, before, "%s changed the database", cases[i].file);
+        free(after);
+    }
+    free(before);
+}
