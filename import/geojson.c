@@ -39,6 +39,10 @@
  * is ASCII, so nothing else needs care. Bad text is thus refused in pass 1,
  * with its line, before any feature is handed out.
  *
+ * Esri JSON (an ArcGIS FeatureSet, or one Esri geometry) has no top-level
+ * "type" but members GeoJSON lacks ("geometryType", "spatialReference",
+ * "rings"…): pass 1 notes them, and such a file is handed to esrijson.c.
+ *
  * Choices worth knowing:
  *   - a top-level "type", "crs" or "features" given twice is an error;
  *   - "crs": null reads as no crs (4326); a crs form not understood is an
@@ -2168,7 +2172,7 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     r->s.path = path;
     r->s.err = err;
     pl_geom_init(&r->f.geom);
-    int rc = PL_OK;
+    int rc = PL_OK, esri = 0;
 
     unsigned char head[3];
     size_t nhead = fread(head, 1, sizeof head, f);
@@ -2204,17 +2208,9 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     snprintf(info->encoding, sizeof info->encoding, "%s",
              r->s.gbk ? "gbk" : r->bom ? "utf-8-bom" : "utf-8");
     if (!r->type_seen && r->esri_key[0]) {
-        /* Esri JSON (ArcGIS REST): its own geometry model (rings by orientation) and
-         * spatialReference; GDAL converts it faithfully */
-        const char *slash = strrchr(path, '/');
-        char out[512];
-        snprintf(out, sizeof out, "%s", slash ? slash + 1 : path);
-        char *dot = strrchr(out, '.');
-        if (dot && dot != out)
-            *dot = '\0';
-        rc = pl_error_set(err, PL_ERR_INPUT,
-                          "%s: line %ld: this is Esri JSON (ArcGIS \"%s\" member), not GeoJSON; convert it "
-                          "first: ogr2ogr -f GeoJSON %s.geojson %s", path, r->esri_line, r->esri_key, out, path);
+        /* Esri JSON (ArcGIS REST): its own geometry model (rings by orientation)
+         * and spatialReference; read by esrijson.c once this reader is closed */
+        esri = 1;
         goto done;
     }
     if (!r->type_seen) {
@@ -2275,5 +2271,7 @@ done:
     free(r->ph);
     free(r);
     fclose(f);
+    if (esri)
+        return pl_read_esrijson(path, opt, info, cb, ctx, err);
     return rc;
 }

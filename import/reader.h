@@ -85,6 +85,10 @@ int pl_read_txt(const char *path, const pl_read_options *opt, pl_source_info *in
                 pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info *info,
                     pl_feature_cb cb, void *ctx, pl_error *err);
+/* Esri JSON (ArcGIS FeatureSet or one Esri geometry): reached through
+ * pl_read_geojson, which recognises it; sets info->format to "esrijson". */
+int pl_read_esrijson(const char *path, const pl_read_options *opt, pl_source_info *info,
+                     pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *info,
                 pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_shp(const char *path, const pl_read_options *opt, pl_source_info *info,

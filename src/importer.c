@@ -1256,7 +1256,8 @@ static int write_batch(importer *im, int insert)
     } else {
         rc = pl_db_prepare(im->db,
             "UPDATE import_batch SET encoding = ?1, source_srid = ?2, n_read = ?3, n_inserted = ?4,"
-            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8, sha256 = ?10 WHERE id = ?9", &st,
+            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8, sha256 = ?10, format = ?11"
+            " WHERE id = ?9", &st,
             im->err);
         if (rc)
             return rc;
@@ -1270,6 +1271,7 @@ static int write_batch(importer *im, int insert)
         sqlite3_bind_double(st, 8, r->area_m2);
         sqlite3_bind_int64(st, 9, r->batch_id);
         pl_bind_text(st, 10, r->sha256);
+        pl_bind_text(st, 11, r->format);
     }
     rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot record the import batch");
     if (insert && !rc)
@@ -1406,6 +1408,8 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
         goto fail;
     }
     snprintf(res->encoding, sizeof res->encoding, "%s", info.encoding);
+    if (info.format[0]) /* the reader found another format than the one asked for (Esri JSON in a .json) */
+        snprintf(res->format, sizeof res->format, "%s", info.format);
     if (!im.src_ready)
         res->source_srid = opt->srid ? opt->srid : info.srid;
     if (info.note[0]) {

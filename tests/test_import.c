@@ -823,43 +823,76 @@ Test(import, code_prefix_on_the_command_line)
     cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'GJ-1'"), 1);
 }
 
-/* Item 7: Esri JSON (an ArcGIS FeatureSet, or one Esri geometry) is named as
- * such, with the ogr2ogr command that converts it, not with a GeoJSON message;
- * also when the format is told by the content (no extension). */
-Test(import, esri_json_is_named_with_the_conversion)
+/* Item 7: Esri JSON (an ArcGIS FeatureSet, or one Esri geometry) is read:
+ * rings by orientation (clockwise shells, counter-clockwise holes),
+ * spatialReference latestWkid before wkid, attributes; also when the format
+ * is told by the content (no extension). The areas are those of the same
+ * files converted by GDAL 3.6 (ogr2ogr -f GeoJSON) and imported. */
+Test(import, esri_json_is_read)
 {
-    static const struct {
-        const char *file, *stem, *message;
-    } cases[] = {
-        {"esri_featureset.json", "esri_featureset", "line 3: this is Esri JSON (ArcGIS \"fieldAliases\" member), not "
-                                                    "GeoJSON; convert it first: ogr2ogr -f GeoJSON "},
-        {"esri_geometry.json", "esri_geometry", "line 1: this is Esri JSON (ArcGIS \"rings\" member), not GeoJSON; "
-                                                "convert it first: ogr2ogr -f GeoJSON "},
-    };
+    pl_import_options o;
+    pl_import_result r;
+    pl_error err;
+    const char *rings = TEST_DATA_DIR "/geojson/esri_rings.json";
+    pl_import_options_init(&o);
+    cr_assert_eq(import_file(rings, &o, &r, &err), PL_OK, "%s", err.message);
+    dump_messages(&r);
+    cr_expect_str_eq(r.format, "esrijson");
+    cr_expect_eq(r.source_srid, 3857, "latestWkid 3857 before wkid 102100");
+    cr_expect_eq(r.inserted, 2);
+    cr_expect_eq(r.skipped_nonpolygon, 2);
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 3 (ES-3): skipped: a Polyline, not a polygon"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 4 (ES-4): skipped: a null, not a polygon"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/geojson/esri_rings.json: feature 2: only counter-clockwise "
+                                           "rings (Esri outer rings are clockwise): each read as a polygon"));
+    pl_import_result_release(&r);
+    /* ES-1: two shells, the hole (listed between them) inside the second */
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'ES-1' AND ST_NumGeometries(geom) = 2"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 2)) = 1"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 1)) = 0"
+                                  " AND abs(area_m2 - 19584.923) < 0.001"), 1);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'ES-2' AND abs(area_m2 - 9992.358) < 0.001"
+                                  " AND abs(declared_area_m2 - 1000) < 1e-6"), 1);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE format = 'esrijson' AND source_srid = 3857"
+                                  " AND n_read = 4 AND n_inserted = 2 AND n_skipped = 2"), 1);
+
+    /* a FeatureSet in EPSG:4490, read without its extension (into a second park: it lies on ES-1) */
+    const char *p = tu_tmp("featureset");
+    tu_copy_file(TEST_DATA_DIR "/geojson/esri_featureset.json", p);
+    tu_park_jmip(db);
+    pl_import_options_init(&o);
+    o.park = "JMIP";
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_str_eq(r.format, "esrijson");
+    cr_expect_eq(r.source_srid, 4490);
+    cr_expect_eq(r.inserted, 1);
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'E-1' AND abs(area_m2 - 9992.252) < 0.001"
+                                  " AND json_extract(attrs, '$.OBJECTID') = '1'"), 1);
+
+    /* one Esri geometry: its own spatialReference, a code from the file name */
+    pl_import_options_init(&o);
+    o.park = "QDIP";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/geojson/esri_geometry.json", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.source_srid, 4549);
+    cr_assert_eq(r.nmessages, 1);
+    cr_expect_str_eq(r.messages[0].text, TEST_DATA_DIR "/geojson/esri_geometry.json: the file is one geometry without "
+                                         "attributes: parcel code 'esri_geometry-1', from the file name (choose "
+                                         "another with --code-prefix P)");
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'esri_geometry-1'"
+                                  " AND abs(area_m2 - 60000) < 1e-6"), 1);
+
+    /* no polygon: refused as in every format, the database unchanged */
     char *before = tu_db_snapshot(dbpath);
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char path[1024], want[2600];
-        snprintf(path, sizeof path, "%s/geojson/%s", TEST_DATA_DIR, cases[i].file);
-        for (int auto_fmt = 0; auto_fmt < 2; auto_fmt++) {
-            const char *p = path;
-            if (auto_fmt) {
-                p = tu_tmp("esri");
-                tu_copy_file(path, p);
-            }
-            snprintf(want, sizeof want, "%s: %s%s.geojson %s", p, cases[i].message, auto_fmt ? "esri" : cases[i].stem,
-                     p);
-            pl_import_options o;
-            pl_import_options_init(&o);
-            pl_import_result r;
-            pl_error err;
-            cr_expect_eq(import_file(p, &o, &r, &err), PL_ERR_INPUT, "%s", cases[i].file);
-            cr_expect_str_eq(err.message, want);
-            cr_expect_eq(r.nmessages, 0);
-            pl_import_result_release(&r);
-        }
-        char *after = tu_db_snapshot(dbpath);
-        cr_expect_str_eq(after, before, "%s changed the database", cases[i].file);
-        free(after);
-    }
+    const char *lines = TEST_DATA_DIR "/geojson/esri_lines.json";
+    pl_import_options_init(&o);
+    o.park = "QDIP";
+    cr_expect_eq(import_file(lines, &o, &r, &err), PL_ERR_INPUT);
+    cr_expect_str_eq(err.message, TEST_DATA_DIR "/geojson/esri_lines.json: 2 features: 2 Polyline; no polygon");
+    pl_import_result_release(&r);
+    char *after = tu_db_snapshot(dbpath);
+    cr_expect_str_eq(after, before);
     free(before);
+    free(after);
 }
