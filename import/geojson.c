@@ -52,7 +52,8 @@
  *   - a missing "geometry" reads as null; a polygon without rings adds no
  *     polygon (an empty Polygon gives an empty pl_geom, for the importer to
  *     judge); a GeometryCollection of only (Multi)Polygons is one parcel of
- *     kind "GeometryCollection", any other member makes it a non-polygon;
+ *     kind "GeometryCollection", any other member makes it a non-polygon
+ *     of kind "GeometryCollection (2 LineString, 1 Point)";
  *   - integers too big for 64 bits are read as doubles, and then (as jansson
  *     does) every number of that feature: property integers are written as
  *     reals, and the integer -0 reads -0.0 (elsewhere 0.0, an integer);
@@ -779,6 +780,7 @@ typedef struct gj_reader {
     /* per feature, reused for the whole file */
     pl_feature f;
     char where[64];
+    char kind[96];               /* "GeometryCollection (2 LineString, 1 Point)" */
     pl_attr *attrs;              /* owned array, capacity attrcap */
     size_t *attroff;             /* owned: arena offset of each value, or SIZE_MAX */
     size_t nattrs, attrcap;
@@ -1664,6 +1666,57 @@ static int read_geometry(gj_reader *r, size_t g, int *only_polys, size_t *pno, i
     return PL_OK;
 }
 
+/* The kind of a GeometryCollection that is not a parcel, with what it holds
+ * ("GeometryCollection (2 LineString, 1 Point)", most frequent first), in
+ * r->kind. Members are only looked at for their "type". */
+static const char *collection_kind(gj_reader *r, size_t g)
+{
+    const gj_node *n = r->nodes;
+    long gs = node_get(r, g, "geometries");
+    if (gs < 0 || n[gs].type != GN_ARR)
+        return "GeometryCollection";
+    if (n[gs].count == 0)
+        return "GeometryCollection (empty)";
+    const char *names[8];
+    long counts[8];
+    size_t k = 0;
+    long other = 0;
+    size_t m = (size_t)gs + 1;
+    for (uint32_t i = 0; i < n[gs].count; i++, m = n[m].next) {
+        const char *t = "unknown";
+        long jt = n[m].type == GN_OBJ ? node_get(r, m, "type") : -1;
+        if (jt >= 0 && n[jt].type == GN_STR && geom_type_name(node_str(r, &n[jt])))
+            t = geom_type_name(node_str(r, &n[jt]));
+        size_t j = 0;
+        while (j < k && strcmp(names[j], t) != 0)
+            j++;
+        if (j == k && k == sizeof names / sizeof names[0]) {
+            other++;
+            continue;
+        }
+        if (j == k) {
+            names[k] = t;
+            counts[k++] = 0;
+        }
+        counts[j]++;
+    }
+    for (size_t i = 1; i < k; i++) /* most frequent first, file order among equals */
+        for (size_t j = i; j > 0 && counts[j - 1] < counts[j]; j--) {
+            long c = counts[j];
+            const char *s = names[j];
+            counts[j] = counts[j - 1], names[j] = names[j - 1];
+            counts[j - 1] = c, names[j - 1] = s;
+        }
+    size_t len = (size_t)snprintf(r->kind, sizeof r->kind, "GeometryCollection (");
+    for (size_t i = 0; i < k && len < sizeof r->kind; i++)
+        len += (size_t)snprintf(r->kind + len, sizeof r->kind - len, "%s%ld %s", i ? ", " : "", counts[i], names[i]);
+    if (other && len < sizeof r->kind)
+        len += (size_t)snprintf(r->kind + len, sizeof r->kind - len, ", %ld other", other);
+    if (len < sizeof r->kind)
+        snprintf(r->kind + len, sizeof r->kind - len, ")");
+    return r->kind;
+}
+
 /* ------------------------------------------------------------------------ */
 /* One feature                                                               */
 
@@ -1841,6 +1894,8 @@ static int gj_feature(gj_reader *r, long number, long line, int bare)
         r->f.is_polygon = only_polys;
         if (!only_polys)
             pl_geom_clear(&r->f.geom);
+        if (!only_polys && strcmp(r->f.kind, "GeometryCollection") == 0)
+            r->f.kind = collection_kind(r, 0);
     }
     rc = r->cb(&r->f, r->info, r->ctx);
     if (rc != 0) {

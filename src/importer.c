@@ -82,7 +82,7 @@ typedef struct importer {
     int code_made_noted;
     /* the kinds of the features that were not polygons, for the summary of a file without any */
     struct {
-        char kind[32];
+        char kind[96];
         long n;
     } nonpoly[8];
     long nonpoly_other;     /* beyond the eight kinds kept */

@@ -651,7 +651,7 @@ Test(import, no_polygon_is_refused_in_every_format)
         {"txt/lines_only.txt", "3 features: 2 线, 1 点; no polygon"},
         {"geojson/lines_and_point.geojson", "3 features: 2 LineString, 1 Point; no polygon"},
         {"geojson/bare_point.geojson", "1 feature: 1 Point; no polygon"},
-        {"geojson/collection_no_polygon.geojson", "1 feature: 1 GeometryCollection; no polygon"},
+        {"geojson/collection_no_polygon.geojson", "1 feature: 1 GeometryCollection (2 LineString, 1 Point); no polygon"},
         {"kml/lines_and_point.kml", "3 features: 2 LineString, 1 Point; no polygon"},
         {"kml/point.kml", "1 feature: 1 Point; no polygon"},
         {"kml/bare_linear_ring.kml", "1 feature: 1 LinearRing; no polygon"},
