@@ -902,10 +902,15 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
     snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : "no code");
 
     if (!f->is_polygon) {
-        count_nonpolygon(im, f->kind ? f->kind : "non-polygon", 1);
+        /* the readers' "null" (GeoJSON, SHP, Esri JSON) and "none" (KML): no geometry at all */
+        int none = f->kind && (!strcmp(f->kind, "null") || !strcmp(f->kind, "none"));
+        count_nonpolygon(im, none ? "without geometry" : f->kind ? f->kind : "non-polygon", 1);
         res->skipped++;
         res->skipped_nonpolygon++;
-        add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
+        if (none)
+            add_message(im, PL_MSG_NOTE, "%s: skipped: no geometry", who);
+        else
+            add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
         return 0;
     }
     if (!code && f->nattrs == 0) {

@@ -655,6 +655,7 @@ Test(import, no_polygon_is_refused_in_every_format)
         {"kml/lines_and_point.kml", "3 features: 2 LineString, 1 Point; no polygon"},
         {"kml/point.kml", "1 feature: 1 Point; no polygon"},
         {"kml/bare_linear_ring.kml", "1 feature: 1 LinearRing; no polygon"},
+        {"kml/no_geometry.kml", "2 features: 1 without geometry, 1 LineString; no polygon"},
         {"shp/lines.shp", "3 features: 3 PolyLine; no polygon"},
         {"shp/points.shp", "2 features: 2 Point; no polygon"},
     };
@@ -842,7 +843,7 @@ Test(import, esri_json_is_read)
     cr_expect_eq(r.inserted, 2);
     cr_expect_eq(r.skipped_nonpolygon, 2);
     cr_expect(has_message(&r, PL_MSG_NOTE, "feature 3 (ES-3): skipped: a Polyline, not a polygon"));
-    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 4 (ES-4): skipped: a null, not a polygon"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 4 (ES-4): skipped: no geometry"));
     cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/geojson/esri_rings.json: feature 2: only counter-clockwise "
                                            "rings (Esri outer rings are clockwise): each read as a polygon"));
     pl_import_result_release(&r);
