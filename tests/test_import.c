@@ -800,7 +800,16 @@ Test(import, code_prefix_and_bare_geometry)
     cr_assert_eq(import_file(TEST_DATA_DIR "/kml/no_names.kml", &o, &r, &err), PL_OK, "%s", err.message);
     cr_expect_eq(r.inserted, 2);
     pl_import_result_release(&r);
+    o.code_prefix = "S"; /* a shapefile without a code column (in a second park: the TXT below lies on it) */
+    tu_park_jmip(db);
+    o.park = "JMIP";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/shp/nocode.shp", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 2);
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE (code = 'S-1' AND land_use = '工业用地')"
+                                  " OR (code = 'S-2' AND land_use = '仓储用地')"), 2);
     o.code_prefix = "X";
+    o.park = "QDIP";
     cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
     cr_expect_eq(r.nmessages, 0, "no note when every parcel has a code");
     pl_import_result_release(&r);
