@@ -104,7 +104,9 @@ static pl_format by_content(const unsigned char *b, size_t n)
         i = 3;
     while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
         i++;
-    if (i < n && b[i] == '{' && (contains(b, n, "FeatureCollection") || contains(b, n, "\"type\"")))
+    /* Esri JSON too: the GeoJSON reader recognises it and says how to convert it */
+    if (i < n && b[i] == '{' && (contains(b, n, "FeatureCollection") || contains(b, n, "\"type\"") ||
+                                 contains(b, n, "\"geometryType\"") || contains(b, n, "\"rings\"")))
         return PL_FORMAT_GEOJSON;
     if (i < n && b[i] == '<' && contains_nocase(b, n, "<kml"))
         return PL_FORMAT_KML;

@@ -39,6 +39,10 @@
  * is ASCII, so nothing else needs care. Bad text is thus refused in pass 1,
  * with its line, before any feature is handed out.
  *
+ * Esri JSON (an ArcGIS FeatureSet, or one Esri geometry) has no top-level
+ * "type" but members GeoJSON lacks ("geometryType", "spatialReference",
+ * "rings"…): pass 1 notes them, and such a file is handed to esrijson.c.
+ *
  * Choices worth knowing:
  *   - a top-level "type", "crs" or "features" given twice is an error;
  *   - "crs": null reads as no crs (4326); a crs form not understood is an
@@ -48,7 +52,8 @@
  *   - a missing "geometry" reads as null; a polygon without rings adds no
  *     polygon (an empty Polygon gives an empty pl_geom, for the importer to
  *     judge); a GeometryCollection of only (Multi)Polygons is one parcel of
- *     kind "GeometryCollection", any other member makes it a non-polygon;
+ *     kind "GeometryCollection", any other member makes it a non-polygon
+ *     of kind "GeometryCollection (2 LineString, 1 Point)";
  *   - integers too big for 64 bits are read as doubles, and then (as jansson
  *     does) every number of that feature: property integers are written as
  *     reals, and the integer -0 reads -0.0 (elsewhere 0.0, an integer);
@@ -750,11 +755,14 @@ typedef struct gj_reader {
     char *crs;                   /* owned: raw bytes of the crs member */
     size_t crslen;
     int single;                  /* 1: the document itself is the one feature */
+    char esri_key[24];           /* a top-level member only Esri JSON has ("geometryType", "rings"…), "" when none */
+    long esri_line;
     int stopped, stopval;        /* the callback returned stopval != 0 */
 
     /* per feature, reused for the whole file */
     pl_feature f;
     char where[64];
+    char kind[96];               /* "GeometryCollection (2 LineString, 1 Point)" */
     pl_attr *attrs;              /* owned array, capacity attrcap */
     size_t *attroff;             /* owned: arena offset of each value, or SIZE_MAX */
     size_t nattrs, attrcap;
@@ -1640,6 +1648,57 @@ static int read_geometry(gj_reader *r, size_t g, int *only_polys, size_t *pno, i
     return PL_OK;
 }
 
+/* The kind of a GeometryCollection that is not a parcel, with what it holds
+ * ("GeometryCollection (2 LineString, 1 Point)", most frequent first), in
+ * r->kind. Members are only looked at for their "type". */
+static const char *collection_kind(gj_reader *r, size_t g)
+{
+    const gj_node *n = r->nodes;
+    long gs = node_get(r, g, "geometries");
+    if (gs < 0 || n[gs].type != GN_ARR)
+        return "GeometryCollection";
+    if (n[gs].count == 0)
+        return "GeometryCollection (empty)";
+    const char *names[8];
+    long counts[8];
+    size_t k = 0;
+    long other = 0;
+    size_t m = (size_t)gs + 1;
+    for (uint32_t i = 0; i < n[gs].count; i++, m = n[m].next) {
+        const char *t = "unknown";
+        long jt = n[m].type == GN_OBJ ? node_get(r, m, "type") : -1;
+        if (jt >= 0 && n[jt].type == GN_STR && geom_type_name(node_str(r, &n[jt])))
+            t = geom_type_name(node_str(r, &n[jt]));
+        size_t j = 0;
+        while (j < k && strcmp(names[j], t) != 0)
+            j++;
+        if (j == k && k == sizeof names / sizeof names[0]) {
+            other++;
+            continue;
+        }
+        if (j == k) {
+            names[k] = t;
+            counts[k++] = 0;
+        }
+        counts[j]++;
+    }
+    for (size_t i = 1; i < k; i++) /* most frequent first, file order among equals */
+        for (size_t j = i; j > 0 && counts[j - 1] < counts[j]; j--) {
+            long c = counts[j];
+            const char *s = names[j];
+            counts[j] = counts[j - 1], names[j] = names[j - 1];
+            counts[j - 1] = c, names[j - 1] = s;
+        }
+    size_t len = (size_t)snprintf(r->kind, sizeof r->kind, "GeometryCollection (");
+    for (size_t i = 0; i < k && len < sizeof r->kind; i++)
+        len += (size_t)snprintf(r->kind + len, sizeof r->kind - len, "%s%ld %s", i ? ", " : "", counts[i], names[i]);
+    if (other && len < sizeof r->kind)
+        len += (size_t)snprintf(r->kind + len, sizeof r->kind - len, ", %ld other", other);
+    if (len < sizeof r->kind)
+        snprintf(r->kind + len, sizeof r->kind - len, ")");
+    return r->kind;
+}
+
 /* ------------------------------------------------------------------------ */
 /* One feature                                                               */
 
@@ -1817,6 +1876,8 @@ static int gj_feature(gj_reader *r, long number, long line, int bare)
         r->f.is_polygon = only_polys;
         if (!only_polys)
             pl_geom_clear(&r->f.geom);
+        if (!only_polys && strcmp(r->f.kind, "GeometryCollection") == 0)
+            r->f.kind = collection_kind(r, 0);
     }
     rc = r->cb(&r->f, r->info, r->ctx);
     if (rc != 0) {
@@ -1883,6 +1944,18 @@ static int walk_features(gj_reader *r, int pass)
     }
 }
 
+/* Top-level members of Esri JSON (an ArcGIS FeatureSet, or one Esri
+ * geometry) that GeoJSON does not have. */
+static int is_esri_key(const char *key)
+{
+    static const char *const keys[] = {"geometryType", "spatialReference", "rings", "paths",
+                                       "fieldAliases", "objectIdFieldName", "globalIdFieldName"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Walk the top-level object. Returns 0, or -1 with r->err set or r->stopped. */
 static int walk(gj_reader *r, int pass)
 {
@@ -1900,6 +1973,7 @@ static int walk(gj_reader *r, int pass)
     r->top_line = s->line;
     if (pass == 2 && r->single) {
         int bare = strcmp(r->type, "Feature") != 0;
+        r->info->bare_geometry = bare;
         s->feature = 1;
         int rc = bare ? bare_scan(r) : feature_scan(r, 0);
         s->cap_on = 0;
@@ -1916,11 +1990,15 @@ static int walk(gj_reader *r, int pass)
                 return -1;
         } else {
             for (;;) {
-                char key[16];
+                char key[24];
                 size_t klen;
                 if (sc_key(s, key, sizeof key, &klen) != 0)
                     return -1;
                 long vline = s->line;
+                if (pass == 1 && !r->esri_key[0] && klen < sizeof key && is_esri_key(key)) {
+                    snprintf(r->esri_key, sizeof r->esri_key, "%s", key);
+                    r->esri_line = vline;
+                }
                 int is_features = klen == 8 && strcmp(key, "features") == 0;
                 int is_type = klen == 4 && strcmp(key, "type") == 0;
                 int is_crs = klen == 3 && strcmp(key, "crs") == 0;
@@ -2092,6 +2170,8 @@ static void pass1_reset(gj_reader *r)
     r->type[0] = '\0';
     r->type_line = 0;
     r->type_seen = r->features_seen = r->features_is_array = r->crs_seen = 0;
+    r->esri_key[0] = '\0';
+    r->esri_line = 0;
     r->features_line = r->crs_line = 0;
     free(r->crs);
     r->crs = NULL;
@@ -2129,7 +2209,7 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     r->s.path = path;
     r->s.err = err;
     pl_geom_init(&r->f.geom);
-    int rc = PL_OK;
+    int rc = PL_OK, esri = 0;
 
     unsigned char head[3];
     size_t nhead = fread(head, 1, sizeof head, f);
@@ -2164,6 +2244,12 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     }
     snprintf(info->encoding, sizeof info->encoding, "%s",
              r->s.gbk ? "gbk" : r->bom ? "utf-8-bom" : "utf-8");
+    if (!r->type_seen && r->esri_key[0]) {
+        /* Esri JSON (ArcGIS REST): its own geometry model (rings by orientation)
+         * and spatialReference; read by esrijson.c once this reader is closed */
+        esri = 1;
+        goto done;
+    }
     if (!r->type_seen) {
         rc = pl_error_set(err, PL_ERR_INPUT, "%s: line %ld: the top-level object has no \"type\" member",
                           path, r->top_line);
@@ -2222,5 +2308,7 @@ done:
     free(r->ph);
     free(r);
     fclose(f);
+    if (esri)
+        return pl_read_esrijson(path, opt, info, cb, ctx, err);
     return rc;
 }

@@ -11,6 +11,11 @@
  *   - Polygon → one polygon (outerBoundaryIs/LinearRing = ring 0, each
  *     innerBoundaryIs/LinearRing a hole); MultiGeometry (nested too) → its
  *     polygons; non-polygon members next to polygons are dropped with a note;
+ *   - <MultiPolygon>, <MultiLineString>, <MultiPoint>: not KML 2.2, but
+ *     written by real tools and read by Google Earth and GDAL: read as a
+ *     MultiGeometry (a polygon of a MultiPolygon is a polygon of the
+ *     placemark), with a note naming the first one and how many placemarks
+ *     hold one;
  *   - no polygon at all → is_polygon = 0 and kind = the geometry element
  *     ("Point", "LineString", "LinearRing", "MultiGeometry", "Track", …) or
  *     "none".
@@ -472,6 +477,9 @@ typedef struct kml_reader {
     const char *top_kind;   /* first geometry directly under the placemark */
     int ntop;               /* geometries directly under the placemark */
     long nonpoly;           /* non-polygon geometries met */
+    int pm_nonstd;          /* the placemark holds a <MultiPolygon> or the like */
+    long n_nonstd;          /* placemarks that held one */
+    const char *nonstd_kind; /* the first such element's name */
     size_t cur_ring;        /* ring index in the last polygon for R_RING */
     int has_outer;          /* the last polygon got its outer boundary */
     pl_feature f;           /* f.geom owned; f.attrs points into attrs */
@@ -849,7 +857,8 @@ static long node_line(kml_reader *r)
 static const char *geometry_kind(const char *ln)
 {
     static const char *const names[] = {"Polygon", "MultiGeometry", "Point", "LineString",
-                                        "LinearRing", "Track", "MultiTrack", "Model"};
+                                        "LinearRing", "Track", "MultiTrack", "Model",
+                                        "MultiPolygon", "MultiLineString", "MultiPoint"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(ln, names[i]) == 0)
             return names[i];
@@ -880,6 +889,7 @@ static void placemark_begin(kml_reader *r)
     r->top_kind = NULL;
     r->ntop = 0;
     r->nonpoly = 0;
+    r->pm_nonstd = 0;
     r->has_outer = 0;
     r->cur_ring = 0;
     pl_geom_clear(&r->f.geom);
@@ -899,6 +909,16 @@ static enum role geometry_begin(kml_reader *r, const char *kind, int top)
     }
     if (strcmp(kind, "MultiGeometry") == 0)
         return R_MULTI;
+    if (!strcmp(kind, "MultiPolygon") || !strcmp(kind, "MultiLineString") || !strcmp(kind, "MultiPoint")) {
+        /* not KML 2.2 (GDAL and Google Earth read it as a MultiGeometry) */
+        if (!r->nonstd_kind) {
+            r->nonstd_kind = kind;
+            kr_note(r, "%s: <%s> (line %ld) is not KML 2.2; read as a <MultiGeometry> of what it holds",
+                    r->where, kind, node_line(r));
+        }
+        r->pm_nonstd = 1;
+        return R_MULTI;
+    }
     if (strcmp(kind, "Polygon") == 0) {
         pl_poly *p = pl_geom_add_poly(&r->f.geom);
         if (!p || !pl_poly_add_ring(p)) {
@@ -1062,6 +1082,7 @@ static int placemark_emit(kml_reader *r)
         kr_note(r, "%s%s: %ld non-polygon member%s ignored", r->where, shown, r->nonpoly,
                 r->nonpoly == 1 ? "" : "s");
     }
+    r->n_nonstd += r->pm_nonstd;
     r->in_pm = 0;
     if (!r->cb)
         return 0;
@@ -1203,6 +1224,9 @@ static int finish(kml_reader *r, const kml_io *io, int x, int stop, const char *
         return pl_error_set(err, PL_ERR_INPUT, "%s: no XML element found", path);
     if (r->in_pm)
         return pl_error_set(err, PL_ERR_INPUT, "%s: %s: the placemark is not closed", path, r->where);
+    if (r->n_nonstd > 1)
+        kr_note(r, "%ld placemarks hold <%s> or another multi-geometry element that is not KML 2.2",
+                r->n_nonstd, r->nonstd_kind);
     return PL_OK;
 }
 

@@ -22,6 +22,8 @@
 #include "parkland/format.h" /* pl_format, pl_encoding, pl_format_name, pl_format_parse */
 #include "rawgeom.h"
 
+#include <string.h>
+
 typedef struct pl_attr {
     const char *key;    /* UTF-8 field name as in the file */
     const char *value;  /* UTF-8 text of the value ("" for empty, numbers as written) */
@@ -47,7 +49,29 @@ typedef struct pl_source_info {
     char encoding[16];    /* "utf-8", "utf-8-bom", "gbk" */
     long skipped;         /* records the reader itself passed over (e.g. TXT 线/点 records) — each also reported via note */
     char note[1024];      /* reader warnings worth showing the user (point count mismatch…), newline-separated, truncated */
+    /* the records counted in `skipped`, by kind ("线", "点", "deleted record"; static strings), for the
+     * summary of a file that holds no polygon; pl_source_skip fills it */
+    struct {
+        const char *kind;
+        long n;
+    } skipped_kinds[4];
+    int bare_geometry;    /* 1: the file is one geometry and nothing else (a GeoJSON geometry document) */
+    char format[16];      /* set when the reader found another format than it was asked for ("esrijson") */
 } pl_source_info;
+
+/* Count one record the reader passes over itself, of kind `kind` (a static string). */
+static inline void pl_source_skip(pl_source_info *info, const char *kind)
+{
+    info->skipped++;
+    for (size_t i = 0; i < sizeof info->skipped_kinds / sizeof info->skipped_kinds[0]; i++) {
+        if (!info->skipped_kinds[i].kind)
+            info->skipped_kinds[i].kind = kind;
+        if (info->skipped_kinds[i].kind == kind || !strcmp(info->skipped_kinds[i].kind, kind)) {
+            info->skipped_kinds[i].n++;
+            return;
+        }
+    }
+}
 
 typedef struct pl_read_options {
     pl_encoding encoding; /* the user's --encoding */
@@ -61,6 +85,10 @@ int pl_read_txt(const char *path, const pl_read_options *opt, pl_source_info *in
                 pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info *info,
                     pl_feature_cb cb, void *ctx, pl_error *err);
+/* Esri JSON (ArcGIS FeatureSet or one Esri geometry): reached through
+ * pl_read_geojson, which recognises it; sets info->format to "esrijson". */
+int pl_read_esrijson(const char *path, const pl_read_options *opt, pl_source_info *info,
+                     pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *info,
                 pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_shp(const char *path, const pl_read_options *opt, pl_source_info *info,

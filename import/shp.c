@@ -780,6 +780,7 @@ typedef struct shp_reader {
     pl_feature f;
     char where[32];
     long n_ccw_only, n_orphan, n_deleted, n_other_type, n_cut;
+    int polygon_file;   /* the header's shape type is a polygon type */
 } shp_reader;
 
 static const char *shape_type_name(int t)
@@ -787,15 +788,15 @@ static const char *shape_type_name(int t)
     switch (t) {
     case SHPT_NULL: return "null";
     case SHPT_POINT: return "Point";
-    case SHPT_ARC: return "Arc";
+    case SHPT_ARC: return "PolyLine";
     case SHPT_POLYGON: return "Polygon";
     case SHPT_MULTIPOINT: return "MultiPoint";
     case SHPT_POINTZ: return "PointZ";
-    case SHPT_ARCZ: return "ArcZ";
+    case SHPT_ARCZ: return "PolyLineZ";
     case SHPT_POLYGONZ: return "PolygonZ";
     case SHPT_MULTIPOINTZ: return "MultiPointZ";
     case SHPT_POINTM: return "PointM";
-    case SHPT_ARCM: return "ArcM";
+    case SHPT_ARCM: return "PolyLineM";
     case SHPT_POLYGONM: return "PolygonM";
     case SHPT_MULTIPOINTM: return "MultiPointM";
     case SHPT_MULTIPATCH: return "MultiPatch";
@@ -985,7 +986,7 @@ static char *read_small_file(const char *path, size_t max, size_t *len, int *too
     return buf;
 }
 
-/* Check the .shp header: file code and a shape type that can hold parcels. */
+/* Check the .shp header: file code and a known shape type. */
 static int check_shp_header(shp_reader *r, pl_error *err)
 {
     FILE *fp = fopen(r->shp_path, "rb");
@@ -1006,8 +1007,8 @@ static int check_shp_header(shp_reader *r, pl_error *err)
     const char *tn = shape_type_name(type);
     if (!tn)
         return pl_error_set(err, PL_ERR_INPUT, "%s: unknown shape type %d in the header", r->path, type);
-    if (!is_polygon_type(type))
-        return pl_error_set(err, PL_ERR_INPUT, "%s: shape type %s holds no parcels", r->path, tn);
+    /* a point or line file is read record by record: the importer says what it holds */
+    r->polygon_file = is_polygon_type(type);
     return PL_OK;
 }
 
@@ -1680,7 +1681,7 @@ static int read_shape(shp_reader *r, long i, pl_error *err)
     if (!is_polygon_type(o->nSHPType)) {
         r->f.is_polygon = 0;
         r->f.kind = tn ? tn : "unknown";
-        if (r->n_other_type++ == 0)
+        if (r->polygon_file && r->n_other_type++ == 0)
             note_add(r->info, "%s: record %ld: a %s record in a polygon file", r->path, rec, r->f.kind);
         goto out;
     }
@@ -1815,7 +1816,7 @@ static int read_all(shp_reader *r, const pl_read_options *opt, pl_feature_cb cb,
     for (long i = 0; i < r->nrec; i++) {
         r->io.msg[0] = '\0';
         if (DBFIsRecordDeleted(r->dbf, (int)i)) {
-            r->info->skipped++;
+            pl_source_skip(r->info, "deleted record");
             if (r->n_deleted++ == 0)
                 note_add(r->info, "%s: record %ld: deleted in the .dbf; skipped", r->path, i + 1);
             continue;

@@ -785,10 +785,7 @@ static int finish_parcel(txt_reader *R)
         if (N != L && N != L - R->repeats && N != L + R->added)
             note_add(R, "line %ld: parcel %s declares 界址点数 %ld but has %ld point lines", R->f.line, code, N, L);
     }
-    if (!R->polygon) {
-        R->info->skipped++;
-        note_add(R, "line %ld: %s record %s is not a parcel (skipped)", R->f.line, R->f.kind, code);
-    }
+    /* a 线/点 record goes to the callback as a non-polygon, which counts it */
     if (!R->crs_decided && (rc = decide_crs(R)) != PL_OK)
         return rc;
     return R->cb(&R->f, R->info, R->ctx);

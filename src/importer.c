@@ -77,6 +77,15 @@ typedef struct importer {
     int have_zone_box;
     char zone_name[128];
     int code_from_name_noted;
+    int bare_geometry;      /* the reader's info.bare_geometry, set at the first feature */
+    char code_made[256];    /* a code made by --code-prefix or from the file name */
+    int code_made_noted;
+    /* the kinds of the features that were not polygons, for the summary of a file without any */
+    struct {
+        char kind[96];
+        long n;
+    } nonpoly[8];
+    long nonpoly_other;     /* beyond the eight kinds kept */
     /* prepared once, reused for every feature */
     sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
     sqlite3_stmt *st_defaults; /* NULL when the park has no default indicators */
@@ -574,6 +583,7 @@ static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *v
 {
     importer *im = vctx;
     if (!im->src_ready) {
+        im->bare_geometry = info->bare_geometry;
         int rc = setup_source(im, info, err);
         if (rc)
             return rc;
@@ -801,6 +811,73 @@ static int prepare_defaults(importer *im)
         &im->st_defaults, im->err);
 }
 
+/* Count `n` features of kind `kind` that are not polygons. */
+static void count_nonpolygon(importer *im, const char *kind, long n)
+{
+    size_t cap = sizeof im->nonpoly / sizeof im->nonpoly[0];
+    for (size_t i = 0; i < cap; i++) {
+        if (!im->nonpoly[i].kind[0])
+            snprintf(im->nonpoly[i].kind, sizeof im->nonpoly[i].kind, "%s", kind);
+        if (!strcmp(im->nonpoly[i].kind, kind)) {
+            im->nonpoly[i].n += n;
+            return;
+        }
+    }
+    im->nonpoly_other += n;
+}
+
+/* "3 features: 2 LineString, 1 Point" — what a file without a polygon holds,
+ * the most frequent kind first (file order among equals). */
+static void describe_nonpolygons(const importer *im, char *out, size_t len)
+{
+    size_t cap = sizeof im->nonpoly / sizeof im->nonpoly[0], order[8], k = 0;
+    long total = im->nonpoly_other;
+    for (size_t i = 0; i < cap && im->nonpoly[i].kind[0]; i++) {
+        total += im->nonpoly[i].n;
+        size_t j = k++;
+        while (j > 0 && im->nonpoly[order[j - 1]].n < im->nonpoly[i].n) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    size_t n = (size_t)snprintf(out, len, "%ld feature%s", total, total == 1 ? "" : "s");
+    for (size_t i = 0; i < k && n < len; i++)
+        n += (size_t)snprintf(out + n, len - n, "%s%ld %s", i ? ", " : ": ", im->nonpoly[order[i]].n,
+                              im->nonpoly[order[i]].kind);
+    if (im->nonpoly_other && n < len)
+        snprintf(out + n, len - n, "%s%ld of other kinds", k ? ", " : ": ", im->nonpoly_other);
+}
+
+/* A code for a polygon that has none: PREFIX-N with N its feature number,
+ * PREFIX from --code-prefix, else the file's base name when the file is one
+ * bare geometry. NULL when neither applies. Said once in a note. */
+static const char *make_code(importer *im, const pl_feature *f)
+{
+    const char *prefix = im->opt->code_prefix;
+    char base[200];
+    if (!prefix || !*prefix) {
+        if (!im->bare_geometry)
+            return NULL;
+        const char *slash = strrchr(im->path, '/');
+        snprintf(base, sizeof base, "%s", slash ? slash + 1 : im->path);
+        char *dot = strrchr(base, '.');
+        if (dot && dot != base)
+            *dot = '\0';
+        prefix = base;
+    }
+    snprintf(im->code_made, sizeof im->code_made, "%s-%ld", prefix, f->number);
+    if (!im->code_made_noted++) {
+        if (prefix == base)
+            add_message(im, PL_MSG_NOTE, "%s: the file is one geometry without attributes: parcel code '%s', "
+                        "from the file name (choose another with --code-prefix P)", im->path, im->code_made);
+        else
+            add_message(im, PL_MSG_NOTE, "%s: parcels without a code are numbered %s-N, N their place in the "
+                        "file (--code-prefix %s)", im->path, prefix, prefix);
+    }
+    return im->code_made;
+}
+
 /* Check and write one feature whose geometry the reader thread has judged.
  * Non-zero only for a fatal error (im->err filled): the import stops. */
 static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
@@ -820,12 +897,26 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
             add_message(im, PL_MSG_NOTE, "%s: no parcel code column found; the name is used as the code "
                         "(use --field code=COLUMN to choose one)", im->path);
     }
+    if (!code && f->is_polygon)
+        code = make_code(im, f);
     snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : "no code");
 
     if (!f->is_polygon) {
+        /* the readers' "null" (GeoJSON, SHP, Esri JSON) and "none" (KML): no geometry at all */
+        int none = f->kind && (!strcmp(f->kind, "null") || !strcmp(f->kind, "none"));
+        count_nonpolygon(im, none ? "without geometry" : f->kind ? f->kind : "non-polygon", 1);
         res->skipped++;
         res->skipped_nonpolygon++;
-        add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
+        if (none)
+            add_message(im, PL_MSG_NOTE, "%s: skipped: no geometry", who);
+        else
+            add_message(im, PL_MSG_NOTE, "%s: skipped: a %s, not a polygon", who, f->kind ? f->kind : "non-polygon");
+        return 0;
+    }
+    if (!code && f->nattrs == 0) {
+        res->refused++;
+        add_message(im, PL_MSG_REFUSED, "%s: no parcel code, and no attributes to take one from "
+                    "(--code-prefix P numbers such parcels P-1, P-2…)", who);
         return 0;
     }
     if (!code) {
@@ -1170,7 +1261,8 @@ static int write_batch(importer *im, int insert)
     } else {
         rc = pl_db_prepare(im->db,
             "UPDATE import_batch SET encoding = ?1, source_srid = ?2, n_read = ?3, n_inserted = ?4,"
-            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8, sha256 = ?10 WHERE id = ?9", &st,
+            " n_updated = ?5, n_skipped = ?6, n_repaired = ?7, area_m2 = ?8, sha256 = ?10, format = ?11"
+            " WHERE id = ?9", &st,
             im->err);
         if (rc)
             return rc;
@@ -1184,6 +1276,7 @@ static int write_batch(importer *im, int insert)
         sqlite3_bind_double(st, 8, r->area_m2);
         sqlite3_bind_int64(st, 9, r->batch_id);
         pl_bind_text(st, 10, r->sha256);
+        pl_bind_text(st, 11, r->format);
     }
     rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot record the import batch");
     if (insert && !rc)
@@ -1320,6 +1413,8 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
         goto fail;
     }
     snprintf(res->encoding, sizeof res->encoding, "%s", info.encoding);
+    if (info.format[0]) /* the reader found another format than the one asked for (Esri JSON in a .json) */
+        snprintf(res->format, sizeof res->format, "%s", info.format);
     if (!im.src_ready)
         res->source_srid = opt->srid ? opt->srid : info.srid;
     if (info.note[0]) {
@@ -1332,9 +1427,24 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
     if (info.skipped > 0) {
         res->skipped += info.skipped;
         res->skipped_nonpolygon += info.skipped;
+        long left = info.skipped;
+        for (size_t i = 0; i < sizeof info.skipped_kinds / sizeof info.skipped_kinds[0]; i++)
+            if (info.skipped_kinds[i].kind && info.skipped_kinds[i].n > 0 && info.skipped_kinds[i].n <= left) {
+                count_nonpolygon(&im, info.skipped_kinds[i].kind, info.skipped_kinds[i].n);
+                left -= info.skipped_kinds[i].n;
+            }
+        if (left > 0)
+            count_nonpolygon(&im, "skipped by the reader", left);
     }
     if (res->read == 0 && info.skipped == 0) {
         rc = pl_error_set(err, PL_ERR_INPUT, "%s: no parcel found in the file", path);
+        goto fail;
+    }
+    if (res->read + info.skipped == res->skipped_nonpolygon) {
+        /* nothing in the file is a polygon: an empty batch would only hide that */
+        char what[512];
+        describe_nonpolygons(&im, what, sizeof what);
+        rc = pl_error_set(err, PL_ERR_INPUT, "%s: %s; no polygon", path, what);
         goto fail;
     }
     if (res->refused) {

@@ -17,7 +17,7 @@
 typedef struct cfeat {
     long number, line;
     int is_polygon;
-    char kind[32], where[64];
+    char kind[96], where[64];
     pl_geom geom;
     size_t nattrs;
     char **keys, **vals;
@@ -185,7 +185,7 @@ Test(geojson, feature_collection)
     cr_assert_eq(f->geom.n, 2);
     assert_point(&f->geom.polys[1].rings[0], 1, 6, 5);
     cr_assert_eq(c.f[5].is_polygon, 0);
-    cr_assert_str_eq(c.f[5].kind, "GeometryCollection");
+    cr_assert_str_eq(c.f[5].kind, "GeometryCollection (1 Polygon, 1 LineString)");
     cr_assert_eq(c.f[5].geom.n, 0);
     cr_assert_eq(c.f[5].line, 40);
     coll_free(&c);

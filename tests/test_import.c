@@ -638,3 +638,271 @@ Test(import, page_cache_is_raised_only_when_the_caller_chose_none)
     cr_assert_eq(during, -1024);
     cr_assert_eq(tu_sql_count(db, "PRAGMA cache_size"), -1024);
 }
+
+/* ---- issue 12: what other tools really write -------------------------------- */
+
+/* Item 3: a file in which nothing is a polygon is refused, in every format, with
+ * what it holds; no batch is recorded and nothing changes. */
+Test(import, no_polygon_is_refused_in_every_format)
+{
+    static const struct {
+        const char *file, *message;
+    } cases[] = {
+        {"txt/lines_only.txt", "3 features: 2 线, 1 点; no polygon"},
+        {"geojson/lines_and_point.geojson", "3 features: 2 LineString, 1 Point; no polygon"},
+        {"geojson/bare_point.geojson", "1 feature: 1 Point; no polygon"},
+        {"geojson/collection_no_polygon.geojson", "1 feature: 1 GeometryCollection (2 LineString, 1 Point); no polygon"},
+        {"kml/lines_and_point.kml", "3 features: 2 LineString, 1 Point; no polygon"},
+        {"kml/point.kml", "1 feature: 1 Point; no polygon"},
+        {"kml/bare_linear_ring.kml", "1 feature: 1 LinearRing; no polygon"},
+        {"kml/no_geometry.kml", "2 features: 1 without geometry, 1 LineString; no polygon"},
+        {"shp/lines.shp", "3 features: 3 PolyLine; no polygon"},
+        {"shp/points.shp", "2 features: 2 Point; no polygon"},
+    };
+    pl_import_options o;
+    pl_import_result r;
+    pl_error err;
+    pl_import_options_init(&o);
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&r);
+    char *before = tu_db_snapshot(dbpath);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[1024], want[2048];
+        snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, cases[i].file);
+        snprintf(want, sizeof want, "%s: %s", path, cases[i].message);
+        for (int dry = 0; dry < 2; dry++) {
+            pl_import_options_init(&o);
+            o.dry_run = dry;
+            cr_expect_eq(import_file(path, &o, &r, &err), PL_ERR_INPUT, "%s: not refused", cases[i].file);
+            cr_expect_str_eq(err.message, want);
+            cr_expect_eq(r.batch_id, 0);
+            cr_expect_eq(r.inserted, 0);
+            cr_expect_eq(r.read, r.skipped, "%s: every feature read is a skipped non-polygon", cases[i].file);
+            pl_import_result_release(&r);
+        }
+        char *after = tu_db_snapshot(dbpath);
+        cr_expect_str_eq(after, before, "%s changed the database", cases[i].file);
+        free(after);
+    }
+    free(before);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch"), 1);
+
+    /* polygons among other geometries: the polygons land, the rest is skipped and said */
+    const char *p = tu_tmp("mixed.geojson");
+    tu_write_file(p, GJ_HEAD SQ("M-1", RING_OK) ",{\"type\":\"Feature\",\"properties\":{\"code\":\"R-1\"},"
+                  "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[120.40,36.10],[120.41,36.10]]}}]}",
+                  (size_t)-1);
+    pl_import_options_init(&o);
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 1);
+    cr_expect_eq(r.skipped_nonpolygon, 1);
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 2 (line 1) (R-1): skipped: a LineString, not a polygon"));
+    pl_import_result_release(&r);
+}
+
+/* Item 3 through the command line: exit 1 and the summary on stderr. */
+Test(import, no_polygon_exits_1_on_the_command_line)
+{
+    char *out = NULL, *errout = NULL;
+    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s'", PARKLAND_BIN, dbpath,
+                    TEST_DATA_DIR "/kml/lines_and_point.kml");
+    cr_expect_eq(st, 1, "exit %d; stdout %s; stderr %s", st, out, errout);
+    cr_expect_str_eq(errout, "parkland: " TEST_DATA_DIR "/kml/lines_and_point.kml: 3 features: 2 LineString, "
+                             "1 Point; no polygon\n");
+    cr_expect_str_eq(out, "");
+    tu_outputs_free(&out, &errout);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch"), 0);
+}
+
+/* Item 2: a KML placemark holding <MultiPolygon> (not KML 2.2, read by Google
+ * Earth and GDAL) is read as the polygons it holds, with a note. */
+Test(import, kml_multipolygon_is_read_as_its_polygons)
+{
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    const char *path = TEST_DATA_DIR "/kml/multipolygon.kml";
+    cr_assert_eq(import_file(path, &o, &r, &err), PL_OK, "%s", err.message);
+    dump_messages(&r);
+    cr_expect_eq(r.inserted, 2);
+    cr_expect_eq(r.skipped_nonpolygon, 1);
+    cr_expect(has_message(&r, PL_MSG_NOTE, "placemark 3 (line 25) (ML-1): skipped: a MultiLineString, not a polygon"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/kml/multipolygon.kml: placemark 1 (line 5): <MultiPolygon> "
+                                           "(line 7) is not KML 2.2; read as a <MultiGeometry> of what it holds"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/kml/multipolygon.kml: 3 placemarks hold <MultiPolygon> "
+                                           "or another multi-geometry element that is not KML 2.2"));
+    pl_import_result_release(&r);
+    /* MP-1: two parts, the second with a hole */
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'MP-1' AND ST_NumGeometries(geom) = 2"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 2)) = 1"), 1);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'MP-2' AND ST_NumGeometries(geom) = 1"), 1);
+}
+
+/* Item 6: a bare GeoJSON geometry (RFC 7946 allows a file that is one geometry)
+ * takes its code from the file name; --code-prefix P numbers the codeless
+ * parcels of any format P-N; without it a parcel with no attributes at all is
+ * refused with advice it can follow. */
+Test(import, code_prefix_and_bare_geometry)
+{
+    pl_import_options o;
+    pl_import_result r;
+    pl_error err;
+    /* refused without --code-prefix: nothing to take a code from */
+    static const struct {
+        const char *file, *message;
+    } refused[] = {
+        {"geojson/no_properties.geojson", "feature 1 (line 2) (no code): no parcel code, and no attributes to take "
+                                          "one from (--code-prefix P numbers such parcels P-1, P-2…)"},
+        {"kml/no_names.kml", "placemark 1 (line 4) (no code): no parcel code, and no attributes to take one from "
+                             "(--code-prefix P numbers such parcels P-1, P-2…)"},
+    };
+    char *before = tu_db_snapshot(dbpath);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        char path[1024], want[1200];
+        snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, refused[i].file);
+        pl_import_options_init(&o);
+        cr_expect_eq(import_file(path, &o, &r, &err), PL_ERR_INPUT, "%s", refused[i].file);
+        snprintf(want, sizeof want, "%s: 2 of 2 features refused; nothing was imported", path);
+        cr_expect_str_eq(err.message, want);
+        cr_expect_eq(r.nmessages, 2);
+        cr_expect_str_eq(r.messages[0].text, refused[i].message);
+        cr_expect_eq(r.messages[0].level, PL_MSG_REFUSED);
+        pl_import_result_release(&r);
+        char *after = tu_db_snapshot(dbpath);
+        cr_expect_str_eq(after, before, "%s changed the database", refused[i].file);
+        free(after);
+    }
+    free(before);
+
+    /* a bare geometry: the file's base name, said in a note */
+    pl_import_options_init(&o);
+    const char *bare = TEST_DATA_DIR "/geojson/bare_polygon.geojson";
+    cr_assert_eq(import_file(bare, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 1);
+    cr_assert_eq(r.nmessages, 1);
+    cr_expect_str_eq(r.messages[0].text, TEST_DATA_DIR "/geojson/bare_polygon.geojson: the file is one geometry without "
+                                         "attributes: parcel code 'bare_polygon-1', from the file name (choose another "
+                                         "with --code-prefix P)");
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'bare_polygon-1'"), 1);
+
+    /* --code-prefix, in GeoJSON and KML; a code in the file still wins */
+    pl_import_options_init(&o);
+    o.code_prefix = "QD";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/geojson/no_properties.geojson", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 2);
+    cr_assert_eq(r.nmessages, 1);
+    cr_expect_str_eq(r.messages[0].text, TEST_DATA_DIR "/geojson/no_properties.geojson: parcels without a code are "
+                                         "numbered QD-N, N their place in the file (--code-prefix QD)");
+    pl_import_result_release(&r);
+    o.code_prefix = "K";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/kml/no_names.kml", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 2);
+    pl_import_result_release(&r);
+    o.code_prefix = "S"; /* a shapefile without a code column (in a second park: the TXT below lies on it) */
+    tu_park_jmip(db);
+    o.park = "JMIP";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/shp/nocode.shp", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.inserted, 2);
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE (code = 'S-1' AND land_use = '工业用地')"
+                                  " OR (code = 'S-2' AND land_use = '仓储用地')"), 2);
+    o.code_prefix = "X";
+    o.park = "QDIP";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.nmessages, 0, "no note when every parcel has a code");
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QD-1', 'QD-2', 'K-1', 'K-2', "
+                                  "'XHA-2024-017')"), 5);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code LIKE 'X-%'"), 0);
+}
+
+/* Item 6 on the command line: --code-prefix is an option of import parcels. */
+Test(import, code_prefix_on_the_command_line)
+{
+    char *out = NULL, *errout = NULL;
+    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s' --code-prefix GJ", PARKLAND_BIN, dbpath,
+                    TEST_DATA_DIR "/geojson/bare_polygon.geojson");
+    cr_expect_eq(st, 0, "exit %d; stderr %s", st, errout);
+    cr_expect(strstr(out, "note: " TEST_DATA_DIR "/geojson/bare_polygon.geojson: parcels without a code are numbered "
+                          "GJ-N, N their place in the file (--code-prefix GJ)\n"), "%s", out);
+    tu_rerun(&out, &errout, "'%s' --db '%s' import parcels x.geojson --code-prefix ''", PARKLAND_BIN, dbpath);
+    cr_expect(strstr(errout, "--code-prefix needs a non-empty prefix"), "%s", errout);
+    tu_outputs_free(&out, &errout);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'GJ-1'"), 1);
+}
+
+/* Item 7: Esri JSON (an ArcGIS FeatureSet, or one Esri geometry) is read:
+ * rings by orientation (clockwise shells, counter-clockwise holes),
+ * spatialReference latestWkid before wkid, attributes; also when the format
+ * is told by the content (no extension). The areas are those of the same
+ * files converted by GDAL 3.6 (ogr2ogr -f GeoJSON) and imported. */
+Test(import, esri_json_is_read)
+{
+    pl_import_options o;
+    pl_import_result r;
+    pl_error err;
+    const char *rings = TEST_DATA_DIR "/geojson/esri_rings.json";
+    pl_import_options_init(&o);
+    cr_assert_eq(import_file(rings, &o, &r, &err), PL_OK, "%s", err.message);
+    dump_messages(&r);
+    cr_expect_str_eq(r.format, "esrijson");
+    cr_expect_eq(r.source_srid, 3857, "latestWkid 3857 before wkid 102100");
+    cr_expect_eq(r.inserted, 2);
+    cr_expect_eq(r.skipped_nonpolygon, 2);
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 3 (ES-3): skipped: a Polyline, not a polygon"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, "feature 4 (ES-4): skipped: no geometry"));
+    cr_expect(has_message(&r, PL_MSG_NOTE, TEST_DATA_DIR "/geojson/esri_rings.json: feature 2: only counter-clockwise "
+                                           "rings (Esri outer rings are clockwise): each read as a polygon"));
+    pl_import_result_release(&r);
+    /* ES-1: two shells, the hole (listed between them) inside the second */
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'ES-1' AND ST_NumGeometries(geom) = 2"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 2)) = 1"
+                                  " AND NumInteriorRings(ST_GeometryN(geom, 1)) = 0"
+                                  " AND abs(area_m2 - 19584.923) < 0.001"), 1);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'ES-2' AND abs(area_m2 - 9992.358) < 0.001"
+                                  " AND abs(declared_area_m2 - 1000) < 1e-6"), 1);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE format = 'esrijson' AND source_srid = 3857"
+                                  " AND n_read = 4 AND n_inserted = 2 AND n_skipped = 2"), 1);
+
+    /* a FeatureSet in EPSG:4490, read without its extension (into a second park: it lies on ES-1) */
+    const char *p = tu_tmp("featureset");
+    tu_copy_file(TEST_DATA_DIR "/geojson/esri_featureset.json", p);
+    tu_park_jmip(db);
+    pl_import_options_init(&o);
+    o.park = "JMIP";
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_str_eq(r.format, "esrijson");
+    cr_expect_eq(r.source_srid, 4490);
+    cr_expect_eq(r.inserted, 1);
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'E-1' AND abs(area_m2 - 9992.252) < 0.001"
+                                  " AND json_extract(attrs, '$.OBJECTID') = '1'"), 1);
+
+    /* one Esri geometry: its own spatialReference, a code from the file name */
+    pl_import_options_init(&o);
+    o.park = "QDIP";
+    cr_assert_eq(import_file(TEST_DATA_DIR "/geojson/esri_geometry.json", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_expect_eq(r.source_srid, 4549);
+    cr_assert_eq(r.nmessages, 1);
+    cr_expect_str_eq(r.messages[0].text, TEST_DATA_DIR "/geojson/esri_geometry.json: the file is one geometry without "
+                                         "attributes: parcel code 'esri_geometry-1', from the file name (choose "
+                                         "another with --code-prefix P)");
+    pl_import_result_release(&r);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'esri_geometry-1'"
+                                  " AND abs(area_m2 - 60000) < 1e-6"), 1);
+
+    /* no polygon: refused as in every format, the database unchanged */
+    char *before = tu_db_snapshot(dbpath);
+    const char *lines = TEST_DATA_DIR "/geojson/esri_lines.json";
+    pl_import_options_init(&o);
+    o.park = "QDIP";
+    cr_expect_eq(import_file(lines, &o, &r, &err), PL_ERR_INPUT);
+    cr_expect_str_eq(err.message, TEST_DATA_DIR "/geojson/esri_lines.json: 2 features: 2 Polyline; no polygon");
+    pl_import_result_release(&r);
+    char *after = tu_db_snapshot(dbpath);
+    cr_expect_str_eq(after, before);
+    free(before);
+    free(after);
+}

@@ -347,15 +347,35 @@ Test(shp, cm120e_parcels)
     got_release(&g);
 }
 
-Test(shp, point_shapefile_is_refused)
+/* A point or line shapefile is read record by record, each record a
+ * non-polygon of the file's shape type with its attributes: the importer
+ * says what the file holds (test_import no_polygon_is_refused_in_every_format). */
+Test(shp, point_and_line_shapefiles_give_non_polygons)
 {
-    pl_source_info info;
-    pl_error err;
-    got g;
-    int rc = read_file(SHP_DIR "/points.shp", PL_ENCODING_AUTO, &info, &g, &err);
-    cr_expect_eq(rc, PL_ERR_INPUT);
-    cr_expect_str_eq(err.message, SHP_DIR "/points.shp: shape type Point holds no parcels");
-    cr_expect_eq(g.n, 0);
+    static const struct {
+        const char *file, *kind, *code_key, *first;
+        int n;
+    } cases[] = {
+        {SHP_DIR "/points.shp", "Point", "点号", "J1", 2},
+        {SHP_DIR "/lines.shp", "PolyLine", "宗地号", "L-1", 3},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        pl_source_info info;
+        pl_error err;
+        got g;
+        int rc = read_file(cases[c].file, PL_ENCODING_AUTO, &info, &g, &err);
+        cr_assert_eq(rc, PL_OK, "%s", err.message);
+        cr_expect_eq(g.n, cases[c].n, "%s", cases[c].file);
+        for (int i = 0; i < g.n; i++) {
+            cr_expect_eq(g.f[i].is_polygon, 0);
+            cr_expect_str_eq(g.f[i].kind, cases[c].kind);
+            cr_expect_eq(g.f[i].geom.n, 0);
+        }
+        cr_expect_str_eq(attr(&g.f[0], cases[c].code_key), cases[c].first);
+        cr_expect_str_eq(info.note, "", "no 'record in a polygon file' note: %s", info.note);
+        cr_expect_eq(info.srid, 4528);
+        got_release(&g);
+    }
 }
 
 Test(shp, sibling_files_in_any_letter_case)

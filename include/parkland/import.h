@@ -32,6 +32,11 @@ typedef struct pl_import_options {
      * area (m²), area_ha, area_mu; NULL = look for the usual names. */
     const char *field_code, *field_name, *field_land_use, *field_land_use_code;
     const char *field_area, *field_area_ha, *field_area_mu;
+    /* --code-prefix P: a polygon that has no code (no code column, no name)
+     * gets the code P-N, N its feature number in the file. NULL: only a file
+     * that is one bare geometry (a GeoJSON geometry document) gets codes,
+     * with the file's base name as P. */
+    const char *code_prefix;
     pl_on_conflict on_conflict;
     int repair;                /* make invalid polygons valid (GEOS MakeValid) */
     int allow_overlap;         /* overlaps > 1 m² with parcels of the park become warnings */

@@ -12,7 +12,8 @@
 static const char import_usage[] =
     "parkland import parcels FILE [--park CODE] [--format auto|txt|geojson|kml|shp] [--crs EPSG]\n"
     "               [--encoding auto|utf-8|gbk] [--status reserve|available] [--field KEY=COLUMN]\n"
-    "               [--on-conflict fail|skip|update] [--repair] [--allow-overlap] [--dry-run]";
+    "               [--on-conflict fail|skip|update] [--repair] [--allow-overlap] [--dry-run]\n"
+    "               [--code-prefix P]";
 
 static void help(void)
 {
@@ -26,6 +27,9 @@ static void help(void)
            "  --status S           new parcels start as reserve (储备, default) or available (可供)\n"
            "  --field KEY=COLUMN   source column for code, name, land_use, land_use_code,\n"
            "                       area (m²), area_ha, area_mu\n"
+           "  --code-prefix P      a parcel without a code (no code column, no name) gets P-N,\n"
+           "                       N its feature number; a file that is one bare geometry gets\n"
+           "                       its base name as P by default\n"
            "  --on-conflict C      a code already in the park: fail (default), skip, update\n"
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
            "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
@@ -107,6 +111,10 @@ int cmd_import(int argc, char **argv, const cli_global *g)
                 return cli_usage_error(import_usage,
                                        "--field expects KEY=COLUMN with KEY one of code, name, land_use, "
                                        "land_use_code, area, area_ha, area_mu; not '%s'", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--code-prefix", &v))) {
+            if (r > 0 && !*v)
+                return cli_usage_error(import_usage, "--code-prefix needs a non-empty prefix");
+            o.code_prefix = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--on-conflict", &v))) {
             if (r > 0) {
                 if (!strcmp(v, "fail"))
