@@ -12,7 +12,8 @@
 static const char import_usage[] =
     "parkland import parcels FILE [--park CODE] [--format auto|txt|geojson|kml|shp] [--crs EPSG]\n"
     "               [--encoding auto|utf-8|gbk] [--status reserve|available] [--field KEY=COLUMN]\n"
-    "               [--on-conflict fail|skip|update] [--repair] [--allow-overlap] [--dry-run]";
+    "               [--area-unit ha|m2|mu] [--on-conflict fail|skip|update] [--repair] [--allow-overlap]\n"
+    "               [--dry-run]";
 
 static void help(void)
 {
@@ -25,7 +26,10 @@ static void help(void)
            "  --encoding E         auto (UTF-8, else GBK), utf-8, gbk\n"
            "  --status S           new parcels start as reserve (储备, default) or available (可供)\n"
            "  --field KEY=COLUMN   source column for code, name, land_use, land_use_code,\n"
-           "                       area (m²), area_ha, area_mu\n"
+           "                       area (m²), area_ha, area_mu (an area column named here wins over\n"
+           "                       the TXT's 地块面积)\n"
+           "  --area-unit U        unit of the TXT's 地块面积: ha (公顷, as the format says), m2 or mu (亩);\n"
+           "                       by default 公顷, or m²/亩 when every parcel matches its polygon in it\n"
            "  --on-conflict C      a code already in the park: fail (default), skip, update\n"
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
            "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
@@ -107,6 +111,11 @@ int cmd_import(int argc, char **argv, const cli_global *g)
                 return cli_usage_error(import_usage,
                                        "--field expects KEY=COLUMN with KEY one of code, name, land_use, "
                                        "land_use_code, area, area_ha, area_mu; not '%s'", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--area-unit", &v))) {
+            int u = r > 0 ? pl_area_unit_parse(v) : 0;
+            if (r > 0 && u < 0)
+                return cli_usage_error(import_usage, "--area-unit is ha, m2 or mu, not '%s'", v);
+            o.area_unit = (pl_area_unit)u;
         } else if ((r = cli_opt_value(argc, argv, &i, "--on-conflict", &v))) {
             if (r > 0) {
                 if (!strcmp(v, "fail"))
@@ -152,7 +161,7 @@ int cmd_import(int argc, char **argv, const cli_global *g)
     if (o.progress)
         fputs("\r\033[K", stderr);
     if (rc) {
-        print_messages(&r, stderr, PL_MSG_WARNING);
+        print_messages(&r, stderr, PL_MSG_NOTE); /* notes too: how codes were chosen explains refusals */
         status = cli_fail(&err);
     } else {
         printf("%s %s → park %s%s\n", o.dry_run ? "would import" : "imported", path, r.park,
