@@ -97,6 +97,8 @@ typedef struct importer {
     long bare_seen;         /* bare values read (also under a forced --area-unit) */
     long bare_match[3];     /* of the judged ones, matching their polygon in ha, m², 亩 */
     int area_field_seen;    /* a --field area* column was found in some feature */
+    char datum_message[1024]; /* setup_source: the datum transformation, said at the end; "" none */
+    int datum_level;
     /* codes when the file has no code column (codes_note) */
     long codes_from_names, codes_missing, code_dups, code_tracked;
     char name_key[64];      /* the column the names (as codes) came from */
@@ -386,6 +388,43 @@ static char *attrs_json(const pl_feature *f)
 
 /* ---- source CRS ------------------------------------------------------------ */
 
+/* Xian 1980 and Beijing 1954 reach CGCS2000 only through 7 parameters
+ * (domain.md §5): without them PROJ keeps latitude and longitude as they are.
+ * Say which transformation is used and how far off it may be; with
+ * --towgs84, which parameters were applied. (Said at the end, by the
+ * caller's thread: this runs on the reader's.) */
+static void datum_message(importer *im)
+{
+    const pl_import_options *o = im->opt;
+    char datum[128];
+    if (im->src_srid == im->db->srid || pl_crs_datum_name(im->src_srid, datum, sizeof datum) != 0)
+        return;
+    if (o->have_towgs84) {
+        im->datum_level = PL_MSG_NOTE;
+        snprintf(im->datum_message, sizeof im->datum_message,
+                 "%s: %s (EPSG:%d) transformed to EPSG:%d with --towgs84 %g,%g,%g,%g,%g,%g,%g", im->path, datum,
+                 im->src_srid, im->db->srid, o->towgs84[0], o->towgs84[1], o->towgs84[2], o->towgs84[3],
+                 o->towgs84[4], o->towgs84[5], o->towgs84[6]);
+        return;
+    }
+    if (!strstr(datum, "Xian 1980") && !strstr(datum, "Beijing 1954"))
+        return;
+    char op[512] = "?";
+    double acc = -1;
+    pl_crs_operation_name(im->src_srid, im->db->srid, op, sizeof op, &acc);
+    char accuracy[256];
+    if (acc >= 0)
+        snprintf(accuracy, sizeof accuracy, "accuracy %.1f m", acc);
+    else
+        snprintf(accuracy, sizeof accuracy, "accuracy unknown to PROJ: it keeps latitude and longitude as they are, "
+                 "so expect errors of tens of metres, up to about 150 m");
+    im->datum_level = PL_MSG_WARNING;
+    snprintf(im->datum_message, sizeof im->datum_message,
+             "%s: coordinates in %s (EPSG:%d) without the 7 transformation parameters: transformed to EPSG:%d by "
+             "PROJ's '%s', %s; give the parameters with --towgs84 dX,dY,dZ,rX,rY,rZ,S (m, arc-seconds, ppm)",
+             im->path, datum, im->src_srid, im->db->srid, op, accuracy);
+}
+
 static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
 {
     pl_db *db = im->db;
@@ -434,8 +473,12 @@ static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
         }
     }
     /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
-    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err) || pl_xform_detach(im->xf, err))
+    const pl_import_options *o = im->opt;
+    if ((o->have_towgs84 ? pl_xform_open_towgs84(db, im->src_srid, o->towgs84, db->srid, &im->xf, err)
+                         : pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err)) ||
+        pl_xform_detach(im->xf, err))
         return pl_error_prefix(err, "%s", im->path);
+    datum_message(im);
     return PL_OK;
 }
 
@@ -1668,6 +1711,11 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
             if (cols[i])
                 add_message(&im, PL_MSG_NOTE, "%s: --field %s=%s does not apply: no feature has a column '%s', "
                             "so no declared area was read", path, keys[i], cols[i], cols[i]);
+    }
+    if (im.datum_message[0]) {
+        size_t before = res->nmessages;
+        add_message(&im, (pl_message_level)im.datum_level, "%s", im.datum_message);
+        message_to_front(&im, before);
     }
     codes_note(&im);
     if (res->read == 0 && info.skipped == 0) {

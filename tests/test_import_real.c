@@ -498,3 +498,82 @@ Test(real, repair_shows_the_area_as_drawn_or_none)
               "%s", r.messages[0].text);
     pl_import_result_release(&r);
 }
+
+/* ---- Xian 1980 and Beijing 1954 without their 7 parameters --------------------------- */
+
+Test(real, old_datums_warn_without_seven_parameters_and_take_towgs84)
+{
+    pl_import_result r;
+    pl_import_options o;
+    char msg[2048];
+    const char *x80 = TEST_DATA_DIR "/txt/xian80_no_params.txt", *bj54 = TEST_DATA_DIR "/txt/beijing54_no_params.txt";
+    pl_import_options_init(&o);
+    o.dry_run = 1;
+    expect_ok(x80, &o, &r);
+    cr_assert_eq(r.nmessages, 1);
+    snprintf(msg, sizeof msg, "%s: coordinates in Xian 1980 (EPSG:2364) without the 7 transformation parameters: "
+             "transformed to EPSG:4549 by PROJ's 'Inverse of 3-degree Gauss-Kruger zone 40 + Ballpark geographic "
+             "offset from Xian 1980 to China Geodetic Coordinate System 2000 + 3-degree Gauss-Kruger CM 120E', "
+             "accuracy unknown to PROJ: it keeps latitude and longitude as they are, so expect errors of tens of "
+             "metres, up to about 150 m; give the parameters with --towgs84 dX,dY,dZ,rX,rY,rZ,S (m, arc-seconds, ppm)",
+             x80);
+    expect_message(&r, 0, PL_MSG_WARNING, msg);
+    pl_import_result_release(&r);
+
+    expect_ok(bj54, &o, &r);
+    cr_assert_eq(r.source_srid, 2416);
+    cr_assert_eq(r.nmessages, 1);
+    snprintf(msg, sizeof msg, "%s: coordinates in Beijing 1954 (EPSG:2416) without the 7 transformation parameters: "
+             "transformed to EPSG:4549 by PROJ's 'Inverse of 3-degree Gauss-Kruger zone 40 + Ballpark geographic "
+             "offset from Beijing 1954 to China Geodetic Coordinate System 2000 + 3-degree Gauss-Kruger CM 120E', "
+             "accuracy unknown to PROJ: it keeps latitude and longitude as they are, so expect errors of tens of "
+             "metres, up to about 150 m; give the parameters with --towgs84 dX,dY,dZ,rX,rY,rZ,S (m, arc-seconds, ppm)",
+             bj54);
+    expect_message(&r, 0, PL_MSG_WARNING, msg);
+    pl_import_result_release(&r);
+
+    /* the same file twice: as PROJ has it, and with 7 parameters (a shift of 24, -123, -94 m) */
+    pl_import_options_init(&o);
+    expect_ok(x80, &o, &r);
+    pl_import_result_release(&r);
+    double x0 = tu_sql_num(db, "SELECT MbrMinX(geom) FROM parcel WHERE code = 'XHA-2024-017'");
+    tu_sql_exec(db, "DELETE FROM parcel");
+    o.have_towgs84 = 1;
+    const double p[7] = {24, -123, -94, 0, 0, 0, 0};
+    memcpy(o.towgs84, p, sizeof p);
+    expect_ok(x80, &o, &r);
+    cr_assert_eq(r.nmessages, 1);
+    snprintf(msg, sizeof msg, "%s: Xian 1980 (EPSG:2364) transformed to EPSG:4549 with --towgs84 24,-123,-94,0,0,0,0",
+             x80);
+    expect_message(&r, 0, PL_MSG_NOTE, msg);
+    pl_import_result_release(&r);
+    double x1 = tu_sql_num(db, "SELECT MbrMinX(geom) FROM parcel WHERE code = 'XHA-2024-017'");
+    cr_assert_float_eq(x1 - x0, 40.93, 0.01, "the parameters moved the parcel by %.3f m", x1 - x0);
+}
+
+/* ---- the command line ------------------------------------------------------------------ */
+
+Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_options)
+{
+    char *out = NULL, *errout = NULL, body[2048], f1[512], f2[512];
+    snprintf(body, sizeof body, KML_HEAD "%s%s" KML_TAIL, kml_square(f1, sizeof f1, "<name>地块</name>", 120.40, 36.06),
+             kml_square(f2, sizeof f2, "<name>地块</name>", 120.41, 36.06));
+    const char *p = write_tmp("cli-names.kml", body);
+    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' import parcels '%s'", dbpath, p), 1);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "note: %s: no parcel code column found; the name (column 'name') is used as the code, and names repeat; "
+             "no column has a different value for every parcel (use --field code=COLUMN)\n"
+             "refused: placemark 2 (line 4) (地块): duplicate parcel code '地块' (also at placemark 1 (line 3))\n"
+             "parkland: %s: 1 of 2 features refused; nothing was imported\n", p, p);
+    cr_expect_str_eq(errout, want);
+    tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels x.txt --area-unit acre", dbpath);
+    cr_expect(strstr(errout, "--area-unit is ha, m2 or mu, not 'acre'"), "%s", errout);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels x.txt --towgs84 1,2,3", dbpath), 2);
+    cr_expect(strstr(errout, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '1,2,3'"), "%s", errout);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels '%s' --area-unit m2 --towgs84 "
+                          "24,-123,-94,0,0,0,0 --dry-run", dbpath, TEST_DATA_DIR "/txt/xian80_no_params.txt"), 0,
+                 "%s", errout);
+    cr_expect(strstr(out, "with --towgs84 24,-123,-94,0,0,0,0"), "%s", out);
+    tu_outputs_free(&out, &errout);
+}

@@ -65,6 +65,10 @@ typedef struct pl_import_options {
     const char *field_code, *field_name, *field_land_use, *field_land_use_code;
     const char *field_area, *field_area_ha, *field_area_mu;
     pl_area_unit area_unit;    /* --area-unit */
+    /* --towgs84: the 7 parameters that bind the file's datum to WGS 84 (PROJ's
+     * +towgs84: dX, dY, dZ m, rX, rY, rZ arc-seconds, scale ppm), when have_towgs84 */
+    int have_towgs84;
+    double towgs84[7];
     pl_on_conflict on_conflict;
     int repair;                /* make invalid polygons valid (GEOS MakeValid) */
     int allow_overlap;         /* overlaps > 1 m² with parcels of the park become warnings */
