@@ -161,23 +161,32 @@ static void add_message(importer *im, pl_message_level level, const char *fmt, .
     r->nmessages++;
 }
 
-/* Move the last message to the front (a note that belongs before the
- * features' messages, added once the whole file is known). */
-static void message_to_front(importer *im, size_t before)
+/* A message before all others (a note that belongs before the features'
+ * messages, added once the whole file is known). When the list is full, its
+ * last message gives way (counted as dropped, as add_message counts). */
+static void add_front(importer *im, pl_message_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_front(importer *im, pl_message_level level, const char *fmt, ...)
 {
     pl_import_result *r = im->res;
-    if (r->nmessages == before && before == PL_IMPORT_MAX_MESSAGES && r->nmessages > 0) {
-        /* full: the last feature message gives way */
-        r->messages_dropped--;
+    if (r->nmessages >= PL_IMPORT_MAX_MESSAGES) {
         free(r->messages[r->nmessages - 1].text);
         r->nmessages--;
-        return;
+        r->messages_dropped++;
     }
-    if (r->nmessages <= before || r->nmessages < 2)
-        return;
-    pl_import_message m = r->messages[r->nmessages - 1];
-    memmove(r->messages + 1, r->messages, (r->nmessages - 1) * sizeof *r->messages);
-    r->messages[0] = m;
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t before = r->nmessages;
+    add_message(im, level, "%s", buf);
+    if (r->nmessages == before + 1 && before > 0) {
+        pl_import_message m = r->messages[before];
+        memmove(r->messages + 1, r->messages, before * sizeof *r->messages);
+        r->messages[0] = m;
+    }
 }
 
 /* Remove the messages whose text was freed (set to NULL), keeping the order. */
@@ -1287,11 +1296,9 @@ static int settle_area_unit(importer *im)
     }
     sqlite3_finalize(st);
     compact_messages(im);
-    size_t before = r->nmessages;
-    add_message(im, PL_MSG_NOTE, "%s: 地块面积 read as %s, not 公顷 as the format says: every parcel's declared "
+    add_front(im, PL_MSG_NOTE, "%s: 地块面积 read as %s, not 公顷 as the format says: every parcel's declared "
                 "area matches its polygon in %s (--area-unit ha|m2|mu to choose)", im->path,
                 unit == PL_AREA_UNIT_M2 ? "m² (平方米)" : "亩 (mu)", unit == PL_AREA_UNIT_M2 ? "m²" : "亩");
-    message_to_front(im, before);
     return rc;
 }
 
@@ -1317,17 +1324,15 @@ static void codes_note(importer *im)
                  im->name_key);
     else
         snprintf(head, sizeof head, "no parcel code column found; the name is used as the code");
-    size_t before = im->res->nmessages;
     if (!im->code_dups && !im->codes_missing)
-        add_message(im, PL_MSG_NOTE, "%s: %s (use --field code=COLUMN to choose one)", im->path, head);
+        add_front(im, PL_MSG_NOTE, "%s: %s (use --field code=COLUMN to choose one)", im->path, head);
     else if (len)
-        add_message(im, PL_MSG_NOTE, "%s: %s%s; columns with a different value for every parcel: %s "
+        add_front(im, PL_MSG_NOTE, "%s: %s%s; columns with a different value for every parcel: %s "
                     "(use --field code=COLUMN)", im->path, head,
                     im->code_dups ? ", and names repeat" : "", cands);
     else
-        add_message(im, PL_MSG_NOTE, "%s: %s%s; no column has a different value for every parcel "
+        add_front(im, PL_MSG_NOTE, "%s: %s%s; no column has a different value for every parcel "
                     "(use --field code=COLUMN)", im->path, head, im->code_dups ? ", and names repeat" : "");
-    message_to_front(im, before);
 }
 
 /* ---- the whole import ---------------------------------------------------- */
@@ -1712,11 +1717,8 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
                 add_message(&im, PL_MSG_NOTE, "%s: --field %s=%s does not apply: no feature has a column '%s', "
                             "so no declared area was read", path, keys[i], cols[i], cols[i]);
     }
-    if (im.datum_message[0]) {
-        size_t before = res->nmessages;
-        add_message(&im, (pl_message_level)im.datum_level, "%s", im.datum_message);
-        message_to_front(&im, before);
-    }
+    if (im.datum_message[0])
+        add_front(&im, (pl_message_level)im.datum_level, "%s", im.datum_message);
     codes_note(&im);
     if (res->read == 0 && info.skipped == 0) {
         rc = pl_error_set(err, PL_ERR_INPUT, "%s: no parcel found in the file", path);

@@ -577,3 +577,28 @@ Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_opti
     cr_expect(strstr(out, "with --towgs84 24,-123,-94,0,0,0,0"), "%s", out);
     tu_outputs_free(&out, &errout);
 }
+
+/* More refusals than the result keeps: the note on codes is still first. */
+Test(real, codes_note_stays_first_when_messages_overflow)
+{
+    size_t cap = 1200 * 300, len = 0;
+    char *body = malloc(cap), f[512];
+    len += (size_t)snprintf(body + len, cap - len, GJ_HEAD);
+    for (int i = 0; i < 1100; i++)
+        len += (size_t)snprintf(body + len, cap - len, "%s%s", i ? "," : "",
+                                gj_square(f, sizeof f, "\"name\":\"同名\"", 500000 + 200 * (i % 50), 3980000 + 200 * (i / 50)));
+    snprintf(body + len, cap - len, "]}");
+    const char *p = write_tmp("many-names.geojson", body);
+    free(body);
+    pl_import_result r;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s: 1099 of 1100 features refused; nothing was imported", p);
+    expect_refused(p, NULL, &r, msg);
+    cr_assert_eq(r.nmessages, PL_IMPORT_MAX_MESSAGES);
+    cr_assert_eq(r.messages_dropped, 100);
+    snprintf(msg, sizeof msg, "%s: no parcel code column found; the name (column 'name') is used as the code, and "
+             "names repeat; no column has a different value for every parcel (use --field code=COLUMN)", p);
+    expect_message(&r, 0, PL_MSG_NOTE, msg);
+    expect_message(&r, 1, PL_MSG_REFUSED, "feature 2 (line 1) (同名): duplicate parcel code '同名' (also at feature 1 (line 1))");
+    pl_import_result_release(&r);
+}
