@@ -822,8 +822,13 @@ static int finish_parcel(txt_reader *R, int at_eof)
         return rc;
     const char *code = R->f.nattrs > 2 ? R->attrs[2].value : "";
     R->f.refusal = NULL;
-    if (R->polygon && R->added > 0)
+    if (R->polygon && R->added > 0) {
         judge_open_rings(R, at_eof);
+    } else if (R->polygon && R->point_lines == 0 && R->decl_count > 0) {
+        snprintf(R->refusal, sizeof R->refusal, "界址点数 is %ld but no point line follows: %s", R->decl_count,
+                 at_eof ? "the file ends at the parcel header, cut short" : "the next parcel header comes at once");
+        R->f.refusal = R->refusal;
+    }
     else if (R->polygon && R->repeats > 0)
         R->closed_parcels++;
     if (R->decl_count > 0 && !R->f.refusal) {

@@ -308,6 +308,26 @@ Test(txt, truncated_point_lists_are_refused_with_the_counts)
                                       "file's other parcels close their rings: the point list is cut short "
                                       "(界址点数 is empty)");
     collect_free(&c2);
+
+    /* headers without their points: one followed by the next header, one where the file ends */
+    path = tu_tmp("headers-only.txt");
+    tu_write_file(path,
+                  "[属性描述]\n带号=40\n[地块坐标]\n"
+                  "5,,H-1,无点,面,,,,@\n"
+                  "5,,H-2,完整,面,,,,@\n"
+                  "J1,1,3985700.000,40509000.000\nJ2,1,3985700.000,40509300.000\n"
+                  "J3,1,3985500.000,40509300.000\nJ4,1,3985500.000,40509000.000\nJ1,1,3985700.000,40509000.000\n"
+                  "66,,H-3,只有表头,面,,,,@\n",
+                  (size_t)-1);
+    collect c3 = {0};
+    rc = read_txt(path, PL_ENCODING_AUTO, 0, &c3, &info, &err);
+    cr_assert_eq(rc, PL_OK, "%s", err.message);
+    cr_assert_eq(c3.n, 3);
+    cr_assert_str_eq(c3.f[0].refusal, "界址点数 is 5 but no point line follows: the next parcel header comes at once");
+    cr_assert_str_eq(c3.f[1].refusal, "");
+    cr_assert_str_eq(c3.f[2].refusal, "界址点数 is 66 but no point line follows: the file ends at the parcel header, "
+                                      "cut short");
+    collect_free(&c3);
 }
 
 Test(txt, exporter_variants)
