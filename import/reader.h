@@ -39,6 +39,11 @@ typedef struct pl_feature {
     const pl_attr *attrs; /* nattrs key/value pairs: properties, SimpleData, DBF fields, TXT header fields */
     size_t nattrs;
     double declared_area_m2; /* area the file states for this parcel, in m²; NAN when none */
+    int declared_area_unitless; /* 1: declared_area_m2 is a bare number read in the format's unit
+                                 * (TXT 地块面积: 公顷) because the file names none; the importer
+                                 * may find that the file meant m² or 亩 (--area-unit) */
+    const char *refusal;  /* the reader's reason to refuse this feature (a point list that stops
+                           * early…), NULL when none: the importer refuses it with this text */
 } pl_feature;
 
 /* What a reader learned about the whole file. Filled before the first

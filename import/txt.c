@@ -203,8 +203,14 @@ typedef struct txt_reader {
     int polygon;
     long decl_count;              /* 界址点数, -1 when empty */
     long point_lines, repeats, added;
+    long last_point_line;         /* line of the parcel's last point line */
+    long open_ringno;             /* 圈号 of the first ring the file left open (added > 0) */
     pl_ring cur;                  /* ring being read; xy owned */
     long cur_ringno;
+    char refusal[512];            /* why the current parcel is refused (f.refusal), "" when not */
+    /* the file so far */
+    long closed_parcels;          /* parcels whose every ring repeats its first point */
+    long open_parcels, open_first_line; /* parcels with open rings kept (the exporter variant) */
     char *hdr;                    /* copy of the header line, split in place; owned */
     size_t hdr_cap;
     pl_attr attrs[TXT_MAX_FIELDS];
@@ -390,9 +396,9 @@ static int ends_with(const char *s, size_t n, const char *suffix)
     return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
-/* 地块面积: hectares unless a unit says otherwise; NAN when empty or 0.
- * Returns -1 when the text is not a number. */
-static int parse_area(const char *text, double *m2)
+/* 地块面积: hectares unless a unit says otherwise; NAN when empty or 0;
+ * *bare = 1 when no unit is written. Returns -1 when the text is not a number. */
+static int parse_area(const char *text, double *m2, int *bare)
 {
     char buf[128];
     size_t n = strlen(text);
@@ -400,6 +406,7 @@ static int parse_area(const char *text, double *m2)
         return -1;
     memcpy(buf, text, n + 1);
     double factor = 10000.0; /* hectares */
+    *bare = 1;
     static const struct { const char *unit; double factor; } UNITS[] = {
         {"平方米", 1.0}, {"㎡", 1.0}, {"m²", 1.0}, {"m2", 1.0}, {"公顷", 10000.0}, {"ha", 10000.0},
         {"亩", 10000.0 / 15.0}};
@@ -408,6 +415,7 @@ static int parse_area(const char *text, double *m2)
             n -= strlen(UNITS[i].unit);
             buf[n] = '\0';
             factor = UNITS[i].factor;
+            *bare = 0;
             break;
         }
     char *t = trim(buf);
@@ -745,7 +753,8 @@ static int place_ring(txt_reader *R)
     if (!pl_ring_is_closed(c)) {
         if (pl_ring_close(c))
             return pl_error_set(R->err, PL_ERR_NOMEM, "%s: out of memory", R->path);
-        R->added++;
+        if (!R->added++)
+            R->open_ringno = R->cur_ringno;
     }
     pl_geom *g = &R->f.geom;
     size_t target = g->n;
@@ -771,7 +780,39 @@ static int place_ring(txt_reader *R)
     return PL_OK;
 }
 
-static int finish_parcel(txt_reader *R)
+/* A parcel with a ring the file left open: the exporter variant that omits
+ * the closing point (its 界址点数 agrees, or is empty), or a point list that
+ * stops early (the counts disagree, or the file ends in it while the file's
+ * other parcels close their rings): then R->refusal says why. */
+static void judge_open_rings(txt_reader *R, int at_eof)
+{
+    long L = R->point_lines, N = R->decl_count;
+    const char *s = L == 1 ? "" : "s";
+    if (N > 0 && N != L && N != L - R->repeats && N != L + R->added) {
+        if (L < N && at_eof)
+            snprintf(R->refusal, sizeof R->refusal,
+                     "界址点数 is %ld but the file ends after %ld point line%s (line %ld), with ring %ld not closed: "
+                     "the point list is cut short", N, L, s, R->last_point_line, R->open_ringno);
+        else
+            snprintf(R->refusal, sizeof R->refusal,
+                     "界址点数 is %ld but %ld point line%s follow (to line %ld), with ring %ld not closed: %s", N, L,
+                     s, R->last_point_line, R->open_ringno,
+                     L < N ? "the point list stops early" : "the points do not agree with the header");
+    } else if (N <= 0 && at_eof && R->closed_parcels > 0) {
+        snprintf(R->refusal, sizeof R->refusal,
+                 "the file ends after %ld point line%s (line %ld), with ring %ld not closed while the file's other "
+                 "parcels close their rings: the point list is cut short (界址点数 is empty)", L, s,
+                 R->last_point_line, R->open_ringno);
+    } else {
+        if (!R->open_parcels++)
+            R->open_first_line = R->f.line;
+        return;
+    }
+    utf8_fix_tail(R->refusal);
+    R->f.refusal = R->refusal;
+}
+
+static int finish_parcel(txt_reader *R, int at_eof)
 {
     int rc;
     if (!R->in_parcel)
@@ -780,7 +821,17 @@ static int finish_parcel(txt_reader *R)
     if (R->polygon && (rc = place_ring(R)) != PL_OK)
         return rc;
     const char *code = R->f.nattrs > 2 ? R->attrs[2].value : "";
-    if (R->decl_count > 0) {
+    R->f.refusal = NULL;
+    if (R->polygon && R->added > 0) {
+        judge_open_rings(R, at_eof);
+    } else if (R->polygon && R->point_lines == 0 && R->decl_count > 0) {
+        snprintf(R->refusal, sizeof R->refusal, "界址点数 is %ld but no point line follows: %s", R->decl_count,
+                 at_eof ? "the file ends at the parcel header, cut short" : "the next parcel header comes at once");
+        R->f.refusal = R->refusal;
+    }
+    else if (R->polygon && R->repeats > 0)
+        R->closed_parcels++;
+    if (R->decl_count > 0 && !R->f.refusal) {
         long L = R->point_lines, N = R->decl_count;
         if (N != L && N != L - R->repeats && N != L + R->added)
             note_add(R, "line %ld: parcel %s declares 界址点数 %ld but has %ld point lines", R->f.line, code, N, L);
@@ -795,7 +846,7 @@ static int start_parcel(txt_reader *R, const char *s, long ln)
 {
     int rc;
     char ex[64];
-    if ((rc = finish_parcel(R)) != PL_OK)
+    if ((rc = finish_parcel(R, 0)) != PL_OK)
         return rc;
 
     size_t n = strlen(s);
@@ -830,6 +881,7 @@ static int start_parcel(txt_reader *R, const char *s, long ln)
     R->nparcels++;
     R->in_parcel = 1;
     R->point_lines = R->repeats = R->added = 0;
+    R->last_point_line = R->open_ringno = 0;
     R->cur.n = 0;
     pl_geom_clear(&R->f.geom);
     R->f.number = R->nparcels;
@@ -846,7 +898,8 @@ static int start_parcel(txt_reader *R, const char *s, long ln)
                                 ln, excerpt(fld[0], ex, sizeof ex));
     }
     R->f.declared_area_m2 = NAN;
-    if (nf > 1 && parse_area(fld[1], &R->f.declared_area_m2))
+    R->f.declared_area_unitless = 0;
+    if (nf > 1 && parse_area(fld[1], &R->f.declared_area_m2, &R->f.declared_area_unitless))
         return pl_error_set(R->err, PL_ERR_INPUT, "%s: line %ld: 地块面积 '%s' is not a number", R->path, ln,
                             excerpt(fld[1], ex, sizeof ex));
     const char *kind = nf > 4 ? fld[4] : "";
@@ -893,6 +946,7 @@ static int point_line(txt_reader *R, char *s, long ln)
     if (parse_double(fld[3], &y))
         return pl_error_set(R->err, PL_ERR_INPUT, "%s: line %ld: non-numeric Y coordinate '%s'", R->path, ln,
                             excerpt(fld[3], ex, sizeof ex));
+    R->last_point_line = ln;
     if (++R->point_lines > TXT_MAX_POINTS)
         return pl_error_set(R->err, PL_ERR_INPUT, "%s: line %ld: parcel at line %ld has more than %ld points",
                             R->path, ln, R->f.line, TXT_MAX_POINTS);
@@ -1167,8 +1221,12 @@ static int read_all(txt_reader *R, txt_lines *L)
         return pl_error_set(R->err, PL_ERR_INPUT, "%s: empty file: no parcel found", R->path);
     if (!R->coord_line)
         return pl_error_set(R->err, PL_ERR_INPUT, "%s: no [地块坐标] section: no parcel found", R->path);
-    if (R->in_parcel)
-        return finish_parcel(R);
+    if (R->in_parcel && (rc = finish_parcel(R, 1)) != PL_OK)
+        return rc;
+    if (R->open_parcels)
+        note_add(R, "%ld parcel%s (first at line %ld) with rings that do not repeat their first point: closed, "
+                 "as 界址点数 allows (the exporter variant that omits the closing point)",
+                 R->open_parcels, R->open_parcels == 1 ? "" : "s", R->open_first_line);
     if (!R->nparcels) {
         if (!R->crs_decided)
             decide_crs(R); /* fill info for the caller; cannot fail without points */

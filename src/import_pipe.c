@@ -59,7 +59,7 @@ static char *put_text(char **at, const char *s)
  * reusing the slot's buffers. */
 static int feature_copy(slot *s, const pl_feature *f)
 {
-    size_t need = text_size(f->where) + text_size(f->kind);
+    size_t need = text_size(f->where) + text_size(f->kind) + text_size(f->refusal);
     for (size_t i = 0; i < f->nattrs; i++)
         need += text_size(f->attrs[i].key) + text_size(f->attrs[i].value);
     if (need > s->arena_cap) {
@@ -90,6 +90,8 @@ static int feature_copy(slot *s, const pl_feature *f)
     c->attrs = s->attrs;
     c->nattrs = f->nattrs;
     c->declared_area_m2 = f->declared_area_m2;
+    c->declared_area_unitless = f->declared_area_unitless;
+    c->refusal = put_text(&at, f->refusal);
     return pl_geom_copy(&c->geom, &f->geom);
 }
 

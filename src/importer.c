@@ -52,6 +52,16 @@ void pl_import_options_init(pl_import_options *opt)
     opt->encoding = PL_ENCODING_AUTO;
 }
 
+int pl_area_unit_parse(const char *s)
+{
+    static const char *const names[] = {"ha", "m2", "mu"};
+    static const pl_area_unit units[] = {PL_AREA_UNIT_HA, PL_AREA_UNIT_M2, PL_AREA_UNIT_MU};
+    for (size_t i = 0; s && i < sizeof names / sizeof *names; i++)
+        if (!strcmp(s, names[i]))
+            return (int)units[i];
+    return -1;
+}
+
 void pl_import_result_release(pl_import_result *r)
 {
     if (!r)
@@ -76,7 +86,6 @@ typedef struct importer {
     double zone_box[4];     /* working-CRS box of the area of use, with margin */
     int have_zone_box;
     char zone_name[128];
-    int code_from_name_noted;
     int bare_geometry;      /* the reader's info.bare_geometry, set at the first feature */
     char code_made[256];    /* a code made by --code-prefix or from the file name */
     int code_made_noted;
@@ -86,6 +95,29 @@ typedef struct importer {
         long n;
     } nonpoly[8];
     long nonpoly_other;     /* beyond the eight kinds kept */
+    /* declared areas written as bare numbers (TXT 地块面积), whose unit is
+     * settled when the whole file has been read (settle_area_unit) */
+    struct bare_area {
+        long id;            /* parcel written with it, 0 when none */
+        double raw;         /* the number as written */
+        long msg;           /* index of its 公顷 warning, -1 none, -2 dropped (cap) */
+    } *bare;
+    size_t nbare, bare_cap;
+    long bare_seen;         /* bare values read (also under a forced --area-unit) */
+    long bare_match[3];     /* of the judged ones, matching their polygon in ha, m², 亩 */
+    int area_field_seen;    /* a --field area* column was found in some feature */
+    char datum_message[1024]; /* setup_source: the datum transformation, said at the end; "" none */
+    int datum_level;
+    /* codes when the file has no code column (codes_note) */
+    long codes_from_names, codes_missing, code_dups, code_tracked;
+    char name_key[64];      /* the column the names (as codes) came from */
+    struct code_col {
+        char *key;          /* owned */
+        long present;       /* features with a value in it */
+        int unusable;       /* a repeated value, or decimal numbers */
+    } cols[64];
+    size_t ncols;
+    sqlite3_stmt *st_col;   /* INSERT OR IGNORE into temp.pl_import_col */
     /* prepared once, reused for every feature */
     sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
     sqlite3_stmt *st_defaults; /* NULL when the park has no default indicators */
@@ -138,6 +170,45 @@ static void add_message(importer *im, pl_message_level level, const char *fmt, .
     r->nmessages++;
 }
 
+/* A message before all others (a note that belongs before the features'
+ * messages, added once the whole file is known). When the list is full, its
+ * last message gives way (counted as dropped, as add_message counts). */
+static void add_front(importer *im, pl_message_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_front(importer *im, pl_message_level level, const char *fmt, ...)
+{
+    pl_import_result *r = im->res;
+    if (r->nmessages >= PL_IMPORT_MAX_MESSAGES) {
+        free(r->messages[r->nmessages - 1].text);
+        r->nmessages--;
+        r->messages_dropped++;
+    }
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t before = r->nmessages;
+    add_message(im, level, "%s", buf);
+    if (r->nmessages == before + 1 && before > 0) {
+        pl_import_message m = r->messages[before];
+        memmove(r->messages + 1, r->messages, before * sizeof *r->messages);
+        r->messages[0] = m;
+    }
+}
+
+/* Remove the messages whose text was freed (set to NULL), keeping the order. */
+static void compact_messages(importer *im)
+{
+    pl_import_result *r = im->res;
+    size_t k = 0;
+    for (size_t i = 0; i < r->nmessages; i++)
+        if (r->messages[i].text)
+            r->messages[k++] = r->messages[i];
+    r->nmessages = k;
+}
+
 /* ---- attribute mapping ------------------------------------------------- */
 
 static const char *const code_keys[] = {"宗地号", "宗地编号", "宗地代码", "地块编号", "地块号", "地块代码",
@@ -171,6 +242,16 @@ static const char *attr_find(const pl_feature *f, const char *override, const ch
     return NULL;
 }
 
+/* The key (as in the file) of the attribute attr_find(f, NULL, keys) finds. */
+static const char *attr_find_key(const pl_feature *f, const char *const *keys)
+{
+    for (size_t k = 0; keys[k]; k++)
+        for (size_t i = 0; i < f->nattrs; i++)
+            if (!strcasecmp(f->attrs[i].key, keys[k]) && f->attrs[i].value && *f->attrs[i].value)
+                return f->attrs[i].key;
+    return NULL;
+}
+
 /* Trimmed copy of `s` into the importer's growable buffer `slot`, never cut
  * (a value of any length lands as written). NULL when blank or out of memory. */
 static char *trim_copy(importer *im, int slot, const char *s)
@@ -194,27 +275,48 @@ static char *trim_copy(importer *im, int slot, const char *s)
     return buf[0] ? buf : NULL;
 }
 
-/* Declared area in m² from the reader or an area column; NAN when none. */
-static double declared_area(importer *im, const pl_feature *f)
+/* m² per unit of a bare declared area, by pl_area_unit (AUTO: the format's 公顷). */
+static double bare_factor(int unit)
 {
-    if (!isnan(f->declared_area_m2) && f->declared_area_m2 > 0)
-        return f->declared_area_m2;
+    return unit == PL_AREA_UNIT_M2 ? 1.0 : unit == PL_AREA_UNIT_MU ? PL_M2_PER_MU : PL_M2_PER_HA;
+}
+
+/* Declared area in m²; NAN when none. A column named with --field area,
+ * area_ha or area_mu is the only source (in every format, the TXT too:
+ * *from_field when one was found); else the reader's (its bare number in the
+ * unit of --area-unit: *bare); else the usual area columns. */
+static double declared_area(importer *im, const pl_feature *f, int *bare, int *from_field)
+{
     const pl_import_options *o = im->opt;
+    *bare = *from_field = 0;
     struct {
-        const char *v;
+        const char *field;
+        const char *const *keys;
         double factor;
     } tries[] = {
-        {attr_find(f, o->field_area, area_m2_keys), 1.0},
-        {attr_find(f, o->field_area_ha, area_ha_keys), PL_M2_PER_HA},
-        {attr_find(f, o->field_area_mu, area_mu_keys), PL_M2_PER_MU},
+        {o->field_area, area_m2_keys, 1.0},
+        {o->field_area_ha, area_ha_keys, PL_M2_PER_HA},
+        {o->field_area_mu, area_mu_keys, PL_M2_PER_MU},
     };
+    int named = o->field_area || o->field_area_ha || o->field_area_mu;
+    if (!named && !isnan(f->declared_area_m2) && f->declared_area_m2 > 0) {
+        if (!f->declared_area_unitless)
+            return f->declared_area_m2;
+        *bare = 1;
+        return f->declared_area_m2 / PL_M2_PER_HA * bare_factor(o->area_unit);
+    }
     for (size_t i = 0; i < 3; i++) {
-        if (!tries[i].v || !*tries[i].v)
+        if (named && !tries[i].field)
+            continue;
+        const char *v = attr_find(f, tries[i].field, tries[i].keys);
+        if (v && tries[i].field)
+            *from_field = 1;
+        if (!v || !*v)
             continue;
         char *end;
         errno = 0;
-        double d = strtod(tries[i].v, &end);
-        if (end != tries[i].v && errno == 0 && isfinite(d) && d > 0)
+        double d = strtod(v, &end);
+        if (end != v && errno == 0 && isfinite(d) && d > 0)
             return d * tries[i].factor;
     }
     return NAN;
@@ -304,6 +406,44 @@ static char *attrs_json(const pl_feature *f)
 
 /* ---- source CRS ------------------------------------------------------------ */
 
+/* Xian 1980 and Beijing 1954 reach CGCS2000 only through 7 parameters
+ * (domain.md §5): without them PROJ keeps latitude and longitude as they are.
+ * Say which transformation is used and how far off it may be; with
+ * --towgs84, which parameters were applied. (Said at the end, by the
+ * caller's thread: this runs on the reader's.) */
+static void datum_message(importer *im)
+{
+    const pl_import_options *o = im->opt;
+    char datum[128];
+    if (im->src_srid == im->db->srid || pl_crs_datum_name(im->src_srid, datum, sizeof datum) != 0)
+        return;
+    if (o->have_towgs84) {
+        im->datum_level = PL_MSG_NOTE;
+        snprintf(im->datum_message, sizeof im->datum_message,
+                 "%s: %s (EPSG:%d) transformed to EPSG:%d with --towgs84 %g,%g,%g,%g,%g,%g,%g", im->path, datum,
+                 im->src_srid, im->db->srid, o->towgs84[0], o->towgs84[1], o->towgs84[2], o->towgs84[3],
+                 o->towgs84[4], o->towgs84[5], o->towgs84[6]);
+        return;
+    }
+    if (!strstr(datum, "Xian 1980") && !strstr(datum, "Beijing 1954"))
+        return;
+    char op[512] = "?";
+    double acc = -1;
+    pl_crs_operation_name(im->src_srid, im->db->srid, op, sizeof op, &acc);
+    char accuracy[256];
+    if (acc >= 0)
+        snprintf(accuracy, sizeof accuracy, "accuracy %.1f m", acc);
+    else
+        snprintf(accuracy, sizeof accuracy, "accuracy unknown to PROJ: it keeps latitude and longitude as they are, "
+                 "so expect errors of tens of metres (the datum shift is not applied)");
+    im->datum_level = PL_MSG_WARNING;
+    if (snprintf(im->datum_message, sizeof im->datum_message,
+                 "%s: coordinates in %s (EPSG:%d) without the 7 transformation parameters: transformed to EPSG:%d "
+                 "by PROJ's '%s', %s; give the parameters with --towgs84 dX,dY,dZ,rX,rY,rZ,S (m, arc-seconds, ppm)",
+                 im->path, datum, im->src_srid, im->db->srid, op, accuracy) >= (int)sizeof im->datum_message)
+        memcpy(im->datum_message + sizeof im->datum_message - sizeof "…", "…", sizeof "…"); /* cut, and said */
+}
+
 static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
 {
     pl_db *db = im->db;
@@ -352,8 +492,12 @@ static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
         }
     }
     /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
-    if (pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err) || pl_xform_detach(im->xf, err))
+    const pl_import_options *o = im->opt;
+    if ((o->have_towgs84 ? pl_xform_open_towgs84(db, im->src_srid, o->towgs84, db->srid, &im->xf, err)
+                         : pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err)) ||
+        pl_xform_detach(im->xf, err))
         return pl_error_prefix(err, "%s", im->path);
+    datum_message(im);
     return PL_OK;
 }
 
@@ -367,8 +511,10 @@ typedef struct geo_result {
     char message[1600];
     int repaired;           /* 1: repaired, `why` says what was wrong */
     char why[1024 + 128];   /* the validity reason and where */
-    double area_before;     /* m² of the invalid polygon (repaired) */
+    double area_before;     /* m² of the outer rings as drawn (repaired), NAN when one crosses itself */
     double declared;        /* m² the file states (declared_area), NAN when none */
+    int declared_bare;      /* declared_area's *bare and *from_field */
+    int declared_from_field;
     double area, box[4];    /* of the working-CRS geometry: m²; minx, miny, maxx, maxy */
     unsigned char *wkb;     /* working-CRS MultiPolygon, ISO WKB; owned, wkb_cap bytes */
     size_t wkb_len, wkb_cap;
@@ -446,6 +592,32 @@ static int check_degrees(const pl_geom *g, char *why, size_t len)
     return 1;
 }
 
+/* The area enclosed by the outer rings as drawn (each part's shell, holes and
+ * overlaps aside), which a user can check against the drawing; NAN when a
+ * shell crosses or touches itself and so encloses no area one can name.
+ * (GEOS's area of an invalid polygon can be negative.) */
+static double shells_area_as_drawn(GEOSContextHandle_t gc, const GEOSGeometry *g)
+{
+    int n = GEOSGetNumGeometries_r(gc, g);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(gc, g, i);
+        const GEOSGeometry *shell = part ? GEOSGetExteriorRing_r(gc, part) : NULL;
+        if (!shell || GEOSisSimple_r(gc, shell) != 1)
+            return NAN;
+        GEOSGeometry *ring = GEOSGeom_clone_r(gc, shell);
+        GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(gc, ring, NULL, 0) : NULL;
+        if (!poly) {
+            if (ring)
+                GEOSGeom_destroy_r(gc, ring);
+            return NAN;
+        }
+        sum += pl_geos_area(gc, poly);
+        GEOSGeom_destroy_r(gc, poly);
+    }
+    return sum;
+}
+
 static void refuse_geometry(geo_result *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void refuse_geometry(geo_result *g, const char *fmt, ...)
 {
@@ -493,7 +665,7 @@ static int judge_geometry(importer *im, const pl_feature *f, geo_result *g)
             goto out;
         }
         GEOSGeometry *orig_work = to_working(im, src);
-        g->area_before = orig_work ? pl_geos_area(gc, orig_work) : NAN;
+        g->area_before = orig_work ? shells_area_as_drawn(gc, orig_work) : NAN;
         if (orig_work)
             GEOSGeom_destroy_r(gc, orig_work);
         fixed = pl_geos_repair(gc, src);
@@ -589,9 +761,10 @@ static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *v
             return rc;
     }
     geo_result *g = item->data;
-    if (!item->f.is_polygon)
+    if (!item->f.is_polygon || item->f.refusal)
         return PL_OK;
-    g->declared = declared_area(im, &item->f); /* attribute lookups: off the writing thread too */
+    /* attribute lookups: off the writing thread too */
+    g->declared = declared_area(im, &item->f, &g->declared_bare, &g->declared_from_field);
     int rc = judge_geometry(im, &item->f, g);
     return rc ? pl_error_set(err, rc, "out of memory") : PL_OK;
 }
@@ -878,6 +1051,62 @@ static const char *make_code(importer *im, const pl_feature *f)
     return im->code_made;
 }
 
+/* For a file without a code column: which columns hold a different value in
+ * every parcel, and so could be its codes (--field code=COLUMN). A column of
+ * decimal numbers (areas, lengths) is not one; the TXT's own count and area
+ * fields neither. */
+static int track_code_columns(importer *im, const pl_feature *f)
+{
+    static const char *const not_codes[] = {"界址点数", "地块面积", "记录图形属性", NULL};
+    im->code_tracked++;
+    if (!im->st_col) {
+        int rc = pl_db_prepare(im->db, "INSERT OR IGNORE INTO temp.pl_import_col(key, value) VALUES (?1, ?2)",
+                               &im->st_col, im->err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < f->nattrs; i++) {
+        const char *k = f->attrs[i].key, *v = f->attrs[i].value;
+        while (v && (*v == ' ' || *v == '\t'))
+            v++;
+        if (!k || !v || !*v)
+            continue;
+        size_t c = 0;
+        while (c < im->ncols && strcmp(im->cols[c].key, k))
+            c++;
+        if (c == im->ncols) {
+            if (im->ncols == sizeof im->cols / sizeof *im->cols || im->code_tracked > 1)
+                continue; /* a column the first parcel lacks cannot be in every parcel */
+            if (!(im->cols[c].key = strdup(k)))
+                return pl_error_set(im->err, PL_ERR_NOMEM, "out of memory");
+            im->cols[c].present = 0;
+            im->cols[c].unusable = 0;
+            for (size_t n = 0; not_codes[n]; n++)
+                im->cols[c].unusable |= !strcmp(k, not_codes[n]);
+            im->ncols++;
+        }
+        struct code_col *col = &im->cols[c];
+        if (col->unusable)
+            continue;
+        col->present++;
+        char *end;
+        strtod(v, &end);
+        if (end != v && !*end && strpbrk(v, ".eE")) {
+            col->unusable = 1;
+            continue;
+        }
+        sqlite3_stmt *st = im->st_col;
+        sqlite3_reset(st);
+        pl_bind_text(st, 1, k);
+        pl_bind_text(st, 2, v);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return pl_db_fail(im->db, im->err, "code column check");
+        col->unusable = sqlite3_changes(im->db->h) != 1;
+        sqlite3_reset(st);
+    }
+    return PL_OK;
+}
+
 /* Check and write one feature whose geometry the reader thread has judged.
  * Non-zero only for a fatal error (im->err filled): the import stops. */
 static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
@@ -891,15 +1120,26 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
     char who[512];
     const char *code = trim_copy(im, 0, attr_find(f, im->opt->field_code, code_keys));
     const char *name = trim_copy(im, 1, attr_find(f, im->opt->field_name, name_keys));
-    if (!code && !im->opt->field_code && name) {
-        code = name;
-        if (!im->code_from_name_noted++)
-            add_message(im, PL_MSG_NOTE, "%s: no parcel code column found; the name is used as the code "
-                        "(use --field code=COLUMN to choose one)", im->path);
+    int code_from_name = 0;
+    if (!code && !im->opt->field_code && f->is_polygon) {
+        /* said once the whole file is known, first of all (codes_note) */
+        if (name) {
+            code = name;
+            code_from_name = 1;
+            if (!im->codes_from_names++ && !im->opt->field_name) {
+                const char *k = attr_find_key(f, name_keys);
+                snprintf(im->name_key, sizeof im->name_key, "%s", k ? k : "");
+            }
+        } else if (!(code = make_code(im, f))) {
+            im->codes_missing++;
+        }
+        int rc = track_code_columns(im, f);
+        if (rc)
+            return rc;
     }
     if (!code && f->is_polygon)
         code = make_code(im, f);
-    snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : "no code");
+    snprintf(who, sizeof who, "%s (%s)", f->where ? f->where : "?", code ? code : name ? name : "no code");
 
     if (!f->is_polygon) {
         /* the readers' "null" (GeoJSON, SHP, Esri JSON) and "none" (KML): no geometry at all */
@@ -954,26 +1194,59 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
             sqlite3_finalize(q);
         }
         res->refused++;
+        im->code_dups += code_from_name;
         add_message(im, PL_MSG_REFUSED, "%s: duplicate parcel code '%s' (also at %s)", who, code, first);
         return 0;
     }
 
-    if (g->refused) {
+    if (f->refusal || g->refused) {
         res->refused++;
-        add_message(im, PL_MSG_REFUSED, "%s: %s", who, g->message);
+        add_message(im, PL_MSG_REFUSED, "%s: %s", who, f->refusal ? f->refusal : g->message);
         return 0;
     }
     double area = g->area;
     if (g->repaired) {
         res->repaired++;
-        add_message(im, PL_MSG_WARNING, "%s: repaired (%s): area %.2f m² → %.2f m²", who, g->why, g->area_before,
-                    area);
+        if (isnan(g->area_before))
+            add_message(im, PL_MSG_WARNING, "%s: repaired (%s): %.2f m² after repair (an outer ring crosses "
+                        "itself: no area as drawn)", who, g->why, area);
+        else
+            add_message(im, PL_MSG_WARNING, "%s: repaired (%s): %.2f m² as drawn (outer rings) → %.2f m² after "
+                        "repair", who, g->why, g->area_before, area);
     }
     double declared = g->declared;
-    if (!isnan(declared) && fabs(area - declared) / declared > PL_AREA_TOLERANCE)
+    im->area_field_seen |= g->declared_from_field;
+    struct bare_area *bare = NULL;
+    if (g->declared_bare) {
+        im->bare_seen++;
+        if (!isnan(declared) && im->opt->area_unit == PL_AREA_UNIT_AUTO) {
+            if (im->nbare == im->bare_cap) {
+                size_t cap = im->bare_cap ? 2 * im->bare_cap : 256;
+                struct bare_area *b = realloc(im->bare, cap * sizeof *b);
+                if (!b)
+                    return pl_error_set(im->err, PL_ERR_NOMEM, "out of memory");
+                im->bare = b;
+                im->bare_cap = cap;
+            }
+            bare = &im->bare[im->nbare++];
+            bare->id = 0;
+            bare->raw = declared / PL_M2_PER_HA;
+            bare->msg = -1;
+            for (int u = 0; u < 3; u++) {
+                double d = bare->raw * bare_factor(PL_AREA_UNIT_HA + u);
+                im->bare_match[u] += fabs(area - d) / d <= PL_AREA_TOLERANCE;
+            }
+        }
+    }
+    if (!isnan(declared) && fabs(area - declared) / declared > PL_AREA_TOLERANCE) {
+        size_t before = res->nmessages;
+        long dropped = res->messages_dropped;
         add_message(im, PL_MSG_WARNING, "%s: the file states %.2f m² (%.4f ha) but the polygon measures %.2f m² "
                     "(%.4f ha), %+.2f%%", who, declared, declared / PL_M2_PER_HA, area, area / PL_M2_PER_HA,
                     100.0 * (area - declared) / declared);
+        if (bare)
+            bare->msg = res->nmessages > before ? (long)before : res->messages_dropped > dropped ? -2 : -1;
+    }
 
     feature_work w = {0};
     int rc = 0;
@@ -1032,6 +1305,8 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
         if (!rc) {
             res->updated++;
             res->area_m2 += area;
+            if (bare)
+                bare->id = existing;
         }
     } else {
         sqlite3_stmt *st = im->st_insert;
@@ -1056,11 +1331,106 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
         if (!rc) {
             res->inserted++;
             res->area_m2 += area;
+            if (bare)
+                bare->id = new_id;
         }
     }
 out:
     feature_work_release(im, &w);
     return rc;
+}
+
+/* The unit of the bare declared areas (TXT 地块面积), now that every parcel
+ * has been measured: 公顷 as the format says, unless every one of them
+ * matches its polygon in m² (or in 亩) and not all in 公顷; then their 公顷
+ * warnings go, and the stored declared areas are those of that unit. */
+static int settle_area_unit(importer *im)
+{
+    const pl_import_options *o = im->opt;
+    pl_import_result *r = im->res;
+    if (o->area_unit != PL_AREA_UNIT_AUTO) {
+        if (!im->bare_seen)
+            add_message(im, PL_MSG_NOTE, "%s: --area-unit does not apply: no declared area in this file is a bare "
+                        "number (as the TXT's 地块面积 is); named columns say their unit (--field area, area_ha, "
+                        "area_mu)", im->path);
+        return PL_OK;
+    }
+    long n = (long)im->nbare;
+    if (n == 0 || im->bare_match[0] == n)
+        return PL_OK;
+    int unit = im->bare_match[1] == n ? PL_AREA_UNIT_M2 : im->bare_match[2] == n ? PL_AREA_UNIT_MU : 0;
+    if (!unit) {
+        add_message(im, PL_MSG_NOTE, "%s: 地块面积 read as 公顷 (ha), as the format says: %ld of %ld parcels differ "
+                    "from their polygons by more than %.1f %% (--area-unit m2|mu if the file means another unit)",
+                    im->path, n - im->bare_match[0], n, 100 * PL_AREA_TOLERANCE);
+        return PL_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = r->refused ? PL_OK
+                        : pl_db_prepare(im->db, "UPDATE parcel SET declared_area_m2 = ?1 WHERE id = ?2", &st, im->err);
+    for (size_t i = 0; i < im->nbare && !rc; i++) {
+        struct bare_area *b = &im->bare[i];
+        if (b->msg >= 0) {
+            free(r->messages[b->msg].text);
+            r->messages[b->msg].text = NULL;
+        } else if (b->msg == -2) {
+            r->messages_dropped--;
+        }
+        if (b->msg != -1)
+            r->warnings--;
+        if (st && b->id) {
+            sqlite3_reset(st);
+            sqlite3_bind_double(st, 1, b->raw * bare_factor(unit));
+            sqlite3_bind_int64(st, 2, b->id);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = pl_db_fail(im->db, im->err, "cannot store the declared area");
+        }
+    }
+    sqlite3_finalize(st);
+    compact_messages(im);
+    add_front(im, PL_MSG_NOTE, "%s: 地块面积 read as %s, not 公顷 as the format says: every parcel's declared "
+                "area matches its polygon in %s (--area-unit ha|m2|mu to choose)", im->path,
+                unit == PL_AREA_UNIT_M2 ? "m² (平方米)" : "亩 (mu)", unit == PL_AREA_UNIT_M2 ? "m²" : "亩");
+    return rc;
+}
+
+/* Say how the codes were chosen when the file has no code column, first of
+ * all the messages (also when the import is refused); when names repeat,
+ * name the columns that would give every parcel its own code. */
+static void codes_note(importer *im)
+{
+    if (!im->codes_from_names && !im->codes_missing)
+        return;
+    char cands[1024] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < im->ncols && len < sizeof cands - 1; i++)
+        if (!im->cols[i].unusable && im->cols[i].present == im->code_tracked)
+            len += (size_t)snprintf(cands + len, sizeof cands - len, "%s'%s'", len ? ", " : "", im->cols[i].key);
+    if (len >= sizeof cands)
+        len = sizeof cands - 1;
+    char head[256];
+    if (!im->codes_from_names && !im->ncols) {
+        add_front(im, PL_MSG_NOTE, "%s: no parcel code column found, and no attributes to take a code from "
+                  "(--code-prefix P numbers such parcels P-1, P-2…)", im->path);
+        return;
+    }
+    if (!im->codes_from_names)
+        snprintf(head, sizeof head, "no parcel code column found, and no name to use instead "
+                 "(--code-prefix P numbers such parcels P-1, P-2…)");
+    else if (im->name_key[0])
+        snprintf(head, sizeof head, "no parcel code column found; the name (column '%s') is used as the code",
+                 im->name_key);
+    else
+        snprintf(head, sizeof head, "no parcel code column found; the name is used as the code");
+    if (!im->code_dups && !im->codes_missing)
+        add_front(im, PL_MSG_NOTE, "%s: %s (use --field code=COLUMN to choose one)", im->path, head);
+    else if (len)
+        add_front(im, PL_MSG_NOTE, "%s: %s%s; columns with a different value for every parcel: %s "
+                    "(use --field code=COLUMN)", im->path, head,
+                    im->code_dups ? ", and names repeat" : "", cands);
+    else
+        add_front(im, PL_MSG_NOTE, "%s: %s%s; no column has a different value for every parcel "
+                    "(use --field code=COLUMN)", im->path, head, im->code_dups ? ", and names repeat" : "");
 }
 
 /* ---- the whole import ---------------------------------------------------- */
@@ -1202,7 +1572,10 @@ static int prepare_all(importer *im)
         (rc = pl_db_prepare(db, "SELECT name, land_use, land_use_code, area_m2, ST_AsText(geom) FROM parcel"
                                 " WHERE id = ?1", &im->st_old, e)) ||
         (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT) WITHOUT ROWID;"
-                             "DELETE FROM temp.pl_import_code;", e)) ||
+                             "DELETE FROM temp.pl_import_code;"
+                             "CREATE TEMP TABLE IF NOT EXISTS pl_import_col(key TEXT, value TEXT, PRIMARY KEY (key, value))"
+                             " WITHOUT ROWID;"
+                             "DELETE FROM temp.pl_import_col;", e)) ||
         (rc = pl_db_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_code(code, place) VALUES (?1, ?2)"
                                 /* no RETURNING: it builds an ephemeral table per row */
                                 , &im->st_code, e)) ||
@@ -1229,6 +1602,14 @@ static void finalize_all(importer *im)
     sqlite3_finalize(im->st_update);
     sqlite3_finalize(im->st_old);
     sqlite3_finalize(im->st_code);
+    sqlite3_finalize(im->st_col);
+    im->st_col = NULL;
+    for (size_t i = 0; i < im->ncols; i++)
+        free(im->cols[i].key);
+    im->ncols = 0;
+    free(im->bare);
+    im->bare = NULL;
+    im->nbare = im->bare_cap = 0;
     for (int i = 0; i < 4; i++)
         free(im->text[i]);
 }
@@ -1436,6 +1817,19 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
         if (left > 0)
             count_nonpolygon(&im, "skipped by the reader", left);
     }
+    if ((rc = settle_area_unit(&im)))
+        goto fail;
+    if (!im.area_field_seen && res->read > res->refused) {
+        const char *keys[] = {"area", "area_ha", "area_mu"};
+        const char *cols[] = {opt->field_area, opt->field_area_ha, opt->field_area_mu};
+        for (int i = 0; i < 3; i++)
+            if (cols[i])
+                add_message(&im, PL_MSG_NOTE, "%s: --field %s=%s does not apply: no feature has a column '%s', "
+                            "so no declared area was read", path, keys[i], cols[i], cols[i]);
+    }
+    if (im.datum_message[0])
+        add_front(&im, (pl_message_level)im.datum_level, "%s", im.datum_message);
+    codes_note(&im);
     if (res->read == 0 && info.skipped == 0) {
         rc = pl_error_set(err, PL_ERR_INPUT, "%s: no parcel found in the file", path);
         goto fail;

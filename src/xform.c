@@ -235,3 +235,73 @@ int pl_xform_store_common(pl_db *db, pl_error *err)
     }
     return PL_OK;
 }
+
+/* The pipeline from src bound to WGS 84 by `p` to dst (malloc'd), or NULL. */
+static char *build_towgs84_pipeline(int src, const double p[7], int dst)
+{
+    PJ_CONTEXT *ctx = proj_context_create();
+    if (!ctx)
+        return NULL;
+    proj_log_level(ctx, PJ_LOG_NONE);
+    char a[32], b[32];
+    snprintf(a, sizeof a, "EPSG:%d", src);
+    snprintf(b, sizeof b, "EPSG:%d", dst);
+    char *out = NULL;
+    PJ *crs = proj_create(ctx, a);
+    const char *def = crs ? proj_as_proj_string(ctx, crs, PJ_PROJ_4, NULL) : NULL;
+    char bound[1024];
+    int n = def ? snprintf(bound, sizeof bound, "%s +towgs84=%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g +type=crs", def,
+                           p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+                : -1;
+    /* the EPSG definition may carry +towgs84 of its own: the given one replaces it */
+    PJ *src_crs = n > 0 && (size_t)n < sizeof bound && !strstr(def, "+towgs84") ? proj_create(ctx, bound) : NULL;
+    /* PROJ goes through the WGS 84 hub only when both ends are bound to it:
+     * a CGCS2000 (GRS80) or WGS 84 target is bound with zeros (domain.md §5:
+     * CGCS2000 is WGS 84 within decimetres) */
+    PJ *dst_epsg = src_crs ? proj_create(ctx, b) : NULL;
+    const char *dst_def = dst_epsg ? proj_as_proj_string(ctx, dst_epsg, PJ_PROJ_4, NULL) : NULL;
+    char dst_bound[1024];
+    PJ *dst_crs = NULL;
+    if (dst_def && !strstr(dst_def, "+towgs84") &&
+        (strstr(dst_def, "+ellps=GRS80") || strstr(dst_def, "+ellps=WGS84") || strstr(dst_def, "+datum=WGS84")) &&
+        snprintf(dst_bound, sizeof dst_bound, "%s +towgs84=0,0,0 +type=crs", dst_def) < (int)sizeof dst_bound)
+        dst_crs = proj_create(ctx, dst_bound);
+    else if (dst_epsg)
+        dst_crs = proj_clone(ctx, dst_epsg);
+    proj_destroy(dst_epsg);
+    PJ *op = dst_crs ? proj_create_crs_to_crs_from_pj(ctx, src_crs, dst_crs, NULL, NULL) : NULL;
+    if (op) {
+        PJ *norm = proj_normalize_for_visualization(ctx, op);
+        if (norm) {
+            const char *s = proj_as_proj_string(ctx, norm, PJ_PROJ_5, NULL);
+            if (s && *s)
+                out = strdup(s);
+            proj_destroy(norm);
+        }
+    }
+    proj_destroy(op);
+    proj_destroy(dst_crs);
+    proj_destroy(src_crs);
+    proj_destroy(crs);
+    proj_context_destroy(ctx);
+    return out;
+}
+
+int pl_xform_open_towgs84(pl_db *db, int src, const double towgs84[7], int dst, pl_xform **out, pl_error *err)
+{
+    *out = NULL;
+    pl_xform *x = calloc(1, sizeof *x);
+    if (!x)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    x->db = db;
+    x->cache = db->splite_cache;
+    x->src = src;
+    x->dst = dst;
+    if (!(x->pipeline = build_towgs84_pipeline(src, towgs84, dst))) {
+        free(x);
+        return pl_error_set(err, PL_ERR_INPUT, "no coordinate transformation from EPSG:%d with --towgs84 to EPSG:%d",
+                            src, dst);
+    }
+    *out = x;
+    return PL_OK;
+}

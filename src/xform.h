@@ -37,6 +37,12 @@ typedef struct pl_xform pl_xform;
 int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_error *err);
 void pl_xform_free(pl_xform *x);
 
+/* Transformation from EPSG `src`, bound to WGS 84 by the 7 parameters
+ * `towgs84` (PROJ's +towgs84: dX, dY, dZ in metres, rX, rY, rZ in arc-seconds,
+ * scale in ppm; position vector), to EPSG `dst`. Never stored. PL_ERR_INPUT
+ * when PROJ cannot build it. */
+int pl_xform_open_towgs84(pl_db *db, int src, const double towgs84[7], int dst, pl_xform **out, pl_error *err);
+
 /* Give x a SpatiaLite cache of its own (freed with x), so that it can
  * transform on another thread than the one using its pl_db. After this, x
  * no longer touches the connection. */

@@ -208,7 +208,7 @@ Test(import, repair_reports_area_before_and_after)
     /* the bow-tie's two triangles: each 300 × 100 / 2 = 15 000 m² */
     cr_assert_float_eq(r.area_m2, 30000.0, 0.01);
     cr_assert(has_message(&r, PL_MSG_WARNING, "repaired (Self-intersection"), "no repair message");
-    cr_assert(has_message(&r, PL_MSG_WARNING, "→ 30000.00 m²"));
+    cr_assert(has_message(&r, PL_MSG_WARNING, "30000.00 m² after repair (an outer ring crosses itself"));
     pl_import_result_release(&r);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'R-1' AND ST_IsValid(geom) = 1"
                                   " AND ST_NumGeometries(geom) = 2"), 1);
@@ -707,7 +707,11 @@ Test(import, no_polygon_exits_1_on_the_command_line)
     int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s'", PARKLAND_BIN, dbpath,
                     TEST_DATA_DIR "/kml/lines_and_point.kml");
     cr_expect_eq(st, 1, "exit %d; stdout %s; stderr %s", st, out, errout);
-    cr_expect_str_eq(errout, "parkland: " TEST_DATA_DIR "/kml/lines_and_point.kml: 3 features: 2 LineString, "
+    /* the notes of a refused import are shown too (issue 12 item 5), then the summary */
+    cr_expect_str_eq(errout, "note: placemark 1 (line 4) (路-1): skipped: a LineString, not a polygon\n"
+                             "note: placemark 2 (line 5) (路-2): skipped: a LineString, not a polygon\n"
+                             "note: placemark 3 (line 6) (门): skipped: a Point, not a polygon\n"
+                             "parkland: " TEST_DATA_DIR "/kml/lines_and_point.kml: 3 features: 2 LineString, "
                              "1 Point; no polygon\n");
     cr_expect_str_eq(out, "");
     tu_outputs_free(&out, &errout);
@@ -765,9 +769,14 @@ Test(import, code_prefix_and_bare_geometry)
         cr_expect_eq(import_file(path, &o, &r, &err), PL_ERR_INPUT, "%s", refused[i].file);
         snprintf(want, sizeof want, "%s: 2 of 2 features refused; nothing was imported", path);
         cr_expect_str_eq(err.message, want);
-        cr_expect_eq(r.nmessages, 2);
-        cr_expect_str_eq(r.messages[0].text, refused[i].message);
-        cr_expect_eq(r.messages[0].level, PL_MSG_REFUSED);
+        /* how codes were chosen comes first (issue 12 item 5), then the two refusals */
+        cr_expect_eq(r.nmessages, 3);
+        snprintf(want, sizeof want, "%s: no parcel code column found, and no attributes to take a code from "
+                 "(--code-prefix P numbers such parcels P-1, P-2…)", path);
+        cr_expect_str_eq(r.messages[0].text, want);
+        cr_expect_eq(r.messages[0].level, PL_MSG_NOTE);
+        cr_expect_str_eq(r.messages[1].text, refused[i].message);
+        cr_expect_eq(r.messages[1].level, PL_MSG_REFUSED);
         pl_import_result_release(&r);
         char *after = tu_db_snapshot(dbpath);
         cr_expect_str_eq(after, before, "%s changed the database", refused[i].file);

@@ -26,6 +26,8 @@ typedef struct got_feature {
     char keys[MAXA][32];
     char values[MAXA][128];
     double area;
+    int area_bare;
+    char refusal[512];   /* "" when the reader does not refuse it */
 } got_feature;
 
 typedef struct collect {
@@ -71,6 +73,8 @@ static int collect_cb(const pl_feature *f, const pl_source_info *info, void *ctx
             snprintf(g->values[i], sizeof g->values[i], "%s", f->attrs[i].value);
         }
         g->area = f->declared_area_m2;
+        g->area_bare = f->declared_area_unitless;
+        snprintf(g->refusal, sizeof g->refusal, "%s", f->refusal ? f->refusal : "");
     }
     c->n++;
     return c->stop_with;
@@ -255,9 +259,75 @@ Test(txt, unclosed_rings_and_point_counts)
         }
         cr_assert_float_eq(geom_area(g), 59400.0, 0.01);
     }
-    /* 8 (no closing points) and 10 (closing points counted) are both fine; 7 is not */
-    cr_assert_str_eq(info.note, "line 28: parcel UC-3 declares 界址点数 7 but has 8 point lines");
+    /* 8 (no closing points) and 10 (closing points counted) are both the exporter
+     * variant; 7 with rings left open is a point list that does not agree: refused */
+    cr_assert_str_eq(c.f[0].refusal, "");
+    cr_assert_str_eq(c.f[1].refusal, "");
+    cr_assert_str_eq(c.f[2].refusal, "界址点数 is 7 but 8 point lines follow (to line 36), with ring 1 not closed: "
+                                     "the points do not agree with the header");
+    cr_assert_str_eq(info.note, "2 parcels (first at line 10) with rings that do not repeat their first point: "
+                                "closed, as 界址点数 allows (the exporter variant that omits the closing point)");
     collect_free(&c);
+}
+
+/* A point list that stops early: the counts disagree and a ring is left open,
+ * in the middle of the file or where it ends; or the file ends in an open
+ * ring while its other parcels close theirs (界址点数 empty). */
+Test(txt, truncated_point_lists_are_refused_with_the_counts)
+{
+    collect c = {0};
+    pl_source_info info;
+    pl_error err;
+    int rc = read_txt(TXT_DIR "truncated.txt", PL_ENCODING_AUTO, 0, &c, &info, &err);
+    cr_assert_eq(rc, PL_OK, "%s", err.message);
+    cr_assert_eq(c.n, 3);
+    cr_assert_str_eq(c.f[0].refusal, "界址点数 is 10 but 5 point lines follow (to line 15), with ring 1 not closed: "
+                                     "the point list stops early");
+    cr_assert_str_eq(c.f[1].refusal, "");
+    cr_assert_str_eq(c.f[2].refusal, "界址点数 is 66 but the file ends after 3 point lines (line 25), with ring 1 "
+                                     "not closed: the point list is cut short");
+    cr_assert_str_eq(info.note, "");
+    collect_free(&c);
+
+    const char *path = tu_tmp("cut-no-count.txt");
+    tu_write_file(path,
+                  "[属性描述]\n带号=40\n[地块坐标]\n"
+                  ",,N-1,完整,面,,,,@\n"
+                  "J1,1,3985700.000,40509000.000\nJ2,1,3985700.000,40509300.000\n"
+                  "J3,1,3985500.000,40509300.000\nJ1,1,3985700.000,40509000.000\n"
+                  ",,N-2,截断,面,,,,@\n"
+                  "J1,1,3985400.000,40509000.000\nJ2,1,3985400.000,40509300.000\n"
+                  "J3,1,3985200.000,40509300.000\n",
+                  (size_t)-1);
+    collect c2 = {0};
+    rc = read_txt(path, PL_ENCODING_AUTO, 0, &c2, &info, &err);
+    cr_assert_eq(rc, PL_OK, "%s", err.message);
+    cr_assert_eq(c2.n, 2);
+    cr_assert_str_eq(c2.f[0].refusal, "");
+    cr_assert_str_eq(c2.f[1].refusal, "the file ends after 3 point lines (line 12), with ring 1 not closed while the "
+                                      "file's other parcels close their rings: the point list is cut short "
+                                      "(界址点数 is empty)");
+    collect_free(&c2);
+
+    /* headers without their points: one followed by the next header, one where the file ends */
+    path = tu_tmp("headers-only.txt");
+    tu_write_file(path,
+                  "[属性描述]\n带号=40\n[地块坐标]\n"
+                  "5,,H-1,无点,面,,,,@\n"
+                  "5,,H-2,完整,面,,,,@\n"
+                  "J1,1,3985700.000,40509000.000\nJ2,1,3985700.000,40509300.000\n"
+                  "J3,1,3985500.000,40509300.000\nJ4,1,3985500.000,40509000.000\nJ1,1,3985700.000,40509000.000\n"
+                  "66,,H-3,只有表头,面,,,,@\n",
+                  (size_t)-1);
+    collect c3 = {0};
+    rc = read_txt(path, PL_ENCODING_AUTO, 0, &c3, &info, &err);
+    cr_assert_eq(rc, PL_OK, "%s", err.message);
+    cr_assert_eq(c3.n, 3);
+    cr_assert_str_eq(c3.f[0].refusal, "界址点数 is 5 but no point line follows: the next parcel header comes at once");
+    cr_assert_str_eq(c3.f[1].refusal, "");
+    cr_assert_str_eq(c3.f[2].refusal, "界址点数 is 66 but no point line follows: the file ends at the parcel header, "
+                                      "cut short");
+    collect_free(&c3);
 }
 
 Test(txt, exporter_variants)
@@ -273,13 +343,14 @@ Test(txt, exporter_variants)
     cr_assert_str_eq(info.crs_text, "2000国家大地坐标系, 3度带, 带号 40(取自Y坐标前缀), 高斯克吕格, 米");
     /* the 线 record is handed on as a non-polygon (the importer counts it), not counted twice */
     cr_assert_eq(info.skipped, 0);
-    cr_assert_str_eq(info.note, "line 18: parcel 1 declares 界址点数 41 but has 4 point lines");
+    /* its ring closes: a count that disagrees is only remarked on */
+    cr_assert_str_eq(info.note, "line 18: parcel 1 declares 界址点数 41 but has 5 point lines");
     int lines = 0;
     for (long i = 0; i < c.n; i++)
         if (!c.f[i].is_polygon) {
             lines++;
             cr_assert_str_eq(c.f[i].kind, "线");
-            cr_assert_eq(c.f[i].line, 29);
+            cr_assert_eq(c.f[i].line, 30);
         }
     cr_assert_eq(lines, 1);
 
@@ -468,7 +539,9 @@ Test(txt, degenerate_parcels_are_handed_over)
     cr_assert_eq(c.n, 2);
     cr_assert_eq(c.srid_at_first, 4528);
     cr_assert_str_eq(info.crs_text, "坐标系未注明(按2000国家大地坐标系), 3度带(推定), 带号 40");
-    cr_assert_str_eq(info.note, "");
+    cr_assert_str_eq(info.note, "1 parcel (first at line 5) with rings that do not repeat their first point: "
+                                "closed, as 界址点数 allows (the exporter variant that omits the closing point)");
+    cr_assert_str_eq(c.f[1].refusal, "", "two points announced, two read: not cut short");
     cr_assert_eq(c.f[0].is_polygon, 1);
     cr_assert_eq(c.f[0].geom.n, 0);
     cr_assert_eq(c.f[0].line, 4);

@@ -22,6 +22,19 @@ typedef enum pl_on_conflict {
     PL_CONFLICT_UPDATE    /* replace geometry and attributes; the old ones go to history */
 } pl_on_conflict;
 
+/* The unit of a declared area that the file writes as a bare number (the
+ * TXT's 地块面积, 公顷 by the format). AUTO: 公顷, unless every such parcel's
+ * value matches its polygon in m² (or in 亩) and none in 公顷. */
+typedef enum pl_area_unit {
+    PL_AREA_UNIT_AUTO = 0,
+    PL_AREA_UNIT_HA,
+    PL_AREA_UNIT_M2,
+    PL_AREA_UNIT_MU
+} pl_area_unit;
+
+/* Parse "ha|m2|mu"; -1 when unknown. */
+int pl_area_unit_parse(const char *s);
+
 typedef struct pl_import_options {
     const char *park;          /* park code; NULL: the only park in the database */
     pl_format format;
@@ -29,7 +42,8 @@ typedef struct pl_import_options {
     pl_encoding encoding;
     const char *status;        /* "reserve" (default when NULL) or "available" */
     /* --field KEY=COLUMN: source column for code, name, land_use, land_use_code,
-     * area (m²), area_ha, area_mu; NULL = look for the usual names. */
+     * area (m²), area_ha, area_mu; NULL = look for the usual names. A
+     * declared-area column named here wins over the reader's own (TXT 地块面积). */
     const char *field_code, *field_name, *field_land_use, *field_land_use_code;
     const char *field_area, *field_area_ha, *field_area_mu;
     /* --code-prefix P: a polygon that has no code (no code column, no name)
@@ -37,6 +51,11 @@ typedef struct pl_import_options {
      * that is one bare geometry (a GeoJSON geometry document) gets codes,
      * with the file's base name as P. */
     const char *code_prefix;
+    pl_area_unit area_unit;    /* --area-unit */
+    /* --towgs84: the 7 parameters that bind the file's datum to WGS 84 (PROJ's
+     * +towgs84: dX, dY, dZ m, rX, rY, rZ arc-seconds, scale ppm), when have_towgs84 */
+    int have_towgs84;
+    double towgs84[7];
     pl_on_conflict on_conflict;
     int repair;                /* make invalid polygons valid (GEOS MakeValid) */
     int allow_overlap;         /* overlaps > 1 m² with parcels of the park become warnings */

@@ -12,8 +12,8 @@
 static const char import_usage[] =
     "parkland import parcels FILE [--park CODE] [--format auto|txt|geojson|kml|shp] [--crs EPSG]\n"
     "               [--encoding auto|utf-8|gbk] [--status reserve|available] [--field KEY=COLUMN]\n"
-    "               [--on-conflict fail|skip|update] [--repair] [--allow-overlap] [--dry-run]\n"
-    "               [--code-prefix P]";
+    "               [--area-unit ha|m2|mu] [--towgs84 DX,DY,DZ,RX,RY,RZ,S] [--on-conflict fail|skip|update]\n"
+    "               [--repair] [--allow-overlap] [--dry-run] [--code-prefix P]";
 
 static void help(void)
 {
@@ -30,6 +30,13 @@ static void help(void)
            "  --code-prefix P      a parcel without a code (no code column, no name) gets P-N,\n"
            "                       N its feature number; a file that is one bare geometry gets\n"
            "                       its base name as P by default\n"
+           "                       area (m²), area_ha, area_mu (an area column named here wins over\n"
+           "                       the TXT's 地块面积)\n"
+           "  --area-unit U        unit of the TXT's 地块面积: ha (公顷, as the format says), m2 or mu (亩);\n"
+           "                       by default 公顷, or m²/亩 when every parcel matches its polygon in it\n"
+           "  --towgs84 P          the 7 parameters from the file's datum (Xian 1980, Beijing 1954) to\n"
+           "                       WGS 84/CGCS2000: dX,dY,dZ (m), rX,rY,rZ (arc-seconds), scale (ppm),\n"
+           "                       position vector (PROJ's +towgs84); without them PROJ keeps lat/lon\n"
            "  --on-conflict C      a code already in the park: fail (default), skip, update\n"
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
            "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
@@ -115,6 +122,21 @@ int cmd_import(int argc, char **argv, const cli_global *g)
             if (r > 0 && !*v)
                 return cli_usage_error(import_usage, "--code-prefix needs a non-empty prefix");
             o.code_prefix = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--area-unit", &v))) {
+            int u = r > 0 ? pl_area_unit_parse(v) : 0;
+            if (r > 0 && u < 0)
+                return cli_usage_error(import_usage, "--area-unit is ha, m2 or mu, not '%s'", v);
+            o.area_unit = (pl_area_unit)u;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--towgs84", &v))) {
+            if (r > 0) {
+                int used = 0, n = sscanf(v, "%lf,%lf,%lf,%lf,%lf,%lf,%lf%n", &o.towgs84[0], &o.towgs84[1],
+                                         &o.towgs84[2], &o.towgs84[3], &o.towgs84[4], &o.towgs84[5], &o.towgs84[6],
+                                         &used);
+                if (n != 7 || v[used])
+                    return cli_usage_error(import_usage, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '%s'",
+                                           v);
+                o.have_towgs84 = 1;
+            }
         } else if ((r = cli_opt_value(argc, argv, &i, "--on-conflict", &v))) {
             if (r > 0) {
                 if (!strcmp(v, "fail"))
@@ -160,7 +182,7 @@ int cmd_import(int argc, char **argv, const cli_global *g)
     if (o.progress)
         fputs("\r\033[K", stderr);
     if (rc) {
-        print_messages(&r, stderr, PL_MSG_WARNING);
+        print_messages(&r, stderr, PL_MSG_NOTE); /* notes too: how codes were chosen explains refusals */
         status = cli_fail(&err);
     } else {
         printf("%s %s → park %s%s\n", o.dry_run ? "would import" : "imported", path, r.park,
