@@ -1,6 +1,7 @@
 /* indicators.c — standard-land control indicators of parcels and parks, and
  * their check against the national control table and the park's thresholds. */
 #include "parkland/indicators.h"
+#include "parkland/parse.h"
 
 #include "db_internal.h"
 
@@ -109,17 +110,19 @@ int pl_indicators_put(pl_indicators *ind, pl_ind_field f, const char *text, pl_e
         ind->clear &= ~BIT(f);
         return PL_OK;
     }
-    char *end;
-    errno = 0;
+    /* the one dialect (parkland/parse.h): 12,000, full-width digits, a unit of the field's dimension */
+    double v;
     if (in->kind == PL_IND_INT) {
-        long v = strtol(text, &end, 10);
-        if (!*text || *end || errno || v < INT_MIN || v > INT_MAX)
+        if (!pl_parse_number(text, &v) || v != floor(v) || v < INT_MIN || v > INT_MAX)
             return pl_error_set(err, PL_ERR_USAGE, "%s expects a whole number, not '%s'", in->option, text);
-        pl_indicators_put_number(ind, f, (double)v);
+        pl_indicators_put_number(ind, f, v);
         return PL_OK;
     }
-    double v = strtod(text, &end);
-    if (!*text || *end)
+    pl_unit unit = pl_unit_parse(in->unit);
+    char *end;
+    if (unit == PL_UNIT_NONE ? pl_parse_number(text, &v) : pl_parse_quantity(text, unit, &v, NULL))
+        ; /* read */
+    else if (v = strtod(text, &end), !*text || *end) /* as before: inf, nan are refused later, by name */
         return pl_error_set(err, PL_ERR_USAGE, "%s expects a number%s%s, not '%s'", in->option,
                             *in->unit ? " in " : "", in->unit, text);
     pl_indicators_put_number(ind, f, v);

@@ -3,6 +3,7 @@
 
 #include "csv_reader.h"
 #include "date.h"
+#include "parkland/parse.h"
 #include "db_internal.h"
 #include "hash.h"
 #include "text.h"
@@ -72,72 +73,28 @@ void pl_lead_fields_init(pl_lead_fields *f)
     f->investment = f->rate = f->land_mu = f->tax_per_mu = f->output_per_mu = NAN;
 }
 
-/* Accept YYYY-MM-DD and what spreadsheets write (2025/3/5, 2025-3-5, 2025.3.5,
- * 2025年3月5日); write YYYY-MM-DD into out[11]. 0 when not a real date. */
+/* A date in any form of parkland/parse.h (2025-03-05, 2025/3/5, 2025.3.5,
+ * 2025年3月5日, 20250305, full-width digits) of the years a register takes;
+ * YYYY-MM-DD into out[11]. 0 when not a real date. */
 static int norm_date(const char *s, char out[11])
 {
-    int y, m, d, n = 0;
-    char a[8], b[8];
-    if (!s)
+    char d[11];
+    int y;
+    if (!pl_parse_date(s, d) || !pl_date_parse(d, &y, NULL, NULL) || y < PL_DATE_YEAR_MIN || y > PL_DATE_YEAR_MAX)
         return 0;
-    if (sscanf(s, "%4d年%d月%d日%n", &y, &m, &d, &n) == 3 && !s[n]) {
-        /* ok */
-    } else if (sscanf(s, "%4d%1[-/.]%2d%1[-/.]%2d%n", &y, a, &m, b, &d, &n) == 5 && !s[n] && a[0] == b[0]) {
-        /* ok */
-    } else {
-        return 0;
-    }
-    if (!isdigit((unsigned char)s[0]) || y < PL_DATE_YEAR_MIN || y > PL_DATE_YEAR_MAX || !pl_date_ymd_valid(y, m, d))
-        return 0;
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d); /* 10 characters: y, m, d are in range */
-    memcpy(out, tmp, 11);
+    memcpy(out, d, sizeof d);
     return 1;
 }
 
-/* Strict number: digits, one point, optional sign and exponent, thousands
- * commas between digit groups ("12,000.5"); no hex, inf or nan. Blank → NAN. */
-static int parse_number(const char *s, double *out)
+/* A number of parkland/parse.h ("12,000.5", "１２，０００"), or a quantity in
+ * `unit` ("1.2亿元" for 万元, "2.6公顷" for 亩); blank → NAN. */
+static int parse_number(const char *s, pl_unit unit, double *out)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n == 0) {
+    if (!s[strspn(s, " \t")]) {
         *out = NAN;
         return 1;
     }
-    if (n > 63)
-        return 0;
-    char buf[64];
-    size_t k = 0;
-    int digits = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == ',') {
-            /* a thousands separator: a digit before, exactly three digits after */
-            if (!i || !isdigit((unsigned char)s[i - 1]) || i + 3 >= n || !isdigit((unsigned char)s[i + 1]) ||
-                !isdigit((unsigned char)s[i + 2]) || !isdigit((unsigned char)s[i + 3]) ||
-                (i + 4 < n && isdigit((unsigned char)s[i + 4])))
-                return 0;
-            continue;
-        }
-        if (!isdigit((unsigned char)c) && c != '.' && c != '+' && c != '-' && c != 'e' && c != 'E')
-            return 0;
-        digits += isdigit((unsigned char)c) != 0;
-        buf[k++] = c;
-    }
-    buf[k] = '\0';
-    if (!digits)
-        return 0;
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (*end || errno == ERANGE || !isfinite(v))
-        return 0;
-    *out = v;
-    return 1;
+    return pl_parse_quantity(s, unit, out, NULL);
 }
 
 static const struct {
@@ -939,11 +896,14 @@ static int on_row(const pl_csv_row *row, const pl_csv_info *info, void *vim)
         int c;
         double *slot;
         const char *unit;
-    } nums[] = {{C_INVESTMENT, &f.investment, "万元"}, {C_RATE, &f.rate, "CNY per unit"},
-                {C_LAND_MU, &f.land_mu, "亩"}, {C_TAX, &f.tax_per_mu, "万元/亩·年"},
-                {C_OUTPUT, &f.output_per_mu, "万元/亩·年"}};
+        pl_unit u;
+    } nums[] = {{C_INVESTMENT, &f.investment, "万元", PL_UNIT_WAN},
+                {C_RATE, &f.rate, "CNY per unit", PL_UNIT_NONE},
+                {C_LAND_MU, &f.land_mu, "亩", PL_UNIT_MU},
+                {C_TAX, &f.tax_per_mu, "万元/亩·年", PL_UNIT_WAN_PER_MU_YEAR},
+                {C_OUTPUT, &f.output_per_mu, "万元/亩·年", PL_UNIT_WAN_PER_MU_YEAR}};
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
-        if (cells[nums[i].c] && !parse_number(cells[nums[i].c], nums[i].slot)) {
+        if (cells[nums[i].c] && !parse_number(cells[nums[i].c], nums[i].u, nums[i].slot)) {
             problem(&p, "%s (%s) '%s' is not a number (%s)", columns[nums[i].c].key, columns[nums[i].c].zh,
                     cells[nums[i].c], nums[i].unit);
             *nums[i].slot = NAN;

@@ -317,7 +317,7 @@ static const bad_file bad_files[] = {
      {"line 3: column 'company' (field 2): bytes that are not valid UTF-8, while the rest of the file is UTF-8",
       "1 of 2 rows refused", NULL}, 1},
     {"bad_number.csv", PL_ENCODING_AUTO,
-     {"line 2: investment (计划投资) '12万' is not a number (万元)", "line 3: land_mu (用地需求) 'abc' is not a number (亩)",
+     {"line 2: investment (计划投资) '12万亩' is not a number (万元)", "line 3: land_mu (用地需求) 'abc' is not a number (亩)",
       "line 4: investment (计划投资) '0x10' is not a number (万元); land_mu (用地需求) 'nan' is not a number (亩)", NULL}, 3},
     {"bad_industry.csv", PL_ENCODING_AUTO,
      {"line 3: unknown industry '半导体' (one of: it 新一代信息技术, equipment 高端装备,", "1 of 2 rows refused", NULL}, 1},

@@ -8,6 +8,7 @@
 #include "parkland/db.h"
 #include "parkland/error.h"
 #include "parkland/import.h"
+#include "parkland/parse.h"
 
 /* Exit statuses of the contract. */
 #define EXIT_DONE 0
@@ -63,10 +64,21 @@ int cli_is_help(const char *arg);
  * anywhere, print help() and return 1 with *status EXIT_USAGE (no subcommand)
  * or EXIT_DONE; 0 otherwise. */
 int cli_family_help(int argc, char **argv, void (*help)(void), int *status);
-/* Parse a number; 0 and message on failure. */
+/* Parse a whole number (the dialect of parkland/parse.h: １２，０００ too);
+ * 0 and message on failure. */
 int cli_parse_int(const char *opt, const char *s, int *out);
-/* Parse a finite decimal number; 0 and "OPT expects a number, not 'S'" on failure. */
+/* Parse a finite decimal number (parkland/parse.h: 12,000, full-width digits);
+ * 0 and "OPT expects a number, not 'S'" on failure. */
 int cli_parse_double(const char *opt, const char *s, double *out);
+/* Parse a quantity in `unit` (40, 40亩, 2.6公顷, 26666m² for 亩; 1.2亿元 for
+ * 万元; parkland/parse.h): when a unit was converted, "parkland: OPT S = X UNIT"
+ * on stderr. 0 and "OPT expects a number, not 'S' (in UNIT, or with a unit: …)"
+ * on failure. PL_UNIT_NONE: cli_parse_double. */
+int cli_parse_quantity(const char *opt, const char *s, pl_unit unit, double *out);
+/* Parse a date in any form of parkland/parse.h; *out gets it as YYYY-MM-DD
+ * (static storage of the command line). 0 and "OPT 'S' is not a date (…)" on
+ * failure. */
+int cli_parse_date(const char *opt, const char *s, const char **out);
 /* --encoding VALUE (auto, utf-8/utf8, gbk/gb18030/gb2312) into *enc: 0, or
  * EXIT_USAGE after "unknown encoding 'V' (auto, utf-8, gbk)" and the usage. */
 int cli_parse_encoding(const char *usage, const char *value, pl_encoding *enc);
@@ -78,10 +90,12 @@ int cli_table_format(const char *usage, const char *value, int *fmt);
 typedef struct cli_text_opt {
     const char *name;
     const char **slot;
+    int date; /* 1: a date, normalised to YYYY-MM-DD by cli_parse_date */
 } cli_text_opt;
 typedef struct cli_num_opt {
     const char *name;
-    double *slot; /* cli_parse_double */
+    double *slot;
+    pl_unit unit; /* cli_parse_quantity; PL_UNIT_NONE: a plain number */
 } cli_num_opt;
 /* argv[*i] against the text and number options: 1 when one matched and its
  * value is stored (advancing *i), 0 when none matched, -1 when its value is

@@ -71,7 +71,8 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             if (r > 0 && !cli_parse_int("--precision", v, &o.precision))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
-            o.as_of = v;
+            if (r > 0 && !cli_parse_date("--as-of", v, &o.as_of))
+                return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--encoding", &v))) {
             if (r > 0) {
                 if (!strcmp(v, "utf-8") || !strcmp(v, "utf8"))

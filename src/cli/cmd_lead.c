@@ -80,13 +80,15 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     pl_lead_fields_init(&f);
     for (int i = 2; i < argc; i++) {
         const cli_text_opt texts[] = {
-            {"--company", &f.company}, {"--company-en", &f.company_en}, {"--country", &f.country},
-            {"--industry", &f.industry}, {"--industry-code", &f.industry_code}, {"--currency", &f.currency},
-            {"--contact", &f.contact}, {"--owner", &f.owner}, {"--source", &f.source}, {"--note", &f.note},
-            {"--date", &f.date}};
-        const cli_num_opt nums[] = {
-            {"--investment", &f.investment}, {"--rate", &f.rate}, {"--land-mu", &f.land_mu},
-            {"--tax-per-mu", &f.tax_per_mu}, {"--output-per-mu", &f.output_per_mu}};
+            {"--company", &f.company, 0}, {"--company-en", &f.company_en, 0}, {"--country", &f.country, 0},
+            {"--industry", &f.industry, 0}, {"--industry-code", &f.industry_code, 0}, {"--currency", &f.currency, 0},
+            {"--contact", &f.contact, 0}, {"--owner", &f.owner, 0}, {"--source", &f.source, 0},
+            {"--note", &f.note, 0},       {"--date", &f.date, 1}};
+        const cli_num_opt nums[] = {{"--investment", &f.investment, PL_UNIT_WAN},
+                                    {"--rate", &f.rate, PL_UNIT_NONE},
+                                    {"--land-mu", &f.land_mu, PL_UNIT_MU},
+                                    {"--tax-per-mu", &f.tax_per_mu, PL_UNIT_WAN_PER_MU_YEAR},
+                                    {"--output-per-mu", &f.output_per_mu, PL_UNIT_WAN_PER_MU_YEAR}};
         int r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, nums, sizeof nums / sizeof *nums);
         if (r < 0)
             return EXIT_USAGE;
@@ -356,9 +358,10 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
         int r = 0;
         if ((r = cli_opt_value(argc, argv, &i, "--note", &v)) > 0)
             note = v;
-        else if (!r && (r = cli_opt_value(argc, argv, &i, "--date", &v)) > 0)
-            date = v;
-        else if (r < 0)
+        else if (!r && (r = cli_opt_value(argc, argv, &i, "--date", &v)) > 0) {
+            if (!cli_parse_date("--date", v, &date))
+                return EXIT_USAGE;
+        } else if (r < 0)
             return EXIT_USAGE;
         else if (!strcmp(argv[i], "--force"))
             force = 1;

@@ -61,7 +61,8 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
             status_help();
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--date", &v))) {
-            o.date = v;
+            if (r > 0 && !cli_parse_date("--date", v, &o.date))
+                return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--note", &v))) {
             o.note = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
@@ -69,7 +70,8 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--lead", &v))) {
             o.lead = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--expires", &v))) {
-            o.expires = v;
+            if (r > 0 && !cli_parse_date("--expires", v, &o.expires))
+                return EXIT_USAGE;
         } else if (!strcmp(argv[i], "--force")) {
             o.force = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -228,6 +230,12 @@ int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park)
                     return EXIT_USAGE;
                 if (pl_indicators_put(&ch, (pl_ind_field)f, v, &err))
                     return cli_usage_error(usage, "%s", err.message);
+                /* a value written in another unit (4500万元/公顷): say how it was read */
+                pl_unit unit = pl_unit_parse(pl_indicator_field_info((pl_ind_field)f)->unit);
+                double x;
+                int converted = 0;
+                if (unit != PL_UNIT_NONE && pl_parse_quantity(v, unit, &x, &converted) && converted)
+                    cli_parse_quantity(name, v, unit, &x);
                 continue;
             }
         }

@@ -76,13 +76,16 @@ static int project_sign(int argc, char **argv, const cli_global *g)
     for (int i = 2; i < argc && status == EXIT_DONE; i++) {
         const char *v = NULL;
         const cli_text_opt texts[] = {
-            {"--park", &o.park}, {"--date", &o.date}, {"--code", &o.code}, {"--land-by", &o.land_by},
-            {"--start-by", &o.start_by}, {"--production-by", &o.production_by}, {"--verify-by", &o.verify_by},
-            {"--note", &o.note}};
-        const cli_num_opt nums[] = {
-            {"--investment", &o.investment}, {"--investment-intensity", &o.investment_intensity}, {"--far", &o.far},
-            {"--tax-per-mu", &o.tax_per_mu}, {"--output-per-mu", &o.output_per_mu},
-            {"--energy-per-output", &o.energy_per_output}};
+            {"--park", &o.park, 0},           {"--date", &o.date, 1},
+            {"--code", &o.code, 0},           {"--land-by", &o.land_by, 1},
+            {"--start-by", &o.start_by, 1}, {"--production-by", &o.production_by, 1},
+            {"--verify-by", &o.verify_by, 1}, {"--note", &o.note, 0}};
+        const cli_num_opt nums[] = {{"--investment", &o.investment, PL_UNIT_WAN},
+                                    {"--investment-intensity", &o.investment_intensity, PL_UNIT_WAN_PER_MU},
+                                    {"--far", &o.far, PL_UNIT_NONE},
+                                    {"--tax-per-mu", &o.tax_per_mu, PL_UNIT_WAN_PER_MU_YEAR},
+                                    {"--output-per-mu", &o.output_per_mu, PL_UNIT_WAN_PER_MU_YEAR},
+                                    {"--energy-per-output", &o.energy_per_output, PL_UNIT_NONE}};
         int r = cli_opt_value(argc, argv, &i, "--parcel", &v);
         if (r > 0)
             parcels[np++] = v;
@@ -169,11 +172,13 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
         int r = 0;
         if ((r = cli_opt_value(argc, argv, &i, "--note", &v)) > 0)
             note = v;
-        else if (is_ms && !r && (r = cli_opt_value(argc, argv, &i, "--planned", &v)) > 0)
-            planned = v;
-        else if (is_ms && !r && (r = cli_opt_value(argc, argv, &i, "--actual", &v)) > 0)
-            actual = v;
-        else if (r < 0)
+        else if (is_ms && !r && (r = cli_opt_value(argc, argv, &i, "--planned", &v)) > 0) {
+            if (!cli_parse_date("--planned", v, &planned))
+                return EXIT_USAGE;
+        } else if (is_ms && !r && (r = cli_opt_value(argc, argv, &i, "--actual", &v)) > 0) {
+            if (!cli_parse_date("--actual", v, &actual))
+                return EXIT_USAGE;
+        } else if (r < 0)
             return EXIT_USAGE;
         else if ((argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')) || npos >= 3)
             return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
@@ -192,7 +197,7 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     }
     double amount = 0;
     int year = 0;
-    if (!is_ms && !cli_parse_double("AMOUNT", pos[2], &amount))
+    if (!is_ms && !cli_parse_quantity("AMOUNT", pos[2], PL_UNIT_WAN, &amount))
         return EXIT_USAGE;
     if (!strcmp(sub, "plan") && !cli_parse_int("YEAR", pos[1], &year))
         return EXIT_USAGE;

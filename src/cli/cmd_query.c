@@ -33,24 +33,17 @@ static const char query_help[] =
     "Sorted by distance with --near; by closeness to the middle of the area range with --min-mu/--max-mu;\n"
     "else by park and code. Empty industries = any industry; empty indicators = not set.\n";
 
+/* LON,LAT: two numbers of parkland/parse.h split at the first comma (ASCII or
+ * full-width ，), blanks around each ignored. */
 static int parse_lonlat(const char *s, double *lon, double *lat)
 {
-    char *end;
-    errno = 0;
-    *lon = strtod(s, &end);
-    if (end == s || errno)
+    const char *a = strstr(s, ","), *b = strstr(s, "，");
+    const char *comma = a && (!b || a < b) ? a : b;
+    if (!comma || strlen(s) >= 256)
         return 0;
-    while (*end == ' ')
-        end++;
-    if (*end != ',')
-        return 0;
-    const char *p = end + 1;
-    *lat = strtod(p, &end);
-    if (end == p || errno)
-        return 0;
-    while (*end == ' ')
-        end++;
-    return !*end && isfinite(*lon) && isfinite(*lat);
+    char first[256];
+    snprintf(first, sizeof first, "%.*s", (int)(comma - s), s);
+    return pl_parse_number(first, lon) && pl_parse_number(comma + (comma == a ? 1 : strlen("，")), lat);
 }
 
 /* Room for any double as "%.2f" (309 digits, a sign, the point, two decimals):
@@ -167,15 +160,15 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             f.park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--min-mu", &v))) {
-            if (r > 0 && !cli_parse_double("--min-mu", v, &f.min_mu))
+            if (r > 0 && !cli_parse_quantity("--min-mu", v, PL_UNIT_MU, &f.min_mu))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--max-mu", &v))) {
-            if (r > 0 && !cli_parse_double("--max-mu", v, &f.max_mu))
+            if (r > 0 && !cli_parse_quantity("--max-mu", v, PL_UNIT_MU, &f.max_mu))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--industry", &v))) {
             f.industry = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--max-intensity", &v))) {
-            if (r > 0 && !cli_parse_double("--max-intensity", v, &f.max_intensity))
+            if (r > 0 && !cli_parse_quantity("--max-intensity", v, PL_UNIT_WAN_PER_MU, &f.max_intensity))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--min-far", &v))) {
             if (r > 0 && !cli_parse_double("--min-far", v, &f.min_far))
@@ -185,7 +178,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
                 return cli_usage_error(query_usage, "--near expects LON,LAT in WGS84 degrees (e.g. 120.40,36.10), "
                                                     "not '%s'", v);
         } else if ((r = cli_opt_value(argc, argv, &i, "--within", &v))) {
-            if (r > 0 && !cli_parse_double("--within", v, &f.within_m))
+            if (r > 0 && !cli_parse_quantity("--within", v, PL_UNIT_M, &f.within_m))
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--adjacent", &v))) {
             f.adjacent = v;

@@ -48,7 +48,8 @@ int cmd_report(int argc, char **argv, const cli_global *g)
             printf("usage: %s\n%s", report_usage, report_help);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
-            opt.as_of = v;
+            if (r > 0 && !cli_parse_date("--as-of", v, &opt.as_of))
+                return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             opt.park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {

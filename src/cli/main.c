@@ -42,7 +42,7 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
                  "--cache-mb N keeps up to N MiB (%d-%d) of it in memory / 数据库页缓存 (MiB); by default\n"
-                 "SQLite's 2 MiB, and 16 MiB while importing.\n"
+                 "SQLite's 2 MiB, and 16 MiB while importing. Both options may also follow the command.\n"
                  "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n",
             PL_CACHE_MB_MIN, PL_CACHE_MB_MAX);
 }
@@ -123,9 +123,8 @@ int cli_family_help(int argc, char **argv, void (*help)(void), int *status)
 
 int cli_parse_int(const char *opt, const char *s, int *out)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < -2147483647L || v > 2147483647L) {
+    double v;
+    if (!pl_parse_number(s, &v) || v != floor(v) || v < -2147483647.0 || v > 2147483647.0) {
         fprintf(stderr, "parkland: %s expects a whole number, not '%s'\n", opt, s);
         return 0;
     }
@@ -135,14 +134,62 @@ int cli_parse_int(const char *opt, const char *s, int *out)
 
 int cli_parse_double(const char *opt, const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
+    if (!pl_parse_number(s, out)) {
         fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
         return 0;
     }
-    *out = v;
+    return 1;
+}
+
+/* A number as the CLI echoes it: up to 4 decimals, trailing zeros dropped. */
+static const char *echo_num(double v, char buf[48])
+{
+    snprintf(buf, 48, "%.4f", v);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf);
+        while (e > dot + 1 && e[-1] == '0')
+            *--e = '\0';
+        if (e == dot + 1)
+            *dot = '\0';
+    }
+    return buf;
+}
+
+int cli_parse_quantity(const char *opt, const char *s, pl_unit unit, double *out)
+{
+    if (unit == PL_UNIT_NONE)
+        return cli_parse_double(opt, s, out);
+    int converted = 0;
+    if (!pl_parse_quantity(s, unit, out, &converted)) {
+        fprintf(stderr, "parkland: %s expects a number, not '%s' (in %s, or with a unit: %s)\n", opt, s,
+                pl_unit_name(unit), pl_unit_choices(unit));
+        return 0;
+    }
+    if (converted) {
+        char b[48];
+        fprintf(stderr, "parkland: %s %s = %s %s\n", opt, s, echo_num(*out, b), pl_unit_name(unit));
+    }
+    return 1;
+}
+
+/* The dates read: a command line holds a handful. */
+static char date_pool[32][11];
+static size_t date_pool_used;
+
+int cli_parse_date(const char *opt, const char *s, const char **out)
+{
+    char d[11];
+    if (!pl_parse_date(s, d)) {
+        fprintf(stderr, "parkland: %s '%s' is not a date (a real calendar day: %s)\n", opt, s, PL_PARSE_DATE_FORMS);
+        return 0;
+    }
+    if (date_pool_used >= sizeof date_pool / sizeof *date_pool) {
+        fprintf(stderr, "parkland: too many dates on the command line\n");
+        return 0;
+    }
+    memcpy(date_pool[date_pool_used], d, sizeof d);
+    *out = date_pool[date_pool_used++];
     return 1;
 }
 
@@ -175,13 +222,15 @@ int cli_opt_match(int argc, char **argv, int *i, const cli_text_opt *texts, size
     int r;
     for (size_t k = 0; k < ntexts; k++)
         if ((r = cli_opt_value(argc, argv, i, texts[k].name, &v))) {
+            if (r > 0 && texts[k].date)
+                return cli_parse_date(texts[k].name, v, texts[k].slot) ? 1 : -1;
             if (r > 0)
                 *texts[k].slot = v;
             return r;
         }
     for (size_t k = 0; k < nnums; k++)
         if ((r = cli_opt_value(argc, argv, i, nums[k].name, &v)))
-            return r > 0 && !cli_parse_double(nums[k].name, v, nums[k].slot) ? -1 : r;
+            return r > 0 && !cli_parse_quantity(nums[k].name, v, nums[k].unit, nums[k].slot) ? -1 : r;
     return 0;
 }
 
@@ -229,6 +278,29 @@ static int finish(int status)
     return status;
 }
 
+/* --db FILE or --cache-mb N at argv[*i] (before or after the command): 1 when
+ * taken (advancing *i), 0 when argv[*i] is neither, -1 after a message. */
+static int global_option(int argc, char **argv, int *i, cli_global *g)
+{
+    const char *v;
+    int r = cli_opt_value(argc, argv, i, "--db", &v);
+    if (r > 0)
+        g->db_path = v;
+    if (r)
+        return r;
+    if ((r = cli_opt_value(argc, argv, i, "--cache-mb", &v)) <= 0)
+        return r;
+    if (!cli_parse_int("--cache-mb", v, &g->cache_mb))
+        return -1;
+    /* checked here too: 0 would mean "not set" and be ignored */
+    if (g->cache_mb < PL_CACHE_MB_MIN || g->cache_mb > PL_CACHE_MB_MAX) {
+        cli_usage_error(NULL, "--cache-mb wants a whole number of MiB from %d to %d, not '%s'", PL_CACHE_MB_MIN,
+                        PL_CACHE_MB_MAX, v);
+        return -1;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     pl_library_init();
@@ -237,19 +309,11 @@ int main(int argc, char **argv)
         g.db_path = "parkland.db";
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *v;
-        int r = cli_opt_value(argc, argv, &i, "--db", &v);
+        int r = global_option(argc, argv, &i, &g);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0) {
-            g.db_path = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--cache-mb", &v)) != 0) {
-            if (r < 0 || !cli_parse_int("--cache-mb", v, &g.cache_mb))
-                return EXIT_USAGE;
-            /* checked here too: 0 would mean "not set" and be ignored */
-            if (g.cache_mb < PL_CACHE_MB_MIN || g.cache_mb > PL_CACHE_MB_MAX)
-                return cli_usage_error(NULL, "--cache-mb wants a whole number of MiB from %d to %d, not '%s'",
-                                       PL_CACHE_MB_MIN, PL_CACHE_MB_MAX, v);
+            continue;
         } else if (!strcmp(argv[i], "--version")) {
             printf("parkland %s (%s)\n", PARKLAND_VERSION, pl_library_versions());
             return finish(EXIT_DONE);
@@ -264,10 +328,21 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    /* The global options are taken after the command too (no command has an
+     * option of the same name); the command sees its arguments without them. */
+    int cargc = 0;
+    for (int k = i; k < argc; k++) {
+        int r = k > i ? global_option(argc, argv, &k, &g) : 0;
+        if (r < 0)
+            return EXIT_USAGE;
+        if (!r)
+            argv[i + cargc++] = argv[k];
+    }
+    argv[i + cargc] = NULL;
     int status = -1;
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
         if (!strcmp(argv[i], commands[c].name)) {
-            status = commands[c].fn(argc - i, argv + i, &g);
+            status = commands[c].fn(cargc, argv + i, &g);
             break;
         }
     if (status < 0)
