@@ -1,0 +1,294 @@
+/*
+ * test_dialect.c — the one dialect on the command line (issue 13 §1): every
+ * form of a date, a number and a quantity, in every command and option that
+ * takes one, and the global options after the command. The parsers alone are
+ * tested in test_parse.c.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parkland/db.h"
+#include "parkland/lead.h"
+#include "parkland/park.h"
+#include "parkland/parcel.h"
+#include "testutil.h"
+
+#define PL PARKLAND_BIN " --db '%s' "
+
+static char dbpath[1024];
+static char *out, *errout;
+
+static void setup(void)
+{
+    pl_db *db = tu_db_new("dialect.db", dbpath);
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "QDIP", "青岛国际招商产业园(示范片区)", NULL, "西海岸新区", NULL, &err), PL_OK);
+    tu_import(db, SAMPLES_DIR "/parcels.txt", NULL);
+    tu_sql_exec(db, "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu,"
+                    " output_per_mu, energy_per_output, updated_at)"
+                    " SELECT id, 300, 1.0, 2.0, 20, 400, 0.5, '2025-01-01T00:00:00Z' FROM parcel"
+                    " WHERE code IN ('QDIP-2024-003', 'QDIP-2024-004')");
+    pl_lead_fields f;
+    pl_lead_fields_init(&f);
+    f.code = "L-A";
+    f.company = "西门子智能制造(青岛)有限公司";
+    f.industry = "equipment";
+    f.date = "2024-12-01";
+    cr_assert_eq(pl_lead_add(db, &f, &err), PL_OK, "%s", err.message);
+    tu_db_close(db);
+}
+
+static void teardown(void)
+{
+    tu_outputs_free(&out, &errout);
+}
+
+TestSuite(dialect, .init = setup, .fini = teardown);
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return tu_rerun(&out, &errout, "%s", cmd);
+}
+
+static long count(const char *sql)
+{
+    pl_db *db;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    long n = tu_sql_count(db, sql);
+    pl_db_close(db);
+    return n;
+}
+
+/* 2025-03-01 in every form a date is written in */
+static const char *const date_forms[] = {
+    "2025-03-01", "2025-3-1", "2025/3/1", "2025.3.1", "2025年3月1日", "20250301", "２０２５－３－１", "２０２５年３月１日",
+};
+#define NFORMS (sizeof date_forms / sizeof *date_forms)
+
+Test(dialect, lead_add_and_stage_take_every_date_form)
+{
+    for (size_t i = 0; i < NFORMS; i++) {
+        cr_assert_eq(run(PL "lead add L-D%zu --company 甲公司 --date '%s'", dbpath, i, date_forms[i]), 0, "%s: %s",
+                     date_forms[i], errout);
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM lead WHERE code = 'L-D%zu' AND stage_date = '2025-03-01'", i);
+        cr_assert_eq(count(sql), 1, "%s", date_forms[i]);
+    }
+    cr_assert_eq(run(PL "lead stage L-D0 contacted --date 2025年3月5日", dbpath), 0, "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM lead WHERE code = 'L-D0' AND stage_date = '2025-03-05'"), 1);
+    cr_assert_eq(run(PL "lead stage L-D0 visited --date=２０２５０３０６", dbpath), 0, "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM lead WHERE code = 'L-D0' AND stage_date = '2025-03-06'"), 1);
+}
+
+Test(dialect, parcel_status_project_sign_and_milestones_take_the_forms)
+{
+    cr_assert_eq(run(PL "parcel status QDIP-2024-003 available --date 2025/1/10", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "2025-01-10"), "%s", out);
+    cr_assert_eq(run(PL "parcel status QDIP-2024-004 available --date 2025.1.10", dbpath), 0, "%s", errout);
+    cr_assert_eq(run(PL "parcel status QDIP-2024-004 reserved --date 2025年2月1日 --lead L-A --expires 20250601",
+                     dbpath), 0, "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM reservation WHERE expires_on = '2025-06-01'"), 1);
+    cr_assert_eq(run(PL "project sign L-A --parcel QDIP-2024-003 --date 2025-3-1 --investment 1.2亿元"
+                        " --start-by ２０２５／６／１ --accept-shortfall --note 测试", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "on 2025-03-01"), "%s", out);
+    cr_assert(strstr(errout, "parkland: --investment 1.2亿元 = 12000 万元"), "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM project WHERE investment = 12000 AND signed_on = '2025-03-01'"), 1);
+    cr_assert_eq(count("SELECT count(*) FROM milestone WHERE planned = '2025-06-01'"), 1);
+    cr_assert_eq(run(PL "project milestone P-L-A land --actual 2025年4月1日", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "actual 实际 2025-04-01"), "%s", out);
+    cr_assert_eq(run(PL "project milestone P-L-A production --planned 2026.6.30", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "planned 计划 2026-06-30"), "%s", out);
+    cr_assert_eq(run(PL "project progress P-L-A 2025-06 '1,500.5'", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "= 1500.50 万元"), "%s", out);
+    cr_assert_eq(run(PL "project plan P-L-A ２０２５ 0.6亿", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "2025 = 6000.00 万元"), "%s", out);
+}
+
+/* A read-only command: every form gives the output of YYYY-MM-DD. */
+Test(dialect, as_of_takes_every_form_with_the_same_result)
+{
+    cr_assert_eq(run(PL "report alerts --as-of 2025-03-01", dbpath), 0, "%s", errout);
+    char *iso = strdup(out);
+    cr_assert_eq(run(PL "export geojson --as-of 2025-03-01 -o '%s'", dbpath, tu_tmp("iso.geojson")), 0, "%s",
+                 errout);
+    for (size_t i = 1; i < NFORMS; i++) {
+        cr_assert_eq(run(PL "report alerts --as-of '%s'", dbpath, date_forms[i]), 0, "%s: %s", date_forms[i], errout);
+        cr_assert_str_eq(out, iso, "%s", date_forms[i]);
+        cr_assert_eq(run(PL "export geojson --as-of='%s' -o '%s' --force", dbpath, date_forms[i],
+                         tu_tmp("form.geojson")),
+                     0, "%s: %s", date_forms[i], errout);
+    }
+    free(iso);
+}
+
+Test(dialect, an_invalid_date_names_the_option_and_the_value)
+{
+    static const struct {
+        const char *args, *message;
+    } bad[] = {
+        {"lead add L-X --company 甲 --date 2025-2-29", "--date '2025-2-29' is not a date"},
+        {"lead stage L-A contacted --date 2025/13/1", "--date '2025/13/1' is not a date"},
+        {"parcel status QDIP-2024-003 available --date 20250230", "--date '20250230' is not a date"},
+        {"parcel status QDIP-2024-003 reserved --lead L-A --expires 2025年2月30日",
+         "--expires '2025年2月30日' is not a date"},
+        {"project sign L-A --parcel QDIP-2024-003 --date 2025-3-32", "--date '2025-3-32' is not a date"},
+        {"project sign L-A --parcel QDIP-2024-003 --start-by tomorrow", "--start-by 'tomorrow' is not a date"},
+        {"project sign L-A --parcel QDIP-2024-003 --land-by 2025-3", "--land-by '2025-3' is not a date"},
+        {"project sign L-A --parcel QDIP-2024-003 --production-by 2025-02-29",
+         "--production-by '2025-02-29' is not a date"},
+        {"project sign L-A --parcel QDIP-2024-003 --verify-by 2025-3/1", "--verify-by '2025-3/1' is not a date"},
+        {"project milestone P-1 land --planned 2100-2-29", "--planned '2100-2-29' is not a date"},
+        {"project milestone P-1 land --actual 25-3-1", "--actual '25-3-1' is not a date"},
+        {"export html --as-of 2024-13-01 -o x.html", "--as-of '2024-13-01' is not a date"},
+        {"report landing --as-of 2023-02-29", "--as-of '2023-02-29' is not a date"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(run(PL "%s", dbpath, bad[i].args), 2, "%s: %s", bad[i].args, errout);
+        cr_assert(strstr(errout, bad[i].message), "%s: %s", bad[i].args, errout);
+        cr_assert(strstr(errout, "2026年3月1日"), "the forms are listed: %s", errout);
+    }
+}
+
+Test(dialect, numbers_and_quantities_in_lead_add)
+{
+    static const struct {
+        const char *opt, *value, *column;
+        double stored;
+        const char *echo; /* NULL: nothing echoed */
+    } cases[] = {
+        {"--investment", "12,000", "investment", 12000, NULL},
+        {"--investment", "１２，０００", "investment", 12000, NULL},
+        {"--investment", "12000万元", "investment", 12000, NULL},
+        {"--investment", "1.2亿元", "investment", 12000, "--investment 1.2亿元 = 12000 万元"},
+        {"--investment", "120000000元", "investment", 12000, "= 12000 万元"},
+        {"--land-mu", "40亩", "land_mu", 40, NULL},
+        {"--land-mu", "2.6公顷", "land_mu", 39, "--land-mu 2.6公顷 = 39 亩"},
+        {"--land-mu", "30000m²", "land_mu", 45, "--land-mu 30000m² = 45 亩"},
+        {"--land-mu", "30,000平方米", "land_mu", 45, "= 45 亩"},
+        {"--tax-per-mu", "450万元/公顷·年", "tax_per_mu", 30, "--tax-per-mu 450万元/公顷·年 = 30 万元/亩·年"},
+        {"--output-per-mu", "４００", "output_per_mu", 400, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_assert_eq(run(PL "lead add L-N%zu --company 乙公司 %s '%s'", dbpath, i, cases[i].opt, cases[i].value), 0,
+                     "%s %s: %s", cases[i].opt, cases[i].value, errout);
+        if (cases[i].echo)
+            cr_assert(strstr(errout, cases[i].echo), "%s: %s", cases[i].value, errout);
+        else
+            cr_assert_str_eq(errout, "", "%s", cases[i].value);
+        char sql[300];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM lead WHERE code = 'L-N%zu' AND abs(%s - %.17g) < 1e-9", i,
+                 cases[i].column, cases[i].stored);
+        cr_assert_eq(count(sql), 1, "%s %s", cases[i].opt, cases[i].value);
+    }
+    static const struct {
+        const char *args, *message;
+    } bad[] = {
+        {"--land-mu 40万元", "--land-mu expects a number, not '40万元' (in 亩, or with a unit: 亩/mu, 公顷/ha"},
+        {"--investment 40亩", "--investment expects a number, not '40亩' (in 万元"},
+        {"--investment 1,2", "--investment expects a number, not '1,2'"},
+        {"--rate 7亿 --currency USD", "--rate expects a number, not '7亿'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(run(PL "lead add L-BAD --company 丙 %s", dbpath, bad[i].args), 2, "%s", bad[i].args);
+        cr_assert(strstr(errout, bad[i].message), "%s: %s", bad[i].args, errout);
+    }
+    cr_assert_eq(count("SELECT count(*) FROM lead WHERE code = 'L-BAD'"), 0);
+}
+
+/* query free: a quantity in another unit gives the result of the number in the option's unit */
+Test(dialect, query_options_take_units_and_the_full_width_comma)
+{
+    static const struct {
+        const char *plain, *dialect;
+    } same[] = {
+        {"--min-mu 39", "--min-mu 2.6公顷"},
+        {"--min-mu 39", "--min-mu=2.6ha"},
+        {"--max-mu 45", "--max-mu 30000m²"},
+        {"--max-mu 45", "--max-mu ４５"},
+        {"--near 120.4,36.1 --within 1500", "--near 120.4,36.1 --within 1.5km"},
+        {"--near 120.4,36.1 --within 1500", "--near '120.4，36.1' --within 1500米"},
+        {"--near 120.4,36.1 --within 1500", "--near '１２０．４，３６．１' --within '1,500'"},
+        {"--limit 2", "--limit ２"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        cr_assert_eq(run(PL "query free %s --format csv", dbpath, same[i].plain), 0, "%s: %s", same[i].plain, errout);
+        char *want = strdup(out);
+        cr_assert_eq(run(PL "query free %s --format csv", dbpath, same[i].dialect), 0, "%s: %s", same[i].dialect,
+                     errout);
+        cr_assert_str_eq(out, want, "%s", same[i].dialect);
+        free(want);
+    }
+    cr_assert_eq(run(PL "query free --min-mu 2.6公顷", dbpath), 0);
+    cr_assert(strstr(errout, "parkland: --min-mu 2.6公顷 = 39 亩"), "%s", errout);
+    cr_assert_eq(run(PL "query free --min-mu 40万元", dbpath), 2);
+    cr_assert(strstr(errout, "--min-mu expects a number"), "%s", errout);
+    cr_assert_eq(run(PL "query free --near '120.4；36.1' --within 10", dbpath), 2);
+    cr_assert(strstr(errout, "--near expects LON,LAT"), "%s", errout);
+}
+
+Test(dialect, indicators_take_separators_and_units)
+{
+    cr_assert_eq(run(PL "parcel indicators QDIP-2024-001 --investment-intensity 4500万元/公顷 --tax-per-mu ３０"
+                        " --base-price '1,200'", dbpath), 0, "%s", errout);
+    cr_assert(strstr(errout, "--investment-intensity 4500万元/公顷 = 300 万元/亩"), "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM parcel_indicator WHERE investment_intensity = 300 AND tax_per_mu = 30"
+                       " AND base_price = 1200"), 1);
+    cr_assert_eq(run(PL "park indicators QDIP --threshold-tax-per-mu 20万元/亩·年", dbpath), 0, "%s", errout);
+    cr_assert_str_eq(errout, "");
+    cr_assert_eq(run(PL "parcel indicators QDIP-2024-001 --far-min 1亩", dbpath), 2);
+    cr_assert(strstr(errout, "--far-min expects a number, not '1亩'"), "%s", errout);
+}
+
+Test(dialect, global_options_after_the_command)
+{
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " park list --db '%s'", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "QDIP"), "%s", out);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " park list --format csv --cache-mb 8 --db='%s'", dbpath), 0,
+                 "%s", errout);
+    cr_assert(strstr(out, "QDIP"), "%s", out);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " lead add L-G --db '%s' --company 丁公司 --cache-mb=4", dbpath),
+                 0, "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM lead WHERE code = 'L-G'"), 1);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " park list --db '%s' --cache-mb 0", dbpath), 2);
+    cr_assert(strstr(errout, "--cache-mb wants a whole number of MiB from 1 to 4096, not '0'"), "%s", errout);
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " park list --db%s", ""), 2);
+    cr_assert(strstr(errout, "option '--db' needs a value"), "%s", errout);
+    /* after the command wins over before it, as a later option does */
+    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db /nonexistent/x.db park list --db '%s'", dbpath), 0,
+                 "%s", errout);
+}
+
+/* A CSV cell takes what an option takes. */
+Test(dialect, lead_csv_cells_take_the_dialect)
+{
+    const char *csv = tu_tmp("dialect-leads.csv");
+    const char *text = "code,company,investment,land_mu,tax_per_mu,date\n"
+                       "C-1,甲公司,1.2亿元,2.6公顷,450万元/公顷·年,20250301\n"
+                       "C-2,乙公司,\"１２，０００\",30000m²,30,２０２５年３月１日\n"
+                       "C-3,丙公司,12000万,40亩,30万元/亩·年,2025.3.1\n";
+    tu_write_file(csv, text, strlen(text));
+    cr_assert_eq(run(PL "lead import '%s'", dbpath, csv), 0, "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM lead WHERE code IN ('C-1', 'C-2', 'C-3') AND investment = 12000"
+                       " AND stage_date = '2025-03-01' AND tax_per_mu = 30"),
+                 3);
+    cr_assert_eq(count("SELECT count(*) FROM lead WHERE (code = 'C-1' AND land_mu = 39)"
+                       " OR (code = 'C-2' AND land_mu = 45) OR (code = 'C-3' AND land_mu = 40)"),
+                 3);
+    const char *bad = "code,company,land_mu,date\nC-9,丁公司,40万元,2025-2-29\n";
+    tu_write_file(csv, bad, strlen(bad));
+    cr_assert_eq(run(PL "lead import '%s'", dbpath, csv), 1);
+    cr_assert(strstr(errout, "land_mu (用地需求) '40万元' is not a number (亩)"), "%s", errout);
+    cr_assert(strstr(errout, "date '2025-2-29' is not a real date"), "%s", errout);
+}
