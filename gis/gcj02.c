@@ -1,4 +1,4 @@
-/* gcj02.c — WGS 84 → GCJ-02 from the formulas of domain.md §7. */
+/* gcj02.c — WGS 84 ↔ GCJ-02 from the formulas of domain.md §7, and BD-09 ↔ GCJ-02. */
 #include "gcj02.h"
 
 #include <math.h>
@@ -51,4 +51,43 @@ void pl_wgs84_to_gcj02(double lon, double lat, double *gcj_lon, double *gcj_lat)
     double dlon = t_lon(x, y) * 180.0 / (GCJ_A / sm * cos(phi) * GCJ_PI);
     *gcj_lat = lat + dlat;
     *gcj_lon = lon + dlon;
+}
+
+void pl_gcj02_to_wgs84(double lon, double lat, double *wgs_lon, double *wgs_lat)
+{
+    double wl = lon, wb = lat;
+    if (isfinite(lon) && isfinite(lat) && !pl_gcj02_outside_china(lon, lat)) {
+        /* fixed point of w ↦ w + (g − forward(w)): the shift varies slowly
+         * (metres per kilometre), so each step gains about three digits */
+        for (int i = 0; i < 30; i++) {
+            double gl, gb;
+            pl_wgs84_to_gcj02(wl, wb, &gl, &gb);
+            double dl = lon - gl, db = lat - gb;
+            wl += dl;
+            wb += db;
+            if (fabs(dl) < 1e-10 && fabs(db) < 1e-10)
+                break;
+        }
+    }
+    *wgs_lon = wl;
+    *wgs_lat = wb;
+}
+
+void pl_bd09_to_gcj02(double lon, double lat, double *gcj_lon, double *gcj_lat)
+{
+    const double x_pi = GCJ_PI * 3000.0 / 180.0;
+    double x = lon - 0.0065, y = lat - 0.006;
+    double z = sqrt(x * x + y * y) - 0.00002 * sin(y * x_pi);
+    double theta = atan2(y, x) - 0.000003 * cos(x * x_pi);
+    *gcj_lon = z * cos(theta);
+    *gcj_lat = z * sin(theta);
+}
+
+void pl_gcj02_to_bd09(double lon, double lat, double *bd_lon, double *bd_lat)
+{
+    const double x_pi = GCJ_PI * 3000.0 / 180.0;
+    double z = sqrt(lon * lon + lat * lat) + 0.00002 * sin(lat * x_pi);
+    double theta = atan2(lat, lon) + 0.000003 * cos(lon * x_pi);
+    *bd_lon = z * cos(theta) + 0.0065;
+    *bd_lat = z * sin(theta) + 0.006;
 }

@@ -19,4 +19,14 @@ int pl_gcj02_outside_china(double lon, double lat);
  * non-finite input come back unchanged. */
 void pl_wgs84_to_gcj02(double lon, double lat, double *gcj_lon, double *gcj_lat);
 
+/* WGS 84 of the GCJ-02 point (lon, lat): the inverse of pl_wgs84_to_gcj02 by
+ * fixed-point iteration, to 1e-10 degree (forward of the result is within
+ * 1e-9 degree of the input). Points outside China come back unchanged. */
+void pl_gcj02_to_wgs84(double lon, double lat, double *wgs_lon, double *wgs_lat);
+
+/* BD-09 (Baidu Maps) → GCJ-02, and back: the published closed formulas
+ * (0.0065/0.006 offset and the 3000·π/180 rotation terms). */
+void pl_bd09_to_gcj02(double lon, double lat, double *gcj_lon, double *gcj_lat);
+void pl_gcj02_to_bd09(double lon, double lat, double *bd_lon, double *bd_lat);
+
 #endif

@@ -32,6 +32,8 @@ static void setup(void)
                     " output_per_mu, energy_per_output, updated_at)"
                     " SELECT id, 300, 1.0, 2.0, 20, 400, 0.5, '2025-01-01T00:00:00Z' FROM parcel"
                     " WHERE code IN ('QDIP-2024-003', 'QDIP-2024-004')");
+    /* free parcels for query free */
+    tu_sql_exec(db, "UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002')");
     pl_lead_fields f;
     pl_lead_fields_init(&f);
     f.code = "L-A";
@@ -215,11 +217,11 @@ Test(dialect, query_options_take_units_and_the_full_width_comma)
     } same[] = {
         {"--min-mu 39", "--min-mu 2.6公顷"},
         {"--min-mu 39", "--min-mu=2.6ha"},
-        {"--max-mu 45", "--max-mu 30000m²"},
-        {"--max-mu 45", "--max-mu ４５"},
-        {"--near 120.4,36.1 --within 1500", "--near 120.4,36.1 --within 1.5km"},
-        {"--near 120.4,36.1 --within 1500", "--near '120.4，36.1' --within 1500米"},
-        {"--near 120.4,36.1 --within 1500", "--near '１２０．４，３６．１' --within '1,500'"},
+        {"--max-mu 60", "--max-mu 40000m²"},
+        {"--max-mu 60", "--max-mu ６０"},
+        {"--near 120.072,36.044 --within 1500", "--near 120.072,36.044 --within 1.5km"},
+        {"--near 120.072,36.044 --within 1500", "--near '120.072，36.044' --within 1500米"},
+        {"--near 120.072,36.044 --within 1500", "--near '１２０．０７２，３６．０４４' --within '1,500'"},
         {"--limit 2", "--limit ２"},
     };
     for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
@@ -228,6 +230,7 @@ Test(dialect, query_options_take_units_and_the_full_width_comma)
         cr_assert_eq(run(PL "query free %s --format csv", dbpath, same[i].dialect), 0, "%s: %s", same[i].dialect,
                      errout);
         cr_assert_str_eq(out, want, "%s", same[i].dialect);
+        cr_assert(strstr(want, "QDIP-2024-00"), "%s finds parcels: %s", same[i].plain, want);
         free(want);
     }
     cr_assert_eq(run(PL "query free --min-mu 2.6公顷", dbpath), 0);
@@ -291,4 +294,50 @@ Test(dialect, lead_csv_cells_take_the_dialect)
     cr_assert_eq(run(PL "lead import '%s'", dbpath, csv), 1);
     cr_assert(strstr(errout, "land_mu (用地需求) '40万元' is not a number (亩)"), "%s", errout);
     cr_assert(strstr(errout, "date '2025-2-29' is not a real date"), "%s", errout);
+}
+
+/* --near: GCJ-02 and BD-09 shifted back to WGS 84; projected X,Y by magnitude and axis order */
+Test(dialect, near_in_gcj02_bd09_and_projected_coordinates)
+{
+    /* the WGS 84 point of parcel 001's centroid, and its EPSG:4549 coordinates */
+    static const char wgs[] = "--near 120.0720587,36.0437605 --within 150 --format csv";
+    cr_assert_eq(run(PL "query free %s", dbpath, wgs), 0, "%s", errout);
+    cr_assert(strstr(out, "QDIP-2024-001,中德生态园标准地A-01,34056.09,51.08,0.0,"), "%s", out);
+    cr_assert_str_eq(errout, "");
+    char *want = strdup(out);
+    static const struct {
+        const char *near, *how;
+    } forms[] = {
+        /* GCJ-02 and BD-09 of that point (AMap and Baidu would show these) */
+        {"120.0774259,36.0440184 --near-crs gcj02", "read as GCJ-02 (AMap, Tencent) longitude,latitude = 120.07205"},
+        {"120.0840062,36.0498023 --near-crs bd09", "read as BD-09 (Baidu Maps) longitude,latitude = 120.07205"},
+        {"3990400.71,506493.48", "read as projected X (northing), Y (easting) of EPSG:4549 (northing first)"},
+        {"506493.48,3990400.71", "read as projected easting, northing of EPSG:4549 (easting first)"},
+        {"40506493.48,3990400.71", "(easting first, zone 40 in front of the easting dropped)"},
+        {"'3990400.71，40506493.48'", "(northing first, zone 40 in front of the easting dropped)"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        cr_assert_eq(run(PL "query free --near %s --within 150 --format csv", dbpath, forms[i].near), 0, "%s: %s",
+                     forms[i].near, errout);
+        cr_assert(strstr(errout, forms[i].how), "%s: %s", forms[i].near, errout);
+        /* the same parcels; distances within 0.1 m */
+        cr_assert(strstr(out, "QDIP-2024-001,中德生态园标准地A-01,34056.09,51.08,0.0,"), "%s: %s", forms[i].near, out);
+        cr_assert(strstr(out, "QDIP-2024-002"), "%s: %s", forms[i].near, out);
+    }
+    free(want);
+    static const struct {
+        const char *args, *message;
+        int status;
+    } bad[] = {
+        {"--near 506493,506493 --within 10", "neither longitude,latitude nor projected X,Y of EPSG:4549", 2},
+        {"--near 39506493.48,3990400.71 --within 10", "zone 39 in front of the easting is not the zone", 1},
+        {"--near 3990400.71,506493.48 --within 10 --near-crs gcj02", "--near-crs is for longitude,latitude", 2},
+        {"--near 120.07,36.04 --within 10 --near-crs mars", "--near-crs is wgs84, gcj02 or bd09, not 'mars'", 2},
+        {"--near-crs gcj02", "--near-crs needs --near", 2},
+        {"--near 1000000,1000000 --within 10", "neither longitude,latitude nor projected", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(run(PL "query free %s", dbpath, bad[i].args), bad[i].status, "%s: %s", bad[i].args, errout);
+        cr_assert(strstr(errout, bad[i].message), "%s: %s", bad[i].args, errout);
+    }
 }

@@ -68,3 +68,28 @@ Test(gcj02, non_finite_input_is_passed_through)
     cr_assert(isnan(lon));
     cr_assert_eq(lat, 36.0);
 }
+
+/* GCJ-02 → WGS 84 undoes the forward shift to 1e-9 degree (0.1 mm) across China */
+Test(gcj02, inverse_undoes_the_shift)
+{
+    for (double lon = 74; lon < 135; lon += 3.7)
+        for (double lat = 18; lat < 53; lat += 2.9) {
+            double g1, g2, w1, w2;
+            pl_wgs84_to_gcj02(lon, lat, &g1, &g2);
+            pl_gcj02_to_wgs84(g1, g2, &w1, &w2);
+            cr_assert(fabs(w1 - lon) < 1e-9 && fabs(w2 - lat) < 1e-9, "%.10f,%.10f → %.10f,%.10f", lon, lat, w1, w2);
+        }
+    double w1, w2;
+    pl_gcj02_to_wgs84(2.35, 48.85, &w1, &w2); /* Paris: no shift */
+    cr_assert(w1 == 2.35 && w2 == 48.85);
+}
+
+/* BD-09: the pair the public coordtransform examples give for Tiananmen, and the round trip */
+Test(gcj02, bd09_to_gcj02_and_back)
+{
+    double g1, g2, b1, b2;
+    pl_bd09_to_gcj02(116.404, 39.915, &g1, &g2);
+    cr_assert(fabs(g1 - 116.39762729119315) < 1e-9 && fabs(g2 - 39.90865673957631) < 1e-9, "%.10f,%.10f", g1, g2);
+    pl_gcj02_to_bd09(g1, g2, &b1, &b2);
+    cr_assert(fabs(b1 - 116.404) < 1e-5 && fabs(b2 - 39.915) < 1e-5, "%.7f,%.7f", b1, b2);
+}

@@ -31,6 +31,30 @@ typedef struct pl_query_filter {
 
 void pl_query_filter_init(pl_query_filter *f);
 
+/* What the longitude and latitude of --near are in (--near-crs). */
+typedef enum pl_near_crs {
+    PL_NEAR_WGS84 = 0, /* GPS, the default */
+    PL_NEAR_GCJ02,     /* AMap/Gaode, Tencent */
+    PL_NEAR_BD09,      /* Baidu Maps */
+} pl_near_crs;
+
+/* "wgs84", "gcj02", "bd09" (also wgs-84, gcj-02, bd-09, amap, baidu; any
+ * case) → its pl_near_crs; -1 when unknown. */
+int pl_near_crs_parse(const char *s);
+
+/* The WGS 84 point of --near A,B:
+ * - |A|, |B| ≤ 360: longitude, latitude in crs (GCJ-02 and BD-09 shifted
+ *   back to WGS 84, to 1e-9 degree);
+ * - else projected X,Y of the working CRS, told apart by magnitude: the
+ *   northing has 7 digits, the easting 6 (or 8 with the 3°/6° zone number in
+ *   front, dropped when the working CRS does not write it); either may come
+ *   first (X = northing first, as Chinese surveyors write). The point must
+ *   fall in China.
+ * how[howlen] (may be NULL) gets one sentence saying how the point was read,
+ * "" for plain WGS 84. PL_ERR_USAGE when A,B is neither. */
+int pl_near_point(pl_db *db, double a, double b, pl_near_crs crs, double *lon, double *lat, char *how,
+                  size_t howlen, pl_error *err);
+
 /* One free parcel. NAN marks a value that is not set. */
 typedef struct pl_free_parcel {
     long id;

@@ -13,8 +13,8 @@
 
 static const char query_usage[] =
     "parkland query free [--park CODE] [--min-mu X] [--max-mu X] [--industry I] [--max-intensity X]\n"
-    "              [--min-far X] [--near LON,LAT --within M] [--adjacent CODE] [--limit N]\n"
-    "              [--format table|csv|json]";
+    "              [--min-far X] [--near LON,LAT --within M [--near-crs wgs84|gcj02|bd09]] [--adjacent CODE]\n"
+    "              [--limit N] [--format table|csv|json]";
 
 static const char query_help[] =
     "\n"
@@ -26,7 +26,10 @@ static const char query_help[] =
     "  --max-intensity X     investment intensity the investor can meet, 万元/亩: parcels requiring\n"
     "                        at most X (or nothing) / 投资强度\n"
     "  --min-far X           parcels whose FAR maximum is at least X (or not capped) / 容积率\n"
-    "  --near LON,LAT --within M  within M metres of a WGS84 point / 距离\n"
+    "  --near LON,LAT --within M  within M metres (or 1.5km) of a WGS84 point / 距离; also projected\n"
+    "                        X,Y of the working CRS (northing or easting first, told by magnitude)\n"
+    "  --near-crs C          the --near longitude,latitude are wgs84 (default), gcj02 (AMap, Tencent)\n"
+    "                        or bd09 (Baidu Maps)\n"
     "  --adjacent CODE       touching or within 1 m of parcel CODE (expansion) / 相邻\n"
     "  --limit N             at most N parcels\n"
     "  --format F            table (default), csv or json\n"
@@ -151,6 +154,8 @@ int cmd_query(int argc, char **argv, const cli_global *g)
     pl_query_filter f;
     pl_query_filter_init(&f);
     int fmt = PL_TABLE_TEXT;
+    pl_near_crs near_crs = PL_NEAR_WGS84;
+    int near_crs_given = 0;
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -177,6 +182,12 @@ int cmd_query(int argc, char **argv, const cli_global *g)
             if (r > 0 && !parse_lonlat(v, &f.near_lon, &f.near_lat))
                 return cli_usage_error(query_usage, "--near expects LON,LAT in WGS84 degrees (e.g. 120.40,36.10), "
                                                     "not '%s'", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--near-crs", &v))) {
+            int c = r > 0 ? pl_near_crs_parse(v) : 0;
+            if (c < 0)
+                return cli_usage_error(query_usage, "--near-crs is wgs84, gcj02 or bd09, not '%s'", v);
+            near_crs = (pl_near_crs)c;
+            near_crs_given = 1;
         } else if ((r = cli_opt_value(argc, argv, &i, "--within", &v))) {
             if (r > 0 && !cli_parse_quantity("--within", v, PL_UNIT_M, &f.within_m))
                 return EXIT_USAGE;
@@ -203,12 +214,23 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         return cli_usage_error(query_usage, "--near needs --within METRES");
     if (isnan(f.near_lon) && !isnan(f.within_m))
         return cli_usage_error(query_usage, "--within needs --near LON,LAT");
+    if (near_crs_given && isnan(f.near_lon))
+        return cli_usage_error(query_usage, "--near-crs needs --near LON,LAT");
     int status;
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
     pl_error err;
     pl_error_clear(&err);
+    if (!isnan(f.near_lon)) {
+        char how[512];
+        if (pl_near_point(db, f.near_lon, f.near_lat, near_crs, &f.near_lon, &f.near_lat, how, sizeof how, &err)) {
+            pl_db_close(db);
+            return cli_fail(&err);
+        }
+        if (*how)
+            fprintf(stderr, "parkland: %s\n", how);
+    }
     out_ctx c = {new_table(fmt, !isnan(f.within_m)), fmt, !isnan(f.within_m)};
     int rc = c.t ? pl_query_free(db, &f, add_row, &c, &err) : pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     if (!rc) {
