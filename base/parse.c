@@ -305,3 +305,54 @@ int pl_parse_quantity(const char *s, pl_unit unit, double *out, int *converted)
         *converted = conv;
     return 1;
 }
+
+/* ---- did you mean ---------------------------------------------------------------------- */
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int pl_edit_distance(const char *a, const char *b, int limit)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (limit < 0)
+        limit = 0;
+    if ((n > m ? n - m : m - n) > (size_t)limit)
+        return limit + 1;
+    if (m > 255 || n > 255)
+        return limit + 1;
+    /* three rows of the optimal-string-alignment table */
+    int rows[3][256];
+    int *pp = rows[0], *p = rows[1], *c = rows[2];
+    for (size_t j = 0; j <= m; j++)
+        p[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        c[0] = (int)i;
+        int best = c[0];
+        for (size_t j = 1; j <= m; j++) {
+            int cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
+            int v = p[j - 1] + cost;
+            if (p[j] + 1 < v)
+                v = p[j] + 1;
+            if (c[j - 1] + 1 < v)
+                v = c[j - 1] + 1;
+            if (i > 1 && j > 1 && lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 2]) &&
+                lower((unsigned char)a[i - 2]) == lower((unsigned char)b[j - 1]) && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (best > limit)
+            return limit + 1;
+        int *t = pp;
+        pp = p, p = c, c = t;
+    }
+    return p[m] > limit ? limit + 1 : p[m];
+}
+
+int pl_suggest_limit(size_t n)
+{
+    return n <= 4 ? 1 : n <= 9 ? 2 : 3;
+}

@@ -341,3 +341,27 @@ Test(dialect, near_in_gcj02_bd09_and_projected_coordinates)
         cr_assert(strstr(errout, bad[i].message), "%s: %s", bad[i].args, errout);
     }
 }
+
+/* An unknown option or command: the nearest one by edit distance. */
+Test(dialect, did_you_mean_for_options_and_commands)
+{
+    static const struct {
+        const char *args, *message;
+    } cases[] = {
+        {"query free --min-m 3", "unexpected argument '--min-m' (did you mean '--min-mu'?)"},
+        {"query free --nearcrs gcj02", "(did you mean '--near-crs'?)"},
+        {"parcel status X available --expire 2025-1-1", "unknown option '--expire' (did you mean '--expires'?)"},
+        {"project sign L-A --parcel X --start-bye 2025-1-1", "(did you mean '--start-by'?)"},
+        {"lead add L-Z --company 甲 --invesment 5", "(did you mean '--investment'?)"},
+        {"expor geojson", "unknown command 'expor' (did you mean 'export'?"},
+        {"reprot alerts", "(did you mean 'report'?"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_assert_eq(run(PL "%s", dbpath, cases[i].args), 2, "%s", cases[i].args);
+        cr_assert(strstr(errout, cases[i].message), "%s: %s", cases[i].args, errout);
+    }
+    cr_assert_eq(run(PL "query free --frobnicate", dbpath), 2);
+    cr_assert(!strstr(errout, "did you mean"), "nothing near: %s", errout);
+    cr_assert_eq(run(PL "zzzzzz", dbpath), 2);
+    cr_assert(!strstr(errout, "did you mean"), "nothing near: %s", errout);
+}

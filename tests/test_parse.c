@@ -149,3 +149,22 @@ Test(parse, unit_names_and_choices)
     cr_assert(strstr(pl_unit_choices(PL_UNIT_MU), "公顷"));
     cr_assert_str_eq(pl_unit_choices(PL_UNIT_NONE), "");
 }
+
+Test(parse, edit_distance_for_did_you_mean)
+{
+    static const struct {
+        const char *a, *b;
+        int limit, d;
+    } cases[] = {
+        {"--min-mu", "--min-mu", 3, 0},   {"--min-mo", "--min-mu", 3, 1},    {"--mni-mu", "--min-mu", 3, 1},
+        {"--minmu", "--min-mu", 3, 1},    {"QDIP-2024-01", "QDIP-2024-001", 3, 1}, {"qdip-2024-001", "QDIP-2024-001", 3, 0},
+        {"abc", "xyz", 3, 3},             {"abc", "xyz", 2, 3},              {"a", "abcdef", 2, 3},
+        {"", "ab", 3, 2},                 {"ca", "abc", 3, 3}, /* OSA: a swapped pair is not edited again */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        cr_assert_eq(pl_edit_distance(cases[i].a, cases[i].b, cases[i].limit), cases[i].d, "%s / %s: %d", cases[i].a,
+                     cases[i].b, pl_edit_distance(cases[i].a, cases[i].b, cases[i].limit));
+    cr_assert_eq(pl_suggest_limit(3), 1);
+    cr_assert_eq(pl_suggest_limit(8), 2);
+    cr_assert_eq(pl_suggest_limit(13), 3);
+}

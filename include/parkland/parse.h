@@ -62,6 +62,16 @@ int pl_parse_quantity(const char *s, pl_unit unit, double *out, int *converted);
 /* The units of unit's dimension, for messages ("亩, 公顷/ha, m²/平方米"). Static. */
 const char *pl_unit_choices(pl_unit unit);
 
+/* Edit distance between a and b (optimal string alignment: insertions,
+ * deletions, substitutions and swaps of two neighbours, each 1; bytes, ASCII
+ * case ignored), for "did you mean". Stops counting at limit: any distance
+ * above it is returned as limit + 1. */
+int pl_edit_distance(const char *a, const char *b, int limit);
+
+/* The largest distance at which a suggestion is worth making for a word of
+ * n bytes: 1 up to 4 bytes, 2 up to 9, then 3. */
+int pl_suggest_limit(size_t n);
+
 #ifdef __cplusplus
 }
 #endif

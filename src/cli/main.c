@@ -53,14 +53,54 @@ int cli_fail(const pl_error *err)
     return err->code == PL_ERR_USAGE ? EXIT_USAGE : EXIT_REFUSED;
 }
 
+/* The word of `words` (option names --x found in a usage text, or a list
+ * of names) closest to `word` within pl_suggest_limit; "" when none. */
+static void closest(const char *word, const char *const *names, size_t nnames, const char *usage, char *best,
+                    size_t blen)
+{
+    int bestd = pl_suggest_limit(strlen(word)) + 1;
+    best[0] = '\0';
+    for (size_t i = 0; i < nnames; i++) {
+        int d = pl_edit_distance(word, names[i], bestd - 1);
+        if (d < bestd)
+            bestd = d, snprintf(best, blen, "%s", names[i]);
+    }
+    for (const char *p = usage; p && (p = strstr(p, "--"));) {
+        size_t n = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+        char opt[64];
+        if (n > 2 && n < sizeof opt) {
+            memcpy(opt, p, n);
+            opt[n] = '\0';
+            int d = pl_edit_distance(word, opt, bestd - 1);
+            if (d < bestd)
+                bestd = d, snprintf(best, blen, "%s", opt);
+        }
+        p += n;
+    }
+}
+
 int cli_usage_error(const char *use, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fputs("parkland: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "parkland: %s", msg);
+    /* an unknown option: the nearest option of the usage, by edit distance */
+    const char *q = NULL;
+    if (!strncmp(msg, "unknown option '--", 18))
+        q = msg + 16;
+    else if (!strncmp(msg, "unexpected argument '--", 23))
+        q = msg + 21;
+    if (q && use) {
+        char word[128], best[64];
+        snprintf(word, sizeof word, "%.*s", (int)strcspn(q, "'="), q);
+        closest(word, NULL, 0, use, best, sizeof best);
+        if (*best && strcmp(best, word))
+            fprintf(stderr, " (did you mean '%s'?)", best);
+    }
+    fputc('\n', stderr);
     if (use)
         fprintf(stderr, "usage: %s\n", use);
     return EXIT_USAGE;
@@ -345,8 +385,18 @@ int main(int argc, char **argv)
             status = commands[c].fn(cargc, argv + i, &g);
             break;
         }
-    if (status < 0)
-        status = cli_usage_error(NULL, "unknown command '%s' (see 'parkland --help')", argv[i]);
+    if (status < 0) {
+        const char *names[sizeof commands / sizeof *commands];
+        for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+            names[c] = commands[c].name;
+        char best[32];
+        closest(argv[i], names, sizeof names / sizeof *names, NULL, best, sizeof best);
+        if (*best)
+            status = cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'? see 'parkland --help')", argv[i],
+                                     best);
+        else
+            status = cli_usage_error(NULL, "unknown command '%s' (see 'parkland --help')", argv[i]);
+    }
     pl_library_shutdown();
     return finish(status);
 }
