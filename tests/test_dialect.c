@@ -365,3 +365,73 @@ Test(dialect, did_you_mean_for_options_and_commands)
     cr_assert_eq(run(PL "zzzzzz", dbpath), 2);
     cr_assert(!strstr(errout, "did you mean"), "nothing near: %s", errout);
 }
+
+static void sql(const char *q)
+{
+    pl_db *db;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    tu_sql_exec(db, q);
+    pl_db_close(db);
+}
+
+/* Codes: as stored, ignoring case when one matches, a parcel's map label within its park, "did you mean". */
+Test(dialect, codes_ignoring_case_by_map_label_and_did_you_mean)
+{
+    static const struct {
+        const char *args, *out, *note;
+    } found[] = {
+        {"parcel show qdip-2024-001", "QDIP-2024-001", "parcel 'qdip-2024-001' is 'QDIP-2024-001'"},
+        {"parcel show 006", "QDIP-2024-006", "parcel '006' is 'QDIP-2024-006' (its map label)"},
+        {"parcel show 006 --park QDIP", "QDIP-2024-006", "(its map label)"},
+        {"parcel indicators qdip-2024-003 --format csv", "investment_intensity", "is 'QDIP-2024-003'"},
+        {"lead show l-a", "西门子", "lead 'l-a' is 'L-A'"},
+        {"history parcel 001", "QDIP-2024-001", "parcel '001' is 'QDIP-2024-001' (its map label)"},
+        {"history lead l-a", "L-A", "lead 'l-a' is 'L-A'"},
+        {"query free --adjacent 001 --format csv", "QDIP-2024-002", "parcel '001' is 'QDIP-2024-001'"},
+        {"match l-a --format csv", "rank", "lead 'l-a' is 'L-A'"},
+    };
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        cr_assert_eq(run(PL "%s", dbpath, found[i].args), 0, "%s: %s", found[i].args, errout);
+        cr_assert(strstr(out, found[i].out), "%s: %s", found[i].args, out);
+        cr_assert(strstr(errout, found[i].note), "%s: %s", found[i].args, errout);
+    }
+    /* written as stored: nothing said */
+    cr_assert_eq(run(PL "parcel show QDIP-2024-001", dbpath), 0);
+    cr_assert_str_eq(errout, "");
+    /* a status move and a signing through the short forms */
+    cr_assert_eq(run(PL "parcel status 003 available --date 2025-1-10", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "QDIP-2024-003"), "%s", out);
+    cr_assert_eq(run(PL "project sign l-a --parcel 003 --date 2025-3-1 --code P-1 --accept-shortfall --note x", dbpath),
+                 0, "%s", errout);
+    cr_assert(strstr(out, "for lead L-A"), "%s", out);
+    cr_assert_eq(run(PL "project milestone p-1 land --actual 2025-4-1", dbpath), 0, "%s", errout);
+    cr_assert(strstr(errout, "project 'p-1' is 'P-1'"), "%s", errout);
+    cr_assert_eq(run(PL "project show p-1", dbpath), 0, "%s", errout);
+
+    static const struct {
+        const char *args, *message;
+        int status;
+    } bad[] = {
+        {"parcel show QDIP-2024-01", "no parcel 'QDIP-2024-01' (did you mean 'QDIP-2024-001', ", 1},
+        {"parcel show 999", "no parcel '999'", 1},
+        {"parcel show QDIP-2024-0O1 --park QDIP", "no parcel 'QDIP-2024-0O1' in park 'QDIP' (did you mean 'QDIP-2024-001'", 1},
+        {"lead show L-AA", "no lead 'L-AA' (did you mean 'L-A'?)", 1},
+        {"lead stage L-B contacted", "no lead 'L-B' (did you mean 'L-A'?)", 1},
+        {"project show P-2", "no project 'P-2' (did you mean 'P-1'?)", 1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(run(PL "%s", dbpath, bad[i].args), bad[i].status, "%s: %s", bad[i].args, errout);
+        cr_assert(strstr(errout, bad[i].message), "%s: %s", bad[i].args, errout);
+    }
+    /* ambiguous: two codes equal but for case; two parcels with the label 006 */
+    sql("UPDATE parcel SET code = 'Qdip-2024-001' WHERE code = 'QDIP-2024-002'");
+    cr_assert_eq(run(PL "parcel show qdip-2024-001", dbpath), 2);
+    cr_assert(strstr(errout, "parcel 'qdip-2024-001' is ambiguous: 'QDIP-2024-001', 'Qdip-2024-001' (name one)"), "%s",
+              errout);
+    cr_assert_eq(run(PL "parcel show QDIP-2024-001", dbpath), 0, "exact still wins: %s", errout);
+    sql("UPDATE parcel SET code = 'XX-006' WHERE code = 'QDIP-2024-005'");
+    cr_assert_eq(run(PL "parcel show 006", dbpath), 2);
+    cr_assert(strstr(errout, "parcel '006' is ambiguous: 'QDIP-2024-006', 'XX-006'"), "%s", errout);
+}

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "parkland/code.h"
 #include "parkland/db.h"
 #include "parkland/error.h"
 #include "parkland/import.h"
@@ -53,6 +54,15 @@ int cli_fail(const pl_error *err);
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Open the database named by the global options; prints on failure. */
 pl_db *cli_open_db(const cli_global *g, int *status);
+
+/* The stored code that *code names (parkland/code.h: as written, ignoring
+ * case, or a parcel's map label such as 006): *code becomes it (static
+ * storage of the command line), with "parkland: parcel '006' is
+ * 'QDIP-2024-006'" on stderr when it was not written as stored. Returns 0, or
+ * the exit status after the message (not found, with "did you mean"; several
+ * match). soft = 1: a code not found is left as written, for the library to
+ * judge (history keeps codes of parcels that are gone). */
+int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, int soft);
 
 /* Option parsing: "--name VALUE" or "--name=VALUE". Returns 1 and sets *value
  * (advancing *i) when argv[*i] is that option; 0 otherwise; -1 when the value

@@ -93,6 +93,11 @@ int cmd_history(int argc, char **argv, const cli_global *g)
     pl_db *db = cli_open_db(g, &st);
     if (!db)
         return st;
+    pl_code_kind kind = !strcmp(e, "parcel") ? PL_CODE_PARCEL : !strcmp(e, "lead") ? PL_CODE_LEAD : PL_CODE_PROJECT;
+    if (strcmp(e, "park") && (st = cli_code(db, kind, park, &code, 1))) {
+        pl_db_close(db);
+        return st;
+    }
     static const char *const keys[] = {"at", "effective", "who", "field", "old", "new", "note", "batch"};
     static const char *const labels[] = {"记录时间 at (UTC)", "生效日期 effective", "操作人 who", "字段 field",
                                          "原值 old", "新值 new", "备注 note", "批次 batch"};

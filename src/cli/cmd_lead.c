@@ -320,6 +320,10 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
+    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     list_ctx c = {NULL, fmt == PL_TABLE_TEXT};
@@ -387,6 +391,10 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
+    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     int rc = pl_lead_set_stage(db, code, to, date, note, force, &err);

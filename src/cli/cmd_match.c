@@ -168,6 +168,10 @@ int cmd_match(int argc, char **argv, const cli_global *g)
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
+    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &lead, 0))) {
+        pl_db_close(db);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     pl_match_summary sum;

@@ -159,6 +159,10 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
+    if ((status = cli_code(db, PL_CODE_PARCEL, f.park, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     list_ctx c = {0};

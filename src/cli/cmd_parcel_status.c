@@ -96,6 +96,15 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
     pl_db *db = cli_open_db(g, &st);
     if (!db)
         return st;
+    if ((st = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
+        pl_db_close(db);
+        return st;
+    }
+    /* soft: --lead with a status other than reserved is a usage error the library gives */
+    if ((st = cli_code(db, PL_CODE_LEAD, NULL, &o.lead, 1))) {
+        pl_db_close(db);
+        return st;
+    }
     pl_error err;
     pl_error_clear(&err);
     int rc;
@@ -262,6 +271,10 @@ int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park)
     pl_db *db = cli_open_db(g, &st);
     if (!db)
         return st;
+    if (!is_park && (st = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
+        pl_db_close(db);
+        return st;
+    }
     int setting = ch.has || ch.clear;
     int changed = 0, rc;
     pl_indicator_warnings w = {0};

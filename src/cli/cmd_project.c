@@ -117,6 +117,14 @@ static int project_sign(int argc, char **argv, const cli_global *g)
         free(parcels);
         return status;
     }
+    status = cli_code(db, PL_CODE_LEAD, NULL, &o.lead, 0);
+    for (size_t k = 0; k < np && !status; k++)
+        status = cli_code(db, PL_CODE_PARCEL, o.park, &parcels[k], 0);
+    if (status) {
+        pl_db_close(db);
+        free(parcels);
+        return status;
+    }
     pl_project_sign_result res;
     pl_error err;
     pl_error_clear(&err);
@@ -205,6 +213,10 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
+    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &pos[0], 0))) {
+        pl_db_close(db);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     int rc;
@@ -496,6 +508,10 @@ static int project_show(int argc, char **argv, const cli_global *g)
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
+    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     list_ctx c = {NULL, fmt == PL_TABLE_TEXT};

@@ -222,6 +222,10 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         return status;
     pl_error err;
     pl_error_clear(&err);
+    if ((status = cli_code(db, PL_CODE_PARCEL, f.park, &f.adjacent, 0))) {
+        pl_db_close(db);
+        return status;
+    }
     if (!isnan(f.near_lon)) {
         char how[512];
         if (pl_near_point(db, f.near_lon, f.near_lat, near_crs, &f.near_lon, &f.near_lat, how, sizeof how, &err)) {

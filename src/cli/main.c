@@ -106,6 +106,29 @@ int cli_usage_error(const char *use, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* The codes read: a command line holds a handful (project sign: its parcels). */
+static char code_pool[256][128];
+static size_t code_pool_used;
+
+int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, int soft)
+{
+    if (!*code || code_pool_used >= sizeof code_pool / sizeof *code_pool)
+        return 0;
+    pl_error err;
+    pl_error_clear(&err);
+    pl_code_match how;
+    char *out = code_pool[code_pool_used];
+    if (pl_code_resolve(db, kind, park, *code, out, sizeof code_pool[0], &how, &err))
+        return soft && err.code == PL_ERR_NOTFOUND ? 0 : cli_fail(&err);
+    code_pool_used++;
+    if (how != PL_CODE_EXACT)
+        fprintf(stderr, "parkland: %s '%s' is '%s'%s\n",
+                kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : "project", *code, out,
+                how == PL_CODE_LABEL ? " (its map label)" : "");
+    *code = out;
+    return 0;
+}
+
 pl_db *cli_open_db(const cli_global *g, int *status)
 {
     pl_db *db;
