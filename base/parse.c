@@ -114,6 +114,39 @@ int pl_parse_date(const char *s, char out[11])
     return 1;
 }
 
+int pl_parse_month(const char *s, char out[8])
+{
+    char f[FOLD_MAX];
+    if (!fold(s, f))
+        return 0;
+    int y, m;
+    size_t n = digits(f, 6, &y);
+    const char *p = f + n;
+    if (n == 6 && !*p) { /* 202603 */
+        m = y % 100;
+        y /= 100;
+    } else if (n == 4 && (*p == '-' || *p == '/' || *p == '.')) {
+        size_t k = digits(++p, 2, &m);
+        if (!k || p[k])
+            return 0;
+    } else if (n == 4 && !strncmp(p, "年", strlen("年"))) {
+        p += strlen("年");
+        size_t k = digits(p, 2, &m);
+        if (!k || (p[k] && strcmp(p + k, "月")))
+            return 0;
+    } else {
+        return 0;
+    }
+    if (y < 1000 || m < 1 || m > 12)
+        return 0;
+    if (out) {
+        out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+        out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10);
+        out[4] = '-', out[5] = (char)('0' + m / 10), out[6] = (char)('0' + m % 10), out[7] = '\0';
+    }
+    return 1;
+}
+
 /* The number at the start of the folded f: its length, *out set; 0 when f
  * does not start with one. Thousands separators only in the integer part,
  * each followed by exactly three digits. */

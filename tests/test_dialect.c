@@ -114,6 +114,13 @@ Test(dialect, parcel_status_project_sign_and_milestones_take_the_forms)
     cr_assert(strstr(out, "planned 计划 2026-06-30"), "%s", out);
     cr_assert_eq(run(PL "project progress P-L-A 2025-06 '1,500.5'", dbpath), 0, "%s", errout);
     cr_assert(strstr(out, "= 1500.50 万元"), "%s", out);
+    static const char *const months[] = {"2025-7", "2025/7", "2025.7", "2025年7月", "202507", "２０２５－０７"};
+    for (size_t i = 0; i < sizeof months / sizeof *months; i++) {
+        cr_assert_eq(run(PL "project progress P-L-A '%s' 1亿", dbpath, months[i]), 0, "%s: %s", months[i], errout);
+        cr_assert(strstr(out, "investment completed 完成投资 2025-07 = 10000.00 万元"), "%s: %s", months[i], out);
+    }
+    cr_assert_eq(run(PL "project progress P-L-A 2025-13 1", dbpath), 2);
+    cr_assert(strstr(errout, "PERIOD '2025-13' is not a month (2026-03, 2026-3"), "%s", errout);
     cr_assert_eq(run(PL "project plan P-L-A ２０２５ 0.6亿", dbpath), 0, "%s", errout);
     cr_assert(strstr(out, "2025 = 6000.00 万元"), "%s", out);
 }

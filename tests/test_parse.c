@@ -168,3 +168,18 @@ Test(parse, edit_distance_for_did_you_mean)
     cr_assert_eq(pl_suggest_limit(8), 2);
     cr_assert_eq(pl_suggest_limit(13), 3);
 }
+
+Test(parse, months_in_every_form)
+{
+    static const char *const ok[] = {"2026-03", "2026-3", "2026/3", "2026.3", "2026年3月", "2026年03月", "202603",
+                                     "２０２６－０３", "２０２６年３月", " 2026-03 "};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        char out[8] = "";
+        cr_assert(pl_parse_month(ok[i], out), "'%s' refused", ok[i]);
+        cr_assert_str_eq(out, "2026-03", "'%s' read as %s", ok[i], out);
+    }
+    static const char *const bad[] = {"2026-13", "2026-0", "2026-3-1", "20263", "2026", "2026年3月1日",
+                                      "26-3", "", "March", "2026-003", "0999-01"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert_not(pl_parse_month(bad[i], NULL), "'%s' taken", bad[i]);
+}

@@ -28,6 +28,13 @@ extern "C" {
  * YYYY-MM-DD. 0 else (s may be NULL). */
 int pl_parse_date(const char *s, char out[11]);
 
+/* The forms a month is written in, for messages. */
+#define PL_PARSE_MONTH_FORMS "2026-03, 2026-3, 2026/3, 2026.3, 2026年3月 or 202603"
+
+/* 1 when s is a month of years 1000–9999 in one of the forms above (full-width
+ * digits too); out[8] (when not NULL) gets it as YYYY-MM. 0 else. */
+int pl_parse_month(const char *s, char out[8]);
+
 /* 1 when the whole of s is a finite number as above (*out set); 0 else. */
 int pl_parse_number(const char *s, double *out);
 

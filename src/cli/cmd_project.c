@@ -205,6 +205,12 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     }
     double amount = 0;
     int year = 0;
+    static char period[8];
+    if (!strcmp(sub, "progress")) {
+        if (!pl_parse_month(pos[1], period))
+            return cli_usage_error(project_usage, "PERIOD '%s' is not a month (%s)", pos[1], PL_PARSE_MONTH_FORMS);
+        pos[1] = period;
+    }
     if (!is_ms && !cli_parse_quantity("AMOUNT", pos[2], PL_UNIT_WAN, &amount))
         return EXIT_USAGE;
     if (!strcmp(sub, "plan") && !cli_parse_int("YEAR", pos[1], &year))
