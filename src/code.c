@@ -6,6 +6,7 @@
 #include "db_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *kind_name(pl_code_kind kind)
@@ -28,9 +29,11 @@ static int prepare(pl_db *db, pl_code_kind kind, const char *cond, sqlite3_stmt 
     return pl_db_prepare(db, sql, st, err);
 }
 
-/* The codes of cond (?1 = text); up to 6 into list (", "-separated), their number. -1 on error. */
+/* The codes of cond (?1 = text): the first into *first (malloc'd, replacing
+ * what it held), up to 5 into list (", "-separated); how many (at most 6). -1
+ * on error. */
 static int codes_where(pl_db *db, pl_code_kind kind, const char *park, const char *text, const char *cond,
-                       char *first, size_t flen, char *list, size_t llen, pl_error *err)
+                       char **first, char *list, size_t llen, pl_error *err)
 {
     sqlite3_stmt *st;
     if (prepare(db, kind, cond, &st, err))
@@ -42,10 +45,16 @@ static int codes_where(pl_db *db, pl_code_kind kind, const char *park, const cha
     list[0] = '\0';
     while (n < 6 && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
-        if (!n)
-            snprintf(first, flen, "%s", c);
+        if (!n) {
+            free(*first);
+            if (!(*first = strdup(c))) {
+                sqlite3_finalize(st);
+                pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+                return -1;
+            }
+        }
         if (n < 5 && used < llen) {
-            int w = snprintf(list + used, llen - used, "%s'%s'", n ? ", " : "", c);
+            int w = snprintf(list + used, llen - used, "%s'%.80s'", n ? ", " : "", c);
             used += w > 0 ? (size_t)w : 0;
         }
         n++;
@@ -106,27 +115,34 @@ static int suggest(pl_db *db, pl_code_kind kind, const char *park, const char *t
     return PL_OK;
 }
 
-int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *text, char *out, size_t outlen,
+int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *text, char **out,
                     pl_code_match *match, pl_error *err)
 {
+    *out = NULL;
     if (!text)
         text = "";
     const char *col = kind == PL_CODE_PARCEL ? "p.code" : "code";
-    char cond[160], first[256], list[512];
+    char cond[160], list[512];
     /* as written */
     snprintf(cond, sizeof cond, "%s = ?1", col);
-    int n = codes_where(db, kind, park, text, cond, first, sizeof first, list, sizeof list, err);
+    int n = codes_where(db, kind, park, text, cond, out, list, sizeof list, err);
     pl_code_match how = PL_CODE_EXACT;
     if (n == 0) { /* ignoring case */
         snprintf(cond, sizeof cond, "%s = ?1 COLLATE NOCASE", col);
-        n = codes_where(db, kind, park, text, cond, first, sizeof first, list, sizeof list, err);
+        n = codes_where(db, kind, park, text, cond, out, list, sizeof list, err);
         how = PL_CODE_CASE;
     }
     if (n == 0 && kind == PL_CODE_PARCEL && *text && !strpbrk(text, "-%_\\")) { /* the map label */
-        n = codes_where(db, kind, park, text, "p.code LIKE '%-' || ?1 ESCAPE '\\'", first, sizeof first, list,
-                        sizeof list, err);
+        n = codes_where(db, kind, park, text, "p.code LIKE '%-' || ?1 ESCAPE '\\'", out, list, sizeof list, err);
         how = PL_CODE_LABEL;
     }
+    if (n == 1) {
+        if (match)
+            *match = how;
+        return PL_OK;
+    }
+    free(*out);
+    *out = NULL;
     if (n < 0)
         return err->code ? err->code : PL_ERR_DB;
     if (n > 1)
@@ -134,12 +150,6 @@ int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *
                             n > 5 ? ", …" : "",
                             kind == PL_CODE_PARCEL && !park && how == PL_CODE_LABEL ? " (name one, or the park with --park)"
                                                                                     : " (name one)");
-    if (n == 1) {
-        snprintf(out, outlen, "%s", first);
-        if (match)
-            *match = how;
-        return PL_OK;
-    }
     char hint[300];
     int rc = suggest(db, kind, park, text, hint, sizeof hint, err);
     if (rc)

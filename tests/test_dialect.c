@@ -442,3 +442,21 @@ Test(dialect, codes_ignoring_case_by_map_label_and_did_you_mean)
     cr_assert_eq(run(PL "parcel show 006", dbpath), 2);
     cr_assert(strstr(errout, "parcel '006' is ambiguous: 'QDIP-2024-006', 'XX-006'"), "%s", errout);
 }
+
+/* A long code is found whole, as written and ignoring case (no buffer cuts it). */
+Test(dialect, long_codes_are_found_whole)
+{
+    char code[700], lower[700], q[900];
+    memset(code, 'A', 600);
+    memcpy(code + 600, "-006", 5);
+    for (size_t i = 0; i <= strlen(code); i++)
+        lower[i] = (char)(code[i] == 'A' ? 'a' : code[i]);
+    snprintf(q, sizeof q, "UPDATE parcel SET code = '%s' WHERE code = 'QDIP-2024-006'", code);
+    sql(q);
+    cr_assert_eq(run(PL "parcel show '%s' --format csv", dbpath, code), 0, "%s", errout);
+    cr_assert(strstr(out, code), "exact");
+    cr_assert_eq(run(PL "parcel show '%s' --format csv", dbpath, lower), 0, "%s", errout);
+    cr_assert(strstr(out, code), "ignoring case");
+    cr_assert_eq(run(PL "parcel show 006 --format csv", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, code), "by its label");
+}

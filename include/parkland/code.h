@@ -23,15 +23,15 @@ typedef enum pl_code_match {
                           its last '-', as the HTML map prints it — is it (006) */
 } pl_code_match;
 
-/* The stored code that `text` names, into out[outlen], and how (*match, may
- * be NULL): itself when stored; else the one code equal to it ignoring case;
+/* The stored code that `text` names, into *out (malloc'd: the caller frees
+ * it; NULL on error), and how (*match, may be NULL): itself when stored; else the one code equal to it ignoring case;
  * else, for parcels, the one parcel whose map label is it (ignoring case).
  * Parcels are looked for in `park` when it is not NULL, else in every park.
  * PL_ERR_USAGE when several codes match (they are listed); PL_ERR_NOTFOUND
  * "no parcel 'X'" (" in park 'P'"), "no lead 'X'", "no project 'X'", with
  * " (did you mean 'A' or 'B'?)" naming the nearest codes by edit distance,
  * searched among the codes of about the same length. */
-int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *text, char *out, size_t outlen,
+int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *text, char **out,
                     pl_code_match *match, pl_error *err);
 
 #ifdef __cplusplus

@@ -81,7 +81,7 @@ static void closest(const char *word, const char *const *names, size_t nnames, c
 
 int cli_usage_error(const char *use, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[PL_ERROR_MAX * 2]; /* room for an error message quoted whole */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -106,22 +106,25 @@ int cli_usage_error(const char *use, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* The codes read: a command line holds a handful (project sign: its parcels). */
-static char code_pool[256][128];
-static size_t code_pool_used;
+/* The codes found other than as written (kept, and so reachable, until exit). */
+static char *codes_found[256];
+static size_t ncodes_found;
 
 int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, int soft)
 {
-    if (!*code || code_pool_used >= sizeof code_pool / sizeof *code_pool)
+    if (!*code || ncodes_found >= sizeof codes_found / sizeof *codes_found)
         return 0;
     pl_error err;
     pl_error_clear(&err);
     pl_code_match how;
-    char *out = code_pool[code_pool_used];
-    if (pl_code_resolve(db, kind, park, *code, out, sizeof code_pool[0], &how, &err))
+    char *out;
+    if (pl_code_resolve(db, kind, park, *code, &out, &how, &err))
         return soft && err.code == PL_ERR_NOTFOUND ? 0 : cli_fail(&err);
-    code_pool_used++;
-    if (how != PL_CODE_EXACT)
+    if (how == PL_CODE_EXACT) {
+        free(out);
+        return 0;
+    }
+    codes_found[ncodes_found++] = out;
         fprintf(stderr, "parkland: %s '%s' is '%s'%s\n",
                 kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : "project", *code, out,
                 how == PL_CODE_LABEL ? " (its map label)" : "");
