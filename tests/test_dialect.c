@@ -416,6 +416,11 @@ Test(dialect, codes_ignoring_case_by_map_label_and_did_you_mean)
     cr_assert_eq(run(PL "project milestone p-1 land --actual 2025-4-1", dbpath), 0, "%s", errout);
     cr_assert(strstr(errout, "project 'p-1' is 'P-1'"), "%s", errout);
     cr_assert_eq(run(PL "project show p-1", dbpath), 0, "%s", errout);
+    cr_assert_eq(run(PL "parcel merge 001 qdip-2024-002 --into M-1 --dry-run", dbpath), 0, "%s", errout);
+    cr_assert(strstr(out, "would merge 2 parcels → M-1"), "%s", out);
+    cr_assert(strstr(errout, "parcel '001' is 'QDIP-2024-001' (its map label)"), "%s", errout);
+    cr_assert_eq(run(PL "parcel split 001 --line 'LINESTRING(0 0, 1 1)' --dry-run", dbpath), 1);
+    cr_assert(strstr(errout, "the line does not reach parcel 'QDIP-2024-001'"), "%s", errout);
 
     static const struct {
         const char *args, *message;

@@ -216,6 +216,12 @@ int cmd_parcel_split(int argc, char **argv, const cli_global *g)
         free(store);
         return status;
     }
+    if ((status = cli_code(db, PL_CODE_PARCEL, o.park, &code, 0))) {
+        pl_db_close(db);
+        free(list);
+        free(store);
+        return status;
+    }
     pl_error err;
     pl_error_clear(&err);
     pl_edit_result r;
@@ -279,6 +285,13 @@ int cmd_parcel_merge(int argc, char **argv, const cli_global *g)
     }
     pl_db *db = cli_open_db(g, &status);
     if (!db) {
+        free(codes);
+        return status;
+    }
+    for (size_t k = 0; k < n && !status; k++)
+        status = cli_code(db, PL_CODE_PARCEL, o.park, &codes[k], 0);
+    if (status) {
+        pl_db_close(db);
         free(codes);
         return status;
     }
