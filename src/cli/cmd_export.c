@@ -29,7 +29,8 @@ static void help(void)
            "  --precision N      decimals of lon/lat (default %d)\n"
            "  --bbox             geojson: bbox on the collection and on each feature\n"
            "  --timeline         kml: one placemark per status period, for Google Earth's time slider\n"
-           "  --as-of D          date YYYY-MM-DD for stages, overdue and idle (default today)\n"
+           "  --as-of D          date for stages, overdue and idle (default today; 2026-03-01, 2026/3/1,\n"
+           "                     2026年3月1日, 20260301 …)\n"
            "  --encoding E       txt: gbk (default) or utf-8\n"
            "  -o FILE            output file; '-' or none: standard output\n"
            "  --force            replace an existing FILE\n",

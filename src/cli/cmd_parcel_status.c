@@ -21,7 +21,7 @@ static void status_help(void)
            "Move a parcel to another status (宗地状态变更); without STATUS, show the current one.\n\n"
            "  STATUS          reserve 储备, available 可供, reserved 预留, listed 挂牌, transferred 已出让,\n"
            "                  construction 在建, production 投产, verified 达产, idle 闲置\n"
-           "  --date D        effective date YYYY-MM-DD (default today)\n"
+           "  --date D        effective date (default today; 2026-03-01, 2026/3/1, 2026年3月1日, 20260301 …)\n"
            "  --note TEXT     why (kept in history)\n"
            "  --force         allow a move outside the table below; needs --note; recorded as forced\n"
            "  --park P        the park, when the code exists in several\n"

@@ -20,7 +20,7 @@ static const char project_usage[] =
     "               [--production-by D] [--verify-by D] [--accept-shortfall --note T] [--note T]\n"
     "       parkland project milestone CODE land|construction|production|verification\n"
     "               (--planned D | --actual D) [--note T]\n"
-    "       parkland project progress CODE PERIOD AMOUNT [--note T]   (PERIOD YYYY-MM, AMOUNT 万元)\n"
+    "       parkland project progress CODE PERIOD AMOUNT [--note T]   (PERIOD 2026-03, AMOUNT 万元)\n"
     "       parkland project plan CODE YEAR AMOUNT [--note T]         (annual planned investment, 万元)\n"
     "       parkland project list [--stage S] [--lead LEAD] [--format table|csv|json]\n"
     "       parkland project show CODE [--format table|csv|json]";
