@@ -107,6 +107,9 @@ typedef struct importer {
     long bare_match[3];     /* of the judged ones, matching their polygon in ha, m², 亩 */
     int area_field_seen;    /* a --field area* column was found in some feature */
     char datum_message[1024]; /* setup_source: the datum transformation, said at the end; "" none */
+    /* the 7 parameters of an old datum: --towgs84, else the park's (park_datum_shift) */
+    int have_towgs84, towgs84_from_park;
+    double towgs84[7];
     int datum_level;
     /* codes when the file has no code column (codes_note) */
     long codes_from_names, codes_missing, code_dups, code_tracked;
@@ -413,16 +416,21 @@ static char *attrs_json(const pl_feature *f)
  * caller's thread: this runs on the reader's.) */
 static void datum_message(importer *im)
 {
-    const pl_import_options *o = im->opt;
     char datum[128];
     if (im->src_srid == im->db->srid || pl_crs_datum_name(im->src_srid, datum, sizeof datum) != 0)
         return;
-    if (o->have_towgs84) {
+    if (im->have_towgs84) {
+        const double *p = im->towgs84;
         im->datum_level = PL_MSG_NOTE;
-        snprintf(im->datum_message, sizeof im->datum_message,
-                 "%s: %s (EPSG:%d) transformed to EPSG:%d with --towgs84 %g,%g,%g,%g,%g,%g,%g", im->path, datum,
-                 im->src_srid, im->db->srid, o->towgs84[0], o->towgs84[1], o->towgs84[2], o->towgs84[3],
-                 o->towgs84[4], o->towgs84[5], o->towgs84[6]);
+        if (im->towgs84_from_park)
+            snprintf(im->datum_message, sizeof im->datum_message,
+                     "%s: %s (EPSG:%d) transformed to EPSG:%d with the park's parameters %g,%g,%g,%g,%g,%g,%g "
+                     "(parkland park datum; --towgs84 overrides them)", im->path, datum, im->src_srid, im->db->srid,
+                     p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+        else
+            snprintf(im->datum_message, sizeof im->datum_message,
+                     "%s: %s (EPSG:%d) transformed to EPSG:%d with --towgs84 %g,%g,%g,%g,%g,%g,%g", im->path, datum,
+                     im->src_srid, im->db->srid, p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
         return;
     }
     if (!strstr(datum, "Xian 1980") && !strstr(datum, "Beijing 1954"))
@@ -491,9 +499,24 @@ static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
             pl_xform_free(geo);
         }
     }
-    /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
+    /* the 7 parameters of an old datum: given, else those the park keeps for it */
     const pl_import_options *o = im->opt;
-    if ((o->have_towgs84 ? pl_xform_open_towgs84(db, im->src_srid, o->towgs84, db->srid, &im->xf, err)
+    if ((im->have_towgs84 = o->have_towgs84)) {
+        memcpy(im->towgs84, o->towgs84, sizeof im->towgs84);
+    } else if (im->src_srid != db->srid) {
+        char datum[128];
+        if (pl_crs_datum_name(im->src_srid, datum, sizeof datum) == 0 &&
+            (strstr(datum, "Xian 1980") || strstr(datum, "Beijing 1954"))) {
+            int rc = pl_park_datum_shift_of(db, im->park_id, strstr(datum, "Xian 1980") ? "Xian 1980" : "Beijing 1954",
+                                            im->towgs84, err);
+            if (rc == PL_OK)
+                im->have_towgs84 = im->towgs84_from_park = 1;
+            else if (rc != PL_ERR_NOTFOUND)
+                return pl_error_prefix(err, "%s", im->path);
+        }
+    }
+    /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
+    if ((im->have_towgs84 ? pl_xform_open_towgs84(db, im->src_srid, im->towgs84, db->srid, &im->xf, err)
                          : pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err)) ||
         pl_xform_detach(im->xf, err))
         return pl_error_prefix(err, "%s", im->path);
