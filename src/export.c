@@ -717,7 +717,7 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
                             "coordinates and is never shifted");
     if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--encoding is for txt (geojson, kml and html are UTF-8)");
-    if (o->status && !pl_parcel_status_zh(o->status)) {
+    if (o->status && !pl_parcel_status_parse(o->status)) {
         char list[256] = "";
         for (size_t i = 0; pl_parcel_status_ids[i]; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", pl_parcel_status_ids[i]);
@@ -828,7 +828,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "园区 park %s", opt->park);
     if (opt->status)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s状态 status %s", *filter ? ", " : "",
-                 opt->status);
+                 pl_parcel_status_parse(opt->status));
     if (opt->industry)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s产业 industry %s",
                  *filter ? ", " : "", opt->industry);
@@ -900,7 +900,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         goto out;
     pl_bind_text(st, 1, as_of);
     pl_bind_text(st, 2, opt->park);
-    pl_bind_text(st, 3, opt->status);
+    pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
     pl_bind_text(st, 4, opt->industry);
 
     if ((rc = x->w->begin(&x->wstate, d, err)))

@@ -147,8 +147,6 @@ static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
 
 static int milestone_alerts(const rp_data *d, alerts *as, pl_error *err)
 {
-    static const char *const en[RP_MILESTONES] = {"land supply", "construction start", "production",
-                                                  "verification"};
     for (size_t i = 0; i < d->nprojects; i++) {
         const rp_project *p = &d->projects[i];
         if (!p->counted)
@@ -165,7 +163,7 @@ static int milestone_alerts(const rp_data *d, alerts *as, pl_error *err)
             snprintf(a->date, sizeof a->date, "%s", planned);
             a->days = days;
             snprintf(a->detail, sizeof a->detail, "计划%s %s，逾期 %ld 天未完成; %s planned %s, %ld days overdue",
-                     rp_milestone_zh[k], planned, days, en[k], planned, days);
+                     pl_milestone_zh(pl_milestone_kinds[k]), planned, days, pl_vocab_en(PL_VOCAB_MILESTONE, pl_milestone_kinds[k]), planned, days);
         }
     }
     return PL_OK;
