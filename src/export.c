@@ -834,16 +834,17 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->out_fd = out_fd;
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
-    /* CGCS2000 3-degree GK: CM forms 4534–4554 (zones 25–45) ↔ zone-prefixed 4513–4533 */
-    if (db->srid >= 4534 && db->srid <= 4554) {
-        d->txt_zone = db->srid - 4509;
-        d->txt_srid = db->srid - 21;
-        d->txt_east_offset = d->txt_zone * 1e6;
-    } else if (db->srid >= 4513 && db->srid <= 4533) {
-        d->txt_zone = db->srid - 4488;
-        d->txt_srid = db->srid;
-    } else {
-        d->txt_srid = db->srid;
+    /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
+     * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
+    pl_gk_datum gk_datum;
+    int gk_width, gk_zone, gk_prefixed;
+    d->txt_srid = db->srid;
+    if (pl_crs_gk_of_epsg(db->srid, &gk_datum, &gk_width, &gk_zone, &gk_prefixed) && gk_datum == PL_GK_CGCS2000 &&
+        gk_width == 3) {
+        d->txt_zone = gk_zone;
+        d->txt_srid = pl_crs_gk_epsg(PL_GK_CGCS2000, 3, gk_zone, 1);
+        if (!gk_prefixed)
+            d->txt_east_offset = gk_zone * 1e6;
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + 1024];
