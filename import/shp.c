@@ -14,6 +14,7 @@
  * The Error hook only records the message: nothing is ever printed.
  */
 #include "shp.h"
+#include "crs.h"
 
 #include "reader.h"
 #include "text.h"
@@ -419,35 +420,29 @@ static enum datum_family match_datum(const name_tokens *nt, int *i)
     return DATUM_NONE;
 }
 
-/* EPSG codes of the Gauss-Kruger series (checked against PROJ's proj.db). */
+/* EPSG codes of the Gauss-Kruger series: gis/crs.c's arithmetic. */
+static int gk(enum datum_family f, int width, int zone, int prefixed)
+{
+    pl_gk_datum d = f == DATUM_CGCS2000 ? PL_GK_CGCS2000 : f == DATUM_XIAN80 ? PL_GK_XIAN80
+                    : f == DATUM_BEIJING54 ? PL_GK_BEIJING54 : PL_GK_DATUMS;
+    return pl_crs_gk_epsg(d, width, zone, prefixed);
+}
 static int gk_zone3(enum datum_family f, int zone)
 {
-    if (zone < 25 || zone > 45)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4488 + zone : f == DATUM_XIAN80 ? 2324 + zone
-           : f == DATUM_BEIJING54 ? 2376 + zone : 0;
+    return gk(f, 3, zone, 1);
 }
 static int gk_cm3(enum datum_family f, int cm)
 {
-    if (cm < 75 || cm > 135 || cm % 3 != 0)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4509 + cm / 3 : f == DATUM_XIAN80 ? 2345 + cm / 3
-           : f == DATUM_BEIJING54 ? 2397 + cm / 3 : 0;
+    return cm % 3 == 0 ? gk(f, 3, cm / 3, 0) : 0;
 }
 static int gk_zone6(enum datum_family f, int zone)
 {
-    if (zone < 13 || zone > 23)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4478 + zone : f == DATUM_XIAN80 ? 2314 + zone
-           : f == DATUM_BEIJING54 ? 21400 + zone : 0;
+    return gk(f, 6, zone, 1);
 }
 /* 6-degree zone without the zone prefix in the easting (CM form). */
 static int gk_zone6_cm(enum datum_family f, int zone)
 {
-    if (zone < 13 || zone > 23)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4489 + zone : f == DATUM_XIAN80 ? 2325 + zone
-           : f == DATUM_BEIJING54 ? 21440 + zone : 0;
+    return gk(f, 6, zone, 0);
 }
 
 static int srid_from_projected_name(const name_tokens *nt)

@@ -20,6 +20,7 @@
  * pl_read_txt and released before it returns; the pl_feature handed to the
  * callback points into it and is valid only during the callback.
  */
+#include "crs.h"
 #include "reader.h"
 #include "text.h"
 
@@ -45,7 +46,8 @@
 #define PREFIX_THRESHOLD 1.0e7 /* eastings at or above carry a zone prefix */
 
 enum { SEC_NONE, SEC_EXT, SEC_ATTR, SEC_COORD };
-enum { DATUM_CGCS2000, DATUM_XIAN80, DATUM_BEIJING54, DATUM_UNKNOWN };
+enum { DATUM_CGCS2000 = PL_GK_CGCS2000, DATUM_XIAN80 = PL_GK_XIAN80, DATUM_BEIJING54 = PL_GK_BEIJING54,
+       DATUM_UNKNOWN = PL_GK_DATUMS };
 enum { ENC_UTF8, ENC_GBK };
 
 /* ---------------------------------------------------------------- lines */
@@ -442,36 +444,6 @@ static int is_east(double v)
 
 /* ---------------------------------------------------------------- CRS */
 
-static int epsg_code(int datum, int width, int prefixed, int zone)
-{
-    if (width == 3 && zone >= 25 && zone <= 45) {
-        switch (datum) {
-        case DATUM_CGCS2000: return (prefixed ? 4488 : 4509) + zone;
-        case DATUM_XIAN80: return (prefixed ? 2324 : 2345) + zone;
-        case DATUM_BEIJING54: return (prefixed ? 2376 : 2397) + zone;
-        default: return 0;
-        }
-    }
-    if (width == 6 && zone >= 13 && zone <= 23) {
-        switch (datum) {
-        case DATUM_CGCS2000: return (prefixed ? 4478 : 4489) + zone;
-        case DATUM_XIAN80: return (prefixed ? 2314 : 2325) + zone;
-        case DATUM_BEIJING54: return (prefixed ? 21400 : 21440) + zone;
-        default: return 0;
-        }
-    }
-    return 0;
-}
-
-static int width_for_zone(int zone)
-{
-    if (zone >= 25 && zone <= 45)
-        return 3;
-    if (zone >= 13 && zone <= 23)
-        return 6;
-    return 0;
-}
-
 static const char *datum_name(int datum)
 {
     switch (datum) {
@@ -548,9 +520,9 @@ static int decide_crs(txt_reader *R)
         }
     }
     if (!width && zone)
-        width = width_for_zone(zone);
+        width = pl_crs_gk_width(zone);
 
-    int srid = epsg_code(R->datum, width, prefixed, zone);
+    int srid = pl_crs_gk_epsg((pl_gk_datum)R->datum, width, zone, prefixed);
     if (!override && !srid) {
         if (R->datum == DATUM_UNKNOWN)
             note_add(R, "坐标系 '%s' is not CGCS2000, Xian 1980 or Beijing 1954: give the EPSG code with --crs",

@@ -14,6 +14,7 @@
 #include "parkland/import.h"
 #include "parkland/indicators.h"
 #include "parkland/lifecycle.h"
+#include "parkland/parcel.h"
 #include "parkland/park.h"
 #include "testutil.h"
 
@@ -176,6 +177,38 @@ static void refuse(const char *from, const char *to, const char *legal)
     cr_assert_str_eq(before, after, "%s → %s changed the database", from, to);
     free(before);
     free(after);
+}
+
+static int count_parcel(const pl_parcel_row *r, void *ud)
+{
+    (void)r;
+    ++*(int *)ud;
+    return 0;
+}
+
+/* A status is given by its id, its Chinese or its English label (base/vocab.h); the id is stored. */
+Test(lifecycle, status_by_any_of_its_names)
+{
+    give_indicators();
+    pl_error err;
+    cr_assert_eq(move("可供", "2025-01-10", NULL, 0, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'available'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'status' AND new_value = 'available'"),
+                 1);
+    cr_assert_eq(move("LISTED", "2025-01-11", NULL, 0, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'listed'"), 1);
+    cr_assert_eq(move("Transferred", "2025-01-12", NULL, 0, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(move("已注销", "2025-01-13", NULL, 0, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "'retired'"), "%s", err.message);
+    cr_assert_eq(move("出让", "2025-01-13", NULL, 0, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "unknown status '出让'"), "%s", err.message);
+    /* the list filter takes the same names */
+    int n = 0;
+    pl_parcel_filter f = {.status = "已出让"};
+    cr_assert_eq(pl_parcel_each(db, &f, count_parcel, &n, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(n, 1);
+    f.status = "transferred ";
+    cr_assert_eq(pl_parcel_each(db, &f, count_parcel, &n, &err), PL_ERR_USAGE);
 }
 
 Test(lifecycle, illegal_moves_are_refused_with_the_legal_list_and_nothing_changes)
