@@ -46,10 +46,12 @@ static void format_towgs84(const double p[7], char *buf, size_t len)
     }
 }
 
-static int parse_towgs84(const char *s, double p[7])
+int pl_towgs84_parse(const char *s, double p[7])
 {
     for (int i = 0; i < 7; i++) {
         char *end;
+        if (!s || *s == ' ' || *s == '\t')
+            return -1;
         p[i] = strtod(s, &end);
         if (end == s || (*end != (i < 6 ? ',' : '\0')))
             return -1;
@@ -135,7 +137,7 @@ int pl_park_each_datum_shift(pl_db *db, const char *park, int (*cb)(const pl_dat
         memset(&s, 0, sizeof s);
         const char *t;
         snprintf(s.datum, sizeof s.datum, "%s", (const char *)sqlite3_column_text(st, 0));
-        if (parse_towgs84((const char *)sqlite3_column_text(st, 1), s.towgs84)) {
+        if (pl_towgs84_parse((const char *)sqlite3_column_text(st, 1), s.towgs84)) {
             rc = pl_error_set(err, PL_ERR_INPUT, "park '%s': the stored %s parameters are not 7 numbers", park,
                               s.datum);
             break;
@@ -165,7 +167,7 @@ int pl_park_datum_shift_of(pl_db *db, long park_id, const char *datum, double to
     pl_bind_text(st, 2, name);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
-        rc = parse_towgs84((const char *)sqlite3_column_text(st, 0), towgs84)
+        rc = pl_towgs84_parse((const char *)sqlite3_column_text(st, 0), towgs84)
                  ? pl_error_set(err, PL_ERR_INPUT, "the stored %s parameters of the park are not 7 numbers", name)
                  : PL_OK;
     else

@@ -123,9 +123,7 @@ static int park_datum(int argc, char **argv, pl_db *db)
         if (!pl_datum_parse(datum))
             return cli_usage_error(park_usage, "unknown datum '%s' (xian80 or beijing54)", datum);
         double p[7];
-        int used = 0, n = sscanf(towgs84, "%lf,%lf,%lf,%lf,%lf,%lf,%lf%n", &p[0], &p[1], &p[2], &p[3], &p[4], &p[5],
-                                 &p[6], &used);
-        if (n != 7 || towgs84[used])
+        if (pl_towgs84_parse(towgs84, p))
             return cli_usage_error(park_usage, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '%s'", towgs84);
         if (pl_park_set_datum_shift(db, code, datum, p, note, &err))
             return cli_fail(&err);
