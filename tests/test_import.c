@@ -704,8 +704,7 @@ Test(import, no_polygon_is_refused_in_every_format)
 Test(import, no_polygon_exits_1_on_the_command_line)
 {
     char *out = NULL, *errout = NULL;
-    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s'", PARKLAND_BIN, dbpath,
-                    TEST_DATA_DIR "/kml/lines_and_point.kml");
+    int st = tu_cli(&out, &errout, dbpath, "import parcels %s", tu_q(TEST_DATA_DIR "/kml/lines_and_point.kml"));
     cr_expect_eq(st, 1, "exit %d; stdout %s; stderr %s", st, out, errout);
     /* the notes of a refused import are shown too (issue 12 item 5), then the summary */
     cr_expect_str_eq(errout, "note: placemark 1 (line 4) (路-1): skipped: a LineString, not a polygon\n"
@@ -831,12 +830,12 @@ Test(import, code_prefix_and_bare_geometry)
 Test(import, code_prefix_on_the_command_line)
 {
     char *out = NULL, *errout = NULL;
-    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s' --code-prefix GJ", PARKLAND_BIN, dbpath,
-                    TEST_DATA_DIR "/geojson/bare_polygon.geojson");
+    int st = tu_cli(&out, &errout, dbpath, "import parcels %s --code-prefix GJ",
+                    tu_q(TEST_DATA_DIR "/geojson/bare_polygon.geojson"));
     cr_expect_eq(st, 0, "exit %d; stderr %s", st, errout);
     cr_expect(strstr(out, "note: " TEST_DATA_DIR "/geojson/bare_polygon.geojson: parcels without a code are numbered "
                           "GJ-N, N their place in the file (--code-prefix GJ)\n"), "%s", out);
-    tu_rerun(&out, &errout, "'%s' --db '%s' import parcels x.geojson --code-prefix ''", PARKLAND_BIN, dbpath);
+    tu_cli(&out, &errout, dbpath, "import parcels x.geojson --code-prefix ''");
     cr_expect(strstr(errout, "--code-prefix needs a non-empty prefix"), "%s", errout);
     tu_outputs_free(&out, &errout);
     cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'GJ-1'"), 1);

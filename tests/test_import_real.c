@@ -651,7 +651,7 @@ Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_opti
     snprintf(body, sizeof body, KML_HEAD "%s%s" KML_TAIL, kml_square(f1, sizeof f1, "<name>地块</name>", 120.40, 36.06),
              kml_square(f2, sizeof f2, "<name>地块</name>", 120.41, 36.06));
     const char *p = write_tmp("cli-names.kml", body);
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' import parcels '%s'", dbpath, p), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "import parcels %s", tu_q(p)), 1);
     char want[2048];
     snprintf(want, sizeof want,
              "note: %s: no parcel code column found; the name (column 'name') is used as the code, and names repeat; "
@@ -659,13 +659,12 @@ Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_opti
              "refused: placemark 2 (line 4) (地块): duplicate parcel code '地块' (also at placemark 1 (line 3))\n"
              "parkland: %s: 1 of 2 features refused; nothing was imported\n", p, p);
     cr_expect_str_eq(errout, want);
-    tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels x.txt --area-unit acre", dbpath);
+    tu_cli(&out, &errout, dbpath, "import parcels x.txt --area-unit acre");
     cr_expect(strstr(errout, "--area-unit is ha, m2 or mu, not 'acre'"), "%s", errout);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels x.txt --towgs84 1,2,3", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "import parcels x.txt --towgs84 1,2,3"), 2);
     cr_expect(strstr(errout, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '1,2,3'"), "%s", errout);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels '%s' --area-unit m2 --towgs84 "
-                          "24,-123,-94,0,0,0,0 --dry-run", dbpath, TEST_DATA_DIR "/txt/xian80_no_params.txt"), 0,
-                 "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "import parcels %s --area-unit m2 --towgs84 24,-123,-94,0,0,0,0"
+                        " --dry-run", tu_q(TEST_DATA_DIR "/txt/xian80_no_params.txt")), 0, "%s", errout);
     cr_expect(strstr(out, "with --towgs84 24,-123,-94,0,0,0,0"), "%s", out);
     tu_outputs_free(&out, &errout);
 }

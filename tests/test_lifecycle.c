@@ -430,8 +430,6 @@ Test(lifecycle, parcel_codes_resolve_by_park)
 
 static char *out, *errout;
 
-#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
-
 static void cli_fini(void)
 {
     tu_outputs_free(&out, &errout);
@@ -440,47 +438,50 @@ static void cli_fini(void)
 
 TestSuite(lifecycle_cli, .init = setup, .fini = cli_fini);
 
-#define PL PARKLAND_BIN " --db '%s' "
-
 Test(lifecycle_cli, parcel_status_contract)
 {
     pl_db_close(db); /* the CLI works on the file */
     db = NULL;
-    cr_assert_eq(run(PL "parcel status --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status --help"), 0);
     cr_assert(strstr(out, "--force") && strstr(out, "--expires") && strstr(out, "90 days"), "%s", out);
-    cr_assert_eq(run(PL "parcel status " CODE, dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE), 0, "%s", errout);
     cr_assert(strstr(out, "reserve 储备 since") && strstr(out, "may go to 可改为: available 可供"), "%s", out);
     /* refused: illegal (1), no indicators (1), unknown parcel (1) */
-    cr_assert_eq(run(PL "parcel status " CODE " listed", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " listed"), 1);
     cr_assert(strstr(errout, "parcel 'XHA-2024-017' is reserve 储备; it may go to: available 可供"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --date 2025-03-01", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --date 2025-03-01"), 1);
     cr_assert(strstr(errout, "parcel indicators XHA-2024-017"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status NOPE available", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status NOPE available"), 1);
     cr_assert(strstr(errout, "no parcel 'NOPE'"), "%s", errout);
     /* usage (2) */
-    cr_assert_eq(run(PL "parcel status " CODE " sold", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " sold"), 2);
     cr_assert(strstr(errout, "unknown status 'sold'"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --force", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --force"), 2);
     cr_assert(strstr(errout, "--force needs --note"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --date 2025-02-30", dbpath), 2);
-    cr_assert_eq(run(PL "parcel status " CODE " available --frobnicate", dbpath), 2);
-    cr_assert_eq(run(PL "parcel status", dbpath), 2);
-    cr_assert_eq(run(PL "parcel status " CODE " listed --lead L-1", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --date 2025-02-30"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --frobnicate"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " listed --lead L-1"), 2);
     /* done (0) */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --investment-intensity 300", dbpath), 0, "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --date 2025-03-01 --note 'net land ready'", dbpath), 0, "%s",
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel indicators " CODE " --investment-intensity 300"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel status " CODE " available --date 2025-03-01 --note 'net land ready'"), 0, "%s",
                  errout);
     cr_assert(strstr(out, "parcel XHA-2024-017 (park QDIP): reserve 储备 → available 可供 on 2025-03-01"), "%s", out);
-    cr_assert_eq(run(PL "parcel status " CODE " reserved --date 2025-03-05 --expires 2025-04-05", dbpath), 0, "%s",
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel status " CODE " reserved --date 2025-03-05 --expires 2025-04-05"), 0, "%s",
                  errout);
     cr_assert(strstr(out, "reserved 预留 until 2025-04-05"), "%s", out);
-    cr_assert_eq(run(PL "parcel status " CODE " construction --park QDIP --force --note 'court order'", dbpath), 0,
-                 "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel status " CODE " construction --park QDIP --force --note 'court order'"), 0,
+                        "%s", errout);
     cr_assert(strstr(out, "reserved 预留 → construction 在建") && strstr(out, "forced") &&
               strstr(out, "reservation released"), "%s", out);
-    cr_assert_eq(run("sqlite3 '%s' \"SELECT note FROM history WHERE field = 'status' ORDER BY id DESC LIMIT 1\"",
+    cr_assert_eq(tu_rerun(&out, &errout,
+                          "sqlite3 '%s' \"SELECT note FROM history WHERE field = 'status' ORDER BY id DESC LIMIT 1\"",
                      dbpath), 0);
     cr_assert_str_eq(out, "forced: court order\n");
-    cr_assert_eq(run(PL "parcel --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel --help"), 0);
     cr_assert(strstr(out, "status") && strstr(out, "indicators") && strstr(out, "标准地"), "%s", out);
 }

@@ -111,6 +111,48 @@ void tu_outputs_free(char **out, char **errout)
     *out = *errout = NULL;
 }
 
+const char *tu_q(const char *s)
+{
+    static char buf[8][4096];
+    static int k;
+    char *b = buf[k++ % 8];
+    size_t n = 0;
+    b[n++] = '\'';
+    for (; *s; s++) {
+        cr_assert_lt(n + 5, sizeof buf[0], "tu_q: too long to quote");
+        if (*s == '\'') {
+            memcpy(b + n, "'\\''", 4);
+            n += 4;
+        } else {
+            b[n++] = *s;
+        }
+    }
+    b[n++] = '\'';
+    b[n] = '\0';
+    return b;
+}
+
+int tu_cli(char **out, char **errout, const char *db, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    cr_assert(n >= 0 && (size_t)n < sizeof args, "tu_cli: arguments too long");
+    if (out) {
+        free(*out);
+        *out = NULL;
+    }
+    if (errout) {
+        free(*errout);
+        *errout = NULL;
+    }
+    if (db)
+        return tu_run(out, errout, "%s --db %s %s", tu_q(PARKLAND_BIN), tu_q(db), args);
+    return tu_run(out, errout, "%s %s", tu_q(PARKLAND_BIN), args);
+}
+
 /* ---- fixtures ------------------------------------------------------------------------------ */
 
 pl_db *tu_db_new(const char *name, char *path)

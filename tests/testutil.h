@@ -24,6 +24,14 @@ int tu_run(char **out, char **errout, const char *fmt, ...) __attribute__((forma
 int tu_rerun(char **out, char **errout, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Free *out and *errout and set them to NULL. */
 void tu_outputs_free(char **out, char **errout);
+/* s quoted as one shell word ('…', a ' inside written '\''), in one of 8 rotating static buffers. */
+const char *tu_q(const char *s);
+/* Run the parkland command: `PARKLAND_BIN --db DB ARGS` through the shell (a plain `PARKLAND_BIN ARGS` when
+ * db is NULL), the binary and DB quoted with tu_q. ARGS is a printf format for shell words: quote a path or
+ * any other text that comes from a variable with tu_q, e.g. tu_cli(&out, &err, db, "import parcels %s",
+ * tu_q(path)). As tu_rerun, *out and *errout are freed first and then hold the captured stdout and stderr
+ * (caller frees; out or errout NULL: discarded). Returns the exit status (or 128+signal). */
+int tu_cli(char **out, char **errout, const char *db, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- fixtures (each aborts the test on failure) ---------------------------------------------- */
 
