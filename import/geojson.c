@@ -2183,18 +2183,15 @@ static void pass1_reset(gj_reader *r)
 int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info *info,
                     pl_feature_cb cb, void *ctx, pl_error *err)
 {
-    pl_error local;
-    if (!err)
-        err = &local;
-    pl_error_clear(err);
-    pl_source_info localinfo;
-    if (!info)
-        info = &localinfo;
-    memset(info, 0, sizeof *info);
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
 
-    FILE *f = fopen(path, "rb");
+    FILE *f = pl_read_open(path, err);
     if (!f)
-        return pl_error_set(err, PL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return err->code;
     gj_reader *r = calloc(1, sizeof *r);
     if (!r) {
         fclose(f);
@@ -2214,7 +2211,7 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     unsigned char head[3];
     size_t nhead = fread(head, 1, sizeof head, f);
     r->bom = pl_text_bom_len((const char *)head, nhead);
-    pl_encoding enc = opt ? opt->encoding : PL_ENCODING_AUTO;
+    pl_encoding enc = opt->encoding;
     r->s.gbk = enc == PL_ENCODING_GBK;
 
     /* Pass 1: syntax, text encoding, top-level type and crs. With --encoding
@@ -2287,7 +2284,7 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     }
     if ((rc = gj_crs(r, opt)) != PL_OK)
         goto done;
-    if (opt && opt->srid > 0)
+    if (opt->srid > 0)
         info->srid = opt->srid;
 
     /* Pass 2: the features. */

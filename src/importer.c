@@ -129,6 +129,10 @@ typedef struct importer {
     sqlite3_stmt *st_rtree;
     /* the geometry stage's own, used on the reader thread only */
     GEOSContextHandle_t stage_geos; /* owned */
+    /* the reader's notes (take_note), said after the features' messages; owned */
+    char **notes;
+    size_t nnotes, notes_cap;
+    long notes_over;        /* beyond PL_IMPORT_MAX_MESSAGES, or no memory: counted as dropped */
     char stage_geos_msg[1024];      /* its last error or notice */
     pl_geom scratch;        /* the current feature's rings, transformed to the working CRS */
     char *text[4];          /* code, name, land use, land use code of the current feature (full length) */
@@ -1612,6 +1616,11 @@ static void finalize_all(importer *im)
     im->nbare = im->bare_cap = 0;
     for (int i = 0; i < 4; i++)
         free(im->text[i]);
+    for (size_t i = 0; i < im->nnotes; i++)
+        free(im->notes[i]);
+    free(im->notes);
+    im->notes = NULL;
+    im->nnotes = im->notes_cap = 0;
 }
 
 static int write_batch(importer *im, int insert)
@@ -1674,6 +1683,32 @@ static int hash_file(void *vctx, pl_error *err)
     return pl_file_sha256(im->path, im->res->sha256, err);
 }
 
+/* pl_note_fn: keep one note of the reader (on the reader thread; the
+ * caller's thread reads them once the pipe has finished). More than the
+ * result can hold are only counted. */
+static void take_note(void *vctx, const char *text)
+{
+    importer *im = vctx;
+    if (im->nnotes >= PL_IMPORT_MAX_MESSAGES) {
+        im->notes_over++;
+        return;
+    }
+    if (im->nnotes == im->notes_cap) {
+        size_t cap = im->notes_cap ? 2 * im->notes_cap : 16;
+        char **n = realloc(im->notes, cap * sizeof *n);
+        if (!n) {
+            im->notes_over++;
+            return;
+        }
+        im->notes = n;
+        im->notes_cap = cap;
+    }
+    if (!(im->notes[im->nnotes] = strdup(text)))
+        im->notes_over++;
+    else
+        im->nnotes++;
+}
+
 /* Read the file on a second thread (the reader and the geometry stage) and
  * check and write its features here, in file order. */
 static int read_and_write(importer *im, pl_format fmt, pl_source_info *info, pl_error *err)
@@ -1689,7 +1724,7 @@ static int read_and_write(importer *im, pl_format fmt, pl_source_info *info, pl_
     if (!rc) {
         GEOSContext_setErrorMessageHandler_r(im->stage_geos, stage_geos_message, im);
         GEOSContext_setNoticeMessageHandler_r(im->stage_geos, stage_geos_message, im);
-        pl_read_options ro = {im->opt->encoding, im->opt->srid};
+        pl_read_options ro = {im->opt->encoding, im->opt->srid, take_note, im};
         void *slot_data[PL_PIPE_SLOTS];
         for (size_t i = 0; i < PL_PIPE_SLOTS; i++)
             slot_data[i] = results[i];
@@ -1798,13 +1833,10 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
         snprintf(res->format, sizeof res->format, "%s", info.format);
     if (!im.src_ready)
         res->source_srid = opt->srid ? opt->srid : info.srid;
-    if (info.note[0]) {
-        /* reader remarks: one message per line */
-        char *save = NULL, *copy = strdup(info.note);
-        for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
-            add_message(&im, PL_MSG_NOTE, "%s: %s", path, line);
-        free(copy);
-    }
+    /* the reader's notes, after the features' messages */
+    for (size_t i = 0; i < im.nnotes; i++)
+        add_message(&im, PL_MSG_NOTE, "%s: %s", path, im.notes[i]);
+    res->messages_dropped += im.notes_over;
     if (info.skipped > 0) {
         res->skipped += info.skipped;
         res->skipped_nonpolygon += info.skipped;
