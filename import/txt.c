@@ -174,7 +174,6 @@ typedef struct txt_reader {
     pl_feature_cb cb;
     void *ctx;
     pl_error *err;                /* borrowed */
-    int notes_full;
 
     int section;
     long ext_line, attr_line, coord_line; /* where each section started, 0 = not seen */
@@ -268,23 +267,10 @@ static void append_text(char *buf, size_t cap, const char *sep, const char *text
 static void note_add(txt_reader *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_add(txt_reader *R, const char *fmt, ...)
 {
-    static const char MORE[] = "(more notes omitted)";
-    if (R->notes_full)
-        return;
-    char tmp[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    pl_read_vnote(R->opt, fmt, ap);
     va_end(ap);
-    utf8_fix_tail(tmp);
-    char *note = R->info->note;
-    size_t used = strlen(note);
-    if (used + 1 + strlen(tmp) + 1 + sizeof MORE > sizeof R->info->note) {
-        append_text(note, sizeof R->info->note, "\n", MORE);
-        R->notes_full = 1;
-        return;
-    }
-    append_text(note, sizeof R->info->note, "\n", tmp);
 }
 
 static int is_blank(char c)
@@ -1212,13 +1198,11 @@ static int read_all(txt_reader *R, txt_lines *L)
 int pl_read_txt(const char *path, const pl_read_options *opt, pl_source_info *info, pl_feature_cb cb, void *ctx,
                 pl_error *err)
 {
-    static const pl_read_options defaults = {PL_ENCODING_AUTO, 0};
-    pl_source_info local_info;
-    if (!opt)
-        opt = &defaults;
-    if (!info)
-        info = &local_info;
-    memset(info, 0, sizeof *info);
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
     if (!path || !cb)
         return pl_error_set(err, PL_ERR_USAGE, "pl_read_txt: no file or no callback");
 

@@ -914,3 +914,41 @@ Test(import, esri_json_is_read)
     free(before);
     free(after);
 }
+
+/* The reader's notes reach the result whole and in order, after the
+ * features' messages: no longer cut where 1024 bytes of them ended (here
+ * 40 notes of ~90 bytes; before, the 12th was the last). */
+Test(import, every_reader_note_is_a_message)
+{
+    const char *p = tu_tmp("notes.kml");
+    FILE *f = fopen(p, "wb");
+    cr_assert_not_null(f);
+    fputs("<kml>\n", f);
+    for (int i = 0; i < 40; i++)
+        fprintf(f, "<Placemark><name>N-%d</name><MultiGeometry><Point><coordinates>120.4,36.1</coordinates></Point>"
+                   "<Polygon><outerBoundaryIs><LinearRing><coordinates>%.4f,36.100 %.4f,36.100 %.4f,36.101 "
+                   "%.4f,36.100</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry></Placemark>\n",
+                i, 120.4 + 0.002 * i, 120.401 + 0.002 * i, 120.401 + 0.002 * i, 120.4 + 0.002 * i);
+    fputs("</kml>\n", f);
+    fclose(f);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 40);
+    size_t first = r.nmessages;
+    for (size_t i = 0; i < r.nmessages && first == r.nmessages; i++)
+        if (strstr(r.messages[i].text, "non-polygon member ignored"))
+            first = i;
+    cr_assert_geq(r.nmessages - first, 40, "%zu notes", r.nmessages - first);
+    for (int i = 0; i < 40; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "%s: placemark %d (line %d) 'N-%d': 1 non-polygon member ignored", p, i + 1, i + 2,
+                 i);
+        cr_expect_eq(r.messages[first + i].level, PL_MSG_NOTE);
+        cr_expect_str_eq(r.messages[first + i].text, want);
+    }
+    cr_expect_eq(r.messages_dropped, 0);
+    pl_import_result_release(&r);
+}

@@ -368,3 +368,31 @@ uint64_t tu_splitmix64(uint64_t *state)
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
+
+static char *tu_notes_text;
+static size_t tu_notes_len;
+
+void tu_note(void *ctx, const char *text)
+{
+    (void)ctx;
+    size_t n = strlen(text), sep = tu_notes_len ? 1 : 0;
+    char *t = realloc(tu_notes_text, tu_notes_len + sep + n + 1);
+    cr_assert_not_null(t);
+    if (sep)
+        t[tu_notes_len] = '\n';
+    memcpy(t + tu_notes_len + sep, text, n + 1);
+    tu_notes_text = t;
+    tu_notes_len += sep + n;
+}
+
+const char *tu_notes(void)
+{
+    return tu_notes_text ? tu_notes_text : "";
+}
+
+void tu_notes_clear(void)
+{
+    free(tu_notes_text);
+    tu_notes_text = NULL;
+    tu_notes_len = 0;
+}

@@ -82,4 +82,11 @@ char *tu_db_snapshot_skipping(const char *dbpath, int (*skip_column)(const char 
 /* Copy a file byte for byte; aborts the test on failure. */
 void tu_copy_file(const char *from, const char *to);
 
+/* A reader's notes: tu_note is a pl_note_fn (ctx unused) that keeps each
+ * note; tu_notes() is every note since tu_notes_clear(), joined by "\n"
+ * ("" when none; valid until the next tu_note or tu_notes_clear). */
+void tu_note(void *ctx, const char *text);
+const char *tu_notes(void);
+void tu_notes_clear(void);
+
 #endif
