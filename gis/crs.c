@@ -1,4 +1,4 @@
-/* crs.c — CRS metadata from PROJ. */
+/* crs.c — CRS metadata from PROJ; the Gauss-Krüger zone ↔ EPSG arithmetic. */
 #include "crs.h"
 
 #include <proj.h>
@@ -78,4 +78,51 @@ int pl_crs_operation_name(int src, int dst, char *name, size_t namelen, double *
     }
     proj_context_destroy(ctx);
     return rc;
+}
+
+/* ---- Gauss-Krüger zones ------------------------------------------------------------------------ */
+
+/* EPSG code of zone 0 of each series (checked against PROJ's proj.db, test_crs):
+ * [datum][width 3, 6][prefixed 0, 1]. */
+static const int gk_base[PL_GK_DATUMS][2][2] = {
+    [PL_GK_CGCS2000] = {{4509, 4488}, {4489, 4478}},
+    [PL_GK_XIAN80] = {{2345, 2324}, {2325, 2314}},
+    [PL_GK_BEIJING54] = {{2397, 2376}, {21440, 21400}},
+};
+
+int pl_crs_gk_width(int zone)
+{
+    if (zone >= PL_GK3_ZONE_MIN && zone <= PL_GK3_ZONE_MAX)
+        return 3;
+    if (zone >= PL_GK6_ZONE_MIN && zone <= PL_GK6_ZONE_MAX)
+        return 6;
+    return 0;
+}
+
+int pl_crs_gk_epsg(pl_gk_datum datum, int width, int zone, int prefixed)
+{
+    if ((unsigned)datum >= PL_GK_DATUMS || (width != 3 && width != 6) || pl_crs_gk_width(zone) != width)
+        return 0;
+    return gk_base[datum][width == 6][prefixed != 0] + zone;
+}
+
+int pl_crs_gk_of_epsg(int srid, pl_gk_datum *datum, int *width, int *zone, int *prefixed)
+{
+    for (int d = 0; d < PL_GK_DATUMS; d++)
+        for (int w = 0; w < 2; w++)
+            for (int p = 0; p < 2; p++) {
+                int z = srid - gk_base[d][w][p];
+                if (pl_crs_gk_width(z) == (w ? 6 : 3)) {
+                    if (datum)
+                        *datum = (pl_gk_datum)d;
+                    if (width)
+                        *width = w ? 6 : 3;
+                    if (zone)
+                        *zone = z;
+                    if (prefixed)
+                        *prefixed = p;
+                    return 1;
+                }
+            }
+    return 0;
 }

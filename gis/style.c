@@ -1,65 +1,65 @@
 /* style.c — the one colour and label table of the map classes. */
 #include "style.h"
+#include "vocab.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Colours: a status that means the same thing in both themes (construction,
- * production, verified, idle) has the same colour in both. */
-static const pl_style availability[] = {
-    {"reserve", "储备", "Land bank", "#b0bec5", "#546e7a", 0.6, 1.5},
-    {"available", "可供", "Available", "#43a047", "#1b5e20", 0.6, 1.5},
-    {"reserved", "预留", "Reserved", "#fdd835", "#f57f17", 0.6, 1.5},
-    {"listed", "挂牌", "Listed", "#29b6f6", "#01579b", 0.6, 1.5},
-    {"transferred", "已出让", "Transferred", "#7e57c2", "#4527a0", 0.6, 1.5},
-    {"construction", "在建", "Under construction", "#fb8c00", "#e65100", 0.6, 1.5},
-    {"production", "投产", "In production", "#00897b", "#004d40", 0.6, 1.5},
-    {"verified", "达产", "Verified", "#1565c0", "#0d47a1", 0.6, 1.5},
-    {"idle", "闲置", "Idle", "#e53935", "#b71c1c", 0.6, 2.5},
-    {"retired", "已注销", "Retired", "#eeeeee", "#9e9e9e", 0.6, 1.0},
-};
+/* Colours by class id: fill, stroke, fill opacity, stroke width. The labels
+ * are the vocabulary's (vocab.h); a class without a colour here does not
+ * compile. One id has one colour in both themes (construction, production,
+ * verified, idle). */
+#define STYLE_reserve "#b0bec5", "#546e7a", 0.6, 1.5
+#define STYLE_available "#43a047", "#1b5e20", 0.6, 1.5
+#define STYLE_reserved "#fdd835", "#f57f17", 0.6, 1.5
+#define STYLE_listed "#29b6f6", "#01579b", 0.6, 1.5
+#define STYLE_transferred "#7e57c2", "#4527a0", 0.6, 1.5
+#define STYLE_construction "#fb8c00", "#e65100", 0.6, 1.5
+#define STYLE_production "#00897b", "#004d40", 0.6, 1.5
+#define STYLE_verified "#1565c0", "#0d47a1", 0.6, 1.5
+#define STYLE_idle "#e53935", "#b71c1c", 0.6, 2.5
+#define STYLE_retired "#eeeeee", "#9e9e9e", 0.6, 1.0
+#define STYLE_none "#e0e0e0", "#9e9e9e", 0.6, 1.0
+#define STYLE_signed "#ce93d8", "#6a1b9a", 0.6, 1.5
+#define STYLE_land_supplied "#7e57c2", "#4527a0", 0.6, 1.5
+#define STYLE_overdue "#ffd54f", "#ff6f00", 0.6, 2.5
+#define STYLE_reclaim "#8e0000", "#3e0000", 0.7, 3.0
 
-static const pl_style landing[] = {
-    {"none", "未签约", "No project", "#e0e0e0", "#9e9e9e", 0.6, 1.0},
-    {"signed", "已签约", "Signed", "#ce93d8", "#6a1b9a", 0.6, 1.5},
-    {"land_supplied", "已供地", "Land supplied", "#7e57c2", "#4527a0", 0.6, 1.5},
-    {"construction", "在建", "Under construction", "#fb8c00", "#e65100", 0.6, 1.5},
-    {"production", "投产", "In production", "#00897b", "#004d40", 0.6, 1.5},
-    {"verified", "达产", "Verified", "#1565c0", "#0d47a1", 0.6, 1.5},
-    {"overdue", "逾期未开工", "Start overdue", "#ffd54f", "#ff6f00", 0.6, 2.5},
-    {"idle", "闲置(逾期满1年)", "Idle (1 year late)", "#e53935", "#b71c1c", 0.6, 2.5},
-    {"reclaim", "拟收回(逾期满2年)", "Reclaim candidate (2 years late)", "#8e0000", "#3e0000", 0.7, 3.0},
-};
+#define STYLE(id, zh, en) {#id, zh, en, STYLE_##id},
 
-static const struct {
-    const char *name, *zh, *en;
-} themes[PL_STYLE_THEMES] = {
-    {"availability", "土地供应", "land availability"},
-    {"landing", "项目落地", "project landing"},
-};
+/* availability: one class per parcel status, in lifecycle order */
+static const pl_style availability[] = {PL_VOCAB_STATUSES(STYLE) PL_VOCAB_STATUS_RETIRED(STYLE)};
+/* landing: the six stages, then overdue, idle, reclaim */
+static const pl_style landing[] = {PL_VOCAB_LANDING(STYLE)};
+
+_Static_assert(sizeof availability / sizeof *availability <= PL_STYLE_MAX &&
+                   sizeof landing / sizeof *landing <= PL_STYLE_MAX,
+               "PL_STYLE_MAX bounds every theme");
+_Static_assert(PL_STYLE_AVAILABILITY == 0 && PL_STYLE_LANDING == 1 && PL_STYLE_THEMES == 2,
+               "pl_style_theme is the order of the vocabulary's themes");
 
 const char *pl_style_theme_name(pl_style_theme theme)
 {
-    return (unsigned)theme < PL_STYLE_THEMES ? themes[theme].name : "?";
+    const pl_term *t = pl_vocab_at(PL_VOCAB_THEME, (size_t)theme);
+    return t ? t->id : "?";
 }
 
 int pl_style_theme_parse(const char *name)
 {
-    for (int i = 0; name && i < PL_STYLE_THEMES; i++)
-        if (!strcmp(name, themes[i].name))
-            return i;
-    return -1;
+    return pl_vocab_parse(PL_VOCAB_THEME, name);
 }
 
 const char *pl_style_theme_zh(pl_style_theme theme)
 {
-    return (unsigned)theme < PL_STYLE_THEMES ? themes[theme].zh : "?";
+    const pl_term *t = pl_vocab_at(PL_VOCAB_THEME, (size_t)theme);
+    return t ? t->zh : "?";
 }
 
 const char *pl_style_theme_en(pl_style_theme theme)
 {
-    return (unsigned)theme < PL_STYLE_THEMES ? themes[theme].en : "?";
+    const pl_term *t = pl_vocab_at(PL_VOCAB_THEME, (size_t)theme);
+    return t ? t->en : "?";
 }
 
 static const pl_style *table(pl_style_theme theme, size_t *n)
@@ -115,11 +115,11 @@ void pl_style_kml_color(const char *hex, double opacity, char out[9])
     snprintf(out, 9, "%02x%02x%02x%02x", a & 0xff, b & 0xff, g & 0xff, r & 0xff);
 }
 
-/* The six stages are the first six landing classes: one table. */
+/* The six stages are the first PL_LANDING_STAGES landing classes. */
 static const pl_style *stage(const char *id)
 {
     int i = pl_style_index(PL_STYLE_LANDING, id);
-    return i >= 0 && i < 6 ? &landing[i] : NULL;
+    return i >= 0 && i < PL_LANDING_STAGES ? &landing[i] : NULL;
 }
 
 const char *pl_stage_zh(const char *id)

@@ -1,6 +1,7 @@
 /*
- * style.h — the map classes of both themes: key, zh/en label, colours. One
- * table for every export format, so a status has the same colour in GeoJSON,
+ * style.h — the map classes of both themes: key, zh/en label, colours. The
+ * keys and labels are the vocabulary's (base/vocab.h: statuses, landing
+ * classes, themes); style.c owns the colours. One table for every export format, so a status has the same colour in GeoJSON,
  * KML and HTML, and the legend of each lists the same entries.
  *
  *   availability: one class per parcel status (储备 … 闲置, 已注销);
@@ -25,7 +26,8 @@ typedef enum pl_style_theme {
 
 /* "availability", "landing"; "?" when unknown. */
 const char *pl_style_theme_name(pl_style_theme theme);
-/* The theme called `name`; -1 when unknown. */
+/* The theme `name` names: its id, Chinese or English label (vocab.h; ASCII
+ * case ignored); -1 when unknown. */
 int pl_style_theme_parse(const char *name);
 /* "土地供应" / "land availability", "项目落地" / "project landing". */
 const char *pl_style_theme_zh(pl_style_theme theme);

@@ -46,6 +46,7 @@
 
 typedef struct esri_reader {
     const char *path;       /* borrowed */
+    const pl_read_options *opt; /* caller-owned; its note sink takes the notes */
     pl_source_info *info;   /* caller-owned */
     pl_error *err;          /* caller-owned */
     pl_feature f;           /* f.geom owned */
@@ -56,20 +57,6 @@ typedef struct esri_reader {
     pl_geom rings;          /* owned scratch: polys[0] holds the rings as read */
     long n_ccw_only, n_orphan;
 } esri_reader;
-
-static void note_add(pl_source_info *info, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note_add(pl_source_info *info, const char *fmt, ...)
-{
-    size_t used = strlen(info->note);
-    if (used + 2 >= sizeof info->note)
-        return;
-    if (used > 0)
-        info->note[used++] = '\n';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(info->note + used, sizeof info->note - used, fmt, ap);
-    va_end(ap);
-}
 
 /* The EPSG code of a spatialReference object; 0 when it names none. */
 static int sr_srid(const json_t *sr)
@@ -260,11 +247,11 @@ static int emit(esri_reader *r, long number, const json_t *g, const json_t *attr
         if ((rc = read_rings(r, rings)))
             return rc;
         if (r->n_ccw_only > ccw && r->n_ccw_only == 1)
-            note_add(r->info, "%s: only counter-clockwise rings (Esri outer rings are clockwise): each read as a "
-                     "polygon", r->where);
+            pl_read_note(r->opt, "%s: only counter-clockwise rings (Esri outer rings are clockwise): each read as a "
+                         "polygon", r->where);
         if (r->n_orphan > orphan && r->n_orphan == 1)
-            note_add(r->info, "%s: a counter-clockwise ring (a hole) inside no clockwise ring: read as a polygon",
-                     r->where);
+            pl_read_note(r->opt, "%s: a counter-clockwise ring (a hole) inside no clockwise ring: read as a polygon",
+                         r->where);
         r->f.is_polygon = r->f.geom.n > 0;
         r->f.kind = r->f.geom.n > 1 ? "MultiPolygon" : "Polygon";
         if (!r->f.is_polygon)
@@ -285,14 +272,11 @@ static int emit(esri_reader *r, long number, const json_t *g, const json_t *attr
 int pl_read_esrijson(const char *path, const pl_read_options *opt, pl_source_info *info, pl_feature_cb cb,
                      void *ctx, pl_error *err)
 {
-    pl_error local;
-    if (!err)
-        err = &local;
-    pl_error_clear(err);
-    pl_source_info localinfo;
-    if (!info)
-        info = &localinfo;
-    memset(info, 0, sizeof *info);
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
     snprintf(info->format, sizeof info->format, "esrijson");
     snprintf(info->encoding, sizeof info->encoding, "utf-8");
     struct stat sb;
@@ -305,12 +289,12 @@ int pl_read_esrijson(const char *path, const pl_read_options *opt, pl_source_inf
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return pl_error_set(err, PL_ERR_INPUT, "%s: line %d: Esri JSON: %s", path, je.line, je.text);
-    esri_reader r = {.path = path, .info = info, .err = err};
+    esri_reader r = {.path = path, .opt = opt, .info = info, .err = err};
     pl_geom_init(&r.f.geom);
     pl_geom_init(&r.rings);
     int rc = PL_OK;
     take_crs(&r, json_object_get(root, "spatialReference"));
-    if (opt && opt->srid > 0)
+    if (opt->srid > 0)
         info->srid = opt->srid; /* --crs wins */
     const json_t *features = json_object_get(root, "features");
     if (json_is_array(json_object_get(root, "rings"))) {
@@ -336,9 +320,9 @@ int pl_read_esrijson(const char *path, const pl_read_options *opt, pl_source_inf
                           path);
     }
     if (!rc && r.n_ccw_only > 1)
-        note_add(info, "%ld features had only counter-clockwise rings", r.n_ccw_only);
+        pl_read_note(opt, "%ld features had only counter-clockwise rings", r.n_ccw_only);
     if (!rc && r.n_orphan > 1)
-        note_add(info, "%ld features had counter-clockwise rings inside no clockwise ring", r.n_orphan);
+        pl_read_note(opt, "%ld features had counter-clockwise rings inside no clockwise ring", r.n_orphan);
     texts_free(&r);
     free(r.attrs);
     free(r.texts);

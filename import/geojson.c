@@ -1,8 +1,9 @@
 /*
  * geojson.c — streaming GeoJSON reader (RFC 7946, plus the older `crs` member).
  *
- * The document is never loaded whole. A small byte-level scanner (string- and
- * escape-aware, with an explicit bracket stack) walks the top-level object:
+ * The document is never loaded whole. A small byte-level scanner
+ * (json_scan.h: string- and escape-aware) and walk_value (with an explicit
+ * bracket stack) walk the top-level object:
  *
  *   pass 1  scans the whole file once, checking its JSON syntax and collecting
  *           the top-level "type" and "crs" members, wherever they stand (a crs
@@ -64,6 +65,7 @@
 #include "reader.h"
 
 #include "buf.h"
+#include "json_scan.h"
 #include "text.h"
 
 #include <errno.h>
@@ -80,650 +82,6 @@
 #define GJ_MAX_DEPTH 64                          /* nesting levels, whole document */
 #define GJ_MAX_FEATURE ((size_t)256 * 1024 * 1024) /* bytes of one feature */
 #define GJ_MAX_CRS ((size_t)64 * 1024)           /* bytes of the crs member */
-#define GJ_BUFSZ 65536
-
-/* ------------------------------------------------------------------------ */
-/* Scanner                                                                   */
-
-typedef struct gj_scan {
-    FILE *f;                    /* borrowed from the reader */
-    const char *path;           /* borrowed, for messages */
-    pl_error *err;              /* caller-owned */
-    unsigned char buf[GJ_BUFSZ];
-    size_t pos, len;
-    int ioerr;                  /* a read failed (err already set) */
-    long line;                  /* 1-based line of the next byte */
-    unsigned long long consumed; /* bytes consumed since the rewind */
-    int gbk;                    /* strings hold GBK (else UTF-8) */
-    int gbk_auto;               /* GBK was guessed because the text is not UTF-8 */
-    int bad_text;               /* a string was not valid in the encoding */
-    long bad_text_line;         /* where */
-    long utf8_cjk_line;         /* GBK guessed: first string that is strict UTF-8 holding Chinese (0: none) */
-    long feature;               /* feature index for messages, 0 outside "features" */
-    /* Capture: every consumed byte is appended while cap_on. The buffer is
-     * owned by the scanner and reused (its capacity is the largest capture). */
-    int cap_on;
-    char *cap;
-    size_t caplen, capcap, caplimit;
-    long cap_line;              /* line where the capture started */
-} gj_scan;
-
-static int sc_fill(gj_scan *s)
-{
-    if (s->ioerr)
-        return -1;
-    s->pos = 0;
-    s->len = fread(s->buf, 1, sizeof s->buf, s->f);
-    if (s->len == 0) {
-        if (ferror(s->f)) {
-            s->ioerr = 1;
-            pl_error_set(s->err, PL_ERR_IO, "%s: read error: %s", s->path, strerror(errno));
-        }
-        return -1;
-    }
-    return 0;
-}
-
-/* Next byte without consuming it; -1 at end of file or on a read error. */
-static inline int sc_peek(gj_scan *s)
-{
-    if (s->pos == s->len && sc_fill(s) != 0)
-        return -1;
-    return s->buf[s->pos];
-}
-
-/* Append n consumed bytes to the capture: 0, or -1 with err set (the
- * capture outgrew its limit, or no memory). */
-static int cap_append(gj_scan *s, const void *p, size_t n)
-{
-    if (n > s->caplimit - s->caplen) {
-        if (s->feature > 0)
-            pl_error_set(s->err, PL_ERR_INPUT,
-                         "%s: feature %ld (line %ld): feature larger than %zu MiB, refused",
-                         s->path, s->feature, s->cap_line, s->caplimit / (1024 * 1024));
-        else
-            pl_error_set(s->err, PL_ERR_INPUT, "%s: line %ld: member larger than %zu KiB, refused",
-                         s->path, s->cap_line, s->caplimit / 1024);
-        return -1;
-    }
-    if (s->caplen + n > s->capcap) {
-        size_t ncap = s->capcap ? s->capcap : 65536;
-        while (ncap < s->caplen + n)
-            ncap *= 2;
-        if (ncap > s->caplimit + 1)
-            ncap = s->caplimit + 1;
-        char *nc = realloc(s->cap, ncap);
-        if (!nc) {
-            pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
-            return -1;
-        }
-        s->cap = nc;
-        s->capcap = ncap;
-    }
-    memcpy(s->cap + s->caplen, p, n);
-    s->caplen += n;
-    return 0;
-}
-
-static int cap_push(gj_scan *s, int c)
-{
-    if (s->caplen < s->capcap && s->caplen < s->caplimit) {
-        s->cap[s->caplen++] = (char)c;
-        return 0;
-    }
-    unsigned char b = (unsigned char)c;
-    return cap_append(s, &b, 1);
-}
-
-/* Consume the k bytes at s->buf + s->pos (nl of them line feeds): 0, or -1
- * when the capture failed (err set). */
-static int sc_consume(gj_scan *s, size_t k, long nl)
-{
-    const unsigned char *b = s->buf + s->pos;
-    s->pos += k;
-    s->consumed += k;
-    s->line += nl;
-    return s->cap_on ? cap_append(s, b, k) : 0;
-}
-
-/* Append to one of the reader's buffers (pl_buf, owned by the reader and
- * reused); err set when memory runs out. */
-static int buf_add(gj_scan *s, pl_buf *b, const void *p, size_t n)
-{
-    if (pl_buf_add(b, p, n) != 0) {
-        pl_error_set(s->err, PL_ERR_NOMEM, "%s: out of memory", s->path);
-        return -1;
-    }
-    return 0;
-}
-
-/* Consume one byte: the byte, -1 at end of file / read error, -2 when the
- * capture failed (err set). */
-static inline int sc_next(gj_scan *s)
-{
-    int c = sc_peek(s);
-    if (c < 0)
-        return -1;
-    s->pos++;
-    s->consumed++;
-    if (c == '\n')
-        s->line++;
-    if (s->cap_on && cap_push(s, c) != 0)
-        return -2;
-    return c;
-}
-
-static void cap_start(gj_scan *s, size_t limit)
-{
-    s->cap_on = 1;
-    s->caplen = 0;
-    s->caplimit = limit;
-    s->cap_line = s->line;
-}
-
-static int sc_is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int sc_skip_ws_run(gj_scan *s)
-{
-    for (;;) {
-        if (s->pos == s->len && sc_fill(s) != 0)
-            return 0;
-        const unsigned char *b = s->buf + s->pos, *p = b, *e = s->buf + s->len;
-        long nl = 0;
-        while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-            nl += *p++ == '\n';
-        if (p > b && sc_consume(s, (size_t)(p - b), nl) != 0)
-            return -1;
-        if (p < e)
-            return 0;
-    }
-}
-
-/* Skip whitespace: 0, or -1 when the capture failed. The usual cases (none,
- * one space) are taken here without a call. */
-static inline int sc_skip_ws(gj_scan *s)
-{
-    if (s->pos + 1 < s->len) {
-        unsigned char c = s->buf[s->pos];
-        if (c > ' ')
-            return 0;
-        if (c == ' ' && s->buf[s->pos + 1] > ' ') {
-            s->pos++;
-            s->consumed++;
-            return s->cap_on ? cap_push(s, ' ') : 0;
-        }
-    }
-    return sc_skip_ws_run(s);
-}
-
-static void sc_describe(int c, char *out, size_t n)
-{
-    if (c < 0)
-        snprintf(out, n, "end of file");
-    else if (c > 0x20 && c < 0x7f)
-        snprintf(out, n, "'%c'", c);
-    else
-        snprintf(out, n, "byte 0x%02X", (unsigned)c);
-}
-
-static void sc_context(const gj_scan *s, char *out, size_t n)
-{
-    if (s->feature > 0)
-        snprintf(out, n, " (feature %ld)", s->feature);
-    else
-        out[0] = '\0';
-}
-
-/* "FILE: line L (feature N): expected WHAT, found X"; always returns -1.
- * A pending read error or capture error is kept instead. */
-static int sc_expected(gj_scan *s, const char *what)
-{
-    if (s->ioerr || (s->err && s->err->code != PL_OK))
-        return -1;
-    char found[32], ctx[64];
-    sc_describe(sc_peek(s), found, sizeof found);
-    if (s->ioerr)
-        return -1;
-    sc_context(s, ctx, sizeof ctx);
-    pl_error_set(s->err, PL_ERR_INPUT, "%s: line %ld%s: expected %s, found %s", s->path, s->line,
-                 ctx, what, found);
-    return -1;
-}
-
-/* After a value inside an object (in_object) or an array: a ',' → 1 (after it
- * and the blanks that follow: the next member's key or element comes next),
- * the closing bracket → 0 (consumed), anything else → -1 with the error. */
-static int sc_after_value(gj_scan *s, int in_object)
-{
-    if (sc_skip_ws(s) != 0)
-        return -1;
-    int c = sc_peek(s);
-    if (c == ',')
-        return sc_next(s) == -2 || sc_skip_ws(s) != 0 ? -1 : 1;
-    if (c != (in_object ? '}' : ']'))
-        return sc_expected(s, in_object ? "',' or '}' after an object member" : "',' or ']' after an array element");
-    return sc_next(s) == -2 ? -1 : 0;
-}
-
-
-/* "FILE: line L (feature N): REASON"; always returns -1. */
-static int sc_fail(gj_scan *s, long line, const char *reason)
-{
-    if (s->ioerr || (s->err && s->err->code != PL_OK))
-        return -1;
-    char ctx[64];
-    sc_context(s, ctx, sizeof ctx);
-    pl_error_set(s->err, PL_ERR_INPUT, "%s: line %ld%s: %s", s->path, line, ctx, reason);
-    return -1;
-}
-
-/* A string's bytes as strict UTF-8, fed one at a time: when GBK was guessed
- * for the file, a string that is UTF-8 holding Chinese characters (3-byte
- * forms U+4E00..U+9FFF, which GBK text hardly ever makes) means two encodings
- * in one file: decoding it as GBK would store mojibake. */
-typedef struct u8_check {
-    int need, bad, cjk;
-    unsigned lo, hi, lead;
-} u8_check;
-
-static void u8_feed(u8_check *u, unsigned c)
-{
-    if (u->need) {
-        if (c >= u->lo && c <= u->hi) {
-            u->lo = 0x80, u->hi = 0xbf;
-            if (--u->need == 0 && u->lead >= 0xe4 && u->lead <= 0xe9)
-                u->cjk = 1;
-            return;
-        }
-        u->bad = 1, u->need = 0, u->lo = 0x80, u->hi = 0xbf;
-    }
-    u->lead = c;
-    if (c >= 0xc2 && c <= 0xdf)
-        u->need = 1;
-    else if (c >= 0xe0 && c <= 0xef)
-        u->need = 2, u->lo = c == 0xe0 ? 0xa0 : 0x80, u->hi = c == 0xed ? 0x9f : 0xbf;
-    else if (c >= 0xf0 && c <= 0xf4)
-        u->need = 3, u->lo = c == 0xf0 ? 0x90 : 0x80, u->hi = c == 0xf4 ? 0x8f : 0xbf;
-    else if (c >= 0x80)
-        u->bad = 1;
-}
-
-/* Consume a JSON string (the opening quote is next). When out is non-NULL
- * the raw bytes between the quotes (escapes not decoded) are copied there,
- * NUL-terminated and cut at outsz-1; *rawlen gets the full raw length. When
- * sink is non-NULL all the raw bytes are appended to it as well. */
-static int sc_string(gj_scan *s, char *out, size_t outsz, size_t *rawlen, pl_buf *sink)
-{
-    long start = s->line;
-    size_t n = 0;
-    char reason[160];
-    u8_check u8 = {0, 0, 0, 0x80, 0xbf, 0};
-#define SC_PUT(ch)                                                                              \
-    do {                                                                                        \
-        if (out && n + 1 < outsz)                                                               \
-            out[n] = (char)(ch);                                                                \
-        n++;                                                                                    \
-        if (s->gbk_auto)                                                                        \
-            u8_feed(&u8, (unsigned)(ch));                                                       \
-        if (sink) {                                                                             \
-            char ch_ = (char)(ch);                                                              \
-            if (buf_add(s, sink, &ch_, 1) != 0)                                                 \
-                return -1;                                                                      \
-        }                                                                                       \
-    } while (0)
-
-    if (sc_next(s) != '"')
-        return -1; /* callers check the quote first; only a capture error lands here */
-    for (;;) {
-        /* Fast path: a run of plain ASCII bytes (no quote, backslash or
-         * control character) in the buffer, taken at once. u8_feed needs
-         * nothing for them unless a multi-byte form is pending. */
-        if (s->pos < s->len && (!s->gbk_auto || !u8.need)) {
-            const unsigned char *b = s->buf + s->pos, *p = b, *e = s->buf + s->len;
-            while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-                p++;
-            size_t k = (size_t)(p - b);
-            if (k) {
-                if (out && n + 1 < outsz)
-                    memcpy(out + n, b, k < outsz - 1 - n ? k : outsz - 1 - n);
-                if (sink && buf_add(s, sink, b, k) != 0)
-                    return -1;
-                n += k;
-                if (sc_consume(s, k, 0) != 0)
-                    return -1;
-            }
-        }
-        int c = sc_next(s);
-        if (c == -2)
-            return -1;
-        if (c < 0) {
-            snprintf(reason, sizeof reason, "unterminated string (opened on line %ld)", start);
-            return sc_fail(s, s->line, reason);
-        }
-        if (c == '"') {
-            if (s->gbk_auto && !u8.bad && !u8.need && u8.cjk && !s->utf8_cjk_line)
-                s->utf8_cjk_line = start;
-            break;
-        }
-        if (c == '\\') {
-            SC_PUT(c);
-            int e = sc_peek(s);
-            if (e < 0) {
-                snprintf(reason, sizeof reason, "unterminated string (opened on line %ld)", start);
-                return sc_fail(s, s->line, reason);
-            }
-            switch (e) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-                if (sc_next(s) == -2)
-                    return -1;
-                SC_PUT(e);
-                break;
-            case 'u':
-                if (sc_next(s) == -2)
-                    return -1;
-                SC_PUT(e);
-                int zeros = 0;
-                for (int k = 0; k < 4; k++) {
-                    int h = sc_peek(s);
-                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
-                        return sc_expected(s, "4 hex digits after '\\u' in a string");
-                    if (sc_next(s) == -2)
-                        return -1;
-                    SC_PUT(h);
-                    zeros += h == '0';
-                }
-                if (zeros == 4) /* C strings end there: jansson refuses it too */
-                    return sc_fail(s, s->line, "'\\u0000' (a NUL character) is not allowed in a string");
-                break;
-            default:
-                return sc_expected(s, "an escape (\\\" \\\\ / b f n r t or u) after '\\' in a string");
-            }
-            continue;
-        }
-        if (c < 0x20) {
-            if (c == '\n')
-                return sc_fail(s, s->line - 1,
-                               "line break inside a string (missing closing '\"'?)");
-            snprintf(reason, sizeof reason, "control character 0x%02X inside a string", (unsigned)c);
-            return sc_fail(s, s->line, reason);
-        }
-        SC_PUT(c);
-        if (c < 0x80)
-            continue;
-        /* A multi-byte character: its continuation/trail bytes are taken
-         * along (so a GBK trail byte 0x5C is never read as a backslash) and
-         * checked, so that bad text is refused here, with its line, before
-         * any feature is handed out. */
-        int ok = 1;
-        int lo[3], hi[3], need = 0;
-        if (!s->gbk) {
-            /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-            lo[0] = lo[1] = lo[2] = 0x80;
-            hi[0] = hi[1] = hi[2] = 0xbf;
-            if (c >= 0xc2 && c <= 0xdf)
-                need = 1;
-            else if (c >= 0xe0 && c <= 0xef)
-                need = 2;
-            else if (c >= 0xf0 && c <= 0xf4)
-                need = 3;
-            else
-                ok = 0;
-            if (c == 0xe0)
-                lo[0] = 0xa0;
-            else if (c == 0xed)
-                hi[0] = 0x9f;
-            else if (c == 0xf0)
-                lo[0] = 0x90;
-            else if (c == 0xf4)
-                hi[0] = 0x8f;
-        } else if (c >= 0x81 && c <= 0xfe) {
-            /* GBK/GB18030: lead, then trail 0x40-0x7E/0x80-0xFE, or a 4-byte
-             * form 0x30-0x39, 0x81-0xFE, 0x30-0x39. */
-            int t = sc_peek(s);
-            if ((t >= 0x40 && t <= 0x7e) || (t >= 0x80 && t <= 0xfe)) {
-                need = 1;
-                lo[0] = t;
-                hi[0] = t;
-            } else {
-                need = 3;
-                lo[0] = 0x30, hi[0] = 0x39;
-                lo[1] = 0x81, hi[1] = 0xfe;
-                lo[2] = 0x30, hi[2] = 0x39;
-            }
-        } else {
-            ok = 0;
-        }
-        for (int k = 0; ok && k < need; k++) {
-            int t = sc_peek(s);
-            if (t < lo[k] || t > hi[k]) {
-                ok = 0;
-                break;
-            }
-            if (sc_next(s) == -2)
-                return -1;
-            SC_PUT(t);
-        }
-        if (!ok) {
-            s->bad_text = 1;
-            s->bad_text_line = s->line;
-            snprintf(reason, sizeof reason,
-                     s->gbk ? (s->gbk_auto ? "text is neither UTF-8 nor GBK (byte 0x%02X in a string)"
-                                           : "invalid GBK text (byte 0x%02X in a string)")
-                            : "invalid UTF-8 text (byte 0x%02X in a string); if the file is GBK, use --encoding gbk",
-                     (unsigned)c);
-            return sc_fail(s, s->line, reason);
-        }
-    }
-    if (out && outsz)
-        out[n < outsz ? n : outsz - 1] = '\0';
-    if (rawlen)
-        *rawlen = n;
-    return 0;
-#undef SC_PUT
-}
-
-/* One or more digits; `what` names them in the message when there is none.
- * The digits are appended to sink when it is non-NULL. */
-static int sc_digits(gj_scan *s, const char *what, pl_buf *sink)
-{
-    if (!sc_is_digit(sc_peek(s)))
-        return sc_expected(s, what);
-    for (;;) {
-        if (s->pos == s->len && sc_fill(s) != 0)
-            return 0;
-        const unsigned char *b = s->buf + s->pos, *p = b, *e = s->buf + s->len;
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-        size_t k = (size_t)(p - b);
-        if (k && ((sink && buf_add(s, sink, b, k) != 0) || sc_consume(s, k, 0) != 0))
-            return -1;
-        if (p < e)
-            return 0;
-    }
-}
-
-/* Consume one byte known to be there (peeked), appending it to sink. */
-static int sc_take(gj_scan *s, pl_buf *sink)
-{
-    int c = sc_next(s);
-    if (c == -2)
-        return -1;
-    if (sink) {
-        char ch = (char)c;
-        if (buf_add(s, sink, &ch, 1) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* The parts of a JSON number, as num_scan finds them. */
-typedef struct gj_numparts {
-    uint64_t m;         /* all its digits as one integer (wrapped when there are more than 19) */
-    size_t ilen, flen;  /* digits before and after the decimal point */
-    long ex;            /* the exponent as written (clamped to +-10^8) */
-    int neg, is_int;    /* a '-' sign; no '.', no exponent */
-    int open;           /* the bytes ran out where the number could go on */
-} gj_numparts;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* Eight digits at once (bytes in little-endian order): 1 when the 8 bytes
- * at p are all '0'..'9', their value in *v (the known SWAR method). */
-static inline int digits8(const unsigned char *p, uint32_t *v)
-{
-    uint64_t x;
-    memcpy(&x, p, sizeof x);
-    if (((x & 0xF0F0F0F0F0F0F0F0ULL) | (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
-        0x3333333333333333ULL)
-        return 0;
-    x -= 0x3030303030303030ULL;
-    x = x * 10 + (x >> 8);
-    x = (((x & 0x000000FF000000FFULL) * 0x000F424000000064ULL) +
-         (((x >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL)) >> 32;
-    *v = (uint32_t)x;
-    return 1;
-}
-#define GJ_DIGITS8(p, e, m)                                                                    \
-    do {                                                                                       \
-        uint32_t v8_;                                                                          \
-        while ((e) - (p) >= 8 && digits8((p), &v8_)) {                                         \
-            (m) = (m) * 100000000u + v8_;                                                      \
-            (p) += 8;                                                                          \
-        }                                                                                      \
-    } while (0)
-#else
-#define GJ_DIGITS8(p, e, m) ((void)0)
-#endif
-
-/* The length of the JSON number -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
- * at p0 (bytes up to e) and its parts in *np; 0 when there is no valid
- * number there. np->open: the bytes ran out where the number could go on. */
-static inline size_t num_scan(const unsigned char *p0, const unsigned char *e, gj_numparts *np)
-{
-    const unsigned char *p = p0, *d;
-    uint64_t m = 0;
-    np->neg = 0;
-    np->is_int = 1;
-    np->ex = 0;
-    np->flen = 0;
-    if (p < e && *p == '-')
-        np->neg = 1, p++;
-    d = p;
-    if (p < e && *p == '0') {
-        p++;
-    } else {
-        while (p < e && (unsigned)(*p - '0') < 10)
-            m = m * 10 + (unsigned)(*p++ - '0');
-        if (p == d)
-            goto bad;
-    }
-    np->ilen = (size_t)(p - d);
-    if (p < e && *p == '.') {
-        d = ++p;
-        GJ_DIGITS8(p, e, m);
-        while (p < e && (unsigned)(*p - '0') < 10)
-            m = m * 10 + (unsigned)(*p++ - '0');
-        if (p == d)
-            goto bad;
-        np->flen = (size_t)(p - d);
-        np->is_int = 0;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        int eneg = 0;
-        long ex = 0;
-        np->is_int = 0;
-        p++;
-        if (p < e && (*p == '+' || *p == '-'))
-            eneg = *p++ == '-';
-        d = p;
-        while (p < e && (unsigned)(*p - '0') < 10) {
-            if (ex < 100000000)
-                ex = ex * 10 + (*p - '0');
-            p++;
-        }
-        if (p == d)
-            goto bad;
-        np->ex = eneg ? -ex : ex;
-    }
-    np->m = m;
-    np->open = p == e;
-    return (size_t)(p - p0);
-bad:
-    np->open = p == e;
-    return 0;
-}
-
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?  The text is appended to
- * sink when it is non-NULL. */
-static int sc_number(gj_scan *s, pl_buf *sink)
-{
-    /* Fast path: the whole number and the byte after it are in the buffer. */
-    gj_numparts np;
-    size_t k = num_scan(s->buf + s->pos, s->buf + s->len, &np);
-    if (k && !np.open)
-        return (sink && buf_add(s, sink, s->buf + s->pos, k) != 0) || sc_consume(s, k, 0) != 0 ? -1 : 0;
-    /* Byte by byte: across a block boundary, or to word what is wrong. */
-    int c = sc_peek(s);
-    if (c == '-') {
-        if (sc_take(s, sink) != 0)
-            return -1;
-        c = sc_peek(s);
-    }
-    if (c == '0') {
-        if (sc_take(s, sink) != 0)
-            return -1;
-    } else if (sc_digits(s, "a digit in a number", sink) != 0) {
-        return -1;
-    }
-    c = sc_peek(s);
-    if (c == '.') {
-        if (sc_take(s, sink) != 0 || sc_digits(s, "a digit after the decimal point", sink) != 0)
-            return -1;
-        c = sc_peek(s);
-    }
-    if (c == 'e' || c == 'E') {
-        if (sc_take(s, sink) != 0)
-            return -1;
-        c = sc_peek(s);
-        if ((c == '+' || c == '-') && sc_take(s, sink) != 0)
-            return -1;
-        if (sc_digits(s, "a digit in the exponent", sink) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int sc_literal(gj_scan *s, const char *word)
-{
-    for (const char *p = word; *p; p++) {
-        if (sc_peek(s) != (unsigned char)*p)
-            return sc_expected(s, "a value (true, false or null)");
-        if (sc_next(s) == -2)
-            return -1;
-    }
-    return 0;
-}
-
-/* After a member name: blanks, the ':' and the blanks after it. */
-static int sc_colon(gj_scan *s)
-{
-    if (sc_skip_ws(s) != 0)
-        return -1;
-    if (sc_peek(s) != ':')
-        return sc_expected(s, "':' after a member name");
-    return sc_next(s) == -2 || sc_skip_ws(s) != 0 ? -1 : 0;
-}
-
-/* Consume an object key and the ':' after it (whitespace before the key
- * already skipped). out/outsz/rawlen as for sc_string. */
-static int sc_key(gj_scan *s, char *out, size_t outsz, size_t *rawlen)
-{
-    if (sc_peek(s) != '"')
-        return sc_expected(s, "a member name in double quotes");
-    return sc_string(s, out, outsz, rawlen, NULL) != 0 ? -1 : sc_colon(s);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Reader state                                                              */
@@ -1152,10 +510,10 @@ static int num_value(gj_reader *r, const char *t, size_t len, const gj_numparts 
         } else {
             if (t != r->num.buf) {
                 pl_buf_reset(&r->num);
-                if (buf_add(&r->s, &r->num, t, len) != 0)
+                if (sc_buf_add(&r->s, &r->num, t, len) != 0)
                     return -1;
             }
-            z = r->num.buf; /* NUL-terminated by buf_add */
+            z = r->num.buf; /* NUL-terminated by sc_buf_add */
         }
         char *zend;
         errno = 0;
@@ -1232,7 +590,7 @@ static int str_decode(gj_reader *r, const char *raw, size_t len)
         size_t j = i;
         while (j < len && raw[j] != '\\')
             j++;
-        if (j > i && buf_add(s, &r->strs, raw + i, j - i) != 0)
+        if (j > i && sc_buf_add(s, &r->strs, raw + i, j - i) != 0)
             return -1;
         if (j >= len)
             break;
@@ -1286,7 +644,7 @@ static int str_decode(gj_reader *r, const char *raw, size_t len)
                 olen = 4;
             }
         }
-        if (buf_add(s, &r->strs, out, olen) != 0)
+        if (sc_buf_add(s, &r->strs, out, olen) != 0)
             return -1;
     }
     return 0;
@@ -1322,7 +680,7 @@ static int dom_string(gj_reader *r, size_t idx)
     size_t off = r->strs.len;
     int rc = off < UINT32_MAX / 2 ? str_decode(r, raw, len) : sc_fail(s, s->line, "strings too large, refused");
     free(conv);
-    if (rc != 0 || buf_add(s, &r->strs, "", 1) != 0)
+    if (rc != 0 || sc_buf_add(s, &r->strs, "", 1) != 0)
         return -1;
     gj_node *n = &r->nodes[idx];
     n->type = GN_STR;
@@ -1474,10 +832,10 @@ static int geom_member(gj_reader *r, int base)
     }
     r->ph[r->nph++] = off;
     r->geom_seen = 1;
-    if (cap_push(s, '0') != 0)
+    if (sc_cap_push(s, '0') != 0)
         return -1;
     for (long l = line0; l < s->line; l++)
-        if (cap_push(s, '\n') != 0)
+        if (sc_cap_push(s, '\n') != 0)
             return -1;
     return 0;
 }
@@ -1518,7 +876,7 @@ static int feature_scan(gj_reader *r, int base)
 {
     gj_scan *s = &r->s;
     feature_reset(r);
-    cap_start(s, GJ_MAX_FEATURE);
+    sc_cap_start(s, GJ_MAX_FEATURE);
     if (sc_next(s) == -2 || sc_skip_ws(s) != 0)
         return -1;
     if (sc_peek(s) == '}')
@@ -2025,7 +1383,7 @@ static int walk(gj_reader *r, int pass)
                 } else if (is_crs && pass == 1) {
                     r->crs_seen = 1;
                     r->crs_line = vline;
-                    cap_start(s, GJ_MAX_CRS);
+                    sc_cap_start(s, GJ_MAX_CRS);
                     int rc = sc_value(s, 1);
                     s->cap_on = 0;
                     if (rc != 0)
@@ -2183,18 +1541,15 @@ static void pass1_reset(gj_reader *r)
 int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info *info,
                     pl_feature_cb cb, void *ctx, pl_error *err)
 {
-    pl_error local;
-    if (!err)
-        err = &local;
-    pl_error_clear(err);
-    pl_source_info localinfo;
-    if (!info)
-        info = &localinfo;
-    memset(info, 0, sizeof *info);
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
 
-    FILE *f = fopen(path, "rb");
+    FILE *f = pl_read_open(path, err);
     if (!f)
-        return pl_error_set(err, PL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return err->code;
     gj_reader *r = calloc(1, sizeof *r);
     if (!r) {
         fclose(f);
@@ -2214,7 +1569,7 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     unsigned char head[3];
     size_t nhead = fread(head, 1, sizeof head, f);
     r->bom = pl_text_bom_len((const char *)head, nhead);
-    pl_encoding enc = opt ? opt->encoding : PL_ENCODING_AUTO;
+    pl_encoding enc = opt->encoding;
     r->s.gbk = enc == PL_ENCODING_GBK;
 
     /* Pass 1: syntax, text encoding, top-level type and crs. With --encoding
@@ -2287,7 +1642,7 @@ int pl_read_geojson(const char *path, const pl_read_options *opt, pl_source_info
     }
     if ((rc = gj_crs(r, opt)) != PL_OK)
         goto done;
-    if (opt && opt->srid > 0)
+    if (opt->srid > 0)
         info->srid = opt->srid;
 
     /* Pass 2: the features. */

@@ -445,6 +445,7 @@ typedef struct attr_ref {
 
 typedef struct kml_reader {
     const char *path;       /* borrowed */
+    const pl_read_options *opt; /* borrowed; its note sink takes the notes */
     pl_error *err;          /* caller-owned */
     pl_source_info *info;   /* caller-owned */
     pl_feature_cb cb;
@@ -457,7 +458,7 @@ typedef struct kml_reader {
     int xml_code;           /* its libxml2 code */
     long xml_err_line;
     char xml_msg[512];
-    int ns_noted, notes_full;
+    int ns_noted;
     /* libxml2's global channels as found on entry, restored on return and
      * around each callback (which may use libxml2 itself) */
     xmlGenericErrorFunc old_generic;
@@ -535,28 +536,13 @@ static void copy_clip(char *out, size_t max, const char *s, size_t len)
     out[n] = '\0';
 }
 
-/* Append one line to info->note; once it is full, a last marker says so. */
 static void kr_note(kml_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void kr_note(kml_reader *r, const char *fmt, ...)
 {
-    if (r->notes_full)
-        return;
-    char line[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    pl_read_vnote(r->opt, fmt, ap);
     va_end(ap);
-    char *note = r->info->note;
-    size_t used = strlen(note), room = sizeof r->info->note - used;
-    const char *sep = used ? "\n" : "";
-    if (strlen(sep) + strlen(line) < room) {
-        snprintf(note + used, room, "%s%s", sep, line);
-        return;
-    }
-    r->notes_full = 1;
-    static const char more[] = "(further notes omitted)";
-    if (strlen(sep) + sizeof more - 1 < room)
-        snprintf(note + used, room, "%s%s", sep, more);
 }
 
 /* libxml2 errors and warnings, from the reader and from the global channel. */
@@ -1235,15 +1221,12 @@ static int finish(kml_reader *r, const kml_io *io, int x, int stop, const char *
 int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *info,
                 pl_feature_cb cb, void *ctx, pl_error *err)
 {
-    pl_error local;
-    if (!err)
-        err = &local;
-    pl_error_clear(err);
-    pl_source_info localinfo;
-    if (!info)
-        info = &localinfo;
-    memset(info, 0, sizeof *info);
-    info->srid = (opt && opt->srid != 0) ? opt->srid : 4326;
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
+    info->srid = opt->srid != 0 ? opt->srid : 4326;
     snprintf(info->crs_text, sizeof info->crs_text, "%s", "WGS 84 longitude/latitude (KML)");
 
     kml_io *io = calloc(1, sizeof *io);
@@ -1254,6 +1237,7 @@ int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *in
         return pl_error_set(err, PL_ERR_NOMEM, "%s: out of memory", path);
     }
     r->path = path;
+    r->opt = opt;
     r->err = err;
     r->info = info;
     r->cb = cb;
@@ -1263,9 +1247,8 @@ int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *in
     int rc = PL_OK;
     unsigned char *scan = NULL;
 
-    io->f = fopen(path, "rb");
-    if (!io->f) {
-        rc = pl_error_set(err, PL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (!(io->f = pl_read_open(path, err))) {
+        rc = err->code;
         goto done;
     }
     io->npeek = fread(io->peek, 1, sizeof io->peek, io->f);
@@ -1285,7 +1268,7 @@ int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *in
                                   (io->peek[0] == 0xfe && io->peek[1] == 0xff) ||
                                   (io->peek[0] == 0xff && io->peek[1] == 0xfe));
     const char *force = NULL;
-    pl_encoding enc = opt ? opt->encoding : PL_ENCODING_AUTO;
+    pl_encoding enc = opt->encoding;
     if (enc == PL_ENCODING_GBK) {
         force = "GB18030";
         snprintf(info->encoding, sizeof info->encoding, "gbk");

@@ -9,6 +9,11 @@
  * file, so memory does not grow with the number of parcels). A callback that
  * wants to keep something copies it.
  *
+ * Notes: what a reader wants the user to know without refusing anything (a
+ * point count that does not match, a guessed encoding…) goes, one note at a
+ * time and in the order found, to the caller's pl_read_options.note, on the
+ * thread the reader runs on; nothing is cut or dropped on the way.
+ *
  * Errors: a reader returns PL_OK, or an error code with `err` naming the file,
  * the line or feature, and the reason ("FILE: line 12: non-numeric X '3.9e'").
  * Geometry judgement (closure, ring size, NaN, validity) is the importer's:
@@ -22,6 +27,8 @@
 #include "parkland/format.h" /* pl_format, pl_encoding, pl_format_name, pl_format_parse */
 #include "rawgeom.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct pl_attr {
@@ -52,8 +59,7 @@ typedef struct pl_source_info {
     int srid;             /* EPSG code of the source CRS; 0 when the file does not say */
     char crs_text[1024];  /* what the file said about its CRS ("2000国家大地坐标系, 3度带 40", a .prj WKT, a GeoJSON crs name) */
     char encoding[16];    /* "utf-8", "utf-8-bom", "gbk" */
-    long skipped;         /* records the reader itself passed over (e.g. TXT 线/点 records) — each also reported via note */
-    char note[1024];      /* reader warnings worth showing the user (point count mismatch…), newline-separated, truncated */
+    long skipped;         /* records the reader itself passed over (e.g. TXT 线/点 records) — each also reported via a note */
     /* the records counted in `skipped`, by kind ("线", "点", "deleted record"; static strings), for the
      * summary of a file that holds no polygon; pl_source_skip fills it */
     struct {
@@ -78,9 +84,17 @@ static inline void pl_source_skip(pl_source_info *info, const char *kind)
     }
 }
 
+/* Receives one note of the reader (warnings worth showing the user: a point
+ * count mismatch, a guessed encoding…): one line, UTF-8, without the "FILE: "
+ * the caller puts in front. `text` is valid only during the call. Called on
+ * the reader's thread, in the order the reader finds them. */
+typedef void (*pl_note_fn)(void *note_ctx, const char *text);
+
 typedef struct pl_read_options {
     pl_encoding encoding; /* the user's --encoding */
     int srid;             /* the user's --crs, 0 when not given (may guide axis/zone decisions) */
+    pl_note_fn note;      /* where the reader's notes go; NULL: nowhere */
+    void *note_ctx;       /* handed to `note` */
 } pl_read_options;
 
 /* Return 0 to go on, non-zero to stop reading (the reader then returns that value). */
@@ -98,6 +112,31 @@ int pl_read_kml(const char *path, const pl_read_options *opt, pl_source_info *in
                 pl_feature_cb cb, void *ctx, pl_error *err);
 int pl_read_shp(const char *path, const pl_read_options *opt, pl_source_info *info,
                 pl_feature_cb cb, void *ctx, pl_error *err);
+
+/* ---- helpers the readers share (import/reader.c) ---- */
+
+/* A reader's entry arguments made whole: the defaults for a NULL `opt`
+ * (encoding auto, no --crs, notes nowhere), a local pl_source_info and
+ * pl_error for NULL ones. pl_read_begin zeroes *info and clears *err; the
+ * pointers in `a` stay valid as long as `a` does. */
+typedef struct pl_read_args {
+    const pl_read_options *opt;
+    pl_source_info *info;
+    pl_error *err;
+    pl_source_info local_info;
+    pl_error local_err;
+} pl_read_args;
+
+void pl_read_begin(pl_read_args *a, const pl_read_options *opt, pl_source_info *info, pl_error *err);
+
+/* fopen(path, "rb"); NULL with err "PATH: cannot open: REASON" (PL_ERR_IO). */
+FILE *pl_read_open(const char *path, pl_error *err);
+
+/* Hand one note to opt->note, formatted in full (never cut). Nothing when
+ * opt or opt->note is NULL; a note that cannot be formatted (no memory) is
+ * lost. */
+void pl_read_note(const pl_read_options *opt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pl_read_vnote(const pl_read_options *opt, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Guess the format from the extension, then from the first bytes. */
 pl_format pl_format_detect(const char *path, pl_error *err);

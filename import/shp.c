@@ -14,6 +14,7 @@
  * The Error hook only records the message: nothing is ever printed.
  */
 #include "shp.h"
+#include "crs.h"
 
 #include "reader.h"
 #include "text.h"
@@ -60,22 +61,6 @@ static void copy_utf8(char *dst, size_t n, const char *src, size_t srclen)
     dst[srclen] = '\0';
 }
 
-/* Append one line to info->note, cutting at a UTF-8 boundary when full. */
-static void note_add(pl_source_info *info, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note_add(pl_source_info *info, const char *fmt, ...)
-{
-    char line[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    size_t used = strlen(info->note);
-    if (used + 2 >= sizeof info->note)
-        return;
-    if (used > 0)
-        info->note[used++] = '\n';
-    copy_utf8(info->note + used, sizeof info->note - used, line, strlen(line));
-}
 
 /* ======================================================================= */
 /* WKT: a tokenizer over brackets and quoted strings, and a node tree       */
@@ -419,35 +404,29 @@ static enum datum_family match_datum(const name_tokens *nt, int *i)
     return DATUM_NONE;
 }
 
-/* EPSG codes of the Gauss-Kruger series (checked against PROJ's proj.db). */
+/* EPSG codes of the Gauss-Kruger series: gis/crs.c's arithmetic. */
+static int gk(enum datum_family f, int width, int zone, int prefixed)
+{
+    pl_gk_datum d = f == DATUM_CGCS2000 ? PL_GK_CGCS2000 : f == DATUM_XIAN80 ? PL_GK_XIAN80
+                    : f == DATUM_BEIJING54 ? PL_GK_BEIJING54 : PL_GK_DATUMS;
+    return pl_crs_gk_epsg(d, width, zone, prefixed);
+}
 static int gk_zone3(enum datum_family f, int zone)
 {
-    if (zone < 25 || zone > 45)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4488 + zone : f == DATUM_XIAN80 ? 2324 + zone
-           : f == DATUM_BEIJING54 ? 2376 + zone : 0;
+    return gk(f, 3, zone, 1);
 }
 static int gk_cm3(enum datum_family f, int cm)
 {
-    if (cm < 75 || cm > 135 || cm % 3 != 0)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4509 + cm / 3 : f == DATUM_XIAN80 ? 2345 + cm / 3
-           : f == DATUM_BEIJING54 ? 2397 + cm / 3 : 0;
+    return cm % 3 == 0 ? gk(f, 3, cm / 3, 0) : 0;
 }
 static int gk_zone6(enum datum_family f, int zone)
 {
-    if (zone < 13 || zone > 23)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4478 + zone : f == DATUM_XIAN80 ? 2314 + zone
-           : f == DATUM_BEIJING54 ? 21400 + zone : 0;
+    return gk(f, 6, zone, 1);
 }
 /* 6-degree zone without the zone prefix in the easting (CM form). */
 static int gk_zone6_cm(enum datum_family f, int zone)
 {
-    if (zone < 13 || zone > 23)
-        return 0;
-    return f == DATUM_CGCS2000 ? 4489 + zone : f == DATUM_XIAN80 ? 2325 + zone
-           : f == DATUM_BEIJING54 ? 21440 + zone : 0;
+    return gk(f, 6, zone, 0);
 }
 
 static int srid_from_projected_name(const name_tokens *nt)
@@ -757,6 +736,7 @@ typedef struct shp_reader {
     DBFHandle dbf;              /* owned */
     shp_io io;
     pl_source_info *info;       /* caller's */
+    const pl_read_options *opt; /* caller's; its note sink takes the notes */
 
     pl_encoding enc;            /* PL_ENCODING_UTF8 or PL_ENCODING_GBK */
     int enc_fallback;           /* 1: guessed, so the other encoding may rescue a value */
@@ -1271,8 +1251,8 @@ static int choose_encoding(shp_reader *r, const pl_read_options *opt, pl_error *
                 snprintf(r->enc_why, sizeof r->enc_why, "the .cpg says %s", norm);
                 return PL_OK;
             }
-            note_add(r->info, "%s: code page '%s' is neither UTF-8 nor GBK; the encoding is guessed",
-                     r->cpg_path, norm);
+            pl_read_note(r->opt, "%s: code page '%s' is neither UTF-8 nor GBK; the encoding is guessed",
+                         r->cpg_path, norm);
         }
     }
     int ldid = r->dbf->iLanguageDriver;
@@ -1353,8 +1333,9 @@ static int load_field_names(shp_reader *r, pl_error *err)
             return pl_error_set(err, PL_ERR_INPUT, "%s: field %d: the name is not valid %s (%s)", r->dbf_path,
                                 k + 1, enc_label(r->enc), r->enc_why);
         if (cut)
-            note_add(r->info, "%s: field name '%s' was cut inside a character by the writer (dBASE allows 10 bytes)",
-                     r->dbf_path, r->keys[k]);
+            pl_read_note(r->opt,
+                         "%s: field name '%s' was cut inside a character by the writer (dBASE allows 10 bytes)",
+                         r->dbf_path, r->keys[k]);
         r->attrs[k].key = r->keys[k];
     }
     return PL_OK;
@@ -1388,8 +1369,8 @@ static int read_attributes(shp_reader *r, long i, pl_error *err)
                 return pl_error_set(err, PL_ERR_INPUT, "%s: record %ld: field '%s': the text is not valid %s (%s)",
                                     r->dbf_path, i + 1, r->keys[k], enc_label(r->enc), r->enc_why);
             if (cut && r->n_cut++ == 0)
-                note_add(r->info, "%s: record %ld: field '%s' was cut inside a character by the writer",
-                         r->dbf_path, i + 1, r->keys[k]);
+                pl_read_note(r->opt, "%s: record %ld: field '%s' was cut inside a character by the writer",
+                             r->dbf_path, i + 1, r->keys[k]);
             vlen = strlen(v);
         }
         if (used + vlen + 1 > r->vals_cap) {
@@ -1529,10 +1510,10 @@ static int build_polygons(shp_reader *r, const SHPObject *o, long rec, pl_error 
                 first_orphan = (long)h + 1;
         }
         if (orphans > 0 && r->n_orphan++ == 0)
-            note_add(r->info,
-                     "%s: record %ld: counter-clockwise ring %ld lies in no clockwise ring; "
-                     "read as a polygon of its own (the writer may ignore ring orientation)",
-                     r->path, rec, first_orphan);
+            pl_read_note(r->opt,
+                         "%s: record %ld: counter-clockwise ring %ld lies in no clockwise ring; "
+                         "read as a polygon of its own (the writer may ignore ring orientation)",
+                         r->path, rec, first_orphan);
     } else {
         /* Every ring counter-clockwise: the writer ignored orientation, so
          * nesting decides: even depth is a shell, odd depth a hole. */
@@ -1555,10 +1536,10 @@ static int build_polygons(shp_reader *r, const SHPObject *o, long rec, pl_error 
             r->ri[i].parent = (r->ri[i].depth % 2) ? container : -1;
         }
         if (r->n_ccw_only++ == 0)
-            note_add(r->info,
-                     "%s: record %ld: every ring is counter-clockwise (the writer ignored the shapefile "
-                     "rule); holes were found by containment",
-                     r->path, rec);
+            pl_read_note(r->opt,
+                         "%s: record %ld: every ring is counter-clockwise (the writer ignored the shapefile "
+                         "rule); holes were found by containment",
+                         r->path, rec);
     }
 
     for (size_t k = np; k-- > 0;) {
@@ -1682,7 +1663,7 @@ static int read_shape(shp_reader *r, long i, pl_error *err)
         r->f.is_polygon = 0;
         r->f.kind = tn ? tn : "unknown";
         if (r->polygon_file && r->n_other_type++ == 0)
-            note_add(r->info, "%s: record %ld: a %s record in a polygon file", r->path, rec, r->f.kind);
+            pl_read_note(r->opt, "%s: record %ld: a %s record in a polygon file", r->path, rec, r->f.kind);
         goto out;
     }
     long long nv = o->nVertices, np = o->nParts;
@@ -1712,7 +1693,7 @@ static void read_prj(shp_reader *r)
     int big;
     char *txt = read_small_file(r->prj_path, WKT_MAX_LEN, &len, &big);
     if (!txt) {
-        note_add(r->info, "%s: cannot read; the CRS is unknown", r->prj_path);
+        pl_read_note(r->opt, "%s: cannot read; the CRS is unknown", r->prj_path);
         return;
     }
     size_t b = pl_text_bom_len(txt, len);
@@ -1725,9 +1706,9 @@ static void read_prj(shp_reader *r)
         len--;
     }
     if (big) {
-        note_add(r->info, "%s: larger than %d bytes; the CRS is unknown", r->prj_path, WKT_MAX_LEN);
+        pl_read_note(r->opt, "%s: larger than %d bytes; the CRS is unknown", r->prj_path, WKT_MAX_LEN);
     } else if (memchr(w, '\0', len)) {
-        note_add(r->info, "%s: not a text file; the CRS is unknown", r->prj_path);
+        pl_read_note(r->opt, "%s: not a text file; the CRS is unknown", r->prj_path);
         free(txt);
         return;
     } else {
@@ -1818,7 +1799,7 @@ static int read_all(shp_reader *r, const pl_read_options *opt, pl_feature_cb cb,
         if (DBFIsRecordDeleted(r->dbf, (int)i)) {
             pl_source_skip(r->info, "deleted record");
             if (r->n_deleted++ == 0)
-                note_add(r->info, "%s: record %ld: deleted in the .dbf; skipped", r->path, i + 1);
+                pl_read_note(r->opt, "%s: record %ld: deleted in the .dbf; skipped", r->path, i + 1);
             continue;
         }
         r->f.number = i + 1;
@@ -1832,24 +1813,25 @@ static int read_all(shp_reader *r, const pl_read_options *opt, pl_feature_cb cb,
         }
     }
     if (r->n_deleted > 1)
-        note_add(r->info, "%s: %ld records deleted in the .dbf were skipped", r->path, r->n_deleted);
+        pl_read_note(r->opt, "%s: %ld records deleted in the .dbf were skipped", r->path, r->n_deleted);
     if (r->n_ccw_only > 1)
-        note_add(r->info, "%s: %ld records had only counter-clockwise rings", r->path, r->n_ccw_only);
+        pl_read_note(r->opt, "%s: %ld records had only counter-clockwise rings", r->path, r->n_ccw_only);
     if (r->n_orphan > 1)
-        note_add(r->info, "%s: %ld records had counter-clockwise rings outside every clockwise ring",
-                 r->path, r->n_orphan);
+        pl_read_note(r->opt, "%s: %ld records had counter-clockwise rings outside every clockwise ring",
+                     r->path, r->n_orphan);
     if (r->n_other_type > 1)
-        note_add(r->info, "%s: %ld records were not polygons", r->path, r->n_other_type);
+        pl_read_note(r->opt, "%s: %ld records were not polygons", r->path, r->n_other_type);
     return PL_OK;
 }
 
 int pl_read_shp(const char *path, const pl_read_options *opt, pl_source_info *info, pl_feature_cb cb,
                 void *ctx, pl_error *err)
 {
-    pl_source_info local;
-    if (!info)
-        info = &local;
-    memset(info, 0, sizeof *info);
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
     snprintf(info->encoding, sizeof info->encoding, "utf-8");
     if (!path)
         return pl_error_set(err, PL_ERR_USAGE, "no shapefile path given");
@@ -1858,6 +1840,7 @@ int pl_read_shp(const char *path, const pl_read_options *opt, pl_source_info *in
     memset(&r, 0, sizeof r);
     r.path = path;
     r.info = info;
+    r.opt = opt;
     pl_geom_init(&r.f.geom);
     SASetupDefaultHooks(&r.io.base);
     r.io.default_open = r.io.base.FOpen;

@@ -20,6 +20,7 @@
  * pl_read_txt and released before it returns; the pl_feature handed to the
  * callback points into it and is valid only during the callback.
  */
+#include "crs.h"
 #include "reader.h"
 #include "text.h"
 
@@ -45,7 +46,8 @@
 #define PREFIX_THRESHOLD 1.0e7 /* eastings at or above carry a zone prefix */
 
 enum { SEC_NONE, SEC_EXT, SEC_ATTR, SEC_COORD };
-enum { DATUM_CGCS2000, DATUM_XIAN80, DATUM_BEIJING54, DATUM_UNKNOWN };
+enum { DATUM_CGCS2000 = PL_GK_CGCS2000, DATUM_XIAN80 = PL_GK_XIAN80, DATUM_BEIJING54 = PL_GK_BEIJING54,
+       DATUM_UNKNOWN = PL_GK_DATUMS };
 enum { ENC_UTF8, ENC_GBK };
 
 /* ---------------------------------------------------------------- lines */
@@ -172,7 +174,6 @@ typedef struct txt_reader {
     pl_feature_cb cb;
     void *ctx;
     pl_error *err;                /* borrowed */
-    int notes_full;
 
     int section;
     long ext_line, attr_line, coord_line; /* where each section started, 0 = not seen */
@@ -266,23 +267,10 @@ static void append_text(char *buf, size_t cap, const char *sep, const char *text
 static void note_add(txt_reader *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_add(txt_reader *R, const char *fmt, ...)
 {
-    static const char MORE[] = "(more notes omitted)";
-    if (R->notes_full)
-        return;
-    char tmp[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    pl_read_vnote(R->opt, fmt, ap);
     va_end(ap);
-    utf8_fix_tail(tmp);
-    char *note = R->info->note;
-    size_t used = strlen(note);
-    if (used + 1 + strlen(tmp) + 1 + sizeof MORE > sizeof R->info->note) {
-        append_text(note, sizeof R->info->note, "\n", MORE);
-        R->notes_full = 1;
-        return;
-    }
-    append_text(note, sizeof R->info->note, "\n", tmp);
 }
 
 static int is_blank(char c)
@@ -442,36 +430,6 @@ static int is_east(double v)
 
 /* ---------------------------------------------------------------- CRS */
 
-static int epsg_code(int datum, int width, int prefixed, int zone)
-{
-    if (width == 3 && zone >= 25 && zone <= 45) {
-        switch (datum) {
-        case DATUM_CGCS2000: return (prefixed ? 4488 : 4509) + zone;
-        case DATUM_XIAN80: return (prefixed ? 2324 : 2345) + zone;
-        case DATUM_BEIJING54: return (prefixed ? 2376 : 2397) + zone;
-        default: return 0;
-        }
-    }
-    if (width == 6 && zone >= 13 && zone <= 23) {
-        switch (datum) {
-        case DATUM_CGCS2000: return (prefixed ? 4478 : 4489) + zone;
-        case DATUM_XIAN80: return (prefixed ? 2314 : 2325) + zone;
-        case DATUM_BEIJING54: return (prefixed ? 21400 : 21440) + zone;
-        default: return 0;
-        }
-    }
-    return 0;
-}
-
-static int width_for_zone(int zone)
-{
-    if (zone >= 25 && zone <= 45)
-        return 3;
-    if (zone >= 13 && zone <= 23)
-        return 6;
-    return 0;
-}
-
 static const char *datum_name(int datum)
 {
     switch (datum) {
@@ -548,9 +506,9 @@ static int decide_crs(txt_reader *R)
         }
     }
     if (!width && zone)
-        width = width_for_zone(zone);
+        width = pl_crs_gk_width(zone);
 
-    int srid = epsg_code(R->datum, width, prefixed, zone);
+    int srid = pl_crs_gk_epsg((pl_gk_datum)R->datum, width, zone, prefixed);
     if (!override && !srid) {
         if (R->datum == DATUM_UNKNOWN)
             note_add(R, "坐标系 '%s' is not CGCS2000, Xian 1980 or Beijing 1954: give the EPSG code with --crs",
@@ -1240,13 +1198,11 @@ static int read_all(txt_reader *R, txt_lines *L)
 int pl_read_txt(const char *path, const pl_read_options *opt, pl_source_info *info, pl_feature_cb cb, void *ctx,
                 pl_error *err)
 {
-    static const pl_read_options defaults = {PL_ENCODING_AUTO, 0};
-    pl_source_info local_info;
-    if (!opt)
-        opt = &defaults;
-    if (!info)
-        info = &local_info;
-    memset(info, 0, sizeof *info);
+    pl_read_args a;
+    pl_read_begin(&a, opt, info, err);
+    opt = a.opt;
+    info = a.info;
+    err = a.err;
     if (!path || !cb)
         return pl_error_set(err, PL_ERR_USAGE, "pl_read_txt: no file or no callback");
 

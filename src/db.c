@@ -420,7 +420,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
     if (rc)
         return rc;
     if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)) ||
-        (rc = rewrite_parcel_status_check(db, err)))
+        (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -563,6 +563,12 @@ static int schema_v2(pl_db *db, pl_error *err)
     return rc ? rc : pl_xform_store_common(db, err);
 }
 
+/* Schema 3 → 4: see pl_schema_v4. */
+static int schema_v4(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v4, err);
+}
+
 /* One migration in one transaction, the version written with it. The version
  * is read again under the write lock: another process may have opened the
  * file at the same time and done this migration while this one waited. */
@@ -618,7 +624,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         goto fail;
     /* Migrations from older versions, one transaction each. */
     if ((ver < 2 && (rc = migrate(db, 2, schema_v2, err))) ||
-        (ver < 3 && (rc = migrate(db, 3, rewrite_parcel_status_check, err))))
+        (ver < 3 && (rc = migrate(db, 3, rewrite_parcel_status_check, err))) ||
+        (ver < 4 && (rc = migrate(db, 4, schema_v4, err))))
         goto fail;
     *out = db;
     return PL_OK;

@@ -69,6 +69,9 @@ double pl_col_num(sqlite3_stmt *st, int i);
 /* The park with this code: PL_OK and *id (when id is not NULL) set, or
  * PL_ERR_NOTFOUND "no park 'X' (see 'parkland park list')" (park.c). */
 int pl_park_find(pl_db *db, const char *code, long *id, pl_error *err);
+/* The 7 parameters park `park_id` keeps for `datum` (park_datum.c): PL_OK, PL_ERR_NOTFOUND when
+ * it keeps none (err untouched), or an error. */
+int pl_park_datum_shift_of(pl_db *db, long park_id, const char *datum, double towgs84[7], pl_error *err);
 /* The parcel with this code in `park` (NULL: in any park, where the code must
  * then be unique): PL_OK, *id set and its park's code copied into park_out
  * (plen bytes; may be NULL); PL_ERR_NOTFOUND "no parcel 'X' [in park 'P']", or

@@ -28,6 +28,7 @@
 #include "db_internal.h"
 #include "gcj02.h"
 #include "geom.h"
+#include "landing.h"
 #include "output_file.h"
 #include "writer.h"
 #include "xform.h"
@@ -297,7 +298,6 @@ typedef struct exporter {
     void *wstate;
     pl_export_doc doc;
     pl_export_summary sum;
-    long as_of_days;
     pl_geom ll, work;
     pl_xform *xf;           /* working CRS → WGS 84 (PL_NEED_LONLAT) */
     pl_export_field fields[MAX_FIELDS];
@@ -374,11 +374,6 @@ static void field_bool(exporter *x, const char *key, const char *zh, const char 
 }
 
 /* An actual date counts when it is on or before the as-of date. */
-static int happened(const exporter *x, const char *date)
-{
-    return date && strcmp(date, x->doc.as_of) <= 0;
-}
-
 /* Status periods from the history JSON [[id, date, old, new], …]. */
 static int build_periods(exporter *x, const char *created, const char *current, const char *json)
 {
@@ -564,30 +559,15 @@ static void derive(const exporter *x, const char *status, const char *project, c
                    const char *cons_p, const char *cons_a, const char *prod_a, const char *ver_a,
                    pl_export_feature *f)
 {
-    if (!project)
-        f->stage = "none";
-    else if (happened(x, ver_a))
-        f->stage = "verified";
-    else if (happened(x, prod_a))
-        f->stage = "production";
-    else if (happened(x, cons_a))
-        f->stage = "construction";
-    else if (happened(x, land_a))
-        f->stage = "land_supplied";
-    else
-        f->stage = "signed";
-    long planned;
-    f->overdue_days = 0;
-    if (project && !happened(x, cons_a) && pl_date_days(cons_p, &planned) && planned < x->as_of_days)
-        f->overdue_days = x->as_of_days - planned;
-    f->overdue = f->overdue_days > 0;
-    f->idle = f->overdue_days >= 365;
-    f->reclaim = f->overdue_days >= 730;
-    const char *cls;
-    if (x->doc.theme == PL_STYLE_LANDING)
-        cls = f->reclaim ? "reclaim" : f->idle ? "idle" : f->overdue ? "overdue" : f->stage;
-    else
-        cls = status;
+    const char *const actual[PL_MS_KINDS] = {land_a, cons_a, prod_a, ver_a};
+    pl_landing l;
+    pl_landing_of(project != NULL, actual, cons_p, x->doc.as_of, &l);
+    f->stage = l.stage;
+    f->overdue_days = l.overdue_days;
+    f->overdue = l.overdue;
+    f->idle = l.idle;
+    f->reclaim = l.reclaim;
+    const char *cls = x->doc.theme == PL_STYLE_LANDING ? l.cls : status;
     f->style = pl_style_get(x->doc.theme, cls);
     if (!f->style)
         f->style = pl_style_at(x->doc.theme, 0);
@@ -717,7 +697,7 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
                             "coordinates and is never shifted");
     if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--encoding is for txt (geojson, kml and html are UTF-8)");
-    if (o->status && !pl_parcel_status_zh(o->status)) {
+    if (o->status && !pl_parcel_status_parse(o->status)) {
         char list[256] = "";
         for (size_t i = 0; pl_parcel_status_ids[i]; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", pl_parcel_status_ids[i]);
@@ -822,13 +802,12 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
     pl_today(today, sizeof today);
     snprintf(as_of, sizeof as_of, "%s", opt->as_of ? opt->as_of : today);
-    pl_date_days(as_of, &x->as_of_days);
     make_title(db, opt->park, title, sizeof title);
     if (opt->park)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "园区 park %s", opt->park);
     if (opt->status)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s状态 status %s", *filter ? ", " : "",
-                 opt->status);
+                 pl_parcel_status_parse(opt->status));
     if (opt->industry)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s产业 industry %s",
                  *filter ? ", " : "", opt->industry);
@@ -855,16 +834,17 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->out_fd = out_fd;
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
-    /* CGCS2000 3-degree GK: CM forms 4534–4554 (zones 25–45) ↔ zone-prefixed 4513–4533 */
-    if (db->srid >= 4534 && db->srid <= 4554) {
-        d->txt_zone = db->srid - 4509;
-        d->txt_srid = db->srid - 21;
-        d->txt_east_offset = d->txt_zone * 1e6;
-    } else if (db->srid >= 4513 && db->srid <= 4533) {
-        d->txt_zone = db->srid - 4488;
-        d->txt_srid = db->srid;
-    } else {
-        d->txt_srid = db->srid;
+    /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
+     * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
+    pl_gk_datum gk_datum;
+    int gk_width, gk_zone, gk_prefixed;
+    d->txt_srid = db->srid;
+    if (pl_crs_gk_of_epsg(db->srid, &gk_datum, &gk_width, &gk_zone, &gk_prefixed) && gk_datum == PL_GK_CGCS2000 &&
+        gk_width == 3) {
+        d->txt_zone = gk_zone;
+        d->txt_srid = pl_crs_gk_epsg(PL_GK_CGCS2000, 3, gk_zone, 1);
+        if (!gk_prefixed)
+            d->txt_east_offset = gk_zone * 1e6;
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + 1024];
@@ -900,7 +880,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         goto out;
     pl_bind_text(st, 1, as_of);
     pl_bind_text(st, 2, opt->park);
-    pl_bind_text(st, 3, opt->status);
+    pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
     pl_bind_text(st, 4, opt->industry);
 
     if ((rc = x->w->begin(&x->wstate, d, err)))

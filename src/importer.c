@@ -2,7 +2,9 @@
  * importer.c — one import routine fed by any reader: map attributes, check
  * structure, validate and repair with GEOS, transform to the working CRS,
  * check the zone, the declared area, duplicates, conflicts and overlaps, and
- * write everything in one transaction (or nothing at all).
+ * write everything in one transaction (or nothing at all). The policy is
+ * here; the bulk writing (prepared inserts and updates, history rows, the
+ * suspended SpatiaLite triggers) is parcel_writer.c's.
  *
  * Two threads (import_pipe.h): the reader and the geometry stage (structure,
  * validity, repair, transformation, zone, area: judge_geometry) run on a
@@ -22,6 +24,7 @@
 #include "geom.h"
 #include "hash.h"
 #include "import_pipe.h"
+#include "parcel_writer.h"
 #include "reader.h"
 #include "text.h"
 #include "xform.h"
@@ -38,8 +41,6 @@
 
 /* Overlaps smaller than this (m²) are slivers of survey noise, not conflicts. */
 #define PL_OVERLAP_TOLERANCE_M2 1.0
-/* SpatiaLite triggers on parcel that an import suspends (see suspend_triggers). */
-#define N_SUSPENDED 3
 /* Declared and computed area may differ this much (fraction) before a warning. */
 #define PL_AREA_TOLERANCE 0.005
 /* Degrees around a CRS's area of use that still count as inside. */
@@ -107,6 +108,9 @@ typedef struct importer {
     long bare_match[3];     /* of the judged ones, matching their polygon in ha, m², 亩 */
     int area_field_seen;    /* a --field area* column was found in some feature */
     char datum_message[1024]; /* setup_source: the datum transformation, said at the end; "" none */
+    /* the 7 parameters of an old datum: --towgs84, else the park's (park_datum_shift) */
+    int have_towgs84, towgs84_from_park;
+    double towgs84[7];
     int datum_level;
     /* codes when the file has no code column (codes_note) */
     long codes_from_names, codes_missing, code_dups, code_tracked;
@@ -119,16 +123,16 @@ typedef struct importer {
     size_t ncols;
     sqlite3_stmt *st_col;   /* INSERT OR IGNORE into temp.pl_import_col */
     /* prepared once, reused for every feature */
-    sqlite3_stmt *st_find, *st_overlap, *st_insert, *st_update, *st_old, *st_code;
-    sqlite3_stmt *st_defaults; /* NULL when the park has no default indicators */
+    sqlite3_stmt *st_find, *st_overlap, *st_code;
     int park_had_parcels;   /* at the start of the import (in its transaction): else no code can exist */
     pl_xform *xf;           /* source → working CRS (owned), made by setup_source */
-    /* SpatiaLite's per-row triggers on parcel that the import does itself (see
-     * suspend_triggers): their CREATE statements (owned), NULL when not suspended */
-    char *trigger_sql[N_SUSPENDED];
-    sqlite3_stmt *st_rtree;
+    pl_parcel_writer *writer; /* the inserts and updates (owned), from write_batch on */
     /* the geometry stage's own, used on the reader thread only */
     GEOSContextHandle_t stage_geos; /* owned */
+    /* the reader's notes (take_note), said after the features' messages; owned */
+    char **notes;
+    size_t nnotes, notes_cap;
+    long notes_over;        /* beyond PL_IMPORT_MAX_MESSAGES, or no memory: counted as dropped */
     char stage_geos_msg[1024];      /* its last error or notice */
     pl_geom scratch;        /* the current feature's rings, transformed to the working CRS */
     char *text[4];          /* code, name, land use, land use code of the current feature (full length) */
@@ -413,16 +417,21 @@ static char *attrs_json(const pl_feature *f)
  * caller's thread: this runs on the reader's.) */
 static void datum_message(importer *im)
 {
-    const pl_import_options *o = im->opt;
     char datum[128];
     if (im->src_srid == im->db->srid || pl_crs_datum_name(im->src_srid, datum, sizeof datum) != 0)
         return;
-    if (o->have_towgs84) {
+    if (im->have_towgs84) {
+        const double *p = im->towgs84;
         im->datum_level = PL_MSG_NOTE;
-        snprintf(im->datum_message, sizeof im->datum_message,
-                 "%s: %s (EPSG:%d) transformed to EPSG:%d with --towgs84 %g,%g,%g,%g,%g,%g,%g", im->path, datum,
-                 im->src_srid, im->db->srid, o->towgs84[0], o->towgs84[1], o->towgs84[2], o->towgs84[3],
-                 o->towgs84[4], o->towgs84[5], o->towgs84[6]);
+        if (im->towgs84_from_park)
+            snprintf(im->datum_message, sizeof im->datum_message,
+                     "%s: %s (EPSG:%d) transformed to EPSG:%d with the park's parameters %g,%g,%g,%g,%g,%g,%g "
+                     "(parkland park datum; --towgs84 overrides them)", im->path, datum, im->src_srid, im->db->srid,
+                     p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+        else
+            snprintf(im->datum_message, sizeof im->datum_message,
+                     "%s: %s (EPSG:%d) transformed to EPSG:%d with --towgs84 %g,%g,%g,%g,%g,%g,%g", im->path, datum,
+                     im->src_srid, im->db->srid, p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
         return;
     }
     if (!strstr(datum, "Xian 1980") && !strstr(datum, "Beijing 1954"))
@@ -491,9 +500,24 @@ static int setup_source(importer *im, const pl_source_info *info, pl_error *err)
             pl_xform_free(geo);
         }
     }
-    /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
+    /* the 7 parameters of an old datum: given, else those the park keeps for it */
     const pl_import_options *o = im->opt;
-    if ((o->have_towgs84 ? pl_xform_open_towgs84(db, im->src_srid, o->towgs84, db->srid, &im->xf, err)
+    if ((im->have_towgs84 = o->have_towgs84)) {
+        memcpy(im->towgs84, o->towgs84, sizeof im->towgs84);
+    } else if (im->src_srid != db->srid) {
+        char datum[128];
+        if (pl_crs_datum_name(im->src_srid, datum, sizeof datum) == 0 &&
+            (strstr(datum, "Xian 1980") || strstr(datum, "Beijing 1954"))) {
+            int rc = pl_park_datum_shift_of(db, im->park_id, strstr(datum, "Xian 1980") ? "Xian 1980" : "Beijing 1954",
+                                            im->towgs84, err);
+            if (rc == PL_OK)
+                im->have_towgs84 = im->towgs84_from_park = 1;
+            else if (rc != PL_ERR_NOTFOUND)
+                return pl_error_prefix(err, "%s", im->path);
+        }
+    }
+    /* the per-feature transformation, with a PROJ context of its own: it runs on the reader thread */
+    if ((im->have_towgs84 ? pl_xform_open_towgs84(db, im->src_srid, im->towgs84, db->srid, &im->xf, err)
                          : pl_xform_open(db, im->src_srid, db->srid, 1, &im->xf, err)) ||
         pl_xform_detach(im->xf, err))
         return pl_error_prefix(err, "%s", im->path);
@@ -771,8 +795,6 @@ static int stage_feature(pl_pipe_item *item, const pl_source_info *info, void *v
 
 /* ---- the writing stage (on the caller's thread) ------------------------------ */
 
-static int index_parcel(importer *im, long id, const double box[4]);
-
 typedef struct feature_work {
     GEOSGeometry *work;                /* working CRS, built from the WKB when needed */
     const GEOSPreparedGeometry *prep;
@@ -851,137 +873,26 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, const 
     return refused;
 }
 
-static int bind_parcel_values(importer *im, sqlite3_stmt *st, const pl_feature *f, const char *name,
-                              const char *use, const char *use_code, double area, double declared,
-                              const geo_result *g)
-{
-    pl_bind_text_static(st, 1, name);
-    pl_bind_text_static(st, 2, use);
-    pl_bind_text_static(st, 3, use_code);
-    sqlite3_bind_double(st, 4, area);
-    if (isnan(declared))
-        sqlite3_bind_null(st, 5);
-    else
-        sqlite3_bind_double(st, 5, declared);
-    sqlite3_bind_int64(st, 6, im->res->batch_id);
-    pl_bind_text_static(st, 7, f->where);
-    pl_bind_text_static(st, 8, g->json);
-    pl_bind_text_static(st, 9, im->now);
-    sqlite3_bind_blob(st, 10, g->wkb, (int)g->wkb_len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 11, im->db->srid);
-    return 0;
-}
 
-/* Write history rows for the fields an update changes. */
-static int history_update(importer *im, long id, const char *code, const char *name, const char *use,
-                          const char *use_code, double area, const char *new_wkt, const char *note)
-{
-    sqlite3_stmt *st = im->st_old;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return pl_db_fail(im->db, im->err, "cannot read the parcel to update");
-    struct {
-        const char *field;
-        const char *old;
-        const char *new;
-    } f[] = {
-        {"name", (const char *)sqlite3_column_text(st, 0), name},
-        {"land_use", (const char *)sqlite3_column_text(st, 1), use},
-        {"land_use_code", (const char *)sqlite3_column_text(st, 2), use_code},
-        {"geometry", (const char *)sqlite3_column_text(st, 4), new_wkt},
-    };
-    char old_area[64], new_area[64];
-    snprintf(old_area, sizeof old_area, "%.2f", sqlite3_column_double(st, 3));
-    snprintf(new_area, sizeof new_area, "%.2f", area);
-    int rc = PL_OK;
-    for (size_t i = 0; i < sizeof f / sizeof *f && !rc; i++) {
-        const char *o = f[i].old ? f[i].old : "", *n = f[i].new ? f[i].new : "";
-        if (strcmp(o, n))
-            rc = pl_history_add(im->db, "parcel", id, code, f[i].field, f[i].old, f[i].new, note,
-                                im->res->batch_id, im->err);
-    }
-    if (!rc && strcmp(old_area, new_area))
-        rc = pl_history_add(im->db, "parcel", id, code, "area_m2", old_area, new_area, note, im->res->batch_id,
-                            im->err);
-    sqlite3_reset(st);
-    return rc;
-}
 
-static char *geos_wkt(GEOSContextHandle_t gc, const GEOSGeometry *g)
-{
-    GEOSWKTWriter *w = GEOSWKTWriter_create_r(gc);
-    if (!w)
-        return NULL;
-    GEOSWKTWriter_setRoundingPrecision_r(gc, w, 3);
-    GEOSWKTWriter_setTrim_r(gc, w, 1);
-    char *s = GEOSWKTWriter_write_r(gc, w, g);
-    GEOSWKTWriter_destroy_r(gc, w);
-    return s;
-}
 
-/* A new parcel takes the park's default indicators (park_indicator), when the
- * park has any; the thresholds stay with the park. */
-static int copy_park_defaults(importer *im, long parcel_id, const char *code, const char *note)
-{
-    sqlite3_stmt *st = im->st_defaults;
-    if (!st)
-        return PL_OK;
-    sqlite3_reset(st);
-    int rc = PL_OK;
-    sqlite3_bind_int64(st, 1, parcel_id);
-    pl_bind_text(st, 2, im->now);
-    sqlite3_bind_int64(st, 3, im->park_id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot copy the park's indicators");
-    sqlite3_reset(st);
-    if (!rc && sqlite3_changes(im->db->h) == 1)
-        rc = pl_history_add(im->db, "parcel", parcel_id, code, "indicators", NULL, "park defaults 园区默认指标", note,
-                            im->res->batch_id, im->err);
-    return rc;
-}
 
-static int prepare_defaults(importer *im);
-
-/* A park_indicator row that sets anything (in look_at_park and prepare_defaults) */
-#define PARK_HAS_DEFAULTS                                                                                    \
-    "coalesce(investment_intensity, far_min, far_max, tax_per_mu, output_per_mu, energy_per_output,"         \
-    " building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code,"                    \
-    " industry_code_edition, base_price, term_years) IS NOT NULL"
-
-/* The park's defaults and whether it has parcels cannot change during the
- * import (its transaction holds the write lock): asked once, so that a park
- * without defaults, or without parcels, costs no statement per feature. */
+/* Whether the park has parcels cannot change during the import (its
+ * transaction holds the write lock): asked once, so that a park without
+ * parcels costs no lookup per feature. */
 static int look_at_park(importer *im)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(im->db,
-        "SELECT EXISTS (SELECT 1 FROM parcel WHERE park_id = ?1),"
-        "       EXISTS (SELECT 1 FROM park_indicator WHERE park_id = ?1 AND " PARK_HAS_DEFAULTS ")",
-        &st, im->err);
+    int rc = pl_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM parcel WHERE park_id = ?1)", &st, im->err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, im->park_id);
-    int has_defaults = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_step(st) == SQLITE_ROW)
         im->park_had_parcels = sqlite3_column_int(st, 0);
-        has_defaults = sqlite3_column_int(st, 1);
-    } else {
+    else
         rc = pl_db_fail(im->db, im->err, "cannot read the park");
-    }
     sqlite3_finalize(st);
-    return rc || !has_defaults ? rc : prepare_defaults(im);
-}
-
-static int prepare_defaults(importer *im)
-{
-    return pl_db_prepare(im->db,
-        "INSERT INTO parcel_indicator(parcel_id, investment_intensity, far_min, far_max, tax_per_mu, output_per_mu,"
-        " energy_per_output, building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code,"
-        " industry_code_edition, base_price, term_years, updated_at)"
-        " SELECT ?1, investment_intensity, far_min, far_max, tax_per_mu, output_per_mu, energy_per_output,"
-        " building_coverage_min, admin_share_max, green_ratio_max, industries, industry_code, industry_code_edition,"
-        " base_price, term_years, ?2 FROM park_indicator WHERE park_id = ?3 AND " PARK_HAS_DEFAULTS,
-        &im->st_defaults, im->err);
+    return rc;
 }
 
 /* Count `n` features of kind `kind` that are not polygons. */
@@ -1112,7 +1023,6 @@ static int track_code_columns(importer *im, const pl_feature *f)
 static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
 {
     pl_import_result *res = im->res;
-    GEOSContextHandle_t gc = im->db->geos;
     res->read++;
     if (im->opt->progress && res->read % 500 == 0)
         im->opt->progress(res->read, im->opt->progress_ctx);
@@ -1287,21 +1197,11 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
 
     char note[1024];
     snprintf(note, sizeof note, "import batch %ld: %s %s", res->batch_id, im->path, f->where ? f->where : "");
+    pl_parcel_values v = {.code = code, .name = name, .land_use = use, .land_use_code = use_code, .area_m2 = area,
+                          .declared_m2 = declared, .source_ref = f->where, .attrs_json = g->json, .wkb = g->wkb,
+                          .wkb_len = g->wkb_len, .box = g->box, .note = note};
     if (existing) {
-        char *wkt = work_geometry(im, &w, g) ? geos_wkt(gc, w.work) : NULL;
-        rc = history_update(im, existing, code, name, use, use_code, area, wkt, note);
-        if (wkt)
-            GEOSFree_r(gc, wkt);
-        if (!rc) {
-            sqlite3_stmt *st = im->st_update;
-            sqlite3_reset(st);
-            bind_parcel_values(im, st, f, name, use, use_code, area, declared, g);
-            sqlite3_bind_int64(st, 12, existing);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = pl_db_fail(im->db, im->err, "cannot update parcel");
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st); /* the texts were bound without a copy */
-        }
+        rc = pl_parcel_update(im->writer, existing, &v, work_geometry(im, &w, g), im->err);
         if (!rc) {
             res->updated++;
             res->area_m2 += area;
@@ -1309,25 +1209,8 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
                 bare->id = existing;
         }
     } else {
-        sqlite3_stmt *st = im->st_insert;
-        sqlite3_reset(st);
-        bind_parcel_values(im, st, f, name, use, use_code, area, declared, g);
-        sqlite3_bind_int64(st, 12, im->park_id);
-        pl_bind_text_static(st, 13, code);
-        pl_bind_text_static(st, 14, im->status);
-        pl_bind_text_static(st, 15, im->today);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = pl_db_fail(im->db, im->err, "cannot insert parcel");
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st); /* the texts were bound without a copy */
-        long new_id = (long)sqlite3_last_insert_rowid(im->db->h);
-        if (!rc && im->st_rtree)
-            rc = index_parcel(im, new_id, g->box);
-        if (!rc)
-            rc = pl_history_add(im->db, "parcel", new_id, code, "created",
-                                NULL, im->status, note, res->batch_id, im->err);
-        if (!rc)
-            rc = copy_park_defaults(im, new_id, code, note);
+        long new_id = 0;
+        rc = pl_parcel_insert(im->writer, &v, &new_id, im->err);
         if (!rc) {
             res->inserted++;
             res->area_m2 += area;
@@ -1460,89 +1343,8 @@ static int resolve_park(pl_db *db, const char *code, long *id, char *name, size_
     return PL_OK;
 }
 
-/* SpatiaLite keeps the R*Tree and geometry_columns_time up to date with
- * triggers on parcel, and checks each new geometry's type and SRID with a
- * third. Its AFTER INSERT index trigger calls RTreeAlign(), which formats an
- * INSERT and runs it through sqlite3_exec — a parse per row, 10 % of an
- * import; the BEFORE INSERT check scans geometry_columns with Lower() and
- * parses the geometry again (2.4 %). Inside the import's transaction these
- * three triggers are dropped: the importer writes the R*Tree row with one
- * prepared statement (the R*Tree rounds the box outward to 32-bit floats, as
- * with the trigger), touches geometry_columns_time once, and makes sure
- * itself that every geometry is a MULTIPOLYGON in the working SRID
- * (judge_geometry, bind_parcel_values). The triggers are created again, from
- * their own text, before the commit. Nobody else sees the schema without
- * them: a rollback or a crash restores it with the rest. */
-static const char *const suspended_triggers[N_SUSPENDED] = {"gii_parcel_geom", "tmi_parcel_geom", "ggi_parcel_geom"};
 
-static int suspend_triggers(importer *im)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(im->db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1"
-                                   " AND tbl_name = 'parcel'", &st, im->err);
-    if (rc)
-        return rc;
-    char *text[N_SUSPENDED] = {NULL};
-    int all = 1;
-    for (int i = 0; i < N_SUSPENDED; i++) {
-        sqlite3_reset(st);
-        pl_bind_text(st, 1, suspended_triggers[i]);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            text[i] = strdup((const char *)sqlite3_column_text(st, 0));
-        all &= text[i] != NULL;
-    }
-    sqlite3_finalize(st);
-    for (int i = 0; all && !rc && i < N_SUSPENDED; i++) {
-        char drop[96]; /* a name of the constant list above, not input */
-        snprintf(drop, sizeof drop, "DROP TRIGGER %s", suspended_triggers[i]);
-        rc = pl_db_exec(im->db, drop, im->err);
-    }
-    if (all && !rc)
-        rc = pl_db_prepare(im->db, "INSERT INTO idx_parcel_geom(pkid, xmin, xmax, ymin, ymax)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5)", &im->st_rtree, im->err);
-    /* not SpatiaLite's usual set: leave the triggers to do their work */
-    for (int i = 0; i < N_SUSPENDED; i++) {
-        if (all && !rc)
-            im->trigger_sql[i] = text[i];
-        else
-            free(text[i]);
-    }
-    return rc;
-}
 
-static int index_parcel(importer *im, long id, const double box[4])
-{
-    sqlite3_stmt *st = im->st_rtree;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_double(st, 2, box[0]);
-    sqlite3_bind_double(st, 3, box[2]);
-    sqlite3_bind_double(st, 4, box[1]);
-    sqlite3_bind_double(st, 5, box[3]);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(im->db, im->err, "cannot index parcel");
-    sqlite3_reset(st);
-    return rc;
-}
-
-/* Create the suspended triggers again (inside the transaction) and do once
- * what tmi_parcel_geom did per row. */
-static int restore_triggers(importer *im)
-{
-    if (!im->trigger_sql[0])
-        return PL_OK;
-    int rc = PL_OK;
-    for (int i = 0; i < N_SUSPENDED && !rc; i++)
-        rc = pl_db_exec(im->db, im->trigger_sql[i], im->err);
-    if (!rc && im->res->inserted > 0)
-        rc = pl_db_exec(im->db, "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-                                " WHERE Lower(f_table_name) = Lower('parcel') AND Lower(f_geometry_column) = Lower('geom')",
-                        im->err);
-    for (int i = 0; i < N_SUSPENDED; i++) {
-        free(im->trigger_sql[i]);
-        im->trigger_sql[i] = NULL;
-    }
-    return rc;
-}
 
 static int prepare_all(importer *im)
 {
@@ -1560,17 +1362,6 @@ static int prepare_all(importer *im)
             " ON p.id = r.pkid"
             " WHERE r.xmin <= ?3 AND r.xmax >= ?4 AND r.ymin <= ?5 AND r.ymax >= ?6"
             "   AND p.park_id = ?1 AND p.id <> ?2 AND p.status <> 'retired'", &im->st_overlap, e)) ||
-        (rc = pl_db_prepare(db,
-            "INSERT INTO parcel(name, land_use, land_use_code, area_m2, declared_area_m2, batch_id, source_ref,"
-            " attrs, created_at, updated_at, geom, park_id, code, status, status_date)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ST_GeomFromWKB(?10, ?11), ?12, ?13, ?14, ?15)",
-            &im->st_insert, e)) ||
-        (rc = pl_db_prepare(db,
-            "UPDATE parcel SET name = ?1, land_use = ?2, land_use_code = ?3, area_m2 = ?4,"
-            " declared_area_m2 = ?5, batch_id = ?6, source_ref = ?7, attrs = ?8, updated_at = ?9,"
-            " geom = ST_GeomFromWKB(?10, ?11) WHERE id = ?12", &im->st_update, e)) ||
-        (rc = pl_db_prepare(db, "SELECT name, land_use, land_use_code, area_m2, ST_AsText(geom) FROM parcel"
-                                " WHERE id = ?1", &im->st_old, e)) ||
         (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT) WITHOUT ROWID;"
                              "DELETE FROM temp.pl_import_code;"
                              "CREATE TEMP TABLE IF NOT EXISTS pl_import_col(key TEXT, value TEXT, PRIMARY KEY (key, value))"
@@ -1578,29 +1369,20 @@ static int prepare_all(importer *im)
                              "DELETE FROM temp.pl_import_col;", e)) ||
         (rc = pl_db_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_code(code, place) VALUES (?1, ?2)"
                                 /* no RETURNING: it builds an ephemeral table per row */
-                                , &im->st_code, e)) ||
-        (rc = suspend_triggers(im)))
+                                , &im->st_code, e)))
         return rc;
     return PL_OK;
 }
 
 static void finalize_all(importer *im)
 {
-    sqlite3_finalize(im->st_defaults);
-    sqlite3_finalize(im->st_rtree);
-    im->st_rtree = NULL;
-    for (int i = 0; i < N_SUSPENDED; i++) {
-        free(im->trigger_sql[i]);
-        im->trigger_sql[i] = NULL;
-    }
+    pl_parcel_writer_free(im->writer);
+    im->writer = NULL;
     pl_xform_free(im->xf);
     im->xf = NULL;
     pl_geom_release(&im->scratch);
     sqlite3_finalize(im->st_find);
     sqlite3_finalize(im->st_overlap);
-    sqlite3_finalize(im->st_insert);
-    sqlite3_finalize(im->st_update);
-    sqlite3_finalize(im->st_old);
     sqlite3_finalize(im->st_code);
     sqlite3_finalize(im->st_col);
     im->st_col = NULL;
@@ -1612,6 +1394,11 @@ static void finalize_all(importer *im)
     im->nbare = im->bare_cap = 0;
     for (int i = 0; i < 4; i++)
         free(im->text[i]);
+    for (size_t i = 0; i < im->nnotes; i++)
+        free(im->notes[i]);
+    free(im->notes);
+    im->notes = NULL;
+    im->nnotes = im->notes_cap = 0;
 }
 
 static int write_batch(importer *im, int insert)
@@ -1674,6 +1461,32 @@ static int hash_file(void *vctx, pl_error *err)
     return pl_file_sha256(im->path, im->res->sha256, err);
 }
 
+/* pl_note_fn: keep one note of the reader (on the reader thread; the
+ * caller's thread reads them once the pipe has finished). More than the
+ * result can hold are only counted. */
+static void take_note(void *vctx, const char *text)
+{
+    importer *im = vctx;
+    if (im->nnotes >= PL_IMPORT_MAX_MESSAGES) {
+        im->notes_over++;
+        return;
+    }
+    if (im->nnotes == im->notes_cap) {
+        size_t cap = im->notes_cap ? 2 * im->notes_cap : 16;
+        char **n = realloc(im->notes, cap * sizeof *n);
+        if (!n) {
+            im->notes_over++;
+            return;
+        }
+        im->notes = n;
+        im->notes_cap = cap;
+    }
+    if (!(im->notes[im->nnotes] = strdup(text)))
+        im->notes_over++;
+    else
+        im->nnotes++;
+}
+
 /* Read the file on a second thread (the reader and the geometry stage) and
  * check and write its features here, in file order. */
 static int read_and_write(importer *im, pl_format fmt, pl_source_info *info, pl_error *err)
@@ -1689,7 +1502,7 @@ static int read_and_write(importer *im, pl_format fmt, pl_source_info *info, pl_
     if (!rc) {
         GEOSContext_setErrorMessageHandler_r(im->stage_geos, stage_geos_message, im);
         GEOSContext_setNoticeMessageHandler_r(im->stage_geos, stage_geos_message, im);
-        pl_read_options ro = {im->opt->encoding, im->opt->srid};
+        pl_read_options ro = {im->opt->encoding, im->opt->srid, take_note, im};
         void *slot_data[PL_PIPE_SLOTS];
         for (size_t i = 0; i < PL_PIPE_SLOTS; i++)
             slot_data[i] = results[i];
@@ -1784,7 +1597,8 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
         return rc;
     if ((rc = pl_db_begin(db, err)))
         return rc;
-    if ((rc = prepare_all(&im)) || (rc = write_batch(&im, 1)))
+    if ((rc = prepare_all(&im)) || (rc = write_batch(&im, 1)) ||
+        (rc = pl_parcel_writer_open(db, im.park_id, res->batch_id, im.status, im.today, im.now, &im.writer, err)))
         goto fail;
 
     pl_error_clear(err);
@@ -1798,13 +1612,10 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
         snprintf(res->format, sizeof res->format, "%s", info.format);
     if (!im.src_ready)
         res->source_srid = opt->srid ? opt->srid : info.srid;
-    if (info.note[0]) {
-        /* reader remarks: one message per line */
-        char *save = NULL, *copy = strdup(info.note);
-        for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
-            add_message(&im, PL_MSG_NOTE, "%s: %s", path, line);
-        free(copy);
-    }
+    /* the reader's notes, after the features' messages */
+    for (size_t i = 0; i < im.nnotes; i++)
+        add_message(&im, PL_MSG_NOTE, "%s: %s", path, im.notes[i]);
+    res->messages_dropped += im.notes_over;
     if (info.skipped > 0) {
         res->skipped += info.skipped;
         res->skipped_nonpolygon += info.skipped;
@@ -1846,7 +1657,7 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
                           res->refused, res->read);
         goto fail;
     }
-    if ((rc = write_batch(&im, 0)) || (rc = restore_triggers(&im)))
+    if ((rc = write_batch(&im, 0)) || (rc = pl_parcel_writer_finish(im.writer, err)))
         goto fail;
     finalize_all(&im);
     if (opt->dry_run) {

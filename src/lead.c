@@ -7,6 +7,7 @@
 #include "db_internal.h"
 #include "hash.h"
 #include "text.h"
+#include "vocab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,48 +20,21 @@
 
 /* ---- stages ------------------------------------------------------------------------ */
 
-const char *const pl_lead_stage_ids[] = {"new", "contacted", "visited", "intent", "signed", "lost", NULL};
-
-static const struct {
-    const char *id, *zh, *en;
-} stage_labels[] = {
-    {"new", "线索", "New lead"},
-    {"contacted", "洽谈", "Contacted"},
-    {"visited", "考察", "Visited"},
-    {"intent", "意向", "Letter of intent"},
-    {"signed", "签约", "Signed"},
-    {"lost", "流失", "Lost"},
-};
-#define NSTAGES (sizeof stage_labels / sizeof *stage_labels)
-
-static int stage_index(const char *id)
-{
-    for (size_t i = 0; id && i < NSTAGES; i++)
-        if (!strcmp(stage_labels[i].id, id))
-            return (int)i;
-    return -1;
-}
+const char *const pl_lead_stage_ids[] = {PL_VOCAB_LEAD_STAGES(PL_VOCAB_ID) NULL};
 
 const char *pl_lead_stage_zh(const char *id)
 {
-    int i = stage_index(id);
-    return i < 0 ? NULL : stage_labels[i].zh;
+    return pl_vocab_zh(PL_VOCAB_LEAD_STAGE, id);
 }
 
 const char *pl_lead_stage_en(const char *id)
 {
-    int i = stage_index(id);
-    return i < 0 ? NULL : stage_labels[i].en;
+    return pl_vocab_en(PL_VOCAB_LEAD_STAGE, id);
 }
 
 const char *pl_lead_stage_parse(const char *s)
 {
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < NSTAGES; i++)
-        if (!strcasecmp(stage_labels[i].id, s) || !strcmp(stage_labels[i].zh, s))
-            return stage_labels[i].id;
-    return NULL;
+    return pl_vocab_parse_id(PL_VOCAB_LEAD_STAGE, s);
 }
 
 static const char stage_list[] = "new 线索, contacted 洽谈, visited 考察, intent 意向, signed 签约, lost 流失";
@@ -543,7 +517,7 @@ int pl_lead_set_stage(pl_db *db, const char *code, const char *stage, const char
                           from_date);
         goto fail;
     }
-    int fi = stage_index(from), ti = stage_index(to);
+    int fi = pl_vocab_index(PL_VOCAB_LEAD_STAGE, from), ti = pl_vocab_index(PL_VOCAB_LEAD_STAGE, to);
     const int signed_i = 4, lost_i = 5;
     if (fi == ti) {
         rc = pl_error_set(err, PL_ERR_INPUT, "lead '%s' is already %s (%s)", code, to, pl_lead_stage_zh(to));
@@ -572,7 +546,7 @@ int pl_lead_set_stage(pl_db *db, const char *code, const char *stage, const char
         char fwd[128] = "";
         size_t used = 0;
         for (int i = fi + 1; i < lost_i && i != signed_i; i++)
-            used += (size_t)snprintf(fwd + used, sizeof fwd - used, "%s, ", stage_labels[i].id);
+            used += (size_t)snprintf(fwd + used, sizeof fwd - used, "%s, ", pl_lead_stage_ids[i]);
         rc = pl_error_set(err, PL_ERR_INPUT,
                           "lead '%s' is %s (%s); moving back to %s (%s) needs --force --note (it may go to: %slost%s)",
                           code, from, pl_lead_stage_zh(from), to, pl_lead_stage_zh(to), fwd,

@@ -322,6 +322,8 @@ int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const ch
         opt = &none;
     if (!code || !*code)
         return pl_error_set(err, PL_ERR_USAGE, "which parcel? (a parcel code)");
+    if (pl_parcel_status_parse(status)) /* an id, a Chinese or an English label */
+        status = pl_parcel_status_parse(status);
     if (status && !strcmp(status, "retired"))
         return pl_error_set(err, PL_ERR_USAGE, "status 'retired' is set by 'parcel split' and 'parcel merge' only");
     if (!known_status(status))

@@ -2,44 +2,27 @@
 #include "parkland/parcel.h"
 
 #include "db_internal.h"
+#include "vocab.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-const char *const pl_parcel_status_ids[] = {
-    "reserve", "available", "reserved", "listed", "transferred",
-    "construction", "production", "verified", "idle", NULL};
-
-static const struct {
-    const char *id, *zh, *en;
-} status_labels[] = {
-    {"reserve", "储备", "Land bank"},
-    {"available", "可供", "Available"},
-    {"reserved", "预留", "Reserved"},
-    {"listed", "挂牌", "Listed"},
-    {"transferred", "已出让", "Transferred"},
-    {"construction", "在建", "Under construction"},
-    {"production", "投产", "In production"},
-    {"verified", "达产", "Verified"},
-    {"idle", "闲置", "Idle"},
-    {"retired", "已注销", "Retired"},
-};
+const char *const pl_parcel_status_ids[] = {PL_VOCAB_STATUSES(PL_VOCAB_ID) NULL};
 
 const char *pl_parcel_status_zh(const char *id)
 {
-    for (size_t i = 0; id && i < sizeof status_labels / sizeof *status_labels; i++)
-        if (!strcmp(status_labels[i].id, id))
-            return status_labels[i].zh;
-    return NULL;
+    return pl_vocab_zh(PL_VOCAB_STATUS, id);
 }
 
 const char *pl_parcel_status_en(const char *id)
 {
-    for (size_t i = 0; id && i < sizeof status_labels / sizeof *status_labels; i++)
-        if (!strcmp(status_labels[i].id, id))
-            return status_labels[i].en;
-    return NULL;
+    return pl_vocab_en(PL_VOCAB_STATUS, id);
+}
+
+const char *pl_parcel_status_parse(const char *s)
+{
+    return pl_vocab_parse_id(PL_VOCAB_STATUS, s);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -87,7 +70,7 @@ int pl_parcel_each(pl_db *db, const pl_parcel_filter *filter,
              " WHERE (?1 IS NULL OR k.code = ?1)"
              "   AND (p.status = ?2 OR (?2 IS NULL AND p.status <> 'retired'))"
              " ORDER BY k.code, p.code");
-    if (filter && filter->status && !pl_parcel_status_zh(filter->status))
+    if (filter && filter->status && !pl_parcel_status_parse(filter->status))
         return pl_error_set(err, PL_ERR_USAGE, "unknown status '%s'", filter->status);
     if (filter && filter->park) {
         sqlite3_stmt *chk;
@@ -105,7 +88,7 @@ int pl_parcel_each(pl_db *db, const pl_parcel_filter *filter,
     if (rc)
         return rc;
     pl_bind_text(st, 1, filter ? filter->park : NULL);
-    pl_bind_text(st, 2, filter ? filter->status : NULL);
+    pl_bind_text(st, 2, filter ? pl_parcel_status_parse(filter->status) : NULL);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         pl_parcel_row r;

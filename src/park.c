@@ -50,7 +50,7 @@ static int read_boundary(pl_db *db, const char *path, unsigned char **wkb, int *
 {
     boundary_ctx c = {0};
     pl_geom_init(&c.all);
-    pl_read_options ro = {PL_ENCODING_AUTO, 0};
+    pl_read_options ro = {PL_ENCODING_AUTO, 0, NULL, NULL};
     pl_source_info info;
     memset(&info, 0, sizeof info);
     unsigned char *raw = NULL;

@@ -5,6 +5,7 @@
 #include "db_internal.h"
 #include "lifecycle.h"
 #include "text.h"
+#include "vocab.h"
 #include "parkland/units.h"
 
 #include <ctype.h>
@@ -17,62 +18,54 @@
 
 /* ---- labels -------------------------------------------------------------------------- */
 
-const char *const pl_project_stage_ids[] = {"signed", "land_supplied", "construction", "production", "verified",
-                                            NULL};
-
-static const struct {
-    const char *id, *zh, *en;
-} stage_labels[] = {
-    {"signed", "已签约", "Signed"},
-    {"land_supplied", "已供地", "Land supplied"},
-    {"construction", "在建", "Under construction"},
-    {"production", "已投产", "In production"},
-    {"verified", "已达产", "Verified"},
-};
-#define NSTAGES (sizeof stage_labels / sizeof *stage_labels)
+const char *const pl_project_stage_ids[] = {PL_VOCAB_PROJECT_STAGES(PL_VOCAB_ID) NULL};
 
 const char *pl_project_stage_zh(const char *id)
 {
-    for (size_t i = 0; id && i < NSTAGES; i++)
-        if (!strcmp(stage_labels[i].id, id))
-            return stage_labels[i].zh;
-    return NULL;
+    return pl_vocab_zh(PL_VOCAB_PROJECT_STAGE, id);
 }
 
 const char *pl_project_stage_en(const char *id)
 {
-    for (size_t i = 0; id && i < NSTAGES; i++)
-        if (!strcmp(stage_labels[i].id, id))
-            return stage_labels[i].en;
-    return NULL;
+    return pl_vocab_en(PL_VOCAB_PROJECT_STAGE, id);
 }
 
 const char *pl_project_stage_parse(const char *s)
 {
-    for (size_t i = 0; s && i < NSTAGES; i++)
-        if (!strcasecmp(stage_labels[i].id, s) || !strcmp(stage_labels[i].zh, s))
-            return stage_labels[i].id;
-    return NULL;
+    return pl_vocab_parse_id(PL_VOCAB_PROJECT_STAGE, s);
 }
 
-const char *const pl_milestone_kinds[] = {"land", "construction", "production", "verification", NULL};
-static const char *const milestone_zh[] = {"供地", "开工", "投产", "达产验收"};
-static const char *const milestone_en[] = {"land supply", "construction start", "production", "verification"};
+const char *const pl_milestone_kinds[] = {PL_VOCAB_MILESTONES(PL_VOCAB_ID) NULL};
 /* the parcel status an actual date of each kind leads to (NULL: none) */
 static const char *const milestone_parcel_status[] = {NULL, "construction", "production", "verified"};
+_Static_assert(sizeof milestone_parcel_status / sizeof *milestone_parcel_status ==
+                   sizeof pl_milestone_kinds / sizeof *pl_milestone_kinds - 1,
+               "one parcel status per milestone kind");
 
+/* the milestone kind `kind` names (id, Chinese or English label); -1 when none */
 static int kind_index(const char *kind)
 {
-    for (int i = 0; kind && i < 4; i++)
-        if (!strcmp(pl_milestone_kinds[i], kind))
-            return i;
-    return -1;
+    return pl_vocab_parse(PL_VOCAB_MILESTONE, kind);
 }
 
 const char *pl_milestone_zh(const char *kind)
 {
-    int i = kind_index(kind);
-    return i < 0 ? NULL : milestone_zh[i];
+    return pl_vocab_zh(PL_VOCAB_MILESTONE, kind);
+}
+
+const char *pl_milestone_parse(const char *s)
+{
+    return pl_vocab_parse_id(PL_VOCAB_MILESTONE, s);
+}
+
+static const char *milestone_zh(int k)
+{
+    return pl_vocab_at(PL_VOCAB_MILESTONE, (size_t)k)->zh;
+}
+
+static const char *milestone_en(int k)
+{
+    return pl_vocab_at(PL_VOCAB_MILESTONE, (size_t)k)->en;
 }
 
 /* SQL for the derived stage of project alias p */
@@ -302,7 +295,7 @@ static int check_sign_options(const pl_project_sign_options *o, const char *toda
             return pl_error_set(err, PL_ERR_USAGE, "%s '%s' is not a real date (YYYY-MM-DD)", opt[k], planned[k]);
         if (last >= 0 && strcmp(planned[k], planned[last]) < 0)
             return pl_error_set(err, PL_ERR_INPUT, "planned %s %s (%s) is before planned %s %s (%s)",
-                                milestone_en[k], planned[k], opt[k], milestone_en[last], planned[last], opt[last]);
+                                milestone_en(k), planned[k], opt[k], milestone_en(last), planned[last], opt[last]);
         last = k;
     }
     struct {
@@ -399,14 +392,7 @@ static int find_parcel(pl_db *db, const char *park, const char *code, long lead_
                         code, holder_code, expires[0] ? expires : "?", lead_code);
         return 0;
     }
-    static const struct {
-        const char *id, *zh;
-    } zh[] = {{"reserve", "储备"},     {"transferred", "已出让"}, {"construction", "在建"}, {"production", "投产"},
-              {"verified", "达产"},    {"idle", "闲置"},          {"retired", "已注销"}};
-    const char *label = "";
-    for (size_t i = 0; i < sizeof zh / sizeof *zh; i++)
-        if (!strcmp(zh[i].id, s))
-            label = zh[i].zh;
+    const char *label = pl_vocab_zh(PL_VOCAB_STATUS, s) ? pl_vocab_zh(PL_VOCAB_STATUS, s) : "";
     strlist_add(&res->problems, &res->nproblems,
                 "parcel '%s' is %s (%s); a project can take parcels that are available (可供), listed (挂牌) or "
                 "reserved (预留) for lead %s",
@@ -716,7 +702,7 @@ static int load_project(pl_db *db, const char *code, project_ref *p, pl_error *e
         return rc;
     sqlite3_bind_int64(st, 1, p->id);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        int k = kind_index((const char *)sqlite3_column_text(st, 0));
+        int k = pl_vocab_index(PL_VOCAB_MILESTONE, (const char *)sqlite3_column_text(st, 0));
         if (k < 0)
             continue;
         snprintf(p->planned[k], 16, "%s", col_text(st, 1) ? col_text(st, 1) : "");
@@ -745,7 +731,7 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
     pl_now_iso(now, sizeof now);
     if (is_actual && strcmp(date, today) > 0)
         return pl_error_set(err, PL_ERR_INPUT, "project '%s': the actual %s date %s is in the future", code,
-                            milestone_en[k], date);
+                            milestone_en(k), date);
     int rc = pl_db_begin(db, err);
     if (rc)
         return rc;
@@ -756,7 +742,7 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
     const char *which = is_actual ? "actual" : "planned";
     if (is_actual && strcmp(date, p.signed_on) < 0) {
         rc = pl_error_set(err, PL_ERR_INPUT, "project '%s': the %s date %s is before the signing on %s", code,
-                          milestone_en[k], date, p.signed_on);
+                          milestone_en(k), date, p.signed_on);
         goto fail;
     }
     /* order: after the previous kind given, before the next one given */
@@ -766,14 +752,14 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
                 rc = pl_error_set(err, PL_ERR_INPUT,
                                   "project '%s': record the actual %s (%s) before the %s (parkland project milestone "
                                   "%s %s --actual DATE)",
-                                  code, milestone_en[j], milestone_zh[j], milestone_en[k], code, pl_milestone_kinds[j]);
+                                  code, milestone_en(j), milestone_zh(j), milestone_en(k), code, pl_milestone_kinds[j]);
                 goto fail;
             }
             continue;
         }
         if (strcmp(date, dates[j]) < 0) {
             rc = pl_error_set(err, PL_ERR_INPUT, "project '%s': %s %s %s is before the %s %s on %s", code, which,
-                              milestone_en[k], date, which, milestone_en[j], dates[j]);
+                              milestone_en(k), date, which, milestone_en(j), dates[j]);
             goto fail;
         }
         break;
@@ -783,14 +769,14 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
             continue;
         if (strcmp(date, dates[j]) > 0) {
             rc = pl_error_set(err, PL_ERR_INPUT, "project '%s': %s %s %s is after the %s %s on %s", code, which,
-                              milestone_en[k], date, which, milestone_en[j], dates[j]);
+                              milestone_en(k), date, which, milestone_en(j), dates[j]);
             goto fail;
         }
         break;
     }
     if (!strcmp(dates[k], date)) {
         rc = pl_error_set(err, PL_ERR_INPUT, "project '%s': the %s %s date is already %s", code, which,
-                          milestone_en[k], date);
+                          milestone_en(k), date);
         goto fail;
     }
     int first = !dates[k][0];
@@ -836,7 +822,7 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
         }
         sqlite3_finalize(st);
         char mnote[512];
-        snprintf(mnote, sizeof mnote, "project %s: %s %s%s%s", code, milestone_en[k], date, blank(note) ? "" : "; ",
+        snprintf(mnote, sizeof mnote, "project %s: %s %s%s%s", code, milestone_en(k), date, blank(note) ? "" : "; ",
                  blank(note) ? "" : note);
         for (size_t i = 0; i < n && !rc; i++)
             rc = pl_parcel_move(db, ids[i], to, date, mnote, 0, err);

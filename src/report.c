@@ -20,46 +20,26 @@
 
 /* ---- labels ------------------------------------------------------------------------ */
 
-const char *const rp_status_ids[] = {"reserve", "available", "reserved", "listed", "transferred", "construction",
-                                     "production", "verified", "idle", NULL};
-static const char *const status_zh[] = {"储备", "可供", "预留", "挂牌", "已出让", "在建", "投产", "达产", "闲置"};
-
 const char *rp_status_zh(const char *id)
 {
-    for (size_t i = 0; rp_status_ids[i]; i++)
-        if (!strcmp(rp_status_ids[i], id))
-            return status_zh[i];
-    return !strcmp(id, "retired") ? "已注销" : "";
+    const char *zh = pl_vocab_zh(PL_VOCAB_STATUS, id);
+    return zh ? zh : "";
 }
-
-const char *const rp_stage_ids[] = {"new", "contacted", "visited", "intent", "signed", "lost", NULL};
-static const char *const stage_zh[] = {"线索", "洽谈", "考察", "意向", "签约", "流失"};
 
 const char *rp_stage_zh(const char *id)
 {
-    for (size_t i = 0; rp_stage_ids[i]; i++)
-        if (!strcmp(rp_stage_ids[i], id))
-            return stage_zh[i];
-    return "";
+    const char *zh = pl_vocab_zh(PL_VOCAB_LEAD_STAGE, id);
+    return zh ? zh : "";
 }
-
-const char *const rp_milestone_kind[RP_MILESTONES] = {"land", "construction", "production", "verification"};
-const char *const rp_milestone_zh[RP_MILESTONES] = {"供地", "开工", "投产", "达产验收"};
 
 static int known_status(const char *s)
 {
-    for (size_t i = 0; rp_status_ids[i]; i++)
-        if (!strcmp(rp_status_ids[i], s))
-            return 1;
-    return !strcmp(s, "retired");
+    return pl_vocab_index(PL_VOCAB_STATUS, s) >= 0;
 }
 
 static int known_stage(const char *s)
 {
-    for (size_t i = 0; rp_stage_ids[i]; i++)
-        if (!strcmp(rp_stage_ids[i], s))
-            return 1;
-    return 0;
+    return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
 static const char *const kind_ids[] = {"availability", "landing", "alerts"};
@@ -487,7 +467,7 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
         if (pi < 0 || !kind)
             continue;
         for (int k = 0; k < RP_MILESTONES; k++)
-            if (!strcmp(kind, rp_milestone_kind[k])) {
+            if (!strcmp(kind, pl_milestone_kinds[k])) {
                 rp_project *p = &d->projects[pi];
                 if (planned && pl_date_valid(planned))
                     snprintf(p->planned[k], sizeof p->planned[k], "%s", planned);

@@ -5,6 +5,7 @@
  * construction start is the three above), expired reservations still held,
  * and committed indicators below the parcel's standard-land indicators. */
 #include "report_internal.h"
+#include "landing.h"
 
 #include "parkland/units.h"
 
@@ -115,10 +116,14 @@ static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
     for (size_t i = 0; i < d->nprojects; i++) {
         const rp_project *p = &d->projects[i];
         const char *planned = p->planned[RP_CONSTRUCTION];
-        if (!p->counted || !planned[0] || p->actual[RP_CONSTRUCTION][0] || strcmp(planned, d->as_of) >= 0)
+        const char *const actual[PL_MS_KINDS] = {p->actual[RP_LAND], p->actual[RP_CONSTRUCTION],
+                                                 p->actual[RP_PRODUCTION], p->actual[RP_VERIFICATION]};
+        pl_landing l;
+        pl_landing_of(1, actual, planned, d->as_of, &l); /* the map's rule (export.c) */
+        if (!p->counted || !l.overdue)
             continue;
-        long days = d->today - rp_days(planned);
-        int kind = days >= PL_RECLAIM_DAYS ? A_RECLAIM : days >= PL_IDLE_DAYS ? A_IDLE : A_LATE;
+        long days = l.overdue_days;
+        int kind = l.reclaim ? A_RECLAIM : l.idle ? A_IDLE : A_LATE;
         alert *a = push(as, err);
         if (!a)
             return PL_ERR_NOMEM;
@@ -147,8 +152,6 @@ static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
 
 static int milestone_alerts(const rp_data *d, alerts *as, pl_error *err)
 {
-    static const char *const en[RP_MILESTONES] = {"land supply", "construction start", "production",
-                                                  "verification"};
     for (size_t i = 0; i < d->nprojects; i++) {
         const rp_project *p = &d->projects[i];
         if (!p->counted)
@@ -165,7 +168,7 @@ static int milestone_alerts(const rp_data *d, alerts *as, pl_error *err)
             snprintf(a->date, sizeof a->date, "%s", planned);
             a->days = days;
             snprintf(a->detail, sizeof a->detail, "计划%s %s，逾期 %ld 天未完成; %s planned %s, %ld days overdue",
-                     rp_milestone_zh[k], planned, days, en[k], planned, days);
+                     pl_milestone_zh(pl_milestone_kinds[k]), planned, days, pl_vocab_en(PL_VOCAB_MILESTONE, pl_milestone_kinds[k]), planned, days);
         }
     }
     return PL_OK;

@@ -29,7 +29,7 @@ static int size_class(double m2)
 static int status_index(const char *s)
 {
     for (int i = 0; i < NSTATUS; i++)
-        if (!strcmp(rp_status_ids[i], s))
+        if (!strcmp(pl_parcel_status_ids[i], s))
             return i;
     return -1;
 }
@@ -46,7 +46,7 @@ static int status_rows(rp_table *t, const char *park, const char *name, const ta
     for (int s = 0; s < NSTATUS && !rc; s++) {
         all.n += by[s].n;
         all.m2 += by[s].m2;
-        const char *cells[] = {park, name, rp_status_ids[s], rp_status_zh(rp_status_ids[s]), rp_int(by[s].n),
+        const char *cells[] = {park, name, pl_parcel_status_ids[s], rp_status_zh(pl_parcel_status_ids[s]), rp_int(by[s].n),
                                rp_num(pl_m2_to_mu(by[s].m2), 2), rp_num(pl_m2_to_ha(by[s].m2), 4)};
         rc = rp_row(t, cells, err);
     }

@@ -9,6 +9,10 @@
 
 #include "date.h"
 #include "db_internal.h"
+#include "vocab.h"
+#include "parkland/lead.h"
+#include "parkland/parcel.h"
+#include "parkland/project.h"
 #include "parkland/report.h"
 
 /* ---- tables ---------------------------------------------------------------------- */
@@ -63,8 +67,7 @@ long rp_days(const char *date);
 /* ---- the database as of a date ------------------------------------------------------- */
 
 enum { RP_LAND, RP_CONSTRUCTION, RP_PRODUCTION, RP_VERIFICATION, RP_MILESTONES };
-extern const char *const rp_milestone_kind[RP_MILESTONES];
-extern const char *const rp_milestone_zh[RP_MILESTONES];
+/* RP_LAND … RP_VERIFICATION index pl_milestone_kinds and the milestones of vocab.h. */
 
 typedef struct rp_park {
     long id;
@@ -143,10 +146,9 @@ long rp_parcel_index(const rp_data *d, long id);
 /* "QDIP,JMIP" parks of a project (buffer). */
 void rp_project_parks(const rp_data *d, const rp_project *pr, char *buf, size_t len);
 
-/* Labels of parcel statuses and lead stages. */
-extern const char *const rp_status_ids[];   /* the nine statuses, NULL-terminated */
+/* Chinese labels of a parcel status and a lead stage (vocab.h); "" when unknown.
+ * The ids in order: pl_parcel_status_ids, pl_lead_stage_ids. */
 const char *rp_status_zh(const char *id);
-extern const char *const rp_stage_ids[];    /* new … signed, lost; NULL-terminated */
 const char *rp_stage_zh(const char *id);
 
 /* The three reports. */

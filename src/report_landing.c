@@ -76,7 +76,7 @@ static int aggregate(const rp_data *d, const group *g, agg *a, pl_error *err)
         if (!lead_in(d, l, g))
             continue;
         for (int s = 0; s < NSTAGES; s++)
-            if (!strcmp(l->stage, rp_stage_ids[s]))
+            if (!strcmp(l->stage, pl_lead_stage_ids[s]))
                 a->stage[s]++;
         a->leads++;
     }

@@ -231,4 +231,17 @@ static const char pl_schema_v2[] =
     "      OR status = 'transferred' OR status = 'construction' OR status = 'production'\n"              \
     "      OR status = 'verified' OR status = 'idle' OR status = 'retired')"
 
+/* Version 3 → 4 (issue 12): a park's 7 parameters from an old datum (Xian 1980,
+ * Beijing 1954) to CGCS2000/WGS 84, used by an import of a file in that datum
+ * into the park when the import names none (--towgs84). */
+static const char pl_schema_v4[] =
+    "CREATE TABLE park_datum_shift(\n"
+    "  park_id INTEGER NOT NULL REFERENCES park(id) ON DELETE CASCADE,\n"
+    "  datum TEXT NOT NULL CHECK (datum = 'Xian 1980' OR datum = 'Beijing 1954'),\n"
+    "  towgs84 TEXT NOT NULL,          -- dX,dY,dZ (m),rX,rY,rZ (arc-seconds),scale (ppm): position vector\n"
+    "  note TEXT,\n"
+    "  updated_at TEXT NOT NULL,\n"
+    "  updated_by TEXT NOT NULL,\n"
+    "  PRIMARY KEY (park_id, datum));\n";
+
 #endif

@@ -19,6 +19,21 @@ struct pl_xform {
 
 /* The pipeline PROJ builds for src → dst, as ST_Transform would (malloc'd),
  * or NULL when PROJ has none or cannot write it as one string. */
+/* The pipeline of `op`, with the axis order of visualisation (easting,
+ * northing), as PROJ writes it: malloc'd, caller frees; NULL when none. */
+static char *pipeline_of(PJ_CONTEXT *ctx, PJ *op)
+{
+    char *out = NULL;
+    PJ *norm = op ? proj_normalize_for_visualization(ctx, op) : NULL;
+    if (norm) {
+        const char *s = proj_as_proj_string(ctx, norm, PJ_PROJ_5, NULL);
+        if (s && *s)
+            out = strdup(s);
+        proj_destroy(norm);
+    }
+    return out;
+}
+
 static char *build_pipeline(int src, int dst)
 {
     PJ_CONTEXT *ctx = proj_context_create();
@@ -28,18 +43,9 @@ static char *build_pipeline(int src, int dst)
     char a[32], b[32];
     snprintf(a, sizeof a, "EPSG:%d", src);
     snprintf(b, sizeof b, "EPSG:%d", dst);
-    char *out = NULL;
     PJ *op = proj_create_crs_to_crs(ctx, a, b, NULL);
-    if (op) {
-        PJ *norm = proj_normalize_for_visualization(ctx, op);
-        if (norm) {
-            const char *s = proj_as_proj_string(ctx, norm, PJ_PROJ_5, NULL);
-            if (s && *s)
-                out = strdup(s);
-            proj_destroy(norm);
-        }
-        proj_destroy(op);
-    }
+    char *out = pipeline_of(ctx, op);
+    proj_destroy(op);
     proj_context_destroy(ctx);
     return out;
 }
@@ -270,15 +276,7 @@ static char *build_towgs84_pipeline(int src, const double p[7], int dst)
         dst_crs = proj_clone(ctx, dst_epsg);
     proj_destroy(dst_epsg);
     PJ *op = dst_crs ? proj_create_crs_to_crs_from_pj(ctx, src_crs, dst_crs, NULL, NULL) : NULL;
-    if (op) {
-        PJ *norm = proj_normalize_for_visualization(ctx, op);
-        if (norm) {
-            const char *s = proj_as_proj_string(ctx, norm, PJ_PROJ_5, NULL);
-            if (s && *s)
-                out = strdup(s);
-            proj_destroy(norm);
-        }
-    }
+    out = pipeline_of(ctx, op);
     proj_destroy(op);
     proj_destroy(dst_crs);
     proj_destroy(src_crs);

@@ -78,17 +78,14 @@ Test(check, cli_exit_status_says_whether_problems_were_found)
 {
     char *out = NULL, *errs = NULL;
     const char *path = tu_tmp("c.db");
-    cr_assert_eq(tu_run(&out, &errs, PARKLAND_BIN " --db '%s' check", path), 0, "%s%s", out, errs);
+    cr_assert_eq(tu_cli(&out, &errs, path, "check"), 0, "%s%s", out, errs);
     cr_assert(strstr(out, "48 parcels: 0 problems"), "%s", out);
-    free(out);
-    free(errs);
     tu_sql_exec(db, "UPDATE parcel SET area_m2 = 1 WHERE code = 'QDIP-2024-001'");
-    cr_assert_eq(tu_run(&out, &errs, PARKLAND_BIN " --db '%s' check --format csv", path), 1);
+    cr_assert_eq(tu_cli(&out, &errs, path, "check --format csv"), 1);
     cr_assert(strstr(out, "check,subject,problem") && strstr(out, "area,parcel QDIP/QDIP-2024-001,stored area 1.00"),
               "%s", out);
-    free(out);
-    free(errs);
-    cr_assert_eq(tu_run(NULL, NULL, PARKLAND_BIN " --db '%s' check --format yaml", path), 2);
+    tu_outputs_free(&out, &errs);
+    cr_assert_eq(tu_cli(NULL, NULL, path, "check --format yaml"), 2);
 }
 
 /* Overlap candidates come from the R*Tree box by box (never a walk over the

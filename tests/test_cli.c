@@ -7,18 +7,11 @@
 #include "parkland/table.h"
 #include "testutil.h"
 
-#define PL PARKLAND_BIN
-
 static char *out, *err;
 
 static void cleanup(void)
 {
     tu_outputs_free(&out, &err);
-}
-
-static int run(const char *fmt, const char *arg)
-{
-    return tu_rerun(&out, &err, fmt, arg);
 }
 
 static const char *db(void)
@@ -28,8 +21,8 @@ static const char *db(void)
 
 static void init_with_park(void)
 {
-    cr_assert_eq(run(PL " --db '%s' init", db()), 0, "%s", err);
-    cr_assert_eq(run(PL " --db '%s' park add QDIP --name 示范园区 --name-en Sample --district 西海岸新区", db()), 0, "%s",
+    cr_assert_eq(tu_cli(&out, &err, db(), "init"), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "park add QDIP --name 示范园区 --name-en Sample --district 西海岸新区"), 0, "%s",
                  err);
 }
 
@@ -37,24 +30,24 @@ TestSuite(cli, .fini = cleanup);
 
 Test(cli, version_help_and_usage_errors)
 {
-    cr_assert_eq(run(PL " --version%s", ""), 0);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "--version"), 0);
     cr_assert(strstr(out, "parkland ") && strstr(out, "SpatiaLite"), "%s", out);
-    cr_assert_eq(run(PL " --help%s", ""), 0);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "--help"), 0);
     cr_assert(strstr(out, "import") && strstr(out, "导入"));
-    cr_assert_eq(run(PL " import --help%s", ""), 0);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "import --help"), 0);
     cr_assert(strstr(out, "--on-conflict") && strstr(out, "--dry-run"));
-    cr_assert_eq(run(PL "%s", ""), 2);
-    cr_assert_eq(run(PL " frobnicate%s", ""), 2);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "%s", ""), 2);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "frobnicate"), 2);
     cr_assert(strstr(err, "unknown command 'frobnicate'"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' import parcels x.txt --on-conflict maybe", db()), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "import parcels x.txt --on-conflict maybe"), 2);
     cr_assert(strstr(err, "--on-conflict is fail, skip or update"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' import parcels x.txt --field color=RED", db()), 2);
-    cr_assert_eq(run(PL " --cache-mb 0 --db '%s' park list", db()), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "import parcels x.txt --field color=RED"), 2);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "--cache-mb 0 --db %s park list", tu_q(db())), 2);
     cr_assert(strstr(err, "--cache-mb wants a whole number of MiB from 1 to 4096, not '0'"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' --cache-mb 4097 park list", db()), 2);
-    cr_assert_eq(run(PL " --db '%s' --cache-mb=8M park list", db()), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "--cache-mb 4097 park list"), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "--cache-mb=8M park list"), 2);
     cr_assert(strstr(err, "not '8M'"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' --cache-mb", db()), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "--cache-mb"), 2);
     cr_assert(strstr(err, "option '--cache-mb' needs a value"), "%s", err);
 }
 
@@ -62,16 +55,16 @@ Test(cli, version_help_and_usage_errors)
  * same commands into a file exit 0, and a failing command keeps its own status. */
 Test(cli, output_that_cannot_be_written_is_an_error)
 {
-    cr_assert_eq(run(PL " --version >/dev/full%s", ""), 1, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "--version >/dev/full"), 1, "%s", err);
     cr_assert(strstr(err, "parkland: write failure on standard output: No space left on device"), "%s", err);
-    cr_assert_eq(run(PL " --help >/dev/full%s", ""), 1);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "--help >/dev/full"), 1);
     cr_assert(strstr(err, "write failure on standard output"), "%s", err);
     init_with_park();
-    cr_assert_eq(run(PL " --db '%s' park list --format csv", db()), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "park list --format csv"), 0, "%s", err);
     cr_assert(strstr(out, "QDIP"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' park list --format csv >/dev/full", db()), 1);
+    cr_assert_eq(tu_cli(&out, &err, db(), "park list --format csv >/dev/full"), 1);
     cr_assert(strstr(err, "parkland: write failure on standard output: No space left on device"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' park lists >/dev/full", db()), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "park lists >/dev/full"), 2);
     cr_assert(!strstr(err, "write failure"), "%s", err);
 }
 
@@ -80,21 +73,21 @@ Test(cli, output_that_cannot_be_written_is_an_error)
 Test(cli, cache_mb_is_a_global_option)
 {
     init_with_park();
-    cr_assert_eq(run(PL " --db '%s' --cache-mb 1 import parcels " SAMPLES_DIR "/parcels.geojson", db()), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "--cache-mb 1 import parcels " SAMPLES_DIR "/parcels.geojson"), 0, "%s", err);
     cr_assert(strstr(out, "inserted 48"), "%s", out);
-    cr_assert_eq(run(PL " --cache-mb=64 --db '%s' parcel list --format csv", db()), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, NULL, "--cache-mb=64 --db %s parcel list --format csv", tu_q(db())), 0, "%s", err);
     cr_assert(strstr(out, "QDIP-2024-048"), "%s", out);
 }
 
 Test(cli, init_refuses_geographic_unknown_and_existing)
 {
-    cr_assert_eq(run(PL " --db '%s' init --crs 4326", db()), 1);
+    cr_assert_eq(tu_cli(&out, &err, db(), "init --crs 4326"), 1);
     cr_assert(strstr(err, "EPSG:4326 is not a projected"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' init --crs 999999", db()), 1);
+    cr_assert_eq(tu_cli(&out, &err, db(), "init --crs 999999"), 1);
     cr_assert(strstr(err, "EPSG:999999"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' init --crs 4528", db()), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "init --crs 4528"), 0, "%s", err);
     cr_assert(strstr(out, "EPSG:4528"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' init", db()), 1);
+    cr_assert_eq(tu_cli(&out, &err, db(), "init"), 1);
     cr_assert(strstr(err, "already exists"), "%s", err);
 }
 
@@ -105,7 +98,7 @@ Test(cli, refuses_foreign_database_without_touching_it)
     char *before = tu_read_file(p, NULL);
     size_t blen;
     free(tu_read_file(p, &blen));
-    cr_assert_eq(run(PL " --db '%s' park list", p), 1);
+    cr_assert_eq(tu_cli(&out, &err, p, "park list"), 1);
     cr_assert(strstr(err, "not a parkland database"), "%s", err);
     size_t alen;
     char *after = tu_read_file(p, &alen);
@@ -113,40 +106,40 @@ Test(cli, refuses_foreign_database_without_touching_it)
     cr_assert_eq(memcmp(before, after, alen), 0, "the foreign file was modified");
     free(before);
     free(after);
-    cr_assert_eq(run(PL " --db '%s' park list", tu_tmp("missing.db")), 1);
+    cr_assert_eq(tu_cli(&out, &err, tu_tmp("missing.db"), "park list"), 1);
     cr_assert(strstr(err, "does not exist"), "%s", err);
 }
 
 Test(cli, import_list_show_in_every_format)
 {
     init_with_park();
-    cr_assert_eq(run(PL " --db '%s' import parcels " TEST_DATA_DIR "/txt/example_gbk_crlf.txt --status available", db()),
-                 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "import parcels " TEST_DATA_DIR "/txt/example_gbk_crlf.txt"
+                                          " --status available"), 0, "%s", err);
     cr_assert(strstr(out, "inserted 1") && strstr(out, "59400.00 m²") && strstr(out, "89.10 亩"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' parcel list", db()), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel list"), 0, "%s", err);
     cr_assert(strstr(out, "XHA-2024-017") && strstr(out, "可供") && strstr(out, "89.10"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' parcel list --format csv", db()), 0);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel list --format csv"), 0);
     cr_assert(strstr(out, "park,code,name,land_use,status,status_zh,area_m2,area_mu,area_ha"), "%s", out);
     cr_assert(strstr(out, "QDIP,XHA-2024-017,中德生态园标准地A-17,工业用地,available,可供,59400.00,89.10,5.9400"),
               "%s", out);
-    cr_assert_eq(run(PL " --db '%s' parcel list --format json --status available", db()), 0);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel list --format json --status available"), 0);
     cr_assert(strstr(out, "\"area_mu\": 89.1") && strstr(out, "\"code\": \"XHA-2024-017\""), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' parcel list --status reserve --format json", db()), 0);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel list --status reserve --format json"), 0);
     cr_assert(strstr(out, "[]"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' parcel show XHA-2024-017", db()), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel show XHA-2024-017"), 0, "%s", err);
     cr_assert(strstr(out, "5.9400") && strstr(out, "MULTIPOLYGON") && strstr(out, "1 hole(s)"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' parcel show NOPE", db()), 1);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel show NOPE"), 1);
     cr_assert(strstr(err, "no parcel 'NOPE'"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' parcel list --status nonsense", db()), 2);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel list --status nonsense"), 2);
     /* refused import: exit 1, the reason on stderr */
-    cr_assert_eq(run(PL " --db '%s' import parcels " TEST_DATA_DIR "/txt/example_utf8.txt", db()), 1);
+    cr_assert_eq(tu_cli(&out, &err, db(), "import parcels " TEST_DATA_DIR "/txt/example_utf8.txt"), 1);
     cr_assert(strstr(err, "already exists") && strstr(err, "nothing was imported"), "%s", err);
 }
 
 Test(cli, table_aligns_chinese_as_double_width)
 {
     init_with_park();
-    cr_assert_eq(run(PL " --db '%s' park list", db()), 0);
+    cr_assert_eq(tu_cli(&out, &err, db(), "park list"), 0);
     /* header, rule, row: the rule's dashes end where the widest cell ends */
     char *l1 = strtok(out, "\n"), *l2 = strtok(NULL, "\n"), *l3 = strtok(NULL, "\n");
     cr_assert(l1 && l2 && l3);

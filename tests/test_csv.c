@@ -491,21 +491,20 @@ Test(csv_import, a_second_import_of_the_same_file_is_refused_and_dry_run_writes_
 Test(csv_import, cli_lead_import_contract)
 {
     char *out = NULL, *errout = NULL;
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s'", dbpath, CSV_DIR "bad_field_count.csv"),
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead import %s", tu_q(CSV_DIR "bad_field_count.csv")),
                  1);
     cr_assert(strstr(errout, "refused: line 3: 3 fields where the header has 4"), "%s", errout);
     cr_assert(strstr(errout, "refused: line 4: 5 fields where the header has 4"), "%s", errout);
     cr_assert(strstr(errout, "parkland: " CSV_DIR "bad_field_count.csv: 2 of 3 rows refused; nothing was imported"),
               "%s", errout);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s' --encoding gbk", dbpath,
-                          CSV_DIR "good_gbk_crlf.csv"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead import %s --encoding gbk", tu_q(CSV_DIR "good_gbk_crlf.csv")), 0,
+                 "%s", errout);
     cr_assert(strstr(out, "imported " CSV_DIR "good_gbk_crlf.csv: 2 leads"), "%s", out);
     cr_assert(strstr(out, "encoding gbk"), "%s", out);
     cr_assert(strstr(out, "batch 批次 1"), "%s", out);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import '%s' --encoding latin1", dbpath,
-                          CSV_DIR "good_gbk_crlf.csv"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead import %s --encoding latin1", tu_q(CSV_DIR "good_gbk_crlf.csv")), 2);
     cr_assert(strstr(errout, "unknown encoding 'latin1'"), "%s", errout);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' lead import", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead import"), 2);
     tu_outputs_free(&out, &errout);
 }
 

@@ -36,7 +36,6 @@
 
 #define KML_NS "http://www.opengis.net/kml/2.2"
 #define KML_XSD TEST_DATA_DIR "/kml22/ogckml22.xsd"
-#define PL PARKLAND_BIN
 
 static pl_db *db;
 static char dbpath[1024];
@@ -1446,9 +1445,8 @@ Test(export, cli_contract)
     char *out = NULL, *errs = NULL;
     pl_db_close(db); /* the CLI opens it itself */
     db = NULL;
-    cr_assert_eq(tu_run(&out, &errs, PL " export --help"), 0);
+    cr_assert_eq(tu_cli(&out, &errs, NULL, "export --help"), 0);
     cr_assert(strstr(out, "--theme") && strstr(out, "--gcj02") && strstr(out, "--timeline") && strstr(out, "-o FILE"));
-    free(out), free(errs);
     static const struct {
         const char *args, *msg;
     } usage[] = {
@@ -1467,38 +1465,30 @@ Test(export, cli_contract)
         {"export geojson --frobnicate", "unexpected argument '--frobnicate'"},
     };
     for (size_t i = 0; i < sizeof usage / sizeof *usage; i++) {
-        int st = tu_run(&out, &errs, PL " --db '%s' %s", dbpath, usage[i].args);
+        int st = tu_cli(&out, &errs, dbpath, "%s", usage[i].args);
         cr_assert_eq(st, 2, "%s: exit %d (%s)", usage[i].args, st, errs);
         cr_assert(strstr(errs, usage[i].msg), "%s: %s", usage[i].args, errs);
-        free(out), free(errs);
     }
     /* stdout: just the data */
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export geojson --park QDIP -o - > '%s'", dbpath,
-                        tu_tmp("stdout.geojson")), 0, "%s", errs);
-    free(out), free(errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export geojson --park QDIP -o - > %s", tu_q(tu_tmp("stdout.geojson"))), 0,
+                 "%s", errs);
     json_decref(load_json(tu_tmp("stdout.geojson")));
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export kml", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export kml"), 0);
     cr_assert(!strncmp(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"" KML_NS "\">", 80), "%.120s", out);
-    free(out), free(errs);
     /* a file: a summary on stdout; refused when it exists; --force replaces it */
     const char *f = tu_tmp("cli.txt");
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export txt -o '%s'", dbpath, f), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export txt -o %s", tu_q(f)), 0, "%s", errs);
     cr_assert(strstr(out, "exported 48 parcels / 宗地 (3378.66 亩 = 2252439.00 m²) → "), "%s", out);
     cr_assert(strstr(out, "coordinates EPSG:4528 (2000国家大地坐标系 3度带 带号 40, X = northing)"), "%s", out);
-    free(out), free(errs);
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export txt -o '%s'", dbpath, f), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export txt -o %s", tu_q(f)), 1);
     cr_assert(strstr(errs, "already exists; add --force to replace it"), "%s", errs);
-    free(out), free(errs);
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export txt --force --encoding utf-8 -o '%s'", dbpath, f), 0, "%s",
-                 errs);
-    free(out), free(errs);
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export html --park NOPE -o '%s'", dbpath, tu_tmp("n.html")), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export txt --force --encoding utf-8 -o %s", tu_q(f)), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export html --park NOPE -o %s", tu_q(tu_tmp("n.html"))), 1);
     cr_assert(strstr(errs, "no park 'NOPE'"), "%s", errs);
-    free(out), free(errs);
-    cr_assert_eq(tu_run(&out, &errs, PL " --db '%s' export kml --timeline --theme landing --as-of 2024-06-30 -o '%s'",
-                        dbpath, tu_tmp("t.kml")), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "export kml --timeline --theme landing --as-of 2024-06-30 -o %s",
+                        tu_q(tu_tmp("t.kml"))), 0, "%s", errs);
     cr_assert(strstr(out, "48 placemarks, one per status period"), "%s", out);
-    free(out), free(errs);
+    tu_outputs_free(&out, &errs);
 }
 
 /* ---- the writers' text primitives (gis/writer.c) -------------------------------------------- */

@@ -269,7 +269,7 @@ Test(geojson, crs_name_forms)
     cr_assert_eq(read_file(GJ_DIR "crs_crs84.geojson", PL_ENCODING_AUTO, 0, &c, &info, &err), PL_OK);
     cr_assert_eq(info.srid, 4326);
     cr_assert_str_eq(info.crs_text, "urn:ogc:def:crs:OGC:1.3:CRS84");
-    cr_assert_eq(read_file(GJ_DIR "bad_crs_unknown.geojson", PL_ENCODING_AUTO, 4528, &c, &info,
+    cr_assert_eq(read_file(TEST_DATA_DIR "/refused/geojson/bad_crs_unknown.geojson", PL_ENCODING_AUTO, 4528, &c, &info,
                            &err), PL_OK, "%s", err.message);
     cr_assert_eq(info.srid, 4528);
     cr_assert_str_eq(info.crs_text, "CGCS2000 / 3-degree Gauss-Kruger zone 40");
@@ -420,56 +420,10 @@ static const struct bad_case {
     long callbacks; /* features handed out before the error */
     const char *msg; /* after "PATH: " */
 } BAD[] = {
-    {"empty.geojson", PL_ENCODING_AUTO, 0, "empty file"},
-    {"blank.geojson", PL_ENCODING_AUTO, 0, "empty file"},
-    {"bad_truncated.geojson", PL_ENCODING_AUTO, 0,
-     "line 3 (feature 1): expected ',' or ']' after an array element, found end of file"},
-    {"bad_trailing.geojson", PL_ENCODING_AUTO, 0,
-     "line 3: expected end of file after the top-level object, found '}'"},
-    {"bad_unbalanced.geojson", PL_ENCODING_AUTO, 0,
-     "line 3 (feature 2): expected ',' or '}' after an object member, found ']'"},
-    {"bad_escape.geojson", PL_ENCODING_AUTO, 0,
-     "line 2 (feature 1): expected an escape (\\\" \\\\ / b f n r t or u) after '\\' in a string, "
-     "found 'q'"},
-    {"bad_unterminated_string.geojson", PL_ENCODING_AUTO, 0,
-     "line 2 (feature 1): line break inside a string (missing closing '\"'?)"},
-    {"bad_missing_comma.geojson", PL_ENCODING_AUTO, 0,
-     "line 3 (feature 1): expected ',' or ']' after a feature, found '{'"},
-    {"bad_number.geojson", PL_ENCODING_AUTO, 0,
-     "line 2 (feature 1): expected a digit after the decimal point, found ','"},
-    {"bad_literal.geojson", PL_ENCODING_AUTO, 0, "line 2 (feature 1): expected a value, found 'T'"},
-    {"bad_no_features.geojson", PL_ENCODING_AUTO, 0,
-     "line 1: FeatureCollection has no \"features\" member"},
-    {"bad_features_object.geojson", PL_ENCODING_AUTO, 0, "line 2: \"features\" must be an array"},
-    {"bad_duplicate_features.geojson", PL_ENCODING_AUTO, 0,
-     "line 2: duplicate top-level \"features\" member"},
-    {"bad_type.geojson", PL_ENCODING_AUTO, 0,
-     "line 2: unsupported GeoJSON type 'Topology' (expected FeatureCollection, Feature or a "
-     "geometry)"},
-    {"bad_no_type.geojson", PL_ENCODING_AUTO, 0, "line 1: the top-level object has no \"type\" member"},
-    {"bad_top_array.geojson", PL_ENCODING_AUTO, 0,
-     "line 1: expected '{' (a GeoJSON object), found '['"},
-    {"bad_position_short.geojson", PL_ENCODING_AUTO, 1,
-     "feature 2 (line 3): polygon 2 ring 1 point 2: position has 1 number, expected at least 2"},
-    {"bad_position_string.geojson", PL_ENCODING_AUTO, 0,
-     "feature 1 (line 2): polygon 1 ring 1 point 2: coordinate 1 is a string '120.5', not a "
-     "number"},
-    {"bad_feature_type.geojson", PL_ENCODING_AUTO, 1,
-     "feature 2 (line 3): \"type\" is 'Polygon', expected 'Feature'"},
-    {"bad_unknown_geometry.geojson", PL_ENCODING_AUTO, 0,
-     "feature 1 (line 2): unknown geometry type 'Circle'"},
-    {"bad_crs_unknown.geojson", PL_ENCODING_AUTO, 0,
-     "line 2: unsupported crs name 'CGCS2000 / 3-degree Gauss-Kruger zone 40' (expected EPSG:N, "
-     "urn:ogc:def:crs:EPSG::N or urn:ogc:def:crs:OGC:1.3:CRS84; use --crs)"},
-    {"bad_crs_link.geojson", PL_ENCODING_AUTO, 0,
-     "line 2: unsupported crs member {\"type\":\"link\",\"properties\":{\"href\":"
-     "\"http://example.com/crs/42\",\"type\":\"proj4\"}} (expected {\"type\":\"name\","
-     "\"properties\":{\"name\":\"EPSG:N\"}}; use --crs)"},
-    {"bad_utf8.geojson", PL_ENCODING_UTF8, 0,
+    /* the files refused with the encoding guessed are cases of test_refused (tests/data/refused/geojson/) */
+    {"../refused/geojson/bad_utf8.geojson", PL_ENCODING_UTF8, 0,
      "line 3 (feature 2): invalid UTF-8 text (byte 0xFF in a string); if the file is GBK, use "
      "--encoding gbk"},
-    {"bad_utf8.geojson", PL_ENCODING_AUTO, 0,
-     "line 3 (feature 2): text is neither UTF-8 nor GBK (byte 0xFF in a string)"},
     {"collection.geojson", PL_ENCODING_GBK, 0,
      "line 10 (feature 1): invalid GBK text (byte 0x80 in a string)"},
 };

@@ -208,8 +208,6 @@ Test(history, parks_leads_projects_and_missing_entities)
 
 static char *out, *errout;
 
-#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
-
 static void cli_fini(void)
 {
     tu_outputs_free(&out, &errout);
@@ -217,8 +215,6 @@ static void cli_fini(void)
 }
 
 TestSuite(history_cli, .init = setup, .fini = cli_fini);
-
-#define PL PARKLAND_BIN " --db '%s' "
 
 Test(history_cli, history_contract)
 {
@@ -235,9 +231,10 @@ Test(history_cli, history_contract)
     pl_db_close(db);
     db = NULL;
 
-    cr_assert_eq(run("PARKLAND_USER=tester " PL "parcel status " CODE " available --force --note 'no indicators yet'"
-                     " --date 2025-04-01", dbpath), 0, "%s", errout);
-    cr_assert_eq(run(PL "history parcel " CODE, dbpath), 0, "%s", errout);
+    setenv("PARKLAND_USER", "tester", 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --force --note 'no indicators yet'"
+                                               " --date 2025-04-01"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel " CODE), 0, "%s", errout);
     cr_assert(strstr(out, "parcel XHA-2024-017: 4 changes / 变更记录"), "%s", out);
     cr_assert(strstr(out, "记录时间 at (UTC)") && strstr(out, "操作人 who") && strstr(out, "原值 old"), "%s", out);
     char summary[128];
@@ -249,29 +246,29 @@ Test(history_cli, history_contract)
     cr_assert(strstr(out, "2025-04-01") && strstr(out, "forced: no indicators yet") && strstr(out, "tester"),
               "%s", out);
     /* csv and json carry the full text */
-    cr_assert_eq(run(PL "history parcel " CODE " --format csv", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel " CODE " --format csv"), 0, "%s", errout);
     cr_assert(strstr(out, "at,effective,who,field,old,new,note,batch\r\n"), "%s", out);
     cr_assert(strstr(out, old_wkt) && strstr(out, new_wkt), "%s", out);
     cr_assert(strstr(out, ",2025-04-01,tester,status,reserve,available,forced: no indicators yet,\r\n"), "%s", out);
-    cr_assert_eq(run(PL "history parcel " CODE " --format json --park QDIP", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel " CODE " --format json --park QDIP"), 0, "%s", errout);
     cr_assert(strstr(out, old_wkt) && strstr(out, "\"field\": \"geometry\"") && strstr(out, "\"effective\": null"),
               "%s", out);
     cr_assert(strstr(out, "\"effective\": \"2025-04-01\""), "%s", out);
-    cr_assert_eq(run(PL "history park QDIP", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history park QDIP"), 0, "%s", errout);
     cr_assert(strstr(out, "park QDIP: 1 change / 变更记录"), "%s", out);
     /* refused (1) and usage (2) */
-    cr_assert_eq(run(PL "history parcel NOPE", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel NOPE"), 1);
     cr_assert(strstr(errout, "no parcel 'NOPE'"), "%s", errout);
-    cr_assert_eq(run(PL "history lead L-1", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history lead L-1"), 1);
     cr_assert(strstr(errout, "no lead 'L-1'"), "%s", errout);
-    cr_assert_eq(run(PL "history parcel " CODE " --park JMIP", dbpath), 1);
-    cr_assert_eq(run(PL "history building X", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel " CODE " --park JMIP"), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history building X"), 2);
     cr_assert(strstr(errout, "not 'building'"), "%s", errout);
-    cr_assert_eq(run(PL "history parcel", dbpath), 2);
-    cr_assert_eq(run(PL "history", dbpath), 2);
-    cr_assert_eq(run(PL "history parcel " CODE " --format xml", dbpath), 2);
-    cr_assert_eq(run(PL "history parcel " CODE " extra", dbpath), 2);
-    cr_assert_eq(run(PL "history --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel " CODE " --format xml"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel " CODE " extra"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history --help"), 0);
     cr_assert(strstr(out, "parcel|lead|project"), "%s", out);
     free(old_wkt);
     free(new_wkt);

@@ -209,7 +209,7 @@ typedef int (*reader_fn)(const char *, const pl_read_options *, pl_source_info *
  * with a message; never crashes (ASan/UBSan builds fail on any report). */
 static void replay(reader_fn reader, pl_format fmt, const char *path)
 {
-    pl_read_options ro = {PL_ENCODING_AUTO, 0};
+    pl_read_options ro = {PL_ENCODING_AUTO, 0, NULL, NULL};
     pl_source_info info;
     memset(&info, 0, sizeof info);
     pl_error err;
@@ -539,7 +539,7 @@ static child_report in_child(const char *path, int hog_mb)
                 _exit(3);
             getrusage(RUSAGE_SELF, &before);
             clock_gettime(CLOCK_MONOTONIC, &t0);
-            pl_read_options ro = {PL_ENCODING_AUTO, 0};
+            pl_read_options ro = {PL_ENCODING_AUTO, 0, NULL, NULL};
             pl_source_info info;
             memset(&info, 0, sizeof info);
             pl_error err;
@@ -986,7 +986,10 @@ Test(files, foreign_and_newer_databases_are_refused_unmodified, .init = setup, .
     const char *newer = tu_tmp("newer.db");
     tu_copy_file(dbpath, newer);
     sql_file(newer, "PRAGMA user_version = 99;");
-    expect_db_refused(newer, "has schema version 99, newer than this parkland (3); upgrade parkland");
+    char newer_says[96];
+    snprintf(newer_says, sizeof newer_says, "has schema version 99, newer than this parkland (%d); upgrade parkland",
+             PL_SCHEMA_VERSION);
+    expect_db_refused(newer, newer_says);
 
     /* parkland's application id on a file without parkland's tables */
     const char *forged = tu_tmp("forged.db");

@@ -704,8 +704,7 @@ Test(import, no_polygon_is_refused_in_every_format)
 Test(import, no_polygon_exits_1_on_the_command_line)
 {
     char *out = NULL, *errout = NULL;
-    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s'", PARKLAND_BIN, dbpath,
-                    TEST_DATA_DIR "/kml/lines_and_point.kml");
+    int st = tu_cli(&out, &errout, dbpath, "import parcels %s", tu_q(TEST_DATA_DIR "/kml/lines_and_point.kml"));
     cr_expect_eq(st, 1, "exit %d; stdout %s; stderr %s", st, out, errout);
     /* the notes of a refused import are shown too (issue 12 item 5), then the summary */
     cr_expect_str_eq(errout, "note: placemark 1 (line 4) (路-1): skipped: a LineString, not a polygon\n"
@@ -831,12 +830,12 @@ Test(import, code_prefix_and_bare_geometry)
 Test(import, code_prefix_on_the_command_line)
 {
     char *out = NULL, *errout = NULL;
-    int st = tu_run(&out, &errout, "'%s' --db '%s' import parcels '%s' --code-prefix GJ", PARKLAND_BIN, dbpath,
-                    TEST_DATA_DIR "/geojson/bare_polygon.geojson");
+    int st = tu_cli(&out, &errout, dbpath, "import parcels %s --code-prefix GJ",
+                    tu_q(TEST_DATA_DIR "/geojson/bare_polygon.geojson"));
     cr_expect_eq(st, 0, "exit %d; stderr %s", st, errout);
     cr_expect(strstr(out, "note: " TEST_DATA_DIR "/geojson/bare_polygon.geojson: parcels without a code are numbered "
                           "GJ-N, N their place in the file (--code-prefix GJ)\n"), "%s", out);
-    tu_rerun(&out, &errout, "'%s' --db '%s' import parcels x.geojson --code-prefix ''", PARKLAND_BIN, dbpath);
+    tu_cli(&out, &errout, dbpath, "import parcels x.geojson --code-prefix ''");
     cr_expect(strstr(errout, "--code-prefix needs a non-empty prefix"), "%s", errout);
     tu_outputs_free(&out, &errout);
     cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'GJ-1'"), 1);
@@ -914,4 +913,42 @@ Test(import, esri_json_is_read)
     cr_expect_str_eq(after, before);
     free(before);
     free(after);
+}
+
+/* The reader's notes reach the result whole and in order, after the
+ * features' messages: no longer cut where 1024 bytes of them ended (here
+ * 40 notes of ~90 bytes; before, the 12th was the last). */
+Test(import, every_reader_note_is_a_message)
+{
+    const char *p = tu_tmp("notes.kml");
+    FILE *f = fopen(p, "wb");
+    cr_assert_not_null(f);
+    fputs("<kml>\n", f);
+    for (int i = 0; i < 40; i++)
+        fprintf(f, "<Placemark><name>N-%d</name><MultiGeometry><Point><coordinates>120.4,36.1</coordinates></Point>"
+                   "<Polygon><outerBoundaryIs><LinearRing><coordinates>%.4f,36.100 %.4f,36.100 %.4f,36.101 "
+                   "%.4f,36.100</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry></Placemark>\n",
+                i, 120.4 + 0.002 * i, 120.401 + 0.002 * i, 120.401 + 0.002 * i, 120.4 + 0.002 * i);
+    fputs("</kml>\n", f);
+    fclose(f);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 40);
+    size_t first = r.nmessages;
+    for (size_t i = 0; i < r.nmessages && first == r.nmessages; i++)
+        if (strstr(r.messages[i].text, "non-polygon member ignored"))
+            first = i;
+    cr_assert_geq(r.nmessages - first, 40, "%zu notes", r.nmessages - first);
+    for (int i = 0; i < 40; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "%s: placemark %d (line %d) 'N-%d': 1 non-polygon member ignored", p, i + 1, i + 2,
+                 i);
+        cr_expect_eq(r.messages[first + i].level, PL_MSG_NOTE);
+        cr_expect_str_eq(r.messages[first + i].text, want);
+    }
+    cr_expect_eq(r.messages_dropped, 0);
+    pl_import_result_release(&r);
 }

@@ -11,6 +11,7 @@
 
 #include "parkland/db.h"
 #include "parkland/import.h"
+#include "parkland/park.h"
 #include "testutil.h"
 
 static pl_db *db;
@@ -551,6 +552,97 @@ Test(real, old_datums_warn_without_seven_parameters_and_take_towgs84)
     cr_assert_float_eq(x1 - x0, 40.93, 0.01, "the parameters moved the parcel by %.3f m", x1 - x0);
 }
 
+/* A park keeps the 7 parameters of an old datum (schema 4): an import of a
+ * file in that datum into the park applies them and says so, exactly as
+ * --towgs84 would; --towgs84 still wins; the change is in the park's history. */
+Test(real, a_parks_datum_parameters_are_applied_when_the_import_names_none)
+{
+    pl_import_result r;
+    pl_import_options o;
+    pl_error err;
+    char msg[1024];
+    const char *x80 = TEST_DATA_DIR "/txt/xian80_no_params.txt";
+    const double p[7] = {24, -123, -94, 0, 0, 0, 0};
+    /* the reference: --towgs84 */
+    pl_import_options_init(&o);
+    o.have_towgs84 = 1;
+    memcpy(o.towgs84, p, sizeof p);
+    expect_ok(x80, &o, &r);
+    pl_import_result_release(&r);
+    double want = tu_sql_num(db, "SELECT MbrMinX(geom) FROM parcel WHERE code = 'XHA-2024-017'");
+    tu_sql_exec(db, "DELETE FROM parcel");
+
+    cr_assert_null(pl_datum_parse("xian 1954"));
+    cr_assert_str_eq(pl_datum_parse("西安80"), "Xian 1980");
+    cr_assert_str_eq(pl_datum_parse("BEIJING54"), "Beijing 1954");
+    cr_assert_eq(pl_park_set_datum_shift(db, "QDIP", "unknown", p, NULL, &err), PL_ERR_USAGE);
+    cr_assert_str_eq(err.message, "unknown datum 'unknown' (xian80 or beijing54)");
+    cr_assert_eq(pl_park_set_datum_shift(db, "NOPARK", "xian80", p, NULL, &err), PL_ERR_NOTFOUND);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 0);
+    const double other[7] = {1, 2, 3, 0, 0, 0, 1.1};
+    cr_assert_eq(pl_park_set_datum_shift(db, "QDIP", "xian80", other, NULL, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_set_datum_shift(db, "QDIP", "西安80", p, "survey institute 2019", &err), PL_OK, "%s",
+                 err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'park' AND field = 'towgs84 Xian 1980'"
+                                  " AND old_value = '1,2,3,0,0,0,1.1' AND new_value = '24,-123,-94,0,0,0,0'"
+                                  " AND note = 'survey institute 2019'"), 1);
+
+    pl_import_options_init(&o);
+    expect_ok(x80, &o, &r);
+    cr_assert_eq(r.nmessages, 1);
+    snprintf(msg, sizeof msg, "%s: Xian 1980 (EPSG:2364) transformed to EPSG:4549 with the park's parameters "
+             "24,-123,-94,0,0,0,0 (parkland park datum; --towgs84 overrides them)", x80);
+    expect_message(&r, 0, PL_MSG_NOTE, msg);
+    pl_import_result_release(&r);
+    cr_assert_float_eq(tu_sql_num(db, "SELECT MbrMinX(geom) FROM parcel WHERE code = 'XHA-2024-017'"), want, 1e-9);
+    tu_sql_exec(db, "DELETE FROM parcel");
+
+    /* --towgs84 overrides the park's: all zero, the file lands where PROJ's ballpark puts it */
+    pl_import_options_init(&o);
+    o.have_towgs84 = 1;
+    expect_ok(x80, &o, &r);
+    pl_import_result_release(&r);
+    cr_assert_float_eq(want - tu_sql_num(db, "SELECT MbrMinX(geom) FROM parcel WHERE code = 'XHA-2024-017'"), 40.93,
+                       0.01);
+    tu_sql_exec(db, "DELETE FROM parcel");
+
+    /* a Beijing 1954 file is not moved by the park's Xian 1980 parameters: it warns as before */
+    pl_import_options_init(&o);
+    o.dry_run = 1;
+    expect_ok(TEST_DATA_DIR "/txt/beijing54_no_params.txt", &o, &r);
+    cr_assert_eq(r.messages[0].level, PL_MSG_WARNING);
+    pl_import_result_release(&r);
+}
+
+Test(real, cli_park_datum_keeps_lists_and_refuses)
+{
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' park datum QDIP beijing54 --towgs84 "
+                                      "-12.5,-130,-92,0,0,0,2.5 --note 测量院", dbpath), 0, "%s", errout);
+    cr_assert_str_eq(out, "park QDIP: files in Beijing 1954 are transformed with -12.5,-130,-92,0,0,0,2.5 "
+                          "(dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n");
+    tu_outputs_free(&out, &errout);
+    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' park datum QDIP --format csv", dbpath), 0);
+    cr_assert(strstr(out, "Beijing 1954,-12.5,-130,-92,0,0,0,2.5,测量院,"), "%s", out);
+    tu_outputs_free(&out, &errout);
+    static const char *const bad[] = {"park datum QDIP xian80 --towgs84 1,2,3", "park datum QDIP tokyo --towgs84 1,2,3,4,5,6,7",
+                                      "park datum QDIP xian80", "park datum"};
+    static const char *const says[] = {"--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '1,2,3'",
+                                       "unknown datum 'tokyo' (xian80 or beijing54)",
+                                       "needs both the datum (xian80 or beijing54) and --towgs84",
+                                       "park datum needs a park CODE"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_expect_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' %s", dbpath, bad[i]), 2, "%s", bad[i]);
+        cr_expect(strstr(errout, says[i]), "%s: %s", bad[i], errout);
+        tu_outputs_free(&out, &errout);
+    }
+    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' park datum NOPARK xian80 --towgs84 1,2,3,4,5,6,7",
+                        dbpath), 1);
+    tu_outputs_free(&out, &errout);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 1);
+}
+
 /* ---- the command line ------------------------------------------------------------------ */
 
 Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_options)
@@ -559,7 +651,7 @@ Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_opti
     snprintf(body, sizeof body, KML_HEAD "%s%s" KML_TAIL, kml_square(f1, sizeof f1, "<name>地块</name>", 120.40, 36.06),
              kml_square(f2, sizeof f2, "<name>地块</name>", 120.41, 36.06));
     const char *p = write_tmp("cli-names.kml", body);
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' import parcels '%s'", dbpath, p), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "import parcels %s", tu_q(p)), 1);
     char want[2048];
     snprintf(want, sizeof want,
              "note: %s: no parcel code column found; the name (column 'name') is used as the code, and names repeat; "
@@ -567,13 +659,12 @@ Test(real, cli_shows_how_codes_were_chosen_when_refusing_and_parses_the_new_opti
              "refused: placemark 2 (line 4) (地块): duplicate parcel code '地块' (also at placemark 1 (line 3))\n"
              "parkland: %s: 1 of 2 features refused; nothing was imported\n", p, p);
     cr_expect_str_eq(errout, want);
-    tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels x.txt --area-unit acre", dbpath);
+    tu_cli(&out, &errout, dbpath, "import parcels x.txt --area-unit acre");
     cr_expect(strstr(errout, "--area-unit is ha, m2 or mu, not 'acre'"), "%s", errout);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels x.txt --towgs84 1,2,3", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "import parcels x.txt --towgs84 1,2,3"), 2);
     cr_expect(strstr(errout, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '1,2,3'"), "%s", errout);
-    cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " --db '%s' import parcels '%s' --area-unit m2 --towgs84 "
-                          "24,-123,-94,0,0,0,0 --dry-run", dbpath, TEST_DATA_DIR "/txt/xian80_no_params.txt"), 0,
-                 "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "import parcels %s --area-unit m2 --towgs84 24,-123,-94,0,0,0,0"
+                        " --dry-run", tu_q(TEST_DATA_DIR "/txt/xian80_no_params.txt")), 0, "%s", errout);
     cr_expect(strstr(out, "with --towgs84 24,-123,-94,0,0,0,0"), "%s", out);
     tu_outputs_free(&out, &errout);
 }

@@ -453,8 +453,6 @@ Test(indicators, field_table)
 
 static char *out, *errout;
 
-#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
-
 static void cli_init(void)
 {
     setup();
@@ -470,73 +468,76 @@ static void cli_fini(void)
 
 TestSuite(indicators_cli, .init = cli_init, .fini = cli_fini);
 
-#define PL PARKLAND_BIN " --db '%s' "
-
 Test(indicators_cli, parcel_indicators_contract)
 {
-    cr_assert_eq(run(PL "parcel indicators " CODE, dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE), 0, "%s", errout);
     cr_assert(strstr(out, "no indicators set yet") && strstr(out, "万元/亩·年") && strstr(out, "吨标准煤/万元"),
               "%s", out);
-    cr_assert_eq(run(PL "parcel indicators --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators --help"), 0);
     cr_assert(strstr(out, "--building-coverage-min") && strstr(out, "--edition 2002|2011|2017"), "%s", out);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --investment-intensity 250 --far-min 0.6 --industry-code 26"
-                        " --edition 2002 --tax-per-mu 22 --industries it,marine --note 'from notice'", dbpath),
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel indicators " CODE " --investment-intensity 250 --far-min 0.6 --industry-code 26"
+                        " --edition 2002 --tax-per-mu 22 --industries it,marine --note 'from notice'"),
                  0, "%s", errout);
     cr_assert(strstr(out, "parcel XHA-2024-017: 6 indicators changed / 已更新 6 项指标"), "%s", out);
     cr_assert(strstr(out, "250") && strstr(out, "万元/亩") && strstr(out, "it,marine"), "%s", out);
     cr_assert(!strstr(out, "warning"), "%s", out); /* 26 化学原料: FAR ≥ 0.6 is met */
     /* below the national FAR minimum: warned, done */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --far-min 0.5", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --far-min 0.5"), 0, "%s", errout);
     cr_assert(strstr(out, "warning 警告: 容积率下限 FAR min 0.5 低于国家控制指标 is below the national minimum 0.6 "
                           "(GB/T 4754-2002 26 化学原料及化学制品制造业"), "%s", out);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --format json", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --format json"), 0, "%s", errout);
     cr_assert(strstr(out, "\"key\": \"investment_intensity\"") && strstr(out, "\"unit\": \"万元/亩\""), "%s", out);
     cr_assert(strstr(errout, "warning 警告: 容积率下限"), "%s", errout); /* machine output stays clean */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --format csv", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --format csv"), 0);
     cr_assert(strstr(out, "key,indicator_zh,indicator_en,value,unit\r\n") &&
               strstr(out, "far_min,容积率下限,FAR min,0.5,比值 ratio\r\n"), "%s", out);
     /* refused (1) */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --far-max 0.4", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --far-max 0.4"), 1);
     cr_assert(strstr(errout, "parcel 'XHA-2024-017': 容积率 FAR min 0.5 is above FAR max 0.4"), "%s", errout);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --industries steel", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --industries steel"), 1);
     cr_assert(strstr(errout, "unknown industry 'steel'") && strstr(errout, "the industries are: it, equipment"),
               "%s", errout);
-    cr_assert_eq(run(PL "parcel indicators NOPE", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators NOPE"), 1);
     /* usage (2) */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --far-min abc", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --far-min abc"), 2);
     cr_assert(strstr(errout, "--far-min expects a number, not 'abc'"), "%s", errout);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --threshold-tax-per-mu 20", dbpath), 2);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --colour red", dbpath), 2);
-    cr_assert_eq(run(PL "parcel indicators", dbpath), 2);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --format xml", dbpath), 2);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --far-min", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --threshold-tax-per-mu 20"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --colour red"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --format xml"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --far-min"), 2);
 }
 
 Test(indicators_cli, park_indicators_contract)
 {
-    cr_assert_eq(run(PL "park indicators QDIP", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park indicators QDIP"), 0, "%s", errout);
     cr_assert(strstr(out, "threshold_tax_per_mu") && strstr(out, "园区亩均税收门槛"), "%s", out);
-    cr_assert_eq(run(PL "park indicators QDIP --investment-intensity 300 --threshold-investment-intensity 280"
-                        " --threshold-tax-per-mu 20 --tax-per-mu 18", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "park indicators QDIP --investment-intensity 300 --threshold-investment-intensity 280"
+                        " --threshold-tax-per-mu 20 --tax-per-mu 18"), 0, "%s", errout);
     cr_assert(strstr(out, "park QDIP: 4 indicators changed"), "%s", out);
     cr_assert(strstr(out, "warning 警告: 亩均税收 tax per mu 18 万元/亩·年 低于园区门槛 is below the threshold of "
                           "park QDIP 20 万元/亩·年"), "%s", out);
     /* a parcel's show warns against its park's thresholds */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --investment-intensity 270", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel indicators " CODE " --investment-intensity 270"), 0, "%s", errout);
     cr_assert(strstr(out, "投资强度 investment intensity 270 万元/亩 低于园区门槛 is below the threshold of park QDIP "
                           "280 万元/亩"), "%s", out);
-    cr_assert_eq(run(PL "parcel indicators " CODE, dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE), 0);
     cr_assert(strstr(out, "270 万元/亩 低于园区门槛"), "%s", out);
-    cr_assert_eq(run(PL "park indicators NOPE", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park indicators NOPE"), 1);
     cr_assert(strstr(errout, "no park 'NOPE'"), "%s", errout);
-    cr_assert_eq(run(PL "park indicators QDIP --green-ratio-max 101", dbpath), 1);
-    cr_assert_eq(run(PL "park indicators QDIP --term-years x", dbpath), 2);
-    cr_assert_eq(run(PL "park indicators", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park indicators QDIP --green-ratio-max 101"), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park indicators QDIP --term-years x"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park indicators"), 2);
     /* new parcels take the defaults (the importer) */
-    cr_assert_eq(run(PL "park add P2 --name 二号园", dbpath), 0);
-    cr_assert_eq(run(PL "park indicators P2 --investment-intensity 310 --far-min 1.1", dbpath), 0, "%s", errout);
-    cr_assert_eq(run(PL "import parcels " TEST_DATA_DIR "/txt/example_utf8.txt --park P2", dbpath), 0, "%s", errout);
-    cr_assert_eq(run(PL "parcel indicators " CODE " --park P2 --format csv", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park add P2 --name 二号园"), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "park indicators P2 --investment-intensity 310 --far-min 1.1"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "import parcels " TEST_DATA_DIR "/txt/example_utf8.txt --park P2"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --park P2 --format csv"), 0, "%s", errout);
     cr_assert(strstr(out, "investment_intensity,投资强度,investment intensity,310,万元/亩\r\n") &&
               strstr(out, "far_min,容积率下限,FAR min,1.1,比值 ratio\r\n"), "%s", out);
 }

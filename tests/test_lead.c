@@ -324,8 +324,6 @@ Test(lead, stages_forward_back_lost_and_signed)
 
 static char *out, *errout;
 
-#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
-
 static void cli_cleanup(void)
 {
     tu_outputs_free(&out, &errout);
@@ -334,75 +332,76 @@ static void cli_cleanup(void)
 
 TestSuite(lead_cli, .init = setup, .fini = cli_cleanup);
 
-#define PL PARKLAND_BIN " --db '%s' "
-
 Test(lead_cli, add_list_show_stage_contract)
 {
     pl_db_close(db); /* the CLI writes; this test reads through it */
     db = NULL;
-    cr_assert_eq(run(PL "lead add DE-7 --company 'KUKA 机器人(青岛)' --company-en 'KUKA Robotics Qingdao' --country 德国"
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "lead add DE-7 --company 'KUKA 机器人(青岛)' --company-en 'KUKA Robotics Qingdao' --country 德国"
                         " --industry 高端装备 --new-economy --investment 8000 --currency EUR --rate 7.8 --land-mu 90"
                         " --tax-per-mu 25 --output-per-mu 400 --contact 'Anna Schmidt' --owner 王磊"
-                        " --source 中德生态园 --note '机器人 本体+集成' --date 2025-05-06", dbpath), 0, "%s", errout);
+                        " --source 中德生态园 --note '机器人 本体+集成' --date 2025-05-06"), 0, "%s", errout);
     cr_assert(strstr(out, "added lead DE-7 KUKA 机器人(青岛) (stage new 线索)"), "%s", out);
     cr_assert(strstr(out, "investment 计划投资 8000 万EUR × 7.8 = 62400.00 万元"), "%s", out);
-    cr_assert_eq(run(PL "lead add CN-7 --company 青岛港科技 --industry marine --investment 12000 --owner 刘洋", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "lead add CN-7 --company 青岛港科技 --industry marine --investment 12000 --owner 刘洋"), 0);
 
     /* usage errors: exit 2 */
-    cr_assert_eq(run(PL "lead add X --company Y --currency EUR", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add X --company Y --currency EUR"), 2);
     cr_assert(strstr(errout, "--currency EUR needs --rate (CNY per 1 EUR)"), "%s", errout);
-    cr_assert_eq(run(PL "lead add X --company Y --rate 7", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add X --company Y --rate 7"), 2);
     cr_assert(strstr(errout, "--rate needs --currency"), "%s", errout);
-    cr_assert_eq(run(PL "lead add X --company Y --investment lots", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add X --company Y --investment lots"), 2);
     cr_assert(strstr(errout, "--investment expects a number, not 'lots'"), "%s", errout);
-    cr_assert_eq(run(PL "lead add X", dbpath), 2);
-    cr_assert_eq(run(PL "lead frob", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add X"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead frob"), 2);
     cr_assert(strstr(errout, "unknown lead command 'frob'"), "%s", errout);
     /* refused: exit 1 and the reason */
-    cr_assert_eq(run(PL "lead add DE-7 --company 再来一次", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add DE-7 --company 再来一次"), 1);
     cr_assert(strstr(errout, "parkland: lead 'DE-7' already exists"), "%s", errout);
-    cr_assert_eq(run(PL "lead add X --company Y --industry 半导体", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add X --company Y --industry 半导体"), 1);
     cr_assert(strstr(errout, "unknown industry '半导体'"), "%s", errout);
 
     /* list: text with units, CSV, JSON */
-    cr_assert_eq(run(PL "lead list", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list"), 0, "%s", errout);
     cr_assert(strstr(out, "2 leads / 线索"), "%s", out);
     cr_assert(strstr(out, "计划投资 万元") && strstr(out, "用地 亩"), "%s", out);
     cr_assert(strstr(out, "62400.00") && strstr(out, "90.00") && strstr(out, "四新"), "%s", out);
-    cr_assert_eq(run(PL "lead list --search 机器人 --format csv", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list --search 机器人 --format csv"), 0);
     cr_assert(!strncmp(out, "code,company,company_en,country,industry,industry_zh,", 52), "%s", out);
     cr_assert(strstr(out, "\r\nDE-7,KUKA 机器人(青岛),KUKA Robotics Qingdao,德国,equipment,高端装备,,1,62400.00,EUR,"
                           "8000.00,7.8,90.00,25.00,400.00,Anna Schmidt,王磊,中德生态园,机器人 本体+集成,new,线索,"
                           "2025-05-06,\r\n"), "%s", out);
     cr_assert_null(strstr(out, "CN-7"));
-    cr_assert_eq(run(PL "lead list --owner 刘洋 --format json", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list --owner 刘洋 --format json"), 0);
     cr_assert(strstr(out, "\"code\": \"CN-7\"") && strstr(out, "\"investment_wan\": 12000"), "%s", out);
     cr_assert(strstr(out, "\"industry\": \"marine\""), "%s", out);
     cr_assert_null(strstr(out, "DE-7"));
-    cr_assert_eq(run(PL "lead list --stage won", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list --stage won"), 2);
     cr_assert(strstr(errout, "unknown stage 'won'"), "%s", errout);
-    cr_assert_eq(run(PL "lead list --format xml", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list --format xml"), 2);
 
     /* show */
-    cr_assert_eq(run(PL "lead show DE-7", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead show DE-7"), 0);
     cr_assert(strstr(out, "计划投资 investment (万元)") && strstr(out, "62400.00"), "%s", out);
     cr_assert(strstr(out, "汇率 rate (CNY per unit)") && strstr(out, "7.8"), "%s", out);
     cr_assert(strstr(out, "new 线索"), "%s", out);
-    cr_assert_eq(run(PL "lead show NOPE", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead show NOPE"), 1);
     cr_assert(strstr(errout, "no lead 'NOPE'"), "%s", errout);
 
     /* stage */
-    cr_assert_eq(run(PL "lead stage DE-7 intent --date 2025-06-01 --note 签订意向书", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "lead stage DE-7 intent --date 2025-06-01 --note 签订意向书"), 0, "%s", errout);
     cr_assert(strstr(out, "lead DE-7 → intent 意向"), "%s", out);
-    cr_assert_eq(run(PL "lead stage DE-7 contacted", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead stage DE-7 contacted"), 1);
     cr_assert(strstr(errout, "needs --force --note"), "%s", errout);
-    cr_assert_eq(run(PL "lead stage DE-7 contacted --force", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead stage DE-7 contacted --force"), 2);
     cr_assert(strstr(errout, "--force needs a --note"), "%s", errout);
-    cr_assert_eq(run(PL "lead stage DE-7 signed", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead stage DE-7 signed"), 1);
     cr_assert(strstr(errout, "project sign DE-7"), "%s", errout);
-    cr_assert_eq(run(PL "lead stage DE-7 contacted --force --note 误操作", dbpath), 0);
-    cr_assert_eq(run(PL "lead list --stage contacted --format csv", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead stage DE-7 contacted --force --note 误操作"), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list --stage contacted --format csv"), 0);
     cr_assert(strstr(out, "\r\nDE-7,"), "%s", out);
-    cr_assert_eq(run(PL "lead --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead --help"), 0);
     cr_assert(strstr(out, "lead import FILE.csv") && strstr(out, "--search TEXT"), "%s", out);
 }

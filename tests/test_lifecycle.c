@@ -14,6 +14,7 @@
 #include "parkland/import.h"
 #include "parkland/indicators.h"
 #include "parkland/lifecycle.h"
+#include "parkland/parcel.h"
 #include "parkland/park.h"
 #include "testutil.h"
 
@@ -176,6 +177,38 @@ static void refuse(const char *from, const char *to, const char *legal)
     cr_assert_str_eq(before, after, "%s → %s changed the database", from, to);
     free(before);
     free(after);
+}
+
+static int count_parcel(const pl_parcel_row *r, void *ud)
+{
+    (void)r;
+    ++*(int *)ud;
+    return 0;
+}
+
+/* A status is given by its id, its Chinese or its English label (base/vocab.h); the id is stored. */
+Test(lifecycle, status_by_any_of_its_names)
+{
+    give_indicators();
+    pl_error err;
+    cr_assert_eq(move("可供", "2025-01-10", NULL, 0, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'available'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE field = 'status' AND new_value = 'available'"),
+                 1);
+    cr_assert_eq(move("LISTED", "2025-01-11", NULL, 0, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'listed'"), 1);
+    cr_assert_eq(move("Transferred", "2025-01-12", NULL, 0, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(move("已注销", "2025-01-13", NULL, 0, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "'retired'"), "%s", err.message);
+    cr_assert_eq(move("出让", "2025-01-13", NULL, 0, &err), PL_ERR_USAGE);
+    cr_assert(strstr(err.message, "unknown status '出让'"), "%s", err.message);
+    /* the list filter takes the same names */
+    int n = 0;
+    pl_parcel_filter f = {.status = "已出让"};
+    cr_assert_eq(pl_parcel_each(db, &f, count_parcel, &n, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(n, 1);
+    f.status = "transferred ";
+    cr_assert_eq(pl_parcel_each(db, &f, count_parcel, &n, &err), PL_ERR_USAGE);
 }
 
 Test(lifecycle, illegal_moves_are_refused_with_the_legal_list_and_nothing_changes)
@@ -397,8 +430,6 @@ Test(lifecycle, parcel_codes_resolve_by_park)
 
 static char *out, *errout;
 
-#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
-
 static void cli_fini(void)
 {
     tu_outputs_free(&out, &errout);
@@ -407,47 +438,50 @@ static void cli_fini(void)
 
 TestSuite(lifecycle_cli, .init = setup, .fini = cli_fini);
 
-#define PL PARKLAND_BIN " --db '%s' "
-
 Test(lifecycle_cli, parcel_status_contract)
 {
     pl_db_close(db); /* the CLI works on the file */
     db = NULL;
-    cr_assert_eq(run(PL "parcel status --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status --help"), 0);
     cr_assert(strstr(out, "--force") && strstr(out, "--expires") && strstr(out, "90 days"), "%s", out);
-    cr_assert_eq(run(PL "parcel status " CODE, dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE), 0, "%s", errout);
     cr_assert(strstr(out, "reserve 储备 since") && strstr(out, "may go to 可改为: available 可供"), "%s", out);
     /* refused: illegal (1), no indicators (1), unknown parcel (1) */
-    cr_assert_eq(run(PL "parcel status " CODE " listed", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " listed"), 1);
     cr_assert(strstr(errout, "parcel 'XHA-2024-017' is reserve 储备; it may go to: available 可供"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --date 2025-03-01", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --date 2025-03-01"), 1);
     cr_assert(strstr(errout, "parcel indicators XHA-2024-017"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status NOPE available", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status NOPE available"), 1);
     cr_assert(strstr(errout, "no parcel 'NOPE'"), "%s", errout);
     /* usage (2) */
-    cr_assert_eq(run(PL "parcel status " CODE " sold", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " sold"), 2);
     cr_assert(strstr(errout, "unknown status 'sold'"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --force", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --force"), 2);
     cr_assert(strstr(errout, "--force needs --note"), "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --date 2025-02-30", dbpath), 2);
-    cr_assert_eq(run(PL "parcel status " CODE " available --frobnicate", dbpath), 2);
-    cr_assert_eq(run(PL "parcel status", dbpath), 2);
-    cr_assert_eq(run(PL "parcel status " CODE " listed --lead L-1", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --date 2025-02-30"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " available --frobnicate"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status " CODE " listed --lead L-1"), 2);
     /* done (0) */
-    cr_assert_eq(run(PL "parcel indicators " CODE " --investment-intensity 300", dbpath), 0, "%s", errout);
-    cr_assert_eq(run(PL "parcel status " CODE " available --date 2025-03-01 --note 'net land ready'", dbpath), 0, "%s",
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel indicators " CODE " --investment-intensity 300"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel status " CODE " available --date 2025-03-01 --note 'net land ready'"), 0, "%s",
                  errout);
     cr_assert(strstr(out, "parcel XHA-2024-017 (park QDIP): reserve 储备 → available 可供 on 2025-03-01"), "%s", out);
-    cr_assert_eq(run(PL "parcel status " CODE " reserved --date 2025-03-05 --expires 2025-04-05", dbpath), 0, "%s",
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel status " CODE " reserved --date 2025-03-05 --expires 2025-04-05"), 0, "%s",
                  errout);
     cr_assert(strstr(out, "reserved 预留 until 2025-04-05"), "%s", out);
-    cr_assert_eq(run(PL "parcel status " CODE " construction --park QDIP --force --note 'court order'", dbpath), 0,
-                 "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel status " CODE " construction --park QDIP --force --note 'court order'"), 0,
+                        "%s", errout);
     cr_assert(strstr(out, "reserved 预留 → construction 在建") && strstr(out, "forced") &&
               strstr(out, "reservation released"), "%s", out);
-    cr_assert_eq(run("sqlite3 '%s' \"SELECT note FROM history WHERE field = 'status' ORDER BY id DESC LIMIT 1\"",
+    cr_assert_eq(tu_rerun(&out, &errout,
+                          "sqlite3 '%s' \"SELECT note FROM history WHERE field = 'status' ORDER BY id DESC LIMIT 1\"",
                      dbpath), 0);
     cr_assert_str_eq(out, "forced: court order\n");
-    cr_assert_eq(run(PL "parcel --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel --help"), 0);
     cr_assert(strstr(out, "status") && strstr(out, "indicators") && strstr(out, "标准地"), "%s", out);
 }

@@ -14,8 +14,6 @@
 #include "match_internal.h"
 #include "testutil.h"
 
-#define PL PARKLAND_BIN
-
 static pl_db *db;
 static char dbpath[1024];
 
@@ -481,14 +479,9 @@ static int sum_lines(const char *s)
     return n;
 }
 
-static int cli(const char *args)
-{
-    return tu_rerun(&out, &errs, PL " --db '%s' %s", dbpath, args);
-}
-
 Test(match, cli_table_csv_json)
 {
-    cr_assert_eq(cli("match L1 --top 2"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --top 2"), 0, "%s", errs);
     cr_assert(strstr(out, "线索 lead L1 L1 公司 GmbH · 阶段 stage intent · 产业 industry 高端装备 equipment"), "%s", out);
     cr_assert(strstr(out, "用地需求 land demand 120.0 亩 · 投资 investment 36000 万元 = 300.0 万元/亩 · "
                           "亩均税收 tax 25.0 万元/亩·年"), "%s", out);
@@ -501,7 +494,7 @@ Test(match, cli_table_csv_json)
     cr_assert(strstr(out, "面积 area 30 + 产业 industry 25 + 投资强度 investment 20 + 亩均税收 tax 15 + 连片 contiguity 10"),
               "%s", out);
 
-    cr_assert_eq(cli("match L1 --top 1 --format csv"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --top 1 --format csv"), 0, "%s", errs);
     cr_assert_str_eq(out,
         "rank,park,code,name,area_m2,area_mu,status,score,area_points,area_reason,industry_points,industry_reason,"
         "investment_points,investment_reason,tax_points,tax_reason,contiguity_points,contiguity_reason\r\n"
@@ -513,36 +506,36 @@ Test(match, cli_table_csv_json)
         "10,\"连片 contiguity: 邻接同产业地块 P-G (项目 project PRJ-0, 高端装备 equipment) → 10/10\"\r\n");
     cr_assert_eq(sum_lines(out), 2);
 
-    cr_assert_eq(cli("match L1 --top 3 --format json"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --top 3 --format json"), 0, "%s", errs);
     cr_assert(strstr(out, "\"rank\": 1,") && strstr(out, "\"rank\": 3,") && !strstr(out, "\"rank\": 4,"), "%s", out);
     cr_assert(strstr(out, "\"score\": 84.6") && strstr(out, "\"investment_points\": 17.1") &&
               strstr(out, "\"tax_reason\": \"亩均税收 tax: 线索 25.0 万元/亩·年, 地块要求 ≥ 30.0 万元/亩·年 (83.3%) → 12.5/15\""),
               "%s", out);
 
-    cr_assert_eq(cli("match L4 --format csv --top 1"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L4 --format csv --top 1"), 0, "%s", errs);
     cr_assert(strstr(errs, "warning") && strstr(errs, "lead 'L4' is lost (流失)"), "%s", errs);
     cr_assert(strstr(out, "\r\n1,QDIP,P-A,"), "%s", out);
 
-    cr_assert_eq(cli("match L1 --park JMIP"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --park JMIP"), 0, "%s", errs);
     cr_assert(strstr(out, "J-1") && !strstr(out, "P-A"), "%s", out);
 }
 
 Test(match, cli_errors_and_help)
 {
-    cr_assert_eq(cli("match NOPE"), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match NOPE"), 1);
     cr_assert(strstr(errs, "no lead 'NOPE'"), "%s", errs);
-    cr_assert_eq(cli("match L0"), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L0"), 1);
     cr_assert(strstr(errs, "lead 'L0' is already signed"), "%s", errs);
-    cr_assert_eq(cli("match L1 --park NOPE"), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --park NOPE"), 1);
     cr_assert(strstr(errs, "no park 'NOPE'"), "%s", errs);
-    cr_assert_eq(cli("match"), 2);
-    cr_assert_eq(cli("match --top 3"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match --top 3"), 2);
     cr_assert(strstr(errs, "match needs a LEAD"), "%s", errs);
-    cr_assert_eq(cli("match L1 --top 0"), 2);
-    cr_assert_eq(cli("match L1 --top many"), 2);
-    cr_assert_eq(cli("match L1 --format xml"), 2);
-    cr_assert_eq(cli("match L1 L2"), 2);
-    cr_assert_eq(cli("match --help"), 0);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --top 0"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --top many"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --format xml"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 L2"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "match --help"), 0);
     cr_assert(strstr(out, "面积 area           30") && strstr(out, "产业 industry       25") &&
               strstr(out, "投资强度 investment 20") && strstr(out, "亩均税收 tax        15") &&
               strstr(out, "连片 contiguity     10") && strstr(out, "no data"), "%s", out);

@@ -14,8 +14,6 @@
 #include "parkland/park.h"
 #include "testutil.h"
 
-#define PL PARKLAND_BIN
-
 static pl_db *db;
 static char dbpath[1024];
 
@@ -639,39 +637,38 @@ Test(edit, cli_contract)
     db = NULL;
     char *out = NULL, *er = NULL;
     const char *d = dbpath;
-    cr_assert_eq(tu_rerun(&out, &er, PL " parcel split --help"), 0);
+    cr_assert_eq(tu_cli(&out, &er, NULL, "parcel split --help"), 0);
     cr_assert(strstr(out, "--line WKT") && strstr(out, "--line-crs") && strstr(out, "--codes"), "%s", out);
-    cr_assert_eq(tu_rerun(&out, &er, PL " parcel merge --help"), 0);
+    cr_assert_eq(tu_cli(&out, &er, NULL, "parcel merge --help"), 0);
     cr_assert(strstr(out, "--into NEWCODE") && strstr(out, "--allow-multipart"), "%s", out);
     /* usage errors: exit 2 */
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004", d), 2);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel split QDIP-2024-004"), 2);
     cr_assert(strstr(er, "needs --line WKT"), "%s", er);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 --into X", d), 2);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel merge QDIP-2024-001 --into X"), 2);
     cr_assert(strstr(er, "at least two parcel codes"), "%s", er);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-002", d), 2);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel merge QDIP-2024-001 QDIP-2024-002"), 2);
     cr_assert(strstr(er, "needs --into NEWCODE"), "%s", er);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'"
-                          " --codes A", d), 2);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)' --codes A"), 2);
     /* refused: exit 1, reason on stderr */
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'", d), 1);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel split QDIP-2024-004 --line 'LINESTRING(0 0, 1 1)'"), 1);
     cr_assert(strstr(er, "parkland: the line does not reach parcel 'QDIP-2024-004'"), "%s", er);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-048 --into M", d), 1);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel merge QDIP-2024-001 QDIP-2024-048 --into M"), 1);
     cr_assert(strstr(er, "do not form one polygon"), "%s", er);
     /* done: exit 0, the pieces with areas in m² and 亩 */
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel split QDIP-2024-004 --line-crs 4528"
-                          " --line 'LINESTRING(40506820 3990300, 40506830 3990800)' --codes QDIP-2024-004A,QDIP-2024-004B",
-                          d), 0, "%s", er);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel split QDIP-2024-004 --line-crs 4528"
+                                      " --line 'LINESTRING(40506820 3990300, 40506830 3990800)'"
+                                      " --codes QDIP-2024-004A,QDIP-2024-004B"), 0, "%s", er);
     cr_assert(strstr(out, "split QDIP-2024-004 → 2 parcels / 分割为 2 宗") && strstr(out, "QDIP-2024-004A") &&
               strstr(out, "QDIP-2024-004B") && strstr(out, "已注销") && strstr(out, "面积 m²") &&
               strstr(out, "面积 亩") && strstr(out, "difference 差 0.0000 m²"), "%s", out);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-002 --into QDIP-2024-101"
-                          " --name 合并地块 --format csv", d), 0, "%s", er);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel merge QDIP-2024-001 QDIP-2024-002 --into QDIP-2024-101"
+                                      " --name 合并地块 --format csv"), 0, "%s", er);
     cr_assert(strstr(out, "role,code,name,status,status_zh,area_m2,area_mu,parts,holes"), "%s", out);
     cr_assert(strstr(out, "parent,QDIP-2024-001,中德生态园标准地A-01,retired,已注销,34056.09,51.08,1,0"), "%s", out);
     cr_assert(strstr(out, "child,QDIP-2024-101,合并地块,available,可供,70400.10,105.60,1,0"), "%s", out);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel merge QDIP-2024-001 QDIP-2024-003 --into Y", d), 1);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel merge QDIP-2024-001 QDIP-2024-003 --into Y"), 1);
     cr_assert(strstr(er, "parcel 'QDIP-2024-001' is retired"), "%s", er);
-    cr_assert_eq(tu_rerun(&out, &er, PL " --db '%s' parcel list --status available", d), 0);
+    cr_assert_eq(tu_cli(&out, &er, d, "parcel list --status available"), 0);
     cr_assert(strstr(out, "QDIP-2024-101") && strstr(out, "QDIP-2024-004A") && !strstr(out, "QDIP-2024-001 "),
               "%s", out);
     tu_outputs_free(&out, &er);

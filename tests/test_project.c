@@ -556,8 +556,6 @@ Test(project, list_filters_on_the_derived_stage)
 
 static char *out, *errout;
 
-#define run(...) tu_rerun(&out, &errout, __VA_ARGS__)
-
 static void cli_teardown(void)
 {
     tu_outputs_free(&out, &errout);
@@ -566,68 +564,69 @@ static void cli_teardown(void)
 
 TestSuite(project_cli, .init = setup, .fini = cli_teardown);
 
-#define PL PARKLAND_BIN " --db '%s' "
-
 Test(project_cli, sign_milestone_progress_list_show_contract)
 {
     pl_db_close(db);
     db = NULL;
     /* usage errors */
-    cr_assert_eq(run(PL "project sign L-A", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project sign L-A"), 2);
     cr_assert(strstr(errout, "project sign needs a LEAD and at least one --parcel CODE"), "%s", errout);
-    cr_assert_eq(run(PL "project sign L-A --parcel QDIP-2024-003 --accept-shortfall", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project sign L-A --parcel QDIP-2024-003 --accept-shortfall"), 2);
     cr_assert(strstr(errout, "--accept-shortfall needs a --note"), "%s", errout);
-    cr_assert_eq(run(PL "project sign L-A --parcel QDIP-2024-003 --far high", dbpath), 2);
-    cr_assert_eq(run(PL "project milestone P-1 land", dbpath), 2);
-    cr_assert_eq(run(PL "project progress P-1 2025-06", dbpath), 2);
-    cr_assert_eq(run(PL "project frob", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project sign L-A --parcel QDIP-2024-003 --far high"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-1 land"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-1 2025-06"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project frob"), 2);
     /* refused: the shortfalls on stderr, exit 1 */
-    cr_assert_eq(run(PL "project sign L-A --parcel QDIP-2024-003 --date 2025-03-01 --investment 10000 --far 1.5"
-                        " --tax-per-mu 25 --output-per-mu 450 --energy-per-output 0.4", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "project sign L-A --parcel QDIP-2024-003 --date 2025-03-01 --investment 10000 --far 1.5"
+                        " --tax-per-mu 25 --output-per-mu 450 --energy-per-output 0.4"), 1);
     cr_assert(strstr(errout, "shortfall 不达标: QDIP-2024-003: 投资强度 investment intensity: committed "), "%s", errout);
     cr_assert(strstr(errout, "parkland: project P-L-A not signed: 1 shortfall against"), "%s", errout);
-    cr_assert_eq(run(PL "project sign L-A --parcel QDIP-2024-001 --date 2025-03-01", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project sign L-A --parcel QDIP-2024-001 --date 2025-03-01"), 1);
     cr_assert(strstr(errout, "refused: parcel 'QDIP-2024-001' is reserve (储备)"), "%s", errout);
     /* signed */
-    cr_assert_eq(run(PL "project sign L-A --parcel QDIP-2024-003 --date 2025-03-01 --investment 10000 --far 1.5"
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "project sign L-A --parcel QDIP-2024-003 --date 2025-03-01 --investment 10000 --far 1.5"
                         " --tax-per-mu 25 --output-per-mu 450 --energy-per-output 0.4 --start-by 2025-06-01"
-                        " --accept-shortfall --note 分期投入", dbpath), 0, "%s", errout);
+                        " --accept-shortfall --note 分期投入"), 0, "%s", errout);
     cr_assert(strstr(out, "signed project 签约项目 P-L-A for lead L-A on 2025-03-01"), "%s", out);
     cr_assert(strstr(out, "QDIP-2024-003 → transferred 已出让"), "%s", out);
     cr_assert(strstr(out, "(investment ÷ area)"), "%s", out);
     cr_assert(strstr(out, "accepted shortfall 接受不达标: QDIP-2024-003: 投资强度"), "%s", out);
     /* milestones */
-    cr_assert_eq(run(PL "project milestone P-L-A construction --actual 2025-05-01", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A construction --actual 2025-05-01"), 1);
     cr_assert(strstr(errout, "record the actual land supply"), "%s", errout);
-    cr_assert_eq(run(PL "project milestone P-L-A land --actual 2025-04-01", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A land --actual 2025-04-01"), 0, "%s", errout);
     cr_assert(strstr(out, "project P-L-A: land 供地 actual 实际 2025-04-01"), "%s", out);
     cr_assert(strstr(out, "stage 阶段: land_supplied 已供地"), "%s", out);
-    cr_assert_eq(run(PL "project milestone P-L-A construction --actual 2025-06-20 --note 开工仪式", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "project milestone P-L-A construction --actual 2025-06-20 --note 开工仪式"), 0);
     cr_assert(strstr(out, "stage 阶段: construction 在建"), "%s", out);
-    cr_assert_eq(run(PL "parcel show QDIP-2024-003", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-003"), 0);
     cr_assert(strstr(out, "construction"), "%s", out);
-    cr_assert_eq(run(PL "project milestone P-L-A production --planned 2026-06-30", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A production --planned 2026-06-30"), 0);
     cr_assert(strstr(out, "production 投产 planned 计划 2026-06-30"), "%s", out);
     /* investment */
-    cr_assert_eq(run(PL "project plan P-L-A 2025 6000", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project plan P-L-A 2025 6000"), 0);
     cr_assert(strstr(out, "planned investment 计划投资 2025 = 6000.00 万元"), "%s", out);
-    cr_assert_eq(run(PL "project progress P-L-A 2025-06 1500.5", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-L-A 2025-06 1500.5"), 0);
     cr_assert(strstr(out, "investment completed 完成投资 2025-06 = 1500.50 万元"), "%s", out);
-    cr_assert_eq(run(PL "project progress P-L-A 2025-07 abc", dbpath), 2);
-    cr_assert_eq(run(PL "project progress P-L-A 2099-07 1", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-L-A 2025-07 abc"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-L-A 2099-07 1"), 1);
     cr_assert(strstr(errout, "period 2099-07 is in the future"), "%s", errout);
     /* list and show */
-    cr_assert_eq(run(PL "project list", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list"), 0);
     cr_assert(strstr(out, "1 projects / 项目") && strstr(out, "construction") && strstr(out, "在建"), "%s", out);
     cr_assert(strstr(out, "面积 亩") && strstr(out, "投资 万元"), "%s", out);
-    cr_assert_eq(run(PL "project list --stage signed", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list --stage signed"), 0);
     cr_assert(strstr(out, "0 projects"), "%s", out);
-    cr_assert_eq(run(PL "project list --stage 在建 --format json", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list --stage 在建 --format json"), 0);
     cr_assert(strstr(out, "\"code\": \"P-L-A\"") && strstr(out, "\"stage\": \"construction\""), "%s", out);
     cr_assert(strstr(out, "\"completed_wan\": 1500.5") && strstr(out, "\"construction_actual\": \"2025-06-20\""), "%s",
               out);
-    cr_assert_eq(run(PL "project list --stage done", dbpath), 2);
-    cr_assert_eq(run(PL "project show P-L-A", dbpath), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list --stage done"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project show P-L-A"), 0, "%s", errout);
     cr_assert(strstr(out, "阶段 stage") && strstr(out, "construction 在建"), "%s", out);
     cr_assert(strstr(out, "接受不达标说明 shortfall note") && strstr(out, "分期投入"), "%s", out);
     cr_assert(strstr(out, "宗地与指标 parcels: committed vs the parcel's standard-land indicators"), "%s", out);
@@ -635,10 +634,10 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
     cr_assert(strstr(out, "1.00–2.00"), "%s", out);
     cr_assert(strstr(out, "节点 milestones") && strstr(out, "done 已完成 (19 days late 延迟 19 天)"), "%s", out);
     cr_assert(strstr(out, "年度投资 investment by year") && strstr(out, "6000.00") && strstr(out, "25.0"), "%s", out);
-    cr_assert_eq(run(PL "project show NOPE", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project show NOPE"), 1);
     cr_assert(strstr(errout, "no project 'NOPE'"), "%s", errout);
-    cr_assert_eq(run(PL "history project P-L-A", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history project P-L-A"), 0);
     cr_assert(strstr(out, "milestone construction actual") && strstr(out, "开工仪式"), "%s", out);
-    cr_assert_eq(run(PL "project --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project --help"), 0);
     cr_assert(strstr(out, "--accept-shortfall") && strstr(out, "--verify-by"), "%s", out);
 }

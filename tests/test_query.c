@@ -14,8 +14,6 @@
 #include "query_internal.h"
 #include "testutil.h"
 
-#define PL PARKLAND_BIN
-
 static pl_db *db;
 static char dbpath[1024];
 
@@ -392,14 +390,9 @@ Test(query, callback_stops_the_stream)
 
 static char *out, *errs;
 
-static int cli(const char *args)
-{
-    return tu_rerun(&out, &errs, PL " --db '%s' %s", dbpath, args);
-}
-
 Test(query, cli_table_csv_json)
 {
-    cr_assert_eq(cli("query free --near 120.4,36.1 --within 400"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 400"), 0, "%s", errs);
     cr_assert(strstr(out, "1 free parcels / 可供地块\n"), "%s", out);
     cr_assert(strstr(out, "距离 distance m") && strstr(out, "投资强度 万元/亩") && strstr(out, "亩均税收 万元/亩·年") &&
               strstr(out, "容积率 FAR min–max") && strstr(out, "面积 亩"), "%s", out);
@@ -407,18 +400,18 @@ Test(query, cli_table_csv_json)
               strstr(out, "312.2") && strstr(out, "500.0") && strstr(out, "1.5–3.0") && strstr(out, "40.0"), "%s",
               out);
 
-    cr_assert_eq(cli("query free --near 120.4,36.1 --within 400 --format csv"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 400 --format csv"), 0, "%s", errs);
     cr_assert_str_eq(out, "park,code,name,area_m2,area_mu,distance_m,investment_intensity,far_min,far_max,"
                           "tax_per_mu,industries\r\n"
                           "QDIP,P-K,地块P-K,80000.00,120.00,312.2,500.0,1.5,3.0,40.0,it\r\n");
 
-    cr_assert_eq(cli("query free --park QDIP --max-mu 100 --format csv"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park QDIP --max-mu 100 --format csv"), 0, "%s", errs);
     cr_assert_str_eq(out, "park,code,name,area_m2,area_mu,investment_intensity,far_min,far_max,tax_per_mu,"
                           "industries\r\n"
                           "QDIP,P-C,地块P-C,64000.00,96.00,,,,20.0,equipment\r\n"
                           "QDIP,P-T,地块P-T,20000.00,30.00,,,,,\r\n");
 
-    cr_assert_eq(cli("query free --adjacent P-G --format json"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --adjacent P-G --format json"), 0, "%s", errs);
     cr_assert(strstr(out, "\"code\": \"P-A\"") && strstr(out, "\"code\": \"P-K\"") && !strstr(out, "P-H"), "%s",
               out);
     cr_assert(strstr(out, "\"area_mu\": 120.0") || strstr(out, "\"area_mu\": 120"), "%s", out);
@@ -426,13 +419,14 @@ Test(query, cli_table_csv_json)
               "%s", out);
     cr_assert(strstr(out, "\"industries\": \"equipment,it\""), "%s", out);
 
-    cr_assert_eq(cli("query free --park JMIP --format json"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park JMIP --format json"), 0, "%s", errs);
     cr_assert(strstr(out, "\"industries\": null") && strstr(out, "\"far_min\": null"), "%s", out);
 
-    cr_assert_eq(cli("query free --park JMIP"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park JMIP"), 0, "%s", errs);
     cr_assert(strstr(out, "不限 any"), "%s", out);
 
-    cr_assert_eq(cli("query free --industry it --min-mu 100 --max-mu 140 --format csv"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --industry it --min-mu 100 --max-mu 140 --format csv"), 0,
+                 "%s", errs);
     cr_assert(strstr(out, "\r\nQDIP,P-A,") && strstr(out, "\r\nQDIP,P-K,") && strstr(out, "\r\nQDIP,P-B,") &&
               strstr(out, "\r\nJMIP,J-1,") && !strstr(out, "P-H"), "%s", out);
     cr_assert(strstr(out, "P-A") < strstr(out, "P-K") && strstr(out, "P-K") < strstr(out, "P-B") &&
@@ -441,27 +435,27 @@ Test(query, cli_table_csv_json)
 
 Test(query, cli_errors_and_help)
 {
-    cr_assert_eq(cli("query free --park NOPE"), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park NOPE"), 1);
     cr_assert(strstr(errs, "no park 'NOPE'"), "%s", errs);
-    cr_assert_eq(cli("query free --adjacent P-Z"), 1);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --adjacent P-Z"), 1);
     cr_assert(strstr(errs, "no parcel 'P-Z'"), "%s", errs);
-    cr_assert_eq(cli("query free --near 120.4 --within 100"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4 --within 100"), 2);
     cr_assert(strstr(errs, "--near expects LON,LAT"), "%s", errs);
-    cr_assert_eq(cli("query free --near 120.4,north --within 100"), 2);
-    cr_assert_eq(cli("query free --near 120.4,36.1"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,north --within 100"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1"), 2);
     cr_assert(strstr(errs, "--near needs --within"), "%s", errs);
-    cr_assert_eq(cli("query free --within 100"), 2);
-    cr_assert_eq(cli("query free --near 36.1,120.4 --within 100"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --within 100"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 36.1,120.4 --within 100"), 2);
     cr_assert(strstr(errs, "latitude 120.4 is out of range"), "%s", errs);
-    cr_assert_eq(cli("query free --min-mu lots"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --min-mu lots"), 2);
     cr_assert(strstr(errs, "--min-mu expects a number"), "%s", errs);
-    cr_assert_eq(cli("query free --industry robots"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --industry robots"), 2);
     cr_assert(strstr(errs, "unknown industry 'robots'"), "%s", errs);
-    cr_assert_eq(cli("query free --format xml"), 2);
-    cr_assert_eq(cli("query free --limit 0"), 2);
-    cr_assert_eq(cli("query busy"), 2);
-    cr_assert_eq(cli("query free --colour red"), 2);
-    cr_assert_eq(cli("query free --help"), 0);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --format xml"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --limit 0"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query busy"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --colour red"), 2);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --help"), 0);
     cr_assert(strstr(out, "--near LON,LAT --within M") && strstr(out, "--adjacent CODE") &&
               strstr(out, "--max-intensity") && strstr(out, "--min-far"), "%s", out);
     free(out);
@@ -888,7 +882,8 @@ Test(query_pin, cli_numbers_are_printf_numbers)
     pl_error_clear(&err);
     cr_assert_eq(pl_query_free(db, &f, csv_row, &ref, &err), PL_OK, "%s", err.message);
     cr_assert(ref.n > 100 * 10);
-    cr_assert_eq(cli("query free --near 120.4,36.1 --within 20000 --format csv"), 0, "%s", errs);
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 20000 --format csv"), 0, "%s",
+                 errs);
     /* drop the name column (地块CODE) from the command's output */
     static char got_text[1 << 16];
     size_t n = 0;

@@ -21,7 +21,6 @@
 #include "db_internal.h"
 #include "testutil.h"
 
-#define PL PARKLAND_BIN
 #define D1 "2023-06-30"
 #define D2 "2024-06-30"
 #define D3 "2025-06-30"
@@ -32,8 +31,6 @@ static pl_db *db;
 static char dbpath[1024];
 static pl_report *rep;
 static char *out, *err;
-
-#define run(...) tu_rerun(&out, &err, __VA_ARGS__)
 
 static void setup(void)
 {
@@ -822,55 +819,57 @@ Test(report, cli_contract)
 {
     pl_db_close(db); /* the CLI opens the file itself */
     db = NULL;
-    cr_assert_eq(run(PL " --db '%s' report", dbpath), 2);
-    cr_assert_eq(run(PL " --db '%s' report --help", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report"), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report --help"), 0);
     cr_assert(strstr(out, "--fail-on-alerts") && strstr(out, "--as-of D"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' report frobs", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report frobs"), 2);
     cr_assert(strstr(err, "unknown report 'frobs'"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' report alerts --as-of 2024-02-30", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report alerts --as-of 2024-02-30"), 2);
     cr_assert(strstr(err, "'2024-02-30' is not a date"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' report landing --format pdf", dbpath), 2);
-    cr_assert_eq(run(PL " --db '%s' report landing --format xlsx", dbpath), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --format pdf"), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --format xlsx"), 2);
     cr_assert(strstr(err, "needs an output file"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' report landing --fail-on-alerts", dbpath), 2);
-    cr_assert_eq(run(PL " --db '%s' report landing --bogus", dbpath), 2);
-    cr_assert_eq(run(PL " --db '%s' report landing --park NOPE", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --fail-on-alerts"), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --bogus"), 2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --park NOPE"), 1);
     cr_assert_str_eq(err, "parkland: no park 'NOPE' (see 'parkland park list')\n");
 
     /* alerts are the answer: exit 0; --fail-on-alerts: exit 1, the report still printed */
-    cr_assert_eq(run(PL " --db '%s' report alerts --as-of " D3, dbpath), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report alerts --as-of " D3), 0, "%s", err);
     cr_assert(strstr(out, "预警 alerts — 截至 as of 2025-06-30; 全部园区 all parks"), "%s", out);
     cr_assert(strstr(out, "reclaim") && strstr(out, "收回候选"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' report alerts --as-of " D3 " --fail-on-alerts", dbpath), 1);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report alerts --as-of " D3 " --fail-on-alerts"), 1);
     cr_assert_str_eq(err, "parkland: 7 alerts as of 2025-06-30 (--fail-on-alerts)\n");
     cr_assert(strstr(out, "收回候选"), "%s", out);
-    cr_assert_eq(run(PL " --db '%s' report alerts --as-of 2023-01-15 --fail-on-alerts", dbpath), 0, "%s", err);
-    cr_assert_eq(run(PL " --db '%s' report alerts --as-of " D3 " --park QDIP --fail-on-alerts --format json", dbpath),
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report alerts --as-of 2023-01-15 --fail-on-alerts"), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report alerts --as-of " D3 " --park QDIP --fail-on-alerts --format json"),
                  1);
     cr_assert(strstr(out, "\"alerts\": 3"), "%s", out);
     cr_assert_str_eq(err, "parkland: 3 alerts as of 2025-06-30 (--fail-on-alerts)\n");
 
     /* files: temporary then renamed; an existing file needs --force */
     const char *x = tu_tmp("landing.xlsx");
-    cr_assert_eq(run(PL " --db '%s' report landing --as-of " D2 " --format xlsx -o '%s'", dbpath, x), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath,
+                        "report landing --as-of " D2 " --format xlsx -o %s", tu_q(x)), 0, "%s", err);
     cr_assert(strstr(out, "wrote landing report as of 2024-06-30 → "), "%s", out);
     cr_assert(strstr(out, "(xlsx, 4 tables)"), "%s", out);
     size_t len;
     char *bytes = tu_read_file(x, &len);
     cr_assert(len > 1000 && !memcmp(bytes, "PK\x03\x04", 4), "a zip file");
     free(bytes);
-    cr_assert_eq(run(PL " --db '%s' report availability --format xlsx -o '%s'", dbpath, x), 1);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report availability --format xlsx -o %s", tu_q(x)), 1);
     cr_assert(strstr(err, "already exists; add --force to replace it"), "%s", err);
-    cr_assert_eq(run(PL " --db '%s' report availability --format xlsx -o '%s' --force", dbpath, x), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report availability --format xlsx -o %s --force", tu_q(x)), 0, "%s", err);
     const char *c = tu_tmp("avail.csv");
-    cr_assert_eq(run(PL " --db '%s' report availability --as-of " D1 " --format csv --output='%s'", dbpath, c), 0,
-                 "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report availability --as-of " D1 " --format csv --output=%s", tu_q(c)), 0,
+                                            "%s", err);
     char *csv = tu_read_file(c, NULL);
     cr_assert(!strncmp(csv, "\xEF\xBB\xBF", 3));
     cr_assert(strstr(csv, TOTAL ",全部园区 all parks,all,合计,9,890.00,59.3333\r\n"), "%s", csv);
     free(csv);
-    cr_assert_eq(run(PL " --db '%s' report landing --as-of " D2 " --format csv", dbpath), 0);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --as-of " D2 " --format csv"), 0);
     cr_assert(strstr(out, "JMIP,即墨园区,1,20000.00,1,120.00,0,1,0.0,0,0,—,0.00,10000.00,0.0,0.00,0.0\r\n"), "%s", out);
     cr_assert(strstr(out, "EMPT,空园区,0,0.00,0,0.00,0,0,—,0,0,—,0.00,0.00,—,0.00,—\r\n"), "%s", out);
-    cr_assert_eq(run("ls -a '%s' | grep -c tmp-", tu_tmpdir()), 1, "no temporary file left: %s", out);
+    cr_assert_eq(tu_rerun(&out, &err, "ls -a '%s' | grep -c tmp-", tu_tmpdir()), 1, "no temporary file left: %s",
+                 out);
 }

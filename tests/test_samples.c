@@ -115,7 +115,7 @@ static int shoelace_feature(const pl_feature *f, const pl_source_info *info, voi
 Test(samples, areas_match_independent_shoelace)
 {
     shoelace_ctx c = {0};
-    pl_read_options ro = {PL_ENCODING_AUTO, 0};
+    pl_read_options ro = {PL_ENCODING_AUTO, 0, NULL, NULL};
     pl_source_info info;
     memset(&info, 0, sizeof info);
     pl_error err;

@@ -87,7 +87,8 @@ static const char *attr(const got_feature *f, const char *key)
 
 static int read_file(const char *path, pl_encoding enc, pl_source_info *info, got *g, pl_error *err)
 {
-    pl_read_options opt = {enc, 0};
+    pl_read_options opt = {enc, 0, tu_note, NULL};
+    tu_notes_clear();
     memset(g, 0, sizeof *g);
     pl_error_clear(err);
     return pl_read_shp(path, &opt, info, collect, g, err);
@@ -243,7 +244,7 @@ Test(shp, gbk_parcels_with_hole_and_multipart)
     cr_expect_str_eq(info.encoding, "gbk");
     cr_expect_eq(strncmp(info.crs_text, "PROJCS[\"CGCS2000_3_Degree_GK_Zone_40\"", 36), 0, "%s", info.crs_text);
     cr_expect_eq(info.skipped, 0);
-    cr_expect_str_eq(info.note, "");
+    cr_expect_str_eq(tu_notes(), "");
 
     /* record 1: a 300 x 200 m shell with a 20 x 30 m hole */
     got_feature *f = &g.f[0];
@@ -304,8 +305,8 @@ Test(shp, utf8_parcels_and_a_field_name_cut_mid_character)
     cr_expect_str_eq(attr(&g.f[0], "地块名"), "中德生态园标准地A-17");
     cr_expect_str_eq(attr(&g.f[1], "宗地号"), "XHA-2024-018");
     cr_expect_str_eq(attr(&g.f[2], "用途"), "工业用地");
-    cr_expect_neq(strstr(info.note, "parcels_utf8.dbf: field name '地块名' was cut inside a character"), NULL,
-                  "%s", info.note);
+    cr_expect_neq(strstr(tu_notes(), "parcels_utf8.dbf: field name '地块名' was cut inside a character"), NULL,
+                  "%s", tu_notes());
     cr_expect_eq(g.f[1].geom.n, 2);
     cr_expect_eq(g.f[0].geom.polys[0].n, 2);
     got_release(&g);
@@ -372,7 +373,7 @@ Test(shp, point_and_line_shapefiles_give_non_polygons)
             cr_expect_eq(g.f[i].geom.n, 0);
         }
         cr_expect_str_eq(attr(&g.f[0], cases[c].code_key), cases[c].first);
-        cr_expect_str_eq(info.note, "", "no 'record in a polygon file' note: %s", info.note);
+        cr_expect_str_eq(tu_notes(), "", "no 'record in a polygon file' note: %s", tu_notes());
         cr_expect_eq(info.srid, 4528);
         got_release(&g);
     }
@@ -415,7 +416,7 @@ Test(shp, callback_stops_the_reader)
     got g;
     memset(&g, 0, sizeof g);
     g.stop_after = 2;
-    pl_read_options opt = {PL_ENCODING_AUTO, 0};
+    pl_read_options opt = {PL_ENCODING_AUTO, 0, NULL, NULL};
     pl_error_clear(&err);
     int rc = pl_read_shp(SHP_DIR "/parcels_gbk.shp", &opt, &info, collect, &g, &err);
     cr_expect_eq(rc, 42);
@@ -486,7 +487,7 @@ Test(shp, all_counter_clockwise_rings_use_containment)
     cr_expect_eq(geo->polys[1].n, 1);
     cr_expect_eq(geo->polys[1].rings[0].xy[0], 500.0);
     cr_expect_str_eq(g.f[0].kind, "MultiPolygon");
-    cr_expect_neq(strstr(info.note, "record 1: every ring is counter-clockwise"), NULL, "%s", info.note);
+    cr_expect_neq(strstr(tu_notes(), "record 1: every ring is counter-clockwise"), NULL, "%s", tu_notes());
     got_release(&g);
 }
 
@@ -512,7 +513,7 @@ Test(shp, counter_clockwise_ring_outside_every_shell_is_a_polygon)
     cr_expect_eq(geo->polys[1].rings[0].xy[0], 200.0);
     char want[600];
     snprintf(want, sizeof want, "%s: record 1: counter-clockwise ring 2 lies in no clockwise ring", tu_tmp("orphan.shp"));
-    cr_expect_neq(strstr(info.note, want), NULL, "%s", info.note);
+    cr_expect_neq(strstr(tu_notes(), want), NULL, "%s", tu_notes());
     got_release(&g);
 }
 
@@ -589,7 +590,7 @@ Test(shp, null_shape_and_deleted_record)
     cr_expect_eq(info.skipped, 1);
     char want[600];
     snprintf(want, sizeof want, "%s: record 3: deleted in the .dbf; skipped", tu_tmp("nulls.shp"));
-    cr_expect_str_eq(info.note, want);
+    cr_expect_str_eq(tu_notes(), want);
     got_release(&g);
 }
 
@@ -702,7 +703,7 @@ Test(shp, cpg_spellings)
     char want[600];
     snprintf(want, sizeof want, "%s: code page '1252' is neither UTF-8 nor GBK; the encoding is guessed",
              tu_tmp("cpg.cpg"));
-    cr_expect_str_eq(info.note, want);
+    cr_expect_str_eq(tu_notes(), want);
     got_release(&g);
 }
 

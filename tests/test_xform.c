@@ -192,6 +192,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
 {
     char path[1024];
     pl_db *db = tu_db_new("m.db", path);
+    tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_park_qdip(db);
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     /* make it a schema 1 file, as every database written before this change */
@@ -203,7 +204,8 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_datum_shift'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM crs_pipeline"), 2);
@@ -219,6 +221,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
 {
     char path[1024];
     pl_db *db = tu_db_new("m3.db", path);
+    tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_park_qdip(db);
     long id = tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     char upd[128]; /* by rowid: a WHERE on another column has an ephemeral table of its own (the rows to update) */
@@ -230,8 +233,8 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 3);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 4);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
     cr_assert_eq(ephemeral_tables_of(db, upd), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND status = 'available'"), 1);
     tu_sql_exec(db, upd);
@@ -244,6 +247,30 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     cr_assert_eq(sqlite3_exec(db->h, "UPDATE parcel SET status = 'sold' WHERE id = 1", NULL, NULL, NULL),
                  SQLITE_CONSTRAINT_CHECK);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'reserved'"), 1);
+    tu_db_close(db);
+}
+
+/* Schema 4 adds park_datum_shift (a park's 7 parameters of an old datum): a
+ * schema 3 file gets the table on open, its rows kept. */
+Test(xform, schema_3_database_gets_the_park_datum_table)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m5.db", path);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    tu_sql_exec(db, "DROP TABLE park_datum_shift");
+    mark_schema_version(db->h, 3);
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 4);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
+    /* the CHECK refuses a datum that is not one of the two */
+    cr_assert_eq(sqlite3_exec(db->h, "INSERT INTO park_datum_shift VALUES (1, 'Tokyo', '0,0,0,0,0,0,0', NULL, 'x', 'y')",
+                              NULL, NULL, NULL), SQLITE_CONSTRAINT_CHECK);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }
 
@@ -299,6 +326,7 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
 {
     char path[1024];
     pl_db *db = tu_db_new("race.db", path);
+    tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     put_back_status_in_list(db);
     mark_schema_version(db->h, 2);
     pl_db_close(db);
@@ -317,7 +345,7 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
     cr_assert_eq(job.rc, PL_OK, "%s", job.message);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 3);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }

@@ -111,6 +111,48 @@ void tu_outputs_free(char **out, char **errout)
     *out = *errout = NULL;
 }
 
+const char *tu_q(const char *s)
+{
+    static char buf[8][4096];
+    static int k;
+    char *b = buf[k++ % 8];
+    size_t n = 0;
+    b[n++] = '\'';
+    for (; *s; s++) {
+        cr_assert_lt(n + 5, sizeof buf[0], "tu_q: too long to quote");
+        if (*s == '\'') {
+            memcpy(b + n, "'\\''", 4);
+            n += 4;
+        } else {
+            b[n++] = *s;
+        }
+    }
+    b[n++] = '\'';
+    b[n] = '\0';
+    return b;
+}
+
+int tu_cli(char **out, char **errout, const char *db, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    cr_assert(n >= 0 && (size_t)n < sizeof args, "tu_cli: arguments too long");
+    if (out) {
+        free(*out);
+        *out = NULL;
+    }
+    if (errout) {
+        free(*errout);
+        *errout = NULL;
+    }
+    if (db)
+        return tu_run(out, errout, "%s --db %s %s", tu_q(PARKLAND_BIN), tu_q(db), args);
+    return tu_run(out, errout, "%s %s", tu_q(PARKLAND_BIN), args);
+}
+
 /* ---- fixtures ------------------------------------------------------------------------------ */
 
 pl_db *tu_db_new(const char *name, char *path)
@@ -325,4 +367,32 @@ uint64_t tu_splitmix64(uint64_t *state)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
+}
+
+static char *tu_notes_text;
+static size_t tu_notes_len;
+
+void tu_note(void *ctx, const char *text)
+{
+    (void)ctx;
+    size_t n = strlen(text), sep = tu_notes_len ? 1 : 0;
+    char *t = realloc(tu_notes_text, tu_notes_len + sep + n + 1);
+    cr_assert_not_null(t);
+    if (sep)
+        t[tu_notes_len] = '\n';
+    memcpy(t + tu_notes_len + sep, text, n + 1);
+    tu_notes_text = t;
+    tu_notes_len += sep + n;
+}
+
+const char *tu_notes(void)
+{
+    return tu_notes_text ? tu_notes_text : "";
+}
+
+void tu_notes_clear(void)
+{
+    free(tu_notes_text);
+    tu_notes_text = NULL;
+    tu_notes_len = 0;
 }

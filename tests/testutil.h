@@ -24,6 +24,14 @@ int tu_run(char **out, char **errout, const char *fmt, ...) __attribute__((forma
 int tu_rerun(char **out, char **errout, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Free *out and *errout and set them to NULL. */
 void tu_outputs_free(char **out, char **errout);
+/* s quoted as one shell word ('…', a ' inside written '\''), in one of 8 rotating static buffers. */
+const char *tu_q(const char *s);
+/* Run the parkland command: `PARKLAND_BIN --db DB ARGS` through the shell (a plain `PARKLAND_BIN ARGS` when
+ * db is NULL), the binary and DB quoted with tu_q. ARGS is a printf format for shell words: quote a path or
+ * any other text that comes from a variable with tu_q, e.g. tu_cli(&out, &err, db, "import parcels %s",
+ * tu_q(path)). As tu_rerun, *out and *errout are freed first and then hold the captured stdout and stderr
+ * (caller frees; out or errout NULL: discarded). Returns the exit status (or 128+signal). */
+int tu_cli(char **out, char **errout, const char *db, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- fixtures (each aborts the test on failure) ---------------------------------------------- */
 
@@ -73,5 +81,12 @@ char *tu_db_snapshot(const char *dbpath);
 char *tu_db_snapshot_skipping(const char *dbpath, int (*skip_column)(const char *name));
 /* Copy a file byte for byte; aborts the test on failure. */
 void tu_copy_file(const char *from, const char *to);
+
+/* A reader's notes: tu_note is a pl_note_fn (ctx unused) that keeps each
+ * note; tu_notes() is every note since tu_notes_clear(), joined by "\n"
+ * ("" when none; valid until the next tu_note or tu_notes_clear). */
+void tu_note(void *ctx, const char *text);
+const char *tu_notes(void);
+void tu_notes_clear(void);
 
 #endif

@@ -32,8 +32,8 @@ extern const char *const pl_lead_stage_ids[];
 /* Chinese / English label of a stage id; NULL when unknown. */
 const char *pl_lead_stage_zh(const char *id);
 const char *pl_lead_stage_en(const char *id);
-/* The stage id for an id or a Chinese label (签约 → "signed"); NULL when unknown.
- * Returns static storage. */
+/* The stage id for an id, a Chinese or an English label (ASCII case ignored:
+ * 签约, "Signed" → "signed"); NULL when unknown. Returns static storage. */
 const char *pl_lead_stage_parse(const char *s);
 
 /* What a new lead holds. Doubles are NAN when not given (pl_lead_fields_init). */

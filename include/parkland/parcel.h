@@ -37,6 +37,10 @@ extern const char *const pl_parcel_status_ids[];
 /* Chinese and English labels of a status id; NULL when unknown. */
 const char *pl_parcel_status_zh(const char *id);
 const char *pl_parcel_status_en(const char *id);
+/* The status id for an id, a Chinese or an English label (ASCII case
+ * ignored: "Available", 可供 → "available"; also "retired"); NULL when
+ * unknown. Returns static storage. */
+const char *pl_parcel_status_parse(const char *s);
 
 /* Call `cb` for each parcel matching `filter` (ordered by park, code). */
 int pl_parcel_each(pl_db *db, const pl_parcel_filter *filter,

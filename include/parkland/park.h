@@ -30,6 +30,37 @@ int pl_park_get(pl_db *db, const char *code, pl_park *out, pl_error *err);
 /* Call `cb` for every park, ordered by code; a non-zero return stops and is returned. */
 int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx, pl_error *err);
 
+/* ---- the 7 parameters of an old datum (Xian 1980, Beijing 1954) -------------------------------- */
+
+/* The datum a name stands for: "Xian 1980" for xian80, 西安80, 西安1980, "Xian 1980" (any case);
+ * "Beijing 1954" for beijing54, 北京54, 北京1954, "Beijing 1954". A static string; NULL when unknown. */
+const char *pl_datum_parse(const char *s);
+
+/* Read "DX,DY,DZ,RX,RY,RZ,S" (7 numbers, commas, nothing else) into towgs84. 0, or -1 when it is
+ * not that. */
+int pl_towgs84_parse(const char *s, double towgs84[7]);
+
+/* Keep for park `park` the 7 parameters from `datum` (any name pl_datum_parse takes) to
+ * CGCS2000/WGS 84, as PROJ's +towgs84 takes them: dX, dY, dZ (m), rX, rY, rZ (arc-seconds),
+ * scale (ppm), position vector. An import of a file in that datum into the park uses them when
+ * it is given none (--towgs84). Replaces what the park had; one transaction, in the history
+ * (entity park, field "towgs84 <datum>"). `note` may be NULL. */
+int pl_park_set_datum_shift(pl_db *db, const char *park, const char *datum, const double towgs84[7],
+                            const char *note, pl_error *err);
+
+typedef struct pl_datum_shift {
+    char datum[32];       /* "Xian 1980" or "Beijing 1954" */
+    double towgs84[7];
+    char note[256];
+    char updated_at[32];
+    char updated_by[64];
+} pl_datum_shift;
+
+/* Call `cb` for each datum whose parameters park `park` keeps, by datum name; the row lives
+ * for the call. A non-zero return stops and is returned. */
+int pl_park_each_datum_shift(pl_db *db, const char *park, int (*cb)(const pl_datum_shift *shift, void *ctx),
+                             void *ctx, pl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

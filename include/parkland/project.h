@@ -28,12 +28,16 @@ extern "C" {
 extern const char *const pl_project_stage_ids[];
 const char *pl_project_stage_zh(const char *id);
 const char *pl_project_stage_en(const char *id);
-/* Stage id for an id or Chinese label; NULL when unknown (static storage). */
+/* Stage id for an id, a Chinese or an English label (ASCII case ignored);
+ * NULL when unknown (static storage). */
 const char *pl_project_stage_parse(const char *s);
 
 /* Milestone kinds in order: land, construction, production, verification. */
 extern const char *const pl_milestone_kinds[];
 const char *pl_milestone_zh(const char *kind); /* 供地, 开工, 投产, 达产验收 */
+/* Kind for an id, a Chinese or an English label ("construction start", 开工 →
+ * "construction"; ASCII case ignored); NULL when unknown (static storage). */
+const char *pl_milestone_parse(const char *s);
 
 /* One committed indicator against one parcel's standard-land indicator. */
 typedef struct pl_indicator_check {

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "parkland/import.h"
+#include "parkland/park.h"
 #include "parkland/units.h"
 
 #include <stdio.h>
@@ -129,10 +130,7 @@ int cmd_import(int argc, char **argv, const cli_global *g)
             o.area_unit = (pl_area_unit)u;
         } else if ((r = cli_opt_value(argc, argv, &i, "--towgs84", &v))) {
             if (r > 0) {
-                int used = 0, n = sscanf(v, "%lf,%lf,%lf,%lf,%lf,%lf,%lf%n", &o.towgs84[0], &o.towgs84[1],
-                                         &o.towgs84[2], &o.towgs84[3], &o.towgs84[4], &o.towgs84[5], &o.towgs84[6],
-                                         &used);
-                if (n != 7 || v[used])
+                if (pl_towgs84_parse(v, o.towgs84))
                     return cli_usage_error(import_usage, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '%s'",
                                            v);
                 o.have_towgs84 = 1;

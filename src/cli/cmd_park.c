@@ -10,7 +10,8 @@
 
 static const char park_usage[] =
     "parkland park add CODE --name NAME [--name-en NAME] [--district D] [--boundary FILE]\n"
-    "       parkland park list [--format table|csv|json]";
+    "       parkland park list [--format table|csv|json]\n"
+    "       parkland park datum CODE [xian80|beijing54 --towgs84 DX,DY,DZ,RX,RY,RZ,S [--note TEXT]]";
 
 static int park_add(int argc, char **argv, pl_db *db)
 {
@@ -78,10 +79,78 @@ static int park_list(int argc, char **argv, pl_db *db)
     return rc ? cli_fail(&err) : EXIT_DONE;
 }
 
+static int add_shift_row(const pl_datum_shift *s, void *ctx)
+{
+    char p[7][32];
+    for (int i = 0; i < 7; i++)
+        snprintf(p[i], sizeof p[i], "%.10g", s->towgs84[i]);
+    const char *cells[] = {s->datum, p[0], p[1], p[2], p[3], p[4], p[5], p[6], s->note, s->updated_at, s->updated_by};
+    return pl_table_add_row(ctx, cells) ? PL_ERR_NOMEM : 0;
+}
+
+/* park datum CODE: the parameters the park keeps; park datum CODE DATUM --towgs84 P: keep them. */
+static int park_datum(int argc, char **argv, pl_db *db)
+{
+    const char *code = NULL, *datum = NULL, *towgs84 = NULL, *note = NULL;
+    int fmt = PL_TABLE_TEXT;
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--towgs84", &v)) > 0)
+            towgs84 = v;
+        else if (!r && (r = cli_opt_value(argc, argv, &i, "--note", &v)) > 0)
+            note = v;
+        else if (!r && (r = cli_opt_value(argc, argv, &i, "--format", &v)) > 0) {
+            if ((fmt = pl_table_format_parse(v)) < 0)
+                return cli_usage_error(park_usage, "--format is table, csv or json, not '%s'", v);
+        } else if (r < 0)
+            return EXIT_USAGE;
+        else if (argv[i][0] == '-' || (code && datum))
+            return cli_usage_error(park_usage, "unexpected argument '%s'", argv[i]);
+        else if (!code)
+            code = argv[i];
+        else
+            datum = argv[i];
+    }
+    if (!code)
+        return cli_usage_error(park_usage, "park datum needs a park CODE");
+    pl_error err;
+    pl_error_clear(&err);
+    if (datum || towgs84 || note) {
+        if (!datum || !towgs84)
+            return cli_usage_error(park_usage, "park datum CODE DATUM needs both the datum (xian80 or beijing54) "
+                                               "and --towgs84");
+        if (!pl_datum_parse(datum))
+            return cli_usage_error(park_usage, "unknown datum '%s' (xian80 or beijing54)", datum);
+        double p[7];
+        if (pl_towgs84_parse(towgs84, p))
+            return cli_usage_error(park_usage, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '%s'", towgs84);
+        if (pl_park_set_datum_shift(db, code, datum, p, note, &err))
+            return cli_fail(&err);
+        printf("park %s: files in %s are transformed with %s (dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n",
+               code, pl_datum_parse(datum), towgs84);
+        return EXIT_DONE;
+    }
+    static const char *const keys[] = {"datum", "dx", "dy", "dz", "rx", "ry", "rz", "scale_ppm",
+                                       "note", "updated_at", "updated_by"};
+    static const char *const labels[] = {"基准 datum", "dX m", "dY m", "dZ m", "rX ″", "rY ″", "rZ ″",
+                                         "尺度 scale ppm", "备注 note", "更新 updated", "更新人 by"};
+    pl_table *t = pl_table_new(11, keys, labels);
+    for (size_t k = 1; k <= 7; k++)
+        pl_table_set_numeric(t, k);
+    int rc = pl_park_each_datum_shift(db, code, add_shift_row, t, &err);
+    if (!rc)
+        pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+    pl_table_free(t);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
 int cmd_park(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n\n  add    add a park / 新增园区\n  list   list parks / 园区列表\n", park_usage);
+        printf("usage: %s\n\n  add    add a park / 新增园区\n  list   list parks / 园区列表\n"
+               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports / 坐标转换七参数\n",
+               park_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     if (!strcmp(argv[1], "indicators"))
@@ -91,13 +160,15 @@ int cmd_park(int argc, char **argv, const cli_global *g)
             printf("usage: %s\n", park_usage);
             return EXIT_DONE;
         }
-    if (strcmp(argv[1], "add") && strcmp(argv[1], "list"))
+    if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "datum"))
         return cli_usage_error(park_usage, "unknown park command '%s'", argv[1]);
     int status;
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
-    status = !strcmp(argv[1], "add") ? park_add(argc, argv, db) : park_list(argc, argv, db);
+    status = !strcmp(argv[1], "add")     ? park_add(argc, argv, db)
+             : !strcmp(argv[1], "datum") ? park_datum(argc, argv, db)
+                                         : park_list(argc, argv, db);
     pl_db_close(db);
     return status;
 }

@@ -235,8 +235,9 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
         rc = pl_project_plan(db, pos[0], year, amount, note, &err);
     if (!rc) {
         if (is_ms)
-            printf("project %s: %s %s %s %s\n", pos[0], pos[1], pl_milestone_zh(pos[1]),
-                   planned ? "planned 计划" : "actual 实际", planned ? planned : actual);
+            printf("project %s: %s %s %s %s\n", pos[0], pl_milestone_parse(pos[1]),
+                   pl_milestone_zh(pl_milestone_parse(pos[1])), planned ? "planned 计划" : "actual 实际",
+                   planned ? planned : actual);
         else if (!strcmp(sub, "progress"))
             printf("project %s: investment completed 完成投资 %s = %s 万元\n", pos[0], pos[1],
                    num(amount, 2, a, sizeof a));

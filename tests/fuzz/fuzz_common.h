@@ -137,11 +137,16 @@ static void fz_touch_info(const pl_source_info *info)
         return;
     fz_sink += strnlen(info->crs_text, sizeof info->crs_text);
     fz_sink += strnlen(info->encoding, sizeof info->encoding);
-    fz_sink += strnlen(info->note, sizeof info->note);
     if (memchr(info->crs_text, 0, sizeof info->crs_text) == NULL ||
-        memchr(info->encoding, 0, sizeof info->encoding) == NULL ||
-        memchr(info->note, 0, sizeof info->note) == NULL)
+        memchr(info->encoding, 0, sizeof info->encoding) == NULL)
         abort(); /* a reader left a fixed buffer unterminated */
+}
+
+/* pl_note_fn: touch every note the reader gives. */
+static void fz_on_note(void *ctx, const char *text)
+{
+    (void)ctx;
+    fz_touch_str(text);
 }
 
 typedef struct fz_count {
@@ -184,7 +189,7 @@ typedef int (*fz_reader)(const char *path, const pl_read_options *opt, pl_source
  * picks the importer's options deterministically from the input. */
 __attribute__((unused)) static void fz_read_and_import(fz_reader reader, pl_format fmt, const char *path, size_t size_hint)
 {
-    pl_read_options ro = {PL_ENCODING_AUTO, 0};
+    pl_read_options ro = {PL_ENCODING_AUTO, 0, fz_on_note, NULL};
     pl_source_info info;
     memset(&info, 0, sizeof info);
     pl_error err;

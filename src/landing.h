@@ -1,0 +1,40 @@
+/*
+ * landing.h — where a project stands as of a date (internal): the stage its
+ * milestones reached, how many days its construction start is overdue, and
+ * the class of the landing theme. The one rule for the map (export.c: a
+ * parcel's class and flags) and the reports (report_alerts.c: late start,
+ * idle-land warning, reclaim candidate), so that a parcel is idle on both or
+ * on neither.
+ *
+ * Overdue: a signed project whose agreed construction start is before the
+ * as-of date and that has no actual start on or before it; overdue_days =
+ * as-of − agreed start. Idle from PL_IDLE_DAYS (365) days, reclaim candidate
+ * from PL_RECLAIM_DAYS (730) (parkland/report.h; MLR order 53).
+ */
+#ifndef PARKLAND_LANDING_H
+#define PARKLAND_LANDING_H
+
+#include "parkland/report.h" /* PL_IDLE_DAYS, PL_RECLAIM_DAYS */
+
+/* Milestones in the order of pl_milestone_kinds. */
+enum { PL_MS_LAND, PL_MS_CONSTRUCTION, PL_MS_PRODUCTION, PL_MS_VERIFICATION, PL_MS_KINDS };
+
+typedef struct pl_landing {
+    const char *stage;  /* a stage of the landing classes (vocab.h): "none" without a project,
+                         * else signed, land_supplied, construction, production, verified */
+    long overdue_days;  /* days the construction start is overdue; 0 when it is not */
+    int overdue;        /* overdue_days > 0 */
+    int idle;           /* overdue_days >= PL_IDLE_DAYS */
+    int reclaim;        /* overdue_days >= PL_RECLAIM_DAYS */
+    const char *cls;    /* the landing theme's class: reclaim, idle, overdue, else the stage */
+} pl_landing;
+
+/* The landing as of `as_of` (YYYY-MM-DD) of a project (`has_project` 0: no
+ * signed project, the class is "none"). actual[k]: the milestone's actual
+ * date, NULL or "" when none; a date after as_of has not happened yet.
+ * construction_planned: the agreed start, NULL, "" or not a date when none.
+ * Static strings in *out. */
+void pl_landing_of(int has_project, const char *const actual[PL_MS_KINDS], const char *construction_planned,
+                   const char *as_of, pl_landing *out);
+
+#endif
