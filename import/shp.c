@@ -33,36 +33,6 @@
 #include <sys/stat.h>
 
 /* ======================================================================= */
-/* Small text helpers                                                      */
-/* ======================================================================= */
-
-/* Length of the longest prefix of s[0..len) that does not end inside a UTF-8
- * sequence, so that cutting there keeps valid UTF-8 valid. */
-static size_t utf8_cut(const char *s, size_t len)
-{
-    size_t k = len;
-    while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80 && len - k < 3)
-        k--;
-    if (k == 0)
-        return len;
-    unsigned char lead = (unsigned char)s[k - 1];
-    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    return (len - (k - 1) >= need) ? len : k - 1;
-}
-
-/* Copy src into dst (size n > 0) cut at a UTF-8 boundary. */
-static void copy_utf8(char *dst, size_t n, const char *src, size_t srclen)
-{
-    if (n == 0)
-        return;
-    if (srclen > n - 1)
-        srclen = utf8_cut(src, n - 1);
-    memcpy(dst, src, srclen);
-    dst[srclen] = '\0';
-}
-
-
-/* ======================================================================= */
 /* WKT: a tokenizer over brackets and quoted strings, and a node tree       */
 /* ======================================================================= */
 
@@ -647,7 +617,7 @@ int pl_shp_srid_from_prj(const char *wkt, char *name, size_t namelen)
             if (r->arg[0][i] == '"' && i + 1 < r->arglen[0] && r->arg[0][i + 1] == '"')
                 i++;
         }
-        name[utf8_cut(name, o)] = '\0';
+        name[pl_text_utf8_cut(name, o)] = '\0';
     }
 
     srid = wkt_epsg_authority(&d, root);
@@ -710,7 +680,7 @@ static SAFile hook_fopen(const char *filename, const char *access)
 static void hook_error(const char *message)
 {
     if (tl_io)
-        copy_utf8(tl_io->msg, sizeof tl_io->msg, message, strlen(message));
+        pl_text_copy_utf8(tl_io->msg, sizeof tl_io->msg, message, strlen(message));
 }
 
 typedef struct ring_info {
@@ -1116,7 +1086,7 @@ static char *decode_text(pl_encoding enc, const char *s, size_t len, int may_be_
             return d;
         }
         if (may_be_cut) {
-            size_t k = utf8_cut(s, len);
+            size_t k = pl_text_utf8_cut(s, len);
             if (k < len && pl_text_is_utf8(s, k)) {
                 char *d = str_dup_n(s, k);
                 *oom = !d;
@@ -1196,7 +1166,7 @@ static int guess_encoding(shp_reader *r, pl_error *err)
         char name[XBASE_FLDNAME_LEN_READ + 1];
         DBFGetFieldInfo(r->dbf, k, name, NULL, NULL);
         size_t l = rtrim(name, strlen(name));
-        if (!pl_text_is_utf8(name, l) && !pl_text_is_utf8(name, utf8_cut(name, l))) {
+        if (!pl_text_is_utf8(name, l) && !pl_text_is_utf8(name, pl_text_utf8_cut(name, l))) {
             r->enc = PL_ENCODING_GBK;
             return PL_OK;
         }
@@ -1210,7 +1180,7 @@ static int guess_encoding(shp_reader *r, pl_error *err)
                 return dbf_read_error(r, i + 1, err);
             size_t l = strlen(s);
             size_t t = rtrim(s, l);
-            if (pl_text_is_utf8(s, t) || (l == (size_t)r->widths[k] && pl_text_is_utf8(s, utf8_cut(s, t)))) {
+            if (pl_text_is_utf8(s, t) || (l == (size_t)r->widths[k] && pl_text_is_utf8(s, pl_text_utf8_cut(s, t)))) {
                 if (!utf8_cjk && utf8_has_cjk(s, t))
                     utf8_cjk = i + 1;
                 continue;
@@ -1716,11 +1686,11 @@ static void read_prj(shp_reader *r)
         r->info->srid = pl_shp_srid_from_prj(w, name, sizeof name);
     }
     if (pl_text_is_utf8(w, len)) {
-        copy_utf8(r->info->crs_text, sizeof r->info->crs_text, w, len);
+        pl_text_copy_utf8(r->info->crs_text, sizeof r->info->crs_text, w, len);
     } else {
         char *u = pl_text_gbk_to_utf8(w, len, NULL);
         if (u) {
-            copy_utf8(r->info->crs_text, sizeof r->info->crs_text, u, strlen(u));
+            pl_text_copy_utf8(r->info->crs_text, sizeof r->info->crs_text, u, strlen(u));
             free(u);
         } else { /* neither: keep the ASCII, mark the rest */
             size_t o = 0;
