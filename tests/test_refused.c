@@ -157,3 +157,8 @@ Test(refused, geojson)
 {
     check_format("geojson", "import parcels");
 }
+
+Test(refused, kml)
+{
+    check_format("kml", "import parcels");
+}
