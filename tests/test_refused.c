@@ -162,3 +162,8 @@ Test(refused, kml)
 {
     check_format("kml", "import parcels");
 }
+
+Test(refused, shp)
+{
+    check_format("shp", "import parcels");
+}
