@@ -666,7 +666,7 @@ Test(shp, auto_guesses_per_file_and_encoding_option)
 Test(shp, cpg_spellings)
 {
     static const char *const gbk_names[] = {"GBK", "936", "CP936", "GB2312", "GB18030", "ANSI 936",
-                                            "gbk\r\n", "\xef\xbb\xbf" "cp936\n"};
+                                            "gbk\r\n", ("\xef\xbb\xbf" "cp936\n") /* a BOM, then the name */};
     char *name = gbk("胶州湾");
     const char *v[] = {name};
     make_named("cpg", v, 1, NULL);
