@@ -51,6 +51,28 @@ size_t pl_text_bom_len(const char *buf, size_t len)
             (unsigned char)buf[2] == 0xbf) ? 3 : 0;
 }
 
+size_t pl_text_utf8_cut(const char *s, size_t len)
+{
+    size_t k = len;
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80 && len - k < 3)
+        k--;
+    if (k == 0)
+        return len;
+    unsigned char lead = (unsigned char)s[k - 1];
+    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    return (len - (k - 1) >= need) ? len : k - 1;
+}
+
+void pl_text_copy_utf8(char *dst, size_t n, const char *src, size_t srclen)
+{
+    if (n == 0)
+        return;
+    if (srclen > n - 1)
+        srclen = pl_text_utf8_cut(src, n - 1);
+    memcpy(dst, src, srclen);
+    dst[srclen] = '\0';
+}
+
 static char *convert(const char *to, const char *from, const char *buf, size_t len, size_t *outlen)
 {
     iconv_t cd = iconv_open(to, from);

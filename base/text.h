@@ -13,6 +13,13 @@ int pl_text_is_utf8(const char *buf, size_t len);
 /* Length of a UTF-8 BOM at the start of buf (3 or 0). */
 size_t pl_text_bom_len(const char *buf, size_t len);
 
+/* Length of the longest prefix of s[0..len) that does not end inside a UTF-8
+ * sequence, so that cutting there keeps valid UTF-8 valid. */
+size_t pl_text_utf8_cut(const char *s, size_t len);
+/* Copy src[0..srclen) into dst (n bytes; nothing when n is 0), NUL-terminated
+ * and cut at a UTF-8 character boundary when it does not fit. */
+void pl_text_copy_utf8(char *dst, size_t n, const char *src, size_t srclen);
+
 /* Convert GBK (read as GB18030) to UTF-8. Returns a NUL-terminated string the
  * caller frees, or NULL when the bytes are not valid GBK (errno EILSEQ) or on
  * ENOMEM. *outlen gets the length without the NUL when outlen is non-NULL. */

@@ -44,4 +44,48 @@ int pl_crs_gk_width(int zone);
  * datum, width, zone and form in the pointers (each may be NULL); 0 else. */
 int pl_crs_gk_of_epsg(int srid, pl_gk_datum *datum, int *width, int *zone, int *prefixed);
 
+/* ---- the .prj recogniser (gis/prj.c) ------------------------------------ */
+
+/* The longest .prj text the recogniser looks at, in bytes. */
+#define PL_PRJ_MAX_LEN (64 * 1024)
+
+/* How the recogniser read a .prj text. */
+typedef enum pl_prj_found {
+    PL_PRJ_NOT_TEXT,   /* NUL bytes in it: not looked at (note set) */
+    PL_PRJ_TOO_LONG,   /* longer than PL_PRJ_MAX_LEN: not looked at (note set) */
+    PL_PRJ_UNPARSED,   /* not WKT, or no PROJCS/GEOGCS (or WKT2 equivalent) at its top */
+    PL_PRJ_UNKNOWN,    /* a CRS, but no EPSG code recognised (name set) */
+    PL_PRJ_AUTHORITY,  /* AUTHORITY["EPSG","N"] / ID["EPSG",N] of the outer CRS */
+    PL_PRJ_NAME,       /* the outer name */
+    PL_PRJ_PARAMETERS, /* a projected CRS's datum and Gauss-Krüger parameters */
+    PL_PRJ_DATUM,      /* a geographic CRS's DATUM name */
+} pl_prj_found;
+
+/* What the recogniser found in a .prj text. */
+typedef struct pl_prj_crs {
+    int srid;          /* EPSG code; 0 when not recognised */
+    pl_prj_found found;
+    char name[256];    /* the outer CRS's name as written (WKT2 doubled quotes undone), cut at a
+                        * UTF-8 character boundary; "" when the text does not parse */
+    char note[64];     /* for PL_PRJ_NOT_TEXT and PL_PRJ_TOO_LONG, why the CRS is unknown, to
+                        * follow the file's name ("not a text file; the CRS is unknown"); "" else */
+} pl_prj_crs;
+
+/* Recognise the CRS described by the .prj text text[0..len) (ESRI WKT1, OGC
+ * WKT1 or WKT2; `text` need not be NUL-terminated, must not be NULL). Fills
+ * *out and returns out->srid. In order:
+ *   1. an AUTHORITY["EPSG","N"] / ID["EPSG",N] directly inside the outer
+ *      PROJCS/GEOGCS (not the one of the nested GEOGCS);
+ *   2. the outer name: CGCS2000 / Xian 1980 / Beijing 1954 Gauss-Kruger
+ *      names in their ESRI ("CGCS2000_3_Degree_GK_Zone_40") and EPSG
+ *      ("CGCS2000 / 3-degree Gauss-Kruger zone 40") spellings, 3- and
+ *      6-degree, zone and CM forms (pl_crs_gk_epsg); WGS 84 UTM zones;
+ *      geographic CGCS2000, WGS 84, Xian 1980, Beijing 1954 (by the name, then
+ *      by the DATUM's);
+ *   3. for a PROJCS with an unknown name: its datum (one of the three above)
+ *      and Gauss-Kruger/Transverse Mercator parameters (central meridian,
+ *      false easting, scale 1, no false northing).
+ * A compound or bound CRS is recognised by its horizontal (source) part. */
+int pl_prj_recognise(const char *text, size_t len, pl_prj_crs *out);
+
 #endif

@@ -904,9 +904,9 @@ Test(geojson_geometry, member_order_does_not_matter)
               "\"type\":\"Polygon\"},\"properties\":{\"code\":\"A\",\"n\":1}}"),
         GJ_FC("{\"properties\":{\"code\":\"A\",\"n\":1},\"geometry\":{\"bbox\":[1,2,5,6],\"coordinates\":"
               "[[[1,2],[3,4],[5,6],[1,2]]],\"crs\":null,\"type\":\"Polygon\"},\"type\":\"Feature\"}"),
-        /* single Feature and bare geometry, "coordinates" first */
-        "{\"geometry\":{\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]],\"type\":\"Polygon\"},"
-        "\"type\":\"Feature\",\"properties\":{\"code\":\"A\",\"n\":1}}",
+        /* single Feature and bare geometry, "coordinates" first (one literal: the parentheses) */
+        ("{\"geometry\":{\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]],\"type\":\"Polygon\"},"
+         "\"type\":\"Feature\",\"properties\":{\"code\":\"A\",\"n\":1}}"),
     };
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         coll c = {0};

@@ -157,3 +157,13 @@ Test(refused, geojson)
 {
     check_format("geojson", "import parcels");
 }
+
+Test(refused, kml)
+{
+    check_format("kml", "import parcels");
+}
+
+Test(refused, shp)
+{
+    check_format("shp", "import parcels");
+}
