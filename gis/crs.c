@@ -4,15 +4,28 @@
 #include <proj.h>
 #include <stdio.h>
 
-int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
+/* A quiet PROJ context and the CRS EPSG:`srid` in it (*crs NULL when PROJ does
+ * not know it); def gets "EPSG:srid". NULL when no context could be made. The
+ * caller destroys *crs, then the context. */
+static PJ_CONTEXT *open_epsg(int srid, char def[32], PJ **crs)
 {
+    *crs = NULL;
     PJ_CONTEXT *ctx = proj_context_create();
     if (!ctx)
-        return -1;
+        return NULL;
     proj_log_level(ctx, PJ_LOG_NONE);
+    snprintf(def, 32, "EPSG:%d", srid);
+    *crs = proj_create(ctx, def);
+    return ctx;
+}
+
+int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
+{
     char def[32];
-    snprintf(def, sizeof def, "EPSG:%d", srid);
-    PJ *crs = proj_create(ctx, def);
+    PJ *crs;
+    PJ_CONTEXT *ctx = open_epsg(srid, def, &crs);
+    if (!ctx)
+        return -1;
     int rc = -1;
     if (crs) {
         const char *area = NULL;
@@ -32,13 +45,11 @@ int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
 
 int pl_crs_datum_name(int srid, char *name, size_t namelen)
 {
-    PJ_CONTEXT *ctx = proj_context_create();
+    char def[32];
+    PJ *crs;
+    PJ_CONTEXT *ctx = open_epsg(srid, def, &crs);
     if (!ctx)
         return -1;
-    proj_log_level(ctx, PJ_LOG_NONE);
-    char def[32];
-    snprintf(def, sizeof def, "EPSG:%d", srid);
-    PJ *crs = proj_create(ctx, def);
     int rc = -1;
     if (crs) {
         PJ *datum = proj_crs_get_datum(ctx, crs);
