@@ -10,6 +10,7 @@
 #include "db_internal.h"
 #include "parkland/batch.h"
 #include "parkland/db.h"
+#include "parkland/history.h"
 #include "parkland/import.h"
 #include "parkland/indicators.h"
 #include "parkland/park.h"
@@ -300,6 +301,21 @@ Test(import_undo, refused_after_a_later_import_updated_a_parcel)
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE undone_at IS NOT NULL"), 0);
 }
 
+static int count_row(const pl_history_row *row, void *ctx)
+{
+    (void)row;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int history_rows(const char *code)
+{
+    int n = 0;
+    pl_error err;
+    cr_assert_eq(pl_history_each(db, "parcel", NULL, code, count_row, &n, &err), PL_OK, "%s: %s", code, err.message);
+    return n;
+}
+
 /* An id freed by an undo and taken again by a later import: the history of the
  * earlier parcel does not make the later one look touched. */
 Test(import_undo, a_reused_parcel_id_is_not_a_change)
@@ -310,10 +326,20 @@ Test(import_undo, a_reused_parcel_id_is_not_a_change)
     cr_assert_eq(pl_batch_undo(db, a, NULL, 0, &r, &err), PL_OK, "%s", err.message);
     pl_batch_undo_result_release(&r);
     long b = import_txt(write_txt("b.txt", "B", 2, 1, 0), PL_CONFLICT_FAIL);
+    /* the history of each code is its own parcel's */
+    cr_assert_eq(tu_sql_count(db, "SELECT count(DISTINCT p.id) FROM parcel p JOIN history h ON h.entity_id = p.id"
+                                  " AND h.field = 'removed'"), 2, "the ids were taken again");
+    cr_assert_eq(history_rows("B-1"), 1);
+    cr_assert_eq(history_rows("A-1"), 2);
     cr_assert_eq(pl_batch_undo(db, b, NULL, 0, &r, &err), PL_OK, "%s", err.message);
     cr_assert_eq(r.removed, 2);
     pl_batch_undo_result_release(&r);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel"), 0);
+    cr_assert_eq(history_rows("B-1"), 2);
+    /* the same file again: its codes' histories hold each import and undo */
+    import_txt(write_txt("a.txt", "A", 2, 0, 0), PL_CONFLICT_FAIL);
+    cr_assert_eq(history_rows("A-1"), 3);
+    cr_assert_eq(history_rows("B-1"), 2);
 }
 
 /* ---- command line ---------------------------------------------------------- */
