@@ -420,7 +420,8 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
     if (rc)
         return rc;
     if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)) ||
-        (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)))
+        (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v5, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -569,6 +570,12 @@ static int schema_v4(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v4, err);
 }
 
+/* Schema 4 → 5: see pl_schema_v5. */
+static int schema_v5(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v5, err);
+}
+
 /* One migration in one transaction, the version written with it. The version
  * is read again under the write lock: another process may have opened the
  * file at the same time and done this migration while this one waited. */
@@ -625,7 +632,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
     /* Migrations from older versions, one transaction each. */
     if ((ver < 2 && (rc = migrate(db, 2, schema_v2, err))) ||
         (ver < 3 && (rc = migrate(db, 3, rewrite_parcel_status_check, err))) ||
-        (ver < 4 && (rc = migrate(db, 4, schema_v4, err))))
+        (ver < 4 && (rc = migrate(db, 4, schema_v4, err))) ||
+        (ver < 5 && (rc = migrate(db, 5, schema_v5, err))))
         goto fail;
     *out = db;
     return PL_OK;

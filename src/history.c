@@ -18,9 +18,10 @@ const char *pl_history_entity_parse(const char *s)
 /* The ids of the entity: from its table, else from the history rows that
  * carry its code (a parcel since removed). Fills at most `cap` ids. */
 static int resolve(pl_db *db, const char *entity, const char *park, const char *code, long *ids, size_t cap,
-                   size_t *n, pl_error *err)
+                   size_t *n, int *gone, pl_error *err)
 {
     *n = 0;
+    *gone = 0;
     const char *sql;
     if (!strcmp(entity, "parcel"))
         sql = "SELECT p.id, k.code FROM parcel p JOIN park k ON k.id = p.park_id"
@@ -67,8 +68,10 @@ static int resolve(pl_db *db, const char *entity, const char *park, const char *
         if (*n > 1)
             return pl_error_set(err, PL_ERR_USAGE, "%s code '%s' named %zu different %ss over time; name the park with --park",
                                 entity, code, *n, entity);
-        if (*n == 1)
+        if (*n == 1) {
+            *gone = 1;
             return PL_OK;
+        }
     }
     if (park && !strcmp(entity, "parcel"))
         return pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s' in park '%s'", code, park);
@@ -86,16 +89,25 @@ int pl_history_each(pl_db *db, const char *entity, const char *park, const char 
         return pl_error_set(err, PL_ERR_USAGE, "history %s needs a CODE", e);
     long ids[4];
     size_t n;
-    int rc = resolve(db, e, park, code, ids, 4, &n, err);
+    int gone;
+    int rc = resolve(db, e, park, code, ids, 4, &n, &gone, err);
     if (rc)
         return rc;
     sqlite3_stmt *st;
     if ((rc = pl_db_prepare(db,
             "SELECT id, entity, entity_id, code, field, old_value, new_value, at, effective, who, note, batch_id"
-            "  FROM history WHERE entity = ?1 AND entity_id = ?2 ORDER BY id", &st, err)))
+            "  FROM history WHERE entity = ?1 AND entity_id = ?2 AND (code = ?3 OR (NOT ?4 AND id >"
+            "  coalesce((SELECT max(r.id) FROM history r WHERE r.entity = ?1 AND r.entity_id = ?2"
+            "  AND r.field = 'removed'), 0))) ORDER BY id", &st, err)))
         return rc;
+    /* An undone import removes parcels (import_batch.c), and a later parcel may
+     * take a removed one's id: the rows of an id since its last removal are the
+     * present holder's, the earlier ones those that carry the code asked for; a
+     * removed parcel's rows are those that carry its code. */
     pl_bind_text(st, 1, e);
     sqlite3_bind_int64(st, 2, ids[0]);
+    pl_bind_text(st, 3, code);
+    sqlite3_bind_int(st, 4, gone);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         pl_history_row r;

@@ -244,4 +244,11 @@ static const char pl_schema_v4[] =
     "  updated_by TEXT NOT NULL,\n"
     "  PRIMARY KEY (park_id, datum));\n";
 
+/* Version 4 → 5 (issue 13): an import batch can be undone. The batch keeps its
+ * row (history rows name it); undone_at/undone_by say that its parcels were
+ * removed, and by whom, so that it is listed as undone and not undone twice. */
+static const char pl_schema_v5[] =
+    "ALTER TABLE import_batch ADD COLUMN undone_at TEXT;   -- UTC, NULL while the batch stands\n"
+    "ALTER TABLE import_batch ADD COLUMN undone_by TEXT;\n";
+
 #endif

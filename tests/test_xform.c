@@ -166,6 +166,9 @@ static void put_back_status_in_list(pl_db *db)
 }
 
 /* the version a file says it has (meta and user_version) */
+/* what schema 5 added, taken away (a file written before it) */
+#define UNDO_SCHEMA_5 "ALTER TABLE import_batch DROP COLUMN undone_at; ALTER TABLE import_batch DROP COLUMN undone_by;"
+
 static void mark_schema_version(sqlite3 *h, int version)
 {
     char sql[160];
@@ -193,6 +196,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     char path[1024];
     pl_db *db = tu_db_new("m.db", path);
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
+    tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_park_qdip(db);
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     /* make it a schema 1 file, as every database written before this change */
@@ -204,7 +208,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_datum_shift'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
@@ -222,6 +226,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     char path[1024];
     pl_db *db = tu_db_new("m3.db", path);
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
+    tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_park_qdip(db);
     long id = tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     char upd[128]; /* by rowid: a WHERE on another column has an ephemeral table of its own (the rows to update) */
@@ -233,8 +238,8 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 4);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
     cr_assert_eq(ephemeral_tables_of(db, upd), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND status = 'available'"), 1);
     tu_sql_exec(db, upd);
@@ -259,17 +264,40 @@ Test(xform, schema_3_database_gets_the_park_datum_table)
     tu_park_qdip(db);
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     tu_sql_exec(db, "DROP TABLE park_datum_shift");
+    tu_sql_exec(db, UNDO_SCHEMA_5);
     mark_schema_version(db->h, 3);
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 4);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
     /* the CHECK refuses a datum that is not one of the two */
     cr_assert_eq(sqlite3_exec(db->h, "INSERT INTO park_datum_shift VALUES (1, 'Tokyo', '0,0,0,0,0,0,0', NULL, 'x', 'y')",
                               NULL, NULL, NULL), SQLITE_CONSTRAINT_CHECK);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
+}
+
+/* Schema 5 (issue 13) marks an undone import batch: a schema 4 file gets the
+ * two columns on open, its batches kept and standing (NULL). */
+Test(xform, schema_4_database_gets_the_batch_undo_columns)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m6.db", path);
+    tu_park_qdip(db);
+    tu_sql_exec(db, "INSERT INTO import_batch(file, sha256, format, target_srid, imported_at, imported_by)"
+                    " VALUES ('a.txt', 'x', 'txt', 4549, '2026-01-01T00:00:00Z', 'me')");
+    tu_sql_exec(db, UNDO_SCHEMA_5);
+    mark_schema_version(db->h, 4);
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 5);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE file = 'a.txt'"
+                                  " AND undone_at IS NULL AND undone_by IS NULL"), 1);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }
@@ -327,6 +355,7 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
     char path[1024];
     pl_db *db = tu_db_new("race.db", path);
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
+    tu_sql_exec(db, UNDO_SCHEMA_5);
     put_back_status_in_list(db);
     mark_schema_version(db->h, 2);
     pl_db_close(db);

@@ -1,8 +1,10 @@
-/* cmd_import.c — parkland import parcels FILE [options] */
+/* cmd_import.c — parkland import parcels FILE [options] | import list | import undo BATCH */
 #include "cli.h"
 
+#include "parkland/batch.h"
 #include "parkland/import.h"
 #include "parkland/park.h"
+#include "parkland/table.h"
 #include "parkland/units.h"
 
 #include <stdio.h>
@@ -14,7 +16,9 @@ static const char import_usage[] =
     "parkland import parcels FILE [--park CODE] [--format auto|txt|geojson|kml|shp] [--crs EPSG]\n"
     "               [--encoding auto|utf-8|gbk] [--status reserve|available] [--field KEY=COLUMN]\n"
     "               [--area-unit ha|m2|mu] [--towgs84 DX,DY,DZ,RX,RY,RZ,S] [--on-conflict fail|skip|update]\n"
-    "               [--repair] [--allow-overlap] [--dry-run] [--code-prefix P]";
+    "               [--repair] [--allow-overlap] [--dry-run] [--code-prefix P]\n"
+    "       parkland import list [--park P] [--format table|csv|json]\n"
+    "       parkland import undo BATCH [--note T] [--dry-run]";
 
 static void help(void)
 {
@@ -41,8 +45,140 @@ static void help(void)
            "  --on-conflict C      a code already in the park: fail (default), skip, update\n"
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
            "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
-           "  --dry-run            report what would happen; write nothing\n",
+           "  --dry-run            report what would happen; write nothing\n\n"
+           "import list: the import batches (导入批次), newest first: file, sha256, format, encoding,\n"
+           "coordinate systems, park, counts, area in 亩, when and by whom, and when undone.\n"
+           "  --park P             the batches of park P\n"
+           "  --format F           table (default), csv or json\n\n"
+           "import undo BATCH: remove the parcels batch BATCH inserted (撤销导入), in one transaction,\n"
+           "with a history row 'removed' for each, and mark the batch undone. Refused, changing\n"
+           "nothing, when anything touched one of them since (a status change, an edit, indicators,\n"
+           "a reservation, a project, a split or merge, a later import: each is listed), when the\n"
+           "batch updated existing parcels, or when it was undone already.\n"
+           "  --note T             why, kept in the history rows\n"
+           "  --dry-run            check and list the parcels; write nothing\n",
            import_usage);
+}
+
+typedef struct list_ctx {
+    pl_table *t;
+} list_ctx;
+
+static int add_batch_row(const pl_batch_row *b, void *vctx)
+{
+    list_ctx *c = vctx;
+    char id[24], src[24] = "", dst[24], n[5][24], mu[48];
+    snprintf(id, sizeof id, "%ld", b->id);
+    if (b->source_srid)
+        snprintf(src, sizeof src, "%d", b->source_srid);
+    snprintf(dst, sizeof dst, "%d", b->target_srid);
+    const long counts[5] = {b->n_read, b->n_inserted, b->n_updated, b->n_skipped, b->n_repaired};
+    for (int i = 0; i < 5; i++)
+        snprintf(n[i], sizeof n[i], "%ld", counts[i]);
+    snprintf(mu, sizeof mu, "%.2f", pl_m2_to_mu(b->area_m2));
+    char sha[17];
+    snprintf(sha, sizeof sha, "%.16s", b->sha256 ? b->sha256 : "");
+    const char *cells[] = {id,   b->file, sha,  b->format, b->encoding, src,  dst,  b->park, n[0],
+                           n[1], n[2],    n[3], n[4],      mu,          b->imported_at, b->imported_by,
+                           b->undone_at, b->undone_by};
+    return pl_table_add_row(c->t, cells) ? 1 : 0;
+}
+
+static int import_list(int argc, char **argv, const cli_global *g)
+{
+    const char *park = NULL;
+    int fmt = PL_TABLE_TEXT;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
+            park = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0 && cli_table_format(import_usage, v, &fmt))
+                return EXIT_USAGE;
+        } else {
+            return cli_usage_error(import_usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    static const char *const keys[] = {"batch", "file", "sha256", "format", "encoding", "source_srid",
+                                       "target_srid", "park", "read", "inserted", "updated", "skipped",
+                                       "repaired", "area_mu", "imported_at", "imported_by", "undone_at",
+                                       "undone_by"};
+    static const char *const labels[] = {"批次 batch", "文件 file", "sha256", "格式 format", "编码 encoding",
+                                         "源 EPSG", "目标 EPSG", "园区 park", "读取 read", "新增 inserted",
+                                         "更新 updated", "跳过 skipped", "修复 repaired", "面积 亩",
+                                         "导入时间 imported (UTC)", "操作人 by", "撤销 undone (UTC)", "撤销人 by"};
+    list_ctx c = {pl_table_new(18, keys, labels)};
+    static const size_t numeric[] = {0, 5, 6, 8, 9, 10, 11, 12, 13};
+    for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
+        pl_table_set_numeric(c.t, numeric[i]);
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_batch_each(db, park, add_batch_row, &c, &err);
+    if (rc == 1 && !err.message[0])
+        pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        if (fmt == PL_TABLE_TEXT)
+            printf("%zu import batch%s / 导入批次\n", pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "es");
+        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+    }
+    pl_table_free(c.t);
+    pl_db_close(db);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+static int import_undo(int argc, char **argv, const cli_global *g)
+{
+    const char *batch = NULL, *note = NULL;
+    int dry_run = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--note", &v))) {
+            note = v;
+        } else if (!strcmp(argv[i], "--dry-run")) {
+            dry_run = 1;
+        } else if ((argv[i][0] == '-' && argv[i][1]) || batch) {
+            return cli_usage_error(import_usage, "unexpected argument '%s'", argv[i]);
+        } else {
+            batch = argv[i];
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    int id;
+    if (!batch)
+        return cli_usage_error(import_usage, "import undo needs a BATCH (see 'parkland import list')");
+    if (!cli_parse_int("BATCH", batch, &id) || id <= 0)
+        return cli_usage_error(import_usage, "BATCH is a batch number of 'parkland import list', not '%s'", batch);
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_batch_undo_result r;
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_batch_undo(db, id, note, dry_run, &r, &err);
+    if (rc) {
+        for (size_t i = 0; i < r.nblockers; i++)
+            fprintf(stderr, "%s: %s\n", r.blockers[i].code, r.blockers[i].what);
+        status = cli_fail(&err);
+    } else {
+        printf("%s import batch %ld ('%s'): %zu parcel%s %s%s\n", dry_run ? "would undo" : "undid", r.batch_id,
+               r.file, r.ncodes, r.ncodes == 1 ? "" : "s", dry_run ? "would be removed" : "removed",
+               dry_run ? " (dry run: nothing written / 试运行，未写入)" : " / 已撤销");
+        for (size_t i = 0; i < r.ncodes; i++)
+            printf("  %s\n", r.codes[i]);
+    }
+    pl_batch_undo_result_release(&r);
+    pl_db_close(db);
+    return status;
 }
 
 static void progress(long features, void *ctx)
@@ -82,13 +218,18 @@ static void print_messages(const pl_import_result *r, FILE *out, int level_min)
 
 int cmd_import(int argc, char **argv, const cli_global *g)
 {
+    int list = argc >= 2 && !strcmp(argv[1], "list"), undo = argc >= 2 && !strcmp(argv[1], "undo");
     for (int i = 1; i < argc; i++)
         if (cli_is_help(argv[i])) {
             help();
             return EXIT_DONE;
         }
+    if (list)
+        return import_list(argc, argv, g);
+    if (undo)
+        return import_undo(argc, argv, g);
     if (argc < 2 || strcmp(argv[1], "parcels"))
-        return cli_usage_error(import_usage, "what to import? ('import parcels FILE')");
+        return cli_usage_error(import_usage, "what to import? ('import parcels FILE', 'import list', 'import undo BATCH')");
     pl_import_options o;
     pl_import_options_init(&o);
     const char *path = NULL;
