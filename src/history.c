@@ -16,7 +16,7 @@ const char *pl_history_entity_parse(const char *s)
 }
 
 /* The ids of the entity: from its table, else from the history rows that
- * carry its code (a parcel since removed). Fills at most `cap` ids. */
+ * carry its code (a parcel or a lead since removed). Fills at most `cap` ids. */
 static int resolve(pl_db *db, const char *entity, const char *park, const char *code, long *ids, size_t cap,
                    size_t *n, int *gone, pl_error *err)
 {
@@ -66,8 +66,8 @@ static int resolve(pl_db *db, const char *entity, const char *park, const char *
             ids[(*n)++] = (long)sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         if (*n > 1)
-            return pl_error_set(err, PL_ERR_USAGE, "%s code '%s' named %zu different %ss over time; name the park with --park",
-                                entity, code, *n, entity);
+            return pl_error_set(err, PL_ERR_USAGE, "%s code '%s' named %zu different %ss over time%s", entity, code,
+                                *n, entity, strcmp(entity, "parcel") ? "" : "; name the park with --park");
         if (*n == 1) {
             *gone = 1;
             return PL_OK;

@@ -6,6 +6,7 @@
 #include "parkland/parse.h"
 #include "db_internal.h"
 #include "hash.h"
+#include "lead_internal.h"
 #include "text.h"
 #include "vocab.h"
 
@@ -1054,4 +1055,23 @@ void pl_lead_import_result_release(pl_lead_import_result *r)
     free(r->messages);
     r->messages = NULL;
     r->nmessages = 0;
+}
+
+/* ---- shared with lead_edit.c (lead_internal.h) ------------------------------------------ */
+
+int pl_lead_check(pl_db *db, const pl_lead_fields *f, pl_lead_checked *out, char *text, size_t len, pl_error *err)
+{
+    char today[16];
+    pl_today(today, sizeof today);
+    lead_rec r;
+    problems p = {{0}, 0};
+    int rc = check_lead(db, f, today, &r, &p, err);
+    if (rc)
+        return rc;
+    memcpy(out->industry, r.industry, sizeof out->industry);
+    memcpy(out->currency, r.currency, sizeof out->currency);
+    out->investment_cny = r.investment_cny;
+    out->investment_foreign = r.investment_foreign;
+    snprintf(text, len, "%s", p.text);
+    return PL_OK;
 }

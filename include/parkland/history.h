@@ -32,8 +32,9 @@ const char *pl_history_entity_parse(const char *s);
 
 /* Call `cb` for every history row of the entity named `code`, oldest first.
  * `park` narrows a parcel code to one park (NULL: the code must be unique);
- * it is ignored for other entities. A parcel no longer in the parcel table is
- * still found by the code its history rows carry. PL_ERR_NOTFOUND when no such
+ * it is ignored for other entities. A parcel no longer in the parcel table,
+ * or a lead removed (pl_lead_remove), is still found by the code its history
+ * rows carry. PL_ERR_NOTFOUND when no such
  * entity has ever existed; a non-zero return of `cb` stops and is returned. */
 int pl_history_each(pl_db *db, const char *entity, const char *park, const char *code,
                     int (*cb)(const pl_history_row *row, void *ctx), void *ctx, pl_error *err);

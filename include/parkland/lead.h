@@ -101,6 +101,69 @@ int pl_lead_get(pl_db *db, const char *code, int (*cb)(const pl_lead_row *row, v
 int pl_lead_set_stage(pl_db *db, const char *code, const char *stage, const char *date, const char *note,
                       int force, pl_error *err);
 
+/* ---- corrections: edit and remove (issue 13 §2) ------------------------------------ */
+
+/* The fields an edit may change or clear (PL_LEAD_F_* bits of pl_lead_changes.clear). */
+enum {
+    PL_LEAD_F_COMPANY_EN = 1 << 0,
+    PL_LEAD_F_COUNTRY = 1 << 1,
+    PL_LEAD_F_INDUSTRY = 1 << 2,
+    PL_LEAD_F_INDUSTRY_CODE = 1 << 3,
+    PL_LEAD_F_INVESTMENT = 1 << 4,
+    PL_LEAD_F_CURRENCY = 1 << 5, /* back to CNY: the rate goes too, the amount is read as 万元 */
+    PL_LEAD_F_LAND_MU = 1 << 6,
+    PL_LEAD_F_TAX_PER_MU = 1 << 7,
+    PL_LEAD_F_OUTPUT_PER_MU = 1 << 8,
+    PL_LEAD_F_CONTACT = 1 << 9,
+    PL_LEAD_F_OWNER = 1 << 10,
+    PL_LEAD_F_SOURCE = 1 << 11,
+    PL_LEAD_F_NOTE = 1 << 12,
+};
+
+/* The bit of a field name as `lead edit --clear` takes it ("company-en" or
+ * "company_en", "land-mu"…); 0 when the field is unknown or cannot be
+ * cleared (company, new-economy, rate: see pl_lead_edit). */
+unsigned pl_lead_field_bit(const char *name);
+
+/* What an edit changes: NULL / NAN / -1 leave a field as it is
+ * (pl_lead_changes_init); `clear` empties the fields of its bits. Values are
+ * read as pl_lead_add reads them (industry: id, Chinese or English name;
+ * currency: code or Chinese name; amounts as numbers). */
+typedef struct pl_lead_changes {
+    const char *company, *company_en, *country, *industry, *industry_code;
+    int new_economy;    /* -1 keep, 0 no, 1 yes (四新) */
+    double investment;  /* in the lead's currency (after this edit): 万元, or 万 of it */
+    const char *currency;
+    double rate;        /* CNY per unit of the (new) currency */
+    double land_mu, tax_per_mu, output_per_mu;
+    const char *contact, *owner, *source, *note;
+    unsigned clear;     /* PL_LEAD_F_* */
+} pl_lead_changes;
+
+void pl_lead_changes_init(pl_lead_changes *c);
+
+/* Change the fields of lead `code` (as stored: resolve what the user wrote
+ * with pl_code_resolve first). The lead after the edit must pass the checks of
+ * pl_lead_add: a company name, a known industry, no negative amount, a known
+ * currency, a foreign currency with a positive rate, no rate other than 1
+ * without one. The amount keeps its figure when only the currency changes
+ * (a correction of the currency); the CNY investment follows amount × rate.
+ * One transaction; one history row per changed column (entity 'lead', field =
+ * column name: company, company_en, country, industry, industry_code,
+ * new_economy, investment, currency, investment_foreign, rate, land_mu,
+ * tax_per_mu, output_per_mu, contact, owner, source, note; old and new as
+ * text, NULL when empty; who = the database user). *changed (may be NULL) is the number of columns
+ * changed: 0 writes nothing. PL_ERR_NOTFOUND for no such lead, PL_ERR_INPUT
+ * for a refused value (nothing written). */
+int pl_lead_edit(pl_db *db, const char *code, const pl_lead_changes *c, int *changed, pl_error *err);
+
+/* Remove lead `code` (as stored), only when no project was signed with it
+ * (PL_ERR_INPUT naming the projects) and no reservation names it. One
+ * transaction; the history keeps a row (entity 'lead', field 'removed', old =
+ * a JSON object of the lead's fields, note = `note`, may be NULL), so that
+ * pl_history_each still finds the lead by its code. */
+int pl_lead_remove(pl_db *db, const char *code, const char *note, pl_error *err);
+
 /* ---- CSV import ---------------------------------------------------------------- */
 
 typedef struct pl_lead_import_options {

@@ -1,4 +1,4 @@
-/* cmd_lead.c — parkland lead add|import|list|show|stage */
+/* cmd_lead.c — parkland lead add|edit|remove|import|list|show|stage */
 #include "cli.h"
 
 #include "parkland/lead.h"
@@ -15,6 +15,12 @@ static const char lead_usage[] =
     "               [--industry-code GBT4754] [--new-economy] [--investment WAN] [--currency CUR --rate R]\n"
     "               [--land-mu MU] [--tax-per-mu WAN] [--output-per-mu WAN] [--contact TEXT] [--owner NAME]\n"
     "               [--source TEXT] [--note TEXT] [--date D]\n"
+    "       parkland lead edit CODE [--company NAME] [--company-en NAME] [--country C] [--industry I]\n"
+    "               [--industry-code GBT4754] [--new-economy|--no-new-economy] [--investment WAN]\n"
+    "               [--currency CUR --rate R] [--rate R] [--land-mu MU] [--tax-per-mu WAN]\n"
+    "               [--output-per-mu WAN] [--contact TEXT] [--owner NAME] [--source TEXT] [--note TEXT]\n"
+    "               [--clear FIELD]…\n"
+    "       parkland lead remove CODE [--note TEXT]\n"
     "       parkland lead import FILE.csv [--encoding auto|utf-8|gbk] [--dry-run]\n"
     "       parkland lead list [--stage S] [--industry I] [--country C] [--owner O] [--search TEXT]\n"
     "               [--format table|csv|json]\n"
@@ -31,6 +37,14 @@ static void help(void)
            "           marine 现代海洋, health 医养健康, chemical 绿色化工, agriculture 现代高效农业,\n"
            "           culture 文化创意, tourism 精品旅游, finance 现代金融, other 其他 (id or Chinese name).\n"
            "           --land-mu 亩; --tax-per-mu and --output-per-mu 万元/亩·年; --new-economy: 四新.\n"
+           "  edit     correct a lead's fields / 修改线索: the options of add; every change is a history\n"
+           "           row (old → new). --clear FIELD empties a field (company-en, country, industry,\n"
+           "           industry-code, investment, currency, land-mu, tax-per-mu, output-per-mu, contact,\n"
+           "           owner, source, note; repeatable); --no-new-economy clears 四新. A new --currency\n"
+           "           needs its --rate; the amount keeps its figure unless --investment is given;\n"
+           "           --clear currency makes it 万元. The stage moves with 'lead stage'.\n"
+           "  remove   remove a lead entered by mistake / 删除线索: refused when a project was signed with\n"
+           "           it; 'parkland history lead CODE' still shows it (field 'removed').\n"
            "  import   import a CSV file (UTF-8 or GBK, with or without BOM, Excel's CSV) with a header\n"
            "           row: code 编号, company 企业名称, company_en 英文名称, country 国别, industry 行业,\n"
            "           industry_code 行业代码, new_economy 四新, investment 计划投资(万元), currency 币种,\n"
@@ -122,6 +136,116 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     if (f.currency && !isnan(f.investment))
         printf("investment 计划投资 %s 万%s × %s = %s 万元\n", num_trim(f.investment, a, sizeof a), f.currency,
                num_trim(f.rate, b, sizeof b), num(f.investment * f.rate, 2, c, sizeof c));
+    return EXIT_DONE;
+}
+
+static int lead_edit(int argc, char **argv, const cli_global *g)
+{
+    pl_lead_changes c;
+    pl_lead_changes_init(&c);
+    const char *code = NULL;
+    int any = 0;
+    for (int i = 2; i < argc; i++) {
+        const cli_text_opt texts[] = {
+            {"--company", &c.company, 0}, {"--company-en", &c.company_en, 0}, {"--country", &c.country, 0},
+            {"--industry", &c.industry, 0}, {"--industry-code", &c.industry_code, 0}, {"--currency", &c.currency, 0},
+            {"--contact", &c.contact, 0}, {"--owner", &c.owner, 0}, {"--source", &c.source, 0},
+            {"--note", &c.note, 0}};
+        const cli_num_opt nums[] = {{"--investment", &c.investment, PL_UNIT_WAN},
+                                    {"--rate", &c.rate, PL_UNIT_NONE},
+                                    {"--land-mu", &c.land_mu, PL_UNIT_MU},
+                                    {"--tax-per-mu", &c.tax_per_mu, PL_UNIT_WAN_PER_MU_YEAR},
+                                    {"--output-per-mu", &c.output_per_mu, PL_UNIT_WAN_PER_MU_YEAR}};
+        const char *v = NULL;
+        int r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, nums, sizeof nums / sizeof *nums);
+        if (!r)
+            r = cli_opt_value(argc, argv, &i, "--clear", &v);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (v) {
+            unsigned bit = pl_lead_field_bit(v);
+            if (!bit)
+                return cli_usage_error(lead_usage,
+                                       "--clear '%s': not a field that can be emptied (company-en, country, industry, "
+                                       "industry-code, investment, currency, land-mu, tax-per-mu, output-per-mu, "
+                                       "contact, owner, source, note)",
+                                       v);
+            c.clear |= bit;
+        }
+        if (r) {
+            any = 1;
+            continue;
+        }
+        if (!strcmp(argv[i], "--new-economy") || !strcmp(argv[i], "--no-new-economy")) {
+            c.new_economy = !strcmp(argv[i], "--new-economy");
+            any = 1;
+        } else if (argv[i][0] == '-' || code)
+            return cli_usage_error(lead_usage, "unexpected argument '%s'", argv[i]);
+        else
+            code = argv[i];
+    }
+    if (!code)
+        return cli_usage_error(lead_usage, "lead edit needs a CODE");
+    if (!any)
+        return cli_usage_error(lead_usage, "lead edit %s: nothing to change (give the fields' new values or --clear FIELD)",
+                               code);
+    if (c.currency && isnan(c.rate))
+        return cli_usage_error(lead_usage, "--currency %s needs --rate (CNY per 1 %s)", c.currency, c.currency);
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    int changed = 0;
+    int rc = pl_lead_edit(db, code, &c, &changed, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    if (changed)
+        printf("lead %s: %d field%s changed (see 'parkland history lead %s')\n", code, changed,
+               changed == 1 ? "" : "s", code);
+    else
+        printf("lead %s: nothing changed (the values are the ones it holds) / 未修改\n", code);
+    return EXIT_DONE;
+}
+
+static int lead_remove(int argc, char **argv, const cli_global *g)
+{
+    const char *code = NULL, *note = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = cli_opt_value(argc, argv, &i, "--note", &v);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            note = v;
+        else if (argv[i][0] == '-' || code)
+            return cli_usage_error(lead_usage, "unexpected argument '%s'", argv[i]);
+        else
+            code = argv[i];
+    }
+    if (!code)
+        return cli_usage_error(lead_usage, "lead remove needs a CODE");
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_lead_remove(db, code, note, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    printf("removed lead %s (its history stays: 'parkland history lead %s')\n", code, code);
     return EXIT_DONE;
 }
 
@@ -412,7 +536,8 @@ int cmd_lead(int argc, char **argv, const cli_global *g)
         return status;
     const char *sub = argv[1];
     int which = !strcmp(sub, "add") ? 1 : !strcmp(sub, "import") ? 2 : !strcmp(sub, "list") ? 3
-              : !strcmp(sub, "show") ? 4 : !strcmp(sub, "stage") ? 5 : 0;
+              : !strcmp(sub, "show") ? 4 : !strcmp(sub, "stage") ? 5 : !strcmp(sub, "edit") ? 6
+              : !strcmp(sub, "remove") ? 7 : 0;
     if (!which)
         return cli_usage_error(lead_usage, "unknown lead command '%s'", sub);
     switch (which) {
@@ -420,6 +545,8 @@ int cmd_lead(int argc, char **argv, const cli_global *g)
     case 2: return lead_import(argc, argv, g);
     case 3: return lead_list(argc, argv, g, 0);
     case 4: return lead_list(argc, argv, g, 1);
+    case 6: return lead_edit(argc, argv, g);
+    case 7: return lead_remove(argc, argv, g);
     default: return lead_stage(argc, argv, g);
     }
 }

@@ -1,0 +1,24 @@
+/* lead_internal.h — the checks of a new lead, shared by lead.c (add, import)
+ * and lead_edit.c (edit): one owner for what a valid lead is (internal). */
+#ifndef PARKLAND_LEAD_INTERNAL_H
+#define PARKLAND_LEAD_INTERNAL_H
+
+#include <stddef.h>
+
+#include "parkland/lead.h"
+
+/* A lead as pl_lead_add would store it. */
+typedef struct pl_lead_checked {
+    char industry[32];         /* industry id; "" when none */
+    char currency[4];          /* "" for CNY */
+    double investment_cny;     /* NAN when unknown */
+    double investment_foreign; /* NAN when CNY or unknown */
+} pl_lead_checked;
+
+/* Check `f` as pl_lead_add does and fill `out`. The problems found, joined
+ * with "; ", go to problems[len] ("" when none). PL_OK (also with problems),
+ * or an error (err set) when the database cannot be read. */
+int pl_lead_check(pl_db *db, const pl_lead_fields *f, pl_lead_checked *out, char *problems, size_t len,
+                  pl_error *err);
+
+#endif
