@@ -14,7 +14,9 @@ static const char parcel_usage[] =
     "parkland parcel list [--park CODE] [--status S] [--format table|csv|json]\n"
     "       parkland parcel show CODE [--park CODE] [--format table|csv|json]\n"
     "       parkland parcel status CODE STATUS [--date D] [--note TEXT] [--force] [--park P] [--lead LEAD] [--expires D]\n"
-    "       parkland parcel indicators CODE [--investment-intensity X] [--far-min X] [--far-max X] [--tax-per-mu X] ...";
+    "       parkland parcel indicators CODE [--investment-intensity X] [--far-min X] [--far-max X] [--tax-per-mu X] ...\n"
+    "       parkland parcel rename OLD NEW [--park P] [--note TEXT]\n"
+    "       parkland parcel edit CODE [--name N] [--land-use U] [--land-use-code C] [--attr KEY=VALUE]... [--clear-attr KEY]...";
 
 typedef struct list_ctx {
     pl_table *t;
@@ -114,6 +116,10 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         printf("usage: %s\n\n  list        list parcels / 宗地列表\n  show        one parcel / 宗地详情\n"
                "  status      move a parcel to another status / 宗地状态变更\n"
                "  indicators  standard-land indicators / 标准地控制指标\n"
+               "  split       split a parcel by a line / 宗地分割\n"
+               "  merge       merge parcels into one / 宗地合并\n"
+               "  rename      give a parcel another code / 宗地重新编号\n"
+               "  edit        correct name, land use, attributes / 宗地信息更正\n"
                "(parkland parcel SUBCOMMAND --help for the options)\n", parcel_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
@@ -122,7 +128,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         const char *name;
         cmd_fn fn;
     } more[] = {{"status", cmd_parcel_status}, {"indicators", cmd_parcel_indicators},
-                {"split", cmd_parcel_split}, {"merge", cmd_parcel_merge}};
+                {"split", cmd_parcel_split}, {"merge", cmd_parcel_merge},
+                {"rename", cmd_parcel_rename}, {"edit", cmd_parcel_edit}};
     for (size_t k = 0; k < sizeof more / sizeof *more; k++)
         if (!strcmp(sub, more[k].name))
             return more[k].fn(argc - 1, argv + 1, g);

@@ -19,7 +19,7 @@ static const struct command {
     {"init", cmd_init, "create the database / 创建数据库"},
     {"park", cmd_park, "add and list parks / 园区管理"},
     {"import", cmd_import, "import cadastral parcels / 导入宗地"},
-    {"parcel", cmd_parcel, "parcels: list, show, status, indicators, split, merge / 宗地"},
+    {"parcel", cmd_parcel, "parcels: list, show, status, indicators, split, merge, rename, edit / 宗地"},
     {"lead", cmd_lead, "investment leads / 招商线索"},
     {"project", cmd_project, "signed projects, milestones, investment / 签约项目"},
     {"query", cmd_query, "free parcels that fit / 查询可供地块"},

@@ -1,0 +1,182 @@
+/* test_corrections.c — correcting parcels and parks (issue 13 §2): parcel
+ * rename and edit, with their history rows (old, new, who), each refusal with
+ * its message and the database unchanged, and the command lines. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parkland/db.h"
+#include "parkland/parcel_fix.h"
+#include "testutil.h"
+
+static pl_db *db;
+static char dbpath[1024];
+static pl_error err;
+
+static void setup(void)
+{
+    db = tu_db_new("corrections.db", dbpath);
+    tu_park_qdip(db);
+    tu_park_jmip(db);
+    tu_add_rect(db, "QDIP", "Q-1", "available", 600000, 600100, 3000000, 3000100);
+    tu_add_rect(db, "QDIP", "Q-2", "reserve", 600200, 600300, 3000000, 3000100);
+    tu_add_rect(db, "JMIP", "Q-1", "available", 610000, 610100, 3000000, 3000100);
+    tu_sql_exec(db, "UPDATE parcel SET name = '东区一号', land_use = '工业', land_use_code = '0601',"
+                    " attrs = '{\"DKBH\":\"A1\",\"YT\":\"工业\"}' WHERE code = 'Q-2'");
+    pl_error_clear(&err);
+}
+
+static void teardown(void)
+{
+    tu_db_close(db);
+}
+
+TestSuite(corrections, .init = setup, .fini = teardown);
+
+/* The parcel history rows other than 'created': "code field old>new who note" joined with " | ". */
+static const char *changes(void)
+{
+    return tu_sql_text(db, "SELECT group_concat(code || ' ' || field || ' ' || coalesce(old_value, '∅') || '>' ||"
+                           " coalesce(new_value, '∅') || ' ' || who || ' ' || coalesce(note, '∅'), ' | ')"
+                           " FROM (SELECT * FROM history WHERE entity = 'parcel' AND field <> 'created' ORDER BY id)");
+}
+
+Test(corrections, rename_changes_the_code_with_a_history_row)
+{
+    cr_assert_eq(pl_parcel_rename(db, "QDIP", "Q-2", "Q-20", "typo in the survey", &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel p JOIN park k ON k.id = p.park_id"
+                                  " WHERE k.code = 'QDIP' AND p.code = 'Q-20' AND p.name = '东区一号'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'Q-2'"), 0);
+    char want[256];
+    snprintf(want, sizeof want, "Q-2 code Q-2>Q-20 %s typo in the survey", pl_db_user(db));
+    cr_assert_str_eq(changes(), want);
+}
+
+Test(corrections, rename_refusals_change_nothing)
+{
+    tu_db_close(db);
+    char *before = tu_db_snapshot(dbpath);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    /* a code the park already has */
+    cr_assert_eq(pl_parcel_rename(db, "QDIP", "Q-2", "Q-1", NULL, &err), PL_ERR_INPUT);
+    cr_assert_str_eq(err.message, "parcel 'Q-1' already exists in park 'QDIP'; 'Q-2' not renamed");
+    /* an unknown parcel, an unknown park, an ambiguous code, the same code */
+    pl_error_clear(&err);
+    cr_assert_eq(pl_parcel_rename(db, "QDIP", "Q-9", "Q-10", NULL, &err), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(err.message, "no parcel 'Q-9' in park 'QDIP'");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_parcel_rename(db, "NOPE", "Q-2", "Q-10", NULL, &err), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(err.message, "no park 'NOPE' (see 'parkland park list')");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_parcel_rename(db, NULL, "Q-1", "Q-10", NULL, &err), PL_ERR_USAGE);
+    cr_assert_str_eq(err.message, "parcel code 'Q-1' exists in parks 'JMIP' and 'QDIP'; name one with --park");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_parcel_rename(db, "QDIP", "Q-2", "Q-2", NULL, &err), PL_ERR_USAGE);
+    cr_assert_str_eq(err.message, "parcel 'Q-2' already has the code 'Q-2'");
+    pl_db_close(db);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+}
+
+Test(corrections, rename_in_another_park_is_fine_and_history_follows)
+{
+    /* JMIP has no Q-2: the QDIP code may be taken there */
+    cr_assert_eq(pl_parcel_rename(db, "JMIP", "Q-1", "Q-2", NULL, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'Q-2'"), 2);
+}
+
+Test(corrections, edit_writes_one_row_per_changed_field)
+{
+    pl_parcel_changes c;
+    memset(&c, 0, sizeof c);
+    c.name = "东区一号";            /* unchanged: no row */
+    c.land_use = "仓储";
+    c.land_use_code = "";          /* cleared */
+    const char *keys[] = {"DKBH", "NEW"}, *vals[] = {"A2", "x"}, *clr[] = {"YT", "ABSENT"};
+    c.attr_keys = keys;
+    c.attr_values = vals;
+    c.nattrs = 2;
+    c.clear_attrs = clr;
+    c.nclear = 2;
+    c.note = "survey 2024";
+    int n = -1;
+    cr_assert_eq(pl_parcel_edit(db, "QDIP", "Q-2", &c, &n, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(n, 5);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT name || '|' || land_use || '|' || coalesce(land_use_code, '∅') || '|' ||"
+                                     " attrs FROM parcel WHERE code = 'Q-2'"),
+                     "东区一号|仓储|∅|{\"DKBH\":\"A2\",\"NEW\":\"x\"}");
+    const char *u = pl_db_user(db);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "Q-2 land_use 工业>仓储 %s survey 2024 | Q-2 land_use_code 0601>∅ %s survey 2024 | "
+             "Q-2 attrs.DKBH A1>A2 %s survey 2024 | Q-2 attrs.NEW ∅>x %s survey 2024 | "
+             "Q-2 attrs.YT 工业>∅ %s survey 2024",
+             u, u, u, u, u);
+    cr_assert_str_eq(changes(), want);
+}
+
+Test(corrections, edit_that_changes_nothing_writes_nothing)
+{
+    tu_db_close(db);
+    char *before = tu_db_snapshot(dbpath);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    pl_parcel_changes c;
+    memset(&c, 0, sizeof c);
+    c.name = "东区一号";
+    const char *keys[] = {"DKBH"}, *vals[] = {"A1"}, *clr[] = {"ABSENT"};
+    c.attr_keys = keys;
+    c.attr_values = vals;
+    c.nattrs = 1;
+    c.clear_attrs = clr;
+    c.nclear = 1;
+    int n = -1;
+    cr_assert_eq(pl_parcel_edit(db, "QDIP", "Q-2", &c, &n, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(n, 0);
+    /* a bad key after a good change: refused, nothing written */
+    const char *bad[] = {"a\"b"};
+    c.name = "新名";
+    c.clear_attrs = bad;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_parcel_edit(db, "QDIP", "Q-2", &c, &n, &err), PL_ERR_USAGE);
+    cr_assert_str_eq(err.message, "attribute key 'a\"b' is empty, too long or has a '\"'");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_parcel_edit(db, NULL, "Q-9", &c, &n, &err), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(err.message, "no parcel 'Q-9'");
+    pl_db_close(db);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+}
+
+Test(corrections, command_line_rename_and_edit)
+{
+    char *out = NULL, *errout = NULL;
+    /* the map label resolves through the code resolver */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel rename q-2 Q-3 --park QDIP --note 'renumbered'"), 0, "%s",
+                 errout);
+    cr_assert_str_eq(out, "parcel Q-2 is now Q-3\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel rename Q-3 Q-1 --park QDIP"), 1);
+    cr_assert_str_eq(errout, "parkland: parcel 'Q-1' already exists in park 'QDIP'; 'Q-3' not renamed\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel rename Q-77 Q-78 --park QDIP"), 1);
+    cr_assert(strstr(errout, "parkland: no parcel 'Q-77' in park 'QDIP'"), "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit Q-3 --park QDIP --name 西区 --attr DKBH=B7 --clear-attr YT"),
+                 0, "%s", errout);
+    cr_assert_str_eq(out, "parcel Q-3: 3 fields changed\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit Q-3 --park QDIP --name 西区"), 0, "%s", errout);
+    cr_assert_str_eq(out, "parcel Q-3: nothing to change (every value is already so); nothing written\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit Q-3 --park QDIP --attr =x"), 2);
+    cr_assert(strstr(errout, "--attr expects KEY=VALUE, not '=x'"), "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel Q-3 --park QDIP"), 0, "%s", errout);
+    cr_assert(strstr(out, "Q-2") && strstr(out, "Q-3") && strstr(out, "西区") && strstr(out, "B7"), "%s", out);
+    tu_outputs_free(&out, &errout);
+}
