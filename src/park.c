@@ -233,3 +233,148 @@ int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx
     sqlite3_finalize(st);
     return rc;
 }
+
+/* ---- corrections (issue 13 §2) ------------------------------------------------------------------ */
+
+/* Set column `col` of park `id` to v ("" = NULL), with its history row when it changes. */
+static int park_set(pl_db *db, long id, const char *code, const char *col, const char *v, const char *note, int *n,
+                    pl_error *err)
+{
+    if (!v)
+        return PL_OK;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT %s FROM park WHERE id = ?1", col);
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    char *old = NULL;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_text(st, 0) && !(old = strdup((const char *)sqlite3_column_text(st, 0))))
+        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    else if (step != SQLITE_ROW)
+        rc = pl_db_fail(db, err, "cannot read parks");
+    sqlite3_finalize(st);
+    const char *now = *v ? v : NULL;
+    int differs = (!old || !now) ? (old || now) : strcmp(old, now) != 0;
+    if (!rc && differs) {
+        snprintf(sql, sizeof sql, "UPDATE park SET %s = ?1 WHERE id = ?2", col);
+        if (!(rc = pl_db_prepare(db, sql, &st, err))) {
+            pl_bind_text(st, 1, now);
+            sqlite3_bind_int64(st, 2, id);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = pl_db_fail(db, err, "cannot change park");
+            sqlite3_finalize(st);
+        }
+        if (!rc && !(rc = pl_history_add(db, "park", id, code, col, old, now, note, 0, err)))
+            (*n)++;
+    }
+    free(old);
+    return rc;
+}
+
+int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
+                 const char *note, int *changed, pl_error *err)
+{
+    if (changed)
+        *changed = 0;
+    if (name && !*name)
+        return pl_error_set(err, PL_ERR_USAGE, "park '%s' needs a name that is not empty", code ? code : "");
+    int rc = pl_db_begin(db, err);
+    if (rc)
+        return rc;
+    long id = 0;
+    int n = 0;
+    const char *nt = note && *note ? note : NULL;
+    if ((rc = pl_park_find(db, code, &id, err)) || (rc = park_set(db, id, code, "name", name, nt, &n, err)) ||
+        (rc = park_set(db, id, code, "name_en", name_en, nt, &n, err)) ||
+        (rc = park_set(db, id, code, "district", district, nt, &n, err)))
+        goto fail;
+    if (!n) {
+        pl_db_rollback(db); /* nothing differs: nothing written */
+        return PL_OK;
+    }
+    if ((rc = pl_db_commit(db, err)))
+        goto fail;
+    if (changed)
+        *changed = n;
+    return PL_OK;
+fail:
+    pl_db_rollback(db);
+    return rc;
+}
+
+/* count(*) of `sql` with ?1 = id into *n. */
+static int count_of(pl_db *db, const char *sql, long id, long *n, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = (long)sqlite3_column_int64(st, 0);
+    else
+        rc = pl_db_fail(db, err, "cannot read parks");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pl_park_remove(pl_db *db, const char *code, const char *note, pl_error *err)
+{
+    int rc = pl_db_begin(db, err);
+    if (rc)
+        return rc;
+    long id = 0, n = 0;
+    char *summary = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = pl_park_find(db, code, &id, err)) ||
+        (rc = count_of(db, "SELECT count(*) FROM parcel WHERE park_id = ?1", id, &n, err)))
+        goto fail;
+    if (n) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "park '%s' not removed: it has %ld parcel%s", code, n, n == 1 ? "" : "s");
+        goto fail;
+    }
+    if ((rc = count_of(db, "SELECT count(*) FROM import_batch WHERE park_id = ?1", id, &n, err)))
+        goto fail;
+    if (n) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "park '%s' not removed: %ld import batch%s name it", code, n,
+                          n == 1 ? "" : "es");
+        goto fail;
+    }
+    if ((rc = pl_db_prepare(db,
+                            "SELECT json_object('code', code, 'name', name, 'name_en', name_en, 'district', district,"
+                            " 'created_at', created_at, 'created_by', created_by) FROM park WHERE id = ?1",
+                            &st, err)))
+        goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = pl_db_fail(db, err, "cannot read parks");
+        goto fail;
+    }
+    if (!(summary = strdup((const char *)sqlite3_column_text(st, 0)))) {
+        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = pl_db_prepare(db, "DELETE FROM park WHERE id = ?1", &st, err)))
+        goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = pl_db_fail(db, err, "cannot remove park");
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = pl_history_add(db, "park", id, code, "removed", summary, NULL, note && *note ? note : NULL, 0, err)))
+        goto fail;
+    free(summary);
+    return pl_db_commit(db, err);
+fail:
+    sqlite3_finalize(st);
+    free(summary);
+    pl_db_rollback(db);
+    return rc;
+}

@@ -8,6 +8,7 @@
 
 #include "parkland/db.h"
 #include "parkland/parcel_fix.h"
+#include "parkland/park.h"
 #include "testutil.h"
 
 static pl_db *db;
@@ -178,5 +179,96 @@ Test(corrections, command_line_rename_and_edit)
     cr_assert(strstr(errout, "--attr expects KEY=VALUE, not '=x'"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "history parcel Q-3 --park QDIP"), 0, "%s", errout);
     cr_assert(strstr(out, "Q-2") && strstr(out, "Q-3") && strstr(out, "西区") && strstr(out, "B7"), "%s", out);
+    tu_outputs_free(&out, &errout);
+}
+
+/* ---- parks ---------------------------------------------------------------------------------------- */
+
+static const char *park_changes(void)
+{
+    return tu_sql_text(db, "SELECT group_concat(code || ' ' || field || ' ' || coalesce(old_value, '∅') || '>' ||"
+                           " coalesce(new_value, '∅') || ' ' || who || ' ' || coalesce(note, '∅'), ' | ')"
+                           " FROM (SELECT * FROM history WHERE entity = 'park' AND field <> 'created' ORDER BY id)");
+}
+
+Test(corrections, park_edit_writes_one_row_per_changed_field)
+{
+    int n = -1;
+    /* the name unchanged, name_en changed, district cleared */
+    cr_assert_eq(pl_park_edit(db, "JMIP", "即墨园区", "Jimo Park", "", "renamed", &n, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT name || '|' || name_en || '|' || coalesce(district, '∅') FROM park"
+                                     " WHERE code = 'JMIP'"),
+                     "即墨园区|Jimo Park|∅");
+    const char *u = pl_db_user(db);
+    char want[512];
+    snprintf(want, sizeof want, "JMIP name_en Jimo park>Jimo Park %s renamed | JMIP district 即墨区>∅ %s renamed", u,
+             u);
+    cr_assert_str_eq(park_changes(), want);
+    /* again: nothing differs, nothing written */
+    cr_assert_eq(pl_park_edit(db, "JMIP", NULL, "Jimo Park", NULL, NULL, &n, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(n, 0);
+    cr_assert_str_eq(park_changes(), want);
+}
+
+Test(corrections, park_refusals_change_nothing)
+{
+    tu_db_close(db);
+    char *before = tu_db_snapshot(dbpath);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(pl_park_remove(db, "QDIP", NULL, &err), PL_ERR_INPUT);
+    cr_assert_str_eq(err.message, "park 'QDIP' not removed: it has 2 parcels");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_remove(db, "JMIP", NULL, &err), PL_ERR_INPUT);
+    cr_assert_str_eq(err.message, "park 'JMIP' not removed: it has 1 parcel");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_remove(db, "NOPE", NULL, &err), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(err.message, "no park 'NOPE' (see 'parkland park list')");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_edit(db, "QDIP", "", NULL, NULL, NULL, NULL, &err), PL_ERR_USAGE);
+    cr_assert_str_eq(err.message, "park 'QDIP' needs a name that is not empty");
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_edit(db, "NOPE", "x", NULL, NULL, NULL, NULL, &err), PL_ERR_NOTFOUND);
+    cr_assert_str_eq(err.message, "no park 'NOPE' (see 'parkland park list')");
+    pl_db_close(db);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+}
+
+Test(corrections, park_remove_keeps_a_removed_row)
+{
+    tu_sql_exec(db, "DELETE FROM parcel WHERE park_id = (SELECT id FROM park WHERE code = 'JMIP')");
+    cr_assert_eq(pl_park_remove(db, "JMIP", "duplicate", &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park WHERE code = 'JMIP'"), 0);
+    cr_assert_str_eq(tu_sql_text_arg(db, "SELECT json_extract(old_value, '$.name') || ' ' ||"
+                                         " coalesce(new_value, '∅') || ' ' || note || ' ' || (who = ?1)"
+                                         " FROM history WHERE entity = 'park' AND field = 'removed'",
+                                     pl_db_user(db)),
+                     "即墨园区 ∅ duplicate 1");
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history park JMIP"), 0, "%s", errout);
+    cr_assert(strstr(out, "removed") && strstr(out, "duplicate"), "%s", out);
+    tu_outputs_free(&out, &errout);
+}
+
+Test(corrections, command_line_park_edit_and_remove)
+{
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park edit QDIP --district 黄岛区 --note 'new district'"), 0, "%s",
+                 errout);
+    cr_assert_str_eq(out, "park QDIP: 1 field changed\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park edit QDIP --district 黄岛区"), 0, "%s", errout);
+    cr_assert_str_eq(out, "park QDIP: nothing to change (every value is already so); nothing written\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park edit QDIP"), 2);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park remove QDIP"), 1);
+    cr_assert_str_eq(errout, "parkland: park 'QDIP' not removed: it has 2 parcels\n");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park add EMPTY --name 空园"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "park remove EMPTY"), 0, "%s", errout);
+    cr_assert_str_eq(out, "removed park EMPTY (its history stays: 'parkland history park EMPTY')\n");
     tu_outputs_free(&out, &errout);
 }

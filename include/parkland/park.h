@@ -27,6 +27,19 @@ int pl_park_add(pl_db *db, const char *code, const char *name, const char *name_
 /* Look a park up by code. PL_ERR_NOTFOUND when there is none. */
 int pl_park_get(pl_db *db, const char *code, pl_park *out, pl_error *err);
 
+/* Correct park `code`: each of name, name_en, district that is not NULL is set ("" clears name_en or
+ * district; the name cannot be empty). One transaction, one history row per changed field (entity park,
+ * field "name", "name_en", "district"; who: pl_db_user); `note` may be NULL. *changed (may be NULL) gets
+ * the number of rows written: 0 when nothing differs, and then nothing is written. PL_ERR_NOTFOUND for an
+ * unknown park; PL_ERR_USAGE for an empty name. */
+int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
+                 const char *note, int *changed, pl_error *err);
+
+/* Remove park `code`, which must hold no parcel (retired ones count) and be named by no import batch
+ * (PL_ERR_INPUT naming the count). The history keeps a row 'removed' (old value: the park as JSON).
+ * One transaction. `note` may be NULL. */
+int pl_park_remove(pl_db *db, const char *code, const char *note, pl_error *err);
+
 /* Call `cb` for every park, ordered by code; a non-zero return stops and is returned. */
 int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx, pl_error *err);
 

@@ -1,4 +1,4 @@
-/* cmd_park.c — parkland park add|list */
+/* cmd_park.c — parkland park add|list|datum|edit|remove */
 #include "cli.h"
 
 #include "parkland/park.h"
@@ -11,7 +11,9 @@
 static const char park_usage[] =
     "parkland park add CODE --name NAME [--name-en NAME] [--district D] [--boundary FILE]\n"
     "       parkland park list [--format table|csv|json]\n"
-    "       parkland park datum CODE [xian80|beijing54 --towgs84 DX,DY,DZ,RX,RY,RZ,S [--note TEXT]]";
+    "       parkland park datum CODE [xian80|beijing54 --towgs84 DX,DY,DZ,RX,RY,RZ,S [--note TEXT]]\n"
+    "       parkland park edit CODE [--name N] [--name-en N] [--district D] [--note TEXT]\n"
+    "       parkland park remove CODE [--note TEXT]";
 
 static int park_add(int argc, char **argv, pl_db *db)
 {
@@ -145,11 +147,57 @@ static int park_datum(int argc, char **argv, pl_db *db)
     return rc ? cli_fail(&err) : EXIT_DONE;
 }
 
+/* park edit CODE [--name N] [--name-en N] [--district D] [--note T]; park remove CODE [--note T] */
+static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
+{
+    const char *code = NULL, *name = NULL, *name_en = NULL, *district = NULL, *note = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        int r = 0;
+        if ((r = cli_opt_value(argc, argv, &i, "--note", &v)) > 0)
+            note = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--name", &v)) > 0)
+            name = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--name-en", &v)) > 0)
+            name_en = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--district", &v)) > 0)
+            district = v;
+        else if (r < 0)
+            return EXIT_USAGE;
+        else if (argv[i][0] == '-' || code)
+            return cli_usage_error(park_usage, "unexpected argument '%s'", argv[i]);
+        else
+            code = argv[i];
+    }
+    if (!code)
+        return cli_usage_error(park_usage, "park %s needs a park CODE", remove ? "remove" : "edit");
+    pl_error err;
+    pl_error_clear(&err);
+    if (remove) {
+        if (pl_park_remove(db, code, note, &err))
+            return cli_fail(&err);
+        printf("removed park %s (its history stays: 'parkland history park %s')\n", code, code);
+        return EXIT_DONE;
+    }
+    if (!name && !name_en && !district)
+        return cli_usage_error(park_usage, "park edit needs something to change (--name, --name-en, --district)");
+    int n = 0;
+    if (pl_park_edit(db, code, name, name_en, district, note, &n, &err))
+        return cli_fail(&err);
+    if (n)
+        printf("park %s: %d field%s changed\n", code, n, n == 1 ? "" : "s");
+    else
+        printf("park %s: nothing to change (every value is already so); nothing written\n", code);
+    return EXIT_DONE;
+}
+
 int cmd_park(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
         printf("usage: %s\n\n  add    add a park / 新增园区\n  list   list parks / 园区列表\n"
-               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports / 坐标转换七参数\n",
+               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports / 坐标转换七参数\n"
+               "  edit   correct a park's names and district / 园区信息更正\n"
+               "  remove remove a park without parcels / 删除园区\n",
                park_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
@@ -160,7 +208,8 @@ int cmd_park(int argc, char **argv, const cli_global *g)
             printf("usage: %s\n", park_usage);
             return EXIT_DONE;
         }
-    if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "datum"))
+    if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "datum") && strcmp(argv[1], "edit") &&
+        strcmp(argv[1], "remove"))
         return cli_usage_error(park_usage, "unknown park command '%s'", argv[1]);
     int status;
     pl_db *db = cli_open_db(g, &status);
@@ -168,6 +217,8 @@ int cmd_park(int argc, char **argv, const cli_global *g)
         return status;
     status = !strcmp(argv[1], "add")     ? park_add(argc, argv, db)
              : !strcmp(argv[1], "datum") ? park_datum(argc, argv, db)
+             : !strcmp(argv[1], "edit")   ? park_edit_or_remove(argc, argv, db, 0)
+             : !strcmp(argv[1], "remove") ? park_edit_or_remove(argc, argv, db, 1)
                                          : park_list(argc, argv, db);
     pl_db_close(db);
     return status;

@@ -17,7 +17,7 @@ static const struct command {
     const char *help; /* one line, bilingual */
 } commands[] = {
     {"init", cmd_init, "create the database / 创建数据库"},
-    {"park", cmd_park, "add and list parks / 园区管理"},
+    {"park", cmd_park, "add, list, edit and remove parks / 园区管理"},
     {"import", cmd_import, "import cadastral parcels / 导入宗地"},
     {"parcel", cmd_parcel, "parcels: list, show, status, indicators, split, merge, rename, edit / 宗地"},
     {"lead", cmd_lead, "investment leads / 招商线索"},
