@@ -734,6 +734,11 @@ int pl_parcel_split(pl_db *db, const char *code, const pl_split_options *opt, pl
                           code, npieces, opt->ncodes);
         goto fail;
     }
+    if (opt->names && opt->nnames != (size_t)npieces) {
+        rc = pl_error_set(err, PL_ERR_INPUT, "the line cuts parcel '%s' into %d pieces but --names names %zu",
+                          code, npieces, opt->nnames);
+        goto fail;
+    }
     if (!(codes = calloc((size_t)npieces, sizeof *codes)))
         goto nomem;
     size_t llen = 0, lcap = 0;
@@ -780,8 +785,11 @@ int pl_parcel_split(pl_db *db, const char *code, const pl_split_options *opt, pl
         goto nomem;
     int copied_all = 1;
     for (int i = 0; i < npieces; i++) {
-        char name[1024], *nm = NULL;
-        if (p.name && *p.name) {
+        char name[1024];
+        const char *nm = NULL;
+        if (opt->names) {
+            nm = opt->names[i] && *opt->names[i] ? opt->names[i] : NULL;
+        } else if (p.name && *p.name) {
             snprintf(name, sizeof name, "%s-%d", p.name, i + 1);
             nm = name;
         }

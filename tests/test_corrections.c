@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parkland/db.h"
+#include "parkland/parcel_edit.h"
 #include "parkland/parcel_fix.h"
 #include "parkland/park.h"
 #include "testutil.h"
@@ -270,5 +271,72 @@ Test(corrections, command_line_park_edit_and_remove)
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "park add EMPTY --name 空园"), 0, "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "park remove EMPTY"), 0, "%s", errout);
     cr_assert_str_eq(out, "removed park EMPTY (its history stays: 'parkland history park EMPTY')\n");
+    tu_outputs_free(&out, &errout);
+}
+
+/* ---- split --names ------------------------------------------------------------------------------ */
+
+#define CUT_Q2 "LINESTRING(600230 2999990, 600230 3000110)" /* Q-2 into 7000 m² (east) and 3000 m² (west) */
+
+Test(corrections, split_names_name_the_pieces)
+{
+    const char *codes[] = {"Q-2E", "Q-2W"}, *names[] = {"东区一号东", ""};
+    pl_split_options o;
+    memset(&o, 0, sizeof o);
+    o.park = "QDIP";
+    o.line_wkt = CUT_Q2;
+    o.codes = codes;
+    o.ncodes = 2;
+    o.names = names;
+    o.nnames = 2;
+    pl_edit_result r;
+    cr_assert_eq(pl_parcel_split(db, "Q-2", &o, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_str_eq(r.children[0].name, "东区一号东");
+    cr_assert_null(r.children[1].name);
+    pl_edit_result_release(&r);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(code || '=' || coalesce(name, '∅') || ' ' || area_m2, ', ')"
+                                     " FROM (SELECT * FROM parcel WHERE code LIKE 'Q-2_' ORDER BY code)"),
+                     "Q-2E=东区一号东 7000.0, Q-2W=∅ 3000.0");
+}
+
+Test(corrections, split_without_names_keeps_the_suffixed_name_and_wrong_count_is_refused)
+{
+    tu_db_close(db);
+    char *before = tu_db_snapshot(dbpath);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    const char *names[] = {"only one"};
+    pl_split_options o;
+    memset(&o, 0, sizeof o);
+    o.park = "QDIP";
+    o.line_wkt = CUT_Q2;
+    o.names = names;
+    o.nnames = 1;
+    pl_edit_result r;
+    cr_assert_eq(pl_parcel_split(db, "Q-2", &o, &r, &err), PL_ERR_INPUT);
+    cr_assert_str_eq(err.message, "the line cuts parcel 'Q-2' into 2 pieces but --names names 1");
+    pl_edit_result_release(&r);
+    pl_db_close(db);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel split Q-2 --park QDIP --line '" CUT_Q2 "' --names 大块,小块"), 0,
+                 "%s", errout);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(code || '=' || name, ', ')"
+                                     " FROM (SELECT * FROM parcel WHERE code LIKE 'Q-2-_' ORDER BY code)"),
+                     "Q-2-1=大块, Q-2-2=小块");
+    /* without --names: the parent's name with -1, -2 */
+    tu_add_rect(db, "QDIP", "Q-5", "reserve", 600200, 600300, 3000200, 3000300);
+    tu_sql_exec(db, "UPDATE parcel SET name = '五号' WHERE code = 'Q-5'");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath,
+                        "parcel split Q-5 --park QDIP --line 'LINESTRING(600230 3000190, 600230 3000310)'"),
+                 0, "%s", errout);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(code || '=' || name, ', ')"
+                                     " FROM (SELECT * FROM parcel WHERE code LIKE 'Q-5-_' ORDER BY code)"),
+                     "Q-5-1=五号-1, Q-5-2=五号-2");
     tu_outputs_free(&out, &errout);
 }

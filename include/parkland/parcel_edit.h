@@ -50,6 +50,9 @@ typedef struct pl_split_options {
                                segments are straight in the working CRS. */
     const char *const *codes; /* codes of the pieces, largest first; NULL = CODE-1, CODE-2, … */
     size_t ncodes;
+    const char *const *names; /* names of the pieces, in the order of the codes; NULL = the
+                                 parent's name suffixed -1, -2, …; "" = no name */
+    size_t nnames;
     const char *note;       /* appended to the history notes; may be NULL */
     int dry_run;            /* do and check everything, then roll back */
 } pl_split_options;
@@ -88,10 +91,10 @@ typedef struct pl_edit_result {
 /* Split parcel `code` by opt->line_wkt into two or more pieces.
  * Refused (PL_ERR_INPUT): a line that misses the parcel, only touches its
  * boundary or does not cut it through; a piece under PL_SPLIT_MIN_PIECE_M2;
- * --codes of the wrong number, repeated or already in the park; a parcel not
+ * --codes or --names of the wrong number; --codes repeated or already in the park; a parcel not
  * in reserve/available. The pieces are numbered by descending area (ties: the
  * northern, then the western interior point first); each piece copies the
- * parent's park, name (suffixed "-k"), land use, attributes, status and
+ * parent's park, name (suffixed "-k", or opt->names[k]), land use, attributes, status and
  * indicators. */
 int pl_parcel_split(pl_db *db, const char *code, const pl_split_options *opt, pl_edit_result *out,
                     pl_error *err);

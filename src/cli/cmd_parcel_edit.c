@@ -12,8 +12,8 @@
 #include <string.h>
 
 static const char split_usage[] =
-    "parkland parcel split CODE --line WKT [--line-crs EPSG] [--codes A,B,…] [--park CODE] [--note TEXT]\n"
-    "                      [--dry-run] [--format table|csv|json]";
+    "parkland parcel split CODE --line WKT [--line-crs EPSG] [--codes A,B,…] [--names N1,N2,…]\n"
+    "                      [--park CODE] [--note TEXT] [--dry-run] [--format table|csv|json]";
 static const char merge_usage[] =
     "parkland parcel merge CODE CODE… --into NEWCODE [--name NAME] [--allow-multipart] [--park CODE]\n"
     "                      [--note TEXT] [--dry-run] [--format table|csv|json]";
@@ -32,6 +32,8 @@ static void split_help(void)
            "                    boundary point are snapped to it\n"
            "  --codes A,B,…     codes of the pieces, largest first (default CODE-1, CODE-2, … by\n"
            "                    descending area; equal areas: the northern, then western piece first)\n"
+           "  --names N1,N2,…   names of the pieces, in the order of the codes (default the\n"
+           "                    original's name with -1, -2, …)\n"
            "  --park CODE       the parcel's park, when the code exists in several parks\n"
            "  --note TEXT       recorded in the history\n"
            "  --dry-run         show the pieces; write nothing\n"
@@ -148,7 +150,7 @@ int cmd_parcel_split(int argc, char **argv, const cli_global *g)
 {
     pl_split_options o;
     memset(&o, 0, sizeof o);
-    const char *code = NULL, *codes = NULL;
+    const char *code = NULL, *codes = NULL, *names = NULL;
     int fmt = PL_TABLE_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -165,6 +167,8 @@ int cmd_parcel_split(int argc, char **argv, const cli_global *g)
             o.line_wkt = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--codes", &v))) {
             codes = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--names", &v))) {
+            names = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             o.park = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--note", &v))) {
@@ -209,28 +213,34 @@ int cmd_parcel_split(int argc, char **argv, const cli_global *g)
         o.codes = (const char *const *)list;
         o.ncodes = n;
     }
+    char *name_store = NULL;
+    char **name_list = NULL;
+    if (names) {
+        size_t n = 0;
+        if (!(name_list = split_list(names, &n, &name_store))) {
+            free(list);
+            free(store);
+            free(name_store);
+            return cli_usage_error(NULL, "out of memory");
+        }
+        o.names = (const char *const *)name_list;
+        o.nnames = n;
+    }
     int status;
     pl_db *db = cli_open_db(g, &status);
-    if (!db) {
-        free(list);
-        free(store);
-        return status;
+    if (db && !(status = cli_code(db, PL_CODE_PARCEL, o.park, &code, 0))) {
+        pl_error err;
+        pl_error_clear(&err);
+        pl_edit_result r;
+        int rc = pl_parcel_split(db, code, &o, &r, &err);
+        status = rc ? cli_fail(&err) : print_result(&r, fmt, o.dry_run);
+        pl_edit_result_release(&r);
     }
-    if ((status = cli_code(db, PL_CODE_PARCEL, o.park, &code, 0))) {
-        pl_db_close(db);
-        free(list);
-        free(store);
-        return status;
-    }
-    pl_error err;
-    pl_error_clear(&err);
-    pl_edit_result r;
-    int rc = pl_parcel_split(db, code, &o, &r, &err);
-    status = rc ? cli_fail(&err) : print_result(&r, fmt, o.dry_run);
-    pl_edit_result_release(&r);
     pl_db_close(db);
     free(list);
     free(store);
+    free(name_list);
+    free(name_store);
     return status;
 }
 
