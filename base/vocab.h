@@ -53,7 +53,8 @@
     X(land_supplied, "已供地", "Land supplied")                                                         \
     X(construction, "在建", "Under construction")                                                       \
     X(production, "已投产", "In production")                                                            \
-    X(verified, "已达产", "Verified")
+    X(verified, "已达产", "Verified")                                                                   \
+    X(terminated, "已终止", "Terminated")
 
 #define PL_VOCAB_MILESTONES(X)                                                                          \
     X(land, "供地", "land supply")                                                                      \

@@ -70,7 +70,8 @@ static const char *milestone_en(int k)
 
 /* SQL for the derived stage of project alias p */
 #define STAGE_SQL                                                                                               \
-    "CASE WHEN (SELECT actual FROM milestone WHERE project_id = p.id AND kind = 'verification') IS NOT NULL"   \
+    "CASE WHEN p.terminated_on IS NOT NULL THEN 'terminated'"                                                 \
+    " WHEN (SELECT actual FROM milestone WHERE project_id = p.id AND kind = 'verification') IS NOT NULL"       \
     " THEN 'verified'"                                                                                          \
     " WHEN (SELECT actual FROM milestone WHERE project_id = p.id AND kind = 'production') IS NOT NULL"         \
     " THEN 'production'"                                                                                        \
@@ -996,7 +997,7 @@ int pl_project_each(pl_db *db, const pl_project_filter *filter, int (*cb)(const 
     if (!blank(filter->stage) && !(stage = pl_project_stage_parse(filter->stage)))
         return pl_error_set(err, PL_ERR_USAGE,
                             "unknown project stage '%s' (signed 已签约, land_supplied 已供地, construction 在建, "
-                            "production 已投产, verified 已达产)",
+                            "production 已投产, verified 已达产, terminated 已终止)",
                             filter->stage);
     /* the stage is derived: filter on the row values */
     char full[sizeof project_select + 64];

@@ -67,8 +67,8 @@ Test(vocab, every_term_parses_from_id_zh_en_in_any_case)
         }
         cr_expect_null(pl_vocab_at(v, pl_vocab_count(v)));
     }
-    /* 10 statuses, 6 lead stages, 5 project stages, 4 milestones, 11 industries, 2 themes, 9 landing classes */
-    cr_expect_eq(total, 10 + 6 + 5 + 4 + 11 + 2 + 9);
+    /* 10 statuses, 6 lead stages, 6 project stages, 4 milestones, 11 industries, 2 themes, 9 landing classes */
+    cr_expect_eq(total, 10 + 6 + 6 + 4 + 11 + 2 + 9);
 }
 
 Test(vocab, unknown_words_are_refused)
@@ -171,6 +171,8 @@ Test(vocab, public_ids_and_labels_are_the_vocabulary)
     }
     cr_expect_str_eq(pl_project_stage_parse("已投产"), "production");
     cr_expect_str_eq(pl_project_stage_parse("LAND_SUPPLIED"), "land_supplied");
+    /* terminated is derived from project.terminated_on (no CHECK to compare with) */
+    cr_expect_str_eq(pl_project_stage_parse("已终止"), "terminated");
 
     for (size_t i = 0; i < pl_vocab_count(PL_VOCAB_MILESTONE); i++) {
         const pl_term *t = pl_vocab_at(PL_VOCAB_MILESTONE, i);

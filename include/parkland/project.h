@@ -5,7 +5,8 @@
  *
  * A project's stage is derived from its actual milestone dates, never stored:
  *   signed 已签约 → land_supplied 已供地 (actual land) → construction 在建
- *   (actual construction start) → production 已投产 → verified 已达产.
+ *   (actual construction start) → production 已投产 → verified 已达产;
+ *   terminated 已终止 (project.terminated_on set) overrides them all.
  * Recording an actual construction start moves the project's parcels to
  * 'construction', production to 'production', verification to 'verified'
  * (the land supply moves none: the parcels are 'transferred' since signing).
@@ -118,6 +119,54 @@ int pl_project_progress(pl_db *db, const char *code, const char *period, double 
 
 /* Planned investment of `year`, 万元 ≥ 0 (replaces; history keeps the old value). */
 int pl_project_plan(pl_db *db, const char *code, int year, double amount, const char *note, pl_error *err);
+
+/* ---- corrections (issue 13 §2): src/project_fix.c ------------------------------------------ */
+
+/* What `pl_project_edit` changes: NULL / NAN leave a field as it is. */
+typedef struct pl_project_changes {
+    const char *land_by, *start_by, *production_by, *verify_by; /* planned milestone dates YYYY-MM-DD */
+    double investment;            /* 万元 */
+    double investment_intensity;  /* 万元/亩 */
+    double far, tax_per_mu, output_per_mu, energy_per_output;
+    const char *note;             /* kept in every history row of the edit (may be NULL) */
+} pl_project_changes;
+
+void pl_project_changes_init(pl_project_changes *c);
+
+/* Change the agreed dates and commitments of project `code` in one
+ * transaction: one history row per changed field (entity 'project'; fields
+ * 'milestone KIND planned', 'investment', 'investment_intensity', 'far',
+ * 'tax_per_mu', 'output_per_mu', 'energy_per_output'). The planned dates stay
+ * in milestone order; numbers are ≥ 0. A terminated project is refused.
+ * *changed (may be NULL) gets the number of changed fields; 0 writes nothing.
+ * PL_ERR_NOTFOUND for no project; on any error nothing is written. */
+int pl_project_edit(pl_db *db, const char *code, const pl_project_changes *c, int *changed, pl_error *err);
+
+/* The lead's stage after a termination. */
+typedef enum pl_terminate_lead { PL_TERMINATE_LEAD_LOST = 0, PL_TERMINATE_LEAD_INTENT } pl_terminate_lead;
+
+/* What a termination did (caller's storage). */
+typedef struct pl_project_terminate_result {
+    int released;      /* parcels moved back to available (they were reserved or listed) */
+    int kept;          /* parcels kept as they are (transferred or later; see below) */
+    char kept_codes[512]; /* their codes, comma-separated ("" when none) */
+    char lead_stage[16];  /* the lead's stage after: lost, intent, or unchanged when another project is live */
+} pl_project_terminate_result;
+
+/* Terminate (解约/终止) project `code` on `date` (YYYY-MM-DD, not in the future,
+ * not before the signing) with `note` (required), in one transaction:
+ *  - project.terminated_on = date; its stage becomes 'terminated' and the
+ *    alerts report and the map no longer count it from that day;
+ *  - its parcels that are reserved or listed go back to available; those
+ *    transferred or later keep their status (the land use right was granted:
+ *    taking it back is the land office's own decision, recorded with
+ *    'parkland parcel status CODE reserve|available --force --note …') and are
+ *    named in the history row and in `res`;
+ *  - the lead becomes lost (流失) or goes back to intent (意向), unless another
+ *    project of the lead is still live.
+ * Every change has its history row. A project terminated already is refused. */
+int pl_project_terminate(pl_db *db, const char *code, const char *date, const char *note, pl_terminate_lead lead,
+                         pl_project_terminate_result *res, pl_error *err);
 
 /* ---- reading ------------------------------------------------------------------------- */
 

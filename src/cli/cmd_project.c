@@ -1,4 +1,4 @@
-/* cmd_project.c — parkland project sign|milestone|progress|plan|list|show */
+/* cmd_project.c — parkland project sign|milestone|progress|plan|edit|terminate|list|show */
 #include "cli.h"
 
 #include "parkland/parcel.h"
@@ -22,6 +22,10 @@ static const char project_usage[] =
     "               (--planned D | --actual D) [--note T]\n"
     "       parkland project progress CODE PERIOD AMOUNT [--note T]   (PERIOD 2026-03, AMOUNT 万元)\n"
     "       parkland project plan CODE YEAR AMOUNT [--note T]         (annual planned investment, 万元)\n"
+    "       parkland project edit CODE [--start-by D] [--production-by D] [--verify-by D] [--land-by D]\n"
+    "               [--investment WAN] [--investment-intensity X] [--far X] [--tax-per-mu X]\n"
+    "               [--output-per-mu X] [--energy-per-output X] [--note T]\n"
+    "       parkland project terminate CODE --date D --note T [--lead lost|intent]\n"
     "       parkland project list [--stage S] [--lead LEAD] [--format table|csv|json]\n"
     "       parkland project show CODE [--format table|csv|json]";
 
@@ -42,8 +46,14 @@ static void help(void)
            "             construction (在建), production to production (投产), verification to verified (达产).\n"
            "  progress   investment completed in a month, 万元 (again for the same month replaces it)\n"
            "  plan       planned investment of a year, 万元\n"
+           "  edit       change the agreed milestone dates and the commitments (one history row each)\n"
+           "  terminate  解约/终止: the project ends on --date; its reserved or listed parcels go back to\n"
+           "             available, transferred or later ones keep their status (taking the land back is\n"
+           "             'parcel status CODE reserve --force --note …'); its alerts close; the lead\n"
+           "             becomes lost (流失, default) or intent (意向) with --lead intent\n"
            "  list       projects with their stage (derived from the actual dates: signed 已签约,\n"
-           "             land_supplied 已供地, construction 在建, production 已投产, verified 已达产)\n"
+           "             land_supplied 已供地, construction 在建, production 已投产, verified 已达产;\n"
+           "             terminated 已终止)\n"
            "  show       one project: parcels, committed vs parcel indicators, milestones, investment\n",
            project_usage);
 }
@@ -248,6 +258,110 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     }
     pl_db_close(db);
     return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+/* ---- edit and terminate ------------------------------------------------------------------ */
+
+static int project_edit(int argc, char **argv, const cli_global *g)
+{
+    pl_project_changes c;
+    pl_project_changes_init(&c);
+    const char *code = NULL;
+    for (int i = 2; i < argc; i++) {
+        const cli_text_opt texts[] = {{"--land-by", &c.land_by, 1},
+                                      {"--start-by", &c.start_by, 1},
+                                      {"--production-by", &c.production_by, 1},
+                                      {"--verify-by", &c.verify_by, 1},
+                                      {"--note", &c.note, 0}};
+        const cli_num_opt nums[] = {{"--investment", &c.investment, PL_UNIT_WAN},
+                                    {"--investment-intensity", &c.investment_intensity, PL_UNIT_WAN_PER_MU},
+                                    {"--far", &c.far, PL_UNIT_NONE},
+                                    {"--tax-per-mu", &c.tax_per_mu, PL_UNIT_WAN_PER_MU_YEAR},
+                                    {"--output-per-mu", &c.output_per_mu, PL_UNIT_WAN_PER_MU_YEAR},
+                                    {"--energy-per-output", &c.energy_per_output, PL_UNIT_NONE}};
+        int r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, nums, sizeof nums / sizeof *nums);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r)
+            continue;
+        if (argv[i][0] == '-' || code)
+            return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        code = argv[i];
+    }
+    if (!code)
+        return cli_usage_error(project_usage, "project edit needs a CODE");
+    int given = c.land_by || c.start_by || c.production_by || c.verify_by || !isnan(c.investment) ||
+                !isnan(c.investment_intensity) || !isnan(c.far) || !isnan(c.tax_per_mu) || !isnan(c.output_per_mu) ||
+                !isnan(c.energy_per_output);
+    if (!given)
+        return cli_usage_error(project_usage, "project edit %s: nothing to change (give the new dates or commitments)",
+                               code);
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    int changed = 0;
+    int rc = pl_project_edit(db, code, &c, &changed, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    if (changed)
+        printf("project %s: %d field%s changed (see 'parkland history project %s')\n", code, changed,
+               changed == 1 ? "" : "s", code);
+    else
+        printf("project %s: nothing changed (the values are the ones it holds) / 未修改\n", code);
+    return EXIT_DONE;
+}
+
+static int project_terminate(int argc, char **argv, const cli_global *g)
+{
+    const char *code = NULL, *date = NULL, *note = NULL, *lead = NULL;
+    for (int i = 2; i < argc; i++) {
+        const cli_text_opt texts[] = {{"--date", &date, 1}, {"--note", &note, 0}, {"--lead", &lead, 0}};
+        int r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, NULL, 0);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r)
+            continue;
+        if (argv[i][0] == '-' || code)
+            return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        code = argv[i];
+    }
+    if (!code || !date || !note || !*note)
+        return cli_usage_error(project_usage, "project terminate needs a CODE, --date D and --note T");
+    pl_terminate_lead to = PL_TERMINATE_LEAD_LOST;
+    if (lead && !strcmp(lead, "intent"))
+        to = PL_TERMINATE_LEAD_INTENT;
+    else if (lead && strcmp(lead, "lost"))
+        return cli_usage_error(project_usage, "--lead takes lost or intent, not '%s'", lead);
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &code, 0))) {
+        pl_db_close(db);
+        return status;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    pl_project_terminate_result res;
+    int rc = pl_project_terminate(db, code, date, note, to, &res, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    printf("project %s: terminated 已终止 on %s; %d parcel%s back to available; lead %s\n", code, date,
+           res.released, res.released == 1 ? "" : "s", res.lead_stage);
+    if (res.kept)
+        printf("note: parcel%s %s keep%s status (transferred or later); take the land back with "
+               "'parkland parcel status CODE reserve --force --note …'\n",
+               res.kept == 1 ? "" : "s", res.kept_codes, res.kept == 1 ? "s its" : " their");
+    return EXIT_DONE;
 }
 
 /* ---- list and show ------------------------------------------------------------------------- */
@@ -607,6 +721,10 @@ int cmd_project(int argc, char **argv, const cli_global *g)
         return project_sign(argc, argv, g);
     if (!strcmp(sub, "milestone") || !strcmp(sub, "progress") || !strcmp(sub, "plan"))
         return project_change(argc, argv, g, sub);
+    if (!strcmp(sub, "edit"))
+        return project_edit(argc, argv, g);
+    if (!strcmp(sub, "terminate"))
+        return project_terminate(argc, argv, g);
     if (!strcmp(sub, "list"))
         return project_list(argc, argv, g);
     if (!strcmp(sub, "show"))
