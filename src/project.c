@@ -681,6 +681,7 @@ fail:
 typedef struct project_ref {
     long id;
     char signed_on[16];
+    char terminated_on[16]; /* "" while the project lives */
     char planned[4][16], actual[4][16]; /* "" when none */
 } project_ref;
 
@@ -688,13 +689,14 @@ static int load_project(pl_db *db, const char *code, project_ref *p, pl_error *e
 {
     memset(p, 0, sizeof *p);
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT id, signed_on FROM project WHERE code = ?1", &st, err);
+    int rc = pl_db_prepare(db, "SELECT id, signed_on, terminated_on FROM project WHERE code = ?1", &st, err);
     if (rc)
         return rc;
     pl_bind_text(st, 1, code);
     if (sqlite3_step(st) == SQLITE_ROW) {
         p->id = (long)sqlite3_column_int64(st, 0);
         snprintf(p->signed_on, sizeof p->signed_on, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(p->terminated_on, sizeof p->terminated_on, "%s", col_text(st, 2) ? col_text(st, 2) : "");
     }
     sqlite3_finalize(st);
     if (!p->id)
@@ -711,6 +713,17 @@ static int load_project(pl_db *db, const char *code, project_ref *p, pl_error *e
     }
     sqlite3_finalize(st);
     return PL_OK;
+}
+
+/* A project to change: load_project, refused once it was terminated (its
+ * milestones, progress and plans stay as they were on that day). */
+static int load_live_project(pl_db *db, const char *code, project_ref *p, pl_error *err)
+{
+    int rc = load_project(db, code, p, err);
+    if (!rc && p->terminated_on[0])
+        rc = pl_error_set(err, PL_ERR_INPUT, "project '%s' was terminated on %s; its record stays as it was", code,
+                          p->terminated_on);
+    return rc;
 }
 
 int pl_project_milestone(pl_db *db, const char *code, const char *kind, const char *planned, const char *actual,
@@ -737,7 +750,7 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
     if (rc)
         return rc;
     project_ref p;
-    if ((rc = load_project(db, code, &p, err)))
+    if ((rc = load_live_project(db, code, &p, err)))
         goto fail;
     char(*dates)[16] = is_actual ? p.actual : p.planned;
     const char *which = is_actual ? "actual" : "planned";
@@ -864,7 +877,7 @@ int pl_project_progress(pl_db *db, const char *code, const char *period, double 
     if (rc)
         return rc;
     project_ref p;
-    if ((rc = load_project(db, code, &p, err)))
+    if ((rc = load_live_project(db, code, &p, err)))
         goto fail;
     sqlite3_stmt *st;
     if ((rc = pl_db_prepare(db, "SELECT amount FROM investment_progress WHERE project_id = ?1 AND period = ?2", &st,
@@ -907,7 +920,7 @@ int pl_project_plan(pl_db *db, const char *code, int year, double amount, const 
     if (rc)
         return rc;
     project_ref p;
-    if ((rc = load_project(db, code, &p, err)))
+    if ((rc = load_live_project(db, code, &p, err)))
         goto fail;
     sqlite3_stmt *st;
     if ((rc = pl_db_prepare(db, "SELECT amount FROM investment_plan WHERE project_id = ?1 AND year = ?2", &st, err)))

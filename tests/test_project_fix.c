@@ -310,6 +310,17 @@ Test(project_fix, terminate_refusals_change_nothing)
     pl_error_clear(&err);
     cr_expect_eq(pl_project_edit(db, "P-1", &c, NULL, &err), PL_ERR_INPUT);
     cr_expect_str_eq(err.message, "project 'P-1' was terminated on 2025-10-01; its commitments stay as they were");
+    /* and so are its milestones, progress and plans */
+    static const char *const ended = "project 'P-1' was terminated on 2025-10-01; its record stays as it was";
+    pl_error_clear(&err);
+    cr_expect_eq(pl_project_milestone(db, "P-1", "construction", NULL, "2025-11-01", NULL, &err), PL_ERR_INPUT);
+    cr_expect_str_eq(err.message, ended);
+    pl_error_clear(&err);
+    cr_expect_eq(pl_project_progress(db, "P-1", "2025-11", 100, NULL, &err), PL_ERR_INPUT);
+    cr_expect_str_eq(err.message, ended);
+    pl_error_clear(&err);
+    cr_expect_eq(pl_project_plan(db, "P-1", 2026, 100, NULL, &err), PL_ERR_INPUT);
+    cr_expect_str_eq(err.message, ended);
     after = tu_db_snapshot(dbpath);
     cr_expect_str_eq(after, before);
     free(before);
