@@ -115,6 +115,24 @@ int pl_db_exec(pl_db *db, const char *sql, pl_error *err)
     return PL_OK;
 }
 
+int pl_db_run(pl_db *db, const char *sql, const char *what, long id, const char *t2, const char *t3, const char *t4,
+              pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    const char *texts[] = {t2, t3, t4};
+    int params = sqlite3_bind_parameter_count(st);
+    if (params >= 1)
+        sqlite3_bind_int64(st, 1, id);
+    for (int i = 2; i <= params && i <= 4; i++)
+        pl_bind_text(st, i, texts[i - 2]);
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int pl_db_fail(pl_db *db, pl_error *err, const char *what)
 {
     int code = sqlite3_errcode(db->h);

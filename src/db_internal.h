@@ -28,6 +28,11 @@ int pl_db_prepare(pl_db *db, const char *sql, sqlite3_stmt **st, pl_error *err);
 int pl_db_exec(pl_db *db, const char *sql, pl_error *err);
 /* Fill err from the connection's last error, with a context prefix. */
 int pl_db_fail(pl_db *db, pl_error *err, const char *what);
+/* Run one statement that returns no rows, with ?1 bound to `id` and ?2, ?3, ?4
+ * to t2, t3, t4 as far as the statement has them (NULL binds NULL). On failure
+ * the error says `what` and the database's reason. */
+int pl_db_run(pl_db *db, const char *sql, const char *what, long id, const char *t2, const char *t3, const char *t4,
+              pl_error *err);
 
 /* Transactions: BEGIN IMMEDIATE (takes the write lock up front, so a busy
  * database waits in the busy handler instead of failing half-way). */

@@ -339,15 +339,8 @@ int pl_lead_remove(pl_db *db, const char *code, const char *note, pl_error *err)
                           strchr(list, ',') ? "s" : "", list);
         goto fail;
     }
-    if ((rc = pl_db_prepare(db, "DELETE FROM lead WHERE id = ?1", &st, err)))
+    if ((rc = pl_db_run(db, "DELETE FROM lead WHERE id = ?1", "cannot remove lead", id, NULL, NULL, NULL, err)))
         goto fail;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = pl_db_fail(db, err, "cannot remove lead");
-        goto fail;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     if ((rc = pl_history_add(db, "lead", id, code, "removed", summary, NULL, note && *note ? note : NULL, 0, err)))
         goto fail;
     free(summary);

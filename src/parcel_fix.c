@@ -44,21 +44,6 @@ static int find_parcel(pl_db *db, const char *park, const char *code, long *id, 
     return rc;
 }
 
-/* Run `sql` with ?1 = text a, ?2 = id; PL_OK when it is done. */
-static int exec_text_id(pl_db *db, const char *sql, const char *a, long id, const char *what, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    pl_bind_text(st, 1, a);
-    sqlite3_bind_int64(st, 2, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = pl_db_fail(db, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static const char *note_or_null(const char *note)
 {
     return note && *note ? note : NULL;
@@ -152,14 +137,14 @@ static int edit_column(pl_db *db, long id, const char *code, const char *col, co
         return PL_OK;
     char sel[96], upd[96];
     snprintf(sel, sizeof sel, "SELECT %s FROM parcel WHERE id = ?1", col);
-    snprintf(upd, sizeof upd, "UPDATE parcel SET %s = ?1 WHERE id = ?2", col);
+    snprintf(upd, sizeof upd, "UPDATE parcel SET %s = ?2 WHERE id = ?1", col);
     char *old;
     int rc = read_text(db, sel, id, NULL, &old, err);
     if (rc)
         return rc;
     const char *now = *v ? v : NULL;
     if (!same(old, now)) {
-        if (!(rc = exec_text_id(db, upd, now, id, "cannot change parcel", err)) &&
+        if (!(rc = pl_db_run(db, upd, "cannot change parcel", id, now, NULL, NULL, err)) &&
             !(rc = pl_history_add(db, "parcel", id, code, col, old, now, note, 0, err)))
             (*n)++;
     }
@@ -237,8 +222,8 @@ int pl_parcel_edit(pl_db *db, const char *park, const char *code, const pl_parce
     }
     char at[32];
     pl_now_iso(at, sizeof at);
-    if ((rc = exec_text_id(db, "UPDATE parcel SET updated_at = ?1 WHERE id = ?2", at, id, "cannot change parcel",
-                           err)) ||
+    if ((rc = pl_db_run(db, "UPDATE parcel SET updated_at = ?2 WHERE id = ?1", "cannot change parcel", id, at, NULL,
+                        NULL, err)) ||
         (rc = pl_db_commit(db, err)))
         goto fail;
     if (changed)

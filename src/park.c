@@ -359,15 +359,8 @@ int pl_park_remove(pl_db *db, const char *code, const char *note, pl_error *err)
     }
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = pl_db_prepare(db, "DELETE FROM park WHERE id = ?1", &st, err)))
+    if ((rc = pl_db_run(db, "DELETE FROM park WHERE id = ?1", "cannot remove park", id, NULL, NULL, NULL, err)))
         goto fail;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = pl_db_fail(db, err, "cannot remove park");
-        goto fail;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     if ((rc = pl_history_add(db, "park", id, code, "removed", summary, NULL, note && *note ? note : NULL, 0, err)))
         goto fail;
     free(summary);

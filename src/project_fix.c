@@ -80,23 +80,6 @@ static int read_project(pl_db *db, const char *code, fix_project *p, pl_error *e
     return PL_OK;
 }
 
-static int exec_sql(pl_db *db, const char *sql, const char *what, long id, const char *t1, const char *t2,
-                    const char *t3, pl_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    pl_bind_text(st, 2, t1);
-    pl_bind_text(st, 3, t2);
-    if (t3)
-        pl_bind_text(st, 4, t3);
-    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* ---- edit ------------------------------------------------------------------------------- */
 
 void pl_project_changes_init(pl_project_changes *c)
@@ -150,7 +133,7 @@ int pl_project_edit(pl_db *db, const char *code, const pl_project_changes *c, in
     for (int k = 0; k < 4; k++) {
         if (!strcmp(after[k], p.planned[k]))
             continue;
-        if ((rc = exec_sql(db,
+        if ((rc = pl_db_run(db,
                            "INSERT INTO milestone(project_id, kind, planned) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT(project_id, kind) DO UPDATE SET planned = excluded.planned",
                            "cannot change the milestone", p.id, pl_milestone_kinds[k], after[k], NULL, err)))
@@ -186,7 +169,7 @@ int pl_project_edit(pl_db *db, const char *code, const pl_project_changes *c, in
     }
     char now[32];
     pl_now_iso(now, sizeof now);
-    if ((rc = exec_sql(db, "UPDATE project SET updated_at = ?2 WHERE id = ?1", "cannot change the project", p.id,
+    if ((rc = pl_db_run(db, "UPDATE project SET updated_at = ?2 WHERE id = ?1", "cannot change the project", p.id,
                        now, NULL, NULL, err)) ||
         (rc = pl_db_commit(db, err)))
         goto fail;
@@ -230,7 +213,7 @@ int pl_project_terminate(pl_db *db, const char *code, const char *date, const ch
                           date, p.signed_on);
         goto fail;
     }
-    if ((rc = exec_sql(db, "UPDATE project SET terminated_on = ?2, updated_at = ?3 WHERE id = ?1",
+    if ((rc = pl_db_run(db, "UPDATE project SET terminated_on = ?2, updated_at = ?3 WHERE id = ?1",
                        "cannot terminate the project", p.id, date, now, NULL, err)) ||
         (rc = pl_history_add_effective(db, "project", p.id, code, "terminated", NULL, date, note, date, 0, err)))
         goto fail;
@@ -299,7 +282,7 @@ int pl_project_terminate(pl_db *db, const char *code, const char *date, const ch
         snprintf(res->lead_stage, sizeof res->lead_stage, "%s", stage);
     } else {
         snprintf(res->lead_stage, sizeof res->lead_stage, "%s", to);
-        if ((rc = exec_sql(db, "UPDATE lead SET stage = ?2, stage_date = ?3, updated_at = ?4 WHERE id = ?1",
+        if ((rc = pl_db_run(db, "UPDATE lead SET stage = ?2, stage_date = ?3, updated_at = ?4 WHERE id = ?1",
                            "cannot update the lead", p.lead_id, to, date, now, err)))
             goto fail;
         char lnote[512];
