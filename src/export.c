@@ -26,6 +26,7 @@
 #include "crs.h"
 #include "date.h"
 #include "db_internal.h"
+#include "vocab.h"
 #include "gcj02.h"
 #include "geom.h"
 #include "landing.h"
@@ -676,6 +677,14 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     return PL_OK;
 }
 
+/* An industry as the user named it (id, Chinese or English name) → its id;
+ * the text itself when the vocabulary does not know it (refused later). */
+static const char *industry_id(const char *s)
+{
+    const char *id = s ? pl_vocab_parse_id(PL_VOCAB_INDUSTRY, s) : NULL;
+    return id ? id : s;
+}
+
 /* ---- options ---------------------------------------------------------------------- */
 
 static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
@@ -714,7 +723,7 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
         int rc = pl_db_prepare(db, "SELECT group_concat(id, ', '), sum(id = ?1) FROM industry", &st, err);
         if (rc)
             return rc;
-        pl_bind_text(st, 1, o->industry);
+        pl_bind_text(st, 1, industry_id(o->industry));
         int found = 0;
         char list[512] = "";
         if (sqlite3_step(st) == SQLITE_ROW) {
@@ -810,7 +819,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
                  pl_parcel_status_parse(opt->status));
     if (opt->industry)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s产业 industry %s",
-                 *filter ? ", " : "", opt->industry);
+                 *filter ? ", " : "", industry_id(opt->industry));
     double aou[4];
     if (pl_crs_area_of_use(db->srid, aou, crs_name, sizeof crs_name))
         snprintf(crs_name, sizeof crs_name, "EPSG:%d", db->srid);
@@ -881,7 +890,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_bind_text(st, 1, as_of);
     pl_bind_text(st, 2, opt->park);
     pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
-    pl_bind_text(st, 4, opt->industry);
+    pl_bind_text(st, 4, industry_id(opt->industry));
 
     if ((rc = x->w->begin(&x->wstate, d, err)))
         goto out;

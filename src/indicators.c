@@ -4,6 +4,7 @@
 #include "parkland/parse.h"
 
 #include "db_internal.h"
+#include "vocab.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -445,22 +446,24 @@ static int check_industries(pl_db *db, const char *subject, char *list, size_t l
             tok[--tl] = '\0';
         if (!tl)
             continue;
+        /* an industry by its id, or its Chinese or English name */
+        const char *id = pl_vocab_parse_id(PL_VOCAB_INDUSTRY, tok), *name = id ? id : tok;
         int known = 0;
         for (size_t i = 0; i < nids && !known; i++)
-            known = !strcmp(ids[i], tok);
+            known = !strcmp(ids[i], name);
         if (!known) {
             rc = pl_error_set(err, PL_ERR_INPUT, "%s: unknown industry '%s' in --industries; the industries are: %s",
-                              subject, tok, allowed);
+                              subject, name, allowed);
             break;
         }
         /* skip duplicates */
         char probe[80];
-        snprintf(probe, sizeof probe, ",%s,", tok);
+        snprintf(probe, sizeof probe, ",%s,", name);
         char have[520];
         snprintf(have, sizeof have, ",%s,", out);
         if (strstr(have, probe))
             continue;
-        on += (size_t)snprintf(out + on, sizeof out - on, "%s%s", on ? "," : "", tok);
+        on += (size_t)snprintf(out + on, sizeof out - on, "%s%s", on ? "," : "", name);
         if (on >= sizeof out) {
             rc = pl_error_set(err, PL_ERR_INPUT, "%s: the industries list is too long", subject);
             break;

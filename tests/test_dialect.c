@@ -261,6 +261,31 @@ Test(dialect, indicators_take_separators_and_units)
     cr_assert(strstr(errout, "--far-min expects a number, not '1亩'"), "%s", errout);
 }
 
+/* Industries are enumerated values: their id, Chinese or English name, in any
+ * ASCII case, in --industries and in export --industry (issue 13 §1). */
+Test(dialect, industries_by_id_chinese_or_english_name)
+{
+    cr_assert_eq(run(PL "parcel indicators QDIP-2024-003 --industries '高端装备, MARINE,equipment'", dbpath), 0,
+                 "%s", errout);
+    cr_assert_eq(count("SELECT count(*) FROM parcel_indicator p JOIN parcel x ON x.id = p.parcel_id"
+                       " WHERE x.code = 'QDIP-2024-003' AND p.industries = 'equipment,marine'"), 1);
+    cr_assert_eq(run(PL "parcel indicators QDIP-2024-003 --industries 高端装", dbpath), 1);
+    cr_assert(strstr(errout, "unknown industry '高端装' in --industries"), "%s", errout);
+    char *by_id = NULL;
+    const char *gj = tu_tmp("by-id.geojson"), *gz = tu_tmp("by-zh.geojson");
+    cr_assert_eq(run(PL "export geojson --industry equipment -o '%s'", dbpath, gj), 0, "%s", errout);
+    by_id = tu_read_file(gj, NULL);
+    cr_assert_eq(run(PL "export geojson --industry 高端装备 -o '%s'", dbpath, gz), 0, "%s", errout);
+    char *by_zh = tu_read_file(gz, NULL);
+    cr_assert_not_null(by_id);
+    cr_assert_not_null(by_zh);
+    cr_assert_str_eq(by_zh, by_id);
+    free(by_id);
+    free(by_zh);
+    cr_assert_eq(run(PL "export geojson --industry 高端装 -o '%s'", dbpath, tu_tmp("none.geojson")), 2);
+    cr_assert(strstr(errout, "unknown industry '高端装'"), "%s", errout);
+}
+
 Test(dialect, global_options_after_the_command)
 {
     cr_assert_eq(tu_rerun(&out, &errout, PARKLAND_BIN " park list --db '%s'", dbpath), 0, "%s", errout);
