@@ -50,6 +50,10 @@ void pl_today(char *buf, size_t len);
 int pl_history_add(pl_db *db, const char *entity, long entity_id, const char *code,
                    const char *field, const char *old_value, const char *new_value,
                    const char *note, long batch_id, pl_error *err);
+/* Delete row `id` with `delete_sql` (its ?1 the id) and keep a 'removed' history row of `entity`
+ * whose old value is `summary` (what the row held); `note` empty or NULL for none. */
+int pl_history_remove(pl_db *db, const char *delete_sql, const char *entity, long id, const char *code,
+                      const char *summary, const char *note, pl_error *err);
 /* The same, for a change that takes effect on `effective` (YYYY-MM-DD; NULL =
  * the day it is recorded): status and stage moves, so that reports as of a
  * past date see them on the right day. */

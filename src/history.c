@@ -131,3 +131,12 @@ int pl_history_each(pl_db *db, const char *entity, const char *park, const char 
     sqlite3_finalize(st);
     return rc;
 }
+
+int pl_history_remove(pl_db *db, const char *delete_sql, const char *entity, long id, const char *code,
+                      const char *summary, const char *note, pl_error *err)
+{
+    char what[48];
+    snprintf(what, sizeof what, "cannot remove %s", entity);
+    int rc = pl_db_run(db, delete_sql, what, id, NULL, NULL, NULL, err);
+    return rc ? rc : pl_history_add(db, entity, id, code, "removed", summary, NULL, note && *note ? note : NULL, 0, err);
+}

@@ -339,9 +339,7 @@ int pl_lead_remove(pl_db *db, const char *code, const char *note, pl_error *err)
                           strchr(list, ',') ? "s" : "", list);
         goto fail;
     }
-    if ((rc = pl_db_run(db, "DELETE FROM lead WHERE id = ?1", "cannot remove lead", id, NULL, NULL, NULL, err)))
-        goto fail;
-    if ((rc = pl_history_add(db, "lead", id, code, "removed", summary, NULL, note && *note ? note : NULL, 0, err)))
+    if ((rc = pl_history_remove(db, "DELETE FROM lead WHERE id = ?1", "lead", id, code, summary, note, err)))
         goto fail;
     free(summary);
     return pl_db_commit(db, err);

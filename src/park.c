@@ -359,9 +359,7 @@ int pl_park_remove(pl_db *db, const char *code, const char *note, pl_error *err)
     }
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = pl_db_run(db, "DELETE FROM park WHERE id = ?1", "cannot remove park", id, NULL, NULL, NULL, err)))
-        goto fail;
-    if ((rc = pl_history_add(db, "park", id, code, "removed", summary, NULL, note && *note ? note : NULL, 0, err)))
+    if ((rc = pl_history_remove(db, "DELETE FROM park WHERE id = ?1", "park", id, code, summary, note, err)))
         goto fail;
     free(summary);
     return pl_db_commit(db, err);

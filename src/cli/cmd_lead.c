@@ -192,13 +192,9 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
     if (c.currency && isnan(c.rate))
         return cli_usage_error(lead_usage, "--currency %s needs --rate (CNY per 1 %s)", c.currency, c.currency);
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_LEAD, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     int changed = 0;
@@ -232,13 +228,9 @@ static int lead_remove(int argc, char **argv, const cli_global *g)
     if (!code)
         return cli_usage_error(lead_usage, "lead remove needs a CODE");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_LEAD, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     int rc = pl_lead_remove(db, code, note, &err);
@@ -441,13 +433,9 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
     if (show && !code)
         return cli_usage_error(lead_usage, "lead show needs a CODE");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_LEAD, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     list_ctx c = {NULL, fmt == PL_TABLE_TEXT};
@@ -512,13 +500,9 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
                                "unknown stage '%s' (new 线索, contacted 洽谈, visited 考察, intent 意向, lost 流失)",
                                stage);
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_LEAD, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_LEAD, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     int rc = pl_lead_set_stage(db, code, to, date, note, force, &err);

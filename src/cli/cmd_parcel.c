@@ -163,13 +163,9 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
     if (is_show && !code)
         return cli_usage_error(parcel_usage, "parcel show needs a CODE");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_PARCEL, f.park, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_PARCEL, f.park, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     list_ctx c = {0};

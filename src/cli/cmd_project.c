@@ -297,13 +297,9 @@ static int project_edit(int argc, char **argv, const cli_global *g)
         return cli_usage_error(project_usage, "project edit %s: nothing to change (give the new dates or commitments)",
                                code);
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_PROJECT, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     int changed = 0;
@@ -341,13 +337,9 @@ static int project_terminate(int argc, char **argv, const cli_global *g)
     else if (lead && strcmp(lead, "lost"))
         return cli_usage_error(project_usage, "--lead takes lost or intent, not '%s'", lead);
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_PROJECT, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     pl_project_terminate_result res;
@@ -626,13 +618,9 @@ static int project_show(int argc, char **argv, const cli_global *g)
     if (!code)
         return cli_usage_error(project_usage, "project show needs a CODE");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_PROJECT, NULL, &code, &status);
     if (!db)
         return status;
-    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &code, 0))) {
-        pl_db_close(db);
-        return status;
-    }
     pl_error err;
     pl_error_clear(&err);
     list_ctx c = {NULL, fmt == PL_TABLE_TEXT};

@@ -132,6 +132,16 @@ int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, 
     return 0;
 }
 
+pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char *park, const char **code, int *status)
+{
+    pl_db *db = cli_open_db(g, status);
+    if (db && (*status = cli_code(db, kind, park, code, 0))) {
+        pl_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
 pl_db *cli_open_db(const cli_global *g, int *status)
 {
     pl_db *db;
