@@ -43,7 +43,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
+#include <zip.h>
 
 #ifndef PARKLAND_VERSION
 #define PARKLAND_VERSION "0"
@@ -704,6 +707,8 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
     if (o->gcj02 && o->format == PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
                             "coordinates and is never shifted");
+    if (o->kmz && o->format != PL_EXPORT_KML)
+        return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zipped kml; export kml to it");
     if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--encoding is for txt (geojson, kml and html are UTF-8)");
     if (o->status && !pl_parcel_status_parse(o->status)) {
@@ -780,8 +785,8 @@ static void writeback(int fd, off_t *done)
 
 /* The export into `out`; out_fd: the descriptor of `out` when it is a new
  * regular file (pl_export_file), else -1. */
-static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, pl_export_result *res,
-                      pl_error *err)
+static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, int hint,
+                      pl_export_result *res, pl_error *err)
 {
     pl_export_options defaults;
     if (!opt) {
@@ -898,7 +903,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     long features = 0;
     off_t written_back = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out_fd >= 0 && (x->sum.parcels & 63) == 63)
+        if (hint && out_fd >= 0 && (x->sum.parcels & 63) == 63)
             writeback(out_fd, &written_back);
         pl_export_feature f;
         if ((rc = row_feature(x, st, &f, err)))
@@ -965,7 +970,67 @@ out:
 
 int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res, pl_error *err)
 {
-    return export_run(db, opt, out, -1, res, err);
+    if (opt && opt->kmz)
+        return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zip archive and needs an output file (-o FILE.kmz)");
+    return export_run(db, opt, out, -1, 0, res, err);
+}
+
+int pl_export_path_is_kmz(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 4 && !strcasecmp(path + n - 4, ".kmz");
+}
+
+/* ---- KMZ ------------------------------------------------------------------------------------ */
+
+static int zip_fail(const char *path, zip_error_t *ze, pl_error *err)
+{
+    return pl_error_set(err, PL_ERR_IO, "cannot write the kmz '%s': %s", path, zip_error_strerror(ze));
+}
+
+/* The KML in `kml` (complete; libzip owns and closes it from here on) deflated
+ * into the temporary file of `out` as the archive's one entry doc.kml. libzip
+ * reads the KML as it compresses (no copy in memory) and writes the archive
+ * into a file of its own that it renames over out->tmp, which is then opened
+ * again for the commit. */
+static int write_kmz(FILE *kml, pl_output_file *out, pl_error *err)
+{
+    /* libzip 1.7 reads a length of -1 from the stream's position on: from the start */
+    if (fflush(kml) || ferror(kml) || fseeko(kml, 0, SEEK_SET)) {
+        fclose(kml);
+        return pl_error_set(err, PL_ERR_IO, "cannot write a temporary file for the kmz: %s", strerror(errno));
+    }
+    int code = 0;
+    zip_error_t ze;
+    zip_t *za = zip_open(out->tmp, ZIP_CREATE | ZIP_TRUNCATE, &code);
+    if (!za) {
+        fclose(kml);
+        zip_error_init_with_code(&ze, code);
+        int rc = zip_fail(out->path, &ze, err);
+        zip_error_fini(&ze);
+        return rc;
+    }
+    zip_source_t *src = zip_source_filep(za, kml, 0, -1);
+    if (!src) {
+        fclose(kml);
+        int rc = zip_fail(out->path, zip_get_error(za), err);
+        zip_discard(za);
+        return rc;
+    }
+    zip_int64_t idx = zip_file_add(za, "doc.kml", src, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(src);
+        int rc = zip_fail(out->path, zip_get_error(za), err);
+        zip_discard(za);
+        return rc;
+    }
+    if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) ||
+        zip_file_set_mtime(za, (zip_uint64_t)idx, time(NULL), 0) || zip_close(za)) {
+        int rc = zip_fail(out->path, zip_get_error(za), err);
+        zip_discard(za);
+        return rc;
+    }
+    return pl_output_file_reopen(out, err);
 }
 
 /* ---- safe file output ------------------------------------------------------------------ */
@@ -986,7 +1051,17 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
     pl_output_file out;
     if ((rc = pl_output_file_open(&out, path, force, err)))
         return rc;
-    rc = export_run(db, opt, out.f, out.fd, res, err);
+    if (opt->kmz) {
+        FILE *kml = tmpfile();
+        if (!kml)
+            rc = pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the kmz: %s", strerror(errno));
+        else if ((rc = export_run(db, opt, kml, fileno(kml), 0, res, err)))
+            fclose(kml);
+        else
+            rc = write_kmz(kml, &out, err);
+    } else {
+        rc = export_run(db, opt, out.f, out.fd, 1, res, err);
+    }
     if (rc) {
         pl_output_file_abort(&out);
         return rc;

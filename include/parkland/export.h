@@ -58,6 +58,8 @@ typedef struct pl_export_options {
     int timeline;          /* kml: one placemark per status period with a TimeSpan */
     const char *as_of;     /* YYYY-MM-DD for stages, overdue and idle; NULL = today */
     pl_encoding encoding;  /* txt: GBK (default, also for AUTO) or UTF-8 */
+    int kmz;               /* kml: a KMZ (a zip archive whose first entry is doc.kml);
+                              pl_export_file only (a stream is refused) */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);
@@ -71,6 +73,9 @@ typedef struct pl_export_result {
     char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */
 } pl_export_result;
 
+/* 1 when `path` ends in ".kmz" (ASCII case ignored): a KML export to it is a KMZ. */
+int pl_export_path_is_kmz(const char *path);
+
 /* Write the export to an open stream (stdout for "-o -"). Nothing else is
  * written to `out`; on failure part of the output may already be there. */
 int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res,
@@ -80,7 +85,9 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
  * directory (created with the user's umask), renamed over `path` only when
  * complete, so `path` never holds half a file. Refuses an existing `path`
  * unless `force`, and refuses a symbolic link at `path` (never followed,
- * never replaced) and a directory. */
+ * never replaced) and a directory. With opt->kmz the KML is streamed into a
+ * temporary file (memory stays flat) and then deflated by libzip into the
+ * archive as its one entry doc.kml, the archive written as above. */
 int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, int force,
                    pl_export_result *res, pl_error *err);
 
