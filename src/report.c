@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -980,20 +981,60 @@ int pl_report_write(const pl_report *r, FILE *out, pl_report_format fmt, pl_erro
     return rc;
 }
 
-/* XLSX sheet names: the table keys (ASCII, ≤ 31 characters, unique). */
-static int write_xlsx(const pl_report *r, const char *path, pl_error *err)
+/* The tables of `reports` into a workbook at `path`; lang < 0: the single-report
+ * workbook (sheet names: the table keys, ASCII, ≤ 31 characters, unique; no
+ * definitions), else sheet names in that language and a definitions sheet. */
+static int write_xlsx_reports(const pl_report *const *reports, size_t n, int lang, const char *path, pl_error *err)
 {
     pl_xlsx *x;
     int rc = pl_xlsx_open(path, &x, err);
     if (rc)
         return rc;
-    for (size_t i = 0; i < r->ntables && !rc; i++) {
-        const rp_table *t = r->tables[i];
-        char title[512];
-        full_title(r, t, title, sizeof title);
-        rc = pl_xlsx_sheet(x, t->key, title, t->ncols, (const char *const *)t->labels, t->numeric, err);
-        for (size_t row = 0; row < t->rows && !rc; row++)
-            rc = pl_xlsx_row(x, (const char *const *)(t->cells + row * t->ncols), err);
+    int zh = lang == PL_REPORT_LANG_ZH;
+    for (size_t k = 0; k < n && !rc; k++) {
+        const pl_report *r = reports[k];
+        for (size_t i = 0; i < r->ntables && !rc; i++) {
+            const rp_table *t = r->tables[i];
+            char title[512];
+            full_title(r, t, title, sizeof title);
+            rc = pl_xlsx_sheet(x, lang < 0 ? t->key : rp_sheet_name_of(t->key, zh), title, t->ncols,
+                               (const char *const *)t->labels, t->numeric, err);
+            for (size_t row = 0; row < t->rows && !rc; row++)
+                rc = pl_xlsx_row(x, (const char *const *)(t->cells + row * t->ncols), err);
+        }
+    }
+    if (!rc && lang >= 0) {
+        static const char *const labels_zh[] = {"报表", "工作表", "列", "指标", "分子", "分母", "截至", "园区"};
+        static const char *const labels_en[] = {"report", "sheet", "column", "figure", "numerator", "denominator",
+                                                "as of", "park"};
+        rc = pl_xlsx_sheet(x, rp_sheet_name_of(RP_DEFINITIONS_KEY, zh),
+                           zh ? "指标定义: 每个数字的分子与分母 (— : 计数或合计, 非比率)"
+                              : "Definitions: the numerator and denominator of each figure (— : a count or a sum, "
+                                "not a rate)",
+                           8, zh ? labels_zh : labels_en, NULL, err);
+        for (size_t k = 0; k < n && !rc; k++) {
+            const pl_report *r = reports[k];
+            for (size_t i = 0; i < r->ntables && !rc; i++) {
+                const rp_table *t = r->tables[i];
+                for (size_t c = 0; c < t->ncols && !rc; c++) {
+                    for (size_t d = 0; d < rp_definition_count() && !rc; d++) {
+                        const rp_definition *def = rp_definition_at(d);
+                        if (strcmp(def->col, t->col_keys[c]) || (def->table && strcmp(def->table, t->key)))
+                            continue;
+                        const char *cells[8] = {kind_titles[r->kind],
+                                                rp_sheet_name_of(t->key, zh),
+                                                t->labels[c],
+                                                t->col_keys[c],
+                                                zh ? def->num_zh : def->num_en,
+                                                def->den_zh ? (zh ? def->den_zh : def->den_en) : RP_DASH,
+                                                r->as_of,
+                                                r->park[0] ? r->park : (zh ? "全部园区" : "all parks")};
+                        rc = pl_xlsx_row(x, cells, err);
+                        break;
+                    }
+                }
+            }
+        }
     }
     if (rc) {
         pl_error e2;
@@ -1006,7 +1047,7 @@ static int write_xlsx(const pl_report *r, const char *path, pl_error *err)
 /* The workbook into `out`: libxlsxwriter writes only to a path it opens itself,
  * so it writes into a directory of our own (mode 0700, where nothing can be
  * planted), and the bytes are copied from there into the output file. */
-static int write_xlsx_to(const pl_report *r, FILE *out, pl_error *err)
+static int write_xlsx_to(const pl_report *const *reports, size_t nreports, int lang, FILE *out, pl_error *err)
 {
     const char *tdir = getenv("TMPDIR");
     char dir[4096], file[4200];
@@ -1016,7 +1057,7 @@ static int write_xlsx_to(const pl_report *r, FILE *out, pl_error *err)
         return pl_error_set(err, PL_ERR_IO, "cannot create a private directory for the workbook in '%s': %s",
                             tdir && *tdir ? tdir : "/tmp", strerror(errno));
     snprintf(file, sizeof file, "%s/report.xlsx", dir);
-    int rc = write_xlsx(r, file, err);
+    int rc = write_xlsx_reports(reports, nreports, lang, file, err);
     if (!rc) {
         int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
@@ -1045,8 +1086,42 @@ int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, i
     int rc = pl_output_file_open(&out, path, force, err);
     if (rc)
         return rc;
-    rc = fmt == PL_REPORT_XLSX ? write_xlsx_to(r, out.f, err) : pl_report_write(r, out.f, fmt, err);
+    rc = fmt == PL_REPORT_XLSX ? write_xlsx_to(&r, 1, -1, out.f, err) : pl_report_write(r, out.f, fmt, err);
     if (rc) {
+        pl_output_file_abort(&out);
+        return rc;
+    }
+    return pl_output_file_commit(&out, err);
+}
+
+int pl_report_lang_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (!strncasecmp(s, "zh", 2) || !strcmp(s, "中文"))
+        return PL_REPORT_LANG_ZH;
+    if (!strncasecmp(s, "en", 2) || !strcasecmp(s, "english") || !strcmp(s, "英文"))
+        return PL_REPORT_LANG_EN;
+    return -1;
+}
+
+int pl_report_save_workbook(const pl_report *const *reports, size_t n, const char *path, pl_report_lang lang,
+                            int force, pl_error *err)
+{
+    if (!n)
+        return pl_error_set(err, PL_ERR_USAGE, "no report for the workbook");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (reports[i]->kind == reports[j]->kind)
+                return pl_error_set(err, PL_ERR_USAGE, "the '%s' report twice in one workbook",
+                                    kind_ids[reports[i]->kind]);
+    if ((unsigned)lang > PL_REPORT_LANG_ZH)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown language (zh, en)");
+    pl_output_file out;
+    int rc = pl_output_file_open(&out, path, force, err);
+    if (rc)
+        return rc;
+    if ((rc = write_xlsx_to(reports, n, (int)lang, out.f, err))) {
         pl_output_file_abort(&out);
         return rc;
     }

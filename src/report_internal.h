@@ -156,4 +156,24 @@ int rp_build_availability(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_alerts(pl_report *r, const rp_data *d, pl_error *err);
 
+/* ---- the workbook of several reports (report_definitions.c) ------------------------ */
+
+#define RP_DEFINITIONS_KEY "definitions"
+
+/* The sheet name of table `key` (or RP_DEFINITIONS_KEY) in Chinese (zh) or
+ * English; the key itself when it has none. Static storage. */
+const char *rp_sheet_name_of(const char *key, int zh);
+
+/* A figure of the reports: the column `col` of table `table` (NULL: of every
+ * table with that column), its numerator and its denominator (NULL: a count
+ * or a sum, not a rate), in both languages. */
+typedef struct rp_definition {
+    const char *table, *col;
+    const char *num_zh, *num_en;
+    const char *den_zh, *den_en;
+} rp_definition;
+
+size_t rp_definition_count(void);
+const rp_definition *rp_definition_at(size_t i);
+
 #endif
