@@ -9,6 +9,13 @@
  * with the number of parcels (the KML and HTML writers spool to temporary
  * files to put folders and sections in order).
  *
+ * Filters: with --status or --industry the other (not retired) parcels of
+ * the parks exported (--park, or every park holding a selected parcel) are
+ * drawn too, in grey, as context: GeoJSON features with "context": true and
+ * only their code, a KML folder 背景 context, grey SVG paths behind the map;
+ * they are in no legend and no count. Legends list the classes that have a
+ * selected parcel (every class with legend_all, and with --timeline).
+ *
  * Ownership: see parkland/error.h. Options are borrowed for the call; a
  * pl_export_result is a plain struct filled by the call (nothing to free).
  */
@@ -58,6 +65,7 @@ typedef struct pl_export_options {
     int timeline;          /* kml: one placemark per status period with a TimeSpan */
     const char *as_of;     /* YYYY-MM-DD for stages, overdue and idle; NULL = today */
     pl_encoding encoding;  /* txt: GBK (default, also for AUTO) or UTF-8 */
+    int legend_all;        /* legends list every class of the theme, not only those present */
     int kmz;               /* kml: a KMZ (a zip archive whose first entry is doc.kml);
                               pl_export_file only (a stream is refused) */
 } pl_export_options;
@@ -68,6 +76,8 @@ typedef struct pl_export_result {
     long parcels;          /* parcels written */
     long features;         /* features/placemarks written (timeline: periods) */
     double area_m2;        /* their total area (working CRS) */
+    long context;          /* other parcels of the parks drawn in grey as context (--status or
+                              --industry): not in parcels, features or area_m2 */
     int srid;              /* EPSG of the coordinates written (4326 for lon/lat, GCJ-02 included) */
     int gcj02;             /* coordinates were shifted to GCJ-02 */
     char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */

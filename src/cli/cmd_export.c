@@ -10,7 +10,7 @@
 static const char export_usage[] =
     "parkland export geojson|kml|kmz|html|txt [--theme availability|landing] [--park CODE] [--status S]\n"
     "               [--industry I] [--gcj02] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
-    "               [--encoding gbk|utf-8] [--format kml|kmz] [--force] -o FILE";
+    "               [--encoding gbk|utf-8] [--format kml|kmz] [--legend present|all] [--force] -o FILE";
 
 static void help(void)
 {
@@ -26,6 +26,9 @@ static void help(void)
            "  --park CODE        one park only\n"
            "  --status S         one parcel status only (retired parcels only when asked for)\n"
            "  --industry I       parcels linked to a lead of industry I or whose indicators allow it\n"
+           "                     (with --status or --industry the park's other parcels are drawn in grey\n"
+           "                     as context: code only, in no legend count; not in txt)\n"
+           "  --legend L         present: the classes that have parcels (default); all: every class\n"
            "  --gcj02            shift lon/lat to GCJ-02 for AMap/Tencent base maps (not for txt)\n"
            "  --precision N      decimals of lon/lat (default %d)\n"
            "  --bbox             geojson: bbox on the collection and on each feature\n"
@@ -90,6 +93,15 @@ int cmd_export(int argc, char **argv, const cli_global *g)
                 else
                     return cli_usage_error(export_usage, "--encoding is gbk or utf-8, not '%s'", v);
             }
+        } else if ((r = cli_opt_value(argc, argv, &i, "--legend", &v))) {
+            if (r > 0) {
+                if (!strcmp(v, "all"))
+                    o.legend_all = 1;
+                else if (!strcmp(v, "present"))
+                    o.legend_all = 0;
+                else
+                    return cli_usage_error(export_usage, "--legend is present or all, not '%s'", v);
+            }
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
             if (r > 0) {
                 if (fmt != PL_EXPORT_KML)
@@ -141,6 +153,9 @@ int cmd_export(int argc, char **argv, const cli_global *g)
                pl_export_theme_name(o.theme), o.timeline ? " (timeline)" : "", res.crs_note);
         if (o.timeline)
             printf("%ld placemarks, one per status period\n", res.features);
+        if (res.context)
+            printf("%ld other parcel%s of the park drawn in grey as context / 背景宗地\n", res.context,
+                   res.context == 1 ? "" : "s");
     }
     pl_db_close(db);
     return status;
