@@ -385,7 +385,7 @@ static int load_leads(pl_db *db, rp_data *d, unsigned char **exists, pl_error *e
         " (SELECT h.new_value FROM history h WHERE h.entity = 'lead' AND h.entity_id = l.id"
         "    AND h.field = 'stage' AND " EFF " <= ?1 ORDER BY " EFF " DESC, h.id DESC LIMIT 1),"
         " (SELECT h.old_value FROM history h WHERE h.entity = 'lead' AND h.entity_id = l.id"
-        "    AND h.field = 'stage' ORDER BY " EFF ", h.id LIMIT 1)"
+        "    AND h.field = 'stage' ORDER BY " EFF ", h.id LIMIT 1), l.park_id"
         " FROM lead l ORDER BY l.id", &st, err);
     if (rc)
         return rc;
@@ -413,6 +413,11 @@ static int load_leads(pl_db *db, rp_data *d, unsigned char **exists, pl_error *e
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
+        /* a lead is in the park it negotiates for, and only there */
+        l->has_park = sqlite3_column_type(st, 9) != SQLITE_NULL;
+        int k = l->has_park ? park_index(d, (long)sqlite3_column_int64(st, 9)) : -1;
+        if (k >= 0)
+            l->in_park[k] = 1;
     }
     sqlite3_finalize(st);
     return step_error(db, step, err);
@@ -540,7 +545,7 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
 static int load_reservations(pl_db *db, rp_data *d, pl_error *err)
 {
     sqlite3_stmt *st;
-    /* every reservation made by D: the leads' parks; those still holding on D: the list */
+    /* the reservations still holding on D */
     int rc = pl_db_prepare(db,
         "SELECT r.id, r.parcel_id, r.lead_id, r.reserved_on, r.expires_on,"
         " r.released_on IS NULL OR r.released_on > ?1, l.code, l.company"
@@ -555,11 +560,6 @@ static int load_reservations(pl_db *db, rp_data *d, pl_error *err)
         long qi = rp_parcel_index(d, (long)sqlite3_column_int64(st, 1));
         if (qi < 0)
             continue;
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-            long li = lead_index(d, (long)sqlite3_column_int64(st, 2));
-            if (li >= 0 && d->parcels[qi].park >= 0)
-                d->leads[li].in_park[d->parcels[qi].park] = 1;
-        }
         if (!sqlite3_column_int(st, 5))
             continue;
         if (pl_grow((void **)&d->res, &cap, d->nres + 1, sizeof *d->res, 32)) {
@@ -649,8 +649,6 @@ int rp_load(pl_db *db, const char *as_of, const char *park, rp_data *d, pl_error
         exists[p->lead] = 1;
         if (strcmp(l->stage, "lost"))
             snprintf(l->stage, sizeof l->stage, "signed");
-        for (size_t k = 0; k < d->nparks; k++)
-            l->in_park[k] |= p->in_park[k];
     }
     for (size_t i = 0; i < d->nleads; i++) {
         rp_lead *l = &d->leads[i];

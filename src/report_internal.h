@@ -89,7 +89,8 @@ typedef struct rp_lead {
     char *code, *company, *industry; /* industry id, NULL when not given */
     int new_economy;
     char stage[16];            /* as of D */
-    unsigned char *in_park;    /* nparks flags */
+    unsigned char *in_park;    /* nparks flags: the park it negotiates for (lead.park_id), if reported */
+    int has_park;              /* it names a park (maybe one outside --park) */
     int counted;               /* exists as of D and is within --park */
 } rp_lead;
 

@@ -22,6 +22,9 @@ typedef struct pl_query_filter {
     double max_intensity;      /* investment intensity the investor can meet, 万元/亩:
                                   the parcel's required minimum is ≤ this, or not set */
     double min_far;            /* the parcel's FAR maximum is ≥ this, or not set */
+    double investment;         /* the investor's investment, 万元: parcels whose required intensity
+                                  is ≤ pl_investment_intensity(investment, the parcel's area) (as
+                                  `project sign` checks it), or not set */
     double near_lon, near_lat; /* WGS84 degrees; with within_m */
     double within_m;           /* metres from the point, in the working CRS */
     const char *adjacent;      /* parcel code: touching or within 1 m of it (itself excluded);
