@@ -29,6 +29,7 @@
 #include "vocab.h"
 #include "gcj02.h"
 #include "geom.h"
+#include "geom_blob.h"
 #include "landing.h"
 #include "output_file.h"
 #include "writer.h"
@@ -181,7 +182,7 @@ static int wkb_to_geom(const unsigned char *b, size_t n, pl_geom *g)
  * MBR, 0x7C, class, the body (each part of a multi after 0x69 and its class),
  * 0xFE. Anything else (compressed, Z/M, other types) goes through SpatiaLite
  * (gaiaFromSpatiaLiteBlobWkb, then WKB), as ST_AsBinary would. */
-static int blob_to_geom(const unsigned char *b, size_t n, pl_geom *g)
+int pl_blob_to_geom(const unsigned char *b, size_t n, pl_geom *g)
 {
     if (n >= 45 && b[0] == 0x00 && (b[1] == 0x00 || b[1] == 0x01) && b[38] == 0x7c && b[n - 1] == 0xfe) {
         int le = b[1] == 0x01;
@@ -625,7 +626,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     if (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) {
         const unsigned char *b = sqlite3_column_blob(st, C_GEOM);
         size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM);
-        if (!b || blob_to_geom(b, n, &x->work) || x->work.n == 0)
+        if (!b || pl_blob_to_geom(b, n, &x->work) || x->work.n == 0)
             return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s) has no readable geometry",
                                 f->code ? f->code : "?", f->park ? f->park : "?");
     }
