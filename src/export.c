@@ -52,11 +52,11 @@
 
 /* ---- names ------------------------------------------------------------------ */
 
-static const char *const format_names[] = {"geojson", "kml", "html", "txt"};
+static const char *const format_names[] = {"geojson", "kml", "html", "txt", "pdf"};
 
 int pl_export_format_parse(const char *s)
 {
-    for (int i = 0; s && i < 4; i++)
+    for (int i = 0; s && i < 5; i++)
         if (!strcmp(s, format_names[i]))
             return i;
     return -1;
@@ -64,7 +64,7 @@ int pl_export_format_parse(const char *s)
 
 const char *pl_export_format_name(pl_export_format f)
 {
-    return (unsigned)f < 4 ? format_names[f] : "?";
+    return (unsigned)f < 5 ? format_names[f] : "?";
 }
 
 /* The themes are gis/style.h's, under their public names. */
@@ -690,7 +690,7 @@ static const char *industry_id(const char *s)
 
 static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
 {
-    if ((unsigned)o->format > PL_EXPORT_TXT)
+    if ((unsigned)o->format > PL_EXPORT_PDF)
         return pl_error_set(err, PL_ERR_USAGE, "unknown export format");
     if ((unsigned)o->theme > PL_THEME_LANDING)
         return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing)");
@@ -702,6 +702,13 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
         return pl_error_set(err, PL_ERR_USAGE, "--timeline is for kml (Google Earth's time slider)");
     if (o->bbox && o->format != PL_EXPORT_GEOJSON)
         return pl_error_set(err, PL_ERR_USAGE, "--bbox is for geojson");
+    if (o->format != PL_EXPORT_PDF && (o->page_a3 || o->landscape || o->scale))
+        return pl_error_set(err, PL_ERR_USAGE, "--page, --landscape and --scale are for pdf");
+    if (o->scale < 0 || (o->scale > 0 && (o->scale < 10 || o->scale > 1e8)))
+        return pl_error_set(err, PL_ERR_USAGE, "--scale is 1:N with N from 10 to 100000000, or fit");
+    if (o->gcj02 && o->format == PL_EXPORT_PDF)
+        return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the pdf draws the stored "
+                            "projected coordinates");
     if (o->gcj02 && o->format == PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
                             "coordinates and is never shifted");
@@ -795,7 +802,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     if (rc)
         return rc;
     static const pl_writer_ops *const writers[] = {&pl_writer_geojson, &pl_writer_kml, &pl_writer_html,
-                                                   &pl_writer_txt};
+                                                   &pl_writer_txt, &pl_writer_pdf};
     exporter *x = calloc(1, sizeof *x);
     if (!x)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
@@ -844,6 +851,18 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->out_fd = out_fd;
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
+    double map_scale = 0;
+    int map_clipped = 0;
+    d->page_w_mm = opt->page_a3 ? 297 : 210;
+    d->page_h_mm = opt->page_a3 ? 420 : 297;
+    if (opt->landscape) {
+        double t = d->page_w_mm;
+        d->page_w_mm = d->page_h_mm;
+        d->page_h_mm = t;
+    }
+    d->scale = opt->scale;
+    d->map_scale = &map_scale;
+    d->map_clipped = &map_clipped;
     /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
      * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
     pl_gk_datum gk_datum;
@@ -886,6 +905,28 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
     d->fields = x->schema;
     d->nfields = x->nfields;
+    if (x->w->needs & PL_NEED_EXTENT) { /* the box of what the query selects, before the first row */
+        char esql[sizeof sql + 256];
+        snprintf(sql, sizeof sql, export_sql, "p.geom AS g", "NULL", "");
+        snprintf(esql, sizeof esql, "SELECT min(MbrMinX(g)), min(MbrMinY(g)), max(MbrMaxX(g)), max(MbrMaxY(g))"
+                 " FROM (%s)", sql);
+        if ((rc = pl_db_prepare(db, esql, &st, err)))
+            goto out;
+        pl_bind_text(st, 1, as_of);
+        pl_bind_text(st, 2, opt->park);
+        pl_bind_text(st, 3, pl_parcel_status_parse(opt->status));
+        pl_bind_text(st, 4, industry_id(opt->industry));
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = pl_db_fail(db, err, "cannot measure the parcels for the map");
+            goto out;
+        }
+        d->have_extent = sqlite3_column_type(st, 0) != SQLITE_NULL;
+        for (int i = 0; i < 4; i++)
+            d->extent[i] = sqlite3_column_double(st, i);
+        sqlite3_finalize(st);
+        st = NULL;
+        snprintf(sql, sizeof sql, export_sql, "p.geom", hist, "");
+    }
     if ((rc = pl_db_prepare(db, sql, &st, err)))
         goto out;
     pl_bind_text(st, 1, as_of);
@@ -939,6 +980,12 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             else
                 snprintf(res->crs_note, sizeof res->crs_note, "EPSG:%d %.150s (the working CRS; not a CGCS2000 "
                          "3-degree zone)", d->txt_srid, crs_name);
+        } else if (opt->format == PL_EXPORT_PDF) {
+            res->srid = db->srid;
+            res->scale = map_scale;
+            res->clipped = map_clipped;
+            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f%s", db->srid,
+                     crs_name, map_scale, map_clipped ? " (centre only: the parcels do not fit on the page)" : "");
         } else if (opt->format == PL_EXPORT_HTML) {
             res->srid = db->srid;
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,

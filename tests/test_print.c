@@ -268,3 +268,148 @@ Test(sheet, xlsx_read_back)
     }
     tu_outputs_free(&out, &err);
 }
+
+/* ---- export pdf: the map sheet ---------------------------------------------------------------- */
+
+/* The subpaths drawn on page 1, from the content streams' m/l/h operators, in
+ * millimetres (each "n x0 y0 x1 y1 …" a line). cairo writes one flip of the
+ * page (1 0 0 -1 0 H cm) and the coordinates in points; distances keep. */
+static const char paths_py[] =
+    "import re, sys, zlib\n"
+    "d = open(sys.argv[1], 'rb').read()\n"
+    "mm = 25.4 / 72\n"
+    "for m in re.finditer(rb'obj\\s*<<(.*?)>>\\s*stream\\r?\\n', d, re.S):\n"
+    "    if b'FlateDecode' not in m.group(1) or b'Length1' in m.group(1) or b'Subtype' in m.group(1): continue\n"
+    "    end = d.find(b'endstream', m.end())\n"
+    "    try: t = zlib.decompress(d[m.end():end]).decode('latin1')\n"
+    "    except Exception: continue\n"
+    "    for cm in re.findall(r'([-\\d. ]+) cm', t):\n"
+    "        a = [float(v) for v in cm.split()]\n"
+    "        if abs(abs(a[0]) - 1) > 1e-9 or abs(abs(a[3]) - 1) > 1e-9 or a[1] or a[2]: sys.exit('a scaled cm: ' + cm)\n"
+    "    ops, cur = [], None\n"
+    "    for tok in t.split():\n"
+    "        if re.fullmatch(r'-?\\d+(\\.\\d+)?', tok): ops.append(float(tok)); continue\n"
+    "        if tok == 'm' and len(ops) >= 2:\n"
+    "            if cur: print(len(cur) // 2, ' '.join('%.4f' % v for v in cur))\n"
+    "            cur = [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok == 'l' and len(ops) >= 2 and cur is not None: cur += [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok != 'h' and cur:\n"
+    "            print(len(cur) // 2, ' '.join('%.4f' % v for v in cur)); cur = None\n"
+    "        ops = []\n";
+
+static void map_db_pdf(const char *args, const char *pdf)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_cli(&out, &err, dbpath, "export pdf %s -o %s --force", args, tu_q(pdf));
+    cr_assert_eq(rc, 0, "%s", err);
+    tu_outputs_free(&out, &err);
+}
+
+/* At 1:10000, the first vertex of QD-H (509000, 3985500) and of QD-C (510100, 3986000),
+ * 1208.305 m apart on the ground, are 120.8305 mm apart on the page, within 0.1 mm. */
+Test(map, scale_on_paper)
+{
+    make_db();
+    char pdf[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("scale.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("paths.py"));
+    tu_write_file(script, paths_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --status available --scale 1:10000 -o %s", tu_q(pdf)), 0,
+                 "%s", err);
+    cr_assert(strstr(out, "at 1:10000") && !strstr(out, "centre only"), "%s", out);
+    cr_assert_eq(tu_run(&out, &err, "python3 %s %s", script, tu_q(pdf)), 0, "%s", err);
+    double hx = NAN, hy = NAN, hw = 0, cx = NAN, cy = NAN;
+    for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        int n = atoi(l);
+        double v[8];
+        /* cairo closes a ring with h: the closing point is not repeated */
+        if (n == 4 && sscanf(strchr(l, ' '), "%lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3], &v[4],
+                             &v[5], &v[6], &v[7]) == 8) {
+            double w = fabs(v[2] - v[0]) + fabs(v[5] - v[3]);
+            if (w > hw) { /* the outer ring of QD-H, not its hole */
+                hw = w;
+                hx = v[0];
+                hy = v[1];
+            }
+        } else if (n == 40 && isnan(cx)) {
+            sscanf(strchr(l, ' '), "%lf %lf", &cx, &cy);
+        }
+    }
+    cr_assert(!isnan(hx) && !isnan(cx), "paths: %s", out);
+    double ground = hypot(510100 - 509000, 3986000 - 3985500); /* m */
+    double paper = hypot(cx - hx, cy - hy);                   /* mm */
+    cr_assert_float_eq(paper, ground / 10000 * 1000, 0.1, "paper %.4f mm for %.3f m", paper, ground);
+    /* and the sides of QD-H: 300 m → 30 mm */
+    cr_assert_float_eq(hw, 30 + 20, 0.1, "%.4f", hw);
+    tu_outputs_free(&out, &err);
+}
+
+Test(map, page_fonts_text_legend_and_colours)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("a3.pdf"));
+    map_db_pdf("--page A3 --landscape --theme availability --as-of 2026-03-01", pdf);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           1\n"), "%s", info);
+    cr_assert(strstr(info, "1190.55 x 841.89 pts (A3)"), "%s", info);
+    char *fonts = sh("pdffonts %s | tail -n +3 | awk '{print $(NF-4)}' | sort -u%s", tu_q(pdf), "");
+    cr_assert_str_eq(fonts, "yes\n");
+    char *text = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "示范园区 QDIP") && strstr(text, "土地供应"), "title: %s", text);
+    cr_assert(strstr(text, "可供 Available 2 宗") && strstr(text, "储备 Land bank 2 宗"), "legend: %s", text);
+    cr_assert(strstr(text, "合计 4 宗"), "%s", text);
+    cr_assert(strstr(text, "QD-H") && strstr(text, "QD-M"), "labels: %s", text);
+    cr_assert(strstr(text, "比例尺 1:"), "%s", text);
+    cr_assert(strstr(text, "数据截至 as of 2026-03-01") && strstr(text, "EPSG:4549"), "%s", text);
+    cr_assert(strstr(text, "3986000") && strstr(text, "509500"), "grid coordinates on the frame: %s", text);
+    /* rendered: not blank, and the classes' colours are there */
+    char *px = sh("pdftoppm -r 30 -png %s | python3 -c \"import sys, zlib, struct\n"
+                  "d = sys.stdin.buffer.read()\n"
+                  "print(len(d) > 1000)\"%s", tu_q(pdf), "");
+    cr_assert_str_eq(px, "True\n");
+    char ppm[1024];
+    snprintf(ppm, sizeof ppm, "%s", tu_tmp("r"));
+    free(sh("pdftoppm -r 30 %s %s", tu_q(pdf), tu_q(ppm)));
+    char *colours = sh("python3 -c \"import sys, glob\n"
+                       "d = open(glob.glob(sys.argv[1] + '*.ppm')[0], 'rb').read()\n"
+                       "h = d.split(b'\\n', 3); px = h[3]\n"
+                       "c = {}\n"
+                       "for i in range(0, len(px) - 2, 3): c[px[i:i+3]] = c.get(px[i:i+3], 0) + 1\n"
+                       "white = c.get(b'\\xff\\xff\\xff', 0)\n"
+                       "print('non-white %%.3f' %% (1 - white / (len(px) / 3)), 'colours', sum(1 for v in c.values() if v > 20))\" %s%s",
+                       tu_q(ppm), "");
+    double nonwhite = 0;
+    int ncol = 0;
+    cr_assert_eq(sscanf(colours, "non-white %lf colours %d", &nonwhite, &ncol), 2, "%s", colours);
+    cr_assert_gt(nonwhite, 0.01, "%s", colours);
+    cr_assert_geq(ncol, 4, "%s", colours);
+    free(colours);
+    free(px);
+    free(text);
+    free(fonts);
+    free(info);
+}
+
+Test(map, fit_and_refusals)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("fit.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --theme landing --scale fit -o %s", tu_q(pdf)), 0, "%s", err);
+    /* 1.2 km wide on a 162 mm frame: 1:10000 is the smallest nice scale that holds it */
+    cr_assert(strstr(out, "at 1:10000"), "%s", out);
+    char *text = sh("pdftotext %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "项目落地") && strstr(text, "未签约"), "%s", text);
+    free(text);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:1000 -o %s --force", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "centre only"), "does not fit at 1:1000: %s", out);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:abc -o %s --force", tu_q(pdf)), 0);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --page A5 -o %s --force", tu_q(pdf)), 0);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export geojson --scale 1:1000 -o %s --force", tu_q(pdf)), 0);
+    cr_assert(strstr(err, "pdf"), "%s", err);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --gcj02 -o %s --force", tu_q(pdf)), 0);
+    tu_outputs_free(&out, &err);
+}
