@@ -9,9 +9,12 @@
  * CRS with their coordinates on the frame; as-of and export dates, source
  * and coordinate system.
  *
- * Streaming: each parcel is drawn as it comes; only the labels placed are
- * kept (at most the frame's area over the smallest label's), and cairo's
- * page recording holds the drawing until the page is finished.
+ * Streaming: each parcel is added to the path of its class as it comes
+ * (the rows come by class into a file), filled BATCH parcels at a time; only
+ * the labels placed are kept (at most the frame's area over the smallest
+ * label's). cairo's page recording holds the drawing until the page is
+ * finished; on paper, vertices closer than SKIP to the last one drawn and
+ * parcels smaller than TINY (drawn as their box) keep it small.
  * A park that does not fit at the asked scale shows its centre (several
  * pages with an index sheet are not made yet).
  */
@@ -31,6 +34,9 @@
 #define MIN_LABEL 3.5
 #define CELL 24.0        /* points: the collision grid */
 #define M2_PER_MU (10000.0 / 15.0)
+#define BATCH 2000       /* parcels in one path */
+#define SKIP 0.05        /* points: a vertex this close to the last drawn is skipped (0.018 mm) */
+#define TINY 0.5         /* points: a parcel this small is drawn as its box */
 
 typedef struct label {
     char *text;
@@ -49,7 +55,24 @@ typedef struct pdfw {
     size_t nlabels, clabels;
     size_t **cells;          /* per grid cell: label indices, [0] = count, [1] = capacity */
     int gw, gh;
+    const pl_style *batch;   /* class of the parcels in the current path */
+    size_t nbatch;
 } pdfw;
+
+/* Fill and stroke the parcels gathered in the current path. */
+static void flush_batch(pdfw *p)
+{
+    if (!p->batch || !p->nbatch)
+        return;
+    cairo_t *cr = p->cr;
+    const pl_style *st = p->batch;
+    pl_pdf_color(cr, st->fill, st->fill_opacity > 0 ? st->fill_opacity : 0.6);
+    cairo_fill_preserve(cr);
+    pl_pdf_color(cr, st->stroke, 1);
+    cairo_set_line_width(cr, p->n > 20000 ? 0.15 : 0.35);
+    cairo_stroke(cr);
+    p->nbatch = 0;
+}
 
 static void to_page(const pdfw *p, double x, double y, double *px, double *py)
 {
@@ -216,24 +239,36 @@ static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
     to_page(p, maxx, miny, &bx1, &by1);
     if (bx1 < p->fx || bx0 > p->fx + p->fw || by1 < p->fy || by0 > p->fy + p->fh)
         return PL_OK; /* off the page */
-    for (size_t i = 0; i < g->n; i++)
-        for (size_t j = 0; j < g->polys[i].n; j++) {
-            const pl_ring *r = &g->polys[i].rings[j];
-            for (size_t k = 0; k < r->n; k++) {
-                double px, py;
-                to_page(p, r->xy[2 * k], r->xy[2 * k + 1], &px, &py);
-                if (k == 0)
-                    cairo_move_to(cr, px, py);
-                else
-                    cairo_line_to(cr, px, py);
+    /* parcels of one class go into one path, filled and stroked together
+     * (the rows come by class when the output is a file) */
+    if (f->style != p->batch || p->nbatch >= BATCH)
+        flush_batch(p);
+    p->batch = f->style;
+    p->nbatch++;
+    if (bx1 - bx0 < TINY && by1 - by0 < TINY) {
+        /* smaller than the pen: its box */
+        cairo_rectangle(cr, bx0, by0, fmax(bx1 - bx0, 0.05), fmax(by1 - by0, 0.05));
+    } else {
+        for (size_t i = 0; i < g->n; i++)
+            for (size_t j = 0; j < g->polys[i].n; j++) {
+                const pl_ring *r = &g->polys[i].rings[j];
+                double lx = 0, ly = 0;
+                for (size_t k = 0; k < r->n; k++) {
+                    double px, py;
+                    to_page(p, r->xy[2 * k], r->xy[2 * k + 1], &px, &py);
+                    if (k == 0) {
+                        cairo_move_to(cr, px, py);
+                    } else if (k + 1 == r->n || fabs(px - lx) >= SKIP || fabs(py - ly) >= SKIP) {
+                        cairo_line_to(cr, px, py); /* points closer than SKIP to the last are not seen */
+                    } else {
+                        continue;
+                    }
+                    lx = px;
+                    ly = py;
+                }
+                cairo_close_path(cr);
             }
-            cairo_close_path(cr);
-        }
-    pl_pdf_color(cr, f->style->fill, f->style->fill_opacity > 0 ? f->style->fill_opacity : 0.6);
-    cairo_fill_preserve(cr);
-    pl_pdf_color(cr, f->style->stroke, 1);
-    cairo_set_line_width(cr, 0.35);
-    cairo_stroke(cr);
+    }
     /* the code, where it fits: shrink, then omit */
     const char *text = f->code;
     double bw = bx1 - bx0, bh = by1 - by0;
@@ -292,6 +327,7 @@ static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
     pdfw *p = state;
     cairo_t *cr = p->cr;
     const pl_export_doc *d = p->doc;
+    flush_batch(p);
     /* the labels over every parcel, still inside the frame */
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (size_t i = 0; i < p->nlabels; i++) {
@@ -348,4 +384,4 @@ static void w_release(void *state)
     free(p);
 }
 
-const pl_writer_ops pl_writer_pdf = {"pdf", PL_NEED_WORK | PL_NEED_EXTENT, w_begin, w_feature, w_end, w_release};
+const pl_writer_ops pl_writer_pdf = {"pdf", PL_NEED_WORK | PL_NEED_EXTENT | PL_NEED_CLASS_ORDER, w_begin, w_feature, w_end, w_release};
