@@ -413,3 +413,37 @@ Test(map, fit_and_refusals)
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --gcj02 -o %s --force", tu_q(pdf)), 0);
     tu_outputs_free(&out, &err);
 }
+
+/* Crowded parcels: the codes shrink to fit or are left out, and no two overlap
+ * (word boxes of pdftotext -bbox). */
+Test(map, labels_shrink_or_are_omitted)
+{
+    pl_db *db = tu_db_new("crowd.db", dbpath);
+    tu_park_qdip(db);
+    char code[32];
+    for (int i = 0; i < 60; i++) { /* 60 strips 4 m wide, then 6 blocks 150 m wide */
+        snprintf(code, sizeof code, "S-%02d", i);
+        tu_add_rect(db, "QDIP", code, "available", 509000 + 4 * i, 509004 + 4 * i, 3985000, 3985300);
+    }
+    for (int i = 0; i < 6; i++) {
+        snprintf(code, sizeof code, "B-%02d", i);
+        tu_add_rect(db, "QDIP", code, "reserve", 509300 + 150 * i, 509450 + 150 * i, 3985000, 3985300);
+    }
+    tu_db_close(db);
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("crowd.pdf"));
+    map_db_pdf("--landscape", pdf);
+    char *words = sh("pdftotext -bbox %s - | python3 -c \"import re, sys\n"
+                     "w = [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer("
+                     "r'<word xMin=.([\\d.]+). yMin=.([\\d.]+). xMax=.([\\d.]+). yMax=.([\\d.]+).>([SB]-\\d\\d)</word>', sys.stdin.read())]\n"
+                     "bad = [(a[0], b[0]) for i, a in enumerate(w) for b in w[i + 1:]"
+                     " if a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01 and a[2] < b[4] - 0.01 and b[2] < a[4] - 0.01]\n"
+                     "print(len([x for x in w if x[0][0] == 'S']), len([x for x in w if x[0][0] == 'B']), len(bad))\"%s",
+                     tu_q(pdf), "");
+    int s = -1, b = -1, overlaps = -1;
+    cr_assert_eq(sscanf(words, "%d %d %d", &s, &b, &overlaps), 3, "%s", words);
+    cr_assert_eq(b, 6, "every wide block labelled: %s", words);
+    cr_assert_lt(s, 60, "not every strip can hold its code: %s", words);
+    cr_assert_eq(overlaps, 0, "%s", words);
+    free(words);
+}
