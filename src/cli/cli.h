@@ -44,6 +44,8 @@ int cmd_parcel_merge(int argc, char **argv, const cli_global *g);
 /* parcel rename|edit (cmd_parcel_fix.c) */
 int cmd_parcel_rename(int argc, char **argv, const cli_global *g);
 int cmd_parcel_edit(int argc, char **argv, const cli_global *g);
+/* parcel sheet (cmd_parcel_sheet.c) */
+int cmd_parcel_sheet(int argc, char **argv, const cli_global *g);
 /* park subcommands beyond add/list (cmd_park_indicators.c) */
 int cmd_park_indicators(int argc, char **argv, const cli_global *g);
 
