@@ -58,6 +58,9 @@ typedef struct pl_export_options {
     int timeline;          /* kml: one placemark per status period with a TimeSpan */
     const char *as_of;     /* YYYY-MM-DD for stages, overdue and idle; NULL = today */
     pl_encoding encoding;  /* txt: GBK (default, also for AUTO) or UTF-8 */
+    const double *lonlat_box; /* lon1, lat1, lon2, lat2 (WGS 84, lon1 < lon2, lat1 < lat2): only the
+                                 parcels that meet the box's envelope in the working CRS (the map's
+                                 view, through the spatial index); NULL = everywhere */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);
