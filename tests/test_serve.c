@@ -5,6 +5,9 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +150,7 @@ static session login(const char *user)
 
 /* ---- the fixture: sample parcels, a lead, one account per role, the server ------------------ */
 
-static void start(size_t max_body, unsigned per_ip)
+static void start_with(void (*tweak)(pl_server_options *o))
 {
     pl_db *db = tu_db_new("serve.db", dbpath);
     tu_park_qdip(db);
@@ -175,16 +178,14 @@ static void start(size_t max_body, unsigned per_ip)
     o.listen = "127.0.0.1:0";
     o.threads = 2;
     o.quiet = 1;
-    if (max_body)
-        o.max_body = max_body;
-    if (per_ip)
-        o.per_ip = per_ip;
+    if (tweak)
+        tweak(&o);
     cr_assert_eq(pl_server_start(&o, &srv, &err), PL_OK, "%s", err.message);
     port = pl_server_port(srv);
     cr_assert(port > 0);
 }
 
-static void start_default(void) { start(0, 0); }
+static void start_default(void) { start_with(NULL); }
 
 static void stop(void)
 {
@@ -471,9 +472,13 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
     resp_free(&r);
 }
 
+static void small_body(pl_server_options *o) { o->max_body = 4096; }
+static void two_per_ip(pl_server_options *o) { o->per_ip = 2; }
+static void short_sessions(pl_server_options *o) { o->session_idle_s = 1; }
+
 Test(serve_limits, oversized_body_is_413, .fini = stop)
 {
-    start(4096, 0);
+    start_with(small_body);
     session s = login("ivan");
     size_t n = 8192;
     char *big = malloc(n + 64);
@@ -506,7 +511,7 @@ Test(serve_limits, oversized_body_is_413, .fini = stop)
 /* More connections from one address than allowed: 429 with a JSON message. */
 Test(serve_limits, too_many_connections_from_one_address_is_429, .fini = stop)
 {
-    start(0, 2);
+    start_with(two_per_ip);
     int a = connect_local(), b = connect_local();
     nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL); /* the server has counted them */
     resp r = http("GET", "/healthz", NULL, NULL, NULL);
@@ -519,4 +524,110 @@ Test(serve_limits, too_many_connections_from_one_address_is_429, .fini = stop)
     r = http("GET", "/healthz", NULL, NULL, NULL);
     cr_assert_eq(r.status, 200);
     resp_free(&r);
+}
+
+/* A session unused for longer than session_idle_s is over. */
+Test(serve_limits, sessions_expire, .fini = stop)
+{
+    start_with(short_sessions);
+    session s = login("vera");
+    resp r = http("GET", "/api/v1/free", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    nanosleep(&(struct timespec){1, 200 * 1000 * 1000}, NULL);
+    r = http("GET", "/api/v1/free", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 401, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* An account disabled while logged in is out at its next request. */
+Test(serve, disabled_account_loses_its_session)
+{
+    session s = login("ivan");
+    pl_db *db;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK);
+    cr_assert_eq(pl_user_disable(db, "ivan", &err), PL_OK);
+    pl_db_close(db);
+    resp r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 401, "%d %s", r.status, r.body);
+    cr_assert_str_eq(error_of(&r), "the account 'ivan' is disabled; log in again");
+    resp_free(&r);
+}
+
+/* Four clients writing at once: every answer 201, every lead there once, each worker on its own connection. */
+typedef struct writer {
+    session s;
+    int id, created;
+} writer;
+
+static void *write_leads(void *arg)
+{
+    writer *w = arg;
+    for (int i = 0; i < 10; i++) {
+        char body[128];
+        snprintf(body, sizeof body, "{\"code\":\"W-%d-%d\",\"company\":\"Writer %d\"}", w->id, i, w->id);
+        resp r = http("POST", "/api/v1/leads", w->s.cookie, w->s.csrf, body);
+        w->created += r.status == 201;
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+Test(serve, concurrent_writers_lose_nothing)
+{
+    writer w[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (writer){login(i % 2 ? "ivan" : "adam"), i, 0};
+        pthread_create(&t[i], NULL, write_leads, &w[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(w[i].created, 10, "writer %d: %d of 10", i, w[i].created);
+    }
+    pl_db *db;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code LIKE 'W-%'"), 40);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND code LIKE 'W-%'"
+                                  " AND field = 'created' AND who IN ('ivan', 'adam')"), 40);
+    pl_db_close(db);
+}
+
+/* The command: SIGTERM with a client connected → "stopped", exit 0. */
+Test(serve_cli, sigterm_stops_cleanly)
+{
+    pl_db *db = tu_db_new("serve_cli.db", dbpath);
+    tu_db_close(db);
+    int errpipe[2];
+    cr_assert_eq(pipe(errpipe), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(errpipe[1], 2);
+        close(errpipe[0]);
+        execl(PARKLAND_BIN, PARKLAND_BIN, "--db", dbpath, "serve", "--listen", "127.0.0.1:0", (char *)NULL);
+        _exit(127);
+    }
+    close(errpipe[1]);
+    FILE *err = fdopen(errpipe[0], "r");
+    char line[512] = "";
+    cr_assert_not_null(fgets(line, sizeof line, err));
+    const char *at = strstr(line, "http://127.0.0.1:");
+    cr_assert_not_null(at, "%s", line);
+    port = (unsigned)atoi(at + strlen("http://127.0.0.1:"));
+    resp r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    int idle = connect_local(); /* a keep-alive client that says nothing */
+    kill(pid, SIGTERM);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    char all[2048] = "";
+    while (fgets(line, sizeof line, err))
+        strncat(all, line, sizeof all - strlen(all) - 1);
+    cr_assert_not_null(strstr(all, "parkland: stopped"), "%s", all);
+    fclose(err);
+    close(idle);
 }
