@@ -143,8 +143,9 @@ enum MHD_Result pl_api_lead_add(pl_req *r, pl_db *db)
             if (!strcmp(key, add_texts[i].key)) {
                 known = 1;
                 if (!json_is_string(v) && !json_is_null(v)) {
-                    json_decref(j);
-                    return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' must be a string", key);
+                    enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' must be a string", key);
+                    json_decref(j); /* after the answer: key points into j */
+                    return ret;
                 }
                 *(const char **)((char *)&f + add_texts[i].off) = json_string_value(v);
             }
@@ -152,21 +153,24 @@ enum MHD_Result pl_api_lead_add(pl_req *r, pl_db *db)
             if (!strcmp(key, add_nums[i].key)) {
                 known = 1;
                 if (!json_is_null(v) && !member_number(v, add_nums[i].unit, (double *)((char *)&f + add_nums[i].off))) {
-                    json_decref(j);
-                    return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' must be a number", key);
+                    enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' must be a number", key);
+                    json_decref(j); /* after the answer: key points into j */
+                    return ret;
                 }
             }
         if (!known && !strcmp(key, "new_economy")) {
             known = 1;
             if (!json_is_boolean(v) && !json_is_integer(v)) {
-                json_decref(j);
-                return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'new_economy' must be true or false");
+                enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'new_economy' must be true or false");
+                json_decref(j); /* after the answer: key points into j */
+                return ret;
             }
             f.new_economy = json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
         }
         if (!known) {
-            json_decref(j);
-            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown field '%s' of a lead", key);
+            enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown field '%s' of a lead", key);
+            json_decref(j); /* after the answer: key points into j */
+            return ret;
         }
     }
     pl_error err;
@@ -194,15 +198,17 @@ enum MHD_Result pl_api_lead_patch(pl_req *r, pl_db *db)
         } else if ((!strcmp(key, "stage") || !strcmp(key, "date") || !strcmp(key, "note")) && json_is_string(v)) {
             *(!strcmp(key, "stage") ? &stage : !strcmp(key, "date") ? &date : &note) = json_string_value(v);
         } else {
-            json_decref(j);
-            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST,
+            enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST,
                                   "a lead's PATCH takes \"stage\", \"date\", \"note\" (strings) and \"force\" "
                                   "(true/false), not '%s'", key);
+            json_decref(j); /* after the answer: key points into j */
+            return ret;
         }
     }
     if (!stage) {
-        json_decref(j);
-        return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "a lead's PATCH needs \"stage\"");
+        enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "a lead's PATCH needs \"stage\"");
+        json_decref(j); /* after the answer: key points into j */
+        return ret;
     }
     pl_error err;
     pl_error_clear(&err);
