@@ -631,3 +631,20 @@ Test(serve_cli, sigterm_stops_cleanly)
     fclose(err);
     close(idle);
 }
+
+/* Headers beyond max_header (16 KiB): libmicrohttpd's 431, and the server goes on. */
+Test(serve, oversized_headers_are_refused)
+{
+    size_t n = 20000;
+    char *req = malloc(n + 128);
+    int k = snprintf(req, 128, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ");
+    memset(req + k, 'a', n);
+    strcpy(req + k + n, "\r\n\r\n");
+    resp r = raw(req, strlen(req));
+    cr_assert_eq(r.status, 431, "%d", r.status);
+    resp_free(&r);
+    free(req);
+    r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+}
