@@ -120,3 +120,34 @@ Test(user, schema_8_migration)
     cr_assert_eq(pl_user_add(db, "erin", PL_ROLE_ADMIN, "long enough", &err), PL_OK, "%s", err.message);
     tu_db_close(db);
 }
+
+/* The command: add from a password file, list, passwd, disable; refusals with their exit status. */
+Test(user, cli_add_list_passwd_disable)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("user_cli.db", path);
+    pl_db_close(db);
+    const char *pw = tu_tmp("user_cli.pw");
+    tu_write_file(pw, "long enough\n", (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, path, "user add fay --role land --password-file %s", tu_q(pw)), 0, "%s", err);
+    cr_assert_str_eq(out, "added user fay (land)\n");
+    cr_assert_eq(tu_cli(&out, &err, path, "user add fay --role land --password-file %s", tu_q(pw)), 1);
+    cr_assert_str_eq(err, "parkland: user 'fay' already exists\n");
+    cr_assert_eq(tu_cli(&out, &err, path, "user add gus --role boss --password-file %s", tu_q(pw)), 2);
+    cr_assert(strstr(err, "unknown role 'boss'"), "%s", err);
+    const char *pw2 = tu_tmp("user_cli.pw2");
+    tu_write_file(pw2, "short\n", (size_t)-1);
+    cr_assert_eq(tu_cli(&out, &err, path, "user passwd fay --password-file - < %s", tu_q(pw2)), 2);
+    cr_assert_str_eq(err, "parkland: a password has at least 8 characters\n");
+    tu_write_file(pw2, "a new password\n", (size_t)-1);
+    cr_assert_eq(tu_cli(&out, &err, path, "user passwd fay --password-file - < %s", tu_q(pw2)), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, path, "user disable fay"), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, path, "user list --format json"), 0, "%s", err);
+    cr_assert(strstr(out, "\"name\": \"fay\"") && strstr(out, "\"role\": \"land\""), "%s", out);
+    cr_assert_null(strstr(out, "argon2"));
+    cr_assert_eq(tu_cli(&out, &err, path, "history user fay"), 0, "%s", err);
+    cr_assert(strstr(out, "created") && strstr(out, "password") && strstr(out, "disabled"), "%s", out);
+    tu_outputs_free(&out, &err);
+    pl_library_shutdown();
+}

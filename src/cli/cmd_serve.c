@@ -9,7 +9,7 @@
 #include "server.h"
 
 static const char serve_usage[] =
-    "parkland serve [--listen 127.0.0.1:8080] [--threads N] [--secure-cookie] [--quiet]";
+    "parkland serve [--listen 127.0.0.1:8080] [--threads N] [--per-ip N] [--secure-cookie] [--quiet]";
 
 static void help(void)
 {
@@ -18,6 +18,8 @@ static void help(void)
            "  --listen ADDR:PORT  IPv4 address and port (default 127.0.0.1:8080, loopback only);\n"
            "                      port 0 takes any free port\n"
            "  --threads N         worker threads, each with its own database connection (default 4)\n"
+           "  --per-ip N          connections at once from one address (default 32; more get 429):\n"
+           "                      behind a reverse proxy every browser comes from the proxy's address\n"
            "  --secure-cookie     mark the session cookie Secure (behind a TLS reverse proxy)\n"
            "  --quiet             no request log on stderr\n"
            "Accounts: 'parkland user add NAME --role ROLE'. SIGTERM or Ctrl-C: stop accepting,\n"
@@ -45,6 +47,13 @@ int cmd_serve(int argc, char **argv, const cli_global *g)
             if (r > 0 && (n < 1 || n > 64))
                 return cli_usage_error(serve_usage, "--threads is 1 to 64, not %d", n);
             o.threads = (unsigned)n;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--per-ip", &v))) {
+            int n;
+            if (r > 0 && !cli_parse_int("--per-ip", v, &n))
+                return EXIT_USAGE;
+            if (r > 0 && (n < 1 || n > 10000))
+                return cli_usage_error(serve_usage, "--per-ip is 1 to 10000, not %d", n);
+            o.per_ip = (unsigned)n;
         } else if (!strcmp(argv[i], "--secure-cookie")) {
             o.secure_cookie = 1;
         } else if (!strcmp(argv[i], "--quiet")) {

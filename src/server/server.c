@@ -337,6 +337,8 @@ static int admit(pl_req *r, pl_db *db)
             pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no such resource '%s'", r->url);
         return 1;
     }
+    /* the worker's connection remembers the last account: no request writes under another's name */
+    pl_db_set_user(db, "anonymous");
     const char *token = cookie_token(r);
     if (token && strlen(token) == PL_SESSION_TOKEN_LEN)
         snprintf(r->token, sizeof r->token, "%s", token);
