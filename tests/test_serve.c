@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "parkland/lead.h"
@@ -475,6 +476,7 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
 static void small_body(pl_server_options *o) { o->max_body = 4096; }
 static void two_per_ip(pl_server_options *o) { o->per_ip = 2; }
 static void short_sessions(pl_server_options *o) { o->session_idle_s = 1; }
+static void short_timeout(pl_server_options *o) { o->timeout_s = 1; }
 
 Test(serve_limits, oversized_body_is_413, .fini = stop)
 {
@@ -647,4 +649,22 @@ Test(serve, oversized_headers_are_refused)
     r = http("GET", "/healthz", NULL, NULL, NULL);
     cr_assert_eq(r.status, 200);
     resp_free(&r);
+}
+
+/* A connection that says nothing is closed after timeout_s. */
+Test(serve_limits, idle_connections_time_out, .fini = stop)
+{
+    start_with(short_timeout);
+    int fd = connect_local();
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char b[16];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ssize_t n = recv(fd, b, sizeof b, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    cr_assert_eq(n, 0, "the server did not close the idle connection (%zd after %.1f s)", n, s);
+    cr_assert(s > 0.5 && s < 4, "closed after %.1f s", s);
+    close(fd);
 }
