@@ -668,3 +668,38 @@ Test(serve_limits, idle_connections_time_out, .fini = stop)
     cr_assert(s > 0.5 && s < 4, "closed after %.1f s", s);
     close(fd);
 }
+
+/* The keys of the CLI's `--format json` are the API's (the same names for the same things). */
+static void assert_same_keys(json_t *cli, json_t *api, const char *what)
+{
+    cr_assert(json_is_object(cli) && json_is_object(api), "%s", what);
+    const char *k;
+    json_t *v;
+    json_object_foreach(cli, k, v) cr_assert_not_null(json_object_get(api, k), "%s: the API has no '%s'", what, k);
+    json_object_foreach(api, k, v) cr_assert_not_null(json_object_get(cli, k), "%s: the CLI has no '%s'", what, k);
+}
+
+Test(serve, keys_are_the_cli_json_keys)
+{
+    session s = login("adam");
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead show L-1 --format json"), 0, "%s", errout);
+    json_t *cli = json_loads(out, 0, NULL);
+    resp r = http("GET", "/api/v1/leads/L-1", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    assert_same_keys(json_array_get(cli, 0), r.json, "lead");
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), "Seed Co");
+    json_decref(cli);
+    resp_free(&r);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-001 --format json"), 0, "%s", errout);
+    cli = json_loads(out, 0, NULL);
+    r = http("GET", "/api/v1/parcels/QDIP-2024-001", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    assert_same_keys(json_array_get(cli, 0), r.json, "parcel");
+    char *mu = json_dumps(json_object_get(r.json, "area_mu"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cli, 0), "area_mu")), mu);
+    free(mu);
+    json_decref(cli);
+    resp_free(&r);
+    tu_outputs_free(&out, &errout);
+}
