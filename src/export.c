@@ -291,7 +291,52 @@ static const char export_sql[] =
     " WHERE (?2 IS NULL OR k.code = ?2)"
     /* the filters, or (?5: with context) any other parcel that is land */
     "   AND (" SELECTED " OR (?5 AND p.status <> 'retired'))"
+    "%s"
     " ORDER BY k.code, %s%s p.code";
+
+/* The map's view (pl_export_options.lonlat_box): ?6-?9 its envelope in the working CRS, ?10 the
+ * SRID. The R*Tree gives the candidates (its float boxes are a superset); the exact test decides. */
+static const char box_sql[] =
+    "   AND p.id IN (SELECT pkid FROM idx_parcel_geom WHERE xmin <= ?8 AND xmax >= ?6 AND ymin <= ?9 AND ymax >= ?7)"
+    "   AND ST_Intersects(p.geom, BuildMbr(?6, ?7, ?8, ?9, ?10))";
+
+/* The envelope in the working CRS of the WGS 84 box b (its corners and edge midpoints). */
+static int box_to_work(pl_db *db, const double b[4], double out[4], pl_error *err)
+{
+    if (!(isfinite(b[0]) && isfinite(b[1]) && isfinite(b[2]) && isfinite(b[3])) || b[0] >= b[2] || b[1] >= b[3] ||
+        b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90)
+        return pl_error_set(err, PL_ERR_USAGE,
+                            "a box is lon1,lat1,lon2,lat2 in degrees with lon1 < lon2 and lat1 < lat2");
+    double xy[16];
+    size_t n = 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (i != 1 || j != 1) {
+                xy[2 * n] = b[0] + (b[2] - b[0]) * i / 2.0;
+                xy[2 * n + 1] = b[1] + (b[3] - b[1]) * j / 2.0;
+                n++;
+            }
+    pl_xform *xf;
+    int rc = pl_xform_open(db, 4326, db->srid, 0, &xf, err);
+    if (rc)
+        return rc;
+    rc = pl_xform_points(xf, xy, n, err);
+    pl_xform_free(xf);
+    if (rc)
+        return rc;
+    out[0] = out[1] = INFINITY;
+    out[2] = out[3] = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        if (!isfinite(xy[2 * k]) || !isfinite(xy[2 * k + 1]))
+            return pl_error_set(err, PL_ERR_USAGE, "the box %.7f,%.7f,%.7f,%.7f has no place in EPSG:%d", b[0], b[1],
+                                b[2], b[3], db->srid);
+        out[0] = fmin(out[0], xy[2 * k]);
+        out[1] = fmin(out[1], xy[2 * k + 1]);
+        out[2] = fmax(out[2], xy[2 * k]);
+        out[3] = fmax(out[3], xy[2 * k + 1]);
+    }
+    return PL_OK;
+}
 
 static const char history_sql[] =
     "(SELECT json_group_array(json_array(h.id, substr(%s, 1, 10), h.old_value, h.new_value))"
@@ -827,7 +872,7 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
                                   " WHERE (?2 IS NULL OR k.code = ?2)"
                                   "   AND (CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)");
     else
-        snprintf(sql, sizeof sql, export_sql, "NULL", "NULL", "", "");
+        snprintf(sql, sizeof sql, export_sql, "NULL", "NULL", "", "", "");
     int rc = pl_db_prepare(x->db, sql, &st, err);
     if (rc)
         return rc;
@@ -953,7 +998,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             d->txt_east_offset = gk_zone * 1e6;
     }
 
-    char hist[512] = "NULL", sql[sizeof export_sql + 2048];
+    char hist[512] = "NULL", sql[sizeof export_sql + sizeof box_sql + 1024];
     if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
                         SQLITE_OK) {
         rc = pl_db_fail(db, err, "cannot prepare the export");
@@ -962,8 +1007,11 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     if ((x->w->needs & PL_NEED_HISTORY) && opt->timeline)
         snprintf(hist, sizeof hist, history_sql,
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
+    double box[4];
+    if (opt->lonlat_box && (rc = box_to_work(db, opt->lonlat_box, box, err)))
+        goto out;
     snprintf(sql, sizeof sql, export_sql,
-             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist,
+             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist, opt->lonlat_box ? box_sql : "",
              d->context ? SELECTED " DESC, " : "",
              by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual)," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
@@ -985,7 +1033,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->nfields = x->nfields;
     if (x->w->needs & PL_NEED_EXTENT) { /* the box of what the query selects, before the first row */
         char esub[sizeof sql], esql[sizeof sql + 256];
-        snprintf(esub, sizeof esub, export_sql, "p.geom AS g", "NULL", "", "");
+        snprintf(esub, sizeof esub, export_sql, "p.geom AS g", "NULL", "", "", "");
         snprintf(esql, sizeof esql, "SELECT min(MbrMinX(g)), min(MbrMinY(g)), max(MbrMaxX(g)), max(MbrMaxY(g))"
                  " FROM (%s)", esub);
         if ((rc = pl_db_prepare(db, esql, &st, err)))
@@ -1011,6 +1059,11 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
     pl_bind_text(st, 4, industry_id(opt->industry));
     sqlite3_bind_int(st, 5, d->context);
+    if (opt->lonlat_box) {
+        for (int k = 0; k < 4; k++)
+            sqlite3_bind_double(st, 6 + k, box[k]);
+        sqlite3_bind_int(st, 10, db->srid);
+    }
     if ((rc = find_present(x, as_of, err)))
         goto out;
 

@@ -74,6 +74,9 @@ typedef struct pl_export_options {
     int page_a3;           /* pdf: A3 instead of A4 */
     int landscape;         /* pdf: landscape instead of portrait */
     double scale;          /* pdf: the denominator N of 1:N; 0 = the smallest nice scale that fits */
+    const double *lonlat_box; /* lon1, lat1, lon2, lat2 (WGS 84, lon1 < lon2, lat1 < lat2): only the
+                                 parcels that meet the box's envelope in the working CRS (the map's
+                                 view, through the spatial index); NULL = everywhere */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);

@@ -35,6 +35,9 @@ int cmd_export(int argc, char **argv, const cli_global *g);
 int cmd_report(int argc, char **argv, const cli_global *g);
 int cmd_history(int argc, char **argv, const cli_global *g);
 int cmd_check(int argc, char **argv, const cli_global *g);
+int cmd_user(int argc, char **argv, const cli_global *g);
+int cmd_serve(int argc, char **argv, const cli_global *g);
+int cmd_serve(int argc, char **argv, const cli_global *g);
 /* parcel subcommands beyond list/show (cmd_parcel_status.c, cmd_parcel_edit.c);
  * argv[0] is the subcommand name. */
 int cmd_parcel_status(int argc, char **argv, const cli_global *g);
