@@ -14,7 +14,7 @@ static const char export_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
+    printf(_("usage: %s\n\n"
            "Export maps and coordinate files (导出地图与坐标文件):\n"
            "  geojson   RFC 7946, WGS 84 lon/lat, simplestyle colours; for QGIS and web maps\n"
            "  kml       KML 2.2 for Google Earth: styles, legend, folders by park and class, balloons\n"
@@ -33,7 +33,7 @@ static void help(void)
            "                     2026年3月1日, 20260301 …)\n"
            "  --encoding E       txt: gbk (default) or utf-8\n"
            "  -o FILE            output file; '-' or none: standard output\n"
-           "  --force            replace an existing FILE\n",
+           "  --force            replace an existing FILE\n"),
            export_usage, PL_EXPORT_DEFAULT_PRECISION);
 }
 
@@ -114,12 +114,12 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     if (rc) {
         status = cli_fail(&err);
     } else if (!to_stdout) {
-        printf("exported %ld parcels / 宗地 (%.2f 亩 = %.2f m²) → %s\n", res.parcels, pl_m2_to_mu(res.area_m2),
+        printf(_("exported %ld parcels (%.2f 亩 = %.2f m²) → %s\n"), res.parcels, pl_m2_to_mu(res.area_m2),
                res.area_m2, path);
-        printf("format %s, theme %s%s, coordinates %s\n", pl_export_format_name(o.format),
+        printf(_("format %s, theme %s%s, coordinates %s\n"), pl_export_format_name(o.format),
                pl_export_theme_name(o.theme), o.timeline ? " (timeline)" : "", res.crs_note);
         if (o.timeline)
-            printf("%ld placemarks, one per status period\n", res.features);
+            printf(_("%ld placemarks, one per status period\n"), res.features);
     }
     pl_db_close(db);
     return status;

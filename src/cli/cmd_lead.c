@@ -29,7 +29,7 @@ static const char lead_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
+    printf(_("usage: %s\n\n"
            "Investment leads (招商线索).\n\n"
            "  add      add a lead / 新增线索. --investment is 万元, or 万 of --currency (EUR, USD, JPY,\n"
            "           KRW… or 欧元, 美元…) with --rate in CNY per unit: 万元 = amount × rate.\n"
@@ -55,7 +55,7 @@ static void help(void)
            "  show     one lead / 线索详情\n"
            "  stage    move a lead: new 线索 → contacted 洽谈 → visited 考察 → intent 意向 (forward any\n"
            "           number of steps), lost 流失 from any stage; back only with --force --note;\n"
-           "           signed 签约 only through 'parkland project sign'.\n",
+           "           signed 签约 only through 'parkland project sign'.\n"),
            lead_usage);
 }
 
@@ -131,10 +131,10 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("added lead %s %s (stage new 线索)\n", f.code, f.company);
+    printf(_("added lead %s %s (stage new)\n"), f.code, f.company);
     char a[32], b[32], c[32];
     if (f.currency && !isnan(f.investment))
-        printf("investment 计划投资 %s 万%s × %s = %s 万元\n", num_trim(f.investment, a, sizeof a), f.currency,
+        printf(_("investment %s 万%s × %s = %s 万元\n"), num_trim(f.investment, a, sizeof a), f.currency,
                num_trim(f.rate, b, sizeof b), num(f.investment * f.rate, 2, c, sizeof c));
     return EXIT_DONE;
 }
@@ -203,10 +203,10 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
     if (rc)
         return cli_fail(&err);
     if (changed)
-        printf("lead %s: %d field%s changed (see 'parkland history lead %s')\n", code, changed,
+        printf(_("lead %s: %d field%s changed (see 'parkland history lead %s')\n"), code, changed,
                changed == 1 ? "" : "s", code);
     else
-        printf("lead %s: nothing changed (the values are the ones it holds) / 未修改\n", code);
+        printf(_("lead %s: nothing changed (the values are the ones it holds)\n"), code);
     return EXIT_DONE;
 }
 
@@ -237,16 +237,16 @@ static int lead_remove(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("removed lead %s (its history stays: 'parkland history lead %s')\n", code, code);
+    printf(_("removed lead %s (its history stays: 'parkland history lead %s')\n"), code, code);
     return EXIT_DONE;
 }
 
 static void print_import_messages(const pl_lead_import_result *r, FILE *out)
 {
     for (size_t i = 0; i < r->nmessages; i++)
-        fprintf(out, "refused: %s\n", r->messages[i]);
+        fprintf(out, _("refused: %s\n"), r->messages[i]);
     if (r->messages_dropped)
-        fprintf(out, "… and %ld more\n", r->messages_dropped);
+        fprintf(out, _("… and %ld more\n"), r->messages_dropped);
 }
 
 static int lead_import(int argc, char **argv, const cli_global *g)
@@ -286,12 +286,12 @@ static int lead_import(int argc, char **argv, const cli_global *g)
         print_import_messages(&r, stderr);
         status = cli_fail(&err);
     } else {
-        printf("%s %s: %ld lead%s%s\n", o.dry_run ? "would import" : "imported", path, r.inserted,
+        printf(_("%s %s: %ld lead%s%s\n"), o.dry_run ? "would import" : "imported", path, r.inserted,
                r.inserted == 1 ? "" : "s", o.dry_run ? " (dry run: nothing written / 试运行，未写入)" : "");
-        printf("encoding %s, sha256 %.16s…, rows %ld, blank rows skipped %ld\n", r.encoding, r.sha256, r.rows,
+        printf(_("encoding %s, sha256 %.16s…, rows %ld, blank rows skipped %ld\n"), r.encoding, r.sha256, r.rows,
                r.blank);
         if (r.batch_id)
-            printf("batch 批次 %ld\n", r.batch_id);
+            printf(_("batch %ld\n"), r.batch_id);
         status = EXIT_DONE;
     }
     pl_lead_import_result_release(&r);
@@ -315,7 +315,7 @@ static const char *const full_labels[] = {
 static const char *const text_keys[] = {"code", "company", "country", "industry", "new_economy", "investment_wan",
                                         "land_mu", "stage", "stage_zh", "stage_date", "owner"};
 static const char *const text_labels[] = {"编号 code", "企业名称 company", "国别 country", "行业 industry",
-                                          "四新", "计划投资 万元", "用地 亩", "阶段 stage", "阶段",
+                                          "四新", "计划投资(万元) investment (万元)", "用地(亩) land (亩)", "阶段 stage", "阶段",
                                           "日期 date", "负责人 owner"};
 #define TEXT_COLS (sizeof text_keys / sizeof *text_keys)
 
@@ -457,7 +457,7 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
     }
     if (!rc && c.t) {
         if (!show && c.text)
-            printf("%zu leads / 线索\n", pl_table_rows(c.t));
+            printf(_("%zu leads\n"), pl_table_rows(c.t));
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);
@@ -509,7 +509,7 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("lead %s → %s %s\n", code, to, pl_lead_stage_zh(to));
+    printf(_("lead %s → %s %s\n"), code, to, pl_lead_stage_zh(to));
     return EXIT_DONE;
 }
 

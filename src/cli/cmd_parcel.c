@@ -113,14 +113,14 @@ static int add_lineage_row(const pl_lineage_row *r, void *vctx)
 int cmd_parcel(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n\n  list        list parcels / 宗地列表\n  show        one parcel / 宗地详情\n"
+        printf(_("usage: %s\n\n  list        list parcels / 宗地列表\n  show        one parcel / 宗地详情\n"
                "  status      move a parcel to another status / 宗地状态变更\n"
                "  indicators  standard-land indicators / 标准地控制指标\n"
                "  split       split a parcel by a line / 宗地分割\n"
                "  merge       merge parcels into one / 宗地合并\n"
                "  rename      give a parcel another code / 宗地重新编号\n"
                "  edit        correct name, land use, attributes / 宗地信息更正\n"
-               "(parkland parcel SUBCOMMAND --help for the options)\n", parcel_usage);
+               "(parkland parcel SUBCOMMAND --help for the options)\n"), parcel_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     const char *sub = argv[1];
@@ -143,7 +143,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n", parcel_usage);
+            printf(_("usage: %s\n"), parcel_usage);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             f.park = v;
@@ -189,7 +189,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         rc = pl_parcel_lineage_each(db, f.park, code, add_lineage_row, &c, &err);
     if (!rc && c.t) {
         if (is_list && fmt == PL_TABLE_TEXT)
-            printf("%zu parcels / 宗地\n", pl_table_rows(c.t));
+            printf(_("%zu parcels\n"), pl_table_rows(c.t));
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);

@@ -16,8 +16,8 @@ static const char query_usage[] =
     "              [--min-far X] [--near LON,LAT --within M [--near-crs wgs84|gcj02|bd09]] [--adjacent CODE]\n"
     "              [--limit N] [--format table|csv|json]";
 
-static const char query_help[] =
-    "\n"
+static const char query_help[] = /* xgettext:no-c-format */
+    N_("\n"
     "Available parcels (可供地块, status 'available') that fit an investor, best fit first.\n"
     "  --park CODE           only this park / 园区\n"
     "  --min-mu X, --max-mu X  area range in 亩 (1 亩 = 10000/15 m²), inclusive\n"
@@ -34,7 +34,7 @@ static const char query_help[] =
     "  --limit N             at most N parcels\n"
     "  --format F            table (default), csv or json\n"
     "Sorted by distance with --near; by closeness to the middle of the area range with --min-mu/--max-mu;\n"
-    "else by park and code. Empty industries = any industry; empty indicators = not set.\n";
+    "else by park and code. Empty industries = any industry; empty indicators = not set.\n");
 
 /* LON,LAT: two numbers of parkland/parse.h split at the first comma (ASCII or
  * full-width ，), blanks around each ignored. */
@@ -146,7 +146,7 @@ static pl_table *new_table(int fmt, int near)
 int cmd_query(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n%s", query_usage, query_help);
+        printf(_("usage: %s\n%s"), query_usage, _(query_help));
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     if (strcmp(argv[1], "free"))
@@ -160,7 +160,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n%s", query_usage, query_help);
+            printf(_("usage: %s\n%s"), query_usage, _(query_help));
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             f.park = v;
@@ -233,13 +233,13 @@ int cmd_query(int argc, char **argv, const cli_global *g)
             return cli_fail(&err);
         }
         if (*how)
-            fprintf(stderr, "parkland: %s\n", how);
+            fprintf(stderr, _("parkland: %s\n"), how);
     }
     out_ctx c = {new_table(fmt, !isnan(f.within_m)), fmt, !isnan(f.within_m)};
     int rc = c.t ? pl_query_free(db, &f, add_row, &c, &err) : pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
-            printf("%zu free parcels / 可供地块\n", pl_table_rows(c.t));
+            printf(_("%zu free parcels\n"), pl_table_rows(c.t));
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);
