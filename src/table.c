@@ -14,6 +14,7 @@ struct pl_table {
     size_t ncols;
     char **keys, **labels;   /* owned */
     unsigned char *numeric;  /* per column */
+    unsigned char *label_col; /* per column: cells are labels (pl_table_set_label_column) */
     char **cells;            /* rows * ncols, owned (NULL allowed) */
     size_t rows, cap;
 };
@@ -48,7 +49,8 @@ pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const 
     t->keys = calloc(ncols, sizeof *t->keys);
     t->labels = calloc(ncols, sizeof *t->labels);
     t->numeric = calloc(ncols, 1);
-    if (!t->keys || !t->labels || !t->numeric) {
+    t->label_col = calloc(ncols, 1);
+    if (!t->keys || !t->labels || !t->numeric || !t->label_col) {
         pl_table_free(t);
         return NULL;
     }
@@ -66,6 +68,12 @@ void pl_table_set_numeric(pl_table *t, size_t col)
         t->numeric[col] = 1;
 }
 
+void pl_table_set_label_column(pl_table *t, size_t col)
+{
+    if (col < t->ncols)
+        t->label_col[col] = 1;
+}
+
 int pl_table_add_row(pl_table *t, const char *const *cells)
 {
     if (t->rows == t->cap) {
@@ -77,8 +85,10 @@ int pl_table_add_row(pl_table *t, const char *const *cells)
         t->cap = nc;
     }
     char **row = t->cells + t->rows * t->ncols;
-    for (size_t i = 0; i < t->ncols; i++)
-        row[i] = dup_or_null(cells[i]);
+    for (size_t i = 0; i < t->ncols; i++) {
+        char buf[256];
+        row[i] = dup_or_null(t->label_col[i] ? pl_tr_label(cells[i], buf, sizeof buf) : cells[i]);
+    }
     t->rows++;
     return 0;
 }
@@ -272,5 +282,6 @@ void pl_table_free(pl_table *t)
     free(t->keys);
     free(t->labels);
     free(t->numeric);
+    free(t->label_col);
     free(t);
 }

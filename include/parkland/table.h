@@ -33,6 +33,9 @@ typedef struct pl_table pl_table;
 pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const *labels);
 /* Column `col` holds numbers: right-aligned in text, bare numbers in JSON. */
 void pl_table_set_numeric(pl_table *t, size_t col);
+/* Column `col` holds labels (the field names of a "show" table): its cells
+ * are shown in the language of parkland/i18n.h like the headers (pl_tr_label). */
+void pl_table_set_label_column(pl_table *t, size_t col);
 /* Append a row of ncols cells (NULL cells are empty / JSON null). -1 on ENOMEM. */
 int pl_table_add_row(pl_table *t, const char *const *cells);
 size_t pl_table_rows(const pl_table *t);

@@ -23,7 +23,7 @@ int cmd_check(int argc, char **argv, const cli_global *g)
         int r;
         if (cli_is_help(argv[i])) {
             printf(_("usage: %s\n\n"
-                   "Check the database (数据检查): SQLite integrity, foreign keys, the spatial index, and\n"
+                   "Check the database: SQLite integrity, foreign keys, the spatial index, and\n"
                    "every parcel's geometry (GEOS validity), stored area and overlaps within its park.\n"
                    "Reads only. Exit 0 when all is well, 1 when a problem is found.\n"), check_usage);
             return EXIT_DONE;

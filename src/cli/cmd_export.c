@@ -15,7 +15,7 @@ static const char export_usage[] =
 static void help(void)
 {
     printf(_("usage: %s\n\n"
-           "Export maps and coordinate files (导出地图与坐标文件):\n"
+           "Export maps and coordinate files:\n"
            "  geojson   RFC 7946, WGS 84 lon/lat, simplestyle colours; for QGIS and web maps\n"
            "  kml       KML 2.2 for Google Earth: styles, legend, folders by park and class, balloons\n"
            "  html      one offline HTML map (no network): SVG parcels, legend, details, filterable table\n"

@@ -14,7 +14,7 @@ static const char history_usage[] =
 static void help(void)
 {
     printf(_("usage: %s\n\n"
-           "Every recorded change of a parcel, lead, project or park, oldest first (变更历史):\n"
+           "Every recorded change of a parcel, lead, project or park, oldest first:\n"
            "when it was recorded (UTC), the date it takes effect (status moves), who, the field,\n"
            "old and new values, and the note. In the table a geometry is summarised\n"
            "(\"MULTIPOLYGON … (1234 chars)\"); csv and json carry the full text.\n\n"

@@ -23,7 +23,7 @@ static const char import_usage[] =
 static void help(void)
 {
     printf(_("usage: %s\n\n"
-           "Import cadastral parcels (导入宗地): Ministry coordinate TXT (界址点坐标), GeoJSON, KML,\n"
+           "Import cadastral parcels: Ministry coordinate TXT (界址点坐标), GeoJSON, KML,\n"
            "ESRI Shapefile. One transaction: a refused import leaves the database as it was.\n\n"
            "  --park CODE          park to import into (default: the only park)\n"
            "  --format F           auto (extension and content), txt, geojson, kml, shp\n"
@@ -46,11 +46,11 @@ static void help(void)
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
            "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
            "  --dry-run            report what would happen; write nothing\n\n"
-           "import list: the import batches (导入批次), newest first: file, sha256, format, encoding,\n"
+           "import list: the import batches, newest first: file, sha256, format, encoding,\n"
            "coordinate systems, park, counts, area in 亩, when and by whom, and when undone.\n"
            "  --park P             the batches of park P\n"
            "  --format F           table (default), csv or json\n\n"
-           "import undo BATCH: remove the parcels batch BATCH inserted (撤销导入), in one transaction,\n"
+           "import undo BATCH: remove the parcels batch BATCH inserted, in one transaction,\n"
            "with a history row 'removed' for each, and mark the batch undone. Refused, changing\n"
            "nothing, when anything touched one of them since (a status change, an edit, indicators,\n"
            "a reservation, a project, a split or merge, a later import: each is listed), when the\n"
@@ -170,9 +170,9 @@ static int import_undo(int argc, char **argv, const cli_global *g)
             fprintf(stderr, "%s: %s\n", r.blockers[i].code, r.blockers[i].what);
         status = cli_fail(&err);
     } else {
-        printf(_("%s import batch %ld ('%s'): %zu parcel%s %s%s\n"), dry_run ? "would undo" : "undid", r.batch_id,
-               r.file, r.ncodes, r.ncodes == 1 ? "" : "s", dry_run ? "would be removed" : "removed",
-               dry_run ? " (dry run: nothing written / 试运行，未写入)" : " / 已撤销");
+        printf(_("%s import batch %ld ('%s'): %zu parcel%s %s%s\n"), dry_run ? _("would undo") : _("undid"),
+               r.batch_id, r.file, r.ncodes, r.ncodes == 1 ? "" : "s", dry_run ? _("would be removed") : _("removed"),
+               dry_run ? _(" (dry run: nothing written)") : "");
         for (size_t i = 0; i < r.ncodes; i++)
             printf("  %s\n", r.codes[i]);
     }
@@ -325,8 +325,8 @@ int cmd_import(int argc, char **argv, const cli_global *g)
         print_messages(&r, stderr, PL_MSG_NOTE); /* notes too: how codes were chosen explains refusals */
         status = cli_fail(&err);
     } else {
-        printf(_("%s %s → park %s%s\n"), o.dry_run ? "would import" : "imported", path, r.park,
-               o.dry_run ? " (dry run: nothing written / 试运行，未写入)" : "");
+        printf(_("%s %s → park %s%s\n"), o.dry_run ? _("would import") : _("imported"), path, r.park,
+               o.dry_run ? _(" (dry run: nothing written)") : "");
         printf(_("format %s, encoding %s, EPSG:%d → EPSG:%d, sha256 %.16s…\n"), r.format,
                r.encoding[0] ? r.encoding : "-", r.source_srid, r.target_srid, r.sha256);
         printf(_("read %ld: inserted %ld, updated %ld, skipped %ld (%ld not polygons), refused %ld, repaired %ld\n"),

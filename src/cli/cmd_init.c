@@ -15,7 +15,7 @@ int cmd_init(int argc, char **argv, const cli_global *g)
         if (cli_is_help(argv[i])) {
             printf(_("usage: %s\n\n"
                    "Create a new parkland database (SpatiaLite) working in a projected CRS.\n"
-                   "创建新的园区土地数据库。\n\n"
+                   "\n"
                    "  --crs EPSG   working coordinate system (default %d: CGCS2000 / 3-degree\n"
                    "               Gauss-Kruger CM 120E, Qingdao); must be projected, in metres\n"),
                    init_usage, PL_DEFAULT_SRID);

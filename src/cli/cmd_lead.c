@@ -30,20 +30,20 @@ static const char lead_usage[] =
 static void help(void)
 {
     printf(_("usage: %s\n\n"
-           "Investment leads (招商线索).\n\n"
-           "  add      add a lead / 新增线索. --investment is 万元, or 万 of --currency (EUR, USD, JPY,\n"
+           "Investment leads.\n\n"
+           "  add      add a lead. --investment is 万元, or 万 of --currency (EUR, USD, JPY,\n"
            "           KRW… or 欧元, 美元…) with --rate in CNY per unit: 万元 = amount × rate.\n"
            "           --industry: it 新一代信息技术, equipment 高端装备, energy_materials 新能源新材料,\n"
            "           marine 现代海洋, health 医养健康, chemical 绿色化工, agriculture 现代高效农业,\n"
            "           culture 文化创意, tourism 精品旅游, finance 现代金融, other 其他 (id or Chinese name).\n"
            "           --land-mu 亩; --tax-per-mu and --output-per-mu 万元/亩·年; --new-economy: 四新.\n"
-           "  edit     correct a lead's fields / 修改线索: the options of add; every change is a history\n"
+           "  edit     correct a lead's fields: the options of add; every change is a history\n"
            "           row (old → new). --clear FIELD empties a field (company-en, country, industry,\n"
            "           industry-code, investment, currency, land-mu, tax-per-mu, output-per-mu, contact,\n"
            "           owner, source, note; repeatable); --no-new-economy clears 四新. A new --currency\n"
            "           needs its --rate; the amount keeps its figure unless --investment is given;\n"
            "           --clear currency makes it 万元. The stage moves with 'lead stage'.\n"
-           "  remove   remove a lead entered by mistake / 删除线索: refused when a project was signed with\n"
+           "  remove   remove a lead entered by mistake: refused when a project was signed with\n"
            "           it; 'parkland history lead CODE' still shows it (field 'removed').\n"
            "  import   import a CSV file (UTF-8 or GBK, with or without BOM, Excel's CSV) with a header\n"
            "           row: code 编号, company 企业名称, company_en 英文名称, country 国别, industry 行业,\n"
@@ -51,8 +51,8 @@ static void help(void)
            "           rate 汇率, land_mu 用地需求(亩), tax_per_mu 亩均税收, output_per_mu 亩均产值,\n"
            "           contact 联系人, owner 负责人, source 来源, note 备注, stage 阶段, date 日期.\n"
            "           All or nothing: every bad row is listed and nothing is imported.\n"
-           "  list     list leads / 线索列表; --search matches code, company (zh/en), contact, note, source\n"
-           "  show     one lead / 线索详情\n"
+           "  list     list leads; --search matches code, company (zh/en), contact, note, source\n"
+           "  show     one lead\n"
            "  stage    move a lead: new 线索 → contacted 洽谈 → visited 考察 → intent 意向 (forward any\n"
            "           number of steps), lost 流失 from any stage; back only with --force --note;\n"
            "           signed 签约 only through 'parkland project sign'.\n"),
@@ -286,8 +286,8 @@ static int lead_import(int argc, char **argv, const cli_global *g)
         print_import_messages(&r, stderr);
         status = cli_fail(&err);
     } else {
-        printf(_("%s %s: %ld lead%s%s\n"), o.dry_run ? "would import" : "imported", path, r.inserted,
-               r.inserted == 1 ? "" : "s", o.dry_run ? " (dry run: nothing written / 试运行，未写入)" : "");
+        printf(_("%s %s: %ld lead%s%s\n"), o.dry_run ? _("would import") : _("imported"), path,
+               r.inserted, r.inserted == 1 ? "" : "s", o.dry_run ? _(" (dry run: nothing written)") : "");
         printf(_("encoding %s, sha256 %.16s…, rows %ld, blank rows skipped %ld\n"), r.encoding, r.sha256, r.rows,
                r.blank);
         if (r.batch_id)
@@ -382,6 +382,7 @@ static int show_lead(const pl_lead_row *r, void *vctx)
     c->t = pl_table_new(2, k2, l2);
     if (!c->t)
         return PL_ERR_NOMEM;
+    pl_table_set_label_column(c->t, 0);
     for (size_t k = 0; k < FULL_COLS; k++) {
         if (k == 20) /* stage_zh: shown with the stage */
             continue;

@@ -13,7 +13,7 @@ static const char match_usage[] = "parkland match LEAD [--top N] [--park CODE] [
 static const char match_help[] = /* xgettext:no-c-format */
     N_("\n"
     "Rank the free parcels (available, or reserved for this lead) for a lead, best first, with a\n"
-    "score 0–100 and one reason per component / 线索匹配地块:\n"
+    "score 0–100 and one reason per component:\n"
     "  面积 area           30  land demand vs parcel 亩: full within ±10%, then linear to 0 at ±50%;\n"
     "                          beyond ±10% a parcel smaller than the demand gets 4/5 (×0.8)\n"
     "  产业 industry       25  the parcel allows the lead's industry, or any: full; else 0\n"

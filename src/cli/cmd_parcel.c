@@ -58,7 +58,7 @@ static int show_row(const pl_parcel_row *r, void *vctx)
         snprintf(decl, sizeof decl, "%.2f", r->declared_area_m2);
     if (r->batch_id)
         snprintf(batch, sizeof batch, "%ld", r->batch_id);
-    snprintf(shape, sizeof shape, "%d part(s), %d hole(s), %d vertices", r->parts, r->holes, r->vertices);
+    snprintf(shape, sizeof shape, _("%d part(s), %d hole(s), %d vertices"), r->parts, r->holes, r->vertices);
     const char *fields[][3] = {
         {"park", "园区 park", r->park},
         {"code", "宗地号 code", r->code},
@@ -113,13 +113,13 @@ static int add_lineage_row(const pl_lineage_row *r, void *vctx)
 int cmd_parcel(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf(_("usage: %s\n\n  list        list parcels / 宗地列表\n  show        one parcel / 宗地详情\n"
-               "  status      move a parcel to another status / 宗地状态变更\n"
-               "  indicators  standard-land indicators / 标准地控制指标\n"
-               "  split       split a parcel by a line / 宗地分割\n"
-               "  merge       merge parcels into one / 宗地合并\n"
-               "  rename      give a parcel another code / 宗地重新编号\n"
-               "  edit        correct name, land use, attributes / 宗地信息更正\n"
+        printf(_("usage: %s\n\n  list        list parcels\n  show        one parcel\n"
+               "  status      move a parcel to another status\n"
+               "  indicators  standard-land indicators\n"
+               "  split       split a parcel by a line\n"
+               "  merge       merge parcels into one\n"
+               "  rename      give a parcel another code\n"
+               "  edit        correct name, land use, attributes\n"
                "(parkland parcel SUBCOMMAND --help for the options)\n"), parcel_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
@@ -179,6 +179,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         static const char *const k2[] = {"field", "value"};
         static const char *const l2[] = {"字段 field", "值 value"};
         c.t = pl_table_new(2, k2, l2);
+        if (c.t)
+            pl_table_set_label_column(c.t, 0);
         c.show = 1;
         rc = pl_parcel_get(db, f.park, code, show_row, &c, &err);
     } else {

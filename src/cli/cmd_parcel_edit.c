@@ -21,7 +21,7 @@ static const char merge_usage[] =
 static void split_help(void)
 {
     printf(_("usage: %s\n\n"
-           "Split a parcel by a line (宗地分割). The line must cross the parcel; each piece becomes a new\n"
+           "Split a parcel by a line. The line must cross the parcel; each piece becomes a new\n"
            "parcel and the original is retired (已注销) with its history and lineage kept.\n"
            "Only parcels in reserve (储备) or available (可供) can be split; the pieces take the\n"
            "original's status, land use, attributes and indicators, and their areas must add up to\n"
@@ -44,7 +44,7 @@ static void split_help(void)
 static void merge_help(void)
 {
     printf(_("usage: %s\n\n"
-           "Merge parcels of one park into a new parcel (宗地合并). The parcels must be in the same\n"
+           "Merge parcels of one park into a new parcel. The parcels must be in the same\n"
            "status, reserve (储备) or available (可供), and share boundaries so that their union is\n"
            "one polygon; the originals are retired (已注销) with their history and lineage kept.\n"
            "The new parcel takes the first parcel's name, land use and attributes, and the\n"

@@ -73,7 +73,7 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
         int r = 0;
         if (cli_is_help(argv[i])) {
             printf(_("usage: %s\n\n"
-                   "Correct a parcel's name, land use and source attributes (宗地信息更正). One history row\n"
+                   "Correct a parcel's name, land use and source attributes. One history row\n"
                    "per changed field; an empty value clears a column. Nothing is written when nothing differs.\n"),
                    edit_usage);
             status = -1;

@@ -18,7 +18,7 @@ static const char status_usage[] =
 static void status_help(void)
 {
     printf(_("usage: %s\n\n"
-           "Move a parcel to another status (宗地状态变更); without STATUS, show the current one.\n\n"
+           "Move a parcel to another status; without STATUS, show the current one.\n\n"
            "  STATUS          reserve 储备, available 可供, reserved 预留, listed 挂牌, transferred 已出让,\n"
            "                  construction 在建, production 投产, verified 达产, idle 闲置\n"
            "  --date D        effective date (default today; 2026-03-01, 2026/3/1, 2026年3月1日, 20260301 …)\n"
@@ -27,7 +27,7 @@ static void status_help(void)
            "  --park P        the park, when the code exists in several\n"
            "  --lead LEAD     moving to reserved: the lead the parcel is held for\n"
            "  --expires D     moving to reserved: expiry date (default %d days after --date)\n\n"
-           "Legal moves / 合法变更:\n"
+           "Legal moves:\n"
            "  reserve → available;  available → reserved, listed, reserve;\n"
            "  reserved → available, listed, transferred;  listed → transferred, available;\n"
            "  transferred → construction, idle;  construction → production, idle;\n"

@@ -194,10 +194,10 @@ static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
 int cmd_park(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf(_("usage: %s\n\n  add    add a park / 新增园区\n  list   list parks / 园区列表\n"
-               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports / 坐标转换七参数\n"
-               "  edit   correct a park's names and district / 园区信息更正\n"
-               "  remove remove a park without parcels / 删除园区\n"),
+        printf(_("usage: %s\n\n  add    add a park\n  list   list parks\n"
+               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports\n"
+               "  edit   correct a park's names and district\n"
+               "  remove remove a park without parcels\n"),
                park_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }

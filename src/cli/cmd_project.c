@@ -32,7 +32,7 @@ static const char project_usage[] =
 static void help(void)
 {
     printf(_("usage: %s\n\n"
-           "Signed projects (签约项目).\n\n"
+           "Signed projects.\n\n"
            "  sign       sign a lead onto parcels that are available (可供), listed (挂牌) or reserved\n"
            "             (预留) for the lead; they become transferred (已出让) and the lead signed (签约).\n"
            "             Committed indicators are checked against each parcel's standard-land indicators:\n"
@@ -505,6 +505,7 @@ static int show_record(const pl_project_row *r, void *vctx)
     c->t = pl_table_new(2, k2, l2);
     if (!c->t)
         return PL_ERR_NOMEM;
+    pl_table_set_label_column(c->t, 0);
     for (size_t k = 0; k < FULL_COLS; k++) {
         if (k == 7 || (k >= 19 && k <= 26)) /* stage_zh with the stage; milestones have their own table */
             continue;
