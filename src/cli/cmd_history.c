@@ -110,7 +110,7 @@ int cmd_history(int argc, char **argv, const cli_global *g)
         pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
-            printf(_("%s %s: %zu change%s\n"), e, code, pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "s");
+            printf(_("%s %s: %zu change%s\n"), _(e), code, pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "s");
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);
