@@ -1,8 +1,13 @@
 #include "parkland/error.h"
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The format in the language of the messages (parkland/i18n.h: the text
+ * domain "parkland"; the msgid itself until a catalog is chosen). */
+#define TR(fmt) dgettext("parkland", fmt)
 
 void pl_error_clear(pl_error *err)
 {
@@ -17,7 +22,7 @@ int pl_error_set(pl_error *err, int code, const char *fmt, ...)
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        vsnprintf(err->message, sizeof err->message, TR(fmt), ap);
         va_end(ap);
         err->code = code;
     }
@@ -31,7 +36,7 @@ int pl_error_prefix(pl_error *err, const char *fmt, ...)
     char prefix[512], old[PL_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    vsnprintf(prefix, sizeof prefix, TR(fmt), ap);
     va_end(ap);
     memcpy(old, err->message, sizeof old);
     size_t n = strlen(prefix);

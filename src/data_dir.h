@@ -20,4 +20,10 @@
  * err naming the directories looked in. */
 int pl_data_path(const char *name, char *path, size_t size, pl_error *err);
 
+/* The locale directory that holds PROBE (e.g. "zh_CN/LC_MESSAGES/parkland.mo")
+ * into dir[size], in the same order: $PARKLAND_LOCALE_DIR (taken as it is),
+ * PREFIX/share/locale beside the running program, the build tree's
+ * share/locale (PARKLAND_BUILD_LOCALE_DIR). PL_OK, or PL_ERR_IO naming them. */
+int pl_locale_dir(const char *probe, char *dir, size_t size, pl_error *err);
+
 #endif

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "xlsx.h"
 
+#include "parkland/i18n.h"
 #include "parkland/table.h"
 
 #include <errno.h>
@@ -692,9 +693,15 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
     snprintf(r->as_of, sizeof r->as_of, "%.10s", as_of);
     snprintf(r->park, sizeof r->park, "%s", park ? park : "");
     if (park)
-        snprintf(r->caption, sizeof r->caption, "截至 as of %s; 园区 park %s", as_of, park);
+        snprintf(r->caption, sizeof r->caption,
+                 !pl_lang_chosen() ? "截至 as of %s; 园区 park %s" : pl_lang_current() == PL_LANG_ZH ? "截至 %s；园区 %s"
+                                                                                                      : "as of %s; park %s",
+                 as_of, park);
     else
-        snprintf(r->caption, sizeof r->caption, "截至 as of %s; 全部园区 all parks", as_of);
+        snprintf(r->caption, sizeof r->caption,
+                 !pl_lang_chosen() ? "截至 as of %s; 全部园区 all parks"
+                 : pl_lang_current() == PL_LANG_ZH ? "截至 %s；全部园区" : "as of %s; all parks",
+                 as_of);
     rp_data d;
     int rc = rp_load(db, as_of, park, &d, err);
     if (rc) {
@@ -866,13 +873,15 @@ static void csv_field(FILE *out, const char *s)
 /* "TITLE — CAPTION": the title row of CSV and XLSX. */
 static void full_title(const pl_report *r, const rp_table *t, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s — %s", t->title, r->caption);
+    char b[256];
+    snprintf(buf, len, "%s — %s", pl_tr_label(t->title, b, sizeof b), r->caption);
 }
 
 static int write_tables(const pl_report *r, FILE *out, pl_report_format fmt, pl_error *err)
 {
+    char kb[256];
     if (fmt == PL_REPORT_TEXT)
-        fprintf(out, "%s — %s\n", kind_titles[r->kind], r->caption);
+        fprintf(out, "%s — %s\n", pl_tr_label(kind_titles[r->kind], kb, sizeof kb), r->caption);
     else
         fputs("\xEF\xBB\xBF", out);
     for (size_t i = 0; i < r->ntables; i++) {
@@ -881,7 +890,8 @@ static int write_tables(const pl_report *r, FILE *out, pl_report_format fmt, pl_
         if (!pt)
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         if (fmt == PL_REPORT_TEXT) {
-            fprintf(out, "\n%s\n", t->title);
+            char b[512];
+            fprintf(out, "\n%s\n", pl_tr_label(t->title, b, sizeof b));
             if (t->note)
                 fprintf(out, "%s\n", t->note);
         } else {
@@ -897,7 +907,7 @@ static int write_tables(const pl_report *r, FILE *out, pl_report_format fmt, pl_
         if (rc)
             return pl_error_set(err, PL_ERR_IO, "cannot write the report: %s", strerror(errno));
         if (fmt == PL_REPORT_TEXT && !t->rows)
-            fputs("(无 none)\n", out);
+            fputs(!pl_lang_chosen() ? "(无 none)\n" : pl_lang_current() == PL_LANG_ZH ? "（无）\n" : "(none)\n", out);
     }
     return PL_OK;
 }
@@ -995,8 +1005,13 @@ static int write_xlsx_reports(const pl_report *const *reports, size_t n, int lan
             const rp_table *t = r->tables[i];
             char title[512];
             full_title(r, t, title, sizeof title);
+            /* the column labels in the language of the text (parkland/i18n.h) */
+            const char *labels[64];
+            char lb[64][128];
+            for (size_t c = 0; c < t->ncols && c < 64; c++)
+                labels[c] = pl_tr_label(t->labels[c], lb[c], sizeof lb[c]);
             rc = pl_xlsx_sheet(x, lang < 0 ? t->key : rp_sheet_name_of(t->key, zh), title, t->ncols,
-                               (const char *const *)t->labels, t->numeric, err);
+                               t->ncols <= 64 ? labels : (const char *const *)t->labels, t->numeric, err);
             for (size_t row = 0; row < t->rows && !rc; row++)
                 rc = pl_xlsx_row(x, (const char *const *)(t->cells + row * t->ncols), err);
         }

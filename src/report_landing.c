@@ -3,6 +3,7 @@
  * 投产率, 年度投资完成率 and the 四新 share, per park, per industry and in total. */
 #include "report_internal.h"
 
+#include "parkland/i18n.h"
 #include "parkland/units.h"
 
 #include <math.h>
@@ -169,8 +170,15 @@ int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err)
     snprintf(done_label, sizeof done_label, "%04d年1–%d月完成 万元 invested", d->year, d->month);
     snprintf(plan_label, sizeof plan_label, "%04d年计划 万元 planned", d->year);
     snprintf(note, sizeof note,
-             "开工率 start rate = 已开工 started ÷ 应开工 due (约定开工日 ≤ %s); 投产率 production rate likewise; "
-             "年度投资完成率 = %04d年1–%d月完成 ÷ %04d年计划; 四新占比 = 四新投资 ÷ 承诺投资; — : 分母为0 zero denominator",
+             !pl_lang_chosen()
+                 ? "开工率 start rate = 已开工 started ÷ 应开工 due (约定开工日 ≤ %s); 投产率 production rate likewise; "
+                   "年度投资完成率 = %04d年1–%d月完成 ÷ %04d年计划; 四新占比 = 四新投资 ÷ 承诺投资; — : 分母为0 zero denominator"
+             : pl_lang_current() == PL_LANG_ZH
+                 ? "开工率 = 已开工 ÷ 应开工（约定开工日 ≤ %s）；投产率同理；"
+                   "年度投资完成率 = %04d年1–%d月完成 ÷ %04d年计划；四新占比 = 四新投资 ÷ 承诺投资；—：分母为0"
+                 : "start rate (开工率) = started ÷ due (agreed start ≤ %s); production rate (投产率) likewise; "
+                   "investment completion (年度投资完成率) = completed in %04d, months 1–%d ÷ the plan of %04d; "
+                   "四新 share = 四新 investment ÷ committed investment; —: zero denominator",
              d->as_of, d->year, d->month, d->year);
     const rp_col lead_tail[] = {{"new", "线索 new", 1},
                                 {"contacted", "洽谈 contacted", 1},
@@ -216,9 +224,15 @@ int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err)
                       : NULL;
     if (!ki)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    static const char lead_note[] = "转化率 conversion = 签约 signed ÷ 合计 leads; — : 分母为0 zero denominator; "
-                                    "a lead counts in the park it negotiates for (lead add/edit --park), leads "
-                                    "without one in the row 未定园区 no park (no conversion rate)";
+    const char *lead_note =
+        !pl_lang_chosen() ? "转化率 conversion = 签约 signed ÷ 合计 leads; — : 分母为0 zero denominator; "
+                            "a lead counts in the park it negotiates for (lead add/edit --park), leads "
+                            "without one in the row 未定园区 no park (no conversion rate)"
+        : pl_lang_current() == PL_LANG_ZH ? "转化率 = 签约 ÷ 合计；—：分母为0；线索计入其洽谈的园区"
+                                            "（lead add/edit --park），未定园区的线索单列一行（不计转化率）"
+                                          : "conversion = signed ÷ leads; —: zero denominator; a lead counts in "
+                                            "the park it negotiates for (lead add/edit --park), leads without one "
+                                            "in the row 'no park' (no conversion rate)";
     int rc;
     if ((rc = rp_table_note(lp, lead_note, err)) || (rc = rp_table_note(li, lead_note, err)) ||
         (rc = rp_table_note(kp, note, err)) || (rc = rp_table_note(ki, note, err)))

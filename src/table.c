@@ -1,16 +1,20 @@
 /* table.c — aligned text, CSV and JSON tables. */
 #include "parkland/table.h"
+#include "parkland/i18n.h"
 
 #include "text.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 struct pl_table {
     size_t ncols;
     char **keys, **labels;   /* owned */
     unsigned char *numeric;  /* per column */
+    unsigned char *label_col; /* per column: cells are labels (pl_table_set_label_column) */
     char **cells;            /* rows * ncols, owned (NULL allowed) */
     size_t rows, cap;
 };
@@ -45,13 +49,15 @@ pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const 
     t->keys = calloc(ncols, sizeof *t->keys);
     t->labels = calloc(ncols, sizeof *t->labels);
     t->numeric = calloc(ncols, 1);
-    if (!t->keys || !t->labels || !t->numeric) {
+    t->label_col = calloc(ncols, 1);
+    if (!t->keys || !t->labels || !t->numeric || !t->label_col) {
         pl_table_free(t);
         return NULL;
     }
     for (size_t i = 0; i < ncols; i++) {
+        char buf[256];
         t->keys[i] = strdup(keys[i]);
-        t->labels[i] = strdup(labels ? labels[i] : keys[i]);
+        t->labels[i] = strdup(labels ? pl_tr_label(labels[i], buf, sizeof buf) : keys[i]);
     }
     return t;
 }
@@ -60,6 +66,12 @@ void pl_table_set_numeric(pl_table *t, size_t col)
 {
     if (col < t->ncols)
         t->numeric[col] = 1;
+}
+
+void pl_table_set_label_column(pl_table *t, size_t col)
+{
+    if (col < t->ncols)
+        t->label_col[col] = 1;
 }
 
 int pl_table_add_row(pl_table *t, const char *const *cells)
@@ -73,8 +85,10 @@ int pl_table_add_row(pl_table *t, const char *const *cells)
         t->cap = nc;
     }
     char **row = t->cells + t->rows * t->ncols;
-    for (size_t i = 0; i < t->ncols; i++)
-        row[i] = dup_or_null(cells[i]);
+    for (size_t i = 0; i < t->ncols; i++) {
+        char buf[256];
+        row[i] = dup_or_null(t->label_col[i] ? pl_tr_label(cells[i], buf, sizeof buf) : cells[i]);
+    }
     t->rows++;
     return 0;
 }
@@ -82,6 +96,39 @@ int pl_table_add_row(pl_table *t, const char *const *cells)
 size_t pl_table_rows(const pl_table *t)
 {
     return t->rows;
+}
+
+static int csv_keys = 1;
+
+void pl_table_csv_keys(int keys)
+{
+    csv_keys = keys != 0;
+}
+
+/* A cell "YYYY-MM-DDTHH:MM:SSZ" (a time stored in UTC) as local time
+ * "YYYY-MM-DD HH:MM:SS" into buf; any other cell as it is. */
+static const char *local_time(const char *s, char buf[32])
+{
+    if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+        s[19] != 'Z')
+        return s;
+    struct tm tm = {0};
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6)
+        return s;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    /* days from the civil date (UTC), without timegm (not in C11/POSIX) */
+    long y = tm.tm_year + 1900L, m = tm.tm_mon + 1L;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + tm.tm_mday - 1;
+    long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    time_t t = (time_t)(days * 86400L + tm.tm_hour * 3600L + tm.tm_min * 60L + tm.tm_sec);
+    struct tm lt;
+    if (!localtime_r(&t, &lt) || !strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &lt))
+        return s;
+    return buf;
 }
 
 static void pad(FILE *out, size_t n)
@@ -99,7 +146,8 @@ static void write_text(const pl_table *t, FILE *out)
         w[c] = pl_text_display_width(t->labels[c]);
     for (size_t r = 0; r < t->rows; r++)
         for (size_t c = 0; c < t->ncols; c++) {
-            const char *s = t->cells[r * t->ncols + c];
+            char tb[32];
+            const char *s = local_time(t->cells[r * t->ncols + c], tb);
             size_t dw = s ? pl_text_display_width(s) : 0;
             if (dw > w[c])
                 w[c] = dw;
@@ -110,7 +158,8 @@ static void write_text(const pl_table *t, FILE *out)
                 for (size_t k = 0; k < w[c]; k++)
                     fputc('-', out);
             } else {
-                const char *s = r == 0 ? t->labels[c] : t->cells[(r - 2) * t->ncols + c];
+                char tb[32];
+                const char *s = r == 0 ? t->labels[c] : local_time(t->cells[(r - 2) * t->ncols + c], tb);
                 if (!s)
                     s = "";
                 size_t dw = pl_text_display_width(s);
@@ -149,15 +198,25 @@ static void csv_cell(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* 1 when out is a regular file with nothing written yet (a BOM goes first) */
+static int empty_regular_file(FILE *out)
+{
+    struct stat st;
+    return fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode) && ftell(out) == 0;
+}
+
 static void write_csv(const pl_table *t, FILE *out, int bom)
 {
-    if (bom)
+    if (bom || empty_regular_file(out))
         fputs("\xEF\xBB\xBF", out);
     for (size_t r = 0; r <= t->rows; r++) {
         for (size_t c = 0; c < t->ncols; c++) {
             if (c)
                 fputc(',', out);
-            csv_cell(out, r == 0 ? t->keys[c] : t->cells[(r - 1) * t->ncols + c]);
+            char tb[32];
+            csv_cell(out, r == 0 ? (csv_keys ? t->keys[c] : t->labels[c])
+                                 : csv_keys ? t->cells[(r - 1) * t->ncols + c]
+                                            : local_time(t->cells[(r - 1) * t->ncols + c], tb));
         }
         fputs("\r\n", out);
     }
@@ -223,5 +282,6 @@ void pl_table_free(pl_table *t)
     free(t->keys);
     free(t->labels);
     free(t->numeric);
+    free(t->label_col);
     free(t);
 }

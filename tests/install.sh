@@ -9,7 +9,8 @@
 # is moved (the data is found relative to the program, not by a path compiled
 # in), and without its data file init is refused with the directories named.
 # Also: the public headers compile on their own, and the manual page names
-# every command that `parkland --help` lists. ctest runs it (tests/CMakeLists.txt).
+# every command that `parkland --help` lists, and the Chinese messages are found
+# beside the moved program. ctest runs it (tests/CMakeLists.txt).
 set -euo pipefail
 src=$(cd "$1" && pwd)
 cc=${2:-cc}
@@ -27,7 +28,7 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 rm -rf "$build"
 
 for f in bin/parkland lib/libparkland.a include/parkland/db.h include/parkland/error.h \
-         share/parkland/national_controls.csv share/man/man1/parkland.1; do
+         share/parkland/national_controls.csv share/man/man1/parkland.1 share/locale/zh_CN/LC_MESSAGES/parkland.mo; do
   [ -f "$prefix/$f" ] || fail "'$f' was not installed"
 done
 for h in "$prefix"/include/parkland/*.h; do
@@ -83,6 +84,11 @@ done
 mv "$prefix" "$tmp/moved"
 pl=$tmp/moved/bin/parkland
 run --db moved.db init
+# and its Chinese messages (the catalog beside the program, no zh_CN locale needed)
+LC_ALL= LANG=zh_CN.UTF-8 run --db moved.db park list
+grep -q '^代码  名称' "$tmp/out" || fail "no Chinese headers from the moved prefix: $(cat "$tmp/out")"
+if "$pl" --lang zh --db absent.db park list >"$tmp/out" 2>"$tmp/err"; then fail "park list without a database succeeded"; fi
+grep -q '没有数据库“absent.db”' "$tmp/err" || fail "no Chinese message from the moved prefix: $(cat "$tmp/err")"
 # without its data file: refused, naming where it looked
 rm "$tmp/moved/share/parkland/national_controls.csv"
 if "$pl" --db nodata.db init >"$tmp/out" 2>"$tmp/err"; then fail "init without the data file succeeded"; fi

@@ -501,7 +501,7 @@ Test(csv_import, cli_lead_import_contract)
                  "%s", errout);
     cr_assert(strstr(out, "imported " CSV_DIR "good_gbk_crlf.csv: 2 leads"), "%s", out);
     cr_assert(strstr(out, "encoding gbk"), "%s", out);
-    cr_assert(strstr(out, "batch 批次 1"), "%s", out);
+    cr_assert(strstr(out, "batch 1"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead import %s --encoding latin1", tu_q(CSV_DIR "good_gbk_crlf.csv")), 2);
     cr_assert(strstr(errout, "unknown encoding 'latin1'"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead import"), 2);

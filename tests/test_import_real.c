@@ -623,7 +623,7 @@ Test(real, cli_park_datum_keeps_lists_and_refuses)
     cr_assert_str_eq(out, "park QDIP: files in Beijing 1954 are transformed with -12.5,-130,-92,0,0,0,2.5 "
                           "(dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n");
     tu_outputs_free(&out, &errout);
-    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' park datum QDIP --format csv", dbpath), 0);
+    cr_assert_eq(tu_run(&out, &errout, PARKLAND_BIN " --db '%s' park datum QDIP --format csv --keys", dbpath), 0);
     cr_assert(strstr(out, "Beijing 1954,-12.5,-130,-92,0,0,0,2.5,测量院,"), "%s", out);
     tu_outputs_free(&out, &errout);
     static const char *const bad[] = {"park datum QDIP xian80 --towgs84 1,2,3", "park datum QDIP tokyo --towgs84 1,2,3,4,5,6,7",

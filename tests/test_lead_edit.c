@@ -320,7 +320,7 @@ Test(lead_edit, command_line)
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead remove de-7 --note 'entered twice'"), 0, "%s", errout);
     cr_assert(strstr(out, "removed lead DE-7"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead show DE-7"), 1);
-    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history lead DE-7 --format csv"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "history lead DE-7 --format csv --keys"), 0, "%s", errout);
     cr_assert(strstr(out, "removed") && strstr(out, "entered twice") && strstr(out, "KUKA"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead --help"), 0);
     cr_assert(strstr(out, "--clear FIELD") && strstr(out, "lead remove CODE"), "%s", out);

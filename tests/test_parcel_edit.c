@@ -658,11 +658,11 @@ Test(edit, cli_contract)
     cr_assert_eq(tu_cli(&out, &er, d, "parcel split QDIP-2024-004 --line-crs 4528"
                                       " --line 'LINESTRING(40506820 3990300, 40506830 3990800)'"
                                       " --codes QDIP-2024-004A,QDIP-2024-004B"), 0, "%s", er);
-    cr_assert(strstr(out, "split QDIP-2024-004 → 2 parcels / 分割为 2 宗") && strstr(out, "QDIP-2024-004A") &&
+    cr_assert(strstr(out, "split QDIP-2024-004 → 2 parcels (park QDIP)") && strstr(out, "QDIP-2024-004A") &&
               strstr(out, "QDIP-2024-004B") && strstr(out, "已注销") && strstr(out, "面积 m²") &&
-              strstr(out, "面积 亩") && strstr(out, "difference 差 0.0000 m²"), "%s", out);
+              strstr(out, "面积 亩") && strstr(out, "difference 0.0000 m²"), "%s", out);
     cr_assert_eq(tu_cli(&out, &er, d, "parcel merge QDIP-2024-001 QDIP-2024-002 --into QDIP-2024-101"
-                                      " --name 合并地块 --format csv"), 0, "%s", er);
+                                      " --name 合并地块 --format csv --keys"), 0, "%s", er);
     cr_assert(strstr(out, "role,code,name,status,status_zh,area_m2,area_mu,parts,holes"), "%s", out);
     cr_assert(strstr(out, "parent,QDIP-2024-001,中德生态园标准地A-01,retired,已注销,34056.09,51.08,1,0"), "%s", out);
     cr_assert(strstr(out, "child,QDIP-2024-101,合并地块,available,可供,70400.10,105.60,1,0"), "%s", out);

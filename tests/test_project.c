@@ -610,7 +610,7 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
     cr_assert_eq(tu_cli(&out, &errout, dbpath,
                         "project sign L-A --parcel QDIP-2024-003 --date 2025-03-01 --investment 10000 --far 1.5"
                         " --tax-per-mu 25 --output-per-mu 450 --energy-per-output 0.4"), 1);
-    cr_assert(strstr(errout, "shortfall 不达标: QDIP-2024-003: 投资强度 investment intensity: committed "), "%s", errout);
+    cr_assert(strstr(errout, "shortfall: QDIP-2024-003: 投资强度 investment intensity: committed "), "%s", errout);
     cr_assert(strstr(errout, "parkland: project P-L-A not signed: 1 shortfall against"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project sign L-A --parcel QDIP-2024-001 --date 2025-03-01"), 1);
     cr_assert(strstr(errout, "refused: parcel 'QDIP-2024-001' is reserve (储备)"), "%s", errout);
@@ -619,34 +619,34 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
                         "project sign L-A --parcel QDIP-2024-003 --date 2025-03-01 --investment 10000 --far 1.5"
                         " --tax-per-mu 25 --output-per-mu 450 --energy-per-output 0.4 --start-by 2025-06-01"
                         " --accept-shortfall --note 分期投入"), 0, "%s", errout);
-    cr_assert(strstr(out, "signed project 签约项目 P-L-A for lead L-A on 2025-03-01"), "%s", out);
-    cr_assert(strstr(out, "QDIP-2024-003 → reserved 预留 for the project"), "%s", out);
+    cr_assert(strstr(out, "signed project P-L-A for lead L-A on 2025-03-01"), "%s", out);
+    cr_assert(strstr(out, "QDIP-2024-003 → reserved (预留) for the project"), "%s", out);
     cr_assert(strstr(out, "(investment ÷ area)"), "%s", out);
-    cr_assert(strstr(out, "accepted shortfall 接受不达标: QDIP-2024-003: 投资强度"), "%s", out);
+    cr_assert(strstr(out, "accepted shortfall: QDIP-2024-003: 投资强度"), "%s", out);
     /* milestones */
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A construction --actual 2025-05-01"), 1);
     cr_assert(strstr(errout, "record the actual land supply"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A land --actual 2025-04-01"), 0, "%s", errout);
     cr_assert(strstr(out, "project P-L-A: land 供地 actual 实际 2025-04-01"), "%s", out);
-    cr_assert(strstr(out, "stage 阶段: land_supplied 已供地"), "%s", out);
+    cr_assert(strstr(out, "stage: land_supplied 已供地"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath,
                         "project milestone P-L-A construction --actual 2025-06-20 --note 开工仪式"), 0);
-    cr_assert(strstr(out, "stage 阶段: construction 在建"), "%s", out);
+    cr_assert(strstr(out, "stage: construction 在建"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-003"), 0);
     cr_assert(strstr(out, "construction"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A production --planned 2026-06-30"), 0);
     cr_assert(strstr(out, "production 投产 planned 计划 2026-06-30"), "%s", out);
     /* investment */
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project plan P-L-A 2025 6000"), 0);
-    cr_assert(strstr(out, "planned investment 计划投资 2025 = 6000.00 万元"), "%s", out);
+    cr_assert(strstr(out, "planned investment 2025 = 6000.00 万元"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-L-A 2025-06 1500.5"), 0);
-    cr_assert(strstr(out, "investment completed 完成投资 2025-06 = 1500.50 万元"), "%s", out);
+    cr_assert(strstr(out, "investment completed 2025-06 = 1500.50 万元"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-L-A 2025-07 abc"), 2);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project progress P-L-A 2099-07 1"), 1);
     cr_assert(strstr(errout, "period 2099-07 is in the future"), "%s", errout);
     /* list and show */
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list"), 0);
-    cr_assert(strstr(out, "1 projects / 项目") && strstr(out, "construction") && strstr(out, "在建"), "%s", out);
+    cr_assert(strstr(out, "1 projects") && strstr(out, "construction") && strstr(out, "在建"), "%s", out);
     cr_assert(strstr(out, "面积 亩") && strstr(out, "投资 万元"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list --stage signed"), 0);
     cr_assert(strstr(out, "0 projects"), "%s", out);
@@ -656,13 +656,13 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
               out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project list --stage done"), 2);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project show P-L-A"), 0, "%s", errout);
-    cr_assert(strstr(out, "阶段 stage") && strstr(out, "construction 在建"), "%s", out);
-    cr_assert(strstr(out, "接受不达标说明 shortfall note") && strstr(out, "分期投入"), "%s", out);
-    cr_assert(strstr(out, "宗地与指标 parcels: committed vs the parcel's standard-land indicators"), "%s", out);
+    cr_assert(strstr(out, "stage  ") && strstr(out, "construction 在建"), "%s", out);
+    cr_assert(strstr(out, "shortfall note") && strstr(out, "分期投入"), "%s", out);
+    cr_assert(strstr(out, "parcels: committed vs the parcel's standard-land indicators"), "%s", out);
     cr_assert(strstr(out, "≥ 300.00") && strstr(out, "shortfall 不达标") && strstr(out, "ok 达标"), "%s", out);
     cr_assert(strstr(out, "1.00–2.00"), "%s", out);
-    cr_assert(strstr(out, "节点 milestones") && strstr(out, "done 已完成 (19 days late 延迟 19 天)"), "%s", out);
-    cr_assert(strstr(out, "年度投资 investment by year") && strstr(out, "6000.00") && strstr(out, "25.0"), "%s", out);
+    cr_assert(strstr(out, "\nmilestones\n") && strstr(out, "done 已完成 (19 days late 延迟 19 天)"), "%s", out);
+    cr_assert(strstr(out, "\ninvestment by year\n") && strstr(out, "6000.00") && strstr(out, "25.0"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project show NOPE"), 1);
     cr_assert(strstr(errout, "no project 'NOPE'"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "history project P-L-A"), 0);

@@ -393,20 +393,20 @@ static char *out, *errs;
 Test(query, cli_table_csv_json)
 {
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 400"), 0, "%s", errs);
-    cr_assert(strstr(out, "1 free parcels / 可供地块\n"), "%s", out);
-    cr_assert(strstr(out, "距离 distance m") && strstr(out, "投资强度 万元/亩") && strstr(out, "亩均税收 万元/亩·年") &&
-              strstr(out, "容积率 FAR min–max") && strstr(out, "面积 亩"), "%s", out);
+    cr_assert(strstr(out, "1 free parcels\n"), "%s", out);
+    cr_assert(strstr(out, "distance m") && strstr(out, "投资强度 万元/亩") && strstr(out, "亩均税收 万元/亩·年") &&
+              strstr(out, "FAR min–max") && strstr(out, "面积 亩"), "%s", out);
     cr_assert(strstr(out, "P-K") && strstr(out, "地块P-K") && strstr(out, "80000.00") && strstr(out, "120.00") &&
               strstr(out, "312.2") && strstr(out, "500.0") && strstr(out, "1.5–3.0") && strstr(out, "40.0"), "%s",
               out);
 
-    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 400 --format csv"), 0, "%s", errs);
-    cr_assert_str_eq(out, "park,code,name,area_m2,area_mu,distance_m,investment_intensity,far_min,far_max,"
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 400 --format csv --keys"), 0, "%s", errs);
+    cr_assert_str_eq(out, "\xEF\xBB\xBF" "park,code,name,area_m2,area_mu,distance_m,investment_intensity,far_min,far_max,"
                           "tax_per_mu,industries\r\n"
                           "QDIP,P-K,地块P-K,80000.00,120.00,312.2,500.0,1.5,3.0,40.0,it\r\n");
 
-    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park QDIP --max-mu 100 --format csv"), 0, "%s", errs);
-    cr_assert_str_eq(out, "park,code,name,area_m2,area_mu,investment_intensity,far_min,far_max,tax_per_mu,"
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park QDIP --max-mu 100 --format csv --keys"), 0, "%s", errs);
+    cr_assert_str_eq(out, "\xEF\xBB\xBF" "park,code,name,area_m2,area_mu,investment_intensity,far_min,far_max,tax_per_mu,"
                           "industries\r\n"
                           "QDIP,P-C,地块P-C,64000.00,96.00,,,,20.0,equipment\r\n"
                           "QDIP,P-T,地块P-T,20000.00,30.00,,,,,\r\n");
@@ -425,7 +425,7 @@ Test(query, cli_table_csv_json)
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --park JMIP"), 0, "%s", errs);
     cr_assert(strstr(out, "不限 any"), "%s", out);
 
-    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --industry it --min-mu 100 --max-mu 140 --format csv"), 0,
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --industry it --min-mu 100 --max-mu 140 --format csv --keys"), 0,
                  "%s", errs);
     cr_assert(strstr(out, "\r\nQDIP,P-A,") && strstr(out, "\r\nQDIP,P-K,") && strstr(out, "\r\nQDIP,P-B,") &&
               strstr(out, "\r\nJMIP,J-1,") && !strstr(out, "P-H"), "%s", out);
@@ -882,7 +882,7 @@ Test(query_pin, cli_numbers_are_printf_numbers)
     pl_error_clear(&err);
     cr_assert_eq(pl_query_free(db, &f, csv_row, &ref, &err), PL_OK, "%s", err.message);
     cr_assert(ref.n > 100 * 10);
-    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 20000 --format csv"), 0, "%s",
+    cr_assert_eq(tu_cli(&out, &errs, dbpath, "query free --near 120.4,36.1 --within 20000 --format csv --keys"), 0, "%s",
                  errs);
     /* drop the name column (地块CODE) from the command's output */
     static char got_text[1 << 16];

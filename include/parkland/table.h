@@ -25,16 +25,30 @@ int pl_table_format_parse(const char *s);
 
 typedef struct pl_table pl_table;
 
-/* `keys` name the columns in CSV headers and JSON members; `labels` are the
- * headers of the text form (may be NULL: keys are used). */
+/* `keys` name the columns in JSON members (and CSV headers with
+ * pl_table_csv_keys); `labels` are the headers for people, in text and CSV
+ * (may be NULL: keys are used). Each label is shown in the language of
+ * parkland/i18n.h: looked up in the catalog (pl_tr), or, written "中文 english",
+ * its Chinese or its English half (pl_tr_label). */
 pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const *labels);
 /* Column `col` holds numbers: right-aligned in text, bare numbers in JSON. */
 void pl_table_set_numeric(pl_table *t, size_t col);
+/* Column `col` holds labels (the field names of a "show" table): its cells
+ * are shown in the language of parkland/i18n.h like the headers (pl_tr_label). */
+void pl_table_set_label_column(pl_table *t, size_t col);
 /* Append a row of ncols cells (NULL cells are empty / JSON null). -1 on ENOMEM. */
 int pl_table_add_row(pl_table *t, const char *const *cells);
 size_t pl_table_rows(const pl_table *t);
-/* Write the table. `bom`: start CSV with a UTF-8 BOM (for Excel). */
+/* Write the table. `bom`: start CSV with a UTF-8 BOM (for Excel and WPS); CSV
+ * written to a regular file (a redirected stdout too) always starts with one.
+ * CSV headers are the keys, or the labels after pl_table_csv_keys(0).
+ * Text and CSV with labels show the times stored in UTC ("YYYY-MM-DDTHH:MM:SSZ"
+ * cells) as local time "YYYY-MM-DD HH:MM:SS" ($TZ); JSON and CSV with keys
+ * keep them as stored. */
 int pl_table_write(const pl_table *t, FILE *out, pl_table_format fmt, int bom);
+/* Process-wide: CSV headers are the stable English keys (1, the default of
+ * the library) or the labels (0: the parkland command's, unless --keys). */
+void pl_table_csv_keys(int keys);
 void pl_table_free(pl_table *t);
 
 /* Columns a UTF-8 string takes on a terminal (CJK = 2). */

@@ -8,8 +8,15 @@
 #include "parkland/code.h"
 #include "parkland/db.h"
 #include "parkland/error.h"
+#include "parkland/i18n.h"
 #include "parkland/import.h"
 #include "parkland/parse.h"
+
+/* User text in the chosen language (parkland/i18n.h): _("…") where it is
+ * used; N_("…") marks a text kept in a table or an array for xgettext, and
+ * it is translated with _() where it is shown. */
+#define _(msgid) pl_tr(msgid)
+#define N_(msgid) msgid
 
 /* Exit statuses of the contract. */
 #define EXIT_DONE 0
@@ -18,6 +25,7 @@
 
 typedef struct cli_global {
     const char *db_path; /* --db, $PARKLAND_DB, or parkland.db */
+    const char *db_from; /* where db_path came from: "--db", "$PARKLAND_DB" or NULL (the default) */
     int cache_mb;        /* --cache-mb: page cache of the connection, 0 = parkland's default */
 } cli_global;
 

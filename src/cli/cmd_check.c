@@ -22,10 +22,10 @@ int cmd_check(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n\n"
-                   "Check the database (数据检查): SQLite integrity, foreign keys, the spatial index, and\n"
+            printf(_("usage: %s\n\n"
+                   "Check the database: SQLite integrity, foreign keys, the spatial index, and\n"
                    "every parcel's geometry (GEOS validity), stored area and overlaps within its park.\n"
-                   "Reads only. Exit 0 when all is well, 1 when a problem is found.\n", check_usage);
+                   "Reads only. Exit 0 when all is well, 1 when a problem is found.\n"), check_usage);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
             if (r < 0 || cli_table_format(check_usage, v, &fmt))
@@ -49,8 +49,7 @@ int cmd_check(int argc, char **argv, const cli_global *g)
         status = cli_fail(&err);
     } else {
         if (fmt == PL_TABLE_TEXT)
-            printf("%d checks, %ld parcels: %ld problems / 检查 %d 项, 宗地 %ld 宗, 问题 %ld 个\n", sum.checks,
-                   sum.parcels, sum.problems, sum.checks, sum.parcels, sum.problems);
+            printf(_("%d checks, %ld parcels: %ld problems\n"), sum.checks, sum.parcels, sum.problems);
         if (sum.problems || fmt != PL_TABLE_TEXT)
             pl_table_write(t, stdout, (pl_table_format)fmt, 0);
         status = sum.problems ? EXIT_REFUSED : EXIT_DONE;

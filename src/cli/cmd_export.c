@@ -16,8 +16,8 @@ static const char export_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Export maps and coordinate files (导出地图与坐标文件):\n"
+    printf(_("usage: %s\n\n"
+           "Export maps and coordinate files:\n"
            "  geojson   RFC 7946, WGS 84 lon/lat, simplestyle colours; for QGIS and web maps\n"
            "  kml       KML 2.2 for Google Earth: styles, legend, folders by park and class, balloons\n"
            "  kmz       the same KML zipped (doc.kml in a zip archive); also kml with -o FILE.kmz\n"
@@ -46,7 +46,7 @@ static void help(void)
            "  --scale S          pdf: 1:N (e.g. 1:5000) or fit (default: the smallest of 1, 2, 2.5, 5 × 10^k\n"
            "                     that holds every parcel)\n"
            "  -o FILE            output file; '-' or none: standard output\n"
-           "  --force            replace an existing FILE\n",
+           "  --force            replace an existing FILE\n"),
            export_usage, PL_EXPORT_DEFAULT_PRECISION);
 }
 
@@ -182,15 +182,14 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     if (rc) {
         status = cli_fail(&err);
     } else if (!to_stdout) {
-        printf("exported %ld parcels / 宗地 (%.2f 亩 = %.2f m²) → %s\n", res.parcels, pl_m2_to_mu(res.area_m2),
+        printf(_("exported %ld parcels (%.2f 亩 = %.2f m²) → %s\n"), res.parcels, pl_m2_to_mu(res.area_m2),
                res.area_m2, path);
-        printf("format %s, theme %s%s, coordinates %s\n", o.kmz ? "kmz (doc.kml)" : pl_export_format_name(o.format),
-               pl_export_theme_name(o.theme), o.timeline ? " (timeline)" : "", res.crs_note);
+        printf(_("format %s, theme %s%s, coordinates %s\n"), o.kmz ? "kmz (doc.kml)" : pl_export_format_name(o.format),
+               pl_export_theme_name(o.theme), o.timeline ? _(" (timeline)") : "", res.crs_note);
         if (o.timeline)
-            printf("%ld placemarks, one per status period\n", res.features);
+            printf(_("%ld placemarks, one per status period\n"), res.features);
         if (res.context)
-            printf("%ld other parcel%s of the park drawn in grey as context / 背景宗地\n", res.context,
-                   res.context == 1 ? "" : "s");
+            printf(_("other parcels of the park drawn in grey as context: %ld\n"), res.context);
     }
     pl_db_close(db);
     return status;

@@ -13,13 +13,13 @@ static const char history_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Every recorded change of a parcel, lead, project or park, oldest first (变更历史):\n"
+    printf(_("usage: %s\n\n"
+           "Every recorded change of a parcel, lead, project or park, oldest first:\n"
            "when it was recorded (UTC), the date it takes effect (status moves), who, the field,\n"
            "old and new values, and the note. In the table a geometry is summarised\n"
            "(\"MULTIPOLYGON … (1234 chars)\"); csv and json carry the full text.\n\n"
            "  --park P        the park, when a parcel code exists in several\n"
-           "  --format F      table (default), csv or json\n",
+           "  --format F      table (default), csv or json\n"),
            history_usage);
 }
 
@@ -99,7 +99,7 @@ int cmd_history(int argc, char **argv, const cli_global *g)
         return st;
     }
     static const char *const keys[] = {"at", "effective", "who", "field", "old", "new", "note", "batch"};
-    static const char *const labels[] = {"记录时间 at (UTC)", "生效日期 effective", "操作人 who", "字段 field",
+    static const char *const labels[] = {"记录时间 recorded at", "生效日期 effective", "操作人 who", "字段 field",
                                          "原值 old", "新值 new", "备注 note", "批次 batch"};
     hctx c = {pl_table_new(8, keys, labels), fmt == PL_TABLE_TEXT};
     pl_table_set_numeric(c.t, 7);
@@ -110,7 +110,7 @@ int cmd_history(int argc, char **argv, const cli_global *g)
         pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
-            printf("%s %s: %zu change%s / 变更记录\n", e, code, pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "s");
+            printf(_("%s %s: %zu change%s\n"), _(e), code, pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "s");
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);

@@ -22,8 +22,8 @@ static const char import_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Import cadastral parcels (导入宗地): Ministry coordinate TXT (界址点坐标), GeoJSON, KML,\n"
+    printf(_("usage: %s\n\n"
+           "Import cadastral parcels: Ministry coordinate TXT (界址点坐标), GeoJSON, KML,\n"
            "ESRI Shapefile. One transaction: a refused import leaves the database as it was.\n\n"
            "  --park CODE          park to import into (default: the only park)\n"
            "  --format F           auto (extension and content), txt, geojson, kml, shp\n"
@@ -46,17 +46,17 @@ static void help(void)
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
            "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
            "  --dry-run            report what would happen; write nothing\n\n"
-           "import list: the import batches (导入批次), newest first: file, sha256, format, encoding,\n"
+           "import list: the import batches, newest first: file, sha256, format, encoding,\n"
            "coordinate systems, park, counts, area in 亩, when and by whom, and when undone.\n"
            "  --park P             the batches of park P\n"
            "  --format F           table (default), csv or json\n\n"
-           "import undo BATCH: remove the parcels batch BATCH inserted (撤销导入), in one transaction,\n"
+           "import undo BATCH: remove the parcels batch BATCH inserted, in one transaction,\n"
            "with a history row 'removed' for each, and mark the batch undone. Refused, changing\n"
            "nothing, when anything touched one of them since (a status change, an edit, indicators,\n"
            "a reservation, a project, a split or merge, a later import: each is listed), when the\n"
            "batch updated existing parcels, or when it was undone already.\n"
            "  --note T             why, kept in the history rows\n"
-           "  --dry-run            check and list the parcels; write nothing\n",
+           "  --dry-run            check and list the parcels; write nothing\n"),
            import_usage);
 }
 
@@ -111,9 +111,9 @@ static int import_list(int argc, char **argv, const cli_global *g)
                                        "repaired", "area_mu", "imported_at", "imported_by", "undone_at",
                                        "undone_by"};
     static const char *const labels[] = {"批次 batch", "文件 file", "sha256", "格式 format", "编码 encoding",
-                                         "源 EPSG", "目标 EPSG", "园区 park", "读取 read", "新增 inserted",
-                                         "更新 updated", "跳过 skipped", "修复 repaired", "面积 亩",
-                                         "导入时间 imported (UTC)", "操作人 by", "撤销 undone (UTC)", "撤销人 by"};
+                                         "源坐标 source EPSG", "目标坐标 target EPSG", "园区 park", "读取 read", "新增 inserted",
+                                         "更新 updated", "跳过 skipped", "修复 repaired", "面积(亩) area (mu)",
+                                         "导入时间 imported at", "操作人 by", "撤销时间 undone at", "撤销人 by"};
     list_ctx c = {pl_table_new(18, keys, labels)};
     static const size_t numeric[] = {0, 5, 6, 8, 9, 10, 11, 12, 13};
     for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
@@ -125,7 +125,7 @@ static int import_list(int argc, char **argv, const cli_global *g)
         pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
-            printf("%zu import batch%s / 导入批次\n", pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "es");
+            printf(_("%zu import batch%s\n"), pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "es");
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);
@@ -170,9 +170,9 @@ static int import_undo(int argc, char **argv, const cli_global *g)
             fprintf(stderr, "%s: %s\n", r.blockers[i].code, r.blockers[i].what);
         status = cli_fail(&err);
     } else {
-        printf("%s import batch %ld ('%s'): %zu parcel%s %s%s\n", dry_run ? "would undo" : "undid", r.batch_id,
-               r.file, r.ncodes, r.ncodes == 1 ? "" : "s", dry_run ? "would be removed" : "removed",
-               dry_run ? " (dry run: nothing written / 试运行，未写入)" : " / 已撤销");
+        printf(_("%s import batch %ld ('%s'): %zu parcel%s %s%s\n"), dry_run ? _("would undo") : _("undid"),
+               r.batch_id, r.file, r.ncodes, r.ncodes == 1 ? "" : "s", dry_run ? _("would be removed") : _("removed"),
+               dry_run ? _(" (dry run: nothing written)") : "");
         for (size_t i = 0; i < r.ncodes; i++)
             printf("  %s\n", r.codes[i]);
     }
@@ -184,7 +184,8 @@ static int import_undo(int argc, char **argv, const cli_global *g)
 static void progress(long features, void *ctx)
 {
     (void)ctx;
-    fprintf(stderr, "\r正在导入 importing… %ld features", features);
+    fputc('\r', stderr);
+    fprintf(stderr, _("importing… %ld features"), features);
     fflush(stderr);
 }
 
@@ -213,7 +214,7 @@ static void print_messages(const pl_import_result *r, FILE *out, int level_min)
         if ((int)r->messages[i].level >= level_min)
             fprintf(out, "%s: %s\n", tag[r->messages[i].level], r->messages[i].text);
     if (r->messages_dropped)
-        fprintf(out, "… and %ld more messages\n", r->messages_dropped);
+        fprintf(out, _("… and %ld more messages\n"), r->messages_dropped);
 }
 
 int cmd_import(int argc, char **argv, const cli_global *g)
@@ -324,15 +325,15 @@ int cmd_import(int argc, char **argv, const cli_global *g)
         print_messages(&r, stderr, PL_MSG_NOTE); /* notes too: how codes were chosen explains refusals */
         status = cli_fail(&err);
     } else {
-        printf("%s %s → park %s%s\n", o.dry_run ? "would import" : "imported", path, r.park,
-               o.dry_run ? " (dry run: nothing written / 试运行，未写入)" : "");
-        printf("format %s, encoding %s, EPSG:%d → EPSG:%d, sha256 %.16s…\n", r.format,
+        printf(_("%s %s → park %s%s\n"), o.dry_run ? _("would import") : _("imported"), path, r.park,
+               o.dry_run ? _(" (dry run: nothing written)") : "");
+        printf(_("format %s, encoding %s, EPSG:%d → EPSG:%d, sha256 %.16s…\n"), r.format,
                r.encoding[0] ? r.encoding : "-", r.source_srid, r.target_srid, r.sha256);
-        printf("read %ld: inserted %ld, updated %ld, skipped %ld (%ld not polygons), refused %ld, repaired %ld\n",
+        printf(_("read %ld: inserted %ld, updated %ld, skipped %ld (%ld not polygons), refused %ld, repaired %ld\n"),
                r.read, r.inserted, r.updated, r.skipped, r.skipped_nonpolygon, r.refused, r.repaired);
-        printf("area 面积 %.2f m² = %.2f 亩 = %.4f ha\n", r.area_m2, pl_m2_to_mu(r.area_m2), pl_m2_to_ha(r.area_m2));
+        printf(_("area %.2f m² = %.2f 亩 = %.4f ha\n"), r.area_m2, pl_m2_to_mu(r.area_m2), pl_m2_to_ha(r.area_m2));
         if (r.batch_id)
-            printf("batch 批次 %ld\n", r.batch_id);
+            printf(_("batch %ld\n"), r.batch_id);
         print_messages(&r, stdout, PL_MSG_NOTE);
     }
     pl_import_result_release(&r);

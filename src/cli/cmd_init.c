@@ -13,11 +13,11 @@ int cmd_init(int argc, char **argv, const cli_global *g)
         const char *v;
         int r;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n\n"
+            printf(_("usage: %s\n\n"
                    "Create a new parkland database (SpatiaLite) working in a projected CRS.\n"
-                   "创建新的园区土地数据库。\n\n"
+                   "\n"
                    "  --crs EPSG   working coordinate system (default %d: CGCS2000 / 3-degree\n"
-                   "               Gauss-Kruger CM 120E, Qingdao); must be projected, in metres\n",
+                   "               Gauss-Kruger CM 120E, Qingdao); must be projected, in metres\n"),
                    init_usage, PL_DEFAULT_SRID);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--crs", &v))) {
@@ -36,7 +36,7 @@ int cmd_init(int argc, char **argv, const cli_global *g)
     pl_error_clear(&err);
     if (pl_db_create(g->db_path, srid, &db, &err))
         return cli_fail(&err);
-    printf("created %s (working CRS EPSG:%d, schema version %d)\n", g->db_path, pl_db_srid(db), PL_SCHEMA_VERSION);
+    printf(_("created %s (working CRS EPSG:%d, schema version %d)\n"), g->db_path, pl_db_srid(db), PL_SCHEMA_VERSION);
     pl_db_close(db);
     return EXIT_DONE;
 }

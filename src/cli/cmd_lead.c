@@ -29,9 +29,9 @@ static const char lead_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Investment leads (招商线索).\n\n"
-           "  add      add a lead / 新增线索. --investment is 万元, or 万 of --currency (EUR, USD, JPY,\n"
+    printf(_("usage: %s\n\n"
+           "Investment leads.\n\n"
+           "  add      add a lead. --investment is 万元, or 万 of --currency (EUR, USD, JPY,\n"
            "           KRW… or 欧元, 美元…) with --rate in CNY per unit: 万元 = amount × rate.\n"
            "           --industry: it 新一代信息技术, equipment 高端装备, energy_materials 新能源新材料,\n"
            "           marine 现代海洋, health 医养健康, chemical 绿色化工, agriculture 现代高效农业,\n"
@@ -40,13 +40,13 @@ static void help(void)
            "           --park P: the park the lead is negotiating for (the 'leads by park' report counts\n"
            "           it there; without one it is in the row 未定园区 no park; signing names the\n"
            "           parcels' park when it has none).\n"
-           "  edit     correct a lead's fields / 修改线索: the options of add; every change is a history\n"
+           "  edit     correct a lead's fields: the options of add; every change is a history\n"
            "           row (old → new). --clear FIELD empties a field (company-en, country, industry,\n"
            "           industry-code, investment, currency, land-mu, tax-per-mu, output-per-mu, contact,\n"
            "           owner, source, note, park; repeatable); --no-new-economy clears 四新. A new --currency\n"
            "           needs its --rate; the amount keeps its figure unless --investment is given;\n"
            "           --clear currency makes it 万元. The stage moves with 'lead stage'.\n"
-           "  remove   remove a lead entered by mistake / 删除线索: refused when a project was signed with\n"
+           "  remove   remove a lead entered by mistake: refused when a project was signed with\n"
            "           it; 'parkland history lead CODE' still shows it (field 'removed').\n"
            "  import   import a CSV file (UTF-8 or GBK, with or without BOM, Excel's CSV) with a header\n"
            "           row: code 编号, company 企业名称, company_en 英文名称, country 国别, industry 行业,\n"
@@ -54,11 +54,11 @@ static void help(void)
            "           rate 汇率, land_mu 用地需求(亩), tax_per_mu 亩均税收, output_per_mu 亩均产值,\n"
            "           contact 联系人, owner 负责人, source 来源, note 备注, stage 阶段, date 日期.\n"
            "           All or nothing: every bad row is listed and nothing is imported.\n"
-           "  list     list leads / 线索列表; --search matches code, company (zh/en), contact, note, source\n"
-           "  show     one lead / 线索详情\n"
+           "  list     list leads; --search matches code, company (zh/en), contact, note, source\n"
+           "  show     one lead\n"
            "  stage    move a lead: new 线索 → contacted 洽谈 → visited 考察 → intent 意向 (forward any\n"
            "           number of steps), lost 流失 from any stage; back only with --force --note;\n"
-           "           signed 签约 only through 'parkland project sign'.\n",
+           "           signed 签约 only through 'parkland project sign'.\n"),
            lead_usage);
 }
 
@@ -134,10 +134,10 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("added lead %s %s (stage new 线索)\n", f.code, f.company);
+    printf(_("added lead %s %s (stage new)\n"), f.code, f.company);
     char a[32], b[32], c[32];
     if (f.currency && !isnan(f.investment))
-        printf("investment 计划投资 %s 万%s × %s = %s 万元\n", num_trim(f.investment, a, sizeof a), f.currency,
+        printf(_("investment %s 万%s × %s = %s 万元\n"), num_trim(f.investment, a, sizeof a), f.currency,
                num_trim(f.rate, b, sizeof b), num(f.investment * f.rate, 2, c, sizeof c));
     return EXIT_DONE;
 }
@@ -206,10 +206,10 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
     if (rc)
         return cli_fail(&err);
     if (changed)
-        printf("lead %s: %d field%s changed (see 'parkland history lead %s')\n", code, changed,
+        printf(_("lead %s: %d field%s changed (see 'parkland history lead %s')\n"), code, changed,
                changed == 1 ? "" : "s", code);
     else
-        printf("lead %s: nothing changed (the values are the ones it holds) / 未修改\n", code);
+        printf(_("lead %s: nothing changed (the values are the ones it holds)\n"), code);
     return EXIT_DONE;
 }
 
@@ -240,16 +240,16 @@ static int lead_remove(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("removed lead %s (its history stays: 'parkland history lead %s')\n", code, code);
+    printf(_("removed lead %s (its history stays: 'parkland history lead %s')\n"), code, code);
     return EXIT_DONE;
 }
 
 static void print_import_messages(const pl_lead_import_result *r, FILE *out)
 {
     for (size_t i = 0; i < r->nmessages; i++)
-        fprintf(out, "refused: %s\n", r->messages[i]);
+        fprintf(out, _("refused: %s\n"), r->messages[i]);
     if (r->messages_dropped)
-        fprintf(out, "… and %ld more\n", r->messages_dropped);
+        fprintf(out, _("… and %ld more\n"), r->messages_dropped);
 }
 
 static int lead_import(int argc, char **argv, const cli_global *g)
@@ -289,12 +289,12 @@ static int lead_import(int argc, char **argv, const cli_global *g)
         print_import_messages(&r, stderr);
         status = cli_fail(&err);
     } else {
-        printf("%s %s: %ld lead%s%s\n", o.dry_run ? "would import" : "imported", path, r.inserted,
-               r.inserted == 1 ? "" : "s", o.dry_run ? " (dry run: nothing written / 试运行，未写入)" : "");
-        printf("encoding %s, sha256 %.16s…, rows %ld, blank rows skipped %ld\n", r.encoding, r.sha256, r.rows,
+        printf(_("%s %s: %ld lead%s%s\n"), o.dry_run ? _("would import") : _("imported"), path,
+               r.inserted, r.inserted == 1 ? "" : "s", o.dry_run ? _(" (dry run: nothing written)") : "");
+        printf(_("encoding %s, sha256 %.16s…, rows %ld, blank rows skipped %ld\n"), r.encoding, r.sha256, r.rows,
                r.blank);
         if (r.batch_id)
-            printf("batch 批次 %ld\n", r.batch_id);
+            printf(_("batch %ld\n"), r.batch_id);
         status = EXIT_DONE;
     }
     pl_lead_import_result_release(&r);
@@ -318,7 +318,7 @@ static const char *const full_labels[] = {
 static const char *const text_keys[] = {"code", "company", "country", "industry", "new_economy", "investment_wan",
                                         "land_mu", "stage", "stage_zh", "stage_date", "owner"};
 static const char *const text_labels[] = {"编号 code", "企业名称 company", "国别 country", "行业 industry",
-                                          "四新", "计划投资 万元", "用地 亩", "阶段 stage", "阶段",
+                                          "四新", "计划投资(万元) investment (万元)", "用地(亩) land (亩)", "阶段 stage", "阶段",
                                           "日期 date", "负责人 owner"};
 #define TEXT_COLS (sizeof text_keys / sizeof *text_keys)
 
@@ -385,6 +385,7 @@ static int show_lead(const pl_lead_row *r, void *vctx)
     c->t = pl_table_new(2, k2, l2);
     if (!c->t)
         return PL_ERR_NOMEM;
+    pl_table_set_label_column(c->t, 0);
     for (size_t k = 0; k < FULL_COLS; k++) {
         if (k == 20) /* stage_zh: shown with the stage */
             continue;
@@ -460,7 +461,7 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
     }
     if (!rc && c.t) {
         if (!show && c.text)
-            printf("%zu leads / 线索\n", pl_table_rows(c.t));
+            printf(_("%zu leads\n"), pl_table_rows(c.t));
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);
@@ -512,7 +513,7 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("lead %s → %s %s\n", code, to, pl_lead_stage_zh(to));
+    printf(_("lead %s → %s %s\n"), code, to, pl_lead_stage_zh(to));
     return EXIT_DONE;
 }
 

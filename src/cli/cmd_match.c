@@ -10,10 +10,10 @@
 
 static const char match_usage[] = "parkland match LEAD [--top N] [--park CODE] [--format table|csv|json]";
 
-static const char match_help[] =
-    "\n"
+static const char match_help[] = /* xgettext:no-c-format */
+    N_("\n"
     "Rank the free parcels (available, or reserved for this lead) for a lead, best first, with a\n"
-    "score 0–100 and one reason per component / 线索匹配地块:\n"
+    "score 0–100 and one reason per component:\n"
     "  面积 area           30  land demand vs parcel 亩: full within ±10%, then linear to 0 at ±50%;\n"
     "                          beyond ±10% a parcel smaller than the demand gets 4/5 (×0.8)\n"
     "  产业 industry       25  the parcel allows the lead's industry, or any: full; else 0\n"
@@ -26,7 +26,7 @@ static const char match_help[] =
     "  A signed lead is refused; a lost lead is matched with a warning.\n"
     "  --top N       the best N (default 10)\n"
     "  --park CODE   only this park\n"
-    "  --format F    table (default; one line per reason), csv or json (one record per parcel)\n";
+    "  --format F    table (default; one line per reason), csv or json (one record per parcel)\n");
 
 typedef struct out_ctx {
     pl_table *t;
@@ -121,17 +121,16 @@ static void print_summary(const pl_match_summary *s)
         snprintf(inv, sizeof inv, "%.0f 万元", s->investment);
     if (!isnan(s->tax_per_mu))
         snprintf(tax, sizeof tax, "%.1f 万元/亩·年", s->tax_per_mu);
-    printf("线索 lead %s %s · 阶段 stage %s · 产业 industry %s%s%s\n", s->lead, s->company, s->stage,
+    printf(_("lead %s %s · stage %s · industry %s%s%s\n"), s->lead, s->company, s->stage,
            s->industry[0] ? s->industry_zh : "未填 no data", s->industry[0] ? " " : "", s->industry);
-    printf("用地需求 land demand %s · 投资 investment %s · 亩均税收 tax %s\n", demand, inv, tax);
-    printf("%ld free parcels scored / 可供地块已评分; best %ld shown / 显示前 %ld\n", s->candidates, s->returned,
-           s->returned);
+    printf(_("land demand %s · investment %s · tax %s\n"), demand, inv, tax);
+    printf(_("%ld free parcels scored; best %ld shown\n"), s->candidates, s->returned);
 }
 
 int cmd_match(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2) {
-        printf("usage: %s\n%s", match_usage, match_help);
+        printf(_("usage: %s\n%s"), match_usage, _(match_help));
         return EXIT_USAGE;
     }
     pl_match_options o;
@@ -142,7 +141,7 @@ int cmd_match(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n%s", match_usage, match_help);
+            printf(_("usage: %s\n%s"), match_usage, _(match_help));
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--top", &v))) {
             if (r > 0 && !cli_parse_int("--top", v, &o.top))
@@ -181,12 +180,12 @@ int cmd_match(int argc, char **argv, const cli_global *g)
                  : pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     if (!rc) {
         if (sum.warning[0])
-            fprintf(stderr, "parkland: warning / 警告: %s\n", sum.warning);
+            fprintf(stderr, _("parkland: warning: %s\n"), sum.warning);
         if (fmt == PL_TABLE_TEXT) {
             print_summary(&sum);
             pl_table_write(c.t, stdout, PL_TABLE_TEXT, 0);
-            printf("评分 scoring: 面积 area %d + 产业 industry %d + 投资强度 investment %d + 亩均税收 tax %d"
-                   " + 连片 contiguity %d = 100; no data = half (see 'parkland match --help')\n",
+            printf(_("scoring: area %d + industry %d + investment %d + tax %d + contiguity %d = 100; no data = half "
+                     "(see 'parkland match --help')\n"),
                    PL_MATCH_AREA_MAX, PL_MATCH_INDUSTRY_MAX, PL_MATCH_INVESTMENT_MAX, PL_MATCH_TAX_MAX,
                    PL_MATCH_CONTIGUITY_MAX);
         } else {

@@ -59,7 +59,7 @@ static int show_row(const pl_parcel_row *r, void *vctx)
         snprintf(decl, sizeof decl, "%.2f", r->declared_area_m2);
     if (r->batch_id)
         snprintf(batch, sizeof batch, "%ld", r->batch_id);
-    snprintf(shape, sizeof shape, "%d part(s), %d hole(s), %d vertices", r->parts, r->holes, r->vertices);
+    snprintf(shape, sizeof shape, _("%d part(s), %d hole(s), %d vertices"), r->parts, r->holes, r->vertices);
     const char *fields[][3] = {
         {"park", "园区 park", r->park},
         {"code", "宗地号 code", r->code},
@@ -114,15 +114,15 @@ static int add_lineage_row(const pl_lineage_row *r, void *vctx)
 int cmd_parcel(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n\n  list        list parcels / 宗地列表\n  show        one parcel / 宗地详情\n"
-               "  status      move a parcel to another status / 宗地状态变更\n"
-               "  indicators  standard-land indicators / 标准地控制指标\n"
-               "  split       split a parcel by a line / 宗地分割\n"
-               "  merge       merge parcels into one / 宗地合并\n"
-               "  rename      give a parcel another code / 宗地重新编号\n"
-               "  edit        correct name, land use, attributes / 宗地信息更正\n"
-               "  sheet       parcel sheet and boundary-point table, PDF or XLSX / 宗地图与界址点成果表\n"
-               "(parkland parcel SUBCOMMAND --help for the options)\n", parcel_usage);
+        printf(_("usage: %s\n\n  list        list parcels\n  show        one parcel\n"
+               "  status      move a parcel to another status\n"
+               "  indicators  standard-land indicators\n"
+               "  split       split a parcel by a line\n"
+               "  merge       merge parcels into one\n"
+               "  rename      give a parcel another code\n"
+               "  edit        correct name, land use, attributes\n"
+               "  sheet       parcel sheet and boundary-point table, PDF or XLSX\n"
+               "(parkland parcel SUBCOMMAND --help for the options)\n"), parcel_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     const char *sub = argv[1];
@@ -146,7 +146,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n", parcel_usage);
+            printf(_("usage: %s\n"), parcel_usage);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             f.park = v;
@@ -182,6 +182,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         static const char *const k2[] = {"field", "value"};
         static const char *const l2[] = {"字段 field", "值 value"};
         c.t = pl_table_new(2, k2, l2);
+        if (c.t)
+            pl_table_set_label_column(c.t, 0);
         c.show = 1;
         rc = pl_parcel_get(db, f.park, code, show_row, &c, &err);
     } else {
@@ -192,7 +194,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         rc = pl_parcel_lineage_each(db, f.park, code, add_lineage_row, &c, &err);
     if (!rc && c.t) {
         if (is_list && fmt == PL_TABLE_TEXT)
-            printf("%zu parcels / 宗地\n", pl_table_rows(c.t));
+            printf(_("%zu parcels\n"), pl_table_rows(c.t));
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);

@@ -20,8 +20,8 @@ static const char merge_usage[] =
 
 static void split_help(void)
 {
-    printf("usage: %s\n\n"
-           "Split a parcel by a line (宗地分割). The line must cross the parcel; each piece becomes a new\n"
+    printf(_("usage: %s\n\n"
+           "Split a parcel by a line. The line must cross the parcel; each piece becomes a new\n"
            "parcel and the original is retired (已注销) with its history and lineage kept.\n"
            "Only parcels in reserve (储备) or available (可供) can be split; the pieces take the\n"
            "original's status, land use, attributes and indicators, and their areas must add up to\n"
@@ -37,14 +37,14 @@ static void split_help(void)
            "  --park CODE       the parcel's park, when the code exists in several parks\n"
            "  --note TEXT       recorded in the history\n"
            "  --dry-run         show the pieces; write nothing\n"
-           "  --format F        table (default), csv, json\n",
+           "  --format F        table (default), csv, json\n"),
            split_usage, PL_EDIT_AREA_TOLERANCE_M2);
 }
 
 static void merge_help(void)
 {
-    printf("usage: %s\n\n"
-           "Merge parcels of one park into a new parcel (宗地合并). The parcels must be in the same\n"
+    printf(_("usage: %s\n\n"
+           "Merge parcels of one park into a new parcel. The parcels must be in the same\n"
            "status, reserve (储备) or available (可供), and share boundaries so that their union is\n"
            "one polygon; the originals are retired (已注销) with their history and lineage kept.\n"
            "The new parcel takes the first parcel's name, land use and attributes, and the\n"
@@ -55,7 +55,7 @@ static void merge_help(void)
            "  --park CODE         the parcels' park, when codes exist in several parks\n"
            "  --note TEXT         recorded in the history\n"
            "  --dry-run           show the result; write nothing\n"
-           "  --format F          table (default), csv, json\n",
+           "  --format F          table (default), csv, json\n"),
            merge_usage);
 }
 
@@ -84,7 +84,7 @@ static int add_rows(pl_table *t, const pl_edit_parcel *ps, size_t n, const char 
 static int print_result(const pl_edit_result *r, int fmt, int dry_run)
 {
     for (size_t i = 0; i < r->nwarnings; i++)
-        fprintf(stderr, "parkland: warning: %s\n", r->warnings[i]);
+        fprintf(stderr, _("parkland: warning: %s\n"), r->warnings[i]);
     pl_table *t = pl_table_new(NCOLS, keys, labels);
     if (!t)
         return EXIT_REFUSED;
@@ -98,11 +98,11 @@ static int print_result(const pl_edit_result *r, int fmt, int dry_run)
     }
     if (fmt == PL_TABLE_TEXT) {
         if (split)
-            printf("%s %s → %zu parcels / 分割为 %zu 宗 (park 园区 %s)\n", dry_run ? "would split" : "split",
-                   r->nparents ? r->parents[0].code : "?", r->nchildren, r->nchildren, r->park);
+            printf(dry_run ? _("would split %s → %zu parcels (park %s)\n") : _("split %s → %zu parcels (park %s)\n"),
+                   r->nparents ? r->parents[0].code : "?", r->nchildren, r->park);
         else
-            printf("%s %zu parcels → %s / 合并 %zu 宗 (park 园区 %s)\n", dry_run ? "would merge" : "merged",
-                   r->nparents, r->nchildren ? r->children[0].code : "?", r->nparents, r->park);
+            printf(dry_run ? _("would merge %zu parcels → %s (park %s)\n") : _("merged %zu parcels → %s (park %s)\n"),
+                   r->nparents, r->nchildren ? r->children[0].code : "?", r->park);
     }
     pl_table_write(t, stdout, (pl_table_format)fmt, 0);
     pl_table_free(t);
@@ -110,13 +110,13 @@ static int print_result(const pl_edit_result *r, int fmt, int dry_run)
         double diff = r->children_area_m2 - r->parents_area_m2;
         if (fabs(diff) < 0.00005)
             diff = 0; /* no "-0.0000" */
-        printf("面积 area: %s %.2f m² (%.2f 亩) = %s %.2f m² (%.2f 亩), difference 差 %.4f m²\n",
+        printf(_("area: %s %.2f m² (%.2f 亩) = %s %.2f m² (%.2f 亩), difference %.4f m²\n"),
                split ? "pieces 新宗地" : "merged 新宗地", r->children_area_m2, pl_m2_to_mu(r->children_area_m2),
                split ? "original 原宗地" : "parcels 原宗地", r->parents_area_m2, pl_m2_to_mu(r->parents_area_m2),
                diff);
-        printf("指标 indicators: %s\n", r->indicators_copied ? "copied 已复制" : "none 无");
+        printf(_("indicators: %s\n"), r->indicators_copied ? "copied 已复制" : "none 无");
         if (dry_run)
-            printf("dry run 试运行: nothing was written / 未写入\n");
+            printf(_("dry run: nothing was written\n"));
     }
     return EXIT_DONE;
 }

@@ -19,7 +19,7 @@ int cmd_parcel_rename(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n\nGive a parcel another code (宗地重新编号); the history keeps the old one.\n",
+            printf(_("usage: %s\n\nGive a parcel another code; the history keeps the old one.\n"),
                    rename_usage);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
@@ -48,7 +48,7 @@ int cmd_parcel_rename(int argc, char **argv, const cli_global *g)
         if (pl_parcel_rename(db, park, old, new_code, note, &err))
             status = cli_fail(&err);
         else
-            printf("parcel %s is now %s\n", old, new_code);
+            printf(_("parcel %s is now %s\n"), old, new_code);
     }
     pl_db_close(db);
     return status;
@@ -72,9 +72,9 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n\n"
-                   "Correct a parcel's name, land use and source attributes (宗地信息更正). One history row\n"
-                   "per changed field; an empty value clears a column. Nothing is written when nothing differs.\n",
+            printf(_("usage: %s\n\n"
+                   "Correct a parcel's name, land use and source attributes. One history row\n"
+                   "per changed field; an empty value clears a column. Nothing is written when nothing differs.\n"),
                    edit_usage);
             status = -1;
         } else if ((r = cli_opt_value(argc, argv, &i, "--name", &v))) {
@@ -128,9 +128,9 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
         if (pl_parcel_edit(db, park, code, &c, &n, &err))
             status = cli_fail(&err);
         else if (n)
-            printf("parcel %s: %d field%s changed\n", code, n, n == 1 ? "" : "s");
+            printf(_("parcel %s: %d field%s changed\n"), code, n, n == 1 ? "" : "s");
         else
-            printf("parcel %s: nothing to change (every value is already so); nothing written\n", code);
+            printf(_("parcel %s: nothing to change (every value is already so); nothing written\n"), code);
     }
     pl_db_close(db);
     for (size_t k = 0; k < ncopies; k++)

@@ -17,8 +17,8 @@ static const char status_usage[] =
 
 static void status_help(void)
 {
-    printf("usage: %s\n\n"
-           "Move a parcel to another status (宗地状态变更); without STATUS, show the current one.\n\n"
+    printf(_("usage: %s\n\n"
+           "Move a parcel to another status; without STATUS, show the current one.\n\n"
            "  STATUS          reserve 储备, available 可供, reserved 预留, listed 挂牌, transferred 已出让,\n"
            "                  construction 在建, production 投产, verified 达产, idle 闲置\n"
            "  --date D        effective date (default today; 2026-03-01, 2026/3/1, 2026年3月1日, 20260301 …)\n"
@@ -27,12 +27,12 @@ static void status_help(void)
            "  --park P        the park, when the code exists in several\n"
            "  --lead LEAD     moving to reserved: the lead the parcel is held for\n"
            "  --expires D     moving to reserved: expiry date (default %d days after --date)\n\n"
-           "Legal moves / 合法变更:\n"
+           "Legal moves:\n"
            "  reserve → available;  available → reserved, listed, reserve;\n"
            "  reserved → available, listed, transferred;  listed → transferred, available;\n"
            "  transferred → construction, idle;  construction → production, idle;\n"
            "  production → verified;  idle → construction, reserve, available (reclaimed).\n"
-           "available needs the parcel's indicators first ('parkland parcel indicators CODE ...').\n",
+           "available needs the parcel's indicators first ('parkland parcel indicators CODE ...').\n"),
            status_usage, PL_RESERVATION_DEFAULT_DAYS);
 }
 
@@ -112,12 +112,12 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
         show_status_ctx c = {0};
         rc = pl_parcel_get(db, park, code, keep_status, &c, &err);
         if (!rc) {
-            printf("parcel %s (park %s): %s %s since %s\n", code, c.park, c.status,
+            printf(_("parcel %s (park %s): %s %s since %s\n"), code, c.park, c.status,
                    pl_parcel_status_zh(c.status) ? pl_parcel_status_zh(c.status) : "", c.date);
             const char *const *next = pl_parcel_status_next(c.status);
-            printf("may go to 可改为:");
+            printf(_("may go to:"));
             if (!next || !next[0])
-                printf(" — (final 终态)");
+                printf(_(" — (final)"));
             for (size_t k = 0; next && next[k]; k++)
                 printf("%s %s %s", k ? "," : "", next[k], pl_parcel_status_zh(next[k]));
             printf("\n");
@@ -126,13 +126,13 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
         pl_status_result res;
         rc = pl_parcel_set_status(db, park, code, status, &o, &res, &err);
         if (!rc) {
-            printf("parcel %s (park %s): %s %s → %s %s on %s%s%s\n", res.code, res.park, res.from,
+            printf(_("parcel %s (park %s): %s %s → %s %s on %s%s%s\n"), res.code, res.park, res.from,
                    pl_parcel_status_zh(res.from), res.to, pl_parcel_status_zh(res.to), res.date,
                    res.forced ? " (forced 强制: " : "", res.forced ? "recorded in history)" : "");
             if (res.released_id)
-                printf("reservation released 预留已解除 (#%ld)\n", res.released_id);
+                printf(_("reservation released (#%ld)\n"), res.released_id);
             if (res.reservation_id)
-                printf("reserved 预留 until %s%s%s (reservation #%ld)\n", res.expires, o.lead ? " for lead " : "",
+                printf(_("reserved until %s%s%s (reservation #%ld)\n"), res.expires, o.lead ? " for lead " : "",
                        o.lead ? o.lead : "", res.reservation_id);
         }
     }
@@ -144,7 +144,7 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
 
 static void indicators_help(int is_park, const char *usage)
 {
-    printf("usage: %s\n\n", usage);
+    printf(_("usage: %s\n\n"), usage);
     printf(is_park ? "Show or set a park's default standard-land indicators (new parcels imported into the park\n"
                      "take them) and its thresholds (园区默认标准地指标与门槛). Without options: show.\n\n"
                    : "Show or set a parcel's standard-land control indicators (宗地标准地控制指标).\n"
@@ -162,16 +162,16 @@ static void indicators_help(int is_park, const char *usage)
     if (!is_park)
         printf("  %-36s %s\n", "--park P", "the park, when the code exists in several");
     printf("  %-36s %s\n\n", "--format table|csv|json", "output form");
-    printf("--industries takes industry ids (comma-separated: it, equipment, energy_materials, marine, health,\n"
+    printf(_("--industries takes industry ids (comma-separated: it, equipment, energy_materials, marine, health,\n"
            "chemical, agriculture, culture, tourism, finance, other; 'any' = no restriction).\n"
            "Values below the national control minimums (工业项目建设用地控制指标, by GB/T 4754 code and\n"
-           "edition) or the park's thresholds are reported as warnings.\n");
+           "edition) or the park's thresholds are reported as warnings.\n"));
 }
 
 static void print_warnings(const pl_indicator_warnings *w, FILE *out)
 {
     for (size_t i = 0; i < w->n; i++)
-        fprintf(out, "warning 警告: %s\n", w->items[i].text);
+        fprintf(out, _("warning: %s\n"), w->items[i].text);
 }
 
 static int show_indicators(const char *title, const pl_indicators *ind, int nfields, int fmt)
@@ -192,7 +192,7 @@ static int show_indicators(const char *title, const pl_indicators *ind, int nfie
     if (fmt == PL_TABLE_TEXT) {
         printf("%s\n", title);
         if (!ind->present)
-            printf("no indicators set yet / 尚未设置指标\n");
+            printf(_("no indicators set yet\n"));
     }
     pl_table_write(t, stdout, (pl_table_format)fmt, 0);
     pl_table_free(t);
@@ -284,10 +284,10 @@ int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park)
                      : pl_parcel_indicators_set(db, park, code, &ch, note, &w, &changed, &err);
         if (!rc && fmt == PL_TABLE_TEXT) {
             if (changed)
-                printf("%s %s: %d indicator%s changed / 已更新 %d 项指标\n", is_park ? "park" : "parcel", code, changed,
-                       changed == 1 ? "" : "s", changed);
+                printf(_("%s %s: %d indicator%s changed\n"), is_park ? _("park") : _("parcel"), code, changed,
+                       changed == 1 ? "" : "s");
             else
-                printf("%s %s: no change / 无变化\n", is_park ? "park" : "parcel", code);
+                printf(_("%s %s: no change\n"), is_park ? _("park") : _("parcel"), code);
         }
     } else {
         rc = is_park ? pl_park_indicators_get(db, code, &cur, &err)

@@ -42,7 +42,7 @@ static int park_add(int argc, char **argv, pl_db *db)
     pl_error_clear(&err);
     if (pl_park_add(db, code, name, name_en, district, boundary, &err))
         return cli_fail(&err);
-    printf("added park %s %s\n", code, name);
+    printf(_("added park %s %s\n"), code, name);
     return EXIT_DONE;
 }
 
@@ -129,7 +129,7 @@ static int park_datum(int argc, char **argv, pl_db *db)
             return cli_usage_error(park_usage, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '%s'", towgs84);
         if (pl_park_set_datum_shift(db, code, datum, p, note, &err))
             return cli_fail(&err);
-        printf("park %s: files in %s are transformed with %s (dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n",
+        printf(_("park %s: files in %s are transformed with %s (dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n"),
                code, pl_datum_parse(datum), towgs84);
         return EXIT_DONE;
     }
@@ -176,7 +176,7 @@ static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
     if (remove) {
         if (pl_park_remove(db, code, note, &err))
             return cli_fail(&err);
-        printf("removed park %s (its history stays: 'parkland history park %s')\n", code, code);
+        printf(_("removed park %s (its history stays: 'parkland history park %s')\n"), code, code);
         return EXIT_DONE;
     }
     if (!name && !name_en && !district)
@@ -185,19 +185,19 @@ static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
     if (pl_park_edit(db, code, name, name_en, district, note, &n, &err))
         return cli_fail(&err);
     if (n)
-        printf("park %s: %d field%s changed\n", code, n, n == 1 ? "" : "s");
+        printf(_("park %s: %d field%s changed\n"), code, n, n == 1 ? "" : "s");
     else
-        printf("park %s: nothing to change (every value is already so); nothing written\n", code);
+        printf(_("park %s: nothing to change (every value is already so); nothing written\n"), code);
     return EXIT_DONE;
 }
 
 int cmd_park(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n\n  add    add a park / 新增园区\n  list   list parks / 园区列表\n"
-               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports / 坐标转换七参数\n"
-               "  edit   correct a park's names and district / 园区信息更正\n"
-               "  remove remove a park without parcels / 删除园区\n",
+        printf(_("usage: %s\n\n  add    add a park\n  list   list parks\n"
+               "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports\n"
+               "  edit   correct a park's names and district\n"
+               "  remove remove a park without parcels\n"),
                park_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
@@ -205,7 +205,7 @@ int cmd_park(int argc, char **argv, const cli_global *g)
         return cmd_park_indicators(argc - 1, argv + 1, g);
     for (int i = 2; i < argc; i++)
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n", park_usage);
+            printf(_("usage: %s\n"), park_usage);
             return EXIT_DONE;
         }
     if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "datum") && strcmp(argv[1], "edit") &&

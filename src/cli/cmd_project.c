@@ -31,8 +31,8 @@ static const char project_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Signed projects (签约项目).\n\n"
+    printf(_("usage: %s\n\n"
+           "Signed projects.\n\n"
            "  sign       sign an investment agreement (投资协议) of a lead onto parcels that are available\n"
            "             (可供), listed (挂牌) or reserved (预留) for the lead. Signing transfers no land:\n"
            "             the parcels are reserved (预留) for the project, or with --list put on listing\n"
@@ -60,7 +60,7 @@ static void help(void)
            "  list       projects with their stage (derived from the actual dates: signed 已签约,\n"
            "             land_supplied 已供地, construction 在建, production 已投产, verified 已达产;\n"
            "             terminated 已终止)\n"
-           "  show       one project: parcels, committed vs parcel indicators, milestones, investment\n",
+           "  show       one project: parcels, committed vs parcel indicators, milestones, investment\n"),
            project_usage);
 }
 
@@ -151,38 +151,38 @@ static int project_sign(int argc, char **argv, const cli_global *g)
     char a[32], b[32];
     if (rc) {
         for (size_t i = 0; i < res.nproblems; i++)
-            fprintf(stderr, "refused: %s\n", res.problems[i]);
+            fprintf(stderr, _("refused: %s\n"), res.problems[i]);
         for (size_t i = 0; i < res.nshortfalls; i++)
-            fprintf(stderr, "shortfall 不达标: %s\n", res.shortfalls[i].text);
+            fprintf(stderr, _("shortfall: %s\n"), res.shortfalls[i].text);
         for (size_t i = 0; i < res.nnotes; i++)
-            fprintf(stderr, "note: %s\n", res.notes[i]);
+            fprintf(stderr, _("note: %s\n"), res.notes[i]);
         status = cli_fail(&err);
     } else {
-        printf("signed project 签约项目 %s for lead %s on %s\n", res.code, o.lead, res.signed_on);
-        printf("parcels 宗地: ");
+        printf(_("signed project %s for lead %s on %s\n"), res.code, o.lead, res.signed_on);
+        printf(_("parcels: "));
         for (size_t i = 0; i < np; i++)
             printf("%s%s", i ? ", " : "", parcels[i]);
-        printf(" → %s for the project (land is transferred 已出让 by 'project milestone %s land --actual D'); "
-               "area 面积 %s 亩 (%s m²)\n",
-               o.list ? "listed 挂牌" : "reserved 预留", res.code, num(pl_m2_to_mu(res.area_m2), 2, a, sizeof a),
+        printf(_(" → %s for the project (land is transferred by 'project milestone %s land --actual D'); "
+                 "area %s 亩 (%s m²)\n"),
+               o.list ? _("listed (挂牌)") : _("reserved (预留)"), res.code, num(pl_m2_to_mu(res.area_m2), 2, a, sizeof a),
                num(res.area_m2, 2, b, sizeof b));
         if (res.commitments_from_lead) {
             char c[32];
-            printf("commitments 承诺指标 taken from lead %s (no commitment option given): investment 投资 %s 万元, "
-                   "tax 亩均税收 %s 万元/亩·年, output 亩均产值 %s 万元/亩·年\n",
+            printf(_("commitments taken from lead %s (no commitment option given): investment %s 万元, "
+                     "tax %s 万元/亩·年, output %s 万元/亩·年\n"),
                    o.lead, isnan(res.investment) ? "-" : num(res.investment, 2, a, sizeof a),
                    isnan(res.tax_per_mu) ? "-" : num(res.tax_per_mu, 2, b, sizeof b),
                    isnan(res.output_per_mu) ? "-" : num(res.output_per_mu, 2, c, sizeof c));
         }
         if (res.lead_park[0])
-            printf("lead %s: park 园区 %s (it named none)\n", o.lead, res.lead_park);
+            printf(_("lead %s: park %s (it named none)\n"), o.lead, res.lead_park);
         if (!isnan(res.investment_intensity))
-            printf("investment intensity 投资强度 %s 万元/亩%s\n", num(res.investment_intensity, 2, a, sizeof a),
+            printf(_("investment intensity %s 万元/亩%s\n"), num(res.investment_intensity, 2, a, sizeof a),
                    res.intensity_computed ? " (investment ÷ area)" : "");
         for (size_t i = 0; i < res.nshortfalls; i++)
-            printf("accepted shortfall 接受不达标: %s\n", res.shortfalls[i].text);
+            printf(_("accepted shortfall: %s\n"), res.shortfalls[i].text);
         for (size_t i = 0; i < res.nnotes; i++)
-            printf("note: %s\n", res.notes[i]);
+            printf(_("note: %s\n"), res.notes[i]);
         status = EXIT_DONE;
     }
     pl_project_sign_result_release(&res);
@@ -195,7 +195,7 @@ static int project_sign(int argc, char **argv, const cli_global *g)
 static int print_stage(const pl_project_row *r, void *ctx)
 {
     (void)ctx;
-    printf("stage 阶段: %s %s\n", r->stage, pl_project_stage_zh(r->stage));
+    printf(_("stage: %s %s\n"), r->stage, pl_project_stage_zh(r->stage));
     return 0;
 }
 
@@ -265,14 +265,14 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
         rc = pl_project_plan(db, pos[0], year, amount, note, &err);
     if (!rc) {
         if (is_ms)
-            printf("project %s: %s %s %s %s\n", pos[0], pl_milestone_parse(pos[1]),
+            printf(_("project %s: %s %s %s %s\n"), pos[0], pl_milestone_parse(pos[1]),
                    pl_milestone_zh(pl_milestone_parse(pos[1])), planned ? "planned 计划" : "actual 实际",
                    planned ? planned : actual);
         else if (!strcmp(sub, "progress"))
-            printf("project %s: investment completed 完成投资 %s = %s 万元\n", pos[0], pos[1],
+            printf(_("project %s: investment completed %s = %s 万元\n"), pos[0], pos[1],
                    num(amount, 2, a, sizeof a));
         else
-            printf("project %s: planned investment 计划投资 %d = %s 万元\n", pos[0], year, num(amount, 2, a, sizeof a));
+            printf(_("project %s: planned investment %d = %s 万元\n"), pos[0], year, num(amount, 2, a, sizeof a));
         if (is_ms && actual)
             pl_project_get(db, pos[0], print_stage, NULL, &err);
     }
@@ -328,10 +328,10 @@ static int project_edit(int argc, char **argv, const cli_global *g)
     if (rc)
         return cli_fail(&err);
     if (changed)
-        printf("project %s: %d field%s changed (see 'parkland history project %s')\n", code, changed,
+        printf(_("project %s: %d field%s changed (see 'parkland history project %s')\n"), code, changed,
                changed == 1 ? "" : "s", code);
     else
-        printf("project %s: nothing changed (the values are the ones it holds) / 未修改\n", code);
+        printf(_("project %s: nothing changed (the values are the ones it holds)\n"), code);
     return EXIT_DONE;
 }
 
@@ -367,11 +367,11 @@ static int project_terminate(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    printf("project %s: terminated 已终止 on %s; %d parcel%s back to available; lead %s\n", code, date,
+    printf(_("project %s: terminated on %s; %d parcel%s back to available; lead %s\n"), code, date,
            res.released, res.released == 1 ? "" : "s", res.lead_stage);
     if (res.kept)
-        printf("note: parcel%s %s keep%s status (transferred or later); take the land back with "
-               "'parkland parcel status CODE reserve --force --note …'\n",
+        printf(_("note: parcel%s %s keep%s status (transferred or later); take the land back with "
+               "'parkland parcel status CODE reserve --force --note …'\n"),
                res.kept == 1 ? "" : "s", res.kept_codes, res.kept == 1 ? "s its" : " their");
     return EXIT_DONE;
 }
@@ -501,7 +501,7 @@ static int project_list(int argc, char **argv, const cli_global *g)
     int rc = pl_project_each(db, &f, add_project_row, &c, &err);
     if (!rc) {
         if (c.text)
-            printf("%zu projects / 项目\n", pl_table_rows(c.t));
+            printf(_("%zu projects\n"), pl_table_rows(c.t));
         pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(c.t);
@@ -525,6 +525,7 @@ static int show_record(const pl_project_row *r, void *vctx)
     c->t = pl_table_new(2, k2, l2);
     if (!c->t)
         return PL_ERR_NOMEM;
+    pl_table_set_label_column(c->t, 0);
     for (size_t k = 0; k < FULL_COLS; k++) {
         if (k == 7 || (k >= 19 && k <= 26)) /* stage_zh with the stage; milestones have their own table */
             continue;
@@ -665,7 +666,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
     static const char *const pl[] = {"宗地 parcel", "状态 status", "面积 亩", "指标 indicator", "承诺 committed",
                                      "要求 required", "单位 unit", "结果 result"};
     s.t = pl_table_new(8, pk, pl);
-    printf("\n宗地与指标 parcels: committed vs the parcel's standard-land indicators\n");
+    printf(_("\nparcels: committed vs the parcel's standard-land indicators\n"));
     if (!(rc = pl_project_parcels(db, code, add_parcel_checks, &s, &err)))
         pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
     pl_table_free(s.t);
@@ -693,7 +694,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
             const char *cells[] = {pl_milestone_kinds[k], pl_milestone_zh(pl_milestone_kinds[k]), planned, actual, st};
             pl_table_add_row(s.t, cells);
         }
-        printf("\n节点 milestones\n");
+        printf(_("\nmilestones\n"));
         pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
         pl_table_free(s.t);
     }
@@ -707,11 +708,11 @@ static int project_show(int argc, char **argv, const cli_global *g)
         for (size_t k = 1; k < 5; k++)
             pl_table_set_numeric(s.t, k);
         if (!(rc = pl_project_years(db, code, add_year, &s, &err))) {
-            printf("\n年度投资 investment by year\n");
+            printf(_("\ninvestment by year\n"));
             if (pl_table_rows(s.t))
                 pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
             else
-                printf("(no plan or progress yet 暂无计划或进度)\n");
+                printf(_("(no plan or progress yet)\n"));
         }
         pl_table_free(s.t);
     }

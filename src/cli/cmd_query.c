@@ -17,28 +17,28 @@ static const char query_usage[] =
     "              [--investment WAN | --lead LEAD] [--min-far X] [--near LON,LAT --within M [--near-crs wgs84|gcj02|bd09]] [--adjacent CODE]\n"
     "              [--limit N] [--format table|csv|json]";
 
-static const char query_help[] =
-    "\n"
+static const char query_help[] = /* xgettext:no-c-format */
+    N_("\n"
     "Available parcels (可供地块, status 'available') that fit an investor, best fit first.\n"
-    "  --park CODE           only this park / 园区\n"
+    "  --park CODE           only this park\n"
     "  --min-mu X, --max-mu X  area range in 亩 (1 亩 = 10000/15 m²), inclusive\n"
     "  --industry I          the parcel allows this industry (id such as 'it' or Chinese name such as\n"
-    "                        新一代信息技术), or allows any / 允许产业\n"
+    "                        新一代信息技术), or allows any\n"
     "  --max-intensity X     investment intensity the investor can meet, 万元/亩: parcels requiring\n"
-    "                        at most X (or nothing) / 投资强度\n"
+    "                        at most X (or nothing)\n"
     "  --investment WAN      the investor's investment, 万元: parcels whose required intensity is met\n"
     "                        by WAN ÷ the parcel's area in 亩 (as 'project sign' and 'match' compute it)\n"
     "  --lead LEAD           the same with the lead's investment\n"
-    "  --min-far X           parcels whose FAR maximum is at least X (or not capped) / 容积率\n"
-    "  --near LON,LAT --within M  within M metres (or 1.5km) of a WGS84 point / 距离; also projected\n"
+    "  --min-far X           parcels whose FAR maximum is at least X (or not capped)\n"
+    "  --near LON,LAT --within M  within M metres (or 1.5km) of a WGS84 point; also projected\n"
     "                        X,Y of the working CRS (northing or easting first, told by magnitude)\n"
     "  --near-crs C          the --near longitude,latitude are wgs84 (default), gcj02 (AMap, Tencent)\n"
     "                        or bd09 (Baidu Maps)\n"
-    "  --adjacent CODE       touching or within 1 m of parcel CODE (expansion) / 相邻\n"
+    "  --adjacent CODE       touching or within 1 m of parcel CODE (expansion)\n"
     "  --limit N             at most N parcels\n"
     "  --format F            table (default), csv or json\n"
     "Sorted by distance with --near; by closeness to the middle of the area range with --min-mu/--max-mu;\n"
-    "else by park and code. Empty industries = any industry; empty indicators = not set.\n";
+    "else by park and code. Empty industries = any industry; empty indicators = not set.\n");
 
 static int lead_investment(const pl_lead_row *row, void *ctx)
 {
@@ -62,7 +62,7 @@ static int parse_lonlat(const char *s, double *lon, double *lat)
 int cmd_query(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n%s", query_usage, query_help);
+        printf(_("usage: %s\n%s"), query_usage, _(query_help));
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     if (strcmp(argv[1], "free"))
@@ -77,7 +77,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n%s", query_usage, query_help);
+            printf(_("usage: %s\n%s"), query_usage, _(query_help));
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             f.park = v;
@@ -169,13 +169,13 @@ int cmd_query(int argc, char **argv, const cli_global *g)
             return cli_fail(&err);
         }
         if (*how)
-            fprintf(stderr, "parkland: %s\n", how);
+            fprintf(stderr, _("parkland: %s\n"), how);
     }
     pl_table *t = NULL;
     int rc = pl_query_free_table(db, &f, (pl_table_format)fmt, &t, &err);
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
-            printf("%zu free parcels / 可供地块\n", pl_table_rows(t));
+            printf(_("%zu free parcels\n"), pl_table_rows(t));
         pl_table_write(t, stdout, (pl_table_format)fmt, 0);
     }
     pl_table_free(t);

@@ -1,6 +1,7 @@
 /* cmd_report.c — parkland report availability|landing|alerts */
 #include "cli.h"
 
+#include "parkland/park.h"
 #include "parkland/report.h"
 
 #include <stdio.h>
@@ -9,10 +10,10 @@
 
 static const char report_usage[] =
     "parkland report availability|landing|alerts|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
-    "                [-o FILE] [--force] [--fail-on-alerts] [--lang zh|en]";
+    "                [-o FILE] [--force] [--fail-on-alerts]";
 
-static const char report_help[] =
-    "\n"
+static const char report_help[] = /* xgettext:no-c-format */
+    N_("\n"
     "  availability  可供土地: parcels and area (亩, ha) by park and status, free land by size class\n"
     "                (<20, 20–50, 50–100, 100–300, ≥300 亩), reserved parcels with lead and expiry\n"
     "  landing       项目落地: leads by stage and conversion, projects, committed investment, land\n"
@@ -31,22 +32,42 @@ static const char report_help[] =
     "                     a blank row between tables), json, xlsx (one sheet per table; needs -o)\n"
     "  -o, --output FILE  write to FILE (through a temporary file); an existing FILE needs --force\n"
     "  --fail-on-alerts   (alerts, all) exit 1 when there is any alert; without it alerts exit 0\n"
-    "  --lang zh|en       (all, xlsx) language of the sheet names and definitions (default: zh when\n"
-    "                     LC_ALL, LC_MESSAGES or LANG is Chinese, else en)\n"
     "\n"
-    "Rates show their numerator and denominator; a zero denominator shows — (JSON null).\n";
+    "Rates show their numerator and denominator; a zero denominator shows — (JSON null).\n");
 
-/* The language of the user's locale: the first of LC_ALL, LC_MESSAGES, LANG that is set
- * (the order of setlocale); Chinese when it starts with "zh". */
-static pl_report_lang locale_lang(void)
+static int count_parcels(const pl_park *p, void *ctx)
 {
-    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-    for (size_t i = 0; i < 3; i++) {
-        const char *v = getenv(vars[i]);
-        if (v && *v)
-            return !strncmp(v, "zh", 2) ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
+    *(long *)ctx += p->parcels;
+    return 0;
+}
+
+/* A report needs land to report on: on a database (or park) without parcels
+ * it says so and is refused, instead of tables of zeros. 0, or the exit
+ * status after the message. */
+static int require_parcels(pl_db *db, const cli_global *g, const char *park)
+{
+    pl_error err;
+    pl_error_clear(&err);
+    long n = 0;
+    if (park) {
+        pl_park p;
+        if (pl_park_get(db, park, &p, &err))
+            return cli_fail(&err);
+        n = p.parcels;
+    } else if (pl_park_each(db, count_parcels, &n, &err)) {
+        return cli_fail(&err);
     }
-    return PL_REPORT_LANG_EN;
+    if (n > 0)
+        return 0;
+    if (park)
+        fprintf(stderr, _("parkland: park '%s' has no parcels: nothing to report (import them with 'parkland import "
+                          "parcels FILE --park %s')\n"),
+                park, park);
+    else
+        fprintf(stderr, _("parkland: the database '%s' has no parcels: nothing to report (import them with 'parkland "
+                          "import parcels FILE --park CODE')\n"),
+                g->db_path);
+    return EXIT_REFUSED;
 }
 
 /* report all: the three reports, as text one after another or as one workbook. */
@@ -98,15 +119,15 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
 int cmd_report(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf("usage: %s\n%s", report_usage, report_help);
+        printf(_("usage: %s\n%s"), report_usage, _(report_help));
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     int all = !strcmp(argv[1], "all");
     int kind = all ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
         return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, all)", argv[1]);
-    pl_report_lang lang = locale_lang();
-    int lang_given = 0;
+    /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
+    pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
     pl_report_options opt = {0};
     const char *output = NULL;
     int fmt = PL_REPORT_TEXT, force = 0, fail_on_alerts = 0;
@@ -114,7 +135,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf("usage: %s\n%s", report_usage, report_help);
+            printf(_("usage: %s\n%s"), report_usage, _(report_help));
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
             if (r > 0 && !cli_parse_date("--as-of", v, &opt.as_of))
@@ -127,12 +148,6 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
                    (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
             output = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--lang", &v))) {
-            int l = r > 0 ? pl_report_lang_parse(v) : 0;
-            if (l < 0)
-                return cli_usage_error(report_usage, "--lang is zh or en, not '%s'", v);
-            lang = (pl_report_lang)l;
-            lang_given = 1;
         } else if (!strcmp(argv[i], "--force")) {
             force = 1;
         } else if (!strcmp(argv[i], "--fail-on-alerts")) {
@@ -149,8 +164,6 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         return cli_usage_error(report_usage, "--fail-on-alerts applies to 'report alerts' only");
     if (output && !*output)
         return cli_usage_error(report_usage, "-o needs a file name");
-    if (lang_given && !(all && fmt == PL_REPORT_XLSX))
-        return cli_usage_error(report_usage, "--lang names the sheets of 'report all --format xlsx'");
     if (all && fmt != PL_REPORT_XLSX && fmt != PL_REPORT_TEXT)
         return cli_usage_error(report_usage, "report all writes text or one xlsx workbook (--format xlsx -o FILE)");
     if (all && fmt == PL_REPORT_TEXT && output)
@@ -165,6 +178,10 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     pl_error err;
     pl_error_clear(&err);
     pl_report *rep = NULL;
+    if ((status = require_parcels(db, g, opt.park))) {
+        pl_db_close(db);
+        return status;
+    }
     int rc = pl_report_build(db, (pl_report_kind)kind, &opt, &rep, &err);
     pl_db_close(db);
     if (rc)
@@ -172,7 +189,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     if (output) {
         rc = pl_report_save(rep, output, (pl_report_format)fmt, force, &err);
         if (!rc)
-            printf("wrote %s report as of %s → %s (%s, %zu table%s)\n", pl_report_kind_id((pl_report_kind)kind),
+            printf(_("wrote %s report as of %s → %s (%s, %zu table%s)\n"), pl_report_kind_id((pl_report_kind)kind),
                    pl_report_as_of(rep), output, fmt == PL_REPORT_XLSX ? "xlsx" : fmt == PL_REPORT_CSV ? "csv"
                                                                          : fmt == PL_REPORT_JSON ? "json" : "text",
                    pl_report_table_count(rep), pl_report_table_count(rep) == 1 ? "" : "s");
@@ -186,7 +203,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     if (rc)
         return cli_fail(&err);
     if (fail_on_alerts && alerts) {
-        fprintf(stderr, "parkland: %zu alert%s as of %s (--fail-on-alerts)\n", alerts, alerts == 1 ? "" : "s", as_of);
+        fprintf(stderr, _("parkland: %zu alert%s as of %s (--fail-on-alerts)\n"), alerts, alerts == 1 ? "" : "s", as_of);
         return EXIT_REFUSED;
     }
     return EXIT_DONE;

@@ -4,54 +4,61 @@
 #include "parkland/table.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const struct command {
     const char *name;
     cmd_fn fn;
-    const char *help; /* one line, bilingual */
+    const char *help; /* one line, translated when shown */
 } commands[] = {
-    {"init", cmd_init, "create the database / 创建数据库"},
-    {"park", cmd_park, "add, list, edit and remove parks / 园区管理"},
-    {"import", cmd_import, "import cadastral parcels / 导入宗地"},
-    {"parcel", cmd_parcel, "parcels: list, show, status, indicators, split, merge, rename, edit / 宗地"},
-    {"lead", cmd_lead, "investment leads / 招商线索"},
-    {"project", cmd_project, "signed projects, milestones, investment / 签约项目"},
-    {"query", cmd_query, "free parcels that fit / 查询可供地块"},
-    {"match", cmd_match, "rank free parcels for a lead / 线索匹配地块"},
-    {"export", cmd_export, "maps: geojson, kml, html, txt / 导出地图"},
-    {"report", cmd_report, "availability, landing KPIs, alerts / 报表与预警"},
-    {"history", cmd_history, "every change of a parcel, lead or project / 变更历史"},
-    {"check", cmd_check, "check the database / 数据检查"},
-    {"user", cmd_user, "accounts of the web application / 网页版账号"},
-    {"serve", cmd_serve, "the web application's API / 网页服务"},
+    {"init", cmd_init, N_("create the database")},
+    {"park", cmd_park, N_("add, list, edit and remove parks")},
+    {"import", cmd_import, N_("import cadastral parcels")},
+    {"parcel", cmd_parcel, N_("parcels: list, show, status, indicators, split, merge, rename, edit")},
+    {"lead", cmd_lead, N_("investment leads")},
+    {"project", cmd_project, N_("signed projects, milestones, investment")},
+    {"query", cmd_query, N_("free parcels that fit")},
+    {"match", cmd_match, N_("rank free parcels for a lead")},
+    {"export", cmd_export, N_("maps: geojson, kml, kmz, html, txt, pdf")},
+    {"report", cmd_report, N_("availability, landing KPIs, alerts")},
+    {"history", cmd_history, N_("every change of a parcel, lead or project")},
+    {"check", cmd_check, N_("check the database")},
+    {"user", cmd_user, N_("accounts of the web application")},
+    {"serve", cmd_serve, N_("the web application's API")},
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: parkland [--db FILE] [--cache-mb N] COMMAND [ARGS]\n"
-            "       parkland COMMAND --help\n"
-            "       parkland --version\n\n"
-            "parkland — land of the international investment industrial parks (国际招商产业园土地管理)\n\n"
-            "commands / 命令:\n");
+            _("usage: parkland [--db FILE] [--cache-mb N] [--lang zh|en] [--keys] COMMAND [ARGS]\n"
+              "       parkland COMMAND --help\n"
+              "       parkland --version\n\n"
+              "parkland — land of the international investment industrial parks\n\n"
+              "commands:\n"));
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
-                 "--cache-mb N keeps up to N MiB (%d-%d) of it in memory / 数据库页缓存 (MiB); by default\n"
-                 "SQLite's 2 MiB, and 16 MiB while importing. Both options may also follow the command.\n"
-                 "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n",
+        fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].help));
+    fprintf(out, _("\nThe database is --db FILE, else $PARKLAND_DB, else ./parkland.db.\n"
+                   "--cache-mb N keeps up to N MiB (%d-%d) of it in memory; by default SQLite's 2 MiB,\n"
+                   "and 16 MiB while importing.\n"
+                   "--lang zh|en: the language of messages, headers and help; by default from $LANGUAGE,\n"
+                   "$LC_ALL, $LC_MESSAGES or $LANG (Chinese when it is zh_CN or another zh).\n"
+                   "--keys: CSV headers are the stable English keys (as in JSON), not the labels.\n"
+                   "Times are shown in $TZ, by default Asia/Shanghai (stored in UTC).\n"
+                   "These options may also follow the command.\n"
+                   "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n"),
             PL_CACHE_MB_MIN, PL_CACHE_MB_MAX);
 }
 
 int cli_fail(const pl_error *err)
 {
-    fprintf(stderr, "parkland: %s\n", err->message[0] ? err->message : "failed");
+    fprintf(stderr, _("parkland: %s\n"), err->message[0] ? err->message : _("failed"));
     return err->code == PL_ERR_USAGE ? EXIT_USAGE : EXIT_REFUSED;
 }
 
@@ -86,9 +93,14 @@ int cli_usage_error(const char *use, const char *fmt, ...)
     char msg[PL_ERROR_MAX * 2]; /* room for an error message quoted whole */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
-    fprintf(stderr, "parkland: %s", msg);
+    fprintf(stderr, _("parkland: %s"), msg);
+    if (_(fmt) != fmt) { /* the option is found in the English text */
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+    }
     /* an unknown option: the nearest option of the usage, by edit distance */
     const char *q = NULL;
     if (!strncmp(msg, "unknown option '--", 18))
@@ -100,11 +112,11 @@ int cli_usage_error(const char *use, const char *fmt, ...)
         snprintf(word, sizeof word, "%.*s", (int)strcspn(q, "'="), q);
         closest(word, NULL, 0, use, best, sizeof best);
         if (*best && strcmp(best, word))
-            fprintf(stderr, " (did you mean '%s'?)", best);
+            fprintf(stderr, _(" (did you mean '%s'?)"), best);
     }
     fputc('\n', stderr);
     if (use)
-        fprintf(stderr, "usage: %s\n", use);
+        fprintf(stderr, _("usage: %s\n"), use);
     return EXIT_USAGE;
 }
 
@@ -127,9 +139,10 @@ int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, 
         return 0;
     }
     codes_found[ncodes_found++] = out;
-        fprintf(stderr, "parkland: %s '%s' is '%s'%s\n",
-                kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : "project", *code, out,
-                how == PL_CODE_LABEL ? " (its map label)" : "");
+        fprintf(stderr, how == PL_CODE_LABEL ? _("parkland: %s '%s' is '%s' (its map label)\n")
+                                             : _("parkland: %s '%s' is '%s'\n"),
+                kind == PL_CODE_PARCEL ? _("parcel") : kind == PL_CODE_LEAD ? _("lead") : _("project"), *code,
+                out);
     *code = out;
     return 0;
 }
@@ -149,6 +162,19 @@ pl_db *cli_open_db(const cli_global *g, int *status)
     pl_db *db;
     pl_error err;
     pl_error_clear(&err);
+    struct stat st;
+    if (stat(g->db_path, &st) != 0 && errno == ENOENT) {
+        if (g->db_from)
+            fprintf(stderr, _("parkland: no database '%s' (given by %s); name an existing one with --db FILE or "
+                              "$PARKLAND_DB, or create it with 'parkland init'\n"),
+                    g->db_path, g->db_from);
+        else
+            fprintf(stderr, _("parkland: no database '%s' in this directory (neither --db FILE nor $PARKLAND_DB was "
+                              "given); name one with --db FILE or $PARKLAND_DB, or create it with 'parkland init'\n"),
+                    g->db_path);
+        *status = EXIT_REFUSED;
+        return NULL;
+    }
     if (pl_db_open(g->db_path, &db, &err)) {
         *status = cli_fail(&err);
         return NULL;
@@ -175,7 +201,7 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
     if (a[n])
         return 0;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "parkland: option '%s' needs a value\n", name);
+        fprintf(stderr, _("parkland: option '%s' needs a value\n"), name);
         return -1;
     }
     *value = argv[++*i];
@@ -203,7 +229,7 @@ int cli_parse_int(const char *opt, const char *s, int *out)
 {
     double v;
     if (!pl_parse_number(s, &v) || v != floor(v) || v < -2147483647.0 || v > 2147483647.0) {
-        fprintf(stderr, "parkland: %s expects a whole number, not '%s'\n", opt, s);
+        fprintf(stderr, _("parkland: %s expects a whole number, not '%s'\n"), opt, s);
         return 0;
     }
     *out = (int)v;
@@ -213,7 +239,7 @@ int cli_parse_int(const char *opt, const char *s, int *out)
 int cli_parse_double(const char *opt, const char *s, double *out)
 {
     if (!pl_parse_number(s, out)) {
-        fprintf(stderr, "parkland: %s expects a number, not '%s'\n", opt, s);
+        fprintf(stderr, _("parkland: %s expects a number, not '%s'\n"), opt, s);
         return 0;
     }
     return 1;
@@ -240,13 +266,13 @@ int cli_parse_quantity(const char *opt, const char *s, pl_unit unit, double *out
         return cli_parse_double(opt, s, out);
     int converted = 0;
     if (!pl_parse_quantity(s, unit, out, &converted)) {
-        fprintf(stderr, "parkland: %s expects a number, not '%s' (in %s, or with a unit: %s)\n", opt, s,
+        fprintf(stderr, _("parkland: %s expects a number, not '%s' (in %s, or with a unit: %s)\n"), opt, s,
                 pl_unit_name(unit), pl_unit_choices(unit));
         return 0;
     }
     if (converted) {
         char b[48];
-        fprintf(stderr, "parkland: %s %s = %s %s\n", opt, s, echo_num(*out, b), pl_unit_name(unit));
+        fprintf(stderr, _("parkland: %s %s = %s %s\n"), opt, s, echo_num(*out, b), pl_unit_name(unit));
     }
     return 1;
 }
@@ -259,11 +285,11 @@ int cli_parse_date(const char *opt, const char *s, const char **out)
 {
     char d[11];
     if (!pl_parse_date(s, d)) {
-        fprintf(stderr, "parkland: %s '%s' is not a date (a real calendar day: %s)\n", opt, s, PL_PARSE_DATE_FORMS);
+        fprintf(stderr, _("parkland: %s '%s' is not a date (a real calendar day: %s)\n"), opt, s, PL_PARSE_DATE_FORMS);
         return 0;
     }
     if (date_pool_used >= sizeof date_pool / sizeof *date_pool) {
-        fprintf(stderr, "parkland: too many dates on the command line\n");
+        fprintf(stderr, _("parkland: too many dates on the command line\n"));
         return 0;
     }
     memcpy(date_pool[date_pool_used], d, sizeof d);
@@ -338,13 +364,13 @@ static int finish(int status)
         const char *what = NULL;
         int e = 0;
         if (fflush(stdout) != 0)
-            what = "write failure on standard output", e = errno;
+            what = _("write failure on standard output"), e = errno;
         else if (ferror(stdout))
-            what = "unknown write failure on standard output";
+            what = _("unknown write failure on standard output");
         else if (fclose(stdout) != 0)
-            what = "close failed on standard output", e = errno;
+            what = _("close failed on standard output"), e = errno;
         if (what) {
-            fprintf(stderr, "parkland: %s%s%s\n", what, e ? ": " : "", e ? strerror(e) : "");
+            fprintf(stderr, _("parkland: %s%s%s\n"), what, e ? ": " : "", e ? strerror(e) : "");
             if (status == EXIT_DONE)
                 status = EXIT_REFUSED;
         }
@@ -356,16 +382,23 @@ static int finish(int status)
     return status;
 }
 
-/* --db FILE or --cache-mb N at argv[*i] (before or after the command): 1 when
- * taken (advancing *i), 0 when argv[*i] is neither, -1 after a message. */
+/* --db FILE, --cache-mb N, --lang L or --keys at argv[*i] (before or after
+ * the command): 1 when taken (advancing *i), 0 when argv[*i] is none of them,
+ * -1 after a message. (--lang was applied already by choose_language.) */
 static int global_option(int argc, char **argv, int *i, cli_global *g)
 {
     const char *v;
     int r = cli_opt_value(argc, argv, i, "--db", &v);
     if (r > 0)
-        g->db_path = v;
+        g->db_path = v, g->db_from = "--db";
     if (r)
         return r;
+    if ((r = cli_opt_value(argc, argv, i, "--lang", &v)))
+        return r;
+    if (!strcmp(argv[*i], "--keys")) {
+        pl_table_csv_keys(1);
+        return 1;
+    }
     if ((r = cli_opt_value(argc, argv, i, "--cache-mb", &v)) <= 0)
         return r;
     if (!cli_parse_int("--cache-mb", v, &g->cache_mb))
@@ -379,12 +412,49 @@ static int global_option(int argc, char **argv, int *i, cli_global *g)
     return 1;
 }
 
+/* The language (--lang anywhere on the command line, else the environment)
+ * and the time zone of what is shown; 0, or EXIT_USAGE after a message. */
+static int choose_language(int argc, char **argv)
+{
+    /* Times are stored in UTC and shown in $TZ: by default China Standard
+     * Time (no daylight saving; "CST-8" where the zone database is missing). */
+    const char *tz = getenv("TZ");
+    if (!tz || !*tz)
+        setenv("TZ", access("/usr/share/zoneinfo/Asia/Shanghai", R_OK) == 0 ? "Asia/Shanghai" : "CST-8", 1);
+    tzset();
+    int lang = pl_lang_from_env();
+    const char *bad = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            v = argv[++i];
+        else if (!strncmp(argv[i], "--lang=", 7))
+            v = argv[i] + 7;
+        if (v && pl_lang_parse(v) >= 0)
+            lang = pl_lang_parse(v);
+        else if (v)
+            bad = v;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    if (pl_lang_set((pl_lang)lang, &err))
+        fprintf(stderr, "parkland: %s (messages stay in English)\n", err.message);
+    if (bad) {
+        cli_usage_error(NULL, "unknown language '%s' (zh or en)", bad);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     pl_library_init();
-    cli_global g = {.db_path = getenv("PARKLAND_DB")};
+    if (choose_language(argc, argv))
+        return EXIT_USAGE;
+    pl_table_csv_keys(0);
+    cli_global g = {.db_path = getenv("PARKLAND_DB"), .db_from = "$PARKLAND_DB"};
     if (!g.db_path || !*g.db_path)
-        g.db_path = "parkland.db";
+        g.db_path = "parkland.db", g.db_from = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         int r = global_option(argc, argv, &i, &g);
@@ -393,7 +463,7 @@ int main(int argc, char **argv)
         if (r > 0) {
             continue;
         } else if (!strcmp(argv[i], "--version")) {
-            printf("parkland %s (%s)\n", PARKLAND_VERSION, pl_library_versions());
+            printf(_("parkland %s (%s)\n"), PARKLAND_VERSION, pl_library_versions());
             return finish(EXIT_DONE);
         } else if (cli_is_help(argv[i])) {
             usage(stdout);
