@@ -161,6 +161,18 @@ static int find_industry(pl_db *db, const char *s, char out[32])
     return found ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* 1 when a park has the code, 0 when none, -1 on a database error. */
+static int park_exists(pl_db *db, const char *code)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM park WHERE code = ?1", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    pl_bind_text(st, 1, code);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* A lead ready to insert: the checked and normalised form of pl_lead_fields. */
 typedef struct lead_rec {
     const pl_lead_fields *f;
@@ -227,6 +239,13 @@ static int check_lead(pl_db *db, const pl_lead_fields *f, const char *today, lea
         if (!isnan(f->rate) && f->rate != 1.0)
             problem(p, "rate %g given without a foreign currency (币种)", f->rate);
         r->investment_cny = f->investment;
+    }
+    if (!blank(f->park)) {
+        int k = park_exists(db, f->park);
+        if (k < 0)
+            return pl_db_fail(db, err, "cannot read parks");
+        if (k == 0)
+            problem(p, "lead '%s': no park '%s' (see 'parkland park list')", code, f->park);
     }
     const char *stage = "new";
     if (!blank(f->stage)) {
@@ -632,7 +651,7 @@ fail:
 enum {
     C_CODE, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_CODE, C_NEW_ECONOMY, C_INVESTMENT,
     C_CURRENCY, C_RATE, C_LAND_MU, C_TAX, C_OUTPUT, C_CONTACT, C_OWNER, C_SOURCE, C_NOTE, C_STAGE, C_DATE,
-    NCOL
+    C_PARK, NCOL
 };
 
 static const struct {
@@ -659,6 +678,7 @@ static const struct {
     {"note", "备注", {"备注", "说明", NULL}},
     {"stage", "阶段", {"阶段", "进展阶段", NULL}},
     {"date", "日期", {"日期", "阶段日期", NULL}},
+    {"park", "园区", {"园区", "意向园区", "洽谈园区", "园区代码", NULL}},
 };
 
 /* Header cell → normalised: trimmed, ASCII lower case, full-width （） → ().
@@ -784,7 +804,7 @@ static int read_header(lead_import *im, const pl_csv_row *row)
                     "line %ld: unknown column %s; the columns are code 编号, company 企业名称, company_en 英文名称, "
                     "country 国别, industry 行业, industry_code 行业代码, new_economy 四新, investment 计划投资(万元), "
                     "currency 币种, rate 汇率, land_mu 用地需求(亩), tax_per_mu 亩均税收, output_per_mu 亩均产值, "
-                    "contact 联系人, owner 负责人, source 来源, note 备注, stage 阶段, date 日期",
+                    "contact 联系人, owner 负责人, source 来源, note 备注, stage 阶段, date 日期, park 园区",
                     row->line, unknown);
         im->header_bad = 1;
     }
@@ -909,6 +929,7 @@ static int on_row(const pl_csv_row *row, const pl_csv_info *info, void *vim)
     f.note = cells[C_NOTE];
     f.stage = cells[C_STAGE];
     f.date = cells[C_DATE];
+    f.park = cells[C_PARK];
     int flag = parse_flag(cells[C_NEW_ECONOMY]);
     if (flag < 0)
         problem(&p, "四新 (new_economy) '%s' is not yes or no (1/0, 是/否)", cells[C_NEW_ECONOMY]);

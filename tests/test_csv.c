@@ -12,6 +12,7 @@
 #include "db_internal.h"
 #include "parkland/db.h"
 #include "parkland/lead.h"
+#include "parkland/park.h"
 #include "testutil.h"
 
 #define CSV_DIR TEST_DATA_DIR "/csv/"
@@ -339,6 +340,8 @@ static const bad_file bad_files[] = {
     {"bad_date.csv", PL_ENCODING_AUTO,
      {"line 2: date '2025-02-30' is not a real date (YYYY-MM-DD)", "line 3: date 2099-01-01 is in the future", NULL}, 2},
     {"bad_no_code_column.csv", PL_ENCODING_AUTO, {"line 1: the header has no code (编号) column", NULL}, 1},
+    {"bad_park.csv", PL_ENCODING_AUTO,
+     {"line 3: lead 'PK-2': no park 'NOPE' (see 'parkland park list')", "2 of 2 rows refused", NULL}, 2},
     {"good_gbk_crlf.csv", PL_ENCODING_UTF8,
      {"line 1: header field 1: bytes that are not valid UTF-8 (try --encoding gbk)",
       "line 1: the header has no code (编号) and no company (企业名称) column", NULL}, 2},
@@ -531,4 +534,35 @@ Test(csv_import, unnamed_excel_columns_must_stay_empty)
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
+}
+
+/* A park column (园区, 意向园区, park) names the park the lead negotiates for, as lead add --park. */
+Test(csv_import, the_park_column_sets_the_leads_park_with_its_history)
+{
+    pl_lead_import_result r;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_park_add(db, "QDIP", "青岛园区", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
+    char *before = tu_db_snapshot(dbpath);
+    /* PK-2 names an unknown park: the file is refused whole */
+    cr_assert_eq(pl_lead_import(db, CSV_DIR "bad_park.csv", NULL, &r, &err), PL_ERR_INPUT);
+    pl_lead_import_result_release(&r);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    const char *path = tu_tmp("park.csv");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("code,company,意向园区\nPK-1,甲公司,QDIP\nPK-3,丙公司,\n", f);
+    fclose(f);
+    pl_error_clear(&err);
+    cr_assert_eq(pl_lead_import(db, path, NULL, &r, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(r.inserted, 2);
+    pl_lead_import_result_release(&r);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead l JOIN park k ON k.id = l.park_id"
+                                  " WHERE l.code = 'PK-1' AND k.code = 'QDIP'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code = 'PK-3' AND park_id IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND code = 'PK-1'"
+                                  " AND field = 'park' AND new_value = 'QDIP'"), 1);
 }
