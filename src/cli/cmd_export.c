@@ -102,7 +102,7 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             return EXIT_USAGE;
     }
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db)
         return status;
     pl_error err;

@@ -103,7 +103,7 @@ static int import_list(int argc, char **argv, const cli_global *g)
             return EXIT_USAGE;
     }
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &park, &status);
     if (!db)
         return status;
     static const char *const keys[] = {"batch", "file", "sha256", "format", "encoding", "source_srid",
@@ -311,7 +311,7 @@ int cmd_import(int argc, char **argv, const cli_global *g)
         o.progress = progress;
 
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db)
         return status;
     pl_import_result r;

@@ -93,7 +93,7 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
     if (!status && (o.date || o.note || o.force || o.lead || o.expires))
         return cli_usage_error(status_usage, "which STATUS should parcel '%s' move to?", code);
     int st;
-    pl_db *db = cli_open_db(g, &st);
+    pl_db *db = cli_open_db_park(g, &park, &st);
     if (!db)
         return st;
     if ((st = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
@@ -268,7 +268,7 @@ int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park)
     if (!code)
         return cli_usage_error(usage, is_park ? "park indicators needs a PARK code" : "parcel indicators needs a CODE");
     int st;
-    pl_db *db = cli_open_db(g, &st);
+    pl_db *db = cli_open_db_park(g, is_park ? &code : &park, &st);
     if (!db)
         return st;
     if (!is_park && (st = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {

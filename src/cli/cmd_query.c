@@ -217,7 +217,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
     if (near_crs_given && isnan(f.near_lon))
         return cli_usage_error(query_usage, "--near-crs needs --near LON,LAT");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &f.park, &status);
     if (!db)
         return status;
     pl_error err;

@@ -77,7 +77,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         return cli_usage_error(report_usage, "-o needs a file name");
 
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &opt.park, &status);
     if (!db)
         return status;
     pl_error err;

@@ -126,16 +126,27 @@ int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, 
     }
     codes_found[ncodes_found++] = out;
         fprintf(stderr, "parkland: %s '%s' is '%s'%s\n",
-                kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : "project", *code, out,
+                kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : kind == PL_CODE_PARK ? "park" : "project",
+                *code, out,
                 how == PL_CODE_LABEL ? " (its map label)" : "");
     *code = out;
     return 0;
 }
 
-pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char *park, const char **code, int *status)
+pl_db *cli_open_db_park(const cli_global *g, const char **park, int *status)
 {
     pl_db *db = cli_open_db(g, status);
-    if (db && (*status = cli_code(db, kind, park, code, 0))) {
+    if (db && park && (*status = cli_code(db, PL_CODE_PARK, NULL, park, 0))) {
+        pl_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char **park, const char **code, int *status)
+{
+    pl_db *db = cli_open_db_park(g, park, status);
+    if (db && (*status = cli_code(db, kind, park ? *park : NULL, code, 0))) {
         pl_db_close(db);
         return NULL;
     }
