@@ -250,7 +250,7 @@ enum {
 
 static const char export_sql[] =
     "SELECT p.id, k.code, k.name, k.name_en, p.code, p.name, p.land_use, p.land_use_code, p.status,"
-    "       p.status_date, p.area_m2, substr(p.created_at, 1, 10),"
+    "       p.status_date, p.area_m2, COALESCE(p.entered_on, substr(p.created_at, 1, 10)),"
     "       pi.investment_intensity, pi.far_min, pi.far_max, pi.tax_per_mu, pi.output_per_mu,"
     "       pi.energy_per_output, pi.building_coverage_min, pi.admin_share_max, pi.green_ratio_max,"
     "       pi.industries, pi.base_price, pi.term_years,"

@@ -20,6 +20,7 @@
 #include "parkland/units.h"
 
 #include "crs.h"
+#include "date.h"
 #include "db_internal.h"
 #include "geom.h"
 #include "hash.h"
@@ -1585,6 +1586,10 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
                             im.status);
     pl_today(im.today, sizeof im.today);
     pl_now_iso(im.now, sizeof im.now);
+    if (opt->date && (!pl_date_valid_years(opt->date, PL_DATE_YEAR_MIN, PL_DATE_YEAR_MAX) || strlen(opt->date) != 10))
+        return pl_error_set(err, PL_ERR_USAGE, "import date '%s' is not a real date (YYYY-MM-DD)", opt->date);
+    if (opt->date && strcmp(opt->date, im.today) > 0)
+        return pl_error_set(err, PL_ERR_INPUT, "import date %s is in the future (today is %s)", opt->date, im.today);
 
     pl_source_info info;
     memset(&info, 0, sizeof info);
@@ -1598,7 +1603,7 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
     if ((rc = pl_db_begin(db, err)))
         return rc;
     if ((rc = prepare_all(&im)) || (rc = write_batch(&im, 1)) ||
-        (rc = pl_parcel_writer_open(db, im.park_id, res->batch_id, im.status, im.today, im.now, &im.writer, err)))
+        (rc = pl_parcel_writer_open(db, im.park_id, res->batch_id, im.status, im.today, opt->date, im.now, &im.writer, err)))
         goto fail;
 
     pl_error_clear(err);

@@ -327,7 +327,8 @@ static int load_parcels(pl_db *db, rp_data *d, pl_error *err)
 {
     sqlite3_stmt *st;
     int rc = pl_db_prepare(db,
-        "SELECT p.id, p.park_id, p.code, p.name, p.area_m2, p.status, substr(p.created_at, 1, 10) <= ?1,"
+        "SELECT p.id, p.park_id, p.code, p.name, p.area_m2, p.status,"
+        " COALESCE(p.entered_on, substr(p.created_at, 1, 10)) <= ?1," /* in the land bank by D (import --date) */
         " (SELECT h.new_value FROM history h WHERE h.entity = 'parcel' AND h.entity_id = p.id"
         "    AND h.field = 'status' AND " EFF " <= ?1 ORDER BY " EFF " DESC, h.id DESC LIMIT 1),"
         " (SELECT h.old_value FROM history h WHERE h.entity = 'parcel' AND h.entity_id = p.id"

@@ -251,4 +251,11 @@ static const char pl_schema_v5[] =
     "ALTER TABLE import_batch ADD COLUMN undone_at TEXT;   -- UTC, NULL while the batch stands\n"
     "ALTER TABLE import_batch ADD COLUMN undone_by TEXT;\n";
 
+/* Schema 7: when a parcel entered the land bank (import parcels --date D; NULL:
+ * the day it was recorded, created_at), and the day the park took a parcel back
+ * from a project (pl_parcel_reclaim; NULL while the project holds it). */
+static const char pl_schema_v7[] =
+    "ALTER TABLE parcel ADD COLUMN entered_on TEXT;          -- YYYY-MM-DD, NULL = date of created_at\n"
+    "ALTER TABLE project_parcel ADD COLUMN reclaimed_on TEXT; -- YYYY-MM-DD, NULL = held by the project\n";
+
 #endif

@@ -169,6 +169,12 @@ static void put_back_status_in_list(pl_db *db)
 /* what schema 5 added, taken away (a file written before it) */
 #define UNDO_SCHEMA_5 "ALTER TABLE import_batch DROP COLUMN undone_at; ALTER TABLE import_batch DROP COLUMN undone_by;"
 
+#define SCHEMA_TEXT_(v) #v
+#define SCHEMA_TEXT_OF(v) SCHEMA_TEXT_(v)
+#define SCHEMA_TEXT SCHEMA_TEXT_OF(PL_SCHEMA_VERSION)
+/* what schema 7 added, taken away */
+#define UNDO_SCHEMA_7 "ALTER TABLE parcel DROP COLUMN entered_on; ALTER TABLE project_parcel DROP COLUMN reclaimed_on;"
+
 static void mark_schema_version(sqlite3 *h, int version)
 {
     char sql[160];
@@ -208,7 +214,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_datum_shift'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
@@ -239,7 +245,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_TEXT);
     cr_assert_eq(ephemeral_tables_of(db, upd), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND status = 'available'"), 1);
     tu_sql_exec(db, upd);
@@ -270,7 +276,7 @@ Test(xform, schema_3_database_gets_the_park_datum_table)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
     /* the CHECK refuses a datum that is not one of the two */
@@ -294,10 +300,36 @@ Test(xform, schema_4_database_gets_the_batch_undo_columns)
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 5);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE file = 'a.txt'"
                                   " AND undone_at IS NULL AND undone_by IS NULL"), 1);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
+}
+
+/* Schema 7 (issue 13): parcel.entered_on (import --date) and project_parcel.reclaimed_on
+ * (pl_parcel_reclaim): a schema 5 file gets both on open, NULL, its rows kept; a file that
+ * has them already is left as it is. */
+Test(xform, schema_5_database_gets_entered_on_and_reclaimed_on)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m7.db", path);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
+    mark_schema_version(db->h, 5);
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_TEXT);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND entered_on IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project_parcel WHERE reclaimed_on IS NULL"), 0);
+    mark_schema_version(db->h, 6); /* the columns there already: not added again */
+    pl_db_close(db);
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }
