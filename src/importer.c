@@ -42,6 +42,9 @@
 
 /* Overlaps smaller than this (m²) are slivers of survey noise, not conflicts. */
 #define PL_OVERLAP_TOLERANCE_M2 1.0
+/* A parcel of another park that shares this much of the smaller one's area
+ * with a new one is the same land: a park's parcels imported into another. */
+#define PL_SAME_LAND_SHARE 0.99
 /* Declared and computed area may differ this much (fraction) before a warning. */
 #define PL_AREA_TOLERANCE 0.005
 /* Degrees around a CRS's area of use that still count as inside. */
@@ -818,7 +821,9 @@ static const GEOSGeometry *work_geometry(importer *im, feature_work *w, const ge
     return w->work;
 }
 
-/* Overlaps with parcels of the park (other than `self_id`): 1 when refused. */
+/* Overlaps with parcels of the park (other than `self_id`), and parcels of
+ * other parks that are the same land (PL_SAME_LAND_SHARE of the smaller
+ * area): 1 when refused. */
 static int check_overlaps(importer *im, const char *who, feature_work *w, const geo_result *g, long self_id,
                           int *fatal)
 {
@@ -846,13 +851,30 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, const 
             continue;
         /* neighbours in a park touch: an intersection (the costlier call) only
          * when the interiors share an area */
+        int same_park = sqlite3_column_int64(st, 3) == im->park_id;
         if (GEOSPreparedIntersects_r(gc, w->prep, other) == 1 &&
             GEOSRelatePattern_r(gc, w->work, other, "2********") != 0) {
             GEOSGeometry *inter = GEOSIntersection_r(gc, w->work, other);
             double a = inter ? pl_geos_area(gc, inter) : 0;
             if (inter)
                 GEOSGeom_destroy_r(gc, inter);
-            if (a > PL_OVERLAP_TOLERANCE_M2) {
+            double smaller = fmin(pl_geos_area(gc, w->work), sqlite3_column_double(st, 4));
+            if (!same_park && smaller > 0 && a >= PL_SAME_LAND_SHARE * smaller) {
+                const char *oc = (const char *)sqlite3_column_text(st, 1);
+                const char *ok = (const char *)sqlite3_column_text(st, 5);
+                double share = 100.0 * fmin(a / smaller, 1.0);
+                if (im->opt->allow_overlap) {
+                    add_message(im, PL_MSG_WARNING,
+                                "%s: is parcel '%s' of park '%s' (%.1f %% of the land shared), imported into park "
+                                "'%s' too (allowed by --allow-overlap)", who, oc, ok, share, im->res->park);
+                } else {
+                    add_message(im, PL_MSG_REFUSED,
+                                "%s: is parcel '%s' of park '%s' (%.1f %% of the land shared), not land of park '%s' "
+                                "(import it into park '%s', or pass --allow-overlap)", who, oc, ok, share,
+                                im->res->park, ok);
+                    refused = 1;
+                }
+            } else if (same_park && a > PL_OVERLAP_TOLERANCE_M2) {
                 const char *oc = (const char *)sqlite3_column_text(st, 1);
                 if (im->opt->allow_overlap) {
                     add_message(im, PL_MSG_WARNING, "%s: overlaps parcel '%s' by %.2f m² (allowed by --allow-overlap)",
@@ -1359,10 +1381,11 @@ static int prepare_all(importer *im)
              * park's parcels (with an equality on park_id SQLite preferred the (park_id, code)
              * index, O(parcels in the park) per feature), and no IN (subquery), which
              * builds an ephemeral table per feature */
-            "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM idx_parcel_geom r CROSS JOIN parcel p"
-            " ON p.id = r.pkid"
+            "SELECT p.id, p.code, ST_AsBinary(p.geom), p.park_id, p.area_m2,"
+            " CASE WHEN p.park_id <> ?1 THEN (SELECT k.code FROM park k WHERE k.id = p.park_id) END"
+            " FROM idx_parcel_geom r CROSS JOIN parcel p ON p.id = r.pkid"
             " WHERE r.xmin <= ?3 AND r.xmax >= ?4 AND r.ymin <= ?5 AND r.ymax >= ?6"
-            "   AND p.park_id = ?1 AND p.id <> ?2 AND p.status <> 'retired'", &im->st_overlap, e)) ||
+            "   AND p.id <> ?2 AND p.status <> 'retired'", &im->st_overlap, e)) ||
         (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT) WITHOUT ROWID;"
                              "DELETE FROM temp.pl_import_code;"
                              "CREATE TEMP TABLE IF NOT EXISTS pl_import_col(key TEXT, value TEXT, PRIMARY KEY (key, value))"
