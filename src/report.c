@@ -480,10 +480,12 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
     if ((rc = step_error(db, step, err)))
         return rc;
 
-    /* parcels */
-    if ((rc = pl_db_prepare(db, "SELECT project_id, parcel_id FROM project_parcel ORDER BY project_id, parcel_id",
+    /* parcels: those the project still holds on D (a reclaimed parcel leaves its alerts) */
+    if ((rc = pl_db_prepare(db, "SELECT project_id, parcel_id FROM project_parcel"
+                                " WHERE reclaimed_on IS NULL OR reclaimed_on > ?1 ORDER BY project_id, parcel_id",
                             &st, err)))
         return rc;
+    pl_bind_text(st, 1, d->as_of);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         long pi = project_index(d, (long)sqlite3_column_int64(st, 0));
         long qi = rp_parcel_index(d, (long)sqlite3_column_int64(st, 1));

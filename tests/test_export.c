@@ -574,7 +574,7 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     xmlNodePtr root = xmlDocGetRootElement(d);
     cr_assert_str_eq((const char *)root->name, "kml");
     cr_assert_str_eq((const char *)root->ns->href, KML_NS);
-    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Style"), 10);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Style"), 11); /* 10 statuses and reclaimed */
     char *c = xstring(d, "//k:Style[@id='availability-reserve']/k:PolyStyle/k:color");
     cr_assert_str_eq(c, "99c5beb0");
     free(c);
@@ -582,7 +582,7 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     cr_assert_str_eq(c, "ff205e1b");
     free(c);
     /* legend, then park folder with LookAt, then class folders in legend order */
-    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[1]/k:Placemark"), 10);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[1]/k:Placemark"), 11);
     c = xstring(d, "/k:kml/k:Document/k:Folder[1]/k:name");
     cr_assert_str_eq(c, "图例 legend");
     free(c);
@@ -621,7 +621,7 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:Style"), 0, "no placemark of the sample needs its own balloon");
     /* every entity of every template is a Data element of every parcel */
     xmlXPathObjectPtr tpl = xpath(d, "/k:kml/k:Document/k:Style/k:BalloonStyle/k:text");
-    cr_assert_eq(tpl->nodesetval->nodeNr, 10);
+    cr_assert_eq(tpl->nodesetval->nodeNr, 11);
     for (int i = 0; i < tpl->nodesetval->nodeNr; i++) {
         xmlChar *text = xmlNodeGetContent(tpl->nodesetval->nodeTab[i]);
         long entities = 0;
@@ -1285,7 +1285,7 @@ Test(export, exports_of_nothing_one_park_and_one_status_are_valid_files)
         json_t *fc = load_json(export_to(&o, name, &res));
         cr_assert_eq(res.parcels, want);
         cr_assert_eq((long)json_array_size(json_object_get(fc, "features")), want);
-        cr_assert_eq(json_array_size(json_object_get(fc, "legend")), 10);
+        cr_assert_eq(json_array_size(json_object_get(fc, "legend")), 11); /* 10 statuses and reclaimed */
         json_decref(fc);
         o.format = PL_EXPORT_KML;
         snprintf(name, sizeof name, "e%d.kml", s);
