@@ -259,3 +259,21 @@ Test(reclaim, library_call)
                                   " AND note IS NULL"), 1);
     pl_db_close(db);
 }
+
+/* A reclaimed parcel has left the project: its milestones no longer move it, and terminating
+ * the project leaves it alone. */
+Test(reclaim, a_reclaimed_parcel_leaves_the_project)
+{
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status A-1 reserve --date 2025-06-01 --note x"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-1 land --actual 2022-06-01"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-1 construction --actual 2025-06-01"), 0, "%s",
+                 errout);
+    cr_assert_str_eq(text("SELECT group_concat(code || ':' || status, ' ') FROM (SELECT code, status FROM parcel"
+                          " WHERE code IN ('A-1', 'A-2') ORDER BY code)"),
+                     "A-1:reserve A-2:construction");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status A-1 available --date 2025-06-02"), 0, "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel status A-1 reserved --date 2025-06-03 --lead L-2"), 0, "%s",
+                 errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "project terminate P-1 --date 2025-06-04 --note gone"), 0, "%s", errout);
+    cr_assert_str_eq(text("SELECT status FROM parcel WHERE code = 'A-1'"), "reserved", "L-2's reservation stays");
+}
