@@ -8,7 +8,6 @@
 #include "db_internal.h"
 #include "landing.h"
 #include "lifecycle.h"
-#include "vocab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +16,7 @@
  * terminated by then, its hold not ended), with its landing on the date. */
 typedef struct holder {
     long id, lead_id;
-    char code[64], lead[64], signed_on[16];
+    char code[64], lead[64];
     pl_landing landing;
 } holder;
 
@@ -26,7 +25,7 @@ static int find_holder(pl_db *db, long parcel_id, const char *date, holder *h, p
     memset(h, 0, sizeof *h);
     sqlite3_stmt *st;
     int rc = pl_db_prepare(db,
-        "SELECT pr.id, pr.code, pr.lead_id, l.code, pr.signed_on,"
+        "SELECT pr.id, pr.code, pr.lead_id, l.code, NULL,"
         " (SELECT actual FROM milestone m WHERE m.project_id = pr.id AND m.kind = 'land'),"
         " (SELECT actual FROM milestone m WHERE m.project_id = pr.id AND m.kind = 'construction'),"
         " (SELECT actual FROM milestone m WHERE m.project_id = pr.id AND m.kind = 'production'),"
@@ -46,7 +45,6 @@ static int find_holder(pl_db *db, long parcel_id, const char *date, holder *h, p
         snprintf(h->code, sizeof h->code, "%s", (const char *)sqlite3_column_text(st, 1));
         h->lead_id = (long)sqlite3_column_int64(st, 2);
         snprintf(h->lead, sizeof h->lead, "%s", sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
-        snprintf(h->signed_on, sizeof h->signed_on, "%s", (const char *)sqlite3_column_text(st, 4));
         const char *const actual[PL_MS_KINDS] = {
             (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6),
             (const char *)sqlite3_column_text(st, 7), (const char *)sqlite3_column_text(st, 8)};

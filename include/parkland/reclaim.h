@@ -48,11 +48,12 @@ typedef struct pl_reclaim_result {
 /* Reclaim idle parcel `code` (of `park`; NULL when the code is unique across
  * parks) to `to` ("reserve" or "available", ids or labels; NULL: reserve) on
  * `date` (YYYY-MM-DD, not in the future; NULL: today) with `note` (may be
- * NULL). `result` may be NULL. Refusals: PL_ERR_USAGE (another status, bad
- * date), PL_ERR_NOTFOUND (no such parcel), PL_ERR_INPUT ("parcel 'X' is not
- * idle …": neither status idle nor held by an idle project on the date; the
- * date in the future or before the project's signing; available without
- * indicators). */
+ * NULL). An idle parcel that no project holds (status idle) is simply moved.
+ * `result` may be NULL (else zeroed on a refusal). Refusals: PL_ERR_USAGE
+ * (another status, bad date), PL_ERR_NOTFOUND (no such parcel), PL_ERR_INPUT
+ * ("parcel 'X' is not idle …": neither status idle nor held by an idle
+ * project on the date — a project signed after the date does not hold it;
+ * the date in the future; available without indicators). */
 int pl_parcel_reclaim(pl_db *db, const char *park, const char *code, const char *to, const char *date,
                       const char *note, pl_reclaim_result *result, pl_error *err);
 
