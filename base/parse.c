@@ -30,6 +30,8 @@ static int fold(const char *s, char out[FOLD_MAX])
             c = (unsigned char)(p[2] - 0x80 + 0x60), n = 3;
         else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
             c = ' ', n = 3;
+        else if (p[0] == 0xE2 && p[1] == 0x88 && p[2] == 0x92) /* U+2212 minus sign */
+            c = '-', n = 3;
         else
             c = p[0];
         if (k + 1 >= FOLD_MAX)
@@ -200,6 +202,32 @@ int pl_parse_number(const char *s, double *out)
     if (!fold(s, f) || !(n = scan_number(f, &v)) || f[n])
         return 0;
     *out = v;
+    return 1;
+}
+
+int pl_parse_number_list(const char *s, double *out, size_t n)
+{
+    char f[FOLD_MAX];
+    if (!n || !fold(s, f))
+        return 0;
+    char *p = f;
+    for (size_t i = 0; i < n; i++) {
+        char *comma = strchr(p, ',');
+        if ((i + 1 < n) != (comma != NULL))
+            return 0;
+        if (comma)
+            *comma = '\0';
+        double v;
+        size_t len;
+        char *b = p + strspn(p, " \t");
+        size_t e = strlen(b);
+        while (e && (b[e - 1] == ' ' || b[e - 1] == '\t'))
+            b[--e] = '\0';
+        if (strchr(b, ',') || !(len = scan_number(b, &v)) || b[len])
+            return 0;
+        out[i] = v;
+        p = comma ? comma + 1 : p;
+    }
     return 1;
 }
 

@@ -90,7 +90,12 @@
     X(verified, "达产", "Verified")                                                                     \
     X(overdue, "逾期未开工", "Start overdue")                                                           \
     X(idle, "闲置(逾期满1年)", "Idle (1 year late)")                                                    \
-    X(reclaim, "拟收回(逾期满2年)", "Reclaim candidate (2 years late)")
+    X(reclaim, "拟收回(逾期满2年)", "Reclaim candidate (2 years late)")                                  \
+    PL_VOCAB_CLASS_RECLAIMED(X)
+/* The map class of land taken back from a project (pl_parcel_reclaim): the last
+ * landing class, and a class of the availability theme after the statuses
+ * (it is not a status: the parcel is reserve or available). */
+#define PL_VOCAB_CLASS_RECLAIMED(X) X(reclaimed, "已收回", "Reclaimed")
 
 /* Expand a list to its ids only: `{PL_VOCAB_STATUSES(PL_VOCAB_ID) NULL}`. */
 #define PL_VOCAB_ID(id, zh, en) #id,

@@ -25,12 +25,14 @@
 #define STYLE_land_supplied "#7e57c2", "#4527a0", 0.6, 1.5
 #define STYLE_overdue "#ffd54f", "#ff6f00", 0.6, 2.5
 #define STYLE_reclaim "#8e0000", "#3e0000", 0.7, 3.0
+#define STYLE_reclaimed "#a1887f", "#3e2723", 0.6, 2.5
 
 #define STYLE(id, zh, en) {#id, zh, en, STYLE_##id},
 
-/* availability: one class per parcel status, in lifecycle order */
-static const pl_style availability[] = {PL_VOCAB_STATUSES(STYLE) PL_VOCAB_STATUS_RETIRED(STYLE)};
-/* landing: the six stages, then overdue, idle, reclaim */
+/* availability: one class per parcel status, in lifecycle order, then reclaimed land */
+static const pl_style availability[] = {PL_VOCAB_STATUSES(STYLE) PL_VOCAB_STATUS_RETIRED(STYLE)
+                                            PL_VOCAB_CLASS_RECLAIMED(STYLE)};
+/* landing: the six stages, then overdue, idle, reclaim, reclaimed */
 static const pl_style landing[] = {PL_VOCAB_LANDING(STYLE)};
 
 _Static_assert(sizeof availability / sizeof *availability <= PL_STYLE_MAX &&

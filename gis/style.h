@@ -4,11 +4,14 @@
  * classes, themes); style.c owns the colours. One table for every export format, so a status has the same colour in GeoJSON,
  * KML and HTML, and the legend of each lists the same entries.
  *
- *   availability: one class per parcel status (储备 … 闲置, 已注销);
+ *   availability: one class per parcel status (储备 … 闲置, 已注销), then
+ *                 reclaimed 已收回 (land taken back from a project, reserve or
+ *                 available again: pl_parcel_reclaim);
  *   landing:      project stage (none 未签约, signed, land_supplied,
  *                 construction, production, verified) or, when construction
  *                 has not started by the agreed date, overdue 逾期未开工,
- *                 idle 闲置 (≥ 1 year late) and reclaim 拟收回 (≥ 2 years).
+ *                 idle 闲置 (≥ 1 year late) and reclaim 拟收回 (≥ 2 years);
+ *                 reclaimed 已收回 when no project holds reclaimed land.
  */
 #ifndef PARKLAND_STYLE_H
 #define PARKLAND_STYLE_H

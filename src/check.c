@@ -130,8 +130,10 @@ static int check_parcels(checker *c)
     return rc;
 }
 
-/* Pairs of live parcels of one park overlapping by more than CHECK_OVERLAP_M2,
- * candidates from the R*Tree (each pair once: a.id < b.id). */
+/* Pairs of live parcels overlapping by more than CHECK_OVERLAP_M2, candidates
+ * from the R*Tree (each pair once: a.id < b.id): "overlap" within a park,
+ * "park_overlap" across two parks (the same land held by both: a park's
+ * parcels imported into another), with the share of the smaller parcel. */
 static int check_overlaps(checker *c)
 {
     sqlite3_stmt *st;
@@ -140,13 +142,14 @@ static int check_overlaps(checker *c)
          * it, their parcels by rowid. (With b joined on park_id, SQLite walked the
          * (park_id, code) index — every parcel of the park for each parcel.) The
          * ORDER BY gives the order that plan had. */
-        "SELECT k.code, a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom))"
+        "SELECT k.code, a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom)), kb.code, b.park_id = a.park_id,"
+        "       min(a.area_m2, b.area_m2)"
         "  FROM parcel a CROSS JOIN idx_parcel_geom r ON r.pkid = a.id"
         "  CROSS JOIN idx_parcel_geom r2 ON r2.xmin <= r.xmax AND r2.xmax >= r.xmin"
         "   AND r2.ymin <= r.ymax AND r2.ymax >= r.ymin"
         "  CROSS JOIN parcel b ON b.id = r2.pkid"
-        "  JOIN park k ON k.id = a.park_id"
-        " WHERE b.park_id = a.park_id AND b.id > a.id AND b.status <> 'retired' AND a.status <> 'retired'"
+        "  JOIN park k ON k.id = a.park_id JOIN park kb ON kb.id = b.park_id"
+        " WHERE b.id > a.id AND b.status <> 'retired' AND a.status <> 'retired'"
         "   AND ST_IsValid(a.geom) = 1 AND ST_IsValid(b.geom) = 1 AND ST_Intersects(a.geom, b.geom) = 1"
         " ORDER BY a.id, b.code", &st, c->err);
     if (rc)
@@ -155,12 +158,21 @@ static int check_overlaps(checker *c)
         double a = sqlite3_column_double(st, 3);
         if (!(a > CHECK_OVERLAP_M2))
             continue;
-        char subject[300], detail[300];
+        char subject[300], detail[400];
         snprintf(subject, sizeof subject, "parcel %s/%s", (const char *)sqlite3_column_text(st, 0),
                  (const char *)sqlite3_column_text(st, 1));
-        snprintf(detail, sizeof detail, "overlaps parcel '%s' by %.2f m²", (const char *)sqlite3_column_text(st, 2),
-                 a);
-        rc = report(c, "overlap", subject, detail);
+        if (sqlite3_column_int(st, 5)) {
+            snprintf(detail, sizeof detail, "overlaps parcel '%s' by %.2f m²", (const char *)sqlite3_column_text(st, 2),
+                     a);
+            rc = report(c, "overlap", subject, detail);
+        } else {
+            double smaller = sqlite3_column_double(st, 6);
+            snprintf(detail, sizeof detail, "overlaps parcel '%s' of park '%s' by %.2f m² (%.1f %% of the smaller)%s",
+                     (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 4), a,
+                     smaller > 0 ? fmin(100.0 * a / smaller, 100.0) : 0.0,
+                     smaller > 0 && a >= 0.99 * smaller ? ": the same land in two parks" : "");
+            rc = report(c, "park_overlap", subject, detail);
+        }
     }
     sqlite3_finalize(st);
     return rc;

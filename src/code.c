@@ -11,7 +11,7 @@
 
 static const char *kind_name(pl_code_kind kind)
 {
-    return kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : "project";
+    return kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : kind == PL_CODE_PARK ? "park" : "project";
 }
 
 /* SELECT DISTINCT code of the kind's table WHERE (cond), with ?2 the park for parcels. */
@@ -25,7 +25,7 @@ static int prepare(pl_db *db, pl_code_kind kind, const char *cond, sqlite3_stmt 
                  cond);
     else
         snprintf(sql, sizeof sql, "SELECT DISTINCT code FROM %s WHERE ?2 IS NULL AND (%s) ORDER BY code",
-                 kind == PL_CODE_LEAD ? "lead" : "project", cond);
+                 kind == PL_CODE_LEAD ? "lead" : kind == PL_CODE_PARK ? "park" : "project", cond);
     return pl_db_prepare(db, sql, st, err);
 }
 
@@ -156,5 +156,7 @@ int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *
         return rc;
     if (kind == PL_CODE_PARCEL && park)
         return pl_error_set(err, PL_ERR_NOTFOUND, "no parcel '%s' in park '%s'%s", text, park, hint);
+    if (kind == PL_CODE_PARK && !*hint)
+        return pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s' (see 'parkland park list')", text);
     return pl_error_set(err, PL_ERR_NOTFOUND, "no %s '%s'%s", kind_name(kind), text, hint);
 }

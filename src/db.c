@@ -441,6 +441,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
     if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)) ||
         (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
         (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v7, err)) ||
         (rc = pl_db_exec(db, pl_schema_v8, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
@@ -615,6 +616,15 @@ static int schema_v8(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v8, err);
 }
 
+/* Schema → 7: see pl_schema_v7 (independent of version 6). */
+static int schema_v7(pl_db *db, pl_error *err)
+{
+    /* a file that has the columns already (a version 6 written after them) keeps them */
+    if (select_int(db, "SELECT count(*) FROM pragma_table_info('parcel') WHERE name = 'entered_on'", 0) > 0)
+        return PL_OK;
+    return pl_db_exec(db, pl_schema_v7, err);
+}
+
 /* One migration in one transaction, the version written with it. The version
  * is read again under the write lock: another process may have opened the
  * file at the same time and done this migration while this one waited. */
@@ -674,6 +684,7 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 4 && (rc = migrate(db, 4, schema_v4, err))) ||
         (ver < 5 && (rc = migrate(db, 5, schema_v5, err))) ||
         (ver < 6 && (rc = migrate(db, 6, schema_v6, err))) ||
+        (ver < 7 && (rc = migrate(db, 7, schema_v7, err))) ||
         (ver < 8 && (rc = migrate(db, 8, schema_v8, err))))
         goto fail;
     *out = db;

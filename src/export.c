@@ -249,7 +249,7 @@ enum {
     C_PROJECT, C_SIGNED, C_INVEST,
     C_LEAD, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_ZH, C_RESERVED_UNTIL,
     C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_PROD_P, C_PROD_A, C_VER_P, C_VER_A,
-    C_GEOM, C_HISTORY, C_SELECTED
+    C_RECLAIMED, C_GEOM, C_HISTORY, C_SELECTED
 };
 
 /* The parcel passes --status and --industry (every parcel but retired ones without them). */
@@ -258,15 +258,22 @@ enum {
     " AND (?4 IS NULL OR ld.industry = ?4"                                                                         \
     "      OR instr(',' || replace(coalesce(pi.industries, ''), ' ', '') || ',', ',' || ?4 || ',') > 0))"
 
+/* 1 when the parcel was reclaimed from a project by the as-of date
+ * (pl_parcel_reclaim) and no project holds it since (pr: the holding one). */
+#define RECLAIMED_SQL                                                                                         \
+    "CASE WHEN pr.id IS NULL AND EXISTS (SELECT 1 FROM project_parcel g WHERE g.parcel_id = p.id"             \
+    " AND g.reclaimed_on <= ?1) THEN 1 END"
+
 static const char export_sql[] =
     "SELECT p.id, k.code, k.name, k.name_en, p.code, p.name, p.land_use, p.land_use_code, p.status,"
-    "       p.status_date, p.area_m2, substr(p.created_at, 1, 10),"
+    "       p.status_date, p.area_m2, COALESCE(p.entered_on, substr(p.created_at, 1, 10)),"
     "       pi.investment_intensity, pi.far_min, pi.far_max, pi.tax_per_mu, pi.output_per_mu,"
     "       pi.energy_per_output, pi.building_coverage_min, pi.admin_share_max, pi.green_ratio_max,"
     "       pi.industries, pi.base_price, pi.term_years,"
     "       pr.code, pr.signed_on, pr.investment,"
     "       ld.code, ld.company, ld.company_en, ld.country, ld.industry, ind.name_zh, rv.expires_on,"
     "       ml.planned, ml.actual, mc.planned, mc.actual, mp.planned, mp.actual, mv.planned, mv.actual,"
+    "       " RECLAIMED_SQL ","
     "       %s, %s, " SELECTED
     "  FROM parcel p JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
@@ -275,6 +282,7 @@ static const char export_sql[] =
     "  LEFT JOIN project pr ON pr.id = CASE WHEN EXISTS (SELECT 1 FROM project_parcel g WHERE g.parcel_id = p.id)"
     "        THEN (SELECT x.id FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
     "        WHERE pp.parcel_id = p.id AND x.signed_on <= ?1"
+    "          AND (pp.reclaimed_on IS NULL OR pp.reclaimed_on > ?1)"
     "          AND (x.terminated_on IS NULL OR x.terminated_on > ?1)"
     "        ORDER BY x.signed_on DESC, x.id DESC LIMIT 1) END"
     "  LEFT JOIN reservation rv ON pr.id IS NULL AND rv.id = CASE WHEN EXISTS (SELECT 1 FROM reservation g"
@@ -611,7 +619,7 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
  * date (project: the signed project's code, NULL when none; the dates of its
  * milestones). */
 static void derive(const exporter *x, const char *status, const char *project, const char *land_a,
-                   const char *cons_p, const char *cons_a, const char *prod_a, const char *ver_a,
+                   const char *cons_p, const char *cons_a, const char *prod_a, const char *ver_a, int reclaimed,
                    pl_export_feature *f)
 {
     const char *const actual[PL_MS_KINDS] = {land_a, cons_a, prod_a, ver_a};
@@ -623,27 +631,35 @@ static void derive(const exporter *x, const char *status, const char *project, c
     f->idle = l.idle;
     f->reclaim = l.reclaim;
     const char *cls = x->doc.theme == PL_STYLE_LANDING ? l.cls : status;
+    /* reclaimed land (pl_parcel_reclaim): on the landing map while no project holds it, on the
+     * availability map while it stays in the land bank or available */
+    if (reclaimed && !project &&
+        (x->doc.theme == PL_STYLE_LANDING || (status && (!strcmp(status, "reserve") || !strcmp(status, "available")))))
+        cls = "reclaimed";
     f->style = pl_style_get(x->doc.theme, cls);
     if (!f->style)
         f->style = pl_style_at(x->doc.theme, 0);
 }
 
 /* SQL parkland_export_class(status, project, land_a, cons_p, cons_a, prod_a,
- * ver_a): the position of the row's map class in the legend, for the ORDER BY
+ * ver_a, reclaimed): the position of the row's map class in the legend, for the ORDER BY
  * of writers that want the rows by class (PL_NEED_CLASS_ORDER). Registered on
  * the connection for the time of one export. */
 static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const exporter *x = sqlite3_user_data(ctx);
     const char *a[7];
-    for (int i = 0; i < 7 && i < argc; i++) {
+    for (int i = 0; i < 7; i++) {
+        a[i] = NULL;
+        if (i >= argc)
+            continue;
         a[i] = (const char *)sqlite3_value_text(argv[i]);
         if (a[i] && !*a[i])
             a[i] = NULL; /* as col() reads them */
     }
     pl_export_feature f;
     memset(&f, 0, sizeof f);
-    derive(x, a[0], a[1], a[2], a[3], a[4], a[5], a[6], &f);
+    derive(x, a[0], a[1], a[2], a[3], a[4], a[5], a[6], argc > 7 && sqlite3_value_int(argv[7]), &f);
     sqlite3_result_int(ctx, pl_style_index(x->doc.theme, f.style->key));
 }
 
@@ -675,7 +691,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
         field_text(x, "code", "宗地号", "code", f->code);
     } else {
         derive(x, f->status, col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
-               col(st, C_PROD_A), col(st, C_VER_A), f);
+               col(st, C_PROD_A), col(st, C_VER_A), sqlite3_column_int(st, C_RECLAIMED), f);
         f->company = col(st, C_COMPANY);
         row_fields(x, st, f);
     }
@@ -865,7 +881,17 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
         return PL_OK;
     }
     sqlite3_stmt *st;
+    /* the classes are the statuses, unless an industry filter or a reclaimed parcel
+     * (its own class, pl_parcel_reclaim) needs the whole row */
     int by_status = d->theme == PL_STYLE_AVAILABILITY && !opt->industry;
+    if (by_status) {
+        int rc = pl_db_prepare(x->db, "SELECT EXISTS (SELECT 1 FROM project_parcel WHERE reclaimed_on IS NOT NULL)",
+                               &st, err);
+        if (rc)
+            return rc;
+        by_status = sqlite3_step(st) == SQLITE_ROW && !sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
     char sql[sizeof export_sql + 2048];
     if (by_status)
         snprintf(sql, sizeof sql, "SELECT DISTINCT p.status FROM parcel p JOIN park k ON k.id = p.park_id"
@@ -893,7 +919,7 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
                 f.style = pl_style_at(d->theme, 0);
         } else {
             derive(x, col(st, C_STATUS), col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
-                   col(st, C_PROD_A), col(st, C_VER_A), &f);
+                   col(st, C_PROD_A), col(st, C_VER_A), sqlite3_column_int(st, C_RECLAIMED), &f);
         }
         int ci = pl_style_index(d->theme, f.style->key);
         if (ci >= 0 && ci < PL_STYLE_MAX)
@@ -999,7 +1025,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + sizeof box_sql + 1024];
-    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
+    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 8, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
                         SQLITE_OK) {
         rc = pl_db_fail(db, err, "cannot prepare the export");
         goto out;
@@ -1013,7 +1039,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     snprintf(sql, sizeof sql, export_sql,
              (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist, opt->lonlat_box ? box_sql : "",
              d->context ? SELECTED " DESC, " : "",
-             by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual)," : "");
+             by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual, " RECLAIMED_SQL ")," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
         goto out;
     /* the field list (no values), for writers that show it before the first row */
@@ -1149,7 +1175,7 @@ out:
         x->w->release(x->wstate);
     sqlite3_finalize(st);
     if (by_class) /* removed again */
-        sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db->h, CLASS_FN, 8, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
     pl_xform_free(x->xf);
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);

@@ -20,6 +20,7 @@
 #include "parkland/units.h"
 
 #include "crs.h"
+#include "date.h"
 #include "db_internal.h"
 #include "geom.h"
 #include "hash.h"
@@ -41,6 +42,9 @@
 
 /* Overlaps smaller than this (m²) are slivers of survey noise, not conflicts. */
 #define PL_OVERLAP_TOLERANCE_M2 1.0
+/* A parcel of another park that shares this much of the smaller one's area
+ * with a new one is the same land: a park's parcels imported into another. */
+#define PL_SAME_LAND_SHARE 0.99
 /* Declared and computed area may differ this much (fraction) before a warning. */
 #define PL_AREA_TOLERANCE 0.005
 /* Degrees around a CRS's area of use that still count as inside. */
@@ -817,7 +821,28 @@ static const GEOSGeometry *work_geometry(importer *im, feature_work *w, const ge
     return w->work;
 }
 
-/* Overlaps with parcels of the park (other than `self_id`): 1 when refused. */
+/* Row `st` of st_overlap is parcel of another park that shares `share` % of
+ * the smaller area with the feature: the refusal (or, --allow-overlap, the
+ * warning) naming both parks and the parcel. 1 when refused. */
+static int same_land(importer *im, const char *who, sqlite3_stmt *st, double share)
+{
+    const char *oc = (const char *)sqlite3_column_text(st, 1);
+    const char *ok = (const char *)sqlite3_column_text(st, 5);
+    if (im->opt->allow_overlap) {
+        add_message(im, PL_MSG_WARNING,
+                    "%s: is parcel '%s' of park '%s' (%.1f %% of the land shared), imported into park '%s' too "
+                    "(allowed by --allow-overlap)", who, oc, ok, share, im->res->park);
+        return 0;
+    }
+    add_message(im, PL_MSG_REFUSED,
+                "%s: is parcel '%s' of park '%s' (%.1f %% of the land shared), not land of park '%s' (import it "
+                "into park '%s', or pass --allow-overlap)", who, oc, ok, share, im->res->park, ok);
+    return 1;
+}
+
+/* Overlaps with parcels of the park (other than `self_id`), and parcels of
+ * other parks that are the same land (PL_SAME_LAND_SHARE of the smaller
+ * area): 1 when refused. */
 static int check_overlaps(importer *im, const char *who, feature_work *w, const geo_result *g, long self_id,
                           int *fatal)
 {
@@ -834,13 +859,30 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, const 
     sqlite3_bind_double(st, 6, miny - 1);
     int refused = 0, step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int same_park = sqlite3_column_int64(st, 3) == im->park_id;
+        double smaller = fmin(g->area, sqlite3_column_double(st, 4));
+        const void *blob = sqlite3_column_blob(st, 2);
+        size_t blen = (size_t)sqlite3_column_bytes(st, 2);
+        if (!same_park) {
+            /* the same land shares 99 % of the smaller area: impossible when the boxes (the
+             * R*Tree's, rounded outward) share less — the neighbours of the other park cost
+             * no GEOS call; the same polygon imported again is its own bytes */
+            double ix = fmin(maxx, sqlite3_column_double(st, 7)) - fmax(minx, sqlite3_column_double(st, 6));
+            double iy = fmin(maxy, sqlite3_column_double(st, 9)) - fmax(miny, sqlite3_column_double(st, 8));
+            if (!(smaller > 0) || ix <= 0 || iy <= 0 || ix * iy < PL_SAME_LAND_SHARE * smaller)
+                continue;
+            if (blob && blen == g->wkb_len && !memcmp(blob, g->wkb, blen)) {
+                refused |= same_land(im, who, st, 100.0);
+                continue;
+            }
+        }
         /* GEOS only when there is a candidate: most parcels have none */
         if (!w->prep && (!work_geometry(im, w, g) || !(w->prep = GEOSPrepare_r(gc, w->work)))) {
             pl_error_set(im->err, PL_ERR_NOMEM, "out of memory");
             *fatal = 1;
             break;
         }
-        GEOSGeometry *other = pl_geos_from_wkb(gc, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+        GEOSGeometry *other = pl_geos_from_wkb(gc, blob, blen);
         if (!other)
             continue;
         /* neighbours in a park touch: an intersection (the costlier call) only
@@ -851,7 +893,9 @@ static int check_overlaps(importer *im, const char *who, feature_work *w, const 
             double a = inter ? pl_geos_area(gc, inter) : 0;
             if (inter)
                 GEOSGeom_destroy_r(gc, inter);
-            if (a > PL_OVERLAP_TOLERANCE_M2) {
+            if (!same_park && a >= PL_SAME_LAND_SHARE * smaller) {
+                refused |= same_land(im, who, st, 100.0 * fmin(a / smaller, 1.0));
+            } else if (same_park && a > PL_OVERLAP_TOLERANCE_M2) {
                 const char *oc = (const char *)sqlite3_column_text(st, 1);
                 if (im->opt->allow_overlap) {
                     add_message(im, PL_MSG_WARNING, "%s: overlaps parcel '%s' by %.2f m² (allowed by --allow-overlap)",
@@ -1358,10 +1402,12 @@ static int prepare_all(importer *im)
              * park's parcels (with an equality on park_id SQLite preferred the (park_id, code)
              * index, O(parcels in the park) per feature), and no IN (subquery), which
              * builds an ephemeral table per feature */
-            "SELECT p.id, p.code, ST_AsBinary(p.geom) FROM idx_parcel_geom r CROSS JOIN parcel p"
-            " ON p.id = r.pkid"
+            "SELECT p.id, p.code, ST_AsBinary(p.geom), p.park_id, p.area_m2,"
+            " CASE WHEN p.park_id <> ?1 THEN (SELECT k.code FROM park k WHERE k.id = p.park_id) END,"
+            " r.xmin, r.xmax, r.ymin, r.ymax"
+            " FROM idx_parcel_geom r CROSS JOIN parcel p ON p.id = r.pkid"
             " WHERE r.xmin <= ?3 AND r.xmax >= ?4 AND r.ymin <= ?5 AND r.ymax >= ?6"
-            "   AND p.park_id = ?1 AND p.id <> ?2 AND p.status <> 'retired'", &im->st_overlap, e)) ||
+            "   AND p.id <> ?2 AND p.status <> 'retired'", &im->st_overlap, e)) ||
         (rc = pl_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pl_import_code(code TEXT PRIMARY KEY, place TEXT) WITHOUT ROWID;"
                              "DELETE FROM temp.pl_import_code;"
                              "CREATE TEMP TABLE IF NOT EXISTS pl_import_col(key TEXT, value TEXT, PRIMARY KEY (key, value))"
@@ -1585,6 +1631,10 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
                             im.status);
     pl_today(im.today, sizeof im.today);
     pl_now_iso(im.now, sizeof im.now);
+    if (opt->date && (!pl_date_valid_years(opt->date, PL_DATE_YEAR_MIN, PL_DATE_YEAR_MAX) || strlen(opt->date) != 10))
+        return pl_error_set(err, PL_ERR_USAGE, "import date '%s' is not a real date (YYYY-MM-DD)", opt->date);
+    if (opt->date && strcmp(opt->date, im.today) > 0)
+        return pl_error_set(err, PL_ERR_INPUT, "import date %s is in the future (today is %s)", opt->date, im.today);
 
     pl_source_info info;
     memset(&info, 0, sizeof info);
@@ -1598,7 +1648,7 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
     if ((rc = pl_db_begin(db, err)))
         return rc;
     if ((rc = prepare_all(&im)) || (rc = write_batch(&im, 1)) ||
-        (rc = pl_parcel_writer_open(db, im.park_id, res->batch_id, im.status, im.today, im.now, &im.writer, err)))
+        (rc = pl_parcel_writer_open(db, im.park_id, res->batch_id, im.status, im.today, opt->date, im.now, &im.writer, err)))
         goto fail;
 
     pl_error_clear(err);

@@ -4,6 +4,7 @@
 #include "date.h"
 #include "parkland/lifecycle.h"
 #include "parkland/parcel.h"
+#include "parkland/reclaim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,7 +201,7 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
     }
     if (!valid_date(date))
         return pl_error_set(err, PL_ERR_USAGE, "'%s' is not a date (YYYY-MM-DD, a real calendar day)", date);
-    if (force && (!note || !*note))
+    if (force == 1 && (!note || !*note))
         return pl_error_set(err, PL_ERR_USAGE, "a forced status change needs a note (--note TEXT) saying why");
     if (strcmp(to, "reserved") && (lead_id || expires))
         return pl_error_set(err, PL_ERR_USAGE, "--lead and --expires only apply when moving to 'reserved' 预留");
@@ -221,7 +222,7 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
                             "--force --note TEXT overrides)",
                             ps.code, ps.status, zh(ps.status), legal, to, zh(to));
     }
-    if (!force && !strcmp(to, "available") && !ps.has_indicators)
+    if (force != 1 && !strcmp(to, "available") && !ps.has_indicators)
         return pl_error_set(err, PL_ERR_INPUT,
                             "parcel '%s' has no standard-land indicators 标准地控制指标 yet; set them with "
                             "'parkland parcel indicators %s --investment-intensity X …' before making it available",
@@ -256,13 +257,13 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
     if ((rc = exec_bound(db, st, "cannot change the parcel's status", err)))
         return rc;
     char *hnote = NULL;
-    if (force) {
+    if (force == 1) {
         size_t n = strlen(note) + 16;
         if (!(hnote = malloc(n)))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         snprintf(hnote, n, "forced: %s", note);
     }
-    rc = pl_history_add_effective(db, "parcel", ps.id, ps.code, "status", ps.status, to, force ? hnote : note, date,
+    rc = pl_history_add_effective(db, "parcel", ps.id, ps.code, "status", ps.status, to, force == 1 ? hnote : note, date,
                                   0, err);
     free(hnote);
     if (rc)
@@ -304,7 +305,7 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
         snprintf(res->to, sizeof res->to, "%s", to);
         snprintf(res->date, sizeof res->date, "%.10s", date);
         snprintf(res->expires, sizeof res->expires, "%s", exp);
-        res->forced = force;
+        res->forced = force == 1;
         res->reservation_id = reservation;
         res->released_id = released;
     }
@@ -392,9 +393,36 @@ int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const ch
             goto fail;
         }
     }
-    if ((rc = move_ex(db, id, status, opt->date, opt->note, opt->force, lead_id, opt->lead, opt->expires, 0, result,
-                      err)))
+    /* an idle parcel to reserve or available: a reclaim (parcel_reclaim.c) */
+    char today[16];
+    pl_today(today, sizeof today);
+    const char *day = opt->date ? opt->date : today;
+    int idle = 0;
+    if ((!strcmp(status, "reserve") || !strcmp(status, "available")) && valid_date(day) &&
+        (rc = pl_reclaim_applies(db, id, day, &idle, err)))
         goto fail;
+    if (idle) {
+        pl_reclaim_result rr;
+        if ((rc = pl_reclaim_in_tx(db, id, status, day, opt->note, &rr, err)))
+            goto fail;
+        if (result) {
+            memset(result, 0, sizeof *result);
+            snprintf(result->park, sizeof result->park, "%s", rr.park);
+            snprintf(result->code, sizeof result->code, "%s", rr.code);
+            snprintf(result->from, sizeof result->from, "%s", rr.from);
+            snprintf(result->to, sizeof result->to, "%s", rr.to);
+            snprintf(result->date, sizeof result->date, "%s", rr.date);
+            result->reclaimed = 1;
+            snprintf(result->reclaimed_from, sizeof result->reclaimed_from, "%s", rr.project);
+            result->overdue_days = rr.overdue_days;
+            result->project_terminated = rr.project_terminated;
+            snprintf(result->lead, sizeof result->lead, "%s", rr.lead);
+            snprintf(result->lead_stage, sizeof result->lead_stage, "%s", rr.lead_stage);
+        }
+    } else if ((rc = move_ex(db, id, status, opt->date, opt->note, opt->force, lead_id, opt->lead, opt->expires, 0,
+                             result, err))) {
+        goto fail;
+    }
     return pl_db_commit(db, err);
 fail:
     pl_db_rollback(db);

@@ -14,6 +14,19 @@
  * old, new, note). Leaving 'reserved' releases the open reservation. */
 int pl_parcel_move(pl_db *db, long parcel_id, const char *to, const char *date, const char *note, int force,
                    pl_error *err);
+/* `force` of pl_parcel_move for a reclaim (parcel_reclaim.c): the table is
+ * not asked, the note is kept as given, the indicators rule still holds. */
+#define PL_MOVE_RECLAIM 2
+
+/* Reclaiming (parcel_reclaim.c), inside the CALLER's transaction: *idle 1
+ * when a live project holds parcel `parcel_id` on `date` and the parcel is
+ * idle (its status idle, or the project's start PL_IDLE_DAYS overdue), else 0. */
+int pl_reclaim_applies(pl_db *db, long parcel_id, const char *date, int *idle, pl_error *err);
+/* Reclaim parcel `parcel_id` to `to` on `date` (both valid) inside the
+ * caller's transaction (parkland/reclaim.h); result may be NULL. */
+struct pl_reclaim_result;
+int pl_reclaim_in_tx(pl_db *db, long parcel_id, const char *to, const char *date, const char *note,
+                     struct pl_reclaim_result *result, pl_error *err);
 
 /* Hold parcel `parcel_id` for signed project `project` on `date`, inside the
  * caller's transaction: an available parcel goes to 'reserved' (预留, no

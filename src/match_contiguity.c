@@ -38,7 +38,8 @@ int match_has_id(const long *v, size_t n, long id)
 /* parcels of live projects whose lead is in the lead's industry */
 static const char projects_sql[] =
     "SELECT pp.parcel_id FROM project pr CROSS JOIN lead l CROSS JOIN project_parcel pp"
-    " WHERE l.id = pr.lead_id AND pp.project_id = pr.id AND l.industry = ?1 AND pr.terminated_on IS NULL";
+    " WHERE l.id = pr.lead_id AND pp.project_id = pr.id AND l.industry = ?1 AND pr.terminated_on IS NULL"
+    "   AND pp.reclaimed_on IS NULL";
 
 /* parcels whose R*Tree box comes within ?2 of the box of parcel ?1 (itself included) */
 static const char near_sql[] =
@@ -58,7 +59,7 @@ static const char contiguity_sql[] =
     "  JOIN project_parcel pp ON pp.parcel_id = q.id"
     "  JOIN project pr ON pr.id = pp.project_id"
     "  JOIN lead l ON l.id = pr.lead_id"
-    " WHERE l.industry = ?1 AND pr.terminated_on IS NULL AND q.id <> ?2"
+    " WHERE l.industry = ?1 AND pr.terminated_on IS NULL AND pp.reclaimed_on IS NULL AND q.id <> ?2"
     "   AND q.ROWID IN (SELECT pkid FROM idx_parcel_geom"
     "        WHERE xmin <= ?4 AND xmax >= ?3 AND ymin <= ?6 AND ymax >= ?5)"
     "   AND ST_Distance(q.geom, (SELECT geom FROM parcel WHERE id = ?2)) <= ?7"

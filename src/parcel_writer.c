@@ -13,6 +13,7 @@ struct pl_parcel_writer {
     pl_db *db;
     long park_id, batch_id;
     const char *status, *today, *now; /* borrowed */
+    const char *entered;              /* borrowed: import --date, NULL = today */
     /* prepared once, reused for every parcel */
     sqlite3_stmt *st_insert, *st_update, *st_old;
     sqlite3_stmt *st_defaults; /* NULL when the park has no default indicators */
@@ -109,7 +110,7 @@ static int suspend_triggers(pl_parcel_writer *w, pl_error *err)
 }
 
 int pl_parcel_writer_open(pl_db *db, long park_id, long batch_id, const char *status, const char *today,
-                          const char *now, pl_parcel_writer **out, pl_error *err)
+                          const char *entered, const char *now, pl_parcel_writer **out, pl_error *err)
 {
     *out = NULL;
     pl_parcel_writer *w = calloc(1, sizeof *w);
@@ -119,14 +120,15 @@ int pl_parcel_writer_open(pl_db *db, long park_id, long batch_id, const char *st
     w->park_id = park_id;
     w->batch_id = batch_id;
     w->status = status;
-    w->today = today;
+    w->today = entered ? entered : today;
+    w->entered = entered;
     w->now = now;
     int rc;
     if ((rc = prepare_defaults(w, err)) ||
         (rc = pl_db_prepare(db,
             "INSERT INTO parcel(name, land_use, land_use_code, area_m2, declared_area_m2, batch_id, source_ref,"
-            " attrs, created_at, updated_at, geom, park_id, code, status, status_date)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ST_GeomFromWKB(?10, ?11), ?12, ?13, ?14, ?15)",
+            " attrs, created_at, updated_at, geom, park_id, code, status, status_date, entered_on)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ST_GeomFromWKB(?10, ?11), ?12, ?13, ?14, ?15, ?16)",
             &w->st_insert, err)) ||
         (rc = pl_db_prepare(db,
             "UPDATE parcel SET name = ?1, land_use = ?2, land_use_code = ?3, area_m2 = ?4,"
@@ -207,6 +209,7 @@ int pl_parcel_insert(pl_parcel_writer *w, const pl_parcel_values *v, long *id, p
     pl_bind_text_static(st, 13, v->code);
     pl_bind_text_static(st, 14, w->status);
     pl_bind_text_static(st, 15, w->today);
+    pl_bind_text_static(st, 16, w->entered);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = pl_db_fail(w->db, err, "cannot insert parcel");
     sqlite3_reset(st);
@@ -215,7 +218,8 @@ int pl_parcel_insert(pl_parcel_writer *w, const pl_parcel_values *v, long *id, p
     if (!rc && w->st_rtree)
         rc = index_parcel(w, new_id, v->box, err);
     if (!rc)
-        rc = pl_history_add(w->db, "parcel", new_id, v->code, "created", NULL, w->status, v->note, w->batch_id, err);
+        rc = pl_history_add_effective(w->db, "parcel", new_id, v->code, "created", NULL, w->status, v->note, w->entered,
+                                      w->batch_id, err);
     if (!rc)
         rc = copy_park_defaults(w, new_id, v->code, v->note, err);
     if (!rc) {

@@ -41,11 +41,14 @@ typedef struct pl_parcel_values {
 } pl_parcel_values;
 
 /* Prepare the statements for park `park_id` and import batch `batch_id` (new
- * parcels take `status` of `today`; rows are stamped `now`), and suspend the
+ * parcels take `status` of `today`, or of `entered` when not NULL: the day
+ * they entered the land bank, import --date, kept in parcel.entered_on and as
+ * the effective day of their 'created' history rows; rows are stamped `now`),
+ * and suspend the
  * triggers (when they are SpatiaLite's usual three; else they stay and do
  * their work). */
 int pl_parcel_writer_open(pl_db *db, long park_id, long batch_id, const char *status, const char *today,
-                          const char *now, pl_parcel_writer **out, pl_error *err);
+                          const char *entered, const char *now, pl_parcel_writer **out, pl_error *err);
 
 /* Insert a new parcel with its R*Tree row, its 'created' history row and the
  * park's default indicators (when the park has any); its id in *id. */

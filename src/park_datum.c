@@ -5,6 +5,7 @@
  * the parameters its surveyors use, and every import of such a file into the
  * park applies them. */
 #include "parkland/park.h"
+#include "parkland/parse.h"
 
 #include "db_internal.h"
 
@@ -48,16 +49,8 @@ static void format_towgs84(const double p[7], char *buf, size_t len)
 
 int pl_towgs84_parse(const char *s, double p[7])
 {
-    for (int i = 0; i < 7; i++) {
-        char *end;
-        if (!s || *s == ' ' || *s == '\t')
-            return -1;
-        p[i] = strtod(s, &end);
-        if (end == s || (*end != (i < 6 ? ',' : '\0')))
-            return -1;
-        s = end + 1;
-    }
-    return 0;
+    /* the one dialect (parkland/parse.h): full-width digits, commas and minus signs too */
+    return pl_parse_number_list(s, p, 7) ? 0 : -1;
 }
 
 int pl_park_set_datum_shift(pl_db *db, const char *park, const char *datum, const double towgs84[7],

@@ -876,7 +876,8 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
         sqlite3_stmt *st;
         if ((rc = pl_db_prepare(db,
                                 "SELECT p.id, p.status FROM project_parcel pp JOIN parcel p ON p.id = pp.parcel_id"
-                                " WHERE pp.project_id = ?1 ORDER BY p.code", &st, err)))
+                                " WHERE pp.project_id = ?1 AND pp.reclaimed_on IS NULL" /* not reclaimed land */
+                                " ORDER BY p.code", &st, err)))
             goto fail;
         sqlite3_bind_int64(st, 1, p.id);
         long *ids = NULL;

@@ -221,7 +221,8 @@ int pl_project_terminate(pl_db *db, const char *code, const char *date, const ch
     size_t used = 0;
     if ((rc = pl_db_prepare(db,
                             "SELECT c.code FROM project_parcel pp JOIN parcel c ON c.id = pp.parcel_id"
-                            " WHERE pp.project_id = ?1 AND c.status NOT IN ('reserve', 'available', 'reserved',"
+                            " WHERE pp.project_id = ?1 AND pp.reclaimed_on IS NULL"
+                            " AND c.status NOT IN ('reserve', 'available', 'reserved',"
                             " 'listed', 'retired') ORDER BY c.code",
                             &st, err)))
         goto fail;
@@ -240,7 +241,8 @@ int pl_project_terminate(pl_db *db, const char *code, const char *date, const ch
     for (;;) { /* one at a time: each move changes the rows the query reads */
         if ((rc = pl_db_prepare(db,
                                 "SELECT c.id FROM project_parcel pp JOIN parcel c ON c.id = pp.parcel_id"
-                                " WHERE pp.project_id = ?1 AND c.status IN ('reserved', 'listed')"
+                                " WHERE pp.project_id = ?1 AND pp.reclaimed_on IS NULL"
+                                " AND c.status IN ('reserved', 'listed')"
                                 " ORDER BY c.code LIMIT 1",
                                 &st, err)))
             goto fail;

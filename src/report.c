@@ -329,7 +329,8 @@ static int load_parcels(pl_db *db, rp_data *d, pl_error *err)
 {
     sqlite3_stmt *st;
     int rc = pl_db_prepare(db,
-        "SELECT p.id, p.park_id, p.code, p.name, p.area_m2, p.status, substr(p.created_at, 1, 10) <= ?1,"
+        "SELECT p.id, p.park_id, p.code, p.name, p.area_m2, p.status,"
+        " COALESCE(p.entered_on, substr(p.created_at, 1, 10)) <= ?1," /* in the land bank by D (import --date) */
         " (SELECT h.new_value FROM history h WHERE h.entity = 'parcel' AND h.entity_id = p.id"
         "    AND h.field = 'status' AND " EFF " <= ?1 ORDER BY " EFF " DESC, h.id DESC LIMIT 1),"
         " (SELECT h.old_value FROM history h WHERE h.entity = 'parcel' AND h.entity_id = p.id"
@@ -486,10 +487,12 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
     if ((rc = step_error(db, step, err)))
         return rc;
 
-    /* parcels */
-    if ((rc = pl_db_prepare(db, "SELECT project_id, parcel_id FROM project_parcel ORDER BY project_id, parcel_id",
+    /* parcels: those the project still holds on D (a reclaimed parcel leaves its alerts) */
+    if ((rc = pl_db_prepare(db, "SELECT project_id, parcel_id FROM project_parcel"
+                                " WHERE reclaimed_on IS NULL OR reclaimed_on > ?1 ORDER BY project_id, parcel_id",
                             &st, err)))
         return rc;
+    pl_bind_text(st, 1, d->as_of);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         long pi = project_index(d, (long)sqlite3_column_int64(st, 0));
         long qi = rp_parcel_index(d, (long)sqlite3_column_int64(st, 1));

@@ -323,5 +323,11 @@ static const char pl_schema_v8[] =
     "  created_at TEXT NOT NULL,\n"
     "  updated_at TEXT NOT NULL,\n"
     "  disabled_at TEXT);\n";
+/* Schema 7: when a parcel entered the land bank (import parcels --date D; NULL:
+ * the day it was recorded, created_at), and the day the park took a parcel back
+ * from a project (pl_parcel_reclaim; NULL while the project holds it). */
+static const char pl_schema_v7[] =
+    "ALTER TABLE parcel ADD COLUMN entered_on TEXT;          -- YYYY-MM-DD, NULL = date of created_at\n"
+    "ALTER TABLE project_parcel ADD COLUMN reclaimed_on TEXT; -- YYYY-MM-DD, NULL = held by the project\n";
 
 #endif

@@ -89,9 +89,10 @@ Test(check, cli_exit_status_says_whether_problems_were_found)
 }
 
 /* Overlap candidates come from the R*Tree box by box (never a walk over the
- * park): pairs in one park are found, in parcel order, each once; the same
- * overlap across two parks is not a problem, nor is a retired parcel. */
-Test(check, overlaps_found_box_by_box_within_a_park_only)
+ * park): pairs are found in parcel order, each once; within a park as
+ * overlap, across two parks as park_overlap (issue 13 §2: the same land in
+ * two parks) with the share of the smaller parcel; a retired parcel is none. */
+Test(check, overlaps_found_box_by_box_within_and_across_parks)
 {
     pl_error err;
     cr_assert_eq(pl_park_add(db, "JMIP", "即墨", NULL, NULL, NULL, &err), PL_OK, "%s", err.message);
@@ -104,5 +105,9 @@ Test(check, overlaps_found_box_by_box_within_a_park_only)
     pl_check_summary sum;
     cr_assert_eq(pl_check_database(db, collect, &s, &sum, &err), PL_OK, "%s", err.message);
     cr_assert_str_eq(s.text, "overlap|parcel QDIP/X-1|overlaps parcel 'X-2' by 5000.00 m²\n"
-                             "overlap|parcel QDIP/X-2|overlaps parcel 'X-3' by 5000.00 m²\n");
+                             "park_overlap|parcel QDIP/X-1|overlaps parcel 'Y-1' of park 'JMIP' by 10000.00 m² "
+                             "(100.0 % of the smaller): the same land in two parks\n"
+                             "overlap|parcel QDIP/X-2|overlaps parcel 'X-3' by 5000.00 m²\n"
+                             "park_overlap|parcel QDIP/X-2|overlaps parcel 'Y-1' of park 'JMIP' by 5000.00 m² "
+                             "(50.0 % of the smaller)\n");
 }

@@ -490,3 +490,77 @@ Test(dialect, long_codes_are_found_whole)
     cr_assert_eq(run(PL "parcel show 006 --format csv --keys", dbpath), 0, "%s", errout);
     cr_assert(strstr(out, code), "by its label");
 }
+
+/* Park codes: as stored, ignoring case when one park matches, "did you mean" — in every command
+ * that takes a park (issue 13 §1). */
+Test(dialect, park_codes_ignoring_case_and_did_you_mean)
+{
+    sql("INSERT INTO park(code, name, created_at, created_by) VALUES ('JMIP', '即墨园区', '2025-01-01T00:00:00Z', 't')");
+    static const struct {
+        const char *args, *out;
+    } found[] = {
+        {"parcel list --park qdip --format csv", "QDIP-2024-001"},
+        {"parcel show 001 --park Qdip --format csv", "QDIP-2024-001"},
+        {"query free --park qdip --format csv", "QDIP-2024-001"},
+        {"report availability --park qdip --format csv", "QDIP"},
+        {"export geojson --park qdip", "QDIP-2024-001"},
+        {"import list --park qdip --format csv", "QDIP"},
+        {"park datum qdip", "datum"},
+        {"park indicators qdip --format csv", ""},
+        {"history park jmip", ""},
+        {"match l-a --park qdip --format csv", "rank"},
+        {"park edit jmip --name 即墨", "park JMIP: 1 field changed"},
+    };
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        cr_assert_eq(run(PL "%s", dbpath, found[i].args), 0, "%s: %s", found[i].args, errout);
+        cr_assert(strstr(out, found[i].out), "%s: %s", found[i].args, out);
+        cr_assert(strstr(errout, "parkland: park 'qdip' is 'QDIP'") || strstr(errout, "parkland: park 'jmip' is 'JMIP'") ||
+                      strstr(errout, "parkland: park 'Qdip' is 'QDIP'"),
+                  "%s: %s", found[i].args, errout);
+    }
+    cr_assert_eq(count("SELECT count(*) FROM park WHERE code = 'JMIP' AND name = '即墨'"), 1);
+    static const struct {
+        const char *args, *message;
+    } bad[] = {
+        {"parcel list --park QDP", "no park 'QDP' (did you mean 'QDIP'?)"},
+        {"report availability --park JMPI", "no park 'JMPI' (did you mean 'JMIP'?)"},
+        {"park remove JMIPX", "no park 'JMIPX' (did you mean 'JMIP'?)"},
+        {"import parcels " SAMPLES_DIR "/parcels.txt --park QIDP", "no park 'QIDP' (did you mean 'QDIP'?)"},
+        {"parcel list --park NOWHERE-PARK", "no park 'NOWHERE-PARK' (see 'parkland park list')"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(run(PL "%s", dbpath, bad[i].args), 1, "%s: %s", bad[i].args, errout);
+        cr_assert(strstr(errout, bad[i].message), "%s: %s", bad[i].args, errout);
+    }
+    cr_assert_eq(count("SELECT count(*) FROM parcel"), 48, "the refused import wrote nothing");
+    /* two parks equal but for case: ambiguous ignoring case, exact still wins */
+    sql("INSERT INTO park(code, name, created_at, created_by) VALUES ('Qdip', 'x', '2025-01-01T00:00:00Z', 't')");
+    cr_assert_eq(run(PL "parcel list --park qDIP", dbpath), 2);
+    cr_assert(strstr(errout, "park 'qDIP' is ambiguous: 'QDIP', 'Qdip' (name one)"), "%s", errout);
+    cr_assert_eq(run(PL "parcel list --park QDIP --format csv", dbpath), 0, "%s", errout);
+    cr_assert_str_eq(errout, "");
+}
+
+/* park datum --towgs84 takes the dialect's full-width digits, commas and minus signs. */
+Test(dialect, towgs84_takes_full_width_forms)
+{
+    static const char *const forms[] = {
+        "-12.5,-130,-92,0,0,0,2.5",
+        "－１２．５，－１３０，－９２，０，０，０，２．５",
+        "−12.5, −130, −92, 0, 0, 0, 2.5",
+        "-12.5，-130，-92，0，0，0，2.5",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        cr_assert_eq(run(PL "park datum QDIP beijing54 --towgs84 %s", dbpath, tu_q(forms[i])), 0, "%s: %s", forms[i],
+                     errout);
+        cr_assert_str_eq(out, "park QDIP: files in Beijing 1954 are transformed with -12.5,-130,-92,0,0,0,2.5 "
+                              "(dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n", "%s", forms[i]);
+        cr_assert_eq(count("SELECT count(*) FROM park_datum_shift WHERE towgs84 = '-12.5,-130,-92,0,0,0,2.5'"), 1, "%s",
+                     forms[i]);
+    }
+    static const char *const bad[] = {"1,2,3", "1,2,3,4,5,6,7,8", "1,2,3,4,5,6,", "1,2,3,4,5,6,x", "1;2;3;4;5;6;7"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(run(PL "park datum QDIP beijing54 --towgs84 %s", dbpath, tu_q(bad[i])), 2, "%s", bad[i]);
+        cr_assert(strstr(errout, "--towgs84 expects 7 numbers"), "%s: %s", bad[i], errout);
+    }
+}

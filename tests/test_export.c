@@ -243,6 +243,7 @@ static void roundtrip(const char *path, const char *park, double maxdist, double
     pl_import_options o;
     pl_import_options_init(&o);
     o.park = park;
+    o.allow_overlap = 1; /* the same land as QDIP's, on purpose */
     pl_import_result r;
     int rc = pl_import_parcels(db, path, &o, &r, &err);
     for (size_t m = 0; rc && m < r.nmessages; m++)
@@ -572,7 +573,7 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     xmlNodePtr root = xmlDocGetRootElement(d);
     cr_assert_str_eq((const char *)root->name, "kml");
     cr_assert_str_eq((const char *)root->ns->href, KML_NS);
-    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Style"), 10);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Style"), 11); /* 10 statuses and reclaimed */
     char *c = xstring(d, "//k:Style[@id='availability-reserve']/k:PolyStyle/k:color");
     cr_assert_str_eq(c, "99c5beb0");
     free(c);
@@ -619,7 +620,7 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     cr_assert_eq(xcount(d, "//k:Placemark[@id]/k:Style"), 0, "no placemark of the sample needs its own balloon");
     /* every entity of every template is a Data element of every parcel */
     xmlXPathObjectPtr tpl = xpath(d, "/k:kml/k:Document/k:Style/k:BalloonStyle/k:text");
-    cr_assert_eq(tpl->nodesetval->nodeNr, 10);
+    cr_assert_eq(tpl->nodesetval->nodeNr, 11);
     for (int i = 0; i < tpl->nodesetval->nodeNr; i++) {
         xmlChar *text = xmlNodeGetContent(tpl->nodesetval->nodeTab[i]);
         long entities = 0;
@@ -715,7 +716,11 @@ Test(export, kml_written_in_place_equals_the_streamed_kml)
     pl_error err;
     pl_error_clear(&err);
     cr_assert_eq(pl_park_add(db, "ZZ", "第二园区", "Second park", NULL, NULL, &err), PL_OK, "%s", err.message);
-    tu_import(db, SAMPLES_DIR "/parcels.txt", "ZZ");
+    pl_import_options zo;
+    pl_import_options_init(&zo);
+    zo.park = "ZZ";
+    zo.allow_overlap = 1; /* the same land as QDIP's */
+    tu_import_with(db, SAMPLES_DIR "/parcels.txt", &zo);
     tu_sql_exec(db, "UPDATE parcel SET status = CASE id % 5 WHEN 0 THEN 'available' WHEN 1 THEN 'idle'"
                     " WHEN 2 THEN 'reserve' WHEN 3 THEN 'listed' ELSE 'production' END");
     add_projects();
@@ -1050,6 +1055,7 @@ Test(export, names_that_look_like_markup_stay_text_in_every_format)
     pl_import_options io;
     pl_import_options_init(&io);
     io.park = "ESC";
+    io.allow_overlap = 1; /* the same land as QDIP's */
     pl_import_result r;
     cr_assert_eq(pl_import_parcels(db, tpath, &io, &r, &err), PL_OK, "%s", err.message);
     cr_assert_eq(r.inserted, 48);
@@ -1197,6 +1203,7 @@ Test(export, filters_by_park_status_and_industry)
     pl_import_options io;
     pl_import_options_init(&io);
     io.park = "P2";
+    io.allow_overlap = 1; /* the same land as QDIP's */
     pl_import_result r;
     cr_assert_eq(pl_import_parcels(db, SAMPLES_DIR "/parcels.geojson", &io, &r, &err), PL_OK, "%s", err.message);
     pl_import_result_release(&r);

@@ -818,8 +818,11 @@ Test(import, code_prefix_and_bare_geometry)
                                   " OR (code = 'S-2' AND land_use = '仓储用地')"), 2);
     o.code_prefix = "X";
     o.park = "QDIP";
+    o.allow_overlap = 1; /* it is S-1 of JMIP, the same land */
     cr_assert_eq(import_file(TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s", err.message);
-    cr_expect_eq(r.nmessages, 0, "no note when every parcel has a code");
+    cr_expect_eq(r.nmessages, 1, "no note when every parcel has a code, only the allowed overlap");
+    cr_expect(strstr(r.messages[0].text, "is parcel 'S-1' of park 'JMIP'") &&
+              strstr(r.messages[0].text, "(allowed by --allow-overlap)"), "%s", r.messages[0].text);
     pl_import_result_release(&r);
     cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QD-1', 'QD-2', 'K-1', 'K-2', "
                                   "'XHA-2024-017')"), 5);
@@ -880,6 +883,7 @@ Test(import, esri_json_is_read)
     tu_park_jmip(db);
     pl_import_options_init(&o);
     o.park = "JMIP";
+    o.allow_overlap = 1; /* the same land as ES-1 of QDIP */
     cr_assert_eq(import_file(p, &o, &r, &err), PL_OK, "%s", err.message);
     cr_expect_str_eq(r.format, "esrijson");
     cr_expect_eq(r.source_srid, 4490);

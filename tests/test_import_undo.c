@@ -251,7 +251,7 @@ Test(import_undo, refused_after_a_project_link)
     touch t = {"project",
                "INSERT INTO lead(code, company, stage_date, created_at, updated_at) VALUES ('L1', 'X', '2026-01-01', 'a', 'a');"
                "INSERT INTO project(code, lead_id, signed_on, created_at, updated_at) VALUES ('PJ-1', 1, '2026-02-01', 'a', 'a');"
-               "INSERT INTO project_parcel SELECT 1, id FROM parcel WHERE code = 'A-2'",
+               "INSERT INTO project_parcel(project_id, parcel_id) SELECT 1, id FROM parcel WHERE code = 'A-2'",
                NULL, "linked to project PJ-1"};
     refused_when(&t);
 }

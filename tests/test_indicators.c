@@ -25,7 +25,11 @@ static char dbpath[1024];
 
 static void import_into(const char *park)
 {
-    cr_assert_eq(tu_import(db, TEST_DATA_DIR "/txt/example_utf8.txt", park), 1);
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.park = park;
+    o.allow_overlap = 1; /* the same file in several parks */
+    cr_assert_eq(tu_import_with(db, TEST_DATA_DIR "/txt/example_utf8.txt", &o), 1);
 }
 
 static void setup(void)
@@ -536,7 +540,7 @@ Test(indicators_cli, park_indicators_contract)
     cr_assert_eq(tu_cli(&out, &errout, dbpath,
                         "park indicators P2 --investment-intensity 310 --far-min 1.1"), 0, "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath,
-                        "import parcels " TEST_DATA_DIR "/txt/example_utf8.txt --park P2"), 0, "%s", errout);
+                        "import parcels " TEST_DATA_DIR "/txt/example_utf8.txt --park P2 --allow-overlap"), 0, "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators " CODE " --park P2 --format csv --keys"), 0, "%s", errout);
     cr_assert(strstr(out, "investment_intensity,投资强度,investment intensity,310,万元/亩\r\n") &&
               strstr(out, "far_min,容积率下限,FAR min,1.1,比值 ratio\r\n"), "%s", out);

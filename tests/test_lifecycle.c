@@ -410,6 +410,7 @@ Test(lifecycle, parcel_codes_resolve_by_park)
     pl_import_options o;
     pl_import_options_init(&o);
     o.park = "JMIP";
+    o.allow_overlap = 1; /* the same land in a second park */
     pl_import_result r;
     cr_assert_eq(pl_import_parcels(db, TEST_DATA_DIR "/txt/example_utf8.txt", &o, &r, &err), PL_OK, "%s",
                  err.message);

@@ -67,6 +67,21 @@ Test(parse, numbers_with_separators_and_full_width_digits)
     }
 }
 
+/* Lists of numbers (--towgs84): commas ASCII or full-width, full-width digits and minus signs. */
+Test(parse, number_lists)
+{
+    double v[3];
+    static const char *const ok[] = {"1,-2.5,3", "１，－２．５，３", "1, −2.5 ,3", " 1,-2.5,3e0 ", "+1，-2.5，3"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        cr_assert(pl_parse_number_list(ok[i], v, 3), "'%s' refused", ok[i]);
+        cr_assert(v[0] == 1 && v[1] == -2.5 && v[2] == 3, "'%s' read as %g,%g,%g", ok[i], v[0], v[1], v[2]);
+    }
+    static const char *const bad[] = {"", "1,2", "1,2,3,4", "1,,3", "1,2,", ",1,2", "1;2;3", "1,2,x", "1 2 3", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert_not(pl_parse_number_list(bad[i], v, 3), "'%s' taken", bad[i] ? bad[i] : "(null)");
+    cr_assert_not(pl_parse_number_list("1", v, 0));
+}
+
 Test(parse, quantities_convert_into_the_options_unit)
 {
     static const struct {

@@ -466,9 +466,10 @@ Test(project, a_parcel_that_cannot_follow_refuses_the_milestone_whole)
     sign_p1();
     pl_error err;
     cr_assert_eq(ms("land", NULL, "2025-04-15", &err), PL_OK);
-    /* QDIP-2024-006 declared idle, then forced back to reserve: construction cannot move it */
-    status("QDIP-2024-006", "idle", "2025-05-01", NULL);
-    pl_status_options so = {"2025-05-02", "收回", 0, NULL, NULL};
+    /* QDIP-2024-006 forced back to reserve while P-1 holds it (not a reclaim: P-1 is not late, and
+     * an idle parcel moved to reserve would leave the project, test_reclaim.c): construction
+     * cannot move it */
+    pl_status_options so = {"2025-05-02", "收回", 1, NULL, NULL};
     pl_error_clear(&err);
     cr_assert_eq(pl_parcel_set_status(db, NULL, "QDIP-2024-006", "reserve", &so, NULL, &err), PL_OK, "%s", err.message);
     char *before = tu_db_snapshot(dbpath);

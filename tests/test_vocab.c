@@ -67,8 +67,8 @@ Test(vocab, every_term_parses_from_id_zh_en_in_any_case)
         }
         cr_expect_null(pl_vocab_at(v, pl_vocab_count(v)));
     }
-    /* 10 statuses, 6 lead stages, 6 project stages, 4 milestones, 11 industries, 2 themes, 9 landing classes */
-    cr_expect_eq(total, 10 + 6 + 6 + 4 + 11 + 2 + 9);
+    /* 10 statuses, 6 lead stages, 6 project stages, 4 milestones, 11 industries, 2 themes, 10 landing classes */
+    cr_expect_eq(total, 10 + 6 + 6 + 4 + 11 + 2 + 10);
 }
 
 Test(vocab, unknown_words_are_refused)
@@ -196,7 +196,8 @@ Test(vocab, public_ids_and_labels_are_the_vocabulary)
     cr_expect_str_eq(pl_style_theme_name(PL_STYLE_THEMES), "?");
 }
 
-/* style.c has the colours only: its classes are the statuses and the landing classes, with their labels. */
+/* style.c has the colours only: its classes are the statuses (then reclaimed land) and the landing
+ * classes, with their labels. */
 Test(vocab, map_classes_are_the_vocabulary)
 {
     const struct {
@@ -204,7 +205,8 @@ Test(vocab, map_classes_are_the_vocabulary)
         pl_vocab v;
     } pairs[] = {{PL_STYLE_AVAILABILITY, PL_VOCAB_STATUS}, {PL_STYLE_LANDING, PL_VOCAB_LANDING}};
     for (size_t k = 0; k < 2; k++) {
-        cr_assert_eq(pl_style_count(pairs[k].theme), pl_vocab_count(pairs[k].v));
+        /* availability: the statuses, then the reclaimed class (not a status) */
+        cr_assert_eq(pl_style_count(pairs[k].theme), pl_vocab_count(pairs[k].v) + (k == 0));
         cr_assert_leq(pl_style_count(pairs[k].theme), PL_STYLE_MAX);
         for (size_t i = 0; i < pl_vocab_count(pairs[k].v); i++) {
             const pl_term *t = pl_vocab_at(pairs[k].v, i);
@@ -216,9 +218,15 @@ Test(vocab, map_classes_are_the_vocabulary)
             cr_expect_eq(strlen(s->fill), 7);
         }
     }
+    const pl_style *rc = pl_style_at(PL_STYLE_AVAILABILITY, pl_vocab_count(PL_VOCAB_STATUS));
+    cr_assert(rc);
+    cr_expect_str_eq(rc->key, "reclaimed");
+    cr_expect_str_eq(rc->zh, "已收回");
+    cr_expect_str_eq(rc->en, "Reclaimed");
+    cr_expect_null(pl_parcel_status_zh("reclaimed"), "reclaimed is a map class, not a status");
     /* one id, one colour in both themes */
-    const char *shared[] = {"construction", "production", "verified", "idle"};
-    for (size_t i = 0; i < 4; i++) {
+    const char *shared[] = {"construction", "production", "verified", "idle", "reclaimed"};
+    for (size_t i = 0; i < 5; i++) {
         const pl_style *a = pl_style_get(PL_STYLE_AVAILABILITY, shared[i]), *l = pl_style_get(PL_STYLE_LANDING, shared[i]);
         cr_assert(a && l, "%s", shared[i]);
         cr_expect_str_eq(a->fill, l->fill);

@@ -176,6 +176,9 @@ static void put_back_status_in_list(pl_db *db)
 /* what schema 6 added (the lead's park), taken away */
 #define UNDO_SCHEMA_6 "ALTER TABLE lead DROP COLUMN park_id;"
 
+/* what schema 7 added, taken away */
+#define UNDO_SCHEMA_7 "ALTER TABLE parcel DROP COLUMN entered_on; ALTER TABLE project_parcel DROP COLUMN reclaimed_on;"
+
 static void mark_schema_version(sqlite3 *h, int version)
 {
     char sql[160];
@@ -205,6 +208,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_sql_exec(db, UNDO_SCHEMA_6);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
     tu_park_qdip(db);
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     /* make it a schema 1 file, as every database written before this change */
@@ -236,6 +240,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_sql_exec(db, UNDO_SCHEMA_6);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
     tu_park_qdip(db);
     long id = tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     char upd[128]; /* by rowid: a WHERE on another column has an ephemeral table of its own (the rows to update) */
@@ -275,6 +280,7 @@ Test(xform, schema_3_database_gets_the_park_datum_table)
     tu_sql_exec(db, "DROP TABLE park_datum_shift");
     tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_sql_exec(db, UNDO_SCHEMA_6);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
     mark_schema_version(db->h, 3);
     pl_db_close(db);
     pl_error err;
@@ -301,6 +307,7 @@ Test(xform, schema_4_database_gets_the_batch_undo_columns)
                     " VALUES ('a.txt', 'x', 'txt', 4549, '2026-01-01T00:00:00Z', 'me')");
     tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_sql_exec(db, UNDO_SCHEMA_6);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
     mark_schema_version(db->h, 4);
     pl_db_close(db);
     pl_error err;
@@ -309,6 +316,33 @@ Test(xform, schema_4_database_gets_the_batch_undo_columns)
     cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_VERSION_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE file = 'a.txt'"
                                   " AND undone_at IS NULL AND undone_by IS NULL"), 1);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
+}
+
+/* Schema 7 (issue 13): parcel.entered_on (import --date) and project_parcel.reclaimed_on
+ * (pl_parcel_reclaim): a schema 5 file gets both on open, NULL, its rows kept; a file that
+ * has them already is left as it is. */
+Test(xform, schema_5_database_gets_entered_on_and_reclaimed_on)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m7.db", path);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    tu_sql_exec(db, UNDO_SCHEMA_6);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
+    mark_schema_version(db->h, 5);
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_VERSION_TEXT);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND entered_on IS NULL"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project_parcel WHERE reclaimed_on IS NULL"), 0);
+    mark_schema_version(db->h, 6); /* the columns there already: not added again */
+    pl_db_close(db);
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }
@@ -368,6 +402,7 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_sql_exec(db, UNDO_SCHEMA_5);
     tu_sql_exec(db, UNDO_SCHEMA_6);
+    tu_sql_exec(db, UNDO_SCHEMA_7);
     put_back_status_in_list(db);
     mark_schema_version(db->h, 2);
     pl_db_close(db);

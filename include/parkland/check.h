@@ -14,7 +14,8 @@ extern "C" {
 #endif
 
 typedef struct pl_check_problem {
-    const char *check;   /* "integrity", "foreign_key", "spatial_index", "geometry", "area", "overlap", "crs" */
+    const char *check;   /* "integrity", "foreign_key", "spatial_index", "geometry", "area", "overlap" (within a
+                          * park), "park_overlap" (parcels of two parks), "crs" */
     const char *subject; /* what it concerns: "parcel QDIP/QDIP-2024-001", "database" */
     const char *detail;  /* what is wrong, UTF-8 */
 } pl_check_problem;

@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-typedef enum pl_code_kind { PL_CODE_PARCEL, PL_CODE_LEAD, PL_CODE_PROJECT } pl_code_kind;
+typedef enum pl_code_kind { PL_CODE_PARCEL, PL_CODE_LEAD, PL_CODE_PROJECT, PL_CODE_PARK } pl_code_kind;
 
 /* How pl_code_resolve found the code. */
 typedef enum pl_code_match {
@@ -28,9 +28,10 @@ typedef enum pl_code_match {
  * else, for parcels, the one parcel whose map label is it (ignoring case).
  * Parcels are looked for in `park` when it is not NULL, else in every park.
  * PL_ERR_USAGE when several codes match (they are listed); PL_ERR_NOTFOUND
- * "no parcel 'X'" (" in park 'P'"), "no lead 'X'", "no project 'X'", with
- * " (did you mean 'A' or 'B'?)" naming the nearest codes by edit distance,
- * searched among the codes of about the same length. */
+ * "no parcel 'X'" (" in park 'P'"), "no lead 'X'", "no project 'X'", "no park
+ * 'X'", with " (did you mean 'A' or 'B'?)" naming the nearest codes by edit
+ * distance, searched among the codes of about the same length (a park with
+ * no near code: "no park 'X' (see 'parkland park list')"). */
 int pl_code_resolve(pl_db *db, pl_code_kind kind, const char *park, const char *text, char **out,
                     pl_code_match *match, pl_error *err);
 

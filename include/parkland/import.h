@@ -41,6 +41,10 @@ typedef struct pl_import_options {
     int srid;                  /* source CRS override (--crs), 0 = from the file */
     pl_encoding encoding;
     const char *status;        /* "reserve" (default when NULL) or "available" */
+    /* --date: YYYY-MM-DD the new parcels entered the land bank, not after today: their
+     * status date, parcel.entered_on and the effective day of their 'created' history
+     * rows, so that reports as of an earlier day count them. NULL: today. */
+    const char *date;
     /* --field KEY=COLUMN: source column for code, name, land_use, land_use_code,
      * area (m²), area_ha, area_mu; NULL = look for the usual names. A
      * declared-area column named here wins over the reader's own (TXT 地块面积). */

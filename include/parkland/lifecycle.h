@@ -11,6 +11,10 @@
  *   production   投产   → verified
  *   verified     达产   → (final)
  *   idle         闲置   → construction, reserve (reclaimed), available (reclaimed)
+ * A parcel that is idle — its status idle, or held by a project whose
+ * construction start is PL_IDLE_DAYS overdue — moved to reserve or available
+ * is reclaimed (parkland/reclaim.h: the project's hold ends, its alerts for the
+ * parcel close, the maps show it reclaimed), from any status and unforced.
  * Any other move is refused with the list of legal ones, unless forced with a
  * note; a forced move is recorded in history with the note prefixed "forced: ".
  * Moving to `available` also needs the parcel's standard-land indicators
@@ -49,6 +53,12 @@ typedef struct pl_status_result {
     long reservation_id;   /* the reservation opened (moving to reserved), else 0 */
     char expires[11];      /* its expiry, else "" */
     long released_id;      /* the reservation released (leaving reserved), else 0 */
+    /* Moving an idle parcel to reserve or available reclaims it (parkland/reclaim.h): */
+    int reclaimed;          /* 1 when the move was a reclaim */
+    char reclaimed_from[64];/* the project whose hold ended, "" when none held it */
+    long overdue_days;      /* how late its construction start was */
+    int project_terminated; /* 1 when it was the project's last parcel: the project ended */
+    char lead[64], lead_stage[16]; /* the project's lead and its stage after */
 } pl_status_result;
 
 /* Move parcel `code` (of `park`; NULL when the code is unique across parks)

@@ -49,8 +49,9 @@ int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx
  * "Beijing 1954" for beijing54, 北京54, 北京1954, "Beijing 1954". A static string; NULL when unknown. */
 const char *pl_datum_parse(const char *s);
 
-/* Read "DX,DY,DZ,RX,RY,RZ,S" (7 numbers, commas, nothing else) into towgs84. 0, or -1 when it is
- * not that. */
+/* Read "DX,DY,DZ,RX,RY,RZ,S" (7 numbers, commas, nothing else; the dialect of parkland/parse.h:
+ * full-width digits, commas and minus signs too, pl_parse_number_list) into towgs84. 0, or -1
+ * when it is not that. */
 int pl_towgs84_parse(const char *s, double towgs84[7]);
 
 /* Keep for park `park` the 7 parameters from `datum` (any name pl_datum_parse takes) to

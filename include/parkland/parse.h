@@ -2,8 +2,8 @@
  * parkland/parse.h — the one dialect that every option and CSV cell takes for
  * dates, numbers and quantities with a unit (implemented in base/parse.c).
  *
- * Full-width forms (０-９, ，, ．, －, ／, the ideographic space) read as their
- * ASCII counterparts; blanks around a value are ignored.
+ * Full-width forms (０-９, ，, ．, －, ／, the ideographic space) and the minus
+ * sign − (U+2212) read as their ASCII counterparts; blanks around a value are ignored.
  *
  * Dates: 2026-03-01, 2026-3-1, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301.
  * Numbers: an optional sign, digits with thousands separators (12,000 or
@@ -37,6 +37,12 @@ int pl_parse_month(const char *s, char out[8]);
 
 /* 1 when the whole of s is a finite number as above (*out set); 0 else. */
 int pl_parse_number(const char *s, double *out);
+
+/* 1 when s is exactly n numbers separated by commas (ASCII or full-width,
+ * blanks around each allowed), each as above but without thousands
+ * separators (the comma separates the numbers): "-15.8,１２３，－4.5" (also
+ * U+2212 − as the sign). out[0..n-1] set; 0 else (out may be changed). */
+int pl_parse_number_list(const char *s, double *out, size_t n);
 
 /* The units a quantity is read in. Each has a dimension: area (m², 亩, ha),
  * money (万元), length (m), land intensity (万元/亩), land intensity per year

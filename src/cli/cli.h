@@ -79,9 +79,14 @@ pl_db *cli_open_db(const cli_global *g, int *status);
  * match). soft = 1: a code not found is left as written, for the library to
  * judge (history keeps codes of parcels that are gone). */
 int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, int soft);
-/* cli_open_db, then cli_code (not soft) on *code: the database, or NULL with *status the exit
- * status (the database closed again when the code is refused). */
-pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char *park, const char **code, int *status);
+/* cli_open_db, then, when park is not NULL, cli_code (PL_CODE_PARK, not soft) on *park (a park
+ * code of --park or of the command line: found ignoring case, or "did you mean"): the database,
+ * or NULL with *status the exit status (the database closed again when the park is refused). */
+pl_db *cli_open_db_park(const cli_global *g, const char **park, int *status);
+/* cli_open_db_park, then cli_code (not soft) on *code, looked for in *park (park NULL: in every
+ * park): the database, or NULL with *status the exit status (the database closed again when the
+ * code is refused). */
+pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char **park, const char **code, int *status);
 
 /* Option parsing: "--name VALUE" or "--name=VALUE". Returns 1 and sets *value
  * (advancing *i) when argv[*i] is that option; 0 otherwise; -1 when the value

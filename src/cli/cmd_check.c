@@ -24,7 +24,8 @@ int cmd_check(int argc, char **argv, const cli_global *g)
         if (cli_is_help(argv[i])) {
             printf(_("usage: %s\n\n"
                    "Check the database: SQLite integrity, foreign keys, the spatial index, and\n"
-                   "every parcel's geometry (GEOS validity), stored area and overlaps within its park.\n"
+                   "every parcel's geometry (GEOS validity), stored area, overlaps within its park and with\n"
+                   "parcels of other parks (park_overlap: the same land in two parks).\n"
                    "Reads only. Exit 0 when all is well, 1 when a problem is found.\n"), check_usage);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {

@@ -171,7 +171,7 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     if (page_set && o.format != PL_EXPORT_PDF)
         return cli_usage_error(export_usage, "--page and --scale are for pdf");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db)
         return status;
     pl_error err;

@@ -90,11 +90,14 @@ int cmd_history(int argc, char **argv, const cli_global *g)
     if (!code)
         return cli_usage_error(history_usage, "history %s needs a CODE", e);
     int st;
-    pl_db *db = cli_open_db(g, &st);
+    pl_db *db = cli_open_db_park(g, park ? &park : NULL, &st);
     if (!db)
         return st;
-    pl_code_kind kind = !strcmp(e, "parcel") ? PL_CODE_PARCEL : !strcmp(e, "lead") ? PL_CODE_LEAD : PL_CODE_PROJECT;
-    if (strcmp(e, "park") && strcmp(e, "user") && (st = cli_code(db, kind, park, &code, 1))) {
+    pl_code_kind kind = !strcmp(e, "parcel") ? PL_CODE_PARCEL
+                        : !strcmp(e, "lead") ? PL_CODE_LEAD
+                        : !strcmp(e, "park") ? PL_CODE_PARK
+                                             : PL_CODE_PROJECT;
+    if (strcmp(e, "user") && (st = cli_code(db, kind, kind == PL_CODE_PARCEL ? park : NULL, &code, 1))) {
         pl_db_close(db);
         return st;
     }

@@ -14,7 +14,7 @@
 
 static const char import_usage[] =
     "parkland import parcels FILE [--park CODE] [--format auto|txt|geojson|kml|shp] [--crs EPSG]\n"
-    "               [--encoding auto|utf-8|gbk] [--status reserve|available] [--field KEY=COLUMN]\n"
+    "               [--encoding auto|utf-8|gbk] [--status reserve|available] [--date D] [--field KEY=COLUMN]\n"
     "               [--area-unit ha|m2|mu] [--towgs84 DX,DY,DZ,RX,RY,RZ,S] [--on-conflict fail|skip|update]\n"
     "               [--repair] [--allow-overlap] [--dry-run] [--code-prefix P]\n"
     "       parkland import list [--park P] [--format table|csv|json]\n"
@@ -30,6 +30,8 @@ static void help(void)
            "  --crs EPSG           the file's coordinate system when it does not say, or says wrong\n"
            "  --encoding E         auto (UTF-8, else GBK), utf-8, gbk\n"
            "  --status S           new parcels start as reserve (储备, default) or available (可供)\n"
+           "  --date D             the day the parcels entered the land bank (入库日期; default today, not\n"
+           "                       after it): reports and maps as of an earlier day count them\n"
            "  --field KEY=COLUMN   source column for code, name, land_use, land_use_code,\n"
            "                       area (m²), area_ha, area_mu\n"
            "  --code-prefix P      a parcel without a code (no code column, no name) gets P-N,\n"
@@ -44,7 +46,8 @@ static void help(void)
            "                       position vector (PROJ's +towgs84); without them PROJ keeps lat/lon\n"
            "  --on-conflict C      a code already in the park: fail (default), skip, update\n"
            "  --repair             make invalid polygons valid (GEOS MakeValid) and report the change\n"
-           "  --allow-overlap      accept overlaps with parcels of the park (reported)\n"
+           "  --allow-overlap      accept overlaps with parcels of the park, and parcels that are\n"
+           "                       (≥ 99 %%) parcels of another park (reported)\n"
            "  --dry-run            report what would happen; write nothing\n\n"
            "import list: the import batches, newest first: file, sha256, format, encoding,\n"
            "coordinate systems, park, counts, area in 亩, when and by whom, and when undone.\n"
@@ -103,7 +106,7 @@ static int import_list(int argc, char **argv, const cli_global *g)
             return EXIT_USAGE;
     }
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &park, &status);
     if (!db)
         return status;
     static const char *const keys[] = {"batch", "file", "sha256", "format", "encoding", "source_srid",
@@ -256,6 +259,9 @@ int cmd_import(int argc, char **argv, const cli_global *g)
             if (r > 0 && strcmp(v, "reserve") && strcmp(v, "available"))
                 return cli_usage_error(import_usage, "--status is reserve or available, not '%s'", v);
             o.status = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--date", &v))) {
+            if (r > 0 && !cli_parse_date("--date", v, &o.date))
+                return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--field", &v))) {
             if (r > 0 && !set_field(&o, v))
                 return cli_usage_error(import_usage,
@@ -312,7 +318,7 @@ int cmd_import(int argc, char **argv, const cli_global *g)
         o.progress = progress;
 
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db)
         return status;
     pl_import_result r;

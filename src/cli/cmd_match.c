@@ -164,7 +164,7 @@ int cmd_match(int argc, char **argv, const cli_global *g)
     if (!lead)
         return cli_usage_error(match_usage, "match needs a LEAD code");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db)
         return status;
     if ((status = cli_code(db, PL_CODE_LEAD, NULL, &lead, 0))) {

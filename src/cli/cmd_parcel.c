@@ -166,7 +166,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
     if (is_show && !code)
         return cli_usage_error(parcel_usage, "parcel show needs a CODE");
     int status;
-    pl_db *db = cli_open_db_code(g, PL_CODE_PARCEL, f.park, &code, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_PARCEL, &f.park, &code, &status);
     if (!db)
         return status;
     pl_error err;

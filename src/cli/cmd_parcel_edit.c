@@ -227,7 +227,7 @@ int cmd_parcel_split(int argc, char **argv, const cli_global *g)
         o.nnames = n;
     }
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (db && !(status = cli_code(db, PL_CODE_PARCEL, o.park, &code, 0))) {
         pl_error err;
         pl_error_clear(&err);
@@ -293,7 +293,7 @@ int cmd_parcel_merge(int argc, char **argv, const cli_global *g)
         free(codes);
         return status;
     }
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db) {
         free(codes);
         return status;

@@ -39,7 +39,7 @@ int cmd_parcel_rename(int argc, char **argv, const cli_global *g)
     if (!old || !new_code)
         return cli_usage_error(rename_usage, "parcel rename needs OLD and NEW codes");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &park, &status);
     if (!db)
         return status;
     if (!(status = cli_code(db, PL_CODE_PARCEL, park, &old, 0))) {
@@ -118,7 +118,7 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
         status = cli_usage_error(edit_usage, "parcel edit needs something to change (--name, --land-use, "
                                              "--land-use-code, --attr, --clear-attr)");
     pl_db *db = NULL;
-    if (status == EXIT_DONE && (db = cli_open_db(g, &status)) && !(status = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
+    if (status == EXIT_DONE && (db = cli_open_db_park(g, &park, &status)) && !(status = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
         c.attr_keys = keys;
         c.attr_values = values;
         c.clear_attrs = clears;

@@ -69,7 +69,7 @@ int cmd_parcel_sheet(int argc, char **argv, const cli_global *g)
     if (!path || !strcmp(path, "-"))
         return cli_usage_error(sheet_usage, "parcel sheet needs an output file (-o FILE)");
     int status;
-    pl_db *db = cli_open_db_code(g, PL_CODE_PARCEL, park, &code, &status);
+    pl_db *db = cli_open_db_code(g, PL_CODE_PARCEL, &park, &code, &status);
     if (!db)
         return status;
     pl_error err;

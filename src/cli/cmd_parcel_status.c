@@ -32,6 +32,10 @@ static void status_help(void)
            "  reserved → available, listed, transferred;  listed → transferred, available;\n"
            "  transferred → construction, idle;  construction → production, idle;\n"
            "  production → verified;  idle → construction, reserve, available (reclaimed).\n"
+           "Reclaiming idle land: reserve or available on a parcel that is idle (闲置, or\n"
+           "held by a project whose construction start is 365 days overdue) ends the project's hold on\n"
+           "it (the project is terminated with its last parcel), closes its alerts for the parcel, and\n"
+           "the maps show it as reclaimed (已收回).\n"
            "available needs the parcel's indicators first ('parkland parcel indicators CODE ...').\n"),
            status_usage, PL_RESERVATION_DEFAULT_DAYS);
 }
@@ -93,7 +97,7 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
     if (!status && (o.date || o.note || o.force || o.lead || o.expires))
         return cli_usage_error(status_usage, "which STATUS should parcel '%s' move to?", code);
     int st;
-    pl_db *db = cli_open_db(g, &st);
+    pl_db *db = cli_open_db_park(g, &park, &st);
     if (!db)
         return st;
     if ((st = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
@@ -134,6 +138,12 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
             if (res.reservation_id)
                 printf(_("reserved until %s%s%s (reservation #%ld)\n"), res.expires, o.lead ? " for lead " : "",
                        o.lead ? o.lead : "", res.reservation_id);
+            if (res.reclaimed && res.reclaimed_from[0])
+                printf(_("reclaimed from project %s (construction start %ld days overdue): its hold on the parcel "
+                         "ended, its alerts for it closed\n"), res.reclaimed_from, res.overdue_days);
+            if (res.project_terminated)
+                printf(_("project %s had no other parcel: terminated on %s; lead %s is %s\n"), res.reclaimed_from,
+                       res.date, res.lead, res.lead_stage);
         }
     }
     pl_db_close(db);
@@ -268,7 +278,7 @@ int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park)
     if (!code)
         return cli_usage_error(usage, is_park ? "park indicators needs a PARK code" : "parcel indicators needs a CODE");
     int st;
-    pl_db *db = cli_open_db(g, &st);
+    pl_db *db = cli_open_db_park(g, is_park ? &code : &park, &st);
     if (!db)
         return st;
     if (!is_park && (st = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {

@@ -116,6 +116,9 @@ static int park_datum(int argc, char **argv, pl_db *db)
     }
     if (!code)
         return cli_usage_error(park_usage, "park datum needs a park CODE");
+    int st = cli_code(db, PL_CODE_PARK, NULL, &code, 0);
+    if (st)
+        return st;
     pl_error err;
     pl_error_clear(&err);
     if (datum || towgs84 || note) {
@@ -129,8 +132,9 @@ static int park_datum(int argc, char **argv, pl_db *db)
             return cli_usage_error(park_usage, "--towgs84 expects 7 numbers DX,DY,DZ,RX,RY,RZ,S, not '%s'", towgs84);
         if (pl_park_set_datum_shift(db, code, datum, p, note, &err))
             return cli_fail(&err);
-        printf(_("park %s: files in %s are transformed with %s (dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n"),
-               code, pl_datum_parse(datum), towgs84);
+        printf(_("park %s: files in %s are transformed with %.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g "
+                 "(dX,dY,dZ m; rX,rY,rZ arc-seconds; scale ppm)\n"),
+               code, pl_datum_parse(datum), p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
         return EXIT_DONE;
     }
     static const char *const keys[] = {"datum", "dx", "dy", "dz", "rx", "ry", "rz", "scale_ppm",
@@ -171,6 +175,9 @@ static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
     }
     if (!code)
         return cli_usage_error(park_usage, "park %s needs a park CODE", remove ? "remove" : "edit");
+    int st = cli_code(db, PL_CODE_PARK, NULL, &code, 0);
+    if (st)
+        return st;
     pl_error err;
     pl_error_clear(&err);
     if (remove) {

@@ -130,7 +130,7 @@ static int project_sign(int argc, char **argv, const cli_global *g)
         free(parcels);
         return status;
     }
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &o.park, &status);
     if (!db) {
         free(parcels);
         return status;

@@ -141,7 +141,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
     if (lead && !isnan(f.investment))
         return cli_usage_error(query_usage, "give --investment or --lead, not both");
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &f.park, &status);
     if (!db)
         return status;
     pl_error err;

@@ -172,7 +172,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         return report_all(g, &opt, fmt, output, force, fail_on_alerts, lang);
 
     int status;
-    pl_db *db = cli_open_db(g, &status);
+    pl_db *db = cli_open_db_park(g, &opt.park, &status);
     if (!db)
         return status;
     pl_error err;

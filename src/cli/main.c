@@ -141,16 +141,27 @@ int cli_code(pl_db *db, pl_code_kind kind, const char *park, const char **code, 
     codes_found[ncodes_found++] = out;
         fprintf(stderr, how == PL_CODE_LABEL ? _("parkland: %s '%s' is '%s' (its map label)\n")
                                              : _("parkland: %s '%s' is '%s'\n"),
-                kind == PL_CODE_PARCEL ? _("parcel") : kind == PL_CODE_LEAD ? _("lead") : _("project"), *code,
-                out);
+                kind == PL_CODE_PARCEL ? _("parcel") : kind == PL_CODE_LEAD ? _("lead")
+                : kind == PL_CODE_PARK ? _("park") : _("project"),
+                *code, out);
     *code = out;
     return 0;
 }
 
-pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char *park, const char **code, int *status)
+pl_db *cli_open_db_park(const cli_global *g, const char **park, int *status)
 {
     pl_db *db = cli_open_db(g, status);
-    if (db && (*status = cli_code(db, kind, park, code, 0))) {
+    if (db && park && (*status = cli_code(db, PL_CODE_PARK, NULL, park, 0))) {
+        pl_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char **park, const char **code, int *status)
+{
+    pl_db *db = cli_open_db_park(g, park, status);
+    if (db && (*status = cli_code(db, kind, park ? *park : NULL, code, 0))) {
         pl_db_close(db);
         return NULL;
     }
