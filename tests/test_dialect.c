@@ -109,9 +109,9 @@ Test(dialect, parcel_status_project_sign_and_milestones_take_the_forms)
     cr_assert_eq(count("SELECT count(*) FROM project WHERE investment = 12000 AND signed_on = '2025-03-01'"), 1);
     cr_assert_eq(count("SELECT count(*) FROM milestone WHERE planned = '2025-06-01'"), 1);
     cr_assert_eq(run(PL "project milestone P-L-A land --actual 2025年4月1日", dbpath), 0, "%s", errout);
-    cr_assert(strstr(out, "actual 实际 2025-04-01"), "%s", out);
+    cr_assert(strstr(out, "actual 2025-04-01"), "%s", out);
     cr_assert_eq(run(PL "project milestone P-L-A production --planned 2026.6.30", dbpath), 0, "%s", errout);
-    cr_assert(strstr(out, "planned 计划 2026-06-30"), "%s", out);
+    cr_assert(strstr(out, "planned 2026-06-30"), "%s", out);
     cr_assert_eq(run(PL "project progress P-L-A 2025-06 '1,500.5'", dbpath), 0, "%s", errout);
     cr_assert(strstr(out, "= 1500.50 万元"), "%s", out);
     static const char *const months[] = {"2025-7", "2025/7", "2025.7", "2025年7月", "202507", "２０２５－０７"};

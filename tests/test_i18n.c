@@ -265,3 +265,37 @@ Test(i18n, bilingual_labels_split_by_language)
     cr_assert_eq(pl_lang_parse("C.UTF-8"), PL_LANG_EN);
     cr_assert_eq(pl_lang_parse("fr_FR"), -1);
 }
+
+/* The commands of the merged branches (user, serve, parcel sheet, parcel indicators) speak one
+ * language too: help, messages and the password prompts' text. */
+Test(i18n, user_serve_and_sheet_in_one_language)
+{
+    const char *db = db_with_parcels();
+    cr_assert_eq(run_env("--", NULL, "--lang zh user --help"), 0);
+    cr_assert(strstr(out, "“parkland serve”的网页版账号") && strstr(out, "admin       管理员"), "%s", out);
+    cr_assert(!strstr(out, "Accounts of") && !strstr(out, "read only"), "%s", out);
+    cr_assert_eq(run_env("--", NULL, "--lang en user --help"), 0);
+    cr_assert(strstr(out, "Accounts of 'parkland serve'.") && !strstr(out, "网页版") && !strstr(out, "管理员"), "%s",
+              out);
+    cr_assert_eq(run_env("--", NULL, "--lang zh serve --help"), 0);
+    cr_assert(strstr(out, "网页服务") && !strstr(out, "Serve the database"), "%s", out);
+    cr_assert_eq(run_env("--", NULL, "--lang en serve --help"), 0);
+    cr_assert(strstr(out, "Serve the database") && !strstr(out, "网页服务"), "%s", out);
+    cr_assert_eq(run_env("--", NULL, "--lang zh parcel sheet --help"), 0);
+    cr_assert(strstr(out, "报批用的宗地图表") && !strstr(out, "approval file"), "%s", out);
+    cr_assert_eq(run_env("--", NULL, "--lang en parcel indicators --help"), 0);
+    cr_assert(strstr(out, "tax per mu") && !strstr(out, "亩均税收") && !strstr(out, "宗地标准地控制指标"), "%s", out);
+    cr_assert_eq(run_env("--", NULL, "--lang zh parcel indicators --help"), 0);
+    cr_assert(strstr(out, "亩均税收") && !strstr(out, "tax per mu") && strstr(out, "原因（记入历史）"), "%s", out);
+    /* a password file without a line: the message in Chinese */
+    const char *empty = tu_tmp("empty-password");
+    FILE *f = fopen(empty, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    char args[1200];
+    snprintf(args, sizeof args, "--lang zh user add amy --role viewer --password-file %s", tu_q(empty));
+    cr_assert_eq(run_env("--", db, args), 1, "%s", err);
+    cr_assert(strstr(err, "中没有密码行（最多") && !strstr(err, "holds no"), "%s", err);
+    cr_assert_eq(run_env("--", db, "--lang zh user add amy --role boss"), 2);
+    cr_assert(strstr(err, "未知角色“boss”"), "%s", err);
+}

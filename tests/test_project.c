@@ -628,7 +628,7 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A construction --actual 2025-05-01"), 1);
     cr_assert(strstr(errout, "record the actual land supply"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A land --actual 2025-04-01"), 0, "%s", errout);
-    cr_assert(strstr(out, "project P-L-A: land 供地 actual 实际 2025-04-01"), "%s", out);
+    cr_assert(strstr(out, "project P-L-A: land 供地 actual 2025-04-01"), "%s", out);
     cr_assert(strstr(out, "stage: land_supplied 已供地"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath,
                         "project milestone P-L-A construction --actual 2025-06-20 --note 开工仪式"), 0);
@@ -636,7 +636,7 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-003"), 0);
     cr_assert(strstr(out, "construction"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project milestone P-L-A production --planned 2026-06-30"), 0);
-    cr_assert(strstr(out, "production 投产 planned 计划 2026-06-30"), "%s", out);
+    cr_assert(strstr(out, "production 投产 planned 2026-06-30"), "%s", out);
     /* investment */
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project plan P-L-A 2025 6000"), 0);
     cr_assert(strstr(out, "planned investment 2025 = 6000.00 万元"), "%s", out);
@@ -660,10 +660,14 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
     cr_assert(strstr(out, "stage  ") && strstr(out, "construction 在建"), "%s", out);
     cr_assert(strstr(out, "shortfall note") && strstr(out, "分期投入"), "%s", out);
     cr_assert(strstr(out, "parcels: committed vs the parcel's standard-land indicators"), "%s", out);
-    cr_assert(strstr(out, "≥ 300.00") && strstr(out, "shortfall 不达标") && strstr(out, "ok 达标"), "%s", out);
+    cr_assert(strstr(out, "≥ 300.00") && strstr(out, " shortfall\n") && strstr(out, " ok\n"), "%s", out);
     cr_assert(strstr(out, "1.00–2.00"), "%s", out);
-    cr_assert(strstr(out, "\nmilestones\n") && strstr(out, "done 已完成 (19 days late 延迟 19 天)"), "%s", out);
+    cr_assert(strstr(out, "\nmilestones\n") && strstr(out, "done (19 days late)"), "%s", out);
     cr_assert(strstr(out, "\ninvestment by year\n") && strstr(out, "6000.00") && strstr(out, "25.0"), "%s", out);
+    /* the verdicts and milestone states in one language: Chinese with --lang zh */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh project show P-L-A"), 0, "%s", errout);
+    cr_assert(strstr(out, " 不达标\n") && strstr(out, " 达标\n") && strstr(out, "已完成（延迟 19 天）"), "%s", out);
+    cr_assert(!strstr(out, "shortfall\n") && !strstr(out, "days late"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "project show NOPE"), 1);
     cr_assert(strstr(errout, "no project 'NOPE'"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "history project P-L-A"), 0);

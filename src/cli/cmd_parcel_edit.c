@@ -110,11 +110,12 @@ static int print_result(const pl_edit_result *r, int fmt, int dry_run)
         double diff = r->children_area_m2 - r->parents_area_m2;
         if (fabs(diff) < 0.00005)
             diff = 0; /* no "-0.0000" */
+        /* TRANSLATORS: "pieces"/"merged" are the new parcels, "original"/"parcels" the old ones */
         printf(_("area: %s %.2f m² (%.2f 亩) = %s %.2f m² (%.2f 亩), difference %.4f m²\n"),
-               split ? "pieces 新宗地" : "merged 新宗地", r->children_area_m2, pl_m2_to_mu(r->children_area_m2),
-               split ? "original 原宗地" : "parcels 原宗地", r->parents_area_m2, pl_m2_to_mu(r->parents_area_m2),
+               split ? _("pieces") : _("merged"), r->children_area_m2, pl_m2_to_mu(r->children_area_m2),
+               split ? _("original") : _("parcels"), r->parents_area_m2, pl_m2_to_mu(r->parents_area_m2),
                diff);
-        printf(_("indicators: %s\n"), r->indicators_copied ? "copied 已复制" : "none 无");
+        printf(_("indicators: %s\n"), r->indicators_copied ? _("copied") : _("none"));
         if (dry_run)
             printf(_("dry run: nothing was written\n"));
     }

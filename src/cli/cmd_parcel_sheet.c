@@ -12,7 +12,7 @@ static const char sheet_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
+    printf(_("usage: %s\n\n"
            "The parcel sheet for the approval file: pdf (default) is the 宗地图 — the parcel among its\n"
            "neighbours with its boundary points J1… (clockwise from the north-west corner), side lengths,\n"
            "scale bar and north arrow, area, land use, indicators, status and project — followed by the\n"
@@ -22,7 +22,7 @@ static void help(void)
            "  --format F    pdf (default) or xlsx\n"
            "  --as-of D     date for the project or reservation shown (default today)\n"
            "  -o FILE       output file (required)\n"
-           "  --force       replace an existing FILE\n",
+           "  --force       replace an existing FILE\n"),
            sheet_usage);
 }
 
@@ -79,11 +79,11 @@ int cmd_parcel_sheet(int argc, char **argv, const cli_global *g)
     if (rc) {
         status = cli_fail(&err);
     } else {
-        printf("parcel sheet / 宗地图 %s → %s\n", res.code, path);
-        printf("%ld boundary points in %d ring(s), %ld table rows; area %.2f m² = %.4f 亩", res.points, res.rings,
+        printf(_("parcel sheet %s → %s\n"), res.code, path);
+        printf(_("%ld boundary points in %d ring(s), %ld table rows; area %.2f m² = %.4f 亩"), res.points, res.rings,
                res.rows, res.area_m2, pl_m2_to_mu(res.area_m2));
         if (fmt == PL_SHEET_PDF)
-            printf("; %d pages, map at 1:%.0f", res.pages, res.scale);
+            printf(_("; %d pages, map at 1:%.0f"), res.pages, res.scale);
         printf("\n");
         status = EXIT_DONE;
     }

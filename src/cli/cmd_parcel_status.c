@@ -130,13 +130,13 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
         pl_status_result res;
         rc = pl_parcel_set_status(db, park, code, status, &o, &res, &err);
         if (!rc) {
-            printf(_("parcel %s (park %s): %s %s → %s %s on %s%s%s\n"), res.code, res.park, res.from,
+            printf(_("parcel %s (park %s): %s %s → %s %s on %s%s\n"), res.code, res.park, res.from,
                    pl_parcel_status_zh(res.from), res.to, pl_parcel_status_zh(res.to), res.date,
-                   res.forced ? " (forced 强制: " : "", res.forced ? "recorded in history)" : "");
+                   res.forced ? _(" (forced: recorded in history)") : "");
             if (res.released_id)
                 printf(_("reservation released (#%ld)\n"), res.released_id);
             if (res.reservation_id)
-                printf(_("reserved until %s%s%s (reservation #%ld)\n"), res.expires, o.lead ? " for lead " : "",
+                printf(_("reserved until %s%s%s (reservation #%ld)\n"), res.expires, o.lead ? _(" for lead ") : "",
                        o.lead ? o.lead : "", res.reservation_id);
             if (res.reclaimed && res.reclaimed_from[0])
                 printf(_("reclaimed from project %s (construction start %ld days overdue): its hold on the parcel "
@@ -155,10 +155,12 @@ int cmd_parcel_status(int argc, char **argv, const cli_global *g)
 static void indicators_help(int is_park, const char *usage)
 {
     printf(_("usage: %s\n\n"), usage);
-    printf(is_park ? "Show or set a park's default standard-land indicators (new parcels imported into the park\n"
-                     "take them) and its thresholds (园区默认标准地指标与门槛). Without options: show.\n\n"
-                   : "Show or set a parcel's standard-land control indicators (宗地标准地控制指标).\n"
-                     "Without options: show. Only the options given change; 'none' clears a value.\n\n");
+    if (is_park)
+        printf(_("Show or set a park's default standard-land indicators (new parcels imported into the park\n"
+                 "take them) and its thresholds. Without options: show.\n\n"));
+    else
+        printf(_("Show or set a parcel's standard-land control indicators.\n"
+                 "Without options: show. Only the options given change; 'none' clears a value.\n\n"));
     int n = is_park ? PL_IND_FIELD_COUNT : PL_IND_PARCEL_FIELDS;
     for (int f = 0; f < n; f++) {
         const pl_indicator_info *in = pl_indicator_field_info((pl_ind_field)f);
@@ -166,12 +168,13 @@ static void indicators_help(int is_park, const char *usage)
         snprintf(opt, sizeof opt, "%s %s", in->option,
                  f == PL_IND_INDUSTRIES ? "LIST" : f == PL_IND_INDUSTRY_CODE ? "C"
                  : f == PL_IND_INDUSTRY_CODE_EDITION ? "2002|2011|2017" : f == PL_IND_TERM_YEARS ? "N" : "X");
-        printf("  %-36s %s %s%s%s%s\n", opt, in->zh, in->en, *in->unit ? " (" : "", in->unit, *in->unit ? ")" : "");
+        printf("  %-36s %s%s%s%s\n", opt, pl_lang_current() == PL_LANG_ZH ? in->zh : in->en, *in->unit ? " (" : "",
+               in->unit, *in->unit ? ")" : "");
     }
-    printf("  %-36s %s\n", "--note TEXT", "why (kept in history)");
+    printf("  %-36s %s\n", "--note TEXT", _("why (kept in history)"));
     if (!is_park)
-        printf("  %-36s %s\n", "--park P", "the park, when the code exists in several");
-    printf("  %-36s %s\n\n", "--format table|csv|json", "output form");
+        printf("  %-36s %s\n", "--park P", _("the park, when the code exists in several"));
+    printf("  %-36s %s\n\n", "--format table|csv|json", _("output form"));
     printf(_("--industries takes industry ids (comma-separated: it, equipment, energy_materials, marine, health,\n"
            "chemical, agriculture, culture, tourism, finance, other; 'any' = no restriction).\n"
            "Values below the national control minimums (工业项目建设用地控制指标, by GB/T 4754 code and\n"

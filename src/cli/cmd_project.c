@@ -178,7 +178,7 @@ static int project_sign(int argc, char **argv, const cli_global *g)
             printf(_("lead %s: park %s (it named none)\n"), o.lead, res.lead_park);
         if (!isnan(res.investment_intensity))
             printf(_("investment intensity %s 万元/亩%s\n"), num(res.investment_intensity, 2, a, sizeof a),
-                   res.intensity_computed ? " (investment ÷ area)" : "");
+                   res.intensity_computed ? _(" (investment ÷ area)") : "");
         for (size_t i = 0; i < res.nshortfalls; i++)
             printf(_("accepted shortfall: %s\n"), res.shortfalls[i].text);
         for (size_t i = 0; i < res.nnotes; i++)
@@ -266,7 +266,7 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     if (!rc) {
         if (is_ms)
             printf(_("project %s: %s %s %s %s\n"), pos[0], pl_milestone_parse(pos[1]),
-                   pl_milestone_zh(pl_milestone_parse(pos[1])), planned ? "planned 计划" : "actual 实际",
+                   pl_milestone_zh(pl_milestone_parse(pos[1])), planned ? _("planned") : _("actual"),
                    planned ? planned : actual);
         else if (!strcmp(sub, "progress"))
             printf(_("project %s: investment completed %s = %s 万元\n"), pos[0], pos[1],
@@ -565,7 +565,7 @@ static int add_parcel_checks(const pl_project_parcel *p, void *vctx)
     char mu[32], req[64], com[32];
     num(pl_m2_to_mu(p->area_m2), 2, mu, sizeof mu);
     if (!p->has_indicators) {
-        const char *cells[] = {p->code, p->status, mu, "(no indicators 未设指标)", "", "", "", ""};
+        const char *cells[] = {p->code, p->status, mu, _("(no indicators)"), "", "", "", ""};
         return pl_table_add_row(s->t, cells) ? PL_ERR_NOMEM : 0;
     }
     for (int i = 0; i < PL_INDICATOR_CHECKS; i++) {
@@ -583,7 +583,7 @@ static int add_parcel_checks(const pl_project_parcel *p, void *vctx)
             snprintf(com, sizeof com, "-");
         else
             num(c->committed, i == 4 ? 3 : 2, com, sizeof com);
-        const char *verdict = isnan(c->required) ? "" : c->shortfall ? "shortfall 不达标" : "ok 达标";
+        const char *verdict = isnan(c->required) ? "" : c->shortfall ? _("shortfall") : _("ok");
         const char *cells[] = {p->code, p->status, mu, c->label, com, req, c->unit, verdict};
         if (pl_table_add_row(s->t, cells))
             return PL_ERR_NOMEM;
@@ -682,14 +682,14 @@ static int project_show(int argc, char **argv, const cli_global *g)
             if (actual[0]) {
                 long late = planned[0] ? days_between(planned, actual) : 0;
                 if (late > 0)
-                    snprintf(st, sizeof st, "done 已完成 (%ld days late 延迟 %ld 天)", late, late);
+                    snprintf(st, sizeof st, _("done (%ld days late)"), late);
                 else
-                    snprintf(st, sizeof st, "done 已完成");
+                    snprintf(st, sizeof st, "%s", _("done"));
             } else if (planned[0] && strcmp(planned, s.today) < 0) {
                 long d = days_between(planned, s.today);
-                snprintf(st, sizeof st, "overdue 逾期 %ld days 天", d);
+                snprintf(st, sizeof st, _("overdue %ld days"), d);
             } else if (planned[0]) {
-                snprintf(st, sizeof st, "due 待完成");
+                snprintf(st, sizeof st, "%s", _("due"));
             }
             const char *cells[] = {pl_milestone_kinds[k], pl_milestone_zh(pl_milestone_kinds[k]), planned, actual, st};
             pl_table_add_row(s.t, cells);

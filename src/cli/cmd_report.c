@@ -91,7 +91,7 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
             size_t tables = 0;
             for (int k = 0; k < 3; k++)
                 tables += pl_report_table_count(reps[k]);
-            printf("wrote availability, landing and alerts as of %s → %s (xlsx, %zu sheets and definitions)\n",
+            printf(_("wrote availability, landing and alerts as of %s → %s (xlsx, %zu sheets and definitions)\n"),
                    pl_report_as_of(reps[0]), output, tables);
         }
     } else if (!rc) {
@@ -110,7 +110,7 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
     if (rc)
         return cli_fail(&err);
     if (fail_on_alerts && alerts) {
-        fprintf(stderr, "parkland: %zu alert%s as of %s (--fail-on-alerts)\n", alerts, alerts == 1 ? "" : "s", as_of);
+        fprintf(stderr, _("parkland: %zu alert%s as of %s (--fail-on-alerts)\n"), alerts, alerts == 1 ? "" : "s", as_of);
         return EXIT_REFUSED;
     }
     return EXIT_DONE;

@@ -13,8 +13,8 @@ static const char serve_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Serve the database to the bureau's browsers / 网页服务 (docs/api.md).\n"
+    printf(_("usage: %s\n\n"
+           "Serve the database to the bureau's browsers (docs/api.md).\n"
            "  --listen ADDR:PORT  IPv4 address and port (default 127.0.0.1:8080, loopback only);\n"
            "                      port 0 takes any free port\n"
            "  --threads N         worker threads, each with its own database connection (default 4)\n"
@@ -23,7 +23,7 @@ static void help(void)
            "  --secure-cookie     mark the session cookie Secure (behind a TLS reverse proxy)\n"
            "  --quiet             no request log on stderr\n"
            "Accounts: 'parkland user add NAME --role ROLE'. SIGTERM or Ctrl-C: stop accepting,\n"
-           "finish the requests in progress, exit 0.\n",
+           "finish the requests in progress, exit 0.\n"),
            serve_usage);
 }
 
@@ -79,12 +79,12 @@ int cmd_serve(int argc, char **argv, const cli_global *g)
     char host[64];
     const char *colon = strrchr(o.listen, ':');
     snprintf(host, sizeof host, "%.*s", colon ? (int)(colon - o.listen) : 0, o.listen);
-    fprintf(stderr, "parkland: serving %s on http://%s:%u/ (%u threads; SIGTERM or Ctrl-C stops)\n", g->db_path, host,
-            pl_server_port(s), o.threads);
+    fprintf(stderr, _("parkland: serving %s on http://%s:%u/ (%u threads; SIGTERM or Ctrl-C stops)\n"),
+            g->db_path, host, pl_server_port(s), o.threads);
     int sig = 0;
     sigwait(&stop, &sig);
-    fprintf(stderr, "parkland: %s: finishing the requests in progress\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, _("parkland: %s: finishing the requests in progress\n"), sig == SIGINT ? "SIGINT" : "SIGTERM");
     pl_server_stop(s, 10.0);
-    fprintf(stderr, "parkland: stopped\n");
+    fprintf(stderr, _("parkland: stopped\n"));
     return EXIT_DONE;
 }

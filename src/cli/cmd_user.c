@@ -18,14 +18,14 @@ static const char user_usage[] =
 
 static void help(void)
 {
-    printf("usage: %s\n\n"
-           "Accounts of 'parkland serve' / 网页版账号. The password is read from the terminal\n"
+    printf(_("usage: %s\n\n"
+           "Accounts of 'parkland serve'. The password is read from the terminal\n"
            "without echo, twice; or from the first line of --password-file F ('-' = standard input).\n"
-           "It is stored only as an argon2id hash. Roles / 角色:\n"
-           "  viewer      maps, parcels, reports: read only / 只读\n"
-           "  investment  leads, match, reserve, sign, projects / 招商\n"
-           "  land        imports, parcel edits, statuses / 土地\n"
-           "  admin       users, parks, everything / 管理员\n",
+           "It is stored only as an argon2id hash. Roles:\n"
+           "  viewer      maps, parcels, reports: read only\n"
+           "  investment  leads, match, reserve, sign, projects\n"
+           "  land        imports, parcel edits, statuses\n"
+           "  admin       users, parks, everything\n"),
            user_usage);
 }
 
@@ -67,35 +67,35 @@ static int get_password(const char *file, char *buf, size_t len)
     if (file) {
         FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
         if (!f) {
-            fprintf(stderr, "parkland: cannot read '%s': %s\n", file, strerror(errno));
+            fprintf(stderr, _("parkland: cannot read '%s': %s\n"), file, strerror(errno));
             return EXIT_REFUSED;
         }
         int ok = read_line(f, buf, len);
         if (f != stdin)
             fclose(f);
         if (!ok) {
-            fprintf(stderr, "parkland: '%s' holds no password line (at most %d bytes)\n", file, PL_PASSWORD_MAX);
+            fprintf(stderr, _("parkland: '%s' holds no password line (at most %d bytes)\n"), file, PL_PASSWORD_MAX);
             return EXIT_REFUSED;
         }
         return EXIT_DONE;
     }
     FILE *tty = fopen("/dev/tty", "r+");
     if (!tty) {
-        fprintf(stderr, "parkland: no terminal to ask the password on; give --password-file F\n");
+        fprintf(stderr, _("parkland: no terminal to ask the password on; give --password-file F\n"));
         return EXIT_USAGE;
     }
     char again[PL_PASSWORD_MAX + 2];
-    int ok = prompt_hidden(tty, "password / 密码: ", buf, len) &&
-             prompt_hidden(tty, "again / 再输入一次: ", again, sizeof again);
+    int ok = prompt_hidden(tty, _("password: "), buf, len) &&
+             prompt_hidden(tty, _("again: "), again, sizeof again);
     fclose(tty);
     if (!ok) {
-        fprintf(stderr, "parkland: no password was read\n");
+        fprintf(stderr, _("parkland: no password was read\n"));
         return EXIT_REFUSED;
     }
     int same = !strcmp(buf, again);
     memset(again, 0, sizeof again);
     if (!same) {
-        fprintf(stderr, "parkland: the two passwords differ; nothing was changed\n");
+        fprintf(stderr, _("parkland: the two passwords differ; nothing was changed\n"));
         return EXIT_REFUSED;
     }
     return EXIT_DONE;
@@ -160,13 +160,13 @@ int cmd_user(int argc, char **argv, const cli_global *g)
     int rc = PL_OK;
     if (is_add) {
         if (!(rc = pl_user_add(db, name, role, password, &err)))
-            printf("added user %s (%s)\n", name, pl_role_name(role));
+            printf(_("added user %s (%s)\n"), name, pl_role_name(role));
     } else if (is_passwd) {
         if (!(rc = pl_user_set_password(db, name, password, &err)))
-            printf("set the password of user %s\n", name);
+            printf(_("set the password of user %s\n"), name);
     } else if (is_disable) {
         if (!(rc = pl_user_disable(db, name, &err)))
-            printf("disabled user %s\n", name);
+            printf(_("disabled user %s\n"), name);
     } else {
         static const char *const keys[] = {"name", "role", "created_at", "updated_at", "disabled_at"};
         static const char *const labels[] = {"用户 name", "角色 role", "创建 created (UTC)", "更新 updated (UTC)",
