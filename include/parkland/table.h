@@ -30,11 +30,29 @@ typedef struct pl_table pl_table;
 pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const *labels);
 /* Column `col` holds numbers: right-aligned in text, bare numbers in JSON. */
 void pl_table_set_numeric(pl_table *t, size_t col);
+/* How much column `col` matters when the text form must fit a width
+ * (pl_table_write_fit). 0, the default, is a key column: always shown and
+ * never cut (only its label wraps). 1, 2, … may be cut (text cells end in
+ * "…") and, when the columns still do not fit, are hidden: the highest number
+ * first, the rightmost first among equals. */
+void pl_table_set_priority(pl_table *t, size_t col, int priority);
+/* Column `col` (priority > 0) wraps its long text cells onto more lines at
+ * blanks instead of cutting them with "…". */
+void pl_table_set_wrap(pl_table *t, size_t col);
 /* Append a row of ncols cells (NULL cells are empty / JSON null). -1 on ENOMEM. */
 int pl_table_add_row(pl_table *t, const char *const *cells);
 size_t pl_table_rows(const pl_table *t);
 /* Write the table. `bom`: start CSV with a UTF-8 BOM (for Excel). */
 int pl_table_write(const pl_table *t, FILE *out, pl_table_format fmt, int bom);
+/* The text form fitted to `width` terminal columns (0: no limit, exactly as
+ * pl_table_write's text). A table wider than `width`: labels wrap at blanks,
+ * columns of priority > 0 are narrowed (the widest first; cells cut with "…"
+ * or wrapped) to a floor of 12 columns, numbers are never cut; when that is
+ * not enough, columns are hidden by priority and a last line
+ * "(未显示 not shown: KEY, …; --wide shows every column)" names them. A
+ * table whose key columns alone are wider than `width` is printed wider.
+ * *hidden (may be NULL) gets the number of hidden columns. */
+int pl_table_write_fit(const pl_table *t, FILE *out, size_t width, size_t *hidden);
 void pl_table_free(pl_table *t);
 
 /* Columns a UTF-8 string takes on a terminal (CJK = 2). */

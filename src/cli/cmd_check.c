@@ -52,7 +52,7 @@ int cmd_check(int argc, char **argv, const cli_global *g)
             printf("%d checks, %ld parcels: %ld problems / 检查 %d 项, 宗地 %ld 宗, 问题 %ld 个\n", sum.checks,
                    sum.parcels, sum.problems, sum.checks, sum.parcels, sum.problems);
         if (sum.problems || fmt != PL_TABLE_TEXT)
-            pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+            cli_table_write(t, fmt);
         status = sum.problems ? EXIT_REFUSED : EXIT_DONE;
     }
     pl_table_free(t);

@@ -318,6 +318,8 @@ static const char *const text_labels[] = {"编号 code", "企业名称 company",
                                           "四新", "计划投资 万元", "用地 亩", "阶段 stage", "阶段",
                                           "日期 date", "负责人 owner"};
 #define TEXT_COLS (sizeof text_keys / sizeof *text_keys)
+/* which columns stay when the table must fit the terminal (pl_table_set_priority) */
+static const int text_priority[TEXT_COLS] = {0, 1, 3, 2, 5, 2, 2, 0, 4, 3, 4};
 
 typedef struct list_ctx {
     pl_table *t;
@@ -447,6 +449,8 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
             c.t = pl_table_new(TEXT_COLS, text_keys, text_labels);
             pl_table_set_numeric(c.t, 5);
             pl_table_set_numeric(c.t, 6);
+            for (size_t k = 0; k < TEXT_COLS; k++)
+                pl_table_set_priority(c.t, k, text_priority[k]);
         } else {
             c.t = pl_table_new(FULL_COLS, full_keys, full_labels);
             for (size_t k = 7; k <= 14; k++)
@@ -458,7 +462,7 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
     if (!rc && c.t) {
         if (!show && c.text)
             printf("%zu leads / 线索\n", pl_table_rows(c.t));
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);

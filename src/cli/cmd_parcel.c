@@ -29,6 +29,8 @@ static const char *const list_labels[] = {"园区 park", "宗地号 code", "名�
                                           "状态", "面积 m²", "面积 亩", "面积 ha", "申报面积 m² declared",
                                           "部分 parts", "洞 holes"};
 #define LIST_COLS (sizeof list_keys / sizeof *list_keys)
+/* which columns stay when the table must fit the terminal (pl_table_set_priority) */
+static const int list_priority[LIST_COLS] = {3, 0, 1, 3, 0, 2, 4, 0, 5, 6, 7, 7};
 
 static int add_row(const pl_parcel_row *r, void *vctx)
 {
@@ -174,6 +176,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         c.t = pl_table_new(LIST_COLS, list_keys, list_labels);
         for (size_t k = 6; k <= 11; k++)
             pl_table_set_numeric(c.t, k);
+        for (size_t k = 0; k < LIST_COLS; k++)
+            pl_table_set_priority(c.t, k, list_priority[k]);
         rc = pl_parcel_each(db, &f, add_row, &c, &err);
     } else if (fmt == PL_TABLE_TEXT) {
         static const char *const k2[] = {"field", "value"};
@@ -190,7 +194,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
     if (!rc && c.t) {
         if (is_list && fmt == PL_TABLE_TEXT)
             printf("%zu parcels / 宗地\n", pl_table_rows(c.t));
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);

@@ -104,7 +104,7 @@ static int print_result(const pl_edit_result *r, int fmt, int dry_run)
             printf("%s %zu parcels → %s / 合并 %zu 宗 (park 园区 %s)\n", dry_run ? "would merge" : "merged",
                    r->nparents, r->nchildren ? r->children[0].code : "?", r->nparents, r->park);
     }
-    pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+    cli_table_write(t, fmt);
     pl_table_free(t);
     if (fmt == PL_TABLE_TEXT) {
         double diff = r->children_area_m2 - r->parents_area_m2;

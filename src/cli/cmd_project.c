@@ -482,7 +482,7 @@ static int project_list(int argc, char **argv, const cli_global *g)
     if (!rc) {
         if (c.text)
             printf("%zu projects / 项目\n", pl_table_rows(c.t));
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);
@@ -626,7 +626,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
     list_ctx c = {NULL, fmt == PL_TABLE_TEXT};
     int rc = pl_project_get(db, code, show_record, &c, &err);
     if (!rc)
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     pl_table_free(c.t);
     if (rc || fmt != PL_TABLE_TEXT) {
         pl_db_close(db);
@@ -647,7 +647,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
     s.t = pl_table_new(8, pk, pl);
     printf("\n宗地与指标 parcels: committed vs the parcel's standard-land indicators\n");
     if (!(rc = pl_project_parcels(db, code, add_parcel_checks, &s, &err)))
-        pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+        cli_table_write(s.t, PL_TABLE_TEXT);
     pl_table_free(s.t);
 
     /* milestones */
@@ -674,7 +674,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
             pl_table_add_row(s.t, cells);
         }
         printf("\n节点 milestones\n");
-        pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+        cli_table_write(s.t, PL_TABLE_TEXT);
         pl_table_free(s.t);
     }
 
@@ -689,7 +689,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
         if (!(rc = pl_project_years(db, code, add_year, &s, &err))) {
             printf("\n年度投资 investment by year\n");
             if (pl_table_rows(s.t))
-                pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+                cli_table_write(s.t, PL_TABLE_TEXT);
             else
                 printf("(no plan or progress yet 暂无计划或进度)\n");
         }
