@@ -390,7 +390,7 @@ int pl_table_write_fit(const pl_table *t, FILE *out, size_t width, size_t *hidde
         for (size_t c = 0; c < n; c++) {
             size_t label = tier ? longest_word(t->labels[c]) : pl_text_display_width(t->labels[c]);
             size_t least = t->wrap[c] ? FIT_FLOOR_WRAP : FIT_FLOOR;
-            if (t->priority[c] == 0 || (t->numeric[c] && !t->wrap[c]))
+            if (!t->wrap[c] && (t->priority[c] == 0 || t->numeric[c]))
                 floor_w[c] = cellw[c] > label ? cellw[c] : label;
             else
                 floor_w[c] = nat[c] < (label > least ? label : least) ? nat[c] : (label > least ? label : least);

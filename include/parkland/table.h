@@ -36,8 +36,9 @@ void pl_table_set_numeric(pl_table *t, size_t col);
  * "…") and, when the columns still do not fit, are hidden: the highest number
  * first, the rightmost first among equals. */
 void pl_table_set_priority(pl_table *t, size_t col, int priority);
-/* Column `col` (priority > 0) wraps its long text cells onto more lines at
- * blanks instead of cutting them with "…". */
+/* Column `col` wraps its long text cells onto more lines (at blanks and
+ * after commas) instead of cutting them with "…"; it may be narrowed even
+ * with priority 0 (which then only keeps it from being hidden). */
 void pl_table_set_wrap(pl_table *t, size_t col);
 /* Append a row of ncols cells (NULL cells are empty / JSON null). -1 on ENOMEM. */
 int pl_table_add_row(pl_table *t, const char *const *cells);
