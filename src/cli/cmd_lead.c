@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "parkland/lead.h"
+#include "parkland/sanity.h"
 #include "parkland/table.h"
 
 #include <errno.h>
@@ -88,6 +89,16 @@ static const char *num_trim(double v, char *buf, size_t len)
     return buf;
 }
 
+/* A land demand that looks like m² (parkland/sanity.h): a warning on stderr,
+ * the value kept. */
+static void warn_land_mu(const char *code, double mu)
+{
+    char msg[512];
+    if (pl_sanity_land_mu(mu, msg, sizeof msg))
+        fprintf(stderr, "parkland: warning: lead %s: %s (to correct: parkland lead edit %s --land-mu %.10gm²)\n", code,
+                msg, code, mu);
+}
+
 static int lead_add(int argc, char **argv, const cli_global *g)
 {
     pl_lead_fields f;
@@ -132,6 +143,7 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     if (rc)
         return cli_fail(&err);
     printf("added lead %s %s (stage new 线索)\n", f.code, f.company);
+    warn_land_mu(f.code, f.land_mu);
     char a[32], b[32], c[32];
     if (f.currency && !isnan(f.investment))
         printf("investment 计划投资 %s 万%s × %s = %s 万元\n", num_trim(f.investment, a, sizeof a), f.currency,
@@ -207,6 +219,7 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
                changed == 1 ? "" : "s", code);
     else
         printf("lead %s: nothing changed (the values are the ones it holds) / 未修改\n", code);
+    warn_land_mu(code, c.land_mu);
     return EXIT_DONE;
 }
 
