@@ -6,6 +6,8 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 
 /* Plausible ranges of the standard-land indicators (标准地控制指标), wide
  * enough for every real park of Shandong's and the national tables, narrow
@@ -87,6 +89,35 @@ int pl_sanity_indicator(pl_ind_field f, double value, char *msg, size_t len)
                  "unit or decimal point?",
                  in ? in->zh : "", in ? in->en : "", value, *u ? " " : "", u, ranges[i].lo, ranges[i].hi,
                  *u ? " " : "", u);
+        return 1;
+    }
+    return 0;
+}
+
+int pl_sanity_area_attr(const char *key, const char *value, double computed_m2, char *msg, size_t len)
+{
+    static const struct {
+        const char *key;
+        double m2; /* m² per unit */
+    } keys[] = {
+        {"area_m2", 1},          {"面积平方米", 1},          {"面积_平方米", 1},
+        {"area_ha", PL_M2_PER_HA}, {"面积公顷", PL_M2_PER_HA}, {"面积_公顷", PL_M2_PER_HA},
+        {"地块面积", PL_M2_PER_HA}, {"area_mu", PL_M2_PER_MU}, {"面积亩", PL_M2_PER_MU},
+        {"面积_亩", PL_M2_PER_MU},
+    };
+    if (!key || !value)
+        return 0;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        if (strcasecmp(key, keys[i].key))
+            continue;
+        char *end;
+        double v = strtod(value, &end);
+        if (end == value || *end || !isfinite(v))
+            return 0;
+        char slip[400];
+        if (!pl_sanity_declared_area(v * keys[i].m2, computed_m2, slip, sizeof slip))
+            return 0;
+        snprintf(msg, len, "%s=%s: %s", key, value, slip);
         return 1;
     }
     return 0;

@@ -214,3 +214,26 @@ Test(sanity, empty_query_names_the_filter_that_removed_the_last_candidates)
     cr_assert(strstr(out, "[]"), "%s", out);
     cr_assert(strstr(errout, "--min-mu 16") && strstr(errout, "0  ← removed the last candidates"), "%s", errout);
 }
+
+Test(sanity, area_attribute_15_times_the_polygon_warns_on_parcel_edit)
+{
+    char msg[640];
+    cr_assert_eq(pl_sanity_area_attr("area_ha", "15", 10000, msg, sizeof msg), 1);
+    cr_assert(strstr(msg, "area_ha=15: 申报面积 declared 150000.00 m² is 15 × the polygon's 10000.00 m²: 亩?"), "%s",
+              msg);
+    cr_assert_eq(pl_sanity_area_attr("AREA_MU", "1", 10000, msg, sizeof msg), 1, "ASCII case ignored");
+    cr_assert(strstr(msg, "公顷 (ha)?"), "%s", msg);
+    cr_assert_eq(pl_sanity_area_attr("地块面积", "15", 10000, msg, sizeof msg), 1);
+    cr_assert_eq(pl_sanity_area_attr("area_ha", "1", 10000, msg, sizeof msg), 0, "right");
+    cr_assert_eq(pl_sanity_area_attr("area_ha", "many", 10000, msg, sizeof msg), 0);
+    cr_assert_eq(pl_sanity_area_attr("owner", "15", 10000, msg, sizeof msg), 0);
+    pl_db_close(db);
+    db = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit S-OK --attr area_ha=15 --attr 备注=x"), 0, "%s", errout);
+    cr_assert(strstr(errout, "parkland: warning: parcel S-OK: area_ha=15: 申报面积 declared 150000.00 m² is 15 × the "
+                             "polygon's 10000.00 m²: 亩? (a number in 亩 read as 公顷 (ha)); kept as given"),
+              "%s", errout);
+    cr_assert(strstr(out, "parcel S-OK: 2 fields changed"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit S-OK --attr area_ha=1"), 0, "%s", errout);
+    cr_assert_null(strstr(errout, "warning"), "%s", errout);
+}

@@ -28,6 +28,12 @@ int pl_sanity_land_mu(double mu, char *msg, size_t len);
  * unit. 0 otherwise, and for values that are not positive. */
 int pl_sanity_declared_area(double declared_m2, double computed_m2, char *msg, size_t len);
 
+/* pl_sanity_declared_area for a parcel's area attribute KEY=VALUE (parcel
+ * edit --attr): the key gives the unit (area_m2, 面积平方米: m²; area_ha,
+ * 面积公顷, 地块面积: 公顷; area_mu, 面积亩: 亩; ASCII case ignored), the
+ * value a plain number. 0 for other keys and values that are not numbers. */
+int pl_sanity_area_attr(const char *key, const char *value, double computed_m2, char *msg, size_t len);
+
 /* The plausible range of an indicator (both bounds inclusive). */
 typedef struct pl_sanity_range {
     pl_ind_field field;
