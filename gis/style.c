@@ -102,6 +102,12 @@ const pl_style *pl_style_get(pl_style_theme theme, const char *key)
     return i < 0 ? NULL : pl_style_at(theme, (size_t)i);
 }
 
+const pl_style *pl_style_context(void)
+{
+    static const pl_style context = {"context", "背景", "context", "#d9d9d9", "#9e9e9e", 0.35, 0.8};
+    return &context;
+}
+
 void pl_style_kml_color(const char *hex, double opacity, char out[9])
 {
     unsigned r = 0, g = 0, b = 0;

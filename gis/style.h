@@ -52,6 +52,10 @@ int pl_style_index(pl_style_theme theme, const char *key);
 /* Largest pl_style_count() over the themes (sizes per-class arrays). */
 #define PL_STYLE_MAX 16
 
+/* The grey "context" class of filtered maps: the other parcels of the park,
+ * drawn behind the selected ones, in no theme's legend and no count. */
+const pl_style *pl_style_context(void);
+
 /* KML colour "aabbggrr" of "#rrggbb" with opacity 0..1 (out: 9 bytes). */
 void pl_style_kml_color(const char *hex, double opacity, char out[9]);
 

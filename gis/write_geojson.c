@@ -6,7 +6,10 @@
  * the parcel id as "id". Properties: every field of the parcel plus the
  * simplestyle keys fill, fill-opacity, stroke, stroke-width, title. Foreign
  * members: "parkland" (what, when, as of) and "legend" (the classes of the
- * theme with their colours and totals, after the features); with --bbox a
+ * theme that have a parcel, or all of them with --legend all, with their
+ * colours and totals, after the features); context parcels of a filtered
+ * export have only "code", "context": true, "class": "context" and their
+ * grey simplestyle keys, and are in no legend total; with --bbox a
  * "bbox" on the collection (written last, when it is known) and on each
  * feature. Streaming: one feature at a time into one output buffer
  * (gis/writer.h pl_w_out) that goes to the FILE whenever it is full.
@@ -137,6 +140,8 @@ static int gj_feature(void *state, const pl_export_feature *f, pl_error *err)
             pl_w_put_json(o, fl->text, 0);
     }
     const pl_style *s = f->style;
+    if (f->context) /* another parcel of the park, outside the filter: its code and colours only */
+        pl_w_lit(o, ",\"context\":true,\"class\":\"context\"");
     pl_w_lit(o, ",\"fill\":");
     pl_w_put_json(o, s->fill, 0);
     pl_w_lit(o, ",\"fill-opacity\":");
@@ -146,7 +151,8 @@ static int gj_feature(void *state, const pl_export_feature *f, pl_error *err)
     pl_w_lit(o, ",\"stroke-width\":");
     pl_w_put_num(o, s->stroke_width, 2);
     char title[1024];
-    snprintf(title, sizeof title, "%s%s%s", f->code ? f->code : "", f->name ? " " : "", f->name ? f->name : "");
+    const char *name = f->context ? NULL : f->name;
+    snprintf(title, sizeof title, "%s%s%s", f->code ? f->code : "", name ? " " : "", name ? name : "");
     pl_w_lit(o, ",\"title\":");
     pl_w_put_json(o, title, 0);
     pl_w_lit(o, "},\"geometry\":{");
@@ -173,9 +179,11 @@ static int gj_end(void *state, const pl_export_summary *sum, pl_error *err)
     pl_w_out *o = &g->o;
     pl_w_lit(o, "\n],\n\"legend\":[");
     size_t n = pl_style_count(g->doc->theme);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, listed = 0; i < n; i++) {
         const pl_style *s = pl_style_at(g->doc->theme, i);
-        if (i)
+        if (i < PL_STYLE_MAX && !g->doc->present[i])
+            continue; /* a class no selected parcel has (all with --legend all) */
+        if (listed++)
             pl_w_lit(o, ",\n");
         else
             pl_w_putc(o, '\n');

@@ -10,8 +10,10 @@
  *            with the class colours of gis/style.c, a code label inside each
  *            parcel (GEOS PointOnSurface), a scale bar; hover highlights,
  *            click shows every field of the parcel in the details panel;
- *   legend   the classes of the theme with parcels and area (the totals by
- *            status), and a totals table under the parcel table;
+ *   legend   the classes of the theme that have parcels (all with --legend
+ *            all) with parcels and area, and a totals table under the
+ *            parcel table; a filtered export draws the park's other parcels
+ *            grey behind the map (context: code only, in no list or count);
  *   table    every parcel, filterable by class (status) and by text; the
  *            filters and the parcel shown can be preset in the address:
  *            map.html#status=available&q=B-0&parcel=QDIP-2024-019.
@@ -33,12 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_PATHS, T_LABELS, T_ROWS, T_JSON, T_N };
+enum { T_PATHS, T_LABELS, T_ROWS, T_JSON, T_CONTEXT, T_N };
 
 typedef struct html {
     const pl_export_doc *doc;
     FILE *t[T_N];
     long n;
+    long ncontext;          /* context paths */
     int have_origin;
     double ox, oy;          /* origin: first label point, working CRS */
     int have_ext;
@@ -92,10 +95,15 @@ static int h_feature(void *state, const pl_export_feature *f, pl_error *err)
         h->oy = f->label_y;
         h->have_origin = 1;
     }
-    /* map: one path, even-odd fill for holes and parts */
-    FILE *o = h->t[T_PATHS];
-    fprintf(o, "<path class=\"p\" data-i=\"%ld\" data-cls=\"%s\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"%s\" "
-               "stroke-width=\"%.2f\" d=\"", h->n, s->key, s->fill, s->fill_opacity, s->stroke, s->stroke_width);
+    /* map: one path, even-odd fill for holes and parts; a context parcel (outside the
+     * filter) a grey path behind the others, with its code only, in no list */
+    FILE *o = h->t[f->context ? T_CONTEXT : T_PATHS];
+    if (f->context)
+        fprintf(o, "<path class=\"ctx\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"%s\" stroke-width=\"%.2f\" d=\"",
+                s->fill, s->fill_opacity, s->stroke, s->stroke_width);
+    else
+        fprintf(o, "<path class=\"p\" data-i=\"%ld\" data-cls=\"%s\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"%s\" "
+                   "stroke-width=\"%.2f\" d=\"", h->n, s->key, s->fill, s->fill_opacity, s->stroke, s->stroke_width);
     for (size_t i = 0; i < f->work->n; i++) {
         const pl_poly *p = &f->work->polys[i];
         for (size_t j = 0; j < p->n; j++) {
@@ -113,6 +121,11 @@ static int h_feature(void *state, const pl_export_feature *f, pl_error *err)
     }
     fputs("\"><title>", o);
     pl_w_html(o, f->code);
+    if (f->context) {
+        fputs(" — 背景 context</title></path>\n", o);
+        h->ncontext++;
+        return ferror(o) ? pl_error_set(err, PL_ERR_IO, "cannot write a temporary file of the HTML map") : PL_OK;
+    }
     fputc(' ', o);
     pl_w_html(o, f->name);
     fprintf(o, " — %s %s</title></path>\n", s->zh, s->en);
@@ -182,6 +195,7 @@ static const char css[] =
     "path.p:hover,path.p.hl{stroke:#000;stroke-width:3px;fill-opacity:.95}"
     "path.p.sel{stroke:#d50000;stroke-width:4px;fill-opacity:.95}"
     "path.p.dim{fill-opacity:.1;stroke-opacity:.25}"
+    "path.ctx{vector-effect:non-scaling-stroke;pointer-events:none}"
     "text.l{text-anchor:middle;dominant-baseline:central;fill:#111;pointer-events:none;"
     "paint-order:stroke;stroke:#fff;stroke-width:2px;stroke-opacity:.7;vector-effect:non-scaling-stroke}"
     "aside{width:360px;flex:none}"
@@ -294,12 +308,17 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
         fputs(" · 标注点坐标 label points: <b>GCJ-02</b> (火星坐标, for AMap/Tencent; not WGS 84)", o);
     else
         fputs(" · 标注点坐标 label points: WGS 84 lon/lat", o);
-    fputs("</div></header>\n<main>\n<section id=\"map\">\n", o);
+    fputs("</div></header>\n<main>\n<section id=\"map\">\n", o);    if (h->have_ext && !h->n) /* only context parcels: the park is drawn, nothing selected */
+        fputs("<div class=\"empty\">没有符合条件的宗地 no parcels match</div>\n", o);
+
     if (h->have_ext) {
         double vx = h->ext[0] - pad, vy = h->ext[1] - pad, vw = w + 2 * pad, vh = hgt + 2 * pad;
         fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"%.2f %.2f %.2f %.2f\" "
-                   "preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"parcel map\">\n<g id=\"parcels\">\n",
+                   "preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"parcel map\">\n<g id=\"context\">\n",
                 vx, vy, vw, vh);
+        if ((rc = copy(h->t[T_CONTEXT], o, err)))
+            return rc;
+        fputs("</g>\n<g id=\"parcels\">\n", o);
         if ((rc = copy(h->t[T_PATHS], o, err)))
             return rc;
         fputs("</g>\n<g id=\"labels\">\n", o);
@@ -319,9 +338,17 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
     size_t nc = pl_style_count(d->theme);
     for (size_t i = 0; i < nc && i < PL_STYLE_MAX; i++) {
         const pl_style *s = pl_style_at(d->theme, i);
+        if (!d->present[i])
+            continue;
         fprintf(o, "<tr data-cls=\"%s\"><td><span class=\"sw\" style=\"background:%s;border-color:%s\"></span>%s %s"
                    "</td><td class=\"n\">%ld</td><td class=\"n\">%.2f</td></tr>\n",
                 s->key, s->fill, s->stroke, s->zh, s->en, sum->count[i], sum->area[i] * 15.0 / 10000.0);
+    }
+    if (h->ncontext) {
+        const pl_style *s = pl_style_context();
+        fprintf(o, "<tr class=\"ctx\" data-cls=\"context\"><td><span class=\"sw\" style=\"background:%s;border-color:%s\">"
+                   "</span>%s %s: 筛选之外 outside the filter</td><td class=\"n\">—</td><td class=\"n\">—</td></tr>\n",
+                s->fill, s->stroke, s->zh, s->en);
     }
     fputs("</tbody></table>\n<h2>详情 details</h2>\n<div id=\"details\">点击地块或表格行查看详情 "
           "click a parcel or a row for its details</div>\n</aside>\n</main>\n", o);
@@ -329,6 +356,8 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
           "<select id=\"f-status\"><option value=\"\">全部 all</option>", o);
     for (size_t i = 0; i < nc; i++) {
         const pl_style *s = pl_style_at(d->theme, i);
+        if (i < PL_STYLE_MAX && !d->present[i])
+            continue;
         fprintf(o, "<option value=\"%s\">%s %s</option>", s->key, s->zh, s->en);
     }
     fputs("</select></label><label>搜索 search <input id=\"f-text\" type=\"search\" "
@@ -343,6 +372,8 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
           "<th class=\"n\">占比 share %</th></tr></thead><tbody>\n", o);
     for (size_t i = 0; i < nc && i < PL_STYLE_MAX; i++) {
         const pl_style *s = pl_style_at(d->theme, i);
+        if (!d->present[i])
+            continue;
         fprintf(o, "<tr data-cls=\"%s\"><td><span class=\"sw\" style=\"background:%s;border-color:%s\"></span>%s %s"
                    "</td><td class=\"n\">%ld</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>"
                    "<td class=\"n\">%.1f</td></tr>\n",

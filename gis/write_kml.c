@@ -47,6 +47,7 @@
 #define KML_NS "http://www.opengis.net/kml/2.2"
 #define KML_BUF (256 * 1024)  /* the document's output buffer */
 #define CLASS_BUF (64 * 1024) /* each class file's buffer */
+#define CONTEXT_ID "context"  /* the style of context parcels */
 
 typedef struct kml {
     const pl_export_doc *doc;
@@ -166,12 +167,33 @@ static int write_style(kml *k, const pl_style *s, pl_style_theme t)
     return PL_OK;
 }
 
-static int legend_html(pl_buf *b, pl_style_theme t)
+/* The grey style of context parcels: thin outline, no label, a balloon of the code only. */
+static void context_style(kml *k)
+{
+    pl_w_out *o = &k->o;
+    const pl_style *s = pl_style_context();
+    char line[9], poly[9];
+    pl_style_kml_color(s->stroke, 1.0, line);
+    pl_style_kml_color(s->fill, s->fill_opacity, poly);
+    pl_w_lit(o, "<Style id=\"" CONTEXT_ID "\"><IconStyle><scale>0</scale></IconStyle><LabelStyle><scale>0</scale>"
+                "</LabelStyle><LineStyle><color>");
+    pl_w_puts(o, line);
+    pl_w_lit(o, "</color><width>");
+    pl_w_put_num(o, s->stroke_width, 2);
+    pl_w_lit(o, "</width></LineStyle><PolyStyle><color>");
+    pl_w_puts(o, poly);
+    pl_w_lit(o, "</color></PolyStyle><BalloonStyle><text><![CDATA[<h3>$[code]</h3><p>背景 context: "
+                "筛选之外的宗地 a parcel outside the filter</p>]]></text></BalloonStyle></Style>\n");
+}
+
+static int legend_html(pl_buf *b, const pl_export_doc *doc, pl_style_theme t)
 {
     int rc = pl_buf_addstr(b, "<table border=\"1\" cellpadding=\"3\" cellspacing=\"0\" "
                              "style=\"border-collapse:collapse\"><tr><th>图例 legend</th><th>类别 class</th></tr>");
     for (size_t i = 0; !rc && i < pl_style_count(t); i++) {
         const pl_style *s = pl_style_at(t, i);
+        if (i < PL_STYLE_MAX && !doc->present[i])
+            continue;
         rc = pl_buf_addf(b, "<tr><td style=\"background:%s;border:2px solid %s\">&#160;&#160;&#160;&#160;</td><td>",
                           s->fill, s->stroke);
         if (!rc)
@@ -248,7 +270,7 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
                                             "base maps; they do not line up with WGS 84 imagery)"
                                           : "坐标 coordinates: WGS 84 lon/lat (EPSG:4326)");
     rc = rc ? rc : pl_buf_addf(&d, "<br/>parkland %s</p>", doc->version);
-    rc = rc ? rc : legend_html(&d, k->ftheme);
+    rc = rc ? rc : legend_html(&d, doc, k->ftheme);
     if (rc) {
         pl_buf_release(&d);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
@@ -262,12 +284,16 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
     if (k->ftheme != doc->theme)
         for (size_t i = 0; !rc && i < pl_style_count(k->ftheme); i++)
             rc = write_style(k, pl_style_at(k->ftheme, i), k->ftheme);
+    if (!rc && doc->context)
+        context_style(k);
     if (rc)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     /* the legend: one entry per class, in the theme's colours; its balloon is only the class */
     pl_w_lit(o, "<Folder><name>图例 legend</name>\n");
     for (size_t i = 0; i < pl_style_count(k->ftheme); i++) {
         const pl_style *s = pl_style_at(k->ftheme, i);
+        if (i < PL_STYLE_MAX && !doc->present[i])
+            continue;
         char label[256], id[96];
         snprintf(label, sizeof label, "%s %s", s->zh, s->en);
         style_id(s, k->ftheme, id, sizeof id);
@@ -342,6 +368,8 @@ static void data(pl_w_out *o, const char *name, const char *display, const char 
 /* Position of the class of style s in the legend of the folders. */
 static int class_of(const kml *k, const pl_style *s)
 {
+    if (s == pl_style_context()) /* after the theme's classes */
+        return (int)pl_style_count(k->ftheme);
     int ci = pl_style_index(k->ftheme, s->key);
     return ci < 0 || ci >= PL_STYLE_MAX ? 0 : ci;
 }
@@ -358,7 +386,7 @@ static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_e
         pl_w_put_long(o, (long)pi + 1);
     }
     pl_w_lit(o, "\">");
-    const char *label = f->name ? f->name : f->code ? f->code : "";
+    const char *label = f->name && !f->context ? f->name : f->code ? f->code : "";
     if (per) {
         char name[1024];
         snprintf(name, sizeof name, "%s · %s", label, s->zh);
@@ -378,11 +406,14 @@ static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_e
         ELEMENT(o, "name", name);
     }
     char sid[96];
-    style_id(s, per ? PL_STYLE_AVAILABILITY : k->doc->theme, sid, sizeof sid);
+    if (f->context)
+        snprintf(sid, sizeof sid, "%s", CONTEXT_ID);
+    else
+        style_id(s, per ? PL_STYLE_AVAILABILITY : k->doc->theme, sid, sizeof sid);
     pl_w_lit(o, "<styleUrl>#");
     pl_w_put_xml(o, sid, 0);
     pl_w_lit(o, "</styleUrl>");
-    if (has_markup(f)) {
+    if (!f->context && has_markup(f)) {
         pl_buf b = PL_BUF_INIT;
         if (balloon(&b, k->doc, s, per != NULL, f, per)) {
             pl_buf_release(&b);
@@ -460,12 +491,17 @@ static void park_header(const kml *k, pl_w_out *o)
 #define PARCELS " 宗 parcels"
 
 /* <Folder><name>class — n 宗 parcels, a 亩 mu</name> */
+static const pl_style *folder_style(const kml *k, size_t i)
+{
+    return i == pl_style_count(k->ftheme) ? pl_style_context() : pl_style_at(k->ftheme, i);
+}
+
 static void class_header(const kml *k, size_t i, pl_w_out *o)
 {
-    const pl_style *s = pl_style_at(k->ftheme, i);
+    const pl_style *s = folder_style(k, i);
     char name[1024];
     snprintf(name, sizeof name, "%s %s — %ld%s, %.2f 亩 mu", s->zh, s->en, k->ccount[i],
-             k->doc->timeline ? PERIODS : PARCELS, k->carea[i] * 15.0 / 10000.0);
+             k->doc->timeline && s != pl_style_context() ? PERIODS : PARCELS, k->carea[i] * 15.0 / 10000.0);
     pl_w_lit(o, "<Folder>");
     ELEMENT(o, "name", name);
     pl_w_putc(o, '\n');
@@ -495,7 +531,7 @@ static size_t park_room(kml *k)
 
 static size_t class_room(kml *k, size_t i)
 {
-    const pl_style *s = pl_style_at(k->ftheme, i);
+    const pl_style *s = folder_style(k, i);
     char known[1024];
     snprintf(known, sizeof known, "%s %s — ", s->zh, s->en);
     return header_room(k, known, sizeof "<Folder><name></name>\n" + sizeof PERIODS ", 亩 mu");
@@ -621,7 +657,7 @@ static int flush_park(kml *k, pl_error *err)
         return k->o.err ? pl_error_set(err, PL_ERR_IO, "cannot write the KML") : PL_OK;
     }
     park_header(k, o);
-    for (size_t i = 0; i < pl_style_count(k->ftheme) && i < PL_STYLE_MAX; i++) {
+    for (size_t i = 0; i <= pl_style_count(k->ftheme) && i < PL_STYLE_MAX; i++) {
         if (!k->cls[i])
             continue;
         class_header(k, i, o);
@@ -655,8 +691,10 @@ static int kml_feature(void *state, const pl_export_feature *f, pl_error *err)
             k->park_at = reserve(k, k->park_room);
         }
     }
-    k->pcount++;
-    k->parea += f->area_m2;
+    if (!f->context) {
+        k->pcount++;
+        k->parea += f->area_m2;
+    }
     double b[4];
     if (pl_geom_bbox(f->geom, &b[0], &b[1], &b[2], &b[3])) {
         if (!k->have_pb) {
@@ -670,7 +708,7 @@ static int kml_feature(void *state, const pl_export_feature *f, pl_error *err)
         }
     }
     pl_w_out *o = NULL;
-    if (k->doc->timeline && f->periods) {
+    if (k->doc->timeline && f->periods && !f->context) {
         for (size_t i = 0; i < f->nperiods; i++)
             if ((rc = spool(k, class_of(k, f->periods[i].style), &o, err)) ||
                 (rc = placemark(k, o, f, &f->periods[i], i, err)))

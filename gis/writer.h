@@ -75,6 +75,9 @@ typedef struct pl_export_feature {
     double label_x, label_y;     /* a point inside, in the working CRS */
     const pl_export_period *periods; /* --timeline */
     size_t nperiods;
+    /* 1: a context parcel of a filtered export (another parcel of the park, drawn in
+     * grey): style pl_style_context(), fields only its code, no periods, in no count */
+    int context;
 } pl_export_feature;
 
 /* ---- the whole export ---------------------------------------------------- */
@@ -108,6 +111,13 @@ typedef struct pl_export_doc {
      * and can use it (a file it can write at an offset: out_fd >= 0, no
      * doc->timeline); else by park and code. */
     int rows_by_class;
+    /* present[i]: class i of the theme (of the folders: availability with
+     * timeline) has a selected parcel, or the legend lists every class
+     * (--legend all); the legends list only these. */
+    unsigned char present[PL_STYLE_MAX];
+    /* 1 when the export may hold context features (--status or --industry):
+     * they come after the selected parcels of their park */
+    int context;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */

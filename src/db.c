@@ -260,6 +260,7 @@ static long select_int(pl_db *db, const char *sql, long arg)
 }
 
 static int rewrite_parcel_status_check(pl_db *db, pl_error *err);
+static int schema_v6(pl_db *db, pl_error *err);
 
 /* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
  * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
@@ -439,7 +440,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         return rc;
     if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)) ||
         (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v5, err)))
+        (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -594,6 +595,19 @@ static int schema_v5(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v5, err);
 }
 
+/* Schema 5 → 6: see pl_schema_v6_ddl (the model, and what becomes of a
+ * database signed under the old one). */
+static int schema_v6(pl_db *db, pl_error *err)
+{
+    int rc = pl_db_exec(db, pl_schema_v6_ddl, err);
+    char now[32];
+    pl_now_iso(now, sizeof now);
+    for (size_t i = 0; !rc && pl_schema_v6_data[i]; i++)
+        rc = pl_db_run(db, pl_schema_v6_data[i], "cannot move the projects' parcels to the land supply model", 0,
+                       now, db->user, NULL, err);
+    return rc;
+}
+
 /* One migration in one transaction, the version written with it. The version
  * is read again under the write lock: another process may have opened the
  * file at the same time and done this migration while this one waited. */
@@ -651,7 +665,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
     if ((ver < 2 && (rc = migrate(db, 2, schema_v2, err))) ||
         (ver < 3 && (rc = migrate(db, 3, rewrite_parcel_status_check, err))) ||
         (ver < 4 && (rc = migrate(db, 4, schema_v4, err))) ||
-        (ver < 5 && (rc = migrate(db, 5, schema_v5, err))))
+        (ver < 5 && (rc = migrate(db, 5, schema_v5, err))) ||
+        (ver < 6 && (rc = migrate(db, 6, schema_v6, err))))
         goto fail;
     *out = db;
     return PL_OK;

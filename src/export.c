@@ -43,7 +43,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
+#include <zip.h>
 
 #ifndef PARKLAND_VERSION
 #define PARKLAND_VERSION "0"
@@ -245,8 +248,14 @@ enum {
     C_PROJECT, C_SIGNED, C_INVEST,
     C_LEAD, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_ZH, C_RESERVED_UNTIL,
     C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_PROD_P, C_PROD_A, C_VER_P, C_VER_A,
-    C_GEOM, C_HISTORY
+    C_GEOM, C_HISTORY, C_SELECTED
 };
+
+/* The parcel passes --status and --industry (every parcel but retired ones without them). */
+#define SELECTED                                                                                                   \
+    "((CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)"                                   \
+    " AND (?4 IS NULL OR ld.industry = ?4"                                                                         \
+    "      OR instr(',' || replace(coalesce(pi.industries, ''), ' ', '') || ',', ',' || ?4 || ',') > 0))"
 
 static const char export_sql[] =
     "SELECT p.id, k.code, k.name, k.name_en, p.code, p.name, p.land_use, p.land_use_code, p.status,"
@@ -257,7 +266,7 @@ static const char export_sql[] =
     "       pr.code, pr.signed_on, pr.investment,"
     "       ld.code, ld.company, ld.company_en, ld.country, ld.industry, ind.name_zh, rv.expires_on,"
     "       ml.planned, ml.actual, mc.planned, mc.actual, mp.planned, mp.actual, mv.planned, mv.actual,"
-    "       %s, %s"
+    "       %s, %s, " SELECTED
     "  FROM parcel p JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
     /* the EXISTS guards skip the sorted subqueries (an ephemeral table set up and
@@ -279,10 +288,9 @@ static const char export_sql[] =
     "  LEFT JOIN milestone mp ON mp.project_id = pr.id AND mp.kind = 'production'"
     "  LEFT JOIN milestone mv ON mv.project_id = pr.id AND mv.kind = 'verification'"
     " WHERE (?2 IS NULL OR k.code = ?2)"
-    "   AND (CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)"
-    "   AND (?4 IS NULL OR ld.industry = ?4"
-    "        OR instr(',' || replace(coalesce(pi.industries, ''), ' ', '') || ',', ',' || ?4 || ',') > 0)"
-    " ORDER BY k.code, %s p.code";
+    /* the filters, or (?5: with context) any other parcel that is land */
+    "   AND (" SELECTED " OR (?5 AND p.status <> 'retired'))"
+    " ORDER BY k.code, %s%s p.code";
 
 static const char history_sql[] =
     "(SELECT json_group_array(json_array(h.id, substr(%s, 1, 10), h.old_value, h.new_value))"
@@ -613,11 +621,18 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     f->status_date = col(st, C_STATUS_DATE);
     f->area_m2 = sqlite3_column_double(st, C_AREA);
 
-    derive(x, f->status, col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
-           col(st, C_PROD_A), col(st, C_VER_A), f);
-    f->company = col(st, C_COMPANY);
-
-    row_fields(x, st, f);
+    if (x->doc.context && !sqlite3_column_int(st, C_SELECTED)) {
+        /* a context parcel: grey, its code only */
+        f->context = 1;
+        f->style = pl_style_context();
+        f->stage = "none";
+        field_text(x, "code", "宗地号", "code", f->code);
+    } else {
+        derive(x, f->status, col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
+               col(st, C_PROD_A), col(st, C_VER_A), f);
+        f->company = col(st, C_COMPANY);
+        row_fields(x, st, f);
+    }
     f->fields = x->fields;
     f->nfields = x->nfields;
 
@@ -668,7 +683,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
         }
         f->work = &x->work;
     }
-    if ((x->w->needs & PL_NEED_HISTORY) && x->doc.timeline) {
+    if ((x->w->needs & PL_NEED_HISTORY) && x->doc.timeline && !f->context) {
         if (build_periods(x, col(st, C_CREATED), f->status, col(st, C_HISTORY)))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         f->periods = x->periods;
@@ -704,6 +719,8 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
     if (o->gcj02 && o->format == PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
                             "coordinates and is never shifted");
+    if (o->kmz && o->format != PL_EXPORT_KML)
+        return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zipped kml; export kml to it");
     if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--encoding is for txt (geojson, kml and html are UTF-8)");
     if (o->status && !pl_parcel_status_parse(o->status)) {
@@ -778,10 +795,67 @@ static void writeback(int fd, off_t *done)
     }
 }
 
+/* doc.present: the classes of the legend, those with a selected parcel (all
+ * of them with --legend all, and with --timeline, whose folders are the
+ * statuses of the periods). Availability without --industry reads the
+ * distinct statuses from the status index; otherwise the export's query runs
+ * once without geometry and each row's class is derived. */
+static int find_present(exporter *x, const char *as_of, pl_error *err)
+{
+    const pl_export_options *opt = x->opt;
+    pl_export_doc *d = &x->doc;
+    pl_style_theme ft = d->timeline ? PL_STYLE_AVAILABILITY : d->theme;
+    size_t n = pl_style_count(ft);
+    memset(d->present, 0, sizeof d->present);
+    if (opt->legend_all || d->timeline) {
+        memset(d->present, 1, n < PL_STYLE_MAX ? n : PL_STYLE_MAX);
+        return PL_OK;
+    }
+    sqlite3_stmt *st;
+    int by_status = d->theme == PL_STYLE_AVAILABILITY && !opt->industry;
+    char sql[sizeof export_sql + 2048];
+    if (by_status)
+        snprintf(sql, sizeof sql, "SELECT DISTINCT p.status FROM parcel p JOIN park k ON k.id = p.park_id"
+                                  " WHERE (?2 IS NULL OR k.code = ?2)"
+                                  "   AND (CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)");
+    else
+        snprintf(sql, sizeof sql, export_sql, "NULL", "NULL", "", "");
+    int rc = pl_db_prepare(x->db, sql, &st, err);
+    if (rc)
+        return rc;
+    if (!by_status) {
+        pl_bind_text(st, 1, as_of);
+        pl_bind_text(st, 4, industry_id(opt->industry));
+        sqlite3_bind_int(st, 5, 0);
+    }
+    pl_bind_text(st, 2, opt->park);
+    pl_bind_text(st, 3, pl_parcel_status_parse(opt->status));
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_export_feature f;
+        memset(&f, 0, sizeof f);
+        if (by_status) {
+            f.style = pl_style_get(d->theme, col(st, 0));
+            if (!f.style)
+                f.style = pl_style_at(d->theme, 0);
+        } else {
+            derive(x, col(st, C_STATUS), col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
+                   col(st, C_PROD_A), col(st, C_VER_A), &f);
+        }
+        int ci = pl_style_index(d->theme, f.style->key);
+        if (ci >= 0 && ci < PL_STYLE_MAX)
+            d->present[ci] = 1;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return pl_db_fail(x->db, err, "cannot read parcels for the export");
+    return PL_OK;
+}
+
 /* The export into `out`; out_fd: the descriptor of `out` when it is a new
  * regular file (pl_export_file), else -1. */
-static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, pl_export_result *res,
-                      pl_error *err)
+static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, int hint,
+                      pl_export_result *res, pl_error *err)
 {
     pl_export_options defaults;
     if (!opt) {
@@ -843,6 +917,8 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->out_fd = out_fd;
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
+    /* the other parcels of the park as context, when a filter leaves some out */
+    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT;
     /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
      * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
     pl_gk_datum gk_datum;
@@ -856,7 +932,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             d->txt_east_offset = gk_zone * 1e6;
     }
 
-    char hist[512] = "NULL", sql[sizeof export_sql + 1024];
+    char hist[512] = "NULL", sql[sizeof export_sql + 2048];
     if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
                         SQLITE_OK) {
         rc = pl_db_fail(db, err, "cannot prepare the export");
@@ -867,6 +943,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
     snprintf(sql, sizeof sql, export_sql,
              (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist,
+             d->context ? SELECTED " DESC, " : "",
              by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual)," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
         goto out;
@@ -891,20 +968,36 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_bind_text(st, 2, opt->park);
     pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
     pl_bind_text(st, 4, industry_id(opt->industry));
+    sqlite3_bind_int(st, 5, d->context);
+    if ((rc = find_present(x, as_of, err)))
+        goto out;
 
     if ((rc = x->w->begin(&x->wstate, d, err)))
         goto out;
     int step;
     long features = 0;
     off_t written_back = 0;
+    char sel_park[256] = ""; /* the park of the last selected parcel */
+    long context = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out_fd >= 0 && (x->sum.parcels & 63) == 63)
+        if (hint && out_fd >= 0 && ((x->sum.parcels + context) & 63) == 63)
             writeback(out_fd, &written_back);
+        if (d->context) {
+            const char *pk = col(st, C_PARK);
+            if (sqlite3_column_int(st, C_SELECTED))
+                snprintf(sel_park, sizeof sel_park, "%s", pk ? pk : "");
+            else if (!opt->park && strcmp(sel_park, pk ? pk : "")) /* a park with nothing selected */
+                continue;
+        }
         pl_export_feature f;
         if ((rc = row_feature(x, st, &f, err)))
             goto out;
         if ((rc = x->w->feature(x->wstate, &f, err)))
             goto out;
+        if (f.context) {
+            context++;
+            continue;
+        }
         x->sum.parcels++;
         x->sum.area_m2 += f.area_m2;
         int ci = pl_style_index(d->theme, f.style->key);
@@ -928,6 +1021,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     if (res) {
         res->parcels = x->sum.parcels;
         res->features = features;
+        res->context = context;
         res->area_m2 = x->sum.area_m2;
         res->gcj02 = d->gcj02;
         if (opt->format == PL_EXPORT_TXT) {
@@ -965,7 +1059,67 @@ out:
 
 int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_export_result *res, pl_error *err)
 {
-    return export_run(db, opt, out, -1, res, err);
+    if (opt && opt->kmz)
+        return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zip archive and needs an output file (-o FILE.kmz)");
+    return export_run(db, opt, out, -1, 0, res, err);
+}
+
+int pl_export_path_is_kmz(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 4 && !strcasecmp(path + n - 4, ".kmz");
+}
+
+/* ---- KMZ ------------------------------------------------------------------------------------ */
+
+static int zip_fail(const char *path, zip_error_t *ze, pl_error *err)
+{
+    return pl_error_set(err, PL_ERR_IO, "cannot write the kmz '%s': %s", path, zip_error_strerror(ze));
+}
+
+/* The KML in `kml` (complete; libzip owns and closes it from here on) deflated
+ * into the temporary file of `out` as the archive's one entry doc.kml. libzip
+ * reads the KML as it compresses (no copy in memory) and writes the archive
+ * into a file of its own that it renames over out->tmp, which is then opened
+ * again for the commit. */
+static int write_kmz(FILE *kml, pl_output_file *out, pl_error *err)
+{
+    /* libzip 1.7 reads a length of -1 from the stream's position on: from the start */
+    if (fflush(kml) || ferror(kml) || fseeko(kml, 0, SEEK_SET)) {
+        fclose(kml);
+        return pl_error_set(err, PL_ERR_IO, "cannot write a temporary file for the kmz: %s", strerror(errno));
+    }
+    int code = 0;
+    zip_error_t ze;
+    zip_t *za = zip_open(out->tmp, ZIP_CREATE | ZIP_TRUNCATE, &code);
+    if (!za) {
+        fclose(kml);
+        zip_error_init_with_code(&ze, code);
+        int rc = zip_fail(out->path, &ze, err);
+        zip_error_fini(&ze);
+        return rc;
+    }
+    zip_source_t *src = zip_source_filep(za, kml, 0, -1);
+    if (!src) {
+        fclose(kml);
+        int rc = zip_fail(out->path, zip_get_error(za), err);
+        zip_discard(za);
+        return rc;
+    }
+    zip_int64_t idx = zip_file_add(za, "doc.kml", src, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(src);
+        int rc = zip_fail(out->path, zip_get_error(za), err);
+        zip_discard(za);
+        return rc;
+    }
+    if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) ||
+        zip_file_set_mtime(za, (zip_uint64_t)idx, time(NULL), 0) || zip_close(za)) {
+        int rc = zip_fail(out->path, zip_get_error(za), err);
+        zip_discard(za);
+        return rc;
+    }
+    return pl_output_file_reopen(out, err);
 }
 
 /* ---- safe file output ------------------------------------------------------------------ */
@@ -986,7 +1140,17 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
     pl_output_file out;
     if ((rc = pl_output_file_open(&out, path, force, err)))
         return rc;
-    rc = export_run(db, opt, out.f, out.fd, res, err);
+    if (opt->kmz) {
+        FILE *kml = tmpfile();
+        if (!kml)
+            rc = pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the kmz: %s", strerror(errno));
+        else if ((rc = export_run(db, opt, kml, fileno(kml), 0, res, err)))
+            fclose(kml);
+        else
+            rc = write_kmz(kml, &out, err);
+    } else {
+        rc = export_run(db, opt, out.f, out.fd, 1, res, err);
+    }
     if (rc) {
         pl_output_file_abort(&out);
         return rc;

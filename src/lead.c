@@ -296,6 +296,8 @@ static int insert_lead(pl_db *db, sqlite3_stmt *st, const lead_rec *r, const cha
     }
     long id = (long)sqlite3_last_insert_rowid(db->h);
     int rc = pl_history_add(db, "lead", id, f->code, "created", NULL, f->company, hist_note, batch_id, err);
+    if (!rc && !blank(f->park))
+        rc = pl_lead_park_set(db, id, f->code, f->park, NULL, err);
     if (!rc && strcmp(r->stage, "new"))
         rc = pl_history_add_effective(db, "lead", id, f->code, "stage", "new", r->stage, hist_note, r->date, batch_id,
                                       err);
@@ -367,7 +369,8 @@ static const char lead_select[] =
     "SELECT l.id, l.code, l.company, l.company_en, l.country, l.industry, i.name_zh, l.industry_code,"
     " l.new_economy, l.investment, l.currency, l.investment_foreign, l.rate, l.land_mu, l.tax_per_mu,"
     " l.output_per_mu, l.contact, l.owner, l.source, l.note, l.stage, l.stage_date, l.created_at, l.updated_at,"
-    " (SELECT group_concat(p.code, ',') FROM (SELECT code FROM project WHERE lead_id = l.id ORDER BY code) p)"
+    " (SELECT group_concat(p.code, ',') FROM (SELECT code FROM project WHERE lead_id = l.id ORDER BY code) p),"
+    " (SELECT code FROM park WHERE id = l.park_id)"
     " FROM lead l LEFT JOIN industry i ON i.id = l.industry";
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -404,6 +407,49 @@ static void row_from(sqlite3_stmt *st, pl_lead_row *r)
     r->created_at = col_text(st, 22);
     r->updated_at = col_text(st, 23);
     r->projects = col_text(st, 24);
+    r->park = col_text(st, 25);
+}
+
+int pl_lead_park_set(pl_db *db, long id, const char *code, const char *park, int *changed, pl_error *err)
+{
+    if (changed)
+        *changed = 0;
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, "SELECT (SELECT code FROM park WHERE id = l.park_id), (SELECT id FROM park WHERE code = ?2)"
+                               " FROM lead l WHERE l.id = ?1", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    pl_bind_text(st, 2, blank(park) ? NULL : park);
+    char old[64] = "";
+    long park_id = 0;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(old, sizeof old, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+        park_id = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_ROW)
+        return step == SQLITE_DONE ? pl_error_set(err, PL_ERR_NOTFOUND, "no lead '%s'", code)
+                                   : pl_db_fail(db, err, "cannot read leads");
+    if (!blank(park) && !park_id)
+        return pl_error_set(err, PL_ERR_NOTFOUND, "lead '%s': no park '%s' (see 'parkland park list')", code, park);
+    if (!strcmp(old, blank(park) ? "" : park))
+        return PL_OK;
+    if ((rc = pl_db_prepare(db, "UPDATE lead SET park_id = ?2 WHERE id = ?1", &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if (park_id)
+        sqlite3_bind_int64(st, 2, park_id);
+    else
+        sqlite3_bind_null(st, 2);
+    rc = sqlite3_step(st) == SQLITE_DONE ? PL_OK : pl_db_fail(db, err, "cannot change the lead's park");
+    sqlite3_finalize(st);
+    if (!rc)
+        rc = pl_history_add(db, "lead", id, code, "park", old[0] ? old : NULL, blank(park) ? NULL : park, NULL, 0, err);
+    if (!rc && changed)
+        *changed = 1;
+    return rc;
 }
 
 int pl_lead_each(pl_db *db, const pl_lead_filter *filter, int (*cb)(const pl_lead_row *row, void *ctx),

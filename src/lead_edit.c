@@ -31,7 +31,7 @@ static const struct {
     {"land_mu", PL_LEAD_F_LAND_MU},       {"tax_per_mu", PL_LEAD_F_TAX_PER_MU},
     {"output_per_mu", PL_LEAD_F_OUTPUT_PER_MU}, {"contact", PL_LEAD_F_CONTACT},
     {"owner", PL_LEAD_F_OWNER},           {"source", PL_LEAD_F_SOURCE},
-    {"note", PL_LEAD_F_NOTE},
+    {"note", PL_LEAD_F_NOTE},             {"park", PL_LEAD_F_PARK},
 };
 
 unsigned pl_lead_field_bit(const char *name)
@@ -203,8 +203,24 @@ int pl_lead_edit(pl_db *db, const char *code, const pl_lead_changes *c, int *cha
     int n = 0;
     for (int i = 0; i < NCOL; i++)
         n += !col_same(&old, &now, i);
+    /* the park: by code, its own history row */
+    int park_changed = 0;
+    if (c->park || (c->clear & PL_LEAD_F_PARK)) {
+        if ((rc = pl_lead_park_set(db, id, code, c->park, &park_changed, err)))
+            goto done;
+        n += park_changed;
+    }
     if (!n)
         goto done; /* nothing to write: the transaction is rolled back */
+    if (n == park_changed) { /* the park alone */
+        cols_free(&old);
+        cols_free(&now);
+        if ((rc = pl_db_commit(db, err)))
+            return rc;
+        if (changed)
+            *changed = n;
+        return PL_OK;
+    }
     if ((rc = pl_db_prepare(db,
                             "UPDATE lead SET company = ?1, company_en = ?2, country = ?3, industry = ?4,"
                             " industry_code = ?5, new_economy = ?6, investment = ?7, currency = ?8,"

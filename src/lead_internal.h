@@ -18,6 +18,12 @@ typedef struct pl_lead_checked {
 /* Check `f` as pl_lead_add does and fill `out`. The problems found, joined
  * with "; ", go to problems[len] ("" when none). PL_OK (also with problems),
  * or an error (err set) when the database cannot be read. */
+/* Set lead `id` (code `code`)'s park to the park coded `park` (NULL: none,
+ * 未定园区) inside the caller's transaction, with a history row 'park' (old →
+ * new park code) when it changes; *changed (may be NULL) 1 then, else 0.
+ * PL_ERR_NOTFOUND for an unknown park. */
+int pl_lead_park_set(pl_db *db, long id, const char *code, const char *park, int *changed, pl_error *err);
+
 int pl_lead_check(pl_db *db, const pl_lead_fields *f, pl_lead_checked *out, char *problems, size_t len,
                   pl_error *err);
 

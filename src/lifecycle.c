@@ -182,9 +182,12 @@ static int release_reservation(pl_db *db, const parcel_state *ps, const char *da
     return PL_OK;
 }
 
-/* The move itself; `lead_id` and `expires` only for 'reserved'. */
+/* The move itself; `lead_id` and `expires` only for 'reserved'. `hold`: the
+ * parcel goes to 'reserved' for a signed project (project_parcel says which),
+ * with no reservation row and so no expiry: the land milestone is its deadline. */
 static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, const char *note, int force,
-                   long lead_id, const char *lead_code, const char *expires, pl_status_result *res, pl_error *err)
+                   long lead_id, const char *lead_code, const char *expires, int hold, pl_status_result *res,
+                   pl_error *err)
 {
     if (!known_status(to))
         return pl_error_set(err, PL_ERR_USAGE,
@@ -224,7 +227,7 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
                             "'parkland parcel indicators %s --investment-intensity X …' before making it available",
                             ps.code, ps.code);
     char exp[11] = "";
-    if (!strcmp(to, "reserved")) {
+    if (!strcmp(to, "reserved") && !hold) {
         if (expires) {
             if (!valid_date(expires))
                 return pl_error_set(err, PL_ERR_USAGE, "'%s' is not a date (YYYY-MM-DD, a real calendar day)",
@@ -270,7 +273,7 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
         return rc;
 
     long reservation = 0;
-    if (!strcmp(to, "reserved")) {
+    if (!strcmp(to, "reserved") && !hold) {
         if ((rc = pl_db_prepare(db, "INSERT INTO reservation(parcel_id, lead_id, reserved_on, expires_on, note)"
                                     " VALUES (?1, ?2, ?3, ?4, ?5)", &st, err)))
             return rc;
@@ -311,7 +314,34 @@ static int move_ex(pl_db *db, long parcel_id, const char *to, const char *date, 
 int pl_parcel_move(pl_db *db, long parcel_id, const char *to, const char *date, const char *note, int force,
                    pl_error *err)
 {
-    return move_ex(db, parcel_id, to, date, note, force, 0, NULL, NULL, NULL, err);
+    return move_ex(db, parcel_id, to, date, note, force, 0, NULL, NULL, 0, NULL, err);
+}
+
+int pl_parcel_hold_for_project(pl_db *db, long parcel_id, int list, const char *project, const char *date,
+                               const char *note, char status[16], pl_error *err)
+{
+    parcel_state ps;
+    int rc = load_state(db, parcel_id, &ps, err);
+    if (rc)
+        return rc;
+    char to[64];
+    snprintf(to, sizeof to, "project %s", project);
+    const char *next = NULL;
+    if (!strcmp(ps.status, "available"))
+        next = list ? "listed" : "reserved";
+    else if (!strcmp(ps.status, "reserved"))
+        next = list ? "listed" : NULL; /* the lead's reservation becomes the project's hold */
+    else if (strcmp(ps.status, "listed"))
+        return pl_error_set(err, PL_ERR_INPUT, "parcel '%s' is %s %s; a project holds parcels that are available, "
+                            "reserved or listed", ps.code, ps.status, zh(ps.status));
+    if (!next) {
+        if ((rc = release_reservation(db, &ps, date, to, NULL, err)))
+            return rc;
+    } else if ((rc = move_ex(db, parcel_id, next, date, note, 0, 0, NULL, NULL, 1, NULL, err))) {
+        return rc;
+    }
+    snprintf(status, 16, "%s", next ? next : ps.status);
+    return PL_OK;
 }
 
 int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const char *status,
@@ -327,7 +357,7 @@ int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const ch
     if (status && !strcmp(status, "retired"))
         return pl_error_set(err, PL_ERR_USAGE, "status 'retired' is set by 'parcel split' and 'parcel merge' only");
     if (!known_status(status))
-        return move_ex(db, 0, status, NULL, NULL, 0, 0, NULL, NULL, NULL, err); /* the unknown-status message */
+        return move_ex(db, 0, status, NULL, NULL, 0, 0, NULL, NULL, 0, NULL, err); /* the unknown-status message */
     if ((opt->lead || opt->expires) && strcmp(status, "reserved"))
         return pl_error_set(err, PL_ERR_USAGE, "--lead and --expires only apply when moving to 'reserved' 预留");
     int rc = pl_db_begin(db, err);
@@ -362,7 +392,7 @@ int pl_parcel_set_status(pl_db *db, const char *park, const char *code, const ch
             goto fail;
         }
     }
-    if ((rc = move_ex(db, id, status, opt->date, opt->note, opt->force, lead_id, opt->lead, opt->expires, result,
+    if ((rc = move_ex(db, id, status, opt->date, opt->note, opt->force, lead_id, opt->lead, opt->expires, 0, result,
                       err)))
         goto fail;
     return pl_db_commit(db, err);

@@ -3,6 +3,8 @@
  * written by the same functions (see parkland/match.h for the weights). */
 #include "match_internal.h"
 
+#include "parkland/intensity.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -210,7 +212,9 @@ int match_partial(const lead_info *l, double area_m2, double inv, double tax, in
         *dev = fabs(mu - l->land_mu) / l->land_mu;
         area = match_area_points(l, mu, NULL, NULL);
     }
-    return area + match_industry_points(l, fit, &nd) + match_minimum_points(PL_MATCH_INVESTMENT, l->per_mu, inv, &nd) +
+    /* the intensity signing checks: the lead's investment on this parcel */
+    double have = pl_investment_intensity(l->investment, area_m2);
+    return area + match_industry_points(l, fit, &nd) + match_minimum_points(PL_MATCH_INVESTMENT, have, inv, &nd) +
            match_minimum_points(PL_MATCH_TAX, l->tax_per_mu, tax, &nd);
 }
 
@@ -301,19 +305,22 @@ static void score_contiguity(match_scored *s, const lead_info *l, const match_pa
 
 void match_explain(const lead_info *l, const match_parcel *p, match_scored *s)
 {
-    char per_mu_note[160] = "";
-    if (!isnan(l->per_mu)) {
-        char inv[48];
+    /* investment ÷ this parcel's area, as `project sign` computes it; the
+     * figure by the lead's land demand beside it */
+    double parcel_mu = p->area_m2 * 15.0 / 10000.0;
+    double have = pl_investment_intensity(l->investment, p->area_m2);
+    char per_mu_note[200] = "";
+    if (!isnan(have)) {
+        char inv[48], demand[96] = "";
         fmt_num(inv, sizeof inv, l->investment);
-        match_put(per_mu_note, sizeof per_mu_note, " (%s 万元 ÷ %.1f 亩)", inv, l->land_mu);
+        if (!isnan(l->per_mu))
+            match_put(demand, sizeof demand, "; 按需求 by demand %.1f 万元/亩", l->per_mu);
+        match_put(per_mu_note, sizeof per_mu_note, " (%s 万元 ÷ 地块 %.1f 亩%s)", inv, parcel_mu, demand);
     }
-    const char *inv_missing = isnan(l->investment) && isnan(l->land_mu)
-                                  ? "线索未填投资额和用地需求 lead has no investment and no land demand"
-                              : isnan(l->investment) ? "线索未填投资额 lead has no investment"
-                                                     : "线索未填用地需求 lead has no land demand";
-    score_area(s, l, p->area_m2 * 15.0 / 10000.0);
+    const char *inv_missing = "线索未填投资额 lead has no investment";
+    score_area(s, l, parcel_mu);
     score_industry(s, l, p->industries, p->fit);
-    score_minimum(s, PL_MATCH_INVESTMENT, "投资强度 investment", "万元/亩", l->per_mu, per_mu_note, inv_missing, p->inv,
+    score_minimum(s, PL_MATCH_INVESTMENT, "投资强度 investment", "万元/亩", have, per_mu_note, inv_missing, p->inv,
                   "地块未设投资强度 parcel has no investment intensity");
     score_minimum(s, PL_MATCH_TAX, "亩均税收 tax", "万元/亩·年", l->tax_per_mu, NULL,
                   "线索未填亩均税收 lead has no expected tax", p->tax, "地块未设亩均税收 parcel has no tax per mu");

@@ -91,11 +91,28 @@ int pl_output_file_open(pl_output_file *o, const char *path, int force, pl_error
 
 void pl_output_file_abort(pl_output_file *o)
 {
-    if (o->f) {
+    if (o->f)
         fclose(o->f);
+    if (o->tmp)
         unlink(o->tmp);
-    }
     release(o);
+}
+
+int pl_output_file_reopen(pl_output_file *o, pl_error *err)
+{
+    if (o->f)
+        fclose(o->f);
+    o->f = NULL;
+    o->fd = -1;
+    int fd = open(o->tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || !(o->f = fdopen(fd, "r+b"))) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return pl_error_set(err, PL_ERR_IO, "cannot write '%s': %s", o->path, strerror(e));
+    }
+    o->fd = fd;
+    return PL_OK;
 }
 
 /* fsync the directory holding path, so that the rename survives a power loss. */

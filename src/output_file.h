@@ -38,5 +38,11 @@ int pl_output_file_check(const char *path, int force, pl_error *err);
  * appeared meanwhile, without force). */
 int pl_output_file_commit(pl_output_file *o, pl_error *err);
 void pl_output_file_abort(pl_output_file *o);
+/* The temporary file was replaced at its name by a library that writes whole
+ * files itself (libzip's zip_close renames its own file over o->tmp): open
+ * what is at o->tmp now as `f`/`fd`, so commit syncs and moves that file.
+ * Errors: PL_ERR_IO (o->tmp cannot be opened; `f` is NULL then and abort
+ * still removes o->tmp). */
+int pl_output_file_reopen(pl_output_file *o, pl_error *err);
 
 #endif

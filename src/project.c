@@ -6,6 +6,7 @@
 #include "lifecycle.h"
 #include "text.h"
 #include "vocab.h"
+#include "parkland/intensity.h"
 #include "parkland/units.h"
 
 #include <ctype.h>
@@ -36,8 +37,9 @@ const char *pl_project_stage_parse(const char *s)
 }
 
 const char *const pl_milestone_kinds[] = {PL_VOCAB_MILESTONES(PL_VOCAB_ID) NULL};
-/* the parcel status an actual date of each kind leads to (NULL: none) */
-static const char *const milestone_parcel_status[] = {NULL, "construction", "production", "verified"};
+/* the parcel status an actual date of each kind leads to: the land supply
+ * (出让合同/交地) transfers the parcels the project holds (reserved or listed) */
+static const char *const milestone_parcel_status[] = {"transferred", "construction", "production", "verified"};
 _Static_assert(sizeof milestone_parcel_status / sizeof *milestone_parcel_status ==
                    sizeof pl_milestone_kinds / sizeof *pl_milestone_kinds - 1,
                "one parcel status per milestone kind");
@@ -357,6 +359,22 @@ static int find_parcel(pl_db *db, const char *park, const char *code, long lead_
                     parks);
         return 0;
     }
+    if (sqlite3_prepare_v2(db->h,
+                           "SELECT x.code FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
+                           " WHERE pp.parcel_id = ?1 AND x.terminated_on IS NULL ORDER BY x.code LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, out->id);
+    char holder_project[64] = "";
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(holder_project, sizeof holder_project, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+    sqlite3_finalize(st);
+    if (holder_project[0]) {
+        strlist_add(&res->problems, &res->nproblems, "parcel '%s' is held by project %s (%s %s)", code,
+                    holder_project, out->status, pl_vocab_zh(PL_VOCAB_STATUS, out->status) ?
+                    pl_vocab_zh(PL_VOCAB_STATUS, out->status) : "");
+        return 0;
+    }
     const char *s = out->status;
     if (!strcmp(s, "available") || !strcmp(s, "listed"))
         return 1;
@@ -456,14 +474,20 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
     sqlite3_stmt *st = NULL;
 
     /* the lead */
-    long lead_id = 0;
+    long lead_id = 0, lead_park = 0;
     char lead_stage[16] = "";
-    if ((rc = pl_db_prepare(db, "SELECT id, stage FROM lead WHERE code = ?1", &st, err)))
+    double lead_investment = NAN, lead_tax = NAN, lead_output = NAN;
+    if ((rc = pl_db_prepare(db, "SELECT id, stage, investment, tax_per_mu, output_per_mu, park_id FROM lead"
+                                " WHERE code = ?1", &st, err)))
         goto fail;
     pl_bind_text(st, 1, o->lead);
     if (sqlite3_step(st) == SQLITE_ROW) {
         lead_id = (long)sqlite3_column_int64(st, 0);
         snprintf(lead_stage, sizeof lead_stage, "%s", (const char *)sqlite3_column_text(st, 1));
+        lead_investment = pl_col_num(st, 2);
+        lead_tax = pl_col_num(st, 3);
+        lead_output = pl_col_num(st, 4);
+        lead_park = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 : (long)sqlite3_column_int64(st, 5);
     }
     sqlite3_finalize(st);
     st = NULL;
@@ -521,17 +545,28 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
         goto fail;
     }
     res->area_m2 = area;
-    double mu = pl_m2_to_mu(area);
 
-    /* commitments */
+    /* commitments: without any commitment option, the lead's investment, tax
+     * and output (what it declared while negotiating) are taken as committed */
+    double investment = o->investment, tax = o->tax_per_mu, output = o->output_per_mu;
+    if (isnan(o->investment) && isnan(o->investment_intensity) && isnan(o->far) && isnan(o->tax_per_mu) &&
+        isnan(o->output_per_mu) && isnan(o->energy_per_output) &&
+        (!isnan(lead_investment) || !isnan(lead_tax) || !isnan(lead_output))) {
+        investment = lead_investment;
+        tax = lead_tax;
+        output = lead_output;
+        res->commitments_from_lead = 1;
+    }
+    res->investment = investment;
+    res->tax_per_mu = tax;
+    res->output_per_mu = output;
     double intensity = o->investment_intensity;
-    if (isnan(intensity) && !isnan(o->investment) && mu > 0) {
-        intensity = o->investment / mu;
-        res->intensity_computed = 1;
+    if (isnan(intensity) && !isnan(investment)) {
+        intensity = pl_investment_intensity(investment, area);
+        res->intensity_computed = !isnan(intensity);
     }
     res->investment_intensity = intensity;
-    double committed[PL_INDICATOR_CHECKS] = {intensity, o->far, o->tax_per_mu, o->output_per_mu,
-                                             o->energy_per_output};
+    double committed[PL_INDICATOR_CHECKS] = {intensity, o->far, tax, output, o->energy_per_output};
     for (size_t i = 0; i < o->nparcels; i++) {
         double req[6];
         int k = parcel_requirements(db, parcels[i].id, req);
@@ -578,8 +613,8 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
                          "INSERT INTO project(code, lead_id, signed_on, investment, investment_intensity, far,"
                          " tax_per_mu, output_per_mu, energy_per_output, shortfall_note, created_at, updated_at)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-                         "tltddddddtt", code, lead_id, date, o->investment, intensity, o->far, o->tax_per_mu,
-                         o->output_per_mu, o->energy_per_output,
+                         "tltddddddtt", code, lead_id, date, investment, intensity, o->far, tax, output,
+                         o->energy_per_output,
                          res->nshortfalls ? o->note : (const char *)NULL, now)))
         goto fail;
     long pid = (long)sqlite3_last_insert_rowid(db->h);
@@ -606,21 +641,24 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
         struct {
             double v;
             const char *name, *unit;
-        } cs[] = {{o->investment, "investment", " 万元"},
+        } cs[] = {{investment, "investment", " 万元"},
                   {intensity, "investment_intensity", " 万元/亩"},
                   {o->far, "far", ""},
-                  {o->tax_per_mu, "tax_per_mu", " 万元/亩·年"},
-                  {o->output_per_mu, "output_per_mu", " 万元/亩·年"},
+                  {tax, "tax_per_mu", " 万元/亩·年"},
+                  {output, "output_per_mu", " 万元/亩·年"},
                   {o->energy_per_output, "energy_per_output", " 吨标准煤/万元"}};
         for (size_t i = 0; i < sizeof cs / sizeof *cs; i++)
             if (!isnan(cs[i].v) && u + 1 < sizeof com)
                 u += (size_t)snprintf(com + u, sizeof com - u, "%s%s=%s%s", u ? "; " : "", cs[i].name,
                                       fmt_num(cs[i].v, a, sizeof a), cs[i].unit);
-        if (com[0] && (rc = pl_history_add(db, "project", pid, code, "commitments", NULL, com,
-                                           res->intensity_computed ? "investment intensity computed from the "
-                                                                     "investment and the parcel area"
-                                                                   : NULL,
-                                           0, err)))
+        const char *cnote = res->commitments_from_lead && res->intensity_computed
+                                ? "the lead's investment, tax and output taken as the commitments; investment "
+                                  "intensity computed from the investment and the parcel area"
+                            : res->commitments_from_lead ? "the lead's investment, tax and output taken as the commitments"
+                            : res->intensity_computed
+                                ? "investment intensity computed from the investment and the parcel area"
+                                : NULL;
+        if (com[0] && (rc = pl_history_add(db, "project", pid, code, "commitments", NULL, com, cnote, 0, err)))
             goto fail;
     }
     for (int k = 0; k < 4; k++) {
@@ -646,15 +684,40 @@ int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign
             goto fail;
         if ((rc = pl_history_add(db, "project", pid, code, "parcel", NULL, p->code, NULL, 0, err)))
             goto fail;
-        if (!strcmp(p->status, "available")) {
-            snprintf(move_note, sizeof move_note, "project %s signed with lead %s: listed for transfer", code,
-                     o->lead);
-            if ((rc = pl_parcel_move(db, p->id, "listed", date, move_note, 0, err)))
-                goto fail;
-        }
-        snprintf(move_note, sizeof move_note, "project %s signed with lead %s", code, o->lead);
-        if ((rc = pl_parcel_move(db, p->id, "transferred", date, move_note, 0, err)))
+        /* an investment agreement (投资协议) does not transfer land: the parcel
+         * is held for the project (reserved, or listed for 招拍挂) until the
+         * land milestone (出让合同/交地) transfers it */
+        snprintf(move_note, sizeof move_note, "project %s signed with lead %s: %s for the project", code, o->lead,
+                 o->list ? "listed (挂牌)" : "reserved (预留)");
+        char held[16];
+        if ((rc = pl_parcel_hold_for_project(db, p->id, o->list, code, date, move_note, held, err)))
             goto fail;
+        if (!o->list && !strcmp(held, "listed"))
+            strlist_add(&res->notes, &res->nnotes, "parcel '%s' was listed (挂牌) already and stays listed", p->code);
+    }
+    /* the park the lead negotiated for: the parcels' when it named none */
+    if (!lead_park) {
+        long park_id = 0;
+        int one = 1;
+        for (size_t i = 0; i < o->nparcels && one; i++) {
+            sqlite3_stmt *q;
+            if ((rc = pl_db_prepare(db, "SELECT park_id FROM parcel WHERE id = ?1", &q, err)))
+                goto fail;
+            sqlite3_bind_int64(q, 1, parcels[i].id);
+            long k = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+            sqlite3_finalize(q);
+            one = k && (!park_id || park_id == k);
+            park_id = k;
+        }
+        if (one && park_id) {
+            snprintf(move_note, sizeof move_note, "project %s signed in park %s", code, parcels[0].park);
+            if ((rc = exec_bound(db, err, "cannot update the lead", "UPDATE lead SET park_id = ?1 WHERE id = ?2", "ll",
+                                 park_id, lead_id)) ||
+                (rc = pl_history_add_effective(db, "lead", lead_id, o->lead, "park", NULL, parcels[0].park, move_note,
+                                               date, 0, err)))
+                goto fail;
+            snprintf(res->lead_park, sizeof res->lead_park, "%s", parcels[0].park);
+        }
     }
     if (strcmp(lead_stage, "signed")) {
         if ((rc = exec_bound(db, err, "cannot update the lead",
@@ -819,8 +882,11 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
         long *ids = NULL;
         size_t n = 0, cap = 0;
         while (sqlite3_step(st) == SQLITE_ROW) {
-            if (!strcmp((const char *)sqlite3_column_text(st, 1), to))
+            const char *now_status = (const char *)sqlite3_column_text(st, 1);
+            if (!strcmp(now_status, to))
                 continue; /* already there (moved by hand): nothing to do */
+            if (k == 0 && strcmp(now_status, "reserved") && strcmp(now_status, "listed"))
+                continue; /* the land supply transfers what the project holds, nothing else */
             if (n == cap) {
                 cap = cap ? cap * 2 : 8;
                 long *grown = realloc(ids, cap * sizeof *ids);

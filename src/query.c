@@ -14,6 +14,8 @@
 #include "db_internal.h"
 #include "xform.h"
 
+#include "parkland/intensity.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +25,7 @@ void pl_query_filter_init(pl_query_filter *f)
 {
     memset(f, 0, sizeof *f);
     f->min_mu = f->max_mu = NAN;
-    f->max_intensity = f->min_far = NAN;
+    f->max_intensity = f->min_far = f->investment = NAN;
     f->near_lon = f->near_lat = f->within_m = NAN;
 }
 
@@ -124,7 +126,7 @@ static int validate(const pl_query_filter *f, pl_error *err)
         double v;
         const char *name;
     } nonneg[] = {{f->min_mu, "--min-mu"}, {f->max_mu, "--max-mu"}, {f->max_intensity, "--max-intensity"},
-                  {f->min_far, "--min-far"}};
+                  {f->min_far, "--min-far"}, {f->investment, "--investment"}};
     for (size_t i = 0; i < sizeof nonneg / sizeof *nonneg; i++)
         if (!isnan(nonneg[i].v) && (!isfinite(nonneg[i].v) || nonneg[i].v < 0))
             return pl_error_set(err, PL_ERR_USAGE, "%s must be a number ≥ 0, not %g", nonneg[i].name, nonneg[i].v);
@@ -206,8 +208,24 @@ static double area_bound(double mu, int upper)
 enum {
     P_PARK = 1, P_MIN_M2, P_MAX_M2, P_IND_ID, P_IND_ZH, P_MAX_INT, P_MIN_FAR,
     P_PX, P_PY, P_WITHIN, P_NXMIN, P_NXMAX, P_NYMIN, P_NYMAX,
-    P_REF, P_AXMIN, P_AXMAX, P_AYMIN, P_AYMAX, P_TARGET, P_LIMIT, P_SRID
+    P_REF, P_AXMIN, P_AXMAX, P_AYMIN, P_AYMAX, P_TARGET, P_LIMIT, P_SRID, P_INVEST
 };
+
+/* pl_intensity(investment 万元, area_m2): pl_investment_intensity in SQL, so
+ * that --investment is compared exactly as `project sign` computes it */
+#define INTENSITY_FN "pl_intensity"
+
+static void sql_intensity(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    double v = NAN;
+    if (sqlite3_value_type(argv[0]) != SQLITE_NULL && sqlite3_value_type(argv[1]) != SQLITE_NULL)
+        v = pl_investment_intensity(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1]));
+    if (isnan(v))
+        sqlite3_result_null(c);
+    else
+        sqlite3_result_double(c, v);
+}
 
 /* allowed industries normalised to ",a,b," (Chinese comma, 、 and blanks too);
  * the same expression is used by match.c */
@@ -237,7 +255,9 @@ static const char q_filters[] =
     "        OR instr(" INDUSTRY_LIST ", ',' || ?4 || ',') > 0"
     "        OR instr(" INDUSTRY_LIST ", ',' || ?5 || ',') > 0)"
     "   AND (?6 IS NULL OR i.investment_intensity IS NULL OR i.investment_intensity <= ?6)"
-    "   AND (?7 IS NULL OR i.far_max IS NULL OR i.far_max >= ?7)";
+    "   AND (?7 IS NULL OR i.far_max IS NULL OR i.far_max >= ?7)"
+    "   AND (?23 IS NULL OR i.investment_intensity IS NULL"
+    "        OR i.investment_intensity <= " INTENSITY_FN "(?23, p.area_m2))";
 static const char q_near_dist[] = "   AND ST_Distance(p.geom, MakePoint(?8, ?9, ?22)) <= ?10";
 static const char q_adj_dist[] =
     "   AND p.id <> ?15"
@@ -403,10 +423,14 @@ static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite
     if (n >= sizeof sql)
         return pl_error_set(err, PL_ERR_DB, "query free: statement too long");
 
+    if (sqlite3_create_function_v2(db->h, INTENSITY_FN, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_intensity,
+                                   NULL, NULL, NULL) != SQLITE_OK)
+        return pl_db_fail(db, err, "cannot register " INTENSITY_FN);
     sqlite3_stmt *st;
     if ((rc = pl_db_prepare(db, sql, &st, err)))
         return rc;
     pl_bind_text(st, P_PARK, f->park);
+    bind_opt_double(st, P_INVEST, f->investment);
     if (pl.has_min)
         sqlite3_bind_double(st, P_MIN_M2, pl.min_m2);
     if (pl.has_max)

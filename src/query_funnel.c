@@ -19,7 +19,7 @@ int pl_query_free_funnel(pl_db *db, const pl_query_filter *filter, pl_query_funn
     pl_query_filter all = *filter, f;
     pl_query_filter_init(&f);
     /* the steps: what each adds to the filter so far */
-    for (int step = 0; step < 8; step++) {
+    for (int step = 0; step < 9; step++) {
         const char *name = NULL;
         switch (step) {
         case 0:
@@ -42,10 +42,14 @@ int pl_query_free_funnel(pl_db *db, const pl_query_filter *filter, pl_query_funn
                 f.max_intensity = all.max_intensity, name = "max_intensity";
             break;
         case 5:
+            if (!isnan(all.investment))
+                f.investment = all.investment, name = "investment";
+            break;
+        case 6:
             if (!isnan(all.min_far))
                 f.min_far = all.min_far, name = "min_far";
             break;
-        case 6:
+        case 7:
             if (!isnan(all.within_m))
                 f.near_lon = all.near_lon, f.near_lat = all.near_lat, f.within_m = all.within_m, name = "near";
             break;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -384,7 +385,7 @@ static int load_leads(pl_db *db, rp_data *d, unsigned char **exists, pl_error *e
         " (SELECT h.new_value FROM history h WHERE h.entity = 'lead' AND h.entity_id = l.id"
         "    AND h.field = 'stage' AND " EFF " <= ?1 ORDER BY " EFF " DESC, h.id DESC LIMIT 1),"
         " (SELECT h.old_value FROM history h WHERE h.entity = 'lead' AND h.entity_id = l.id"
-        "    AND h.field = 'stage' ORDER BY " EFF ", h.id LIMIT 1)"
+        "    AND h.field = 'stage' ORDER BY " EFF ", h.id LIMIT 1), l.park_id"
         " FROM lead l ORDER BY l.id", &st, err);
     if (rc)
         return rc;
@@ -412,6 +413,11 @@ static int load_leads(pl_db *db, rp_data *d, unsigned char **exists, pl_error *e
             sqlite3_finalize(st);
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         }
+        /* a lead is in the park it negotiates for, and only there */
+        l->has_park = sqlite3_column_type(st, 9) != SQLITE_NULL;
+        int k = l->has_park ? park_index(d, (long)sqlite3_column_int64(st, 9)) : -1;
+        if (k >= 0)
+            l->in_park[k] = 1;
     }
     sqlite3_finalize(st);
     return step_error(db, step, err);
@@ -539,7 +545,7 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
 static int load_reservations(pl_db *db, rp_data *d, pl_error *err)
 {
     sqlite3_stmt *st;
-    /* every reservation made by D: the leads' parks; those still holding on D: the list */
+    /* the reservations still holding on D */
     int rc = pl_db_prepare(db,
         "SELECT r.id, r.parcel_id, r.lead_id, r.reserved_on, r.expires_on,"
         " r.released_on IS NULL OR r.released_on > ?1, l.code, l.company"
@@ -554,11 +560,6 @@ static int load_reservations(pl_db *db, rp_data *d, pl_error *err)
         long qi = rp_parcel_index(d, (long)sqlite3_column_int64(st, 1));
         if (qi < 0)
             continue;
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-            long li = lead_index(d, (long)sqlite3_column_int64(st, 2));
-            if (li >= 0 && d->parcels[qi].park >= 0)
-                d->leads[li].in_park[d->parcels[qi].park] = 1;
-        }
         if (!sqlite3_column_int(st, 5))
             continue;
         if (pl_grow((void **)&d->res, &cap, d->nres + 1, sizeof *d->res, 32)) {
@@ -648,8 +649,6 @@ int rp_load(pl_db *db, const char *as_of, const char *park, rp_data *d, pl_error
         exists[p->lead] = 1;
         if (strcmp(l->stage, "lost"))
             snprintf(l->stage, sizeof l->stage, "signed");
-        for (size_t k = 0; k < d->nparks; k++)
-            l->in_park[k] |= p->in_park[k];
     }
     for (size_t i = 0; i < d->nleads; i++) {
         rp_lead *l = &d->leads[i];
@@ -1004,20 +1003,60 @@ int pl_report_write_fit(const pl_report *r, FILE *out, pl_report_format fmt, siz
     return rc;
 }
 
-/* XLSX sheet names: the table keys (ASCII, ≤ 31 characters, unique). */
-static int write_xlsx(const pl_report *r, const char *path, pl_error *err)
+/* The tables of `reports` into a workbook at `path`; lang < 0: the single-report
+ * workbook (sheet names: the table keys, ASCII, ≤ 31 characters, unique; no
+ * definitions), else sheet names in that language and a definitions sheet. */
+static int write_xlsx_reports(const pl_report *const *reports, size_t n, int lang, const char *path, pl_error *err)
 {
     pl_xlsx *x;
     int rc = pl_xlsx_open(path, &x, err);
     if (rc)
         return rc;
-    for (size_t i = 0; i < r->ntables && !rc; i++) {
-        const rp_table *t = r->tables[i];
-        char title[512];
-        full_title(r, t, title, sizeof title);
-        rc = pl_xlsx_sheet(x, t->key, title, t->ncols, (const char *const *)t->labels, t->numeric, err);
-        for (size_t row = 0; row < t->rows && !rc; row++)
-            rc = pl_xlsx_row(x, (const char *const *)(t->cells + row * t->ncols), err);
+    int zh = lang == PL_REPORT_LANG_ZH;
+    for (size_t k = 0; k < n && !rc; k++) {
+        const pl_report *r = reports[k];
+        for (size_t i = 0; i < r->ntables && !rc; i++) {
+            const rp_table *t = r->tables[i];
+            char title[512];
+            full_title(r, t, title, sizeof title);
+            rc = pl_xlsx_sheet(x, lang < 0 ? t->key : rp_sheet_name_of(t->key, zh), title, t->ncols,
+                               (const char *const *)t->labels, t->numeric, err);
+            for (size_t row = 0; row < t->rows && !rc; row++)
+                rc = pl_xlsx_row(x, (const char *const *)(t->cells + row * t->ncols), err);
+        }
+    }
+    if (!rc && lang >= 0) {
+        static const char *const labels_zh[] = {"报表", "工作表", "列", "指标", "分子", "分母", "截至", "园区"};
+        static const char *const labels_en[] = {"report", "sheet", "column", "figure", "numerator", "denominator",
+                                                "as of", "park"};
+        rc = pl_xlsx_sheet(x, rp_sheet_name_of(RP_DEFINITIONS_KEY, zh),
+                           zh ? "指标定义: 每个数字的分子与分母 (— : 计数或合计, 非比率)"
+                              : "Definitions: the numerator and denominator of each figure (— : a count or a sum, "
+                                "not a rate)",
+                           8, zh ? labels_zh : labels_en, NULL, err);
+        for (size_t k = 0; k < n && !rc; k++) {
+            const pl_report *r = reports[k];
+            for (size_t i = 0; i < r->ntables && !rc; i++) {
+                const rp_table *t = r->tables[i];
+                for (size_t c = 0; c < t->ncols && !rc; c++) {
+                    for (size_t d = 0; d < rp_definition_count() && !rc; d++) {
+                        const rp_definition *def = rp_definition_at(d);
+                        if (strcmp(def->col, t->col_keys[c]) || (def->table && strcmp(def->table, t->key)))
+                            continue;
+                        const char *cells[8] = {kind_titles[r->kind],
+                                                rp_sheet_name_of(t->key, zh),
+                                                t->labels[c],
+                                                t->col_keys[c],
+                                                zh ? def->num_zh : def->num_en,
+                                                def->den_zh ? (zh ? def->den_zh : def->den_en) : RP_DASH,
+                                                r->as_of,
+                                                r->park[0] ? r->park : (zh ? "全部园区" : "all parks")};
+                        rc = pl_xlsx_row(x, cells, err);
+                        break;
+                    }
+                }
+            }
+        }
     }
     if (rc) {
         pl_error e2;
@@ -1030,7 +1069,7 @@ static int write_xlsx(const pl_report *r, const char *path, pl_error *err)
 /* The workbook into `out`: libxlsxwriter writes only to a path it opens itself,
  * so it writes into a directory of our own (mode 0700, where nothing can be
  * planted), and the bytes are copied from there into the output file. */
-static int write_xlsx_to(const pl_report *r, FILE *out, pl_error *err)
+static int write_xlsx_to(const pl_report *const *reports, size_t nreports, int lang, FILE *out, pl_error *err)
 {
     const char *tdir = getenv("TMPDIR");
     char dir[4096], file[4200];
@@ -1040,7 +1079,7 @@ static int write_xlsx_to(const pl_report *r, FILE *out, pl_error *err)
         return pl_error_set(err, PL_ERR_IO, "cannot create a private directory for the workbook in '%s': %s",
                             tdir && *tdir ? tdir : "/tmp", strerror(errno));
     snprintf(file, sizeof file, "%s/report.xlsx", dir);
-    int rc = write_xlsx(r, file, err);
+    int rc = write_xlsx_reports(reports, nreports, lang, file, err);
     if (!rc) {
         int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
@@ -1069,8 +1108,42 @@ int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, i
     int rc = pl_output_file_open(&out, path, force, err);
     if (rc)
         return rc;
-    rc = fmt == PL_REPORT_XLSX ? write_xlsx_to(r, out.f, err) : pl_report_write(r, out.f, fmt, err);
+    rc = fmt == PL_REPORT_XLSX ? write_xlsx_to(&r, 1, -1, out.f, err) : pl_report_write(r, out.f, fmt, err);
     if (rc) {
+        pl_output_file_abort(&out);
+        return rc;
+    }
+    return pl_output_file_commit(&out, err);
+}
+
+int pl_report_lang_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (!strncasecmp(s, "zh", 2) || !strcmp(s, "中文"))
+        return PL_REPORT_LANG_ZH;
+    if (!strncasecmp(s, "en", 2) || !strcasecmp(s, "english") || !strcmp(s, "英文"))
+        return PL_REPORT_LANG_EN;
+    return -1;
+}
+
+int pl_report_save_workbook(const pl_report *const *reports, size_t n, const char *path, pl_report_lang lang,
+                            int force, pl_error *err)
+{
+    if (!n)
+        return pl_error_set(err, PL_ERR_USAGE, "no report for the workbook");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (reports[i]->kind == reports[j]->kind)
+                return pl_error_set(err, PL_ERR_USAGE, "the '%s' report twice in one workbook",
+                                    kind_ids[reports[i]->kind]);
+    if ((unsigned)lang > PL_REPORT_LANG_ZH)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown language (zh, en)");
+    pl_output_file out;
+    int rc = pl_output_file_open(&out, path, force, err);
+    if (rc)
+        return rc;
+    if ((rc = write_xlsx_to(reports, n, (int)lang, out.f, err))) {
         pl_output_file_abort(&out);
         return rc;
     }

@@ -89,7 +89,8 @@ typedef struct rp_lead {
     char *code, *company, *industry; /* industry id, NULL when not given */
     int new_economy;
     char stage[16];            /* as of D */
-    unsigned char *in_park;    /* nparks flags */
+    unsigned char *in_park;    /* nparks flags: the park it negotiates for (lead.park_id), if reported */
+    int has_park;              /* it names a park (maybe one outside --park) */
     int counted;               /* exists as of D and is within --park */
 } rp_lead;
 
@@ -155,5 +156,25 @@ const char *rp_stage_zh(const char *id);
 int rp_build_availability(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_alerts(pl_report *r, const rp_data *d, pl_error *err);
+
+/* ---- the workbook of several reports (report_definitions.c) ------------------------ */
+
+#define RP_DEFINITIONS_KEY "definitions"
+
+/* The sheet name of table `key` (or RP_DEFINITIONS_KEY) in Chinese (zh) or
+ * English; the key itself when it has none. Static storage. */
+const char *rp_sheet_name_of(const char *key, int zh);
+
+/* A figure of the reports: the column `col` of table `table` (NULL: of every
+ * table with that column), its numerator and its denominator (NULL: a count
+ * or a sum, not a rate), in both languages. */
+typedef struct rp_definition {
+    const char *table, *col;
+    const char *num_zh, *num_en;
+    const char *den_zh, *den_en;
+} rp_definition;
+
+size_t rp_definition_count(void);
+const rp_definition *rp_definition_at(size_t i);
 
 #endif

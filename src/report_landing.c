@@ -30,7 +30,7 @@ static int same_industry(const char *a, const char *b)
     return a && b ? !strcmp(a, b) : a == b;
 }
 
-static int lead_in(const rp_data *d, const rp_lead *l, const group *g)
+static int lead_in(const rp_lead *l, const group *g)
 {
     if (!l->counted)
         return 0;
@@ -38,10 +38,7 @@ static int lead_in(const rp_data *d, const rp_lead *l, const group *g)
     case G_PARK:
         return l->in_park[g->park];
     case G_NO_PARK:
-        for (size_t k = 0; k < d->nparks; k++)
-            if (l->in_park[k])
-                return 0;
-        return 1;
+        return !l->has_park;
     case G_INDUSTRY:
         return same_industry(l->industry, g->industry);
     default:
@@ -73,7 +70,7 @@ static int aggregate(const rp_data *d, const group *g, agg *a, pl_error *err)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < d->nleads; i++) {
         const rp_lead *l = &d->leads[i];
-        if (!lead_in(d, l, g))
+        if (!lead_in(l, g))
             continue;
         for (int s = 0; s < NSTAGES; s++)
             if (!strcmp(l->stage, pl_lead_stage_ids[s]))
@@ -116,7 +113,8 @@ static int aggregate(const rp_data *d, const group *g, agg *a, pl_error *err)
 }
 
 /* The two label cells then the counts of one group, in each table. */
-static int add_leads_row(rp_table *t, const char *a_cell, const char *b_cell, const agg *a, pl_error *err)
+static int add_leads_row(rp_table *t, const char *a_cell, const char *b_cell, const agg *a, int no_rate,
+                         pl_error *err)
 {
     const char *cells[] = {a_cell,
                            b_cell,
@@ -127,7 +125,7 @@ static int add_leads_row(rp_table *t, const char *a_cell, const char *b_cell, co
                            rp_int(a->stage[4]),
                            rp_int(a->stage[5]),
                            rp_int(a->leads),
-                           rp_rate((double)a->stage[4], (double)a->leads)};
+                           no_rate ? RP_DASH : rp_rate((double)a->stage[4], (double)a->leads)};
     return rp_row(t, cells, err);
 }
 
@@ -160,7 +158,7 @@ static int group_rows(rp_table *tl, rp_table *tk, const rp_data *d, const group 
     int rc = aggregate(d, g, &a, err);
     if (rc || (skip_empty && !a.leads && !a.projects))
         return rc;
-    if (tl && (rc = add_leads_row(tl, a_cell, b_cell, &a, err)))
+    if (tl && (rc = add_leads_row(tl, a_cell, b_cell, &a, g->kind == G_NO_PARK, err)))
         return rc;
     return tk ? add_landing_row(tk, a_cell, b_cell, &a, err) : PL_OK;
 }
@@ -218,7 +216,9 @@ int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err)
                       : NULL;
     if (!ki)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    static const char lead_note[] = "转化率 conversion = 签约 signed ÷ 合计 leads; — : 分母为0 zero denominator";
+    static const char lead_note[] = "转化率 conversion = 签约 signed ÷ 合计 leads; — : 分母为0 zero denominator; "
+                                    "a lead counts in the park it negotiates for (lead add/edit --park), leads "
+                                    "without one in the row 未定园区 no park (no conversion rate)";
     int rc;
     if ((rc = rp_table_note(lp, lead_note, err)) || (rc = rp_table_note(li, lead_note, err)) ||
         (rc = rp_table_note(kp, note, err)) || (rc = rp_table_note(ki, note, err)))
@@ -229,13 +229,16 @@ int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err)
         group g = {G_PARK, k, NULL};
         rc = group_rows(lp, kp, d, &g, d->parks[k].code, d->parks[k].name, 0, err);
     }
-    if (!rc && !d->filtered) {
-        group g = {G_NO_PARK, 0, NULL};
-        rc = group_rows(lp, NULL, d, &g, "无园区 none", "未关联园区的线索 leads without a park", 0, err);
-    }
     if (!rc) {
         group g = {G_TOTAL, 0, NULL};
         rc = group_rows(lp, kp, d, &g, RP_TOTAL, all_name, 0, err);
+    }
+    /* leads that name no park: apart, under the total (they are in it), and
+     * with no conversion rate (not a park whose leads failed to sign) */
+    if (!rc && !d->filtered) {
+        group g = {G_NO_PARK, 0, NULL};
+        rc = group_rows(lp, NULL, d, &g, "未定园区 no park", "其中 of which: 未定洽谈园区的线索 leads without a park", 0,
+                        err);
     }
     for (size_t i = 0; i < d->nindustries && !rc; i++) {
         const rp_industry *in = &d->industries[i];

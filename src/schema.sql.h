@@ -251,4 +251,65 @@ static const char pl_schema_v5[] =
     "ALTER TABLE import_batch ADD COLUMN undone_at TEXT;   -- UTC, NULL while the batch stands\n"
     "ALTER TABLE import_batch ADD COLUMN undone_by TEXT;\n";
 
+/* Version 5 → 6 (issue 13 §3, the steps agree with how land is supplied):
+ * - lead.park_id: the park a lead is negotiating for (`lead add/edit --park`);
+ *   the "leads by park" report counts a lead in that park only, and leads
+ *   without one in a row of their own;
+ * - signing an investment agreement (投资协议) no longer transfers land: it
+ *   holds the parcels for the project (预留 reserved, or 挂牌 listed), and the
+ *   actual land milestone (出让合同/交地) transfers them (已出让).
+ * A database signed under the old model has parcels 'transferred' at signing.
+ * Where the project has an actual land date, the land office recorded the
+ * transfer: the parcels stay as they are. Where it has none, nothing says the
+ * land was supplied (the alerts already report "计划供地逾期" for it), and the
+ * status was only the old model's side effect: those parcels go back to
+ * 'reserved' for the project from its signing date, with a history row each
+ * (old 'transferred', new 'reserved', effective = the signing date, a note
+ * naming the project), so that the map, the alerts and the history agree; the
+ * land milestone, when it is recorded, transfers them. Recording the land
+ * milestone from the signing date instead would invent a 出让合同 nobody
+ * entered. Terminated projects are left alone (their parcels' fate was
+ * decided when they ended).
+ * A lead that names no park gets the one park of its projects' parcels, else
+ * the one park of the parcels reserved for it (not when they span parks),
+ * with a history row each: the parks the report counted it in until now.
+ * ?2 = the time (UTC), ?3 = the user, bound by db.c. */
+static const char pl_schema_v6_ddl[] =
+    "ALTER TABLE lead ADD COLUMN park_id INTEGER REFERENCES park(id);  -- negotiating for; NULL = not decided\n";
+static const char *const pl_schema_v6_data[] = {
+    "DROP TABLE IF EXISTS temp.v6_parcel",
+    "CREATE TEMP TABLE v6_parcel AS"
+    " SELECT c.id AS id, c.code AS code, min(x.code) AS project, min(x.signed_on) AS signed_on"
+    " FROM project x JOIN project_parcel pp ON pp.project_id = x.id JOIN parcel c ON c.id = pp.parcel_id"
+    " WHERE x.terminated_on IS NULL AND c.status = 'transferred'"
+    "   AND NOT EXISTS (SELECT 1 FROM milestone m WHERE m.project_id = x.id AND m.kind = 'land'"
+    "                   AND m.actual IS NOT NULL)"
+    " GROUP BY c.id",
+    "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, note, effective)"
+    " SELECT 'parcel', id, code, 'status', 'transferred', 'reserved', ?2, ?3,"
+    "  'schema 6: held for project ' || project || ' signed on ' || signed_on || ' until its land supply"
+    " (出让合同/交地); signing no longer transfers land', signed_on FROM v6_parcel ORDER BY id",
+    "UPDATE parcel SET status = 'reserved', status_date = (SELECT signed_on FROM v6_parcel v WHERE v.id = parcel.id),"
+    " updated_at = ?2 WHERE id IN (SELECT id FROM v6_parcel)",
+    "DROP TABLE temp.v6_parcel",
+    "DROP TABLE IF EXISTS temp.v6_lead",
+    "CREATE TEMP TABLE v6_lead AS SELECT id, code, project_park, reserved_park FROM"
+    " (SELECT l.id AS id, l.code AS code,"
+    "  (SELECT CASE WHEN count(DISTINCT c.park_id) = 1 THEN min(c.park_id) END FROM project x"
+    "   JOIN project_parcel pp ON pp.project_id = x.id JOIN parcel c ON c.id = pp.parcel_id"
+    "   WHERE x.lead_id = l.id) AS project_park,"
+    "  (SELECT CASE WHEN count(DISTINCT c.park_id) = 1 THEN min(c.park_id) END FROM reservation r"
+    "   JOIN parcel c ON c.id = r.parcel_id WHERE r.lead_id = l.id) AS reserved_park"
+    "  FROM lead l WHERE l.park_id IS NULL)"
+    " WHERE project_park IS NOT NULL OR reserved_park IS NOT NULL",
+    "INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, note)"
+    " SELECT 'lead', v.id, v.code, 'park', NULL, k.code, ?2, ?3,"
+    "  CASE WHEN v.project_park IS NOT NULL THEN 'schema 6: the park of its project''s parcels'"
+    "  ELSE 'schema 6: the park of the parcels reserved for it' END"
+    " FROM v6_lead v JOIN park k ON k.id = COALESCE(v.project_park, v.reserved_park) ORDER BY v.id",
+    "UPDATE lead SET park_id = (SELECT COALESCE(project_park, reserved_park) FROM v6_lead v WHERE v.id = lead.id)"
+    " WHERE id IN (SELECT id FROM v6_lead)",
+    "DROP TABLE temp.v6_lead",
+    NULL};
+
 #endif

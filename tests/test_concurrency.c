@@ -327,6 +327,7 @@ static int workload(user *u, int nops)
     today_plus(30, expires);
     char own_status[OWN][16];
     int own_flip[OWN] = {0};
+    int own_held[OWN] = {0}; /* signed: held by a project (reserved for it), left alone */
     for (int k = 0; k < OWN; k++)
         snprintf(own_status[k], 16, "available");
     char shared_known[SHARED][16];
@@ -401,7 +402,8 @@ static int workload(user *u, int nops)
                 rc = do_sign(u, lead, code);
                 if (rc == 0) {
                     signs++;
-                    snprintf(own_status[pk], 16, "transferred");
+                    snprintf(own_status[pk], 16, "reserved"); /* for the project, until its land supply */
+                    own_held[pk] = 1;
                 }
                 log_op(u, "sign", code, rc, 1, lead_forward[lead_stage[lk]], lead, (now_s() - t0) * 1e3);
                 if (rc == 0)
@@ -417,7 +419,7 @@ static int workload(user *u, int nops)
         }
         /* the default: one of our parcels one step round available → reserved/reserve → available */
         int k = (int)(next_rand(u) % OWN);
-        for (int i = 0; i < OWN && !strcmp(own_status[k], "transferred"); i++)
+        for (int i = 0; i < OWN && own_held[k]; i++)
             k = (k + 1) % OWN;
         snprintf(code, sizeof code, "P%d-%02d", u->p, k + 1);
         const char *target = "available";
@@ -571,10 +573,9 @@ static void read_logs(char logs[NPROC][1100], tally *t, moves **pm, size_t *npm,
                 add_move(pm, npm, code, from, to);
                 t->parcel_moves++;
             } else if (!strcmp(kind, "sign")) { /* from: the lead's stage, to: the lead */
-                add_move(pm, npm, code, "available", "listed");
-                add_move(pm, npm, code, "listed", "transferred");
+                add_move(pm, npm, code, "available", "reserved"); /* held for the project */
                 add_move(lm, nlm, to, from, "signed");
-                t->parcel_moves += 2;
+                t->parcel_moves += 1;
                 t->lead_moves++;
                 t->signs++;
             } else if (!strcmp(kind, "lead-stage")) {
@@ -686,11 +687,15 @@ static void check_run(const char *dbpath, long base_history, char logs[NPROC][11
     check_history(db, base_history, "parcel", "status", "parcel", "status", pm, npm, "available");
     check_history(db, base_history, "lead", "stage", "lead", "stage", lm, nlm, "new");
 
-    /* reservations: exactly one open for each reserved parcel, none for the others */
+    /* reservations: exactly one open for each parcel reserved for a lead, none for the others
+     * (a parcel a project holds is reserved without one) */
+#define HELD "EXISTS (SELECT 1 FROM project_parcel pp WHERE pp.parcel_id = p.id)"
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation WHERE released_on IS NULL"),
-                 tu_sql_count(db, "SELECT count(*) FROM parcel WHERE status = 'reserved'"));
+                 tu_sql_count(db, "SELECT count(*) FROM parcel p WHERE status = 'reserved' AND NOT " HELD));
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel p WHERE status = 'reserved' AND (SELECT count(*)"
-                                  " FROM reservation r WHERE r.parcel_id = p.id AND released_on IS NULL) <> 1"), 0);
+                                  " FROM reservation r WHERE r.parcel_id = p.id AND released_on IS NULL) <> "
+                                  " (CASE WHEN " HELD " THEN 0 ELSE 1 END)"), 0);
+#undef HELD
     /* leads, imports and projects: none lost, none twice */
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead"), SHARED_LEADS + t->leads_added);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND field = 'created'"),
@@ -701,7 +706,7 @@ static void check_run(const char *dbpath, long base_history, char logs[NPROC][11
                  NPROC * OWN + SHARED + t->imported);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project"), t->signs);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project_parcel pp JOIN parcel p ON p.id = pp.parcel_id"
-                                  " WHERE p.status = 'transferred'"), t->signs);
+                                  " WHERE p.status = 'reserved'"), t->signs);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project pr JOIN lead l ON l.id = pr.lead_id"
                                   " WHERE l.stage = 'signed'"), t->signs);
     pl_db_close(db);

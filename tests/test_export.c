@@ -374,10 +374,9 @@ Test(export, geojson_follows_rfc7946)
     cr_assert(json_is_false(propj(f, "overdue")));
     /* the legend foreign member */
     json_t *leg = json_object_get(fc, "legend");
-    cr_assert_eq(json_array_size(leg), pl_style_count(PL_STYLE_AVAILABILITY));
+    cr_assert_eq(json_array_size(leg), 1, "the legend lists the classes present");
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(leg, 0), "class")), "reserve");
     cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 0), "parcels")), 48);
-    cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 1), "parcels")), 0);
     json_decref(fc);
     /* 7 decimals by default, and used */
     char *text = tu_read_file(path, NULL);
@@ -581,7 +580,7 @@ Test(export, kml_is_schema_valid_with_styles_folders_and_label_points)
     cr_assert_str_eq(c, "ff205e1b");
     free(c);
     /* legend, then park folder with LookAt, then class folders in legend order */
-    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[1]/k:Placemark"), 10);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[1]/k:Placemark"), 3, "the classes present");
     c = xstring(d, "/k:kml/k:Document/k:Folder[1]/k:name");
     cr_assert_str_eq(c, "图例 legend");
     free(c);
@@ -1221,27 +1220,34 @@ Test(export, filters_by_park_status_and_industry)
     o.status = "available";
     fc = load_json(export_to(&o, "avail.geojson", &res));
     json_t *fs = json_object_get(fc, "features");
-    cr_assert_eq(json_array_size(fs), 2);
+    /* the two, then the 45 other (not retired) parcels of their park as context; P2 has none selected */
+    cr_assert_eq(res.parcels, 2);
+    cr_assert_eq(res.context, 45);
+    cr_assert_eq(json_array_size(fs), 47);
+    cr_assert(json_is_true(propj(json_array_get(fs, 2), "context")));
     cr_assert_str_eq(prop(json_array_get(fs, 0), "code"), "QDIP-2024-011");
     cr_assert_str_eq(prop(json_array_get(fs, 1), "code"), "QDIP-2024-012");
     json_decref(fc);
     o.status = "retired";
     fc = load_json(export_to(&o, "retired.geojson", &res));
-    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 1);
+    cr_assert_eq(res.parcels, 1);
+    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 1 + 47);
     json_decref(fc);
     /* industry: linked lead of that industry, or indicators that allow it */
     o.status = NULL;
     o.industry = "it";
     fc = load_json(export_to(&o, "it.geojson", &res));
     fs = json_object_get(fc, "features");
-    cr_assert_eq(json_array_size(fs), 2);
+    cr_assert_eq(res.parcels, 2);
+    cr_assert_eq(json_array_size(fs), 2 + res.context);
     cr_assert_str_eq(prop(json_array_get(fs, 0), "code"), "QDIP-2024-009");
     cr_assert_str_eq(prop(json_array_get(fs, 1), "code"), "QDIP-2024-010");
     json_decref(fc);
     o.industry = "equipment";
     o.as_of = "2024-06-30";
     fc = load_json(export_to(&o, "eq.geojson", &res));
-    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 8, "7 projects of the German lead + indicators");
+    cr_assert_eq(res.parcels, 8, "7 projects of the German lead + indicators");
+    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 8 + (size_t)res.context);
     json_decref(fc);
     /* refused requests name the subject */
     o.industry = "steel";
@@ -1262,6 +1268,124 @@ Test(export, filters_by_park_status_and_industry)
     cr_assert_eq(access(tu_tmp("no.geojson"), F_OK), -1, "a refused export leaves no file");
 }
 
+/* --status/--industry: the park's other parcels in grey as context (code only, in no
+ * count or legend), legends of the classes present (all with legend_all), in every writer. */
+Test(export, filtered_maps_draw_the_park_in_grey_and_list_the_classes_present)
+{
+    tu_sql_exec(db, "UPDATE parcel SET status = 'available' WHERE code IN ('QDIP-2024-001', 'QDIP-2024-002')");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'retired' WHERE code = 'QDIP-2024-048'");
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.status = "available";
+    pl_export_result res;
+    /* GeoJSON */
+    json_t *fc = load_json(export_to(&o, "f.geojson", &res));
+    cr_assert_eq(res.parcels, 2);
+    cr_assert_eq(res.context, 45, "47 parcels of the park that are land, 2 selected");
+    cr_assert_float_eq(res.area_m2, tu_sql_num(db, "SELECT sum(area_m2) FROM parcel WHERE status = 'available'"), 1e-6);
+    json_t *fs = json_object_get(fc, "features");
+    cr_assert_eq(json_array_size(fs), 47);
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        if (i < 2) {
+            cr_assert_null(propj(f, "context"), "a selected parcel has no context member");
+            cr_assert_str_eq(prop(f, "status"), "available");
+            continue;
+        }
+        cr_assert(json_is_true(propj(f, "context")));
+        cr_assert_str_eq(prop(f, "class"), "context");
+        cr_assert_str_eq(prop(f, "fill"), pl_style_context()->fill);
+        cr_assert_str_eq(prop(f, "title"), prop(f, "code"), "a context parcel shows its code only");
+        cr_assert_null(propj(f, "name"));
+        cr_assert_null(propj(f, "status"));
+        cr_assert_str_neq(prop(f, "code"), "QDIP-2024-048", "retired parcels are no context");
+    }
+    json_t *leg = json_object_get(fc, "legend");
+    cr_assert_eq(json_array_size(leg), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(leg, 0), "class")), "available");
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(leg, 0), "parcels")), 2);
+    json_decref(fc);
+    o.legend_all = 1;
+    fc = load_json(export_to(&o, "all.geojson", &res));
+    cr_assert_eq(json_array_size(json_object_get(fc, "legend")), pl_style_count(PL_STYLE_AVAILABILITY));
+    json_decref(fc);
+    o.legend_all = 0;
+    /* KML: schema-valid, a 背景 context folder after the classes, balloons of the code only */
+    o.format = PL_EXPORT_KML;
+    xmlDocPtr d = load_xml(export_to(&o, "f.kml", &res));
+    char why[1024];
+    cr_assert(kml_valid(d, why), "not valid KML 2.2: %s", why);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[1]/k:Placemark"), 1, "legend: the class present");
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[2]/k:name", "青岛国际招商产业园(示范片区) (QDIP) — 2 宗");
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder[2]/k:Folder"), 2);
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[1]/k:name", "可供 Available — 2 宗");
+    assert_xprefix(d, "/k:kml/k:Document/k:Folder[2]/k:Folder[2]/k:name", "背景 context — 45 宗");
+    cr_assert_eq(xcount(d, "//k:Placemark[k:styleUrl='#context']"), 45);
+    cr_assert_eq(xcount(d, "//k:Placemark[k:styleUrl='#context']/k:ExtendedData/k:Data"), 45, "code only");
+    cr_assert_eq(xcount(d, "//k:Placemark[k:styleUrl='#context']/k:ExtendedData/k:Data[@name='code']"), 45);
+    cr_assert_eq(xcount(d, "//k:Placemark[k:styleUrl='#context'][k:name = k:ExtendedData/k:Data/k:value]"), 45);
+    cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Style[@id='context']"), 1);
+    char *c = xstring(d, "/k:kml/k:Document/k:description");
+    cr_assert(strstr(c, "可供 Available") && !strstr(c, "储备 Land bank"), "the description's legend: %s", c);
+    free(c);
+    xmlFreeDoc(d);
+    same_kml_in_place_and_streamed(&o, "f2.kml");
+    /* HTML: grey paths behind the map, in no list, no count */
+    o.format = PL_EXPORT_HTML;
+    char *h = tu_read_file(export_to(&o, "f.html", &res), NULL);
+    long ctx = 0, rows = 0, legend = 0;
+    for (const char *p = h; (p = strstr(p, "<path class=\"ctx\"")); p++)
+        ctx++;
+    for (const char *p = h; (p = strstr(p, "<tr data-i=")); p++)
+        rows++;
+    for (const char *p = h; (p = strstr(p, "<tr data-cls=")); p++)
+        legend++;
+    cr_assert_eq(ctx, 45);
+    cr_assert_eq(rows, 2);
+    cr_assert_eq(legend, 2, "the legend and totals rows of the one class present");
+    cr_assert(strstr(h, "<tr class=\"ctx\" data-cls=\"context\">"), "the context row of the legend");
+    cr_assert(strstr(h, "<g id=\"context\">") < strstr(h, "<g id=\"parcels\">"), "context is drawn first");
+    cr_assert(!strstr(h, "<option value=\"reserve\">"), "the class filter offers the classes present");
+    cr_assert(strstr(h, " · 2 宗 parcels, "), "the header counts the selected parcels");
+    free(h);
+    /* no filter, no context; --park alone neither */
+    o.status = NULL;
+    o.park = "QDIP";
+    o.format = PL_EXPORT_GEOJSON;
+    fc = load_json(export_to(&o, "p.geojson", &res));
+    cr_assert_eq(res.context, 0);
+    cr_assert_eq(json_array_size(json_object_get(fc, "features")), 47);
+    cr_assert_eq(json_array_size(json_object_get(fc, "legend")), 2);
+    json_decref(fc);
+    /* landing theme with --industry: the classes present are derived per parcel */
+    add_projects();
+    o.park = NULL;
+    o.theme = PL_THEME_LANDING;
+    o.industry = "equipment";
+    o.as_of = "2024-06-30";
+    fc = load_json(export_to(&o, "l.geojson", &res));
+    fs = json_object_get(fc, "features");
+    char seen[PL_STYLE_MAX] = {0};
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        if (!propj(f, "context"))
+            seen[pl_style_index(PL_STYLE_LANDING, prop(f, "class"))] = 1;
+    }
+    leg = json_object_get(fc, "legend");
+    size_t nseen = 0;
+    for (size_t i = 0; i < PL_STYLE_MAX; i++)
+        nseen += (size_t)seen[i];
+    cr_assert_eq(json_array_size(leg), nseen);
+    for (size_t i = 0; i < json_array_size(leg); i++) {
+        int ci = pl_style_index(PL_STYLE_LANDING, json_string_value(json_object_get(json_array_get(leg, i), "class")));
+        cr_assert(ci >= 0 && seen[ci]);
+        cr_assert_gt(json_integer_value(json_object_get(json_array_get(leg, i), "parcels")), 0);
+    }
+    cr_assert_eq(json_array_size(fs), (size_t)(res.parcels + res.context));
+    cr_assert_gt(res.context, 0);
+    json_decref(fc);
+}
+
 Test(export, exports_of_nothing_one_park_and_one_status_are_valid_files)
 {
     tu_sql_exec(db, "UPDATE parcel SET status = 'listed' WHERE code = 'QDIP-2024-030'");
@@ -1277,16 +1401,19 @@ Test(export, exports_of_nothing_one_park_and_one_status_are_valid_files)
         pl_export_result res;
         json_t *fc = load_json(export_to(&o, name, &res));
         cr_assert_eq(res.parcels, want);
-        cr_assert_eq((long)json_array_size(json_object_get(fc, "features")), want);
-        cr_assert_eq(json_array_size(json_object_get(fc, "legend")), 10);
+        /* a status filter draws the park's other parcels as context */
+        cr_assert_eq(res.context, s < 2 ? 48 - want : 0);
+        cr_assert_eq((long)json_array_size(json_object_get(fc, "features")), s < 2 ? 48 : want);
+        cr_assert_eq(json_array_size(json_object_get(fc, "legend")), s == 0 ? 0 : s == 1 ? 1 : 2);
         json_decref(fc);
         o.format = PL_EXPORT_KML;
         snprintf(name, sizeof name, "e%d.kml", s);
         xmlDocPtr d = load_xml(export_to(&o, name, NULL));
         char why[1024];
         cr_assert(kml_valid(d, why), "%s: %s", name, why);
-        cr_assert_eq((long)xcount(d, "//k:Placemark[k:MultiGeometry]"), want);
-        cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder"), want ? 2 : 1);
+        cr_assert_eq((long)xcount(d, "//k:Placemark[k:MultiGeometry]"), s < 2 ? 48 : want);
+        cr_assert_eq((long)xcount(d, "//k:Placemark[k:styleUrl='#context']"), s < 2 ? 48 - want : 0);
+        cr_assert_eq(xcount(d, "/k:kml/k:Document/k:Folder"), 2);
         xmlFreeDoc(d);
         o.format = PL_EXPORT_HTML;
         snprintf(name, sizeof name, "e%d.html", s);

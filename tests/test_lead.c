@@ -371,7 +371,7 @@ Test(lead_cli, add_list_show_stage_contract)
     cr_assert(!strncmp(out, "code,company,company_en,country,industry,industry_zh,", 52), "%s", out);
     cr_assert(strstr(out, "\r\nDE-7,KUKA 机器人(青岛),KUKA Robotics Qingdao,德国,equipment,高端装备,,1,62400.00,EUR,"
                           "8000.00,7.8,90.00,25.00,400.00,Anna Schmidt,王磊,中德生态园,机器人 本体+集成,new,线索,"
-                          "2025-05-06,\r\n"), "%s", out);
+                          "2025-05-06,,\r\n"), "%s", out); /* no project, no park */
     cr_assert_null(strstr(out, "CN-7"));
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead list --owner 刘洋 --format json"), 0);
     cr_assert(strstr(out, "\"code\": \"CN-7\"") && strstr(out, "\"investment_wan\": 12000"), "%s", out);

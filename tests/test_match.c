@@ -224,7 +224,9 @@ static void assert_reasons(const res *r, const char *area, const char *industry,
             cr_assert_str_eq(r->reason[c], want[c], "%s %s", r->code, pl_match_component_name(c));
 }
 
-#define INV_L1 "投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 120.0 亩), "
+/* L1's 36000 万元 on a parcel of MU 亩 (the intensity signing checks), then the figure by its demand */
+#define INV_L1_ON(PER_MU, MU) "投资强度 investment: 线索 " PER_MU " 万元/亩 (36000 万元 ÷ 地块 " MU " 亩; 按需求 by demand 300.0 万元/亩), "
+#define INV_L1 INV_L1_ON("300.0", "120.0")
 #define TAX_L1 "亩均税收 tax: 线索 25.0 万元/亩·年, "
 #define NO_NEIGHBOUR "连片 contiguity: 1 m 内无同产业项目地块 no neighbour of the same industry → 0/10"
 
@@ -233,7 +235,7 @@ Test(match, known_ranking_and_scores)
     pl_match_summary sum;
     got *g = match("L1", 100, NULL, &sum);
     cr_assert_str_eq(g->codes, "P-A P-H P-B P-E P-C J-1 P-K P-D P-T");
-    const double want[] = {100, 90, 84.6, 72.5, 68, 65, 61.4, 57.5, 42.5};
+    const double want[] = {100, 90, 83.4, 72.5, 68, 65, 61.4, 57.5, 42.5};
     for (int i = 0; i < g->n; i++)
         cr_assert_float_eq(g->r[i].score, want[i], 1e-9, "%s: %g", g->r[i].code, g->r[i].score);
     cr_assert_eq(sum.candidates, 9);
@@ -259,7 +261,8 @@ Test(match, reasons_are_stated_exactly)
                    NULL, NULL, NO_NEIGHBOUR);
     assert_reasons(find(g, "P-B"), "面积 area: 需求 120.0 亩, 地块 129.0 亩 (+7.5%) → 30/30",
                    "产业 industry: 线索 高端装备 equipment, 地块不限产业 any industry → 25/25",
-                   INV_L1 "地块要求 ≥ 350.0 万元/亩 (85.7%) → 17.1/20",
+                   /* 36000 万元 on 129 亩 is 279.1 万元/亩, short of 350 (by the demand, 300, it was 85.7 %) */
+                   INV_L1_ON("279.1", "129.0") "地块要求 ≥ 350.0 万元/亩 (79.7%) → 15.9/20",
                    TAX_L1 "地块要求 ≥ 30.0 万元/亩·年 (83.3%) → 12.5/15", NO_NEIGHBOUR);
     const res *e = find(g, "P-E");
     assert_reasons(e, "面积 area: 需求 120.0 亩, 地块 120.0 亩 (0.0%) → 30/30",
@@ -269,7 +272,7 @@ Test(match, reasons_are_stated_exactly)
     cr_assert(e->no_data[PL_MATCH_INVESTMENT] && e->no_data[PL_MATCH_TAX] && !e->no_data[PL_MATCH_AREA]);
     assert_reasons(find(g, "P-C"), "面积 area: 需求 120.0 亩, 地块 96.0 亩 (−20.0%, 偏小 smaller ×0.8) → 18/30",
                    "产业 industry: 线索 高端装备 equipment, 地块允许 equipment → 25/25",
-                   INV_L1 "地块 no data (地块未设投资强度 parcel has no investment intensity) → 10/20",
+                   INV_L1_ON("375.0", "96.0") "地块 no data (地块未设投资强度 parcel has no investment intensity) → 10/20",
                    TAX_L1 "地块要求 ≥ 20.0 万元/亩·年 → 15/15", NULL);
     assert_reasons(find(g, "J-1"), "面积 area: 需求 120.0 亩, 地块 105.0 亩 (−12.5%, 偏小 smaller ×0.8) → 22.5/30",
                    NULL, NULL, NULL, NULL);
@@ -280,7 +283,7 @@ Test(match, reasons_are_stated_exactly)
     /* P-D touches P-S, whose live project is 'it' and whose equipment project is terminated */
     assert_reasons(find(g, "P-D"), "面积 area: 需求 120.0 亩, 地块 144.0 亩 (+20.0%) → 22.5/30",
                    "产业 industry: 线索 高端装备 equipment, 地块允许 it → 0/25 industry not allowed",
-                   INV_L1 "地块要求 ≥ 250.0 万元/亩 → 20/20", TAX_L1 "地块要求 ≥ 15.0 万元/亩·年 → 15/15",
+                   INV_L1_ON("250.0", "144.0") "地块要求 ≥ 250.0 万元/亩 → 20/20", TAX_L1 "地块要求 ≥ 15.0 万元/亩·年 → 15/15",
                    NO_NEIGHBOUR);
     assert_reasons(find(g, "P-T"), "面积 area: 需求 120.0 亩, 地块 30.0 亩 (−75.0%) → 0/30", NULL, NULL, NULL,
                    NULL);
@@ -330,7 +333,7 @@ Test(match, missing_data_gives_the_neutral_half)
     const res *a = find(g, "P-A");
     assert_reasons(a, "面积 area: no data (线索未填用地需求 lead has no land demand), 地块 120.0 亩 → 15/30",
                    "产业 industry: no data (线索未填产业 lead has no industry), 地块允许 equipment,it → 12.5/25",
-                   "投资强度 investment: 线索 no data (线索未填投资额和用地需求 lead has no investment and no land demand), "
+                   "投资强度 investment: 线索 no data (线索未填投资额 lead has no investment), "
                    "地块要求 ≥ 280.0 万元/亩 → 10/20",
                    "亩均税收 tax: 线索 no data (线索未填亩均税收 lead has no expected tax), 地块要求 ≥ 20.0 万元/亩·年 → 7.5/15",
                    "连片 contiguity: no data (线索未填产业 lead has no industry) → 5/10");
@@ -340,11 +343,12 @@ Test(match, missing_data_gives_the_neutral_half)
     /* a parcel that allows any industry: full, whatever the lead */
     assert_reasons(find(g, "P-B"), NULL, "产业 industry: no data (线索未填产业 lead has no industry), 地块不限产业 any "
                                          "industry → 25/25", NULL, NULL, NULL);
-    /* investment known but no land demand */
+    /* investment known but no land demand: the investment on the parcel's area still counts */
     tu_sql_exec(db, "UPDATE lead SET investment = 30000 WHERE code = 'L3'");
     g = match("L3", 100, NULL, NULL);
     cr_assert_str_eq(find(g, "P-A")->reason[PL_MATCH_INVESTMENT],
-                     "投资强度 investment: 线索 no data (线索未填用地需求 lead has no land demand), 地块要求 ≥ 280.0 万元/亩 → 10/20");
+                     "投资强度 investment: 线索 250.0 万元/亩 (30000 万元 ÷ 地块 120.0 亩), 地块要求 ≥ 280.0 万元/亩 (89.3%) → "
+                     "17.9/20");
 }
 
 Test(match, top_n_is_the_prefix_of_the_full_ranking)
@@ -426,7 +430,7 @@ Test(match, a_parcel_outside_the_band_can_win)
     long band = tu_add_rect(db, "ZZ", "Z-BAND", "available", 560000, 560500, 3996000, 3996200); /* 150 亩 */
     long out = tu_add_rect(db, "ZZ", "Z-OUT", "available", 561000, 561600, 3996000, 3996200);  /* 180 亩 */
     indicators(band, NAN, 20, "marine");
-    indicators(out, 300, 20, "marine");
+    indicators(out, 250, 20, "marine"); /* 45000 万元 on 180 亩 meets it */
     lead("LM", "marine", 150, 45000, 20, "intent");
     got *g = match("LM", 1, "ZZ", NULL);
     cr_assert_str_eq(g->codes, "Z-OUT");
@@ -501,14 +505,15 @@ Test(match, cli_table_csv_json)
         "1,QDIP,P-A,地块P-A,80000.00,120.00,available,100.0,"
         "30,\"面积 area: 需求 120.0 亩, 地块 120.0 亩 (0.0%) → 30/30\","
         "25,\"产业 industry: 线索 高端装备 equipment, 地块允许 equipment,it → 25/25\","
-        "20,\"投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 120.0 亩), 地块要求 ≥ 280.0 万元/亩 → 20/20\","
+        "20,\"投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 地块 120.0 亩; 按需求 by demand 300.0 万元/亩), "
+        "地块要求 ≥ 280.0 万元/亩 → 20/20\","
         "15,\"亩均税收 tax: 线索 25.0 万元/亩·年, 地块要求 ≥ 20.0 万元/亩·年 → 15/15\","
         "10,\"连片 contiguity: 邻接同产业地块 P-G (项目 project PRJ-0, 高端装备 equipment) → 10/10\"\r\n");
     cr_assert_eq(sum_lines(out), 2);
 
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "match L1 --top 3 --format json"), 0, "%s", errs);
     cr_assert(strstr(out, "\"rank\": 1,") && strstr(out, "\"rank\": 3,") && !strstr(out, "\"rank\": 4,"), "%s", out);
-    cr_assert(strstr(out, "\"score\": 84.6") && strstr(out, "\"investment_points\": 17.1") &&
+    cr_assert(strstr(out, "\"score\": 83.4") && strstr(out, "\"investment_points\": 15.9") &&
               strstr(out, "\"tax_reason\": \"亩均税收 tax: 线索 25.0 万元/亩·年, 地块要求 ≥ 30.0 万元/亩·年 (83.3%) → 12.5/15\""),
               "%s", out);
 
@@ -886,7 +891,7 @@ static void ref_score(const ref_lead *l, const many_parcel *p, ref_row *r)
     else
         r->pts[PL_MATCH_INDUSTRY] = ref_list_allows(list, l) ? 250 : 0;
     /* investment and tax: the lead's value against the parcel's minimum */
-    double have[2] = {isnan(l->land_mu) || isnan(l->investment) ? NAN : l->investment / l->land_mu, l->tax};
+    double have[2] = {isnan(l->investment) ? NAN : l->investment / mu, l->tax}; /* on this parcel, as signing */
     double need[2] = {p->has_ind ? p->inv : NAN, p->has_ind ? p->tax : NAN};
     const int comp[2] = {PL_MATCH_INVESTMENT, PL_MATCH_TAX}, max[2] = {20, 15};
     for (int k = 0; k < 2; k++) {

@@ -128,7 +128,10 @@ Test(match_score, reasons_state_the_numbers)
     cr_assert_str_eq(s.text[PL_MATCH_AREA], "面积 area: 需求 120.0 亩, 地块 150.0 亩 (+25.0%) → 18.8/30");
     cr_assert_str_eq(s.text[PL_MATCH_INDUSTRY], "产业 industry: 线索 装备 equipment, 地块允许 it,equipment → 25/25");
     cr_assert_str_eq(s.text[PL_MATCH_INVESTMENT],
-                     "投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 120.0 亩), 地块要求 ≥ 280.0 万元/亩 → 20/20");
+                     /* 36000 万元 on this 150 亩 parcel: 240 万元/亩, short of 280, as signing would find it
+                      * (by the lead's 120 亩 demand it was 300, full points, and then refused at signing) */
+                     "投资强度 investment: 线索 240.0 万元/亩 (36000 万元 ÷ 地块 150.0 亩; 按需求 by demand 300.0 "
+                     "万元/亩), 地块要求 ≥ 280.0 万元/亩 (85.7%) → 17.1/20");
     cr_assert_str_eq(s.text[PL_MATCH_TAX], "亩均税收 tax: 线索 25.0 万元/亩·年, 地块要求 ≥ 30.0 万元/亩·年 (83.3%) → 12.5/15");
     cr_assert_str_eq(s.text[PL_MATCH_CONTIGUITY],
                      "连片 contiguity: 邻接同产业地块 P-G (项目 project PRJ-1, 装备 equipment) → 10/10");
@@ -140,7 +143,7 @@ Test(match_score, reasons_state_the_numbers)
     cr_assert_str_eq(s.text[PL_MATCH_INDUSTRY],
                      "产业 industry: 线索 装备 equipment, 地块允许 it → 0/25 industry not allowed");
     cr_assert_str_eq(s.text[PL_MATCH_INVESTMENT],
-                     "投资强度 investment: 线索 300.0 万元/亩 (36000 万元 ÷ 120.0 亩), 地块 no data "
+                     "投资强度 investment: 线索 400.0 万元/亩 (36000 万元 ÷ 地块 90.0 亩; 按需求 by demand 300.0 万元/亩), 地块 no data "
                      "(地块未设投资强度 parcel has no investment intensity) → 10/20");
     cr_assert(s.no_data[PL_MATCH_INVESTMENT] && s.no_data[PL_MATCH_TAX] && !s.no_data[PL_MATCH_AREA]);
     cr_assert_str_eq(s.text[PL_MATCH_CONTIGUITY],
@@ -156,8 +159,8 @@ Test(match_score, reasons_state_the_numbers)
     cr_assert_str_eq(s.text[PL_MATCH_INDUSTRY],
                      "产业 industry: no data (线索未填产业 lead has no industry), 地块不限产业 any industry → 25/25");
     cr_assert_str_eq(s.text[PL_MATCH_INVESTMENT],
-                     "投资强度 investment: 线索 no data (线索未填投资额和用地需求 lead has no investment and no land "
-                     "demand), 地块要求 ≥ 280.0 万元/亩 → 10/20");
+                     "投资强度 investment: 线索 no data (线索未填投资额 lead has no investment), 地块要求 ≥ 280.0 万元/亩 → "
+                     "10/20");
     cr_assert_str_eq(s.text[PL_MATCH_CONTIGUITY], "连片 contiguity: no data (线索未填产业 lead has no industry) → 5/10");
     static const int no_data[PL_MATCH_NCOMPONENTS] = {1, 0, 1, 1, 1}; /* any industry is not missing data */
     for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++)

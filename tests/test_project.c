@@ -233,8 +233,11 @@ Test(project, shortfall_is_listed_and_refused_then_accepted_with_a_note)
                                   " AND abs(p.investment_intensity - 250) < 1e-9 AND p.far = 2.5 AND p.tax_per_mu = 25"
                                   " AND p.output_per_mu = 450 AND p.energy_per_output = 0.6"
                                   " AND p.shortfall_note = '市重点项目，投资强度分期达标'"), 1);
+    /* an investment agreement transfers no land: the parcel is reserved for the project */
     cr_assert_str_eq(tu_sql_text(db, "SELECT status || ' ' || status_date FROM parcel WHERE code = 'QDIP-2024-003'"),
-                     "transferred 2025-03-01");
+                     "reserved 2025-03-01");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation r JOIN parcel c ON c.id = r.parcel_id"
+                                  " WHERE c.code = 'QDIP-2024-003'"), 0, "the project holds it: no reservation row");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM project_parcel pp JOIN parcel c ON c.id = pp.parcel_id"
                                   " WHERE c.code = 'QDIP-2024-003'"), 1);
     cr_assert_str_eq(tu_sql_text(db, "SELECT stage || ' ' || stage_date FROM lead WHERE code = 'L-A'"),
@@ -242,14 +245,14 @@ Test(project, shortfall_is_listed_and_refused_then_accepted_with_a_note)
     cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(kind || '=' || planned, ' ') FROM (SELECT * FROM milestone"
                                      " ORDER BY rowid)"),
                      "land=2025-04-01 construction=2025-06-01 production=2026-06-01 verification=2027-06-01");
-    /* history: the available parcel went through 'listed'; project, shortfall and lead rows */
+    /* history: the available parcel reserved for the project; project, shortfall and lead rows */
     cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(old_value || '>' || new_value || ' ' || effective || ' ' ||"
                                      " note, '; ') FROM (SELECT * FROM history WHERE entity = 'parcel'"
                                      " AND code = 'QDIP-2024-003' AND field = 'status' AND id > (SELECT max(id)"
                                      " FROM history WHERE field = 'status' AND new_value = 'available'"
                                      " AND code = 'QDIP-2024-003') ORDER BY id)"),
-                     "available>listed 2025-03-01 project P-L-A signed with lead L-A: listed for transfer; "
-                     "listed>transferred 2025-03-01 project P-L-A signed with lead L-A");
+                     "available>reserved 2025-03-01 project P-L-A signed with lead L-A: reserved (预留) for the "
+                     "project");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND code = 'P-L-A'"
                                   " AND field = 'created' AND new_value = 'lead L-A; parcels QDIP-2024-003'"
                                   " AND effective = '2025-03-01' AND who = 'tester'"), 1);
@@ -290,21 +293,47 @@ Test(project, reserved_for_the_lead_and_listed_parcels_are_taken)
     pl_error err;
     cr_assert_eq(sign(&o, &r, &err), PL_OK, "%s", err.message);
     cr_assert_eq(r.nshortfalls, 0);
-    cr_assert_eq(r.nnotes, 2);
+    cr_assert_eq(r.nnotes, 3);
     cr_assert_str_eq(r.notes[0], "parcel 'QDIP-2024-004': the reservation for lead L-A expired on 2025-05-02; "
                                  "signed all the same");
     cr_assert_str_eq(r.notes[1], "parcel 'QDIP-2024-005' has no standard-land indicators (parkland parcel indicators "
                                  "QDIP-2024-005 …): nothing to check the commitments against");
+    cr_assert_str_eq(r.notes[2], "parcel 'QDIP-2024-005' was listed (挂牌) already and stays listed");
     double area = tu_sql_num(db, "SELECT sum(area_m2) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')");
     cr_assert_float_eq(r.area_m2, area, 1e-6);
     cr_assert_float_eq(r.investment_intensity, 30000 / pl_m2_to_mu(area), 1e-9);
     pl_project_sign_result_release(&r);
-    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')"
-                                  " AND status = 'transferred'"), 2);
+    /* held for the project: the lead's reservation passes to it, the listed parcel stays listed */
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(code || '=' || status, ',') FROM (SELECT code, status"
+                                     " FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005') ORDER BY code)"),
+                     "QDIP-2024-004=reserved,QDIP-2024-005=listed");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM reservation r JOIN parcel c ON c.id = r.parcel_id"
                                   " WHERE c.code = 'QDIP-2024-004' AND released_on = '2025-06-15'"), 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'QDIP-2024-004' AND field = 'reservation'"
+                                  " AND new_value IS NULL AND note = 'released on 2025-06-15 (→ project P-DE-2025-01)'"),
+                 1);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')"
+                                  " AND field = 'status' AND new_value = 'transferred'"), 0);
+    /* another lead cannot take a parcel the project holds, listed or not */
+    const char *held[] = {"QDIP-2024-005"};
+    pl_project_sign_options o2;
+    pl_project_sign_options_init(&o2);
+    o2.lead = "L-B";
+    o2.parcels = held;
+    o2.nparcels = 1;
+    o2.date = "2025-06-20";
+    cr_assert_eq(sign(&o2, &r, &err), PL_ERR_INPUT);
+    cr_assert_eq(r.nproblems, 1);
+    cr_assert_str_eq(r.problems[0], "parcel 'QDIP-2024-005' is held by project P-DE-2025-01 (listed 挂牌)");
+    pl_project_sign_result_release(&r);
+    /* the land supply (出让合同/交地) transfers them, with the history rows */
+    cr_assert_eq(pl_project_milestone(db, "P-DE-2025-01", "land", NULL, "2025-07-01", "出让合同", &err), PL_OK, "%s",
+                 err.message);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code IN ('QDIP-2024-004', 'QDIP-2024-005')"
+                                  " AND status = 'transferred' AND status_date = '2025-07-01'"), 2);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'QDIP-2024-004' AND field = 'status'"
-                                  " AND old_value = 'reserved' AND new_value = 'transferred'"), 1);
+                                  " AND old_value = 'reserved' AND new_value = 'transferred' AND effective = '2025-07-01'"
+                                  " AND note = 'project P-DE-2025-01: land supply 2025-07-01; 出让合同'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE code = 'QDIP-2024-005' AND field = 'status'"
                                   " AND old_value = 'listed' AND new_value = 'transferred'"), 1);
 }
@@ -591,7 +620,7 @@ Test(project_cli, sign_milestone_progress_list_show_contract)
                         " --tax-per-mu 25 --output-per-mu 450 --energy-per-output 0.4 --start-by 2025-06-01"
                         " --accept-shortfall --note 分期投入"), 0, "%s", errout);
     cr_assert(strstr(out, "signed project 签约项目 P-L-A for lead L-A on 2025-03-01"), "%s", out);
-    cr_assert(strstr(out, "QDIP-2024-003 → transferred 已出让"), "%s", out);
+    cr_assert(strstr(out, "QDIP-2024-003 → reserved 预留 for the project"), "%s", out);
     cr_assert(strstr(out, "(investment ÷ area)"), "%s", out);
     cr_assert(strstr(out, "accepted shortfall 接受不达标: QDIP-2024-003: 投资强度"), "%s", out);
     /* milestones */

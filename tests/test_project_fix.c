@@ -43,7 +43,7 @@ static void lead(const char *code)
 }
 
 /* P-1: lead L-A on 004 (reserved for L-A) and 006 (available), signed 2025-03-01,
- * construction start planned 2025-06-01, investment 5000 万元. */
+ * land supplied 2025-03-20, construction start planned 2025-06-01, investment 5000 万元. */
 static void setup(void)
 {
     db = tu_db_new("project_fix.db", dbpath);
@@ -74,6 +74,8 @@ static void setup(void)
     pl_error_clear(&err);
     cr_assert_eq(pl_project_sign(db, &o, &r, &err), PL_OK, "%s", err.message);
     pl_project_sign_result_release(&r);
+    /* the land supply (出让合同) transfers both parcels */
+    cr_assert_eq(pl_project_milestone(db, "P-1", "land", NULL, "2025-03-20", NULL, &err), PL_OK, "%s", err.message);
 }
 
 static void teardown(void)
@@ -83,7 +85,7 @@ static void teardown(void)
 
 TestSuite(project_fix, .init = setup, .fini = teardown);
 
-/* The project's history rows after signing: "field old>new [note]" joined with " | ". */
+/* The history rows after signing (the land supply of the setup left out): "field old>new [note]" joined with " | ". */
 static const char *changes(const char *entity, const char *code)
 {
     static char buf[2048];
@@ -91,7 +93,8 @@ static const char *changes(const char *entity, const char *code)
     snprintf(sql, sizeof sql,
              "SELECT group_concat(field || ' ' || coalesce(old_value, '∅') || '>' || coalesce(new_value, '∅')"
              " || coalesce(' [' || note || ']', ''), ' | ') FROM (SELECT * FROM history WHERE entity = '%s'"
-             " AND code = '%s' AND id > (SELECT max(id) FROM history WHERE entity = 'project' AND field = 'parcel')"
+             " AND code = '%s' AND field <> 'milestone land actual'"
+             " AND id > (SELECT max(id) FROM history WHERE entity = 'project' AND field = 'parcel')"
              " ORDER BY id)",
              entity, code);
     const char *s = tu_sql_text(db, sql);
@@ -248,7 +251,9 @@ Test(project_fix, terminate_ends_the_project_frees_parcels_closes_alerts_and_los
                      "parcels kept ∅>QDIP-2024-004, QDIP-2024-006 [transferred or later: the land use right was "
                      "granted; take the land back with 'parkland parcel status CODE reserve|available --force "
                      "--note …']");
-    cr_expect_str_eq(changes("lead", "L-A"), "stage new>signed [project P-1] | stage signed>lost [project P-1 terminated: company withdrew 企业撤资]");
+    cr_expect_str_eq(changes("lead", "L-A"), "park ∅>QDIP [project P-1 signed in park QDIP] | stage new>signed "
+                                             "[project P-1] | stage signed>lost [project P-1 terminated: company "
+                                             "withdrew 企业撤资]");
     cr_expect_str_eq(changes("parcel", "QDIP-2024-005"),
                      "status available>listed | status listed>available [project P-1 terminated: company withdrew 企业撤资]");
 

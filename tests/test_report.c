@@ -252,12 +252,16 @@ Test(report, landing_on_first_date)
            {"leads_by_park", "park=" TOTAL, "lost", "0"},
            {"leads_by_park", "park=" TOTAL, "leads", "6"},
            {"leads_by_park", "park=" TOTAL, "conversion_pct", "16.7"},
-           {"leads_by_park", "park=QDIP", "leads", "0"},
-           {"leads_by_park", "park=QDIP", "conversion_pct", DASH},
+           /* a lead counts in the park it names, signed or not: QDIP L1, L2, L4; JMIP L3, L7 */
+           {"leads_by_park", "park=QDIP", "leads", "3"},
+           {"leads_by_park", "park=QDIP", "conversion_pct", "0.0"},
            {"leads_by_park", "park=JMIP", "signed", "1"},
-           {"leads_by_park", "park=JMIP", "conversion_pct", "100.0"},
-           {"leads_by_park", "park=无园区 none", "leads", "5"},
-           {"leads_by_park", "park=无园区 none", "conversion_pct", "0.0"},
+           {"leads_by_park", "park=JMIP", "leads", "2"},
+           {"leads_by_park", "park=JMIP", "conversion_pct", "50.0"},
+           /* L5 names no park: a row apart, with no conversion rate */
+           {"leads_by_park", "park=未定园区 no park", "leads", "1"},
+           {"leads_by_park", "park=未定园区 no park", "new", "1"},
+           {"leads_by_park", "park=未定园区 no park", "conversion_pct", DASH},
            {"leads_by_industry", "industry=it", "leads", "2"},
            {"leads_by_industry", "industry=it", "conversion_pct", "50.0"},
            {"leads_by_industry", "industry=equipment", "conversion_pct", "0.0"},
@@ -299,16 +303,17 @@ Test(report, landing_on_second_date)
            {"leads_by_park", "park=" TOTAL, "lost", "1"},
            {"leads_by_park", "park=" TOTAL, "leads", "6"},
            {"leads_by_park", "park=" TOTAL, "conversion_pct", "50.0"},
-           /* QDIP: L1 (P1), L2 (P2), L4 (reserved A1) */
+           /* QDIP: L1 (P1), L2 (P2), L4 (its park, reserved A1) */
            {"leads_by_park", "park=QDIP", "intent", "1"},
            {"leads_by_park", "park=QDIP", "signed", "2"},
            {"leads_by_park", "park=QDIP", "leads", "3"},
            {"leads_by_park", "park=QDIP", "conversion_pct", "66.7"},
-           {"leads_by_park", "park=JMIP", "leads", "1"},
+           {"leads_by_park", "park=JMIP", "leads", "2"},
            {"leads_by_park", "park=EMPT", "leads", "0"},
            {"leads_by_park", "park=EMPT", "conversion_pct", DASH},
-           {"leads_by_park", "park=无园区 none", "lost", "1"},
-           {"leads_by_park", "park=无园区 none", "intent", "1"},
+           {"leads_by_park", "park=未定园区 no park", "lost", "1"},
+           {"leads_by_park", "park=未定园区 no park", "intent", "0"},
+           {"leads_by_park", "park=未定园区 no park", "leads", "1"},
            {"leads_by_industry", "industry=equipment", "leads", "2"},
            {"leads_by_industry", "industry=equipment", "conversion_pct", "50.0"},
            {"leads_by_industry", "industry=marine", "lost", "1"});
@@ -367,7 +372,7 @@ Test(report, landing_on_third_date)
            {"leads_by_park", "park=" TOTAL, "leads", "7"},
            {"leads_by_park", "park=" TOTAL, "conversion_pct", "57.1"},
            {"leads_by_park", "park=JMIP", "signed", "2"},
-           {"leads_by_park", "park=无园区 none", "new", "1"},
+           {"leads_by_park", "park=未定园区 no park", "new", "1"},
            {"leads_by_industry", "industry=", "leads", "1"},
            {"leads_by_industry", "industry=", "conversion_pct", "0.0"},
            {"leads_by_industry", "industry=", "industry_name", "未填 not given"},
@@ -412,7 +417,7 @@ Test(report, landing_for_one_park)
            {"landing_by_park", "park=" TOTAL, "investment_wan", "90000.00"},
            {"leads_by_industry", "industry=it", "leads", "1"}, /* L1; L3 is JMIP's */
            {"landing_by_industry", "industry=equipment", "projects", "1"});
-    cr_assert_null(pl_report_get(rep, "leads_by_park", "park=无园区 none", "leads"));
+    cr_assert_null(pl_report_get(rep, "leads_by_park", "park=未定园区 no park", "leads"));
 }
 
 /* ---- alerts ------------------------------------------------------------------------- */

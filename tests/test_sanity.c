@@ -201,6 +201,18 @@ Test(sanity, empty_query_names_the_filter_that_removed_the_last_candidates)
     cr_assert_eq(fn.steps[2].remaining, 0);
     cr_assert_eq(fn.steps[4].remaining, 0);
     cr_assert_eq(fn.emptied_by, 2, "the first filter that leaves none");
+    /* the investor's investment ÷ each parcel's area (15 亩) against its required 300 万元/亩 */
+    tu_sql_exec(db, "UPDATE parcel_indicator SET investment_intensity = 300");
+    pl_query_filter_init(&f);
+    f.investment = 1000;
+    cr_assert_eq(pl_query_free_funnel(db, &f, &fn, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(fn.n, 2);
+    cr_assert_str_eq(fn.steps[1].filter, "investment");
+    cr_assert_eq(fn.steps[1].remaining, 0);
+    cr_assert_eq(fn.emptied_by, 1);
+    f.investment = 4600; /* 306.7 万元/亩 on 15 亩 */
+    cr_assert_eq(pl_query_free_funnel(db, &f, &fn, &err), PL_OK);
+    cr_assert_eq(fn.steps[1].remaining, 4);
     pl_db_close(db);
     db = NULL;
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "query free --park QDIP --min-mu 10 --max-mu 20 --min-far 2.5"), 0,

@@ -168,6 +168,8 @@ static void put_back_status_in_list(pl_db *db)
 /* the version a file says it has (meta and user_version) */
 /* what schema 5 added, taken away (a file written before it) */
 #define UNDO_SCHEMA_5 "ALTER TABLE import_batch DROP COLUMN undone_at; ALTER TABLE import_batch DROP COLUMN undone_by;"
+/* what schema 6 added (the lead's park), taken away */
+#define UNDO_SCHEMA_6 "ALTER TABLE lead DROP COLUMN park_id;"
 
 static void mark_schema_version(sqlite3 *h, int version)
 {
@@ -197,6 +199,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_db *db = tu_db_new("m.db", path);
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_sql_exec(db, UNDO_SCHEMA_5);
+    tu_sql_exec(db, UNDO_SCHEMA_6);
     tu_park_qdip(db);
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     /* make it a schema 1 file, as every database written before this change */
@@ -208,7 +211,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_datum_shift'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
@@ -227,6 +230,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     pl_db *db = tu_db_new("m3.db", path);
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_sql_exec(db, UNDO_SCHEMA_5);
+    tu_sql_exec(db, UNDO_SCHEMA_6);
     tu_park_qdip(db);
     long id = tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     char upd[128]; /* by rowid: a WHERE on another column has an ephemeral table of its own (the rows to update) */
@@ -239,7 +243,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
     cr_assert_eq(ephemeral_tables_of(db, upd), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND status = 'available'"), 1);
     tu_sql_exec(db, upd);
@@ -265,12 +269,13 @@ Test(xform, schema_3_database_gets_the_park_datum_table)
     tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
     tu_sql_exec(db, "DROP TABLE park_datum_shift");
     tu_sql_exec(db, UNDO_SCHEMA_5);
+    tu_sql_exec(db, UNDO_SCHEMA_6);
     mark_schema_version(db->h, 3);
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
     /* the CHECK refuses a datum that is not one of the two */
@@ -290,12 +295,13 @@ Test(xform, schema_4_database_gets_the_batch_undo_columns)
     tu_sql_exec(db, "INSERT INTO import_batch(file, sha256, format, target_srid, imported_at, imported_by)"
                     " VALUES ('a.txt', 'x', 'txt', 4549, '2026-01-01T00:00:00Z', 'me')");
     tu_sql_exec(db, UNDO_SCHEMA_5);
+    tu_sql_exec(db, UNDO_SCHEMA_6);
     mark_schema_version(db->h, 4);
     pl_db_close(db);
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), 5);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE file = 'a.txt'"
                                   " AND undone_at IS NULL AND undone_by IS NULL"), 1);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
@@ -356,6 +362,7 @@ Test(xform, an_upgrade_done_meanwhile_by_another_connection_is_not_done_again)
     pl_db *db = tu_db_new("race.db", path);
     tu_sql_exec(db, "DROP TABLE park_datum_shift"); /* as before schema 4 */
     tu_sql_exec(db, UNDO_SCHEMA_5);
+    tu_sql_exec(db, UNDO_SCHEMA_6);
     put_back_status_in_list(db);
     mark_schema_version(db->h, 2);
     pl_db_close(db);

@@ -9,6 +9,13 @@
  * with the number of parcels (the KML and HTML writers spool to temporary
  * files to put folders and sections in order).
  *
+ * Filters: with --status or --industry the other (not retired) parcels of
+ * the parks exported (--park, or every park holding a selected parcel) are
+ * drawn too, in grey, as context: GeoJSON features with "context": true and
+ * only their code, a KML folder 背景 context, grey SVG paths behind the map;
+ * they are in no legend and no count. Legends list the classes that have a
+ * selected parcel (every class with legend_all, and with --timeline).
+ *
  * Ownership: see parkland/error.h. Options are borrowed for the call; a
  * pl_export_result is a plain struct filled by the call (nothing to free).
  */
@@ -58,6 +65,9 @@ typedef struct pl_export_options {
     int timeline;          /* kml: one placemark per status period with a TimeSpan */
     const char *as_of;     /* YYYY-MM-DD for stages, overdue and idle; NULL = today */
     pl_encoding encoding;  /* txt: GBK (default, also for AUTO) or UTF-8 */
+    int legend_all;        /* legends list every class of the theme, not only those present */
+    int kmz;               /* kml: a KMZ (a zip archive whose first entry is doc.kml);
+                              pl_export_file only (a stream is refused) */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);
@@ -66,10 +76,15 @@ typedef struct pl_export_result {
     long parcels;          /* parcels written */
     long features;         /* features/placemarks written (timeline: periods) */
     double area_m2;        /* their total area (working CRS) */
+    long context;          /* other parcels of the parks drawn in grey as context (--status or
+                              --industry): not in parcels, features or area_m2 */
     int srid;              /* EPSG of the coordinates written (4326 for lon/lat, GCJ-02 included) */
     int gcj02;             /* coordinates were shifted to GCJ-02 */
     char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */
 } pl_export_result;
+
+/* 1 when `path` ends in ".kmz" (ASCII case ignored): a KML export to it is a KMZ. */
+int pl_export_path_is_kmz(const char *path);
 
 /* Write the export to an open stream (stdout for "-o -"). Nothing else is
  * written to `out`; on failure part of the output may already be there. */
@@ -80,7 +95,9 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
  * directory (created with the user's umask), renamed over `path` only when
  * complete, so `path` never holds half a file. Refuses an existing `path`
  * unless `force`, and refuses a symbolic link at `path` (never followed,
- * never replaced) and a directory. */
+ * never replaced) and a directory. With opt->kmz the KML is streamed into a
+ * temporary file (memory stays flat) and then deflated by libzip into the
+ * archive as its one entry doc.kml, the archive written as above. */
 int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, int force,
                    pl_export_result *res, pl_error *err);
 

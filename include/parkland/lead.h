@@ -54,6 +54,7 @@ typedef struct pl_lead_fields {
     const char *contact, *owner, *source, *note;
     const char *stage;         /* NULL = "new"; "signed" is refused */
     const char *date;          /* YYYY-MM-DD of the stage; NULL = today */
+    const char *park;          /* code of the park it negotiates for; NULL = not decided (未定园区) */
 } pl_lead_fields;
 
 void pl_lead_fields_init(pl_lead_fields *f);
@@ -77,6 +78,7 @@ typedef struct pl_lead_row {
     const char *contact, *owner, *source, *note;
     const char *stage, *stage_date, *created_at, *updated_at;
     const char *projects;      /* codes of its signed projects, comma-separated; NULL when none */
+    const char *park;          /* code of the park it negotiates for; NULL: not decided */
 } pl_lead_row;
 
 typedef struct pl_lead_filter {
@@ -118,6 +120,7 @@ enum {
     PL_LEAD_F_OWNER = 1 << 10,
     PL_LEAD_F_SOURCE = 1 << 11,
     PL_LEAD_F_NOTE = 1 << 12,
+    PL_LEAD_F_PARK = 1 << 13,
 };
 
 /* The bit of a field name as `lead edit --clear` takes it ("company-en" or
@@ -137,6 +140,7 @@ typedef struct pl_lead_changes {
     double rate;        /* CNY per unit of the (new) currency */
     double land_mu, tax_per_mu, output_per_mu;
     const char *contact, *owner, *source, *note;
+    const char *park;   /* code of the park it negotiates for */
     unsigned clear;     /* PL_LEAD_F_* */
 } pl_lead_changes;
 
@@ -151,7 +155,7 @@ void pl_lead_changes_init(pl_lead_changes *c);
  * One transaction; one history row per changed column (entity 'lead', field =
  * column name: company, company_en, country, industry, industry_code,
  * new_economy, investment, currency, investment_foreign, rate, land_mu,
- * tax_per_mu, output_per_mu, contact, owner, source, note; old and new as
+ * tax_per_mu, output_per_mu, contact, owner, source, note, park (codes); old and new as
  * text, NULL when empty; who = the database user). *changed (may be NULL) is the number of columns
  * changed: 0 writes nothing. PL_ERR_NOTFOUND for no such lead, PL_ERR_INPUT
  * for a refused value (nothing written). */

@@ -10,8 +10,10 @@
  *                         to 0 at ±50 %; beyond the band a parcel smaller than the
  *                         demand gets 4/5 of what a larger one with the same deviation gets
  *   industry 产业     25  the parcel allows the lead's industry or any: full; else 0
- *   investment 投资强度 20 lead investment ÷ land demand (万元/亩) vs the parcel's
- *                         minimum: full when ≥, proportional below
+ *   investment 投资强度 20 lead investment ÷ the parcel's area (万元/亩, as `project
+ *                         sign` computes it: pl_investment_intensity) vs the
+ *                         parcel's minimum: full when ≥, proportional below (the
+ *                         reason shows the figure by the land demand too)
  *   tax 亩均税收      15  lead expected tax per 亩 vs the parcel's minimum: the same
  *   contiguity 连片   10  within 1 m of a parcel of a project whose lead is in the
  *                         same industry: full; else 0
@@ -55,7 +57,8 @@ typedef struct pl_match_summary {
     char industry_zh[128];
     double land_mu;            /* NAN when not set */
     double investment;         /* 万元, NAN when not set */
-    double investment_per_mu;  /* 万元/亩, NAN when either is missing */
+    double investment_per_mu;  /* investment ÷ land demand, 万元/亩, NAN when either is missing
+                                  (the score uses investment ÷ each parcel's area) */
     double tax_per_mu;         /* 万元/亩·年, NAN when not set */
     long candidates;           /* free parcels counted; only those that can rank are scored */
     long returned;             /* results handed to the callback */

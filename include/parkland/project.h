@@ -7,9 +7,11 @@
  *   signed 已签约 → land_supplied 已供地 (actual land) → construction 在建
  *   (actual construction start) → production 已投产 → verified 已达产;
  *   terminated 已终止 (project.terminated_on set) overrides them all.
- * Recording an actual construction start moves the project's parcels to
- * 'construction', production to 'production', verification to 'verified'
- * (the land supply moves none: the parcels are 'transferred' since signing).
+ * Signing an investment agreement (投资协议) transfers no land: it holds the
+ * parcels for the project, reserved (预留) or, with `list`, listed (挂牌) for
+ * 招拍挂. Recording the actual land supply (出让合同/交地) moves the parcels it
+ * holds to 'transferred' (已出让); an actual construction start to
+ * 'construction', production to 'production', verification to 'verified'.
  *
  * Money is 万元, investment intensity 万元/亩, tax and output per mu
  * 万元/亩·年, energy per output 吨标准煤/万元, FAR a ratio.
@@ -70,12 +72,13 @@ typedef struct pl_project_sign_options {
     const char *code;              /* project code; NULL: "P-<LEAD>" */
     const char *date;              /* signing date; NULL: today */
     double investment;             /* committed investment, 万元; NAN: none */
-    double investment_intensity;   /* 万元/亩; NAN: investment ÷ parcel area when investment is given */
+    double investment_intensity;   /* 万元/亩; NAN: pl_investment_intensity(investment, parcels' area) */
     double far;                    /* committed FAR */
     double tax_per_mu, output_per_mu, energy_per_output;
     const char *land_by, *start_by, *production_by, *verify_by; /* planned milestone dates */
     int accept_shortfall;          /* sign despite shortfalls (needs note) */
     const char *note;              /* kept in history (and as project.shortfall_note when accepting) */
+    int list;                      /* put the parcels on listing (挂牌) instead of reserving them (预留) */
 } pl_project_sign_options;
 
 void pl_project_sign_options_init(pl_project_sign_options *o);
@@ -87,6 +90,10 @@ typedef struct pl_project_sign_result {
     double area_m2;                /* the parcels' total area */
     double investment_intensity;   /* committed (given or computed), NAN when none */
     int intensity_computed;        /* 1 when computed from the investment */
+    int commitments_from_lead;     /* 1: no commitment option was given; the lead's investment, tax
+                                      and output are the commitments (below) */
+    double investment, tax_per_mu, output_per_mu; /* as committed, NAN when none */
+    char lead_park[64];            /* the park signing named for the lead (it had none); "" otherwise */
     pl_shortfall *shortfalls;      /* owned */
     size_t nshortfalls;
     char **problems;               /* parcels that cannot be taken, one sentence each; owned */
@@ -96,9 +103,13 @@ typedef struct pl_project_sign_result {
 } pl_project_sign_result;
 
 /* Sign lead `o->lead` onto the parcels (one transaction): the parcels must
- * be available, listed, or reserved for this lead; each moves to
- * 'transferred' (an available parcel goes through 'listed'); the lead becomes
- * 'signed'. Committed indicators are checked against every parcel's; any
+ * be available, listed, or reserved for this lead, and held by no live
+ * project; each is held for the project: reserved (预留, no expiry; a lead's
+ * reservation is released to the project) or with `o->list` listed (挂牌);
+ * a listed parcel stays listed. The lead becomes 'signed'; a lead that named
+ * no park gets the parcels' park (when they are in one). Without any
+ * commitment option, the lead's investment, tax and output are committed.
+ * Committed indicators are checked against every parcel's; any
  * shortfall refuses the signing (PL_ERR_INPUT, listed in `res`) unless
  * accept_shortfall with a note. `res` is always filled and must be released. */
 int pl_project_sign(pl_db *db, const pl_project_sign_options *o, pl_project_sign_result *res, pl_error *err);
@@ -107,8 +118,9 @@ void pl_project_sign_result_release(pl_project_sign_result *res);
 /* Set the planned or the actual date (exactly one non-NULL) of milestone
  * `kind` of project `code`. Actual dates are not in the future, not before
  * signing, and in order (each after the previous kind's actual, which must be
- * there). A first actual construction/production/verification moves the
- * parcels. `note` (may be NULL) goes to history. */
+ * there). A first actual land supply moves the parcels the project holds
+ * (reserved, listed) to 'transferred'; a first actual construction/production/
+ * verification moves them on. `note` (may be NULL) goes to history. */
 int pl_project_milestone(pl_db *db, const char *code, const char *kind, const char *planned, const char *actual,
                          const char *note, pl_error *err);
 

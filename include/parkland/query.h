@@ -22,6 +22,9 @@ typedef struct pl_query_filter {
     double max_intensity;      /* investment intensity the investor can meet, 万元/亩:
                                   the parcel's required minimum is ≤ this, or not set */
     double min_far;            /* the parcel's FAR maximum is ≥ this, or not set */
+    double investment;         /* the investor's investment, 万元: parcels whose required intensity
+                                  is ≤ pl_investment_intensity(investment, the parcel's area) (as
+                                  `project sign` checks it), or not set */
     double near_lon, near_lat; /* WGS84 degrees; with within_m */
     double within_m;           /* metres from the point, in the working CRS */
     const char *adjacent;      /* parcel code: touching or within 1 m of it (itself excluded);
@@ -81,17 +84,17 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
 
 /* Why a `query free` found nothing: the free parcels left after each filter
  * of `filter` that is set, applied one after another in this order: park,
- * area (min/max together), industry, max_intensity, min_far, near (with
- * within), adjacent. steps[0] is "available" (every free parcel, no
+ * area (min/max together), industry, max_intensity, investment, min_far,
+ * near (with within), adjacent. steps[0] is "available" (every free parcel, no
  * filter); the limit is not applied. */
 typedef struct pl_query_funnel_step {
-    const char *filter; /* "available", "park", "area", "industry", "max_intensity", "min_far", "near",
-                           "adjacent" (static storage) */
+    const char *filter; /* "available", "park", "area", "industry", "max_intensity", "investment",
+                           "min_far", "near", "adjacent" (static storage) */
     long remaining;     /* free parcels that pass this filter and the ones before it */
 } pl_query_funnel_step;
 
 typedef struct pl_query_funnel {
-    pl_query_funnel_step steps[8];
+    pl_query_funnel_step steps[9];
     size_t n;
     int emptied_by;     /* index of the first step with 0 remaining; -1 when none */
 } pl_query_funnel;

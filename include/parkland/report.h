@@ -130,6 +130,26 @@ int pl_report_write_fit(const pl_report *r, FILE *out, pl_report_format fmt, siz
  * behind and an existing file is as it was. */
 int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, int force, pl_error *err);
 
+/* Languages of the workbook's sheet names and definitions. */
+typedef enum pl_report_lang {
+    PL_REPORT_LANG_EN = 0,
+    PL_REPORT_LANG_ZH
+} pl_report_lang;
+
+/* "zh|en" (also "zh_CN…", "en_US…", "中文", "english"; ASCII case ignored) → language; -1 when unknown. */
+int pl_report_lang_parse(const char *s);
+
+/* One XLSX workbook of several reports (`report all`): every table of each
+ * report, in order, on a sheet named in `lang` (e.g. 项目落地按园区 /
+ * Landing by park), each with its title row ("TITLE — 截至 as of D…"), then a
+ * sheet of definitions (指标定义 / Definitions): for every figure of those
+ * tables that is a rate, a count or a sum, the report, the sheet, the column,
+ * its numerator, its denominator ("—" for a count or a sum), the as-of date
+ * and the park. Written safely as pl_report_save. Errors: PL_ERR_USAGE (no
+ * report, two reports of the same kind), those of pl_report_save. */
+int pl_report_save_workbook(const pl_report *const *reports, size_t n, const char *path, pl_report_lang lang,
+                            int force, pl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,9 +8,9 @@
 #include <string.h>
 
 static const char export_usage[] =
-    "parkland export geojson|kml|html|txt [--theme availability|landing] [--park CODE] [--status S]\n"
+    "parkland export geojson|kml|kmz|html|txt [--theme availability|landing] [--park CODE] [--status S]\n"
     "               [--industry I] [--gcj02] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
-    "               [--encoding gbk|utf-8] [--force] -o FILE";
+    "               [--encoding gbk|utf-8] [--format kml|kmz] [--legend present|all] [--force] -o FILE";
 
 static void help(void)
 {
@@ -18,6 +18,7 @@ static void help(void)
            "Export maps and coordinate files (导出地图与坐标文件):\n"
            "  geojson   RFC 7946, WGS 84 lon/lat, simplestyle colours; for QGIS and web maps\n"
            "  kml       KML 2.2 for Google Earth: styles, legend, folders by park and class, balloons\n"
+           "  kmz       the same KML zipped (doc.kml in a zip archive); also kml with -o FILE.kmz\n"
            "  html      one offline HTML map (no network): SVG parcels, legend, details, filterable table\n"
            "  txt       Ministry coordinate TXT (界址点坐标交换格式) for approval, zone-prefixed CGCS2000\n\n"
            "  --theme T          availability (by parcel status 土地供应, default) or landing (by project\n"
@@ -25,6 +26,9 @@ static void help(void)
            "  --park CODE        one park only\n"
            "  --status S         one parcel status only (retired parcels only when asked for)\n"
            "  --industry I       parcels linked to a lead of industry I or whose indicators allow it\n"
+           "                     (with --status or --industry the park's other parcels are drawn in grey\n"
+           "                     as context: code only, in no legend count; not in txt)\n"
+           "  --legend L         present: the classes that have parcels (default); all: every class\n"
            "  --gcj02            shift lon/lat to GCJ-02 for AMap/Tencent base maps (not for txt)\n"
            "  --precision N      decimals of lon/lat (default %d)\n"
            "  --bbox             geojson: bbox on the collection and on each feature\n"
@@ -32,6 +36,7 @@ static void help(void)
            "  --as-of D          date for stages, overdue and idle (default today; 2026-03-01, 2026/3/1,\n"
            "                     2026年3月1日, 20260301 …)\n"
            "  --encoding E       txt: gbk (default) or utf-8\n"
+           "  --format kml|kmz   kml: plain KML or a KMZ archive (default: kmz when FILE ends in .kmz)\n"
            "  -o FILE            output file; '-' or none: standard output\n"
            "  --force            replace an existing FILE\n",
            export_usage, PL_EXPORT_DEFAULT_PRECISION);
@@ -46,9 +51,14 @@ int cmd_export(int argc, char **argv, const cli_global *g)
         }
     if (argc < 2)
         return cli_usage_error(export_usage, "export what? (geojson, kml, html, txt)");
+    int kmz = -1; /* -1: from the file name */
     int fmt = pl_export_format_parse(argv[1]);
+    if (!strcmp(argv[1], "kmz")) {
+        fmt = PL_EXPORT_KML;
+        kmz = 1;
+    }
     if (fmt < 0)
-        return cli_usage_error(export_usage, "unknown export format '%s' (geojson, kml, html, txt)", argv[1]);
+        return cli_usage_error(export_usage, "unknown export format '%s' (geojson, kml, kmz, html, txt)", argv[1]);
     pl_export_options o;
     pl_export_options_init(&o);
     o.format = (pl_export_format)fmt;
@@ -83,6 +93,26 @@ int cmd_export(int argc, char **argv, const cli_global *g)
                 else
                     return cli_usage_error(export_usage, "--encoding is gbk or utf-8, not '%s'", v);
             }
+        } else if ((r = cli_opt_value(argc, argv, &i, "--legend", &v))) {
+            if (r > 0) {
+                if (!strcmp(v, "all"))
+                    o.legend_all = 1;
+                else if (!strcmp(v, "present"))
+                    o.legend_all = 0;
+                else
+                    return cli_usage_error(export_usage, "--legend is present or all, not '%s'", v);
+            }
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0) {
+                if (fmt != PL_EXPORT_KML)
+                    return cli_usage_error(export_usage, "--format kml|kmz is for export kml");
+                if (!strcmp(v, "kmz"))
+                    kmz = 1;
+                else if (!strcmp(v, "kml"))
+                    kmz = 0;
+                else
+                    return cli_usage_error(export_usage, "--format is kml or kmz, not '%s'", v);
+            }
         } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) || (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
             if (r > 0 && path)
                 return cli_usage_error(export_usage, "one output file at a time ('%s' and '%s')", path, v);
@@ -101,6 +131,10 @@ int cmd_export(int argc, char **argv, const cli_global *g)
         if (r < 0)
             return EXIT_USAGE;
     }
+    int to_stdout = !path || !strcmp(path, "-");
+    o.kmz = kmz >= 0 ? kmz : !to_stdout && pl_export_path_is_kmz(path);
+    if (o.kmz && to_stdout)
+        return cli_usage_error(export_usage, "a kmz is a zip archive: name the file with -o FILE.kmz");
     int status;
     pl_db *db = cli_open_db(g, &status);
     if (!db)
@@ -108,7 +142,6 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     pl_error err;
     pl_error_clear(&err);
     pl_export_result res;
-    int to_stdout = !path || !strcmp(path, "-");
     int rc = to_stdout ? pl_export_stream(db, &o, stdout, &res, &err)
                        : pl_export_file(db, &o, path, force, &res, &err);
     if (rc) {
@@ -116,10 +149,13 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     } else if (!to_stdout) {
         printf("exported %ld parcels / 宗地 (%.2f 亩 = %.2f m²) → %s\n", res.parcels, pl_m2_to_mu(res.area_m2),
                res.area_m2, path);
-        printf("format %s, theme %s%s, coordinates %s\n", pl_export_format_name(o.format),
+        printf("format %s, theme %s%s, coordinates %s\n", o.kmz ? "kmz (doc.kml)" : pl_export_format_name(o.format),
                pl_export_theme_name(o.theme), o.timeline ? " (timeline)" : "", res.crs_note);
         if (o.timeline)
             printf("%ld placemarks, one per status period\n", res.features);
+        if (res.context)
+            printf("%ld other parcel%s of the park drawn in grey as context / 背景宗地\n", res.context,
+                   res.context == 1 ? "" : "s");
     }
     pl_db_close(db);
     return status;

@@ -15,12 +15,12 @@ static const char lead_usage[] =
     "parkland lead add CODE --company NAME [--company-en NAME] [--country C] [--industry I]\n"
     "               [--industry-code GBT4754] [--new-economy] [--investment WAN] [--currency CUR --rate R]\n"
     "               [--land-mu MU] [--tax-per-mu WAN] [--output-per-mu WAN] [--contact TEXT] [--owner NAME]\n"
-    "               [--source TEXT] [--note TEXT] [--date D]\n"
+    "               [--source TEXT] [--note TEXT] [--date D] [--park P]\n"
     "       parkland lead edit CODE [--company NAME] [--company-en NAME] [--country C] [--industry I]\n"
     "               [--industry-code GBT4754] [--new-economy|--no-new-economy] [--investment WAN]\n"
     "               [--currency CUR --rate R] [--rate R] [--land-mu MU] [--tax-per-mu WAN]\n"
     "               [--output-per-mu WAN] [--contact TEXT] [--owner NAME] [--source TEXT] [--note TEXT]\n"
-    "               [--clear FIELD]…\n"
+    "               [--park P] [--clear FIELD]…\n"
     "       parkland lead remove CODE [--note TEXT]\n"
     "       parkland lead import FILE.csv [--encoding auto|utf-8|gbk] [--dry-run]\n"
     "       parkland lead list [--stage S] [--industry I] [--country C] [--owner O] [--search TEXT]\n"
@@ -38,10 +38,13 @@ static void help(void)
            "           marine 现代海洋, health 医养健康, chemical 绿色化工, agriculture 现代高效农业,\n"
            "           culture 文化创意, tourism 精品旅游, finance 现代金融, other 其他 (id or Chinese name).\n"
            "           --land-mu 亩; --tax-per-mu and --output-per-mu 万元/亩·年; --new-economy: 四新.\n"
+           "           --park P: the park the lead is negotiating for (the 'leads by park' report counts\n"
+           "           it there; without one it is in the row 未定园区 no park; signing names the\n"
+           "           parcels' park when it has none).\n"
            "  edit     correct a lead's fields / 修改线索: the options of add; every change is a history\n"
            "           row (old → new). --clear FIELD empties a field (company-en, country, industry,\n"
            "           industry-code, investment, currency, land-mu, tax-per-mu, output-per-mu, contact,\n"
-           "           owner, source, note; repeatable); --no-new-economy clears 四新. A new --currency\n"
+           "           owner, source, note, park; repeatable); --no-new-economy clears 四新. A new --currency\n"
            "           needs its --rate; the amount keeps its figure unless --investment is given;\n"
            "           --clear currency makes it 万元. The stage moves with 'lead stage'.\n"
            "  remove   remove a lead entered by mistake / 删除线索: refused when a project was signed with\n"
@@ -108,7 +111,7 @@ static int lead_add(int argc, char **argv, const cli_global *g)
             {"--company", &f.company, 0}, {"--company-en", &f.company_en, 0}, {"--country", &f.country, 0},
             {"--industry", &f.industry, 0}, {"--industry-code", &f.industry_code, 0}, {"--currency", &f.currency, 0},
             {"--contact", &f.contact, 0}, {"--owner", &f.owner, 0}, {"--source", &f.source, 0},
-            {"--note", &f.note, 0},       {"--date", &f.date, 1}};
+            {"--note", &f.note, 0},       {"--date", &f.date, 1},     {"--park", &f.park, 0}};
         const cli_num_opt nums[] = {{"--investment", &f.investment, PL_UNIT_WAN},
                                     {"--rate", &f.rate, PL_UNIT_NONE},
                                     {"--land-mu", &f.land_mu, PL_UNIT_MU},
@@ -162,7 +165,7 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
             {"--company", &c.company, 0}, {"--company-en", &c.company_en, 0}, {"--country", &c.country, 0},
             {"--industry", &c.industry, 0}, {"--industry-code", &c.industry_code, 0}, {"--currency", &c.currency, 0},
             {"--contact", &c.contact, 0}, {"--owner", &c.owner, 0}, {"--source", &c.source, 0},
-            {"--note", &c.note, 0}};
+            {"--note", &c.note, 0},       {"--park", &c.park, 0}};
         const cli_num_opt nums[] = {{"--investment", &c.investment, PL_UNIT_WAN},
                                     {"--rate", &c.rate, PL_UNIT_NONE},
                                     {"--land-mu", &c.land_mu, PL_UNIT_MU},
@@ -180,7 +183,7 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
                 return cli_usage_error(lead_usage,
                                        "--clear '%s': not a field that can be emptied (company-en, country, industry, "
                                        "industry-code, investment, currency, land-mu, tax-per-mu, output-per-mu, "
-                                       "contact, owner, source, note)",
+                                       "contact, owner, source, note, park)",
                                        v);
             c.clear |= bit;
         }
@@ -316,13 +319,13 @@ static int lead_import(int argc, char **argv, const cli_global *g)
 static const char *const full_keys[] = {
     "code", "company", "company_en", "country", "industry", "industry_zh", "industry_code", "new_economy",
     "investment_wan", "currency", "investment_foreign", "rate", "land_mu", "tax_per_mu", "output_per_mu",
-    "contact", "owner", "source", "note", "stage", "stage_zh", "stage_date", "projects"};
+    "contact", "owner", "source", "note", "stage", "stage_zh", "stage_date", "projects", "park"};
 static const char *const full_labels[] = {
     "编号 code", "企业名称 company", "英文名称 company (en)", "国别 country", "行业 industry", "行业",
     "行业代码 GB/T 4754", "四新 new economy", "计划投资 investment (万元)", "币种 currency",
     "外币投资 investment (万 currency)", "汇率 rate (CNY per unit)", "用地需求 land (亩)",
     "亩均税收 tax (万元/亩·年)", "亩均产值 output (万元/亩·年)", "联系人 contact", "负责人 owner", "来源 source",
-    "备注 note", "阶段 stage", "阶段", "阶段日期 stage date", "签约项目 projects"};
+    "备注 note", "阶段 stage", "阶段", "阶段日期 stage date", "签约项目 projects", "园区 park (未定 none)"};
 #define FULL_COLS (sizeof full_keys / sizeof *full_keys)
 
 static const char *const text_keys[] = {"code", "company", "country", "industry", "new_economy", "investment_wan",
@@ -356,7 +359,7 @@ static void full_cells(const pl_lead_row *r, cells_buf *b, const char *cells[FUL
                                 r->currency, b->fi[0] ? b->fi : NULL, b->rate[0] ? b->rate : NULL,
                                 b->land[0] ? b->land : NULL, b->tax[0] ? b->tax : NULL, b->out[0] ? b->out : NULL,
                                 r->contact, r->owner, r->source, r->note, r->stage, pl_lead_stage_zh(r->stage),
-                                r->stage_date, r->projects};
+                                r->stage_date, r->projects, r->park};
     memcpy(cells, v, sizeof v);
 }
 

@@ -17,7 +17,7 @@ static const char project_usage[] =
     "parkland project sign LEAD --parcel CODE [--parcel CODE...] [--park P] [--date D] [--code CODE]\n"
     "               [--investment WAN] [--investment-intensity X] [--far X] [--tax-per-mu X]\n"
     "               [--output-per-mu X] [--energy-per-output X] [--land-by D] [--start-by D]\n"
-    "               [--production-by D] [--verify-by D] [--accept-shortfall --note T] [--note T]\n"
+    "               [--production-by D] [--verify-by D] [--accept-shortfall --note T] [--note T] [--list]\n"
     "       parkland project milestone CODE land|construction|production|verification\n"
     "               (--planned D | --actual D) [--note T]\n"
     "       parkland project progress CODE PERIOD AMOUNT [--note T]   (PERIOD 2026-03, AMOUNT 万元)\n"
@@ -33,16 +33,22 @@ static void help(void)
 {
     printf("usage: %s\n\n"
            "Signed projects (签约项目).\n\n"
-           "  sign       sign a lead onto parcels that are available (可供), listed (挂牌) or reserved\n"
-           "             (预留) for the lead; they become transferred (已出让) and the lead signed (签约).\n"
+           "  sign       sign an investment agreement (投资协议) of a lead onto parcels that are available\n"
+           "             (可供), listed (挂牌) or reserved (预留) for the lead. Signing transfers no land:\n"
+           "             the parcels are reserved (预留) for the project, or with --list put on listing\n"
+           "             (挂牌, for 招拍挂); the actual land milestone (出让合同/交地) transfers them\n"
+           "             (已出让). The lead becomes signed (签约). Without any commitment option the lead's\n"
+           "             investment, tax and output per mu are the commitments (the output says so).\n"
            "             Committed indicators are checked against each parcel's standard-land indicators:\n"
-           "             --investment-intensity 万元/亩 (default: --investment ÷ the parcels' area in 亩),\n"
+           "             --investment-intensity 万元/亩 (default: the investment ÷ the parcels' area in 亩,\n"
+           "             as match and query free compute it),\n"
            "             --far within the parcel's FAR range, --tax-per-mu and --output-per-mu 万元/亩·年 at\n"
            "             least, --energy-per-output 吨标准煤/万元 at most. Any shortfall refuses the signing\n"
            "             unless --accept-shortfall --note TEXT. --land-by, --start-by, --production-by and\n"
            "             --verify-by plan the milestones. The code defaults to P-<LEAD>.\n"
            "  milestone  planned or actual date of land 供地, construction 开工, production 投产,\n"
-           "             verification 达产验收. An actual construction start moves the parcels to\n"
+           "             verification 达产验收. The actual land supply (出让合同/交地) moves the parcels the\n"
+           "             project holds to transferred (已出让), an actual construction start to\n"
            "             construction (在建), production to production (投产), verification to verified (达产).\n"
            "  progress   investment completed in a month, 万元 (again for the same month replaces it)\n"
            "  plan       planned investment of a year, 万元\n"
@@ -107,6 +113,8 @@ static int project_sign(int argc, char **argv, const cli_global *g)
             continue;
         else if (!strcmp(argv[i], "--accept-shortfall"))
             o.accept_shortfall = 1;
+        else if (!strcmp(argv[i], "--list"))
+            o.list = 1;
         else if (argv[i][0] == '-' || o.lead)
             status = cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
         else
@@ -154,8 +162,20 @@ static int project_sign(int argc, char **argv, const cli_global *g)
         printf("parcels 宗地: ");
         for (size_t i = 0; i < np; i++)
             printf("%s%s", i ? ", " : "", parcels[i]);
-        printf(" → transferred 已出让; area 面积 %s 亩 (%s m²)\n", num(pl_m2_to_mu(res.area_m2), 2, a, sizeof a),
+        printf(" → %s for the project (land is transferred 已出让 by 'project milestone %s land --actual D'); "
+               "area 面积 %s 亩 (%s m²)\n",
+               o.list ? "listed 挂牌" : "reserved 预留", res.code, num(pl_m2_to_mu(res.area_m2), 2, a, sizeof a),
                num(res.area_m2, 2, b, sizeof b));
+        if (res.commitments_from_lead) {
+            char c[32];
+            printf("commitments 承诺指标 taken from lead %s (no commitment option given): investment 投资 %s 万元, "
+                   "tax 亩均税收 %s 万元/亩·年, output 亩均产值 %s 万元/亩·年\n",
+                   o.lead, isnan(res.investment) ? "-" : num(res.investment, 2, a, sizeof a),
+                   isnan(res.tax_per_mu) ? "-" : num(res.tax_per_mu, 2, b, sizeof b),
+                   isnan(res.output_per_mu) ? "-" : num(res.output_per_mu, 2, c, sizeof c));
+        }
+        if (res.lead_park[0])
+            printf("lead %s: park 园区 %s (it named none)\n", o.lead, res.lead_park);
         if (!isnan(res.investment_intensity))
             printf("investment intensity 投资强度 %s 万元/亩%s\n", num(res.investment_intensity, 2, a, sizeof a),
                    res.intensity_computed ? " (investment ÷ area)" : "");

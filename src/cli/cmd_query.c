@@ -1,6 +1,7 @@
 /* cmd_query.c — parkland query free */
 #include "cli.h"
 
+#include "parkland/lead.h"
 #include "parkland/number.h"
 #include "parkland/query.h"
 #include "parkland/table.h"
@@ -13,7 +14,7 @@
 
 static const char query_usage[] =
     "parkland query free [--park CODE] [--min-mu X] [--max-mu X] [--industry I] [--max-intensity X]\n"
-    "              [--min-far X] [--near LON,LAT --within M [--near-crs wgs84|gcj02|bd09]] [--adjacent CODE]\n"
+    "              [--investment WAN | --lead LEAD] [--min-far X] [--near LON,LAT --within M [--near-crs wgs84|gcj02|bd09]] [--adjacent CODE]\n"
     "              [--limit N] [--format table|csv|json]";
 
 static const char query_help[] =
@@ -25,6 +26,9 @@ static const char query_help[] =
     "                        新一代信息技术), or allows any / 允许产业\n"
     "  --max-intensity X     investment intensity the investor can meet, 万元/亩: parcels requiring\n"
     "                        at most X (or nothing) / 投资强度\n"
+    "  --investment WAN      the investor's investment, 万元: parcels whose required intensity is met\n"
+    "                        by WAN ÷ the parcel's area in 亩 (as 'project sign' and 'match' compute it)\n"
+    "  --lead LEAD           the same with the lead's investment\n"
     "  --min-far X           parcels whose FAR maximum is at least X (or not capped) / 容积率\n"
     "  --near LON,LAT --within M  within M metres (or 1.5km) of a WGS84 point / 距离; also projected\n"
     "                        X,Y of the working CRS (northing or easting first, told by magnitude)\n"
@@ -35,6 +39,12 @@ static const char query_help[] =
     "  --format F            table (default), csv or json\n"
     "Sorted by distance with --near; by closeness to the middle of the area range with --min-mu/--max-mu;\n"
     "else by park and code. Empty industries = any industry; empty indicators = not set.\n";
+
+static int lead_investment(const pl_lead_row *row, void *ctx)
+{
+    *(double *)ctx = row->investment;
+    return 0;
+}
 
 /* LON,LAT: two numbers of parkland/parse.h split at the first comma (ASCII or
  * full-width ，), blanks around each ignored. */
@@ -148,8 +158,9 @@ static pl_table *new_table(int fmt, int near)
 }
 
 /* No parcel left: the count after each filter and the one that removed the
- * last candidates (pl_query_free_funnel), on `out`. */
-static int print_funnel(pl_db *db, const pl_query_filter *f, FILE *out, pl_error *err)
+ * last candidates (pl_query_free_funnel), on `out`; `lead`: the --lead
+ * whose investment the filter holds, or NULL. */
+static int print_funnel(pl_db *db, const pl_query_filter *f, const char *lead, FILE *out, pl_error *err)
 {
     pl_query_funnel fn;
     int rc = pl_query_free_funnel(db, f, &fn, err);
@@ -173,6 +184,10 @@ static int print_funnel(pl_db *db, const pl_query_filter *f, FILE *out, pl_error
             snprintf(what, sizeof what, "--industry %s", f->industry);
         else if (!strcmp(k, "max_intensity"))
             snprintf(what, sizeof what, "--max-intensity %.10g", f->max_intensity);
+        else if (!strcmp(k, "investment") && lead)
+            snprintf(what, sizeof what, "--lead %s (%.10g 万元)", lead, f->investment);
+        else if (!strcmp(k, "investment"))
+            snprintf(what, sizeof what, "--investment %.10g", f->investment);
         else if (!strcmp(k, "min_far"))
             snprintf(what, sizeof what, "--min-far %.10g", f->min_far);
         else if (!strcmp(k, "near"))
@@ -199,6 +214,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
     int fmt = PL_TABLE_TEXT;
     pl_near_crs near_crs = PL_NEAR_WGS84;
     int near_crs_given = 0;
+    const char *lead = NULL;
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -218,6 +234,11 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "--max-intensity", &v))) {
             if (r > 0 && !cli_parse_quantity("--max-intensity", v, PL_UNIT_WAN_PER_MU, &f.max_intensity))
                 return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--investment", &v))) {
+            if (r > 0 && !cli_parse_quantity("--investment", v, PL_UNIT_WAN, &f.investment))
+                return EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--lead", &v))) {
+            lead = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--min-far", &v))) {
             if (r > 0 && !cli_parse_double("--min-far", v, &f.min_far))
                 return EXIT_USAGE;
@@ -259,15 +280,29 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         return cli_usage_error(query_usage, "--within needs --near LON,LAT");
     if (near_crs_given && isnan(f.near_lon))
         return cli_usage_error(query_usage, "--near-crs needs --near LON,LAT");
+    if (lead && !isnan(f.investment))
+        return cli_usage_error(query_usage, "give --investment or --lead, not both");
     int status;
     pl_db *db = cli_open_db(g, &status);
     if (!db)
         return status;
     pl_error err;
     pl_error_clear(&err);
-    if ((status = cli_code(db, PL_CODE_PARCEL, f.park, &f.adjacent, 0))) {
+    if ((status = cli_code(db, PL_CODE_PARCEL, f.park, &f.adjacent, 0)) ||
+        (status = cli_code(db, PL_CODE_LEAD, NULL, &lead, 0))) {
         pl_db_close(db);
         return status;
+    }
+    if (lead) {
+        if (pl_lead_get(db, lead, lead_investment, &f.investment, &err)) {
+            pl_db_close(db);
+            return cli_fail(&err);
+        }
+        if (isnan(f.investment)) {
+            pl_db_close(db);
+            pl_error_set(&err, PL_ERR_INPUT, "lead '%s' has no investment: give --investment WAN", lead);
+            return cli_fail(&err);
+        }
     }
     if (!isnan(f.near_lon)) {
         char how[512];
@@ -286,7 +321,7 @@ int cmd_query(int argc, char **argv, const cli_global *g)
         cli_table_write(c.t, fmt);
         /* nothing found: which filter removed the last candidates (stdout for people, else stderr) */
         if (!pl_table_rows(c.t))
-            rc = print_funnel(db, &f, fmt == PL_TABLE_TEXT ? stdout : stderr, &err);
+            rc = print_funnel(db, &f, lead, fmt == PL_TABLE_TEXT ? stdout : stderr, &err);
     }
     pl_table_free(c.t);
     pl_db_close(db);

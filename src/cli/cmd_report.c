@@ -4,11 +4,12 @@
 #include "parkland/report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char report_usage[] =
-    "parkland report availability|landing|alerts [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
-    "                [-o FILE] [--force] [--fail-on-alerts]";
+    "parkland report availability|landing|alerts|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
+    "                [-o FILE] [--force] [--fail-on-alerts] [--lang zh|en]";
 
 static const char report_help[] =
     "\n"
@@ -19,6 +20,9 @@ static const char report_help[] =
     "  alerts        预警: reclaim candidates (≥730 days past the agreed start), idle land (≥365 days,\n"
     "                fee 20% of the land price), late starts, overdue milestones, expired reservations,\n"
     "                committed indicators below the parcel's — most severe first\n"
+    "  all           the three, one after another (text), or one workbook (--format xlsx -o FILE):\n"
+    "                every table on a sheet named in the chosen language, and a sheet of definitions\n"
+    "                (each figure's numerator and denominator, the as-of date)\n"
     "\n"
     "  --as-of D          the report as it stood on D (2026-03-01, 2026/3/1, 2026年3月1日, 20260301 …;\n"
     "                     default today), from history\n"
@@ -26,9 +30,70 @@ static const char report_help[] =
     "  --format F         text (aligned, default), csv (UTF-8 with BOM: a title row before each table,\n"
     "                     a blank row between tables), json, xlsx (one sheet per table; needs -o)\n"
     "  -o, --output FILE  write to FILE (through a temporary file); an existing FILE needs --force\n"
-    "  --fail-on-alerts   (alerts) exit 1 when there is any alert; without it alerts exit 0\n"
+    "  --fail-on-alerts   (alerts, all) exit 1 when there is any alert; without it alerts exit 0\n"
+    "  --lang zh|en       (all, xlsx) language of the sheet names and definitions (default: zh when\n"
+    "                     LC_ALL, LC_MESSAGES or LANG is Chinese, else en)\n"
     "\n"
     "Rates show their numerator and denominator; a zero denominator shows — (JSON null).\n";
+
+/* The language of the user's locale: the first of LC_ALL, LC_MESSAGES, LANG that is set
+ * (the order of setlocale); Chinese when it starts with "zh". */
+static pl_report_lang locale_lang(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return !strncmp(v, "zh", 2) ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
+    }
+    return PL_REPORT_LANG_EN;
+}
+
+/* report all: the three reports, as text one after another or as one workbook. */
+static int report_all(const cli_global *g, const pl_report_options *opt, int fmt, const char *output, int force,
+                      int fail_on_alerts, pl_report_lang lang)
+{
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    pl_report *reps[3] = {NULL, NULL, NULL};
+    int rc = PL_OK;
+    for (int k = 0; k < 3 && !rc; k++)
+        rc = pl_report_build(db, (pl_report_kind)k, opt, &reps[k], &err);
+    pl_db_close(db);
+    if (!rc && fmt == PL_REPORT_XLSX) {
+        rc = pl_report_save_workbook((const pl_report *const *)reps, 3, output, lang, force, &err);
+        if (!rc) {
+            size_t tables = 0;
+            for (int k = 0; k < 3; k++)
+                tables += pl_report_table_count(reps[k]);
+            printf("wrote availability, landing and alerts as of %s → %s (xlsx, %zu sheets and definitions)\n",
+                   pl_report_as_of(reps[0]), output, tables);
+        }
+    } else if (!rc) {
+        for (int k = 0; k < 3 && !rc; k++) {
+            if (k)
+                putchar('\n');
+            rc = pl_report_write_fit(reps[k], stdout, (pl_report_format)fmt, cli_table_width(), &err);
+        }
+    }
+    size_t alerts = reps[2] ? pl_report_alerts(reps[2]) : 0;
+    char as_of[11] = "";
+    if (reps[0])
+        snprintf(as_of, sizeof as_of, "%s", pl_report_as_of(reps[0]));
+    for (int k = 0; k < 3; k++)
+        pl_report_free(reps[k]);
+    if (rc)
+        return cli_fail(&err);
+    if (fail_on_alerts && alerts) {
+        fprintf(stderr, "parkland: %zu alert%s as of %s (--fail-on-alerts)\n", alerts, alerts == 1 ? "" : "s", as_of);
+        return EXIT_REFUSED;
+    }
+    return EXIT_DONE;
+}
 
 int cmd_report(int argc, char **argv, const cli_global *g)
 {
@@ -36,9 +101,12 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         printf("usage: %s\n%s", report_usage, report_help);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
-    int kind = pl_report_kind_parse(argv[1]);
+    int all = !strcmp(argv[1], "all");
+    int kind = all ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
-        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts)", argv[1]);
+        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, all)", argv[1]);
+    pl_report_lang lang = locale_lang();
+    int lang_given = 0;
     pl_report_options opt = {0};
     const char *output = NULL;
     int fmt = PL_REPORT_TEXT, force = 0, fail_on_alerts = 0;
@@ -59,6 +127,12 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
                    (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
             output = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--lang", &v))) {
+            int l = r > 0 ? pl_report_lang_parse(v) : 0;
+            if (l < 0)
+                return cli_usage_error(report_usage, "--lang is zh or en, not '%s'", v);
+            lang = (pl_report_lang)l;
+            lang_given = 1;
         } else if (!strcmp(argv[i], "--force")) {
             force = 1;
         } else if (!strcmp(argv[i], "--fail-on-alerts")) {
@@ -75,6 +149,14 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         return cli_usage_error(report_usage, "--fail-on-alerts applies to 'report alerts' only");
     if (output && !*output)
         return cli_usage_error(report_usage, "-o needs a file name");
+    if (lang_given && !(all && fmt == PL_REPORT_XLSX))
+        return cli_usage_error(report_usage, "--lang names the sheets of 'report all --format xlsx'");
+    if (all && fmt != PL_REPORT_XLSX && fmt != PL_REPORT_TEXT)
+        return cli_usage_error(report_usage, "report all writes text or one xlsx workbook (--format xlsx -o FILE)");
+    if (all && fmt == PL_REPORT_TEXT && output)
+        return cli_usage_error(report_usage, "report all writes text to standard output; -o is for --format xlsx");
+    if (all)
+        return report_all(g, &opt, fmt, output, force, fail_on_alerts, lang);
 
     int status;
     pl_db *db = cli_open_db(g, &status);

@@ -83,6 +83,9 @@ INSERT INTO lead(id, code, company, industry, new_economy, investment, stage, st
   (5, 'L5', '戊海洋', 'marine', 0, 8000, 'lost', '2024-05-01', '2023-01-01T00:00:00Z', '2024-05-01T00:00:00Z'),
   (6, 'L6', '己贸易', NULL, 0, NULL, 'new', '2024-08-01', '2024-08-01T00:00:00Z', '2024-08-01T00:00:00Z'),
   (7, 'L7', '庚机械', 'equipment', 1, 10000, 'signed', '2025-03-01', '2023-01-01T00:00:00Z', '2025-07-15T09:00:00Z');
+-- the park each lead negotiates for (lead add/edit --park): L5 and L6 name none (未定园区)
+UPDATE lead SET park_id = 1 WHERE code IN ('L1', 'L2', 'L4');
+UPDATE lead SET park_id = 2 WHERE code IN ('L3', 'L7');
 
 INSERT INTO history(entity, entity_id, code, field, old_value, new_value, at, who, note, effective) VALUES
   ('lead', 1, 'L1', 'created', NULL, '甲科技', '2023-01-01T00:00:00Z', 'tester', NULL, NULL),

@@ -1,0 +1,74 @@
+/* report_definitions.c — what each figure of the reports counts (its
+ * numerator and denominator), for the definitions sheet of the workbook of
+ * `report all`, and the sheet names of the tables in each language. The
+ * definitions follow parkland/report.h and design.md "KPIs". */
+#include "report_internal.h"
+
+#include <string.h>
+
+typedef struct rp_sheet_name {
+    const char *key, *zh, *en;
+} rp_sheet_name;
+
+/* ≤ 31 characters each (Excel's limit), none of []:*?/\ */
+static const rp_sheet_name sheet_names[] = {
+    {"status_by_park", "宗地按园区状态", "Parcels by park and status"},
+    {"free_by_size", "可供土地按面积段", "Free land by size"},
+    {"reserved", "预留地块", "Reserved parcels"},
+    {"leads_by_park", "线索按园区", "Leads by park"},
+    {"landing_by_park", "项目落地按园区", "Landing by park"},
+    {"leads_by_industry", "线索按行业", "Leads by industry"},
+    {"landing_by_industry", "项目落地按行业", "Landing by industry"},
+    {"alerts_summary", "预警汇总", "Alerts by kind"},
+    {"alerts", "预警明细", "Alerts"},
+    {RP_DEFINITIONS_KEY, "指标定义", "Definitions"},
+};
+
+const char *rp_sheet_name_of(const char *key, int zh)
+{
+    for (size_t i = 0; i < sizeof sheet_names / sizeof *sheet_names; i++)
+        if (!strcmp(sheet_names[i].key, key))
+            return zh ? sheet_names[i].zh : sheet_names[i].en;
+    return key;
+}
+
+/* Figures: a column key of the tables (table NULL: of every table that has
+ * the column), what it counts (the numerator) and what it is divided by
+ * (NULL: a count or a sum, not a rate). */
+static const rp_definition definitions[] = {
+    {"status_by_park", "parcels", "宗地数: 截至统计日状态(按历史记录)为该状态的宗地, 不含已注销",
+     "parcels whose status on the as-of date (from history) is the row's status; retired parcels left out", NULL,
+     NULL},
+    {"status_by_park", "area_mu", "这些宗地的面积之和(工作坐标系计算; 1 亩 = 10000/15 m²)",
+     "sum of those parcels' areas (computed in the working CRS; 1 mu = 10000/15 m²)", NULL, NULL},
+    {"free_by_size", "parcels", "截至统计日为可供状态、面积在该面积段内的宗地",
+     "parcels available on the as-of date whose area falls in the size class", NULL, NULL},
+    {"reserved", "days_left", "预留到期日 − 统计日", "expiry date − as-of date", NULL, NULL},
+    {NULL, "conversion_pct", "已签约线索数(签约)", "signed leads (signed)", "全部线索数(合计)", "all leads (leads)"},
+    {NULL, "investment_wan", "统计日前签约且未终止项目的承诺投资(万元)",
+     "committed investment of the projects signed and not terminated by the as-of date (10k CNY)", NULL, NULL},
+    {NULL, "land_mu", "这些项目已供地(实际供地日 ≤ 统计日)的宗地面积",
+     "area of those projects' parcels with land supplied (actual date ≤ as-of date)", NULL, NULL},
+    {NULL, "start_rate_pct", "实际开工日 ≤ 统计日的项目(已开工)", "projects with an actual construction start ≤ as-of date (started)",
+     "约定开工日 ≤ 统计日的项目(应开工)", "projects whose agreed start ≤ as-of date (due)"},
+    {NULL, "production_rate_pct", "实际投产日 ≤ 统计日的项目(已投产)", "projects in production by the as-of date (producing)",
+     "约定投产日 ≤ 统计日的项目(应投产)", "projects whose agreed production ≤ as-of date (due)"},
+    {NULL, "invest_rate_pct", "统计年度截至统计月的投资进度(万元)",
+     "investment progress of the as-of year up to the as-of month (10k CNY)", "统计年度的年度投资计划(万元)",
+     "investment plans of the as-of year (10k CNY)"},
+    {NULL, "new_economy_share_pct", "四新线索项目的承诺投资(四新投资)",
+     "committed investment of projects whose lead is new-economy (四新)", "全部承诺投资", "all committed investment"},
+    {"alerts_summary", "count", "统计日的该类预警条数", "alerts of the kind on the as-of date", NULL, NULL},
+    {"alerts", "days", "统计日 − 基准日(约定日期或到期日)", "as-of date − due date (agreed or expiry date)", NULL, NULL},
+    {"alerts", "idle_fee_wan", "20% × 起始价 × 面积(亩)", "20 % × base price × area (mu)", NULL, NULL},
+};
+
+size_t rp_definition_count(void)
+{
+    return sizeof definitions / sizeof *definitions;
+}
+
+const rp_definition *rp_definition_at(size_t i)
+{
+    return i < rp_definition_count() ? &definitions[i] : NULL;
+}
