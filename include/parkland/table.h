@@ -45,14 +45,18 @@ int pl_table_add_row(pl_table *t, const char *const *cells);
 size_t pl_table_rows(const pl_table *t);
 /* Write the table. `bom`: start CSV with a UTF-8 BOM (for Excel). */
 int pl_table_write(const pl_table *t, FILE *out, pl_table_format fmt, int bom);
-/* The text form fitted to `width` terminal columns (0: no limit, exactly as
- * pl_table_write's text). A table wider than `width`: labels wrap at blanks,
- * columns of priority > 0 are narrowed (the widest first; cells cut with "…"
- * or wrapped) to a floor of 12 columns, numbers are never cut; when that is
- * not enough, columns are hidden by priority and a last line
- * "(未显示 not shown: KEY, …; --wide shows every column)" names them. A
- * table whose key columns alone are wider than `width` is printed wider.
- * *hidden (may be NULL) gets the number of hidden columns. */
+/* The text form fitted to `width` terminal columns (0, or a table that fits:
+ * exactly pl_table_write's text). Otherwise the columns of priority > 0 and
+ * the wrapping ones are narrowed, the widest first, to a floor of 12
+ * columns (30 for wrapping ones; less when their content is narrower): text
+ * cut with "…" or wrapped, numbers and key columns never cut. When the
+ * floors do not fit, columns are hidden by priority; labels stay on one line
+ * unless that would hide a column of priority 1, then they wrap at blanks.
+ * Hidden columns are named on a last line "(未显示 not shown: KEY, …;
+ * --wide shows every column)"; a table whose key columns alone are wider
+ * than `width` is printed wider. Rows with nothing left in the shown columns
+ * are left out; no line ends in blanks. *hidden (may be NULL) gets the
+ * number of hidden columns. */
 int pl_table_write_fit(const pl_table *t, FILE *out, size_t width, size_t *hidden);
 void pl_table_free(pl_table *t);
 
