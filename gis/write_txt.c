@@ -20,6 +20,7 @@
  * name can never break the line structure.
  */
 #include "writer.h"
+#include "boundary.h"
 #include "text.h"
 
 #include <math.h>
@@ -130,33 +131,6 @@ static int t_begin(void **state, const pl_export_doc *doc, pl_error *err)
     return put_line(t, "the header", err);
 }
 
-/* Copy ring r into t->ring without its closing point, oriented (cw = 1:
- * clockwise), starting at the north-west vertex (largest y − x). */
-static int prepare_ring(txt *t, const pl_ring *r, int cw)
-{
-    t->ring.n = 0;
-    size_t n = r->n;
-    if (n > 1 && r->xy[0] == r->xy[2 * (n - 1)] && r->xy[1] == r->xy[2 * (n - 1) + 1])
-        n--;
-    double a = pl_ring_signed_area(r);
-    int reverse = (cw && a > 0) || (!cw && a < 0);
-    size_t start = 0;
-    double best = -INFINITY;
-    for (size_t k = 0; k < n; k++) {
-        double v = r->xy[2 * k + 1] - r->xy[2 * k];
-        if (v > best) {
-            best = v;
-            start = k;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t k = reverse ? (start + n - i) % n : (start + i) % n;
-        if (pl_ring_add_point(&t->ring, r->xy[2 * k], r->xy[2 * k + 1]))
-            return -1;
-    }
-    return 0;
-}
-
 static int t_feature(void *state, const pl_export_feature *f, pl_error *err)
 {
     txt *t = state;
@@ -186,7 +160,7 @@ static int t_feature(void *state, const pl_export_feature *f, pl_error *err)
     int ringno = 1;
     for (size_t i = 0; i < g->n; i++)
         for (size_t j = 0; j < g->polys[i].n; j++, ringno++) {
-            if (prepare_ring(t, &g->polys[i].rings[j], j == 0))
+            if (pl_boundary_ring(&t->ring, &g->polys[i].rings[j], j == 0))
                 return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
             long first = pt;
             for (size_t k = 0; k <= t->ring.n; k++) {

@@ -1,6 +1,6 @@
 /*
  * writer.h — the contract of every export writer (gis/write_geojson.c,
- * write_kml.c, write_html.c, write_txt.c). src/export.c runs the query and
+ * write_kml.c, write_html.c, write_txt.c, write_pdf.c). src/export.c runs the query and
  * calls begin once, feature once per parcel, end once, then release; a writer
  * never touches the database and knows nothing of the others.
  *
@@ -118,6 +118,17 @@ typedef struct pl_export_doc {
     /* 1 when the export may hold context features (--status or --industry):
      * they come after the selected parcels of their park */
     int context;
+    /* PL_NEED_EXTENT (pdf): the working-CRS box of every parcel exported
+     * (minx, miny, maxx, maxy; have_extent 0 when there is none), the page
+     * (mm, orientation applied) and the scale asked for (0: fit). The writer
+     * puts the scale it drew at in *map_scale and 1 in *map_clipped when the
+     * extent does not fit at it. */
+    int have_extent;
+    double extent[4];
+    double page_w_mm, page_h_mm;
+    double scale;
+    double *map_scale;
+    int *map_clipped;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */
@@ -137,7 +148,8 @@ enum {
     PL_NEED_LABEL = 8,   /* label_lon/lat (with PL_NEED_LONLAT) */
     /* rows by park, then by the position of their class (of doc->theme) in the
      * legend, then by code, when it can use them so (doc->rows_by_class) */
-    PL_NEED_CLASS_ORDER = 16
+    PL_NEED_CLASS_ORDER = 16,
+    PL_NEED_EXTENT = 32 /* doc->extent before begin */
 };
 
 typedef struct pl_writer_ops {
@@ -153,6 +165,7 @@ extern const pl_writer_ops pl_writer_geojson;
 extern const pl_writer_ops pl_writer_kml;
 extern const pl_writer_ops pl_writer_html;
 extern const pl_writer_ops pl_writer_txt;
+extern const pl_writer_ops pl_writer_pdf;
 
 /* ---- helpers shared by the writers (gis/writer.c) -------------------------- */
 

@@ -440,7 +440,8 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         return rc;
     if ((rc = pl_db_exec(db, pl_schema_v1, err)) || (rc = pl_db_exec(db, pl_schema_v2, err)) ||
         (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)))
+        (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v8, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -608,6 +609,12 @@ static int schema_v6(pl_db *db, pl_error *err)
     return rc;
 }
 
+/* Schema → 8: see pl_schema_v8 (IF NOT EXISTS: it does not depend on 6 and 7). */
+static int schema_v8(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v8, err);
+}
+
 /* One migration in one transaction, the version written with it. The version
  * is read again under the write lock: another process may have opened the
  * file at the same time and done this migration while this one waited. */
@@ -666,7 +673,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 3 && (rc = migrate(db, 3, rewrite_parcel_status_check, err))) ||
         (ver < 4 && (rc = migrate(db, 4, schema_v4, err))) ||
         (ver < 5 && (rc = migrate(db, 5, schema_v5, err))) ||
-        (ver < 6 && (rc = migrate(db, 6, schema_v6, err))))
+        (ver < 6 && (rc = migrate(db, 6, schema_v6, err))) ||
+        (ver < 8 && (rc = migrate(db, 8, schema_v8, err))))
         goto fail;
     *out = db;
     return PL_OK;

@@ -29,6 +29,7 @@
 #include "vocab.h"
 #include "gcj02.h"
 #include "geom.h"
+#include "geom_blob.h"
 #include "landing.h"
 #include "output_file.h"
 #include "writer.h"
@@ -54,11 +55,11 @@
 
 /* ---- names ------------------------------------------------------------------ */
 
-static const char *const format_names[] = {"geojson", "kml", "html", "txt"};
+static const char *const format_names[] = {"geojson", "kml", "html", "txt", "pdf"};
 
 int pl_export_format_parse(const char *s)
 {
-    for (int i = 0; s && i < 4; i++)
+    for (int i = 0; s && i < 5; i++)
         if (!strcmp(s, format_names[i]))
             return i;
     return -1;
@@ -66,7 +67,7 @@ int pl_export_format_parse(const char *s)
 
 const char *pl_export_format_name(pl_export_format f)
 {
-    return (unsigned)f < 4 ? format_names[f] : "?";
+    return (unsigned)f < 5 ? format_names[f] : "?";
 }
 
 /* The themes are gis/style.h's, under their public names. */
@@ -184,7 +185,7 @@ static int wkb_to_geom(const unsigned char *b, size_t n, pl_geom *g)
  * MBR, 0x7C, class, the body (each part of a multi after 0x69 and its class),
  * 0xFE. Anything else (compressed, Z/M, other types) goes through SpatiaLite
  * (gaiaFromSpatiaLiteBlobWkb, then WKB), as ST_AsBinary would. */
-static int blob_to_geom(const unsigned char *b, size_t n, pl_geom *g)
+int pl_blob_to_geom(const unsigned char *b, size_t n, pl_geom *g)
 {
     if (n >= 45 && b[0] == 0x00 && (b[1] == 0x00 || b[1] == 0x01) && b[38] == 0x7c && b[n - 1] == 0xfe) {
         int le = b[1] == 0x01;
@@ -290,7 +291,52 @@ static const char export_sql[] =
     " WHERE (?2 IS NULL OR k.code = ?2)"
     /* the filters, or (?5: with context) any other parcel that is land */
     "   AND (" SELECTED " OR (?5 AND p.status <> 'retired'))"
+    "%s"
     " ORDER BY k.code, %s%s p.code";
+
+/* The map's view (pl_export_options.lonlat_box): ?6-?9 its envelope in the working CRS, ?10 the
+ * SRID. The R*Tree gives the candidates (its float boxes are a superset); the exact test decides. */
+static const char box_sql[] =
+    "   AND p.id IN (SELECT pkid FROM idx_parcel_geom WHERE xmin <= ?8 AND xmax >= ?6 AND ymin <= ?9 AND ymax >= ?7)"
+    "   AND ST_Intersects(p.geom, BuildMbr(?6, ?7, ?8, ?9, ?10))";
+
+/* The envelope in the working CRS of the WGS 84 box b (its corners and edge midpoints). */
+static int box_to_work(pl_db *db, const double b[4], double out[4], pl_error *err)
+{
+    if (!(isfinite(b[0]) && isfinite(b[1]) && isfinite(b[2]) && isfinite(b[3])) || b[0] >= b[2] || b[1] >= b[3] ||
+        b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90)
+        return pl_error_set(err, PL_ERR_USAGE,
+                            "a box is lon1,lat1,lon2,lat2 in degrees with lon1 < lon2 and lat1 < lat2");
+    double xy[16];
+    size_t n = 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (i != 1 || j != 1) {
+                xy[2 * n] = b[0] + (b[2] - b[0]) * i / 2.0;
+                xy[2 * n + 1] = b[1] + (b[3] - b[1]) * j / 2.0;
+                n++;
+            }
+    pl_xform *xf;
+    int rc = pl_xform_open(db, 4326, db->srid, 0, &xf, err);
+    if (rc)
+        return rc;
+    rc = pl_xform_points(xf, xy, n, err);
+    pl_xform_free(xf);
+    if (rc)
+        return rc;
+    out[0] = out[1] = INFINITY;
+    out[2] = out[3] = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        if (!isfinite(xy[2 * k]) || !isfinite(xy[2 * k + 1]))
+            return pl_error_set(err, PL_ERR_USAGE, "the box %.7f,%.7f,%.7f,%.7f has no place in EPSG:%d", b[0], b[1],
+                                b[2], b[3], db->srid);
+        out[0] = fmin(out[0], xy[2 * k]);
+        out[1] = fmin(out[1], xy[2 * k + 1]);
+        out[2] = fmax(out[2], xy[2 * k]);
+        out[3] = fmax(out[3], xy[2 * k + 1]);
+    }
+    return PL_OK;
+}
 
 static const char history_sql[] =
     "(SELECT json_group_array(json_array(h.id, substr(%s, 1, 10), h.old_value, h.new_value))"
@@ -640,7 +686,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     if (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) {
         const unsigned char *b = sqlite3_column_blob(st, C_GEOM);
         size_t n = (size_t)sqlite3_column_bytes(st, C_GEOM);
-        if (!b || blob_to_geom(b, n, &x->work) || x->work.n == 0)
+        if (!b || pl_blob_to_geom(b, n, &x->work) || x->work.n == 0)
             return pl_error_set(err, PL_ERR_DB, "parcel '%s' (park %s) has no readable geometry",
                                 f->code ? f->code : "?", f->park ? f->park : "?");
     }
@@ -704,7 +750,7 @@ static const char *industry_id(const char *s)
 
 static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
 {
-    if ((unsigned)o->format > PL_EXPORT_TXT)
+    if ((unsigned)o->format > PL_EXPORT_PDF)
         return pl_error_set(err, PL_ERR_USAGE, "unknown export format");
     if ((unsigned)o->theme > PL_THEME_LANDING)
         return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing)");
@@ -716,6 +762,13 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
         return pl_error_set(err, PL_ERR_USAGE, "--timeline is for kml (Google Earth's time slider)");
     if (o->bbox && o->format != PL_EXPORT_GEOJSON)
         return pl_error_set(err, PL_ERR_USAGE, "--bbox is for geojson");
+    if (o->format != PL_EXPORT_PDF && (o->page_a3 || o->landscape || o->scale))
+        return pl_error_set(err, PL_ERR_USAGE, "--page, --landscape and --scale are for pdf");
+    if (o->scale < 0 || (o->scale > 0 && (o->scale < 10 || o->scale > 1e8)))
+        return pl_error_set(err, PL_ERR_USAGE, "--scale is 1:N with N from 10 to 100000000, or fit");
+    if (o->gcj02 && o->format == PL_EXPORT_PDF)
+        return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the pdf draws the stored "
+                            "projected coordinates");
     if (o->gcj02 && o->format == PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
                             "coordinates and is never shifted");
@@ -819,7 +872,7 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
                                   " WHERE (?2 IS NULL OR k.code = ?2)"
                                   "   AND (CASE WHEN ?3 IS NULL THEN p.status <> 'retired' ELSE p.status = ?3 END)");
     else
-        snprintf(sql, sizeof sql, export_sql, "NULL", "NULL", "", "");
+        snprintf(sql, sizeof sql, export_sql, "NULL", "NULL", "", "", "");
     int rc = pl_db_prepare(x->db, sql, &st, err);
     if (rc)
         return rc;
@@ -868,7 +921,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     if (rc)
         return rc;
     static const pl_writer_ops *const writers[] = {&pl_writer_geojson, &pl_writer_kml, &pl_writer_html,
-                                                   &pl_writer_txt};
+                                                   &pl_writer_txt, &pl_writer_pdf};
     exporter *x = calloc(1, sizeof *x);
     if (!x)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
@@ -918,7 +971,20 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
     /* the other parcels of the park as context, when a filter leaves some out */
-    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT;
+    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT &&
+                 opt->format != PL_EXPORT_PDF;
+    double map_scale = 0;
+    int map_clipped = 0;
+    d->page_w_mm = opt->page_a3 ? 297 : 210;
+    d->page_h_mm = opt->page_a3 ? 420 : 297;
+    if (opt->landscape) {
+        double t = d->page_w_mm;
+        d->page_w_mm = d->page_h_mm;
+        d->page_h_mm = t;
+    }
+    d->scale = opt->scale;
+    d->map_scale = &map_scale;
+    d->map_clipped = &map_clipped;
     /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
      * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
     pl_gk_datum gk_datum;
@@ -932,7 +998,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             d->txt_east_offset = gk_zone * 1e6;
     }
 
-    char hist[512] = "NULL", sql[sizeof export_sql + 2048];
+    char hist[512] = "NULL", sql[sizeof export_sql + sizeof box_sql + 1024];
     if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 7, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
                         SQLITE_OK) {
         rc = pl_db_fail(db, err, "cannot prepare the export");
@@ -941,8 +1007,11 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     if ((x->w->needs & PL_NEED_HISTORY) && opt->timeline)
         snprintf(hist, sizeof hist, history_sql,
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
+    double box[4];
+    if (opt->lonlat_box && (rc = box_to_work(db, opt->lonlat_box, box, err)))
+        goto out;
     snprintf(sql, sizeof sql, export_sql,
-             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist,
+             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist, opt->lonlat_box ? box_sql : "",
              d->context ? SELECTED " DESC, " : "",
              by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual)," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
@@ -962,6 +1031,27 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
     d->fields = x->schema;
     d->nfields = x->nfields;
+    if (x->w->needs & PL_NEED_EXTENT) { /* the box of what the query selects, before the first row */
+        char esub[sizeof sql], esql[sizeof sql + 256];
+        snprintf(esub, sizeof esub, export_sql, "p.geom AS g", "NULL", "", "", "");
+        snprintf(esql, sizeof esql, "SELECT min(MbrMinX(g)), min(MbrMinY(g)), max(MbrMaxX(g)), max(MbrMaxY(g))"
+                 " FROM (%s)", esub);
+        if ((rc = pl_db_prepare(db, esql, &st, err)))
+            goto out;
+        pl_bind_text(st, 1, as_of);
+        pl_bind_text(st, 2, opt->park);
+        pl_bind_text(st, 3, pl_parcel_status_parse(opt->status));
+        pl_bind_text(st, 4, industry_id(opt->industry));
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = pl_db_fail(db, err, "cannot measure the parcels for the map");
+            goto out;
+        }
+        d->have_extent = sqlite3_column_type(st, 0) != SQLITE_NULL;
+        for (int i = 0; i < 4; i++)
+            d->extent[i] = sqlite3_column_double(st, i);
+        sqlite3_finalize(st);
+        st = NULL;
+    }
     if ((rc = pl_db_prepare(db, sql, &st, err)))
         goto out;
     pl_bind_text(st, 1, as_of);
@@ -969,6 +1059,11 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
     pl_bind_text(st, 4, industry_id(opt->industry));
     sqlite3_bind_int(st, 5, d->context);
+    if (opt->lonlat_box) {
+        for (int k = 0; k < 4; k++)
+            sqlite3_bind_double(st, 6 + k, box[k]);
+        sqlite3_bind_int(st, 10, db->srid);
+    }
     if ((rc = find_present(x, as_of, err)))
         goto out;
 
@@ -1032,6 +1127,12 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             else
                 snprintf(res->crs_note, sizeof res->crs_note, "EPSG:%d %.150s (the working CRS; not a CGCS2000 "
                          "3-degree zone)", d->txt_srid, crs_name);
+        } else if (opt->format == PL_EXPORT_PDF) {
+            res->srid = db->srid;
+            res->scale = map_scale;
+            res->clipped = map_clipped;
+            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f%s", db->srid,
+                     crs_name, map_scale, map_clipped ? " (centre only: the parcels do not fit on the page)" : "");
         } else if (opt->format == PL_EXPORT_HTML) {
             res->srid = db->srid;
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,

@@ -8,7 +8,7 @@
 
 const char *pl_history_entity_parse(const char *s)
 {
-    static const char *const entities[] = {"parcel", "lead", "project", "park"};
+    static const char *const entities[] = {"parcel", "lead", "project", "park", "user"};
     for (size_t i = 0; s && i < sizeof entities / sizeof *entities; i++)
         if (!strcmp(s, entities[i]))
             return entities[i];
@@ -30,6 +30,8 @@ static int resolve(pl_db *db, const char *entity, const char *park, const char *
         sql = "SELECT id, NULL FROM lead WHERE code = ?1";
     else if (!strcmp(entity, "project"))
         sql = "SELECT id, NULL FROM project WHERE code = ?1";
+    else if (!strcmp(entity, "user"))
+        sql = "SELECT id, NULL FROM app_user WHERE name = ?1";
     else
         sql = "SELECT id, NULL FROM park WHERE code = ?1";
     sqlite3_stmt *st;

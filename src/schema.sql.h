@@ -311,5 +311,17 @@ static const char *const pl_schema_v6_data[] = {
     " WHERE id IN (SELECT id FROM v6_lead)",
     "DROP TABLE temp.v6_lead",
     NULL};
+/* Schema 8: the accounts of `parkland serve` (parkland/user.h). The password
+ * is an argon2id encoded hash (salt and parameters inside); disabled_at is
+ * NULL while the account may log in. History rows of entity 'user'. */
+static const char pl_schema_v8[] =
+    "CREATE TABLE IF NOT EXISTS app_user(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  role TEXT NOT NULL CHECK (role = 'viewer' OR role = 'investment' OR role = 'land' OR role = 'admin'),\n"
+    "  password_hash TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  updated_at TEXT NOT NULL,\n"
+    "  disabled_at TEXT);\n";
 
 #endif

@@ -6,6 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+/* PL_SCHEMA_VERSION as the text meta keeps */
+#define TEXT_OF(x) #x
+#define TEXT_OF_VALUE(x) TEXT_OF(x)
+#define SCHEMA_VERSION_TEXT TEXT_OF_VALUE(PL_SCHEMA_VERSION)
+
 #include "db_internal.h"
 #include "schema.sql.h"
 #include "testutil.h"
@@ -211,7 +216,7 @@ Test(xform, schema_1_database_is_migrated_on_open)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_VERSION_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_datum_shift'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status_area'"), 1);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_status'"), 0);
@@ -243,7 +248,7 @@ Test(xform, schema_2_database_gets_the_status_check_without_a_list)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_VERSION_TEXT);
     cr_assert_eq(ephemeral_tables_of(db, upd), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1' AND status = 'available'"), 1);
     tu_sql_exec(db, upd);
@@ -275,7 +280,7 @@ Test(xform, schema_3_database_gets_the_park_datum_table)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_VERSION_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM park_datum_shift"), 0);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM parcel WHERE code = 'P-1'"), 1);
     /* the CHECK refuses a datum that is not one of the two */
@@ -301,7 +306,7 @@ Test(xform, schema_4_database_gets_the_batch_undo_columns)
     pl_error err;
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
-    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), "6");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version'"), SCHEMA_VERSION_TEXT);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM import_batch WHERE file = 'a.txt'"
                                   " AND undone_at IS NULL AND undone_by IS NULL"), 1);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");

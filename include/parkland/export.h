@@ -1,7 +1,9 @@
 /*
  * parkland/export.h — maps and coordinate files out of the database:
- * GeoJSON (RFC 7946), KML 2.2, a self-contained offline HTML map, and the
- * Ministry coordinate TXT (界址点坐标交换格式).
+ * GeoJSON (RFC 7946), KML 2.2, a self-contained offline HTML map, the
+ * Ministry coordinate TXT (界址点坐标交换格式), and a printed map sheet (PDF: one
+ * page at a stated scale or fitted, legend with counts and 亩, north arrow,
+ * scale bar, CGCS2000 grid ticks).
  *
  * One streaming query reads the selected parcels with their park, status,
  * indicators, linked lead/project/company, milestone dates and flags, and
@@ -35,7 +37,8 @@ typedef enum pl_export_format {
     PL_EXPORT_GEOJSON = 0,
     PL_EXPORT_KML,
     PL_EXPORT_HTML,
-    PL_EXPORT_TXT
+    PL_EXPORT_TXT,
+    PL_EXPORT_PDF
 } pl_export_format;
 
 typedef enum pl_export_theme {
@@ -43,7 +46,7 @@ typedef enum pl_export_theme {
     PL_THEME_LANDING           /* colour by project stage, overdue and idle flagged (项目落地) */
 } pl_export_theme;
 
-/* "geojson|kml|html|txt" → format, -1 when unknown; and back. */
+/* "geojson|kml|html|txt|pdf" → format, -1 when unknown; and back. */
 int pl_export_format_parse(const char *s);
 const char *pl_export_format_name(pl_export_format f);
 /* "availability|landing" → theme, -1 when unknown; and back. */
@@ -68,6 +71,12 @@ typedef struct pl_export_options {
     int legend_all;        /* legends list every class of the theme, not only those present */
     int kmz;               /* kml: a KMZ (a zip archive whose first entry is doc.kml);
                               pl_export_file only (a stream is refused) */
+    int page_a3;           /* pdf: A3 instead of A4 */
+    int landscape;         /* pdf: landscape instead of portrait */
+    double scale;          /* pdf: the denominator N of 1:N; 0 = the smallest nice scale that fits */
+    const double *lonlat_box; /* lon1, lat1, lon2, lat2 (WGS 84, lon1 < lon2, lat1 < lat2): only the
+                                 parcels that meet the box's envelope in the working CRS (the map's
+                                 view, through the spatial index); NULL = everywhere */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);
@@ -81,6 +90,8 @@ typedef struct pl_export_result {
     int srid;              /* EPSG of the coordinates written (4326 for lon/lat, GCJ-02 included) */
     int gcj02;             /* coordinates were shifted to GCJ-02 */
     char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */
+    double scale;          /* pdf: the denominator of the scale drawn at */
+    int clipped;           /* pdf: the parcels do not all fit on the page at that scale (its centre is shown) */
 } pl_export_result;
 
 /* 1 when `path` ends in ".kmz" (ASCII case ignored): a KML export to it is a KMZ. */

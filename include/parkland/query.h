@@ -7,6 +7,7 @@
 #define PARKLAND_QUERY_H
 
 #include "parkland/db.h"
+#include "parkland/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,6 +102,12 @@ typedef struct pl_query_funnel {
 
 /* Count the funnel of `filter` (refusals as pl_query_free). */
 int pl_query_free_funnel(pl_db *db, const pl_query_filter *filter, pl_query_funnel *out, pl_error *err);
+
+/* pl_query_free into a table (parkland/table.h), the columns of `query free --format F`: park,
+ * code, name, area_m2, area_mu, distance_m (with a point), investment_intensity, far (text) or
+ * far_min and far_max (csv, json), tax_per_mu, industries. *out is the caller's (pl_table_free). */
+int pl_query_free_table(pl_db *db, const pl_query_filter *filter, pl_table_format fmt, pl_table **out,
+                        pl_error *err);
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,9 @@ int cmd_export(int argc, char **argv, const cli_global *g);
 int cmd_report(int argc, char **argv, const cli_global *g);
 int cmd_history(int argc, char **argv, const cli_global *g);
 int cmd_check(int argc, char **argv, const cli_global *g);
+int cmd_user(int argc, char **argv, const cli_global *g);
+int cmd_serve(int argc, char **argv, const cli_global *g);
+int cmd_serve(int argc, char **argv, const cli_global *g);
 /* parcel subcommands beyond list/show (cmd_parcel_status.c, cmd_parcel_edit.c);
  * argv[0] is the subcommand name. */
 int cmd_parcel_status(int argc, char **argv, const cli_global *g);
@@ -45,6 +48,8 @@ int cmd_parcel_merge(int argc, char **argv, const cli_global *g);
 /* parcel rename|edit (cmd_parcel_fix.c) */
 int cmd_parcel_rename(int argc, char **argv, const cli_global *g);
 int cmd_parcel_edit(int argc, char **argv, const cli_global *g);
+/* parcel sheet (cmd_parcel_sheet.c) */
+int cmd_parcel_sheet(int argc, char **argv, const cli_global *g);
 /* park subcommands beyond add/list (cmd_park_indicators.c) */
 int cmd_park_indicators(int argc, char **argv, const cli_global *g);
 

@@ -1,16 +1,18 @@
-/* cmd_export.c — parkland export geojson|kml|html|txt [options] -o FILE */
+/* cmd_export.c — parkland export geojson|kml|html|txt|pdf [options] -o FILE */
 #include "cli.h"
 
 #include "parkland/export.h"
 #include "parkland/units.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char export_usage[] =
-    "parkland export geojson|kml|kmz|html|txt [--theme availability|landing] [--park CODE] [--status S]\n"
+    "parkland export geojson|kml|kmz|html|txt|pdf [--theme availability|landing] [--park CODE] [--status S]\n"
     "               [--industry I] [--gcj02] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
-    "               [--encoding gbk|utf-8] [--format kml|kmz] [--legend present|all] [--force] -o FILE";
+    "               [--encoding gbk|utf-8] [--format kml|kmz] [--legend present|all] [--page A4|A3] [--landscape]\n"
+    "               [--scale 1:N|fit] [--force] -o FILE";
 
 static void help(void)
 {
@@ -20,7 +22,9 @@ static void help(void)
            "  kml       KML 2.2 for Google Earth: styles, legend, folders by park and class, balloons\n"
            "  kmz       the same KML zipped (doc.kml in a zip archive); also kml with -o FILE.kmz\n"
            "  html      one offline HTML map (no network): SVG parcels, legend, details, filterable table\n"
-           "  txt       Ministry coordinate TXT (界址点坐标交换格式) for approval, zone-prefixed CGCS2000\n\n"
+           "  txt       Ministry coordinate TXT (界址点坐标交换格式) for approval, zone-prefixed CGCS2000\n"
+           "  pdf       a printed map sheet (专题图): one page at 1:N, legend with counts and 亩, north arrow,\n"
+           "            scale bar, CGCS2000 grid ticks, dates and coordinate system\n\n"
            "  --theme T          availability (by parcel status 土地供应, default) or landing (by project\n"
            "                     stage 项目落地, with start overdue, idle and reclaim candidates flagged)\n"
            "  --park CODE        one park only\n"
@@ -37,6 +41,10 @@ static void help(void)
            "                     2026年3月1日, 20260301 …)\n"
            "  --encoding E       txt: gbk (default) or utf-8\n"
            "  --format kml|kmz   kml: plain KML or a KMZ archive (default: kmz when FILE ends in .kmz)\n"
+           "  --page P           pdf: A4 (default) or A3\n"
+           "  --landscape        pdf: landscape (default portrait)\n"
+           "  --scale S          pdf: 1:N (e.g. 1:5000) or fit (default: the smallest of 1, 2, 2.5, 5 × 10^k\n"
+           "                     that holds every parcel)\n"
            "  -o FILE            output file; '-' or none: standard output\n"
            "  --force            replace an existing FILE\n",
            export_usage, PL_EXPORT_DEFAULT_PRECISION);
@@ -50,7 +58,7 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             return EXIT_DONE;
         }
     if (argc < 2)
-        return cli_usage_error(export_usage, "export what? (geojson, kml, html, txt)");
+        return cli_usage_error(export_usage, "export what? (geojson, kml, kmz, html, txt, pdf)");
     int kmz = -1; /* -1: from the file name */
     int fmt = pl_export_format_parse(argv[1]);
     if (!strcmp(argv[1], "kmz")) {
@@ -58,12 +66,12 @@ int cmd_export(int argc, char **argv, const cli_global *g)
         kmz = 1;
     }
     if (fmt < 0)
-        return cli_usage_error(export_usage, "unknown export format '%s' (geojson, kml, kmz, html, txt)", argv[1]);
+        return cli_usage_error(export_usage, "unknown export format '%s' (geojson, kml, kmz, html, txt, pdf)", argv[1]);
     pl_export_options o;
     pl_export_options_init(&o);
     o.format = (pl_export_format)fmt;
     const char *path = NULL;
-    int force = 0;
+    int force = 0, page_set = 0;
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -117,6 +125,31 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             if (r > 0 && path)
                 return cli_usage_error(export_usage, "one output file at a time ('%s' and '%s')", path, v);
             path = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--page", &v))) {
+            if (r > 0) {
+                if (!strcmp(v, "A4") || !strcmp(v, "a4"))
+                    o.page_a3 = 0;
+                else if (!strcmp(v, "A3") || !strcmp(v, "a3"))
+                    o.page_a3 = 1;
+                else
+                    return cli_usage_error(export_usage, "--page is A4 or A3, not '%s'", v);
+                page_set = 1;
+            }
+        } else if ((r = cli_opt_value(argc, argv, &i, "--scale", &v))) {
+            if (r > 0) {
+                const char *n = !strncmp(v, "1:", 2) ? v + 2 : v;
+                char *end;
+                double d = strtod(n, &end);
+                if (!strcmp(v, "fit"))
+                    o.scale = 0;
+                else if (end == n || *end || !(d >= 10 && d <= 1e8))
+                    return cli_usage_error(export_usage, "--scale is 1:N (N from 10 to 100000000) or fit, not '%s'", v);
+                else
+                    o.scale = d;
+                page_set = 1;
+            }
+        } else if (!strcmp(argv[i], "--landscape")) {
+            o.landscape = 1;
         } else if (!strcmp(argv[i], "--gcj02")) {
             o.gcj02 = 1;
         } else if (!strcmp(argv[i], "--bbox")) {
@@ -135,6 +168,8 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     o.kmz = kmz >= 0 ? kmz : !to_stdout && pl_export_path_is_kmz(path);
     if (o.kmz && to_stdout)
         return cli_usage_error(export_usage, "a kmz is a zip archive: name the file with -o FILE.kmz");
+    if (page_set && o.format != PL_EXPORT_PDF)
+        return cli_usage_error(export_usage, "--page and --scale are for pdf");
     int status;
     pl_db *db = cli_open_db(g, &status);
     if (!db)

@@ -94,7 +94,7 @@ int cmd_history(int argc, char **argv, const cli_global *g)
     if (!db)
         return st;
     pl_code_kind kind = !strcmp(e, "parcel") ? PL_CODE_PARCEL : !strcmp(e, "lead") ? PL_CODE_LEAD : PL_CODE_PROJECT;
-    if (strcmp(e, "park") && (st = cli_code(db, kind, park, &code, 1))) {
+    if (strcmp(e, "park") && strcmp(e, "user") && (st = cli_code(db, kind, park, &code, 1))) {
         pl_db_close(db);
         return st;
     }

@@ -19,7 +19,8 @@ static const char parcel_usage[] =
     "       parkland parcel status CODE STATUS [--date D] [--note TEXT] [--force] [--park P] [--lead LEAD] [--expires D]\n"
     "       parkland parcel indicators CODE [--investment-intensity X] [--far-min X] [--far-max X] [--tax-per-mu X] ...\n"
     "       parkland parcel rename OLD NEW [--park P] [--note TEXT]\n"
-    "       parkland parcel edit CODE [--name N] [--land-use U] [--land-use-code C] [--attr KEY=VALUE]... [--clear-attr KEY]...";
+    "       parkland parcel edit CODE [--name N] [--land-use U] [--land-use-code C] [--attr KEY=VALUE]... [--clear-attr KEY]...\n"
+    "       parkland parcel sheet CODE [--park P] [--format pdf|xlsx] [--as-of D] -o FILE [--force]";
 
 typedef struct list_ctx {
     pl_table *t;
@@ -217,6 +218,7 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
                "  merge       merge parcels into one / 宗地合并\n"
                "  rename      give a parcel another code / 宗地重新编号\n"
                "  edit        correct name, land use, attributes / 宗地信息更正\n"
+               "  sheet       parcel sheet and boundary-point table, PDF or XLSX / 宗地图与界址点成果表\n"
                "(parkland parcel SUBCOMMAND --help for the options)\n", parcel_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
@@ -226,7 +228,8 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         cmd_fn fn;
     } more[] = {{"status", cmd_parcel_status}, {"indicators", cmd_parcel_indicators},
                 {"split", cmd_parcel_split}, {"merge", cmd_parcel_merge},
-                {"rename", cmd_parcel_rename}, {"edit", cmd_parcel_edit}};
+                {"rename", cmd_parcel_rename}, {"edit", cmd_parcel_edit},
+                {"sheet", cmd_parcel_sheet}};
     for (size_t k = 0; k < sizeof more / sizeof *more; k++)
         if (!strcmp(sub, more[k].name))
             return more[k].fn(argc - 1, argv + 1, g);

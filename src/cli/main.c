@@ -29,6 +29,8 @@ static const struct command {
     {"report", cmd_report, "availability, landing KPIs, alerts / 报表与预警"},
     {"history", cmd_history, "every change of a parcel, lead or project / 变更历史"},
     {"check", cmd_check, "check the database / 数据检查"},
+    {"user", cmd_user, "accounts of the web application / 网页版账号"},
+    {"serve", cmd_serve, "the web application's API / 网页服务"},
 };
 
 static void usage(FILE *out)

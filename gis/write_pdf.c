@@ -1,0 +1,387 @@
+/*
+ * write_pdf.c — the printed map sheet (export pdf): one page, A4 or A3,
+ * portrait or landscape. Title (park, theme); the parcels in the stored
+ * projected coordinates at 1:N (asked for, or the smallest nice scale at
+ * which the extent fits), filled by the theme's classes (gis/style.c); their
+ * codes where they fit and do not collide (shrunk down to MIN_LABEL points,
+ * else omitted); a legend with the count and 亩 of each class; north arrow
+ * (grid north), scale bar and the numeric scale; grid ticks in the working
+ * CRS with their coordinates on the frame; as-of and export dates, source
+ * and coordinate system.
+ *
+ * Streaming: each parcel is added to the path of its class as it comes
+ * (the rows come by class into a file), filled BATCH parcels at a time; only
+ * the labels placed are kept (at most the frame's area over the smallest
+ * label's). cairo's page recording holds the drawing until the page is
+ * finished; on paper, vertices closer than SKIP to the last one drawn and
+ * parcels smaller than TINY (drawn as their box) keep it small.
+ * A park that does not fit at the asked scale shows its centre (several
+ * pages with an index sheet are not made yet).
+ */
+#include "writer.h"
+
+#include "pdf_draw.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MARGIN_MM 10.0
+#define TITLE_MM 16.0
+#define BOTTOM_MM 36.0
+#define SIDE_MM 14.0     /* room for the northing labels beside the frame */
+#define MAX_LABEL 7.0    /* points */
+#define MIN_LABEL 3.5
+#define CELL 24.0        /* points: the collision grid */
+#define M2_PER_MU (10000.0 / 15.0)
+#define BATCH 2000       /* parcels in one path */
+#define SKIP 0.05        /* points: a vertex this close to the last drawn is skipped (0.018 mm) */
+#define TINY 0.5         /* points: a parcel this small is drawn as its box */
+
+typedef struct label {
+    char *text;
+    double x, y, size, w, h; /* top-left, size, box */
+} label;
+
+typedef struct pdfw {
+    const pl_export_doc *doc;
+    pl_pdf *pdf;
+    cairo_t *cr;
+    double W, H;             /* page, points */
+    double fx, fy, fw, fh;   /* map frame */
+    double x0, y0, k, n;     /* ground centre, points per metre, scale */
+    double step;             /* grid ticks, metres */
+    label *labels;
+    size_t nlabels, clabels;
+    size_t **cells;          /* per grid cell: label indices, [0] = count, [1] = capacity */
+    int gw, gh;
+    const pl_style *batch;   /* class of the parcels in the current path */
+    size_t nbatch;
+} pdfw;
+
+/* Fill and stroke the parcels gathered in the current path. */
+static void flush_batch(pdfw *p)
+{
+    if (!p->batch || !p->nbatch)
+        return;
+    cairo_t *cr = p->cr;
+    const pl_style *st = p->batch;
+    pl_pdf_color(cr, st->fill, st->fill_opacity > 0 ? st->fill_opacity : 0.6);
+    cairo_fill_preserve(cr);
+    pl_pdf_color(cr, st->stroke, 1);
+    cairo_set_line_width(cr, p->n > 20000 ? 0.15 : 0.35);
+    cairo_stroke(cr);
+    p->nbatch = 0;
+}
+
+static void to_page(const pdfw *p, double x, double y, double *px, double *py)
+{
+    *px = p->fx + p->fw / 2 + (x - p->x0) * p->k;
+    *py = p->fy + p->fh / 2 - (y - p->y0) * p->k;
+}
+
+static void grid_ticks(pdfw *p)
+{
+    cairo_t *cr = p->cr;
+    double gx0 = p->x0 - p->fw / 2 / p->k, gx1 = p->x0 + p->fw / 2 / p->k;
+    double gy0 = p->y0 - p->fh / 2 / p->k, gy1 = p->y0 + p->fh / 2 / p->k;
+    double step = p->step = pl_pdf_nice_step((gx1 - gx0) / 5);
+    double tick = 2.5 * PL_PT_PER_MM;
+    cairo_set_line_width(cr, 0.4);
+    char s[48];
+    for (double e = ceil(gx0 / step) * step; e <= gx1; e += step) {
+        double px, py;
+        to_page(p, e, p->y0, &px, &py);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_move_to(cr, px, p->fy);
+        cairo_line_to(cr, px, p->fy + tick);
+        cairo_move_to(cr, px, p->fy + p->fh);
+        cairo_line_to(cr, px, p->fy + p->fh - tick);
+        cairo_stroke(cr);
+        pl_w_num(s, sizeof s, e, 0);
+        pl_pdf_text(p->pdf, s, 5.5, 0, px, p->fy - 8, PL_ALIGN_CENTER);
+        pl_pdf_text(p->pdf, s, 5.5, 0, px, p->fy + p->fh + 1, PL_ALIGN_CENTER);
+    }
+    for (double nn = ceil(gy0 / step) * step; nn <= gy1; nn += step) {
+        double px, py;
+        to_page(p, p->x0, nn, &px, &py);
+        cairo_move_to(cr, p->fx, py);
+        cairo_line_to(cr, p->fx + tick, py);
+        cairo_move_to(cr, p->fx + p->fw, py);
+        cairo_line_to(cr, p->fx + p->fw - tick, py);
+        cairo_stroke(cr);
+        pl_w_num(s, sizeof s, nn, 0);
+        pl_pdf_text(p->pdf, s, 5.5, 0, p->fx - 2, py - 4, PL_ALIGN_RIGHT);
+        pl_pdf_text(p->pdf, s, 5.5, 0, p->fx + p->fw + 2, py - 4, PL_ALIGN_LEFT);
+    }
+}
+
+static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
+{
+    pdfw *p = calloc(1, sizeof *p);
+    if (!p)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    *state = p;
+    p->doc = doc;
+    p->W = doc->page_w_mm * PL_PT_PER_MM;
+    p->H = doc->page_h_mm * PL_PT_PER_MM;
+    double m = MARGIN_MM * PL_PT_PER_MM;
+    p->fx = m + SIDE_MM * PL_PT_PER_MM;
+    p->fy = m + TITLE_MM * PL_PT_PER_MM;
+    p->fw = p->W - 2 * p->fx;
+    p->fh = p->H - p->fy - m - BOTTOM_MM * PL_PT_PER_MM;
+    double ex0 = 0, ey0 = 0, ex1 = 100, ey1 = 100;
+    if (doc->have_extent) {
+        ex0 = doc->extent[0];
+        ey0 = doc->extent[1];
+        ex1 = doc->extent[2];
+        ey1 = doc->extent[3];
+    }
+    p->x0 = (ex0 + ex1) / 2;
+    p->y0 = (ey0 + ey1) / 2;
+    double gw = fmax(ex1 - ex0, 1), gh = fmax(ey1 - ey0, 1);
+    p->n = doc->scale > 0 ? doc->scale
+                          : fmax(pl_pdf_nice_scale(gw, p->fw * 0.96), pl_pdf_nice_scale(gh, p->fh * 0.96));
+    p->k = 1000.0 * PL_PT_PER_MM / p->n;
+    int clipped = gw * p->k > p->fw + 1e-6 || gh * p->k > p->fh + 1e-6;
+    if (doc->map_scale)
+        *doc->map_scale = p->n;
+    if (doc->map_clipped)
+        *doc->map_clipped = clipped;
+    p->gw = (int)(p->fw / CELL) + 1;
+    p->gh = (int)(p->fh / CELL) + 1;
+    p->cells = calloc((size_t)p->gw * (size_t)p->gh, sizeof *p->cells);
+    if (!p->cells)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+
+    char title[1024];
+    snprintf(title, sizeof title, "%s  %s %s", doc->title, doc->theme_zh, doc->theme_en);
+    int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
+    if (rc)
+        return rc;
+    p->cr = pl_pdf_cr(p->pdf);
+    cairo_t *cr = p->cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    pl_pdf_text(p->pdf, title, 14, 1, p->W / 2, m, PL_ALIGN_CENTER);
+    if (doc->filter && *doc->filter)
+        pl_pdf_text(p->pdf, doc->filter, 7.5, 0, p->W / 2, m + 20, PL_ALIGN_CENTER);
+    grid_ticks(p);
+    cairo_save(cr);
+    cairo_rectangle(cr, p->fx, p->fy, p->fw, p->fh);
+    cairo_clip(cr);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    return PL_OK;
+}
+
+/* 1 when the box meets a label already placed. */
+static int collides(const pdfw *p, double x, double y, double w, double h)
+{
+    int c0 = (int)((x - p->fx) / CELL), c1 = (int)((x + w - p->fx) / CELL);
+    int r0 = (int)((y - p->fy) / CELL), r1 = (int)((y + h - p->fy) / CELL);
+    for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->gh; r++)
+        for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < p->gw; c++) {
+            const size_t *cell = p->cells[(size_t)r * (size_t)p->gw + (size_t)c];
+            for (size_t i = 0; cell && i < cell[0]; i++) {
+                const label *l = &p->labels[cell[2 + i]];
+                if (x < l->x + l->w && l->x < x + w && y < l->y + l->h && l->y < y + h)
+                    return 1;
+            }
+        }
+    return 0;
+}
+
+static int place(pdfw *p, const char *text, double x, double y, double size, double w, double h)
+{
+    if (p->nlabels == p->clabels) {
+        size_t c = p->clabels ? 2 * p->clabels : 256;
+        label *l = realloc(p->labels, c * sizeof *l);
+        if (!l)
+            return -1;
+        p->labels = l;
+        p->clabels = c;
+    }
+    char *t = strdup(text);
+    if (!t)
+        return -1;
+    size_t idx = p->nlabels++;
+    p->labels[idx] = (label){t, x, y, size, w, h};
+    int c0 = (int)((x - p->fx) / CELL), c1 = (int)((x + w - p->fx) / CELL);
+    int r0 = (int)((y - p->fy) / CELL), r1 = (int)((y + h - p->fy) / CELL);
+    for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->gh; r++)
+        for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < p->gw; c++) {
+            size_t **cell = &p->cells[(size_t)r * (size_t)p->gw + (size_t)c];
+            if (!*cell || (*cell)[0] == (*cell)[1]) {
+                size_t cap = *cell ? 2 * (*cell)[1] : 4;
+                size_t *q = realloc(*cell, (cap + 2) * sizeof *q);
+                if (!q)
+                    return -1;
+                if (!*cell)
+                    q[0] = 0;
+                q[1] = cap;
+                *cell = q;
+            }
+            (*cell)[2 + (*cell)[0]++] = idx;
+        }
+    return 0;
+}
+
+static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
+{
+    pdfw *p = state;
+    cairo_t *cr = p->cr;
+    const pl_geom *g = f->work;
+    double minx, miny, maxx, maxy;
+    if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
+        return PL_OK;
+    double bx0, by0, bx1, by1;
+    to_page(p, minx, maxy, &bx0, &by0);
+    to_page(p, maxx, miny, &bx1, &by1);
+    if (bx1 < p->fx || bx0 > p->fx + p->fw || by1 < p->fy || by0 > p->fy + p->fh)
+        return PL_OK; /* off the page */
+    /* parcels of one class go into one path, filled and stroked together
+     * (the rows come by class when the output is a file) */
+    if (f->style != p->batch || p->nbatch >= BATCH)
+        flush_batch(p);
+    p->batch = f->style;
+    p->nbatch++;
+    if (bx1 - bx0 < TINY && by1 - by0 < TINY) {
+        /* smaller than the pen: its box */
+        cairo_rectangle(cr, bx0, by0, fmax(bx1 - bx0, 0.05), fmax(by1 - by0, 0.05));
+    } else {
+        for (size_t i = 0; i < g->n; i++)
+            for (size_t j = 0; j < g->polys[i].n; j++) {
+                const pl_ring *r = &g->polys[i].rings[j];
+                double lx = 0, ly = 0;
+                for (size_t k = 0; k < r->n; k++) {
+                    double px, py;
+                    to_page(p, r->xy[2 * k], r->xy[2 * k + 1], &px, &py);
+                    if (k == 0) {
+                        cairo_move_to(cr, px, py);
+                    } else if (k + 1 == r->n || fabs(px - lx) >= SKIP || fabs(py - ly) >= SKIP) {
+                        cairo_line_to(cr, px, py); /* points closer than SKIP to the last are not seen */
+                    } else {
+                        continue;
+                    }
+                    lx = px;
+                    ly = py;
+                }
+                cairo_close_path(cr);
+            }
+    }
+    /* the code, where it fits: shrink, then omit */
+    const char *text = f->code;
+    double bw = bx1 - bx0, bh = by1 - by0;
+    if (!text || bh < MIN_LABEL * 1.2 || bw < MIN_LABEL * 0.55 * (double)strlen(text))
+        return PL_OK;
+    double lx, ly;
+    to_page(p, f->label_x, f->label_y, &lx, &ly);
+    for (double size = MAX_LABEL; size >= MIN_LABEL; size -= 0.5) {
+        double w, h;
+        pl_pdf_text_size(p->pdf, text, size, 0, &w, &h);
+        h *= 0.8;
+        if (w > bw * 0.95 || h > bh * 0.9)
+            continue;
+        double x = lx - w / 2, y = ly - h / 2;
+        if (x < p->fx || y < p->fy || x + w > p->fx + p->fw || y + h > p->fy + p->fh)
+            continue;
+        if (collides(p, x, y, w, h))
+            continue;
+        if (place(p, text, x, y, size, w, h))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        break;
+    }
+    return PL_OK;
+}
+
+static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, double width)
+{
+    cairo_t *cr = p->cr;
+    const pl_export_doc *d = p->doc;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    char s[256];
+    snprintf(s, sizeof s, "图例 legend · %s · 合计 %ld 宗 %.2f 亩", d->theme_zh, sum->parcels,
+             sum->area_m2 / M2_PER_MU);
+    pl_pdf_text(p->pdf, s, 7.5, 1, x, y, PL_ALIGN_LEFT);
+    y += 12;
+    size_t n = pl_style_count(d->theme);
+    int cols = width > 300 ? 3 : 2, rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
+    double cw = width / cols;
+    for (size_t i = 0; i < n; i++) {
+        const pl_style *st = pl_style_at(d->theme, i);
+        double cx = x + cw * (double)(i / (size_t)rows), cy = y + 9.5 * (double)(i % (size_t)rows);
+        cairo_rectangle(cr, cx, cy + 1, 10, 6.5);
+        pl_pdf_color(cr, st->fill, st->fill_opacity > 0 ? st->fill_opacity : 0.6);
+        cairo_fill_preserve(cr);
+        pl_pdf_color(cr, st->stroke, 1);
+        cairo_set_line_width(cr, 0.4);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        snprintf(s, sizeof s, "%s %s  %ld 宗 %.2f 亩", st->zh, st->en, sum->count[i], sum->area[i] / M2_PER_MU);
+        pl_pdf_text(p->pdf, s, 6, 0, cx + 13, cy, PL_ALIGN_LEFT);
+    }
+}
+
+static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
+{
+    pdfw *p = state;
+    cairo_t *cr = p->cr;
+    const pl_export_doc *d = p->doc;
+    flush_batch(p);
+    /* the labels over every parcel, still inside the frame */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (size_t i = 0; i < p->nlabels; i++) {
+        const label *l = &p->labels[i];
+        pl_pdf_text(p->pdf, l->text, l->size, 0, l->x, l->y - l->h * 0.1, PL_ALIGN_LEFT);
+    }
+    cairo_restore(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_rectangle(cr, p->fx, p->fy, p->fw, p->fh);
+    cairo_stroke(cr);
+    pl_pdf_north_arrow(p->pdf, p->fx + p->fw - 16, p->fy + 8, 28);
+    double m = MARGIN_MM * PL_PT_PER_MM, by = p->fy + p->fh + 12;
+    double right = 62 * PL_PT_PER_MM;
+    legend(p, sum, m, by, p->W - 2 * m - right);
+    double rx = p->W - m - right;
+    pl_pdf_scale_bar(p->pdf, rx, by, p->n, 32 * PL_PT_PER_MM);
+    char s[512];
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    double ty = by + 26;
+    snprintf(s, sizeof s, "数据截至 as of %s · 出图 exported %s", d->as_of, d->generated);
+    pl_pdf_text(p->pdf, s, 6, 0, rx, ty, PL_ALIGN_LEFT);
+    snprintf(s, sizeof s, "坐标系 EPSG:%d %s", d->work_srid, d->work_crs_name ? d->work_crs_name : "");
+    ty += pl_pdf_text_wrapped(p->pdf, s, 6, 0, rx, ty + 9, right) + 9;
+    snprintf(s, sizeof s, "坐标网 grid ticks %.0f m · 来源 source parkland %s", p->step, d->version);
+    pl_pdf_text(p->pdf, s, 6, 0, rx, ty, PL_ALIGN_LEFT);
+    if (d->map_clipped && *d->map_clipped) {
+        cairo_set_source_rgb(cr, 0.7, 0, 0);
+        snprintf(s, sizeof s, "1:%.0f 下图幅容纳不下全部宗地, 仅显示中部 (the parcels do not fit at this scale: the "
+                 "centre is shown)", p->n);
+        pl_pdf_text(p->pdf, s, 6.5, 1, p->fx, p->fy + 3, PL_ALIGN_LEFT);
+    }
+    int rc = pl_pdf_close(p->pdf, err); /* the whole document is written here */
+    p->pdf = NULL;
+    return rc;
+}
+
+static void w_release(void *state)
+{
+    pdfw *p = state;
+    if (!p)
+        return;
+    if (p->pdf) {
+        pl_error e;
+        pl_error_clear(&e);
+        pl_pdf_close(p->pdf, &e);
+    }
+    for (size_t i = 0; i < p->nlabels; i++)
+        free(p->labels[i].text);
+    free(p->labels);
+    for (size_t i = 0; p->cells && i < (size_t)p->gw * (size_t)p->gh; i++)
+        free(p->cells[i]);
+    free(p->cells);
+    free(p);
+}
+
+const pl_writer_ops pl_writer_pdf = {"pdf", PL_NEED_WORK | PL_NEED_EXTENT | PL_NEED_CLASS_ORDER, w_begin, w_feature, w_end, w_release};

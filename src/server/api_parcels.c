@@ -1,0 +1,190 @@
+/* api_parcels.c — GET /api/v1/parcels (GeoJSON of a box), /api/v1/parcels/CODE, /api/v1/free. */
+#include "http.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parkland/code.h"
+#include "parkland/export.h"
+#include "parkland/parcel.h"
+#include "parkland/parse.h"
+#include "parkland/query.h"
+#include "parkland/units.h"
+
+/* "a,b,c,d" (ASCII commas) into four numbers; 0 when it is not. */
+static int parse_numbers(const char *s, double *v, int n)
+{
+    char buf[256];
+    if (!s || strlen(s) >= sizeof buf)
+        return 0;
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL, *tok = strtok_r(buf, ",", &save);
+    int k = 0;
+    for (; tok && k < n; k++, tok = strtok_r(NULL, ",", &save))
+        if (!pl_parse_number(tok, &v[k]) || !isfinite(v[k]))
+            return 0;
+    return k == n && !tok;
+}
+
+/* The largest box a map may ask for, in square degrees (about 100 km × 100 km here). */
+#define MAX_BOX_DEG2 1.0
+
+enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db)
+{
+    const char *bbox = pl_req_arg(r, "bbox"), *theme = pl_req_arg(r, "theme");
+    double box[4];
+    if (!bbox || !parse_numbers(bbox, box, 4))
+        return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "bbox=lon1,lat1,lon2,lat2 (WGS 84 degrees) is required");
+    if ((box[2] - box[0]) * (box[3] - box[1]) > MAX_BOX_DEG2)
+        return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "the box is larger than %.0f square degree; zoom in",
+                              MAX_BOX_DEG2);
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_GEOJSON;
+    o.status = pl_req_arg(r, "status");
+    o.park = pl_req_arg(r, "park");
+    o.lonlat_box = box;
+    if (theme) {
+        int t = pl_export_theme_parse(theme);
+        if (t < 0)
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing)", theme);
+        o.theme = (pl_export_theme)t;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+    pl_error err;
+    pl_error_clear(&err);
+    pl_export_result res;
+    int rc = pl_export_stream(db, &o, f, &res, &err);
+    if (fclose(f) && !rc)
+        rc = pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
+    if (rc) {
+        free(text);
+        return pl_reply_lib_error(r, &err);
+    }
+    return pl_reply_bytes(r, MHD_HTTP_OK, "application/geo+json; charset=utf-8", text, len, NULL);
+}
+
+/* ---- one parcel: the keys of `parcel show --format json` ---------------------------------- */
+
+static json_t *text_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *num_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+static int parcel_json(const pl_parcel_row *p, void *ctx)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "park", text_or_null(p->park));
+    json_object_set_new(o, "code", text_or_null(p->code));
+    json_object_set_new(o, "name", text_or_null(p->name));
+    json_object_set_new(o, "land_use", text_or_null(p->land_use));
+    json_object_set_new(o, "land_use_code", text_or_null(p->land_use_code));
+    json_object_set_new(o, "status", text_or_null(p->status));
+    json_object_set_new(o, "status_zh", text_or_null(pl_parcel_status_zh(p->status)));
+    json_object_set_new(o, "status_date", text_or_null(p->status_date));
+    json_object_set_new(o, "area_m2", num_or_null(round(p->area_m2 * 100) / 100));
+    json_object_set_new(o, "area_mu", num_or_null(round(pl_m2_to_mu(p->area_m2) * 100) / 100));
+    json_object_set_new(o, "area_ha", num_or_null(round(pl_m2_to_ha(p->area_m2) * 1e4) / 1e4));
+    json_object_set_new(o, "declared_area_m2", num_or_null(p->declared_area_m2));
+    char shape[64];
+    snprintf(shape, sizeof shape, "%d part(s), %d hole(s), %d vertices", p->parts, p->holes, p->vertices);
+    json_object_set_new(o, "shape", json_string(shape));
+    json_object_set_new(o, "batch", p->batch_id ? json_integer(p->batch_id) : json_null());
+    json_t *attrs = p->attrs_json ? json_loads(p->attrs_json, 0, NULL) : NULL;
+    json_object_set_new(o, "attributes", attrs ? attrs : json_null());
+    json_object_set_new(o, "wkt", text_or_null(p->wkt));
+    *(json_t **)ctx = o;
+    return 0;
+}
+
+enum MHD_Result pl_api_parcel(pl_req *r, pl_db *db)
+{
+    const char *park = pl_req_arg(r, "park");
+    pl_error err;
+    pl_error_clear(&err);
+    char *code = NULL;
+    int rc = pl_code_resolve(db, PL_CODE_PARCEL, park, r->arg, &code, NULL, &err);
+    json_t *o = NULL;
+    if (!rc)
+        rc = pl_parcel_get(db, park, code, parcel_json, &o, &err);
+    free(code);
+    if (rc) {
+        json_decref(o);
+        return pl_reply_lib_error(r, &err);
+    }
+    return pl_reply_json(r, MHD_HTTP_OK, o);
+}
+
+/* ---- free parcels: `query free --format json` ------------------------------------------ */
+
+/* A quantity argument in `unit`: 1 when absent or read; 0 after answering 400. */
+static int arg_quantity(pl_req *r, const char *name, pl_unit unit, double *out)
+{
+    const char *v = pl_req_arg(r, name);
+    int converted;
+    if (!v)
+        return 1;
+    if (!pl_parse_quantity(v, unit, out, &converted) || !isfinite(*out)) {
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "%s expects a number, not '%s'", name, v);
+        return 0;
+    }
+    return 1;
+}
+
+enum MHD_Result pl_api_free(pl_req *r, pl_db *db)
+{
+    pl_query_filter f;
+    pl_query_filter_init(&f);
+    f.park = pl_req_arg(r, "park");
+    f.industry = pl_req_arg(r, "industry");
+    f.adjacent = pl_req_arg(r, "adjacent");
+    if (!arg_quantity(r, "min_mu", PL_UNIT_MU, &f.min_mu) || !arg_quantity(r, "max_mu", PL_UNIT_MU, &f.max_mu) ||
+        !arg_quantity(r, "max_intensity", PL_UNIT_WAN_PER_MU, &f.max_intensity) ||
+        !arg_quantity(r, "min_far", PL_UNIT_NONE, &f.min_far) || !arg_quantity(r, "within", PL_UNIT_M, &f.within_m))
+        return MHD_YES;
+    const char *near = pl_req_arg(r, "near"), *near_crs = pl_req_arg(r, "near_crs"), *limit = pl_req_arg(r, "limit");
+    if (limit) {
+        double n;
+        if (!pl_parse_number(limit, &n) || n < 1 || n > 1e6 || n != floor(n))
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "limit is a whole number from 1, not '%s'", limit);
+        f.limit = (long)n;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    if (near) {
+        double ll[2];
+        int crs = near_crs ? pl_near_crs_parse(near_crs) : PL_NEAR_WGS84;
+        if (!parse_numbers(near, ll, 2))
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "near expects LON,LAT, not '%s'", near);
+        if (crs < 0)
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "near_crs is wgs84, gcj02 or bd09, not '%s'", near_crs);
+        if (pl_near_point(db, ll[0], ll[1], (pl_near_crs)crs, &f.near_lon, &f.near_lat, NULL, 0, &err))
+            return pl_reply_lib_error(r, &err);
+    }
+    char *adjacent = NULL;
+    if (f.adjacent) {
+        if (pl_code_resolve(db, PL_CODE_PARCEL, f.park, f.adjacent, &adjacent, NULL, &err))
+            return pl_reply_lib_error(r, &err);
+        f.adjacent = adjacent;
+    }
+    pl_table *t = NULL;
+    int rc = pl_query_free_table(db, &f, PL_TABLE_JSON, &t, &err);
+    free(adjacent);
+    if (rc)
+        return pl_reply_lib_error(r, &err);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (out)
+        pl_table_write(t, out, PL_TABLE_JSON, 0);
+    pl_table_free(t);
+    if (!out || fclose(out)) {
+        free(text);
+        return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+    }
+    return pl_reply_bytes(r, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
+}

@@ -1,0 +1,83 @@
+/* http.h — what the files of the server layer share (internal): a request, answers, the handlers. */
+#ifndef PARKLAND_SERVER_HTTP_H
+#define PARKLAND_SERVER_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+
+#include "parkland/db.h"
+#include "server.h"
+#include "session.h"
+
+/* One request, from its headers to its answer. */
+typedef struct pl_req {
+    pl_server *srv;
+    struct MHD_Connection *conn;
+    const char *method;          /* MHD's, lives as long as the request */
+    const char *url;             /* path, percent-decoded by MHD */
+    char ip[64];                 /* the client's address */
+    char *body;                  /* received body, NUL-terminated; NULL when none */
+    size_t body_len;
+    int body_too_big;            /* more than max_body arrived */
+    const struct pl_route *route;
+    char arg[256];               /* the path segment the route's '*' matched */
+    /* the session (when the route needs one) */
+    char user[PL_SESSION_USER_MAX];
+    int role;
+    char token[PL_SESSION_TOKEN_LEN + 1];
+    int answered;
+    int status;                  /* the status answered, for the log */
+} pl_req;
+
+typedef enum MHD_Result (*pl_handler)(pl_req *r, pl_db *db);
+
+/* Route roles: PUBLIC needs no session; otherwise a mask of pl_role. */
+#define ROUTE_PUBLIC 0
+
+typedef struct pl_route {
+    const char *method;
+    const char *pattern;         /* "/api/v1/leads/_": '_' is one path segment, given to the handler */
+    int roles;                   /* pl_role mask that may call it; ROUTE_PUBLIC */
+    pl_handler fn;
+} pl_route;
+
+/* The route of method + url: the route, or NULL with *path_known 1 when the
+ * path is served for other methods (405) and 0 when not at all (404).
+ * Copies the '_' segment into arg. */
+const pl_route *pl_route_find(const char *method, const char *url, char *arg, size_t arglen, int *path_known);
+/* Every route (for docs and tests), and how many. */
+const pl_route *pl_routes(size_t *n);
+
+/* Server settings and state the handlers use. */
+const pl_server_options *pl_server_opts(const pl_server *s);
+pl_session_store *pl_server_sessions(pl_server *s);
+
+/* Answers: JSON (steals `body`), an error {"error": message}, raw bytes. */
+enum MHD_Result pl_reply_json(pl_req *r, unsigned status, json_t *body);
+enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, char *data, size_t len,
+                               const char *set_cookie);
+/* The same as pl_reply_json with a Set-Cookie header. */
+enum MHD_Result pl_reply_json_cookie(pl_req *r, unsigned status, json_t *body, const char *set_cookie);
+/* A library error: 400 usage, 404 not found, 422 refused, 503 busy, 500 otherwise. */
+enum MHD_Result pl_reply_lib_error(pl_req *r, const pl_error *err);
+
+/* The body as a JSON object within the limits: NULL after answering 400/415. */
+json_t *pl_req_json(pl_req *r);
+/* A query-string argument or NULL. */
+const char *pl_req_arg(pl_req *r, const char *name);
+
+/* Handlers. */
+enum MHD_Result pl_api_healthz(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_session_create(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_session_delete(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parcel(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_free(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_leads(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_lead(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_lead_add(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_lead_patch(pl_req *r, pl_db *db);
+
+#endif

@@ -1,0 +1,572 @@
+/* server.c — the daemon of `parkland serve` (server.h): libmicrohttpd's thread pool, the
+ * request's life (limits, route, session, role, CSRF, handler), one pl_db per worker. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "parkland/user.h"
+
+#define MAX_DBS 256
+#define IP_SLOTS 1024
+
+typedef struct ip_count {
+    char ip[64]; /* "" = free */
+    unsigned n;
+} ip_count;
+
+struct pl_server {
+    pl_server_options o;
+    char *db_path;
+    struct MHD_Daemon *d;
+    unsigned port;
+    pl_session_store *sessions;
+    pthread_key_t db_key;
+    pthread_mutex_t lock; /* dbs and ips */
+    pl_db *dbs[MAX_DBS];
+    size_t ndbs;
+    ip_count ips[IP_SLOTS];
+    atomic_int in_flight;
+};
+
+void pl_server_options_init(pl_server_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->listen = "127.0.0.1:8080";
+    o->threads = 4;
+    o->max_body = 1 << 20;
+    o->max_json = 64 << 10;
+    o->max_json_depth = 8;
+    o->max_header = 16 << 10;
+    o->per_ip = 32;
+    o->timeout_s = 30;
+    o->session_idle_s = 30 * 60;
+    o->session_max_s = 12 * 3600;
+    o->login_failures = 5;
+    o->login_window_s = 15 * 60;
+}
+
+const pl_server_options *pl_server_opts(const pl_server *s) { return &s->o; }
+pl_session_store *pl_server_sessions(pl_server *s) { return s->sessions; }
+unsigned pl_server_port(const pl_server *s) { return s->port; }
+
+/* ---- the worker's database ------------------------------------------------------------- */
+
+/* This worker's connection, opened on its first request and kept until the server stops. */
+static pl_db *worker_db(pl_server *s, pl_error *err)
+{
+    pl_db *db = pthread_getspecific(s->db_key);
+    if (db)
+        return db;
+    if (pl_db_open(s->db_path, &db, err))
+        return NULL;
+    pl_db_set_cache_mb(db, 16, err);
+    pthread_mutex_lock(&s->lock);
+    if (s->ndbs == MAX_DBS) {
+        pthread_mutex_unlock(&s->lock);
+        pl_db_close(db);
+        pl_error_set(err, PL_ERR_NOMEM, "too many worker connections");
+        return NULL;
+    }
+    s->dbs[s->ndbs++] = db;
+    pthread_mutex_unlock(&s->lock);
+    pthread_setspecific(s->db_key, db);
+    return db;
+}
+
+/* ---- connections per address --------------------------------------------------------- */
+
+static void client_ip(struct MHD_Connection *c, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, len, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)len);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)len);
+}
+
+/* Count a connection of `ip` in (+1) or out (-1); the count after. */
+static unsigned ip_add(pl_server *s, const char *ip, int delta)
+{
+    pthread_mutex_lock(&s->lock);
+    ip_count *hit = NULL, *free_slot = NULL;
+    for (size_t i = 0; i < IP_SLOTS && !hit; i++) {
+        if (!strcmp(s->ips[i].ip, ip) && s->ips[i].ip[0])
+            hit = &s->ips[i];
+        else if (!s->ips[i].ip[0] && !free_slot)
+            free_slot = &s->ips[i];
+    }
+    if (!hit && delta > 0 && free_slot) {
+        hit = free_slot;
+        snprintf(hit->ip, sizeof hit->ip, "%s", ip);
+        hit->n = 0;
+    }
+    unsigned n = 0;
+    if (hit) {
+        if (delta > 0)
+            hit->n++;
+        else if (hit->n > 0)
+            hit->n--;
+        n = hit->n;
+        if (!n)
+            hit->ip[0] = '\0';
+    }
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    pl_server *s = cls;
+    char ip[64];
+    client_ip(c, ip, sizeof ip);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = (void *)(uintptr_t)1;
+        ip_add(s, ip, +1);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        ip_add(s, ip, -1);
+    }
+}
+
+static unsigned ip_connections(pl_server *s, const char *ip)
+{
+    pthread_mutex_lock(&s->lock);
+    unsigned n = 0;
+    for (size_t i = 0; i < IP_SLOTS; i++)
+        if (s->ips[i].ip[0] && !strcmp(s->ips[i].ip, ip))
+            n = s->ips[i].n;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+/* ---- answers ------------------------------------------------------------------------- */
+
+/* '<', '>' and '&' of JSON text as \u003c, \u003e, \u0026: outside strings JSON has none of
+ * them, inside they mean the same; a page or a sniffing browser never sees markup in an answer.
+ * Frees `text`; NULL when out of memory. */
+static char *json_html_safe(char *text, size_t *len)
+{
+    size_t extra = 0;
+    for (size_t i = 0; i < *len; i++)
+        if (text[i] == '<' || text[i] == '>' || text[i] == '&')
+            extra += 5;
+    if (!extra)
+        return text;
+    char *out = malloc(*len + extra + 1), *o = out;
+    if (out) {
+        for (size_t i = 0; i < *len; i++) {
+            char ch = text[i];
+            if (ch == '<' || ch == '>' || ch == '&')
+                o += sprintf(o, "\\u%04x", (unsigned)ch);
+            else
+                *o++ = ch;
+        }
+        *o = '\0';
+        *len = (size_t)(o - out);
+    }
+    free(text);
+    return out;
+}
+
+enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, char *data, size_t len,
+                               const char *set_cookie)
+{
+    if (!strncmp(type, "application/json", 16) || !strncmp(type, "application/geo+json", 20))
+        if (!(data = json_html_safe(data, &len)))
+            return MHD_NO;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (set_cookie)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, set_cookie);
+    if (status == MHD_HTTP_TOO_MANY_REQUESTS || status == MHD_HTTP_CONTENT_TOO_LARGE)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    r->answered = 1;
+    r->status = (int)status;
+    return ret;
+}
+
+enum MHD_Result pl_reply_json_cookie(pl_req *r, unsigned status, json_t *body, const char *set_cookie)
+{
+    /* UTF-8 as is; numbers with 15 significant digits (34056.09, not 34056.089999999997) */
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(body);
+    if (!text)
+        return MHD_NO;
+    return pl_reply_bytes(r, status, "application/json; charset=utf-8", text, strlen(text), set_cookie);
+}
+
+enum MHD_Result pl_reply_json(pl_req *r, unsigned status, json_t *body)
+{
+    return pl_reply_json_cookie(r, status, body, NULL);
+}
+
+enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...)
+{
+    char msg[PL_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return pl_reply_json(r, status, json_pack("{s:s}", "error", msg));
+}
+
+enum MHD_Result pl_reply_lib_error(pl_req *r, const pl_error *err)
+{
+    unsigned status;
+    switch (err->code) {
+    case PL_ERR_USAGE: status = MHD_HTTP_BAD_REQUEST; break;
+    case PL_ERR_NOTFOUND: status = MHD_HTTP_NOT_FOUND; break;
+    case PL_ERR_INPUT: status = MHD_HTTP_UNPROCESSABLE_CONTENT; break;
+    case PL_ERR_DB: status = strstr(err->message, "busy") ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                           : MHD_HTTP_INTERNAL_SERVER_ERROR; break;
+    case PL_ERR_NOMEM: status = MHD_HTTP_SERVICE_UNAVAILABLE; break;
+    default: status = MHD_HTTP_INTERNAL_SERVER_ERROR; break;
+    }
+    return pl_reply_error(r, status, "%s", err->message[0] ? err->message : "internal error");
+}
+
+const char *pl_req_arg(pl_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Deepest nesting of arrays and objects in JSON text (strings skipped). */
+static int json_depth(const char *p, size_t n)
+{
+    int depth = 0, max = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
+json_t *pl_req_json(pl_req *r)
+{
+    const pl_server_options *o = &r->srv->o;
+    const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!type || strncmp(type, "application/json", 16)) {
+        pl_reply_error(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "the body must be JSON (Content-Type: application/json)");
+        return NULL;
+    }
+    if (!r->body || !r->body_len) {
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "the request has no JSON body");
+        return NULL;
+    }
+    if (r->body_len > o->max_json) {
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "the JSON body has %zu bytes, more than %zu", r->body_len, o->max_json);
+        return NULL;
+    }
+    int depth = json_depth(r->body, r->body_len);
+    if (depth > o->max_json_depth) {
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "the JSON body nests %d deep, more than %d", depth, o->max_json_depth);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad JSON at line %d, column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "the JSON body must be an object");
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- a request --------------------------------------------------------------------- */
+
+static int is_write(const char *method)
+{
+    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+/* The session token of the Cookie header's pl_session, or NULL. */
+static const char *cookie_token(pl_req *r)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "pl_session");
+}
+
+/* Route, session, role and CSRF, before the body is read: 1 when answered (refused). */
+static int admit(pl_req *r, pl_db *db)
+{
+    int path_known = 0;
+    r->route = pl_route_find(r->method, r->url, r->arg, sizeof r->arg, &path_known);
+    if (!r->route) {
+        if (path_known)
+            pl_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "%s is not allowed on '%s'", r->method, r->url);
+        else
+            pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no such resource '%s'", r->url);
+        return 1;
+    }
+    /* the worker's connection remembers the last account: no request writes under another's name */
+    pl_db_set_user(db, "anonymous");
+    const char *token = cookie_token(r);
+    if (token && strlen(token) == PL_SESSION_TOKEN_LEN)
+        snprintf(r->token, sizeof r->token, "%s", token);
+    if (r->route->roles == ROUTE_PUBLIC)
+        return 0;
+    pl_error err;
+    pl_error_clear(&err);
+    if (!r->token[0] || !pl_session_find(r->srv->sessions, r->token, r->user)) {
+        pl_reply_error(r, MHD_HTTP_UNAUTHORIZED, "log in first (POST /api/v1/session)");
+        return 1;
+    }
+    /* the account as it is now: disabled or changed since the login */
+    int rc = pl_user_role(db, r->user, &r->role, &err);
+    if (rc == PL_ERR_NOTFOUND) {
+        pl_session_end(r->srv->sessions, r->token);
+        pl_reply_error(r, MHD_HTTP_UNAUTHORIZED, "the account '%s' is disabled; log in again", r->user);
+        return 1;
+    }
+    if (rc) {
+        pl_reply_lib_error(r, &err);
+        return 1;
+    }
+    if (!(r->route->roles & r->role)) {
+        pl_reply_error(r, MHD_HTTP_FORBIDDEN, "the role '%s' may not %s %s", pl_role_name(r->role), r->method,
+                       r->route->pattern);
+        return 1;
+    }
+    if (is_write(r->method)) {
+        const char *csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!pl_session_csrf_ok(r->srv->sessions, r->token, csrf)) {
+            pl_reply_error(r, MHD_HTTP_FORBIDDEN, "a write needs the X-CSRF-Token header of the session");
+            return 1;
+        }
+    }
+    /* history names the account, not the server's login */
+    pl_db_set_user(db, r->user);
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    pl_server *s = cls;
+    pl_req *r = *con_cls;
+    if (!r) { /* the headers: check all that can be checked before the body */
+        if (!(r = calloc(1, sizeof *r)))
+            return MHD_NO;
+        *con_cls = r;
+        atomic_fetch_add(&s->in_flight, 1);
+        r->srv = s;
+        r->conn = c;
+        r->method = method;
+        r->url = url;
+        client_ip(c, r->ip, sizeof r->ip);
+        if (ip_connections(s, r->ip) > s->o.per_ip)
+            return pl_reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS, "too many connections from %s (at most %u)", r->ip,
+                                  s->o.per_ip);
+        const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (len) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(len, &end, 10);
+            if (errno || *end || n > s->o.max_body)
+                return pl_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than %zu bytes",
+                                      s->o.max_body);
+        }
+        pl_error err;
+        pl_error_clear(&err);
+        pl_db *db = worker_db(s, &err);
+        if (!db)
+            return pl_reply_lib_error(r, &err);
+        if (admit(r, db))
+            return MHD_YES;
+        return MHD_YES;
+    }
+    if (r->answered) { /* refused before the body: drop what comes */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->body_too_big || r->body_len + n > s->o.max_body) {
+            r->body_too_big = 1;
+            return MHD_YES;
+        }
+        char *b = realloc(r->body, r->body_len + n + 1);
+        if (!b)
+            return MHD_NO;
+        memcpy(b + r->body_len, upload_data, n);
+        r->body = b;
+        r->body_len += n;
+        r->body[r->body_len] = '\0';
+        return MHD_YES;
+    }
+    if (r->body_too_big)
+        return pl_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than %zu bytes", s->o.max_body);
+    pl_error err;
+    pl_error_clear(&err);
+    pl_db *db = worker_db(s, &err);
+    if (!db)
+        return pl_reply_lib_error(r, &err);
+    return r->route->fn(r, db);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    pl_server *s = cls;
+    pl_req *r = *con_cls;
+    if (!r)
+        return;
+    if (!s->o.quiet)
+        fprintf(stderr, "parkland serve: %s %s %s → %d%s%s\n", r->ip, r->method, r->url, r->status,
+                r->user[0] ? " user " : "", r->user);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    pl_server *s = cls;
+    if (s->o.quiet)
+        return;
+    fputs("parkland serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+/* ---- start and stop ----------------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa, pl_error *err)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    const char *colon = strrchr(listen, ':');
+    char host[64];
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return pl_error_set(err, PL_ERR_USAGE, "--listen is ADDRESS:PORT (e.g. 127.0.0.1:8080), not '%s'", listen);
+    snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
+    char *end;
+    errno = 0;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (errno || *end || !colon[1] || port > 65535)
+        return pl_error_set(err, PL_ERR_USAGE, "--listen '%s': the port is 0–65535", listen);
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return pl_error_set(err, PL_ERR_USAGE, "--listen '%s': '%s' is not an IPv4 address", listen, host);
+    sa->sin_port = htons((unsigned short)port);
+    return PL_OK;
+}
+
+int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
+{
+    *out = NULL;
+    if (!o->db_path)
+        return pl_error_set(err, PL_ERR_USAGE, "the server needs a database");
+    struct sockaddr_in sa;
+    int rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+    if (rc)
+        return rc;
+    pl_db *probe; /* a database that cannot be opened is refused before listening */
+    if ((rc = pl_db_open(o->db_path, &probe, err)))
+        return rc;
+    pl_db_close(probe);
+    pl_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    s->o = *o;
+    if (!s->o.threads)
+        s->o.threads = 1;
+    if (!(s->db_path = strdup(o->db_path)) ||
+        !(s->sessions = pl_session_store_new(4096, o->session_idle_s, o->session_max_s, o->login_failures,
+                                             o->login_window_s))) {
+        free(s->db_path);
+        free(s);
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    }
+    pthread_key_create(&s->db_key, NULL);
+    pthread_mutex_init(&s->lock, NULL);
+    s->d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 2 * s->o.per_ip, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+    if (!s->d) {
+        rc = pl_error_set(err, PL_ERR_IO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
+                          errno ? strerror(errno) : "libmicrohttpd refused");
+        pl_server_stop(s, 0);
+        return rc;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_LISTEN_FD);
+    struct sockaddr_in bound;
+    socklen_t blen = sizeof bound;
+    if (di && getsockname(di->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
+        s->port = ntohs(bound.sin_port);
+    *out = s;
+    return PL_OK;
+}
+
+void pl_server_stop(pl_server *s, double grace_s)
+{
+    if (!s)
+        return;
+    if (s->d) {
+        MHD_quiesce_daemon(s->d); /* no new connections */
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            if (atomic_load(&s->in_flight) == 0 ||
+                (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 >= grace_s)
+                break;
+            struct timespec d = {0, 10 * 1000 * 1000};
+            nanosleep(&d, NULL);
+        }
+        MHD_stop_daemon(s->d);
+    }
+    for (size_t i = 0; i < s->ndbs; i++)
+        pl_db_close(s->dbs[i]);
+    pthread_key_delete(s->db_key);
+    pthread_mutex_destroy(&s->lock);
+    pl_session_store_free(s->sessions);
+    free(s->db_path);
+    free(s);
+}

@@ -1,0 +1,449 @@
+/*
+ * test_print.c — the printed outputs: `parcel sheet` (宗地图 and 界址点成果表 as
+ * PDF, the table as XLSX) and `export pdf` (the map sheet). The PDFs are
+ * read back with poppler's pdfinfo, pdffonts and pdftotext, the workbook with
+ * openpyxl; the table is checked against the stored vertices and against the
+ * Ministry TXT export of the same parcels; the map's scale is measured from
+ * the PDF's drawing operators.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dbpath[1024];
+
+/* QD-H: 300 × 200 m with a 20 × 30 m hole, named 测试&<特殊>; QD-N its neighbour to
+ * the east; QD-M two parts with millimetres; QD-C a 40-gon (41 table rows). */
+static void make_db(void)
+{
+    pl_db *db = tu_db_new("print.db", dbpath);
+    tu_park_qdip(db);
+    tu_add_parcel(db, "QDIP", "QD-H", "available",
+                  "POLYGON((509000 3985500, 509300 3985500, 509300 3985700, 509000 3985700, 509000 3985500),"
+                  "(509100 3985600, 509100 3985630, 509120 3985630, 509120 3985600, 509100 3985600))");
+    tu_sql_exec(db, "UPDATE parcel SET name = '测试&<特殊>', land_use = '工业用地', land_use_code = '0601'"
+                    " WHERE code = 'QD-H'");
+    tu_add_rect(db, "QDIP", "QD-N", "reserve", 509300, 509400, 3985500, 3985700);
+    tu_add_parcel(db, "QDIP", "QD-M", "reserve",
+                  "MULTIPOLYGON(((509400 3985500, 509500 3985500, 509500 3985600, 509400 3985600, 509400 3985500)),"
+                  "((509600 3985500.123, 509650.456 3985500.123, 509650.456 3985560.789, 509600 3985560.789,"
+                  " 509600 3985500.123)))");
+    char wkt[4096] = "POLYGON((";
+    for (int k = 0; k <= 40; k++) {
+        double a = 2 * 3.14159265358979 * (k % 40) / 40;
+        snprintf(wkt + strlen(wkt), sizeof wkt - strlen(wkt), "%s%.3f %.3f", k ? ", " : "", 510000 + 100 * cos(a),
+                 3986000 + 100 * sin(a));
+    }
+    strcat(wkt, "))");
+    tu_add_parcel(db, "QDIP", "QD-C", "available", wkt);
+    tu_db_close(db);
+}
+
+/* The output of a shell command (caller frees); the test fails when it fails. */
+static char *sh(const char *fmt, const char *a, const char *b)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_run(&out, &err, fmt, a, b);
+    cr_assert_eq(rc, 0, "%s: %s", fmt, err ? err : "");
+    free(err);
+    return out;
+}
+
+/* The rows of the 界址点成果表 in pdftotext -layout text, one "序号 点号 圈号 X Y [边长]" a line. */
+static const char rows_py[] =
+    "import re, sys\n"
+    "for line in sys.stdin:\n"
+    "    m = re.match(r'^\\s*(\\d+)\\s+(J\\d+)\\s+(\\d+)\\s+(\\d+\\.\\d{3})\\s+(\\d+\\.\\d{3})(\\s+(\\d+\\.\\d{2}))?\\s*$', line)\n"
+    "    if m: print(' '.join(x for x in m.group(1, 2, 3, 4, 5, 7) if x))\n";
+
+static char *pdf_rows(const char *pdf)
+{
+    char script[1024];
+    snprintf(script, sizeof script, "%s", tu_tmp("rows.py"));
+    tu_write_file(script, rows_py, (size_t)-1);
+    return sh("pdftotext -layout %s - | python3 %s", tu_q(pdf), tu_q(script));
+}
+
+/* The stored vertices in the 界址点 order, as the table prints them. */
+static const char rows_h[] =
+    "1 J1 1 3985700.000 509000.000\n"
+    "2 J2 1 3985700.000 509300.000 300.00\n"
+    "3 J3 1 3985500.000 509300.000 200.00\n"
+    "4 J4 1 3985500.000 509000.000 300.00\n"
+    "5 J1 1 3985700.000 509000.000 200.00\n"
+    "6 J5 2 3985630.000 509100.000\n"
+    "7 J6 2 3985600.000 509100.000 30.00\n"
+    "8 J7 2 3985600.000 509120.000 20.00\n"
+    "9 J8 2 3985630.000 509120.000 30.00\n"
+    "10 J5 2 3985630.000 509100.000 20.00\n";
+static const char rows_m[] =
+    "1 J1 1 3985600.000 509400.000\n"
+    "2 J2 1 3985600.000 509500.000 100.00\n"
+    "3 J3 1 3985500.000 509500.000 100.00\n"
+    "4 J4 1 3985500.000 509400.000 100.00\n"
+    "5 J1 1 3985600.000 509400.000 100.00\n"
+    "6 J5 2 3985560.789 509600.000\n"
+    "7 J6 2 3985560.789 509650.456 50.46\n"
+    "8 J7 2 3985500.123 509650.456 60.67\n"
+    "9 J8 2 3985500.123 509600.000 50.46\n"
+    "10 J5 2 3985560.789 509600.000 60.67\n";
+
+Test(sheet, pdf_pages_fonts_text_and_table)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("h.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "parcel sheet QD-H -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "8 boundary points in 2 ring(s), 10 table rows"), "%s", out);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           2\n"), "%s", info);
+    cr_assert(strstr(info, "595.276 x 841.89 pts (A4)"), "%s", info);
+    char *fonts = sh("pdffonts %s%s", tu_q(pdf), "");
+    int nfonts = 0;
+    char *l = strstr(fonts, "\n---");
+    cr_assert_not_null(l, "%s", fonts);
+    for (l = strchr(l + 1, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        /* name, type, encoding, then emb sub uni object-id generation: emb is the 5th word from the end */
+        char *w[32];
+        int n = 0;
+        char line[512];
+        size_t len = strcspn(l + 1, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)len, l + 1);
+        for (char *tok = strtok(line, " "); tok && n < 32; tok = strtok(NULL, " "))
+            w[n++] = tok;
+        cr_assert_geq(n, 6, "%s", l + 1);
+        cr_assert_str_eq(w[n - 5], "yes", "font not embedded: %.*s", (int)len, l + 1);
+        nfonts++;
+    }
+    cr_assert_geq(nfonts, 1, "%s", fonts);
+    cr_assert(strstr(fonts, "NotoSansCJK"), "%s", fonts);
+    char *text = sh("pdftotext %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "测试&<特殊>"), "the name as written: %s", text);
+    cr_assert(strstr(text, "宗地图") && strstr(text, "界址点成果表") && strstr(text, "QD-H"), "%s", text);
+    cr_assert(strstr(text, "QD-N"), "the neighbour's code on the map: %s", text);
+    cr_assert(strstr(text, "59400.00 m²") && strstr(text, "89.1000 亩") && strstr(text, "5.9400 ha"), "%s", text);
+    cr_assert(strstr(text, "工业用地 (0601)") && strstr(text, "可供"), "land use and status: %s", text);
+    cr_assert(strstr(text, "J1") && strstr(text, "J8") && strstr(text, "300.00"), "%s", text);
+    char *rows = pdf_rows(pdf);
+    cr_assert_str_eq(rows, rows_h);
+    free(rows);
+    free(text);
+    free(fonts);
+    free(info);
+    tu_outputs_free(&out, &err);
+}
+
+/* A multi-part parcel: the second part is ring 2, numbered on from the first; the
+ * same points, numbers and rings as the Ministry TXT export writes. */
+Test(sheet, multipart_matches_the_txt_export)
+{
+    make_db();
+    char pdf[1024], txt[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("m.pdf"));
+    snprintf(txt, sizeof txt, "%s", tu_tmp("all.txt"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "parcel sheet QD-M -o %s", tu_q(pdf)), 0, "%s", err);
+    char *rows = pdf_rows(pdf);
+    cr_assert_str_eq(rows, rows_m);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export txt --encoding utf-8 -o %s", tu_q(txt)), 0, "%s", err);
+    char *t = tu_read_file(txt, NULL);
+    const char *codes[] = {"QD-H", "QD-M"};
+    const char *expect[] = {rows_h, rows_m};
+    for (int c = 0; c < 2; c++) {
+        if (c == 0) {
+            snprintf(pdf, sizeof pdf, "%s", tu_tmp("h.pdf"));
+            cr_assert_eq(tu_cli(&out, &err, dbpath, "parcel sheet QD-H -o %s --force", tu_q(pdf)), 0, "%s", err);
+        }
+        const char *p = strstr(t, codes[c]);
+        cr_assert_not_null(p, "%s in the TXT", codes[c]);
+        /* each row as the TXT writes it: 点号,圈号,X,Y with the zone prefix (带号 40) */
+        for (const char *r = expect[c]; *r; r = strchr(r, '\n') + 1) {
+            long seq, num;
+            int ring;
+            double x, y;
+            cr_assert_eq(sscanf(r, "%ld J%ld %d %lf %lf", &seq, &num, &ring, &x, &y), 5);
+            char line[128];
+            snprintf(line, sizeof line, "\r\nJ%ld,%d,%.3f,%.3f\r\n", num, ring, x, y + 40e6);
+            const char *q = strstr(p, line);
+            cr_assert_not_null(q, "%s row %ld: %s not in the TXT", codes[c], seq, line + 2);
+            p = q + 2; /* in order */
+        }
+    }
+    free(t);
+    free(rows);
+    tu_outputs_free(&out, &err);
+}
+
+/* 41 rows: 24 on the first table page, the rest on a continuation page. */
+Test(sheet, continuation_pages)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("c.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "parcel sheet QD-C -o %s", tu_q(pdf)), 0, "%s", err);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           3\n"), "%s", info);
+    char *p2 = sh("pdftotext -f 2 -l 2 %s -%s", tu_q(pdf), "");
+    char *p3 = sh("pdftotext -f 3 -l 3 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p2, "第 2 页 共 3 页") && !strstr(p2, "(续)"), "%s", p2);
+    cr_assert(strstr(p3, "界址点成果表(续)") && strstr(p3, "第 3 页 共 3 页") && strstr(p3, "QD-C"), "%s", p3);
+    char *rows = pdf_rows(pdf);
+    int n = 0;
+    for (char *r = rows; (r = strchr(r, '\n')); r++)
+        n++;
+    cr_assert_eq(n, 41, "%s", rows);
+    cr_assert(strstr(rows, "\n41 J1 1 "), "the closing repeat last: %s", rows);
+    free(rows);
+    free(p2);
+    free(p3);
+    free(info);
+    tu_outputs_free(&out, &err);
+}
+
+Test(sheet, refusals_write_nothing)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("x.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "parcel sheet NOPE -o %s", tu_q(pdf)), 0);
+    cr_assert(strstr(err, "NOPE"), "%s", err);
+    cr_assert_neq(access(pdf, F_OK), 0);
+    tu_write_file(pdf, "old", 3);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "parcel sheet QD-H -o %s", tu_q(pdf)), 0);
+    char *kept = tu_read_file(pdf, NULL);
+    cr_assert_str_eq(kept, "old");
+    free(kept);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "parcel sheet QD-H --format svg -o %s", tu_q(pdf)), 0);
+    cr_assert(strstr(err, "pdf or xlsx"), "%s", err);
+    tu_outputs_free(&out, &err);
+}
+
+static const char xlsx_py[] =
+    "import sys, openpyxl\n"
+    "ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\n"
+    "rows = list(ws.iter_rows(values_only=True))\n"
+    "print(ws.title)\n"
+    "print(rows[0][0])\n"
+    "print('|'.join(rows[1]))\n"
+    "for r in rows[2:]:\n"
+    "    assert all(isinstance(v, (int, float)) for v in r[3:5]), r\n"
+    "    print(' '.join(x for x in ('%d' % r[0], r[1], '%d' % r[2], '%.3f' % r[3], '%.3f' % r[4],\n"
+    "                                '%.2f' % r[5] if r[5] is not None else None) if x))\n";
+
+Test(sheet, xlsx_read_back)
+{
+    const char *py = NULL;
+    static const char *const cands[] = {"/usr/bin/python3", "python3"};
+    for (size_t i = 0; i < 2 && !py; i++)
+        if (tu_run(NULL, NULL, "%s -c 'import openpyxl'", cands[i]) == 0)
+            py = cands[i];
+    if (!py)
+        cr_skip("python3-openpyxl is not installed (scripts/install-deps installs it)");
+    make_db();
+    char x[1024], script[1024];
+    snprintf(x, sizeof x, "%s", tu_tmp("m.xlsx"));
+    snprintf(script, sizeof script, "%s", tu_tmp("x.py"));
+    tu_write_file(script, xlsx_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    for (int c = 0; c < 2; c++) {
+        cr_assert_eq(tu_cli(&out, &err, dbpath, "parcel sheet %s --format xlsx -o %s --force", c ? "QD-M" : "QD-H",
+                            tu_q(x)), 0, "%s", err);
+        cr_assert_eq(tu_run(&out, &err, "%s %s %s", py, script, tu_q(x)), 0, "%s", err);
+        const char *nl = strchr(out, '\n');
+        cr_assert(!strncmp(out, "界址点成果表\n", strlen("界址点成果表\n")), "%s", out);
+        nl = strchr(nl + 1, '\n');
+        cr_assert(strstr(out, c ? "宗地号 QD-M" : "宗地号 QD-H"), "%s", out);
+        cr_assert(strstr(out, c ? "13060.96 m²" : "59400.00 m²"), "%s", out);
+        const char *hdr = "序号|点号|圈号|X (北 m)|Y (东 m)|边长 (m)\n";
+        cr_assert(!strncmp(nl + 1, hdr, strlen(hdr)), "%s", out);
+        cr_assert_str_eq(nl + 1 + strlen(hdr), c ? rows_m : rows_h);
+    }
+    tu_outputs_free(&out, &err);
+}
+
+/* ---- export pdf: the map sheet ---------------------------------------------------------------- */
+
+/* The subpaths drawn on page 1, from the content streams' m/l/h operators, in
+ * millimetres (each "n x0 y0 x1 y1 …" a line). cairo writes one flip of the
+ * page (1 0 0 -1 0 H cm) and the coordinates in points; distances keep. */
+static const char paths_py[] =
+    "import re, sys, zlib\n"
+    "d = open(sys.argv[1], 'rb').read()\n"
+    "mm = 25.4 / 72\n"
+    "for m in re.finditer(rb'obj\\s*<<(.*?)>>\\s*stream\\r?\\n', d, re.S):\n"
+    "    if b'FlateDecode' not in m.group(1) or b'Length1' in m.group(1) or b'Subtype' in m.group(1): continue\n"
+    "    end = d.find(b'endstream', m.end())\n"
+    "    try: t = zlib.decompress(d[m.end():end]).decode('latin1')\n"
+    "    except Exception: continue\n"
+    "    for cm in re.findall(r'([-\\d. ]+) cm', t):\n"
+    "        a = [float(v) for v in cm.split()]\n"
+    "        if abs(abs(a[0]) - 1) > 1e-9 or abs(abs(a[3]) - 1) > 1e-9 or a[1] or a[2]: sys.exit('a scaled cm: ' + cm)\n"
+    "    ops, cur = [], None\n"
+    "    for tok in t.split():\n"
+    "        if re.fullmatch(r'-?\\d+(\\.\\d+)?', tok): ops.append(float(tok)); continue\n"
+    "        if tok == 'm' and len(ops) >= 2:\n"
+    "            if cur: print(len(cur) // 2, ' '.join('%.4f' % v for v in cur))\n"
+    "            cur = [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok == 'l' and len(ops) >= 2 and cur is not None: cur += [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok != 'h' and cur:\n"
+    "            print(len(cur) // 2, ' '.join('%.4f' % v for v in cur)); cur = None\n"
+    "        ops = []\n";
+
+static void map_db_pdf(const char *args, const char *pdf)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_cli(&out, &err, dbpath, "export pdf %s -o %s --force", args, tu_q(pdf));
+    cr_assert_eq(rc, 0, "%s", err);
+    tu_outputs_free(&out, &err);
+}
+
+/* At 1:10000, the first vertex of QD-H (509000, 3985500) and of QD-C (510100, 3986000),
+ * 1208.305 m apart on the ground, are 120.8305 mm apart on the page, within 0.1 mm. */
+Test(map, scale_on_paper)
+{
+    make_db();
+    char pdf[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("scale.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("paths.py"));
+    tu_write_file(script, paths_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --status available --scale 1:10000 -o %s", tu_q(pdf)), 0,
+                 "%s", err);
+    cr_assert(strstr(out, "at 1:10000") && !strstr(out, "centre only"), "%s", out);
+    cr_assert_eq(tu_run(&out, &err, "python3 %s %s", script, tu_q(pdf)), 0, "%s", err);
+    double hx = NAN, hy = NAN, hw = 0, cx = NAN, cy = NAN;
+    for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        int n = atoi(l);
+        double v[8];
+        /* cairo closes a ring with h: the closing point is not repeated */
+        if (n == 4 && sscanf(strchr(l, ' '), "%lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3], &v[4],
+                             &v[5], &v[6], &v[7]) == 8) {
+            double w = fabs(v[2] - v[0]) + fabs(v[5] - v[3]);
+            if (w > hw) { /* the outer ring of QD-H, not its hole */
+                hw = w;
+                hx = v[0];
+                hy = v[1];
+            }
+        } else if (n == 40 && isnan(cx)) {
+            sscanf(strchr(l, ' '), "%lf %lf", &cx, &cy);
+        }
+    }
+    cr_assert(!isnan(hx) && !isnan(cx), "paths: %s", out);
+    double ground = hypot(510100 - 509000, 3986000 - 3985500); /* m */
+    double paper = hypot(cx - hx, cy - hy);                   /* mm */
+    cr_assert_float_eq(paper, ground / 10000 * 1000, 0.1, "paper %.4f mm for %.3f m", paper, ground);
+    /* and the sides of QD-H: 300 m → 30 mm */
+    cr_assert_float_eq(hw, 30 + 20, 0.1, "%.4f", hw);
+    tu_outputs_free(&out, &err);
+}
+
+Test(map, page_fonts_text_legend_and_colours)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("a3.pdf"));
+    map_db_pdf("--page A3 --landscape --theme availability --as-of 2026-03-01", pdf);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           1\n"), "%s", info);
+    cr_assert(strstr(info, "1190.55 x 841.89 pts (A3)"), "%s", info);
+    char *fonts = sh("pdffonts %s | tail -n +3 | awk '{print $(NF-4)}' | sort -u%s", tu_q(pdf), "");
+    cr_assert_str_eq(fonts, "yes\n");
+    char *text = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "示范园区 QDIP") && strstr(text, "土地供应"), "title: %s", text);
+    cr_assert(strstr(text, "可供 Available 2 宗") && strstr(text, "储备 Land bank 2 宗"), "legend: %s", text);
+    cr_assert(strstr(text, "合计 4 宗"), "%s", text);
+    cr_assert(strstr(text, "QD-H") && strstr(text, "QD-M"), "labels: %s", text);
+    cr_assert(strstr(text, "比例尺 1:"), "%s", text);
+    cr_assert(strstr(text, "数据截至 as of 2026-03-01") && strstr(text, "EPSG:4549"), "%s", text);
+    cr_assert(strstr(text, "3986000") && strstr(text, "509500"), "grid coordinates on the frame: %s", text);
+    /* rendered: not blank, and the classes' colours are there */
+    char *px = sh("pdftoppm -r 30 -png %s | python3 -c \"import sys, zlib, struct\n"
+                  "d = sys.stdin.buffer.read()\n"
+                  "print(len(d) > 1000)\"%s", tu_q(pdf), "");
+    cr_assert_str_eq(px, "True\n");
+    char ppm[1024];
+    snprintf(ppm, sizeof ppm, "%s", tu_tmp("r"));
+    free(sh("pdftoppm -r 30 %s %s", tu_q(pdf), tu_q(ppm)));
+    char *colours = sh("python3 -c \"import sys, glob\n"
+                       "d = open(glob.glob(sys.argv[1] + '*.ppm')[0], 'rb').read()\n"
+                       "h = d.split(b'\\n', 3); px = h[3]\n"
+                       "c = {}\n"
+                       "for i in range(0, len(px) - 2, 3): c[px[i:i+3]] = c.get(px[i:i+3], 0) + 1\n"
+                       "white = c.get(b'\\xff\\xff\\xff', 0)\n"
+                       "print('non-white %%.3f' %% (1 - white / (len(px) / 3)), 'colours', sum(1 for v in c.values() if v > 20))\" %s%s",
+                       tu_q(ppm), "");
+    double nonwhite = 0;
+    int ncol = 0;
+    cr_assert_eq(sscanf(colours, "non-white %lf colours %d", &nonwhite, &ncol), 2, "%s", colours);
+    cr_assert_gt(nonwhite, 0.01, "%s", colours);
+    cr_assert_geq(ncol, 4, "%s", colours);
+    free(colours);
+    free(px);
+    free(text);
+    free(fonts);
+    free(info);
+}
+
+Test(map, fit_and_refusals)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("fit.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --theme landing --scale fit -o %s", tu_q(pdf)), 0, "%s", err);
+    /* 1.2 km wide on a 162 mm frame: 1:10000 is the smallest nice scale that holds it */
+    cr_assert(strstr(out, "at 1:10000"), "%s", out);
+    char *text = sh("pdftotext %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "项目落地") && strstr(text, "未签约"), "%s", text);
+    free(text);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:1000 -o %s --force", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "centre only"), "does not fit at 1:1000: %s", out);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:abc -o %s --force", tu_q(pdf)), 0);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --page A5 -o %s --force", tu_q(pdf)), 0);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export geojson --scale 1:1000 -o %s --force", tu_q(pdf)), 0);
+    cr_assert(strstr(err, "pdf"), "%s", err);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --gcj02 -o %s --force", tu_q(pdf)), 0);
+    tu_outputs_free(&out, &err);
+}
+
+/* Crowded parcels: the codes shrink to fit or are left out, and no two overlap
+ * (word boxes of pdftotext -bbox). */
+Test(map, labels_shrink_or_are_omitted)
+{
+    pl_db *db = tu_db_new("crowd.db", dbpath);
+    tu_park_qdip(db);
+    char code[32];
+    for (int i = 0; i < 60; i++) { /* 60 strips 4 m wide, then 6 blocks 150 m wide */
+        snprintf(code, sizeof code, "S-%02d", i);
+        tu_add_rect(db, "QDIP", code, "available", 509000 + 4 * i, 509004 + 4 * i, 3985000, 3985300);
+    }
+    for (int i = 0; i < 6; i++) {
+        snprintf(code, sizeof code, "B-%02d", i);
+        tu_add_rect(db, "QDIP", code, "reserve", 509300 + 150 * i, 509450 + 150 * i, 3985000, 3985300);
+    }
+    tu_db_close(db);
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("crowd.pdf"));
+    map_db_pdf("--landscape", pdf);
+    char *words = sh("pdftotext -bbox %s - | python3 -c \"import re, sys\n"
+                     "w = [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer("
+                     "r'<word xMin=.([\\d.]+). yMin=.([\\d.]+). xMax=.([\\d.]+). yMax=.([\\d.]+).>([SB]-\\d\\d)</word>', sys.stdin.read())]\n"
+                     "bad = [(a[0], b[0]) for i, a in enumerate(w) for b in w[i + 1:]"
+                     " if a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01 and a[2] < b[4] - 0.01 and b[2] < a[4] - 0.01]\n"
+                     "print(len([x for x in w if x[0][0] == 'S']), len([x for x in w if x[0][0] == 'B']), len(bad))\"%s",
+                     tu_q(pdf), "");
+    int s = -1, b = -1, overlaps = -1;
+    cr_assert_eq(sscanf(words, "%d %d %d", &s, &b, &overlaps), 3, "%s", words);
+    cr_assert_eq(b, 6, "every wide block labelled: %s", words);
+    cr_assert_lt(s, 60, "not every strip can hold its code: %s", words);
+    cr_assert_eq(overlaps, 0, "%s", words);
+    free(words);
+}

@@ -1,0 +1,705 @@
+/* test_serve.c — `parkland serve` in process on an ephemeral loopback port, spoken to over a
+ * plain socket: health, login, sessions, the role table per endpoint, CSRF, limits, bad JSON,
+ * XSS text, history's actor, the free-parcel JSON of the CLI. */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "parkland/lead.h"
+#include "parkland/user.h"
+#include "server.h"
+#include "testutil.h"
+
+#define PASSWORD "pass-word-1"
+
+static pl_server *srv;
+static unsigned port;
+static char dbpath[1024];
+
+/* ---- a tiny HTTP/1.1 client ---------------------------------------------------------------- */
+
+typedef struct resp {
+    int status;
+    char *head; /* status line and headers */
+    char *body;
+    json_t *json; /* the body parsed, when it is JSON */
+} resp;
+
+static void resp_free(resp *r)
+{
+    free(r->head);
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+static int connect_local(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* Send raw request bytes on a new connection and read the answer until the server closes. */
+static resp raw(const char *req, size_t len)
+{
+    int fd = connect_local();
+    size_t sent = 0;
+    while (sent < len) {
+        ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
+        if (n <= 0)
+            break; /* the server may answer and close before it has read everything (413) */
+        sent += (size_t)n;
+    }
+    shutdown(fd, SHUT_WR);
+    size_t cap = 1 << 16, got = 0;
+    char *buf = malloc(cap);
+    ssize_t n;
+    while ((n = recv(fd, buf + got, cap - got - 1, 0)) > 0) {
+        got += (size_t)n;
+        if (got + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    close(fd);
+    buf[got] = '\0';
+    resp r = {0};
+    char *sep = strstr(buf, "\r\n\r\n");
+    cr_assert_not_null(sep, "no answer: '%s'", buf);
+    *sep = '\0';
+    r.head = strdup(buf);
+    r.body = strdup(sep + 4);
+    free(buf);
+    cr_assert_eq(sscanf(r.head, "HTTP/1.1 %d", &r.status), 1, "%s", r.head);
+    r.json = json_loads(r.body, 0, NULL);
+    return r;
+}
+
+/* A request with optional session cookie, CSRF token, JSON body. */
+static resp http(const char *method, const char *path, const char *cookie, const char *csrf, const char *body)
+{
+    size_t blen = body ? strlen(body) : 0;
+    char *req = malloc(blen + 1024);
+    int n = snprintf(req, 1024, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, path);
+    if (cookie)
+        n += snprintf(req + n, 1024 - (size_t)n, "Cookie: pl_session=%s\r\n", cookie);
+    if (csrf)
+        n += snprintf(req + n, 1024 - (size_t)n, "X-CSRF-Token: %s\r\n", csrf);
+    if (body)
+        n += snprintf(req + n, 1024 - (size_t)n, "Content-Type: application/json\r\nContent-Length: %zu\r\n", blen);
+    n += snprintf(req + n, 1024 - (size_t)n, "\r\n");
+    if (body)
+        memcpy(req + n, body, blen);
+    resp r = raw(req, (size_t)n + blen);
+    free(req);
+    return r;
+}
+
+static const char *header(const resp *r, const char *name)
+{
+    static char value[512];
+    size_t n = strlen(name);
+    for (const char *p = strstr(r->head, "\r\n"); p; p = strstr(p + 2, "\r\n"))
+        if (!strncasecmp(p + 2, name, n) && p[2 + n] == ':') {
+            const char *v = p + 3 + n;
+            while (*v == ' ')
+                v++;
+            snprintf(value, sizeof value, "%.*s", (int)strcspn(v, "\r"), v);
+            return value;
+        }
+    return NULL;
+}
+
+static const char *error_of(const resp *r)
+{
+    const char *e = json_string_value(json_object_get(r->json, "error"));
+    return e ? e : "";
+}
+
+typedef struct session {
+    char cookie[80], csrf[80];
+} session;
+
+static session login(const char *user)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"" PASSWORD "\"}", user);
+    resp r = http("POST", "/api/v1/session", NULL, NULL, body);
+    cr_assert_eq(r.status, 200, "login %s: %d %s", user, r.status, r.body);
+    session s;
+    const char *c = header(&r, "Set-Cookie");
+    cr_assert_not_null(c);
+    cr_assert_eq(sscanf(c, "pl_session=%64[0-9a-f]", s.cookie), 1, "%s", c);
+    snprintf(s.csrf, sizeof s.csrf, "%s", json_string_value(json_object_get(r.json, "csrf")));
+    resp_free(&r);
+    return s;
+}
+
+/* ---- the fixture: sample parcels, a lead, one account per role, the server ------------------ */
+
+static void start_with(void (*tweak)(pl_server_options *o))
+{
+    pl_db *db = tu_db_new("serve.db", dbpath);
+    tu_park_qdip(db);
+    pl_import_options io;
+    pl_import_options_init(&io);
+    io.park = "QDIP";
+    io.status = "available";
+    tu_import_with(db, SAMPLES_DIR "/parcels.txt", &io);
+    pl_error err;
+    pl_lead_fields f;
+    pl_lead_fields_init(&f);
+    f.code = "L-1";
+    f.company = "Seed Co";
+    cr_assert_eq(pl_lead_add(db, &f, &err), PL_OK, "%s", err.message);
+    static const char *const users[][2] = {
+        {"vera", "viewer"}, {"ivan", "investment"}, {"lena", "land"}, {"adam", "admin"}, {"dora", "viewer"}};
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_eq(pl_user_add(db, users[i][0], pl_role_parse(users[i][1]), PASSWORD, &err), PL_OK, "%s",
+                     err.message);
+    cr_assert_eq(pl_user_disable(db, "dora", &err), PL_OK);
+    pl_db_close(db);
+    pl_server_options o;
+    pl_server_options_init(&o);
+    o.db_path = dbpath;
+    o.listen = "127.0.0.1:0";
+    o.threads = 2;
+    o.quiet = 1;
+    if (tweak)
+        tweak(&o);
+    cr_assert_eq(pl_server_start(&o, &srv, &err), PL_OK, "%s", err.message);
+    port = pl_server_port(srv);
+    cr_assert(port > 0);
+}
+
+static void start_default(void) { start_with(NULL); }
+
+static void stop(void)
+{
+    pl_server_stop(srv, 5);
+    srv = NULL;
+    pl_library_shutdown();
+}
+
+TestSuite(serve, .init = start_default, .fini = stop);
+
+Test(serve, healthz_without_login)
+{
+    resp r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ok");
+    cr_assert_str_eq(header(&r, "Content-Type"), "application/json; charset=utf-8");
+    cr_assert_str_eq(header(&r, "X-Content-Type-Options"), "nosniff");
+    resp_free(&r);
+    r = http("GET", "/nowhere", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 404);
+    cr_assert_str_eq(error_of(&r), "no such resource '/nowhere'");
+    resp_free(&r);
+    r = http("PUT", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 405);
+    resp_free(&r);
+}
+
+Test(serve, login_ok_wrong_unknown_disabled)
+{
+    resp r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"ivan\",\"password\":\"" PASSWORD "\"}");
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const char *c = header(&r, "Set-Cookie");
+    cr_assert_not_null(c);
+    cr_assert(strstr(c, "; HttpOnly") && strstr(c, "; SameSite=Strict") && strstr(c, "; Path=/"), "%s", c);
+    cr_assert_null(strstr(c, "Secure"), "no TLS, no Secure: %s", c);
+    const char *csrf = json_string_value(json_object_get(r.json, "csrf"));
+    cr_assert(csrf && strlen(csrf) == 64, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "investment");
+    resp_free(&r);
+    static const char *const bad[] = {
+        "{\"user\":\"ivan\",\"password\":\"pass-word-2\"}",  /* wrong password */
+        "{\"user\":\"nobody\",\"password\":\"" PASSWORD "\"}", /* unknown user */
+        "{\"user\":\"dora\",\"password\":\"" PASSWORD "\"}",   /* disabled */
+    };
+    for (size_t i = 0; i < 3; i++) {
+        r = http("POST", "/api/v1/session", NULL, NULL, bad[i]);
+        cr_assert_eq(r.status, 401, "%s: %d", bad[i], r.status);
+        cr_assert_str_eq(error_of(&r), "wrong user or password");
+        cr_assert_null(header(&r, "Set-Cookie"));
+        resp_free(&r);
+    }
+    r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"ivan\"}");
+    cr_assert_eq(r.status, 400);
+    resp_free(&r);
+}
+
+Test(serve, repeated_failures_are_rate_limited_per_user)
+{
+    for (int i = 0; i < 5; i++) {
+        resp r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"ivan\",\"password\":\"guess-guess\"}");
+        cr_assert_eq(r.status, 401);
+        resp_free(&r);
+    }
+    /* now even the right password waits */
+    resp r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"ivan\",\"password\":\"" PASSWORD "\"}");
+    cr_assert_eq(r.status, 429, "%d %s", r.status, r.body);
+    cr_assert(strstr(error_of(&r), "too many failed logins"), "%s", r.body);
+    resp_free(&r);
+    session s = login("adam"); /* another account is not held up */
+    (void)s;
+}
+
+/* Every endpoint that needs a session answers 401 without one, and with a made-up or ended one. */
+Test(serve, unauthorised_without_a_session)
+{
+    static const char *const calls[][2] = {
+        {"GET", "/api/v1/parcels?bbox=120,36,120.1,36.1"}, {"GET", "/api/v1/parcels/QDIP-2024-001"},
+        {"GET", "/api/v1/free"}, {"GET", "/api/v1/leads"}, {"GET", "/api/v1/leads/L-1"},
+        {"POST", "/api/v1/leads"}, {"PATCH", "/api/v1/leads/L-1"}, {"DELETE", "/api/v1/session"},
+    };
+    session s = login("adam");
+    resp r = http("DELETE", "/api/v1/session", s.cookie, s.csrf, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert(strstr(header(&r, "Set-Cookie"), "Max-Age=0"));
+    resp_free(&r);
+    const char *fake = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const char *cookies[] = {NULL, fake, s.cookie};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+            r = http(calls[i][0], calls[i][1], cookies[k], s.csrf, strcmp(calls[i][0], "GET") ? "{}" : NULL);
+            cr_assert_eq(r.status, 401, "%s %s (cookie %zu): %d %s", calls[i][0], calls[i][1], k, r.status, r.body);
+            resp_free(&r);
+        }
+}
+
+/* The role table, written out here on its own: endpoint × role → status. */
+Test(serve, roles_per_endpoint)
+{
+    static const char *const roles[] = {"vera", "ivan", "lena", "adam"}; /* viewer investment land admin */
+    static const struct {
+        const char *method, *path, *body;
+        int status[4];
+    } calls[] = {
+        {"GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1", NULL, {200, 200, 200, 200}},
+        {"GET", "/api/v1/parcels/QDIP-2024-001", NULL, {200, 200, 200, 200}},
+        {"GET", "/api/v1/free?min_mu=30&max_mu=60", NULL, {200, 200, 200, 200}},
+        {"GET", "/api/v1/leads", NULL, {403, 200, 403, 200}},
+        {"GET", "/api/v1/leads/L-1", NULL, {403, 200, 403, 200}},
+        {"POST", "/api/v1/leads", "{\"code\":\"R-%s\",\"company\":\"Role Co\"}", {403, 201, 403, 201}},
+        {"PATCH", "/api/v1/leads/R-%s", "{\"stage\":\"contacted\"}", {403, 200, 403, 200}},
+        {"DELETE", "/api/v1/session", NULL, {200, 200, 200, 200}},
+    };
+    for (size_t u = 0; u < 4; u++) {
+        session s = login(roles[u]);
+        for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+            char path[256], body[256];
+            snprintf(path, sizeof path, calls[i].path, roles[u]);
+            if (calls[i].body)
+                snprintf(body, sizeof body, calls[i].body, roles[u]);
+            resp r = http(calls[i].method, path, s.cookie, s.csrf, calls[i].body ? body : NULL);
+            cr_assert_eq(r.status, calls[i].status[u], "%s %s as %s: %d %s", calls[i].method, path, roles[u],
+                         r.status, r.body);
+            if (r.status == 403)
+                cr_assert(strstr(error_of(&r), "may not"), "%s", r.body);
+            resp_free(&r);
+        }
+    }
+}
+
+/* A stolen cookie without the session's CSRF token writes nothing. */
+Test(serve, csrf_token_needed_for_writes)
+{
+    session s = login("ivan");
+    const char *body = "{\"code\":\"C-1\",\"company\":\"Csrf Co\"}";
+    resp r = http("POST", "/api/v1/leads", s.cookie, NULL, body);
+    cr_assert_eq(r.status, 403);
+    cr_assert_str_eq(error_of(&r), "a write needs the X-CSRF-Token header of the session");
+    resp_free(&r);
+    session other = login("adam");
+    r = http("POST", "/api/v1/leads", s.cookie, other.csrf, body); /* another session's token */
+    cr_assert_eq(r.status, 403);
+    resp_free(&r);
+    r = http("PATCH", "/api/v1/leads/L-1", s.cookie, "", "{\"stage\":\"contacted\"}");
+    cr_assert_eq(r.status, 403);
+    resp_free(&r);
+    r = http("DELETE", "/api/v1/session", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 403);
+    resp_free(&r);
+    r = http("GET", "/api/v1/leads/C-1", s.cookie, NULL, NULL); /* nothing was written */
+    cr_assert_eq(r.status, 404, "%d %s", r.status, r.body);
+    resp_free(&r);
+    r = http("POST", "/api/v1/leads", s.cookie, s.csrf, body);
+    cr_assert_eq(r.status, 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+Test(serve, bad_json_is_400)
+{
+    session s = login("ivan");
+    static const char *const bodies[] = {
+        "{\"code\":",                                   /* cut short */
+        "[1,2]",                                        /* not an object */
+        "{\"code\":\"D\",\"code\":\"E\",\"company\":\"x\"}", /* a key twice */
+        "{\"code\":\"D\",\"company\":\"x\",\"bogus\":1}",  /* unknown field */
+        "{\"code\":\"D\",\"company\":\"x\",\"land_mu\":\"lots\"}", /* not a number */
+        "{\"code\":\"D\",\"company\":[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]}", /* too deep */
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        resp r = http("POST", "/api/v1/leads", s.cookie, s.csrf, bodies[i]);
+        cr_assert_eq(r.status, 400, "%s: %d %s", bodies[i], r.status, r.body);
+        cr_assert(*error_of(&r), "no JSON error for %s: %s", bodies[i], r.body);
+        resp_free(&r);
+    }
+    /* more than the 64 KiB of a JSON body (the 1 MiB body limit is not reached) */
+    size_t n = 70 << 10;
+    char *big = malloc(n + 64);
+    int k = snprintf(big, 64, "{\"code\":\"D\",\"company\":\"");
+    memset(big + k, 'x', n);
+    strcpy(big + k + n, "\"}");
+    resp r = http("POST", "/api/v1/leads", s.cookie, s.csrf, big);
+    cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
+    cr_assert(strstr(error_of(&r), "more than 65536"), "%s", r.body);
+    resp_free(&r);
+    free(big);
+    r = http("GET", "/api/v1/parcels?bbox=1,2,3", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 400);
+    resp_free(&r);
+    r = http("GET", "/api/v1/free?min_mu=abc", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(error_of(&r), "min_mu expects a number, not 'abc'");
+    resp_free(&r);
+}
+
+/* A company named like markup comes back as the same text, in JSON with no markup in it. */
+Test(serve, xss_text_round_trips_as_json_text)
+{
+    session s = login("ivan");
+    const char *evil = "<img src=x onerror=alert(1)> & \"</script>";
+    json_t *in = json_pack("{s:s, s:s}", "code", "X-1", "company", evil);
+    char *body = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    resp r = http("POST", "/api/v1/leads", s.cookie, s.csrf, body);
+    free(body);
+    cr_assert_eq(r.status, 201, "%d %s", r.status, r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), evil);
+    cr_assert_null(strchr(r.body, '<'), "%s", r.body);
+    cr_assert_not_null(strstr(r.body, "\\u003cimg src=x onerror=alert(1)\\u003e \\u0026"), "%s", r.body);
+    resp_free(&r);
+    r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_null(strchr(r.body, '<'));
+    cr_assert_str_eq(header(&r, "Content-Type"), "application/json; charset=utf-8");
+    cr_assert_str_eq(header(&r, "X-Content-Type-Options"), "nosniff");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(r.json); i++)
+        found += !strcmp(json_string_value(json_object_get(json_array_get(r.json, i), "company")), evil);
+    cr_assert_eq(found, 1);
+    resp_free(&r);
+}
+
+/* Writes are in the history under the account's name; the lead's stage moves. */
+Test(serve, history_names_the_account)
+{
+    session s = login("ivan");
+    resp r = http("PATCH", "/api/v1/leads/l-1", s.cookie, s.csrf, "{\"stage\":\"contacted\",\"note\":\"called\"}");
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "stage")), "contacted");
+    resp_free(&r);
+    r = http("PATCH", "/api/v1/leads/L-1", s.cookie, s.csrf, "{\"stage\":\"signed\"}");
+    cr_assert_eq(r.status, 422, "the library's rule: %d %s", r.status, r.body);
+    resp_free(&r);
+    r = http("PATCH", "/api/v1/leads/L-404", s.cookie, s.csrf, "{\"stage\":\"contacted\"}");
+    cr_assert_eq(r.status, 404, "%d %s", r.status, r.body);
+    resp_free(&r);
+    pl_db *db;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT who FROM history WHERE entity = 'lead' AND field = 'stage'"), "ivan");
+    cr_assert_str_eq(tu_sql_text(db, "SELECT note FROM history WHERE entity = 'lead' AND field = 'stage'"), "called");
+    pl_db_close(db);
+}
+
+/* GET /api/v1/free is `query free --format json`, byte for byte; parcels by box are GeoJSON. */
+Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
+{
+    session s = login("vera");
+    resp r = http("GET", "/api/v1/free?min_mu=30&max_mu=60", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "query free --min-mu 30 --max-mu 60 --format json"), 0, "%s", errout);
+    cr_assert_str_eq(r.body, out);
+    cr_assert(json_array_size(r.json) > 0);
+    tu_outputs_free(&out, &errout);
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&status=available", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(header(&r, "Content-Type"), "application/geo+json; charset=utf-8");
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "type")), "FeatureCollection");
+    json_t *fs = json_object_get(r.json, "features");
+    cr_assert_eq(json_array_size(fs), 48);
+    json_t *p = json_object_get(json_array_get(fs, 0), "properties");
+    static const char *const keys[] = {"code", "name", "park", "status", "area_mu", "class"};
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_not_null(json_object_get(p, keys[i]), "no '%s'", keys[i]);
+    resp_free(&r);
+    /* a box away from the park: none; a small one: some */
+    r = http("GET", "/api/v1/parcels?bbox=121.0,36.5,121.1,36.6", s.cookie, NULL, NULL);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "features")), 0);
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels?bbox=120.07,36.04,120.075,36.045", s.cookie, NULL, NULL);
+    size_t some = json_array_size(json_object_get(r.json, "features"));
+    cr_assert(some > 0 && some < 48, "%zu", some);
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&status=bogus", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels/001", s.cookie, NULL, NULL); /* the map label, as the CLI takes it */
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "code")), "QDIP-2024-001");
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels/QDIP-2024-999", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 404);
+    cr_assert(strstr(error_of(&r), "no parcel 'QDIP-2024-999'"), "%s", r.body);
+    resp_free(&r);
+}
+
+static void small_body(pl_server_options *o) { o->max_body = 4096; }
+static void two_per_ip(pl_server_options *o) { o->per_ip = 2; }
+static void short_sessions(pl_server_options *o) { o->session_idle_s = 1; }
+static void short_timeout(pl_server_options *o) { o->timeout_s = 1; }
+
+Test(serve_limits, oversized_body_is_413, .fini = stop)
+{
+    start_with(small_body);
+    session s = login("ivan");
+    size_t n = 8192;
+    char *big = malloc(n + 64);
+    int k = snprintf(big, 64, "{\"code\":\"D\",\"company\":\"");
+    memset(big + k, 'x', n);
+    strcpy(big + k + n, "\"}");
+    resp r = http("POST", "/api/v1/leads", s.cookie, s.csrf, big);
+    cr_assert_eq(r.status, 413, "%d %s", r.status, r.body);
+    cr_assert_str_eq(error_of(&r), "the body is larger than 4096 bytes");
+    resp_free(&r);
+    free(big);
+    /* chunked, without a length: counted as it comes */
+    char req[16384];
+    int m = snprintf(req, sizeof req,
+                     "POST /api/v1/leads HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: pl_session=%s\r\n"
+                     "X-CSRF-Token: %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                     s.cookie, s.csrf);
+    for (int c = 0; c < 3; c++) {
+        m += snprintf(req + m, sizeof req - (size_t)m, "1000\r\n");
+        memset(req + m, 'y', 4096);
+        m += 4096;
+        m += snprintf(req + m, sizeof req - (size_t)m, "\r\n");
+    }
+    m += snprintf(req + m, sizeof req - (size_t)m, "0\r\n\r\n");
+    r = raw(req, (size_t)m);
+    cr_assert_eq(r.status, 413, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* More connections from one address than allowed: 429 with a JSON message. */
+Test(serve_limits, too_many_connections_from_one_address_is_429, .fini = stop)
+{
+    start_with(two_per_ip);
+    int a = connect_local(), b = connect_local();
+    nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL); /* the server has counted them */
+    resp r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 429, "%d %s", r.status, r.body);
+    cr_assert(strstr(error_of(&r), "too many connections"), "%s", r.body);
+    resp_free(&r);
+    close(a);
+    close(b);
+    nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+    r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+}
+
+/* A session unused for longer than session_idle_s is over. */
+Test(serve_limits, sessions_expire, .fini = stop)
+{
+    start_with(short_sessions);
+    session s = login("vera");
+    resp r = http("GET", "/api/v1/free", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    nanosleep(&(struct timespec){1, 200 * 1000 * 1000}, NULL);
+    r = http("GET", "/api/v1/free", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 401, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* An account disabled while logged in is out at its next request. */
+Test(serve, disabled_account_loses_its_session)
+{
+    session s = login("ivan");
+    pl_db *db;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK);
+    cr_assert_eq(pl_user_disable(db, "ivan", &err), PL_OK);
+    pl_db_close(db);
+    resp r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 401, "%d %s", r.status, r.body);
+    cr_assert_str_eq(error_of(&r), "the account 'ivan' is disabled; log in again");
+    resp_free(&r);
+}
+
+/* Four clients writing at once: every answer 201, every lead there once, each worker on its own connection. */
+typedef struct writer {
+    session s;
+    int id, created;
+} writer;
+
+static void *write_leads(void *arg)
+{
+    writer *w = arg;
+    for (int i = 0; i < 10; i++) {
+        char body[128];
+        snprintf(body, sizeof body, "{\"code\":\"W-%d-%d\",\"company\":\"Writer %d\"}", w->id, i, w->id);
+        resp r = http("POST", "/api/v1/leads", w->s.cookie, w->s.csrf, body);
+        w->created += r.status == 201;
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+Test(serve, concurrent_writers_lose_nothing)
+{
+    writer w[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (writer){login(i % 2 ? "ivan" : "adam"), i, 0};
+        pthread_create(&t[i], NULL, write_leads, &w[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(w[i].created, 10, "writer %d: %d of 10", i, w[i].created);
+    }
+    pl_db *db;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM lead WHERE code LIKE 'W-%'"), 40);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'lead' AND code LIKE 'W-%'"
+                                  " AND field = 'created' AND who IN ('ivan', 'adam')"), 40);
+    pl_db_close(db);
+}
+
+/* The command: SIGTERM with a client connected → "stopped", exit 0. */
+Test(serve_cli, sigterm_stops_cleanly)
+{
+    pl_db *db = tu_db_new("serve_cli.db", dbpath);
+    tu_db_close(db);
+    int errpipe[2];
+    cr_assert_eq(pipe(errpipe), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(errpipe[1], 2);
+        close(errpipe[0]);
+        execl(PARKLAND_BIN, PARKLAND_BIN, "--db", dbpath, "serve", "--listen", "127.0.0.1:0", (char *)NULL);
+        _exit(127);
+    }
+    close(errpipe[1]);
+    FILE *err = fdopen(errpipe[0], "r");
+    char line[512] = "";
+    cr_assert_not_null(fgets(line, sizeof line, err));
+    const char *at = strstr(line, "http://127.0.0.1:");
+    cr_assert_not_null(at, "%s", line);
+    port = (unsigned)atoi(at + strlen("http://127.0.0.1:"));
+    resp r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    int idle = connect_local(); /* a keep-alive client that says nothing */
+    kill(pid, SIGTERM);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    char all[2048] = "";
+    while (fgets(line, sizeof line, err))
+        strncat(all, line, sizeof all - strlen(all) - 1);
+    cr_assert_not_null(strstr(all, "parkland: stopped"), "%s", all);
+    fclose(err);
+    close(idle);
+}
+
+/* Headers beyond max_header (16 KiB): libmicrohttpd's 431, and the server goes on. */
+Test(serve, oversized_headers_are_refused)
+{
+    size_t n = 20000;
+    char *req = malloc(n + 128);
+    int k = snprintf(req, 128, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ");
+    memset(req + k, 'a', n);
+    strcpy(req + k + n, "\r\n\r\n");
+    resp r = raw(req, strlen(req));
+    cr_assert_eq(r.status, 431, "%d", r.status);
+    resp_free(&r);
+    free(req);
+    r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+}
+
+/* A connection that says nothing is closed after timeout_s. */
+Test(serve_limits, idle_connections_time_out, .fini = stop)
+{
+    start_with(short_timeout);
+    int fd = connect_local();
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char b[16];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ssize_t n = recv(fd, b, sizeof b, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    cr_assert_eq(n, 0, "the server did not close the idle connection (%zd after %.1f s)", n, s);
+    cr_assert(s > 0.5 && s < 4, "closed after %.1f s", s);
+    close(fd);
+}
+
+/* The keys of the CLI's `--format json` are the API's (the same names for the same things). */
+static void assert_same_keys(json_t *cli, json_t *api, const char *what)
+{
+    cr_assert(json_is_object(cli) && json_is_object(api), "%s", what);
+    const char *k;
+    json_t *v;
+    json_object_foreach(cli, k, v) cr_assert_not_null(json_object_get(api, k), "%s: the API has no '%s'", what, k);
+    json_object_foreach(api, k, v) cr_assert_not_null(json_object_get(cli, k), "%s: the CLI has no '%s'", what, k);
+}
+
+Test(serve, keys_are_the_cli_json_keys)
+{
+    session s = login("adam");
+    char *out = NULL, *errout = NULL;
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead show L-1 --format json"), 0, "%s", errout);
+    json_t *cli = json_loads(out, 0, NULL);
+    resp r = http("GET", "/api/v1/leads/L-1", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    assert_same_keys(json_array_get(cli, 0), r.json, "lead");
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), "Seed Co");
+    json_decref(cli);
+    resp_free(&r);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-001 --format json"), 0, "%s", errout);
+    cli = json_loads(out, 0, NULL);
+    r = http("GET", "/api/v1/parcels/QDIP-2024-001", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    assert_same_keys(json_array_get(cli, 0), r.json, "parcel");
+    char *mu = json_dumps(json_object_get(r.json, "area_mu"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cli, 0), "area_mu")), mu);
+    free(mu);
+    json_decref(cli);
+    resp_free(&r);
+    tu_outputs_free(&out, &errout);
+}
