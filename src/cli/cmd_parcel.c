@@ -157,7 +157,7 @@ static int show_row(const pl_parcel_row *r, void *vctx)
                                               {"verification_planned", "verification_actual"}};
     static const char *const ms_kinds[4] = {"land", "construction", "production", "verification"};
     static char ms_labels[4][64];
-    for (int k = 0; k < 4 && d->has_project; k++) {
+    for (int k = 0; k < 4 && (d->has_project || c->show != 1); k++) { /* csv/json: every key, always */
         snprintf(ms_labels[k], sizeof ms_labels[k], "  %s %s", pl_milestone_zh(ms_kinds[k]), ms_kinds[k]);
         if (c->show == 1) {
             if (!d->milestone_planned[k][0] && !d->milestone_actual[k][0])
