@@ -17,6 +17,7 @@
  */
 #include "parkland/import.h"
 #include "parkland/parcel.h"
+#include "parkland/sanity.h"
 #include "parkland/units.h"
 
 #include "crs.h"
@@ -1195,9 +1196,12 @@ static int write_feature(importer *im, const pl_feature *f, const geo_result *g)
     if (!isnan(declared) && fabs(area - declared) / declared > PL_AREA_TOLERANCE) {
         size_t before = res->nmessages;
         long dropped = res->messages_dropped;
+        char slip[512] = ""; /* a unit slip (parkland/sanity.h): the likely unit */
+        if (pl_sanity_declared_area(declared, area, slip + 2, sizeof slip - 2))
+            slip[0] = ';', slip[1] = ' ';
         add_message(im, PL_MSG_WARNING, "%s: the file states %.2f m² (%.4f ha) but the polygon measures %.2f m² "
-                    "(%.4f ha), %+.2f%%", who, declared, declared / PL_M2_PER_HA, area, area / PL_M2_PER_HA,
-                    100.0 * (area - declared) / declared);
+                    "(%.4f ha), %+.2f%%%s", who, declared, declared / PL_M2_PER_HA, area, area / PL_M2_PER_HA,
+                    100.0 * (area - declared) / declared, slip);
         if (bare)
             bare->msg = res->nmessages > before ? (long)before : res->messages_dropped > dropped ? -2 : -1;
     }

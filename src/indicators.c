@@ -1,6 +1,7 @@
 /* indicators.c — standard-land control indicators of parcels and parks, and
  * their check against the national control table and the park's thresholds. */
 #include "parkland/indicators.h"
+#include "parkland/sanity.h"
 #include "parkland/parse.h"
 
 #include "db_internal.h"
@@ -302,6 +303,30 @@ int pl_indicators_check(pl_db *db, const char *park, const pl_indicators *ind, p
         if (!isnan(limit) && !isnan(v) && v < limit - 1e-9 &&
             (rc = add_warning(out, pairs[i][0], 0, v, limit, 0, whose, NULL, err)))
             goto fail;
+    }
+    /* plausible ranges (parkland/sanity.h): a slip of unit or decimal point */
+    for (int f = 0; f < PL_IND_FIELD_COUNT; f++) {
+        double v = pl_indicators_has(ind, (pl_ind_field)f) ? pl_indicators_number(ind, (pl_ind_field)f) : NAN;
+        char text[sizeof out->items[0].text];
+        if (!pl_sanity_indicator((pl_ind_field)f, v, text, sizeof text))
+            continue;
+        pl_indicator_warning *items = realloc(out->items, (out->n + 1) * sizeof *items);
+        if (!items) {
+            rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        out->items = items;
+        pl_indicator_warning *it = &items[out->n++];
+        memset(it, 0, sizeof *it);
+        it->field = (pl_ind_field)f;
+        it->value = v;
+        it->implausible = 1;
+        size_t nr;
+        const pl_sanity_range *r = pl_sanity_ranges(&nr);
+        for (size_t k = 0; k < nr; k++)
+            if (r[k].field == (pl_ind_field)f)
+                it->limit = v < r[k].lo ? r[k].lo : r[k].hi;
+        snprintf(it->text, sizeof it->text, "%s", text);
     }
     return PL_OK;
 fail:

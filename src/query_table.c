@@ -73,30 +73,34 @@ static int add_row(const pl_free_parcel *r, void *vctx)
 static pl_table *new_table(int fmt, int near)
 {
     const char *keys[12], *labels[12];
-    int numeric[12] = {0};
+    int numeric[12] = {0}, prio[12] = {0}; /* prio: pl_table_set_priority, to fit the terminal */
     size_t k = 0;
-#define COL(key, label, num) (keys[k] = (key), labels[k] = (label), numeric[k] = (num), k++)
-    COL("park", "园区 park", 0);
-    COL("code", "宗地号 code", 0);
-    COL("name", "名称 name", 0);
-    COL("area_m2", "面积 m²", 1);
-    COL("area_mu", "面积 亩", 1);
+#define COL(key, label, num, pri) (keys[k] = (key), labels[k] = (label), numeric[k] = (num), prio[k] = (pri), k++)
+    COL("park", "园区 park", 0, 3);
+    COL("code", "宗地号 code", 0, 0);
+    COL("name", "名称 name", 0, 1);
+    COL("area_m2", "面积 m²", 1, 4);
+    COL("area_mu", "面积 亩", 1, 0);
     if (near)
-        COL("distance_m", "距离 distance m", 1);
-    COL("investment_intensity", "投资强度 万元/亩", 1);
+        COL("distance_m", "距离 distance m", 1, 0);
+    COL("investment_intensity", "投资强度 万元/亩", 1, 1);
     if (fmt == PL_TABLE_TEXT) {
-        COL("far", "容积率 FAR min–max", 0);
+        COL("far", "容积率 FAR min–max", 0, 2);
     } else {
-        COL("far_min", "容积率 FAR min", 1);
-        COL("far_max", "容积率 FAR max", 1);
+        COL("far_min", "容积率 FAR min", 1, 2);
+        COL("far_max", "容积率 FAR max", 1, 2);
     }
-    COL("tax_per_mu", "亩均税收 万元/亩·年", 1);
-    COL("industries", "允许产业 industries", 0);
+    COL("tax_per_mu", "亩均税收 万元/亩·年", 1, 2);
+    COL("industries", "允许产业 industries", 0, 3);
 #undef COL
     pl_table *t = pl_table_new(k, keys, labels);
-    for (size_t i = 0; t && i < k; i++)
+    for (size_t i = 0; t && i < k; i++) {
         if (numeric[i])
             pl_table_set_numeric(t, i);
+        pl_table_set_priority(t, i, prio[i]);
+    }
+    if (t)
+        pl_table_set_wrap(t, k - 1); /* industries */
     return t;
 }
 

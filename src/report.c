@@ -842,14 +842,33 @@ const char *pl_report_get(const pl_report *r, const char *table, const char *whe
 
 /* ---- writers ----------------------------------------------------------------------------- */
 
+/* How much a report column matters when a text report must fit a width
+ * (pl_table_set_priority: higher numbers are hidden first); keys not listed
+ * are key columns, always shown. */
+static const struct {
+    const char *key;
+    int priority;
+} col_priority[] = {
+    {"park_name", 1},       {"name", 1},           {"company", 1},         {"industry_name", 1},
+    {"status_zh", 3},       {"area_ha", 4},        {"reserved_on", 4},     {"expired", 2},
+    {"new", 5},             {"contacted", 5},      {"visited", 5},         {"intent", 4},
+    {"lost", 4},            {"investment_wan", 2}, {"land_parcels", 4},    {"land_mu", 2},
+    {"started", 3},         {"start_due", 3},      {"produced", 3},        {"production_due", 3},
+    {"invest_done_wan", 3}, {"invest_plan_wan", 3}, {"new_economy_wan", 4}, {"new_economy_share_pct", 2},
+};
+
 static pl_table *to_pl_table(const rp_table *t)
 {
     pl_table *pt = pl_table_new(t->ncols, (const char *const *)t->col_keys, (const char *const *)t->labels);
     if (!pt)
         return NULL;
-    for (size_t c = 0; c < t->ncols; c++)
+    for (size_t c = 0; c < t->ncols; c++) {
         if (t->numeric[c])
             pl_table_set_numeric(pt, c);
+        for (size_t k = 0; k < sizeof col_priority / sizeof *col_priority; k++)
+            if (!strcmp(t->col_keys[c], col_priority[k].key))
+                pl_table_set_priority(pt, c, col_priority[k].priority);
+    }
     for (size_t row = 0; row < t->rows; row++)
         if (pl_table_add_row(pt, (const char *const *)(t->cells + row * t->ncols))) {
             pl_table_free(pt);
@@ -880,7 +899,7 @@ static void full_title(const pl_report *r, const rp_table *t, char *buf, size_t 
     snprintf(buf, len, "%s — %s", pl_tr_label(t->title, b, sizeof b), r->caption);
 }
 
-static int write_tables(const pl_report *r, FILE *out, pl_report_format fmt, pl_error *err)
+static int write_tables(const pl_report *r, FILE *out, pl_report_format fmt, size_t width, pl_error *err)
 {
     char kb[256];
     if (fmt == PL_REPORT_TEXT)
@@ -905,7 +924,7 @@ static int write_tables(const pl_report *r, FILE *out, pl_report_format fmt, pl_
             csv_field(out, title);
             fputs("\r\n", out);
         }
-        int rc = pl_table_write(pt, out, fmt == PL_REPORT_TEXT ? PL_TABLE_TEXT : PL_TABLE_CSV, 0);
+        int rc = fmt == PL_REPORT_TEXT ? pl_table_write_fit(pt, out, width, NULL) : pl_table_write(pt, out, PL_TABLE_CSV, 0);
         pl_table_free(pt);
         if (rc)
             return pl_error_set(err, PL_ERR_IO, "cannot write the report: %s", strerror(errno));
@@ -975,11 +994,16 @@ static int write_json(const pl_report *r, FILE *out, pl_error *err)
 
 int pl_report_write(const pl_report *r, FILE *out, pl_report_format fmt, pl_error *err)
 {
+    return pl_report_write_fit(r, out, fmt, 0, err);
+}
+
+int pl_report_write_fit(const pl_report *r, FILE *out, pl_report_format fmt, size_t width, pl_error *err)
+{
     int rc;
     switch (fmt) {
     case PL_REPORT_TEXT:
     case PL_REPORT_CSV:
-        rc = write_tables(r, out, fmt, err);
+        rc = write_tables(r, out, fmt, width, err);
         break;
     case PL_REPORT_JSON:
         rc = write_json(r, out, err);

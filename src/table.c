@@ -15,6 +15,8 @@ struct pl_table {
     char **keys, **labels;   /* owned */
     unsigned char *numeric;  /* per column */
     unsigned char *label_col; /* per column: cells are labels (pl_table_set_label_column) */
+    int *priority;           /* per column: 0 key, higher hidden first */
+    unsigned char *wrap;     /* per column: wrap long cells instead of cutting */
     char **cells;            /* rows * ncols, owned (NULL allowed) */
     size_t rows, cap;
 };
@@ -50,7 +52,9 @@ pl_table *pl_table_new(size_t ncols, const char *const *keys, const char *const 
     t->labels = calloc(ncols, sizeof *t->labels);
     t->numeric = calloc(ncols, 1);
     t->label_col = calloc(ncols, 1);
-    if (!t->keys || !t->labels || !t->numeric || !t->label_col) {
+    t->priority = calloc(ncols, sizeof *t->priority);
+    t->wrap = calloc(ncols, 1);
+    if (!t->keys || !t->labels || !t->numeric || !t->label_col || !t->priority || !t->wrap) {
         pl_table_free(t);
         return NULL;
     }
@@ -72,6 +76,18 @@ void pl_table_set_label_column(pl_table *t, size_t col)
 {
     if (col < t->ncols)
         t->label_col[col] = 1;
+}
+
+void pl_table_set_priority(pl_table *t, size_t col, int priority)
+{
+    if (col < t->ncols && priority >= 0)
+        t->priority[col] = priority;
+}
+
+void pl_table_set_wrap(pl_table *t, size_t col)
+{
+    if (col < t->ncols)
+        t->wrap[col] = 1;
 }
 
 int pl_table_add_row(pl_table *t, const char *const *cells)
@@ -181,6 +197,347 @@ static void write_text(const pl_table *t, FILE *out)
     free(w);
 }
 
+/* ---- fitting the text form to a width ------------------------------------------------- */
+
+/* The narrowest a column of priority > 0 is made (unless its content is narrower). */
+#define FIT_FLOOR 12
+/* … and a column whose cells wrap. */
+#define FIT_FLOOR_WRAP 30
+
+/* Bytes of the UTF-8 character at s (1 for a stray byte). */
+static size_t char_len(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+    for (size_t k = 1; k < n; k++)
+        if ((s[k] & 0xc0) != 0x80)
+            return k;
+    return n;
+}
+
+static size_t char_width(const char *s, size_t n)
+{
+    char buf[8];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return pl_text_display_width(buf);
+}
+
+/* Display width of s[0..n). */
+static size_t span_width(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = char_len(s + i);
+        w += char_width(s + i, k);
+        i += k;
+    }
+    return w;
+}
+
+/* The widest blank-separated word of s. */
+static size_t longest_word(const char *s)
+{
+    size_t best = 0;
+    while (*s) {
+        size_t n = strcspn(s, " \n");
+        size_t w = span_width(s, n);
+        if (w > best)
+            best = w;
+        s += n;
+        s += strspn(s, " \n");
+    }
+    return best;
+}
+
+/* Lines of one cell as printed: an array of malloc'ed strings. */
+typedef struct cell_lines {
+    char **line;
+    size_t n, cap;
+} cell_lines;
+
+static int lines_add(cell_lines *l, const char *s, size_t n)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 4;
+        char **p = realloc(l->line, nc * sizeof *p);
+        if (!p)
+            return -1;
+        l->line = p;
+        l->cap = nc;
+    }
+    char *c = malloc(n + 1);
+    if (!c)
+        return -1;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    l->line[l->n++] = c;
+    return 0;
+}
+
+static void lines_free(cell_lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->line[i]);
+    free(l->line);
+    l->line = NULL;
+    l->n = l->cap = 0;
+}
+
+/* s cut to `width` columns, ending in "…" when it was longer. */
+static int cut_into(cell_lines *l, const char *s, size_t width)
+{
+    if (pl_text_display_width(s) <= width)
+        return lines_add(l, s, strlen(s));
+    size_t w = 0, i = 0;
+    while (s[i]) {
+        size_t k = char_len(s + i), cw = char_width(s + i, k);
+        if (w + cw + 1 > width)
+            break;
+        w += cw;
+        i += k;
+    }
+    char *buf = malloc(i + 4);
+    if (!buf)
+        return -1;
+    memcpy(buf, s, i);
+    memcpy(buf + i, "\xE2\x80\xA6", 4); /* … */
+    int rc = lines_add(l, buf, i + 3);
+    free(buf);
+    return rc;
+}
+
+/* s wrapped at blanks, after commas and at line breaks into lines of at most `width`
+ * columns; a word wider than that is split between characters. */
+static int wrap_into(cell_lines *l, const char *s, size_t width)
+{
+    if (!width)
+        width = 1;
+    while (*s) {
+        size_t para = strcspn(s, "\n");
+        const char *p = s, *end = s + para;
+        do {
+            /* one line: as many words of p..end as fit */
+            const char *q = p, *last_fit = NULL;
+            size_t w = 0;
+            while (q < end) {
+                size_t k = char_len(q), cw = char_width(q, k);
+                if (w + cw > width)
+                    break;
+                w += cw;
+                q += k;
+                if (q == end || *q == ' ' || q[-1] == ',')
+                    last_fit = q;
+            }
+            const char *stop = q == end ? end : last_fit ? last_fit : q;
+            if (stop == p) /* nothing fits: one character anyway */
+                stop = p + char_len(p);
+            if (lines_add(l, p, (size_t)(stop - p)))
+                return -1;
+            p = stop;
+            while (p < end && *p == ' ')
+                p++;
+        } while (p < end);
+        s = *end ? end + 1 : end;
+    }
+    if (!l->n)
+        return lines_add(l, "", 0);
+    return 0;
+}
+
+static void free_all(cell_lines *cl, size_t n)
+{
+    for (size_t c = 0; c < n; c++)
+        lines_free(&cl[c]);
+}
+
+/* One table row (r == 0 the labels) as one or more printed lines. */
+static int write_fit_row(const pl_table *t, FILE *out, const unsigned char *vis, const size_t *w, size_t r,
+                         cell_lines *cl)
+{
+    size_t lastvis = 0, nlines = 1;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (vis[c])
+            lastvis = c;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (!vis[c])
+            continue;
+        char tb[32];
+        const char *s = r == 0 ? t->labels[c] : local_time(t->cells[(r - 1) * t->ncols + c], tb);
+        if (!s)
+            s = "";
+        int rc = r == 0 || t->wrap[c] ? wrap_into(&cl[c], s, w[c]) : cut_into(&cl[c], s, w[c]);
+        if (rc) {
+            free_all(cl, t->ncols);
+            return -1;
+        }
+        if (cl[c].n > nlines)
+            nlines = cl[c].n;
+    }
+    int empty = r > 0; /* a row with nothing in its shown columns is left out */
+    for (size_t c = 0; c < t->ncols && empty; c++)
+        empty = !vis[c] || (cl[c].n == 1 && !cl[c].line[0][0]);
+    for (size_t k = 0; k < nlines && !empty; k++) {
+        size_t pending = 0; /* blanks written only before more text: no trailing blanks */
+        for (size_t c = 0; c <= lastvis; c++) {
+            if (!vis[c])
+                continue;
+            const char *s = k < cl[c].n ? cl[c].line[k] : "";
+            size_t dw = pl_text_display_width(s);
+            size_t padn = w[c] > dw ? w[c] - dw : 0;
+            if (t->numeric[c] && r > 0)
+                pending += padn;
+            if (*s) {
+                pad(out, pending);
+                fputs(s, out);
+                pending = 0;
+            }
+            if (!(t->numeric[c] && r > 0))
+                pending += padn;
+            pending += 2;
+        }
+        fputc('\n', out);
+    }
+    free_all(cl, t->ncols);
+    return 0;
+}
+
+int pl_table_write_fit(const pl_table *t, FILE *out, size_t width, size_t *hidden)
+{
+    if (hidden)
+        *hidden = 0;
+    size_t n = t->ncols;
+    size_t *nat = calloc(n ? n : 1, sizeof *nat), *cellw = calloc(n ? n : 1, sizeof *cellw);
+    size_t *floor_w = calloc(n ? n : 1, sizeof *floor_w), *w = calloc(n ? n : 1, sizeof *w);
+    unsigned char *vis = malloc(n ? n : 1);
+    cell_lines *cl = calloc(n ? n : 1, sizeof *cl);
+    int rc = -1;
+    if (!nat || !cellw || !floor_w || !w || !vis || !cl)
+        goto done;
+    size_t total = 0;
+    for (size_t c = 0; c < n; c++) {
+        for (size_t r = 0; r < t->rows; r++) {
+            char tb[32];
+            const char *s = local_time(t->cells[r * n + c], tb);
+            size_t dw = s ? pl_text_display_width(s) : 0;
+            if (dw > cellw[c])
+                cellw[c] = dw;
+        }
+        size_t lw = pl_text_display_width(t->labels[c]);
+        nat[c] = lw > cellw[c] ? lw : cellw[c];
+        vis[c] = 1;
+        total += nat[c] + (c ? 2 : 0);
+    }
+    if (!width || total <= width) {
+        free(nat), free(cellw), free(floor_w), free(w), free(vis), free(cl);
+        write_text(t, out);
+        return ferror(out) ? -1 : 0;
+    }
+    /* First without wrapping a label: hide columns by priority until their
+     * floors fit. When even the key columns do not fit so, again with the
+     * labels wrapped. */
+    size_t nvis = n;
+    for (int tier = 0; tier < 2; tier++) {
+        for (size_t c = 0; c < n; c++) {
+            size_t label = tier ? longest_word(t->labels[c]) : pl_text_display_width(t->labels[c]);
+            size_t least = t->wrap[c] ? FIT_FLOOR_WRAP : FIT_FLOOR;
+            if (!t->wrap[c] && (t->priority[c] == 0 || t->numeric[c]))
+                floor_w[c] = cellw[c] > label ? cellw[c] : label;
+            else
+                floor_w[c] = nat[c] < (label > least ? label : least) ? nat[c] : (label > least ? label : least);
+            vis[c] = 1;
+        }
+        nvis = n;
+        size_t sum;
+        for (;;) {
+            sum = 0;
+            for (size_t c = 0; c < n; c++)
+                if (vis[c])
+                    sum += floor_w[c];
+            sum += nvis > 1 ? 2 * (nvis - 1) : 0;
+            if (sum <= width)
+                break;
+            size_t victim = n;
+            for (size_t c = 0; c < n; c++)
+                if (vis[c] && t->priority[c] > 0 && nvis > 1 &&
+                    (victim == n || t->priority[c] >= t->priority[victim]))
+                    victim = c;
+            if (victim == n)
+                break;
+            vis[victim] = 0;
+            nvis--;
+        }
+        int lost_important = 0; /* a column of priority 1 hidden: wrap the labels rather */
+        for (size_t c = 0; c < n; c++)
+            lost_important |= !vis[c] && t->priority[c] == 1;
+        if (sum <= width && !lost_important)
+            break;
+    }
+    /* narrow the widest columns, down to their floors */
+    total = 0;
+    for (size_t c = 0; c < n; c++)
+        if (vis[c])
+            w[c] = nat[c], total += nat[c];
+    total += nvis > 1 ? 2 * (nvis - 1) : 0;
+    while (total > width) {
+        size_t best = n;
+        for (size_t c = 0; c < n; c++)
+            if (vis[c] && w[c] > floor_w[c] && (best == n || w[c] >= w[best]))
+                best = c;
+        if (best == n)
+            break;
+        w[best]--;
+        total--;
+    }
+    for (size_t r = 0; r <= t->rows; r++) {
+        if (write_fit_row(t, out, vis, w, r, cl))
+            goto done;
+        if (r == 0) { /* the rule under the labels */
+            int first = 1;
+            for (size_t c = 0; c < n; c++) {
+                if (!vis[c])
+                    continue;
+                if (!first)
+                    fputs("  ", out);
+                first = 0;
+                for (size_t k = 0; k < w[c]; k++)
+                    fputc('-', out);
+            }
+            fputc('\n', out);
+        }
+    }
+    if (nvis < n) { /* which columns are hidden, wrapped to the width */
+        size_t len = 64;
+        for (size_t c = 0; c < n; c++)
+            len += strlen(t->keys[c]) + 2;
+        char *note = malloc(len);
+        if (!note)
+            goto done;
+        size_t at = (size_t)snprintf(note, len, "(未显示 not shown:");
+        const char *sep = " ";
+        for (size_t c = 0; c < n; c++)
+            if (!vis[c]) {
+                at += (size_t)snprintf(note + at, len - at, "%s%s", sep, t->keys[c]);
+                sep = ", ";
+            }
+        snprintf(note + at, len - at, "; --wide shows every column)");
+        cell_lines nl = {0};
+        int wrc = wrap_into(&nl, note, width);
+        for (size_t k = 0; !wrc && k < nl.n; k++)
+            fprintf(out, "%s\n", nl.line[k]);
+        lines_free(&nl);
+        free(note);
+        if (wrc)
+            goto done;
+        if (hidden)
+            *hidden = n - nvis;
+    }
+    rc = ferror(out) ? -1 : 0;
+done:
+    free(nat), free(cellw), free(floor_w), free(w), free(vis), free(cl);
+    return rc;
+}
+
 static void csv_cell(FILE *out, const char *s)
 {
     if (!s)
@@ -283,5 +640,7 @@ void pl_table_free(pl_table *t)
     free(t->labels);
     free(t->numeric);
     free(t->label_col);
+    free(t->priority);
+    free(t->wrap);
     free(t);
 }

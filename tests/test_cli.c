@@ -126,7 +126,7 @@ Test(cli, import_list_show_in_every_format)
     cr_assert(strstr(out, "\"area_mu\": 89.1") && strstr(out, "\"code\": \"XHA-2024-017\""), "%s", out);
     cr_assert_eq(tu_cli(&out, &err, db(), "parcel list --status reserve --format json"), 0);
     cr_assert(strstr(out, "[]"), "%s", out);
-    cr_assert_eq(tu_cli(&out, &err, db(), "parcel show XHA-2024-017"), 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, db(), "parcel show XHA-2024-017 --geometry"), 0, "%s", err);
     cr_assert(strstr(out, "5.9400") && strstr(out, "MULTIPOLYGON") && strstr(out, "1 hole(s)"), "%s", out);
     cr_assert_eq(tu_cli(&out, &err, db(), "parcel show NOPE"), 1);
     cr_assert(strstr(err, "no parcel 'NOPE'"), "%s", err);

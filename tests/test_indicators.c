@@ -350,14 +350,21 @@ Test(indicators, warnings_against_the_national_table_and_park_thresholds)
     pl_indicators probe = changes("--industry-code", "13", "--edition", "2011", "--far-max", "0.9",
                                   "--investment-intensity", "10", NULL);
     cr_assert_eq(pl_indicators_check(db, NULL, &probe, &w, &err), PL_OK, "%s", err.message);
-    cr_assert_eq(w.n, 1);
+    cr_assert_eq(w.n, 2); /* and 10 万元/亩 is below the plausible range (parkland/sanity.h) */
+    cr_assert_eq(w.items[1].implausible, 1);
+    cr_assert_eq(w.items[1].field, PL_IND_INVESTMENT_INTENSITY);
+    cr_assert_float_eq(w.items[1].limit, 50, 1e-12);
+    cr_assert_str_eq(w.items[1].text, "投资强度 investment intensity 10 万元/亩 is outside the plausible range "
+                                      "超出合理范围 50–5000 万元/亩: a slip of unit or decimal point?");
+    cr_assert_eq(w.items[0].implausible, 0);
     cr_assert_eq(w.items[0].field, PL_IND_FAR_MAX);
     cr_assert_str_eq(w.items[0].text, "容积率上限 FAR max 0.9 低于国家控制指标 is below the national minimum 1 "
                                       "(GB/T 4754-2011 13 农副食品加工业; 国土资发〔2008〕24号 表2 容积率, GB/T 4754-2002 13 "
                                       "mapped by concordance)");
     pl_indicator_warnings_release(&w);
     cr_assert_eq(pl_indicators_check(db, "QDIP", &probe, &w, &err), PL_OK);
-    cr_assert_eq(w.n, 2);
+    cr_assert_eq(w.n, 3);
+    cr_assert_eq(w.items[2].implausible, 1);
     cr_assert_str_eq(w.items[1].text, "投资强度 investment intensity 10 万元/亩 低于园区门槛 is below the threshold "
                                       "of park QDIP 280 万元/亩");
     pl_indicator_warnings_release(&w);

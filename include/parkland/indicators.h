@@ -107,6 +107,7 @@ typedef struct pl_indicator_warning {
     int national;        /* 1: national control table; 0: the park's threshold */
     double value, limit;
     char text[640];      /* bilingual, names the value, the limit and its source */
+    int implausible;     /* 1: outside the plausible range (parkland/sanity.h); limit is the bound crossed */
 } pl_indicator_warning;
 
 typedef struct pl_indicator_warnings {
@@ -120,7 +121,8 @@ typedef struct pl_indicator_warnings {
  * (industry_code, edition); building coverage minimum and admin share maximum
  * of the industry's row, else the edition's '*' row. Without an industry code
  * the current rules apply (edition 2017 '*' row: 自然资发〔2023〕72号).
- * `out` is always initialised; release it with pl_indicator_warnings_release. */
+ * Then every value outside its plausible range (parkland/sanity.h), marked
+ * implausible. `out` is always initialised; release it with pl_indicator_warnings_release. */
 int pl_indicators_check(pl_db *db, const char *park, const pl_indicators *ind, pl_indicator_warnings *out,
                         pl_error *err);
 void pl_indicator_warnings_release(pl_indicator_warnings *w);

@@ -83,6 +83,26 @@ typedef struct pl_free_parcel {
 int pl_query_free(pl_db *db, const pl_query_filter *filter,
                   int (*cb)(const pl_free_parcel *row, void *ctx), void *ctx, pl_error *err);
 
+/* Why a `query free` found nothing: the free parcels left after each filter
+ * of `filter` that is set, applied one after another in this order: park,
+ * area (min/max together), industry, max_intensity, investment, min_far,
+ * near (with within), adjacent. steps[0] is "available" (every free parcel, no
+ * filter); the limit is not applied. */
+typedef struct pl_query_funnel_step {
+    const char *filter; /* "available", "park", "area", "industry", "max_intensity", "investment",
+                           "min_far", "near", "adjacent" (static storage) */
+    long remaining;     /* free parcels that pass this filter and the ones before it */
+} pl_query_funnel_step;
+
+typedef struct pl_query_funnel {
+    pl_query_funnel_step steps[9];
+    size_t n;
+    int emptied_by;     /* index of the first step with 0 remaining; -1 when none */
+} pl_query_funnel;
+
+/* Count the funnel of `filter` (refusals as pl_query_free). */
+int pl_query_free_funnel(pl_db *db, const pl_query_filter *filter, pl_query_funnel *out, pl_error *err);
+
 /* pl_query_free into a table (parkland/table.h), the columns of `query free --format F`: park,
  * code, name, area_m2, area_mu, distance_m (with a point), investment_intensity, far (text) or
  * far_min and far_max (csv, json), tax_per_mu, industries. *out is the caller's (pl_table_free). */

@@ -120,6 +120,9 @@ const char *pl_report_get(const pl_report *r, const char *table, const char *whe
 
 /* Write text, CSV or JSON to `out` (PL_ERR_USAGE for XLSX: it needs a file). */
 int pl_report_write(const pl_report *r, FILE *out, pl_report_format fmt, pl_error *err);
+/* pl_report_write with the text tables fitted to `width` terminal columns
+ * (pl_table_write_fit; 0 = no limit). Other formats ignore the width. */
+int pl_report_write_fit(const pl_report *r, FILE *out, pl_report_format fmt, size_t width, pl_error *err);
 /* Write any format to `path`: a temporary file in the same directory
  * (O_EXCL | O_NOFOLLOW), fsynced, then renamed into place. An existing `path`
  * is refused (PL_ERR_INPUT) unless `force`; a symbolic link, a directory or

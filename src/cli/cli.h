@@ -11,6 +11,7 @@
 #include "parkland/i18n.h"
 #include "parkland/import.h"
 #include "parkland/parse.h"
+#include "parkland/table.h"
 
 /* User text in the chosen language (parkland/i18n.h): _("…") where it is
  * used; N_("…") marks a text kept in a table or an array for xgettext, and
@@ -63,6 +64,15 @@ int cmd_park_indicators(int argc, char **argv, const cli_global *g);
 /* `parcel indicators CODE …` (is_park 0) and `park indicators PARK …` (is_park 1):
  * one option parser and output for both (cmd_parcel_status.c). argv[0] is "indicators". */
 int cli_indicators_run(int argc, char **argv, const cli_global *g, int is_park);
+
+/* Terminal columns that text tables fit (0: no limit), set once by main:
+ * 0 with --wide; else $COLUMNS when set to a number (also when the output is
+ * not a terminal, so `COLUMNS=80 parkland … | less` fits 80); else the
+ * terminal's width when standard output is one; else 0. */
+size_t cli_table_width(void);
+/* Write t to standard output in fmt (pl_table_format); the text form fitted
+ * to cli_table_width() (pl_table_write_fit). */
+int cli_table_write(const pl_table *t, int fmt);
 
 /* Print "parkland: MESSAGE" on stderr and return the exit status for err. */
 int cli_fail(const pl_error *err);

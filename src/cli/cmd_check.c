@@ -52,7 +52,7 @@ int cmd_check(int argc, char **argv, const cli_global *g)
         if (fmt == PL_TABLE_TEXT)
             printf(_("%d checks, %ld parcels: %ld problems\n"), sum.checks, sum.parcels, sum.problems);
         if (sum.problems || fmt != PL_TABLE_TEXT)
-            pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+            cli_table_write(t, fmt);
         status = sum.problems ? EXIT_REFUSED : EXIT_DONE;
     }
     pl_table_free(t);

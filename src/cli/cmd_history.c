@@ -114,7 +114,7 @@ int cmd_history(int argc, char **argv, const cli_global *g)
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
             printf(_("%s %s: %zu change%s\n"), _(e), code, pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "s");
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);

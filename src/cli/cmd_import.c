@@ -129,7 +129,7 @@ static int import_list(int argc, char **argv, const cli_global *g)
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
             printf(_("%zu import batch%s\n"), pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "es");
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);

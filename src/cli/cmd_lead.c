@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "parkland/lead.h"
+#include "parkland/sanity.h"
 #include "parkland/table.h"
 
 #include <errno.h>
@@ -92,6 +93,16 @@ static const char *num_trim(double v, char *buf, size_t len)
     return buf;
 }
 
+/* A land demand that looks like m² (parkland/sanity.h): a warning on stderr,
+ * the value kept. */
+static void warn_land_mu(const char *code, double mu)
+{
+    char msg[512];
+    if (pl_sanity_land_mu(mu, msg, sizeof msg))
+        fprintf(stderr, "parkland: warning: lead %s: %s (to correct: parkland lead edit %s --land-mu %.10gm²)\n", code,
+                msg, code, mu);
+}
+
 static int lead_add(int argc, char **argv, const cli_global *g)
 {
     pl_lead_fields f;
@@ -136,6 +147,7 @@ static int lead_add(int argc, char **argv, const cli_global *g)
     if (rc)
         return cli_fail(&err);
     printf(_("added lead %s %s (stage new)\n"), f.code, f.company);
+    warn_land_mu(f.code, f.land_mu);
     char a[32], b[32], c[32];
     if (f.currency && !isnan(f.investment))
         printf(_("investment %s 万%s × %s = %s 万元\n"), num_trim(f.investment, a, sizeof a), f.currency,
@@ -211,6 +223,7 @@ static int lead_edit(int argc, char **argv, const cli_global *g)
                changed == 1 ? "" : "s", code);
     else
         printf(_("lead %s: nothing changed (the values are the ones it holds)\n"), code);
+    warn_land_mu(code, c.land_mu);
     return EXIT_DONE;
 }
 
@@ -322,6 +335,8 @@ static const char *const text_labels[] = {"编号 code", "企业名称 company",
                                           "四新", "计划投资(万元) investment (万元)", "用地(亩) land (亩)", "阶段 stage", "阶段",
                                           "日期 date", "负责人 owner"};
 #define TEXT_COLS (sizeof text_keys / sizeof *text_keys)
+/* which columns stay when the table must fit the terminal (pl_table_set_priority) */
+static const int text_priority[TEXT_COLS] = {0, 1, 3, 2, 5, 2, 2, 0, 4, 3, 4};
 
 typedef struct list_ctx {
     pl_table *t;
@@ -452,6 +467,8 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
             c.t = pl_table_new(TEXT_COLS, text_keys, text_labels);
             pl_table_set_numeric(c.t, 5);
             pl_table_set_numeric(c.t, 6);
+            for (size_t k = 0; k < TEXT_COLS; k++)
+                pl_table_set_priority(c.t, k, text_priority[k]);
         } else {
             c.t = pl_table_new(FULL_COLS, full_keys, full_labels);
             for (size_t k = 7; k <= 14; k++)
@@ -463,7 +480,7 @@ static int lead_list(int argc, char **argv, const cli_global *g, int show)
     if (!rc && c.t) {
         if (!show && c.text)
             printf(_("%zu leads\n"), pl_table_rows(c.t));
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);

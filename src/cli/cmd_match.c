@@ -87,6 +87,11 @@ static pl_table *new_table(int fmt)
             pl_table_set_numeric(t, 0);
             pl_table_set_numeric(t, 4);
             pl_table_set_numeric(t, 6);
+            /* to fit the terminal: park and status go first, reasons wrap */
+            static const int prio[8] = {0, 3, 0, 2, 1, 3, 0, 1};
+            for (size_t k = 0; k < 8; k++)
+                pl_table_set_priority(t, k, prio[k]);
+            pl_table_set_wrap(t, 7);
         }
         return t;
     }
@@ -183,13 +188,13 @@ int cmd_match(int argc, char **argv, const cli_global *g)
             fprintf(stderr, _("parkland: warning: %s\n"), sum.warning);
         if (fmt == PL_TABLE_TEXT) {
             print_summary(&sum);
-            pl_table_write(c.t, stdout, PL_TABLE_TEXT, 0);
+            cli_table_write(c.t, PL_TABLE_TEXT);
             printf(_("scoring: area %d + industry %d + investment %d + tax %d + contiguity %d = 100; no data = half "
                      "(see 'parkland match --help')\n"),
                    PL_MATCH_AREA_MAX, PL_MATCH_INDUSTRY_MAX, PL_MATCH_INVESTMENT_MAX, PL_MATCH_TAX_MAX,
                    PL_MATCH_CONTIGUITY_MAX);
         } else {
-            pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+            cli_table_write(c.t, fmt);
         }
     }
     pl_table_free(c.t);

@@ -104,7 +104,7 @@ static int print_result(const pl_edit_result *r, int fmt, int dry_run)
             printf(dry_run ? _("would merge %zu parcels → %s (park %s)\n") : _("merged %zu parcels → %s (park %s)\n"),
                    r->nparents, r->nchildren ? r->children[0].code : "?", r->park);
     }
-    pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+    cli_table_write(t, fmt);
     pl_table_free(t);
     if (fmt == PL_TABLE_TEXT) {
         double diff = r->children_area_m2 - r->parents_area_m2;

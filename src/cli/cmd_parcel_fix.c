@@ -1,8 +1,11 @@
 /* cmd_parcel_fix.c — parkland parcel rename|edit: correcting a parcel (issue 13 §2). */
 #include "cli.h"
 
+#include "parkland/parcel.h"
 #include "parkland/parcel_fix.h"
+#include "parkland/sanity.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,28 @@ int cmd_parcel_rename(int argc, char **argv, const cli_global *g)
     }
     pl_db_close(db);
     return status;
+}
+
+static int keep_area(const pl_parcel_row *r, void *ctx)
+{
+    *(double *)ctx = r->area_m2;
+    return 0;
+}
+
+/* An area attribute 15 × or 1/15 of the polygon (parkland/sanity.h): a
+ * warning on stderr naming the likely unit; the value is kept. */
+static void warn_area_attrs(pl_db *db, const char *park, const char *code, const pl_parcel_changes *c)
+{
+    double area = NAN;
+    pl_error err;
+    pl_error_clear(&err);
+    if (!c->nattrs || pl_parcel_get(db, park, code, keep_area, &area, &err))
+        return;
+    for (size_t i = 0; i < c->nattrs; i++) {
+        char msg[640];
+        if (pl_sanity_area_attr(c->attr_keys[i], c->attr_values[i], area, msg, sizeof msg))
+            fprintf(stderr, "parkland: warning: parcel %s: %s; kept as given\n", code, msg);
+    }
 }
 
 int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
@@ -131,6 +156,8 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
             printf(_("parcel %s: %d field%s changed\n"), code, n, n == 1 ? "" : "s");
         else
             printf(_("parcel %s: nothing to change (every value is already so); nothing written\n"), code);
+        if (status == EXIT_DONE)
+            warn_area_attrs(db, park, code, &c);
     }
     pl_db_close(db);
     for (size_t k = 0; k < ncopies; k++)

@@ -207,7 +207,7 @@ static int show_indicators(const char *title, const pl_indicators *ind, int nfie
         if (!ind->present)
             printf(_("no indicators set yet\n"));
     }
-    pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+    cli_table_write(t, fmt);
     pl_table_free(t);
     return EXIT_DONE;
 }

@@ -76,7 +76,7 @@ static int park_list(int argc, char **argv, pl_db *db)
     pl_error_clear(&err);
     int rc = pl_park_each(db, add_park_row, t, &err);
     if (!rc)
-        pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(t, fmt);
     pl_table_free(t);
     return rc ? cli_fail(&err) : EXIT_DONE;
 }
@@ -146,7 +146,7 @@ static int park_datum(int argc, char **argv, pl_db *db)
         pl_table_set_numeric(t, k);
     int rc = pl_park_each_datum_shift(db, code, add_shift_row, t, &err);
     if (!rc)
-        pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(t, fmt);
     pl_table_free(t);
     return rc ? cli_fail(&err) : EXIT_DONE;
 }

@@ -502,7 +502,7 @@ static int project_list(int argc, char **argv, const cli_global *g)
     if (!rc) {
         if (c.text)
             printf(_("%zu projects\n"), pl_table_rows(c.t));
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     }
     pl_table_free(c.t);
     pl_db_close(db);
@@ -647,7 +647,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
     list_ctx c = {NULL, fmt == PL_TABLE_TEXT};
     int rc = pl_project_get(db, code, show_record, &c, &err);
     if (!rc)
-        pl_table_write(c.t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(c.t, fmt);
     pl_table_free(c.t);
     if (rc || fmt != PL_TABLE_TEXT) {
         pl_db_close(db);
@@ -668,7 +668,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
     s.t = pl_table_new(8, pk, pl);
     printf(_("\nparcels: committed vs the parcel's standard-land indicators\n"));
     if (!(rc = pl_project_parcels(db, code, add_parcel_checks, &s, &err)))
-        pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+        cli_table_write(s.t, PL_TABLE_TEXT);
     pl_table_free(s.t);
 
     /* milestones */
@@ -695,7 +695,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
             pl_table_add_row(s.t, cells);
         }
         printf(_("\nmilestones\n"));
-        pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+        cli_table_write(s.t, PL_TABLE_TEXT);
         pl_table_free(s.t);
     }
 
@@ -710,7 +710,7 @@ static int project_show(int argc, char **argv, const cli_global *g)
         if (!(rc = pl_project_years(db, code, add_year, &s, &err))) {
             printf(_("\ninvestment by year\n"));
             if (pl_table_rows(s.t))
-                pl_table_write(s.t, stdout, PL_TABLE_TEXT, 0);
+                cli_table_write(s.t, PL_TABLE_TEXT);
             else
                 printf(_("(no plan or progress yet)\n"));
         }

@@ -59,6 +59,50 @@ static int parse_lonlat(const char *s, double *lon, double *lat)
     return pl_parse_number(first, lon) && pl_parse_number(comma + (comma == a ? 1 : strlen("，")), lat);
 }
 
+/* No parcel left: the count after each filter and the one that removed the
+ * last candidates (pl_query_free_funnel), on `out`; `lead`: the --lead
+ * whose investment the filter holds, or NULL. */
+static int print_funnel(pl_db *db, const pl_query_filter *f, const char *lead, FILE *out, pl_error *err)
+{
+    pl_query_funnel fn;
+    int rc = pl_query_free_funnel(db, f, &fn, err);
+    if (rc)
+        return rc;
+    fprintf(out, "no free parcel passes every filter / 没有符合全部条件的可供地块; "
+                 "free parcels left after each filter / 逐项筛选后剩余:\n");
+    for (size_t i = 0; i < fn.n; i++) {
+        const char *k = fn.steps[i].filter;
+        char what[256];
+        if (!strcmp(k, "available"))
+            snprintf(what, sizeof what, "可供 available (no filter)");
+        else if (!strcmp(k, "park"))
+            snprintf(what, sizeof what, "--park %s", f->park);
+        else if (!strcmp(k, "area") && !isnan(f->min_mu) && !isnan(f->max_mu))
+            snprintf(what, sizeof what, "--min-mu %.10g --max-mu %.10g", f->min_mu, f->max_mu);
+        else if (!strcmp(k, "area"))
+            snprintf(what, sizeof what, !isnan(f->min_mu) ? "--min-mu %.10g" : "--max-mu %.10g",
+                     !isnan(f->min_mu) ? f->min_mu : f->max_mu);
+        else if (!strcmp(k, "industry"))
+            snprintf(what, sizeof what, "--industry %s", f->industry);
+        else if (!strcmp(k, "max_intensity"))
+            snprintf(what, sizeof what, "--max-intensity %.10g", f->max_intensity);
+        else if (!strcmp(k, "investment") && lead)
+            snprintf(what, sizeof what, "--lead %s (%.10g 万元)", lead, f->investment);
+        else if (!strcmp(k, "investment"))
+            snprintf(what, sizeof what, "--investment %.10g", f->investment);
+        else if (!strcmp(k, "min_far"))
+            snprintf(what, sizeof what, "--min-far %.10g", f->min_far);
+        else if (!strcmp(k, "near"))
+            snprintf(what, sizeof what, "--near %.6f,%.6f --within %.10g", f->near_lon, f->near_lat, f->within_m);
+        else
+            snprintf(what, sizeof what, "--adjacent %s", f->adjacent);
+        size_t dw = pl_display_width(what);
+        fprintf(out, "  %s%*s %6ld%s\n", what, dw < 40 ? (int)(40 - dw) : 0, "", fn.steps[i].remaining,
+                (int)i == fn.emptied_by ? "  ← removed the last candidates / 排除了最后的候选" : "");
+    }
+    return 0;
+}
+
 int cmd_query(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
@@ -176,7 +220,10 @@ int cmd_query(int argc, char **argv, const cli_global *g)
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
             printf(_("%zu free parcels\n"), pl_table_rows(t));
-        pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+        cli_table_write(t, fmt);
+        /* nothing found: which filter removed the last candidates (stdout for people, else stderr) */
+        if (!pl_table_rows(t))
+            rc = print_funnel(db, &f, lead, fmt == PL_TABLE_TEXT ? stdout : stderr, &err);
     }
     pl_table_free(t);
     pl_db_close(db);

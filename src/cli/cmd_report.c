@@ -98,7 +98,7 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
         for (int k = 0; k < 3 && !rc; k++) {
             if (k)
                 putchar('\n');
-            rc = pl_report_write(reps[k], stdout, (pl_report_format)fmt, &err);
+            rc = pl_report_write_fit(reps[k], stdout, (pl_report_format)fmt, cli_table_width(), &err);
         }
     }
     size_t alerts = reps[2] ? pl_report_alerts(reps[2]) : 0;
@@ -194,7 +194,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
                                                                          : fmt == PL_REPORT_JSON ? "json" : "text",
                    pl_report_table_count(rep), pl_report_table_count(rep) == 1 ? "" : "s");
     } else {
-        rc = pl_report_write(rep, stdout, (pl_report_format)fmt, &err);
+        rc = pl_report_write_fit(rep, stdout, (pl_report_format)fmt, cli_table_width(), &err);
     }
     size_t alerts = pl_report_alerts(rep);
     char as_of[11];

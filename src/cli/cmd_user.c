@@ -175,7 +175,7 @@ int cmd_user(int argc, char **argv, const cli_global *g)
         if (!t)
             rc = pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
         else if (!(rc = pl_user_each(db, list_row, t, &err)))
-            pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+            cli_table_write(t, fmt);
         pl_table_free(t);
     }
     memset(password, 0, sizeof password);

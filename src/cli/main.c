@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +38,7 @@ static const struct command {
 static void usage(FILE *out)
 {
     fprintf(out,
-            _("usage: parkland [--db FILE] [--cache-mb N] [--lang zh|en] [--keys] COMMAND [ARGS]\n"
+            _("usage: parkland [--db FILE] [--cache-mb N] [--lang zh|en] [--keys] [--wide] COMMAND [ARGS]\n"
               "       parkland COMMAND --help\n"
               "       parkland --version\n\n"
               "parkland — land of the international investment industrial parks\n\n"
@@ -51,6 +52,9 @@ static void usage(FILE *out)
                    "$LC_ALL, $LC_MESSAGES or $LANG (Chinese when it is zh_CN or another zh).\n"
                    "--keys: CSV headers are the stable English keys (as in JSON), not the labels.\n"
                    "Times are shown in $TZ, by default Asia/Shanghai (stored in UTC).\n"
+                   "Tables fit the terminal ($COLUMNS, else its width; not a terminal: full width unless\n"
+                   "$COLUMNS is set): long text is cut with …, less important columns are hidden; --wide\n"
+                   "shows every column in full.\n"
                    "These options may also follow the command.\n"
                    "Exit status: 0 done, 1 refused (the message says why), 2 usage error.\n"),
             PL_CACHE_MB_MIN, PL_CACHE_MB_MAX);
@@ -393,12 +397,49 @@ static int finish(int status)
     return status;
 }
 
-/* --db FILE, --cache-mb N, --lang L or --keys at argv[*i] (before or after
+static int wide_tables;
+static size_t table_width;
+
+size_t cli_table_width(void)
+{
+    return table_width;
+}
+
+int cli_table_write(const pl_table *t, int fmt)
+{
+    if (fmt == PL_TABLE_TEXT)
+        return pl_table_write_fit(t, stdout, table_width, NULL);
+    return pl_table_write(t, stdout, (pl_table_format)fmt, 0);
+}
+
+/* The width of cli_table_width(). */
+static size_t find_table_width(void)
+{
+    if (wide_tables)
+        return 0;
+    const char *cols = getenv("COLUMNS");
+    if (cols && *cols) {
+        char *end;
+        long n = strtol(cols, &end, 10);
+        if (!*end && n > 0 && n < 100000)
+            return (size_t)n;
+    }
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
+}
+
+/* --db FILE, --cache-mb N, --lang L, --keys or --wide at argv[*i] (before or after
  * the command): 1 when taken (advancing *i), 0 when argv[*i] is none of them,
  * -1 after a message. (--lang was applied already by choose_language.) */
 static int global_option(int argc, char **argv, int *i, cli_global *g)
 {
     const char *v;
+    if (!strcmp(argv[*i], "--wide")) {
+        wide_tables = 1;
+        return 1;
+    }
     int r = cli_opt_value(argc, argv, i, "--db", &v);
     if (r > 0)
         g->db_path = v, g->db_from = "--db";
@@ -498,6 +539,7 @@ int main(int argc, char **argv)
             argv[i + cargc++] = argv[k];
     }
     argv[i + cargc] = NULL;
+    table_width = find_table_width();
     int status = -1;
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
         if (!strcmp(argv[i], commands[c].name)) {

@@ -8,7 +8,9 @@
 
 #include "parkland/code.h"
 #include "parkland/export.h"
+#include "parkland/indicators.h"
 #include "parkland/parcel.h"
+#include "parkland/parcel_show.h"
 #include "parkland/parse.h"
 #include "parkland/query.h"
 #include "parkland/units.h"
@@ -75,8 +77,20 @@ enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db)
 static json_t *text_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 static json_t *num_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
-static int parcel_json(const pl_parcel_row *p, void *ctx)
+/* What `parcel show` adds to the row (parkland/parcel_show.h), and its flags. */
+typedef struct parcel_ctx {
+    json_t *o;
+    const pl_indicators *ind;
+    const pl_parcel_detail *d;
+    int geometry, source; /* ?geometry=1, ?source=1: the CLI's --geometry, --source */
+} parcel_ctx;
+
+static json_t *text_or_empty_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+
+static int parcel_json(const pl_parcel_row *p, void *vctx)
 {
+    parcel_ctx *c = vctx;
+    const pl_parcel_detail *d = c->d;
     json_t *o = json_object();
     json_object_set_new(o, "park", text_or_null(p->park));
     json_object_set_new(o, "code", text_or_null(p->code));
@@ -94,11 +108,43 @@ static int parcel_json(const pl_parcel_row *p, void *ctx)
     snprintf(shape, sizeof shape, "%d part(s), %d hole(s), %d vertices", p->parts, p->holes, p->vertices);
     json_object_set_new(o, "shape", json_string(shape));
     json_object_set_new(o, "batch", p->batch_id ? json_integer(p->batch_id) : json_null());
-    json_t *attrs = p->attrs_json ? json_loads(p->attrs_json, 0, NULL) : NULL;
-    json_object_set_new(o, "attributes", attrs ? attrs : json_null());
-    json_object_set_new(o, "wkt", text_or_null(p->wkt));
-    *(json_t **)ctx = o;
+    json_object_set_new(o, "label_lon", num_or_null(d->label_lon));
+    json_object_set_new(o, "label_lat", num_or_null(d->label_lat));
+    for (int f = 0; f < PL_IND_PARCEL_FIELDS; f++) {
+        const pl_indicator_info *in = pl_indicator_field_info((pl_ind_field)f);
+        char v[512];
+        pl_indicators_format(c->ind, (pl_ind_field)f, v, sizeof v);
+        json_object_set_new(o, in->key, in->kind == PL_IND_TEXT ? text_or_empty_null(v)
+                                            : num_or_null(pl_indicators_number(c->ind, (pl_ind_field)f)));
+    }
+    json_object_set_new(o, "reserved_lead", d->reserved ? text_or_empty_null(d->reserved_lead) : json_null());
+    json_object_set_new(o, "reserved_on", text_or_empty_null(d->reserved_on));
+    json_object_set_new(o, "reserved_expires", text_or_empty_null(d->reserved_expires));
+    json_object_set_new(o, "project", text_or_empty_null(d->project));
+    json_object_set_new(o, "project_stage", text_or_empty_null(d->project_stage));
+    static const char *const kinds[4] = {"land", "construction", "production", "verification"};
+    for (int k = 0; k < 4; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s_planned", kinds[k]);
+        json_object_set_new(o, key, text_or_empty_null(d->milestone_planned[k]));
+        snprintf(key, sizeof key, "%s_actual", kinds[k]);
+        json_object_set_new(o, key, text_or_empty_null(d->milestone_actual[k]));
+    }
+    if (c->source) {
+        json_t *attrs = p->attrs_json ? json_loads(p->attrs_json, 0, NULL) : NULL;
+        json_object_set_new(o, "attributes", attrs ? attrs : json_null());
+    }
+    if (c->geometry)
+        json_object_set_new(o, "wkt", text_or_null(p->wkt));
+    c->o = o;
     return 0;
+}
+
+/* ?NAME=1 (or true, yes): 1; absent or anything else: 0. */
+static int arg_flag(pl_req *r, const char *name)
+{
+    const char *v = pl_req_arg(r, name);
+    return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
 }
 
 enum MHD_Result pl_api_parcel(pl_req *r, pl_db *db)
@@ -108,15 +154,21 @@ enum MHD_Result pl_api_parcel(pl_req *r, pl_db *db)
     pl_error_clear(&err);
     char *code = NULL;
     int rc = pl_code_resolve(db, PL_CODE_PARCEL, park, r->arg, &code, NULL, &err);
-    json_t *o = NULL;
+    pl_indicators ind;
+    pl_parcel_detail d;
+    parcel_ctx c = {NULL, &ind, &d, arg_flag(r, "geometry"), arg_flag(r, "source")};
     if (!rc)
-        rc = pl_parcel_get(db, park, code, parcel_json, &o, &err);
+        rc = pl_parcel_indicators_get(db, park, code, &ind, &err);
+    if (!rc)
+        rc = pl_parcel_detail_get(db, park, code, &d, &err);
+    if (!rc)
+        rc = pl_parcel_get(db, park, code, parcel_json, &c, &err);
     free(code);
     if (rc) {
-        json_decref(o);
+        json_decref(c.o);
         return pl_reply_lib_error(r, &err);
     }
-    return pl_reply_json(r, MHD_HTTP_OK, o);
+    return pl_reply_json(r, MHD_HTTP_OK, c.o);
 }
 
 /* ---- free parcels: `query free --format json` ------------------------------------------ */
