@@ -12,6 +12,7 @@ static const pl_term milestones[] = {PL_VOCAB_MILESTONES(TERM)};
 static const pl_term industries[] = {PL_VOCAB_INDUSTRIES(TERM)};
 static const pl_term themes[] = {PL_VOCAB_THEMES(TERM)};
 static const pl_term landing[] = {PL_VOCAB_LANDING(TERM)};
+static const pl_term roles[] = {PL_VOCAB_ROLES(TERM)};
 
 #define N(a) (sizeof a / sizeof *a)
 
@@ -27,6 +28,7 @@ static const struct {
     [PL_VOCAB_INDUSTRY] = {"industry", industries, N(industries)},
     [PL_VOCAB_THEME] = {"theme", themes, N(themes)},
     [PL_VOCAB_LANDING] = {"landing class", landing, N(landing)},
+    [PL_VOCAB_ROLE] = {"role", roles, N(roles)},
 };
 
 _Static_assert(N(landing) > PL_LANDING_STAGES, "the landing classes start with the six stages");

@@ -97,6 +97,13 @@
  * (it is not a status: the parcel is reserve or available). */
 #define PL_VOCAB_CLASS_RECLAIMED(X) X(reclaimed, "已收回", "Reclaimed")
 
+/* The roles of the web application's accounts (parkland/user.h), least to most. */
+#define PL_VOCAB_ROLES(X)                                                                               \
+    X(viewer, "查看", "Viewer")                                                                         \
+    X(investment, "招商", "Investment")                                                                 \
+    X(land, "土地", "Land")                                                                             \
+    X(admin, "管理员", "Administrator")
+
 /* Expand a list to its ids only: `{PL_VOCAB_STATUSES(PL_VOCAB_ID) NULL}`. */
 #define PL_VOCAB_ID(id, zh, en) #id,
 
@@ -108,6 +115,7 @@ typedef enum pl_vocab {
     PL_VOCAB_INDUSTRY,
     PL_VOCAB_THEME,
     PL_VOCAB_LANDING,
+    PL_VOCAB_ROLE,
     PL_VOCABS
 } pl_vocab;
 

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 
 #include "db_internal.h"
+#include "vocab.h"
 
 /* argon2id cost: 2 passes over 19 MiB, one lane (OWASP's minimum for
  * argon2id); about 30 ms on this machine. The parameters are in each encoded
@@ -31,8 +32,10 @@ static const struct {
 
 int pl_role_parse(const char *s)
 {
-    for (size_t i = 0; s && i < sizeof roles / sizeof *roles; i++)
-        if (!strcmp(s, roles[i].name))
+    /* the id, the Chinese or the English name, through the one vocabulary parser */
+    const char *id = pl_vocab_parse_id(PL_VOCAB_ROLE, s);
+    for (size_t i = 0; id && i < sizeof roles / sizeof *roles; i++)
+        if (!strcmp(id, roles[i].name))
             return roles[i].role;
     return 0;
 }

@@ -35,7 +35,16 @@ Test(user, add_verify_and_roles)
     cr_assert_eq(pl_user_add(db, "", PL_ROLE_LAND, "long enough", &err), PL_ERR_USAGE);
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM app_user"), 1);
     cr_assert_eq(pl_role_parse("admin"), PL_ROLE_ADMIN);
-    cr_assert_eq(pl_role_parse("Admin"), 0);
+    /* a role is read like every enumerated value: id, Chinese or English name, any ASCII case */
+    cr_assert_eq(pl_role_parse("Admin"), PL_ROLE_ADMIN);
+    cr_assert_eq(pl_role_parse("管理员"), PL_ROLE_ADMIN);
+    cr_assert_eq(pl_role_parse("ADMINISTRATOR"), PL_ROLE_ADMIN);
+    cr_assert_eq(pl_role_parse("招商"), PL_ROLE_INVESTMENT);
+    cr_assert_eq(pl_role_parse("查看"), PL_ROLE_VIEWER);
+    cr_assert_eq(pl_role_parse("土地"), PL_ROLE_LAND);
+    cr_assert_eq(pl_role_parse("root"), 0);
+    cr_assert_eq(pl_role_parse(""), 0);
+    cr_assert_eq(pl_role_parse(NULL), 0);
     cr_assert_str_eq(pl_role_name(PL_ROLE_LAND), "land");
     cr_assert_null(pl_role_name(PL_ROLE_LAND | PL_ROLE_ADMIN));
     tu_db_close(db);

@@ -34,7 +34,8 @@ typedef enum pl_role {
 /* Every role (a mask), and the roles that may write leads, parcels. */
 #define PL_ROLES_ALL (PL_ROLE_VIEWER | PL_ROLE_INVESTMENT | PL_ROLE_LAND | PL_ROLE_ADMIN)
 
-/* "viewer|investment|land|admin" → its pl_role; 0 when unknown. */
+/* "viewer|investment|land|admin", or a role's Chinese (查看, 招商, 土地, 管理员) or English
+ * name in any ASCII case → its pl_role; 0 when unknown. */
 int pl_role_parse(const char *s);
 /* The id of a role ("viewer"…); NULL for anything but one role. Static storage. */
 const char *pl_role_name(int role);
