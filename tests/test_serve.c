@@ -19,6 +19,7 @@
 
 #include "parkland/lead.h"
 #include "parkland/user.h"
+#include "http.h"
 #include "server.h"
 #include "testutil.h"
 
@@ -1142,5 +1143,50 @@ Test(serve, languages_do_not_mix_between_threads)
         pthread_join(t[i], NULL);
         cr_assert_eq(a[i].wrong, 0, "client %d (%s): %d answers in the other language", i, a[i].zh ? "zh" : "en",
                      a[i].wrong);
+    }
+}
+
+/* docs/openapi.yaml parses as YAML (python3), every $ref in it resolves, and its paths and
+ * methods are the role table's, no more and no less. */
+Test(serve_docs, openapi_is_yaml_and_describes_every_route)
+{
+    const char *script =
+        "import sys, re, yaml\n"
+        "d = yaml.safe_load(open(sys.argv[1]))\n"
+        "assert d['openapi'].startswith('3.'), d['openapi']\n"
+        "def refs(x):\n"
+        "    if isinstance(x, dict):\n"
+        "        for k, v in x.items():\n"
+        "            if k == '$ref': yield v\n"
+        "            else: yield from refs(v)\n"
+        "    elif isinstance(x, list):\n"
+        "        for v in x: yield from refs(v)\n"
+        "for r in refs(d):\n"
+        "    node = d\n"
+        "    for part in r[2:].split('/'): node = node[part]\n"
+        "for p, ops in d['paths'].items():\n"
+        "    for m in ops: print(m.upper(), re.sub(r'\\{[^}]+\\}', '_', p))\n";
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "python3 -c \"$(cat <<'PY'\n%sPY\n)\" '%s' | sort", script,
+             SAMPLES_DIR "/../docs/openapi.yaml");
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char line[256], got[64][256];
+    size_t n = 0;
+    while (n < 64 && fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(got[n++], sizeof got[0], "%s", line);
+    }
+    cr_assert_eq(pclose(p), 0, "python3 could not read docs/openapi.yaml");
+    size_t nroutes;
+    const pl_route *routes = pl_routes(&nroutes);
+    cr_assert_eq(n, nroutes, "the OpenAPI file has %zu operations, the role table %zu", n, nroutes);
+    for (size_t i = 0; i < nroutes; i++) {
+        char want[160];
+        snprintf(want, sizeof want, "%s %s", routes[i].method, routes[i].pattern);
+        int found = 0;
+        for (size_t k = 0; k < n; k++)
+            found += !strcmp(got[k], want);
+        cr_assert_eq(found, 1, "'%s' is not in docs/openapi.yaml", want);
     }
 }

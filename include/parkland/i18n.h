@@ -61,8 +61,10 @@ int pl_lang_chosen(void);
  * translated where they are made) follow its language, through glibc's per-thread locale
  * (uselocale) that gettext consults. English threads use the locale "C", for which gettext gives
  * every msgid back; Chinese threads use C.UTF-8 with $LANGUAGE=zh_CN set once by the init, so
- * that no zh_CN locale need be installed. The language the process had (pl_lang_set) is kept
- * for threads that never call pl_lang_thread_use. */
+ * that no zh_CN locale need be installed ($LANGUAGE is then the process's, and inherited by
+ * the programs it starts). glibc keys its translation cache by the thread's locale name, so
+ * the two languages never mix. The language the process had (pl_lang_set) is kept for threads
+ * that never call pl_lang_thread_use. */
 
 /* Bind the catalog and prepare both languages: PL_OK; PL_ERR_IO when the Chinese catalog is
  * not found (Chinese threads then get English), PL_ERR_NOMEM. Not thread-safe: call it once
