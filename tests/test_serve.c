@@ -506,7 +506,8 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
 
 static void small_body(pl_server_options *o) { o->max_body = 4096; }
 static void two_per_ip(pl_server_options *o) { o->per_ip = 2; }
-static void short_sessions(pl_server_options *o) { o->session_idle_s = 1; }
+/* 2 s: under load a worker's first request (it opens its database) can take most of a second */
+static void short_sessions(pl_server_options *o) { o->session_idle_s = 2; }
 static void short_timeout(pl_server_options *o) { o->timeout_s = 1; }
 
 Test(serve_limits, oversized_body_is_413, .fini = stop)
@@ -567,7 +568,7 @@ Test(serve_limits, sessions_expire, .fini = stop)
     resp r = http("GET", "/api/v1/free", s.cookie, NULL, NULL);
     cr_assert_eq(r.status, 200);
     resp_free(&r);
-    nanosleep(&(struct timespec){1, 200 * 1000 * 1000}, NULL);
+    nanosleep(&(struct timespec){2, 300 * 1000 * 1000}, NULL);
     r = http("GET", "/api/v1/free", s.cookie, NULL, NULL);
     cr_assert_eq(r.status, 401, "%d %s", r.status, r.body);
     resp_free(&r);
