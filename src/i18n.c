@@ -12,6 +12,9 @@
 
 static pl_lang current = PL_LANG_EN;
 static int chosen; /* pl_lang_set was called */
+/* pl_lang_threads_init: the LC_MESSAGES locales of English and Chinese threads */
+static locale_t thread_locale[2];
+static _Thread_local int thread_lang = -1;
 
 int pl_lang_parse(const char *s)
 {
@@ -75,12 +78,65 @@ int pl_lang_set(pl_lang lang, pl_error *err)
 
 pl_lang pl_lang_current(void)
 {
-    return current;
+    return thread_lang >= 0 ? (pl_lang)thread_lang : current;
 }
 
 int pl_lang_chosen(void)
 {
-    return chosen;
+    return thread_lang >= 0 || chosen;
+}
+
+/* A locale whose LC_MESSAGES is `name` and whose other categories are the process's. */
+static locale_t messages_locale(const char *name)
+{
+    locale_t base = duplocale(LC_GLOBAL_LOCALE);
+    if (base == (locale_t)0)
+        return (locale_t)0;
+    locale_t l = newlocale(LC_MESSAGES_MASK, name, base);
+    if (l == (locale_t)0)
+        freelocale(base);
+    return l;
+}
+
+int pl_lang_threads_init(pl_error *err)
+{
+    if (thread_locale[PL_LANG_EN])
+        return PL_OK;
+    /* English: "C", where gettext ignores $LANGUAGE and gives the msgid back */
+    if (!(thread_locale[PL_LANG_EN] = messages_locale("C")))
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    char dir[4096];
+    int rc = pl_locale_dir("zh_CN/LC_MESSAGES/" PL_TEXT_DOMAIN ".mo", dir, sizeof dir, err);
+    if (rc)
+        return rc;
+    if (!bindtextdomain(PL_TEXT_DOMAIN, dir) || !bind_textdomain_codeset(PL_TEXT_DOMAIN, "UTF-8"))
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    /* $LANGUAGE picks the catalog of every thread whose LC_MESSAGES is not "C": a process that
+     * was not Chinese goes on in English under "C" (as pl_lang_set(PL_LANG_EN) would) */
+    if (current != PL_LANG_ZH)
+        setlocale(LC_MESSAGES, "C");
+    setenv("LANGUAGE", "zh_CN", 1);
+    locale_t zh = messages_locale("C.UTF-8");
+    if (!zh)
+        zh = messages_locale("C.utf8");
+    if (!zh)
+        return pl_error_set(err, PL_ERR_IO, "no C.UTF-8 locale for Chinese messages");
+    thread_locale[PL_LANG_ZH] = zh;
+    return PL_OK;
+}
+
+void pl_lang_thread_use(int lang)
+{
+    if (lang != PL_LANG_EN && lang != PL_LANG_ZH) {
+        thread_lang = -1;
+        uselocale(LC_GLOBAL_LOCALE);
+        return;
+    }
+    if (!thread_locale[PL_LANG_EN])
+        return;
+    locale_t l = thread_locale[lang] ? thread_locale[lang] : thread_locale[PL_LANG_EN];
+    thread_lang = thread_locale[lang] ? lang : PL_LANG_EN;
+    uselocale(l);
 }
 
 const char *pl_tr(const char *msgid)
@@ -117,12 +173,12 @@ static const char *english_half(const char *s)
 
 const char *pl_tr_label(const char *label, char *buf, size_t size)
 {
-    if (!label || !chosen)
+    if (!label || !pl_lang_chosen())
         return label;
     const char *en = english_half(label);
     if (!en)
         return pl_tr(label);
-    if (current != PL_LANG_ZH)
+    if (pl_lang_current() != PL_LANG_ZH)
         return en;
     size_t n = (size_t)(en - 1 - label);
     if (n >= size)

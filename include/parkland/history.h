@@ -7,6 +7,7 @@
 #define PARKLAND_HISTORY_H
 
 #include "parkland/db.h"
+#include "parkland/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +39,12 @@ const char *pl_history_entity_parse(const char *s);
  * entity has ever existed; a non-zero return of `cb` stops and is returned. */
 int pl_history_each(pl_db *db, const char *entity, const char *park, const char *code,
                     int (*cb)(const pl_history_row *row, void *ctx), void *ctx, pl_error *err);
+
+/* pl_history_each into a table (parkland/table.h), the columns of `history … --format F`: at,
+ * effective, who, field, old, new, note, batch; in the text format a long geometry is summarised
+ * ("MULTIPOLYGON … (1234 chars)"). *out is the caller's (pl_table_free). */
+int pl_history_table(pl_db *db, const char *entity, const char *park, const char *code, pl_table_format fmt,
+                     pl_table **out, pl_error *err);
 
 #ifdef __cplusplus
 }

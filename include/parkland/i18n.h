@@ -46,10 +46,34 @@ pl_lang pl_lang_from_env(void);
  * English, err names the directories looked in). */
 int pl_lang_set(pl_lang lang, pl_error *err);
 
-/* The language set by pl_lang_set (PL_LANG_EN before). */
+/* The language of this thread (pl_lang_thread_use), else the one set by pl_lang_set
+ * (PL_LANG_EN before). */
 pl_lang pl_lang_current(void);
-/* 1 once pl_lang_set was called: text is shown in one language. */
+/* 1 once pl_lang_set was called, or this thread chose its language: text is shown in one language. */
 int pl_lang_chosen(void);
+
+/* ---- one language per thread (a server answering each request in its browser's) ----------
+ *
+ * pl_lang_set changes the process (the locale of LC_MESSAGES and $LANGUAGE) and may not be
+ * called while other threads translate. A program whose threads each speak their own language
+ * calls pl_lang_threads_init once, before it starts them, and then pl_lang_thread_use in each
+ * thread as often as it likes: that thread's messages (pl_tr, the library's errors, which are
+ * translated where they are made) follow its language, through glibc's per-thread locale
+ * (uselocale) that gettext consults. English threads use the locale "C", for which gettext gives
+ * every msgid back; Chinese threads use C.UTF-8 with $LANGUAGE=zh_CN set once by the init, so
+ * that no zh_CN locale need be installed ($LANGUAGE is then the process's, and inherited by
+ * the programs it starts). glibc keys its translation cache by the thread's locale name, so
+ * the two languages never mix. The language the process had (pl_lang_set) is kept for threads
+ * that never call pl_lang_thread_use. */
+
+/* Bind the catalog and prepare both languages: PL_OK; PL_ERR_IO when the Chinese catalog is
+ * not found (Chinese threads then get English), PL_ERR_NOMEM. Not thread-safe: call it once
+ * before the threads start. */
+int pl_lang_threads_init(pl_error *err);
+
+/* This thread's user text in `lang` from now on (after pl_lang_threads_init; before it, or
+ * with -1, the thread follows the process again). Thread-safe. */
+void pl_lang_thread_use(int lang);
 
 /* msgid in the current language: the catalog's static text, or msgid itself. */
 const char *pl_tr(const char *msgid) __attribute__((format_arg(1)));

@@ -24,6 +24,7 @@
 #define PARKLAND_MATCH_H
 
 #include "parkland/db.h"
+#include "parkland/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +100,14 @@ typedef struct pl_match_result {
  * (PL_ERR_INPUT); a lost lead is matched with a warning in the summary. */
 int pl_match_lead(pl_db *db, const char *lead_code, const pl_match_options *opt,
                   int (*cb)(const pl_match_result *result, void *ctx), void *ctx, pl_error *err);
+
+/* pl_match_lead into a table (parkland/table.h), the columns of `match --format F`: text, one
+ * line per reason (rank, park, code, name, area_mu, status, score, reasons); csv and json, one
+ * record per parcel (rank, park, code, name, area_m2, area_mu, status, score, then
+ * COMPONENT_points and COMPONENT_reason of each component). opt->summary is filled as by
+ * pl_match_lead. *out is the caller's (pl_table_free); NULL on failure. */
+int pl_match_table(pl_db *db, const char *lead_code, const pl_match_options *opt, pl_table_format fmt,
+                   pl_table **out, pl_error *err);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "parkland/db.h"
+#include "parkland/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -234,6 +235,29 @@ typedef struct pl_project_year {
 
 int pl_project_years(pl_db *db, const char *code, int (*cb)(const pl_project_year *y, void *ctx), void *ctx,
                      pl_error *err);
+
+/* ---- as a table: the columns of `project list|show --format csv|json` ---------------- */
+
+#define PL_PROJECT_COLS 30
+/* Keys (code, lead, company, …, completed_wan, shortfall_note) and bilingual labels of the columns. */
+extern const char *const pl_project_col_keys[PL_PROJECT_COLS];
+extern const char *const pl_project_col_labels[PL_PROJECT_COLS];
+
+/* The cells of one project (numbers as text with their decimals, NULL when none). */
+typedef struct pl_project_cells {
+    const char *cell[PL_PROJECT_COLS];
+    char buf[11][32];
+} pl_project_cells;
+
+/* Fill `c` from `r`; returns c->cell (the strings point into r and c). */
+const char *const *pl_project_cells_fill(const pl_project_row *r, pl_project_cells *c);
+/* An empty table of the columns (numbers marked numeric); NULL when out of memory. */
+pl_table *pl_project_table_new(void);
+/* Add `r` as a row: PL_OK or PL_ERR_NOMEM. */
+int pl_project_table_add(pl_table *t, const pl_project_row *r);
+/* The projects of `filter` (NULL = all), or only project `code` (as stored) when not NULL
+ * (PL_ERR_NOTFOUND when none), as a table. *out is the caller's (pl_table_free). */
+int pl_project_table(pl_db *db, const pl_project_filter *filter, const char *code, pl_table **out, pl_error *err);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,6 @@
 #include "parkland/history.h"
 #include "parkland/table.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,38 +20,6 @@ static void help(void)
            "  --park P        the park, when a parcel code exists in several\n"
            "  --format F      table (default), csv or json\n"),
            history_usage);
-}
-
-typedef struct hctx {
-    pl_table *t;
-    int text;
-} hctx;
-
-/* "MULTIPOLYGON … (1234 chars)" for a WKT value in the text table. */
-static const char *summarise(const char *field, const char *v, char *buf, size_t len)
-{
-    if (!v)
-        return NULL;
-    size_t n = strlen(v), k = 0;
-    while (k < n && isupper((unsigned char)v[k]))
-        k++;
-    int wkt = k >= 5 && (v[k] == '(' || v[k] == ' ');
-    if (!(wkt || (field && !strcmp(field, "geometry"))) || n <= 48)
-        return v;
-    snprintf(buf, len, "%.*s … (%zu chars)", (int)(k ? k : 16), v, n);
-    return buf;
-}
-
-static int add_row(const pl_history_row *r, void *vctx)
-{
-    hctx *c = vctx;
-    char o[128], nw[128], batch[32] = "";
-    if (r->batch_id)
-        snprintf(batch, sizeof batch, "%ld", r->batch_id);
-    const char *ov = c->text ? summarise(r->field, r->old_value, o, sizeof o) : r->old_value;
-    const char *nv = c->text ? summarise(r->field, r->new_value, nw, sizeof nw) : r->new_value;
-    const char *cells[] = {r->at, r->effective, r->who, r->field, ov, nv, r->note, batch};
-    return pl_table_add_row(c->t, cells) ? 1 : 0;
 }
 
 int cmd_history(int argc, char **argv, const cli_global *g)
@@ -101,22 +68,16 @@ int cmd_history(int argc, char **argv, const cli_global *g)
         pl_db_close(db);
         return st;
     }
-    static const char *const keys[] = {"at", "effective", "who", "field", "old", "new", "note", "batch"};
-    static const char *const labels[] = {"记录时间 recorded at", "生效日期 effective", "操作人 who", "字段 field",
-                                         "原值 old", "新值 new", "备注 note", "批次 batch"};
-    hctx c = {pl_table_new(8, keys, labels), fmt == PL_TABLE_TEXT};
-    pl_table_set_numeric(c.t, 7);
     pl_error err;
     pl_error_clear(&err);
-    int rc = pl_history_each(db, e, park, code, add_row, &c, &err);
-    if (rc == 1 && !err.message[0])
-        pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
+    pl_table *t = NULL;
+    int rc = pl_history_table(db, e, park, code, (pl_table_format)fmt, &t, &err);
     if (!rc) {
         if (fmt == PL_TABLE_TEXT)
-            printf(_("%s %s: %zu change%s\n"), _(e), code, pl_table_rows(c.t), pl_table_rows(c.t) == 1 ? "" : "s");
-        cli_table_write(c.t, fmt);
+            printf(_("%s %s: %zu change%s\n"), _(e), code, pl_table_rows(t), pl_table_rows(t) == 1 ? "" : "s");
+        cli_table_write(t, fmt);
     }
-    pl_table_free(c.t);
+    pl_table_free(t);
     pl_db_close(db);
     return rc ? cli_fail(&err) : EXIT_DONE;
 }

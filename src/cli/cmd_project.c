@@ -73,11 +73,6 @@ static const char *num(double v, int dec, char *buf, size_t len)
     return buf;
 }
 
-static const char *num_or_null(double v, int dec, char *buf, size_t len)
-{
-    return isnan(v) ? NULL : num(v, dec, buf, len);
-}
-
 /* ---- sign ------------------------------------------------------------------------------ */
 
 static int project_sign(int argc, char **argv, const cli_global *g)
@@ -378,23 +373,6 @@ static int project_terminate(int argc, char **argv, const cli_global *g)
 
 /* ---- list and show ------------------------------------------------------------------------- */
 
-static const char *const full_keys[] = {
-    "code", "lead", "company", "company_en", "country", "industry", "stage", "stage_zh", "signed_on", "parcels",
-    "parcel_count", "area_m2", "area_mu", "investment_wan", "investment_intensity", "far", "tax_per_mu",
-    "output_per_mu", "energy_per_output", "land_planned", "land_actual", "construction_planned",
-    "construction_actual", "production_planned", "production_actual", "verification_planned",
-    "verification_actual", "planned_wan", "completed_wan", "shortfall_note"};
-static const char *const full_labels[] = {
-    "项目 code", "线索 lead", "企业 company", "英文名称 company (en)", "国别 country", "行业 industry",
-    "阶段 stage", "阶段", "签约日期 signed on", "宗地 parcels", "宗地数 parcel count", "面积 area (m²)",
-    "面积 area (亩)", "承诺投资 investment (万元)", "投资强度 investment intensity (万元/亩)", "容积率 FAR",
-    "亩均税收 tax per mu (万元/亩·年)", "亩均产值 output per mu (万元/亩·年)",
-    "单位产值能耗 energy per output (吨标准煤/万元)", "计划供地 land planned", "实际供地 land actual",
-    "计划开工 construction planned", "实际开工 construction actual", "计划投产 production planned",
-    "实际投产 production actual", "计划达产验收 verification planned", "实际达产验收 verification actual",
-    "计划投资合计 planned (万元)", "完成投资合计 completed (万元)", "接受不达标说明 shortfall note"};
-#define FULL_COLS (sizeof full_keys / sizeof *full_keys)
-static const int full_numeric[] = {10, 11, 12, 13, 14, 15, 16, 17, 18, 27, 28};
 
 static const char *const text_keys[] = {"code", "lead", "company", "stage", "stage_zh", "signed_on", "parcels",
                                         "area_mu", "investment_wan", "completed_wan", "construction_planned",
@@ -409,54 +387,20 @@ typedef struct list_ctx {
     int text;
 } list_ctx;
 
-typedef struct row_bufs {
-    char count[16], m2[32], mu[32], inv[32], inten[32], far[32], tax[32], out[32], energy[32], planned[32],
-        done[32];
-} row_bufs;
-
-static void full_cells(const pl_project_row *r, row_bufs *b, const char *c[FULL_COLS])
-{
-    snprintf(b->count, sizeof b->count, "%d", r->nparcels);
-    const char *v[FULL_COLS] = {
-        r->code, r->lead, r->company, r->company_en, r->country, r->industry_zh ? r->industry_zh : r->industry,
-        r->stage, pl_project_stage_zh(r->stage), r->signed_on, r->parcels, b->count,
-        num(r->area_m2, 2, b->m2, sizeof b->m2), num(pl_m2_to_mu(r->area_m2), 2, b->mu, sizeof b->mu),
-        num_or_null(r->investment, 2, b->inv, sizeof b->inv),
-        num_or_null(r->investment_intensity, 2, b->inten, sizeof b->inten), num_or_null(r->far, 2, b->far, sizeof b->far),
-        num_or_null(r->tax_per_mu, 2, b->tax, sizeof b->tax), num_or_null(r->output_per_mu, 2, b->out, sizeof b->out),
-        num_or_null(r->energy_per_output, 3, b->energy, sizeof b->energy), r->milestones[0].planned,
-        r->milestones[0].actual, r->milestones[1].planned, r->milestones[1].actual, r->milestones[2].planned,
-        r->milestones[2].actual, r->milestones[3].planned, r->milestones[3].actual,
-        num(r->planned_total, 2, b->planned, sizeof b->planned), num(r->invested, 2, b->done, sizeof b->done),
-        r->shortfall_note};
-    memcpy(c, v, sizeof v);
-}
-
 static int add_project_row(const pl_project_row *r, void *vctx)
 {
     list_ctx *c = vctx;
-    row_bufs b;
+    pl_project_cells b;
     if (c->text) {
         const char *cells[TEXT_COLS] = {r->code, r->lead, r->company, r->stage, pl_project_stage_zh(r->stage),
                                         r->signed_on, r->parcels,
-                                        num(pl_m2_to_mu(r->area_m2), 2, b.mu, sizeof b.mu),
-                                        num(r->investment, 2, b.inv, sizeof b.inv),
-                                        num(r->invested, 2, b.done, sizeof b.done), r->milestones[1].planned,
+                                        num(pl_m2_to_mu(r->area_m2), 2, b.buf[0], sizeof b.buf[0]),
+                                        num(r->investment, 2, b.buf[1], sizeof b.buf[1]),
+                                        num(r->invested, 2, b.buf[2], sizeof b.buf[2]), r->milestones[1].planned,
                                         r->milestones[1].actual};
         return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
     }
-    const char *cells[FULL_COLS];
-    full_cells(r, &b, cells);
-    return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
-}
-
-static pl_table *full_table(void)
-{
-    pl_table *t = pl_table_new(FULL_COLS, full_keys, full_labels);
-    if (t)
-        for (size_t k = 0; k < sizeof full_numeric / sizeof *full_numeric; k++)
-            pl_table_set_numeric(t, (size_t)full_numeric[k]);
-    return t;
+    return pl_project_table_add(c->t, r) ? PL_ERR_NOMEM : 0;
 }
 
 static int project_list(int argc, char **argv, const cli_global *g)
@@ -494,7 +438,7 @@ static int project_list(int argc, char **argv, const cli_global *g)
         pl_table_set_numeric(c.t, 8);
         pl_table_set_numeric(c.t, 9);
     } else {
-        c.t = full_table();
+        c.t = pl_project_table_new();
     }
     pl_error err;
     pl_error_clear(&err);
@@ -513,20 +457,19 @@ static int project_list(int argc, char **argv, const cli_global *g)
 static int show_record(const pl_project_row *r, void *vctx)
 {
     list_ctx *c = vctx;
-    row_bufs b;
-    const char *cells[FULL_COLS];
-    full_cells(r, &b, cells);
     if (!c->text) {
-        c->t = full_table();
-        return !c->t || pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+        c->t = pl_project_table_new();
+        return !c->t || pl_project_table_add(c->t, r) ? PL_ERR_NOMEM : 0;
     }
+    pl_project_cells b;
+    const char *const *cells = pl_project_cells_fill(r, &b);
     static const char *const k2[] = {"field", "value"};
     static const char *const l2[] = {"字段 field", "值 value"};
     c->t = pl_table_new(2, k2, l2);
     if (!c->t)
         return PL_ERR_NOMEM;
     pl_table_set_label_column(c->t, 0);
-    for (size_t k = 0; k < FULL_COLS; k++) {
+    for (size_t k = 0; k < PL_PROJECT_COLS; k++) {
         if (k == 7 || (k >= 19 && k <= 26)) /* stage_zh with the stage; milestones have their own table */
             continue;
         char stage[64];
@@ -535,7 +478,7 @@ static int show_record(const pl_project_row *r, void *vctx)
             snprintf(stage, sizeof stage, "%s %s", r->stage, pl_project_stage_zh(r->stage));
             v = stage;
         }
-        const char *row[2] = {full_labels[k], v};
+        const char *row[2] = {pl_project_col_labels[k], v};
         if (pl_table_add_row(c->t, row))
             return PL_ERR_NOMEM;
     }

@@ -6,7 +6,9 @@
 #include <microhttpd.h>
 #include <stddef.h>
 
+#include "parkland/code.h"
 #include "parkland/db.h"
+#include "parkland/table.h"
 #include "server.h"
 #include "session.h"
 
@@ -26,6 +28,7 @@ typedef struct pl_req {
     char user[PL_SESSION_USER_MAX];
     int role;
     char token[PL_SESSION_TOKEN_LEN + 1];
+    int lang;                    /* pl_lang of the answer's messages (Accept-Language) */
     int answered;
     int status;                  /* the status answered, for the log */
 } pl_req;
@@ -58,6 +61,10 @@ enum MHD_Result pl_reply_json(pl_req *r, unsigned status, json_t *body);
 enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, char *data, size_t len,
                                const char *set_cookie);
+/* A download: `data` (stolen) with Content-Disposition: attachment; filename="filename". */
+enum MHD_Result pl_reply_download(pl_req *r, const char *type, const char *filename, char *data, size_t len);
+/* A table (stolen) as the JSON of the CLI's --format json. */
+enum MHD_Result pl_reply_table_json(pl_req *r, unsigned status, pl_table *t);
 /* The same as pl_reply_json with a Set-Cookie header. */
 enum MHD_Result pl_reply_json_cookie(pl_req *r, unsigned status, json_t *body, const char *set_cookie);
 /* A library error: 400 usage, 404 not found, 422 refused, 503 busy, 500 otherwise. */
@@ -65,6 +72,11 @@ enum MHD_Result pl_reply_lib_error(pl_req *r, const pl_error *err);
 
 /* The body as a JSON object within the limits: NULL after answering 400/415. */
 json_t *pl_req_json(pl_req *r);
+/* The stored code of `text` (pl_code_resolve; *out malloc'd): 1, or 0 after answering 404/400. */
+int pl_req_code(pl_req *r, pl_db *db, pl_code_kind kind, const char *park, const char *text, char **out);
+/* A date member or argument `v` (any form of pl_parse_date) into out: 1 when absent or read
+ * (*dst = out, or NULL when v is NULL), 0 after answering 400. */
+int pl_req_date(pl_req *r, const char *name, const char *v, char out[11], const char **dst);
 /* A query-string argument or NULL. */
 const char *pl_req_arg(pl_req *r, const char *name);
 
@@ -79,5 +91,14 @@ enum MHD_Result pl_api_leads(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_lead(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_lead_add(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_lead_patch(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_lead_match(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_lead_reserve(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_projects(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_project(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_project_sign(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_project_milestone(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_report(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_export(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_history(pl_req *r, pl_db *db);
 
 #endif

@@ -21,6 +21,17 @@ static const pl_route routes[] = {
     {"POST", "/api/v1/leads", INVESTMENT, pl_api_lead_add},
     {"GET", "/api/v1/leads/_", INVESTMENT, pl_api_lead},
     {"PATCH", "/api/v1/leads/_", INVESTMENT, pl_api_lead_patch},
+    {"GET", "/api/v1/leads/_/match", INVESTMENT, pl_api_lead_match},
+    {"POST", "/api/v1/leads/_/reserve", INVESTMENT, pl_api_lead_reserve},
+    {"GET", "/api/v1/projects", INVESTMENT, pl_api_projects},
+    {"POST", "/api/v1/projects", INVESTMENT, pl_api_project_sign},
+    {"GET", "/api/v1/projects/_", INVESTMENT, pl_api_project},
+    {"POST", "/api/v1/projects/_/milestones", INVESTMENT, pl_api_project_milestone},
+    {"GET", "/api/v1/reports/_", READERS, pl_api_report},
+    {"GET", "/api/v1/exports/_", READERS, pl_api_export},
+    {"GET", "/api/v1/history/parcel/_", READERS, pl_api_history},
+    {"GET", "/api/v1/history/lead/_", INVESTMENT, pl_api_history},
+    {"GET", "/api/v1/history/project/_", INVESTMENT, pl_api_history},
 };
 
 const pl_route *pl_routes(size_t *n)

@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "parkland/i18n.h"
+#include "parkland/parse.h"
 #include "parkland/user.h"
 
 #define MAX_DBS 256
@@ -36,6 +38,7 @@ struct pl_server {
     size_t ndbs;
     ip_count ips[IP_SLOTS];
     atomic_int in_flight;
+    int lang; /* the messages' language when a request names none: the process's */
 };
 
 void pl_server_options_init(pl_server_options *o)
@@ -182,8 +185,8 @@ static char *json_html_safe(char *text, size_t *len)
     return out;
 }
 
-enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, char *data, size_t len,
-                               const char *set_cookie)
+static enum MHD_Result reply(pl_req *r, unsigned status, const char *type, char *data, size_t len,
+                             const char *set_cookie, const char *disposition)
 {
     if (!strncmp(type, "application/json", 16) || !strncmp(type, "application/geo+json", 20))
         if (!(data = json_html_safe(data, &len)))
@@ -200,6 +203,9 @@ enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, cha
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     if (set_cookie)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, set_cookie);
+    if (disposition)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE, r->lang == PL_LANG_ZH ? "zh-CN" : "en");
     if (status == MHD_HTTP_TOO_MANY_REQUESTS || status == MHD_HTTP_CONTENT_TOO_LARGE)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
@@ -207,6 +213,34 @@ enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, cha
     r->answered = 1;
     r->status = (int)status;
     return ret;
+}
+
+enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, char *data, size_t len,
+                               const char *set_cookie)
+{
+    return reply(r, status, type, data, len, set_cookie, NULL);
+}
+
+enum MHD_Result pl_reply_download(pl_req *r, const char *type, const char *filename, char *data, size_t len)
+{
+    char disposition[256]; /* filename: the server's own ASCII name, no quote in it */
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    return reply(r, MHD_HTTP_OK, type, data, len, NULL, disposition);
+}
+
+enum MHD_Result pl_reply_table_json(pl_req *r, unsigned status, pl_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (out)
+        pl_table_write(t, out, PL_TABLE_JSON, 0);
+    pl_table_free(t);
+    if (!out || fclose(out)) {
+        free(text);
+        return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+    }
+    return pl_reply_bytes(r, status, "application/json; charset=utf-8", text, len, NULL);
 }
 
 enum MHD_Result pl_reply_json_cookie(pl_req *r, unsigned status, json_t *body, const char *set_cookie)
@@ -229,7 +263,7 @@ enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...)
     char msg[PL_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, pl_tr(fmt), ap); /* in the request's language (pl_lang_thread_use) */
     va_end(ap);
     return pl_reply_json(r, status, json_pack("{s:s}", "error", msg));
 }
@@ -247,6 +281,30 @@ enum MHD_Result pl_reply_lib_error(pl_req *r, const pl_error *err)
     default: status = MHD_HTTP_INTERNAL_SERVER_ERROR; break;
     }
     return pl_reply_error(r, status, "%s", err->message[0] ? err->message : "internal error");
+}
+
+int pl_req_code(pl_req *r, pl_db *db, pl_code_kind kind, const char *park, const char *text, char **out)
+{
+    pl_error err;
+    pl_error_clear(&err);
+    if (!pl_code_resolve(db, kind, park, text, out, NULL, &err))
+        return 1;
+    pl_reply_lib_error(r, &err);
+    return 0;
+}
+
+int pl_req_date(pl_req *r, const char *name, const char *v, char out[11], const char **dst)
+{
+    *dst = NULL;
+    if (!v)
+        return 1;
+    if (!pl_parse_date(v, out)) {
+        pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a date, '%s' (a real calendar day: %s)", name, v,
+                       PL_PARSE_DATE_FORMS);
+        return 0;
+    }
+    *dst = out;
+    return 1;
 }
 
 const char *pl_req_arg(pl_req *r, const char *name)
@@ -313,6 +371,40 @@ json_t *pl_req_json(pl_req *r)
 }
 
 /* ---- a request --------------------------------------------------------------------- */
+
+/* The language an Accept-Language header asks for among those parkland speaks: the entry of
+ * the highest q that is zh… or en… (the first of equal ones); the server's language when none is. */
+static int accept_language(const char *h, int dflt)
+{
+    int best = dflt;
+    double best_q = -1;
+    while (h && *h) {
+        size_t n = strcspn(h, ",");
+        char tag[64];
+        size_t tl = strcspn(h, ";,");
+        snprintf(tag, sizeof tag, "%.*s", (int)(tl < sizeof tag ? tl : sizeof tag - 1), h);
+        char *t = tag;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        for (char *e = t + strlen(t); e > t && (e[-1] == ' ' || e[-1] == '\t');)
+            *--e = '\0';
+        double q = 1;
+        const char *qp = strstr(h, ";q=");
+        if (!qp || (size_t)(qp - h) > n)
+            qp = strstr(h, "; q=");
+        if (qp && (size_t)(qp - h) < n)
+            q = strtod(strchr(qp, '=') + 1, NULL);
+        int lang = strlen(t) >= 2 ? pl_lang_parse(t) : -1;
+        if (lang >= 0 && q > 0 && q > best_q) {
+            best = lang;
+            best_q = q;
+        }
+        h += n;
+        if (*h == ',')
+            h++;
+    }
+    return best;
+}
 
 static int is_write(const char *method)
 {
@@ -394,6 +486,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->conn = c;
         r->method = method;
         r->url = url;
+        r->lang = accept_language(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE), s->lang);
+        pl_lang_thread_use(r->lang);
         client_ip(c, r->ip, sizeof r->ip);
         if (ip_connections(s, r->ip) > s->o.per_ip)
             return pl_reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS, "too many connections from %s (at most %u)", r->ip,
@@ -416,6 +510,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_YES;
         return MHD_YES;
     }
+    pl_lang_thread_use(r->lang); /* this worker's messages in the request's language */
     if (r->answered) { /* refused before the body: drop what comes */
         *upload_data_size = 0;
         return MHD_YES;
@@ -520,6 +615,15 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
         free(s);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
+    /* every worker answers in its request's language (pl_lang_thread_use): prepared before they start */
+    pl_error lerr;
+    pl_error_clear(&lerr);
+    if (pl_lang_threads_init(&lerr) && !o->quiet)
+        fprintf(stderr, "parkland serve: messages in English only: %s\n", lerr.message);
+    s->lang = pl_lang_current();
+    /* CSV downloads are for people: their headers are the column titles in the request's
+     * language, as the CLI's without --keys (a process-wide setting, made before the workers) */
+    pl_table_csv_keys(0);
     pthread_key_create(&s->db_key, NULL);
     pthread_mutex_init(&s->lock, NULL);
     s->d = MHD_start_daemon(
