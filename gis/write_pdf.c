@@ -12,9 +12,13 @@
  * Streaming: each parcel is added to the path of its class as it comes
  * (the rows come by class into a file), filled BATCH parcels at a time; only
  * the labels placed are kept (at most the frame's area over the smallest
- * label's). cairo's page recording holds the drawing until the page is
- * finished; on paper, vertices closer than SKIP to the last one drawn and
- * parcels smaller than TINY (drawn as their box) keep it small.
+ * label's). cairo's page recording holds the vector drawing until the page
+ * is finished, so memory is bounded by what the paper can show: a parcel
+ * smaller than RASTER_PT on paper (under the pen, never labelled) is drawn
+ * into one image of the frame at RASTER_DPI (a fixed size, made when the
+ * first such parcel comes) that is placed on the page under the labels;
+ * the others are vectors, at most the frame's area over RASTER_PT² of them,
+ * and vertices closer than SKIP to the last one drawn are left out.
  * A park that does not fit at the asked scale shows its centre (several
  * pages with an index sheet are not made yet).
  */
@@ -36,12 +40,19 @@
 #define M2_PER_MU (10000.0 / 15.0)
 #define BATCH 2000       /* parcels in one path */
 #define SKIP 0.05        /* points: a vertex this close to the last drawn is skipped (0.018 mm) */
-#define TINY 0.5         /* points: a parcel this small is drawn as its box */
+#define RASTER_PT 2.0    /* points: a parcel this small (both sides) goes into the raster layer */
+#define RASTER_DPI 200.0
 
 typedef struct label {
     char *text;
     double x, y, size, w, h; /* top-left, size, box */
 } label;
+
+typedef struct layer {
+    cairo_t *cr;
+    const pl_style *batch;   /* class of the parcels in the current path */
+    size_t nbatch;
+} layer;
 
 typedef struct pdfw {
     const pl_export_doc *doc;
@@ -55,23 +66,61 @@ typedef struct pdfw {
     size_t nlabels, clabels;
     size_t **cells;          /* per grid cell: label indices, [0] = count, [1] = capacity */
     int gw, gh;
-    const pl_style *batch;   /* class of the parcels in the current path */
-    size_t nbatch;
+    layer vec, ras;          /* the page (vectors) and the raster layer (ras.cr NULL until needed) */
+    cairo_surface_t *img;    /* the raster layer's image */
+    long rastered;           /* parcels drawn into it */
 } pdfw;
 
-/* Fill and stroke the parcels gathered in the current path. */
-static void flush_batch(pdfw *p)
+/* Fill and stroke the parcels gathered in the layer's current path. */
+static void flush_batch(pdfw *p, layer *ly)
 {
-    if (!p->batch || !p->nbatch)
+    if (!ly->batch || !ly->nbatch)
         return;
-    cairo_t *cr = p->cr;
-    const pl_style *st = p->batch;
+    cairo_t *cr = ly->cr;
+    const pl_style *st = ly->batch;
     pl_pdf_color(cr, st->fill, st->fill_opacity > 0 ? st->fill_opacity : 0.6);
     cairo_fill_preserve(cr);
     pl_pdf_color(cr, st->stroke, 1);
     cairo_set_line_width(cr, p->n > 20000 ? 0.15 : 0.35);
     cairo_stroke(cr);
-    p->nbatch = 0;
+    ly->nbatch = 0;
+}
+
+/* The raster layer: an image of the frame at RASTER_DPI, in page points. */
+static int raster_open(pdfw *p)
+{
+    double px = RASTER_DPI / 72.0;
+    p->img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(p->fw * px), (int)ceil(p->fh * px));
+    if (cairo_surface_status(p->img))
+        return -1;
+    cairo_t *cr = p->ras.cr = cairo_create(p->img);
+    if (cairo_status(cr))
+        return -1;
+    cairo_scale(cr, px, px);
+    cairo_translate(cr, -p->fx, -p->fy);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    return 0;
+}
+
+/* Place the raster layer on the page (inside the frame's clip) and free it. */
+static void raster_place(pdfw *p)
+{
+    if (!p->ras.cr)
+        return;
+    flush_batch(p, &p->ras);
+    cairo_surface_flush(p->img);
+    cairo_t *cr = p->vec.cr;
+    cairo_save(cr);
+    cairo_translate(cr, p->fx, p->fy);
+    cairo_scale(cr, 72.0 / RASTER_DPI, 72.0 / RASTER_DPI);
+    cairo_set_source_surface(cr, p->img, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_destroy(p->ras.cr);
+    p->ras.cr = NULL;
+    cairo_surface_destroy(p->img); /* the PDF surface keeps its own reference until the page is written */
+    p->img = NULL;
 }
 
 static void to_page(const pdfw *p, double x, double y, double *px, double *py)
@@ -159,7 +208,7 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
     int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
     if (rc)
         return rc;
-    p->cr = pl_pdf_cr(p->pdf);
+    p->cr = p->vec.cr = pl_pdf_cr(p->pdf);
     cairo_t *cr = p->cr;
     cairo_set_source_rgb(cr, 0, 0, 0);
     pl_pdf_text(p->pdf, title, 14, 1, p->W / 2, m, PL_ALIGN_CENTER);
@@ -240,15 +289,21 @@ static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
     if (bx1 < p->fx || bx0 > p->fx + p->fw || by1 < p->fy || by0 > p->fy + p->fh)
         return PL_OK; /* off the page */
     /* parcels of one class go into one path, filled and stroked together
-     * (the rows come by class when the output is a file) */
-    if (f->style != p->batch || p->nbatch >= BATCH)
-        flush_batch(p);
-    p->batch = f->style;
-    p->nbatch++;
-    if (bx1 - bx0 < TINY && by1 - by0 < TINY) {
-        /* smaller than the pen: its box */
-        cairo_rectangle(cr, bx0, by0, fmax(bx1 - bx0, 0.05), fmax(by1 - by0, 0.05));
-    } else {
+     * (the rows come by class when the output is a file); those under the
+     * pen into the raster layer */
+    layer *lay = &p->vec;
+    if (bx1 - bx0 < RASTER_PT && by1 - by0 < RASTER_PT) {
+        if (!p->ras.cr && raster_open(p))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory (the map's raster layer)");
+        lay = &p->ras;
+        cr = lay->cr;
+        p->rastered++;
+    }
+    if (f->style != lay->batch || lay->nbatch >= BATCH)
+        flush_batch(p, lay);
+    lay->batch = f->style;
+    lay->nbatch++;
+    {
         for (size_t i = 0; i < g->n; i++)
             for (size_t j = 0; j < g->polys[i].n; j++) {
                 const pl_ring *r = &g->polys[i].rings[j];
@@ -327,7 +382,8 @@ static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
     pdfw *p = state;
     cairo_t *cr = p->cr;
     const pl_export_doc *d = p->doc;
-    flush_batch(p);
+    flush_batch(p, &p->vec);
+    raster_place(p);
     /* the labels over every parcel, still inside the frame */
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (size_t i = 0; i < p->nlabels; i++) {
@@ -375,6 +431,10 @@ static void w_release(void *state)
         pl_error_clear(&e);
         pl_pdf_close(p->pdf, &e);
     }
+    if (p->ras.cr)
+        cairo_destroy(p->ras.cr);
+    if (p->img)
+        cairo_surface_destroy(p->img);
     for (size_t i = 0; i < p->nlabels; i++)
         free(p->labels[i].text);
     free(p->labels);

@@ -447,3 +447,53 @@ Test(map, labels_shrink_or_are_omitted)
     cr_assert_eq(overlaps, 0, "%s", words);
     free(words);
 }
+
+/* Parcels under the pen (2 m at 1:10000 is 0.57 pt) go into one raster image of the
+ * frame, not into the page's vector recording: the PDF holds one 200 ppi image and no
+ * path of theirs, the legend still counts them, and their colour shows when rendered. */
+Test(map, parcels_under_the_pen_are_rastered)
+{
+    pl_db *db = tu_db_new("tiny.db", dbpath);
+    tu_park_qdip(db);
+    char code[32];
+    for (int i = 0; i < 400; i++) {
+        snprintf(code, sizeof code, "T-%03d", i);
+        double x = 509000 + 50 * (i % 20), y = 3985000 + 50 * (i / 20);
+        tu_add_rect(db, "QDIP", code, i % 2 ? "available" : "reserve", x, x + 2, y, y + 2);
+    }
+    tu_add_rect(db, "QDIP", "BIG", "available", 509000, 509400, 3986000, 3986300);
+    tu_db_close(db);
+    char pdf[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("tiny.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("paths.py"));
+    tu_write_file(script, paths_py, (size_t)-1);
+    map_db_pdf("--scale 1:10000", pdf);
+    char *imgs = sh("pdfimages -list %s | awk 'NR > 2 && $3 == \"image\" {print $4, $5, $13}'%s", tu_q(pdf), "");
+    int w = 0, h = 0, ppi = 0;
+    cr_assert_eq(sscanf(imgs, "%d %d %d", &w, &h, &ppi), 3, "%s", imgs);
+    cr_assert(!strchr(imgs, '\n') || !strchr(strchr(imgs, '\n') + 1, '\n'), "one image: %s", imgs);
+    cr_assert_eq(ppi, 200, "%s", imgs);
+    tu_write_file(script,
+                  "import re, sys, zlib\n"
+                  "d = open(sys.argv[1], 'rb').read(); n = 0\n"
+                  "for m in re.finditer(rb'obj\\s*<<(.*?)>>\\s*stream\\r?\\n', d, re.S):\n"
+                  "    if b'FlateDecode' not in m.group(1) or b'Length1' in m.group(1) or b'Subtype' in m.group(1): continue\n"
+                  "    try: t = zlib.decompress(d[m.end():d.find(b'endstream', m.end())]).decode('latin1')\n"
+                  "    except Exception: continue\n"
+                  "    n += len(re.findall(r'\\s(m|re)\\s', t))\n"
+                  "print(n)\n",
+                  (size_t)-1);
+    char *paths = sh("python3 %s %s", script, tu_q(pdf));
+    cr_assert_lt(atoi(paths), 200, "the 400 tiny parcels are not vector paths (the frame, ticks, legend are): %s", paths);
+    char *text = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "合计 401 宗"), "%s", text);
+    cr_assert(strstr(text, "BIG"), "the big parcel is still labelled: %s", text);
+    char *dark = sh("pdftoppm -r 200 -gray %s | python3 -c \"import sys\n"
+                    "d = sys.stdin.buffer.read().split(b'\\n', 3)[3]\n"
+                    "print(sum(1 for b in d if b < 200))\"%s", tu_q(pdf), "");
+    cr_assert_gt(atoi(dark), 400, "the rastered parcels show: %s", dark);
+    free(dark);
+    free(text);
+    free(paths);
+    free(imgs);
+}
