@@ -91,6 +91,7 @@ typedef struct pl_export_doc {
     const char *as_of;      /* YYYY-MM-DD */
     const char *filter;     /* "park QDIP, status available" or "" */
     int gcj02, precision, bbox, timeline;
+    int bd09;              /* lon/lat are Baidu BD-09 (gcj02 is 0 then) */
     int work_srid;          /* working CRS */
     const char *work_crs_name;
     /* TXT: CRS of the coordinates written */

@@ -708,14 +708,18 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
             for (size_t j = 0; j < x->ll.polys[i].n; j++) {
                 pl_ring *r = &x->ll.polys[i].rings[j];
                 for (size_t k = 0; k < r->n; k++) {
-                    if (x->doc.gcj02)
+                    if (x->doc.gcj02 || x->doc.bd09)
                         pl_wgs84_to_gcj02(r->xy[2 * k], r->xy[2 * k + 1], &r->xy[2 * k], &r->xy[2 * k + 1]);
+                    if (x->doc.bd09)
+                        pl_gcj02_to_bd09(r->xy[2 * k], r->xy[2 * k + 1], &r->xy[2 * k], &r->xy[2 * k + 1]);
                     bbox_add(&x->sum, r->xy[2 * k], r->xy[2 * k + 1]);
                 }
                 orient_ring(r, j == 0);
             }
-        if (x->doc.gcj02 && (x->w->needs & PL_NEED_LABEL))
+        if ((x->doc.gcj02 || x->doc.bd09) && (x->w->needs & PL_NEED_LABEL))
             pl_wgs84_to_gcj02(lx, ly, &lx, &ly);
+        if (x->doc.bd09 && (x->w->needs & PL_NEED_LABEL))
+            pl_gcj02_to_bd09(lx, ly, &lx, &ly);
         f->geom = &x->ll;
         f->label_lon = lx;
         f->label_lat = ly;
@@ -772,6 +776,11 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
     if (o->gcj02 && o->format == PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
                             "coordinates and is never shifted");
+    if (o->bd09 && o->gcj02)
+        return pl_error_set(err, PL_ERR_USAGE, "--gcj02 and --bd09 are two different shifts; choose one");
+    if (o->bd09 && (o->format == PL_EXPORT_PDF || o->format == PL_EXPORT_TXT))
+        return pl_error_set(err, PL_ERR_USAGE, "--bd09 shifts longitudes and latitudes; the %s holds projected "
+                            "coordinates", o->format == PL_EXPORT_PDF ? "pdf" : "txt");
     if (o->kmz && o->format != PL_EXPORT_KML)
         return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zipped kml; export kml to it");
     if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
@@ -961,6 +970,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->as_of = as_of;
     d->filter = filter;
     d->gcj02 = opt->gcj02 && opt->format != PL_EXPORT_TXT;
+    d->bd09 = opt->bd09 && opt->format != PL_EXPORT_TXT;
     d->precision = opt->precision;
     d->bbox = opt->bbox;
     d->timeline = opt->timeline;
@@ -1119,6 +1129,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         res->context = context;
         res->area_m2 = x->sum.area_m2;
         res->gcj02 = d->gcj02;
+        res->bd09 = d->bd09;
         if (opt->format == PL_EXPORT_TXT) {
             res->srid = d->txt_srid;
             if (d->txt_zone)
@@ -1136,12 +1147,13 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         } else if (opt->format == PL_EXPORT_HTML) {
             res->srid = db->srid;
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,
-                     d->gcj02 ? "; label points in GCJ-02" : "");
+                     d->gcj02 ? "; label points in GCJ-02" : d->bd09 ? "; label points in BD-09" : "");
         } else {
             res->srid = 4326;
             snprintf(res->crs_note, sizeof res->crs_note, "%s",
                      d->gcj02 ? "GCJ-02 lon/lat (shifted for AMap/Tencent base maps; not EPSG:4326)"
-                              : "EPSG:4326 WGS 84 lon/lat");
+                     : d->bd09 ? "BD-09 lon/lat (shifted for Baidu Maps; not EPSG:4326)"
+                               : "EPSG:4326 WGS 84 lon/lat");
         }
     }
 out:
