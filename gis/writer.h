@@ -129,7 +129,8 @@ typedef struct pl_export_doc {
     double page_w_mm, page_h_mm;
     double scale;
     double *map_scale;
-    int *map_clipped;
+    int *map_clipped;      /* always 0 now: a map that does not fit is cut into pages */
+    int *map_pages;        /* map pages made (1, or the grid's pages after the index sheet) */
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */

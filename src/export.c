@@ -984,7 +984,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT &&
                  opt->format != PL_EXPORT_PDF;
     double map_scale = 0;
-    int map_clipped = 0;
+    int map_clipped = 0, map_pages = 0;
     d->page_w_mm = opt->page_a3 ? 297 : 210;
     d->page_h_mm = opt->page_a3 ? 420 : 297;
     if (opt->landscape) {
@@ -995,6 +995,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->scale = opt->scale;
     d->map_scale = &map_scale;
     d->map_clipped = &map_clipped;
+    d->map_pages = &map_pages;
     /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
      * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
     pl_gk_datum gk_datum;
@@ -1142,8 +1143,12 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             res->srid = db->srid;
             res->scale = map_scale;
             res->clipped = map_clipped;
+            res->pages = map_pages;
+            char pages[96] = "";
+            if (map_pages > 1)
+                snprintf(pages, sizeof pages, " on %d pages after an index sheet (they do not fit on one)", map_pages);
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f%s", db->srid,
-                     crs_name, map_scale, map_clipped ? " (centre only: the parcels do not fit on the page)" : "");
+                     crs_name, map_scale, pages);
         } else if (opt->format == PL_EXPORT_HTML) {
             res->srid = db->srid;
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,

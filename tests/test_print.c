@@ -405,7 +405,7 @@ Test(map, fit_and_refusals)
     cr_assert(strstr(text, "项目落地") && strstr(text, "未签约"), "%s", text);
     free(text);
     cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:1000 -o %s --force", tu_q(pdf)), 0, "%s", err);
-    cr_assert(strstr(out, "centre only"), "does not fit at 1:1000: %s", out);
+    cr_assert(strstr(out, "pages after an index sheet"), "does not fit at 1:1000: %s", out);
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:abc -o %s --force", tu_q(pdf)), 0);
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --page A5 -o %s --force", tu_q(pdf)), 0);
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export geojson --scale 1:1000 -o %s --force", tu_q(pdf)), 0);
@@ -496,4 +496,47 @@ Test(map, parcels_under_the_pen_are_rastered)
     free(text);
     free(paths);
     free(imgs);
+}
+
+/* 48 parcels 50 m square at a 250 m pitch over 1800 × 1300 m: at 1:5000 an A4 portrait
+ * frame holds 810 × 1125 m, so 3 × 2 pages (no parcel crosses a page edge), after the
+ * index sheet; every code is on exactly one map page, none on the index. */
+Test(map, pages_and_index_sheet)
+{
+    pl_db *db = tu_db_new("pages.db", dbpath);
+    tu_park_qdip(db);
+    char code[32];
+    for (int r = 0; r < 6; r++)
+        for (int c = 0; c < 8; c++) {
+            snprintf(code, sizeof code, "G-%d-%d", r, c);
+            double x = 509000 + 250 * c, top = 3987000 - 250 * r;
+            tu_add_rect(db, "QDIP", code, c % 2 ? "available" : "reserve", x, x + 50, top - 50, top);
+        }
+    tu_db_close(db);
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("pages.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:5000 -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "at 1:5000 on 6 pages after an index sheet"), "%s", out);
+    tu_outputs_free(&out, &err);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           7\n"), "%s", info);
+    char *index = sh("pdftotext -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(index, "索引图 index sheet") && strstr(index, "分 6 幅"), "%s", index);
+    cr_assert(!strstr(index, "G-0-0"), "no codes on the index: %s", index);
+    for (int i = 1; i <= 6; i++) {
+        char n[8];
+        snprintf(n, sizeof n, "\n%d\n", i);
+        cr_assert(strstr(index, n), "page number %d on the index: %s", i, index);
+    }
+    char *codes = sh("for i in 2 3 4 5 6 7; do pdftotext -f $i -l $i %s - | grep -o 'G-[0-9]-[0-9]' | sort -u; done"
+                     " | sort | uniq -c | awk '{print $1}' | sort | uniq -c%s", tu_q(pdf), "");
+    cr_assert_str_eq(codes, "     48 1\n", "every code once over the map pages: %s", codes);
+    char *p2 = sh("pdftotext -f 2 -l 2 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p2, "第 1/6 幅 sheet 1 of 6") && strstr(p2, "G-0-0") && !strstr(p2, "G-0-7"), "%s", p2);
+    cr_assert(strstr(p2, "合计 48 宗") && strstr(p2, "比例尺 1:5000"), "the whole map's legend: %s", p2);
+    free(p2);
+    free(codes);
+    free(index);
+    free(info);
 }

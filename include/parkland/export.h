@@ -93,7 +93,8 @@ typedef struct pl_export_result {
     int bd09;              /* coordinates were shifted to BD-09 */
     char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */
     double scale;          /* pdf: the denominator of the scale drawn at */
-    int clipped;           /* pdf: the parcels do not all fit on the page at that scale (its centre is shown) */
+    int clipped;           /* pdf: 0 (a map that does not fit at the scale is cut into pages) */
+    int pages;             /* pdf: map pages (1; or the grid's pages, after an index sheet that is not counted) */
 } pl_export_result;
 
 /* 1 when `path` ends in ".kmz" (ASCII case ignored): a KML export to it is a KMZ. */

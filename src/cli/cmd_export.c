@@ -45,7 +45,8 @@ static void help(void)
            "  --page P           pdf: A4 (default) or A3\n"
            "  --landscape        pdf: landscape (default portrait)\n"
            "  --scale S          pdf: 1:N (e.g. 1:5000) or fit (default: the smallest of 1, 2, 2.5, 5 × 10^k\n"
-           "                     that holds every parcel)\n"
+           "                     that holds every parcel); a map that does not fit at 1:N is cut into pages,\n"
+           "                     after an index sheet of their rectangles and numbers\n"
            "  -o FILE            output file; '-' or none: standard output\n"
            "  --force            replace an existing FILE\n"),
            export_usage, PL_EXPORT_DEFAULT_PRECISION);
