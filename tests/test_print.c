@@ -540,3 +540,49 @@ Test(map, pages_and_index_sheet)
     free(index);
     free(info);
 }
+
+/* lead brief: one page per candidate of `match`, best first, with the score and its
+ * reasons in Chinese and English; fonts embedded; refusals write nothing. */
+Test(brief, one_page_per_candidate)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("brief.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead add LD-1 --company 某某新能源有限公司 --land-mu 90 --investment 30000"),
+                 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "match LD-1 --format csv"), 0, "%s", err);
+    char *qdh = strstr(out, "QD-H"), *qdc = strstr(out, "QD-C");
+    cr_assert(qdh && qdc, "%s", out);
+    int h_first = qdh < qdc; /* QD-H is 90 亩 (the demand), QD-C about 47 */
+    cr_assert(h_first, "%s", out);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "2 candidate parcel(s)"), "%s", out);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           2\n"), "%s", info);
+    char *fonts = sh("pdffonts %s | tail -n +3 | awk '{print $(NF-4)}' | sort -u%s", tu_q(pdf), "");
+    cr_assert_str_eq(fonts, "yes\n");
+    char *p1 = sh("pdftotext -layout -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p1, "招商地块推介 investor brief") && strstr(p1, "某某新能源有限公司"), "%s", p1);
+    cr_assert(strstr(p1, "候选地块 1/2 candidate 1 of 2") && strstr(p1, "宗地号 parcel QD-H"), "%s", p1);
+    cr_assert(strstr(p1, "匹配度 match score") && strstr(p1, "面积 area: 需求 90.0 亩") && strstr(p1, "连片 contiguity"),
+              "%s", p1);
+    cr_assert(strstr(p1, "测试&<特殊>") && strstr(p1, "示范园区"), "name and park: %s", p1);
+    cr_assert(strstr(p1, "比例尺 1:"), "the location map's scale: %s", p1);
+    char *p2 = sh("pdftotext -layout -f 2 -l 2 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p2, "宗地号 parcel QD-C") && strstr(p2, "candidate 2 of 2"), "%s", p2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 1 -o %s --force", tu_q(pdf)), 0, "%s", err);
+    free(info);
+    info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           1\n"), "--top 1: %s", info);
+    char other[1024];
+    snprintf(other, sizeof other, "%s", tu_tmp("nobrief.pdf"));
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "lead brief NOSUCH -o %s", tu_q(other)), 0);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 0 -o %s", tu_q(other)), 0);
+    cr_assert(access(other, F_OK) != 0, "nothing written");
+    tu_outputs_free(&out, &err);
+    free(p2);
+    free(p1);
+    free(fonts);
+    free(info);
+}
