@@ -46,7 +46,7 @@
 #define M2_PER_MU (10000.0 / 15.0)
 #define BATCH 2000       /* parcels in one path */
 #define SKIP 0.05        /* points: a vertex this close to the last drawn is skipped (0.018 mm) */
-#define RASTER_PT 2.0    /* points: a parcel this small (both sides) goes into the raster layer */
+#define RASTER_PT 4.0    /* points: a parcel this small (both sides, 1.4 mm; never labelled) goes into the raster layer */
 #define RASTER_DPI 200.0
 #define MAX_PAGES 500
 
