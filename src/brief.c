@@ -260,10 +260,11 @@ static int page(pl_db *db, pl_pdf *pdf, const pl_match_summary *s, const cand *c
         snprintf(demand + strlen(demand), sizeof demand - strlen(demand), "用地需求 land demand %.1f 亩 mu; ", s->land_mu);
     if (!isnan(s->investment))
         snprintf(demand + strlen(demand), sizeof demand - strlen(demand), "投资 investment %.0f 万元; ", s->investment);
-    snprintf(line, sizeof line, "客户 lead %s · %s · 产业 industry %s · %s", s->lead, s->company,
+    char who[sizeof s->lead + sizeof s->company + sizeof s->industry_zh + sizeof demand + 64];
+    snprintf(who, sizeof who, "客户 lead %s · %s · 产业 industry %s · %s", s->lead, s->company,
              *s->industry_zh ? s->industry_zh : "—", demand);
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    pl_pdf_text_wrapped(pdf, line, 7.5, 0, MARGIN, y, w);
+    pl_pdf_text_wrapped(pdf, who, 7.5, 0, MARGIN, y, w);
     snprintf(line, sizeof line, "出图 generated %s · parkland %s · 园区联系方式未登记 the park's contacts are not on record",
              today, PARKLAND_VERSION);
     pl_pdf_text(pdf, line, 6.5, 0, MARGIN, A4_H - MARGIN, PL_ALIGN_LEFT);

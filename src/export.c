@@ -1144,11 +1144,12 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             res->scale = map_scale;
             res->clipped = map_clipped;
             res->pages = map_pages;
-            char pages[96] = "";
+            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f", db->srid,
+                     crs_name, map_scale);
+            size_t used = strlen(res->crs_note);
             if (map_pages > 1)
-                snprintf(pages, sizeof pages, " on %d pages after an index sheet (they do not fit on one)", map_pages);
-            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f%s", db->srid,
-                     crs_name, map_scale, pages);
+                snprintf(res->crs_note + used, sizeof res->crs_note - used,
+                         " on %d pages after an index sheet (they do not fit on one)", map_pages);
         } else if (opt->format == PL_EXPORT_HTML) {
             res->srid = db->srid;
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,
