@@ -54,6 +54,8 @@ static int gj_begin(void **state, const pl_export_doc *doc, pl_error *err)
     pl_w_lit(o, "{\"type\":\"FeatureCollection\",\"name\":\"parcels\",\n");
     if (doc->gcj02)
         pl_w_lit(o, "\"coord_sys\":\"GCJ-02\",\n");
+    else if (doc->bd09)
+        pl_w_lit(o, "\"coord_sys\":\"BD-09\",\n");
     pl_w_lit(o, "\"parkland\":{");
     key(o, "title");
     pl_w_put_json(o, doc->title, 0);
@@ -68,7 +70,9 @@ static int gj_begin(void **state, const pl_export_doc *doc, pl_error *err)
     pl_w_lit(o, ",\"filter\":");
     pl_w_put_json(o, doc->filter, 0);
     pl_w_lit(o, ",\"coordinates\":");
-    pl_w_put_json(o, doc->gcj02 ? "GCJ-02 lon/lat (AMap/Tencent; not WGS 84)" : "WGS 84 lon/lat (EPSG:4326)", 0);
+    pl_w_put_json(o, doc->gcj02  ? "GCJ-02 lon/lat (AMap/Tencent; not WGS 84)"
+                     : doc->bd09 ? "BD-09 lon/lat (Baidu Maps; not WGS 84)"
+                                 : "WGS 84 lon/lat (EPSG:4326)", 0);
     pl_w_lit(o, ",\"version\":");
     pl_w_put_json(o, doc->version, 0);
     pl_w_lit(o, "},\n\"features\":[");

@@ -306,6 +306,8 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
     pl_w_html(o, d->work_crs_name);
     if (d->gcj02)
         fputs(" · 标注点坐标 label points: <b>GCJ-02</b> (火星坐标, for AMap/Tencent; not WGS 84)", o);
+    else if (d->bd09)
+        fputs(" · 标注点坐标 label points: <b>BD-09</b> (百度坐标, for Baidu Maps; not WGS 84)", o);
     else
         fputs(" · 标注点坐标 label points: WGS 84 lon/lat", o);
     fputs("</div></header>\n<main>\n<section id=\"map\">\n", o);    if (h->have_ext && !h->n) /* only context parcels: the park is drawn, nothing selected */
@@ -386,7 +388,9 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
     fprintf(o, "<p class=\"meta\">parkland %s · 1 亩 = 10000/15 m² · 面积按工作坐标系计算 areas computed in EPSG:%d</p>\n"
                "</section>\n", d->version, d->work_srid);
     fputs("<script type=\"application/json\" id=\"data\">{\"label_point\":", o);
-    pl_w_json_string(o, d->gcj02 ? "标注点 label point (GCJ-02 lon,lat)" : "标注点 label point (WGS 84 lon,lat)", 1);
+    pl_w_json_string(o, d->gcj02  ? "标注点 label point (GCJ-02 lon,lat)"
+                        : d->bd09 ? "标注点 label point (BD-09 lon,lat)"
+                                  : "标注点 label point (WGS 84 lon,lat)", 1);
     fputs(",\"fields\":", o);
     fputs(h->fields_json.buf ? h->fields_json.buf : "[]", o);
     fputs(",\"parcels\":[", o);

@@ -266,9 +266,11 @@ static int kml_begin(void **state, const pl_export_doc *doc, pl_error *err)
         rc = rc ? rc : pl_buf_addstr(&d, "<br/>");
     }
     rc = rc ? rc
-            : pl_buf_addstr(&d, doc->gcj02 ? "坐标 coordinates: <b>GCJ-02</b> (火星坐标, shifted for AMap/Tencent "
-                                            "base maps; they do not line up with WGS 84 imagery)"
-                                          : "坐标 coordinates: WGS 84 lon/lat (EPSG:4326)");
+            : pl_buf_addstr(&d, doc->gcj02  ? "坐标 coordinates: <b>GCJ-02</b> (火星坐标, shifted for AMap/Tencent "
+                                             "base maps; they do not line up with WGS 84 imagery)"
+                                : doc->bd09 ? "坐标 coordinates: <b>BD-09</b> (百度坐标, shifted for Baidu Maps; "
+                                             "they do not line up with WGS 84 imagery)"
+                                            : "坐标 coordinates: WGS 84 lon/lat (EPSG:4326)");
     rc = rc ? rc : pl_buf_addf(&d, "<br/>parkland %s</p>", doc->version);
     rc = rc ? rc : legend_html(&d, doc, k->ftheme);
     if (rc) {

@@ -12,11 +12,21 @@
  * Streaming: each parcel is added to the path of its class as it comes
  * (the rows come by class into a file), filled BATCH parcels at a time; only
  * the labels placed are kept (at most the frame's area over the smallest
- * label's). cairo's page recording holds the drawing until the page is
- * finished; on paper, vertices closer than SKIP to the last one drawn and
- * parcels smaller than TINY (drawn as their box) keep it small.
- * A park that does not fit at the asked scale shows its centre (several
- * pages with an index sheet are not made yet).
+ * label's). cairo's page recording holds the vector drawing until the page
+ * is finished, so memory is bounded by what the paper can show: a parcel
+ * smaller than RASTER_PT on paper (under the pen, never labelled) is drawn
+ * into one image of the frame at RASTER_DPI (a fixed size, made when the
+ * first such parcel comes) that is placed on the page under the labels;
+ * the others are vectors, at most the frame's area over RASTER_PT² of them,
+ * and vertices closer than SKIP to the last one drawn are left out.
+ *
+ * A map that does not fit on one page at the asked scale is cut into a grid
+ * of pages (from the extent's north-west corner, rows north to south, pages
+ * without a parcel left out, at most MAX_PAGES), numbered 1… after an index
+ * sheet: the whole extent at the scale that fits, with each page's rectangle
+ * and number. The parcels are then spooled to a temporary file (the page
+ * space of their class, code, label point and rings) and drawn from it once
+ * for the index and once for each page, so memory stays that of one page.
  */
 #include "writer.h"
 
@@ -36,12 +46,20 @@
 #define M2_PER_MU (10000.0 / 15.0)
 #define BATCH 2000       /* parcels in one path */
 #define SKIP 0.05        /* points: a vertex this close to the last drawn is skipped (0.018 mm) */
-#define TINY 0.5         /* points: a parcel this small is drawn as its box */
+#define RASTER_PT 4.0    /* points: a parcel this small (both sides, 1.4 mm; never labelled) goes into the raster layer */
+#define RASTER_DPI 200.0
+#define MAX_PAGES 500
 
 typedef struct label {
     char *text;
     double x, y, size, w, h; /* top-left, size, box */
 } label;
+
+typedef struct layer {
+    cairo_t *cr;
+    const pl_style *batch;   /* class of the parcels in the current path */
+    size_t nbatch;
+} layer;
 
 typedef struct pdfw {
     const pl_export_doc *doc;
@@ -55,23 +73,74 @@ typedef struct pdfw {
     size_t nlabels, clabels;
     size_t **cells;          /* per grid cell: label indices, [0] = count, [1] = capacity */
     int gw, gh;
-    const pl_style *batch;   /* class of the parcels in the current path */
-    size_t nbatch;
+    layer vec, ras;          /* the page (vectors) and the raster layer (ras.cr NULL until needed) */
+    cairo_surface_t *img;    /* the raster layer's image */
+    long rastered;           /* parcels drawn into it */
+    int no_labels;           /* the index sheet: parcels without codes */
+    /* several pages */
+    int multi;               /* 1: the grid of pages below, after an index sheet */
+    int cols, rows;
+    double gx0, gy1;         /* north-west corner of the grid, metres */
+    double gpw, gph;         /* ground size of a page's frame, metres */
+    unsigned char *used;     /* per grid page: 1 when a parcel meets it */
+    int *number;             /* per grid page: its page number, 0 when left out */
+    int pages;               /* map pages made */
+    FILE *spool;
+    pl_geom g;               /* a spooled parcel read back */
+    char *code;
+    size_t ccode;
 } pdfw;
 
-/* Fill and stroke the parcels gathered in the current path. */
-static void flush_batch(pdfw *p)
+/* Fill and stroke the parcels gathered in the layer's current path. */
+static void flush_batch(pdfw *p, layer *ly)
 {
-    if (!p->batch || !p->nbatch)
+    if (!ly->batch || !ly->nbatch)
         return;
-    cairo_t *cr = p->cr;
-    const pl_style *st = p->batch;
+    cairo_t *cr = ly->cr;
+    const pl_style *st = ly->batch;
     pl_pdf_color(cr, st->fill, st->fill_opacity > 0 ? st->fill_opacity : 0.6);
     cairo_fill_preserve(cr);
     pl_pdf_color(cr, st->stroke, 1);
     cairo_set_line_width(cr, p->n > 20000 ? 0.15 : 0.35);
     cairo_stroke(cr);
-    p->nbatch = 0;
+    ly->nbatch = 0;
+}
+
+/* The raster layer: an image of the frame at RASTER_DPI, in page points. */
+static int raster_open(pdfw *p)
+{
+    double px = RASTER_DPI / 72.0;
+    p->img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(p->fw * px), (int)ceil(p->fh * px));
+    if (cairo_surface_status(p->img))
+        return -1;
+    cairo_t *cr = p->ras.cr = cairo_create(p->img);
+    if (cairo_status(cr))
+        return -1;
+    cairo_scale(cr, px, px);
+    cairo_translate(cr, -p->fx, -p->fy);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    return 0;
+}
+
+/* Place the raster layer on the page (inside the frame's clip) and free it. */
+static void raster_place(pdfw *p)
+{
+    if (!p->ras.cr)
+        return;
+    flush_batch(p, &p->ras);
+    cairo_surface_flush(p->img);
+    cairo_t *cr = p->vec.cr;
+    cairo_save(cr);
+    cairo_translate(cr, p->fx, p->fy);
+    cairo_scale(cr, 72.0 / RASTER_DPI, 72.0 / RASTER_DPI);
+    cairo_set_source_surface(cr, p->img, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_destroy(p->ras.cr);
+    p->ras.cr = NULL;
+    cairo_surface_destroy(p->img); /* the PDF surface keeps its own reference until the page is written */
+    p->img = NULL;
 }
 
 static void to_page(const pdfw *p, double x, double y, double *px, double *py)
@@ -116,6 +185,35 @@ static void grid_ticks(pdfw *p)
     }
 }
 
+/* Title, grid ticks and the frame's clip of a page centred on (x0, y0) at
+ * 1:p->n; `sub` under the title (NULL: the filter). */
+static void page_begin(pdfw *p, double x0, double y0, const char *sub)
+{
+    const pl_export_doc *doc = p->doc;
+    cairo_t *cr = p->cr;
+    double m = MARGIN_MM * PL_PT_PER_MM;
+    p->x0 = x0;
+    p->y0 = y0;
+    p->k = 1000.0 * PL_PT_PER_MM / p->n;
+    char title[1024];
+    snprintf(title, sizeof title, "%s  %s %s", doc->title, doc->theme_zh, doc->theme_en);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    pl_pdf_text(p->pdf, title, 14, 1, p->W / 2, m, PL_ALIGN_CENTER);
+    char line[1024];
+    if (sub && doc->filter && *doc->filter)
+        snprintf(line, sizeof line, "%s · %s", sub, doc->filter);
+    else
+        snprintf(line, sizeof line, "%s", sub ? sub : doc->filter ? doc->filter : "");
+    if (*line)
+        pl_pdf_text(p->pdf, line, 7.5, 0, p->W / 2, m + 20, PL_ALIGN_CENTER);
+    grid_ticks(p);
+    cairo_save(cr);
+    cairo_rectangle(cr, p->fx, p->fy, p->fw, p->fh);
+    cairo_clip(cr);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+}
+
 static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
 {
     pdfw *p = calloc(1, sizeof *p);
@@ -123,6 +221,7 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     *state = p;
     p->doc = doc;
+    pl_geom_init(&p->g);
     p->W = doc->page_w_mm * PL_PT_PER_MM;
     p->H = doc->page_h_mm * PL_PT_PER_MM;
     double m = MARGIN_MM * PL_PT_PER_MM;
@@ -137,17 +236,33 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
         ex1 = doc->extent[2];
         ey1 = doc->extent[3];
     }
-    p->x0 = (ex0 + ex1) / 2;
-    p->y0 = (ey0 + ey1) / 2;
     double gw = fmax(ex1 - ex0, 1), gh = fmax(ey1 - ey0, 1);
     p->n = doc->scale > 0 ? doc->scale
                           : fmax(pl_pdf_nice_scale(gw, p->fw * 0.96), pl_pdf_nice_scale(gh, p->fh * 0.96));
     p->k = 1000.0 * PL_PT_PER_MM / p->n;
-    int clipped = gw * p->k > p->fw + 1e-6 || gh * p->k > p->fh + 1e-6;
+    p->multi = gw * p->k > p->fw + 1e-6 || gh * p->k > p->fh + 1e-6;
+    if (p->multi) {
+        p->gpw = p->fw / p->k;
+        p->gph = p->fh / p->k;
+        p->cols = (int)ceil(gw / p->gpw - 1e-9);
+        p->rows = (int)ceil(gh / p->gph - 1e-9);
+        if ((double)p->cols * (double)p->rows > MAX_PAGES)
+            return pl_error_set(err, PL_ERR_USAGE, "at 1:%.0f the map needs %.0f pages; at most %d are made: choose a "
+                                "smaller scale (or --scale fit)", p->n, (double)p->cols * (double)p->rows, MAX_PAGES);
+        p->gx0 = ex0;
+        p->gy1 = ey1;
+        p->used = calloc((size_t)p->cols * (size_t)p->rows, 1);
+        p->number = calloc((size_t)p->cols * (size_t)p->rows, sizeof *p->number);
+        p->spool = tmpfile();
+        if (!p->used || !p->number)
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        if (!p->spool)
+            return pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the map's pages");
+    }
     if (doc->map_scale)
         *doc->map_scale = p->n;
     if (doc->map_clipped)
-        *doc->map_clipped = clipped;
+        *doc->map_clipped = 0;
     p->gw = (int)(p->fw / CELL) + 1;
     p->gh = (int)(p->fh / CELL) + 1;
     p->cells = calloc((size_t)p->gw * (size_t)p->gh, sizeof *p->cells);
@@ -159,18 +274,9 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
     int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
     if (rc)
         return rc;
-    p->cr = pl_pdf_cr(p->pdf);
-    cairo_t *cr = p->cr;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    pl_pdf_text(p->pdf, title, 14, 1, p->W / 2, m, PL_ALIGN_CENTER);
-    if (doc->filter && *doc->filter)
-        pl_pdf_text(p->pdf, doc->filter, 7.5, 0, p->W / 2, m + 20, PL_ALIGN_CENTER);
-    grid_ticks(p);
-    cairo_save(cr);
-    cairo_rectangle(cr, p->fx, p->fy, p->fw, p->fh);
-    cairo_clip(cr);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    p->cr = p->vec.cr = pl_pdf_cr(p->pdf);
+    if (!p->multi)
+        page_begin(p, (ex0 + ex1) / 2, (ey0 + ey1) / 2, NULL);
     return PL_OK;
 }
 
@@ -226,11 +332,11 @@ static int place(pdfw *p, const char *text, double x, double y, double size, dou
     return 0;
 }
 
-static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
+/* Draw one parcel on the current page (nothing when it is off the page). */
+static int draw_parcel(pdfw *p, const pl_style *style, const char *code, double label_x, double label_y,
+                       const pl_geom *g, pl_error *err)
 {
-    pdfw *p = state;
     cairo_t *cr = p->cr;
-    const pl_geom *g = f->work;
     double minx, miny, maxx, maxy;
     if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
         return PL_OK;
@@ -240,15 +346,21 @@ static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
     if (bx1 < p->fx || bx0 > p->fx + p->fw || by1 < p->fy || by0 > p->fy + p->fh)
         return PL_OK; /* off the page */
     /* parcels of one class go into one path, filled and stroked together
-     * (the rows come by class when the output is a file) */
-    if (f->style != p->batch || p->nbatch >= BATCH)
-        flush_batch(p);
-    p->batch = f->style;
-    p->nbatch++;
-    if (bx1 - bx0 < TINY && by1 - by0 < TINY) {
-        /* smaller than the pen: its box */
-        cairo_rectangle(cr, bx0, by0, fmax(bx1 - bx0, 0.05), fmax(by1 - by0, 0.05));
-    } else {
+     * (the rows come by class when the output is a file); those under the
+     * pen into the raster layer */
+    layer *lay = &p->vec;
+    if (bx1 - bx0 < RASTER_PT && by1 - by0 < RASTER_PT) {
+        if (!p->ras.cr && raster_open(p))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory (the map's raster layer)");
+        lay = &p->ras;
+        cr = lay->cr;
+        p->rastered++;
+    }
+    if (style != lay->batch || lay->nbatch >= BATCH)
+        flush_batch(p, lay);
+    lay->batch = style;
+    lay->nbatch++;
+    {
         for (size_t i = 0; i < g->n; i++)
             for (size_t j = 0; j < g->polys[i].n; j++) {
                 const pl_ring *r = &g->polys[i].rings[j];
@@ -270,12 +382,12 @@ static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
             }
     }
     /* the code, where it fits: shrink, then omit */
-    const char *text = f->code;
+    const char *text = p->no_labels ? NULL : code;
     double bw = bx1 - bx0, bh = by1 - by0;
     if (!text || bh < MIN_LABEL * 1.2 || bw < MIN_LABEL * 0.55 * (double)strlen(text))
         return PL_OK;
     double lx, ly;
-    to_page(p, f->label_x, f->label_y, &lx, &ly);
+    to_page(p, label_x, label_y, &lx, &ly);
     for (double size = MAX_LABEL; size >= MIN_LABEL; size -= 0.5) {
         double w, h;
         pl_pdf_text_size(p->pdf, text, size, 0, &w, &h);
@@ -292,6 +404,89 @@ static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
         break;
     }
     return PL_OK;
+}
+
+#define SPOOL_W(v) (fwrite(&(v), sizeof(v), 1, p->spool) == 1)
+#define SPOOL_R(v) (fread(&(v), sizeof(v), 1, p->spool) == 1)
+
+/* Several pages: the parcel goes to the spool, and the pages it meets are marked. */
+static int spool_parcel(pdfw *p, const pl_export_feature *f, pl_error *err)
+{
+    const pl_geom *g = f->work;
+    double minx, miny, maxx, maxy;
+    if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
+        return PL_OK;
+    int c0 = (int)floor((minx - p->gx0) / p->gpw), c1 = (int)floor((maxx - p->gx0) / p->gpw);
+    int r0 = (int)floor((p->gy1 - maxy) / p->gph), r1 = (int)floor((p->gy1 - miny) / p->gph);
+    for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->rows; r++)
+        for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < p->cols; c++)
+            p->used[(size_t)r * (size_t)p->cols + (size_t)c] = 1;
+    const pl_style *st = f->style;
+    size_t len = f->code ? strlen(f->code) : 0, n = g->n;
+    int ok = SPOOL_W(st) && SPOOL_W(len) && (!len || fwrite(f->code, 1, len, p->spool) == len) &&
+             SPOOL_W(f->label_x) && SPOOL_W(f->label_y) && SPOOL_W(n);
+    for (size_t i = 0; ok && i < g->n; i++) {
+        size_t nr = g->polys[i].n;
+        ok = SPOOL_W(nr);
+        for (size_t j = 0; ok && j < nr; j++) {
+            const pl_ring *r = &g->polys[i].rings[j];
+            ok = SPOOL_W(r->n) && fwrite(r->xy, sizeof *r->xy, 2 * r->n, p->spool) == 2 * r->n;
+        }
+    }
+    return ok ? PL_OK : pl_error_set(err, PL_ERR_IO, "cannot write the temporary file of the map's pages");
+}
+
+/* Draw every spooled parcel on the current page. */
+static int draw_spool(pdfw *p, pl_error *err)
+{
+    if (fflush(p->spool) || fseek(p->spool, 0, SEEK_SET))
+        return pl_error_set(err, PL_ERR_IO, "cannot read the temporary file of the map's pages");
+    const pl_style *st;
+    size_t len;
+    while (SPOOL_R(st)) {
+        double lx, ly;
+        size_t n;
+        int ok = SPOOL_R(len);
+        if (ok && len + 1 > p->ccode) {
+            char *c = realloc(p->code, len + 1);
+            if (!c)
+                return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+            p->code = c;
+            p->ccode = len + 1;
+        }
+        ok = ok && (!len || fread(p->code, 1, len, p->spool) == len) && SPOOL_R(lx) && SPOOL_R(ly) && SPOOL_R(n);
+        if (ok)
+            p->code[len] = 0;
+        pl_geom_clear(&p->g);
+        for (size_t i = 0; ok && i < n; i++) {
+            size_t nr;
+            pl_poly *poly = (ok = SPOOL_R(nr)) ? pl_geom_add_poly(&p->g) : NULL;
+            ok = ok && poly;
+            for (size_t j = 0; ok && j < nr; j++) {
+                size_t np;
+                pl_ring *r = (ok = SPOOL_R(np)) ? pl_poly_add_ring(poly) : NULL;
+                ok = ok && r;
+                for (size_t k = 0; ok && k < np; k++) {
+                    double xy[2];
+                    ok = fread(xy, sizeof *xy, 2, p->spool) == 2 && !pl_ring_add_point(r, xy[0], xy[1]);
+                }
+            }
+        }
+        if (!ok)
+            return pl_error_set(err, PL_ERR_IO, "cannot read the temporary file of the map's pages");
+        int rc = draw_parcel(p, st, len ? p->code : NULL, lx, ly, &p->g, err);
+        if (rc)
+            return rc;
+    }
+    return ferror(p->spool) ? pl_error_set(err, PL_ERR_IO, "cannot read the temporary file of the map's pages") : PL_OK;
+}
+
+static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
+{
+    pdfw *p = state;
+    if (p->multi)
+        return spool_parcel(p, f, err);
+    return draw_parcel(p, f->style, f->code, f->label_x, f->label_y, f->work, err);
 }
 
 static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, double width)
@@ -322,12 +517,14 @@ static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, do
     }
 }
 
-static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
+/* Close the current page: the parcels still in a path, the raster layer, the
+ * labels, the frame, north arrow, legend, scale bar and notes. */
+static void page_end(pdfw *p, const pl_export_summary *sum)
 {
-    pdfw *p = state;
     cairo_t *cr = p->cr;
     const pl_export_doc *d = p->doc;
-    flush_batch(p);
+    flush_batch(p, &p->vec);
+    raster_place(p);
     /* the labels over every parcel, still inside the frame */
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (size_t i = 0; i < p->nlabels; i++) {
@@ -354,13 +551,86 @@ static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
     ty += pl_pdf_text_wrapped(p->pdf, s, 6, 0, rx, ty + 9, right) + 9;
     snprintf(s, sizeof s, "坐标网 grid ticks %.0f m · 来源 source parkland %s", p->step, d->version);
     pl_pdf_text(p->pdf, s, 6, 0, rx, ty, PL_ALIGN_LEFT);
-    if (d->map_clipped && *d->map_clipped) {
-        cairo_set_source_rgb(cr, 0.7, 0, 0);
-        snprintf(s, sizeof s, "1:%.0f 下图幅容纳不下全部宗地, 仅显示中部 (the parcels do not fit at this scale: the "
-                 "centre is shown)", p->n);
-        pl_pdf_text(p->pdf, s, 6.5, 1, p->fx, p->fy + 3, PL_ALIGN_LEFT);
-    }
-    int rc = pl_pdf_close(p->pdf, err); /* the whole document is written here */
+    /* the next page starts with no label */
+    for (size_t i = 0; i < p->nlabels; i++)
+        free(p->labels[i].text);
+    p->nlabels = 0;
+    for (size_t i = 0; i < (size_t)p->gw * (size_t)p->gh; i++)
+        if (p->cells[i])
+            p->cells[i][0] = 0;
+}
+
+/* The index sheet, then every page of the grid that has a parcel. */
+static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
+{
+    cairo_t *cr = p->cr;
+    double asked = p->n;
+    for (int r = 0; r < p->rows; r++)
+        for (int c = 0; c < p->cols; c++)
+            if (p->used[r * p->cols + c])
+                p->number[r * p->cols + c] = ++p->pages;
+    /* the index: the grid's extent at the scale that fits */
+    double gw = p->gpw * p->cols, gh = p->gph * p->rows;
+    p->n = fmax(pl_pdf_nice_scale(gw, p->fw * 0.96), pl_pdf_nice_scale(gh, p->fh * 0.96));
+    char sub[256];
+    snprintf(sub, sizeof sub, "索引图 index sheet · 1:%.0f 分 %d 幅 in %d sheets", asked, p->pages, p->pages);
+    page_begin(p, p->gx0 + gw / 2, p->gy1 - gh / 2, sub);
+    p->no_labels = 1;
+    int rc = draw_spool(p, err);
+    p->no_labels = 0;
+    if (rc)
+        return rc;
+    flush_batch(p, &p->vec);
+    raster_place(p);
+    for (int r = 0; r < p->rows; r++)
+        for (int c = 0; c < p->cols; c++) {
+            int no = p->number[r * p->cols + c];
+            if (!no)
+                continue;
+            double x0, y0, x1, y1;
+            to_page(p, p->gx0 + c * p->gpw, p->gy1 - r * p->gph, &x0, &y0);
+            to_page(p, p->gx0 + (c + 1) * p->gpw, p->gy1 - (r + 1) * p->gph, &x1, &y1);
+            cairo_set_source_rgb(cr, 0.75, 0, 0);
+            cairo_set_line_width(cr, 0.9);
+            cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+            cairo_stroke(cr);
+            char s[16];
+            snprintf(s, sizeof s, "%d", no);
+            double size = fmin(16, fmax(5, (y1 - y0) / 3));
+            pl_pdf_text(p->pdf, s, size, 1, (x0 + x1) / 2, (y0 + y1) / 2 - size * 0.7, PL_ALIGN_CENTER);
+        }
+    page_end(p, sum);
+    /* the pages */
+    p->n = asked;
+    for (int r = 0; r < p->rows; r++)
+        for (int c = 0; c < p->cols; c++) {
+            int no = p->number[r * p->cols + c];
+            if (!no)
+                continue;
+            pl_pdf_next_page(p->pdf);
+            snprintf(sub, sizeof sub, "第 %d/%d 幅 sheet %d of %d · 第 %d 行 %d 列 row %d column %d", no, p->pages, no,
+                     p->pages, r + 1, c + 1, r + 1, c + 1);
+            page_begin(p, p->gx0 + (c + 0.5) * p->gpw, p->gy1 - (r + 0.5) * p->gph, sub);
+            if ((rc = draw_spool(p, err)))
+                return rc;
+            page_end(p, sum);
+        }
+    return PL_OK;
+}
+
+static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
+{
+    pdfw *p = state;
+    int rc = PL_OK;
+    if (p->multi)
+        rc = write_pages(p, sum, err);
+    else
+        page_end(p, sum);
+    if (p->doc->map_pages)
+        *p->doc->map_pages = p->multi ? p->pages : 1;
+    if (rc)
+        return rc;
+    rc = pl_pdf_close(p->pdf, err); /* the whole document is written here */
     p->pdf = NULL;
     return rc;
 }
@@ -375,9 +645,19 @@ static void w_release(void *state)
         pl_error_clear(&e);
         pl_pdf_close(p->pdf, &e);
     }
+    if (p->ras.cr)
+        cairo_destroy(p->ras.cr);
+    if (p->img)
+        cairo_surface_destroy(p->img);
     for (size_t i = 0; i < p->nlabels; i++)
         free(p->labels[i].text);
     free(p->labels);
+    if (p->spool)
+        fclose(p->spool);
+    free(p->used);
+    free(p->number);
+    free(p->code);
+    pl_geom_release(&p->g);
     for (size_t i = 0; p->cells && i < (size_t)p->gw * (size_t)p->gh; i++)
         free(p->cells[i]);
     free(p->cells);

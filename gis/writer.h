@@ -91,6 +91,7 @@ typedef struct pl_export_doc {
     const char *as_of;      /* YYYY-MM-DD */
     const char *filter;     /* "park QDIP, status available" or "" */
     int gcj02, precision, bbox, timeline;
+    int bd09;              /* lon/lat are Baidu BD-09 (gcj02 is 0 then) */
     int work_srid;          /* working CRS */
     const char *work_crs_name;
     /* TXT: CRS of the coordinates written */
@@ -128,7 +129,8 @@ typedef struct pl_export_doc {
     double page_w_mm, page_h_mm;
     double scale;
     double *map_scale;
-    int *map_clipped;
+    int *map_clipped;      /* always 0 now: a map that does not fit is cut into pages */
+    int *map_pages;        /* map pages made (1, or the grid's pages after the index sheet) */
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */

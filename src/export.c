@@ -724,14 +724,18 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
             for (size_t j = 0; j < x->ll.polys[i].n; j++) {
                 pl_ring *r = &x->ll.polys[i].rings[j];
                 for (size_t k = 0; k < r->n; k++) {
-                    if (x->doc.gcj02)
+                    if (x->doc.gcj02 || x->doc.bd09)
                         pl_wgs84_to_gcj02(r->xy[2 * k], r->xy[2 * k + 1], &r->xy[2 * k], &r->xy[2 * k + 1]);
+                    if (x->doc.bd09)
+                        pl_gcj02_to_bd09(r->xy[2 * k], r->xy[2 * k + 1], &r->xy[2 * k], &r->xy[2 * k + 1]);
                     bbox_add(&x->sum, r->xy[2 * k], r->xy[2 * k + 1]);
                 }
                 orient_ring(r, j == 0);
             }
-        if (x->doc.gcj02 && (x->w->needs & PL_NEED_LABEL))
+        if ((x->doc.gcj02 || x->doc.bd09) && (x->w->needs & PL_NEED_LABEL))
             pl_wgs84_to_gcj02(lx, ly, &lx, &ly);
+        if (x->doc.bd09 && (x->w->needs & PL_NEED_LABEL))
+            pl_gcj02_to_bd09(lx, ly, &lx, &ly);
         f->geom = &x->ll;
         f->label_lon = lx;
         f->label_lat = ly;
@@ -788,6 +792,11 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
     if (o->gcj02 && o->format == PL_EXPORT_TXT)
         return pl_error_set(err, PL_ERR_USAGE, "--gcj02 shifts longitudes and latitudes; the txt holds projected "
                             "coordinates and is never shifted");
+    if (o->bd09 && o->gcj02)
+        return pl_error_set(err, PL_ERR_USAGE, "--gcj02 and --bd09 are two different shifts; choose one");
+    if (o->bd09 && (o->format == PL_EXPORT_PDF || o->format == PL_EXPORT_TXT))
+        return pl_error_set(err, PL_ERR_USAGE, "--bd09 shifts longitudes and latitudes; the %s holds projected "
+                            "coordinates", o->format == PL_EXPORT_PDF ? "pdf" : "txt");
     if (o->kmz && o->format != PL_EXPORT_KML)
         return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zipped kml; export kml to it");
     if (o->encoding != PL_ENCODING_AUTO && o->format != PL_EXPORT_TXT)
@@ -987,6 +996,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->as_of = as_of;
     d->filter = filter;
     d->gcj02 = opt->gcj02 && opt->format != PL_EXPORT_TXT;
+    d->bd09 = opt->bd09 && opt->format != PL_EXPORT_TXT;
     d->precision = opt->precision;
     d->bbox = opt->bbox;
     d->timeline = opt->timeline;
@@ -1000,7 +1010,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT &&
                  opt->format != PL_EXPORT_PDF;
     double map_scale = 0;
-    int map_clipped = 0;
+    int map_clipped = 0, map_pages = 0;
     d->page_w_mm = opt->page_a3 ? 297 : 210;
     d->page_h_mm = opt->page_a3 ? 420 : 297;
     if (opt->landscape) {
@@ -1011,6 +1021,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->scale = opt->scale;
     d->map_scale = &map_scale;
     d->map_clipped = &map_clipped;
+    d->map_pages = &map_pages;
     /* CGCS2000 3-degree GK: the TXT holds the zone-prefixed form (4513–4533) of
      * the working CRS's zone; a CM-form working CRS (4534–4554) gets the prefix */
     pl_gk_datum gk_datum;
@@ -1145,6 +1156,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         res->context = context;
         res->area_m2 = x->sum.area_m2;
         res->gcj02 = d->gcj02;
+        res->bd09 = d->bd09;
         if (opt->format == PL_EXPORT_TXT) {
             res->srid = d->txt_srid;
             if (d->txt_zone)
@@ -1157,17 +1169,23 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
             res->srid = db->srid;
             res->scale = map_scale;
             res->clipped = map_clipped;
-            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f%s", db->srid,
-                     crs_name, map_scale, map_clipped ? " (centre only: the parcels do not fit on the page)" : "");
+            res->pages = map_pages;
+            snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s at 1:%.0f", db->srid,
+                     crs_name, map_scale);
+            size_t used = strlen(res->crs_note);
+            if (map_pages > 1)
+                snprintf(res->crs_note + used, sizeof res->crs_note - used,
+                         " on %d pages after an index sheet (they do not fit on one)", map_pages);
         } else if (opt->format == PL_EXPORT_HTML) {
             res->srid = db->srid;
             snprintf(res->crs_note, sizeof res->crs_note, "map drawn in EPSG:%d %.150s%s", db->srid, crs_name,
-                     d->gcj02 ? "; label points in GCJ-02" : "");
+                     d->gcj02 ? "; label points in GCJ-02" : d->bd09 ? "; label points in BD-09" : "");
         } else {
             res->srid = 4326;
             snprintf(res->crs_note, sizeof res->crs_note, "%s",
                      d->gcj02 ? "GCJ-02 lon/lat (shifted for AMap/Tencent base maps; not EPSG:4326)"
-                              : "EPSG:4326 WGS 84 lon/lat");
+                     : d->bd09 ? "BD-09 lon/lat (shifted for Baidu Maps; not EPSG:4326)"
+                               : "EPSG:4326 WGS 84 lon/lat");
         }
     }
 out:

@@ -495,6 +495,67 @@ Test(export, geojson_precision_and_bbox)
     json_decref(fc);
 }
 
+/* --bd09: every coordinate is the GCJ-02 one with Baidu's offset (checked against
+ * the known pair GCJ-02 116.404,39.915 → BD-09 116.41036949,39.92133699 of the public
+ * coordtransform examples), and every format says so. */
+Test(export, bd09_shifts_every_coordinate_and_says_so)
+{
+    double kb1, kb2;
+    pl_gcj02_to_bd09(116.404, 39.915, &kb1, &kb2);
+    cr_assert(fabs(kb1 - 116.41036949371029) < 1e-9 && fabs(kb2 - 39.92133699351022) < 1e-9, "%.10f %.10f", kb1, kb2);
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.precision = 10;
+    o.gcj02 = 1;
+    json_t *gcj = load_json(export_to(&o, "gcj.geojson", NULL));
+    o.gcj02 = 0;
+    o.bd09 = 1;
+    pl_export_result res;
+    json_t *bd = load_json(export_to(&o, "bd.geojson", &res));
+    cr_assert(res.bd09 && !res.gcj02);
+    cr_assert(strstr(res.crs_note, "BD-09"), "%s", res.crs_note);
+    cr_assert_str_eq(json_string_value(json_object_get(bd, "coord_sys")), "BD-09");
+    json_t *fa = json_object_get(gcj, "features"), *fb = json_object_get(bd, "features");
+    cr_assert_eq(json_array_size(fb), 48);
+    long checked = 0;
+    for (size_t i = 0; i < 48; i++) {
+        json_t *pa = polygons(json_array_get(fa, i)), *pb = polygons(json_array_get(fb, i));
+        for (size_t p = 0; p < json_array_size(pa); p++)
+            for (size_t r = 0; r < json_array_size(json_array_get(pa, p)); r++) {
+                json_t *ra = json_array_get(json_array_get(pa, p), r), *rb = json_array_get(json_array_get(pb, p), r);
+                cr_assert_eq(json_array_size(ra), json_array_size(rb));
+                for (size_t k = 0; k < json_array_size(ra); k++) {
+                    double lon = json_number_value(json_array_get(json_array_get(ra, k), 0));
+                    double lat = json_number_value(json_array_get(json_array_get(ra, k), 1));
+                    double blon, blat, glon, glat;
+                    pl_gcj02_to_bd09(lon, lat, &blon, &blat);
+                    cr_assert_float_eq(json_number_value(json_array_get(json_array_get(rb, k), 0)), blon, 2e-10);
+                    cr_assert_float_eq(json_number_value(json_array_get(json_array_get(rb, k), 1)), blat, 2e-10);
+                    /* Baidu's offset is about 0.0065° east, 0.006° north; and it inverts */
+                    cr_assert(blon - lon > 0.005 && blon - lon < 0.008 && blat - lat > 0.004 && blat - lat < 0.008,
+                              "%.7f %.7f", blon - lon, blat - lat);
+                    pl_bd09_to_gcj02(blon, blat, &glon, &glat);
+                    cr_assert(fabs(glon - lon) < 1e-5 && fabs(glat - lat) < 1e-5);
+                    checked++;
+                }
+            }
+        json_decref(pa);
+        json_decref(pb);
+    }
+    cr_assert_gt(checked, 300);
+    json_decref(gcj);
+    json_decref(bd);
+    o.precision = 7;
+    o.format = PL_EXPORT_KML;
+    char *kml = tu_read_file(export_to(&o, "bd.kml", NULL), NULL);
+    cr_assert(strstr(kml, "<b>BD-09</b>"), "the KML description does not mention BD-09");
+    free(kml);
+    o.format = PL_EXPORT_HTML;
+    char *html = tu_read_file(export_to(&o, "bd.html", NULL), NULL);
+    cr_assert(strstr(html, "label points: <b>BD-09</b>"));
+    free(html);
+}
+
 Test(export, gcj02_shifts_every_coordinate_and_says_so)
 {
     pl_export_options o;
@@ -1589,6 +1650,9 @@ Test(export, cli_contract)
         {"export geojson --theme colour", "--theme is availability or landing"},
         {"export geojson --timeline -o x", "--timeline is for kml"},
         {"export txt --gcj02 -o x", "--gcj02 shifts longitudes and latitudes"},
+        {"export geojson --gcj02 --bd09 -o x", "--gcj02 and --bd09 are two different shifts"},
+        {"export pdf --bd09 -o x", "--bd09 shifts longitudes and latitudes; the pdf"},
+        {"export txt --bd09 -o x", "--bd09 shifts longitudes and latitudes; the txt"},
         {"export kml --bbox -o x", "--bbox is for geojson"},
         {"export geojson --precision many", "--precision expects a whole number"},
         {"export geojson --precision 16 -o x", "--precision is 0 to 15"},

@@ -405,7 +405,7 @@ Test(map, fit_and_refusals)
     cr_assert(strstr(text, "项目落地") && strstr(text, "未签约"), "%s", text);
     free(text);
     cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:1000 -o %s --force", tu_q(pdf)), 0, "%s", err);
-    cr_assert(strstr(out, "centre only"), "does not fit at 1:1000: %s", out);
+    cr_assert(strstr(out, "pages after an index sheet"), "does not fit at 1:1000: %s", out);
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:abc -o %s --force", tu_q(pdf)), 0);
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export pdf --page A5 -o %s --force", tu_q(pdf)), 0);
     cr_assert_neq(tu_cli(&out, &err, dbpath, "export geojson --scale 1:1000 -o %s --force", tu_q(pdf)), 0);
@@ -446,4 +446,143 @@ Test(map, labels_shrink_or_are_omitted)
     cr_assert_lt(s, 60, "not every strip can hold its code: %s", words);
     cr_assert_eq(overlaps, 0, "%s", words);
     free(words);
+}
+
+/* Parcels under the pen (2 m at 1:10000 is 0.57 pt) go into one raster image of the
+ * frame, not into the page's vector recording: the PDF holds one 200 ppi image and no
+ * path of theirs, the legend still counts them, and their colour shows when rendered. */
+Test(map, parcels_under_the_pen_are_rastered)
+{
+    pl_db *db = tu_db_new("tiny.db", dbpath);
+    tu_park_qdip(db);
+    char code[32];
+    for (int i = 0; i < 400; i++) {
+        snprintf(code, sizeof code, "T-%03d", i);
+        double x = 509000 + 50 * (i % 20), y = 3985000 + 50 * (i / 20);
+        tu_add_rect(db, "QDIP", code, i % 2 ? "available" : "reserve", x, x + 2, y, y + 2);
+    }
+    tu_add_rect(db, "QDIP", "BIG", "available", 509000, 509400, 3986000, 3986300);
+    tu_db_close(db);
+    char pdf[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("tiny.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("paths.py"));
+    tu_write_file(script, paths_py, (size_t)-1);
+    map_db_pdf("--scale 1:10000", pdf);
+    char *imgs = sh("pdfimages -list %s | awk 'NR > 2 && $3 == \"image\" {print $4, $5, $13}'%s", tu_q(pdf), "");
+    int w = 0, h = 0, ppi = 0;
+    cr_assert_eq(sscanf(imgs, "%d %d %d", &w, &h, &ppi), 3, "%s", imgs);
+    cr_assert(!strchr(imgs, '\n') || !strchr(strchr(imgs, '\n') + 1, '\n'), "one image: %s", imgs);
+    cr_assert_eq(ppi, 200, "%s", imgs);
+    tu_write_file(script,
+                  "import re, sys, zlib\n"
+                  "d = open(sys.argv[1], 'rb').read(); n = 0\n"
+                  "for m in re.finditer(rb'obj\\s*<<(.*?)>>\\s*stream\\r?\\n', d, re.S):\n"
+                  "    if b'FlateDecode' not in m.group(1) or b'Length1' in m.group(1) or b'Subtype' in m.group(1): continue\n"
+                  "    try: t = zlib.decompress(d[m.end():d.find(b'endstream', m.end())]).decode('latin1')\n"
+                  "    except Exception: continue\n"
+                  "    n += len(re.findall(r'\\s(m|re)\\s', t))\n"
+                  "print(n)\n",
+                  (size_t)-1);
+    char *paths = sh("python3 %s %s", script, tu_q(pdf));
+    cr_assert_lt(atoi(paths), 200, "the 400 tiny parcels are not vector paths (the frame, ticks, legend are): %s", paths);
+    char *text = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "合计 401 宗"), "%s", text);
+    cr_assert(strstr(text, "BIG"), "the big parcel is still labelled: %s", text);
+    char *dark = sh("pdftoppm -r 200 -gray %s | python3 -c \"import sys\n"
+                    "d = sys.stdin.buffer.read().split(b'\\n', 3)[3]\n"
+                    "print(sum(1 for b in d if b < 200))\"%s", tu_q(pdf), "");
+    cr_assert_gt(atoi(dark), 400, "the rastered parcels show: %s", dark);
+    free(dark);
+    free(text);
+    free(paths);
+    free(imgs);
+}
+
+/* 48 parcels 50 m square at a 250 m pitch over 1800 × 1300 m: at 1:5000 an A4 portrait
+ * frame holds 810 × 1125 m, so 3 × 2 pages (no parcel crosses a page edge), after the
+ * index sheet; every code is on exactly one map page, none on the index. */
+Test(map, pages_and_index_sheet)
+{
+    pl_db *db = tu_db_new("pages.db", dbpath);
+    tu_park_qdip(db);
+    char code[32];
+    for (int r = 0; r < 6; r++)
+        for (int c = 0; c < 8; c++) {
+            snprintf(code, sizeof code, "G-%d-%d", r, c);
+            double x = 509000 + 250 * c, top = 3987000 - 250 * r;
+            tu_add_rect(db, "QDIP", code, c % 2 ? "available" : "reserve", x, x + 50, top - 50, top);
+        }
+    tu_db_close(db);
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("pages.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:5000 -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "at 1:5000 on 6 pages after an index sheet"), "%s", out);
+    tu_outputs_free(&out, &err);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           7\n"), "%s", info);
+    char *index = sh("pdftotext -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(index, "索引图 index sheet") && strstr(index, "分 6 幅"), "%s", index);
+    cr_assert(!strstr(index, "G-0-0"), "no codes on the index: %s", index);
+    for (int i = 1; i <= 6; i++) {
+        char n[8];
+        snprintf(n, sizeof n, "\n%d\n", i);
+        cr_assert(strstr(index, n), "page number %d on the index: %s", i, index);
+    }
+    char *codes = sh("for i in 2 3 4 5 6 7; do pdftotext -f $i -l $i %s - | grep -o 'G-[0-9]-[0-9]' | sort -u; done"
+                     " | sort | uniq -c | awk '{print $1}' | sort | uniq -c%s", tu_q(pdf), "");
+    cr_assert_str_eq(codes, "     48 1\n", "every code once over the map pages: %s", codes);
+    char *p2 = sh("pdftotext -f 2 -l 2 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p2, "第 1/6 幅 sheet 1 of 6") && strstr(p2, "G-0-0") && !strstr(p2, "G-0-7"), "%s", p2);
+    cr_assert(strstr(p2, "合计 48 宗") && strstr(p2, "比例尺 1:5000"), "the whole map's legend: %s", p2);
+    free(p2);
+    free(codes);
+    free(index);
+    free(info);
+}
+
+/* lead brief: one page per candidate of `match`, best first, with the score and its
+ * reasons in Chinese and English; fonts embedded; refusals write nothing. */
+Test(brief, one_page_per_candidate)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("brief.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead add LD-1 --company 某某新能源有限公司 --land-mu 90 --investment 30000"),
+                 0, "%s", err);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "match LD-1 --format csv"), 0, "%s", err);
+    char *qdh = strstr(out, "QD-H"), *qdc = strstr(out, "QD-C");
+    cr_assert(qdh && qdc, "%s", out);
+    int h_first = qdh < qdc; /* QD-H is 90 亩 (the demand), QD-C about 47 */
+    cr_assert(h_first, "%s", out);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "2 candidate parcel(s)"), "%s", out);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           2\n"), "%s", info);
+    char *fonts = sh("pdffonts %s | tail -n +3 | awk '{print $(NF-4)}' | sort -u%s", tu_q(pdf), "");
+    cr_assert_str_eq(fonts, "yes\n");
+    char *p1 = sh("pdftotext -layout -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p1, "招商地块推介 investor brief") && strstr(p1, "某某新能源有限公司"), "%s", p1);
+    cr_assert(strstr(p1, "候选地块 1/2 candidate 1 of 2") && strstr(p1, "宗地号 parcel QD-H"), "%s", p1);
+    cr_assert(strstr(p1, "匹配度 match score") && strstr(p1, "面积 area: 需求 90.0 亩") && strstr(p1, "连片 contiguity"),
+              "%s", p1);
+    cr_assert(strstr(p1, "测试&<特殊>") && strstr(p1, "示范园区"), "name and park: %s", p1);
+    cr_assert(strstr(p1, "比例尺 1:"), "the location map's scale: %s", p1);
+    char *p2 = sh("pdftotext -layout -f 2 -l 2 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p2, "宗地号 parcel QD-C") && strstr(p2, "candidate 2 of 2"), "%s", p2);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 1 -o %s --force", tu_q(pdf)), 0, "%s", err);
+    free(info);
+    info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    cr_assert(strstr(info, "Pages:           1\n"), "--top 1: %s", info);
+    char other[1024];
+    snprintf(other, sizeof other, "%s", tu_tmp("nobrief.pdf"));
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "lead brief NOSUCH -o %s", tu_q(other)), 0);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 0 -o %s", tu_q(other)), 0);
+    cr_assert(access(other, F_OK) != 0, "nothing written");
+    tu_outputs_free(&out, &err);
+    free(p2);
+    free(p1);
+    free(fonts);
+    free(info);
 }

@@ -63,6 +63,7 @@ typedef struct pl_export_options {
     const char *industry;  /* industry id (table industry): parcels whose linked lead is in it or
                               whose indicators allow it; NULL = any */
     int gcj02;             /* shift lon/lat to GCJ-02 (geojson, kml, html label points) */
+    int bd09;              /* shift lon/lat to Baidu BD-09 (GCJ-02, then Baidu's offset); not with gcj02 */
     int precision;         /* decimals of lon/lat, 0..15 (default 7) */
     int bbox;              /* geojson: a bbox on the collection and on each feature */
     int timeline;          /* kml: one placemark per status period with a TimeSpan */
@@ -89,9 +90,11 @@ typedef struct pl_export_result {
                               --industry): not in parcels, features or area_m2 */
     int srid;              /* EPSG of the coordinates written (4326 for lon/lat, GCJ-02 included) */
     int gcj02;             /* coordinates were shifted to GCJ-02 */
+    int bd09;              /* coordinates were shifted to BD-09 */
     char crs_note[256];    /* what the coordinates are, for the user ("EPSG:4528 (带号 40)…") */
     double scale;          /* pdf: the denominator of the scale drawn at */
-    int clipped;           /* pdf: the parcels do not all fit on the page at that scale (its centre is shown) */
+    int clipped;           /* pdf: 0 (a map that does not fit at the scale is cut into pages) */
+    int pages;             /* pdf: map pages (1; or the grid's pages, after an index sheet that is not counted) */
 } pl_export_result;
 
 /* 1 when `path` ends in ".kmz" (ASCII case ignored): a KML export to it is a KMZ. */

@@ -10,7 +10,7 @@
 
 static const char export_usage[] =
     "parkland export geojson|kml|kmz|html|txt|pdf [--theme availability|landing] [--park CODE] [--status S]\n"
-    "               [--industry I] [--gcj02] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
+    "               [--industry I] [--gcj02|--bd09] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
     "               [--encoding gbk|utf-8] [--format kml|kmz] [--legend present|all] [--page A4|A3] [--landscape]\n"
     "               [--scale 1:N|fit] [--force] -o FILE";
 
@@ -34,6 +34,7 @@ static void help(void)
            "                     as context: code only, in no legend count; not in txt)\n"
            "  --legend L         present: the classes that have parcels (default); all: every class\n"
            "  --gcj02            shift lon/lat to GCJ-02 for AMap/Tencent base maps (not for txt)\n"
+           "  --bd09             shift lon/lat to BD-09 for Baidu Maps (not for txt)\n"
            "  --precision N      decimals of lon/lat (default %d)\n"
            "  --bbox             geojson: bbox on the collection and on each feature\n"
            "  --timeline         kml: one placemark per status period, for Google Earth's time slider\n"
@@ -44,7 +45,8 @@ static void help(void)
            "  --page P           pdf: A4 (default) or A3\n"
            "  --landscape        pdf: landscape (default portrait)\n"
            "  --scale S          pdf: 1:N (e.g. 1:5000) or fit (default: the smallest of 1, 2, 2.5, 5 × 10^k\n"
-           "                     that holds every parcel)\n"
+           "                     that holds every parcel); a map that does not fit at 1:N is cut into pages,\n"
+           "                     after an index sheet of their rectangles and numbers\n"
            "  -o FILE            output file; '-' or none: standard output\n"
            "  --force            replace an existing FILE\n"),
            export_usage, PL_EXPORT_DEFAULT_PRECISION);
@@ -152,6 +154,8 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             o.landscape = 1;
         } else if (!strcmp(argv[i], "--gcj02")) {
             o.gcj02 = 1;
+        } else if (!strcmp(argv[i], "--bd09")) {
+            o.bd09 = 1;
         } else if (!strcmp(argv[i], "--bbox")) {
             o.bbox = 1;
         } else if (!strcmp(argv[i], "--timeline")) {

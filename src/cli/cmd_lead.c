@@ -1,6 +1,8 @@
 /* cmd_lead.c — parkland lead add|edit|remove|import|list|show|stage */
 #include "cli.h"
 
+#include "parkland/brief.h"
+
 #include "parkland/lead.h"
 #include "parkland/sanity.h"
 #include "parkland/table.h"
@@ -26,7 +28,8 @@ static const char lead_usage[] =
     "       parkland lead list [--stage S] [--industry I] [--country C] [--owner O] [--search TEXT]\n"
     "               [--format table|csv|json]\n"
     "       parkland lead show CODE [--format table|csv|json]\n"
-    "       parkland lead stage CODE STAGE [--note TEXT] [--date D] [--force]";
+    "       parkland lead stage CODE STAGE [--note TEXT] [--date D] [--force]\n"
+    "       parkland lead brief CODE [--top N] -o FILE [--force]";
 
 static void help(void)
 {
@@ -535,6 +538,63 @@ static int lead_stage(int argc, char **argv, const cli_global *g)
     return EXIT_DONE;
 }
 
+static const char brief_usage[] = "parkland lead brief CODE [--top N] -o FILE [--force]";
+
+/* lead brief CODE: one PDF page per candidate parcel (parkland/brief.h). */
+static int lead_brief(int argc, char **argv, const cli_global *g)
+{
+    const char *lead = NULL, *path = NULL;
+    int top = 5, force = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if (cli_is_help(argv[i])) {
+            printf(_("usage: %s\n\n"
+                     "An investor brief: one PDF page per candidate parcel of `match CODE`, best first — the\n"
+                     "parcel within its park, its facts and indicators, the match score and its reasons, in\n"
+                     "Chinese and English.\n\n"
+                     "  --top N     candidates (default 5)\n"
+                     "  -o FILE     output file (required)\n"
+                     "  --force     replace an existing FILE\n"),
+                   brief_usage);
+            return EXIT_DONE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--top", &v))) {
+            if (r > 0 && ((top = atoi(v)) < 1 || top > 100))
+                return cli_usage_error(brief_usage, "--top is 1 to 100, not '%s'", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
+                   (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
+            path = v;
+        } else if (!strcmp(argv[i], "--force")) {
+            force = 1;
+        } else if (!lead && argv[i][0] != '-') {
+            lead = argv[i];
+        } else {
+            return cli_usage_error(brief_usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    if (!lead)
+        return cli_usage_error(brief_usage, "lead brief needs a lead CODE");
+    if (!path || !strcmp(path, "-"))
+        return cli_usage_error(brief_usage, "lead brief needs an output file (-o FILE)");
+    int status;
+    pl_db *db = cli_open_db_code(g, PL_CODE_LEAD, NULL, &lead, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    pl_brief_result res;
+    if (pl_lead_brief_file(db, lead, top, path, force, &res, &err)) {
+        status = cli_fail(&err);
+    } else {
+        printf(_("lead brief %s: %d candidate parcel(s), one page each → %s\n"), res.lead, res.pages, path);
+        status = EXIT_DONE;
+    }
+    pl_db_close(db);
+    return status;
+}
+
 int cmd_lead(int argc, char **argv, const cli_global *g)
 {
     int status;
@@ -543,7 +603,7 @@ int cmd_lead(int argc, char **argv, const cli_global *g)
     const char *sub = argv[1];
     int which = !strcmp(sub, "add") ? 1 : !strcmp(sub, "import") ? 2 : !strcmp(sub, "list") ? 3
               : !strcmp(sub, "show") ? 4 : !strcmp(sub, "stage") ? 5 : !strcmp(sub, "edit") ? 6
-              : !strcmp(sub, "remove") ? 7 : 0;
+              : !strcmp(sub, "remove") ? 7 : !strcmp(sub, "brief") ? 8 : 0;
     if (!which)
         return cli_usage_error(lead_usage, "unknown lead command '%s'", sub);
     switch (which) {
@@ -553,6 +613,7 @@ int cmd_lead(int argc, char **argv, const cli_global *g)
     case 4: return lead_list(argc, argv, g, 1);
     case 6: return lead_edit(argc, argv, g);
     case 7: return lead_remove(argc, argv, g);
+    case 8: return lead_brief(argc, argv, g);
     default: return lead_stage(argc, argv, g);
     }
 }
