@@ -2,12 +2,17 @@
  * (parkland/sanity.h). */
 #include "parkland/sanity.h"
 
+#include "parkland/i18n.h"
 #include "parkland/units.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
+
+/* marks a text for xgettext; translated with pl_tr where it is shown */
+#define N_(msgid) msgid
 
 /* Plausible ranges of the standard-land indicators (标准地控制指标), wide
  * enough for every real park of Shandong's and the national tables, narrow
@@ -42,10 +47,16 @@ int pl_sanity_land_mu(double mu, char *msg, size_t len)
     if (!(mu > PL_SANITY_LAND_MU_MAX))
         return 0;
     snprintf(msg, len,
-             "用地需求 land demand %.10g 亩 is more than %.0f 亩 (= %.1f ha): m²? %.10g m² would be %.2f 亩; "
-             "kept as %.10g 亩",
+             pl_tr("land demand %.10g 亩 is more than %.0f 亩 (= %.1f ha): m²? %.10g m² would be %.2f 亩; "
+                   "kept as %.10g 亩"),
              mu, PL_SANITY_LAND_MU_MAX, mu * PL_M2_PER_MU / PL_M2_PER_HA, mu, mu / PL_M2_PER_MU, mu);
     return 1;
+}
+
+/* An area unit in the current language: "ha" is 公顷 in Chinese; 亩 and m² as they are. */
+static const char *unit_name(const char *u)
+{
+    return !strcmp(u, "ha") ? pl_tr(N_("ha")) : u;
 }
 
 int pl_sanity_declared_area(double declared_m2, double computed_m2, char *msg, size_t len)
@@ -54,21 +65,27 @@ int pl_sanity_declared_area(double declared_m2, double computed_m2, char *msg, s
         return 0;
     static const struct {
         double factor;     /* declared ÷ computed */
-        const char *label; /* the factor as said */
+        const char *label; /* the factor as said: the whole sentence, for the translators */
         const char *read_as, *likely;
     } slips[] = {
-        {15.0, "15 ×", "公顷 (ha)", "亩"},
-        {1 / 15.0, "1/15 of", "亩", "公顷 (ha)"},
-        {PL_M2_PER_MU, "666.7 ×", "亩", "m²"},
-        {1 / PL_M2_PER_MU, "1/666.7 of", "m²", "亩"},
-        {PL_M2_PER_HA, "10000 ×", "公顷 (ha)", "m²"},
-        {1 / PL_M2_PER_HA, "1/10000 of", "m²", "公顷 (ha)"},
+        /* TRANSLATORS: the declared m², the polygon's m², the likely unit (twice), the unit
+         * the number was read in ("ha", 亩 or m²). */
+        {15.0, N_("declared %.2f m² is 15 × the polygon's %.2f m²: %s? (a number in %s read as %s)"), "ha", "亩"},
+        {1 / 15.0, N_("declared %.2f m² is 1/15 of the polygon's %.2f m²: %s? (a number in %s read as %s)"), "亩", "ha"},
+        {PL_M2_PER_MU, N_("declared %.2f m² is 666.7 × the polygon's %.2f m²: %s? (a number in %s read as %s)"), "亩",
+         "m²"},
+        {1 / PL_M2_PER_MU, N_("declared %.2f m² is 1/666.7 of the polygon's %.2f m²: %s? (a number in %s read as %s)"),
+         "m²", "亩"},
+        {PL_M2_PER_HA, N_("declared %.2f m² is 10000 × the polygon's %.2f m²: %s? (a number in %s read as %s)"), "ha",
+         "m²"},
+        {1 / PL_M2_PER_HA, N_("declared %.2f m² is 1/10000 of the polygon's %.2f m²: %s? (a number in %s read as %s)"),
+         "m²", "ha"},
     };
     double ratio = declared_m2 / computed_m2;
     for (size_t i = 0; i < sizeof slips / sizeof *slips; i++)
         if (fabs(ratio / slips[i].factor - 1) <= FACTOR_TOLERANCE) {
-            snprintf(msg, len, "申报面积 declared %.2f m² is %s the polygon's %.2f m²: %s? (a number in %s read as %s)",
-                     declared_m2, slips[i].label, computed_m2, slips[i].likely, slips[i].likely, slips[i].read_as);
+            snprintf(msg, len, pl_tr(slips[i].label), declared_m2, computed_m2, unit_name(slips[i].likely),
+                     unit_name(slips[i].likely), unit_name(slips[i].read_as));
             return 1;
         }
     return 0;
@@ -85,9 +102,10 @@ int pl_sanity_indicator(pl_ind_field f, double value, char *msg, size_t len)
             return 0;
         const pl_indicator_info *in = pl_indicator_field_info(f);
         const char *u = in && in->unit[0] ? in->unit : "";
-        snprintf(msg, len, "%s %s %.10g%s%s is outside the plausible range 超出合理范围 %.10g–%.10g%s%s: a slip of "
-                 "unit or decimal point?",
-                 in ? in->zh : "", in ? in->en : "", value, *u ? " " : "", u, ranges[i].lo, ranges[i].hi,
+        const char *name = !in ? "" : pl_lang_current() == PL_LANG_ZH ? in->zh : in->en;
+        snprintf(msg, len, pl_tr("%s %.10g%s%s is outside the plausible range %.10g–%.10g%s%s: a slip of unit or "
+                                 "decimal point?"),
+                 name, value, *u ? " " : "", u, ranges[i].lo, ranges[i].hi,
                  *u ? " " : "", u);
         return 1;
     }

@@ -513,14 +513,21 @@ int pl_table_write_fit(const pl_table *t, FILE *out, size_t width, size_t *hidde
         char *note = malloc(len);
         if (!note)
             goto done;
-        size_t at = (size_t)snprintf(note, len, "(未显示 not shown:");
-        const char *sep = " ";
+        size_t at = 0;
+        note[0] = '\0';
         for (size_t c = 0; c < n; c++)
-            if (!vis[c]) {
-                at += (size_t)snprintf(note + at, len - at, "%s%s", sep, t->keys[c]);
-                sep = ", ";
-            }
-        snprintf(note + at, len - at, "; --wide shows every column)");
+            if (!vis[c])
+                at += (size_t)snprintf(note + at, len - at, "%s%s", at ? ", " : "", t->keys[c]);
+        const char *fmt = pl_tr("(not shown: %s; --wide shows every column)");
+        size_t tlen = strlen(fmt) + at + 1;
+        char *text = malloc(tlen);
+        if (!text) {
+            free(note);
+            goto done;
+        }
+        snprintf(text, tlen, fmt, note);
+        free(note);
+        note = text;
         cell_lines nl = {0};
         int wrc = wrap_into(&nl, note, width);
         for (size_t k = 0; !wrc && k < nl.n; k++)

@@ -3,9 +3,12 @@
 # database of scripts/demo (48 parcels, leads and projects of
 # scripts/make-sample-projects) is built once; then each tests/data/golden/*.txt
 # is a case: its first line is the command, e.g.
-#   $ COLUMNS=80 parkland parcel list --park QDIP
+#   $ COLUMNS=80 parkland --lang zh parcel list --park QDIP
 # (no quoting: the arguments are split at blanks), the rest is the exact
-# standard output expected. COLUMNS=0 means no COLUMNS at all.
+# standard output expected. COLUMNS=0 means no COLUMNS at all. Every case
+# names its language with --lang (the environment's is neutralised), and the
+# files are NAME.LANG.WIDTH.txt: the main tables at 80 and 120 columns, in
+# English and in Chinese.
 # Usage: golden.sh SOURCE_DIR PARKLAND_BIN WORK_DIR   (GOLDEN_UPDATE=1 rewrites the files)
 set -euo pipefail
 src=$1 bin=$2 work=$3
@@ -13,7 +16,8 @@ mkdir -p "$work"
 db="$work/golden.db"
 rm -f "$db" "$db-wal" "$db-shm"
 export PARKLAND_DB="$db" PARKLAND="$bin" PARKLAND_USER=golden
-unset COLUMNS
+unset COLUMNS LANGUAGE LC_MESSAGES LANG
+export LC_ALL=C.UTF-8
 "$bin" init >/dev/null
 "$bin" park add QDIP --name "青岛国际招商产业园(示范片区)" --name-en "Qingdao International Investment Industrial Park (sample area)" --district 西海岸新区 >/dev/null
 "$bin" import parcels "$src/samples/parcels.txt" --park QDIP >/dev/null
@@ -24,6 +28,8 @@ for f in "$src"/tests/data/golden/*.txt; do
     read -r -a words < <(head -n 1 "$f")
     [ "${words[0]}" = '$' ] && [ "${words[1]%%=*}" = COLUMNS ] && [ "${words[2]}" = parkland ] ||
         { echo "golden: $f: the first line must be '\$ COLUMNS=N parkland ARGS'" >&2; exit 2; }
+    [ "${words[3]:-}" = --lang ] && [ -n "${words[4]:-}" ] ||
+        { echo "golden: $f: the command must set the language: '\$ COLUMNS=N parkland --lang LL ARGS'" >&2; exit 2; }
     cols=${words[1]#COLUMNS=}
     args=("${words[@]:3}")
     if [ "$cols" = 0 ]; then

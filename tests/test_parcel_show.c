@@ -126,26 +126,34 @@ Test(parcel_show, detail_has_the_project_stage_and_milestones)
 Test(parcel_show, text_shows_indicators_reservation_project_and_areas)
 {
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-002"), 0, "%s", errout);
-    cr_assert(strstr(out, "投资强度 investment intensity") && strstr(out, "300 万元/亩"), "%s", out);
+    cr_assert(strstr(out, "investment intensity") && strstr(out, "300 万元/亩"), "%s", out);
     cr_assert(strstr(out, "L-B 株式会社青岛精密, 2025-02-01 → 2099-06-30"), "%s", out);
     cr_assert(strstr(out, " m² = ") && strstr(out, " 亩 = ") && strstr(out, " ha"), "%s", out);
     cr_assert(strstr(out, "(WGS 84 lon, lat)"), "%s", out);
     cr_assert_null(strstr(out, "MULTIPOLYGON"), "WKT only with --geometry:\n%s", out);
-    cr_assert_null(strstr(out, "原始属性"), "attributes only with --source:\n%s", out);
+    cr_assert_null(strstr(out, "source attributes"), "attributes only with --source:\n%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-003"), 0, "%s", errout);
-    cr_assert(strstr(out, "P-1 西门子智能制造(青岛)有限公司 · land_supplied 已供地 · 签约 signed 2025-03-01"), "%s",
+    cr_assert(strstr(out, "P-1 西门子智能制造(青岛)有限公司 · land_supplied 已供地 · signed 2025-03-01"), "%s",
               out);
-    cr_assert(strstr(out, "供地 land") && strstr(out, "实际 actual 2025-04-01"), "%s", out);
-    cr_assert(strstr(out, "开工 construction") && strstr(out, "计划 planned 2025-06-01 · 实际 actual —"), "%s", out);
-    cr_assert(strstr(out, "预留 reservation") && strstr(out, "(无 none)"), "%s", out);
+    cr_assert(strstr(out, "\nland ") && strstr(out, "actual 2025-04-01"), "%s", out);
+    cr_assert(strstr(out, "\nconstruction ") && strstr(out, "planned 2025-06-01 · actual —"), "%s", out);
+    cr_assert(strstr(out, "reservation") && strstr(out, "(none)"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh parcel show QDIP-2024-003"), 0, "%s", errout);
+    cr_assert(strstr(out, "P-1 西门子智能制造(青岛)有限公司 · land_supplied 已供地 · 签约 2025-03-01"), "%s", out);
+    cr_assert(strstr(out, "计划 2025-06-01 · 实际 —") && strstr(out, "（无）"), "%s", out);
+    cr_assert(strstr(out, " m² = ") && strstr(out, " 公顷") && strstr(out, "（WGS 84 经度, 纬度）"), "%s", out);
+    cr_assert_null(strstr(out, "planned"), "Chinese only: %s", out);
 }
 
 Test(parcel_show, geometry_and_source_on_request)
 {
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-002 --geometry --source --wide"), 0, "%s",
                  errout);
-    cr_assert(strstr(out, "几何 geometry (WKT)") && strstr(out, "MULTIPOLYGON((("), "%s", out);
-    cr_assert(strstr(out, "原始属性 source attributes") && strstr(out, "\"地块编号\":\"QDIP-2024-002\""), "%s", out);
+    cr_assert(strstr(out, "geometry (WKT)") && strstr(out, "MULTIPOLYGON((("), "%s", out);
+    cr_assert(strstr(out, "source attributes") && strstr(out, "\"地块编号\":\"QDIP-2024-002\""), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh parcel show QDIP-2024-002 --geometry --source --wide"), 0,
+                 "%s", errout);
+    cr_assert(strstr(out, "几何") && strstr(out, "原始属性") && !strstr(out, "source attributes"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show QDIP-2024-002 --format json"), 0, "%s", errout);
     cr_assert(strstr(out, "\"reserved_lead\": \"L-B\"") && strstr(out, "\"label_lon\": \"120."), "%s", out);
     cr_assert_null(strstr(out, "\"wkt\""), "%s", out);

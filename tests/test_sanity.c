@@ -76,17 +76,17 @@ Test(sanity, land_demand_over_3000_mu_asks_m2)
     cr_assert_eq(pl_sanity_land_mu(NAN, msg, sizeof msg), 0);
     cr_assert_str_eq(msg, "untouched");
     cr_assert_eq(pl_sanity_land_mu(26666, msg, sizeof msg), 1);
-    cr_assert(strstr(msg, "用地需求 land demand 26666 亩 is more than 3000 亩 (= 1777.7 ha): m²? 26666 m² would be "
-                          "40.00 亩"), "%s", msg);
+    cr_assert(strstr(msg, "land demand 26666 亩 is more than 3000 亩 (= 1777.7 ha): m²? 26666 m² would be "
+                          "40.00 亩; kept as 26666 亩"), "%s", msg);
 }
 
 Test(sanity, declared_area_15_times_or_a_fifteenth_names_the_unit)
 {
     char msg[512];
     cr_assert_eq(pl_sanity_declared_area(150000, 10000, msg, sizeof msg), 1);
-    cr_assert(strstr(msg, "is 15 × the polygon's 10000.00 m²: 亩? (a number in 亩 read as 公顷 (ha))"), "%s", msg);
+    cr_assert(strstr(msg, "declared 150000.00 m² is 15 × the polygon's 10000.00 m²: 亩? (a number in 亩 read as ha)"), "%s", msg);
     cr_assert_eq(pl_sanity_declared_area(10000.0 / 15, 10000, msg, sizeof msg), 1);
-    cr_assert(strstr(msg, "1/15 of the polygon's 10000.00 m²: 公顷 (ha)?"), "%s", msg);
+    cr_assert(strstr(msg, "1/15 of the polygon's 10000.00 m²: ha? (a number in ha read as 亩)"), "%s", msg);
     cr_assert_eq(pl_sanity_declared_area(10000 * 10000.0 / 15, 10000, msg, sizeof msg), 1);
     cr_assert(strstr(msg, "666.7 ×") && strstr(msg, ": m²?"), "%s", msg);
     cr_assert_eq(pl_sanity_declared_area(10000, 10000, msg, sizeof msg), 0);
@@ -103,7 +103,7 @@ Test(sanity, import_warns_with_the_likely_unit_and_keeps_the_parcels)
     cr_assert(strstr(ha, "the file states 150000.00 m²") && strstr(ha, "15 × the polygon's 10000.00 m²: 亩?"),
               "%s", ha);
     cr_assert_not_null(mu);
-    cr_assert(strstr(mu, "1/15 of the polygon's 10000.00 m²: 公顷 (ha)?"), "%s", mu);
+    cr_assert(strstr(mu, "1/15 of the polygon's 10000.00 m²: ha?"), "%s", mu);
     cr_assert_not_null(off);
     cr_assert(strstr(off, "-16.67%") && !strstr(off, "?"), "20 %% off names no unit: %s", off);
     cr_assert_null(message_about("S-OK"));
@@ -131,10 +131,9 @@ Test(sanity, indicator_ranges_are_one_table)
     cr_assert_eq(pl_sanity_indicator(PL_IND_FAR_MAX, 2.5, msg, sizeof msg), 0);
     cr_assert_eq(pl_sanity_indicator(PL_IND_FAR_MAX, 10, msg, sizeof msg), 0, "bounds are inclusive");
     cr_assert_eq(pl_sanity_indicator(PL_IND_FAR_MAX, 25, msg, sizeof msg), 1);
-    cr_assert_str_eq(msg, "容积率上限 FAR max 25 is outside the plausible range 超出合理范围 0.1–10: a slip of unit or "
-                          "decimal point?");
+    cr_assert_str_eq(msg, "FAR max 25 is outside the plausible range 0.1–10: a slip of unit or decimal point?");
     cr_assert_eq(pl_sanity_indicator(PL_IND_INVESTMENT_INTENSITY, 30000, msg, sizeof msg), 1);
-    cr_assert(strstr(msg, "30000 万元/亩 is outside the plausible range 超出合理范围 50–5000 万元/亩"), "%s", msg);
+    cr_assert(strstr(msg, "30000 万元/亩 is outside the plausible range 50–5000 万元/亩"), "%s", msg);
     cr_assert_eq(pl_sanity_indicator(PL_IND_INDUSTRIES, 1, msg, sizeof msg), 0, "no range: no warning");
 }
 
@@ -143,7 +142,7 @@ Test(sanity, cli_warns_for_land_demand_and_indicators_and_keeps_the_values)
     pl_db_close(db);
     db = NULL;
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add L-X --company 甲 --land-mu 26666"), 0, "%s", errout);
-    cr_assert(strstr(errout, "parkland: warning: lead L-X: 用地需求 land demand 26666 亩 is more than 3000 亩"), "%s",
+    cr_assert(strstr(errout, "parkland: warning: lead L-X: land demand 26666 亩 is more than 3000 亩"), "%s",
               errout);
     cr_assert(strstr(errout, "m²? 26666 m² would be 40.00 亩; kept as 26666 亩 (to correct: parkland lead edit L-X "
                              "--land-mu 26666m²)"), "%s", errout);
@@ -154,13 +153,13 @@ Test(sanity, cli_warns_for_land_demand_and_indicators_and_keeps_the_values)
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead add L-Y --company 乙 --land-mu 40"), 0, "%s", errout);
     cr_assert_null(strstr(errout, "warning"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "lead edit L-Y --land-mu 4000"), 0, "%s", errout);
-    cr_assert(strstr(errout, "warning: lead L-Y: 用地需求 land demand 4000 亩"), "%s", errout);
+    cr_assert(strstr(errout, "warning: lead L-Y: land demand 4000 亩"), "%s", errout);
     /* an indicator out of range: a warning, the value written */
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel indicators S-OK --far-min 1 --far-max 25"), 0, "%s", errout);
     size_t blen = strlen(out) + strlen(errout) + 1;
     char *both = malloc(blen);
     snprintf(both, blen, "%s%s", out, errout);
-    cr_assert(strstr(both, "容积率上限 FAR max 25 is outside the plausible range 超出合理范围 0.1–10"), "%s", both);
+    cr_assert(strstr(both, "FAR max 25 is outside the plausible range 0.1–10"), "%s", both);
     cr_assert_null(strstr(both, "FAR min 1 is outside"), "%s", both);
     free(both);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel show S-OK --format csv"), 0);
@@ -217,11 +216,18 @@ Test(sanity, empty_query_names_the_filter_that_removed_the_last_candidates)
     db = NULL;
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "query free --park QDIP --min-mu 10 --max-mu 20 --min-far 2.5"), 0,
                  "%s", errout);
-    cr_assert(strstr(out, "0 free parcels / 可供地块"), "%s", out);
-    cr_assert(strstr(out, "\n  可供 available (no filter)                    4\n"), "%s", out);
+    cr_assert(strstr(out, "0 free parcels\n"), "%s", out);
+    cr_assert(strstr(out, "\n  available (no filter)                         4\n"), "%s", out);
     cr_assert(strstr(out, "\n  --min-mu 10 --max-mu 20                       4\n"), "%s", out);
     cr_assert(strstr(out, "\n  --min-far 2.5                                 0  ← removed the last candidates"), "%s",
               out);
+    cr_assert_null(strstr(out, "可供"), "English only: %s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh query free --park QDIP --min-mu 10 --max-mu 20 --min-far 2.5"),
+                 0, "%s", errout);
+    cr_assert(strstr(out, "没有符合全部条件的可供地块；逐项筛选后剩余的可供地块：\n"), "%s", out);
+    cr_assert(strstr(out, "\n  可供（无筛选）"), "%s", out);
+    cr_assert(strstr(out, "0  ← 排除了最后的候选地块"), "%s", out);
+    cr_assert_null(strstr(out, "removed the last"), "Chinese only: %s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "query free --min-mu 16 --format json"), 0, "%s", errout);
     cr_assert(strstr(out, "[]"), "%s", out);
     cr_assert(strstr(errout, "--min-mu 16") && strstr(errout, "0  ← removed the last candidates"), "%s", errout);
@@ -231,10 +237,10 @@ Test(sanity, area_attribute_15_times_the_polygon_warns_on_parcel_edit)
 {
     char msg[640];
     cr_assert_eq(pl_sanity_area_attr("area_ha", "15", 10000, msg, sizeof msg), 1);
-    cr_assert(strstr(msg, "area_ha=15: 申报面积 declared 150000.00 m² is 15 × the polygon's 10000.00 m²: 亩?"), "%s",
+    cr_assert(strstr(msg, "area_ha=15: declared 150000.00 m² is 15 × the polygon's 10000.00 m²: 亩?"), "%s",
               msg);
     cr_assert_eq(pl_sanity_area_attr("AREA_MU", "1", 10000, msg, sizeof msg), 1, "ASCII case ignored");
-    cr_assert(strstr(msg, "公顷 (ha)?"), "%s", msg);
+    cr_assert(strstr(msg, ": ha? (a number in ha read as 亩)"), "%s", msg);
     cr_assert_eq(pl_sanity_area_attr("地块面积", "15", 10000, msg, sizeof msg), 1);
     cr_assert_eq(pl_sanity_area_attr("area_ha", "1", 10000, msg, sizeof msg), 0, "right");
     cr_assert_eq(pl_sanity_area_attr("area_ha", "many", 10000, msg, sizeof msg), 0);
@@ -242,10 +248,16 @@ Test(sanity, area_attribute_15_times_the_polygon_warns_on_parcel_edit)
     pl_db_close(db);
     db = NULL;
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit S-OK --attr area_ha=15 --attr 备注=x"), 0, "%s", errout);
-    cr_assert(strstr(errout, "parkland: warning: parcel S-OK: area_ha=15: 申报面积 declared 150000.00 m² is 15 × the "
-                             "polygon's 10000.00 m²: 亩? (a number in 亩 read as 公顷 (ha)); kept as given"),
+    cr_assert(strstr(errout, "parkland: warning: parcel S-OK: area_ha=15: declared 150000.00 m² is 15 × the "
+                             "polygon's 10000.00 m²: 亩? (a number in 亩 read as ha); kept as given"),
               "%s", errout);
     cr_assert(strstr(out, "parcel S-OK: 2 fields changed"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh parcel edit S-OK --attr area_ha=15"), 0, "%s", errout);
+    cr_assert(strstr(errout, "parkland：警告：宗地 S-OK：area_ha=15: 申报面积 150000.00 m² 是多边形面积 10000.00 m² 的 "
+                             "15 倍：应为亩？（以亩为单位的数字被当作公顷读入）；按所给值保存"),
+              "%s", errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh lead add L-Z --company 丙 --land-mu 4000"), 0, "%s", errout);
+    cr_assert(strstr(errout, "警告：线索 L-Z：用地需求 4000 亩超过 3000 亩（= 266.7 公顷）"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "parcel edit S-OK --attr area_ha=1"), 0, "%s", errout);
     cr_assert_null(strstr(errout, "warning"), "%s", errout);
 }

@@ -18,7 +18,10 @@ extern "C" {
 /* A lead's land demand above this many 亩 (200 ha) is more likely m². */
 #define PL_SANITY_LAND_MU_MAX 3000.0
 
-/* 1 and a bilingual warning in msg (len bytes) when a land demand of `mu` 亩
+/* The warnings are in the current language (parkland/i18n.h: English unless
+ * pl_lang_set chose Chinese). */
+
+/* 1 and a warning in msg (len bytes) when a land demand of `mu` 亩
  * is over PL_SANITY_LAND_MU_MAX; 0 (msg untouched) otherwise. */
 int pl_sanity_land_mu(double mu, char *msg, size_t len);
 

@@ -66,8 +66,8 @@ void pl_table_csv_keys(int keys);
  * cut with "…" or wrapped, numbers and key columns never cut. When the
  * floors do not fit, columns are hidden by priority; labels stay on one line
  * unless that would hide a column of priority 1, then they wrap at blanks.
- * Hidden columns are named on a last line "(未显示 not shown: KEY, …;
- * --wide shows every column)"; a table whose key columns alone are wider
+ * Hidden columns are named on a last line "(not shown: KEY, …;
+ * --wide shows every column)" in the current language (parkland/i18n.h); a table whose key columns alone are wider
  * than `width` is printed wider. Rows with nothing left in the shown columns
  * are left out; no line ends in blanks. *hidden (may be NULL) gets the
  * number of hidden columns. */

@@ -102,7 +102,7 @@ static void warn_land_mu(const char *code, double mu)
 {
     char msg[512];
     if (pl_sanity_land_mu(mu, msg, sizeof msg))
-        fprintf(stderr, "parkland: warning: lead %s: %s (to correct: parkland lead edit %s --land-mu %.10gm²)\n", code,
+        fprintf(stderr, _("parkland: warning: lead %s: %s (to correct: parkland lead edit %s --land-mu %.10gm²)\n"), code,
                 msg, code, mu);
 }
 

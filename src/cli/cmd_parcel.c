@@ -72,7 +72,7 @@ static int show_row(const pl_parcel_row *r, void *vctx)
     snprintf(m2, sizeof m2, "%.2f", r->area_m2);
     snprintf(mu, sizeof mu, "%.2f", pl_m2_to_mu(r->area_m2));
     snprintf(ha, sizeof ha, "%.4f", pl_m2_to_ha(r->area_m2));
-    snprintf(area, sizeof area, "%s m² = %s 亩 = %s ha", m2, mu, ha);
+    snprintf(area, sizeof area, _("%s m² = %s 亩 = %s ha"), m2, mu, ha);
     if (!isnan(r->declared_area_m2))
         snprintf(decl, sizeof decl, "%.2f", r->declared_area_m2);
     if (r->batch_id)
@@ -99,8 +99,14 @@ static int show_row(const pl_parcel_row *r, void *vctx)
     F("name", "名称 name", r->name);
     F("land_use", "用途 land use", r->land_use);
     F("land_use_code", "地类编码 land use code", r->land_use_code);
-    F("status", "状态 status", r->status);
-    F("status_zh", "状态", pl_parcel_status_zh(r->status));
+    char status[64];
+    snprintf(status, sizeof status, "%s %s", r->status, pl_parcel_status_zh(r->status) ? pl_parcel_status_zh(r->status) : "");
+    if (c->show == 1) { /* text: one row (two rows both labelled 状态 in Chinese) */
+        F("status", "状态 status", status);
+    } else {
+        F("status", "状态 status", r->status);
+        F("status_zh", "状态", pl_parcel_status_zh(r->status));
+    }
     F("status_date", "状态日期 status date", r->status_date);
     if (c->show == 1) {
         F("area", "面积 area", area);

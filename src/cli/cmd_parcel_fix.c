@@ -75,7 +75,7 @@ static void warn_area_attrs(pl_db *db, const char *park, const char *code, const
     for (size_t i = 0; i < c->nattrs; i++) {
         char msg[640];
         if (pl_sanity_area_attr(c->attr_keys[i], c->attr_values[i], area, msg, sizeof msg))
-            fprintf(stderr, "parkland: warning: parcel %s: %s; kept as given\n", code, msg);
+            fprintf(stderr, _("parkland: warning: parcel %s: %s; kept as given\n"), code, msg);
     }
 }
 

@@ -68,13 +68,12 @@ static int print_funnel(pl_db *db, const pl_query_filter *f, const char *lead, F
     int rc = pl_query_free_funnel(db, f, &fn, err);
     if (rc)
         return rc;
-    fprintf(out, "no free parcel passes every filter / 没有符合全部条件的可供地块; "
-                 "free parcels left after each filter / 逐项筛选后剩余:\n");
+    fputs(_("no free parcel passes every filter; free parcels left after each filter:\n"), out);
     for (size_t i = 0; i < fn.n; i++) {
         const char *k = fn.steps[i].filter;
         char what[256];
         if (!strcmp(k, "available"))
-            snprintf(what, sizeof what, "可供 available (no filter)");
+            snprintf(what, sizeof what, "%s", _("available (no filter)"));
         else if (!strcmp(k, "park"))
             snprintf(what, sizeof what, "--park %s", f->park);
         else if (!strcmp(k, "area") && !isnan(f->min_mu) && !isnan(f->max_mu))
@@ -87,7 +86,7 @@ static int print_funnel(pl_db *db, const pl_query_filter *f, const char *lead, F
         else if (!strcmp(k, "max_intensity"))
             snprintf(what, sizeof what, "--max-intensity %.10g", f->max_intensity);
         else if (!strcmp(k, "investment") && lead)
-            snprintf(what, sizeof what, "--lead %s (%.10g 万元)", lead, f->investment);
+            snprintf(what, sizeof what, _("--lead %s (%.10g 万元)"), lead, f->investment);
         else if (!strcmp(k, "investment"))
             snprintf(what, sizeof what, "--investment %.10g", f->investment);
         else if (!strcmp(k, "min_far"))
@@ -98,7 +97,7 @@ static int print_funnel(pl_db *db, const pl_query_filter *f, const char *lead, F
             snprintf(what, sizeof what, "--adjacent %s", f->adjacent);
         size_t dw = pl_display_width(what);
         fprintf(out, "  %s%*s %6ld%s\n", what, dw < 40 ? (int)(40 - dw) : 0, "", fn.steps[i].remaining,
-                (int)i == fn.emptied_by ? "  ← removed the last candidates / 排除了最后的候选" : "");
+                (int)i == fn.emptied_by ? _("  ← removed the last candidates") : "");
     }
     return 0;
 }

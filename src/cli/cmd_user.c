@@ -11,7 +11,7 @@
 #include "parkland/user.h"
 
 static const char user_usage[] =
-    "parkland user add NAME --role viewer|investment|land|admin (or 查看|招商|土地|管理员) [--password-file F]\n"
+    "parkland user add NAME --role viewer|investment|land|admin [--password-file F]\n"
     "       parkland user list [--format table|csv|json]\n"
     "       parkland user passwd NAME [--password-file F]\n"
     "       parkland user disable NAME";
