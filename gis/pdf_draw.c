@@ -4,8 +4,10 @@
 #include "writer.h" /* pl_w_clean, pl_w_num */
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,9 @@ struct pl_pdf {
     PangoFontDescription *font[2];
     int write_failed;
 };
+
+/* Set by pl_pdf_open: pango, cairo and fontconfig hold process-wide data. */
+static atomic_int text_started;
 
 static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int length)
 {
@@ -35,6 +40,7 @@ int pl_pdf_open(FILE *out, double w, double h, const char *title, pl_pdf **pdf, 
     if (!p)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     p->out = out;
+    atomic_store(&text_started, 1);
     p->surface = cairo_pdf_surface_create_for_stream(write_fn, p, w, h);
     if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(p->surface);
@@ -53,6 +59,18 @@ int pl_pdf_open(FILE *out, double w, double h, const char *title, pl_pdf **pdf, 
     }
     *pdf = p;
     return PL_OK;
+}
+
+void pl_pdf_library_shutdown(void)
+{
+    if (!atomic_exchange(&text_started, 0))
+        return;
+    /* The font map first: it holds cairo font faces and fontconfig patterns.
+     * Then cairo's caches (its FreeType font faces hold fontconfig patterns),
+     * then fontconfig itself. */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 cairo_t *pl_pdf_cr(pl_pdf *pdf)

@@ -32,6 +32,15 @@ cairo_t *pl_pdf_cr(pl_pdf *pdf);
 void pl_pdf_next_page(pl_pdf *pdf);
 /* Finish the document, flush it to the FILE and free pdf. */
 int pl_pdf_close(pl_pdf *pdf, pl_error *err);
+/* Release what the text machinery keeps for the whole process once a document
+ * has been opened: pango's default font map of the calling thread (its fonts
+ * and their fontconfig patterns), cairo's static caches and fontconfig's
+ * configuration. Without it a leak checker (LeakSanitizer, valgrind) reports
+ * them at exit. Does nothing when no document was opened. Called once at the
+ * end of the process (pl_library_shutdown), from the thread that drew the
+ * documents, after every document is closed; a later pl_pdf_open starts the
+ * libraries again. */
+void pl_pdf_library_shutdown(void);
 
 enum { PL_ALIGN_LEFT = 0, PL_ALIGN_CENTER = 1, PL_ALIGN_RIGHT = 2 };
 

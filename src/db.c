@@ -3,6 +3,7 @@
 #include "data_dir.h"
 #include "schema.sql.h"
 #include "crs.h"
+#include "pdf_draw.h"
 #include "xform.h"
 
 #include <ctype.h>
@@ -757,6 +758,7 @@ void pl_library_init(void)
 
 void pl_library_shutdown(void)
 {
+    pl_pdf_library_shutdown();
     spatialite_shutdown();
     xmlCleanupParser();
 }
