@@ -1016,15 +1016,23 @@ int pl_report_write_fit(const pl_report *r, FILE *out, pl_report_format fmt, siz
     return rc;
 }
 
-/* The tables of `reports` into a workbook at `path`; lang < 0: the single-report
- * workbook (sheet names: the table keys, ASCII, ≤ 31 characters, unique; no
- * definitions), else sheet names in that language and a definitions sheet. */
-static int write_xlsx_reports(const pl_report *const *reports, size_t n, int lang, const char *path, pl_error *err)
+/* The reports of a workbook; lang < 0: the single-report workbook (sheet
+ * names: the table keys, ASCII, ≤ 31 characters, unique; no definitions),
+ * else sheet names in that language and a definitions sheet. */
+typedef struct xlsx_reports {
+    const pl_report *const *reports;
+    size_t n;
+    int lang;
+} xlsx_reports;
+
+/* pl_xlsx_fill: the tables of the reports into the workbook x. */
+static int fill_xlsx_reports(pl_xlsx *x, void *ctx, pl_error *err)
 {
-    pl_xlsx *x;
-    int rc = pl_xlsx_open(path, &x, err);
-    if (rc)
-        return rc;
+    const xlsx_reports *w = ctx;
+    const pl_report *const *reports = w->reports;
+    size_t n = w->n;
+    int lang = w->lang;
+    int rc = PL_OK;
     int zh = lang == PL_REPORT_LANG_ZH;
     for (size_t k = 0; k < n && !rc; k++) {
         const pl_report *r = reports[k];
@@ -1076,48 +1084,13 @@ static int write_xlsx_reports(const pl_report *const *reports, size_t n, int lan
             }
         }
     }
-    if (rc) {
-        pl_error e2;
-        pl_xlsx_close(x, &e2);
-        return rc;
-    }
-    return pl_xlsx_close(x, err);
+    return rc;
 }
 
-/* The workbook into `out`: libxlsxwriter writes only to a path it opens itself,
- * so it writes into a directory of our own (mode 0700, where nothing can be
- * planted), and the bytes are copied from there into the output file. */
 static int write_xlsx_to(const pl_report *const *reports, size_t nreports, int lang, FILE *out, pl_error *err)
 {
-    const char *tdir = getenv("TMPDIR");
-    char dir[4096], file[4200];
-    if (snprintf(dir, sizeof dir, "%s/parkland-xlsx-XXXXXX", tdir && *tdir ? tdir : "/tmp") >= (int)sizeof dir)
-        return pl_error_set(err, PL_ERR_IO, "TMPDIR is too long");
-    if (!mkdtemp(dir))
-        return pl_error_set(err, PL_ERR_IO, "cannot create a private directory for the workbook in '%s': %s",
-                            tdir && *tdir ? tdir : "/tmp", strerror(errno));
-    snprintf(file, sizeof file, "%s/report.xlsx", dir);
-    int rc = write_xlsx_reports(reports, nreports, lang, file, err);
-    if (!rc) {
-        int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-            rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
-        } else {
-            char buf[65536];
-            ssize_t n;
-            while ((n = read(fd, buf, sizeof buf)) > 0)
-                if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
-                    break;
-            if (n < 0)
-                rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
-            else if (n > 0 || ferror(out))
-                rc = pl_error_set(err, PL_ERR_IO, "cannot write the workbook: %s", strerror(errno));
-            close(fd);
-        }
-    }
-    unlink(file);
-    rmdir(dir);
-    return rc;
+    xlsx_reports w = {reports, nreports, lang};
+    return pl_xlsx_write_stream(out, fill_xlsx_reports, &w, err);
 }
 
 int pl_report_save(const pl_report *r, const char *path, pl_report_format fmt, int force, pl_error *err)

@@ -238,64 +238,38 @@ static int write_pdf(sheet *s, FILE *out, pl_sheet_result *res, pl_error *err)
     return rc;
 }
 
-/* The 界址点成果表 as a workbook written in a private directory, then copied into `out`
- * (libxlsxwriter writes only to a path it opens itself; see report.c). */
+/* pl_xlsx_fill: the 界址点成果表 of the sheet `ctx`. */
+static int fill_xlsx(pl_xlsx *x, void *ctx, pl_error *err)
+{
+    const sheet *s = ctx;
+    static const char *const labels[] = {"序号", "点号", "圈号", "X (北 m)", "Y (东 m)", "边长 (m)"};
+    static const unsigned char numeric[] = {1, 0, 1, 1, 1, 1};
+    char title[1600];
+    snprintf(title, sizeof title, "界址点成果表 · 宗地号 %s · 权利人/用地单位 %s · 面积 %s · %s", s->code,
+             s->holder, s->area, s->crs);
+    int rc = pl_xlsx_sheet(x, "界址点成果表", title, 6, labels, numeric, err);
+    for (size_t i = 0; i < s->pts.n && !rc; i++) {
+        const pl_bpoint *p = &s->pts.p[i];
+        char c[6][48];
+        snprintf(c[0], sizeof c[0], "%zu", i + 1);
+        snprintf(c[1], sizeof c[1], "J%ld", p->number);
+        snprintf(c[2], sizeof c[2], "%d", p->ring);
+        snprintf(c[3], sizeof c[3], "%.3f", p->y);
+        snprintf(c[4], sizeof c[4], "%.3f", p->x);
+        if (isnan(p->side))
+            c[5][0] = 0;
+        else
+            snprintf(c[5], sizeof c[5], "%.2f", p->side);
+        const char *cells[6] = {c[0], c[1], c[2], c[3], c[4], c[5]};
+        rc = pl_xlsx_row(x, cells, err);
+    }
+    return rc;
+}
+
+/* The 界址点成果表 as a workbook (xlsx.h: written in a private directory, copied into `out`). */
 static int write_xlsx(sheet *s, FILE *out, pl_error *err)
 {
-    const char *tdir = getenv("TMPDIR");
-    char dir[4096], file[4200];
-    if (snprintf(dir, sizeof dir, "%s/parkland-xlsx-XXXXXX", tdir && *tdir ? tdir : "/tmp") >= (int)sizeof dir)
-        return pl_error_set(err, PL_ERR_IO, "TMPDIR is too long");
-    if (!mkdtemp(dir))
-        return pl_error_set(err, PL_ERR_IO, "cannot create a private directory for the workbook: %s",
-                            strerror(errno));
-    snprintf(file, sizeof file, "%s/sheet.xlsx", dir);
-    pl_xlsx *x;
-    int rc = pl_xlsx_open(file, &x, err);
-    if (!rc) {
-        static const char *const labels[] = {"序号", "点号", "圈号", "X (北 m)", "Y (东 m)", "边长 (m)"};
-        static const unsigned char numeric[] = {1, 0, 1, 1, 1, 1};
-        char title[1600];
-        snprintf(title, sizeof title, "界址点成果表 · 宗地号 %s · 权利人/用地单位 %s · 面积 %s · %s", s->code,
-                 s->holder, s->area, s->crs);
-        rc = pl_xlsx_sheet(x, "界址点成果表", title, 6, labels, numeric, err);
-        for (size_t i = 0; i < s->pts.n && !rc; i++) {
-            const pl_bpoint *p = &s->pts.p[i];
-            char c[6][48];
-            snprintf(c[0], sizeof c[0], "%zu", i + 1);
-            snprintf(c[1], sizeof c[1], "J%ld", p->number);
-            snprintf(c[2], sizeof c[2], "%d", p->ring);
-            snprintf(c[3], sizeof c[3], "%.3f", p->y);
-            snprintf(c[4], sizeof c[4], "%.3f", p->x);
-            if (isnan(p->side))
-                c[5][0] = 0;
-            else
-                snprintf(c[5], sizeof c[5], "%.2f", p->side);
-            const char *cells[6] = {c[0], c[1], c[2], c[3], c[4], c[5]};
-            rc = pl_xlsx_row(x, cells, err);
-        }
-        int crc = pl_xlsx_close(x, err);
-        if (!rc)
-            rc = crc;
-    }
-    if (!rc) {
-        FILE *in = fopen(file, "rb");
-        if (!in) {
-            rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
-        } else {
-            char buf[65536];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-                if (fwrite(buf, 1, n, out) != n)
-                    break;
-            if (ferror(in) || ferror(out))
-                rc = pl_error_set(err, PL_ERR_IO, "cannot write the workbook: %s", strerror(errno));
-            fclose(in);
-        }
-    }
-    unlink(file);
-    rmdir(dir);
-    return rc;
+    return pl_xlsx_write_stream(out, fill_xlsx, s, err);
 }
 
 int pl_parcel_sheet_file(pl_db *db, const char *park, const char *code, pl_sheet_format format,

@@ -4,8 +4,11 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define XLSX_MAX_DECIMALS 6
@@ -185,5 +188,48 @@ int pl_xlsx_close(pl_xlsx *x, pl_error *err)
     free(x->width);
     free(x->path);
     free(x);
+    return rc;
+}
+
+int pl_xlsx_write_stream(FILE *out, pl_xlsx_fill fill, void *ctx, pl_error *err)
+{
+    const char *tdir = getenv("TMPDIR");
+    if (!tdir || !*tdir)
+        tdir = "/tmp";
+    char dir[4096], file[4200];
+    if (snprintf(dir, sizeof dir, "%s/parkland-xlsx-XXXXXX", tdir) >= (int)sizeof dir)
+        return pl_error_set(err, PL_ERR_IO, "TMPDIR is too long");
+    if (!mkdtemp(dir))
+        return pl_error_set(err, PL_ERR_IO, "cannot create a private directory for the workbook in '%s': %s", tdir,
+                            strerror(errno));
+    snprintf(file, sizeof file, "%s/workbook.xlsx", dir);
+    pl_xlsx *x;
+    int rc = pl_xlsx_open(file, &x, err);
+    if (!rc) {
+        rc = fill(x, ctx, err);
+        pl_error e2;
+        int crc = pl_xlsx_close(x, rc ? &e2 : err);
+        if (!rc)
+            rc = crc;
+    }
+    if (!rc) {
+        int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
+        } else {
+            char buf[65536];
+            ssize_t n;
+            while ((n = read(fd, buf, sizeof buf)) > 0)
+                if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+                    break;
+            if (n < 0)
+                rc = pl_error_set(err, PL_ERR_IO, "cannot read back the workbook: %s", strerror(errno));
+            else if (n > 0 || ferror(out))
+                rc = pl_error_set(err, PL_ERR_IO, "cannot write the workbook: %s", strerror(errno));
+            close(fd);
+        }
+    }
+    unlink(file);
+    rmdir(dir);
     return rc;
 }
