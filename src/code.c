@@ -1,6 +1,7 @@
 /* code.c — codes found as written, ignoring case, by their map label, or
  * with "did you mean" (parkland/code.h). */
 #include "parkland/code.h"
+#include "parkland/i18n.h"
 #include "parkland/parse.h"
 
 #include "db_internal.h"
@@ -9,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The kind's noun in the language of the messages (parkland/i18n.h). */
 static const char *kind_name(pl_code_kind kind)
 {
-    return kind == PL_CODE_PARCEL ? "parcel" : kind == PL_CODE_LEAD ? "lead" : kind == PL_CODE_PARK ? "park" : "project";
+    return pl_tr(kind == PL_CODE_PARCEL ? "parcel"
+                 : kind == PL_CODE_LEAD ? "lead"
+                 : kind == PL_CODE_PARK ? "park"
+                                        : "project");
 }
 
 /* SELECT DISTINCT code of the kind's table WHERE (cond), with ?2 the park for parcels. */

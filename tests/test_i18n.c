@@ -268,6 +268,18 @@ Test(i18n, bilingual_labels_split_by_language)
 
 /* The commands of the merged branches (user, serve, parcel sheet, parcel indicators) speak one
  * language too: help, messages and the password prompts' text. */
+/* A code not found: the kind's noun is in the language of the message too. */
+Test(i18n, unknown_code_names_its_kind_in_the_language)
+{
+    const char *db = db_with_parcels();
+    cr_assert_eq(run_env("--", db, "--lang zh parcel show NOPE-1"), 1);
+    cr_assert(strstr(err, "没有宗地“NOPE-1”") && !strstr(err, "parcel"), "%s", err);
+    cr_assert_eq(run_env("--", db, "--lang zh lead show NOPE-1"), 1);
+    cr_assert(strstr(err, "没有线索“NOPE-1”"), "%s", err);
+    cr_assert_eq(run_env("--", db, "--lang en parcel show NOPE-1"), 1);
+    cr_assert(strstr(err, "no parcel 'NOPE-1'"), "%s", err);
+}
+
 Test(i18n, user_serve_and_sheet_in_one_language)
 {
     const char *db = db_with_parcels();
