@@ -486,10 +486,23 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
     /* a box away from the park: none; a small one: some */
     r = http("GET", "/api/v1/parcels?bbox=121.0,36.5,121.1,36.6", s.cookie, NULL, NULL);
     cr_assert_eq(json_array_size(json_object_get(r.json, "features")), 0);
+    /* the legend is the classes of the box, not of the whole database */
+    cr_assert_eq(json_array_size(json_object_get(r.json, "legend")), 0, "%s", r.body);
     resp_free(&r);
     r = http("GET", "/api/v1/parcels?bbox=120.07,36.04,120.075,36.045", s.cookie, NULL, NULL);
     size_t some = json_array_size(json_object_get(r.json, "features"));
     cr_assert(some > 0 && some < 48, "%zu", some);
+    json_t *legend = json_object_get(r.json, "legend");
+    cr_assert(json_array_size(legend) > 0);
+    for (size_t i = 0; i < json_array_size(legend); i++) { /* each legend class is drawn in the box */
+        const char *cls = json_string_value(json_object_get(json_array_get(legend, i), "class"));
+        int drawn = 0;
+        for (size_t k = 0; k < some; k++) {
+            json_t *pk = json_object_get(json_array_get(json_object_get(r.json, "features"), k), "properties");
+            drawn |= !strcmp(json_string_value(json_object_get(pk, "class")), cls);
+        }
+        cr_assert(drawn, "legend class '%s' is not in the box", cls);
+    }
     resp_free(&r);
     r = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&status=bogus", s.cookie, NULL, NULL);
     cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
