@@ -1204,3 +1204,117 @@ Test(serve_docs, openapi_is_yaml_and_describes_every_route)
         cr_assert_eq(found, 1, "'%s' is not in docs/openapi.yaml", want);
     }
 }
+
+/* ---- hostile requests (issue 14) ------------------------------------------------------------ */
+
+/* Paths that climb out, encoded or not, with NUL bytes or of absurd length: never a file of the
+ * machine, never a 5xx, always a JSON error. */
+Test(serve, path_traversal_and_odd_paths_are_refused)
+{
+    session s = login("adam");
+    static const char *const paths[] = {
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/api/v1/../../../../etc/passwd",
+        "/api/v1/parcels/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/parcels/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/api/v1/history/parcel/..%5c..%5cwindows%5cwin.ini",
+        "/api/v1/exports/..%2f..%2f..%2fetc%2fpasswd",
+        "/api/v1/reports/%00",
+        "/api/v1/parcels/QDIP-2024-001%00.json",
+        "/api/v1//parcels",
+        "/api/v1/parcels/",
+        "//etc/passwd",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        resp r = http("GET", paths[i], s.cookie, NULL, NULL);
+        cr_assert(r.status >= 400 && r.status < 500, "%s: %d %s", paths[i], r.status, r.body);
+        cr_assert_null(strstr(r.body, "root:"), "%s: %s", paths[i], r.body);
+        cr_assert_null(strstr(r.body, "[fonts]"), "%s", paths[i]);
+        resp_free(&r);
+    }
+    /* a 6 KiB path: refused, the server still answers */
+    char *longpath = malloc(6200);
+    strcpy(longpath, "/api/v1/parcels/");
+    memset(longpath + 16, 'A', 6000);
+    longpath[6016] = '\0';
+    resp r = http("GET", longpath, s.cookie, NULL, NULL);
+    cr_assert(r.status >= 400 && r.status < 500, "%d", r.status);
+    resp_free(&r);
+    free(longpath);
+    r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+}
+
+/* SQL metacharacters in every place a request carries text: as data, never as SQL. */
+Test(serve, sql_metacharacters_are_data)
+{
+    session s = login("adam");
+    const char *evil = "x'); DROP TABLE lead; --";
+    json_t *in = json_pack("{s:s, s:s, s:s}", "code", "SQL-1", "company", evil, "note", "' OR '1'='1");
+    char *body = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    resp r = http("POST", "/api/v1/leads", s.cookie, s.csrf, body);
+    free(body);
+    cr_assert_eq(r.status, 201, "%d %s", r.status, r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), evil);
+    resp_free(&r);
+    static const char *const gets[] = {
+        "/api/v1/leads?q=%25'%20OR%20'1'%3D'1",         /* a search that would match all */
+        "/api/v1/leads?stage=intent'%20OR%201%3D1--",   /* an enumerated value */
+        "/api/v1/free?industry='%20OR%201%3D1--",
+        "/api/v1/free?park=QDIP'%20--",
+        "/api/v1/parcels/'%20OR%20'1'%3D'1",
+        "/api/v1/leads/L-1'%20OR%20'1'%3D'1/match",
+        "/api/v1/parcels?bbox=120,36,120.1,36.1&status=available'%20OR%201%3D1--",
+    };
+    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
+        r = http("GET", gets[i], s.cookie, NULL, NULL);
+        cr_assert(r.status == 200 || r.status == 400 || r.status == 404, "%s: %d %s", gets[i], r.status, r.body);
+        if (i == 0) /* no lead has that text: none, not all */
+            cr_assert_eq(json_array_size(r.json), 0, "%s", r.body);
+        resp_free(&r);
+    }
+    r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"' OR '1'='1\",\"password\":\"' OR '1'='1\"}");
+    cr_assert_eq(r.status, 401);
+    resp_free(&r);
+    /* the tables are all there, the evil lead is one row among the others */
+    r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(json_array_size(r.json), 2, "%s", r.body);
+    resp_free(&r);
+}
+
+/* A stolen session cookie without its CSRF token writes nothing, whatever it tries; logging out
+ * ends the cookie for everyone holding it. */
+Test(serve, stolen_cookie_without_the_token_writes_nothing)
+{
+    session s = login("adam");
+    static const char *const writes[][3] = {
+        {"POST", "/api/v1/leads", "{\"code\":\"T-1\",\"company\":\"Thief\"}"},
+        {"PATCH", "/api/v1/leads/L-1", "{\"company\":\"Stolen\"}"},
+        {"POST", "/api/v1/leads/L-1/reserve", "{\"parcels\":[\"QDIP-2024-001\"]}"},
+        {"POST", "/api/v1/projects", "{\"lead\":\"L-1\",\"code\":\"P-T\",\"parcels\":[\"QDIP-2024-001\"]}"},
+    };
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+        resp r = http(writes[i][0], writes[i][1], s.cookie, NULL, writes[i][2]);
+        cr_assert_eq(r.status, 403, "%s %s: %d %s", writes[i][0], writes[i][1], r.status, r.body);
+        resp_free(&r);
+        r = http(writes[i][0], writes[i][1], s.cookie, "0123456789abcdef", writes[i][2]); /* a guess */
+        cr_assert_eq(r.status, 403, "%s %s: %d", writes[i][0], writes[i][1], r.status);
+        resp_free(&r);
+    }
+    resp r = http("GET", "/api/v1/leads/L-1", s.cookie, NULL, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), "Seed Co");
+    resp_free(&r);
+    r = http("GET", "/api/v1/leads/T-1", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 404);
+    resp_free(&r);
+    r = http("DELETE", "/api/v1/session", s.cookie, s.csrf, NULL);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL); /* the copy is dead too */
+    cr_assert_eq(r.status, 401);
+    resp_free(&r);
+}
