@@ -118,6 +118,8 @@ try {
   await page.waitForFunction((c) => document.querySelector(`path.parcel[data-code="${c}"]`)?.dataset.cls === 'reserved', code);
   const reserved = await parcelOnMap(page, code);
   check(reserved.cls === 'reserved' && reserved.fill !== before.fill, `after reserving, ${code} is drawn as reserved in another colour`, reserved);
+  await page.waitForFunction(() => document.getElementById('parcel-history').textContent.includes('ivan'), null,
+    { timeout: 5000 }).catch(() => {}); // the panel is redrawn beside the map
   const hist = await page.locator('#parcel-history').textContent();
   check(hist.includes('ivan'), 'the parcel history names the account that reserved it', hist.slice(0, 200));
 
@@ -129,6 +131,7 @@ try {
 
   await page.goto(`${base}/lead.html?code=${LEAD}`);
   await page.waitForSelector('#match-table tbody tr');
+  await page.screenshot({ path: `${work}/lead.png` });
   const reasons = await page.locator('#match-table tbody tr').first().locator('.reasons').textContent();
   check(/面积|area/.test(reasons) && /产业|industry/.test(reasons), 'the lead page lists matching parcels with their reasons', reasons);
   await page.fill('#sign input[name=parcels]', code);
@@ -205,6 +208,17 @@ try {
   const r = await v.ctx.request.post(`${base}/api/v1/leads/${LEAD}/reserve`, {
     headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, data: { parcel: free[1].code } });
   check(r.status() === 403, 'viewer: the API answers 403 to a reservation', r.status());
+  await v.page.goto(base + '/reports.html');
+  await v.page.selectOption('#pick select[name=kind]', 'landing');
+  await v.page.click('#pick button[type=submit]');
+  await v.page.waitForSelector('table[data-key="landing_by_park"] tbody tr');
+  const defs = await v.page.locator('p.definition').count();
+  await v.page.screenshot({ path: `${work}/reports.png` });
+  const csv = await v.ctx.request.get(base + await v.page.getAttribute('#csv', 'href'));
+  const xlsx = await v.ctx.request.get(base + await v.page.getAttribute('#xlsx', 'href'));
+  check(defs > 0 && csv.status() === 200 && (await csv.text()).includes(',') && xlsx.status() === 200 &&
+        (await xlsx.body()).subarray(0, 2).toString() === 'PK', 'viewer: reports with their definitions, CSV and XLSX downloads',
+        { defs, csv: csv.status(), xlsx: xlsx.status() });
   await v.page.goto(base + '/index.html');
   await v.page.waitForFunction(() => Number(document.body.dataset.parcels) > 0);
   await screenshot(v.page, `${work}/viewer.png`, 'viewer map');

@@ -56,6 +56,7 @@ const I18N = {
     'col.industries': ['产业', 'Industries'],
     'col.distance': ['距离（米）', 'Distance (m)'],
     'col.company': ['企业', 'Company'],
+    'col.company_en': ['英文名称', 'Company (English)'],
     'col.country': ['国别', 'Country'],
     'col.industry': ['产业', 'Industry'],
     'col.stage': ['阶段', 'Stage'],

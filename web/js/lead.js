@@ -8,7 +8,7 @@ const enc = encodeURIComponent(code);
 let lead = null;
 
 const FIELDS = [
-  ['col.company', (l) => l.company], ['col.company', (l) => l.company_en], ['col.country', (l) => l.country],
+  ['col.company', (l) => l.company], ['col.company_en', (l) => l.company_en], ['col.country', (l) => l.country],
   ['col.industry', (l) => (l.industry_zh || '') + ' ' + (l.industry || '')], ['col.stage', (l) => l.stage_zh + ' ' + l.stage + ' ' + PL.fmt(l.stage_date)],
   ['col.land_mu', (l) => l.land_mu], ['col.investment', (l) => l.investment_wan], ['col.owner', (l) => l.owner],
   ['col.note', (l) => l.note], ['nav.projects', (l) => l.projects],
