@@ -201,6 +201,14 @@ try {
   await v.page.locator('#free-table tbody tr a.open').first().click();
   await v.page.waitForFunction(() => document.getElementById('parcel-code').textContent !== '');
   check(await v.page.locator('#reserve, button.reserve, #sign').count() === 0, 'viewer: the parcel panel has no reserve button');
+  // near a point of the map (a click on the map, not on a parcel: the map's own click event)
+  await v.page.evaluate(() => map.fire('click', { latlng: map.getCenter() }));
+  await v.page.fill('#free input[name=within]', '1000');
+  await v.page.click('#free button[type=submit]');
+  await v.page.waitForFunction(() => document.querySelectorAll('#free-table thead th').length === 6);
+  const dist = await v.page.$$eval('#free-table tbody tr', (trs) => trs.map((tr) => Number(tr.children[5].textContent)));
+  check(dist.length > 0 && dist.every((d, i) => d <= 1000 && (i === 0 || d >= dist[i - 1])),
+    `free parcels within 1000 m of a clicked point, nearest first (${dist.length})`, dist);
   await v.page.goto(`${base}/lead.html?code=${LEAD}`);
   await v.page.waitForFunction(() => document.getElementById('status').className === 'error');
   check(await v.page.locator('#sign, button.reserve').count() === 0, 'viewer: the lead page has no sign or reserve button');
@@ -222,6 +230,15 @@ try {
   await v.page.goto(base + '/index.html');
   await v.page.waitForFunction(() => Number(document.body.dataset.parcels) > 0);
   await screenshot(v.page, `${work}/viewer.png`, 'viewer map');
+  // GCJ-02 tiles chosen in the settings: the page asks for the parcels in GCJ-02 and draws them
+  await v.page.evaluate(() => localStorage.setItem('pl.tilesCrs', 'gcj02'));
+  const gcj = v.page.waitForResponse((res) => res.url().includes('/api/v1/parcels?') && res.url().includes('crs=gcj02'));
+  await v.page.reload();
+  const gres = await gcj;
+  const gfc = await gres.json();
+  await v.page.waitForFunction(() => Number(document.body.dataset.parcels) > 0);
+  check(gres.status() === 200 && gfc.coord_sys === 'GCJ-02' && gfc.features.length > 0,
+    'GCJ-02 tiles: the parcels are asked for and drawn in GCJ-02', { status: gres.status(), crs: gfc.coord_sys });
   await v.ctx.close();
 
   check(stats.console.length === 0, 'no console errors or warnings', stats.console);
