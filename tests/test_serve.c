@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "parkland/user.h"
 #include "http.h"
 #include "server.h"
+#include "static_files.h"
 #include "testutil.h"
 
 #define PASSWORD "pass-word-1"
@@ -515,6 +517,116 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
     cr_assert_eq(r.status, 404);
     cr_assert(strstr(error_of(&r), "no parcel 'QDIP-2024-999'"), "%s", r.body);
     resp_free(&r);
+}
+
+/* The first coordinate of the parcel `code` in a FeatureCollection, or 0. */
+static int first_point(json_t *fc, const char *code, double *lon, double *lat)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(fc, "features"), i, f) {
+        if (strcmp(json_string_value(json_object_get(json_object_get(f, "properties"), "code")), code))
+            continue;
+        json_t *c = json_object_get(json_object_get(f, "geometry"), "coordinates");
+        while (json_is_array(json_array_get(c, 0)))
+            c = json_array_get(c, 0);
+        *lon = json_real_value(json_array_get(c, 0));
+        *lat = json_real_value(json_array_get(c, 1));
+        return 1;
+    }
+    return 0;
+}
+
+Test(serve, parcels_box_and_answer_in_gcj02)
+{
+    session s = login("vera");
+    resp w = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1", s.cookie, NULL, NULL);
+    resp g = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&crs=gcj02", s.cookie, NULL, NULL);
+    cr_assert_eq(g.status, 200, "%d %s", g.status, g.body);
+    cr_assert_str_eq(json_string_value(json_object_get(g.json, "coord_sys")), "GCJ-02");
+    double wlon, wlat, glon, glat;
+    cr_assert(first_point(w.json, "QDIP-2024-001", &wlon, &wlat) && first_point(g.json, "QDIP-2024-001", &glon, &glat));
+    /* GCJ-02 near Qingdao: a few hundred metres east */
+    cr_assert(glon - wlon > 0.001 && glon - wlon < 0.01 && fabs(glat - wlat) < 0.01, "%f,%f → %f,%f", wlon, wlat,
+              glon, glat);
+    resp_free(&w);
+    resp_free(&g);
+    /* the box is read in GCJ-02 too: a small one around the shifted point finds the parcel */
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/parcels?bbox=%.6f,%.6f,%.6f,%.6f&crs=gcj02", glon - 0.0003, glat - 0.0003,
+             glon + 0.0003, glat + 0.0003);
+    g = http("GET", path, s.cookie, NULL, NULL);
+    cr_assert(first_point(g.json, "QDIP-2024-001", &glon, &glat), "%s", g.body);
+    resp_free(&g);
+    g = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&crs=mars", s.cookie, NULL, NULL);
+    cr_assert_eq(g.status, 400);
+    cr_assert_str_eq(error_of(&g), "crs is wgs84, gcj02 or bd09, not 'mars'");
+    resp_free(&g);
+}
+
+Test(serve, pages_are_embedded_files_without_session)
+{
+    resp r = http("GET", "/", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(header(&r, "Content-Type"), "text/html; charset=utf-8");
+    cr_assert(strstr(header(&r, "Content-Security-Policy"), "default-src 'self'"));
+    cr_assert_str_eq(header(&r, "Cache-Control"), "no-cache");
+    cr_assert_str_eq(header(&r, "X-Content-Type-Options"), "nosniff");
+    cr_assert(strstr(r.body, "<script src=\"/js/map.js\" defer></script>"), "%s", r.body);
+    char etag[128];
+    snprintf(etag, sizeof etag, "%s", header(&r, "ETag"));
+    cr_assert(strlen(etag) == 22 && etag[0] == '"', "%s", etag);
+    resp_free(&r);
+    /* revalidation: the same ETag is 304 without a body */
+    char inm[160];
+    snprintf(inm, sizeof inm, "If-None-Match: %s\r\n", etag);
+    extra_headers = inm;
+    r = http("GET", "/index.html", NULL, NULL, NULL);
+    extra_headers = NULL;
+    cr_assert_eq(r.status, 304);
+    cr_assert_eq(r.body_len, 0);
+    resp_free(&r);
+    static const char *const types[][2] = {
+        {"/js/api.js", "text/javascript; charset=utf-8"}, {"/css/app.css", "text/css; charset=utf-8"},
+        {"/vendor/leaflet/leaflet.js", "text/javascript; charset=utf-8"},
+        {"/vendor/leaflet/images/layers.png", "image/png"}, {"/vendor/leaflet/LICENSE", "text/plain; charset=utf-8"},
+        {"/favicon.svg", "image/svg+xml"}};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        r = http("GET", types[i][0], NULL, NULL, NULL);
+        cr_assert_eq(r.status, 200, "%s: %d", types[i][0], r.status);
+        cr_assert_str_eq(header(&r, "Content-Type"), types[i][1], "%s", types[i][0]);
+        resp_free(&r);
+    }
+    /* nothing outside the table, however the path is written */
+    static const char *const outside[] = {"/../CMakeLists.txt", "/%2e%2e/%2e%2e/etc/passwd", "/js/../index.html",
+                                          "/js/%2e%2e/index.html", "//etc/passwd", "/vendor/README.md",
+                                          "/web/index.html", "/index.html/", "/INDEX.HTML"};
+    for (size_t i = 0; i < sizeof outside / sizeof *outside; i++) {
+        r = http("GET", outside[i], NULL, NULL, NULL);
+        cr_assert_eq(r.status, 404, "%s: %d", outside[i], r.status);
+        cr_assert_str_eq(header(&r, "Content-Type"), "application/json; charset=utf-8");
+        resp_free(&r);
+    }
+    r = http("POST", "/index.html", NULL, NULL, "{}");
+    cr_assert_eq(r.status, 405);
+    resp_free(&r);
+    /* the API keeps its own policy, and its session */
+    r = http("GET", "/api/v1/free", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 401);
+    cr_assert(strstr(header(&r, "Content-Security-Policy"), "default-src 'none'"));
+    resp_free(&r);
+    /* every page is CSP-compatible: scripts from files only, no inline handler or style element */
+    for (size_t i = 0; i < pl_static_files_count; i++) {
+        const pl_static_file *f = &pl_static_files[i];
+        if (strncmp(f->type, "text/html", 9))
+            continue;
+        char *text = strndup((const char *)f->data, f->size);
+        cr_assert_null(strstr(text, "<script>"), "%s has an inline script", f->path);
+        cr_assert_null(strstr(text, " onclick="), "%s", f->path);
+        cr_assert_null(strstr(text, "<style"), "%s", f->path);
+        cr_assert_null(strstr(text, " style="), "%s", f->path);
+        free(text);
+    }
 }
 
 static void small_body(pl_server_options *o) { o->max_body = 4096; }

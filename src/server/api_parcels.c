@@ -44,6 +44,19 @@ enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db)
                               MAX_BOX_DEG2);
     pl_export_options o;
     pl_export_options_init(&o);
+    const char *crs = pl_req_arg(r, "crs");
+    if (crs) { /* the box and the answer in the map's datum: GCJ-02 (AMap, Tencent), BD-09 (Baidu) */
+        int c = pl_near_crs_parse(crs);
+        if (c < 0)
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "crs is wgs84, gcj02 or bd09, not '%s'", crs);
+        pl_error cerr;
+        pl_error_clear(&cerr);
+        for (int k = 0; k < 4 && c != PL_NEAR_WGS84; k += 2) /* the corners back to WGS 84 */
+            if (pl_near_point(db, box[k], box[k + 1], (pl_near_crs)c, &box[k], &box[k + 1], NULL, 0, &cerr))
+                return pl_reply_lib_error(r, &cerr);
+        o.gcj02 = c == PL_NEAR_GCJ02;
+        o.bd09 = c == PL_NEAR_BD09;
+    }
     o.format = PL_EXPORT_GEOJSON;
     o.status = pl_req_arg(r, "status");
     o.park = pl_req_arg(r, "park");

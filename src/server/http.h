@@ -56,6 +56,10 @@ const pl_route *pl_routes(size_t *n);
 const pl_server_options *pl_server_opts(const pl_server *s);
 pl_session_store *pl_server_sessions(pl_server *s);
 
+struct pl_static_file;
+/* An embedded page or asset (static_files.h): its type, ETag (304 for If-None-Match), the pages' CSP. */
+enum MHD_Result pl_reply_static(pl_req *r, const struct pl_static_file *f);
+
 /* Answers: JSON (steals `body`), an error {"error": message}, raw bytes. */
 enum MHD_Result pl_reply_json(pl_req *r, unsigned status, json_t *body);
 enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

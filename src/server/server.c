@@ -17,6 +17,7 @@
 #include "parkland/i18n.h"
 #include "parkland/parse.h"
 #include "parkland/user.h"
+#include "static_files.h"
 
 #define MAX_DBS 256
 #define IP_SLOTS 1024
@@ -526,6 +527,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (errno || *end || n > s->o.max_body)
                 return pl_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than %zu bytes",
                                       s->o.max_body);
+        }
+        /* the pages: a fixed table of embedded files, no session (the data they show needs one) */
+        const pl_static_file *page = strncmp(url, "/api/", 5) ? pl_static_find(url) : NULL;
+        if (page) {
+            if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+                return pl_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "%s is not allowed on '%s'", method, url);
+            return pl_reply_static(r, page);
         }
         pl_error err;
         pl_error_clear(&err);

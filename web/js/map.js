@@ -1,0 +1,241 @@
+/* map.js — the map page: parcels of the view (GET /parcels?bbox=) coloured by the theme with
+ * its legend, a parcel's panel with its history, the free-parcel search (GET /free), reserving
+ * a parcel for a lead. No base map unless the settings give a tile URL (then in that URL's
+ * datum: GCJ-02 tiles get the parcels and the clicked points in GCJ-02 through ?crs=). */
+'use strict';
+
+const MAX_BOX_DEG2 = 1; /* the server's limit for one box */
+const settings = {
+  tiles: localStorage.getItem('pl.tiles') || '',
+  crs: localStorage.getItem('pl.tilesCrs') === 'gcj02' ? 'gcj02' : 'wgs84',
+};
+let map, parcels, legend, nearMarker, theme, picked = null, seq = 0;
+const layersByCode = new Map();
+
+function label(entry) { return I18N.lang === 'zh' ? entry.label_zh : entry.label_en; }
+
+/* ---- parcels of the view ---------------------------------------------------------------- */
+
+async function loadParcels() {
+  const b = map.getBounds();
+  const box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  const mine = ++seq;
+  if ((box[2] - box[0]) * (box[3] - box[1]) > MAX_BOX_DEG2) {
+    parcels.clearLayers();
+    layersByCode.clear();
+    drawLegend(null);
+    return;
+  }
+  const q = { bbox: box.map((v) => v.toFixed(6)).join(','), theme, crs: settings.crs === 'gcj02' ? 'gcj02' : null };
+  let fc;
+  try {
+    fc = await PL.get('/parcels' + PL.query(q));
+  } catch (e) {
+    PL.fail(e);
+    return;
+  }
+  if (mine !== seq) return; /* a later view was asked for meanwhile */
+  parcels.clearLayers();
+  layersByCode.clear();
+  parcels.addData(fc);
+  drawLegend(fc);
+  document.body.dataset.parcels = String(fc.features.length);
+}
+
+function styleOf(f) {
+  const p = f.properties;
+  return { color: p.stroke, weight: p['stroke-width'] || 1.5, fillColor: p.fill, fillOpacity: p['fill-opacity'] || 0.6 };
+}
+
+function onParcel(f, layer) {
+  const p = f.properties;
+  layersByCode.set(p.code, layer);
+  layer.on('add', () => {
+    const e = layer.getElement();
+    if (e) { e.dataset.code = p.code; e.dataset.cls = p.class; e.classList.add('parcel'); e.classList.toggle('picked', p.code === picked); }
+  });
+  layer.bindTooltip(() => {
+    const name = p.name ? ' ' + p.name : '';
+    return PL.el('span', {}, p.code + name, PL.el('br'), (I18N.lang === 'zh' ? p.class_zh : p.class_en) + ' · ' + PL.fmt(p.area_mu, 2) + ' 亩');
+  }, { sticky: true });
+  layer.on('click', (ev) => { L.DomEvent.stopPropagation(ev); showParcel(p.code); });
+}
+
+function drawLegend(fc) {
+  const box = legend.getContainer();
+  box.replaceChildren(PL.el('strong', {}, I18N.t('map.legend') + ' · ' + I18N.t('theme.' + theme)));
+  if (!fc) {
+    box.append(PL.el('div', { class: 'zoomin' }, I18N.t('map.zoomin')));
+    return;
+  }
+  const parks = new Map();
+  for (const f of fc.features) parks.set(f.properties.park, f.properties.park_name);
+  for (const [code, name] of parks) box.append(PL.el('div', { class: 'park' }, code + ' ' + (name || '')));
+  for (const c of fc.legend || [])
+    box.append(PL.el('div', { 'data-class': c.class },
+      PL.el('i', { style: null, 'data-fill': c.fill }), label(c) + ' ' + c.parcels));
+  /* colours through the DOM, not markup (a style attribute in markup would need 'unsafe-inline') */
+  for (const i of box.querySelectorAll('i[data-fill]')) i.style.background = i.dataset.fill;
+}
+
+/* ---- one parcel ------------------------------------------------------------------------- */
+
+async function showParcel(code) {
+  let p, hist;
+  try {
+    [p, hist] = await Promise.all([PL.get('/parcels/' + encodeURIComponent(code)),
+      PL.get('/history/parcel/' + encodeURIComponent(code))]);
+  } catch (e) {
+    PL.fail(e);
+    return;
+  }
+  document.getElementById('parcel').hidden = false;
+  document.getElementById('parcel-code').textContent = p.code;
+  const rows = [
+    ['col.name', p.name], ['col.park', p.park], ['col.status', p.status_zh + ' ' + p.status],
+    ['col.area_mu', PL.fmt(p.area_mu, 2)], ['col.intensity', PL.fmt(p.investment_intensity)],
+    ['lead.far', p.far_min === null ? null : PL.fmt(p.far_min) + '–' + PL.fmt(p.far_max)],
+    ['col.industries', p.industries], ['col.lead', p.reserved_lead ? p.reserved_lead + ' → ' + PL.fmt(p.reserved_expires) : null],
+    ['nav.projects', p.project ? p.project + ' ' + PL.fmt(p.project_stage) : null],
+  ];
+  document.getElementById('parcel-body').replaceChildren(PL.el('table', { id: 'parcel-fields' },
+    ...rows.map(([k, v]) => PL.el('tr', {}, PL.el('th', {}, I18N.t(k)), PL.el('td', {}, PL.fmt(v))))));
+  document.getElementById('parcel-history').replaceChildren(PL.historyTable(hist));
+  const form = document.getElementById('reserve');
+  if (form) {
+    form.hidden = p.status !== 'available';
+    form.dataset.parcel = p.code;
+  }
+  picked = p.code;
+  for (const [c, layer] of layersByCode) {
+    const e = layer.getElement && layer.getElement();
+    if (e) e.classList.toggle('picked', c === p.code);
+  }
+}
+
+async function reserve(ev) {
+  ev.preventDefault();
+  const form = ev.target, code = form.dataset.parcel, lead = form.lead.value.trim();
+  try {
+    await PL.call('POST', '/leads/' + encodeURIComponent(lead) + '/reserve', { parcel: code });
+    PL.say(I18N.t('done.reserved') + ' ' + code + ' → ' + lead);
+    await Promise.all([showParcel(code), loadParcels()]);
+  } catch (e) {
+    PL.fail(e);
+  }
+}
+
+/* ---- free parcels ----------------------------------------------------------------------- */
+
+async function searchFree(ev) {
+  if (ev) ev.preventDefault();
+  const f = document.getElementById('free');
+  const q = {
+    min_mu: f.min_mu.value, max_mu: f.max_mu.value, industry: f.industry.value,
+    max_intensity: f.max_intensity.value, near: f.near.value,
+  };
+  if (q.near) {
+    q.within = f.within.value;
+    q.near_crs = settings.crs;
+  }
+  let rows;
+  try {
+    rows = await PL.get('/free' + PL.query(q));
+  } catch (e) {
+    PL.fail(e);
+    return;
+  }
+  PL.say(rows.length + ' ' + I18N.t('free.count'));
+  const cols = [
+    { key: 'code', label: I18N.t('col.code'), render: (r) => PL.el('a', { href: '#', class: 'open', onclick: (e) => { e.preventDefault(); openParcel(r.code); } }, r.code) },
+    { key: 'name', label: I18N.t('col.name') },
+    { key: 'area_mu', label: I18N.t('col.area_mu'), num: true, render: (r) => PL.fmt(r.area_mu, 2) },
+    { key: 'investment_intensity', label: I18N.t('col.intensity'), num: true },
+    { key: 'industries', label: I18N.t('col.industries') },
+  ];
+  if (q.near) cols.push({ key: 'distance_m', label: I18N.t('col.distance'), num: true, render: (r) => PL.fmt(r.distance_m, 0) });
+  document.getElementById('free-results').replaceChildren(PL.table(cols, rows, { id: 'free-table' }));
+}
+
+/* Show a parcel of the list: its panel, and the map on it (its label point is WGS 84). */
+async function openParcel(code) {
+  await showParcel(code);
+  const p = await PL.get('/parcels/' + encodeURIComponent(code));
+  const layer = layersByCode.get(code);
+  if (layer) map.fitBounds(layer.getBounds(), { maxZoom: 16, animate: false });
+  else if (p.label_lat !== null) map.setView([p.label_lat, p.label_lon], 16, { animate: false });
+}
+
+function setNear(latlng) {
+  const f = document.getElementById('free');
+  f.near.value = latlng.lng.toFixed(6) + ',' + latlng.lat.toFixed(6);
+  if (!f.within.value) f.within.value = '2000';
+  if (nearMarker) nearMarker.remove();
+  nearMarker = L.circleMarker(latlng, { radius: 6, color: '#b00020' }).addTo(map);
+  document.getElementById('near-text').textContent = f.near.value + (settings.crs === 'gcj02' ? ' (GCJ-02)' : '');
+}
+
+function clearNear() {
+  const f = document.getElementById('free');
+  f.near.value = '';
+  if (nearMarker) nearMarker.remove();
+  nearMarker = null;
+  document.getElementById('near-text').textContent = I18N.t('free.near');
+}
+
+/* ---- the page --------------------------------------------------------------------------- */
+
+async function initialView() {
+  try {
+    const v = JSON.parse(localStorage.getItem('pl.view'));
+    if (v && isFinite(v.lat) && isFinite(v.lng) && isFinite(v.zoom)) return [[v.lat, v.lng], v.zoom];
+  } catch (e) { /* none saved */ }
+  try { /* the first free parcel, else the sample area */
+    const free = await PL.get('/free?limit=1');
+    if (free.length) {
+      const p = await PL.get('/parcels/' + encodeURIComponent(free[0].code));
+      if (p.label_lat !== null) return [[p.label_lat, p.label_lon], 14];
+    }
+  } catch (e) { /* fall back */ }
+  return [[36.0, 120.1], 13];
+}
+
+document.addEventListener('DOMContentLoaded', async () => {
+  if (!PL.header('map')) return;
+  I18N.apply();
+  theme = localStorage.getItem('pl.theme') === 'landing' ? 'landing' : 'availability';
+  const themeSel = document.getElementById('theme');
+  themeSel.value = theme;
+  themeSel.addEventListener('change', () => { theme = themeSel.value; localStorage.setItem('pl.theme', theme); loadParcels(); });
+  const s = document.getElementById('settings');
+  s.tiles.value = settings.tiles;
+  s.crs.value = settings.crs;
+  s.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    localStorage.setItem('pl.tiles', s.tiles.value.trim());
+    localStorage.setItem('pl.tilesCrs', s.crs.value);
+    location.reload();
+  });
+  document.getElementById('free').addEventListener('submit', searchFree);
+  document.getElementById('near-clear').addEventListener('click', clearNear);
+  const reserveForm = document.getElementById('reserve');
+  if (PL.canInvest()) reserveForm.addEventListener('submit', reserve);
+  else reserveForm.remove(); /* a role that may not reserve has no such button */
+
+  map = L.map('map', { zoomControl: true, attributionControl: !!settings.tiles });
+  if (settings.tiles) L.tileLayer(settings.tiles, { maxZoom: 19 }).addTo(map);
+  parcels = L.geoJSON(null, { style: styleOf, onEachFeature: onParcel }).addTo(map);
+  legend = L.control({ position: 'bottomleft' });
+  legend.onAdd = () => PL.el('div', { class: 'legend', id: 'legend' });
+  legend.addTo(map);
+  let timer = null;
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    localStorage.setItem('pl.view', JSON.stringify({ lat: c.lat, lng: c.lng, zoom: map.getZoom() }));
+    clearTimeout(timer);
+    timer = setTimeout(loadParcels, 150);
+  });
+  map.on('click', (ev) => setNear(ev.latlng));
+  const [center, zoom] = await initialView();
+  map.setView(center, zoom, { animate: false });
+});
