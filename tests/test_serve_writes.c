@@ -80,6 +80,9 @@ static resp raw(const char *req, size_t len)
     return r;
 }
 
+/* Header lines added to the next requests ("X-Forwarded-For: …\r\n"), or NULL. */
+static const char *extra_headers;
+
 /* A request with a session cookie, a CSRF token and a body of `type` (NULL: JSON). */
 static resp request(const char *method, const char *path, const char *cookie, const char *csrf, const char *type,
                     const char *body, size_t blen)
@@ -90,6 +93,8 @@ static resp request(const char *method, const char *path, const char *cookie, co
         n += snprintf(req + n, 1024 - (size_t)n, "Cookie: pl_session=%s\r\n", cookie);
     if (csrf)
         n += snprintf(req + n, 1024 - (size_t)n, "X-CSRF-Token: %s\r\n", csrf);
+    if (extra_headers)
+        n += snprintf(req + n, 1024 - (size_t)n, "%s", extra_headers);
     if (body)
         n += snprintf(req + n, 1024 - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
                       type ? type : "application/json", blen);
@@ -192,7 +197,7 @@ static void start_with(void (*tweak)(pl_server_options *o))
     o.db_path = dbpath;
     o.listen = "127.0.0.1:0";
     o.threads = 2;
-    o.quiet = 1;
+    o.quiet = getenv("PL_TEST_VERBOSE") == NULL;
     if (tweak)
         tweak(&o);
     cr_assert_eq(pl_server_start(&o, &srv, &err), PL_OK, "%s", err.message);
@@ -620,6 +625,10 @@ Test(writes, refused_import_is_422_with_feature_numbers)
     r = upload(&s, "?park=JMIP&filename=../../etc/passwd", "text/plain", "x", 1);
     cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
     resp_free(&r);
+    r = upload(&s, "?park=JMIP&filename=%D7%DA%B5%D8.txt", "text/plain", "x", 1); /* 宗地 in GBK bytes */
+    cr_assert(r.status == 400 || r.status == 422, "%d %s", r.status, r.body);
+    cr_assert_not_null(r.json, "the answer is JSON even so: %s", r.body);
+    resp_free(&r);
     r = upload(&s, "?park=JMIP&format=dxf", "text/plain", "x", 1);
     cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
     resp_free(&r);
@@ -754,6 +763,42 @@ Test(writes_limits, stopping_removes_the_uploads, .fini = pl_library_shutdown)
     pl_server_stop(srv, 5);
     srv = NULL;
     cr_assert_neq(access(root, F_OK), 0, "'%s' is gone", root);
+}
+
+/* Failed logins from two browsers behind one proxy: with --trust-proxy each has its own count (the
+ * last X-Forwarded-For address); without it, the header is not believed and they share the proxy's. */
+static int failures_until_blocked(const char *xff)
+{
+    extra_headers = xff;
+    int n = 0;
+    for (; n < 10; n++) {
+        resp r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"lena\",\"password\":\"wrong-one-9\"}");
+        int status = r.status;
+        resp_free(&r);
+        if (status == 429)
+            break;
+        cr_assert_eq(status, 401);
+    }
+    extra_headers = NULL;
+    return n;
+}
+
+static void trust_proxy(pl_server_options *o) { o->trust_proxy = 1; }
+
+Test(writes_limits, trust_proxy_takes_the_forwarded_address, .fini = stop)
+{
+    start_with(trust_proxy);
+    cr_assert_eq(failures_until_blocked("X-Forwarded-For: 203.0.113.9, 10.0.0.1\r\n"), 5);
+    cr_assert_eq(failures_until_blocked("X-Forwarded-For: 10.0.0.2\r\n"), 5, "another browser is not blocked");
+    /* a forged header in front of the proxy's own entry changes nothing: the last one counts */
+    cr_assert_eq(failures_until_blocked("X-Forwarded-For: 10.0.0.2, 10.0.0.1\r\n"), 0);
+}
+
+Test(writes_limits, forwarded_address_ignored_without_trust_proxy, .fini = stop)
+{
+    start_with(NULL);
+    cr_assert_eq(failures_until_blocked("X-Forwarded-For: 10.0.0.1\r\n"), 5);
+    cr_assert_eq(failures_until_blocked("X-Forwarded-For: 10.0.0.2\r\n"), 0, "the proxy's address is blocked");
 }
 
 /* ---- TLS ------------------------------------------------------------------------------------ */

@@ -50,6 +50,10 @@ static int safe_name(const char *given, char *out, size_t len)
     for (const unsigned char *p = (const unsigned char *)b; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return 0;
+    json_t *utf8 = json_string(b); /* the name goes into JSON answers and the batch: UTF-8 only */
+    if (!utf8)
+        return 0;
+    json_decref(utf8);
     snprintf(out, len, "%s", b);
     return 1;
 }
@@ -259,21 +263,24 @@ static json_t *report_json(const pl_import_result *res, const char *dir, const c
     return o;
 }
 
-/* Run the import of `file` (dry run or not) and answer: ok_status with the report, or the error
- * (422 with the report when features were refused). 1 when it landed (or would). */
-static int run_import(pl_req *r, pl_db *db, const char *dir, const char *file, json_t *params, int dry_run,
-                      const char *id, unsigned ok_status)
+/* A preview larger than this (bytes of GeoJSON) is left out of the answer ("preview": null). */
+#define MAX_PREVIEW (32u << 20)
+
+/* Run the import of `file` (dry run or not): its report (the caller's), or NULL after answering the
+ * error (422 with the report when features were refused). */
+static json_t *run_import(pl_req *r, pl_db *db, const char *dir, const char *file, json_t *params, int dry_run,
+                          const char *id)
 {
     pl_import_options o;
     if (!import_options(r, params, &o))
-        return 0;
+        return NULL;
     o.dry_run = dry_run;
     char *pv = NULL;
     size_t pvlen = 0;
     FILE *pf = NULL;
     if (dry_run && !(o.preview = pf = open_memstream(&pv, &pvlen))) {
         pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
-        return 0;
+        return NULL;
     }
     pl_import_result res;
     pl_error err;
@@ -282,7 +289,7 @@ static int run_import(pl_req *r, pl_db *db, const char *dir, const char *file, j
     if (pf && fclose(pf) && !rc)
         rc = pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     json_t *preview = NULL;
-    if (!rc && dry_run && !(preview = json_loadb(pv, pvlen, 0, NULL)))
+    if (!rc && dry_run && pvlen <= MAX_PREVIEW && !(preview = json_loadb(pv, pvlen, 0, NULL)))
         rc = pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
     free(pv);
     if (rc) {
@@ -290,20 +297,19 @@ static int run_import(pl_req *r, pl_db *db, const char *dir, const char *file, j
         json_t *rep = report_json(&res, dir, NULL, NULL);
         json_object_set_new(rep, "error", msg);
         pl_import_result_release(&res);
-        if (rc == PL_ERR_INPUT) /* refused: why, feature by feature */
+        if (rc == PL_ERR_INPUT) { /* refused: why, feature by feature */
             pl_reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT, rep);
-        else {
-            json_decref(rep);
+        } else {
             pl_error shown = err;
             snprintf(shown.message, sizeof shown.message, "%s", json_string_value(msg) ? json_string_value(msg) : "");
+            json_decref(rep);
             pl_reply_lib_error(r, &shown);
         }
-        return 0;
+        return NULL;
     }
-    json_t *rep = report_json(&res, dir, id, preview);
+    json_t *rep = report_json(&res, dir, id, dry_run ? (preview ? preview : json_null()) : NULL);
     pl_import_result_release(&res);
-    pl_reply_json(r, ok_status, rep);
-    return 1;
+    return rep;
 }
 
 enum MHD_Result pl_api_import_upload(pl_req *r, pl_db *db)
@@ -336,8 +342,9 @@ enum MHD_Result pl_api_import_upload(pl_req *r, pl_db *db)
     char name[256], spool[PATH_MAX + 16], file[PATH_MAX + 256];
     snprintf(spool, sizeof spool, "%s/" SPOOL_NAME, r->spool_dir);
     if (given && (strchr(given, '/') || strchr(given, '\\') || !safe_name(given, name, sizeof name))) {
-        json_decref(params);
-        return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a file name", given);
+        enum MHD_Result ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a file name", given);
+        json_decref(params); /* after the answer: given is params' */
+        return ret;
     }
     if (is_zip) {
         const char *why = unzip_upload(spool, r->spool_dir, file, sizeof file, pl_server_opts(r->srv)->max_upload * 4);
@@ -358,14 +365,18 @@ enum MHD_Result pl_api_import_upload(pl_req *r, pl_db *db)
             return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot keep the upload");
         }
     }
-    if (!run_import(r, db, r->spool_dir, file, params, 1, r->spool_id, MHD_HTTP_OK)) {
+    json_t *rep = run_import(r, db, r->spool_dir, file, params, 1, r->spool_id);
+    if (!rep) {
         json_decref(params);
         return MHD_YES; /* the directory goes when the request completes */
     }
-    if (pl_staging_put(pl_server_staging(r->srv), r->spool_id, r->user, r->spool_dir, file, params))
-        return MHD_YES; /* answered already; too many uploads waiting: this one is not kept (its id fails) */
+    if (pl_staging_put(pl_server_staging(r->srv), r->spool_id, r->user, r->spool_dir, file, params)) {
+        json_decref(rep);
+        return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              "too many uploads wait for their commit; commit or discard one first");
+    }
     r->spool_dir[0] = '\0'; /* the store's now */
-    return MHD_YES;
+    return pl_reply_json(r, MHD_HTTP_OK, rep);
 }
 
 enum MHD_Result pl_api_import_commit(pl_req *r, pl_db *db)
@@ -376,10 +387,11 @@ enum MHD_Result pl_api_import_commit(pl_req *r, pl_db *db)
     if (!pl_staging_take(st, r->arg, r->user, dir, file, &params))
         return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no upload '%s' waiting (discarded, committed or expired)",
                               r->arg);
-    if (run_import(r, db, dir, file, params, 0, NULL, MHD_HTTP_CREATED)) {
+    json_t *rep = run_import(r, db, dir, file, params, 0, NULL);
+    if (rep) {
         pl_staging_remove_dir(dir);
         json_decref(params);
-        return MHD_YES;
+        return pl_reply_json(r, MHD_HTTP_CREATED, rep);
     }
     /* refused now (the database changed since the dry run): it waits for a discard or another try */
     if (pl_staging_put(st, r->arg, r->user, dir, file, params))

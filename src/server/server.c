@@ -332,6 +332,28 @@ enum MHD_Result pl_reply_json(pl_req *r, unsigned status, json_t *body)
     return pl_reply_json_cookie(r, status, body, NULL);
 }
 
+/* Bytes of s that are not UTF-8 (a client's text quoted in a message) as '?', in place. */
+static void utf8_repair(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+        int ok = n > 0;
+        for (int k = 1; ok && k < n; k++)
+            ok = (p[k] & 0xc0) == 0x80;
+        if (ok && n > 1) { /* overlong forms and surrogates too: jansson's own judgement */
+            json_t *t = json_stringn((const char *)p, (size_t)n);
+            ok = t != NULL;
+            json_decref(t);
+        }
+        if (!ok) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
 enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...)
 {
     char msg[PL_ERROR_MAX];
@@ -339,6 +361,7 @@ enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, pl_tr(fmt), ap); /* in the request's language (pl_lang_thread_use) */
     va_end(ap);
+    utf8_repair(msg); /* a quoted argument may be any bytes: the answer is still JSON */
     return pl_reply_json(r, status, json_pack("{s:s}", "error", msg));
 }
 
