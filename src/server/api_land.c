@@ -63,7 +63,7 @@ enum MHD_Result pl_api_parcel_patch(pl_req *r, pl_db *db)
     if (new_code) {
         rc = pl_parcel_rename(db, park, code, new_code, note, &err);
     } else {
-        size_t n = json_object_size(attrs ? attrs : NULL), nset = 0, nclear = 0;
+        size_t n = json_object_size(attrs), nset = 0, nclear = 0;
         const char **set_keys = calloc(n + 1, sizeof *set_keys), **set_values = calloc(n + 1, sizeof *set_values);
         const char **clear = calloc(n + 1, sizeof *clear);
         if (!set_keys || !set_values || !clear) {
