@@ -228,8 +228,8 @@ static json_t *message_text(const char *text, const char *dir)
     return j ? j : json_string("?");
 }
 
-/* The importer's report: counts, messages (refusals with their feature numbers), and the preview. */
-static json_t *report_json(const pl_import_result *res, const char *dir, const char *id, json_t *preview)
+/* The importer's report: counts and messages (refusals with their feature numbers). */
+static json_t *report_json(const pl_import_result *res, const char *dir, const char *id)
 {
     static const char *const levels[] = {"note", "warning", "refused"};
     json_t *msgs = json_array();
@@ -258,8 +258,6 @@ static json_t *report_json(const pl_import_result *res, const char *dir, const c
     json_object_set_new(o, "area_mu", json_real(round(pl_m2_to_mu(res->area_m2) * 100) / 100));
     json_object_set_new(o, "messages", msgs);
     json_object_set_new(o, "messages_dropped", json_integer(res->messages_dropped));
-    if (preview)
-        json_object_set_new(o, "preview", preview);
     return o;
 }
 
@@ -267,9 +265,11 @@ static json_t *report_json(const pl_import_result *res, const char *dir, const c
 #define MAX_PREVIEW (32u << 20)
 
 /* Run the import of `file` (dry run or not): its report (the caller's), or NULL after answering the
- * error (422 with the report when features were refused). */
+ * error (422 with the report when features were refused). A dry run's preview, the GeoJSON text, in
+ * *preview_text (malloc'd; NULL when larger than MAX_PREVIEW): spliced into the answer as it is,
+ * never parsed (a jansson tree of 10k parcels is ten times the text). */
 static json_t *run_import(pl_req *r, pl_db *db, const char *dir, const char *file, json_t *params, int dry_run,
-                          const char *id)
+                          const char *id, char **preview_text, size_t *preview_len)
 {
     pl_import_options o;
     if (!import_options(r, params, &o))
@@ -288,13 +288,19 @@ static json_t *run_import(pl_req *r, pl_db *db, const char *dir, const char *fil
     int rc = pl_import_parcels(db, file, &o, &res, &err);
     if (pf && fclose(pf) && !rc)
         rc = pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
-    json_t *preview = NULL;
-    if (!rc && dry_run && pvlen <= MAX_PREVIEW && !(preview = json_loadb(pv, pvlen, 0, NULL)))
-        rc = pl_error_set(&err, PL_ERR_NOMEM, "out of memory");
-    free(pv);
+    if (rc || pvlen > MAX_PREVIEW) {
+        free(pv);
+        pv = NULL;
+    }
+    if (preview_text) {
+        *preview_text = pv;
+        *preview_len = pv ? pvlen : 0;
+    } else {
+        free(pv);
+    }
     if (rc) {
         json_t *msg = message_text(err.message, dir);
-        json_t *rep = report_json(&res, dir, NULL, NULL);
+        json_t *rep = report_json(&res, dir, NULL);
         json_object_set_new(rep, "error", msg);
         pl_import_result_release(&res);
         if (rc == PL_ERR_INPUT) { /* refused: why, feature by feature */
@@ -307,9 +313,37 @@ static json_t *run_import(pl_req *r, pl_db *db, const char *dir, const char *fil
         }
         return NULL;
     }
-    json_t *rep = report_json(&res, dir, id, dry_run ? (preview ? preview : json_null()) : NULL);
+    json_t *rep = report_json(&res, dir, id);
     pl_import_result_release(&res);
     return rep;
+}
+
+/* 200 with the report and "preview": the GeoJSON text (stolen; NULL: null) as its last member. */
+static enum MHD_Result reply_with_preview(pl_req *r, json_t *rep, char *preview, size_t plen)
+{
+    char *head = json_dumps(rep, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(rep);
+    size_t hlen = head ? strlen(head) : 0;
+    char *out = head ? malloc(hlen + plen + 32) : NULL;
+    if (!out) {
+        free(head);
+        free(preview);
+        return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+    }
+    memcpy(out, head, hlen - 1); /* without its closing brace */
+    size_t n = hlen - 1;
+    n += (size_t)sprintf(out + n, ",\"preview\":");
+    if (preview) {
+        memcpy(out + n, preview, plen);
+        n += plen;
+    } else {
+        n += (size_t)sprintf(out + n, "null");
+    }
+    out[n++] = '}';
+    out[n] = '\0';
+    free(head);
+    free(preview);
+    return pl_reply_bytes(r, MHD_HTTP_OK, "application/json; charset=utf-8", out, n, NULL);
 }
 
 enum MHD_Result pl_api_import_upload(pl_req *r, pl_db *db)
@@ -365,18 +399,21 @@ enum MHD_Result pl_api_import_upload(pl_req *r, pl_db *db)
             return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot keep the upload");
         }
     }
-    json_t *rep = run_import(r, db, r->spool_dir, file, params, 1, r->spool_id);
+    char *preview = NULL;
+    size_t plen = 0;
+    json_t *rep = run_import(r, db, r->spool_dir, file, params, 1, r->spool_id, &preview, &plen);
     if (!rep) {
         json_decref(params);
         return MHD_YES; /* the directory goes when the request completes */
     }
     if (pl_staging_put(pl_server_staging(r->srv), r->spool_id, r->user, r->spool_dir, file, params)) {
         json_decref(rep);
+        free(preview);
         return pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                               "too many uploads wait for their commit; commit or discard one first");
     }
     r->spool_dir[0] = '\0'; /* the store's now */
-    return pl_reply_json(r, MHD_HTTP_OK, rep);
+    return reply_with_preview(r, rep, preview, plen);
 }
 
 enum MHD_Result pl_api_import_commit(pl_req *r, pl_db *db)
@@ -387,7 +424,7 @@ enum MHD_Result pl_api_import_commit(pl_req *r, pl_db *db)
     if (!pl_staging_take(st, r->arg, r->user, dir, file, &params))
         return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no upload '%s' waiting (discarded, committed or expired)",
                               r->arg);
-    json_t *rep = run_import(r, db, dir, file, params, 0, NULL);
+    json_t *rep = run_import(r, db, dir, file, params, 0, NULL, NULL, NULL);
     if (rep) {
         pl_staging_remove_dir(dir);
         json_decref(params);
