@@ -6,7 +6,15 @@
  *                 [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]
  *                 [--budget S] [--cache-mb N]
  *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N]
+ *   bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N]
+ *   bench-harness parcel DB RUNS CODE[,CODE…] [--budget S] [--cache-mb N]
  *   bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...
+ *
+ * box and parcel are the calls behind `parkland serve`'s GET /api/v1/parcels?bbox=
+ * (the GeoJSON of a K km × K km box around LON,LAT — default 1 km², moved
+ * along a diagonal at each run so that the page cache is not the only thing
+ * measured) and GET /api/v1/parcels/CODE (resolve, indicators, detail, row;
+ * the codes taken in turn): bench/serve reports the server's overhead over them.
  *
  * query/match open the database once and call pl_query_free / pl_match_lead
  * RUNS times (rows are counted, not printed) — with --cache-mb N on a
@@ -29,8 +37,13 @@
  */
 #define _DEFAULT_SOURCE 1 /* wait4 */
 
+#include "parkland/code.h"
 #include "parkland/db.h"
+#include "parkland/export.h"
+#include "parkland/indicators.h"
 #include "parkland/match.h"
+#include "parkland/parcel.h"
+#include "parkland/parcel_show.h"
 #include "parkland/query.h"
 
 #include <errno.h>
@@ -104,6 +117,8 @@ static void usage(void)
           "                     [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]\n"
           "                     [--budget S] [--cache-mb N]\n"
           "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N]\n"
+          "       bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N]\n"
+          "       bench-harness parcel DB RUNS CODE[,CODE...] [--budget S] [--cache-mb N]\n"
           "       bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...\n",
           stderr);
 }
@@ -181,6 +196,71 @@ static int call_match(pl_db *db, void *arg, long *rows, pl_error *err)
     int rc = pl_match_lead(db, m->lead, m->o, count_match, rows, err);
     if (rc)
         fprintf(stderr, "bench-harness: match %s: %s\n", m->lead, err->message);
+    return rc;
+}
+
+/* GET /api/v1/parcels?bbox=: the GeoJSON of a box into memory (src/server/api_parcels.c). */
+typedef struct box_call {
+    double lon, lat, km;
+    int run;
+} box_call;
+
+static int call_box(pl_db *db, void *arg, long *rows, pl_error *err)
+{
+    box_call *b = arg;
+    /* a step of 300 m along the diagonal per run, back after 20 */
+    double shift = 0.3 * (b->run++ % 20), dlat = 1 / 111.2, dlon = dlat / cos(b->lat * M_PI / 180);
+    double box[4] = {b->lon + shift * dlon, b->lat + shift * dlat, b->lon + (shift + b->km) * dlon,
+                     b->lat + (shift + b->km) * dlat};
+    pl_export_options o;
+    pl_export_options_init(&o);
+    o.format = PL_EXPORT_GEOJSON;
+    o.lonlat_box = box;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    pl_export_result res;
+    int rc = pl_export_stream(db, &o, f, &res, err);
+    fclose(f);
+    free(text);
+    if (rc)
+        fprintf(stderr, "bench-harness: box: %s\n", err->message);
+    *rows = res.parcels;
+    return rc;
+}
+
+/* GET /api/v1/parcels/CODE: the same four library calls as the server. */
+typedef struct parcel_call {
+    char **codes;
+    int n, run;
+} parcel_call;
+
+static int count_row(const pl_parcel_row *p, void *ctx)
+{
+    (void)p;
+    ++*(long *)ctx;
+    return 0;
+}
+
+static int call_parcel(pl_db *db, void *arg, long *rows, pl_error *err)
+{
+    parcel_call *c = arg;
+    const char *want = c->codes[c->run++ % c->n];
+    char *code = NULL;
+    pl_indicators ind;
+    pl_parcel_detail d;
+    int rc = pl_code_resolve(db, PL_CODE_PARCEL, NULL, want, &code, NULL, err);
+    if (!rc)
+        rc = pl_parcel_indicators_get(db, NULL, code, &ind, err);
+    if (!rc)
+        rc = pl_parcel_detail_get(db, NULL, code, &d, err);
+    if (!rc)
+        rc = pl_parcel_get(db, NULL, code, count_row, rows, err);
+    free(code);
+    if (rc)
+        fprintf(stderr, "bench-harness: parcel %s: %s\n", want, err->message);
     return rc;
 }
 
@@ -308,6 +388,75 @@ static int run_match(int argc, char **argv)
 
 /* ---- command lines ------------------------------------------------------------ */
 
+/* Options common to box and parcel; 0 or the exit status of a usage error. */
+static int common_option(const char *a, const char *v, int *i)
+{
+    if (!strcmp(a, "--budget"))
+        budget_ms = parse_num(a, v) * 1000;
+    else if (!strcmp(a, "--cache-mb"))
+        cache_mb = (int)parse_num(a, v);
+    else
+        return 2;
+    ++*i;
+    return 0;
+}
+
+static int run_box(int argc, char **argv)
+{
+    if (argc < 3 || !parse_runs(argv[1])) {
+        usage();
+        return 2;
+    }
+    box_call b = {0, 0, 1, 0};
+    if (sscanf(argv[2], "%lf,%lf", &b.lon, &b.lat) != 2) {
+        usage();
+        return 2;
+    }
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) {
+            usage();
+            return 2;
+        }
+        if (!strcmp(a, "--km")) {
+            b.km = parse_num(a, v);
+            i++;
+        } else if (common_option(a, v, &i)) {
+            usage();
+            return 2;
+        }
+    }
+    return time_calls(argv[0], parse_runs(argv[1]), call_box, &b);
+}
+
+static int run_parcel(int argc, char **argv)
+{
+    if (argc < 3 || !parse_runs(argv[1])) {
+        usage();
+        return 2;
+    }
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v || common_option(a, v, &i)) {
+            usage();
+            return 2;
+        }
+    }
+    char *list = strdup(argv[2]), *save = NULL;
+    parcel_call c = {NULL, 0, 0};
+    for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char **grown = realloc(c.codes, (size_t)(c.n + 1) * sizeof *grown);
+        if (!grown)
+            break;
+        c.codes = grown;
+        c.codes[c.n++] = t;
+    }
+    int rc = c.n ? time_calls(argv[0], parse_runs(argv[1]), call_parcel, &c) : 2;
+    free(c.codes);
+    free(list);
+    return rc;
+}
+
 /* Run argv once with stdout to /dev/null; wall time in *ms, user + system CPU
  * time in *cpu, peak RSS in *rss_kb. */
 static int run_once(char **argv, double *ms, double *cpu, long *rss_kb)
@@ -405,6 +554,10 @@ int main(int argc, char **argv)
         rc = run_query(argc - 2, argv + 2);
     else if (!strcmp(argv[1], "match"))
         rc = run_match(argc - 2, argv + 2);
+    else if (!strcmp(argv[1], "box"))
+        rc = run_box(argc - 2, argv + 2);
+    else if (!strcmp(argv[1], "parcel"))
+        rc = run_parcel(argc - 2, argv + 2);
     else {
         usage();
         rc = 2;

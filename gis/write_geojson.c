@@ -185,7 +185,7 @@ static int gj_end(void *state, const pl_export_summary *sum, pl_error *err)
     size_t n = pl_style_count(g->doc->theme);
     for (size_t i = 0, listed = 0; i < n; i++) {
         const pl_style *s = pl_style_at(g->doc->theme, i);
-        if (i < PL_STYLE_MAX && !g->doc->present[i])
+        if (i < PL_STYLE_MAX && !g->doc->present[i] && !sum->count[i])
             continue; /* a class no selected parcel has (all with --legend all) */
         if (listed++)
             pl_w_lit(o, ",\n");

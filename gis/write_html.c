@@ -414,4 +414,4 @@ static void h_release(void *state)
     free(h);
 }
 
-const pl_writer_ops pl_writer_html = {"html", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_WORK, h_begin, h_feature, h_end, h_release};
+const pl_writer_ops pl_writer_html = {"html", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_WORK | PL_NEED_PRESENT, h_begin, h_feature, h_end, h_release};

@@ -763,5 +763,5 @@ static void kml_release(void *state)
     free(k);
 }
 
-const pl_writer_ops pl_writer_kml = {"kml", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_HISTORY | PL_NEED_CLASS_ORDER,
+const pl_writer_ops pl_writer_kml = {"kml", PL_NEED_LONLAT | PL_NEED_LABEL | PL_NEED_HISTORY | PL_NEED_CLASS_ORDER | PL_NEED_PRESENT,
                                      kml_begin, kml_feature, kml_end, kml_release};

@@ -114,7 +114,10 @@ typedef struct pl_export_doc {
     int rows_by_class;
     /* present[i]: class i of the theme (of the folders: availability with
      * timeline) has a selected parcel, or the legend lists every class
-     * (--legend all); the legends list only these. */
+     * (--legend all); the legends list only these. Filled before begin only
+     * for a writer with PL_NEED_PRESENT (a legend before the features); else
+     * only --legend all sets it, and the writer adds the classes the summary
+     * counted (pl_export_summary.count). */
     unsigned char present[PL_STYLE_MAX];
     /* 1 when the export may hold context features (--status or --industry):
      * they come after the selected parcels of their park */
@@ -151,7 +154,8 @@ enum {
     /* rows by park, then by the position of their class (of doc->theme) in the
      * legend, then by code, when it can use them so (doc->rows_by_class) */
     PL_NEED_CLASS_ORDER = 16,
-    PL_NEED_EXTENT = 32 /* doc->extent before begin */
+    PL_NEED_EXTENT = 32, /* doc->extent before begin */
+    PL_NEED_PRESENT = 64 /* doc->present before begin (a pass over the rows without geometry) */
 };
 
 typedef struct pl_writer_ops {

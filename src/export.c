@@ -890,6 +890,10 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
         memset(d->present, 1, n < PL_STYLE_MAX ? n : PL_STYLE_MAX);
         return PL_OK;
     }
+    /* a legend after the features (GeoJSON) takes the classes the rows had: no
+     * pass over every parcel of the database for a map's box */
+    if (!(x->w->needs & PL_NEED_PRESENT))
+        return PL_OK;
     sqlite3_stmt *st;
     /* the classes are the statuses, unless an industry filter or a reclaimed parcel
      * (its own class, pl_parcel_reclaim) needs the whole row */

@@ -329,5 +329,9 @@ static const char pl_schema_v8[] =
 static const char pl_schema_v7[] =
     "ALTER TABLE parcel ADD COLUMN entered_on TEXT;          -- YYYY-MM-DD, NULL = date of created_at\n"
     "ALTER TABLE project_parcel ADD COLUMN reclaimed_on TEXT; -- YYYY-MM-DD, NULL = held by the project\n";
+/* Schema 13: a parcel found by its code alone (`parcel show CODE`, the API's
+ * /parcels/CODE, every command that takes a parcel code without --park) was a
+ * walk over the (park_id, code) index; this index finds it at once. */
+static const char pl_schema_v13[] = "CREATE INDEX IF NOT EXISTS parcel_code ON parcel(code);\n";
 
 #endif

@@ -486,10 +486,23 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
     /* a box away from the park: none; a small one: some */
     r = http("GET", "/api/v1/parcels?bbox=121.0,36.5,121.1,36.6", s.cookie, NULL, NULL);
     cr_assert_eq(json_array_size(json_object_get(r.json, "features")), 0);
+    /* the legend is the classes of the box, not of the whole database */
+    cr_assert_eq(json_array_size(json_object_get(r.json, "legend")), 0, "%s", r.body);
     resp_free(&r);
     r = http("GET", "/api/v1/parcels?bbox=120.07,36.04,120.075,36.045", s.cookie, NULL, NULL);
     size_t some = json_array_size(json_object_get(r.json, "features"));
     cr_assert(some > 0 && some < 48, "%zu", some);
+    json_t *legend = json_object_get(r.json, "legend");
+    cr_assert(json_array_size(legend) > 0);
+    for (size_t i = 0; i < json_array_size(legend); i++) { /* each legend class is drawn in the box */
+        const char *cls = json_string_value(json_object_get(json_array_get(legend, i), "class"));
+        int drawn = 0;
+        for (size_t k = 0; k < some; k++) {
+            json_t *pk = json_object_get(json_array_get(json_object_get(r.json, "features"), k), "properties");
+            drawn |= !strcmp(json_string_value(json_object_get(pk, "class")), cls);
+        }
+        cr_assert(drawn, "legend class '%s' is not in the box", cls);
+    }
     resp_free(&r);
     r = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&status=bogus", s.cookie, NULL, NULL);
     cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
@@ -1190,4 +1203,118 @@ Test(serve_docs, openapi_is_yaml_and_describes_every_route)
             found += !strcmp(got[k], want);
         cr_assert_eq(found, 1, "'%s' is not in docs/openapi.yaml", want);
     }
+}
+
+/* ---- hostile requests (issue 14) ------------------------------------------------------------ */
+
+/* Paths that climb out, encoded or not, with NUL bytes or of absurd length: never a file of the
+ * machine, never a 5xx, always a JSON error. */
+Test(serve, path_traversal_and_odd_paths_are_refused)
+{
+    session s = login("adam");
+    static const char *const paths[] = {
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/api/v1/../../../../etc/passwd",
+        "/api/v1/parcels/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/parcels/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/api/v1/history/parcel/..%5c..%5cwindows%5cwin.ini",
+        "/api/v1/exports/..%2f..%2f..%2fetc%2fpasswd",
+        "/api/v1/reports/%00",
+        "/api/v1/parcels/QDIP-2024-001%00.json",
+        "/api/v1//parcels",
+        "/api/v1/parcels/",
+        "//etc/passwd",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        resp r = http("GET", paths[i], s.cookie, NULL, NULL);
+        cr_assert(r.status >= 400 && r.status < 500, "%s: %d %s", paths[i], r.status, r.body);
+        cr_assert_null(strstr(r.body, "root:"), "%s: %s", paths[i], r.body);
+        cr_assert_null(strstr(r.body, "[fonts]"), "%s", paths[i]);
+        resp_free(&r);
+    }
+    /* a 6 KiB path: refused, the server still answers */
+    char *longpath = malloc(6200);
+    strcpy(longpath, "/api/v1/parcels/");
+    memset(longpath + 16, 'A', 6000);
+    longpath[6016] = '\0';
+    resp r = http("GET", longpath, s.cookie, NULL, NULL);
+    cr_assert(r.status >= 400 && r.status < 500, "%d", r.status);
+    resp_free(&r);
+    free(longpath);
+    r = http("GET", "/healthz", NULL, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+}
+
+/* SQL metacharacters in every place a request carries text: as data, never as SQL. */
+Test(serve, sql_metacharacters_are_data)
+{
+    session s = login("adam");
+    const char *evil = "x'); DROP TABLE lead; --";
+    json_t *in = json_pack("{s:s, s:s, s:s}", "code", "SQL-1", "company", evil, "note", "' OR '1'='1");
+    char *body = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    resp r = http("POST", "/api/v1/leads", s.cookie, s.csrf, body);
+    free(body);
+    cr_assert_eq(r.status, 201, "%d %s", r.status, r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), evil);
+    resp_free(&r);
+    static const char *const gets[] = {
+        "/api/v1/leads?q=%25'%20OR%20'1'%3D'1",         /* a search that would match all */
+        "/api/v1/leads?stage=intent'%20OR%201%3D1--",   /* an enumerated value */
+        "/api/v1/free?industry='%20OR%201%3D1--",
+        "/api/v1/free?park=QDIP'%20--",
+        "/api/v1/parcels/'%20OR%20'1'%3D'1",
+        "/api/v1/leads/L-1'%20OR%20'1'%3D'1/match",
+        "/api/v1/parcels?bbox=120,36,120.1,36.1&status=available'%20OR%201%3D1--",
+    };
+    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
+        r = http("GET", gets[i], s.cookie, NULL, NULL);
+        cr_assert(r.status == 200 || r.status == 400 || r.status == 404, "%s: %d %s", gets[i], r.status, r.body);
+        if (i == 0) /* no lead has that text: none, not all */
+            cr_assert_eq(json_array_size(r.json), 0, "%s", r.body);
+        resp_free(&r);
+    }
+    r = http("POST", "/api/v1/session", NULL, NULL, "{\"user\":\"' OR '1'='1\",\"password\":\"' OR '1'='1\"}");
+    cr_assert_eq(r.status, 401);
+    resp_free(&r);
+    /* the tables are all there, the evil lead is one row among the others */
+    r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(json_array_size(r.json), 2, "%s", r.body);
+    resp_free(&r);
+}
+
+/* A stolen session cookie without its CSRF token writes nothing, whatever it tries; logging out
+ * ends the cookie for everyone holding it. */
+Test(serve, stolen_cookie_without_the_token_writes_nothing)
+{
+    session s = login("adam");
+    static const char *const writes[][3] = {
+        {"POST", "/api/v1/leads", "{\"code\":\"T-1\",\"company\":\"Thief\"}"},
+        {"PATCH", "/api/v1/leads/L-1", "{\"company\":\"Stolen\"}"},
+        {"POST", "/api/v1/leads/L-1/reserve", "{\"parcels\":[\"QDIP-2024-001\"]}"},
+        {"POST", "/api/v1/projects", "{\"lead\":\"L-1\",\"code\":\"P-T\",\"parcels\":[\"QDIP-2024-001\"]}"},
+    };
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+        resp r = http(writes[i][0], writes[i][1], s.cookie, NULL, writes[i][2]);
+        cr_assert_eq(r.status, 403, "%s %s: %d %s", writes[i][0], writes[i][1], r.status, r.body);
+        resp_free(&r);
+        r = http(writes[i][0], writes[i][1], s.cookie, "0123456789abcdef", writes[i][2]); /* a guess */
+        cr_assert_eq(r.status, 403, "%s %s: %d", writes[i][0], writes[i][1], r.status);
+        resp_free(&r);
+    }
+    resp r = http("GET", "/api/v1/leads/L-1", s.cookie, NULL, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "company")), "Seed Co");
+    resp_free(&r);
+    r = http("GET", "/api/v1/leads/T-1", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 404);
+    resp_free(&r);
+    r = http("DELETE", "/api/v1/session", s.cookie, s.csrf, NULL);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL); /* the copy is dead too */
+    cr_assert_eq(r.status, 401);
+    resp_free(&r);
 }

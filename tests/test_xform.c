@@ -12,6 +12,7 @@
 #define SCHEMA_VERSION_TEXT TEXT_OF_VALUE(PL_SCHEMA_VERSION)
 
 #include "db_internal.h"
+#include "parkland/code.h"
 #include "schema.sql.h"
 #include "testutil.h"
 #include "xform.h"
@@ -343,6 +344,41 @@ Test(xform, schema_5_database_gets_entered_on_and_reclaimed_on)
     pl_db_close(db);
     cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
+}
+
+/* Schema 13: a parcel code without its park is found through the index
+ * parcel_code, not by a walk over every parcel's (park_id, code); a schema 8
+ * file gets the index on open. */
+Test(xform, schema_8_database_gets_the_parcel_code_index)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m13.db", path);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    tu_sql_exec(db, "DROP INDEX parcel_code");
+    mark_schema_version(db->h, 8);
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'parcel_code'"), 1);
+    /* the form of pl_code_resolve's lookup (src/code.c) and of the parcel reads */
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "EXPLAIN QUERY PLAN"
+                                           " SELECT DISTINCT p.code FROM parcel p JOIN park k ON k.id = p.park_id"
+                                           " WHERE (?2 IS NULL OR k.code = ?2) AND (p.code = ?1) ORDER BY p.code",
+                                    -1, &st, NULL), SQLITE_OK);
+    char plan[512] = "";
+    while (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(plan + strlen(plan), sizeof plan - strlen(plan), "%s; ", (const char *)sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    cr_assert(strstr(plan, "INDEX parcel_code") && !strstr(plan, "SCAN p"), "%s", plan);
+    char *code = NULL;
+    cr_assert_eq(pl_code_resolve(db, PL_CODE_PARCEL, NULL, "P-1", &code, NULL, &err), PL_OK, "%s", err.message);
+    cr_assert_str_eq(code, "P-1");
+    free(code);
     cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
     tu_db_close(db);
 }

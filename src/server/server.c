@@ -598,6 +598,32 @@ static void forwarded_ip(pl_req *r)
         snprintf(r->ip, sizeof r->ip, "%s", ip);
 }
 
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The URL's and the arguments' %XX, decoded in place, except %00: a NUL would end the C string
+ * there, and "/api/v1/parcels/CODE%00.json" be read as CODE. It stays the three characters
+ * "%00", which names nothing (404) and matches no text. */
+static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        int hi, lo;
+        if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0 && (hi | lo)) {
+            *w++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -840,7 +866,7 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
         MHD_OPTION_ARRAY, s->cert_pem ? tls : tls + 2, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads,
         MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 2 * s->o.per_ip, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!s->d) {
         rc = pl_error_set(err, PL_ERR_IO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
