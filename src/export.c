@@ -297,6 +297,7 @@ static const char export_sql[] =
     "  LEFT JOIN milestone mp ON mp.project_id = pr.id AND mp.kind = 'production'"
     "  LEFT JOIN milestone mv ON mv.project_id = pr.id AND mv.kind = 'verification'"
     " WHERE (?2 IS NULL OR k.code = ?2)"
+    "   AND (?11 IS NULL OR p.batch_id = ?11)"
     /* the filters, or (?5: with context) any other parcel that is land */
     "   AND (" SELECTED " OR (?5 AND p.status <> 'retired'))"
     "%s"
@@ -1083,6 +1084,8 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         pl_bind_text(st, 2, opt->park);
         pl_bind_text(st, 3, pl_parcel_status_parse(opt->status));
         pl_bind_text(st, 4, industry_id(opt->industry));
+        if (opt->batch_id)
+            sqlite3_bind_int64(st, 11, opt->batch_id);
         if (sqlite3_step(st) != SQLITE_ROW) {
             rc = pl_db_fail(db, err, "cannot measure the parcels for the map");
             goto out;
@@ -1100,6 +1103,8 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_bind_text(st, 3, pl_parcel_status_parse(opt->status)); /* NULL: every status but retired */
     pl_bind_text(st, 4, industry_id(opt->industry));
     sqlite3_bind_int(st, 5, d->context);
+    if (opt->batch_id)
+        sqlite3_bind_int64(st, 11, opt->batch_id);
     if (opt->lonlat_box) {
         for (int k = 0; k < 4; k++)
             sqlite3_bind_double(st, 6 + k, box[k]);

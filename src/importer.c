@@ -15,6 +15,7 @@
  * that both threads touch (helgrind reports it); it is never used to free the
  * factory, so the race has no effect (tests/helgrind.supp).
  */
+#include "parkland/export.h"
 #include "parkland/import.h"
 #include "parkland/parcel.h"
 #include "parkland/sanity.h"
@@ -1467,7 +1468,7 @@ static int write_batch(importer *im, int insert)
                  im->opt->on_conflict == PL_CONFLICT_UPDATE ? "update"
                  : im->opt->on_conflict == PL_CONFLICT_SKIP ? "skip" : "fail",
                  im->opt->repair, im->opt->allow_overlap);
-        pl_bind_text(st, 1, im->path);
+        pl_bind_text(st, 1, im->opt->source_name ? im->opt->source_name : im->path);
         pl_bind_text(st, 2, ""); /* the reader thread hashes the file: set at the end */
         pl_bind_text(st, 3, r->format);
         pl_bind_text(st, 4, NULL);
@@ -1617,6 +1618,18 @@ int pl_import_parcels(pl_db *db, const char *path, const pl_import_options *opt,
     return rc;
 }
 
+/* The would-be parcels of a dry run (batch res->batch_id, still in the open transaction) as GeoJSON. */
+static int write_preview(pl_db *db, const pl_import_result *res, FILE *out, pl_error *err)
+{
+    pl_export_options eo;
+    pl_export_options_init(&eo);
+    eo.format = PL_EXPORT_GEOJSON;
+    eo.park = res->park;
+    eo.batch_id = res->batch_id;
+    pl_export_result er;
+    return pl_export_stream(db, &eo, out, &er, err);
+}
+
 static int import_file(pl_db *db, const char *path, const pl_import_options *opt, pl_import_result *res,
                        pl_error *err)
 {
@@ -1714,6 +1727,11 @@ static int import_file(pl_db *db, const char *path, const pl_import_options *opt
     if ((rc = write_batch(&im, 0)) || (rc = pl_parcel_writer_finish(im.writer, err)))
         goto fail;
     finalize_all(&im);
+    if (opt->dry_run && opt->preview && (rc = write_preview(db, res, opt->preview, err))) {
+        pl_db_rollback(db);
+        res->batch_id = 0;
+        return rc;
+    }
     if (opt->dry_run) {
         pl_db_rollback(db);
         res->batch_id = 0;

@@ -233,6 +233,45 @@ Test(import, dry_run_reports_and_writes_nothing)
     free(after);
 }
 
+/* A dry run's preview: the would-be parcels, and only they, as GeoJSON in WGS 84; nothing stays. */
+Test(import, dry_run_preview_is_the_would_be_parcels)
+{
+    tu_add_rect(db, "QDIP", "OLD-1", "reserve", 500000, 500100, 4000000, 4000100); /* not in the preview */
+    char *before = tu_db_snapshot(dbpath);
+    char *text = NULL;
+    size_t len = 0;
+    pl_import_options o;
+    pl_import_options_init(&o);
+    o.dry_run = 1;
+    o.preview = open_memstream(&text, &len);
+    pl_import_result r;
+    pl_error err;
+    cr_assert_eq(import_file(TEST_DATA_DIR "/txt/multipart.txt", &o, &r, &err), PL_OK, "%s", err.message);
+    fclose(o.preview);
+    json_t *fc = json_loadb(text, len, 0, NULL);
+    cr_assert_not_null(fc, "%s", text);
+    cr_assert_str_eq(json_string_value(json_object_get(fc, "type")), "FeatureCollection");
+    json_t *features = json_object_get(fc, "features");
+    cr_assert_eq((long)json_array_size(features), r.inserted);
+    size_t i;
+    json_t *f;
+    json_array_foreach(features, i, f) {
+        cr_assert_str_neq(json_string_value(json_object_get(json_object_get(f, "properties"), "code")), "OLD-1");
+        json_t *pt = json_object_get(json_object_get(f, "geometry"), "coordinates");
+        while (json_is_array(json_array_get(pt, 0)))
+            pt = json_array_get(pt, 0);
+        double lon = json_number_value(json_array_get(pt, 0)), lat = json_number_value(json_array_get(pt, 1));
+        cr_assert(lon > 70 && lon < 140 && lat > 0 && lat < 60, "lon/lat: %f %f", lon, lat);
+    }
+    json_decref(fc);
+    free(text);
+    pl_import_result_release(&r);
+    char *after = tu_db_snapshot(dbpath);
+    cr_assert_str_eq(after, before);
+    free(before);
+    free(after);
+}
+
 Test(import, conflict_skip_and_update_keep_history)
 {
     pl_import_options o;

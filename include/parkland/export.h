@@ -78,6 +78,7 @@ typedef struct pl_export_options {
     const double *lonlat_box; /* lon1, lat1, lon2, lat2 (WGS 84, lon1 < lon2, lat1 < lat2): only the
                                  parcels that meet the box's envelope in the working CRS (the map's
                                  view, through the spatial index); NULL = everywhere */
+    long batch_id;         /* only the parcels the import batch wrote (inserted or updated); 0 = any */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);

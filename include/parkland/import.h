@@ -8,6 +8,7 @@
 #define PARKLAND_IMPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "parkland/db.h"
 #include "parkland/format.h" /* pl_format, pl_encoding */
@@ -64,6 +65,13 @@ typedef struct pl_import_options {
     int repair;                /* make invalid polygons valid (GEOS MakeValid) */
     int allow_overlap;         /* overlaps > 1 m² with parcels of the park become warnings */
     int dry_run;               /* do everything, then roll back */
+    /* With dry_run: the parcels the import would write (inserted and updated), as an RFC 7946
+     * FeatureCollection in WGS 84 (the GeoJSON export of parkland/export.h), written here before
+     * the rollback (a preview map). NULL: none. Not written when the import is refused. */
+    FILE *preview;
+    /* The file's name as the batch records it (import list's file), when `path` is a copy of it
+     * (an upload to the server); NULL: path. */
+    const char *source_name;
     /* Called every few hundred features with the count read so far and the
      * bytes of the file consumed when known (else -1). May be NULL. */
     void (*progress)(long features, void *ctx);

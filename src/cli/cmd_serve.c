@@ -9,7 +9,8 @@
 #include "server.h"
 
 static const char serve_usage[] =
-    "parkland serve [--listen 127.0.0.1:8080] [--threads N] [--per-ip N] [--secure-cookie] [--quiet]";
+    "parkland serve [--listen 127.0.0.1:8080] [--threads N] [--per-ip N] [--cert FILE --key FILE]\n"
+    "               [--trust-proxy] [--secure-cookie] [--quiet]";
 
 static void help(void)
 {
@@ -20,6 +21,10 @@ static void help(void)
            "  --threads N         worker threads, each with its own database connection (default 4)\n"
            "  --per-ip N          connections at once from one address (default 32; more get 429):\n"
            "                      behind a reverse proxy every browser comes from the proxy's address\n"
+           "  --cert FILE         serve HTTPS with this PEM certificate (chain) …\n"
+           "  --key FILE          … and its PEM private key; the session cookie is then Secure\n"
+           "  --trust-proxy       the client's address is the last of X-Forwarded-For (only behind a\n"
+           "                      reverse proxy that sets it, such as nginx: README)\n"
            "  --secure-cookie     mark the session cookie Secure (behind a TLS reverse proxy)\n"
            "  --quiet             no request log on stderr\n"
            "Accounts: 'parkland user add NAME --role ROLE'. SIGTERM or Ctrl-C: stop accepting,\n"
@@ -54,6 +59,12 @@ int cmd_serve(int argc, char **argv, const cli_global *g)
             if (r > 0 && (n < 1 || n > 10000))
                 return cli_usage_error(serve_usage, "--per-ip is 1 to 10000, not %d", n);
             o.per_ip = (unsigned)n;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--cert", &v))) {
+            o.cert_path = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--key", &v))) {
+            o.key_path = v;
+        } else if (!strcmp(argv[i], "--trust-proxy")) {
+            o.trust_proxy = 1;
         } else if (!strcmp(argv[i], "--secure-cookie")) {
             o.secure_cookie = 1;
         } else if (!strcmp(argv[i], "--quiet")) {
@@ -79,8 +90,8 @@ int cmd_serve(int argc, char **argv, const cli_global *g)
     char host[64];
     const char *colon = strrchr(o.listen, ':');
     snprintf(host, sizeof host, "%.*s", colon ? (int)(colon - o.listen) : 0, o.listen);
-    fprintf(stderr, _("parkland: serving %s on http://%s:%u/ (%u threads; SIGTERM or Ctrl-C stops)\n"),
-            g->db_path, host, pl_server_port(s), o.threads);
+    fprintf(stderr, _("parkland: serving %s on %s://%s:%u/ (%u threads; SIGTERM or Ctrl-C stops)\n"),
+            g->db_path, o.cert_path ? "https" : "http", host, pl_server_port(s), o.threads);
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, _("parkland: %s: finishing the requests in progress\n"), sig == SIGINT ? "SIGINT" : "SIGTERM");

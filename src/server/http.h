@@ -11,6 +11,12 @@
 #include "parkland/table.h"
 #include "server.h"
 #include "session.h"
+#include "staging.h"
+
+/* A message marked for translation, looked up later (pl_tr). */
+#ifndef N_
+#define N_(msgid) msgid
+#endif
 
 /* One request, from its headers to its answer. */
 typedef struct pl_req {
@@ -21,7 +27,13 @@ typedef struct pl_req {
     char ip[64];                 /* the client's address */
     char *body;                  /* received body, NUL-terminated; NULL when none */
     size_t body_len;
-    int body_too_big;            /* more than max_body arrived */
+    int body_too_big;            /* more than the route's limit arrived */
+    size_t body_limit;           /* max_body, or max_upload for an upload */
+    /* an upload goes to a file of its own staging directory as it comes (api_imports.c) */
+    FILE *spool;
+    size_t spool_len;
+    char spool_id[PL_STAGING_ID_LEN + 1];
+    char spool_dir[4096];        /* "" when none (or handed to the staging store) */
     const struct pl_route *route;
     char arg[256];               /* the path segment the route's '*' matched */
     /* the session (when the route needs one) */
@@ -55,6 +67,9 @@ const pl_route *pl_routes(size_t *n);
 /* Server settings and state the handlers use. */
 const pl_server_options *pl_server_opts(const pl_server *s);
 pl_session_store *pl_server_sessions(pl_server *s);
+pl_staging *pl_server_staging(pl_server *s);
+/* 1 when the server speaks TLS. */
+int pl_server_tls(const pl_server *s);
 
 struct pl_static_file;
 /* An embedded page or asset (static_files.h): its type, ETag (304 for If-None-Match), the pages' CSP. */
@@ -73,6 +88,16 @@ enum MHD_Result pl_reply_table_json(pl_req *r, unsigned status, pl_table *t);
 enum MHD_Result pl_reply_json_cookie(pl_req *r, unsigned status, json_t *body, const char *set_cookie);
 /* A library error: 400 usage, 404 not found, 422 refused, 503 busy, 500 otherwise. */
 enum MHD_Result pl_reply_lib_error(pl_req *r, const pl_error *err);
+
+/* A table (stolen) as the JSON value of the CLI's --format json (an array of objects); NULL when
+ * out of memory. */
+json_t *pl_table_to_json(pl_table *t);
+/* Every member of object j is one of keys[i] with the JSON type types[i] ('s' string, 'n' number
+ * or a string, 'b' boolean, 'a' array of strings, 'o' object of strings or nulls); null stands for
+ * absent. 1, or 0 after answering 400 naming the member (`what`: "a parcel edit"). */
+int pl_req_members(pl_req *r, json_t *j, const char *what, const char *const *keys, const char *types);
+/* The string member `key` of j, or NULL (absent or null). */
+const char *pl_json_str(json_t *j, const char *key);
 
 /* The body as a JSON object within the limits: NULL after answering 400/415. */
 json_t *pl_req_json(pl_req *r);
@@ -104,5 +129,24 @@ enum MHD_Result pl_api_project_milestone(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_report(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_export(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_history(pl_req *r, pl_db *db);
+/* land: parcel edits, statuses, split/merge, reclaim, check (api_land.c) */
+enum MHD_Result pl_api_parcel_patch(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parcel_status(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parcel_split(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parcel_merge(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parcel_reclaim(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_check(pl_req *r, pl_db *db);
+/* imports: upload and dry run, commit, discard (api_imports.c). pl_upload_begin opens the upload's
+ * staging file once the request is admitted: 1 when it answered (refused). */
+int pl_upload_begin(pl_req *r);
+enum MHD_Result pl_api_import_upload(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_import_commit(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_import_discard(pl_req *r, pl_db *db);
+/* admin: accounts and parks (api_admin.c) */
+enum MHD_Result pl_api_users(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_user_add(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_user_patch(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_parks(pl_req *r, pl_db *db);
+enum MHD_Result pl_api_park_add(pl_req *r, pl_db *db);
 
 #endif

@@ -8,6 +8,8 @@
 
 #define READERS PL_ROLES_ALL
 #define INVESTMENT (PL_ROLE_INVESTMENT | PL_ROLE_ADMIN)
+#define LAND (PL_ROLE_LAND | PL_ROLE_ADMIN)
+#define ADMIN PL_ROLE_ADMIN
 
 /* '_' stands for one path segment (a code), handed to the handler. */
 static const pl_route routes[] = {
@@ -32,6 +34,22 @@ static const pl_route routes[] = {
     {"GET", "/api/v1/history/parcel/_", READERS, pl_api_history},
     {"GET", "/api/v1/history/lead/_", INVESTMENT, pl_api_history},
     {"GET", "/api/v1/history/project/_", INVESTMENT, pl_api_history},
+    /* land: parcel edits, statuses, split/merge, reclaim, check, imports */
+    {"PATCH", "/api/v1/parcels/_", LAND, pl_api_parcel_patch},
+    {"POST", "/api/v1/parcels/_/status", LAND, pl_api_parcel_status},
+    {"POST", "/api/v1/parcels/_/split", LAND, pl_api_parcel_split},
+    {"POST", "/api/v1/parcels/merge", LAND, pl_api_parcel_merge},
+    {"POST", "/api/v1/parcels/_/reclaim", LAND, pl_api_parcel_reclaim},
+    {"GET", "/api/v1/check", LAND, pl_api_check},
+    {"POST", "/api/v1/imports", LAND, pl_api_import_upload},
+    {"POST", "/api/v1/imports/_/commit", LAND, pl_api_import_commit},
+    {"DELETE", "/api/v1/imports/_", LAND, pl_api_import_discard},
+    /* admin: accounts and parks */
+    {"GET", "/api/v1/users", ADMIN, pl_api_users},
+    {"POST", "/api/v1/users", ADMIN, pl_api_user_add},
+    {"PATCH", "/api/v1/users/_", ADMIN, pl_api_user_patch},
+    {"GET", "/api/v1/parks", READERS, pl_api_parks},
+    {"POST", "/api/v1/parks", ADMIN, pl_api_park_add},
 };
 
 const pl_route *pl_routes(size_t *n)

@@ -39,6 +39,8 @@ struct pl_server {
     size_t ndbs;
     ip_count ips[IP_SLOTS];
     atomic_int in_flight;
+    pl_staging *staging;
+    char *cert_pem, *key_pem; /* under TLS */
     int lang; /* the messages' language when a request names none: the process's */
 };
 
@@ -57,10 +59,14 @@ void pl_server_options_init(pl_server_options *o)
     o->session_max_s = 12 * 3600;
     o->login_failures = 5;
     o->login_window_s = 15 * 60;
+    o->max_upload = 64 << 20;
+    o->upload_ttl_s = 3600;
 }
 
 const pl_server_options *pl_server_opts(const pl_server *s) { return &s->o; }
 pl_session_store *pl_server_sessions(pl_server *s) { return s->sessions; }
+pl_staging *pl_server_staging(pl_server *s) { return s->staging; }
+int pl_server_tls(const pl_server *s) { return s->cert_pem != NULL; }
 unsigned pl_server_port(const pl_server *s) { return s->port; }
 
 /* ---- the worker's database ------------------------------------------------------------- */
@@ -229,6 +235,74 @@ enum MHD_Result pl_reply_download(pl_req *r, const char *type, const char *filen
     return reply(r, MHD_HTTP_OK, type, data, len, NULL, disposition);
 }
 
+json_t *pl_table_to_json(pl_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (out)
+        pl_table_write(t, out, PL_TABLE_JSON, 0);
+    pl_table_free(t);
+    json_t *j = NULL;
+    if (out && !fclose(out))
+        j = json_loadb(text, len, 0, NULL);
+    free(text);
+    return j;
+}
+
+const char *pl_json_str(json_t *j, const char *key)
+{
+    return json_string_value(json_object_get(j, key));
+}
+
+int pl_req_members(pl_req *r, json_t *j, const char *what, const char *const *keys, const char *types)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) {
+        size_t i = 0;
+        while (keys[i] && strcmp(keys[i], key))
+            i++;
+        if (!keys[i]) {
+            pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown field '%s' of %s", key, pl_tr(what));
+            return 0;
+        }
+        if (json_is_null(v))
+            continue;
+        int ok = 1;
+        switch (types[i]) {
+        case 's': ok = json_is_string(v); break;
+        case 'n': ok = json_is_number(v) || json_is_string(v); break;
+        case 'b': ok = json_is_boolean(v); break;
+        case 'a': {
+            ok = json_is_array(v);
+            size_t k;
+            json_t *e;
+            json_array_foreach(v, k, e) ok = ok && json_is_string(e);
+            break;
+        }
+        case 'o': {
+            ok = json_is_object(v);
+            const char *k;
+            json_t *e;
+            json_object_foreach(v, k, e) ok = ok && (json_is_string(e) || json_is_null(e));
+            break;
+        }
+        }
+        if (!ok) {
+            static const char *const kinds[] = {"s", N_("a string"), "n", N_("a number"), "b", N_("true or false"),
+                                                "a", N_("an array of strings"), "o", N_("an object of strings")};
+            const char *kind = "";
+            for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k += 2)
+                if (kinds[k][0] == types[i])
+                    kind = kinds[k + 1];
+            pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "'%s' must be %s", key, pl_tr(kind));
+            return 0;
+        }
+    }
+    return 1;
+}
+
 enum MHD_Result pl_reply_table_json(pl_req *r, unsigned status, pl_table *t)
 {
     char *text = NULL;
@@ -259,6 +333,28 @@ enum MHD_Result pl_reply_json(pl_req *r, unsigned status, json_t *body)
     return pl_reply_json_cookie(r, status, body, NULL);
 }
 
+/* Bytes of s that are not UTF-8 (a client's text quoted in a message) as '?', in place. */
+static void utf8_repair(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+        int ok = n > 0;
+        for (int k = 1; ok && k < n; k++)
+            ok = (p[k] & 0xc0) == 0x80;
+        if (ok && n > 1) { /* overlong forms and surrogates too: jansson's own judgement */
+            json_t *t = json_stringn((const char *)p, (size_t)n);
+            ok = t != NULL;
+            json_decref(t);
+        }
+        if (!ok) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
 enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...)
 {
     char msg[PL_ERROR_MAX];
@@ -266,6 +362,7 @@ enum MHD_Result pl_reply_error(pl_req *r, unsigned status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, pl_tr(fmt), ap); /* in the request's language (pl_lang_thread_use) */
     va_end(ap);
+    utf8_repair(msg); /* a quoted argument may be any bytes: the answer is still JSON */
     return pl_reply_json(r, status, json_pack("{s:s}", "error", msg));
 }
 
@@ -471,6 +568,37 @@ static int admit(pl_req *r, pl_db *db)
     return 0;
 }
 
+/* The largest body the route of method + url takes: max_upload for an import's file, else max_body. */
+static size_t body_limit(pl_server *s, const char *method, const char *url)
+{
+    char arg[256];
+    int known;
+    const pl_route *rt = pl_route_find(method, url, arg, sizeof arg, &known);
+    return rt && rt->fn == pl_api_import_upload ? s->o.max_upload : s->o.max_body;
+}
+
+/* --trust-proxy: the address the proxy appended last to X-Forwarded-For (nginx's
+ * $proxy_add_x_forwarded_for), when it is an address; the socket's otherwise. */
+static void forwarded_ip(pl_req *r)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!h)
+        return;
+    const char *last = strrchr(h, ',');
+    last = last ? last + 1 : h;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    char ip[64];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof ip)
+        return;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
+        snprintf(r->ip, sizeof r->ip, "%s", ip);
+}
+
 static int hex_value(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
@@ -519,14 +647,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (ip_connections(s, r->ip) > s->o.per_ip)
             return pl_reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS, "too many connections from %s (at most %u)", r->ip,
                                   s->o.per_ip);
+        if (s->o.trust_proxy)
+            forwarded_ip(r);
+        r->body_limit = body_limit(s, method, url);
         const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (len) {
             char *end;
             errno = 0;
             unsigned long long n = strtoull(len, &end, 10);
-            if (errno || *end || n > s->o.max_body)
+            if (errno || *end || n > r->body_limit)
                 return pl_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than %zu bytes",
-                                      s->o.max_body);
+                                      r->body_limit);
         }
         /* the pages: a fixed table of embedded files, no session (the data they show needs one) */
         const pl_static_file *page = strncmp(url, "/api/", 5) ? pl_static_find(url) : NULL;
@@ -542,6 +673,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return pl_reply_lib_error(r, &err);
         if (admit(r, db))
             return MHD_YES;
+        if (r->route->fn == pl_api_import_upload)
+            pl_upload_begin(r);
         return MHD_YES;
     }
     pl_lang_thread_use(r->lang); /* this worker's messages in the request's language */
@@ -552,8 +685,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (r->body_too_big || r->body_len + n > s->o.max_body) {
+        if (r->body_too_big || r->body_len + r->spool_len + n > r->body_limit) {
             r->body_too_big = 1;
+            return MHD_YES;
+        }
+        if (r->spool) { /* an upload: to its file */
+            if (fwrite(upload_data, 1, n, r->spool) != n)
+                return MHD_NO;
+            r->spool_len += n;
             return MHD_YES;
         }
         char *b = realloc(r->body, r->body_len + n + 1);
@@ -566,7 +705,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (r->body_too_big)
-        return pl_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than %zu bytes", s->o.max_body);
+        return pl_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than %zu bytes", r->body_limit);
     pl_error err;
     pl_error_clear(&err);
     pl_db *db = worker_db(s, &err);
@@ -587,6 +726,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         fprintf(stderr, "parkland serve: %s %s %s → %d%s%s\n", r->ip, r->method, r->url, r->status,
                 r->user[0] ? " user " : "", r->user);
     free(r->body);
+    if (r->spool)
+        fclose(r->spool);
+    if (r->spool_dir[0]) /* an upload refused, failed or cut off: not kept */
+        pl_staging_remove_dir(r->spool_dir);
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
@@ -623,11 +766,47 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, pl_error *er
     return PL_OK;
 }
 
+/* A PEM file whole, NUL-terminated (*out malloc'd). */
+static int read_pem(const char *path, char **out, pl_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pl_error_set(err, PL_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            char *b = realloc(buf, cap = 2 * (len + n + 1));
+            if (!b) {
+                free(buf);
+                fclose(f);
+                return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+            }
+            buf = b;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    if (!buf || len > (1 << 20) || !strstr(buf, "-----BEGIN ")) {
+        free(buf);
+        return pl_error_set(err, PL_ERR_INPUT, "'%s' is not a PEM file", path);
+    }
+    *out = buf;
+    return PL_OK;
+}
+
 int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
 {
     *out = NULL;
     if (!o->db_path)
         return pl_error_set(err, PL_ERR_USAGE, "the server needs a database");
+    if (!o->cert_path != !o->key_path)
+        return pl_error_set(err, PL_ERR_USAGE, "TLS needs both a certificate (--cert) and its key (--key)");
     struct sockaddr_in sa;
     int rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
     if (rc)
@@ -640,12 +819,28 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
     if (!s)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     s->o = *o;
+    if (o->cert_path && ((rc = read_pem(o->cert_path, &s->cert_pem, err)) || (rc = read_pem(o->key_path, &s->key_pem, err)))) {
+        free(s->cert_pem);
+        free(s);
+        return rc;
+    }
+    if (s->cert_pem)
+        s->o.secure_cookie = 1; /* under TLS the cookie never travels in clear */
+    if ((rc = pl_staging_new(256, o->upload_ttl_s ? o->upload_ttl_s : 3600, &s->staging, err))) {
+        free(s->cert_pem);
+        free(s->key_pem);
+        free(s);
+        return rc;
+    }
     if (!s->o.threads)
         s->o.threads = 1;
     if (!(s->db_path = strdup(o->db_path)) ||
         !(s->sessions = pl_session_store_new(4096, o->session_idle_s, o->session_max_s, o->login_failures,
                                              o->login_window_s))) {
         free(s->db_path);
+        pl_staging_free(s->staging);
+        free(s->cert_pem);
+        free(s->key_pem);
         free(s);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
@@ -660,9 +855,23 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
     pl_table_csv_keys(0);
     pthread_key_create(&s->db_key, NULL);
     pthread_mutex_init(&s->lock, NULL);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (s->cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        rc = pl_error_set(err, PL_ERR_USAGE, "this libmicrohttpd has no TLS (GnuTLS); use a TLS reverse proxy");
+        pl_server_stop(s, 0);
+        return rc;
+    }
+    if (s->cert_pem)
+        flags |= MHD_USE_TLS;
+    /* the TLS options only under TLS: an empty array otherwise */
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
     s->d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads,
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+        MHD_OPTION_ARRAY, s->cert_pem ? tls : tls + 2, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads,
         MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 2 * s->o.per_ip, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
@@ -702,6 +911,11 @@ void pl_server_stop(pl_server *s, double grace_s)
     }
     for (size_t i = 0; i < s->ndbs; i++)
         pl_db_close(s->dbs[i]);
+    pl_staging_free(s->staging); /* the uploads not committed go */
+    free(s->cert_pem);
+    if (s->key_pem)
+        memset(s->key_pem, 0, strlen(s->key_pem));
+    free(s->key_pem);
     pthread_key_delete(s->db_key);
     pthread_mutex_destroy(&s->lock);
     pl_session_store_free(s->sessions);

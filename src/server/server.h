@@ -35,7 +35,13 @@ typedef struct pl_server_options {
     unsigned session_max_s;      /* and this long after the login in any case (12 h) */
     unsigned login_failures;     /* failed logins of one user from one address within login_window_s (5) */
     unsigned login_window_s;     /* … after which logins are refused 429 until the window passes (15 min) */
-    int secure_cookie;           /* mark the cookie Secure (served over TLS, or behind a TLS proxy) */
+    size_t max_upload;           /* an import's file (POST /api/v1/imports), bytes (64 MiB): above → 413 */
+    unsigned upload_ttl_s;       /* an uploaded import not committed is removed after this long (1 h) */
+    const char *cert_path;       /* with key_path: serve HTTPS (PEM certificate chain, PEM private key) */
+    const char *key_path;
+    int trust_proxy;             /* the client's address is the last of X-Forwarded-For (behind a reverse
+                                    proxy that sets it: the login limit and the log then see browsers) */
+    int secure_cookie;           /* mark the cookie Secure (behind a TLS proxy; always under TLS) */
     int quiet;                   /* no request log on stderr */
 } pl_server_options;
 
