@@ -474,6 +474,13 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
         const char *kind = col_text(st, 1), *planned = col_text(st, 2), *actual = col_text(st, 3);
         if (pi < 0 || !kind)
             continue;
+        if (!strcmp(kind, "completion")) {
+            rp_project *p = &d->projects[pi];
+            if (planned && pl_date_valid(planned))
+                snprintf(p->completion[0], sizeof p->completion[0], "%s", planned);
+            if (actual && pl_date_valid(actual) && strcmp(actual, d->as_of) <= 0)
+                snprintf(p->completion[1], sizeof p->completion[1], "%s", actual);
+        }
         for (int k = 0; k < RP_MILESTONES; k++)
             if (!strcmp(kind, pl_milestone_kinds[k])) {
                 rp_project *p = &d->projects[pi];
@@ -486,6 +493,24 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
     sqlite3_finalize(st);
     if ((rc = step_error(db, step, err)))
         return rc;
+
+    /* extensions (延期开工/延期竣工), then the effective deadlines */
+    if ((rc = pl_db_prepare(db, "SELECT project_id, kind, until, agreed_on FROM project_extension", &st, err)))
+        return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        long pi = project_index(d, (long)sqlite3_column_int64(st, 0));
+        int k = pl_deadline_parse(col_text(st, 1));
+        const char *until = col_text(st, 2), *on = col_text(st, 3);
+        if (pi < 0 || k < 0 || !until || !pl_date_valid(until))
+            continue;
+        snprintf(d->projects[pi].extended[k], 11, "%s", until);
+        snprintf(d->projects[pi].extended_on[k], 11, "%.10s", on ? on : "");
+    }
+    sqlite3_finalize(st);
+    if ((rc = step_error(db, step, err)))
+        return rc;
+    for (size_t i = 0; i < d->nprojects; i++)
+        rp_project_deadlines(d, &d->projects[i]);
 
     /* parcels: those the project still holds on D (a reclaimed parcel leaves its alerts) */
     if ((rc = pl_db_prepare(db, "SELECT project_id, parcel_id FROM project_parcel"
@@ -621,6 +646,21 @@ void rp_data_free(rp_data *d)
     free(d->res);
     free(d->industries);
     memset(d, 0, sizeof *d);
+}
+
+void rp_project_deadlines(const rp_data *d, rp_project *p)
+{
+    pl_deadline_dates in = {
+        .agreed = {p->planned[RP_LAND], p->planned[RP_CONSTRUCTION], p->completion[0], p->planned[RP_PRODUCTION],
+                   p->planned[RP_VERIFICATION]},
+        .actual = {p->actual[RP_LAND], p->actual[RP_CONSTRUCTION], p->completion[1], p->actual[RP_PRODUCTION],
+                   p->actual[RP_VERIFICATION]},
+    };
+    for (int k = 0; k < PL_DL_KINDS; k++) {
+        in.extended[k] = p->extended[k];
+        in.extended_on[k] = p->extended_on[k][0] ? p->extended_on[k] : NULL;
+    }
+    pl_deadlines_compute(&in, d->as_of, p->dl);
 }
 
 int rp_load(pl_db *db, const char *as_of, const char *park, rp_data *d, pl_error *err)
