@@ -44,13 +44,13 @@ static int known_stage(const char *s)
     return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
-static const char *const kind_ids[] = {"availability", "landing", "alerts"};
+static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi"};
 static const char *const kind_titles[] = {"可供土地 land availability", "项目落地 project landing",
-                                          "预警 alerts"};
+                                          "预警 alerts", "考核指标 scored figures"};
 
 int pl_report_kind_parse(const char *s)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i <= PL_REPORT_KPI; i++)
         if (s && !strcmp(s, kind_ids[i]))
             return i;
     return -1;
@@ -58,7 +58,7 @@ int pl_report_kind_parse(const char *s)
 
 const char *pl_report_kind_id(pl_report_kind kind)
 {
-    return (unsigned)kind < 3 ? kind_ids[kind] : "";
+    return (unsigned)kind <= PL_REPORT_KPI ? kind_ids[kind] : "";
 }
 
 int pl_report_format_parse(const char *s)
@@ -717,8 +717,8 @@ out:
 int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt, pl_report **out, pl_error *err)
 {
     *out = NULL;
-    if ((unsigned)kind > PL_REPORT_ALERTS)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts)");
+    if ((unsigned)kind > PL_REPORT_KPI)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts, kpi)");
     char today[16];
     const char *as_of = opt ? opt->as_of : NULL;
     const char *park = opt && opt->park && *opt->park ? opt->park : NULL;
@@ -757,6 +757,9 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
         break;
     case PL_REPORT_LANDING:
         rc = rp_build_landing(r, &d, err);
+        break;
+    case PL_REPORT_KPI:
+        rc = rp_build_kpi(r, db, &d, err);
         break;
     default:
         rc = rp_build_alerts(r, &d, err);
@@ -1120,6 +1123,24 @@ static int fill_xlsx_reports(pl_xlsx *x, void *ctx, pl_error *err)
                         rc = pl_xlsx_row(x, cells, err);
                         break;
                     }
+                }
+                /* the figures of a table with a row per figure (kpi): definitions named by their key */
+                for (size_t d = 0; d < rp_definition_count() && !rc; d++) {
+                    const rp_definition *def = rp_definition_at(d);
+                    int is_col = 0;
+                    for (size_t c = 0; c < t->ncols && !is_col; c++)
+                        is_col = !strcmp(def->col, t->col_keys[c]);
+                    if (is_col || !def->table || strcmp(def->table, t->key))
+                        continue;
+                    const char *cells[8] = {kind_titles[r->kind],
+                                            rp_sheet_name_of(t->key, zh),
+                                            def->col,
+                                            def->col,
+                                            zh ? def->num_zh : def->num_en,
+                                            def->den_zh ? (zh ? def->den_zh : def->den_en) : RP_DASH,
+                                            r->as_of,
+                                            r->park[0] ? r->park : (zh ? "全部园区" : "all parks")};
+                    rc = pl_xlsx_row(x, cells, err);
                 }
             }
         }
