@@ -202,8 +202,8 @@ static int milestone_alerts(const rp_data *d, alerts *as, pl_error *err)
             deadline_why(dl, why, sizeof why);
             if (which[w].dl == PL_DL_LAND)
                 snprintf(a->detail, sizeof a->detail,
-                         "约定交地 %s，逾期 %ld 天未交地 (政府方); agreed handover %s, %ld days overdue "
-                         "(the government's side); the company's later deadlines move by the delay",
+                         "计划供地 %s，逾期 %ld 天未交地 (政府方); land supply planned %s, %ld days overdue "
+                         "(the government's side): the company's later deadlines move by the delay",
                          dl->effective, days, dl->effective, days);
             else
                 snprintf(a->detail, sizeof a->detail, "计划%s %s，逾期 %ld 天未完成%s; %s planned %s, %ld days overdue",
