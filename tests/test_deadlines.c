@@ -5,6 +5,7 @@
  * projects with its exact numerator and denominator, targets met and not met,
  * results that change with the as-of date, and the command line. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,4 +375,70 @@ Test(kpi, report_kpi_and_the_commands)
     cr_expect(strstr(out, "QDIP,start_rate,开工率,2,2,100.0,90.0,met 达标"), "%s", out);
     cr_expect(strstr(out, "QDIP,funds_rate,资金到位率,20500.00,35000.00,58.6,50.0,met 达标"), "%s", out);
     cr_expect(strstr(out, "QDIP,P3,丙,开工 construction,2025-03-01,,yes 是,2026-06-01,,pending 未到期,"), "%s", out);
+}
+
+/* ---- schema 10 ------------------------------------------------------------------------------ */
+
+Test(kpi, schema_8_database_is_migrated_on_open)
+{
+    /* the file as schema 8 wrote it: milestone without 'completion', none of the new tables */
+    tu_sql_exec(db, "DELETE FROM milestone WHERE kind = 'completion';"
+                    "DROP TABLE project_extension; DROP TABLE project_funds; DROP TABLE kpi_target;"
+                    "CREATE TABLE milestone_old(project_id INTEGER NOT NULL REFERENCES project(id),"
+                    " kind TEXT NOT NULL CHECK (kind IN ('land','construction','production','verification')),"
+                    " planned TEXT, actual TEXT, PRIMARY KEY (project_id, kind));"
+                    "INSERT INTO milestone_old SELECT * FROM milestone; DROP TABLE milestone;"
+                    "ALTER TABLE milestone_old RENAME TO milestone;"
+                    "UPDATE meta SET value = '8' WHERE key = 'schema_version'; PRAGMA user_version = 8;");
+    long before = tu_sql_count(db, "SELECT count(*) FROM milestone");
+    cr_assert_eq(before, 10); /* 13 less the three 竣工 rows */
+    tu_db_close(db);
+    db = NULL;
+    pl_error e;
+    pl_error_clear(&e);
+    cr_assert_eq(pl_db_open(dbpath, &db, &e), PL_OK, "%s", e.message);
+    cr_expect_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM milestone"), before, "the rows are kept");
+    cr_expect_str_eq(tu_sql_text(db, "SELECT actual FROM milestone WHERE project_id = 2 AND kind = 'land'"),
+                     "2024-03-02");
+    cr_expect_eq(pl_project_milestone(db, "P3", "completion", "2026-03-01", NULL, NULL, &e), PL_OK, "%s", e.message);
+    cr_expect_eq(pl_project_funds(db, "P3", "2025-12", 100, NULL, &e), PL_OK, "%s", e.message);
+    cr_expect_eq(pl_kpi_set_target(db, NULL, PL_KPI_START, 85, &e), PL_OK, "%s", e.message);
+    cr_expect_eq(pl_project_extend(db, "P3", PL_DL_START, "X", "2025-09-01", "2025-03-02", NULL, NULL, &e), PL_OK,
+                 "%s", e.message);
+    /* opened again: nothing to do */
+    tu_db_close(db);
+    db = NULL;
+    cr_assert_eq(pl_db_open(dbpath, &db, &e), PL_OK, "%s", e.message);
+    cr_expect_eq(tu_sql_count(db, "SELECT count(*) FROM project_extension"), 1);
+}
+
+/* ---- the landing map: the classes and their colours ------------------------------------------ */
+
+Test(kpi, landing_map_classes_of_the_overdue_deadlines)
+{
+    tu_db_close(db);
+    db = NULL;
+    const char *geo = tu_tmp("landing.geojson");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export geojson --theme landing --as-of 2025-12-31 -o %s", tu_q(geo)),
+                 0, "%s", errout);
+    json_error_t je;
+    json_t *j = json_load_file(geo, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    /* P1 (A1) producing; P2 (A2) under construction; P3 (A3): past the agreed start, red;
+     * P4 (A4): the government's handover overdue; P5 (A5) terminated */
+    static const char *const want[][3] = {{"A1", "production", "#00897b"},
+                                          {"A2", "construction", "#fb8c00"},
+                                          {"A3", "overdue", "#ff8a80"},
+                                          {"A4", "overdue_land", "#80deea"},
+                                          {"A5", "none", "#e0e0e0"}};
+    json_t *features = json_object_get(j, "features");
+    cr_assert_eq(json_array_size(features), 5);
+    for (size_t i = 0; i < 5; i++) {
+        json_t *pr = json_object_get(json_array_get(features, i), "properties");
+        cr_expect_str_eq(json_string_value(json_object_get(pr, "code")), want[i][0]);
+        cr_expect_str_eq(json_string_value(json_object_get(pr, "class")), want[i][1], "%s", want[i][0]);
+        cr_expect_str_eq(json_string_value(json_object_get(pr, "fill")), want[i][2], "%s", want[i][0]);
+    }
+    json_decref(j);
 }
