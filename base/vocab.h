@@ -80,7 +80,8 @@
     X(availability, "土地供应", "land availability")                                                    \
     X(landing, "项目落地", "project landing")
 
-/* The six stages first (the map's own labels: 投产, 达产), then the flags. */
+/* The six stages first (the map's own labels: 投产, 达产), then the flags: the overdue
+ * deadlines (parkland/deadline.h; 逾期未开工 is the Ministry's red line), idle, reclaim. */
 #define PL_VOCAB_LANDING(X)                                                                             \
     X(none, "未签约", "No project")                                                                     \
     X(signed, "已签约", "Signed")                                                                       \
@@ -88,7 +89,10 @@
     X(construction, "在建", "Under construction")                                                       \
     X(production, "投产", "In production")                                                              \
     X(verified, "达产", "Verified")                                                                     \
+    X(overdue_land, "逾期未交地", "Handover overdue (government)")                                      \
     X(overdue, "逾期未开工", "Start overdue")                                                           \
+    X(overdue_completion, "逾期未竣工", "Completion overdue")                                           \
+    X(overdue_production, "逾期未投产", "Production overdue")                                           \
     X(idle, "闲置(逾期满1年)", "Idle (1 year late)")                                                    \
     X(reclaim, "拟收回(逾期满2年)", "Reclaim candidate (2 years late)")                                  \
     PL_VOCAB_CLASS_RECLAIMED(X)

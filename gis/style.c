@@ -23,7 +23,11 @@
 #define STYLE_none "#e0e0e0", "#9e9e9e", 0.6, 1.0
 #define STYLE_signed "#ce93d8", "#6a1b9a", 0.6, 1.5
 #define STYLE_land_supplied "#7e57c2", "#4527a0", 0.6, 1.5
-#define STYLE_overdue "#ffd54f", "#ff6f00", 0.6, 2.5
+/* past the agreed start: red, as the Ministry's land market monitoring system marks it */
+#define STYLE_overdue "#ff8a80", "#d50000", 0.7, 2.5
+#define STYLE_overdue_land "#80deea", "#00838f", 0.6, 2.5
+#define STYLE_overdue_completion "#ffab40", "#e65100", 0.6, 2.5
+#define STYLE_overdue_production "#ffd54f", "#ff6f00", 0.6, 2.5
 #define STYLE_reclaim "#8e0000", "#3e0000", 0.7, 3.0
 #define STYLE_reclaimed "#a1887f", "#3e2723", 0.6, 2.5
 
@@ -32,7 +36,7 @@
 /* availability: one class per parcel status, in lifecycle order, then reclaimed land */
 static const pl_style availability[] = {PL_VOCAB_STATUSES(STYLE) PL_VOCAB_STATUS_RETIRED(STYLE)
                                             PL_VOCAB_CLASS_RECLAIMED(STYLE)};
-/* landing: the six stages, then overdue, idle, reclaim, reclaimed */
+/* landing: the six stages, then the overdue deadlines, idle, reclaim, reclaimed */
 static const pl_style landing[] = {PL_VOCAB_LANDING(STYLE)};
 
 _Static_assert(sizeof availability / sizeof *availability <= PL_STYLE_MAX &&

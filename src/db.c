@@ -262,6 +262,7 @@ static long select_int(pl_db *db, const char *sql, long arg)
 
 static int rewrite_parcel_status_check(pl_db *db, pl_error *err);
 static int schema_v6(pl_db *db, pl_error *err);
+static int schema_v10(pl_db *db, pl_error *err);
 
 /* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
  * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
@@ -443,7 +444,8 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
         (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = pl_db_exec(db, pl_schema_v13, err)))
+        (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v10(db, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v13, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -632,6 +634,17 @@ static int schema_v7(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v7, err);
 }
 
+/* Schema → 10: see pl_schema_v10_milestone and pl_schema_v10 (independent of the other versions). A file
+ * whose milestone table takes 'completion' already is not rebuilt. */
+static int schema_v10(pl_db *db, pl_error *err)
+{
+    int rc = PL_OK;
+    if (select_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'milestone'"
+                       " AND sql LIKE '%''completion''%'", 0) == 0)
+        rc = pl_db_exec(db, pl_schema_v10_milestone, err);
+    return rc ? rc : pl_db_exec(db, pl_schema_v10, err);
+}
+
 /* One migration in one transaction, the version written with it. The version
  * is read again under the write lock: another process may have opened the
  * file at the same time and done this migration while this one waited. */
@@ -693,6 +706,7 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 6 && (rc = migrate(db, 6, schema_v6, err))) ||
         (ver < 7 && (rc = migrate(db, 7, schema_v7, err))) ||
         (ver < 8 && (rc = migrate(db, 8, schema_v8, err))) ||
+        (ver < 10 && (rc = migrate(db, 10, schema_v10, err))) ||
         (ver < 13 && (rc = migrate(db, 13, schema_v13, err))))
         goto fail;
     *out = db;

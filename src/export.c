@@ -249,6 +249,7 @@ enum {
     C_PROJECT, C_SIGNED, C_INVEST,
     C_LEAD, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_ZH, C_RESERVED_UNTIL,
     C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_PROD_P, C_PROD_A, C_VER_P, C_VER_A,
+    C_COMP_P, C_COMP_A, C_XS, C_XS_ON, C_XC, C_XC_ON, /* 竣工; extensions of the start and the completion */
     C_RECLAIMED, C_GEOM, C_HISTORY, C_SELECTED
 };
 
@@ -264,6 +265,18 @@ enum {
     "CASE WHEN pr.id IS NULL AND EXISTS (SELECT 1 FROM project_parcel g WHERE g.parcel_id = p.id"             \
     " AND g.reclaimed_on <= ?1) THEN 1 END"
 
+/* The dates of the deadlines (parkland/deadline.h) beyond the four milestones:
+ * C_COMP_P … C_XC_ON; and all of them, in the order of enum dl_date, as the
+ * arguments of CLASS_FN. */
+#define DEADLINE_COLS "mo.planned, mo.actual, xs.until, xs.agreed_on, xc.until, xc.agreed_on"
+#define DEADLINE_ARGS                                                                                         \
+    "ml.planned, ml.actual, mc.planned, mc.actual, mo.planned, mo.actual, mp.planned, mp.actual,"             \
+    " mv.planned, mv.actual, xs.until, xs.agreed_on, xc.until, xc.agreed_on"
+enum dl_date {
+    D_LAND_P, D_LAND_A, D_CONS_P, D_CONS_A, D_COMP_P, D_COMP_A, D_PROD_P, D_PROD_A, D_VER_P, D_VER_A,
+    D_XS, D_XS_ON, D_XC, D_XC_ON, D_DATES
+};
+
 static const char export_sql[] =
     "SELECT p.id, k.code, k.name, k.name_en, p.code, p.name, p.land_use, p.land_use_code, p.status,"
     "       p.status_date, p.area_m2, COALESCE(p.entered_on, substr(p.created_at, 1, 10)),"
@@ -273,7 +286,7 @@ static const char export_sql[] =
     "       pr.code, pr.signed_on, pr.investment,"
     "       ld.code, ld.company, ld.company_en, ld.country, ld.industry, ind.name_zh, rv.expires_on,"
     "       ml.planned, ml.actual, mc.planned, mc.actual, mp.planned, mp.actual, mv.planned, mv.actual,"
-    "       " RECLAIMED_SQL ","
+    "       " DEADLINE_COLS ", " RECLAIMED_SQL ","
     "       %s, %s, " SELECTED
     "  FROM parcel p JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
@@ -296,6 +309,9 @@ static const char export_sql[] =
     "  LEFT JOIN milestone mc ON mc.project_id = pr.id AND mc.kind = 'construction'"
     "  LEFT JOIN milestone mp ON mp.project_id = pr.id AND mp.kind = 'production'"
     "  LEFT JOIN milestone mv ON mv.project_id = pr.id AND mv.kind = 'verification'"
+    "  LEFT JOIN milestone mo ON mo.project_id = pr.id AND mo.kind = 'completion'"
+    "  LEFT JOIN project_extension xs ON xs.project_id = pr.id AND xs.kind = 'construction'"
+    "  LEFT JOIN project_extension xc ON xc.project_id = pr.id AND xc.kind = 'completion'"
     " WHERE (?2 IS NULL OR k.code = ?2)"
     "   AND (?11 IS NULL OR p.batch_id = ?11)"
     /* the filters, or (?5: with context) any other parcel that is land */
@@ -616,16 +632,34 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
     field_date(x, "verification_actual", "达产复核日期", "verified on", ver_a);
 }
 
+/* The deadline dates of a row, in the order of enum dl_date. */
+static void row_dates(sqlite3_stmt *st, const char *dt[D_DATES])
+{
+    static const int cols[D_DATES] = {C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_COMP_P, C_COMP_A, C_PROD_P,
+                                      C_PROD_A, C_VER_P,  C_VER_A,  C_XS,     C_XS_ON,  C_XC,     C_XC_ON};
+    for (int i = 0; i < D_DATES; i++)
+        dt[i] = col(st, cols[i]);
+}
+
 /* Landing stage, overdue flags and map class of a parcel, as of the as-of
  * date (project: the signed project's code, NULL when none; the dates of its
  * milestones). */
-static void derive(const exporter *x, const char *status, const char *project, const char *land_a,
-                   const char *cons_p, const char *cons_a, const char *prod_a, const char *ver_a, int reclaimed,
-                   pl_export_feature *f)
+static void derive(const exporter *x, const char *status, const char *project, const char *const dt[D_DATES],
+                   int reclaimed, pl_export_feature *f)
 {
-    const char *const actual[PL_MS_KINDS] = {land_a, cons_a, prod_a, ver_a};
+    const char *const actual[PL_MS_KINDS] = {dt[D_LAND_A], dt[D_CONS_A], dt[D_PROD_A], dt[D_VER_A]};
+    pl_deadline_dates in = {
+        .agreed = {dt[D_LAND_P], dt[D_CONS_P], dt[D_COMP_P], dt[D_PROD_P], dt[D_VER_P]},
+        .actual = {dt[D_LAND_A], dt[D_CONS_A], dt[D_COMP_A], dt[D_PROD_A], dt[D_VER_A]},
+        .extended = {NULL, dt[D_XS], dt[D_XC], NULL, NULL},
+        .extended_on = {NULL, dt[D_XS_ON], dt[D_XC_ON], NULL, NULL},
+    };
+    pl_deadline dl[PL_DL_KINDS];
+    memset(dl, 0, sizeof dl);
+    if (pl_date_valid(x->doc.as_of))
+        pl_deadlines_compute(&in, x->doc.as_of, dl);
     pl_landing l;
-    pl_landing_of(project != NULL, actual, cons_p, x->doc.as_of, &l);
+    pl_landing_of_deadlines(project != NULL, actual, dl, x->doc.as_of, &l); /* the alerts' rule (report_alerts.c) */
     f->stage = l.stage;
     f->overdue_days = l.overdue_days;
     f->overdue = l.overdue;
@@ -642,15 +676,15 @@ static void derive(const exporter *x, const char *status, const char *project, c
         f->style = pl_style_at(x->doc.theme, 0);
 }
 
-/* SQL parkland_export_class(status, project, land_a, cons_p, cons_a, prod_a,
- * ver_a, reclaimed): the position of the row's map class in the legend, for the ORDER BY
+/* SQL parkland_export_class(status, project, the dates of enum dl_date,
+ * reclaimed): the position of the row's map class in the legend, for the ORDER BY
  * of writers that want the rows by class (PL_NEED_CLASS_ORDER). Registered on
  * the connection for the time of one export. */
 static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const exporter *x = sqlite3_user_data(ctx);
-    const char *a[7];
-    for (int i = 0; i < 7; i++) {
+    const char *a[2 + D_DATES];
+    for (int i = 0; i < 2 + D_DATES; i++) {
         a[i] = NULL;
         if (i >= argc)
             continue;
@@ -660,7 +694,7 @@ static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     pl_export_feature f;
     memset(&f, 0, sizeof f);
-    derive(x, a[0], a[1], a[2], a[3], a[4], a[5], a[6], argc > 7 && sqlite3_value_int(argv[7]), &f);
+    derive(x, a[0], a[1], a + 2, argc > 2 + D_DATES && sqlite3_value_int(argv[2 + D_DATES]), &f);
     sqlite3_result_int(ctx, pl_style_index(x->doc.theme, f.style->key));
 }
 
@@ -691,8 +725,9 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
         f->stage = "none";
         field_text(x, "code", "宗地号", "code", f->code);
     } else {
-        derive(x, f->status, col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
-               col(st, C_PROD_A), col(st, C_VER_A), sqlite3_column_int(st, C_RECLAIMED), f);
+        const char *dt[D_DATES];
+        row_dates(st, dt);
+        derive(x, f->status, col(st, C_PROJECT), dt, sqlite3_column_int(st, C_RECLAIMED), f);
         f->company = col(st, C_COMPANY);
         row_fields(x, st, f);
     }
@@ -932,8 +967,9 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
             if (!f.style)
                 f.style = pl_style_at(d->theme, 0);
         } else {
-            derive(x, col(st, C_STATUS), col(st, C_PROJECT), col(st, C_LAND_A), col(st, C_CONS_P), col(st, C_CONS_A),
-                   col(st, C_PROD_A), col(st, C_VER_A), sqlite3_column_int(st, C_RECLAIMED), &f);
+            const char *dt[D_DATES];
+            row_dates(st, dt);
+            derive(x, col(st, C_STATUS), col(st, C_PROJECT), dt, sqlite3_column_int(st, C_RECLAIMED), &f);
         }
         int ci = pl_style_index(d->theme, f.style->key);
         if (ci >= 0 && ci < PL_STYLE_MAX)
@@ -1041,7 +1077,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + sizeof box_sql + 1024];
-    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 8, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
+    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 3 + D_DATES, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
                         SQLITE_OK) {
         rc = pl_db_fail(db, err, "cannot prepare the export");
         goto out;
@@ -1055,7 +1091,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     snprintf(sql, sizeof sql, export_sql,
              (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist, opt->lonlat_box ? box_sql : "",
              d->context ? SELECTED " DESC, " : "",
-             by_class ? CLASS_FN "(p.status, pr.code, ml.actual, mc.planned, mc.actual, mp.actual, mv.actual, " RECLAIMED_SQL ")," : "");
+             by_class ? CLASS_FN "(p.status, pr.code, " DEADLINE_ARGS ", " RECLAIMED_SQL ")," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
         goto out;
     /* the field list (no values), for writers that show it before the first row */
@@ -1202,7 +1238,7 @@ out:
         x->w->release(x->wstate);
     sqlite3_finalize(st);
     if (by_class) /* removed again */
-        sqlite3_create_function_v2(db->h, CLASS_FN, 8, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db->h, CLASS_FN, 3 + D_DATES, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
     pl_xform_free(x->xf);
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);

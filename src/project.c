@@ -3,6 +3,7 @@
 
 #include "date.h"
 #include "db_internal.h"
+#include "deadline_internal.h"
 #include "lifecycle.h"
 #include "text.h"
 #include "vocab.h"
@@ -792,10 +793,13 @@ static int load_live_project(pl_db *db, const char *code, project_ref *p, pl_err
 int pl_project_milestone(pl_db *db, const char *code, const char *kind, const char *planned, const char *actual,
                          const char *note, pl_error *err)
 {
+    if (pl_deadline_parse(kind) == PL_DL_COMPLETION) /* 竣工: a deadline, not a stage (deadline.c) */
+        return pl_deadline_completion(db, code, planned, actual, note, err);
     int k = kind_index(kind);
     if (k < 0)
         return pl_error_set(err, PL_ERR_USAGE,
-                            "unknown milestone '%s' (land 供地, construction 开工, production 投产, verification 达产验收)",
+                            "unknown milestone '%s' (land 供地, construction 开工, completion 竣工, production 投产, "
+                            "verification 达产验收)",
                             kind ? kind : "");
     if (blank(planned) == blank(actual))
         return pl_error_set(err, PL_ERR_USAGE, "give one of --planned DATE or --actual DATE");
@@ -870,6 +874,9 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
     snprintf(field, sizeof field, "milestone %s %s", pl_milestone_kinds[k], which);
     if ((rc = pl_history_add_effective(db, "project", p.id, code, field, first ? NULL : dates[k], date,
                                        blank(note) ? NULL : note, is_actual ? date : NULL, 0, err)))
+        goto fail;
+    /* a late handover by the government moves the company's deadlines: the exemption in history */
+    if (is_actual && k == 0 && (rc = pl_deadline_handover_in_tx(db, p.id, code, p.planned[0], date, err)))
         goto fail;
     if (is_actual && first && milestone_parcel_status[k]) {
         const char *to = milestone_parcel_status[k];

@@ -44,13 +44,13 @@ static int known_stage(const char *s)
     return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
-static const char *const kind_ids[] = {"availability", "landing", "alerts"};
+static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi"};
 static const char *const kind_titles[] = {"可供土地 land availability", "项目落地 project landing",
-                                          "预警 alerts"};
+                                          "预警 alerts", "考核指标 scored figures"};
 
 int pl_report_kind_parse(const char *s)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i <= PL_REPORT_KPI; i++)
         if (s && !strcmp(s, kind_ids[i]))
             return i;
     return -1;
@@ -58,7 +58,7 @@ int pl_report_kind_parse(const char *s)
 
 const char *pl_report_kind_id(pl_report_kind kind)
 {
-    return (unsigned)kind < 3 ? kind_ids[kind] : "";
+    return (unsigned)kind <= PL_REPORT_KPI ? kind_ids[kind] : "";
 }
 
 int pl_report_format_parse(const char *s)
@@ -474,6 +474,13 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
         const char *kind = col_text(st, 1), *planned = col_text(st, 2), *actual = col_text(st, 3);
         if (pi < 0 || !kind)
             continue;
+        if (!strcmp(kind, "completion")) {
+            rp_project *p = &d->projects[pi];
+            if (planned && pl_date_valid(planned))
+                snprintf(p->completion[0], sizeof p->completion[0], "%s", planned);
+            if (actual && pl_date_valid(actual) && strcmp(actual, d->as_of) <= 0)
+                snprintf(p->completion[1], sizeof p->completion[1], "%s", actual);
+        }
         for (int k = 0; k < RP_MILESTONES; k++)
             if (!strcmp(kind, pl_milestone_kinds[k])) {
                 rp_project *p = &d->projects[pi];
@@ -486,6 +493,24 @@ static int load_projects(pl_db *db, rp_data *d, pl_error *err)
     sqlite3_finalize(st);
     if ((rc = step_error(db, step, err)))
         return rc;
+
+    /* extensions (延期开工/延期竣工), then the effective deadlines */
+    if ((rc = pl_db_prepare(db, "SELECT project_id, kind, until, agreed_on FROM project_extension", &st, err)))
+        return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        long pi = project_index(d, (long)sqlite3_column_int64(st, 0));
+        int k = pl_deadline_parse(col_text(st, 1));
+        const char *until = col_text(st, 2), *on = col_text(st, 3);
+        if (pi < 0 || k < 0 || !until || !pl_date_valid(until))
+            continue;
+        snprintf(d->projects[pi].extended[k], 11, "%s", until);
+        snprintf(d->projects[pi].extended_on[k], 11, "%.10s", on ? on : "");
+    }
+    sqlite3_finalize(st);
+    if ((rc = step_error(db, step, err)))
+        return rc;
+    for (size_t i = 0; i < d->nprojects; i++)
+        rp_project_deadlines(d, &d->projects[i]);
 
     /* parcels: those the project still holds on D (a reclaimed parcel leaves its alerts) */
     if ((rc = pl_db_prepare(db, "SELECT project_id, parcel_id FROM project_parcel"
@@ -623,6 +648,21 @@ void rp_data_free(rp_data *d)
     memset(d, 0, sizeof *d);
 }
 
+void rp_project_deadlines(const rp_data *d, rp_project *p)
+{
+    pl_deadline_dates in = {
+        .agreed = {p->planned[RP_LAND], p->planned[RP_CONSTRUCTION], p->completion[0], p->planned[RP_PRODUCTION],
+                   p->planned[RP_VERIFICATION]},
+        .actual = {p->actual[RP_LAND], p->actual[RP_CONSTRUCTION], p->completion[1], p->actual[RP_PRODUCTION],
+                   p->actual[RP_VERIFICATION]},
+    };
+    for (int k = 0; k < PL_DL_KINDS; k++) {
+        in.extended[k] = p->extended[k];
+        in.extended_on[k] = p->extended_on[k][0] ? p->extended_on[k] : NULL;
+    }
+    pl_deadlines_compute(&in, d->as_of, p->dl);
+}
+
 int rp_load(pl_db *db, const char *as_of, const char *park, rp_data *d, pl_error *err)
 {
     memset(d, 0, sizeof *d);
@@ -677,8 +717,8 @@ out:
 int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt, pl_report **out, pl_error *err)
 {
     *out = NULL;
-    if ((unsigned)kind > PL_REPORT_ALERTS)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts)");
+    if ((unsigned)kind > PL_REPORT_KPI)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts, kpi)");
     char today[16];
     const char *as_of = opt ? opt->as_of : NULL;
     const char *park = opt && opt->park && *opt->park ? opt->park : NULL;
@@ -717,6 +757,9 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
         break;
     case PL_REPORT_LANDING:
         rc = rp_build_landing(r, &d, err);
+        break;
+    case PL_REPORT_KPI:
+        rc = rp_build_kpi(r, db, &d, err);
         break;
     default:
         rc = rp_build_alerts(r, &d, err);
@@ -1080,6 +1123,24 @@ static int fill_xlsx_reports(pl_xlsx *x, void *ctx, pl_error *err)
                         rc = pl_xlsx_row(x, cells, err);
                         break;
                     }
+                }
+                /* the figures of a table with a row per figure (kpi): definitions named by their key */
+                for (size_t d = 0; d < rp_definition_count() && !rc; d++) {
+                    const rp_definition *def = rp_definition_at(d);
+                    int is_col = 0;
+                    for (size_t c = 0; c < t->ncols && !is_col; c++)
+                        is_col = !strcmp(def->col, t->col_keys[c]);
+                    if (is_col || !def->table || strcmp(def->table, t->key))
+                        continue;
+                    const char *cells[8] = {kind_titles[r->kind],
+                                            rp_sheet_name_of(t->key, zh),
+                                            def->col,
+                                            def->col,
+                                            zh ? def->num_zh : def->num_en,
+                                            def->den_zh ? (zh ? def->den_zh : def->den_en) : RP_DASH,
+                                            r->as_of,
+                                            r->park[0] ? r->park : (zh ? "全部园区" : "all parks")};
+                    rc = pl_xlsx_row(x, cells, err);
                 }
             }
         }

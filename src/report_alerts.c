@@ -1,9 +1,11 @@
 /* report_alerts.c — early warnings as of a date, most severe first:
- * reclaim candidates (≥ 730 days past the agreed start without a start),
+ * reclaim candidates (≥ 730 days past the effective start without a start),
  * idle-land warnings (≥ 365 days; idle fee 20 % of the land price, MLR order
- * 53), late starts, overdue milestones (land, production, verification: the
- * construction start is the three above), expired reservations still held,
- * and committed indicators below the parcel's standard-land indicators. */
+ * 53), late starts, overdue completion (竣工) and production (投产), overdue
+ * milestones (达产 verification), overdue handover (交地, the government's
+ * side), expired reservations still held, and committed indicators below the
+ * parcel's standard-land indicators. Every deadline is the effective one
+ * (parkland/deadline.h): agreed, moved by a late handover, extended. */
 #include "report_internal.h"
 #include "landing.h"
 
@@ -15,13 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { A_RECLAIM, A_IDLE, A_LATE, A_MILESTONE, A_RESERVATION, A_SHORTFALL, A_KINDS };
-static const char *const kind_id[A_KINDS] = {"reclaim", "idle", "late_start", "milestone_overdue",
+enum { A_RECLAIM, A_IDLE, A_LATE, A_COMPLETION, A_PRODUCTION, A_MILESTONE, A_LAND, A_RESERVATION, A_SHORTFALL,
+       A_KINDS };
+static const char *const kind_id[A_KINDS] = {"reclaim", "idle", "late_start", "completion_overdue",
+                                             "production_overdue", "milestone_overdue", "land_overdue",
                                              "reservation_expired", "indicator_shortfall"};
-static const char *const kind_zh[A_KINDS] = {"收回候选", "闲置预警", "逾期未开工", "节点逾期", "预留过期",
-                                             "指标不达标"};
+static const char *const kind_zh[A_KINDS] = {"收回候选", "闲置预警", "逾期未开工", "逾期未竣工", "逾期未投产",
+                                             "节点逾期", "逾期未交地(政府)", "预留过期", "指标不达标"};
 static const char *const kind_en[A_KINDS] = {"reclaim candidate", "idle-land warning", "late start",
-                                             "milestone overdue", "reservation expired", "indicator shortfall"};
+                                             "completion overdue", "production overdue", "milestone overdue",
+                                             "handover overdue (government)", "reservation expired",
+                                             "indicator shortfall"};
 
 #define NO_DAYS LONG_MIN
 
@@ -111,15 +117,31 @@ static double idle_fee(const rp_data *d, const rp_project *p)
     return PL_IDLE_FEE_SHARE * price;
 }
 
+/* How the effective deadline came about, for the detail ("" when it is the agreed date). */
+static void deadline_why(const pl_deadline *dl, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (dl->extended)
+        snprintf(buf, len, " (约定 %s, 延期至 %s; agreed %s, extended to %s)", dl->agreed, dl->effective, dl->agreed,
+                 dl->effective);
+    else if (dl->shift_days > 0)
+        snprintf(buf, len, " (约定 %s, 因交地延迟顺延 %ld 天; agreed %s, moved %ld days by the late handover)",
+                 dl->agreed, dl->shift_days, dl->agreed, dl->shift_days);
+}
+
+/* the English name of a deadline in the detail (the milestones' own: "production planned …") */
+static const char *const deadline_en[PL_DL_KINDS] = {"land supply", "construction start", "completion", "production",
+                                                     "verification"};
+
 static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
 {
     for (size_t i = 0; i < d->nprojects; i++) {
         const rp_project *p = &d->projects[i];
-        const char *planned = p->planned[RP_CONSTRUCTION];
+        const char *planned = p->dl[PL_DL_START].effective; /* agreed, moved by a late handover, extended */
         const char *const actual[PL_MS_KINDS] = {p->actual[RP_LAND], p->actual[RP_CONSTRUCTION],
                                                  p->actual[RP_PRODUCTION], p->actual[RP_VERIFICATION]};
         pl_landing l;
-        pl_landing_of(1, actual, planned, d->as_of, &l); /* the map's rule (export.c) */
+        pl_landing_of_deadlines(1, actual, p->dl, d->as_of, &l); /* the map's rule (export.c) */
         if (!p->counted || !l.overdue)
             continue;
         long days = l.overdue_days;
@@ -143,8 +165,10 @@ static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
                      "agreed start %s passed %ld days ago: idle land, fee 20%% of the land price (MLR order 53)",
                      planned, days, planned, days);
         } else {
-            snprintf(a->detail, sizeof a->detail, "约定开工 %s，逾期 %ld 天未开工; agreed start %s passed %ld days ago, "
-                     "not started", planned, days, planned, days);
+            char why[256];
+            deadline_why(&p->dl[PL_DL_START], why, sizeof why);
+            snprintf(a->detail, sizeof a->detail, "约定开工 %s，逾期 %ld 天未开工%s; agreed start %s passed %ld days ago, "
+                     "not started", planned, days, why, planned, days);
         }
     }
     return PL_OK;
@@ -152,23 +176,39 @@ static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
 
 static int milestone_alerts(const rp_data *d, alerts *as, pl_error *err)
 {
+    /* the deadlines after the start, and the government's handover */
+    static const struct {
+        int dl, kind;
+    } which[] = {{PL_DL_COMPLETION, A_COMPLETION}, {PL_DL_PRODUCTION, A_PRODUCTION}, {PL_DL_FULL, A_MILESTONE},
+                 {PL_DL_LAND, A_LAND}};
     for (size_t i = 0; i < d->nprojects; i++) {
         const rp_project *p = &d->projects[i];
         if (!p->counted)
             continue;
-        for (int k = 0; k < RP_MILESTONES; k++) {
-            const char *planned = p->planned[k];
-            if (k == RP_CONSTRUCTION || !planned[0] || p->actual[k][0] || strcmp(planned, d->as_of) >= 0)
+        for (size_t w = 0; w < sizeof which / sizeof *which; w++) {
+            const pl_deadline *dl = &p->dl[which[w].dl];
+            /* 竣工 is late once started (before that, the start is); 投产 once completed, if recorded */
+            if (!dl->overdue_days || (which[w].dl == PL_DL_COMPLETION && !p->actual[RP_CONSTRUCTION][0]) ||
+                (which[w].dl == PL_DL_COMPLETION && p->actual[RP_PRODUCTION][0]))
                 continue;
-            long days = d->today - rp_days(planned);
+            long days = dl->overdue_days;
             alert *a = push(as, err);
             if (!a)
                 return PL_ERR_NOMEM;
-            project_alert(a, d, p, A_MILESTONE);
-            snprintf(a->date, sizeof a->date, "%s", planned);
+            project_alert(a, d, p, which[w].kind);
+            snprintf(a->date, sizeof a->date, "%s", dl->effective);
             a->days = days;
-            snprintf(a->detail, sizeof a->detail, "计划%s %s，逾期 %ld 天未完成; %s planned %s, %ld days overdue",
-                     pl_milestone_zh(pl_milestone_kinds[k]), planned, days, pl_vocab_en(PL_VOCAB_MILESTONE, pl_milestone_kinds[k]), planned, days);
+            char why[256];
+            deadline_why(dl, why, sizeof why);
+            if (which[w].dl == PL_DL_LAND)
+                snprintf(a->detail, sizeof a->detail,
+                         "计划供地 %s，逾期 %ld 天未交地 (政府方); land supply planned %s, %ld days overdue "
+                         "(the government's side): the company's later deadlines move by the delay",
+                         dl->effective, days, dl->effective, days);
+            else
+                snprintf(a->detail, sizeof a->detail, "计划%s %s，逾期 %ld 天未完成%s; %s planned %s, %ld days overdue",
+                         pl_deadline_zh((pl_deadline_kind)which[w].dl), dl->effective, days, why,
+                         deadline_en[which[w].dl], dl->effective, days);
         }
     }
     return PL_OK;

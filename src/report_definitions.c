@@ -21,6 +21,8 @@ static const rp_sheet_name sheet_names[] = {
     {"landing_by_industry", "项目落地按行业", "Landing by industry"},
     {"alerts_summary", "预警汇总", "Alerts by kind"},
     {"alerts", "预警明细", "Alerts"},
+    {"kpi", "考核指标", "Scored figures"},
+    {"deadlines", "出让合同期限", "Contract deadlines"},
     {RP_DEFINITIONS_KEY, "指标定义", "Definitions"},
 };
 
@@ -61,6 +63,32 @@ static const rp_definition definitions[] = {
     {"alerts_summary", "count", "统计日的该类预警条数", "alerts of the kind on the as-of date", NULL, NULL},
     {"alerts", "days", "统计日 − 基准日(约定日期或到期日)", "as-of date − due date (agreed or expiry date)", NULL, NULL},
     {"alerts", "idle_fee_wan", "20% × 起始价 × 面积(亩)", "20 % × base price × area (mu)", NULL, NULL},
+    /* report kpi (parkland/kpi.h): one row per park and figure; the figures by their key (the kpi column) */
+    {"kpi", "start_rate", "实际开工日 ≤ 统计日的项目(已开工)", "projects started by the as-of date",
+     "有效开工期限 ≤ 统计日的项目(应开工)", "projects whose effective start ≤ as-of date (due)"},
+    {"kpi", "on_time_start_rate", "应开工且在有效开工期限当日或之前开工的项目",
+     "due projects started on or before the effective start", "有效开工期限 ≤ 统计日的项目(应开工)",
+     "projects whose effective start ≤ as-of date (due)"},
+    {"kpi", "completion_rate", "实际竣工日 ≤ 统计日的项目(已竣工)", "projects completed (竣工) by the as-of date",
+     "有效竣工期限 ≤ 统计日的项目(应竣工)", "projects whose effective completion ≤ as-of date (due)"},
+    {"kpi", "on_time_completion_rate", "应竣工且在有效竣工期限当日或之前竣工的项目",
+     "due projects completed on or before the effective completion", "有效竣工期限 ≤ 统计日的项目(应竣工)",
+     "projects whose effective completion ≤ as-of date (due)"},
+    {"kpi", "performance_rate", "每项到期承诺(开工、竣工、投产、达产)均在有效期限内完成的项目",
+     "projects that met every due commitment (start, completion, production, full production) on time",
+     "至少有一项承诺到期的项目", "projects with at least one commitment due"},
+    {"kpi", "funds_rate", "统计月及以前的到位资金(万元)", "funds in place up to the as-of month (10k CNY)",
+     "这些项目的协议投资(万元)", "committed investment of the projects (10k CNY)"},
+    {"kpi", "invest_rate", "统计年度截至统计月的投资进度(万元)",
+     "investment progress of the as-of year up to the as-of month (10k CNY)", "统计年度的年度投资计划(万元)",
+     "investment plans of the as-of year (10k CNY)"},
+    {"kpi", "target_pct", "园区目标, 否则全局目标, 否则默认 (开工率 90, 投资完成率 80, 资金到位率 80, 按期竣工率 100)",
+     "the park's target, else the global one, else the default (start 90, investment 80, funds 80, on-time "
+     "completion 100)", NULL, NULL},
+    {"deadlines", "effective", "约定期限 + 交地延迟天数 (政府原因, 免责), 延期开工/竣工协议的新期限较晚时取之",
+     "agreed deadline + handover delay (the government's, exempt); an extension's new date when later", NULL, NULL},
+    {"deadlines", "overdue_days", "统计日 − 有效期限 (期限当日不算逾期)",
+     "as-of date − effective deadline (the deadline day itself is not overdue)", NULL, NULL},
 };
 
 size_t rp_definition_count(void)

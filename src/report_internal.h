@@ -10,6 +10,7 @@
 #include "date.h"
 #include "db_internal.h"
 #include "vocab.h"
+#include "parkland/deadline.h"
 #include "parkland/lead.h"
 #include "parkland/parcel.h"
 #include "parkland/project.h"
@@ -103,6 +104,9 @@ typedef struct rp_project {
     double investment;         /* committed, 万元; NAN: none */
     double intensity, far, tax, output, energy; /* committed indicators; NAN: none */
     char planned[RP_MILESTONES][11], actual[RP_MILESTONES][11]; /* "" when none (actual > D: none) */
+    char completion[2][11];    /* 竣工 agreed, actual ("" when none) */
+    char extended[PL_DL_KINDS][11], extended_on[PL_DL_KINDS][11]; /* extensions (start, completion) */
+    pl_deadline dl[PL_DL_KINDS]; /* the effective deadlines as of D (parkland/deadline.h) */
     size_t *parcels;           /* indexes into parcels */
     size_t nparcels;
     double plan_year, done_year; /* 万元 of D's year (done: up to D's month) */
@@ -142,6 +146,8 @@ typedef struct rp_data {
 
 int rp_load(pl_db *db, const char *as_of, const char *park, rp_data *d, pl_error *err);
 void rp_data_free(rp_data *d);
+/* Compute p->dl (the effective deadlines as of d->as_of) from its dates. */
+void rp_project_deadlines(const rp_data *d, rp_project *p);
 /* Index of parcel `id` in d->parcels, or -1. */
 long rp_parcel_index(const rp_data *d, long id);
 /* "QDIP,JMIP" parks of a project (buffer). */
@@ -156,6 +162,8 @@ const char *rp_stage_zh(const char *id);
 int rp_build_availability(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_alerts(pl_report *r, const rp_data *d, pl_error *err);
+/* report_kpi.c: the figures (pl_kpi_by_park, read from db) and the deadlines of d's projects. */
+int rp_build_kpi(pl_report *r, pl_db *db, const rp_data *d, pl_error *err);
 
 /* ---- the workbook of several reports (report_definitions.c) ------------------------ */
 

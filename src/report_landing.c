@@ -100,11 +100,11 @@ static int aggregate(const rp_data *d, const group *g, agg *a, pl_error *err)
             }
         if (p->actual[RP_CONSTRUCTION][0])
             a->started++;
-        if (p->planned[RP_CONSTRUCTION][0] && strcmp(p->planned[RP_CONSTRUCTION], d->as_of) <= 0)
+        if (p->dl[PL_DL_START].due) /* the effective deadline (parkland/deadline.h) */
             a->start_due++;
         if (p->actual[RP_PRODUCTION][0])
             a->produced++;
-        if (p->planned[RP_PRODUCTION][0] && strcmp(p->planned[RP_PRODUCTION], d->as_of) <= 0)
+        if (p->dl[PL_DL_PRODUCTION].due)
             a->production_due++;
         a->done += p->done_year;
         a->plan += p->plan_year;

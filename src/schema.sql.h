@@ -334,4 +334,49 @@ static const char pl_schema_v7[] =
  * walk over the (park_id, code) index; this index finds it at once. */
 static const char pl_schema_v13[] = "CREATE INDEX IF NOT EXISTS parcel_code ON parcel(code);\n";
 
+/* Schema 10 (issue 15 §1, §4): the deadlines of a transfer contract and the
+ * figures the province scores.
+ * - milestone.kind takes 'completion' (竣工): its agreed and actual dates
+ *   beside land (交地), construction (开工), production (投产) and
+ *   verification (达产). SQLite cannot ALTER a CHECK: the table is rebuilt
+ *   with its rows (nothing refers to it);
+ * - project_extension: a 延期开工 / 延期竣工 agreed with a document number and
+ *   a new deadline (one per project and kind; recording it again replaces it,
+ *   history keeps the old one);
+ * - project_funds: funds in place (到位资金) per month, like investment_progress;
+ * - kpi_target: the target of a figure per park (park_id 0: every park). */
+static const char pl_schema_v10_milestone[] =
+    "CREATE TABLE milestone_v10(\n"
+    "  project_id INTEGER NOT NULL REFERENCES project(id),\n"
+    "  kind TEXT NOT NULL CHECK (kind = 'land' OR kind = 'construction' OR kind = 'completion'\n"
+    "    OR kind = 'production' OR kind = 'verification'),\n"
+    "  planned TEXT,                    -- agreed date YYYY-MM-DD\n"
+    "  actual TEXT,\n"
+    "  PRIMARY KEY (project_id, kind));\n"
+    "INSERT INTO milestone_v10(project_id, kind, planned, actual) SELECT project_id, kind, planned, actual FROM milestone;\n"
+    "DROP TABLE milestone;\n"
+    "ALTER TABLE milestone_v10 RENAME TO milestone;\n";
+static const char pl_schema_v10[] =
+    "CREATE TABLE IF NOT EXISTS project_extension(\n"
+    "  project_id INTEGER NOT NULL REFERENCES project(id),\n"
+    "  kind TEXT NOT NULL CHECK (kind = 'construction' OR kind = 'completion'),\n"
+    "  document TEXT NOT NULL,          -- number of the agreement (延期开工/延期竣工)\n"
+    "  until TEXT NOT NULL,             -- the new deadline YYYY-MM-DD\n"
+    "  agreed_on TEXT NOT NULL,         -- the day it was agreed\n"
+    "  note TEXT,\n"
+    "  recorded_at TEXT NOT NULL,\n"
+    "  PRIMARY KEY (project_id, kind));\n"
+    "CREATE TABLE IF NOT EXISTS project_funds(\n"
+    "  project_id INTEGER NOT NULL REFERENCES project(id),\n"
+    "  period TEXT NOT NULL,            -- YYYY-MM\n"
+    "  amount REAL NOT NULL,            -- funds in place in that month, 万元\n"
+    "  recorded_at TEXT NOT NULL,\n"
+    "  PRIMARY KEY (project_id, period));\n"
+    "CREATE TABLE IF NOT EXISTS kpi_target(\n"
+    "  park_id INTEGER NOT NULL DEFAULT 0, -- 0: every park\n"
+    "  kpi TEXT NOT NULL,\n"
+    "  target_pct REAL NOT NULL,\n"
+    "  updated_at TEXT NOT NULL,\n"
+    "  PRIMARY KEY (park_id, kpi));\n";
+
 #endif

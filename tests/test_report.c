@@ -431,8 +431,9 @@ Test(report, alerts_on_three_dates)
     cr_assert_str_eq(cell("alerts", 0, "park"), "JMIP");
     cr_assert_str_eq(cell("alerts", 0, "company"), "丙电子");
     cr_assert_str_eq(cell("alerts", 0, "parcels"), "B1");
-    cr_assert_str_eq(cell("alerts", 0, "date"), "2023-06-01");
-    cr_assert_str_eq(cell("alerts", 0, "days"), "29");
+    /* agreed start 2023-06-01, moved 5 days by the late handover (agreed 05-20, handed over 05-25) */
+    cr_assert_str_eq(cell("alerts", 0, "date"), "2023-06-06");
+    cr_assert_str_eq(cell("alerts", 0, "days"), "24");
     cr_assert_str_eq(cell("alerts", 0, "idle_fee_wan"), "");
     for (size_t i = 1; i < 4; i++)
         cr_assert_str_eq(cell("alerts", i, "severity"), "indicator_shortfall");
@@ -454,7 +455,8 @@ Test(report, alerts_on_three_dates)
     static const char *const sev2[] = {"idle", "late_start", "reservation_expired", "indicator_shortfall",
                                        "indicator_shortfall", "indicator_shortfall"};
     static const char *const subj2[] = {"P3", "P2", "A1", "P3", "P3", "P3"};
-    static const char *const days2[] = {"395", "60", "81", "", "", ""};
+    /* P3 moved 5 days, P2 9 days (agreed start 2024-05-01, handover 2024-03-01 → 03-10) */
+    static const char *const days2[] = {"390", "51", "81", "", "", ""};
     for (size_t i = 0; i < 6; i++) {
         cr_expect_str_eq(cell("alerts", i, "severity"), sev2[i], "row %zu", i);
         cr_expect_str_eq(cell("alerts", i, "subject"), subj2[i], "row %zu", i);
@@ -470,10 +472,11 @@ Test(report, alerts_on_three_dates)
 
     build(PL_REPORT_ALERTS, D3, NULL);
     cr_assert_eq(pl_report_alerts(rep), 7);
-    static const char *const sev3[] = {"reclaim", "idle", "milestone_overdue", "reservation_expired",
+    static const char *const sev3[] = {"reclaim", "idle", "production_overdue", "reservation_expired",
                                        "indicator_shortfall", "indicator_shortfall", "indicator_shortfall"};
     static const char *const subj3[] = {"P3", "P2", "P1", "A1", "P3", "P3", "P3"};
-    static const char *const days3[] = {"760", "425", "180", "446", "", "", ""};
+    /* P1's production: agreed 2025-01-01, moved 14 days (handover 2023-11-01 → 11-15) */
+    static const char *const days3[] = {"755", "416", "166", "446", "", "", ""};
     for (size_t i = 0; i < 7; i++) {
         cr_expect_str_eq(cell("alerts", i, "severity"), sev3[i], "row %zu", i);
         cr_expect_str_eq(cell("alerts", i, "subject"), subj3[i], "row %zu", i);
@@ -482,14 +485,15 @@ Test(report, alerts_on_three_dates)
     cr_assert_str_eq(cell("alerts", 0, "severity_zh"), "收回候选");
     cr_assert(strstr(cell("alerts", 0, "detail"), "may be reclaimed without compensation (MLR order 53)"));
     cr_assert_str_eq(cell("alerts", 1, "idle_fee_wan"), "3000.00", "20%% × 50 万元/亩 × 300 亩");
-    cr_assert_str_eq(cell("alerts", 2, "date"), "2025-01-01");
-    cr_assert(strstr(cell("alerts", 2, "detail"), "production planned 2025-01-01, 180 days overdue"), "%s",
+    cr_assert_str_eq(cell("alerts", 2, "date"), "2025-01-15");
+    cr_assert(strstr(cell("alerts", 2, "detail"), "production planned 2025-01-15, 166 days overdue"), "%s",
               cell("alerts", 2, "detail"));
     EXPECT("D3 summary",
            {"alerts_summary", "severity=reclaim", "count", "1"},
            {"alerts_summary", "severity=idle", "count", "1"},
            {"alerts_summary", "severity=late_start", "count", "0"},
-           {"alerts_summary", "severity=milestone_overdue", "count", "1"},
+           {"alerts_summary", "severity=production_overdue", "count", "1"},
+           {"alerts_summary", "severity=milestone_overdue", "count", "0"},
            {"alerts_summary", "severity=reservation_expired", "count", "1"},
            {"alerts_summary", "severity=indicator_shortfall", "count", "3"},
            {"alerts_summary", "severity=all", "count", "7"});

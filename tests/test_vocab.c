@@ -13,6 +13,7 @@
 #include "db_internal.h"
 #include "style.h"
 #include "vocab.h"
+#include "parkland/deadline.h"
 #include "parkland/export.h"
 #include "parkland/lead.h"
 #include "parkland/parcel.h"
@@ -67,8 +68,8 @@ Test(vocab, every_term_parses_from_id_zh_en_in_any_case)
         }
         cr_expect_null(pl_vocab_at(v, pl_vocab_count(v)));
     }
-    /* 10 statuses, 6 lead stages, 6 project stages, 4 milestones, 11 industries, 2 themes, 10 landing classes, 4 roles */
-    cr_expect_eq(total, 10 + 6 + 6 + 4 + 11 + 2 + 10 + 4);
+    /* 10 statuses, 6 lead stages, 6 project stages, 4 milestones, 11 industries, 2 themes, 13 landing classes, 4 roles */
+    cr_expect_eq(total, 10 + 6 + 6 + 4 + 11 + 2 + 13 + 4);
 }
 
 Test(vocab, unknown_words_are_refused)
@@ -315,7 +316,6 @@ Test(vocab, schema_checks_hold_the_vocabulary)
     } checks[] = {
         {"parcel", "CHECK (status", PL_VOCAB_STATUS},
         {"lead", "CHECK (stage", PL_VOCAB_LEAD_STAGE},
-        {"milestone", "CHECK (kind", PL_VOCAB_MILESTONE},
     };
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
         char *got = check_values(db, checks[i].table, checks[i].head), *want = vocab_values(checks[i].v);
@@ -323,6 +323,14 @@ Test(vocab, schema_checks_hold_the_vocabulary)
         free(got);
         free(want);
     }
+    /* the milestones: the vocabulary's (the stages) and 竣工, a deadline (parkland/deadline.h, schema 10) */
+    char *got = check_values(db, "milestone", "CHECK (kind"), *want = vocab_values(PL_VOCAB_MILESTONE);
+    cr_expect_str_eq(got, "completion,construction,land,production,verification");
+    cr_expect_str_eq(want, "construction,land,production,verification");
+    for (int k = 0; k < PL_DL_KINDS; k++)
+        cr_expect(strstr(got, pl_deadline_ids[k]), "%s", pl_deadline_ids[k]);
+    free(got);
+    free(want);
     /* and a CHECK really refuses a word outside it */
     const char *ins = "INSERT INTO lead(code, company, stage, stage_date, created_at, updated_at)"
                       " VALUES ('L-%s', 'c', '%s', '2025-01-01', 'now', 'now')";

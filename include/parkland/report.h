@@ -8,8 +8,13 @@
  *                 年度投资完成率 and the 四新 share — per park, per industry
  *                 (十强) and in total;
  *   alerts        预警: reclaim candidates, idle-land warnings, late starts,
- *                 overdue milestones, expired reservations, committed
- *                 indicators below the parcel's, most severe first.
+ *                 overdue completion, production, milestones and handovers
+ *                 (交地, the government's side), expired reservations,
+ *                 committed indicators below the parcel's, most severe first;
+ *   kpi           考核指标: per park 开工率, 按期开工率, 竣工率, 按期竣工率,
+ *                 履约率, 资金到位率, 年度投资完成率, each with numerator,
+ *                 denominator, target and met/not met (parkland/kpi.h), then
+ *                 every project's deadlines (parkland/deadline.h).
  *
  * As of a date D (default today) every report shows the past as it was:
  *   - a parcel's status is the latest 'status' history row whose effective
@@ -28,7 +33,8 @@
  * KPIs (design.md "KPIs"); every rate comes with its numerator and
  * denominator in the same row, and a zero denominator gives "—" (JSON null):
  *   开工率 = projects with an actual construction start ≤ D ÷ projects whose
- *            agreed (planned) start is ≤ D (a project started ahead of its
+ *            effective start (agreed, moved by a late handover, extended:
+ *            parkland/deadline.h) is ≤ D (a project started ahead of its
  *            agreed date counts in the numerator only: the rate can pass 100 %);
  *   投产率 = the same with production;
  *   年度投资完成率 = progress of D's year up to D's month ÷ the plans of D's year;
@@ -59,10 +65,11 @@ extern "C" {
 typedef enum pl_report_kind {
     PL_REPORT_AVAILABILITY = 0,
     PL_REPORT_LANDING,
-    PL_REPORT_ALERTS
+    PL_REPORT_ALERTS,
+    PL_REPORT_KPI      /* the figures the province scores (parkland/kpi.h) and the deadlines */
 } pl_report_kind;
 
-/* "availability|landing|alerts" → kind; -1 when unknown. */
+/* "availability|landing|alerts|kpi" → kind; -1 when unknown. */
 int pl_report_kind_parse(const char *s);
 /* The id of a kind ("availability"…), static storage. */
 const char *pl_report_kind_id(pl_report_kind kind);
@@ -104,7 +111,8 @@ size_t pl_report_alerts(const pl_report *r);
 
 /* The tables, in output order. Table keys: availability: status_by_park,
  * free_by_size, reserved; landing: leads_by_park, landing_by_park,
- * leads_by_industry, landing_by_industry; alerts: alerts_summary, alerts. */
+ * leads_by_industry, landing_by_industry; alerts: alerts_summary, alerts;
+ * kpi: kpi, deadlines. */
 size_t pl_report_table_count(const pl_report *r);
 const char *pl_report_table_key(const pl_report *r, size_t t);
 const char *pl_report_table_title(const pl_report *r, size_t t);

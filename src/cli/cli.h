@@ -60,6 +60,8 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g);
 int cmd_parcel_sheet(int argc, char **argv, const cli_global *g);
 /* park subcommands beyond add/list (cmd_park_indicators.c) */
 int cmd_park_indicators(int argc, char **argv, const cli_global *g);
+/* park targets (cmd_park_targets.c): the targets of the scored figures */
+int cmd_park_targets(int argc, char **argv, const cli_global *g);
 
 /* `parcel indicators CODE …` (is_park 0) and `park indicators PARK …` (is_park 1):
  * one option parser and output for both (cmd_parcel_status.c). argv[0] is "indicators". */

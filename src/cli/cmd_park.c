@@ -1,4 +1,4 @@
-/* cmd_park.c — parkland park add|list|datum|edit|remove */
+/* cmd_park.c — parkland park add|list|datum|edit|remove (indicators, targets: their own files) */
 #include "cli.h"
 
 #include "parkland/park.h"
@@ -13,7 +13,8 @@ static const char park_usage[] =
     "       parkland park list [--format table|csv|json]\n"
     "       parkland park datum CODE [xian80|beijing54 --towgs84 DX,DY,DZ,RX,RY,RZ,S [--note TEXT]]\n"
     "       parkland park edit CODE [--name N] [--name-en N] [--district D] [--note TEXT]\n"
-    "       parkland park remove CODE [--note TEXT]";
+    "       parkland park remove CODE [--note TEXT]\n"
+    "       parkland park targets [CODE | --global] [--start-rate N …] [--clear FIGURE]";
 
 static int park_add(int argc, char **argv, pl_db *db)
 {
@@ -204,12 +205,15 @@ int cmd_park(int argc, char **argv, const cli_global *g)
         printf(_("usage: %s\n\n  add    add a park\n  list   list parks\n"
                "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports\n"
                "  edit   correct a park's names and district\n"
-               "  remove remove a park without parcels\n"),
+               "  remove remove a park without parcels\n"
+               "  targets the targets of the scored figures (report kpi), per park or --global\n"),
                park_usage);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     if (!strcmp(argv[1], "indicators"))
         return cmd_park_indicators(argc - 1, argv + 1, g);
+    if (!strcmp(argv[1], "targets"))
+        return cmd_park_targets(argc - 1, argv + 1, g);
     for (int i = 2; i < argc; i++)
         if (cli_is_help(argv[i])) {
             printf(_("usage: %s\n"), park_usage);

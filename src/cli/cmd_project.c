@@ -1,6 +1,7 @@
-/* cmd_project.c — parkland project sign|milestone|progress|plan|edit|terminate|list|show */
+/* cmd_project.c — parkland project sign|milestone|progress|funds|plan|extend|edit|terminate|list|show */
 #include "cli.h"
 
+#include "parkland/deadline.h"
 #include "parkland/parcel.h"
 #include "parkland/project.h"
 #include "parkland/table.h"
@@ -18,9 +19,11 @@ static const char project_usage[] =
     "               [--investment WAN] [--investment-intensity X] [--far X] [--tax-per-mu X]\n"
     "               [--output-per-mu X] [--energy-per-output X] [--land-by D] [--start-by D]\n"
     "               [--production-by D] [--verify-by D] [--accept-shortfall --note T] [--note T] [--list]\n"
-    "       parkland project milestone CODE land|construction|production|verification\n"
+    "       parkland project milestone CODE land|construction|completion|production|verification\n"
     "               (--planned D | --actual D) [--note T]\n"
     "       parkland project progress CODE PERIOD AMOUNT [--note T]   (PERIOD 2026-03, AMOUNT 万元)\n"
+    "       parkland project funds CODE PERIOD AMOUNT [--note T]      (funds in place 到位资金, 万元)\n"
+    "       parkland project extend CODE start|completion --document NO --until D [--date D] [--note T]\n"
     "       parkland project plan CODE YEAR AMOUNT [--note T]         (annual planned investment, 万元)\n"
     "       parkland project edit CODE [--start-by D] [--production-by D] [--verify-by D] [--land-by D]\n"
     "               [--investment WAN] [--investment-intensity X] [--far X] [--tax-per-mu X]\n"
@@ -46,11 +49,15 @@ static void help(void)
            "             least, --energy-per-output 吨标准煤/万元 at most. Any shortfall refuses the signing\n"
            "             unless --accept-shortfall --note TEXT. --land-by, --start-by, --production-by and\n"
            "             --verify-by plan the milestones. The code defaults to P-<LEAD>.\n"
-           "  milestone  planned or actual date of land 供地, construction 开工, production 投产,\n"
-           "             verification 达产验收. The actual land supply (出让合同/交地) moves the parcels the\n"
+           "  milestone  planned or actual date of land 供地/交地, construction 开工, completion 竣工,\n"
+           "             production 投产, verification 达产验收. An actual 交地 after the agreed one moves\n"
+           "             the company's later deadlines by the delay (exempt; history says why). The actual land supply (出让合同/交地) moves the parcels the\n"
            "             project holds to transferred (已出让), an actual construction start to\n"
            "             construction (在建), production to production (投产), verification to verified (达产).\n"
            "  progress   investment completed in a month, 万元 (again for the same month replaces it)\n"
+           "  funds      funds in place (到位资金) in a month, 万元 (again for the same month replaces it)\n"
+           "  extend     延期开工 (start) or 延期竣工 (completion) agreed with a document number and a new\n"
+           "             deadline (--until); more than one year later than the deadline warns\n"
            "  plan       planned investment of a year, 万元\n"
            "  edit       change the agreed milestone dates and the commitments (one history row each)\n"
            "  terminate  解约/终止: the project ends on --date; its reserved or listed parcels go back to\n"
@@ -221,7 +228,7 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     if (is_ms) {
         if (npos != 2)
             return cli_usage_error(project_usage, "project milestone needs a CODE and a milestone "
-                                                  "(land, construction, production, verification)");
+                                                  "(land, construction, completion, production, verification)");
         if (!planned == !actual)
             return cli_usage_error(project_usage, "project milestone needs one of --planned D or --actual D");
     } else if (npos != 3) {
@@ -231,7 +238,7 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     double amount = 0;
     int year = 0;
     static char period[8];
-    if (!strcmp(sub, "progress")) {
+    if (!strcmp(sub, "progress") || !strcmp(sub, "funds")) {
         if (!pl_parse_month(pos[1], period))
             return cli_usage_error(project_usage, "PERIOD '%s' is not a month (%s)", pos[1], PL_PARSE_MONTH_FORMS);
         pos[1] = period;
@@ -256,16 +263,23 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
         rc = pl_project_milestone(db, pos[0], pos[1], planned, actual, note, &err);
     else if (!strcmp(sub, "progress"))
         rc = pl_project_progress(db, pos[0], pos[1], amount, note, &err);
+    else if (!strcmp(sub, "funds"))
+        rc = pl_project_funds(db, pos[0], pos[1], amount, note, &err);
     else
         rc = pl_project_plan(db, pos[0], year, amount, note, &err);
     if (!rc) {
-        if (is_ms)
+        if (is_ms && !pl_milestone_parse(pos[1])) /* 竣工: a deadline (parkland/deadline.h) */
+            printf(_("project %s: %s %s %s %s\n"), pos[0], "completion", pl_deadline_zh(PL_DL_COMPLETION),
+                   planned ? _("planned") : _("actual"), planned ? planned : actual);
+        else if (is_ms)
             printf(_("project %s: %s %s %s %s\n"), pos[0], pl_milestone_parse(pos[1]),
                    pl_milestone_zh(pl_milestone_parse(pos[1])), planned ? _("planned") : _("actual"),
                    planned ? planned : actual);
         else if (!strcmp(sub, "progress"))
             printf(_("project %s: investment completed %s = %s 万元\n"), pos[0], pos[1],
                    num(amount, 2, a, sizeof a));
+        else if (!strcmp(sub, "funds"))
+            printf(_("project %s: funds in place %s = %s 万元\n"), pos[0], pos[1], num(amount, 2, a, sizeof a));
         else
             printf(_("project %s: planned investment %d = %s 万元\n"), pos[0], year, num(amount, 2, a, sizeof a));
         if (is_ms && actual)
@@ -273,6 +287,59 @@ static int project_change(int argc, char **argv, const cli_global *g, const char
     }
     pl_db_close(db);
     return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+/* ---- extend ------------------------------------------------------------------------------- */
+
+/* project extend CODE start|completion --document NO --until D [--date D] [--note T] */
+static int project_extend(int argc, char **argv, const cli_global *g)
+{
+    const char *pos[2] = {NULL, NULL}, *document = NULL, *until = NULL, *date = NULL, *note = NULL;
+    int npos = 0;
+    for (int i = 2; i < argc; i++) {
+        const cli_text_opt texts[] = {
+            {"--document", &document, 0}, {"--until", &until, 1}, {"--date", &date, 1}, {"--note", &note, 0}};
+        int r = cli_opt_match(argc, argv, &i, texts, sizeof texts / sizeof *texts, NULL, 0);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r)
+            continue;
+        if (argv[i][0] == '-' || npos >= 2)
+            return cli_usage_error(project_usage, "unexpected argument '%s'", argv[i]);
+        pos[npos++] = argv[i];
+    }
+    if (npos != 2)
+        return cli_usage_error(project_usage, "project extend needs a CODE and start or completion");
+    int kind = pl_deadline_parse(pos[1]);
+    if (kind != PL_DL_START && kind != PL_DL_COMPLETION)
+        return cli_usage_error(project_usage, "project extend moves start (延期开工) or completion (延期竣工), not '%s'",
+                               pos[1]);
+    if (!document || !until)
+        return cli_usage_error(project_usage, "project extend needs --document NO and --until D");
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    if ((status = cli_code(db, PL_CODE_PROJECT, NULL, &pos[0], 0))) {
+        pl_db_close(db);
+        return status;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    pl_extend_result res;
+    int rc = pl_project_extend(db, pos[0], (pl_deadline_kind)kind, document, until, date, note, &res, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    printf(_("project %s: %s extended by %s from %s to %s (%ld days)\n"), pos[0], pl_deadline_zh((pl_deadline_kind)kind),
+           document, res.base, res.until, res.days);
+    if (res.replaced[0])
+        printf(_("(it replaces the extension to %s)\n"), res.replaced);
+    if (res.beyond_limit)
+        fprintf(stderr, _("parkland: warning: project %s: the extension is more than one year after the deadline %s "
+                          "(contracts allow one extension of at most one year)\n"),
+                pos[0], res.base);
+    return EXIT_DONE;
 }
 
 /* ---- edit and terminate ------------------------------------------------------------------ */
@@ -671,8 +738,10 @@ int cmd_project(int argc, char **argv, const cli_global *g)
     const char *sub = argv[1];
     if (!strcmp(sub, "sign"))
         return project_sign(argc, argv, g);
-    if (!strcmp(sub, "milestone") || !strcmp(sub, "progress") || !strcmp(sub, "plan"))
+    if (!strcmp(sub, "milestone") || !strcmp(sub, "progress") || !strcmp(sub, "plan") || !strcmp(sub, "funds"))
         return project_change(argc, argv, g, sub);
+    if (!strcmp(sub, "extend"))
+        return project_extend(argc, argv, g);
     if (!strcmp(sub, "edit"))
         return project_edit(argc, argv, g);
     if (!strcmp(sub, "terminate"))

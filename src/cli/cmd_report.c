@@ -1,4 +1,4 @@
-/* cmd_report.c — parkland report availability|landing|alerts */
+/* cmd_report.c — parkland report availability|landing|alerts|kpi|all */
 #include "cli.h"
 
 #include "parkland/park.h"
@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char report_usage[] =
-    "parkland report availability|landing|alerts|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
+    "parkland report availability|landing|alerts|kpi|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
     "                [-o FILE] [--force] [--fail-on-alerts]";
 
 static const char report_help[] = /* xgettext:no-c-format */
@@ -34,6 +34,12 @@ static const char report_help[] = /* xgettext:no-c-format */
     "  --fail-on-alerts   (alerts, all) exit 1 when there is any alert; without it alerts exit 0\n"
     "\n"
     "Rates show their numerator and denominator; a zero denominator shows — (JSON null).\n");
+
+static const char report_help_kpi[] = /* xgettext:no-c-format */
+    N_("  kpi           考核指标: per park and in total 开工率, 按期开工率, 竣工率, 按期竣工率, 履约率,\n"
+       "                资金到位率, 年度投资完成率 with numerator, denominator, target (park targets) and\n"
+       "                met/not met; then every project's contract deadlines (交地, 开工, 竣工, 投产, 达产):\n"
+       "                agreed, moved by a late handover, extended, effective, actual, state\n");
 
 static int count_parcels(const pl_park *p, void *ctx)
 {
@@ -119,13 +125,13 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
 int cmd_report(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf(_("usage: %s\n%s"), report_usage, _(report_help));
+        printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     int all = !strcmp(argv[1], "all");
     int kind = all ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
-        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, all)", argv[1]);
+        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, all)", argv[1]);
     /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
     pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
     pl_report_options opt = {0};
@@ -135,7 +141,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf(_("usage: %s\n%s"), report_usage, _(report_help));
+            printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
             if (r > 0 && !cli_parse_date("--as-of", v, &opt.as_of))
