@@ -62,24 +62,32 @@ static long days_between(const char *a, const char *b)
 
 /* ---- the evidence ----------------------------------------------------------------- */
 
-/* translate 0: English, for the history's record */
+/* translate 0: English, for the history's record (each format twice: pl_tr's for xgettext) */
 static void evidence_text(const pl_idle_evidence *e, char *buf, size_t len, int translate)
 {
     if (!strcmp(e->basis, "not_started")) {
-        snprintf(buf, len, (translate ? pl_tr("agreed start %s, not started %ld days later on %s (idle from %d days)") : "agreed start %s, not started %ld days later on %s (idle from %d days)"),
+        snprintf(buf, len,
+                 translate ? pl_tr("agreed start %s, not started %ld days later on %s (idle from %d days)")
+                           : "agreed start %s, not started %ld days later on %s (idle from %d days)",
                  e->agreed_start, days_between(e->agreed_start, e->as_of), e->as_of, PL_IDLE_DAYS);
         return;
     }
     char built[160] = "", inv[160] = "";
     if (!isnan(e->built_area_m2))
-        snprintf(built, sizeof built, (translate ? pl_tr("; built %.2f of %.2f m² (%.3f %%, idle below 1/3)") : "; built %.2f of %.2f m² (%.3f %%, idle below 1/3)"),
+        snprintf(built, sizeof built,
+                 translate ? pl_tr("; built %.2f of %.2f m² (%.3f %%, idle below 1/3)")
+                           : "; built %.2f of %.2f m² (%.3f %%, idle below 1/3)",
                  e->built_area_m2, e->area_m2, e->area_m2 > 0 ? 100 * e->built_area_m2 / e->area_m2 : 0);
     if (!isnan(e->invested_wan) && !isnan(e->investment_wan))
-        snprintf(inv, sizeof inv, (translate ? pl_tr("; invested %.2f of %.2f 万元 (%.3f %%, idle below 25 %%)") : "; invested %.2f of %.2f 万元 (%.3f %%, idle below 25 %%)"),
+        snprintf(inv, sizeof inv,
+                 translate ? pl_tr("; invested %.2f of %.2f 万元 (%.3f %%, idle below 25 %%)")
+                           : "; invested %.2f of %.2f 万元 (%.3f %%, idle below 25 %%)",
                  e->invested_wan, e->investment_wan,
                  e->investment_wan > 0 ? 100 * e->invested_wan / e->investment_wan : 0);
-    snprintf(buf, len, (translate ? pl_tr("inspection %s: work stopped since %s, %ld days on %s%s%s") : "inspection %s: work stopped since %s, %ld days on %s%s%s"), e->inspected_on,
-             e->idle_since, days_between(e->idle_since, e->as_of), e->as_of, built, inv);
+    snprintf(buf, len,
+             translate ? pl_tr("inspection %s: work stopped since %s, %ld days on %s%s%s")
+                       : "inspection %s: work stopped since %s, %ld days on %s%s%s",
+             e->inspected_on, e->idle_since, days_between(e->idle_since, e->as_of), e->as_of, built, inv);
 }
 
 void pl_idle_evidence_text(const pl_idle_evidence *e, char *buf, size_t len)

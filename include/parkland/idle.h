@@ -29,7 +29,9 @@
  *   closed    已结案    pl_idle_dispose reclaim (收回, pl_parcel_reclaim's
  *                       rule: the parcel goes back to the land bank, the
  *                       project's hold ends) or exempt (排除: government delay,
- *                       force majeure; the reason required).
+ *                       force majeure; the reason required). An exempted
+ *                       parcel keeps its status (after 认定: idle 闲置 until
+ *                       `parcel status` moves it, e.g. to construction).
  * A recorded case shows as of D from the day it was recorded (found_on) with
  * the stage its dates reached by D; before that day the parcel is tested
  * like any other. Every step writes a history row on the parcel (field
