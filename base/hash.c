@@ -27,3 +27,14 @@ int pl_file_sha256(const char *path, char hex[65], pl_error *err)
         snprintf(hex + 2 * i, 3, "%02x", out[i]);
     return PL_OK;
 }
+
+int pl_sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char out[32];
+    unsigned int outlen = 0;
+    if (!EVP_Digest(data, len, out, &outlen, EVP_sha256(), NULL) || outlen != 32)
+        return -1;
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    return 0;
+}

@@ -263,6 +263,7 @@ static long select_int(pl_db *db, const char *sql, long arg)
 static int rewrite_parcel_status_check(pl_db *db, pl_error *err);
 static int schema_v6(pl_db *db, pl_error *err);
 static int schema_v10(pl_db *db, pl_error *err);
+static int schema_v9(pl_db *db, pl_error *err);
 
 /* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
  * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
@@ -444,7 +445,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
         (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v10(db, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v9(db, err)) || (rc = schema_v10(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v13, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
@@ -625,6 +626,15 @@ static int schema_v13(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v13, err);
 }
 
+/* Schema → 9: see pl_schema_v9 (independent of the other numbers). */
+static int schema_v9(pl_db *db, pl_error *err)
+{
+    int rc = pl_db_exec(db, pl_schema_v9, err);
+    if (rc || select_int(db, "SELECT count(*) FROM pragma_table_info('parcel') WHERE name = 'transfer_price_wan'", 0) > 0)
+        return rc;
+    return pl_db_exec(db, pl_schema_v9_price, err);
+}
+
 /* Schema → 7: see pl_schema_v7 (independent of version 6). */
 static int schema_v7(pl_db *db, pl_error *err)
 {
@@ -706,6 +716,7 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 6 && (rc = migrate(db, 6, schema_v6, err))) ||
         (ver < 7 && (rc = migrate(db, 7, schema_v7, err))) ||
         (ver < 8 && (rc = migrate(db, 8, schema_v8, err))) ||
+        (ver < 9 && (rc = migrate(db, 9, schema_v9, err))) ||
         (ver < 10 && (rc = migrate(db, 10, schema_v10, err))) ||
         (ver < 13 && (rc = migrate(db, 13, schema_v13, err))))
         goto fail;

@@ -250,7 +250,7 @@ enum {
     C_LEAD, C_COMPANY, C_COMPANY_EN, C_COUNTRY, C_INDUSTRY, C_INDUSTRY_ZH, C_RESERVED_UNTIL,
     C_LAND_P, C_LAND_A, C_CONS_P, C_CONS_A, C_PROD_P, C_PROD_A, C_VER_P, C_VER_A,
     C_COMP_P, C_COMP_A, C_XS, C_XS_ON, C_XC, C_XC_ON, /* 竣工; extensions of the start and the completion */
-    C_RECLAIMED, C_GEOM, C_HISTORY, C_SELECTED
+    C_RECLAIMED, C_INSPECTIONS, C_GEOM, C_HISTORY, C_SELECTED
 };
 
 /* The parcel passes --status and --industry (every parcel but retired ones without them). */
@@ -277,6 +277,19 @@ enum dl_date {
     D_XS, D_XS_ON, D_XC, D_XC_ON, D_DATES
 };
 
+/* The parcel's inspections up to the as-of date (parkland/inspect.h), oldest first, as text:
+ * date, figures, note and each attached file's name, size and SHA-256; NULL when none. */
+#define INSPECTIONS_SQL                                                                                       \
+    "CASE WHEN EXISTS (SELECT 1 FROM inspection g WHERE g.parcel_id = p.id) THEN (SELECT group_concat(t, ' | ')" \
+    " FROM (SELECT i.inspected_on"                                                                            \
+    " || CASE WHEN i.progress_pct IS NULL THEN '' ELSE printf('; progress %%g %%%%', i.progress_pct) END"        \
+    " || CASE WHEN i.built_area_m2 IS NULL THEN '' ELSE printf('; built %%.2f m²', i.built_area_m2) END"       \
+    " || CASE WHEN i.invested_wan IS NULL THEN '' ELSE printf('; invested %%g 万元', i.invested_wan) END"      \
+    " || coalesce('; stopped since ' || i.stopped_since, '') || coalesce('; ' || i.note, '')"                 \
+    " || coalesce((SELECT group_concat(printf('; file %%s (%%d bytes, sha256 %%s)', f.name, f.size, f.sha256), '')" \
+    "     FROM inspection_file f WHERE f.inspection_id = i.id), '') AS t"                                     \
+    " FROM inspection i WHERE i.parcel_id = p.id AND i.inspected_on <= ?1 ORDER BY i.inspected_on, i.id)) END"
+
 static const char export_sql[] =
     "SELECT p.id, k.code, k.name, k.name_en, p.code, p.name, p.land_use, p.land_use_code, p.status,"
     "       p.status_date, p.area_m2, COALESCE(p.entered_on, substr(p.created_at, 1, 10)),"
@@ -286,7 +299,7 @@ static const char export_sql[] =
     "       pr.code, pr.signed_on, pr.investment,"
     "       ld.code, ld.company, ld.company_en, ld.country, ld.industry, ind.name_zh, rv.expires_on,"
     "       ml.planned, ml.actual, mc.planned, mc.actual, mp.planned, mp.actual, mv.planned, mv.actual,"
-    "       " DEADLINE_COLS ", " RECLAIMED_SQL ","
+    "       " DEADLINE_COLS ", " RECLAIMED_SQL ", " INSPECTIONS_SQL ","
     "       %s, %s, " SELECTED
     "  FROM parcel p JOIN park k ON k.id = p.park_id"
     "  LEFT JOIN parcel_indicator pi ON pi.parcel_id = p.id"
@@ -630,6 +643,7 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
     field_date(x, "production_actual", "实际投产日期", "production started", prod_a);
     field_date(x, "verification_planned", "约定达产复核日期", "verification agreed", col(st, C_VER_P));
     field_date(x, "verification_actual", "达产复核日期", "verified on", ver_a);
+    field_text(x, "inspections", "巡查记录", "inspections", col(st, C_INSPECTIONS));
 }
 
 /* The deadline dates of a row, in the order of enum dl_date. */
@@ -1272,7 +1286,54 @@ static int zip_fail(const char *path, zip_error_t *ze, pl_error *err)
  * reads the KML as it compresses (no copy in memory) and writes the archive
  * into a file of its own that it renames over out->tmp, which is then opened
  * again for the commit. */
-static int write_kmz(FILE *kml, pl_output_file *out, pl_error *err)
+/* The photos and documents of the inspections (parkland/inspect.h) of the exported parks'
+ * parcels of the status asked for, up to the as-of date, into the archive as
+ * files/SHA256.jpg|png|pdf: the balloons name each file with its SHA-256. */
+static int kmz_add_inspection_files(pl_db *db, const pl_export_options *opt, zip_t *za, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db,
+                           "SELECT DISTINCT f.sha256, f.mime, f.data FROM inspection_file f"
+                           " JOIN inspection i ON i.id = f.inspection_id JOIN parcel p ON p.id = i.parcel_id"
+                           " JOIN park k ON k.id = p.park_id"
+                           " WHERE (?1 IS NULL OR k.code = ?1) AND (CASE WHEN ?2 IS NULL THEN p.status <> 'retired'"
+                           " ELSE p.status = ?2 END) AND (?3 IS NULL OR i.inspected_on <= ?3) ORDER BY f.sha256",
+                           &st, err);
+    if (rc)
+        return rc;
+    pl_bind_text(st, 1, opt->park);
+    pl_bind_text(st, 2, opt->status);
+    pl_bind_text(st, 3, opt->as_of);
+    int step;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sha = (const char *)sqlite3_column_text(st, 0), *mime = (const char *)sqlite3_column_text(st, 1);
+        const char *ext = !strcmp(mime, "image/png") ? "png" : !strcmp(mime, "application/pdf") ? "pdf" : "jpg";
+        char name[96];
+        snprintf(name, sizeof name, "files/%s.%s", sha, ext);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        void *copy = malloc(len ? len : 1);
+        if (!copy) {
+            rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (len)
+            memcpy(copy, sqlite3_column_blob(st, 2), len);
+        zip_source_t *src = zip_source_buffer(za, copy, len, 1);
+        if (!src) {
+            free(copy);
+            rc = zip_fail(pl_db_path(db), zip_get_error(za), err);
+        } else if (zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8) < 0) {
+            zip_source_free(src);
+            rc = zip_fail(pl_db_path(db), zip_get_error(za), err);
+        }
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = pl_db_fail(db, err, "cannot read the inspection files");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int write_kmz(pl_db *db, const pl_export_options *opt, FILE *kml, pl_output_file *out, pl_error *err)
 {
     /* libzip 1.7 reads a length of -1 from the stream's position on: from the start */
     if (fflush(kml) || ferror(kml) || fseeko(kml, 0, SEEK_SET)) {
@@ -1302,6 +1363,11 @@ static int write_kmz(FILE *kml, pl_output_file *out, pl_error *err)
         int rc = zip_fail(out->path, zip_get_error(za), err);
         zip_discard(za);
         return rc;
+    }
+    int frc = kmz_add_inspection_files(db, opt, za, err);
+    if (frc) {
+        zip_discard(za);
+        return frc;
     }
     if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) ||
         zip_file_set_mtime(za, (zip_uint64_t)idx, time(NULL), 0) || zip_close(za)) {
@@ -1337,7 +1403,7 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
         else if ((rc = export_run(db, opt, kml, fileno(kml), 0, res, err)))
             fclose(kml);
         else
-            rc = write_kmz(kml, &out, err);
+            rc = write_kmz(db, opt, kml, &out, err);
     } else {
         rc = export_run(db, opt, out.f, out.fd, 1, res, err);
     }

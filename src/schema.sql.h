@@ -379,4 +379,52 @@ static const char pl_schema_v10[] =
     "  updated_at TEXT NOT NULL,\n"
     "  PRIMARY KEY (park_id, kpi));\n";
 
+/* Schema 9 (issue 15 §2): inspection records (巡查) with their photos and
+ * documents (BLOBs with their SHA-256), idle-land cases under MLR order 53
+ * (疑似 → 认定 → 处置 → closed), and the parcel's transfer price (成交价,
+ * 万元) the idle fee is 20 % of. IF NOT EXISTS: independent of the other
+ * numbers; the column is added by schema_v9 when missing. */
+static const char pl_schema_v9[] =
+    "CREATE TABLE IF NOT EXISTS inspection(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  parcel_id INTEGER NOT NULL REFERENCES parcel(id),\n"
+    "  inspected_on TEXT NOT NULL,        -- YYYY-MM-DD\n"
+    "  progress_pct REAL,                 -- construction progress, %\n"
+    "  built_area_m2 REAL,                -- area developed (已开发/建成面积), m²\n"
+    "  invested_wan REAL,                 -- investment spent so far, 万元\n"
+    "  stopped_since TEXT,                -- YYYY-MM-DD work stopped (停工), NULL = working\n"
+    "  note TEXT,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  created_by TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS inspection_parcel ON inspection(parcel_id, inspected_on);\n"
+    "CREATE TABLE IF NOT EXISTS inspection_file(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  inspection_id INTEGER NOT NULL REFERENCES inspection(id),\n"
+    "  name TEXT NOT NULL,                -- the file's name as given (no directory)\n"
+    "  mime TEXT NOT NULL,                -- image/jpeg, image/png, application/pdf (by magic bytes)\n"
+    "  size INTEGER NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  data BLOB NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS inspection_file_sha256 ON inspection_file(sha256);\n"
+    "CREATE INDEX IF NOT EXISTS inspection_file_inspection ON inspection_file(inspection_id);\n"
+    "CREATE TABLE IF NOT EXISTS idle_case(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  parcel_id INTEGER NOT NULL UNIQUE REFERENCES parcel(id),\n"
+    "  found_on TEXT NOT NULL,            -- the day it was recorded (confirmed, or exempted while suspected)\n"
+    "  basis TEXT NOT NULL CHECK (basis = 'not_started' OR basis = 'stopped'),\n"
+    "  idle_since TEXT NOT NULL,          -- agreed start (not_started) or stopped since (stopped)\n"
+    "  project TEXT, agreed_start TEXT, inspected_on TEXT,\n"
+    "  area_m2 REAL, built_area_m2 REAL, invested_wan REAL, investment_wan REAL,\n"
+    "  decision_no TEXT, confirmed_on TEXT, -- 认定: decision number and date\n"
+    "  disposed_on TEXT,                  -- 处置: first disposal (fee, delay)\n"
+    "  disposal TEXT CHECK (disposal IS NULL OR disposal = 'fee' OR disposal = 'delay'\n"
+    "      OR disposal = 'reclaim' OR disposal = 'exempt'),  -- the latest\n"
+    "  fee_wan REAL, price_wan REAL, delay_until TEXT,\n"
+    "  closed_on TEXT,                    -- reclaimed or exempted\n"
+    "  note TEXT,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  updated_at TEXT NOT NULL);\n";
+static const char pl_schema_v9_price[] =
+    "ALTER TABLE parcel ADD COLUMN transfer_price_wan REAL; -- 成交价 (transfer price), 万元\n";
+
 #endif

@@ -46,6 +46,8 @@ int cmd_history(int argc, char **argv, const cli_global *g);
 int cmd_check(int argc, char **argv, const cli_global *g);
 int cmd_user(int argc, char **argv, const cli_global *g);
 int cmd_serve(int argc, char **argv, const cli_global *g);
+int cmd_inspect(int argc, char **argv, const cli_global *g);
+int cmd_idle(int argc, char **argv, const cli_global *g);
 int cmd_serve(int argc, char **argv, const cli_global *g);
 /* parcel subcommands beyond list/show (cmd_parcel_status.c, cmd_parcel_edit.c);
  * argv[0] is the subcommand name. */

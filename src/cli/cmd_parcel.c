@@ -5,12 +5,14 @@
 #include "parkland/indicators.h"
 #include "parkland/parcel_edit.h"
 #include "parkland/parcel_show.h"
+#include "parkland/inspect.h"
 #include "parkland/project.h"
 #include "parkland/table.h"
 #include "parkland/units.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char parcel_usage[] =
@@ -58,6 +60,7 @@ typedef struct show_extra {
     const pl_indicators *ind;
     const pl_parcel_detail *d;
     int geometry, source; /* --geometry, --source */
+    char *inspections;    /* csv/json: every inspection, " | " between them (malloc'd) */
 } show_extra;
 
 /* `parcel show`: one field per line (text) or one record (csv/json). */
@@ -177,6 +180,8 @@ static int show_row(const pl_parcel_row *r, void *vctx)
             F(ms_keys[k][1], ms_labels[k], d->milestone_actual[k]);
         }
     }
+    if (c->show != 1)
+        F("inspections", "巡查 inspections", x->inspections ? x->inspections : "");
     if (x->source)
         F("attributes", "原始属性 source attributes", r->attrs_json);
     if (x->geometry)
@@ -212,6 +217,30 @@ static int add_lineage_row(const pl_lineage_row *r, void *vctx)
     snprintf(value, sizeof value, "%s (%s, %.2f m², %.10s)", r->code, r->status, r->area_m2, r->at);
     const char *cells[2] = {label, value};
     return pl_table_add_row(c->t, cells) ? PL_ERR_NOMEM : 0;
+}
+
+/* `parcel show`: one row per inspection (text), or all of them joined into x->inspections. */
+typedef struct inspection_ctx {
+    list_ctx *c;
+    show_extra *x;
+} inspection_ctx;
+
+static int add_inspection(const pl_inspection *in, void *vctx)
+{
+    inspection_ctx *ic = vctx;
+    char text[4096];
+    pl_inspection_text(in, text, sizeof text);
+    if (ic->c->show == 1) {
+        const char *cells[2] = {"巡查 inspection", text};
+        return pl_table_add_row(ic->c->t, cells) ? PL_ERR_NOMEM : 0;
+    }
+    size_t old = ic->x->inspections ? strlen(ic->x->inspections) : 0;
+    char *p = realloc(ic->x->inspections, old + strlen(text) + 4);
+    if (!p)
+        return PL_ERR_NOMEM;
+    snprintf(p + old, strlen(text) + 4, "%s%s", old ? " | " : "", text);
+    ic->x->inspections = p;
+    return 0;
 }
 
 int cmd_parcel(int argc, char **argv, const cli_global *g)
@@ -313,10 +342,18 @@ int cmd_parcel(int argc, char **argv, const cli_global *g)
         rc = pl_parcel_get(db, f.park, code, show_row, &c, &err);
     } else {
         c.show = 2;
-        rc = pl_parcel_get(db, f.park, code, show_row, &c, &err);
+        inspection_ctx ic = {&c, &x};
+        rc = pl_inspection_each(db, f.park, code, add_inspection, &ic, &err);
+        if (!rc)
+            rc = pl_parcel_get(db, f.park, code, show_row, &c, &err);
     }
     if (!rc && is_show && fmt == PL_TABLE_TEXT)
         rc = pl_parcel_lineage_each(db, f.park, code, add_lineage_row, &c, &err);
+    if (!rc && is_show && fmt == PL_TABLE_TEXT) {
+        inspection_ctx ic = {&c, &x};
+        rc = pl_inspection_each(db, f.park, code, add_inspection, &ic, &err);
+    }
+    free(x.inspections);
     if (!rc && c.t) {
         if (is_list && fmt == PL_TABLE_TEXT)
             printf(_("%zu parcels\n"), pl_table_rows(c.t));

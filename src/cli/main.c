@@ -29,6 +29,8 @@ static const struct command {
     {"match", cmd_match, N_("rank free parcels for a lead")},
     {"export", cmd_export, N_("maps: geojson, kml, kmz, html, txt, pdf")},
     {"report", cmd_report, N_("availability, landing KPIs, alerts")},
+    {"inspect", cmd_inspect, N_("inspection records of a parcel, with photos")},
+    {"idle", cmd_idle, N_("idle land (MLR order 53): cases, confirmation, disposal")},
     {"history", cmd_history, N_("every change of a parcel, lead or project")},
     {"check", cmd_check, N_("check the database")},
     {"user", cmd_user, N_("accounts of the web application")},

@@ -9,6 +9,7 @@
 #include "parkland/code.h"
 #include "parkland/export.h"
 #include "parkland/indicators.h"
+#include "parkland/inspect.h"
 #include "parkland/parcel.h"
 #include "parkland/parcel_show.h"
 #include "parkland/parse.h"
@@ -153,6 +154,31 @@ static int parcel_json(const pl_parcel_row *p, void *vctx)
     return 0;
 }
 
+/* The parcel's inspections (parkland/inspect.h), oldest first: the key of `parcel show --format
+ * json` ("inspections", text there), here an array of records with their files. */
+static int inspection_json(const pl_inspection *in, void *ctx)
+{
+    json_t *a = ctx, *o = json_object(), *files = json_array();
+    json_object_set_new(o, "date", text_or_null(in->date));
+    json_object_set_new(o, "progress_pct", num_or_null(in->progress_pct));
+    json_object_set_new(o, "built_area_m2", num_or_null(in->built_area_m2));
+    json_object_set_new(o, "invested_wan", num_or_null(in->invested_wan));
+    json_object_set_new(o, "stopped_since", text_or_null(in->stopped_since));
+    json_object_set_new(o, "note", text_or_null(in->note));
+    json_object_set_new(o, "who", text_or_null(in->who));
+    for (size_t i = 0; i < in->nfiles; i++) {
+        json_t *f = json_object();
+        json_object_set_new(f, "name", json_string(in->files[i].name));
+        json_object_set_new(f, "mime", json_string(in->files[i].mime));
+        json_object_set_new(f, "size", json_integer(in->files[i].size));
+        json_object_set_new(f, "sha256", json_string(in->files[i].sha256));
+        json_array_append_new(files, f);
+    }
+    json_object_set_new(o, "files", files);
+    json_array_append_new(a, o);
+    return 0;
+}
+
 /* ?NAME=1 (or true, yes): 1; absent or anything else: 0. */
 static int arg_flag(pl_req *r, const char *name)
 {
@@ -176,6 +202,11 @@ enum MHD_Result pl_api_parcel(pl_req *r, pl_db *db)
         rc = pl_parcel_detail_get(db, park, code, &d, &err);
     if (!rc)
         rc = pl_parcel_get(db, park, code, parcel_json, &c, &err);
+    if (!rc) {
+        json_t *a = json_array();
+        json_object_set_new(c.o, "inspections", a);
+        rc = pl_inspection_each(db, park, code, inspection_json, a, &err);
+    }
     free(code);
     if (rc) {
         json_decref(c.o);
