@@ -44,13 +44,13 @@ static int known_stage(const char *s)
     return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
-static const char *const kind_ids[] = {"availability", "landing", "alerts"};
+static const char *const kind_ids[] = {"availability", "landing", "alerts", "muni"};
 static const char *const kind_titles[] = {"可供土地 land availability", "项目落地 project landing",
-                                          "预警 alerts"};
+                                          "预警 alerts", "亩均效益评价 per-mu performance"};
 
 int pl_report_kind_parse(const char *s)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (s && !strcmp(s, kind_ids[i]))
             return i;
     return -1;
@@ -58,7 +58,7 @@ int pl_report_kind_parse(const char *s)
 
 const char *pl_report_kind_id(pl_report_kind kind)
 {
-    return (unsigned)kind < 3 ? kind_ids[kind] : "";
+    return (unsigned)kind < 4 ? kind_ids[kind] : "";
 }
 
 int pl_report_format_parse(const char *s)
@@ -678,7 +678,7 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
 {
     *out = NULL;
     if ((unsigned)kind > PL_REPORT_ALERTS)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts)");
+        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts; muni needs a year)");
     char today[16];
     const char *as_of = opt ? opt->as_of : NULL;
     const char *park = opt && opt->park && *opt->park ? opt->park : NULL;

@@ -21,6 +21,8 @@ static const rp_sheet_name sheet_names[] = {
     {"landing_by_industry", "项目落地按行业", "Landing by industry"},
     {"alerts_summary", "预警汇总", "Alerts by kind"},
     {"alerts", "预警明细", "Alerts"},
+    {"muni_grades", "亩均效益评价", "Per-mu grades"},
+    {"muni_summary", "亩均等级汇总", "Per-mu grades by group"},
     {RP_DEFINITIONS_KEY, "指标定义", "Definitions"},
 };
 

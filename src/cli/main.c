@@ -29,6 +29,7 @@ static const struct command {
     {"match", cmd_match, N_("rank free parcels for a lead")},
     {"export", cmd_export, N_("maps: geojson, kml, kmz, html, txt, pdf")},
     {"report", cmd_report, N_("availability, landing KPIs, alerts")},
+    {"muni", cmd_muni, N_("亩均效益 evaluation settings (weights, baselines, cut-offs)")},
     {"history", cmd_history, N_("every change of a parcel, lead or project")},
     {"check", cmd_check, N_("check the database")},
     {"user", cmd_user, N_("accounts of the web application")},
