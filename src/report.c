@@ -855,6 +855,11 @@ static const struct {
     {"lost", 4},            {"investment_wan", 2}, {"land_parcels", 4},    {"land_mu", 2},
     {"started", 3},         {"start_due", 3},      {"produced", 3},        {"production_due", 3},
     {"invest_done_wan", 3}, {"invest_plan_wan", 3}, {"new_economy_wan", 4}, {"new_economy_share_pct", 2},
+    /* report muni: the grade, score and rank stay; the breakdown goes first */
+    {"parcel_codes", 6},    {"size_group", 3},     {"tax_per_mu", 2},      {"tax_points", 3},
+    {"sales_per_mu", 5},    {"sales_points", 4},   {"value_per_energy", 6}, {"energy_points", 5},
+    {"rd_intensity_pct", 6}, {"rd_points", 5},     {"productivity", 6},    {"labour_points", 5},
+    {"percentile", 2},      {"grade_note", 1},
 };
 
 static pl_table *to_pl_table(const rp_table *t)
