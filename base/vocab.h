@@ -84,12 +84,12 @@
 /* The classes of the muni map (亩均效益 grades, parkland/muni.h): the four
  * grades, firms not graded (treated as B), land without an evaluation. */
 #define PL_VOCAB_MUNI(X)                                                                                \
-    X(A, "A类(优先发展)", "Grade A (leading)")                                                          \
-    X(B, "B类(鼓励提升)", "Grade B (encouraged)")                                                       \
-    X(C, "C类(整治提升)", "Grade C (to improve)")                                                       \
-    X(D, "D类(倒逼整治)", "Grade D (to restructure)")                                                   \
-    X(ungraded, "不参评(按B类)", "Not graded (as B)")                                                    \
-    X(none, "无亩均评价", "No evaluation")
+    X(A, "A类", "Grade A")                                                                              \
+    X(B, "B类", "Grade B")                                                                              \
+    X(C, "C类", "Grade C")                                                                              \
+    X(D, "D类", "Grade D")                                                                              \
+    X(ungraded, "不参评(按B)", "Not graded")                                                             \
+    X(none, "无评价", "No evaluation")
 
 /* The six stages first (the map's own labels: 投产, 达产), then the flags. */
 #define PL_VOCAB_LANDING(X)                                                                             \

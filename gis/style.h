@@ -14,7 +14,7 @@
  *                 reclaimed 已收回 when no project holds reclaimed land.
  *   muni:         the 亩均效益 grade A, B, C, D of the project holding the
  *                 parcel (parkland/muni.h), ungraded 不参评 (under
- *                 construction, newly producing), none 无亩均评价.
+ *                 construction, newly producing), none 无评价.
  */
 #ifndef PARKLAND_STYLE_H
 #define PARKLAND_STYLE_H
