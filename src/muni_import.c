@@ -175,11 +175,23 @@ static long find_project(annual_import *im, const pl_csv_row *row, char *code, s
     }
     pl_bind_text(st, 1, key);
     long id = 0, found = 0;
-    int step;
+    int step, other_company = 0;
+    char company[512] = "";
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!found++) {
             id = (long)sqlite3_column_int64(st, 0);
             snprintf(code, len, "%s", (const char *)sqlite3_column_text(st, 1));
+            const char *zh = (const char *)sqlite3_column_text(st, 2), *en = (const char *)sqlite3_column_text(st, 3);
+            snprintf(company, sizeof company, "%s", zh ? zh : "");
+            /* a row naming both: the company must be the project's */
+            if (p && c) {
+                char want[512];
+                snprintf(want, sizeof want, "%s", c + strspn(c, " \t"));
+                size_t k = strlen(want);
+                while (k && (want[k - 1] == ' ' || want[k - 1] == '\t'))
+                    want[--k] = '\0';
+                other_company = !(zh && !strcmp(zh, want)) && !(en && !strcmp(en, want));
+            }
         }
     }
     sqlite3_reset(st);
@@ -189,6 +201,11 @@ static long find_project(annual_import *im, const pl_csv_row *row, char *code, s
     }
     if (!found) {
         add_message(im, "line %ld: %s '%s': no such project", row->line, p ? "project" : "company", key);
+        return 0;
+    }
+    if (other_company) {
+        add_message(im, "line %ld: project '%s' is the project of '%s', not of company '%s'", row->line, code,
+                    company, c);
         return 0;
     }
     if (found > 1) {
@@ -352,9 +369,10 @@ int pl_muni_import(pl_db *db, const char *path, const pl_muni_import_options *op
         return rc;
     if ((rc = pl_db_begin(db, err)))
         return rc;
-    if ((rc = pl_db_prepare(db, "SELECT id, code FROM project WHERE code = ?1", &im.st_code, err)) ||
+    if ((rc = pl_db_prepare(db, "SELECT x.id, x.code, l.company, l.company_en FROM project x"
+                                " JOIN lead l ON l.id = x.lead_id WHERE x.code = ?1", &im.st_code, err)) ||
         (rc = pl_db_prepare(db,
-                            "SELECT x.id, x.code FROM project x JOIN lead l ON l.id = x.lead_id"
+                            "SELECT x.id, x.code, l.company, l.company_en FROM project x JOIN lead l ON l.id = x.lead_id"
                             " WHERE l.company = ?1 OR l.company_en = ?1 ORDER BY x.code", &im.st_company, err)) ||
         (rc = pl_db_prepare(db, "SELECT " SUMMARY_SQL " FROM annual_figure WHERE project_id = ?1 AND year = ?2",
                             &im.st_old, err)) ||

@@ -327,6 +327,12 @@ Test(muni, import_refuses_bad_numbers_and_unknown_projects_naming_line_and_colum
     cr_expect(strstr(e.message, "line 3: company '不存在公司': no such project"), "%s", e.message);
     pl_muni_import_result_release(&r);
 
+    write_csv("mismatch.csv", "项目编号,企业名称,年度,税收,销售收入\nF1,企业F2,2025,300,5000\n");
+    cr_assert_eq(import_file(tu_tmp("mismatch.csv"), 0, &r, &e), PL_ERR_INPUT);
+    cr_expect(strstr(e.message, "line 2: project 'F1' is the project of '企业F1', not of company '企业F2'"), "%s",
+              e.message);
+    pl_muni_import_result_release(&r);
+
     write_csv("noyear.csv", "project,tax,sales\nF1,300,5000\n");
     cr_assert_eq(import_file(tu_tmp("noyear.csv"), 0, &r, &e), PL_ERR_INPUT);
     cr_expect(strstr(e.message, "no year (年度) column: give the year with --year"), "%s", e.message);

@@ -106,7 +106,9 @@ typedef struct pl_muni_import_result {
  * row names the columns in English or Chinese (project 项目编号 or company
  * 企业名称, year 年度, tax 税收, sales 销售收入, added_value 工业增加值, energy
  * 综合能耗, rd 研发经费, employees 从业人员, note 备注; a unit in brackets after
- * a name is ignored). tax and sales are required, the others may be empty.
+ * a name is ignored; a row with both a project and a company must name the
+ * project's company, Chinese or English). tax and sales are required, the
+ * others may be empty.
  * A row for a project and year already recorded replaces it (history keeps
  * the old figures). Any refused row refuses the file (PL_ERR_INPUT, err
  * "FILE: line N: …", every reason in res->messages); nothing is written.
