@@ -78,7 +78,18 @@
 
 #define PL_VOCAB_THEMES(X)                                                                              \
     X(availability, "土地供应", "land availability")                                                    \
-    X(landing, "项目落地", "project landing")
+    X(landing, "项目落地", "project landing")                                                           \
+    X(muni, "亩均效益", "per-mu performance")
+
+/* The classes of the muni map (亩均效益 grades, parkland/muni.h): the four
+ * grades, firms not graded (treated as B), land without an evaluation. */
+#define PL_VOCAB_MUNI(X)                                                                                \
+    X(A, "A类", "Grade A")                                                                              \
+    X(B, "B类", "Grade B")                                                                              \
+    X(C, "C类", "Grade C")                                                                              \
+    X(D, "D类", "Grade D")                                                                              \
+    X(ungraded, "不参评(按B)", "Not graded")                                                             \
+    X(none, "无评价", "No evaluation")
 
 /* The six stages first (the map's own labels: 投产, 达产), then the flags: the overdue
  * deadlines (parkland/deadline.h; 逾期未开工 is the Ministry's red line), idle, reclaim. */

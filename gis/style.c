@@ -30,6 +30,11 @@
 #define STYLE_overdue_production "#ffd54f", "#ff6f00", 0.6, 2.5
 #define STYLE_reclaim "#8e0000", "#3e0000", 0.7, 3.0
 #define STYLE_reclaimed "#a1887f", "#3e2723", 0.6, 2.5
+#define STYLE_A "#1a9850", "#00441b", 0.7, 1.5
+#define STYLE_B "#91cf60", "#386b1f", 0.7, 1.5
+#define STYLE_C "#fdae61", "#b35806", 0.7, 1.5
+#define STYLE_D "#d73027", "#67000d", 0.7, 2.5
+#define STYLE_ungraded "#c6dbef", "#4292c6", 0.6, 1.5
 
 #define STYLE(id, zh, en) {#id, zh, en, STYLE_##id},
 
@@ -38,11 +43,13 @@ static const pl_style availability[] = {PL_VOCAB_STATUSES(STYLE) PL_VOCAB_STATUS
                                             PL_VOCAB_CLASS_RECLAIMED(STYLE)};
 /* landing: the six stages, then the overdue deadlines, idle, reclaim, reclaimed */
 static const pl_style landing[] = {PL_VOCAB_LANDING(STYLE)};
+/* muni: the grades, not graded, no evaluation */
+static const pl_style muni[] = {PL_VOCAB_MUNI(STYLE)};
 
 _Static_assert(sizeof availability / sizeof *availability <= PL_STYLE_MAX &&
-                   sizeof landing / sizeof *landing <= PL_STYLE_MAX,
+                   sizeof landing / sizeof *landing <= PL_STYLE_MAX && sizeof muni / sizeof *muni <= PL_STYLE_MAX,
                "PL_STYLE_MAX bounds every theme");
-_Static_assert(PL_STYLE_AVAILABILITY == 0 && PL_STYLE_LANDING == 1 && PL_STYLE_THEMES == 2,
+_Static_assert(PL_STYLE_AVAILABILITY == 0 && PL_STYLE_LANDING == 1 && PL_STYLE_MUNI == 2 && PL_STYLE_THEMES == 3,
                "pl_style_theme is the order of the vocabulary's themes");
 
 const char *pl_style_theme_name(pl_style_theme theme)
@@ -73,6 +80,10 @@ static const pl_style *table(pl_style_theme theme, size_t *n)
     if (theme == PL_STYLE_LANDING) {
         *n = sizeof landing / sizeof *landing;
         return landing;
+    }
+    if (theme == PL_STYLE_MUNI) {
+        *n = sizeof muni / sizeof *muni;
+        return muni;
     }
     *n = sizeof availability / sizeof *availability;
     return availability;

@@ -12,6 +12,9 @@
  *                 has not started by the agreed date, overdue 逾期未开工,
  *                 idle 闲置 (≥ 1 year late) and reclaim 拟收回 (≥ 2 years);
  *                 reclaimed 已收回 when no project holds reclaimed land.
+ *   muni:         the 亩均效益 grade A, B, C, D of the project holding the
+ *                 parcel (parkland/muni.h), ungraded 不参评 (under
+ *                 construction, newly producing), none 无评价.
  */
 #ifndef PARKLAND_STYLE_H
 #define PARKLAND_STYLE_H
@@ -22,10 +25,11 @@
  * same values; src/export.c checks it. */
 typedef enum pl_style_theme {
     PL_STYLE_AVAILABILITY = 0, /* colour by parcel status (土地供应) */
-    PL_STYLE_LANDING           /* colour by project stage, overdue and idle flagged (项目落地) */
+    PL_STYLE_LANDING,          /* colour by project stage, overdue and idle flagged (项目落地) */
+    PL_STYLE_MUNI              /* colour by the 亩均效益 grade of the project holding the parcel */
 } pl_style_theme;
 
-#define PL_STYLE_THEMES 2
+#define PL_STYLE_THEMES 3
 
 /* "availability", "landing"; "?" when unknown. */
 const char *pl_style_theme_name(pl_style_theme theme);

@@ -446,6 +446,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
         (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v9(db, err)) || (rc = schema_v10(db, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v11, err)) ||
         (rc = pl_db_exec(db, pl_schema_v13, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
@@ -635,6 +636,12 @@ static int schema_v9(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v9_price, err);
 }
 
+/* Schema → 11: see pl_schema_v11 (IF NOT EXISTS: it depends on no other step). */
+static int schema_v11(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v11, err);
+}
+
 /* Schema → 7: see pl_schema_v7 (independent of version 6). */
 static int schema_v7(pl_db *db, pl_error *err)
 {
@@ -718,6 +725,7 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 8 && (rc = migrate(db, 8, schema_v8, err))) ||
         (ver < 9 && (rc = migrate(db, 9, schema_v9, err))) ||
         (ver < 10 && (rc = migrate(db, 10, schema_v10, err))) ||
+        (ver < 11 && (rc = migrate(db, 11, schema_v11, err))) ||
         (ver < 13 && (rc = migrate(db, 13, schema_v13, err))))
         goto fail;
     *out = db;

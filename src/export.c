@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE /* sync_file_range */
 #include "parkland/export.h"
+#include "parkland/muni.h"
 #include "parkland/parcel.h"
 #include "parkland/park.h"
 #include "parkland/units.h"
@@ -72,7 +73,8 @@ const char *pl_export_format_name(pl_export_format f)
 
 /* The themes are gis/style.h's, under their public names. */
 _Static_assert((int)PL_THEME_AVAILABILITY == (int)PL_STYLE_AVAILABILITY &&
-                   (int)PL_THEME_LANDING == (int)PL_STYLE_LANDING && PL_THEME_LANDING + 1 == PL_STYLE_THEMES,
+                   (int)PL_THEME_LANDING == (int)PL_STYLE_LANDING && (int)PL_THEME_MUNI == (int)PL_STYLE_MUNI &&
+                   PL_THEME_MUNI + 1 == PL_STYLE_THEMES,
                "pl_export_theme and pl_style_theme differ");
 
 int pl_export_theme_parse(const char *s)
@@ -401,6 +403,7 @@ typedef struct exporter {
     size_t nperiods, cperiods;
     pl_export_field schema[MAX_FIELDS]; /* the field list every row has (doc.fields) */
     char history_err[256];
+    pl_muni_grades muni;    /* theme muni: the grades of the year */
 } exporter;
 
 /* Text of column i; NULL when empty, NULL, or when there is no row (st NULL:
@@ -604,6 +607,15 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
     field_text(x, "class", "图例分类", "map class", f->style->key);
     field_text(x, "class_zh", "图例分类(中文)", "map class zh", f->style->zh);
     field_text(x, "class_en", "图例分类(英文)", "map class en", f->style->en);
+    if (x->doc.theme == PL_STYLE_MUNI) {
+        const pl_muni_firm *m = st ? pl_muni_project_firm(&x->muni, project) : NULL;
+        char grade[4] = "";
+        if (m)
+            snprintf(grade, sizeof grade, "%c%s", m->grade, m->excluded ? "*" : "");
+        field_text(x, "muni_grade", "亩均等级", "per-mu grade", m ? pool_put(x, grade) : NULL);
+        field_num(x, "muni_score", "亩均得分", "per-mu score", NULL, m && !m->excluded ? m->score : NAN, 2);
+        field_num(x, "muni_year", "亩均评价年度", "per-mu year", NULL, m ? (double)x->muni.year : NAN, 0);
+    }
     field_text(x, "stage", "项目阶段", "project stage", f->stage);
     field_text(x, "stage_zh", "项目阶段(中文)", "project stage zh", pl_stage_zh(f->stage));
     field_bool(x, "overdue", "逾期未开工", "start overdue", f->overdue);
@@ -680,6 +692,13 @@ static void derive(const exporter *x, const char *status, const char *project, c
     f->idle = l.idle;
     f->reclaim = l.reclaim;
     const char *cls = x->doc.theme == PL_STYLE_LANDING ? l.cls : status;
+    if (x->doc.theme == PL_STYLE_MUNI) {
+        const pl_muni_firm *m = pl_muni_project_firm(&x->muni, project);
+        static const char *const grades[] = {"A", "B", "C", "D"};
+        cls = !m ? "none" : m->excluded ? "ungraded" : grades[(m->grade - 'A') & 3];
+        f->style = pl_style_get(x->doc.theme, cls);
+        return;
+    }
     /* reclaimed land (pl_parcel_reclaim): on the landing map while no project holds it, on the
      * availability map while it stays in the land bank or available */
     if (reclaimed && !project &&
@@ -822,8 +841,12 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
 {
     if ((unsigned)o->format > PL_EXPORT_PDF)
         return pl_error_set(err, PL_ERR_USAGE, "unknown export format");
-    if ((unsigned)o->theme > PL_THEME_LANDING)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing)");
+    if ((unsigned)o->theme > PL_THEME_MUNI)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing, muni)");
+    if (o->year && (o->year < 1900 || o->year > 9999))
+        return pl_error_set(err, PL_ERR_USAGE, "--year %d is not a year (1900 to 9999)", o->year);
+    if (o->year && o->theme != PL_THEME_MUNI)
+        return pl_error_set(err, PL_ERR_USAGE, "--year is for --theme muni");
     if (o->precision < 0 || o->precision > 15)
         return pl_error_set(err, PL_ERR_USAGE, "--precision is 0 to 15 decimals, not %d", o->precision);
     if (o->as_of && !pl_date_valid(o->as_of))
@@ -1021,6 +1044,17 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     pl_geom_init(&x->ll);
     pl_geom_init(&x->work);
     sqlite3_stmt *st = NULL;
+    if (opt->theme == PL_THEME_MUNI) {
+        int year = opt->year ? opt->year : pl_muni_latest_year(db, err);
+        rc = year ? pl_muni_grade(db, year, NULL, &x->muni, err)
+                  : pl_error_set(err, PL_ERR_INPUT, "no annual figures for the muni theme: import them with "
+                                                    "'parkland import annual FILE.csv'");
+        if (rc) {
+            pl_muni_grades_release(&x->muni);
+            free(x);
+            return rc;
+        }
+    }
     /* rows by park, then class, then code: the KML writes its class folders as the rows come,
      * into a file it can go back in (a stream gets them spooled per class, in any order) */
     int by_class = (x->w->needs & PL_NEED_CLASS_ORDER) && !opt->timeline && out_fd >= 0;
@@ -1257,6 +1291,7 @@ out:
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);
     free(x->periods);
+    pl_muni_grades_release(&x->muni);
     free(x);
     return rc;
 }

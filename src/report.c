@@ -44,13 +44,13 @@ static int known_stage(const char *s)
     return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
-static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi"};
+static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi", "muni"};
 static const char *const kind_titles[] = {"可供土地 land availability", "项目落地 project landing",
-                                          "预警 alerts", "考核指标 scored figures"};
+                                          "预警 alerts", "考核指标 scored figures", "亩均效益评价 per-mu performance"};
 
 int pl_report_kind_parse(const char *s)
 {
-    for (int i = 0; i <= PL_REPORT_KPI; i++)
+    for (int i = 0; i <= PL_REPORT_MUNI; i++)
         if (s && !strcmp(s, kind_ids[i]))
             return i;
     return -1;
@@ -58,7 +58,7 @@ int pl_report_kind_parse(const char *s)
 
 const char *pl_report_kind_id(pl_report_kind kind)
 {
-    return (unsigned)kind <= PL_REPORT_KPI ? kind_ids[kind] : "";
+    return (unsigned)kind <= PL_REPORT_MUNI ? kind_ids[kind] : "";
 }
 
 int pl_report_format_parse(const char *s)
@@ -718,7 +718,7 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
 {
     *out = NULL;
     if ((unsigned)kind > PL_REPORT_KPI)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts, kpi)");
+        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts, kpi; muni needs a year)");
     char today[16];
     const char *as_of = opt ? opt->as_of : NULL;
     const char *park = opt && opt->park && *opt->park ? opt->park : NULL;
@@ -898,6 +898,11 @@ static const struct {
     {"lost", 4},            {"investment_wan", 2}, {"land_parcels", 4},    {"land_mu", 2},
     {"started", 3},         {"start_due", 3},      {"produced", 3},        {"production_due", 3},
     {"invest_done_wan", 3}, {"invest_plan_wan", 3}, {"new_economy_wan", 4}, {"new_economy_share_pct", 2},
+    /* report muni: the grade, score and rank stay; the breakdown goes first */
+    {"parcel_codes", 6},    {"size_group", 3},     {"tax_per_mu", 2},      {"tax_points", 3},
+    {"sales_per_mu", 5},    {"sales_points", 4},   {"value_per_energy", 6}, {"energy_points", 5},
+    {"rd_intensity_pct", 6}, {"rd_points", 5},     {"productivity", 6},    {"labour_points", 5},
+    {"percentile", 2},      {"grade_note", 1},
 };
 
 static pl_table *to_pl_table(const rp_table *t)

@@ -23,6 +23,8 @@ static const rp_sheet_name sheet_names[] = {
     {"alerts", "预警明细", "Alerts"},
     {"kpi", "考核指标", "Scored figures"},
     {"deadlines", "出让合同期限", "Contract deadlines"},
+    {"muni_grades", "亩均效益评价", "Per-mu grades"},
+    {"muni_summary", "亩均等级汇总", "Per-mu grades by group"},
     {RP_DEFINITIONS_KEY, "指标定义", "Definitions"},
 };
 

@@ -427,4 +427,22 @@ static const char pl_schema_v9[] =
 static const char pl_schema_v9_price[] =
     "ALTER TABLE parcel ADD COLUMN transfer_price_wan REAL; -- 成交价 (transfer price), 万元\n";
 
+/* Schema 11: 亩均效益 (parkland/muni.h): each project's annual figures per
+ * year, and the evaluation's settings (weights, baselines, cut-offs) that
+ * differ from the defaults (key → number). */
+static const char pl_schema_v11[] =
+    "CREATE TABLE IF NOT EXISTS annual_figure(\n"
+    "  project_id INTEGER NOT NULL REFERENCES project(id),\n"
+    "  year INTEGER NOT NULL,\n"
+    "  tax REAL NOT NULL,               -- tax paid, 万元\n"
+    "  sales REAL NOT NULL,             -- sales revenue, 万元\n"
+    "  added_value REAL,                -- industrial added value, 万元\n"
+    "  energy REAL,                     -- energy use, 吨标准煤 (tce)\n"
+    "  rd REAL,                         -- R&D spending, 万元\n"
+    "  employees REAL,                  -- average employees\n"
+    "  source TEXT,                     -- file and line\n"
+    "  recorded_at TEXT NOT NULL,\n"
+    "  PRIMARY KEY (project_id, year));\n"
+    "CREATE TABLE IF NOT EXISTS muni_setting(key TEXT PRIMARY KEY, value REAL NOT NULL);\n";
+
 #endif

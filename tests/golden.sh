@@ -22,6 +22,7 @@ export LC_ALL=C.UTF-8
 "$bin" park add QDIP --name "青岛国际招商产业园(示范片区)" --name-en "Qingdao International Investment Industrial Park (sample area)" --district 西海岸新区 >/dev/null
 "$bin" import parcels "$src/samples/parcels.txt" --park QDIP >/dev/null
 "$src/scripts/make-sample-projects" "$db" >/dev/null
+"$bin" import annual "$src/samples/annual-2026.csv" >/dev/null   # as scripts/demo does
 fail=0 n=0
 for f in "$src"/tests/data/golden/*.txt; do
     n=$((n + 1))

@@ -1138,6 +1138,8 @@ Test(serve, reports_are_the_cli_downloads)
         {"/api/v1/reports/availability?format=text", 400},
         {"/api/v1/reports/availability?as_of=yesterday", 400},
         {"/api/v1/reports/availability?park=NOPE", 404},
+        {"/api/v1/reports/muni", 404}, /* no annual figures yet */
+        {"/api/v1/reports/muni?year=20x6", 400},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         r = call(&s, "GET", bad[i].path, NULL);
@@ -1145,6 +1147,29 @@ Test(serve, reports_are_the_cli_downloads)
         cr_assert(*error_of(&r), "%s", r.body);
         resp_free(&r);
     }
+    /* report muni (亩均效益) of a year: the CLI's JSON */
+    pl_db *db;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &db, &err), PL_OK, "%s", err.message);
+    tu_sql_exec(db, "INSERT INTO lead(code, company, stage, stage_date, created_at, updated_at)"
+                    " VALUES ('L-MU', '亩均公司', 'signed', '2020-01-01', 'x', 'x');"
+                    "INSERT INTO project(code, lead_id, signed_on, created_at, updated_at)"
+                    " SELECT 'P-MU', id, '2020-01-01', 'x', 'x' FROM lead WHERE code = 'L-MU';"
+                    "INSERT INTO milestone(project_id, kind, actual) SELECT id, 'production', '2020-06-01'"
+                    " FROM project WHERE code = 'P-MU';"
+                    "INSERT INTO annual_figure(project_id, year, tax, sales, recorded_at)"
+                    " SELECT id, 2025, 100, 3000, 'x' FROM project WHERE code = 'P-MU'");
+    pl_db_close(db);
+    extra_headers = "Accept-Language: en\r\n";
+    r = call(&s, "GET", "/api/v1/reports/muni?year=2025", NULL);
+    extra_headers = NULL;
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(header(&r, "Content-Disposition"), "attachment; filename=\"muni-2025-12-31.json\"");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en report muni --year 2025 --format json"), 0, "%s", errout);
+    json_t *mj = json_loads(out, 0, NULL);
+    cr_assert(mj && json_equal(mj, r.json), "%s", r.body);
+    json_decref(mj);
+    resp_free(&r);
     tu_outputs_free(&out, &errout);
 }
 

@@ -43,13 +43,14 @@ typedef enum pl_export_format {
 
 typedef enum pl_export_theme {
     PL_THEME_AVAILABILITY = 0, /* colour by parcel status (土地供应) */
-    PL_THEME_LANDING           /* colour by project stage, overdue and idle flagged (项目落地) */
+    PL_THEME_LANDING,          /* colour by project stage, overdue and idle flagged (项目落地) */
+    PL_THEME_MUNI              /* colour by the 亩均效益 grade of the holding project (parkland/muni.h) */
 } pl_export_theme;
 
 /* "geojson|kml|html|txt|pdf" → format, -1 when unknown; and back. */
 int pl_export_format_parse(const char *s);
 const char *pl_export_format_name(pl_export_format f);
-/* "availability|landing" → theme, -1 when unknown; and back. */
+/* "availability|landing|muni" → theme, -1 when unknown; and back. */
 int pl_export_theme_parse(const char *s);
 const char *pl_export_theme_name(pl_export_theme t);
 
@@ -68,6 +69,8 @@ typedef struct pl_export_options {
     int bbox;              /* geojson: a bbox on the collection and on each feature */
     int timeline;          /* kml: one placemark per status period with a TimeSpan */
     const char *as_of;     /* YYYY-MM-DD for stages, overdue and idle; NULL = today */
+    int year;              /* muni theme: the year of the grades (all parks ranked together);
+                              0 = the latest year with annual figures */
     pl_encoding encoding;  /* txt: GBK (default, also for AUTO) or UTF-8 */
     int legend_all;        /* legends list every class of the theme, not only those present */
     int kmz;               /* kml: a KMZ (a zip archive whose first entry is doc.kml);

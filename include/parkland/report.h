@@ -66,7 +66,8 @@ typedef enum pl_report_kind {
     PL_REPORT_AVAILABILITY = 0,
     PL_REPORT_LANDING,
     PL_REPORT_ALERTS,
-    PL_REPORT_KPI      /* the figures the province scores (parkland/kpi.h) and the deadlines */
+    PL_REPORT_KPI,     /* the figures the province scores (parkland/kpi.h) and the deadlines */
+    PL_REPORT_MUNI      /* 亩均效益 grades of a year: pl_report_build_muni (not pl_report_build) */
 } pl_report_kind;
 
 /* "availability|landing|alerts|kpi" → kind; -1 when unknown. */
@@ -101,6 +102,12 @@ typedef struct pl_report pl_report;
 /* Build a report. Refusals: PL_ERR_USAGE (as_of not a date), PL_ERR_NOTFOUND
  * (no such park). Reads only: the database is never changed. */
 int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt, pl_report **out, pl_error *err);
+/* The 亩均效益 report of `year` (parkland/muni.h), of park `park` (NULL: all
+ * parks ranked together): tables "muni_grades" (one row per firm: park,
+ * project, company, parcels, 亩, group, each indicator's value and points,
+ * score, rank, percentile, grade, note) and "muni_summary" (firms per grade
+ * and group). pl_report_as_of is the year's last day. */
+int pl_report_build_muni(pl_db *db, int year, const char *park, pl_report **out, pl_error *err);
 void pl_report_free(pl_report *r);
 
 pl_report_kind pl_report_kind_of(const pl_report *r);

@@ -48,6 +48,10 @@ int cmd_user(int argc, char **argv, const cli_global *g);
 int cmd_serve(int argc, char **argv, const cli_global *g);
 int cmd_inspect(int argc, char **argv, const cli_global *g);
 int cmd_idle(int argc, char **argv, const cli_global *g);
+int cmd_muni(int argc, char **argv, const cli_global *g);
+/* import annual FILE (argv[1] "annual") and report muni (argv[1] "muni"): cmd_muni.c */
+int cli_import_annual(int argc, char **argv, const cli_global *g);
+int cli_report_muni(int argc, char **argv, const cli_global *g);
 int cmd_serve(int argc, char **argv, const cli_global *g);
 /* parcel subcommands beyond list/show (cmd_parcel_status.c, cmd_parcel_edit.c);
  * argv[0] is the subcommand name. */

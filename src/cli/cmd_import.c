@@ -18,7 +18,8 @@ static const char import_usage[] =
     "               [--area-unit ha|m2|mu] [--towgs84 DX,DY,DZ,RX,RY,RZ,S] [--on-conflict fail|skip|update]\n"
     "               [--repair] [--allow-overlap] [--dry-run] [--code-prefix P]\n"
     "       parkland import list [--park P] [--format table|csv|json]\n"
-    "       parkland import undo BATCH [--note T] [--dry-run]";
+    "       parkland import undo BATCH [--note T] [--dry-run]\n"
+    "       parkland import annual FILE.csv [--year Y] [--encoding E] [--dry-run]";
 
 static void help(void)
 {
@@ -59,7 +60,9 @@ static void help(void)
            "a reservation, a project, a split or merge, a later import: each is listed), when the\n"
            "batch updated existing parcels, or when it was undone already.\n"
            "  --note T             why, kept in the history rows\n"
-           "  --dry-run            check and list the parcels; write nothing\n"),
+           "  --dry-run            check and list the parcels; write nothing\n\n"
+           "import annual FILE.csv: the firms' annual figures for report muni (亩均效益); see\n"
+           "'parkland import annual --help'.\n"),
            import_usage);
 }
 
@@ -222,6 +225,8 @@ static void print_messages(const pl_import_result *r, FILE *out, int level_min)
 
 int cmd_import(int argc, char **argv, const cli_global *g)
 {
+    if (argc >= 2 && !strcmp(argv[1], "annual"))
+        return cli_import_annual(argc, argv, g);
     int list = argc >= 2 && !strcmp(argv[1], "list"), undo = argc >= 2 && !strcmp(argv[1], "undo");
     for (int i = 1; i < argc; i++)
         if (cli_is_help(argv[i])) {
@@ -233,7 +238,7 @@ int cmd_import(int argc, char **argv, const cli_global *g)
     if (undo)
         return import_undo(argc, argv, g);
     if (argc < 2 || strcmp(argv[1], "parcels"))
-        return cli_usage_error(import_usage, "what to import? ('import parcels FILE', 'import list', 'import undo BATCH')");
+        return cli_usage_error(import_usage, "what to import? ('import parcels FILE', 'import annual FILE', 'import list', 'import undo BATCH')");
     pl_import_options o;
     pl_import_options_init(&o);
     const char *path = NULL;

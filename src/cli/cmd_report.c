@@ -10,7 +10,8 @@
 
 static const char report_usage[] =
     "parkland report availability|landing|alerts|kpi|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
-    "                [-o FILE] [--force] [--fail-on-alerts]";
+    "                [-o FILE] [--force] [--fail-on-alerts]\n"
+    "       parkland report muni [--year Y] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]";
 
 static const char report_help[] = /* xgettext:no-c-format */
     N_("\n"
@@ -21,6 +22,8 @@ static const char report_help[] = /* xgettext:no-c-format */
     "  alerts        预警: reclaim candidates (≥730 days past the agreed start), idle land (≥365 days,\n"
     "                fee 20% of the land price), late starts, overdue milestones, expired reservations,\n"
     "                committed indicators below the parcel's — most severe first\n"
+    "  muni          亩均效益: each firm's score by indicator and grade A/B/C/D of a year\n"
+    "                (see 'parkland report muni --help')\n"
     "  all           the three, one after another (text), or one workbook (--format xlsx -o FILE):\n"
     "                every table on a sheet named in the chosen language, and a sheet of definitions\n"
     "                (each figure's numerator and denominator, the as-of date)\n"
@@ -128,10 +131,12 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
+    if (!strcmp(argv[1], "muni"))
+        return cli_report_muni(argc, argv, g);
     int all = !strcmp(argv[1], "all");
     int kind = all ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
-        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, all)", argv[1]);
+        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, muni, all)", argv[1]);
     /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
     pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
     pl_report_options opt = {0};

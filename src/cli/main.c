@@ -31,6 +31,7 @@ static const struct command {
     {"report", cmd_report, N_("availability, landing KPIs, alerts")},
     {"inspect", cmd_inspect, N_("inspection records of a parcel, with photos")},
     {"idle", cmd_idle, N_("idle land (MLR order 53): cases, confirmation, disposal")},
+    {"muni", cmd_muni, N_("亩均效益 evaluation settings (weights, baselines, cut-offs)")},
     {"history", cmd_history, N_("every change of a parcel, lead or project")},
     {"check", cmd_check, N_("check the database")},
     {"user", cmd_user, N_("accounts of the web application")},

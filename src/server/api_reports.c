@@ -12,6 +12,7 @@
 
 #include "parkland/export.h"
 #include "parkland/history.h"
+#include "parkland/muni.h"
 #include "parkland/report.h"
 
 /* A private directory for one file: dir filled, 1; 0 after answering 503. */
@@ -58,7 +59,7 @@ enum MHD_Result pl_api_report(pl_req *r, pl_db *db)
 {
     int kind = pl_report_kind_parse(r->arg);
     if (kind < 0)
-        return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "unknown report '%s' (availability, landing, alerts)", r->arg);
+        return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "unknown report '%s' (availability, landing, alerts, kpi, muni)", r->arg);
     const char *f = pl_req_arg(r, "format");
     int fmt = f ? pl_report_format_parse(f) : PL_REPORT_JSON;
     if (fmt != PL_REPORT_JSON && fmt != PL_REPORT_CSV && fmt != PL_REPORT_XLSX)
@@ -70,8 +71,20 @@ enum MHD_Result pl_api_report(pl_req *r, pl_db *db)
     pl_error err;
     pl_error_clear(&err);
     pl_report *rep = NULL;
-    if (pl_report_build(db, (pl_report_kind)kind, &o, &rep, &err))
+    if (kind == PL_REPORT_MUNI) {
+        /* 亩均效益: ?year=Y, by default the latest year with annual figures */
+        const char *y = pl_req_arg(r, "year");
+        char *end = NULL;
+        long year = y ? strtol(y, &end, 10) : pl_muni_latest_year(db, &err);
+        if (y && (!*y || *end || year < 1900 || year > 9999))
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "year '%s' is not a year (1900 to 9999)", y);
+        if (!year)
+            return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no annual figures yet (import annual)");
+        if (pl_report_build_muni(db, (int)year, o.park, &rep, &err))
+            return pl_reply_lib_error(r, &err);
+    } else if (pl_report_build(db, (pl_report_kind)kind, &o, &rep, &err)) {
         return pl_reply_lib_error(r, &err);
+    }
     static const char *const ext[] = {[PL_REPORT_JSON] = "json", [PL_REPORT_CSV] = "csv", [PL_REPORT_XLSX] = "xlsx"};
     static const char *const type[] = {
         [PL_REPORT_JSON] = "application/json; charset=utf-8",
@@ -131,7 +144,7 @@ enum MHD_Result pl_api_export(pl_req *r, pl_db *db)
     if (theme) {
         int t = pl_export_theme_parse(theme);
         if (t < 0)
-            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing)", theme);
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing, muni)", theme);
         o.theme = (pl_export_theme)t;
     }
     if (gcj02) {
