@@ -64,6 +64,7 @@ typedef struct layer {
 typedef struct pdfw {
     const pl_export_doc *doc;
     pl_pdf *pdf;
+    int into;                /* pdf is the caller's (doc->into) */
     cairo_t *cr;
     double W, H;             /* page, points */
     double fx, fy, fw, fh;   /* map frame */
@@ -271,9 +272,14 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
 
     char title[1024];
     snprintf(title, sizeof title, "%s  %s %s", doc->title, doc->theme_zh, doc->theme_en);
-    int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
-    if (rc)
-        return rc;
+    if (doc->into) {
+        p->pdf = doc->into;
+        p->into = 1;
+    } else {
+        int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
+        if (rc)
+            return rc;
+    }
     p->cr = p->vec.cr = pl_pdf_cr(p->pdf);
     if (!p->multi)
         page_begin(p, (ex0 + ex1) / 2, (ey0 + ey1) / 2, NULL);
@@ -628,7 +634,7 @@ static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
         page_end(p, sum);
     if (p->doc->map_pages)
         *p->doc->map_pages = p->multi ? p->pages : 1;
-    if (rc)
+    if (rc || p->into)
         return rc;
     rc = pl_pdf_close(p->pdf, err); /* the whole document is written here */
     p->pdf = NULL;
@@ -640,7 +646,7 @@ static void w_release(void *state)
     pdfw *p = state;
     if (!p)
         return;
-    if (p->pdf) {
+    if (p->pdf && !p->into) {
         pl_error e;
         pl_error_clear(&e);
         pl_pdf_close(p->pdf, &e);

@@ -3,7 +3,7 @@
 #include "data_dir.h"
 #include "schema.sql.h"
 #include "crs.h"
-#include "pdf_draw.h"
+#include "pdf_doc.h"
 #include "xform.h"
 
 #include <ctype.h>

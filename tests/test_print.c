@@ -586,3 +586,83 @@ Test(brief, one_page_per_candidate)
     free(fonts);
     free(info);
 }
+
+/* report pack: contents page with each section's first page, the two maps, the
+ * report tables with their definitions, the idle land, "第 N 页 / 共 M 页" on
+ * every page; the page count pdfinfo reads is the M printed. */
+Test(pack, contents_sections_and_page_numbers)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("pack.db", path);
+    char *sql = tu_read_file(TEST_DATA_DIR "/report/dataset.sql", NULL);
+    cr_assert_not_null(sql);
+    tu_sql_exec(db, sql);
+    free(sql);
+    tu_db_close(db);
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("pack.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, path, "report pack --as-of 2024-06-30 -o %s", tu_q(pdf)), 0, "%s", err);
+    int pages = 0, sections = 0;
+    size_t alerts = 0, idle = 0;
+    char *w = strstr(out, "→");
+    cr_assert(w && sscanf(strstr(w, "(") + 1, "%d pages, %d sections, %zu alerts, %zu idle", &pages, &sections,
+                          &alerts, &idle) == 4, "%s", out);
+    cr_assert_eq(sections, 6, "%s", out);
+    cr_assert_eq(alerts, 6, "%s", out);
+    cr_assert_eq(idle, 1, "P3's idle warning: %s", out);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    char want[64];
+    snprintf(want, sizeof want, "Pages:           %d\n", pages);
+    cr_assert(strstr(info, want), "%d pages: %s", pages, info);
+    cr_assert(strstr(info, "595.276 x 841.89 pts (A4)"), "%s", info);
+    cr_assert_geq(pages, 7, "contents, 2 maps, 4 sections of tables");
+    char *fonts = sh("pdffonts %s | tail -n +3 | awk '{print $(NF-4)}' | sort -u%s", tu_q(pdf), "");
+    cr_assert_str_eq(fonts, "yes\n");
+    /* the contents: each section with the page pdftotext finds its title on */
+    char *p1 = sh("pdftotext -layout -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p1, "目录 contents") && strstr(p1, "会议材料 meeting pack") && strstr(p1, "2024-06-30"), "%s", p1);
+    static const char *const titles[] = {"可供土地图 availability map", "项目落地图 landing map",
+                                         "可供土地 land availability", "项目落地 project landing", "预警 alerts",
+                                         "闲置土地 idle land"};
+    /* what each section's first page shows */
+    static const char *const heads[] = {"土地供应", "项目落地", "可供土地 land availability", "项目落地 project landing",
+                                        "预警汇总 alerts by kind", "闲置土地 idle land"};
+    int last = 1;
+    for (size_t i = 0; i < 6; i++) {
+        char *line = strstr(p1, titles[i]);
+        cr_assert_not_null(line, "%s in the contents: %s", titles[i], p1);
+        char *eol = strchr(line, '\n');
+        cr_assert_not_null(eol);
+        char *q = eol;
+        while (q > line && q[-1] >= '0' && q[-1] <= '9')
+            q--;
+        int page = atoi(q);
+        cr_assert_gt(page, last, "%s on page %d after %d", titles[i], page, last);
+        last = page;
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "pdftotext -layout -f %d -l %d %s -", page, page, tu_q(pdf));
+        char *text = NULL, *e2 = NULL;
+        cr_assert_eq(tu_run(&text, &e2, "%s", cmd), 0);
+        cr_assert(strstr(text, heads[i]), "section %zu on page %d: %s", i + 1, page, text);
+        char foot[96];
+        snprintf(foot, sizeof foot, "第 %d 页 / 共 %d 页 · page %d of %d", page, pages, page, pages);
+        cr_assert(strstr(text, foot), "%s: %s", foot, text);
+        tu_outputs_free(&text, &e2);
+    }
+    char *all = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(all, "指标定义 definitions") && strstr(all, "开工率") && strstr(all, "约定开工日"),
+              "definitions with numerator and denominator: %.3000s", all);
+    cr_assert(strstr(all, "P3"), "the idle case: %.3000s", all);
+    char foot[96];
+    snprintf(foot, sizeof foot, "第 %d 页 / 共 %d 页", pages, pages);
+    cr_assert(strstr(all, foot), "the last page's number");
+    /* refusals: no -o, an existing file without --force */
+    cr_assert_neq(tu_cli(&out, &err, path, "report pack --as-of 2024-06-30"), 0);
+    cr_assert_neq(tu_cli(&out, &err, path, "report pack -o %s", tu_q(pdf)), 0);
+    tu_outputs_free(&out, &err);
+    free(all);
+    free(p1);
+    free(fonts);
+    free(info);
+}
