@@ -443,7 +443,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = rewrite_parcel_status_check(db, err)) || (rc = pl_db_exec(db, pl_schema_v4, err)) ||
         (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v8, err)))
+        (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = pl_db_exec(db, pl_schema_v12, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -617,6 +617,12 @@ static int schema_v8(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v8, err);
 }
 
+/* Schema → 12: see pl_schema_v12 (IF NOT EXISTS: independent of the others). */
+static int schema_v12(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v12, err);
+}
+
 /* Schema → 7: see pl_schema_v7 (independent of version 6). */
 static int schema_v7(pl_db *db, pl_error *err)
 {
@@ -686,7 +692,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 5 && (rc = migrate(db, 5, schema_v5, err))) ||
         (ver < 6 && (rc = migrate(db, 6, schema_v6, err))) ||
         (ver < 7 && (rc = migrate(db, 7, schema_v7, err))) ||
-        (ver < 8 && (rc = migrate(db, 8, schema_v8, err))))
+        (ver < 8 && (rc = migrate(db, 8, schema_v8, err))) ||
+        (ver < 12 && (rc = migrate(db, 12, schema_v12, err))))
         goto fail;
     *out = db;
     return PL_OK;

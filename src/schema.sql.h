@@ -330,4 +330,16 @@ static const char pl_schema_v7[] =
     "ALTER TABLE parcel ADD COLUMN entered_on TEXT;          -- YYYY-MM-DD, NULL = date of created_at\n"
     "ALTER TABLE project_parcel ADD COLUMN reclaimed_on TEXT; -- YYYY-MM-DD, NULL = held by the project\n";
 
+/* Schema 12: a park's contacts for the investor brief (lead brief): one row a
+ * park at most, every field optional; changes go into the history (entity
+ * park, fields contact_name, contact_phone, contact_address, contact_email).
+ * IF NOT EXISTS: it depends on no other step after 1. */
+static const char pl_schema_v12[] =
+    "CREATE TABLE IF NOT EXISTS park_contact(\n"
+    "  park_id INTEGER PRIMARY KEY REFERENCES park(id) ON DELETE CASCADE,\n"
+    "  name TEXT,\n"
+    "  phone TEXT,\n"
+    "  address TEXT,\n"
+    "  email TEXT);\n";
+
 #endif

@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include "parkland/park.h"
+
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -556,7 +558,19 @@ Test(brief, one_page_per_candidate)
     cr_assert(qdh && qdc, "%s", out);
     int h_first = qdh < qdc; /* QD-H is 90 亩 (the demand), QD-C about 47 */
     cr_assert(h_first, "%s", out);
-    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 -o %s", tu_q(pdf)), 0, "%s", err);
+    /* no contacts on record yet: the brief says so */
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 1 -o %s", tu_q(pdf)), 0, "%s", err);
+    char *none = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(none, "园区联系方式未登记 the park's contacts are not on record"), "%s", none);
+    free(none);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "park edit QDIP --contact-name 王经理 --contact-phone 0532-86881234"
+                                            " --contact-address '青岛市西海岸新区 1 号' --contact-email invest@qdip.example.cn"),
+                 0, "%s", err);
+    cr_assert(strstr(out, "4 fields changed"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "history park QDIP"), 0, "%s", err);
+    cr_assert(strstr(out, "contact_phone") && strstr(out, "0532-86881234") && strstr(out, "contact_name"), "%s", out);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "park edit QDIP --contact-email not-an-address"), 0);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 -o %s --force", tu_q(pdf)), 0, "%s", err);
     cr_assert(strstr(out, "2 candidate parcel(s)"), "%s", out);
     char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
     cr_assert(strstr(info, "Pages:           2\n"), "%s", info);
@@ -569,8 +583,12 @@ Test(brief, one_page_per_candidate)
               "%s", p1);
     cr_assert(strstr(p1, "测试&<特殊>") && strstr(p1, "示范园区"), "name and park: %s", p1);
     cr_assert(strstr(p1, "比例尺 1:"), "the location map's scale: %s", p1);
+    cr_assert(strstr(p1, "园区联系方式 park contacts") && strstr(p1, "王经理") && strstr(p1, "0532-86881234") &&
+                  strstr(p1, "invest@qdip.example.cn") && strstr(p1, "青岛市西海岸新区 1 号"),
+              "the park's contacts on each page: %s", p1);
     char *p2 = sh("pdftotext -layout -f 2 -l 2 %s -%s", tu_q(pdf), "");
     cr_assert(strstr(p2, "宗地号 parcel QD-C") && strstr(p2, "candidate 2 of 2"), "%s", p2);
+    cr_assert(strstr(p2, "王经理") && strstr(p2, "0532-86881234"), "contacts on page 2 too: %s", p2);
     cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 1 -o %s --force", tu_q(pdf)), 0, "%s", err);
     free(info);
     info = sh("pdfinfo %s%s", tu_q(pdf), "");
@@ -665,4 +683,39 @@ Test(pack, contents_sections_and_page_numbers)
     free(p1);
     free(fonts);
     free(info);
+}
+
+/* Schema 12: a database of schema 8 (no park_contact) gets the table when opened,
+ * and its parks' contacts can be set. */
+Test(brief, contact_table_migrates)
+{
+    make_db();
+    pl_db *db = NULL;
+    pl_error e;
+    pl_error_clear(&e);
+    cr_assert_eq(pl_db_open(dbpath, &db, &e), PL_OK, "%s", e.message);
+    tu_sql_exec(db, "DROP TABLE park_contact; PRAGMA user_version = 8; UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+    tu_db_close(db);
+    cr_assert_eq(pl_db_open(dbpath, &db, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_contact'"), 1);
+    pl_park_contact_edit c = {"李四", "13800000000", NULL, NULL};
+    int n = 0;
+    cr_assert_eq(pl_park_edit_contact(db, "QDIP", NULL, NULL, NULL, &c, NULL, &n, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(n, 2);
+    pl_park_contact got;
+    cr_assert_eq(pl_park_contact_get(db, "QDIP", &got, &e), PL_OK, "%s", e.message);
+    cr_assert_str_eq(got.name, "李四");
+    cr_assert_str_eq(got.phone, "13800000000");
+    cr_assert_str_eq(got.email, "");
+    /* the same again changes nothing; "" clears */
+    cr_assert_eq(pl_park_edit_contact(db, "QDIP", NULL, NULL, NULL, &c, NULL, &n, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(n, 0);
+    pl_park_contact_edit clear = {NULL, "", NULL, NULL};
+    cr_assert_eq(pl_park_edit_contact(db, "QDIP", NULL, NULL, NULL, &clear, NULL, &n, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(pl_park_contact_get(db, "QDIP", &got, &e), PL_OK, "%s", e.message);
+    cr_assert_str_eq(got.phone, "");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'park' AND field LIKE 'contact_%'"), 3);
+    tu_db_close(db);
 }
