@@ -4,10 +4,19 @@
  * projected coordinates at 1:N (asked for, or the smallest nice scale at
  * which the extent fits), filled by the theme's classes (gis/style.c); their
  * codes where they fit and do not collide (shrunk down to MIN_LABEL points,
- * else omitted); a legend with the count and 亩 of each class; north arrow
+ * else beside the parcel with a leader line, else omitted); a legend with the count and 亩 of each class; north arrow
  * (grid north), scale bar and the numeric scale; grid ticks in the working
  * CRS with their coordinates on the frame; as-of and export dates, source
  * and coordinate system.
+ *
+ * Labels: a parcel's code goes inside it, shrunk from MAX_LABEL down to
+ * MIN_LABEL points; a code that does not fit so (or meets another label) waits
+ * to the end of the page, when every parcel of the page has marked its box in
+ * an occupancy map (OCC cells), and is then put beside its parcel (right,
+ * left, above, below, the corners; 3, 8, 16 points off) where the label is in
+ * the frame, on no parcel's box and on no label, with a thin leader line from
+ * the parcel's label point; else it is omitted. Parcels under the pen are
+ * never labelled.
  *
  * Streaming: each parcel is added to the path of its class as it comes
  * (the rows come by class into a file), filled BATCH parcels at a time; only
@@ -49,11 +58,25 @@
 #define RASTER_PT 4.0    /* points: a parcel this small (both sides, 1.4 mm; never labelled) goes into the raster layer */
 #define RASTER_DPI 200.0
 #define MAX_PAGES 500
+#define OCC 2.0          /* points: the cells of the map of where parcels are (leader labels go where none is) */
+#define MAX_LEADERS 4096 /* codes waiting for a place beside their parcel, a page */
+#define LEADER_SIZE 5.0  /* points */
+#define OVERLAP 0.05     /* pages of a grid overlap by this share of a page's frame (a parcel on the cut is whole on one) */
 
 typedef struct label {
     char *text;
     double x, y, size, w, h; /* top-left, size, box */
+    int leader;              /* 1: beside its parcel, a line from (ax, ay) to it */
+    double ax, ay;
 } label;
+
+/* A code that did not fit inside its parcel: placed beside it with a leader
+ * line at the end of the page, once every parcel of the page is known. */
+typedef struct pending {
+    char *text;
+    double ax, ay;           /* the label point, page */
+    double bx0, by0, bx1, by1; /* the parcel's box, page */
+} pending;
 
 typedef struct layer {
     cairo_t *cr;
@@ -78,6 +101,11 @@ typedef struct pdfw {
     cairo_surface_t *img;    /* the raster layer's image */
     long rastered;           /* parcels drawn into it */
     int no_labels;           /* the index sheet: parcels without codes */
+    unsigned char *occ;      /* per OCC cell of the frame: 1 when a parcel's box covers it */
+    int ow, oh;
+    pending *pend;
+    size_t npend;
+    long leaders;            /* labels placed with a leader, all pages */
     /* several pages */
     int multi;               /* 1: the grid of pages below, after an index sheet */
     int cols, rows;
@@ -267,7 +295,11 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
     p->gw = (int)(p->fw / CELL) + 1;
     p->gh = (int)(p->fh / CELL) + 1;
     p->cells = calloc((size_t)p->gw * (size_t)p->gh, sizeof *p->cells);
-    if (!p->cells)
+    p->ow = (int)(p->fw / OCC) + 1;
+    p->oh = (int)(p->fh / OCC) + 1;
+    p->occ = calloc((size_t)p->ow * (size_t)p->oh, 1);
+    p->pend = malloc(MAX_LEADERS * sizeof *p->pend);
+    if (!p->cells || !p->occ || !p->pend)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
 
     char title[1024];
@@ -303,7 +335,8 @@ static int collides(const pdfw *p, double x, double y, double w, double h)
     return 0;
 }
 
-static int place(pdfw *p, const char *text, double x, double y, double size, double w, double h)
+static int place(pdfw *p, const char *text, double x, double y, double size, double w, double h, int leader,
+                 double ax, double ay)
 {
     if (p->nlabels == p->clabels) {
         size_t c = p->clabels ? 2 * p->clabels : 256;
@@ -317,7 +350,7 @@ static int place(pdfw *p, const char *text, double x, double y, double size, dou
     if (!t)
         return -1;
     size_t idx = p->nlabels++;
-    p->labels[idx] = (label){t, x, y, size, w, h};
+    p->labels[idx] = (label){t, x, y, size, w, h, leader, ax, ay};
     int c0 = (int)((x - p->fx) / CELL), c1 = (int)((x + w - p->fx) / CELL);
     int r0 = (int)((y - p->fy) / CELL), r1 = (int)((y + h - p->fy) / CELL);
     for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->gh; r++)
@@ -336,6 +369,86 @@ static int place(pdfw *p, const char *text, double x, double y, double size, dou
             (*cell)[2 + (*cell)[0]++] = idx;
         }
     return 0;
+}
+
+/* The OCC cells of a page box, clipped to the frame. */
+static void occ_range(const pdfw *p, double x0, double y0, double x1, double y1, int *c0, int *r0, int *c1, int *r1)
+{
+    *c0 = (int)fmax(0, floor((x0 - p->fx) / OCC));
+    *r0 = (int)fmax(0, floor((y0 - p->fy) / OCC));
+    *c1 = (int)fmin(p->ow - 1, floor((x1 - p->fx) / OCC));
+    *r1 = (int)fmin(p->oh - 1, floor((y1 - p->fy) / OCC));
+}
+
+static void occupy(pdfw *p, double x0, double y0, double x1, double y1)
+{
+    int c0, r0, c1, r1;
+    occ_range(p, x0, y0, x1, y1, &c0, &r0, &c1, &r1);
+    for (int r = r0; r <= r1; r++)
+        memset(p->occ + (size_t)r * (size_t)p->ow + (size_t)c0, 1, c1 >= c0 ? (size_t)(c1 - c0 + 1) : 0);
+}
+
+/* 1 when no parcel's box meets the page box. */
+static int free_space(const pdfw *p, double x0, double y0, double x1, double y1)
+{
+    int c0, r0, c1, r1;
+    occ_range(p, x0, y0, x1, y1, &c0, &r0, &c1, &r1);
+    for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++)
+            if (p->occ[(size_t)r * (size_t)p->ow + (size_t)c])
+                return 0;
+    return 1;
+}
+
+static int leader_later(pdfw *p, const char *text, double ax, double ay, double bx0, double by0, double bx1,
+                        double by1, pl_error *err)
+{
+    if (p->npend == MAX_LEADERS)
+        return PL_OK; /* omitted */
+    char *t = strdup(text);
+    if (!t)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    p->pend[p->npend++] = (pending){t, ax, ay, bx0, by0, bx1, by1};
+    return PL_OK;
+}
+
+/* The codes that did not fit in their parcels: beside the parcel (right,
+ * left, above, below, then the corners; nearer first) where the label box is
+ * inside the frame, on no parcel and on no label; else omitted. */
+static int place_leaders(pdfw *p, pl_error *err)
+{
+    static const double gaps[] = {3, 8, 16};
+    for (size_t i = 0; i < p->npend; i++) {
+        const pending *q = &p->pend[i];
+        double w, h;
+        pl_pdf_text_size(p->pdf, q->text, LEADER_SIZE, 0, &w, &h);
+        h *= 0.8;
+        int done = 0;
+        for (size_t gi = 0; gi < sizeof gaps / sizeof *gaps && !done; gi++) {
+            double g = gaps[gi];
+            const double xy[8][2] = {
+                {q->bx1 + g, q->ay - h / 2}, {q->bx0 - g - w, q->ay - h / 2},
+                {q->ax - w / 2, q->by0 - g - h}, {q->ax - w / 2, q->by1 + g},
+                {q->bx1 + g, q->by0 - g - h}, {q->bx0 - g - w, q->by0 - g - h},
+                {q->bx1 + g, q->by1 + g}, {q->bx0 - g - w, q->by1 + g},
+            };
+            for (int k = 0; k < 8 && !done; k++) {
+                double x = xy[k][0], y = xy[k][1];
+                if (x < p->fx || y < p->fy || x + w > p->fx + p->fw || y + h > p->fy + p->fh)
+                    continue;
+                if (!free_space(p, x - 1, y - 1, x + w + 1, y + h + 1) || collides(p, x - 1, y - 1, w + 2, h + 2))
+                    continue;
+                if (place(p, q->text, x, y, LEADER_SIZE, w, h, 1, q->ax, q->ay))
+                    return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+                p->leaders++;
+                done = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < p->npend; i++)
+        free(p->pend[i].text);
+    p->npend = 0;
+    return PL_OK;
 }
 
 /* Draw one parcel on the current page (nothing when it is off the page). */
@@ -387,13 +500,16 @@ static int draw_parcel(pdfw *p, const pl_style *style, const char *code, double 
                 cairo_close_path(cr);
             }
     }
-    /* the code, where it fits: shrink, then omit */
+    occupy(p, bx0, by0, bx1, by1);
+    /* the code, where it fits: shrink, then beside the parcel with a leader line, then omit */
     const char *text = p->no_labels ? NULL : code;
-    double bw = bx1 - bx0, bh = by1 - by0;
-    if (!text || bh < MIN_LABEL * 1.2 || bw < MIN_LABEL * 0.55 * (double)strlen(text))
+    if (!text || lay == &p->ras)
         return PL_OK;
+    double bw = bx1 - bx0, bh = by1 - by0;
     double lx, ly;
     to_page(p, label_x, label_y, &lx, &ly);
+    if (bh < MIN_LABEL * 1.2 || bw < MIN_LABEL * 0.55 * (double)strlen(text))
+        return leader_later(p, text, lx, ly, bx0, by0, bx1, by1, err);
     for (double size = MAX_LABEL; size >= MIN_LABEL; size -= 0.5) {
         double w, h;
         pl_pdf_text_size(p->pdf, text, size, 0, &w, &h);
@@ -405,11 +521,11 @@ static int draw_parcel(pdfw *p, const pl_style *style, const char *code, double 
             continue;
         if (collides(p, x, y, w, h))
             continue;
-        if (place(p, text, x, y, size, w, h))
+        if (place(p, text, x, y, size, w, h, 0, 0, 0))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-        break;
+        return PL_OK;
     }
-    return PL_OK;
+    return leader_later(p, text, lx, ly, bx0, by0, bx1, by1, err);
 }
 
 #define SPOOL_W(v) (fwrite(&(v), sizeof(v), 1, p->spool) == 1)
@@ -525,12 +641,27 @@ static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, do
 
 /* Close the current page: the parcels still in a path, the raster layer, the
  * labels, the frame, north arrow, legend, scale bar and notes. */
-static void page_end(pdfw *p, const pl_export_summary *sum)
+static int page_end(pdfw *p, const pl_export_summary *sum, pl_error *err)
 {
     cairo_t *cr = p->cr;
     const pl_export_doc *d = p->doc;
     flush_batch(p, &p->vec);
     raster_place(p);
+    int rc = place_leaders(p, err);
+    /* the leader lines: from the label point in the parcel to the nearest point of its label's box */
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    cairo_set_line_width(cr, 0.3);
+    for (size_t i = 0; i < p->nlabels; i++) {
+        const label *l = &p->labels[i];
+        if (!l->leader)
+            continue;
+        double tx = fmin(fmax(l->ax, l->x), l->x + l->w), ty = fmin(fmax(l->ay, l->y), l->y + l->h);
+        cairo_move_to(cr, l->ax, l->ay);
+        cairo_line_to(cr, tx, ty);
+        cairo_stroke(cr);
+        cairo_arc(cr, l->ax, l->ay, 0.6, 0, 6.283185307179586);
+        cairo_fill(cr);
+    }
     /* the labels over every parcel, still inside the frame */
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (size_t i = 0; i < p->nlabels; i++) {
@@ -564,6 +695,8 @@ static void page_end(pdfw *p, const pl_export_summary *sum)
     for (size_t i = 0; i < (size_t)p->gw * (size_t)p->gh; i++)
         if (p->cells[i])
             p->cells[i][0] = 0;
+    memset(p->occ, 0, (size_t)p->ow * (size_t)p->oh);
+    return rc;
 }
 
 /* The index sheet, then every page of the grid that has a parcel. */
@@ -605,7 +738,8 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             double size = fmin(16, fmax(5, (y1 - y0) / 3));
             pl_pdf_text(p->pdf, s, size, 1, (x0 + x1) / 2, (y0 + y1) / 2 - size * 0.7, PL_ALIGN_CENTER);
         }
-    page_end(p, sum);
+    if ((rc = page_end(p, sum, err)))
+        return rc;
     /* the pages */
     p->n = asked;
     for (int r = 0; r < p->rows; r++)
@@ -617,9 +751,8 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             snprintf(sub, sizeof sub, "第 %d/%d 幅 sheet %d of %d · 第 %d 行 %d 列 row %d column %d", no, p->pages, no,
                      p->pages, r + 1, c + 1, r + 1, c + 1);
             page_begin(p, p->gx0 + (c + 0.5) * p->gpw, p->gy1 - (r + 0.5) * p->gph, sub);
-            if ((rc = draw_spool(p, err)))
+            if ((rc = draw_spool(p, err)) || (rc = page_end(p, sum, err)))
                 return rc;
-            page_end(p, sum);
         }
     return PL_OK;
 }
@@ -631,7 +764,7 @@ static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
     if (p->multi)
         rc = write_pages(p, sum, err);
     else
-        page_end(p, sum);
+        rc = page_end(p, sum, err);
     if (p->doc->map_pages)
         *p->doc->map_pages = p->multi ? p->pages : 1;
     if (rc || p->into)
@@ -658,6 +791,10 @@ static void w_release(void *state)
     for (size_t i = 0; i < p->nlabels; i++)
         free(p->labels[i].text);
     free(p->labels);
+    for (size_t i = 0; i < p->npend; i++)
+        free(p->pend[i].text);
+    free(p->pend);
+    free(p->occ);
     if (p->spool)
         fclose(p->spool);
     free(p->used);

@@ -719,3 +719,56 @@ Test(brief, contact_table_migrates)
     cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'park' AND field LIKE 'contact_%'"), 3);
     tu_db_close(db);
 }
+
+/* Shrink, then leader, then omit: the code of a strip 4 m wide cannot go inside
+ * it even at the smallest size, and there is free paper to its east: it is
+ * printed beside the strip, with a thin line from the strip's label point to
+ * the label (a two-point path from inside the strip to the label's edge). */
+Test(map, label_beside_with_a_leader)
+{
+    pl_db *db = tu_db_new("leader.db", dbpath);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "QD-BIG", "available", 509000, 509200, 3985500, 3985700);
+    tu_add_rect(db, "QDIP", "QD-L1", "reserve", 509300, 509304, 3985560, 3985640);
+    tu_db_close(db);
+    char pdf[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("leader.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("paths.py"));
+    tu_write_file(script, paths_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf -o %s", tu_q(pdf)), 0, "%s", err);
+    const char *at = strstr(out, "at 1:");
+    cr_assert_not_null(at, "%s", out);
+    double n = atof(at + 5);
+    cr_assert_gt(n, 0);
+    /* the strip on paper (mm from the left): the frame's centre is the page's, at the extent's centre */
+    double x0 = 105 + (509300 - 509152) * 1000 / n, x1 = 105 + (509304 - 509152) * 1000 / n;
+    double y0 = 138.5 - (3985640 - 3985600) * 1000 / n, y1 = 138.5 - (3985560 - 3985600) * 1000 / n;
+    cr_assert_lt((x1 - x0) * 72 / 25.4, 5 * 0.55 * 3.5, "too narrow for the code at the smallest size");
+    char *word = sh("pdftotext -bbox %s - | grep -o '<word [^>]*>QD-L1<'%s", tu_q(pdf), "");
+    double wx0, wy0, wx1, wy1;
+    cr_assert_eq(sscanf(word, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &wx0, &wy0, &wx1, &wy1), 4,
+                 "%s", word);
+    wx0 *= 25.4 / 72, wx1 *= 25.4 / 72, wy0 *= 25.4 / 72, wy1 *= 25.4 / 72;
+    cr_assert(wx0 > x1 || wx1 < x0, "the code is beside the strip, not on it: %.2f–%.2f mm, strip %.2f–%.2f", wx0, wx1,
+              x0, x1);
+    double gap = wx0 > x1 ? wx0 - x1 : x0 - wx1, edge = wx0 > x1 ? wx0 : wx1; /* the label's edge facing the strip */
+    cr_assert_lt(gap, 8, "and near it: %.2f mm away", gap);
+    cr_assert((wy0 + wy1) / 2 > y0 && (wy0 + wy1) / 2 < y1, "level with the strip: %.2f in %.2f–%.2f", (wy0 + wy1) / 2,
+              y0, y1);
+    cr_assert_eq(tu_rerun(&out, &err, "python3 %s %s", script, tu_q(pdf)), 0, "%s", err);
+    int leaders = 0;
+    for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        double a, b, c, d;
+        if (atoi(l) == 2 && sscanf(strchr(l, ' '), "%lf %lf %lf %lf", &a, &b, &c, &d) == 4 && a > x0 - 0.05 &&
+            a < x1 + 0.05 && fabs(c - edge) < 0.6)
+            leaders++;
+    }
+    cr_assert_eq(leaders, 1, "one leader line from the strip to its code: %s", out);
+    /* the big parcel's code is inside it, with no leader */
+    free(word);
+    word = sh("pdftotext -bbox %s - | grep -c '>QD-BIG<'%s", tu_q(pdf), "");
+    cr_assert_str_eq(word, "1\n");
+    free(word);
+    tu_outputs_free(&out, &err);
+}
