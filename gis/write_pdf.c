@@ -33,7 +33,9 @@
  * of pages (from the extent's north-west corner, rows north to south, pages
  * without a parcel left out, at most MAX_PAGES), numbered 1… after an index
  * sheet: the whole extent at the scale that fits, with each page's rectangle
- * and number. The parcels are then spooled to a temporary file (the page
+ * and number. Neighbouring pages overlap by OVERLAP of a frame (8 mm of an
+ * A4 portrait frame across), so that a parcel on a cut narrower than that
+ * is whole on one of them. The parcels are then spooled to a temporary file (the page
  * space of their class, code, label point and rings) and drawn from it once
  * for the index and once for each page, so memory stays that of one page.
  */
@@ -111,6 +113,7 @@ typedef struct pdfw {
     int cols, rows;
     double gx0, gy1;         /* north-west corner of the grid, metres */
     double gpw, gph;         /* ground size of a page's frame, metres */
+    double sx, sy;           /* from one page's frame to the next: (1 − OVERLAP) of it */
     unsigned char *used;     /* per grid page: 1 when a parcel meets it */
     int *number;             /* per grid page: its page number, 0 when left out */
     int pages;               /* map pages made */
@@ -273,8 +276,10 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
     if (p->multi) {
         p->gpw = p->fw / p->k;
         p->gph = p->fh / p->k;
-        p->cols = (int)ceil(gw / p->gpw - 1e-9);
-        p->rows = (int)ceil(gh / p->gph - 1e-9);
+        p->sx = p->gpw * (1 - OVERLAP);
+        p->sy = p->gph * (1 - OVERLAP);
+        p->cols = gw <= p->gpw ? 1 : (int)ceil((gw - p->gpw) / p->sx - 1e-9) + 1;
+        p->rows = gh <= p->gph ? 1 : (int)ceil((gh - p->gph) / p->sy - 1e-9) + 1;
         if ((double)p->cols * (double)p->rows > MAX_PAGES)
             return pl_error_set(err, PL_ERR_USAGE, "at 1:%.0f the map needs %.0f pages; at most %d are made: choose a "
                                 "smaller scale (or --scale fit)", p->n, (double)p->cols * (double)p->rows, MAX_PAGES);
@@ -538,8 +543,9 @@ static int spool_parcel(pdfw *p, const pl_export_feature *f, pl_error *err)
     double minx, miny, maxx, maxy;
     if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
         return PL_OK;
-    int c0 = (int)floor((minx - p->gx0) / p->gpw), c1 = (int)floor((maxx - p->gx0) / p->gpw);
-    int r0 = (int)floor((p->gy1 - maxy) / p->gph), r1 = (int)floor((p->gy1 - miny) / p->gph);
+    /* page (c, r) covers x from gx0 + c·sx to that + gpw, y from gy1 − r·sy down by gph */
+    int c0 = (int)ceil((minx - p->gx0 - p->gpw) / p->sx), c1 = (int)floor((maxx - p->gx0) / p->sx);
+    int r0 = (int)ceil((p->gy1 - p->gph - maxy) / p->sy), r1 = (int)floor((p->gy1 - miny) / p->sy);
     for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->rows; r++)
         for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < p->cols; c++)
             p->used[(size_t)r * (size_t)p->cols + (size_t)c] = 1;
@@ -709,10 +715,11 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             if (p->used[r * p->cols + c])
                 p->number[r * p->cols + c] = ++p->pages;
     /* the index: the grid's extent at the scale that fits */
-    double gw = p->gpw * p->cols, gh = p->gph * p->rows;
+    double gw = p->gpw + p->sx * (p->cols - 1), gh = p->gph + p->sy * (p->rows - 1);
     p->n = fmax(pl_pdf_nice_scale(gw, p->fw * 0.96), pl_pdf_nice_scale(gh, p->fh * 0.96));
     char sub[256];
-    snprintf(sub, sizeof sub, "索引图 index sheet · 1:%.0f 分 %d 幅 in %d sheets", asked, p->pages, p->pages);
+    snprintf(sub, sizeof sub, "索引图 index sheet · 1:%.0f 分 %d 幅 in %d sheets · 相邻幅重叠 %.0f%% neighbours overlap by %.0f%%",
+             asked, p->pages, p->pages, OVERLAP * 100, OVERLAP * 100);
     page_begin(p, p->gx0 + gw / 2, p->gy1 - gh / 2, sub);
     p->no_labels = 1;
     int rc = draw_spool(p, err);
@@ -727,8 +734,8 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             if (!no)
                 continue;
             double x0, y0, x1, y1;
-            to_page(p, p->gx0 + c * p->gpw, p->gy1 - r * p->gph, &x0, &y0);
-            to_page(p, p->gx0 + (c + 1) * p->gpw, p->gy1 - (r + 1) * p->gph, &x1, &y1);
+            to_page(p, p->gx0 + c * p->sx, p->gy1 - r * p->sy, &x0, &y0);
+            to_page(p, p->gx0 + c * p->sx + p->gpw, p->gy1 - r * p->sy - p->gph, &x1, &y1);
             cairo_set_source_rgb(cr, 0.75, 0, 0);
             cairo_set_line_width(cr, 0.9);
             cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
@@ -750,7 +757,7 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             pl_pdf_next_page(p->pdf);
             snprintf(sub, sizeof sub, "第 %d/%d 幅 sheet %d of %d · 第 %d 行 %d 列 row %d column %d", no, p->pages, no,
                      p->pages, r + 1, c + 1, r + 1, c + 1);
-            page_begin(p, p->gx0 + (c + 0.5) * p->gpw, p->gy1 - (r + 0.5) * p->gph, sub);
+            page_begin(p, p->gx0 + c * p->sx + p->gpw / 2, p->gy1 - r * p->sy - p->gph / 2, sub);
             if ((rc = draw_spool(p, err)) || (rc = page_end(p, sum, err)))
                 return rc;
         }

@@ -533,7 +533,8 @@ Test(map, pages_and_index_sheet)
     }
     char *codes = sh("for i in 2 3 4 5 6 7; do pdftotext -f $i -l $i %s - | grep -o 'G-[0-9]-[0-9]' | sort -u; done"
                      " | sort | uniq -c | awk '{print $1}' | sort | uniq -c%s", tu_q(pdf), "");
-    cr_assert_str_eq(codes, "     48 1\n", "every code once over the map pages: %s", codes);
+    /* every code on a map page; those in the strips where pages overlap on two */
+    cr_assert_str_eq(codes, "     36 1\n     12 2\n", "every code over the map pages: %s", codes);
     char *p2 = sh("pdftotext -f 2 -l 2 %s -%s", tu_q(pdf), "");
     cr_assert(strstr(p2, "第 1/6 幅 sheet 1 of 6") && strstr(p2, "G-0-0") && !strstr(p2, "G-0-7"), "%s", p2);
     cr_assert(strstr(p2, "合计 48 宗") && strstr(p2, "比例尺 1:5000"), "the whole map's legend: %s", p2);
@@ -771,4 +772,77 @@ Test(map, label_beside_with_a_leader)
     cr_assert_str_eq(word, "1\n");
     free(word);
     tu_outputs_free(&out, &err);
+}
+
+/* paths_py for a page cut out by pdfseparate: every compressed stream that is a
+ * page's content (cairo starts it with its y flip). */
+static const char page_paths_py[] =
+    "import re, sys, zlib\n"
+    "d = open(sys.argv[1], 'rb').read()\n"
+    "mm = 25.4 / 72\n"
+    "for m in re.finditer(rb'stream\\r?\\n', d):\n"
+    "    end = d.find(b'endstream', m.end())\n"
+    "    try: t = zlib.decompress(d[m.end():end]).decode('latin1')\n"
+    "    except Exception: continue\n"
+    "    if not t.startswith('1 0 0 -1 0 '): continue\n"
+    "    ops, cur = [], None\n"
+    "    for tok in t.split():\n"
+    "        if re.fullmatch(r'-?\\d+(\\.\\d+)?', tok): ops.append(float(tok)); continue\n"
+    "        if tok == 'm' and len(ops) >= 2:\n"
+    "            if cur: print(len(cur) // 2, ' '.join('%.4f' % v for v in cur))\n"
+    "            cur = [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok == 'l' and len(ops) >= 2 and cur is not None: cur += [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok == 're' and len(ops) >= 4:\n"
+    "            x, y, w, h = (v * mm for v in ops[-4:])\n"
+    "            print(4, ' '.join('%.4f' % v for v in (x, y, x + w, y, x + w, y + h, x, y + h)))\n"
+    "        elif tok != 'h' and cur:\n"
+    "            print(len(cur) // 2, ' '.join('%.4f' % v for v in cur)); cur = None\n"
+    "        ops = []\n";
+
+/* Pages overlap: a parcel 40 m wide across the cut of pages 810 m wide (1:5000,
+ * A4 portrait: a 162 mm frame) is whole on the second page, which starts 5 % of
+ * a frame earlier (769.5 m east of the grid's west edge, the parcel at 790–830 m):
+ * its four corners are inside that page's frame, where the overlap puts them;
+ * the index sheet says the pages overlap. */
+Test(map, pages_overlap)
+{
+    pl_db *db = tu_db_new("overlap.db", dbpath);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "OV-W", "reserve", 509000, 509050, 3986950, 3987000);
+    tu_add_rect(db, "QDIP", "OV-X", "available", 509790, 509830, 3986900, 3986950);
+    tu_add_rect(db, "QDIP", "OV-E", "reserve", 510500, 510550, 3986950, 3987000);
+    tu_db_close(db);
+    char pdf[1024], page[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("overlap.pdf"));
+    snprintf(page, sizeof page, "%s", tu_tmp("overlap-3.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("page_paths.py"));
+    tu_write_file(script, page_paths_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:5000 -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "on 2 pages after an index sheet"), "%s", out);
+    char *index = sh("pdftotext -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(index, "相邻幅重叠 5% neighbours overlap by 5%"), "%s", index);
+    char *p3 = sh("pdftotext -f 3 -l 3 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p3, "OV-X") && strstr(p3, "OV-E") && !strstr(p3, "OV-W"), "%s", p3);
+    free(p3);
+    char *sep = sh("pdfseparate -f 3 -l 3 %s %s", tu_q(pdf), tu_q(page));
+    free(sep);
+    cr_assert_eq(tu_rerun(&out, &err, "python3 %s %s", script, tu_q(page)), 0, "%s", err);
+    int found = 0;
+    for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        double v[8];
+        if (atoi(l) != 4 || sscanf(strchr(l, ' '), "%lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3], &v[4],
+                                   &v[5], &v[6], &v[7]) != 8)
+            continue;
+        double minx = fmin(fmin(v[0], v[2]), fmin(v[4], v[6])), maxx = fmax(fmax(v[0], v[2]), fmax(v[4], v[6]));
+        if (fabs(maxx - minx - 8) > 0.05) /* OV-X: 40 m = 8 mm across */
+            continue;
+        found++;
+        /* the frame: 10 mm margin + 14 mm for the northings on each side */
+        cr_assert(minx >= 24 - 1e-6 && maxx <= 186 + 1e-6, "OV-X whole on page 2: %.2f–%.2f mm", minx, maxx);
+        cr_assert_float_eq(minx, 105 + (790 - (769.5 + 405)) * 0.2, 0.1, "%.3f", minx);
+    }
+    cr_assert_geq(found, 1, "OV-X on page 2 (filled, then stroked): %s", out);
+    tu_outputs_free(&out, &err);
+    free(index);
 }
