@@ -108,6 +108,7 @@ typedef struct pdfw {
     pending *pend;
     size_t npend;
     long leaders;            /* labels placed with a leader, all pages */
+    long ncontext;           /* context parcels (a filtered export: the park's others, grey, no code) */
     /* several pages */
     int multi;               /* 1: the grid of pages below, after an index sheet */
     int cols, rows;
@@ -506,8 +507,9 @@ static int draw_parcel(pdfw *p, const pl_style *style, const char *code, double 
             }
     }
     occupy(p, bx0, by0, bx1, by1);
-    /* the code, where it fits: shrink, then beside the parcel with a leader line, then omit */
-    const char *text = p->no_labels ? NULL : code;
+    /* the code, where it fits: shrink, then beside the parcel with a leader line, then omit;
+     * none for a context parcel */
+    const char *text = p->no_labels || style == pl_style_context() ? NULL : code;
     if (!text || lay == &p->ras)
         return PL_OK;
     double bw = bx1 - bx0, bh = by1 - by0;
@@ -546,7 +548,8 @@ static int spool_parcel(pdfw *p, const pl_export_feature *f, pl_error *err)
     /* page (c, r) covers x from gx0 + c·sx to that + gpw, y from gy1 − r·sy down by gph */
     int c0 = (int)ceil((minx - p->gx0 - p->gpw) / p->sx), c1 = (int)floor((maxx - p->gx0) / p->sx);
     int r0 = (int)ceil((p->gy1 - p->gph - maxy) / p->sy), r1 = (int)floor((p->gy1 - miny) / p->sy);
-    for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->rows; r++)
+    /* a context parcel is drawn where there is a page, but makes none */
+    for (int r = r0 < 0 ? 0 : r0; !f->context && r <= r1 && r < p->rows; r++)
         for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < p->cols; c++)
             p->used[(size_t)r * (size_t)p->cols + (size_t)c] = 1;
     const pl_style *st = f->style;
@@ -612,6 +615,8 @@ static int draw_spool(pdfw *p, pl_error *err)
 static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
 {
     pdfw *p = state;
+    if (f->context)
+        p->ncontext++;
     if (p->multi)
         return spool_parcel(p, f, err);
     return draw_parcel(p, f->style, f->code, f->label_x, f->label_y, f->work, err);
@@ -625,7 +630,20 @@ static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, do
     char s[256];
     snprintf(s, sizeof s, "图例 legend · %s · 合计 %ld 宗 %.2f 亩", d->theme_zh, sum->parcels,
              sum->area_m2 / M2_PER_MU);
-    pl_pdf_text(p->pdf, s, 7.5, 1, x, y, PL_ALIGN_LEFT);
+    double tw = pl_pdf_text(p->pdf, s, 7.5, 1, x, y, PL_ALIGN_LEFT);
+    if (p->ncontext) { /* the grey ones: in no class and no count above */
+        const pl_style *cx = pl_style_context();
+        double cx0 = x + tw + 10;
+        cairo_rectangle(cr, cx0, y + 1.5, 10, 6.5);
+        pl_pdf_color(cr, cx->fill, cx->fill_opacity);
+        cairo_fill_preserve(cr);
+        pl_pdf_color(cr, cx->stroke, 1);
+        cairo_set_line_width(cr, 0.4);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        snprintf(s, sizeof s, "背景 context: 筛选外的园区其他地块 the park's other parcels, %ld 宗", p->ncontext);
+        pl_pdf_text(p->pdf, s, 6, 0, cx0 + 13, y + 0.5, PL_ALIGN_LEFT);
+    }
     y += 12;
     size_t n = pl_style_count(d->theme);
     int cols = width > 300 ? 3 : 2, rows = (int)((n + (size_t)cols - 1) / (size_t)cols);

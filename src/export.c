@@ -1009,8 +1009,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
     /* the other parcels of the park as context, when a filter leaves some out */
-    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT &&
-                 opt->format != PL_EXPORT_PDF;
+    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT;
     double map_scale = 0;
     int map_clipped = 0, map_pages = 0;
     d->page_w_mm = opt->page_a3 ? 297 : 210;

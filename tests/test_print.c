@@ -846,3 +846,36 @@ Test(map, pages_overlap)
     tu_outputs_free(&out, &err);
     free(index);
 }
+
+/* A filtered map (--status available) draws the park's other parcels in grey as
+ * context, as the HTML and GeoJSON maps do: grey (#d9d9d9) filled paths, no code
+ * on them, in no count of the legend, named beside it. */
+Test(map, context_in_grey)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("context.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --status available -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "drawn in grey as context: 2"), "QD-N and QD-M: %s", out);
+    char *text = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "合计 2 宗"), "the legend counts the selected only: %s", text);
+    cr_assert(strstr(text, "背景 context") && strstr(text, "other parcels, 2 宗"), "%s", text);
+    cr_assert(strstr(text, "QD-H") && !strstr(text, "QD-N"), "codes on the selected only: %s", text);
+    /* the grey fill is in the page's drawing (217/255) */
+    char *grey = sh("python3 -c \"import re, sys, zlib\n"
+                    "d = open(sys.argv[1], 'rb').read()\n"
+                    "n = 0\n"
+                    "for m in re.finditer(rb'stream\\r?\\n', d):\n"
+                    "    try: t = zlib.decompress(d[m.end():d.find(b'endstream', m.end())]).decode('latin1')\n"
+                    "    except Exception: continue\n"
+                    "    n += t.count('0.85098 0.85098 0.85098 rg')\n"
+                    "print(n)\" %s%s", tu_q(pdf), "");
+    cr_assert_geq(atoi(grey), 2, "grey fills: map and legend swatch: %s", grey);
+    /* without a filter there is no context */
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf -o %s --force", tu_q(pdf)), 0, "%s", err);
+    cr_assert(!strstr(out, "drawn in grey"), "%s", out);
+    free(grey);
+    free(text);
+    tu_outputs_free(&out, &err);
+}
