@@ -139,19 +139,31 @@ double pl_pdf_text(pl_pdf *p, const char *text, double size, int bold, double x,
     return w;
 }
 
-double pl_pdf_text_wrapped(pl_pdf *p, const char *text, double size, int bold, double x, double y, double width)
+static double wrapped(pl_pdf *p, const char *text, double size, int bold, double x, double y, double width, int draw)
 {
     set_text(p, text, size, bold);
     pango_layout_set_width(p->layout, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
     int pw, ph;
     pango_layout_get_size(p->layout, &pw, &ph);
-    cairo_move_to(p->cr, x, y);
-    pango_cairo_update_layout(p->cr, p->layout);
-    pango_cairo_show_layout(p->cr, p->layout);
-    cairo_new_path(p->cr);
+    if (draw) {
+        cairo_move_to(p->cr, x, y);
+        pango_cairo_update_layout(p->cr, p->layout);
+        pango_cairo_show_layout(p->cr, p->layout);
+        cairo_new_path(p->cr);
+    }
     pango_layout_set_width(p->layout, -1);
     return (double)ph / PANGO_SCALE;
+}
+
+double pl_pdf_text_wrapped(pl_pdf *p, const char *text, double size, int bold, double x, double y, double width)
+{
+    return wrapped(p, text, size, bold, x, y, width, 1);
+}
+
+double pl_pdf_text_wrapped_height(pl_pdf *p, const char *text, double size, int bold, double width)
+{
+    return wrapped(p, text, size, bold, 0, 0, width, 0);
 }
 
 void pl_pdf_color(cairo_t *cr, const char *hex, double alpha)

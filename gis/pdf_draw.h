@@ -18,29 +18,11 @@
 #include <stdio.h>
 
 #include "parkland/error.h"
+#include "pdf_doc.h" /* pl_pdf: open, next page, close */
 
-#define PL_PT_PER_MM (72.0 / 25.4)
 #define PL_PDF_FONT "Noto Sans CJK SC"
 
-typedef struct pl_pdf pl_pdf;
-
-/* A document of pages w × h points written to `out` (borrowed); `title` goes
- * in the document information. */
-int pl_pdf_open(FILE *out, double w, double h, const char *title, pl_pdf **pdf, pl_error *err);
 cairo_t *pl_pdf_cr(pl_pdf *pdf);
-/* End the current page and start another. */
-void pl_pdf_next_page(pl_pdf *pdf);
-/* Finish the document, flush it to the FILE and free pdf. */
-int pl_pdf_close(pl_pdf *pdf, pl_error *err);
-/* Release what the text machinery keeps for the whole process once a document
- * has been opened: pango's default font map of the calling thread (its fonts
- * and their fontconfig patterns), cairo's static caches and fontconfig's
- * configuration. Without it a leak checker (LeakSanitizer, valgrind) reports
- * them at exit. Does nothing when no document was opened. Called once at the
- * end of the process (pl_library_shutdown), from the thread that drew the
- * documents, after every document is closed; a later pl_pdf_open starts the
- * libraries again. */
-void pl_pdf_library_shutdown(void);
 
 enum { PL_ALIGN_LEFT = 0, PL_ALIGN_CENTER = 1, PL_ALIGN_RIGHT = 2 };
 
@@ -52,6 +34,8 @@ double pl_pdf_text(pl_pdf *pdf, const char *text, double size, int bold, double 
 /* The same, wrapped at `width` points; returns the height drawn. */
 double pl_pdf_text_wrapped(pl_pdf *pdf, const char *text, double size, int bold, double x, double y,
                            double width);
+/* The height pl_pdf_text_wrapped would draw, drawing nothing. */
+double pl_pdf_text_wrapped_height(pl_pdf *pdf, const char *text, double size, int bold, double width);
 
 /* Set the source colour "#rrggbb" with alpha. */
 void pl_pdf_color(cairo_t *cr, const char *hex, double alpha);

@@ -4,10 +4,19 @@
  * projected coordinates at 1:N (asked for, or the smallest nice scale at
  * which the extent fits), filled by the theme's classes (gis/style.c); their
  * codes where they fit and do not collide (shrunk down to MIN_LABEL points,
- * else omitted); a legend with the count and 亩 of each class; north arrow
+ * else beside the parcel with a leader line, else omitted); a legend with the count and 亩 of each class; north arrow
  * (grid north), scale bar and the numeric scale; grid ticks in the working
  * CRS with their coordinates on the frame; as-of and export dates, source
  * and coordinate system.
+ *
+ * Labels: a parcel's code goes inside it, shrunk from MAX_LABEL down to
+ * MIN_LABEL points; a code that does not fit so (or meets another label) waits
+ * to the end of the page, when every parcel of the page has marked its box in
+ * an occupancy map (OCC cells), and is then put beside its parcel (right,
+ * left, above, below, the corners; 3, 8, 16 points off) where the label is in
+ * the frame, on no parcel's box and on no label, with a thin leader line from
+ * the parcel's label point; else it is omitted. Parcels under the pen are
+ * never labelled.
  *
  * Streaming: each parcel is added to the path of its class as it comes
  * (the rows come by class into a file), filled BATCH parcels at a time; only
@@ -24,7 +33,9 @@
  * of pages (from the extent's north-west corner, rows north to south, pages
  * without a parcel left out, at most MAX_PAGES), numbered 1… after an index
  * sheet: the whole extent at the scale that fits, with each page's rectangle
- * and number. The parcels are then spooled to a temporary file (the page
+ * and number. Neighbouring pages overlap by OVERLAP of a frame (8 mm of an
+ * A4 portrait frame across), so that a parcel on a cut narrower than that
+ * is whole on one of them. The parcels are then spooled to a temporary file (the page
  * space of their class, code, label point and rings) and drawn from it once
  * for the index and once for each page, so memory stays that of one page.
  */
@@ -49,11 +60,25 @@
 #define RASTER_PT 4.0    /* points: a parcel this small (both sides, 1.4 mm; never labelled) goes into the raster layer */
 #define RASTER_DPI 200.0
 #define MAX_PAGES 500
+#define OCC 2.0          /* points: the cells of the map of where parcels are (leader labels go where none is) */
+#define MAX_LEADERS 4096 /* codes waiting for a place beside their parcel, a page */
+#define LEADER_SIZE 5.0  /* points */
+#define OVERLAP 0.05     /* pages of a grid overlap by this share of a page's frame (a parcel on the cut is whole on one) */
 
 typedef struct label {
     char *text;
     double x, y, size, w, h; /* top-left, size, box */
+    int leader;              /* 1: beside its parcel, a line from (ax, ay) to it */
+    double ax, ay;
 } label;
+
+/* A code that did not fit inside its parcel: placed beside it with a leader
+ * line at the end of the page, once every parcel of the page is known. */
+typedef struct pending {
+    char *text;
+    double ax, ay;           /* the label point, page */
+    double bx0, by0, bx1, by1; /* the parcel's box, page */
+} pending;
 
 typedef struct layer {
     cairo_t *cr;
@@ -64,6 +89,7 @@ typedef struct layer {
 typedef struct pdfw {
     const pl_export_doc *doc;
     pl_pdf *pdf;
+    int into;                /* pdf is the caller's (doc->into) */
     cairo_t *cr;
     double W, H;             /* page, points */
     double fx, fy, fw, fh;   /* map frame */
@@ -77,11 +103,18 @@ typedef struct pdfw {
     cairo_surface_t *img;    /* the raster layer's image */
     long rastered;           /* parcels drawn into it */
     int no_labels;           /* the index sheet: parcels without codes */
+    unsigned char *occ;      /* per OCC cell of the frame: 1 when a parcel's box covers it */
+    int ow, oh;
+    pending *pend;
+    size_t npend;
+    long leaders;            /* labels placed with a leader, all pages */
+    long ncontext;           /* context parcels (a filtered export: the park's others, grey, no code) */
     /* several pages */
     int multi;               /* 1: the grid of pages below, after an index sheet */
     int cols, rows;
     double gx0, gy1;         /* north-west corner of the grid, metres */
     double gpw, gph;         /* ground size of a page's frame, metres */
+    double sx, sy;           /* from one page's frame to the next: (1 − OVERLAP) of it */
     unsigned char *used;     /* per grid page: 1 when a parcel meets it */
     int *number;             /* per grid page: its page number, 0 when left out */
     int pages;               /* map pages made */
@@ -244,8 +277,10 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
     if (p->multi) {
         p->gpw = p->fw / p->k;
         p->gph = p->fh / p->k;
-        p->cols = (int)ceil(gw / p->gpw - 1e-9);
-        p->rows = (int)ceil(gh / p->gph - 1e-9);
+        p->sx = p->gpw * (1 - OVERLAP);
+        p->sy = p->gph * (1 - OVERLAP);
+        p->cols = gw <= p->gpw ? 1 : (int)ceil((gw - p->gpw) / p->sx - 1e-9) + 1;
+        p->rows = gh <= p->gph ? 1 : (int)ceil((gh - p->gph) / p->sy - 1e-9) + 1;
         if ((double)p->cols * (double)p->rows > MAX_PAGES)
             return pl_error_set(err, PL_ERR_USAGE, "at 1:%.0f the map needs %.0f pages; at most %d are made: choose a "
                                 "smaller scale (or --scale fit)", p->n, (double)p->cols * (double)p->rows, MAX_PAGES);
@@ -266,14 +301,23 @@ static int w_begin(void **state, const pl_export_doc *doc, pl_error *err)
     p->gw = (int)(p->fw / CELL) + 1;
     p->gh = (int)(p->fh / CELL) + 1;
     p->cells = calloc((size_t)p->gw * (size_t)p->gh, sizeof *p->cells);
-    if (!p->cells)
+    p->ow = (int)(p->fw / OCC) + 1;
+    p->oh = (int)(p->fh / OCC) + 1;
+    p->occ = calloc((size_t)p->ow * (size_t)p->oh, 1);
+    p->pend = malloc(MAX_LEADERS * sizeof *p->pend);
+    if (!p->cells || !p->occ || !p->pend)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
 
     char title[1024];
     snprintf(title, sizeof title, "%s  %s %s", doc->title, doc->theme_zh, doc->theme_en);
-    int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
-    if (rc)
-        return rc;
+    if (doc->into) {
+        p->pdf = doc->into;
+        p->into = 1;
+    } else {
+        int rc = pl_pdf_open(doc->out, p->W, p->H, title, &p->pdf, err);
+        if (rc)
+            return rc;
+    }
     p->cr = p->vec.cr = pl_pdf_cr(p->pdf);
     if (!p->multi)
         page_begin(p, (ex0 + ex1) / 2, (ey0 + ey1) / 2, NULL);
@@ -297,7 +341,8 @@ static int collides(const pdfw *p, double x, double y, double w, double h)
     return 0;
 }
 
-static int place(pdfw *p, const char *text, double x, double y, double size, double w, double h)
+static int place(pdfw *p, const char *text, double x, double y, double size, double w, double h, int leader,
+                 double ax, double ay)
 {
     if (p->nlabels == p->clabels) {
         size_t c = p->clabels ? 2 * p->clabels : 256;
@@ -311,7 +356,7 @@ static int place(pdfw *p, const char *text, double x, double y, double size, dou
     if (!t)
         return -1;
     size_t idx = p->nlabels++;
-    p->labels[idx] = (label){t, x, y, size, w, h};
+    p->labels[idx] = (label){t, x, y, size, w, h, leader, ax, ay};
     int c0 = (int)((x - p->fx) / CELL), c1 = (int)((x + w - p->fx) / CELL);
     int r0 = (int)((y - p->fy) / CELL), r1 = (int)((y + h - p->fy) / CELL);
     for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->gh; r++)
@@ -330,6 +375,86 @@ static int place(pdfw *p, const char *text, double x, double y, double size, dou
             (*cell)[2 + (*cell)[0]++] = idx;
         }
     return 0;
+}
+
+/* The OCC cells of a page box, clipped to the frame. */
+static void occ_range(const pdfw *p, double x0, double y0, double x1, double y1, int *c0, int *r0, int *c1, int *r1)
+{
+    *c0 = (int)fmax(0, floor((x0 - p->fx) / OCC));
+    *r0 = (int)fmax(0, floor((y0 - p->fy) / OCC));
+    *c1 = (int)fmin(p->ow - 1, floor((x1 - p->fx) / OCC));
+    *r1 = (int)fmin(p->oh - 1, floor((y1 - p->fy) / OCC));
+}
+
+static void occupy(pdfw *p, double x0, double y0, double x1, double y1)
+{
+    int c0, r0, c1, r1;
+    occ_range(p, x0, y0, x1, y1, &c0, &r0, &c1, &r1);
+    for (int r = r0; r <= r1; r++)
+        memset(p->occ + (size_t)r * (size_t)p->ow + (size_t)c0, 1, c1 >= c0 ? (size_t)(c1 - c0 + 1) : 0);
+}
+
+/* 1 when no parcel's box meets the page box. */
+static int free_space(const pdfw *p, double x0, double y0, double x1, double y1)
+{
+    int c0, r0, c1, r1;
+    occ_range(p, x0, y0, x1, y1, &c0, &r0, &c1, &r1);
+    for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++)
+            if (p->occ[(size_t)r * (size_t)p->ow + (size_t)c])
+                return 0;
+    return 1;
+}
+
+static int leader_later(pdfw *p, const char *text, double ax, double ay, double bx0, double by0, double bx1,
+                        double by1, pl_error *err)
+{
+    if (p->npend == MAX_LEADERS)
+        return PL_OK; /* omitted */
+    char *t = strdup(text);
+    if (!t)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    p->pend[p->npend++] = (pending){t, ax, ay, bx0, by0, bx1, by1};
+    return PL_OK;
+}
+
+/* The codes that did not fit in their parcels: beside the parcel (right,
+ * left, above, below, then the corners; nearer first) where the label box is
+ * inside the frame, on no parcel and on no label; else omitted. */
+static int place_leaders(pdfw *p, pl_error *err)
+{
+    static const double gaps[] = {3, 8, 16};
+    for (size_t i = 0; i < p->npend; i++) {
+        const pending *q = &p->pend[i];
+        double w, h;
+        pl_pdf_text_size(p->pdf, q->text, LEADER_SIZE, 0, &w, &h);
+        h *= 0.8;
+        int done = 0;
+        for (size_t gi = 0; gi < sizeof gaps / sizeof *gaps && !done; gi++) {
+            double g = gaps[gi];
+            const double xy[8][2] = {
+                {q->bx1 + g, q->ay - h / 2}, {q->bx0 - g - w, q->ay - h / 2},
+                {q->ax - w / 2, q->by0 - g - h}, {q->ax - w / 2, q->by1 + g},
+                {q->bx1 + g, q->by0 - g - h}, {q->bx0 - g - w, q->by0 - g - h},
+                {q->bx1 + g, q->by1 + g}, {q->bx0 - g - w, q->by1 + g},
+            };
+            for (int k = 0; k < 8 && !done; k++) {
+                double x = xy[k][0], y = xy[k][1];
+                if (x < p->fx || y < p->fy || x + w > p->fx + p->fw || y + h > p->fy + p->fh)
+                    continue;
+                if (!free_space(p, x - 1, y - 1, x + w + 1, y + h + 1) || collides(p, x - 1, y - 1, w + 2, h + 2))
+                    continue;
+                if (place(p, q->text, x, y, LEADER_SIZE, w, h, 1, q->ax, q->ay))
+                    return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+                p->leaders++;
+                done = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < p->npend; i++)
+        free(p->pend[i].text);
+    p->npend = 0;
+    return PL_OK;
 }
 
 /* Draw one parcel on the current page (nothing when it is off the page). */
@@ -381,13 +506,17 @@ static int draw_parcel(pdfw *p, const pl_style *style, const char *code, double 
                 cairo_close_path(cr);
             }
     }
-    /* the code, where it fits: shrink, then omit */
-    const char *text = p->no_labels ? NULL : code;
-    double bw = bx1 - bx0, bh = by1 - by0;
-    if (!text || bh < MIN_LABEL * 1.2 || bw < MIN_LABEL * 0.55 * (double)strlen(text))
+    occupy(p, bx0, by0, bx1, by1);
+    /* the code, where it fits: shrink, then beside the parcel with a leader line, then omit;
+     * none for a context parcel */
+    const char *text = p->no_labels || style == pl_style_context() ? NULL : code;
+    if (!text || lay == &p->ras)
         return PL_OK;
+    double bw = bx1 - bx0, bh = by1 - by0;
     double lx, ly;
     to_page(p, label_x, label_y, &lx, &ly);
+    if (bh < MIN_LABEL * 1.2 || bw < MIN_LABEL * 0.55 * (double)strlen(text))
+        return leader_later(p, text, lx, ly, bx0, by0, bx1, by1, err);
     for (double size = MAX_LABEL; size >= MIN_LABEL; size -= 0.5) {
         double w, h;
         pl_pdf_text_size(p->pdf, text, size, 0, &w, &h);
@@ -399,11 +528,11 @@ static int draw_parcel(pdfw *p, const pl_style *style, const char *code, double 
             continue;
         if (collides(p, x, y, w, h))
             continue;
-        if (place(p, text, x, y, size, w, h))
+        if (place(p, text, x, y, size, w, h, 0, 0, 0))
             return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-        break;
+        return PL_OK;
     }
-    return PL_OK;
+    return leader_later(p, text, lx, ly, bx0, by0, bx1, by1, err);
 }
 
 #define SPOOL_W(v) (fwrite(&(v), sizeof(v), 1, p->spool) == 1)
@@ -416,9 +545,11 @@ static int spool_parcel(pdfw *p, const pl_export_feature *f, pl_error *err)
     double minx, miny, maxx, maxy;
     if (!pl_geom_bbox(g, &minx, &miny, &maxx, &maxy))
         return PL_OK;
-    int c0 = (int)floor((minx - p->gx0) / p->gpw), c1 = (int)floor((maxx - p->gx0) / p->gpw);
-    int r0 = (int)floor((p->gy1 - maxy) / p->gph), r1 = (int)floor((p->gy1 - miny) / p->gph);
-    for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < p->rows; r++)
+    /* page (c, r) covers x from gx0 + c·sx to that + gpw, y from gy1 − r·sy down by gph */
+    int c0 = (int)ceil((minx - p->gx0 - p->gpw) / p->sx), c1 = (int)floor((maxx - p->gx0) / p->sx);
+    int r0 = (int)ceil((p->gy1 - p->gph - maxy) / p->sy), r1 = (int)floor((p->gy1 - miny) / p->sy);
+    /* a context parcel is drawn where there is a page, but makes none */
+    for (int r = r0 < 0 ? 0 : r0; !f->context && r <= r1 && r < p->rows; r++)
         for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < p->cols; c++)
             p->used[(size_t)r * (size_t)p->cols + (size_t)c] = 1;
     const pl_style *st = f->style;
@@ -484,6 +615,8 @@ static int draw_spool(pdfw *p, pl_error *err)
 static int w_feature(void *state, const pl_export_feature *f, pl_error *err)
 {
     pdfw *p = state;
+    if (f->context)
+        p->ncontext++;
     if (p->multi)
         return spool_parcel(p, f, err);
     return draw_parcel(p, f->style, f->code, f->label_x, f->label_y, f->work, err);
@@ -497,7 +630,20 @@ static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, do
     char s[256];
     snprintf(s, sizeof s, "图例 legend · %s · 合计 %ld 宗 %.2f 亩", d->theme_zh, sum->parcels,
              sum->area_m2 / M2_PER_MU);
-    pl_pdf_text(p->pdf, s, 7.5, 1, x, y, PL_ALIGN_LEFT);
+    double tw = pl_pdf_text(p->pdf, s, 7.5, 1, x, y, PL_ALIGN_LEFT);
+    if (p->ncontext) { /* the grey ones: in no class and no count above */
+        const pl_style *cx = pl_style_context();
+        double cx0 = x + tw + 10;
+        cairo_rectangle(cr, cx0, y + 1.5, 10, 6.5);
+        pl_pdf_color(cr, cx->fill, cx->fill_opacity);
+        cairo_fill_preserve(cr);
+        pl_pdf_color(cr, cx->stroke, 1);
+        cairo_set_line_width(cr, 0.4);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        snprintf(s, sizeof s, "背景 context: 筛选外的园区其他地块 the park's other parcels, %ld 宗", p->ncontext);
+        pl_pdf_text(p->pdf, s, 6, 0, cx0 + 13, y + 0.5, PL_ALIGN_LEFT);
+    }
     y += 12;
     size_t n = pl_style_count(d->theme);
     int cols = width > 300 ? 3 : 2, rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
@@ -519,12 +665,27 @@ static void legend(pdfw *p, const pl_export_summary *sum, double x, double y, do
 
 /* Close the current page: the parcels still in a path, the raster layer, the
  * labels, the frame, north arrow, legend, scale bar and notes. */
-static void page_end(pdfw *p, const pl_export_summary *sum)
+static int page_end(pdfw *p, const pl_export_summary *sum, pl_error *err)
 {
     cairo_t *cr = p->cr;
     const pl_export_doc *d = p->doc;
     flush_batch(p, &p->vec);
     raster_place(p);
+    int rc = place_leaders(p, err);
+    /* the leader lines: from the label point in the parcel to the nearest point of its label's box */
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    cairo_set_line_width(cr, 0.3);
+    for (size_t i = 0; i < p->nlabels; i++) {
+        const label *l = &p->labels[i];
+        if (!l->leader)
+            continue;
+        double tx = fmin(fmax(l->ax, l->x), l->x + l->w), ty = fmin(fmax(l->ay, l->y), l->y + l->h);
+        cairo_move_to(cr, l->ax, l->ay);
+        cairo_line_to(cr, tx, ty);
+        cairo_stroke(cr);
+        cairo_arc(cr, l->ax, l->ay, 0.6, 0, 6.283185307179586);
+        cairo_fill(cr);
+    }
     /* the labels over every parcel, still inside the frame */
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (size_t i = 0; i < p->nlabels; i++) {
@@ -558,6 +719,8 @@ static void page_end(pdfw *p, const pl_export_summary *sum)
     for (size_t i = 0; i < (size_t)p->gw * (size_t)p->gh; i++)
         if (p->cells[i])
             p->cells[i][0] = 0;
+    memset(p->occ, 0, (size_t)p->ow * (size_t)p->oh);
+    return rc;
 }
 
 /* The index sheet, then every page of the grid that has a parcel. */
@@ -570,10 +733,11 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             if (p->used[r * p->cols + c])
                 p->number[r * p->cols + c] = ++p->pages;
     /* the index: the grid's extent at the scale that fits */
-    double gw = p->gpw * p->cols, gh = p->gph * p->rows;
+    double gw = p->gpw + p->sx * (p->cols - 1), gh = p->gph + p->sy * (p->rows - 1);
     p->n = fmax(pl_pdf_nice_scale(gw, p->fw * 0.96), pl_pdf_nice_scale(gh, p->fh * 0.96));
     char sub[256];
-    snprintf(sub, sizeof sub, "索引图 index sheet · 1:%.0f 分 %d 幅 in %d sheets", asked, p->pages, p->pages);
+    snprintf(sub, sizeof sub, "索引图 index sheet · 1:%.0f 分 %d 幅 in %d sheets · 相邻幅重叠 %.0f%% neighbours overlap by %.0f%%",
+             asked, p->pages, p->pages, OVERLAP * 100, OVERLAP * 100);
     page_begin(p, p->gx0 + gw / 2, p->gy1 - gh / 2, sub);
     p->no_labels = 1;
     int rc = draw_spool(p, err);
@@ -588,8 +752,8 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             if (!no)
                 continue;
             double x0, y0, x1, y1;
-            to_page(p, p->gx0 + c * p->gpw, p->gy1 - r * p->gph, &x0, &y0);
-            to_page(p, p->gx0 + (c + 1) * p->gpw, p->gy1 - (r + 1) * p->gph, &x1, &y1);
+            to_page(p, p->gx0 + c * p->sx, p->gy1 - r * p->sy, &x0, &y0);
+            to_page(p, p->gx0 + c * p->sx + p->gpw, p->gy1 - r * p->sy - p->gph, &x1, &y1);
             cairo_set_source_rgb(cr, 0.75, 0, 0);
             cairo_set_line_width(cr, 0.9);
             cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
@@ -599,7 +763,8 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             double size = fmin(16, fmax(5, (y1 - y0) / 3));
             pl_pdf_text(p->pdf, s, size, 1, (x0 + x1) / 2, (y0 + y1) / 2 - size * 0.7, PL_ALIGN_CENTER);
         }
-    page_end(p, sum);
+    if ((rc = page_end(p, sum, err)))
+        return rc;
     /* the pages */
     p->n = asked;
     for (int r = 0; r < p->rows; r++)
@@ -610,10 +775,9 @@ static int write_pages(pdfw *p, const pl_export_summary *sum, pl_error *err)
             pl_pdf_next_page(p->pdf);
             snprintf(sub, sizeof sub, "第 %d/%d 幅 sheet %d of %d · 第 %d 行 %d 列 row %d column %d", no, p->pages, no,
                      p->pages, r + 1, c + 1, r + 1, c + 1);
-            page_begin(p, p->gx0 + (c + 0.5) * p->gpw, p->gy1 - (r + 0.5) * p->gph, sub);
-            if ((rc = draw_spool(p, err)))
+            page_begin(p, p->gx0 + c * p->sx + p->gpw / 2, p->gy1 - r * p->sy - p->gph / 2, sub);
+            if ((rc = draw_spool(p, err)) || (rc = page_end(p, sum, err)))
                 return rc;
-            page_end(p, sum);
         }
     return PL_OK;
 }
@@ -625,10 +789,10 @@ static int w_end(void *state, const pl_export_summary *sum, pl_error *err)
     if (p->multi)
         rc = write_pages(p, sum, err);
     else
-        page_end(p, sum);
+        rc = page_end(p, sum, err);
     if (p->doc->map_pages)
         *p->doc->map_pages = p->multi ? p->pages : 1;
-    if (rc)
+    if (rc || p->into)
         return rc;
     rc = pl_pdf_close(p->pdf, err); /* the whole document is written here */
     p->pdf = NULL;
@@ -640,7 +804,7 @@ static void w_release(void *state)
     pdfw *p = state;
     if (!p)
         return;
-    if (p->pdf) {
+    if (p->pdf && !p->into) {
         pl_error e;
         pl_error_clear(&e);
         pl_pdf_close(p->pdf, &e);
@@ -652,6 +816,10 @@ static void w_release(void *state)
     for (size_t i = 0; i < p->nlabels; i++)
         free(p->labels[i].text);
     free(p->labels);
+    for (size_t i = 0; i < p->npend; i++)
+        free(p->pend[i].text);
+    free(p->pend);
+    free(p->occ);
     if (p->spool)
         fclose(p->spool);
     free(p->used);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "pdf_doc.h"
 #include "parkland/error.h"
 #include "rawgeom.h"
 #include "style.h"
@@ -134,6 +135,10 @@ typedef struct pl_export_doc {
     double *map_scale;
     int *map_clipped;      /* always 0 now: a map that does not fit is cut into pages */
     int *map_pages;        /* map pages made (1, or the grid's pages after the index sheet) */
+    /* pdf: draw onto the current page of this open document (borrowed; its
+     * pages are the size above) instead of a new document on `out`; the
+     * writer neither turns the first page nor closes the document */
+    pl_pdf *into;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */

@@ -1,20 +1,22 @@
 /*
  * brief.c — the investor brief of a lead (parkland/brief.h): ranks the free
  * parcels with the match library (parkland/match.h), then draws one page a
- * candidate with gis/pdf_draw.h: the parcel in red among its park's parcels
- * (grey, streamed from the database onto the page), its facts, indicators,
- * the score and the reason of each component.
+ * candidate: the queries here, the drawing in gis/pdf_brief.c, which is handed
+ * plain data: the parcel, the park's box, its other parcels (streamed from the
+ * database onto the page), its facts, indicators, the score and the reason of
+ * each component, the park's contacts (parkland/park.h).
  */
 #include "parkland/brief.h"
 #include "parkland/match.h"
 #include "parkland/parcel.h"
+#include "parkland/park.h"
 #include "parkland/units.h"
 
 #include "date.h"
 #include "db_internal.h"
 #include "geom_blob.h"
 #include "output_file.h"
-#include "pdf_draw.h"
+#include "pdf_brief.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,9 +27,8 @@
 #define PARKLAND_VERSION "0"
 #endif
 
-#define A4_W (210 * PL_PT_PER_MM)
-#define A4_H (297 * PL_PT_PER_MM)
-#define MARGIN (15 * PL_PT_PER_MM)
+#define A4_W (PL_BRIEF_PAGE_W_MM * PL_PT_PER_MM)
+#define A4_H (PL_BRIEF_PAGE_H_MM * PL_PT_PER_MM)
 
 typedef struct cand {
     long parcel_id;
@@ -79,27 +80,6 @@ static const char park_box_sql[] =
     "  FROM parcel WHERE park_id = ?1 AND status <> 'retired'";
 static const char park_parcels_sql[] = "SELECT geom FROM parcel WHERE park_id = ?1 AND status <> 'retired' AND id <> ?2";
 
-typedef struct map {
-    double fx, fy, fw, fh, x0, y0, k, n;
-} map;
-
-static void path_of(cairo_t *cr, const map *m, const pl_geom *g)
-{
-    for (size_t i = 0; i < g->n; i++)
-        for (size_t j = 0; j < g->polys[i].n; j++) {
-            const pl_ring *r = &g->polys[i].rings[j];
-            for (size_t k = 0; k < r->n; k++) {
-                double px = m->fx + m->fw / 2 + (r->xy[2 * k] - m->x0) * m->k;
-                double py = m->fy + m->fh / 2 - (r->xy[2 * k + 1] - m->y0) * m->k;
-                if (k)
-                    cairo_line_to(cr, px, py);
-                else
-                    cairo_move_to(cr, px, py);
-            }
-            cairo_close_path(cr);
-        }
-}
-
 static void fact(char *buf, size_t len, sqlite3_stmt *st, int c, const char *label, const char *unit)
 {
     if (sqlite3_column_type(st, c) == SQLITE_NULL)
@@ -111,11 +91,60 @@ static void fact(char *buf, size_t len, sqlite3_stmt *st, int c, const char *lab
         snprintf(buf + n, len - n, "%s%s %g%s", n ? "; " : "", label, sqlite3_column_double(st, c), unit);
 }
 
+/* The park's other parcels, handed one by one to the drawing. */
+typedef struct others_ctx {
+    pl_db *db;
+    long park_id, parcel_id;
+} others_ctx;
+
+static int others(void *ctx, pl_brief_draw_fn *draw, void *dctx, pl_error *err)
+{
+    const others_ctx *o = ctx;
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(o->db, park_parcels_sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, o->park_id);
+    sqlite3_bind_int64(st, 2, o->parcel_id);
+    pl_geom g;
+    pl_geom_init(&g);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        if (b && !pl_blob_to_geom(b, (size_t)sqlite3_column_bytes(st, 0), &g))
+            draw(dctx, &g);
+    }
+    if (step != SQLITE_DONE)
+        rc = pl_db_fail(o->db, err, "cannot read the park's parcels");
+    pl_geom_release(&g);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The park's contacts as one line, or that there are none on record. */
+static void contact_line(pl_db *db, const char *park, char *buf, size_t len)
+{
+    pl_park_contact c;
+    pl_error e;
+    pl_error_clear(&e);
+    if (pl_park_contact_get(db, park, &c, &e) || (!*c.name && !*c.phone && !*c.address && !*c.email)) {
+        snprintf(buf, len, "园区联系方式未登记 the park's contacts are not on record");
+        return;
+    }
+    snprintf(buf, len, "园区联系方式 park contacts");
+    const char *const parts[][2] = {{"联系人 contact", c.name}, {"电话 phone", c.phone}, {"地址 address", c.address},
+                                    {"邮箱 e-mail", c.email}};
+    for (size_t i = 0; i < 4; i++)
+        if (*parts[i][1]) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, len - n, "%s%s %s", i && n > 40 ? " · " : ": ", parts[i][0], parts[i][1]);
+        }
+}
+
 /* One page: the candidate `c` of the lead described by `s`. */
 static int page(pl_db *db, pl_pdf *pdf, const pl_match_summary *s, const cand *c, int no, int of, const char *today,
                 pl_error *err)
 {
-    cairo_t *cr = pl_pdf_cr(pdf);
     sqlite3_stmt *st;
     int rc = pl_db_prepare(db, parcel_sql, &st, err);
     if (rc)
@@ -149,27 +178,23 @@ static int page(pl_db *db, pl_pdf *pdf, const pl_match_summary *s, const cand *c
     long park_id = sqlite3_column_int64(st, 12);
     sqlite3_finalize(st);
 
-    double y = MARGIN;
-    char line[1024];
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    snprintf(line, sizeof line, "招商地块推介 investor brief · %s", s->company);
-    pl_pdf_text(pdf, line, 14, 1, A4_W / 2, y, PL_ALIGN_CENTER);
-    y += 22;
-    snprintf(line, sizeof line, "候选地块 %d/%d candidate %d of %d · 宗地号 parcel %s · %s", no, of, no, of, c->code, park);
-    pl_pdf_text(pdf, line, 9, 0, A4_W / 2, y, PL_ALIGN_CENTER);
-    y += 18;
-
+    pl_brief_page p = {0};
+    char title[1024], heading[1024];
+    snprintf(title, sizeof title, "招商地块推介 investor brief · %s", s->company);
+    snprintf(heading, sizeof heading, "候选地块 %d/%d candidate %d of %d · 宗地号 parcel %s · %s", no, of, no, of, c->code,
+             park);
+    p.title = title;
+    p.heading = heading;
+    p.geom = &g;
     /* the map: the park's box */
-    map m = {MARGIN, y, A4_W - 2 * MARGIN, 95 * PL_PT_PER_MM, 0, 0, 0, 0};
-    double bx0, by0, bx1, by1;
-    pl_geom_bbox(&g, &bx0, &by0, &bx1, &by1);
+    pl_geom_bbox(&g, &p.box[0], &p.box[1], &p.box[2], &p.box[3]);
     if (!(rc = pl_db_prepare(db, park_box_sql, &st, err))) {
         sqlite3_bind_int64(st, 1, park_id);
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            bx0 = fmin(bx0, sqlite3_column_double(st, 0));
-            by0 = fmin(by0, sqlite3_column_double(st, 1));
-            bx1 = fmax(bx1, sqlite3_column_double(st, 2));
-            by1 = fmax(by1, sqlite3_column_double(st, 3));
+            p.box[0] = fmin(p.box[0], sqlite3_column_double(st, 0));
+            p.box[1] = fmin(p.box[1], sqlite3_column_double(st, 1));
+            p.box[2] = fmax(p.box[2], sqlite3_column_double(st, 2));
+            p.box[3] = fmax(p.box[3], sqlite3_column_double(st, 3));
         }
         sqlite3_finalize(st);
     }
@@ -177,84 +202,29 @@ static int page(pl_db *db, pl_pdf *pdf, const pl_match_summary *s, const cand *c
         pl_geom_release(&g);
         return rc;
     }
-    m.x0 = (bx0 + bx1) / 2;
-    m.y0 = (by0 + by1) / 2;
-    m.n = fmax(pl_pdf_nice_scale(fmax(bx1 - bx0, 1), m.fw * 0.94), pl_pdf_nice_scale(fmax(by1 - by0, 1), m.fh * 0.94));
-    m.k = 1000.0 * PL_PT_PER_MM / m.n;
-    cairo_save(cr);
-    cairo_rectangle(cr, m.fx, m.fy, m.fw, m.fh);
-    cairo_clip(cr);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    if (!(rc = pl_db_prepare(db, park_parcels_sql, &st, err))) {
-        sqlite3_bind_int64(st, 1, park_id);
-        sqlite3_bind_int64(st, 2, c->parcel_id);
-        pl_geom o;
-        pl_geom_init(&o);
-        long n = 0;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const unsigned char *ob = sqlite3_column_blob(st, 0);
-            if (ob && !pl_blob_to_geom(ob, (size_t)sqlite3_column_bytes(st, 0), &o))
-                path_of(cr, &m, &o);
-            if (++n % 2000 == 0) {
-                cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-                cairo_fill_preserve(cr);
-                cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-                cairo_set_line_width(cr, 0.2);
-                cairo_stroke(cr);
-            }
-        }
-        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-        cairo_set_line_width(cr, 0.2);
-        cairo_stroke(cr);
-        pl_geom_release(&o);
-        sqlite3_finalize(st);
-    }
-    path_of(cr, &m, &g);
-    cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.5, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    cairo_stroke(cr);
-    cairo_restore(cr);
-    pl_geom_release(&g);
-    if (rc)
-        return rc;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.6);
-    cairo_rectangle(cr, m.fx, m.fy, m.fw, m.fh);
-    cairo_stroke(cr);
-    pl_pdf_north_arrow(pdf, m.fx + m.fw - 14, m.fy + 6, 24);
-    y = m.fy + m.fh + 6;
-    pl_pdf_scale_bar(pdf, m.fx, y, m.n, 40 * PL_PT_PER_MM);
-    pl_pdf_text(pdf, "红色: 本地块 red: this parcel · 灰色: 园区其他地块 grey: the park's other parcels", 7, 0,
-                m.fx + m.fw, y, PL_ALIGN_RIGHT);
-    y += 30;
+    others_ctx oc = {db, park_id, c->parcel_id};
+    p.others = others;
+    p.ctx = &oc;
 
-    /* facts, score and reasons */
     char area[160], score[160];
     snprintf(area, sizeof area, "%.2f m² = %.2f 亩 mu", c->area_m2, pl_m2_to_mu(c->area_m2));
     const char *zh = pl_parcel_status_zh(c->status);
     char status[160];
     snprintf(status, sizeof status, "%s %s", zh ? zh : "", c->status);
-    const char *rows[][2] = {
+    const char *const rows[][2] = {
         {"宗地号 parcel", c->code},       {"名称 name", c->name},    {"园区 park", park},
         {"面积 area", area},              {"状态 status", status},   {"用途 land use", *use ? use : "—"},
         {"控制指标 indicators", *ind ? ind : "—"},
     };
-    double w = A4_W - 2 * MARGIN;
-    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
-        pl_pdf_text(pdf, rows[i][0], 8.5, 1, MARGIN, y, PL_ALIGN_LEFT);
-        y += pl_pdf_text_wrapped(pdf, rows[i][1], 8.5, 0, MARGIN + 110, y, w - 110) + 4;
-    }
-    y += 8;
+    p.facts = rows;
+    p.nfacts = sizeof rows / sizeof *rows;
     snprintf(score, sizeof score, "匹配度 match score %.1f / 100", c->score);
-    pl_pdf_text(pdf, score, 12, 1, MARGIN, y, PL_ALIGN_LEFT);
-    y += 20;
+    p.score = score;
+    const char *reasons[PL_MATCH_NCOMPONENTS];
     for (int i = 0; i < PL_MATCH_NCOMPONENTS; i++)
-        y += pl_pdf_text_wrapped(pdf, c->reason[i], 8.5, 0, MARGIN + 10, y, w - 10) + 3;
-    y += 10;
+        reasons[i] = c->reason[i];
+    p.reasons = reasons;
+    p.nreasons = PL_MATCH_NCOMPONENTS;
     char demand[512] = "";
     if (!isnan(s->land_mu))
         snprintf(demand + strlen(demand), sizeof demand - strlen(demand), "用地需求 land demand %.1f 亩 mu; ", s->land_mu);
@@ -263,12 +233,15 @@ static int page(pl_db *db, pl_pdf *pdf, const pl_match_summary *s, const cand *c
     char who[sizeof s->lead + sizeof s->company + sizeof s->industry_zh + sizeof demand + 64];
     snprintf(who, sizeof who, "客户 lead %s · %s · 产业 industry %s · %s", s->lead, s->company,
              *s->industry_zh ? s->industry_zh : "—", demand);
-    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    pl_pdf_text_wrapped(pdf, who, 7.5, 0, MARGIN, y, w);
-    snprintf(line, sizeof line, "出图 generated %s · parkland %s · 园区联系方式未登记 the park's contacts are not on record",
-             today, PARKLAND_VERSION);
-    pl_pdf_text(pdf, line, 6.5, 0, MARGIN, A4_H - MARGIN, PL_ALIGN_LEFT);
-    return PL_OK;
+    p.who = who;
+    char contact[1400], footer[256];
+    contact_line(db, c->park, contact, sizeof contact);
+    p.contact = contact;
+    snprintf(footer, sizeof footer, "出图 generated %s · parkland %s", today, PARKLAND_VERSION);
+    p.footer = footer;
+    rc = pl_pdf_brief_page(pdf, &p, err);
+    pl_geom_release(&g);
+    return rc;
 }
 
 int pl_lead_brief_file(pl_db *db, const char *lead, int top, const char *path, int force, pl_brief_result *res,

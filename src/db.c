@@ -3,7 +3,7 @@
 #include "data_dir.h"
 #include "schema.sql.h"
 #include "crs.h"
-#include "pdf_draw.h"
+#include "pdf_doc.h"
 #include "xform.h"
 
 #include <ctype.h>
@@ -446,7 +446,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = pl_db_exec(db, pl_schema_v5, err)) || (rc = schema_v6(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
         (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v9(db, err)) || (rc = schema_v10(db, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v11, err)) ||
+        (rc = pl_db_exec(db, pl_schema_v11, err)) || (rc = pl_db_exec(db, pl_schema_v12, err)) ||
         (rc = pl_db_exec(db, pl_schema_v13, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
@@ -642,6 +642,12 @@ static int schema_v11(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v11, err);
 }
 
+/* Schema → 12: see pl_schema_v12 (IF NOT EXISTS: independent of the others). */
+static int schema_v12(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v12, err);
+}
+
 /* Schema → 7: see pl_schema_v7 (independent of version 6). */
 static int schema_v7(pl_db *db, pl_error *err)
 {
@@ -726,6 +732,7 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 9 && (rc = migrate(db, 9, schema_v9, err))) ||
         (ver < 10 && (rc = migrate(db, 10, schema_v10, err))) ||
         (ver < 11 && (rc = migrate(db, 11, schema_v11, err))) ||
+        (ver < 12 && (rc = migrate(db, 12, schema_v12, err))) ||
         (ver < 13 && (rc = migrate(db, 13, schema_v13, err))))
         goto fail;
     *out = db;

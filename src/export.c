@@ -33,6 +33,7 @@
 #include "geom_blob.h"
 #include "landing.h"
 #include "output_file.h"
+#include "export_internal.h"
 #include "writer.h"
 #include "xform.h"
 
@@ -1020,7 +1021,7 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
 
 /* The export into `out`; out_fd: the descriptor of `out` when it is a new
  * regular file (pl_export_file), else -1. */
-static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, int hint,
+static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, int hint, pl_pdf *into,
                       pl_export_result *res, pl_error *err)
 {
     pl_export_options defaults;
@@ -1057,7 +1058,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
     /* rows by park, then class, then code: the KML writes its class folders as the rows come,
      * into a file it can go back in (a stream gets them spooled per class, in any order) */
-    int by_class = (x->w->needs & PL_NEED_CLASS_ORDER) && !opt->timeline && out_fd >= 0;
+    int by_class = (x->w->needs & PL_NEED_CLASS_ORDER) && !opt->timeline && (out_fd >= 0 || into);
 
     char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
     pl_today(today, sizeof today);
@@ -1093,11 +1094,11 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->work_crs_name = crs_name;
     d->version = PARKLAND_VERSION;
     d->out_fd = out_fd;
+    d->into = opt->format == PL_EXPORT_PDF ? into : NULL;
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
     /* the other parcels of the park as context, when a filter leaves some out */
-    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT &&
-                 opt->format != PL_EXPORT_PDF;
+    d->context = (opt->status || opt->industry) && opt->format != PL_EXPORT_TXT;
     double map_scale = 0;
     int map_clipped = 0, map_pages = 0;
     d->page_w_mm = opt->page_a3 ? 297 : 210;
@@ -1300,7 +1301,15 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
 {
     if (opt && opt->kmz)
         return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zip archive and needs an output file (-o FILE.kmz)");
-    return export_run(db, opt, out, -1, 0, res, err);
+    return export_run(db, opt, out, -1, 0, NULL, res, err);
+}
+
+int pl_export_into_pdf(pl_db *db, const pl_export_options *opt, FILE *out, pl_pdf *pdf, pl_export_result *res,
+                       pl_error *err)
+{
+    if (!opt || opt->format != PL_EXPORT_PDF)
+        return pl_error_set(err, PL_ERR_USAGE, "only a pdf map is drawn into a document");
+    return export_run(db, opt, out, -1, 0, pdf, res, err);
 }
 
 int pl_export_path_is_kmz(const char *path)
@@ -1435,12 +1444,12 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
         FILE *kml = tmpfile();
         if (!kml)
             rc = pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the kmz: %s", strerror(errno));
-        else if ((rc = export_run(db, opt, kml, fileno(kml), 0, res, err)))
+        else if ((rc = export_run(db, opt, kml, fileno(kml), 0, NULL, res, err)))
             fclose(kml);
         else
             rc = write_kmz(db, opt, kml, &out, err);
     } else {
-        rc = export_run(db, opt, out.f, out.fd, 1, res, err);
+        rc = export_run(db, opt, out.f, out.fd, 1, NULL, res, err);
     }
     if (rc) {
         pl_output_file_abort(&out);

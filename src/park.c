@@ -274,13 +274,57 @@ static int park_set(pl_db *db, long id, const char *code, const char *col, const
     return rc;
 }
 
-int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
-                 const char *note, int *changed, pl_error *err)
+/* Set one field of the park's contact (park_contact.`col`, history field
+ * "contact_`col`") when v is not NULL and differs ("" clears it). */
+static int contact_set(pl_db *db, long id, const char *code, const char *col, const char *v, const char *note, int *n,
+                       pl_error *err)
+{
+    if (!v)
+        return PL_OK;
+    char sql[128], field[32];
+    snprintf(sql, sizeof sql, "SELECT %s FROM park_contact WHERE park_id = ?1", col);
+    snprintf(field, sizeof field, "contact_%s", col);
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    char *old = NULL;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_text(st, 0) && !(old = strdup((const char *)sqlite3_column_text(st, 0))))
+        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pl_db_fail(db, err, "cannot read the park's contact");
+    sqlite3_finalize(st);
+    const char *now = *v ? v : NULL;
+    int differs = (!old || !now) ? (old || now) : strcmp(old, now) != 0;
+    if (!rc && differs) {
+        snprintf(sql, sizeof sql, "INSERT INTO park_contact(park_id, %s) VALUES (?2, ?1)"
+                 " ON CONFLICT(park_id) DO UPDATE SET %s = ?1", col, col);
+        if (!(rc = pl_db_prepare(db, sql, &st, err))) {
+            pl_bind_text(st, 1, now);
+            sqlite3_bind_int64(st, 2, id);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = pl_db_fail(db, err, "cannot change the park's contact");
+            sqlite3_finalize(st);
+        }
+        if (!rc && !(rc = pl_history_add(db, "park", id, code, field, old, now, note, 0, err)))
+            (*n)++;
+    }
+    free(old);
+    return rc;
+}
+
+int pl_park_edit_contact(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
+                         const pl_park_contact_edit *contact, const char *note, int *changed, pl_error *err)
 {
     if (changed)
         *changed = 0;
     if (name && !*name)
         return pl_error_set(err, PL_ERR_USAGE, "park '%s' needs a name that is not empty", code ? code : "");
+    if (contact && contact->email && *contact->email &&
+        (!strchr(contact->email, '@') || strpbrk(contact->email, " \t\r\n")))
+        return pl_error_set(err, PL_ERR_USAGE, "'%s' is not an e-mail address", contact->email);
     int rc = pl_db_begin(db, err);
     if (rc)
         return rc;
@@ -290,6 +334,11 @@ int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name
     if ((rc = pl_park_find(db, code, &id, err)) || (rc = park_set(db, id, code, "name", name, nt, &n, err)) ||
         (rc = park_set(db, id, code, "name_en", name_en, nt, &n, err)) ||
         (rc = park_set(db, id, code, "district", district, nt, &n, err)))
+        goto fail;
+    if (contact && ((rc = contact_set(db, id, code, "name", contact->name, nt, &n, err)) ||
+                    (rc = contact_set(db, id, code, "phone", contact->phone, nt, &n, err)) ||
+                    (rc = contact_set(db, id, code, "address", contact->address, nt, &n, err)) ||
+                    (rc = contact_set(db, id, code, "email", contact->email, nt, &n, err))))
         goto fail;
     if (!n) {
         pl_db_rollback(db); /* nothing differs: nothing written */
@@ -302,6 +351,38 @@ int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name
     return PL_OK;
 fail:
     pl_db_rollback(db);
+    return rc;
+}
+
+int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
+                 const char *note, int *changed, pl_error *err)
+{
+    return pl_park_edit_contact(db, code, name, name_en, district, NULL, note, changed, err);
+}
+
+int pl_park_contact_get(pl_db *db, const char *code, pl_park_contact *out, pl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db,
+                           "SELECT c.name, c.phone, c.address, c.email FROM park k"
+                           " LEFT JOIN park_contact c ON c.park_id = k.id WHERE k.code = ?1",
+                           &st, err);
+    if (rc)
+        return rc;
+    pl_bind_text(st, 1, code);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        char *dst[] = {out->name, out->phone, out->address, out->email};
+        size_t len[] = {sizeof out->name, sizeof out->phone, sizeof out->address, sizeof out->email};
+        for (int i = 0; i < 4; i++)
+            snprintf(dst[i], len[i], "%s", sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "");
+    } else if (step == SQLITE_DONE) {
+        rc = pl_error_set(err, PL_ERR_NOTFOUND, "no park '%s'", code ? code : "");
+    } else {
+        rc = pl_db_fail(db, err, "cannot read the park's contact");
+    }
+    sqlite3_finalize(st);
     return rc;
 }
 

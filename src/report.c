@@ -833,6 +833,45 @@ const char *pl_report_col_key(const pl_report *r, size_t t, size_t col)
     return t < r->ntables && col < r->tables[t]->ncols ? r->tables[t]->col_keys[col] : NULL;
 }
 
+const char *pl_report_col_label(const pl_report *r, size_t t, size_t col)
+{
+    return t < r->ntables && col < r->tables[t]->ncols ? r->tables[t]->labels[col] : NULL;
+}
+
+int pl_report_col_numeric(const pl_report *r, size_t t, size_t col)
+{
+    return t < r->ntables && col < r->tables[t]->ncols && r->tables[t]->numeric && r->tables[t]->numeric[col];
+}
+
+const char *pl_report_table_note(const pl_report *r, size_t t)
+{
+    return t < r->ntables ? r->tables[t]->note : NULL;
+}
+
+const char *pl_report_kind_title(pl_report_kind kind)
+{
+    return (unsigned)kind <= PL_REPORT_ALERTS ? kind_titles[kind] : NULL;
+}
+
+const char *pl_report_definition(const pl_report *r, size_t t, size_t col, pl_report_lang lang, const char **den)
+{
+    if (den)
+        *den = NULL;
+    if (t >= r->ntables || col >= r->tables[t]->ncols)
+        return NULL;
+    const rp_table *tb = r->tables[t];
+    int zh = lang == PL_REPORT_LANG_ZH;
+    for (size_t d = 0; d < rp_definition_count(); d++) {
+        const rp_definition *def = rp_definition_at(d);
+        if (strcmp(def->col, tb->col_keys[col]) || (def->table && strcmp(def->table, tb->key)))
+            continue;
+        if (den)
+            *den = def->den_zh ? (zh ? def->den_zh : def->den_en) : NULL;
+        return zh ? def->num_zh : def->num_en;
+    }
+    return NULL;
+}
+
 const char *pl_report_cell(const pl_report *r, size_t t, size_t row, size_t col)
 {
     if (t >= r->ntables || row >= r->tables[t]->rows || col >= r->tables[t]->ncols)

@@ -445,4 +445,16 @@ static const char pl_schema_v11[] =
     "  PRIMARY KEY (project_id, year));\n"
     "CREATE TABLE IF NOT EXISTS muni_setting(key TEXT PRIMARY KEY, value REAL NOT NULL);\n";
 
+/* Schema 12: a park's contacts for the investor brief (lead brief): one row a
+ * park at most, every field optional; changes go into the history (entity
+ * park, fields contact_name, contact_phone, contact_address, contact_email).
+ * IF NOT EXISTS: it depends on no other step after 1. */
+static const char pl_schema_v12[] =
+    "CREATE TABLE IF NOT EXISTS park_contact(\n"
+    "  park_id INTEGER PRIMARY KEY REFERENCES park(id) ON DELETE CASCADE,\n"
+    "  name TEXT,\n"
+    "  phone TEXT,\n"
+    "  address TEXT,\n"
+    "  email TEXT);\n";
+
 #endif

@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include "parkland/park.h"
+
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -531,7 +533,8 @@ Test(map, pages_and_index_sheet)
     }
     char *codes = sh("for i in 2 3 4 5 6 7; do pdftotext -f $i -l $i %s - | grep -o 'G-[0-9]-[0-9]' | sort -u; done"
                      " | sort | uniq -c | awk '{print $1}' | sort | uniq -c%s", tu_q(pdf), "");
-    cr_assert_str_eq(codes, "     48 1\n", "every code once over the map pages: %s", codes);
+    /* every code on a map page; those in the strips where pages overlap on two */
+    cr_assert_str_eq(codes, "     36 1\n     12 2\n", "every code over the map pages: %s", codes);
     char *p2 = sh("pdftotext -f 2 -l 2 %s -%s", tu_q(pdf), "");
     cr_assert(strstr(p2, "第 1/6 幅 sheet 1 of 6") && strstr(p2, "G-0-0") && !strstr(p2, "G-0-7"), "%s", p2);
     cr_assert(strstr(p2, "合计 48 宗") && strstr(p2, "比例尺 1:5000"), "the whole map's legend: %s", p2);
@@ -556,7 +559,19 @@ Test(brief, one_page_per_candidate)
     cr_assert(qdh && qdc, "%s", out);
     int h_first = qdh < qdc; /* QD-H is 90 亩 (the demand), QD-C about 47 */
     cr_assert(h_first, "%s", out);
-    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 -o %s", tu_q(pdf)), 0, "%s", err);
+    /* no contacts on record yet: the brief says so */
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 1 -o %s", tu_q(pdf)), 0, "%s", err);
+    char *none = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(none, "园区联系方式未登记 the park's contacts are not on record"), "%s", none);
+    free(none);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "park edit QDIP --contact-name 王经理 --contact-phone 0532-86881234"
+                                            " --contact-address '青岛市西海岸新区 1 号' --contact-email invest@qdip.example.cn"),
+                 0, "%s", err);
+    cr_assert(strstr(out, "4 fields changed"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "history park QDIP"), 0, "%s", err);
+    cr_assert(strstr(out, "contact_phone") && strstr(out, "0532-86881234") && strstr(out, "contact_name"), "%s", out);
+    cr_assert_neq(tu_cli(&out, &err, dbpath, "park edit QDIP --contact-email not-an-address"), 0);
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 -o %s --force", tu_q(pdf)), 0, "%s", err);
     cr_assert(strstr(out, "2 candidate parcel(s)"), "%s", out);
     char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
     cr_assert(strstr(info, "Pages:           2\n"), "%s", info);
@@ -569,8 +584,12 @@ Test(brief, one_page_per_candidate)
               "%s", p1);
     cr_assert(strstr(p1, "测试&<特殊>") && strstr(p1, "示范园区"), "name and park: %s", p1);
     cr_assert(strstr(p1, "比例尺 1:"), "the location map's scale: %s", p1);
+    cr_assert(strstr(p1, "园区联系方式 park contacts") && strstr(p1, "王经理") && strstr(p1, "0532-86881234") &&
+                  strstr(p1, "invest@qdip.example.cn") && strstr(p1, "青岛市西海岸新区 1 号"),
+              "the park's contacts on each page: %s", p1);
     char *p2 = sh("pdftotext -layout -f 2 -l 2 %s -%s", tu_q(pdf), "");
     cr_assert(strstr(p2, "宗地号 parcel QD-C") && strstr(p2, "candidate 2 of 2"), "%s", p2);
+    cr_assert(strstr(p2, "王经理") && strstr(p2, "0532-86881234"), "contacts on page 2 too: %s", p2);
     cr_assert_eq(tu_cli(&out, &err, dbpath, "lead brief LD-1 --top 1 -o %s --force", tu_q(pdf)), 0, "%s", err);
     free(info);
     info = sh("pdfinfo %s%s", tu_q(pdf), "");
@@ -585,4 +604,278 @@ Test(brief, one_page_per_candidate)
     free(p1);
     free(fonts);
     free(info);
+}
+
+/* report pack: contents page with each section's first page, the two maps, the
+ * report tables with their definitions, the idle land, "第 N 页 / 共 M 页" on
+ * every page; the page count pdfinfo reads is the M printed. */
+Test(pack, contents_sections_and_page_numbers)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("pack.db", path);
+    char *sql = tu_read_file(TEST_DATA_DIR "/report/dataset.sql", NULL);
+    cr_assert_not_null(sql);
+    tu_sql_exec(db, sql);
+    free(sql);
+    tu_db_close(db);
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("pack.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, path, "report pack --as-of 2024-06-30 -o %s", tu_q(pdf)), 0, "%s", err);
+    int pages = 0, sections = 0;
+    size_t alerts = 0, idle = 0;
+    char *w = strstr(out, "→");
+    cr_assert(w && sscanf(strstr(w, "(") + 1, "%d pages, %d sections, %zu alerts, %zu idle", &pages, &sections,
+                          &alerts, &idle) == 4, "%s", out);
+    cr_assert_eq(sections, 6, "%s", out);
+    cr_assert_eq(alerts, 6, "%s", out);
+    cr_assert_eq(idle, 1, "P3's idle warning: %s", out);
+    char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
+    char want[64];
+    snprintf(want, sizeof want, "Pages:           %d\n", pages);
+    cr_assert(strstr(info, want), "%d pages: %s", pages, info);
+    cr_assert(strstr(info, "595.276 x 841.89 pts (A4)"), "%s", info);
+    cr_assert_geq(pages, 7, "contents, 2 maps, 4 sections of tables");
+    char *fonts = sh("pdffonts %s | tail -n +3 | awk '{print $(NF-4)}' | sort -u%s", tu_q(pdf), "");
+    cr_assert_str_eq(fonts, "yes\n");
+    /* the contents: each section with the page pdftotext finds its title on */
+    char *p1 = sh("pdftotext -layout -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p1, "目录 contents") && strstr(p1, "会议材料 meeting pack") && strstr(p1, "2024-06-30"), "%s", p1);
+    static const char *const titles[] = {"可供土地图 availability map", "项目落地图 landing map",
+                                         "可供土地 land availability", "项目落地 project landing", "预警 alerts",
+                                         "闲置土地 idle land"};
+    /* what each section's first page shows */
+    static const char *const heads[] = {"土地供应", "项目落地", "可供土地 land availability", "项目落地 project landing",
+                                        "预警汇总 alerts by kind", "闲置土地 idle land"};
+    int last = 1;
+    for (size_t i = 0; i < 6; i++) {
+        char *line = strstr(p1, titles[i]);
+        cr_assert_not_null(line, "%s in the contents: %s", titles[i], p1);
+        char *eol = strchr(line, '\n');
+        cr_assert_not_null(eol);
+        char *q = eol;
+        while (q > line && q[-1] >= '0' && q[-1] <= '9')
+            q--;
+        int page = atoi(q);
+        cr_assert_gt(page, last, "%s on page %d after %d", titles[i], page, last);
+        last = page;
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "pdftotext -layout -f %d -l %d %s -", page, page, tu_q(pdf));
+        char *text = NULL, *e2 = NULL;
+        cr_assert_eq(tu_run(&text, &e2, "%s", cmd), 0);
+        cr_assert(strstr(text, heads[i]), "section %zu on page %d: %s", i + 1, page, text);
+        char foot[96];
+        snprintf(foot, sizeof foot, "第 %d 页 / 共 %d 页 · page %d of %d", page, pages, page, pages);
+        cr_assert(strstr(text, foot), "%s: %s", foot, text);
+        tu_outputs_free(&text, &e2);
+    }
+    char *all = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(all, "指标定义 definitions") && strstr(all, "开工率") && strstr(all, "约定开工日"),
+              "definitions with numerator and denominator: %.3000s", all);
+    cr_assert(strstr(all, "P3"), "the idle case: %.3000s", all);
+    char foot[96];
+    snprintf(foot, sizeof foot, "第 %d 页 / 共 %d 页", pages, pages);
+    cr_assert(strstr(all, foot), "the last page's number");
+    /* refusals: no -o, an existing file without --force */
+    cr_assert_neq(tu_cli(&out, &err, path, "report pack --as-of 2024-06-30"), 0);
+    cr_assert_neq(tu_cli(&out, &err, path, "report pack -o %s", tu_q(pdf)), 0);
+    tu_outputs_free(&out, &err);
+    free(all);
+    free(p1);
+    free(fonts);
+    free(info);
+}
+
+/* Schema 12: a database of schema 8 (no park_contact) gets the table when opened,
+ * and its parks' contacts can be set. */
+Test(brief, contact_table_migrates)
+{
+    make_db();
+    pl_db *db = NULL;
+    pl_error e;
+    pl_error_clear(&e);
+    cr_assert_eq(pl_db_open(dbpath, &db, &e), PL_OK, "%s", e.message);
+    tu_sql_exec(db, "DROP TABLE park_contact; PRAGMA user_version = 8; UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+    tu_db_close(db);
+    cr_assert_eq(pl_db_open(dbpath, &db, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'park_contact'"), 1);
+    pl_park_contact_edit c = {"李四", "13800000000", NULL, NULL};
+    int n = 0;
+    cr_assert_eq(pl_park_edit_contact(db, "QDIP", NULL, NULL, NULL, &c, NULL, &n, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(n, 2);
+    pl_park_contact got;
+    cr_assert_eq(pl_park_contact_get(db, "QDIP", &got, &e), PL_OK, "%s", e.message);
+    cr_assert_str_eq(got.name, "李四");
+    cr_assert_str_eq(got.phone, "13800000000");
+    cr_assert_str_eq(got.email, "");
+    /* the same again changes nothing; "" clears */
+    cr_assert_eq(pl_park_edit_contact(db, "QDIP", NULL, NULL, NULL, &c, NULL, &n, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(n, 0);
+    pl_park_contact_edit clear = {NULL, "", NULL, NULL};
+    cr_assert_eq(pl_park_edit_contact(db, "QDIP", NULL, NULL, NULL, &clear, NULL, &n, &e), PL_OK, "%s", e.message);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(pl_park_contact_get(db, "QDIP", &got, &e), PL_OK, "%s", e.message);
+    cr_assert_str_eq(got.phone, "");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'park' AND field LIKE 'contact_%'"), 3);
+    tu_db_close(db);
+}
+
+/* Shrink, then leader, then omit: the code of a strip 4 m wide cannot go inside
+ * it even at the smallest size, and there is free paper to its east: it is
+ * printed beside the strip, with a thin line from the strip's label point to
+ * the label (a two-point path from inside the strip to the label's edge). */
+Test(map, label_beside_with_a_leader)
+{
+    pl_db *db = tu_db_new("leader.db", dbpath);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "QD-BIG", "available", 509000, 509200, 3985500, 3985700);
+    tu_add_rect(db, "QDIP", "QD-L1", "reserve", 509300, 509304, 3985560, 3985640);
+    tu_db_close(db);
+    char pdf[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("leader.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("paths.py"));
+    tu_write_file(script, paths_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf -o %s", tu_q(pdf)), 0, "%s", err);
+    const char *at = strstr(out, "at 1:");
+    cr_assert_not_null(at, "%s", out);
+    double n = atof(at + 5);
+    cr_assert_gt(n, 0);
+    /* the strip on paper (mm from the left): the frame's centre is the page's, at the extent's centre */
+    double x0 = 105 + (509300 - 509152) * 1000 / n, x1 = 105 + (509304 - 509152) * 1000 / n;
+    double y0 = 138.5 - (3985640 - 3985600) * 1000 / n, y1 = 138.5 - (3985560 - 3985600) * 1000 / n;
+    cr_assert_lt((x1 - x0) * 72 / 25.4, 5 * 0.55 * 3.5, "too narrow for the code at the smallest size");
+    char *word = sh("pdftotext -bbox %s - | grep -o '<word [^>]*>QD-L1<'%s", tu_q(pdf), "");
+    double wx0, wy0, wx1, wy1;
+    cr_assert_eq(sscanf(word, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &wx0, &wy0, &wx1, &wy1), 4,
+                 "%s", word);
+    wx0 *= 25.4 / 72, wx1 *= 25.4 / 72, wy0 *= 25.4 / 72, wy1 *= 25.4 / 72;
+    cr_assert(wx0 > x1 || wx1 < x0, "the code is beside the strip, not on it: %.2f–%.2f mm, strip %.2f–%.2f", wx0, wx1,
+              x0, x1);
+    double gap = wx0 > x1 ? wx0 - x1 : x0 - wx1, edge = wx0 > x1 ? wx0 : wx1; /* the label's edge facing the strip */
+    cr_assert_lt(gap, 8, "and near it: %.2f mm away", gap);
+    cr_assert((wy0 + wy1) / 2 > y0 && (wy0 + wy1) / 2 < y1, "level with the strip: %.2f in %.2f–%.2f", (wy0 + wy1) / 2,
+              y0, y1);
+    cr_assert_eq(tu_rerun(&out, &err, "python3 %s %s", script, tu_q(pdf)), 0, "%s", err);
+    int leaders = 0;
+    for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        double a, b, c, d;
+        if (atoi(l) == 2 && sscanf(strchr(l, ' '), "%lf %lf %lf %lf", &a, &b, &c, &d) == 4 && a > x0 - 0.05 &&
+            a < x1 + 0.05 && fabs(c - edge) < 0.6)
+            leaders++;
+    }
+    cr_assert_eq(leaders, 1, "one leader line from the strip to its code: %s", out);
+    /* the big parcel's code is inside it, with no leader */
+    free(word);
+    word = sh("pdftotext -bbox %s - | grep -c '>QD-BIG<'%s", tu_q(pdf), "");
+    cr_assert_str_eq(word, "1\n");
+    free(word);
+    tu_outputs_free(&out, &err);
+}
+
+/* paths_py for a page cut out by pdfseparate: every compressed stream that is a
+ * page's content (cairo starts it with its y flip). */
+static const char page_paths_py[] =
+    "import re, sys, zlib\n"
+    "d = open(sys.argv[1], 'rb').read()\n"
+    "mm = 25.4 / 72\n"
+    "for m in re.finditer(rb'stream\\r?\\n', d):\n"
+    "    end = d.find(b'endstream', m.end())\n"
+    "    try: t = zlib.decompress(d[m.end():end]).decode('latin1')\n"
+    "    except Exception: continue\n"
+    "    if not t.startswith('1 0 0 -1 0 '): continue\n"
+    "    ops, cur = [], None\n"
+    "    for tok in t.split():\n"
+    "        if re.fullmatch(r'-?\\d+(\\.\\d+)?', tok): ops.append(float(tok)); continue\n"
+    "        if tok == 'm' and len(ops) >= 2:\n"
+    "            if cur: print(len(cur) // 2, ' '.join('%.4f' % v for v in cur))\n"
+    "            cur = [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok == 'l' and len(ops) >= 2 and cur is not None: cur += [ops[-2] * mm, ops[-1] * mm]\n"
+    "        elif tok == 're' and len(ops) >= 4:\n"
+    "            x, y, w, h = (v * mm for v in ops[-4:])\n"
+    "            print(4, ' '.join('%.4f' % v for v in (x, y, x + w, y, x + w, y + h, x, y + h)))\n"
+    "        elif tok != 'h' and cur:\n"
+    "            print(len(cur) // 2, ' '.join('%.4f' % v for v in cur)); cur = None\n"
+    "        ops = []\n";
+
+/* Pages overlap: a parcel 40 m wide across the cut of pages 810 m wide (1:5000,
+ * A4 portrait: a 162 mm frame) is whole on the second page, which starts 5 % of
+ * a frame earlier (769.5 m east of the grid's west edge, the parcel at 790–830 m):
+ * its four corners are inside that page's frame, where the overlap puts them;
+ * the index sheet says the pages overlap. */
+Test(map, pages_overlap)
+{
+    pl_db *db = tu_db_new("overlap.db", dbpath);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "OV-W", "reserve", 509000, 509050, 3986950, 3987000);
+    tu_add_rect(db, "QDIP", "OV-X", "available", 509790, 509830, 3986900, 3986950);
+    tu_add_rect(db, "QDIP", "OV-E", "reserve", 510500, 510550, 3986950, 3987000);
+    tu_db_close(db);
+    char pdf[1024], page[1024], script[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("overlap.pdf"));
+    snprintf(page, sizeof page, "%s", tu_tmp("overlap-3.pdf"));
+    snprintf(script, sizeof script, "%s", tu_tmp("page_paths.py"));
+    tu_write_file(script, page_paths_py, (size_t)-1);
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --scale 1:5000 -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "on 2 pages after an index sheet"), "%s", out);
+    char *index = sh("pdftotext -f 1 -l 1 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(index, "相邻幅重叠 5% neighbours overlap by 5%"), "%s", index);
+    char *p3 = sh("pdftotext -f 3 -l 3 %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(p3, "OV-X") && strstr(p3, "OV-E") && !strstr(p3, "OV-W"), "%s", p3);
+    free(p3);
+    char *sep = sh("pdfseparate -f 3 -l 3 %s %s", tu_q(pdf), tu_q(page));
+    free(sep);
+    cr_assert_eq(tu_rerun(&out, &err, "python3 %s %s", script, tu_q(page)), 0, "%s", err);
+    int found = 0;
+    for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        double v[8];
+        if (atoi(l) != 4 || sscanf(strchr(l, ' '), "%lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3], &v[4],
+                                   &v[5], &v[6], &v[7]) != 8)
+            continue;
+        double minx = fmin(fmin(v[0], v[2]), fmin(v[4], v[6])), maxx = fmax(fmax(v[0], v[2]), fmax(v[4], v[6]));
+        if (fabs(maxx - minx - 8) > 0.05) /* OV-X: 40 m = 8 mm across */
+            continue;
+        found++;
+        /* the frame: 10 mm margin + 14 mm for the northings on each side */
+        cr_assert(minx >= 24 - 1e-6 && maxx <= 186 + 1e-6, "OV-X whole on page 2: %.2f–%.2f mm", minx, maxx);
+        cr_assert_float_eq(minx, 105 + (790 - (769.5 + 405)) * 0.2, 0.1, "%.3f", minx);
+    }
+    cr_assert_geq(found, 1, "OV-X on page 2 (filled, then stroked): %s", out);
+    tu_outputs_free(&out, &err);
+    free(index);
+}
+
+/* A filtered map (--status available) draws the park's other parcels in grey as
+ * context, as the HTML and GeoJSON maps do: grey (#d9d9d9) filled paths, no code
+ * on them, in no count of the legend, named beside it. */
+Test(map, context_in_grey)
+{
+    make_db();
+    char pdf[1024];
+    snprintf(pdf, sizeof pdf, "%s", tu_tmp("context.pdf"));
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf --status available -o %s", tu_q(pdf)), 0, "%s", err);
+    cr_assert(strstr(out, "drawn in grey as context: 2"), "QD-N and QD-M: %s", out);
+    char *text = sh("pdftotext -layout %s -%s", tu_q(pdf), "");
+    cr_assert(strstr(text, "合计 2 宗"), "the legend counts the selected only: %s", text);
+    cr_assert(strstr(text, "背景 context") && strstr(text, "other parcels, 2 宗"), "%s", text);
+    cr_assert(strstr(text, "QD-H") && !strstr(text, "QD-N"), "codes on the selected only: %s", text);
+    /* the grey fill is in the page's drawing (217/255) */
+    char *grey = sh("python3 -c \"import re, sys, zlib\n"
+                    "d = open(sys.argv[1], 'rb').read()\n"
+                    "n = 0\n"
+                    "for m in re.finditer(rb'stream\\r?\\n', d):\n"
+                    "    try: t = zlib.decompress(d[m.end():d.find(b'endstream', m.end())]).decode('latin1')\n"
+                    "    except Exception: continue\n"
+                    "    n += t.count('0.85098 0.85098 0.85098 rg')\n"
+                    "print(n)\" %s%s", tu_q(pdf), "");
+    cr_assert_geq(atoi(grey), 2, "grey fills: map and legend swatch: %s", grey);
+    /* without a filter there is no context */
+    cr_assert_eq(tu_cli(&out, &err, dbpath, "export pdf -o %s --force", tu_q(pdf)), 0, "%s", err);
+    cr_assert(!strstr(out, "drawn in grey"), "%s", out);
+    free(grey);
+    free(text);
+    tu_outputs_free(&out, &err);
 }

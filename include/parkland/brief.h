@@ -3,8 +3,9 @@
  * per candidate parcel of `match LEAD` (best first): the parcel within its
  * park (the park's other parcels in grey, north arrow and scale bar), its
  * facts and indicators, the match score with the reason of each component,
- * in Chinese and English. Parks hold no contact details in the schema, so
- * none are printed.
+ * in Chinese and English, and the park's contacts (pl_park_contact_get, set
+ * with pl_park_edit_contact), or that none are on record. The drawing is
+ * gis/pdf_brief.c's; src/brief.c only queries.
  *
  * Ownership: see parkland/error.h. The result is a plain struct.
  */

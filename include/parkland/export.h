@@ -14,8 +14,10 @@
  * Filters: with --status or --industry the other (not retired) parcels of
  * the parks exported (--park, or every park holding a selected parcel) are
  * drawn too, in grey, as context: GeoJSON features with "context": true and
- * only their code, a KML folder 背景 context, grey SVG paths behind the map;
- * they are in no legend and no count. Legends list the classes that have a
+ * only their code, a KML folder 背景 context, grey SVG paths behind the map,
+ * grey parcels without a code on the PDF map (named beside its legend, and
+ * making no page of their own when the map is cut into pages); they are in no
+ * legend and no count. Legends list the classes that have a
  * selected parcel (every class with legend_all, and with --timeline).
  *
  * Ownership: see parkland/error.h. Options are borrowed for the call; a

@@ -35,6 +35,28 @@ int pl_park_get(pl_db *db, const char *code, pl_park *out, pl_error *err);
 int pl_park_edit(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
                  const char *note, int *changed, pl_error *err);
 
+/* A park's contacts for investors (printed on each page of `lead brief`); "" when not on record. */
+typedef struct pl_park_contact {
+    char name[256];
+    char phone[128];
+    char address[512];
+    char email[256];
+} pl_park_contact;
+
+/* The fields of a contact to change: NULL leaves one as it is, "" clears it. */
+typedef struct pl_park_contact_edit {
+    const char *name, *phone, *address, *email;
+} pl_park_contact_edit;
+
+/* pl_park_edit and the park's contact (contact may be NULL) in one transaction: one history row per
+ * changed field, the contact's as fields "contact_name", "contact_phone", "contact_address",
+ * "contact_email". PL_ERR_USAGE also for an e-mail without '@' or with blanks. */
+int pl_park_edit_contact(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
+                         const pl_park_contact_edit *contact, const char *note, int *changed, pl_error *err);
+
+/* The contact of park `code` (every field "" when none is on record). PL_ERR_NOTFOUND for an unknown park. */
+int pl_park_contact_get(pl_db *db, const char *code, pl_park_contact *out, pl_error *err);
+
 /* Remove park `code`, which must hold no parcel (retired ones count) and be named by no import batch
  * (PL_ERR_INPUT naming the count). The history keeps a row 'removed' (old value: the park as JSON).
  * One transaction. `note` may be NULL. */

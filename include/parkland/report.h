@@ -126,6 +126,14 @@ const char *pl_report_table_title(const pl_report *r, size_t t);
 size_t pl_report_table_rows(const pl_report *r, size_t t);
 size_t pl_report_table_cols(const pl_report *r, size_t t);
 const char *pl_report_col_key(const pl_report *r, size_t t, size_t col);
+/* The column's label for people ("中文 english"), as the text header shows it. */
+const char *pl_report_col_label(const pl_report *r, size_t t, size_t col);
+/* 1 when the column holds numbers (right-aligned). */
+int pl_report_col_numeric(const pl_report *r, size_t t, size_t col);
+/* How the table's rates are made (a line under it), NULL when none. */
+const char *pl_report_table_note(const pl_report *r, size_t t);
+/* "可供土地 land availability" …, static storage; NULL for an unknown kind. */
+const char *pl_report_kind_title(pl_report_kind kind);
 /* Cell text as printed in text and CSV ("—" for a rate with a zero denominator). */
 const char *pl_report_cell(const pl_report *r, size_t t, size_t row, size_t col);
 /* The cell of column `col` in the first row of table `table` matching every
@@ -151,6 +159,12 @@ typedef enum pl_report_lang {
     PL_REPORT_LANG_ZH
 } pl_report_lang;
 
+/* What the figure in column `col` of table `t` counts, in `lang` (the
+ * definitions sheet of pl_report_save_workbook): its numerator, and in *den
+ * (may be NULL) its denominator, NULL for a count or a sum. NULL when the
+ * column is not such a figure. Static storage. */
+const char *pl_report_definition(const pl_report *r, size_t t, size_t col, pl_report_lang lang, const char **den);
+
 /* "zh|en" (also "zh_CN…", "en_US…", "中文", "english"; ASCII case ignored) → language; -1 when unknown. */
 int pl_report_lang_parse(const char *s);
 
@@ -164,6 +178,24 @@ int pl_report_lang_parse(const char *s);
  * report, two reports of the same kind), those of pl_report_save. */
 int pl_report_save_workbook(const pl_report *const *reports, size_t n, const char *path, pl_report_lang lang,
                             int force, pl_error *err);
+
+/* The meeting pack (`report pack`): one A4 PDF with a contents page (each
+ * section and its first page), the availability and landing maps (the map
+ * sheet of `export pdf`, fitted to the page), the tables of the
+ * availability, landing and alerts reports with the definitions of their
+ * figures (numerator, denominator), the idle-land cases, and on every page
+ * "第 N 页 / 共 M 页 · page N of M". Options as pl_report_build (as_of,
+ * park). Written safely as pl_report_save. */
+typedef struct pl_report_pack_result {
+    char as_of[11];
+    int pages;
+    int sections;
+    size_t alerts;
+    size_t idle;       /* rows of the idle-land section */
+} pl_report_pack_result;
+
+int pl_report_pack_file(pl_db *db, const pl_report_options *opt, const char *path, int force,
+                        pl_report_pack_result *res, pl_error *err);
 
 #ifdef __cplusplus
 }

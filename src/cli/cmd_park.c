@@ -12,7 +12,8 @@ static const char park_usage[] =
     "parkland park add CODE --name NAME [--name-en NAME] [--district D] [--boundary FILE]\n"
     "       parkland park list [--format table|csv|json]\n"
     "       parkland park datum CODE [xian80|beijing54 --towgs84 DX,DY,DZ,RX,RY,RZ,S [--note TEXT]]\n"
-    "       parkland park edit CODE [--name N] [--name-en N] [--district D] [--note TEXT]\n"
+    "       parkland park edit CODE [--name N] [--name-en N] [--district D] [--contact-name N]\n"
+    "                      [--contact-phone P] [--contact-address A] [--contact-email E] [--note TEXT]\n"
     "       parkland park remove CODE [--note TEXT]\n"
     "       parkland park targets [CODE | --global] [--start-rate N …] [--clear FIGURE]";
 
@@ -156,6 +157,7 @@ static int park_datum(int argc, char **argv, pl_db *db)
 static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
 {
     const char *code = NULL, *name = NULL, *name_en = NULL, *district = NULL, *note = NULL;
+    pl_park_contact_edit contact = {0};
     for (int i = 2; i < argc; i++) {
         const char *v;
         int r = 0;
@@ -167,6 +169,14 @@ static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
             name_en = v;
         else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--district", &v)) > 0)
             district = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--contact-name", &v)) > 0)
+            contact.name = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--contact-phone", &v)) > 0)
+            contact.phone = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--contact-address", &v)) > 0)
+            contact.address = v;
+        else if (!r && !remove && (r = cli_opt_value(argc, argv, &i, "--contact-email", &v)) > 0)
+            contact.email = v;
         else if (r < 0)
             return EXIT_USAGE;
         else if (argv[i][0] == '-' || code)
@@ -187,10 +197,11 @@ static int park_edit_or_remove(int argc, char **argv, pl_db *db, int remove)
         printf(_("removed park %s (its history stays: 'parkland history park %s')\n"), code, code);
         return EXIT_DONE;
     }
-    if (!name && !name_en && !district)
-        return cli_usage_error(park_usage, "park edit needs something to change (--name, --name-en, --district)");
+    if (!name && !name_en && !district && !contact.name && !contact.phone && !contact.address && !contact.email)
+        return cli_usage_error(park_usage, "park edit needs something to change (--name, --name-en, --district, "
+                                           "--contact-name, --contact-phone, --contact-address, --contact-email)");
     int n = 0;
-    if (pl_park_edit(db, code, name, name_en, district, note, &n, &err))
+    if (pl_park_edit_contact(db, code, name, name_en, district, &contact, note, &n, &err))
         return cli_fail(&err);
     if (n)
         printf(_("park %s: %d field%s changed\n"), code, n, n == 1 ? "" : "s");
@@ -204,7 +215,7 @@ int cmd_park(int argc, char **argv, const cli_global *g)
     if (argc < 2 || cli_is_help(argv[1])) {
         printf(_("usage: %s\n\n  add    add a park\n  list   list parks\n"
                "  datum  the 7 parameters from Xian 1980 / Beijing 1954 for the park's imports\n"
-               "  edit   correct a park's names and district\n"
+               "  edit   correct a park's names and district, set its contacts for investors (lead brief)\n"
                "  remove remove a park without parcels\n"
                "  targets the targets of the scored figures (report kpi), per park or --global\n"),
                park_usage);

@@ -11,7 +11,8 @@
 static const char report_usage[] =
     "parkland report availability|landing|alerts|kpi|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
     "                [-o FILE] [--force] [--fail-on-alerts]\n"
-    "       parkland report muni [--year Y] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]";
+    "       parkland report muni [--year Y] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]\n"
+    "       parkland report pack [--as-of D] [--park P] -o FILE.pdf [--force]";
 
 static const char report_help[] = /* xgettext:no-c-format */
     N_("\n"
@@ -27,6 +28,9 @@ static const char report_help[] = /* xgettext:no-c-format */
     "  all           the three, one after another (text), or one workbook (--format xlsx -o FILE):\n"
     "                every table on a sheet named in the chosen language, and a sheet of definitions\n"
     "                (each figure's numerator and denominator, the as-of date)\n"
+    "  pack          the meeting pack, one PDF (-o FILE.pdf): contents page, availability and landing\n"
+    "                maps, the tables of the three reports with the definitions of their figures, the\n"
+    "                idle land, page numbers\n"
     "\n"
     "  --as-of D          the report as it stood on D (2026-03-01, 2026/3/1, 2026年3月1日, 20260301 …;\n"
     "                     default today), from history\n"
@@ -125,6 +129,29 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
     return EXIT_DONE;
 }
 
+/* report pack: the meeting pack as one PDF. */
+static int report_pack(const cli_global *g, const pl_report_options *opt, const char *output, int force)
+{
+    int status;
+    pl_db *db = cli_open_db(g, &status);
+    if (!db)
+        return status;
+    if ((status = require_parcels(db, g, opt->park))) {
+        pl_db_close(db);
+        return status;
+    }
+    pl_error err;
+    pl_error_clear(&err);
+    pl_report_pack_result res;
+    int rc = pl_report_pack_file(db, opt, output, force, &res, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    printf(_("wrote the meeting pack as of %s → %s (%d pages, %d sections, %zu alerts, %zu idle-land cases)\n"),
+           res.as_of, output, res.pages, res.sections, res.alerts, res.idle);
+    return EXIT_DONE;
+}
+
 int cmd_report(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
@@ -133,10 +160,11 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     }
     if (!strcmp(argv[1], "muni"))
         return cli_report_muni(argc, argv, g);
-    int all = !strcmp(argv[1], "all");
-    int kind = all ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
+    int all = !strcmp(argv[1], "all"), pack = !strcmp(argv[1], "pack");
+    int kind = all || pack ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
-        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, muni, all)", argv[1]);
+        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, muni, all, pack)",
+                               argv[1]);
     /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
     pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
     pl_report_options opt = {0};
@@ -168,6 +196,13 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         }
         if (r < 0)
             return EXIT_USAGE;
+    }
+    if (pack) {
+        if (!output || !*output)
+            return cli_usage_error(report_usage, "report pack needs an output file: -o FILE.pdf");
+        if (fmt != PL_REPORT_TEXT || fail_on_alerts)
+            return cli_usage_error(report_usage, "report pack writes one PDF: no --format, no --fail-on-alerts");
+        return report_pack(g, &opt, output, force);
     }
     if (fmt == PL_REPORT_XLSX && !output)
         return cli_usage_error(report_usage, "the xlsx format needs an output file: -o FILE.xlsx");
