@@ -264,6 +264,7 @@ static int rewrite_parcel_status_check(pl_db *db, pl_error *err);
 static int schema_v6(pl_db *db, pl_error *err);
 static int schema_v10(pl_db *db, pl_error *err);
 static int schema_v9(pl_db *db, pl_error *err);
+static int schema_v14(pl_db *db, pl_error *err);
 
 /* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
  * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
@@ -447,7 +448,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
         (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v9(db, err)) || (rc = schema_v10(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v11, err)) || (rc = pl_db_exec(db, pl_schema_v12, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v13, err)))
+        (rc = pl_db_exec(db, pl_schema_v13, err)) || (rc = schema_v14(db, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -627,6 +628,14 @@ static int schema_v13(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v13, err);
 }
 
+/* Schema → 14: see pl_schema_v14 (the columns added when missing: independent of the others). */
+static int schema_v14(pl_db *db, pl_error *err)
+{
+    if (select_int(db, "SELECT count(*) FROM pragma_table_info('parcel') WHERE name = 'approved_on'", 0) > 0)
+        return PL_OK;
+    return pl_db_exec(db, pl_schema_v14, err);
+}
+
 /* Schema → 9: see pl_schema_v9 (independent of the other numbers). */
 static int schema_v9(pl_db *db, pl_error *err)
 {
@@ -733,7 +742,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 10 && (rc = migrate(db, 10, schema_v10, err))) ||
         (ver < 11 && (rc = migrate(db, 11, schema_v11, err))) ||
         (ver < 12 && (rc = migrate(db, 12, schema_v12, err))) ||
-        (ver < 13 && (rc = migrate(db, 13, schema_v13, err))))
+        (ver < 13 && (rc = migrate(db, 13, schema_v13, err))) ||
+        (ver < 14 && (rc = migrate(db, 14, schema_v14, err))))
         goto fail;
     *out = db;
     return PL_OK;

@@ -2,6 +2,7 @@
 #include "parkland/parcel_fix.h"
 
 #include "db_internal.h"
+#include "date.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +199,14 @@ int pl_parcel_edit(pl_db *db, const char *park, const char *code, const pl_parce
         *changed = 0;
     if (!code || !*code)
         return pl_error_set(err, PL_ERR_USAGE, "parcel edit needs the parcel's CODE");
+    if (c->approved_on && *c->approved_on) {
+        char today[16];
+        pl_today(today, sizeof today);
+        if (!pl_date_valid(c->approved_on))
+            return pl_error_set(err, PL_ERR_USAGE, "approval date '%s' is not a date (YYYY-MM-DD)", c->approved_on);
+        if (strcmp(c->approved_on, today) > 0)
+            return pl_error_set(err, PL_ERR_USAGE, "approval date '%s' is in the future", c->approved_on);
+    }
     int rc = pl_db_begin(db, err);
     if (rc)
         return rc;
@@ -208,7 +217,9 @@ int pl_parcel_edit(pl_db *db, const char *park, const char *code, const pl_parce
     if ((rc = find_parcel(db, park, code, &id, &park_id, park_code, err)) ||
         (rc = edit_column(db, id, code, "name", c->name, note, &n, err)) ||
         (rc = edit_column(db, id, code, "land_use", c->land_use, note, &n, err)) ||
-        (rc = edit_column(db, id, code, "land_use_code", c->land_use_code, note, &n, err)))
+        (rc = edit_column(db, id, code, "land_use_code", c->land_use_code, note, &n, err)) ||
+        (rc = edit_column(db, id, code, "approval_doc", c->approval_doc, note, &n, err)) ||
+        (rc = edit_column(db, id, code, "approved_on", c->approved_on, note, &n, err)))
         goto fail;
     for (size_t i = 0; i < c->nattrs; i++)
         if ((rc = edit_attr(db, id, code, c->attr_keys[i], c->attr_values[i], note, &n, err)))

@@ -334,6 +334,16 @@ static const char pl_schema_v7[] =
  * walk over the (park_id, code) index; this index finds it at once. */
 static const char pl_schema_v13[] = "CREATE INDEX IF NOT EXISTS parcel_code ON parcel(code);\n";
 
+/* Schema 14 (issue 15 §3): the approval of a parcel for construction use
+ * (农用地转用/土地征收批准): the approval document's number and the day it was
+ * approved, set by `parcel edit --approval-doc --approved-on` (history rows
+ * 'approval_doc', 'approved_on'). A parcel approved on or before D and not
+ * supplied to a project on D is 批而未供 in the stock ledger (parkland/ledger.h).
+ * Added by schema_v14 when missing: independent of the other numbers. */
+static const char pl_schema_v14[] =
+    "ALTER TABLE parcel ADD COLUMN approval_doc TEXT;  -- 批准文号 (land-use conversion / expropriation approval)\n"
+    "ALTER TABLE parcel ADD COLUMN approved_on TEXT;   -- YYYY-MM-DD approved\n";
+
 /* Schema 10 (issue 15 §1, §4): the deadlines of a transfer contract and the
  * figures the province scores.
  * - milestone.kind takes 'completion' (竣工): its agreed and actual dates

@@ -36,14 +36,19 @@ typedef struct pl_parcel_changes {
     const char *const *clear_attrs; /* remove these keys from attrs */
     size_t nclear;
     const char *note;               /* the history rows' note; may be NULL */
+    const char *approval_doc;       /* 批准文号 of the approval for construction use (农用地转用/征收) */
+    const char *approved_on;        /* its date YYYY-MM-DD (a real day, not in the future) */
 } pl_parcel_changes;
 
 /* Apply `c` to parcel `code` (park as pl_parcel_rename). One history row per
- * changed column (field "name", "land_use", "land_use_code") and per changed
+ * changed column (field "name", "land_use", "land_use_code", "approval_doc",
+ * "approved_on": the approval the stock ledger's 批而未供 reads,
+ * parkland/ledger.h) and per changed
  * attribute (field "attrs.KEY", old/new the values as text, NULL when absent).
  * *changed (may be NULL) gets the number of history rows written; 0 when
  * nothing differs, and then nothing is written. PL_ERR_USAGE for an empty
- * attribute key or one with '"'; PL_ERR_NOTFOUND as pl_parcel_rename. */
+ * attribute key or one with '"', and for an approved_on that is not a date
+ * or is in the future; PL_ERR_NOTFOUND as pl_parcel_rename. */
 int pl_parcel_edit(pl_db *db, const char *park, const char *code, const pl_parcel_changes *c, int *changed,
                    pl_error *err);
 

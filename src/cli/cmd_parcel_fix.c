@@ -13,7 +13,7 @@
 static const char rename_usage[] = "parkland parcel rename OLD NEW [--park P] [--note TEXT]";
 static const char edit_usage[] =
     "parkland parcel edit CODE [--name N] [--land-use U] [--land-use-code C] [--attr KEY=VALUE]…\n"
-    "                     [--clear-attr KEY]… [--park P] [--note TEXT]";
+    "                     [--clear-attr KEY]… [--approval-doc NO] [--approved-on D] [--park P] [--note TEXT]";
 
 int cmd_parcel_rename(int argc, char **argv, const cli_global *g)
 {
@@ -99,7 +99,10 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
         if (cli_is_help(argv[i])) {
             printf(_("usage: %s\n\n"
                    "Correct a parcel's name, land use and source attributes. One history row\n"
-                   "per changed field; an empty value clears a column. Nothing is written when nothing differs.\n"),
+                   "per changed field; an empty value clears a column. Nothing is written when nothing differs.\n"
+                   "  --approval-doc NO, --approved-on D  the approval for construction use (农用地转用/征收批准):\n"
+                   "                     its document number and date; approved and not supplied is 批而未供\n"
+                   "                     in 'parkland report ledger'\n"),
                    edit_usage);
             status = -1;
         } else if ((r = cli_opt_value(argc, argv, &i, "--name", &v))) {
@@ -108,6 +111,13 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
             c.land_use_code = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--land-use", &v))) {
             c.land_use = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--approval-doc", &v))) {
+            c.approval_doc = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--approved-on", &v))) {
+            if (r > 0 && *v && !cli_parse_date("--approved-on", v, &c.approved_on))
+                status = EXIT_USAGE;
+            else if (r > 0 && !*v)
+                c.approved_on = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--clear-attr", &v))) {
             if (r > 0)
                 clears[c.nclear++] = v;
@@ -139,9 +149,10 @@ int cmd_parcel_edit(int argc, char **argv, const cli_global *g)
     }
     if (status == EXIT_DONE && !code)
         status = cli_usage_error(edit_usage, "parcel edit needs a CODE");
-    if (status == EXIT_DONE && !c.name && !c.land_use && !c.land_use_code && !c.nattrs && !c.nclear)
+    if (status == EXIT_DONE && !c.name && !c.land_use && !c.land_use_code && !c.nattrs && !c.nclear &&
+        !c.approval_doc && !c.approved_on)
         status = cli_usage_error(edit_usage, "parcel edit needs something to change (--name, --land-use, "
-                                             "--land-use-code, --attr, --clear-attr)");
+                                             "--land-use-code, --attr, --clear-attr, --approval-doc, --approved-on)");
     pl_db *db = NULL;
     if (status == EXIT_DONE && (db = cli_open_db_park(g, &park, &status)) && !(status = cli_code(db, PL_CODE_PARCEL, park, &code, 0))) {
         c.attr_keys = keys;
