@@ -79,7 +79,8 @@
 #define PL_VOCAB_THEMES(X)                                                                              \
     X(availability, "土地供应", "land availability")                                                    \
     X(landing, "项目落地", "project landing")                                                           \
-    X(muni, "亩均效益", "per-mu performance")
+    X(muni, "亩均效益", "per-mu performance")                                                         \
+    X(ledger, "存量土地台账", "stock ledger")
 
 /* The classes of the muni map (亩均效益 grades, parkland/muni.h): the four
  * grades, firms not graded (treated as B), land without an evaluation. */
@@ -90,6 +91,17 @@
     X(D, "D类", "Grade D")                                                                              \
     X(ungraded, "不参评(按B)", "Not graded")                                                             \
     X(none, "无评价", "No evaluation")
+
+/* The classes of the ledger map (存量土地台账, parkland/ledger.h): the
+ * categories of the stock ledger in the report's order, then other land. */
+#define PL_VOCAB_LEDGER(X)                                                                              \
+    X(approved_unsupplied, "批而未供", "Approved, not supplied")                                        \
+    X(supplied_unused, "供而未用", "Supplied, not started")                                             \
+    X(underused, "用而未尽", "Started, not fully built")                                                \
+    X(idle, "闲置", "Idle (confirmed)")                                                                 \
+    X(inefficient, "低效", "Inefficient")                                                               \
+    X(reserve, "储备", "Land bank")                                                                     \
+    X(other, "其他", "Other")
 
 /* The six stages first (the map's own labels: 投产, 达产), then the flags: the overdue
  * deadlines (parkland/deadline.h; 逾期未开工 is the Ministry's red line), idle, reclaim. */

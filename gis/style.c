@@ -35,6 +35,12 @@
 #define STYLE_C "#fdae61", "#b35806", 0.7, 1.5
 #define STYLE_D "#d73027", "#67000d", 0.7, 2.5
 #define STYLE_ungraded "#c6dbef", "#4292c6", 0.6, 1.5
+/* ledger: idle and reserve keep their colours of the availability theme */
+#define STYLE_approved_unsupplied "#ffee58", "#f9a825", 0.7, 1.5
+#define STYLE_supplied_unused "#ab47bc", "#6a1b9a", 0.7, 2.0
+#define STYLE_underused "#ffa726", "#e65100", 0.7, 1.5
+#define STYLE_inefficient "#8d6e63", "#4e342e", 0.7, 2.0
+#define STYLE_other "#e0e0e0", "#9e9e9e", 0.5, 1.0
 
 #define STYLE(id, zh, en) {#id, zh, en, STYLE_##id},
 
@@ -45,11 +51,15 @@ static const pl_style availability[] = {PL_VOCAB_STATUSES(STYLE) PL_VOCAB_STATUS
 static const pl_style landing[] = {PL_VOCAB_LANDING(STYLE)};
 /* muni: the grades, not graded, no evaluation */
 static const pl_style muni[] = {PL_VOCAB_MUNI(STYLE)};
+/* ledger: the stock ledger's categories, then other land */
+static const pl_style ledger[] = {PL_VOCAB_LEDGER(STYLE)};
 
 _Static_assert(sizeof availability / sizeof *availability <= PL_STYLE_MAX &&
-                   sizeof landing / sizeof *landing <= PL_STYLE_MAX && sizeof muni / sizeof *muni <= PL_STYLE_MAX,
+                   sizeof landing / sizeof *landing <= PL_STYLE_MAX && sizeof muni / sizeof *muni <= PL_STYLE_MAX &&
+                   sizeof ledger / sizeof *ledger <= PL_STYLE_MAX,
                "PL_STYLE_MAX bounds every theme");
-_Static_assert(PL_STYLE_AVAILABILITY == 0 && PL_STYLE_LANDING == 1 && PL_STYLE_MUNI == 2 && PL_STYLE_THEMES == 3,
+_Static_assert(PL_STYLE_AVAILABILITY == 0 && PL_STYLE_LANDING == 1 && PL_STYLE_MUNI == 2 && PL_STYLE_LEDGER == 3 &&
+                   PL_STYLE_THEMES == 4,
                "pl_style_theme is the order of the vocabulary's themes");
 
 const char *pl_style_theme_name(pl_style_theme theme)
@@ -84,6 +94,10 @@ static const pl_style *table(pl_style_theme theme, size_t *n)
     if (theme == PL_STYLE_MUNI) {
         *n = sizeof muni / sizeof *muni;
         return muni;
+    }
+    if (theme == PL_STYLE_LEDGER) {
+        *n = sizeof ledger / sizeof *ledger;
+        return ledger;
     }
     *n = sizeof availability / sizeof *availability;
     return availability;

@@ -15,6 +15,9 @@
  *   muni:         the 亩均效益 grade A, B, C, D of the project holding the
  *                 parcel (parkland/muni.h), ungraded 不参评 (under
  *                 construction, newly producing), none 无评价.
+ *   ledger:       the stock ledger's category of the parcel as of the date
+ *                 (parkland/ledger.h): 批而未供, 供而未用, 用而未尽, 闲置, 低效,
+ *                 储备, then other 其他.
  */
 #ifndef PARKLAND_STYLE_H
 #define PARKLAND_STYLE_H
@@ -26,10 +29,11 @@
 typedef enum pl_style_theme {
     PL_STYLE_AVAILABILITY = 0, /* colour by parcel status (土地供应) */
     PL_STYLE_LANDING,          /* colour by project stage, overdue and idle flagged (项目落地) */
-    PL_STYLE_MUNI              /* colour by the 亩均效益 grade of the project holding the parcel */
+    PL_STYLE_MUNI,             /* colour by the 亩均效益 grade of the project holding the parcel */
+    PL_STYLE_LEDGER            /* colour by the stock ledger's category (存量土地台账, parkland/ledger.h) */
 } pl_style_theme;
 
-#define PL_STYLE_THEMES 3
+#define PL_STYLE_THEMES 4
 
 /* "availability", "landing"; "?" when unknown. */
 const char *pl_style_theme_name(pl_style_theme theme);

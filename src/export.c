@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE /* sync_file_range */
 #include "parkland/export.h"
+#include "parkland/ledger.h"
 #include "parkland/muni.h"
 #include "parkland/parcel.h"
 #include "parkland/park.h"
@@ -75,7 +76,7 @@ const char *pl_export_format_name(pl_export_format f)
 /* The themes are gis/style.h's, under their public names. */
 _Static_assert((int)PL_THEME_AVAILABILITY == (int)PL_STYLE_AVAILABILITY &&
                    (int)PL_THEME_LANDING == (int)PL_STYLE_LANDING && (int)PL_THEME_MUNI == (int)PL_STYLE_MUNI &&
-                   PL_THEME_MUNI + 1 == PL_STYLE_THEMES,
+                   (int)PL_THEME_LEDGER == (int)PL_STYLE_LEDGER && PL_THEME_LEDGER + 1 == PL_STYLE_THEMES,
                "pl_export_theme and pl_style_theme differ");
 
 int pl_export_theme_parse(const char *s)
@@ -405,6 +406,7 @@ typedef struct exporter {
     pl_export_field schema[MAX_FIELDS]; /* the field list every row has (doc.fields) */
     char history_err[256];
     pl_muni_grades muni;    /* theme muni: the grades of the year */
+    pl_ledger ledger;       /* theme ledger: each parcel's category as of the date */
 } exporter;
 
 /* Text of column i; NULL when empty, NULL, or when there is no row (st NULL:
@@ -617,6 +619,10 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
         field_num(x, "muni_score", "亩均得分", "per-mu score", NULL, m && !m->excluded ? m->score : NAN, 2);
         field_num(x, "muni_year", "亩均评价年度", "per-mu year", NULL, m ? (double)x->muni.year : NAN, 0);
     }
+    if (x->doc.theme == PL_STYLE_LEDGER) {
+        const pl_ledger_parcel *e = st ? pl_ledger_find(&x->ledger, f->id) : NULL;
+        field_text(x, "ledger_reason", "台账依据", "ledger reason", e ? e->reason : NULL);
+    }
     field_text(x, "stage", "项目阶段", "project stage", f->stage);
     field_text(x, "stage_zh", "项目阶段(中文)", "project stage zh", pl_stage_zh(f->stage));
     field_bool(x, "overdue", "逾期未开工", "start overdue", f->overdue);
@@ -671,8 +677,8 @@ static void row_dates(sqlite3_stmt *st, const char *dt[D_DATES])
 /* Landing stage, overdue flags and map class of a parcel, as of the as-of
  * date (project: the signed project's code, NULL when none; the dates of its
  * milestones). */
-static void derive(const exporter *x, const char *status, const char *project, const char *const dt[D_DATES],
-                   int reclaimed, pl_export_feature *f)
+static void derive(const exporter *x, long id, const char *status, const char *project,
+                   const char *const dt[D_DATES], int reclaimed, pl_export_feature *f)
 {
     const char *const actual[PL_MS_KINDS] = {dt[D_LAND_A], dt[D_CONS_A], dt[D_PROD_A], dt[D_VER_A]};
     pl_deadline_dates in = {
@@ -700,6 +706,11 @@ static void derive(const exporter *x, const char *status, const char *project, c
         f->style = pl_style_get(x->doc.theme, cls);
         return;
     }
+    if (x->doc.theme == PL_STYLE_LEDGER) {
+        const pl_ledger_parcel *e = pl_ledger_find(&x->ledger, id);
+        f->style = pl_style_get(x->doc.theme, pl_ledger_class_id(e ? e->cls : PL_LEDGER_OTHER));
+        return;
+    }
     /* reclaimed land (pl_parcel_reclaim): on the landing map while no project holds it, on the
      * availability map while it stays in the land bank or available */
     if (reclaimed && !project &&
@@ -711,13 +722,14 @@ static void derive(const exporter *x, const char *status, const char *project, c
 }
 
 /* SQL parkland_export_class(status, project, the dates of enum dl_date,
- * reclaimed): the position of the row's map class in the legend, for the ORDER BY
+ * reclaimed, parcel id): the position of the row's map class in the legend, for the ORDER BY
  * of writers that want the rows by class (PL_NEED_CLASS_ORDER). Registered on
  * the connection for the time of one export. */
 static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const exporter *x = sqlite3_user_data(ctx);
     const char *a[2 + D_DATES];
+    long id = argc > 3 + D_DATES ? (long)sqlite3_value_int64(argv[3 + D_DATES]) : 0;
     for (int i = 0; i < 2 + D_DATES; i++) {
         a[i] = NULL;
         if (i >= argc)
@@ -728,7 +740,7 @@ static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     pl_export_feature f;
     memset(&f, 0, sizeof f);
-    derive(x, a[0], a[1], a + 2, argc > 2 + D_DATES && sqlite3_value_int(argv[2 + D_DATES]), &f);
+    derive(x, id, a[0], a[1], a + 2, argc > 2 + D_DATES && sqlite3_value_int(argv[2 + D_DATES]), &f);
     sqlite3_result_int(ctx, pl_style_index(x->doc.theme, f.style->key));
 }
 
@@ -761,7 +773,7 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
     } else {
         const char *dt[D_DATES];
         row_dates(st, dt);
-        derive(x, f->status, col(st, C_PROJECT), dt, sqlite3_column_int(st, C_RECLAIMED), f);
+        derive(x, f->id, f->status, col(st, C_PROJECT), dt, sqlite3_column_int(st, C_RECLAIMED), f);
         f->company = col(st, C_COMPANY);
         row_fields(x, st, f);
     }
@@ -842,8 +854,8 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
 {
     if ((unsigned)o->format > PL_EXPORT_PDF)
         return pl_error_set(err, PL_ERR_USAGE, "unknown export format");
-    if ((unsigned)o->theme > PL_THEME_MUNI)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing, muni)");
+    if ((unsigned)o->theme > PL_THEME_LEDGER)
+        return pl_error_set(err, PL_ERR_USAGE, "unknown theme (availability, landing, muni, ledger)");
     if (o->year && (o->year < 1900 || o->year > 9999))
         return pl_error_set(err, PL_ERR_USAGE, "--year %d is not a year (1900 to 9999)", o->year);
     if (o->year && o->theme != PL_THEME_MUNI)
@@ -1007,7 +1019,8 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
         } else {
             const char *dt[D_DATES];
             row_dates(st, dt);
-            derive(x, col(st, C_STATUS), col(st, C_PROJECT), dt, sqlite3_column_int(st, C_RECLAIMED), &f);
+            derive(x, (long)sqlite3_column_int64(st, C_ID), col(st, C_STATUS), col(st, C_PROJECT), dt,
+                   sqlite3_column_int(st, C_RECLAIMED), &f);
         }
         int ci = pl_style_index(d->theme, f.style->key);
         if (ci >= 0 && ci < PL_STYLE_MAX)
@@ -1063,6 +1076,8 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     char today[16], as_of[16], title[640], filter[512] = "", crs_name[256] = "";
     pl_today(today, sizeof today);
     snprintf(as_of, sizeof as_of, "%s", opt->as_of ? opt->as_of : today);
+    if (opt->theme == PL_THEME_LEDGER && (rc = pl_ledger_build(db, as_of, opt->park, &x->ledger, err)))
+        goto out;
     make_title(db, opt->park, title, sizeof title);
     if (opt->park)
         snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "园区 park %s", opt->park);
@@ -1126,7 +1141,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + sizeof box_sql + 1024];
-    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 3 + D_DATES, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
+    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 4 + D_DATES, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
                         SQLITE_OK) {
         rc = pl_db_fail(db, err, "cannot prepare the export");
         goto out;
@@ -1140,7 +1155,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     snprintf(sql, sizeof sql, export_sql,
              (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist, opt->lonlat_box ? box_sql : "",
              d->context ? SELECTED " DESC, " : "",
-             by_class ? CLASS_FN "(p.status, pr.code, " DEADLINE_ARGS ", " RECLAIMED_SQL ")," : "");
+             by_class ? CLASS_FN "(p.status, pr.code, " DEADLINE_ARGS ", " RECLAIMED_SQL ", p.id)," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
         goto out;
     /* the field list (no values), for writers that show it before the first row */
@@ -1287,12 +1302,13 @@ out:
         x->w->release(x->wstate);
     sqlite3_finalize(st);
     if (by_class) /* removed again */
-        sqlite3_create_function_v2(db->h, CLASS_FN, 3 + D_DATES, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db->h, CLASS_FN, 4 + D_DATES, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
     pl_xform_free(x->xf);
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);
     free(x->periods);
     pl_muni_grades_release(&x->muni);
+    pl_ledger_release(&x->ledger);
     free(x);
     return rc;
 }

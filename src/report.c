@@ -44,13 +44,14 @@ static int known_stage(const char *s)
     return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
-static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi", "muni"};
+static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi", "muni", "ledger"};
 static const char *const kind_titles[] = {"可供土地 land availability", "项目落地 project landing",
-                                          "预警 alerts", "考核指标 scored figures", "亩均效益评价 per-mu performance"};
+                                          "预警 alerts", "考核指标 scored figures", "亩均效益评价 per-mu performance",
+                                          "存量土地台账 stock ledger"};
 
 int pl_report_kind_parse(const char *s)
 {
-    for (int i = 0; i <= PL_REPORT_MUNI; i++)
+    for (int i = 0; i <= PL_REPORT_LEDGER; i++)
         if (s && !strcmp(s, kind_ids[i]))
             return i;
     return -1;
@@ -58,7 +59,7 @@ int pl_report_kind_parse(const char *s)
 
 const char *pl_report_kind_id(pl_report_kind kind)
 {
-    return (unsigned)kind <= PL_REPORT_MUNI ? kind_ids[kind] : "";
+    return (unsigned)kind <= PL_REPORT_LEDGER ? kind_ids[kind] : "";
 }
 
 int pl_report_format_parse(const char *s)
@@ -717,8 +718,9 @@ out:
 int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt, pl_report **out, pl_error *err)
 {
     *out = NULL;
-    if ((unsigned)kind > PL_REPORT_KPI)
-        return pl_error_set(err, PL_ERR_USAGE, "unknown report (availability, landing, alerts, kpi; muni needs a year)");
+    if ((unsigned)kind > PL_REPORT_KPI && kind != PL_REPORT_LEDGER)
+        return pl_error_set(err, PL_ERR_USAGE,
+                            "unknown report (availability, landing, alerts, kpi, ledger; muni needs a year)");
     char today[16];
     const char *as_of = opt ? opt->as_of : NULL;
     const char *park = opt && opt->park && *opt->park ? opt->park : NULL;
@@ -760,6 +762,9 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
         break;
     case PL_REPORT_KPI:
         rc = rp_build_kpi(r, db, &d, err);
+        break;
+    case PL_REPORT_LEDGER:
+        rc = rp_build_ledger(r, db, &d, err);
         break;
     default:
         rc = rp_build_alerts(r, &d, err);

@@ -164,6 +164,8 @@ int rp_build_landing(pl_report *r, const rp_data *d, pl_error *err);
 int rp_build_alerts(pl_report *r, const rp_data *d, pl_error *err);
 /* report_kpi.c: the figures (pl_kpi_by_park, read from db) and the deadlines of d's projects. */
 int rp_build_kpi(pl_report *r, pl_db *db, const rp_data *d, pl_error *err);
+/* report_ledger.c: the stock ledger (parkland/ledger.h) of d's parcels. */
+int rp_build_ledger(pl_report *r, pl_db *db, const rp_data *d, pl_error *err);
 
 /* ---- the workbook of several reports (report_definitions.c) ------------------------ */
 

@@ -1647,7 +1647,7 @@ Test(export, cli_contract)
     } usage[] = {
         {"export", "export what?"},
         {"export shp -o x", "unknown export format 'shp'"},
-        {"export geojson --theme colour", "--theme is availability, landing or muni"},
+        {"export geojson --theme colour", "--theme is availability, landing, muni or ledger"},
         {"export geojson --timeline -o x", "--timeline is for kml"},
         {"export txt --gcj02 -o x", "--gcj02 shifts longitudes and latitudes"},
         {"export geojson --gcj02 --bd09 -o x", "--gcj02 and --bd09 are two different shifts"},

@@ -46,13 +46,14 @@ typedef enum pl_export_format {
 typedef enum pl_export_theme {
     PL_THEME_AVAILABILITY = 0, /* colour by parcel status (土地供应) */
     PL_THEME_LANDING,          /* colour by project stage, overdue and idle flagged (项目落地) */
-    PL_THEME_MUNI              /* colour by the 亩均效益 grade of the holding project (parkland/muni.h) */
+    PL_THEME_MUNI,             /* colour by the 亩均效益 grade of the holding project (parkland/muni.h) */
+    PL_THEME_LEDGER            /* colour by the stock ledger's category as of the date (parkland/ledger.h) */
 } pl_export_theme;
 
 /* "geojson|kml|html|txt|pdf" → format, -1 when unknown; and back. */
 int pl_export_format_parse(const char *s);
 const char *pl_export_format_name(pl_export_format f);
-/* "availability|landing|muni" → theme, -1 when unknown; and back. */
+/* "availability|landing|muni|ledger" → theme, -1 when unknown; and back. */
 int pl_export_theme_parse(const char *s);
 const char *pl_export_theme_name(pl_export_theme t);
 

@@ -14,7 +14,10 @@
  *   kpi           考核指标: per park 开工率, 按期开工率, 竣工率, 按期竣工率,
  *                 履约率, 资金到位率, 年度投资完成率, each with numerator,
  *                 denominator, target and met/not met (parkland/kpi.h), then
- *                 every project's deadlines (parkland/deadline.h).
+ *                 every project's deadlines (parkland/deadline.h);
+ *   ledger        存量土地台账: parcels and 亩 by park of 批而未供, 供而未用,
+ *                 用而未尽, 闲置, 低效, 储备 and other land, then each
+ *                 category's parcels with the reason (parkland/ledger.h).
  *
  * As of a date D (default today) every report shows the past as it was:
  *   - a parcel's status is the latest 'status' history row whose effective
@@ -67,7 +70,8 @@ typedef enum pl_report_kind {
     PL_REPORT_LANDING,
     PL_REPORT_ALERTS,
     PL_REPORT_KPI,     /* the figures the province scores (parkland/kpi.h) and the deadlines */
-    PL_REPORT_MUNI      /* 亩均效益 grades of a year: pl_report_build_muni (not pl_report_build) */
+    PL_REPORT_MUNI,     /* 亩均效益 grades of a year: pl_report_build_muni (not pl_report_build) */
+    PL_REPORT_LEDGER    /* 存量土地台账: the stock ledger as of the date (parkland/ledger.h) */
 } pl_report_kind;
 
 /* "availability|landing|alerts|kpi" → kind; -1 when unknown. */
@@ -119,7 +123,10 @@ size_t pl_report_alerts(const pl_report *r);
 /* The tables, in output order. Table keys: availability: status_by_park,
  * free_by_size, reserved; landing: leads_by_park, landing_by_park,
  * leads_by_industry, landing_by_industry; alerts: alerts_summary, alerts;
- * kpi: kpi, deadlines. */
+ * kpi: kpi, deadlines; ledger: ledger (park, category, parcels, 亩, ha, share
+ * of the park's land; a 合计 total row per category), ledger_parcels (every
+ * parcel of a category but other: category, park, parcel, 亩, status,
+ * project, reason). */
 size_t pl_report_table_count(const pl_report *r);
 const char *pl_report_table_key(const pl_report *r, size_t t);
 const char *pl_report_table_title(const pl_report *r, size_t t);

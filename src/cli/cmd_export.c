@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char export_usage[] =
-    "parkland export geojson|kml|kmz|html|txt|pdf [--theme availability|landing|muni] [--park CODE] [--status S]\n"
+    "parkland export geojson|kml|kmz|html|txt|pdf [--theme availability|landing|muni|ledger] [--park CODE] [--status S]\n"
     "               [--industry I] [--gcj02|--bd09] [--precision N] [--bbox] [--timeline] [--as-of D]\n"
     "               [--encoding gbk|utf-8] [--format kml|kmz] [--legend present|all] [--page A4|A3] [--landscape]\n"
     "               [--scale 1:N|fit] [--force] -o FILE";
@@ -28,7 +28,8 @@ static void help(void)
            "  --theme T          availability (by parcel status 土地供应, default) or landing (by project\n"
            "                     stage 项目落地, with start overdue, idle and reclaim candidates flagged)\n"
            "                     or muni (by the 亩均效益 grade A/B/C/D of the project holding the parcel;\n"
-           "                     'parkland report muni')\n"
+           "                     'parkland report muni'), or ledger (by the stock ledger's category as of\n"
+           "                     --as-of: 批而未供, 供而未用, 用而未尽, 闲置, 低效, 储备, other; 'parkland report ledger')\n"
            "  --year Y           muni: the year of the grades (default: the latest with annual figures)\n"
            "  --park CODE        one park only\n"
            "  --status S         one parcel status only (retired parcels only when asked for)\n"
@@ -83,7 +84,7 @@ int cmd_export(int argc, char **argv, const cli_global *g)
         if ((r = cli_opt_value(argc, argv, &i, "--theme", &v))) {
             int t = r > 0 ? pl_export_theme_parse(v) : 0;
             if (t < 0)
-                return cli_usage_error(export_usage, "--theme is availability, landing or muni, not '%s'", v);
+                return cli_usage_error(export_usage, "--theme is availability, landing, muni or ledger, not '%s'", v);
             o.theme = (pl_export_theme)t;
         } else if ((r = cli_opt_value(argc, argv, &i, "--year", &v))) {
             if (r > 0 && (!cli_parse_int("--year", v, &o.year) || o.year < 1900 || o.year > 9999))

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char report_usage[] =
-    "parkland report availability|landing|alerts|kpi|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
+    "parkland report availability|landing|alerts|kpi|ledger|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
     "                [-o FILE] [--force] [--fail-on-alerts]\n"
     "       parkland report muni [--year Y] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]\n"
     "       parkland report pack [--as-of D] [--park P] -o FILE.pdf [--force]";
@@ -47,6 +47,12 @@ static const char report_help_kpi[] = /* xgettext:no-c-format */
        "                资金到位率, 年度投资完成率 with numerator, denominator, target (park targets) and\n"
        "                met/not met; then every project's contract deadlines (交地, 开工, 竣工, 投产, 达产):\n"
        "                agreed, moved by a late handover, extended, effective, actual, state\n");
+
+static const char report_help_ledger[] = /* xgettext:no-c-format */
+    N_("  ledger        存量土地台账 (批供用): parcels and 亩 by park of 批而未供 (approved, not supplied),\n"
+       "                供而未用 (supplied, not started), 用而未尽 (started, not fully built), 闲置 (confirmed\n"
+       "                idle), 低效 (grade D or below the floors), 储备 (land bank) and other land; then\n"
+       "                each category's parcels with the reason ('parkland parcel edit --approved-on')\n");
 
 static int count_parcels(const pl_park *p, void *ctx)
 {
@@ -155,7 +161,7 @@ static int report_pack(const cli_global *g, const pl_report_options *opt, const 
 int cmd_report(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
+        printf(_("usage: %s\n%s%s%s"), report_usage, _(report_help), _(report_help_kpi), _(report_help_ledger));
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     if (!strcmp(argv[1], "muni"))
@@ -163,7 +169,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     int all = !strcmp(argv[1], "all"), pack = !strcmp(argv[1], "pack");
     int kind = all || pack ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
-        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, muni, all, pack)",
+        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, muni, ledger, all, pack)",
                                argv[1]);
     /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
     pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
@@ -174,7 +180,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
+            printf(_("usage: %s\n%s%s%s"), report_usage, _(report_help), _(report_help_kpi), _(report_help_ledger));
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
             if (r > 0 && !cli_parse_date("--as-of", v, &opt.as_of))
