@@ -3,6 +3,7 @@
  * `report all`, and the sheet names of the tables in each language. The
  * definitions follow parkland/report.h and design.md "KPIs". */
 #include "report_internal.h"
+#include "parkland/ledger.h"
 
 #include <string.h>
 
@@ -25,6 +26,8 @@ static const rp_sheet_name sheet_names[] = {
     {"deadlines", "出让合同期限", "Contract deadlines"},
     {"muni_grades", "亩均效益评价", "Per-mu grades"},
     {"muni_summary", "亩均等级汇总", "Per-mu grades by group"},
+    {"ledger", "存量土地台账", "Stock ledger"},
+    {"ledger_parcels", "台账宗地", "Ledger parcels"},
     {RP_DEFINITIONS_KEY, "指标定义", "Definitions"},
 };
 
@@ -91,7 +94,57 @@ static const rp_definition definitions[] = {
      "agreed deadline + handover delay (the government's, exempt); an extension's new date when later", NULL, NULL},
     {"deadlines", "overdue_days", "统计日 − 有效期限 (期限当日不算逾期)",
      "as-of date − effective deadline (the deadline day itself is not overdue)", NULL, NULL},
+    /* report ledger (parkland/ledger.h): one row per park and category */
+    {"ledger", "parcels", "截至统计日属于该类的宗地数 (每宗地只计入一类, 见类别定义), 不含已注销",
+     "parcels in the category on the as-of date (each parcel in one category: see the categories); retired parcels "
+     "left out", NULL, NULL},
+    {"ledger", "area_mu", "这些宗地的面积之和 (1 亩 = 10000/15 m²)", "sum of those parcels' areas (1 mu = 10000/15 m²)",
+     NULL, NULL},
+    {"ledger", "share_pct", "该类宗地面积", "the category's area", "园区全部土地面积 (各类合计)",
+     "the park's land (every category)"},
 };
+
+/* The categories of the stock ledger, in the order they are tested (the
+ * first that holds): parkland/ledger.h, in both languages. */
+static const struct {
+    pl_ledger_class cls;
+    const char *zh, *en;
+} ledger_definitions[] = {
+    {PL_LEDGER_IDLE, "闲置: 已认定或处置中(未结案)的闲置土地案件, 或统计日状态为闲置",
+     "idle: an idle-land case confirmed or disposed and not closed, or status idle on the as-of date"},
+    {PL_LEDGER_INEFFICIENT,
+     "低效: 已供地已开工, 且所属企业在统计年度及以前最近一年的亩均效益评价为 D 类; 或参评企业亩均税收(亩均销售收入)"
+     "低于下限: 项目承诺值, 否则宗地指标, 否则园区门槛",
+     "inefficient: supplied and started, and the firm holding it graded D in the latest year with figures up to the "
+     "as-of year; or graded with tax (sales) per mu below the floor: the project's committed figure, else the "
+     "parcel's indicator, else the park's threshold"},
+    {PL_LEDGER_UNDERUSED,
+     "用而未尽: 已开工 (实际开工日 ≤ 统计日, 或状态为在建/投产/达产), 且未竣工未投产, 或统计日前最近一次巡查进度 < 100% "
+     "或已开发面积 < 宗地面积",
+     "underused: started (actual construction start ≤ as-of date, or status construction/production/verified) and "
+     "neither completed nor producing, or the latest inspection up to the as-of date records progress < 100 % or a "
+     "developed area < the parcel's area"},
+    {PL_LEDGER_SUPPLIED_UNUSED, "供而未用: 已供地 (实际供地/交地日 ≤ 统计日, 或状态为已出让及以后) 未开工",
+     "supplied, not started: land supplied (actual land milestone ≤ as-of date, or status transferred or later) "
+     "and not started"},
+    {PL_LEDGER_APPROVED_UNSUPPLIED, "批而未供: 已批准建设用地 (农用地转用/征收批准日 ≤ 统计日) 未供地",
+     "approved, not supplied: approved for construction use (conversion/expropriation approval date ≤ as-of date) "
+     "and not supplied"},
+    {PL_LEDGER_RESERVE, "储备: 统计日状态为储备, 未批准", "land bank: status reserve on the as-of date, not approved"},
+    {PL_LEDGER_OTHER, "其他: 以上均不符 (如无批准记录的可供地, 或已建成使用)",
+     "other: none of the above (e.g. available land without an approval on record, or land fully in use)"},
+};
+_Static_assert(sizeof ledger_definitions / sizeof *ledger_definitions == PL_LEDGER_CLASSES,
+               "one definition per ledger category");
+
+const char *rp_ledger_definition(size_t i, int zh, pl_ledger_class *cls)
+{
+    if (i >= PL_LEDGER_CLASSES)
+        return NULL;
+    if (cls)
+        *cls = ledger_definitions[i].cls;
+    return zh ? ledger_definitions[i].zh : ledger_definitions[i].en;
+}
 
 size_t rp_definition_count(void)
 {

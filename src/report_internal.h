@@ -12,6 +12,7 @@
 #include "vocab.h"
 #include "parkland/deadline.h"
 #include "parkland/lead.h"
+#include "parkland/ledger.h"
 #include "parkland/parcel.h"
 #include "parkland/project.h"
 #include "parkland/report.h"
@@ -185,6 +186,10 @@ typedef struct rp_definition {
 } rp_definition;
 
 size_t rp_definition_count(void);
+/* The i-th category of the stock ledger in the order they are tested (i <
+ * PL_LEDGER_CLASSES; parkland/ledger.h): its definition in Chinese (zh) or
+ * English, *cls (may be NULL) the category; NULL past the end. Static storage. */
+const char *rp_ledger_definition(size_t i, int zh, pl_ledger_class *cls);
 const rp_definition *rp_definition_at(size_t i);
 
 #endif

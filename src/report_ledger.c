@@ -33,28 +33,23 @@ static int summary(pl_report *r, const rp_data *d, const pl_ledger *l, pl_error 
     rp_table *t = rp_table_add(r, "ledger", "存量土地台账 stock ledger", sizeof cols / sizeof *cols, cols);
     if (!t)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    char note[1100];
-    int zh = pl_lang_current() == PL_LANG_ZH;
-    const char *zh_note = "每宗地只计入一类, 依次判定: 闲置 (已认定或处置中的闲置案件) > 低效 (亩均评价 D 类, 或亩均税收/"
-                          "亩均产值低于承诺值、宗地指标或园区门槛) > 用而未尽 (已开工未竣工投产, 或最近巡查进度 < 100%% "
-                          "或已开发面积 < 宗地面积) > 供而未用 (已供地未开工) > 批而未供 (已批准未供地) > 储备 > 其他; "
-                          "亩均评价年度 %s; 占比 = 该类面积 ÷ 园区土地面积";
-    const char *en_note = "each parcel in one category, the first that holds: idle (confirmed or disposed case) > "
-                          "inefficient (per-mu grade D, or tax/output per mu below the committed figure, the parcel's "
-                          "indicator or the park's threshold) > underused (started, not completed or producing, or "
-                          "the latest inspection's progress < 100 %% or developed area < the parcel's) > supplied, "
-                          "not started > approved, not supplied > land bank > other; grades of %s; share = the "
-                          "category's area ÷ the park's land";
-    char year[16];
-    snprintf(year, sizeof year, "%d", l->muni_year);
-    const char *y = l->muni_year ? year : "—";
-    if (!pl_lang_chosen()) {
-        char a[512], b[512];
-        snprintf(a, sizeof a, zh_note, y);
-        snprintf(b, sizeof b, en_note, y);
-        snprintf(note, sizeof note, "%s / %s", a, b);
-    } else {
-        snprintf(note, sizeof note, zh ? zh_note : en_note, y);
+    /* the note: the categories in the order they are tested (report_definitions.c), the grades' year */
+    char note[4096] = "";
+    int both = !pl_lang_chosen(), zh = pl_lang_current() == PL_LANG_ZH;
+    for (int pass = 0; pass < (both ? 2 : 1); pass++) {
+        int z = both ? pass == 0 : zh;
+        size_t used = strlen(note);
+        snprintf(note + used, sizeof note - used, "%s%s", pass ? " / " : "",
+                 z ? "每宗地只计入一类, 依次判定: " : "each parcel in one category, the first that holds: ");
+        for (size_t i = 0; i < PL_LEDGER_CLASSES; i++) {
+            used = strlen(note);
+            snprintf(note + used, sizeof note - used, "%s%s", i ? "; " : "", rp_ledger_definition(i, z, NULL));
+        }
+        used = strlen(note);
+        if (l->muni_year)
+            snprintf(note + used, sizeof note - used, z ? "; 亩均评价年度 %d" : "; grades of %d", l->muni_year);
+        else
+            snprintf(note + used, sizeof note - used, "%s", z ? "; 无亩均评价" : "; no per-mu grades");
     }
     int rc = rp_table_note(t, note, err);
     /* per park (d->parks are the report's), then the total */

@@ -189,6 +189,13 @@ Test(ledger, every_category_counted_by_hand)
     expect_row("合计 total", "underused", "2", "37.50");
     /* share of the park's 180 亩 */
     cr_expect_str_eq(pl_report_get(rep, "ledger", "park=QDIP;category=approved_unsupplied", "share_pct"), "25.0");
+    /* the definitions (report_definitions.c): the note names every category, the share has its denominator */
+    cr_expect(strstr(pl_report_table_note(rep, 0), "approved, not supplied: approved for construction use"),
+              "%s", pl_report_table_note(rep, 0));
+    cr_expect(strstr(pl_report_table_note(rep, 0), "grades of 2025"), "%s", pl_report_table_note(rep, 0));
+    const char *den = NULL;
+    cr_expect_str_eq(pl_report_definition(rep, 0, 6, PL_REPORT_LANG_ZH, &den), "该类宗地面积");
+    cr_expect_str_eq(den, "园区全部土地面积 (各类合计)");
     /* the parcel list: one row per parcel of a category (other land only counted) */
     size_t t = 1;
     cr_assert_str_eq(pl_report_table_key(rep, t), "ledger_parcels");
