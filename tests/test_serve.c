@@ -1455,3 +1455,25 @@ Test(serve, stolen_cookie_without_the_token_writes_nothing)
     cr_assert_eq(r.status, 401);
     resp_free(&r);
 }
+
+/* A second server on a port already served is refused at start (it would otherwise share the
+ * port's connections with the first, SO_REUSEPORT, and answer from another database). */
+Test(serve, a_port_already_served_is_refused)
+{
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    pl_server_options o;
+    pl_server_options_init(&o);
+    o.db_path = dbpath;
+    o.listen = addr;
+    o.threads = 1;
+    o.quiet = 1;
+    pl_server *second = NULL;
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_server_start(&o, &second, &err);
+    if (rc == PL_OK)
+        pl_server_stop(second, 1);
+    cr_assert_neq(rc, PL_OK, "a second server started on %s", addr);
+    cr_assert(strstr(err.message, "cannot listen on") && strstr(err.message, addr), "%s", err.message);
+}
