@@ -69,7 +69,9 @@ static const rp_column_definition quarter_defs[] = {
     {"rank", "园区间排名: 1 = 比率 (一位小数) 最高; 比率相同名次相同, 下一名次跳过 (1, 1, 3); 无比率不排名",
      "rank among the parks: 1 = the highest rate (one decimal); equal rates share the rank and the next skips (1, "
      "1, 3); no rate, no rank"},
-    {"year_start_pct", "年初值: 上年 12 月 31 日的比率", "value at the year's start: the rate as of 31 December of the year before"},
+    {"year_start_pct", "年初值: 上年 12 月 31 日的比率; 年度投资完成率每年从 0 开始, 年初值为 0",
+     "value at the year's start: the rate as of 31 December of the year before; 年度投资完成率 starts from 0 each "
+     "year"},
     {"projected_pct",
      "年末预测: 年度投资完成率按run rate = 季末值 × 4 ÷ 已过季度数; 其他指标按年内线性趋势 = 季末值 + (季末值 − 年初值) × "
      "剩余季度数 ÷ 已过季度数, 年初无比率时取季末值; 不低于 0; 第四季度即季末值",
@@ -159,7 +161,8 @@ static int build(pl_report *r, pl_db *db, int y, int q, pl_error *err)
                 p0 = &prev[i];
         for (int k = 0; k < PL_KPIS && !rc; k++) {
             const pl_kpi_figure *f = &cur[j].fig[k];
-            double v0 = p0 ? p0->fig[k].pct : NAN;
+            /* the year's investment starts from 0 each year (its run rate is the linear trend from 0) */
+            double v0 = k == PL_KPI_INVEST ? (isnan(f->pct) ? NAN : 0) : p0 ? p0->fig[k].pct : NAN;
             double proj = q == 4 ? f->pct : pl_report_projection(k, q, f->pct, v0);
             int warn = !isnan(proj) && !isnan(f->target) && shown(proj) < f->target - 1e-9;
             stars[j] += f->met == 1;

@@ -273,6 +273,8 @@ Test(monthly, quarterly_ranks_ties_and_warnings)
     CELL(r, "quarterly", "park=QDIP;kpi=invest_rate", "warning", "");
     CELL(r, "quarterly", "park=JMIP;kpi=invest_rate", "rate_pct", "7.5");
     CELL(r, "quarterly", "park=JMIP;kpi=invest_rate", "projected_pct", "30.0");
+    CELL(r, "quarterly", "park=JMIP;kpi=invest_rate", "year_start_pct", "0.0"); /* from 0 each year */
+    CELL(r, "quarterly", "park=HDIP;kpi=invest_rate", "year_start_pct", "—");   /* no plan, no rate */
     CELL(r, "quarterly", "park=JMIP;kpi=invest_rate", "warning", "warning 预警");
     CELL(r, "quarterly", "park=合计 total;kpi=invest_rate", "rate_pct", "22.0");
     CELL(r, "quarterly", "park=合计 total;kpi=invest_rate", "projected_pct", "88.0");
@@ -352,7 +354,7 @@ Test(monthly, command_line_text_csv_json_xlsx)
     cr_expect(strstr(out, "\"report\": \"monthly\""), "%s", out);
     cr_expect(strstr(out, "\"new_leads\": 4"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "report quarterly --quarter 2024-Q1 --format csv"), 0, "%s", errout);
-    cr_expect(strstr(out, "JMIP,invest_rate,年度投资完成率,300.00,4000.00,7.5,80.0,not met 未达标,2,—,30.0,warning 预警"),
+    cr_expect(strstr(out, "JMIP,invest_rate,年度投资完成率,300.00,4000.00,7.5,80.0,not met 未达标,2,0.0,30.0,warning 预警"),
               "%s", out);
     cr_expect(strstr(out, "QDIP,start_rate,开工率,1,1,100.0,90.0,met 达标,1,—,100.0,"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "report quarterly --quarter 2024-Q1"), 0, "%s", errout);
@@ -384,7 +386,7 @@ Test(monthly, command_line_text_csv_json_xlsx)
     if (!py)
         cr_skip("python3-openpyxl is not installed (scripts/install-deps installs it)");
     tu_write_file(script, xlsx_py, (size_t)-1);
-    cr_assert_eq(tu_run(&out, &errout, "%s %s %s monthly", py, tu_q(script), tu_q(x)), 0, "%s", errout);
+    cr_assert_eq(tu_rerun(&out, &errout, "%s %s %s monthly", py, tu_q(script), tu_q(x)), 0, "%s", errout);
     cr_expect(strstr(out, "monthly|monthly_rates|monthly_definitions\n"), "%s", out);
     cr_expect(strstr(out, "monthly statistics — month 2024-02 (as of 2024-02-29)"), "%s", out);
     /* numbers as numbers: park, name, leads, signings, 万元, 万元, starts, completions, idle, rates */
@@ -392,7 +394,7 @@ Test(monthly, command_line_text_csv_json_xlsx)
     cr_expect(strstr(out, "HDIP;海岛园区;0;0;0;0;1;0;1;50;0;—;—;0;—;—\n"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "report quarterly --quarter 2024-Q1 --format xlsx -o %s --force",
                         tu_q(x)), 0, "%s", errout);
-    cr_assert_eq(tu_run(&out, &errout, "%s %s %s quarterly_ranks", py, tu_q(script), tu_q(x)), 0, "%s", errout);
+    cr_assert_eq(tu_rerun(&out, &errout, "%s %s %s quarterly_ranks", py, tu_q(script), tu_q(x)), 0, "%s", errout);
     cr_expect(strstr(out, "quarterly|quarterly_ranks|quarterly_warnings|quarterly_definitions\n"), "%s", out);
     cr_expect(strstr(out, "JMIP;即墨园区;1;1;1;1;1;1;2;2;1;2\n"), "%s", out);
     cr_expect(strstr(out, "HDIP;海岛园区;3;3;—;—;3;—;—;0;3;0\n"), "%s", out);

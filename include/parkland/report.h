@@ -144,7 +144,8 @@ int pl_report_build_monthly(pl_db *db, const char *month, const char *park, pl_r
  * warned) and "quarterly_definitions".
  *   rank       1 = the highest rate (as shown, one decimal); equal rates share
  *              the rank and the next rank skips (1, 1, 3); no rate: no rank;
- *   year start the figure as of 31 December of the year before;
+ *   year start the figure as of 31 December of the year before (年度投资完成率:
+ *              0, the year's progress starts from 0 each year);
  *   projected  年度投资完成率 (progress of the year ÷ the year's plan, which
  *              starts from 0 each year): the run rate, value × 4 ÷ q; every
  *              other figure: the linear year-to-date trend, value + (value −
