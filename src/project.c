@@ -935,8 +935,26 @@ static int valid_period(const char *s)
     return y >= 1900 && y <= 2200 && m >= 1 && m <= 12;
 }
 
-int pl_project_progress(pl_db *db, const char *code, const char *period, double amount, const char *note,
-                        pl_error *err)
+/* A project's monthly series of 万元: investment completed (investment_progress) or funds in
+ * place (project_funds). The table names are these constants, never input. */
+typedef struct monthly_series {
+    const char *select_sql, *upsert_sql, *what, *history_field;
+} monthly_series;
+
+static const monthly_series progress_series = {
+    "SELECT amount FROM investment_progress WHERE project_id = ?1 AND period = ?2",
+    "INSERT INTO investment_progress(project_id, period, amount, recorded_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT(project_id, period) DO UPDATE SET amount = excluded.amount, recorded_at = excluded.recorded_at",
+    "cannot record investment progress", "progress"};
+static const monthly_series funds_series = {
+    "SELECT amount FROM project_funds WHERE project_id = ?1 AND period = ?2",
+    "INSERT INTO project_funds(project_id, period, amount, recorded_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT(project_id, period) DO UPDATE SET amount = excluded.amount, recorded_at = excluded.recorded_at",
+    "cannot record the funds in place", "funds"};
+
+/* `amount` 万元 in month `period` of the series: checked, replaced if recorded, in history. */
+static int monthly_amount_set(pl_db *db, const monthly_series *ms, const char *code, const char *period,
+                              double amount, const char *note, pl_error *err)
 {
     if (!valid_period(period))
         return pl_error_set(err, PL_ERR_USAGE, "period '%s' is not a month (YYYY-MM)", period ? period : "");
@@ -954,8 +972,7 @@ int pl_project_progress(pl_db *db, const char *code, const char *period, double 
     if ((rc = load_live_project(db, code, &p, err)))
         goto fail;
     sqlite3_stmt *st;
-    if ((rc = pl_db_prepare(db, "SELECT amount FROM investment_progress WHERE project_id = ?1 AND period = ?2", &st,
-                            err)))
+    if ((rc = pl_db_prepare(db, ms->select_sql, &st, err)))
         goto fail;
     sqlite3_bind_int64(st, 1, p.id);
     pl_bind_text(st, 2, period);
@@ -963,16 +980,12 @@ int pl_project_progress(pl_db *db, const char *code, const char *period, double 
     if (sqlite3_step(st) == SQLITE_ROW)
         old = sqlite3_column_double(st, 0);
     sqlite3_finalize(st);
-    if ((rc = exec_bound(db, err, "cannot record investment progress",
-                         "INSERT INTO investment_progress(project_id, period, amount, recorded_at)"
-                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(project_id, period)"
-                         " DO UPDATE SET amount = excluded.amount, recorded_at = excluded.recorded_at",
-                         "ltdt", p.id, period, amount, now)) ||
+    if ((rc = exec_bound(db, err, ms->what, ms->upsert_sql, "ltdt", p.id, period, amount, now)) ||
         (rc = exec_bound(db, err, "cannot update the project", "UPDATE project SET updated_at = ?1 WHERE id = ?2",
                          "tl", now, p.id)))
         goto fail;
     char field[32], a[32], b[32];
-    snprintf(field, sizeof field, "progress %s", period);
+    snprintf(field, sizeof field, "%s %s", ms->history_field, period);
     if ((rc = pl_history_add(db, "project", p.id, code, field, isnan(old) ? NULL : fmt_num(old, a, sizeof a),
                              fmt_num(amount, b, sizeof b), blank(note) ? NULL : note, 0, err)))
         goto fail;
@@ -980,6 +993,18 @@ int pl_project_progress(pl_db *db, const char *code, const char *period, double 
 fail:
     pl_db_rollback(db);
     return rc;
+}
+
+int pl_project_progress(pl_db *db, const char *code, const char *period, double amount, const char *note,
+                        pl_error *err)
+{
+    return monthly_amount_set(db, &progress_series, code, period, amount, note, err);
+}
+
+int pl_project_funds(pl_db *db, const char *code, const char *period, double amount, const char *note,
+                     pl_error *err)
+{
+    return monthly_amount_set(db, &funds_series, code, period, amount, note, err);
 }
 
 int pl_project_plan(pl_db *db, const char *code, int year, double amount, const char *note, pl_error *err)

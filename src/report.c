@@ -44,9 +44,11 @@ static int known_stage(const char *s)
     return pl_vocab_index(PL_VOCAB_LEAD_STAGE, s) >= 0;
 }
 
-static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi", "muni", "ledger"};
+static const char *const kind_ids[] = {"availability", "landing", "alerts", "kpi", "muni", "monthly", "quarterly",
+                                       "ledger"};
 static const char *const kind_titles[] = {"可供土地 land availability", "项目落地 project landing",
                                           "预警 alerts", "考核指标 scored figures", "亩均效益评价 per-mu performance",
+                                          "月度统计 monthly statistics", "季度考核 quarterly assessment",
                                           "存量土地台账 stock ledger"};
 
 int pl_report_kind_parse(const char *s)
@@ -59,7 +61,7 @@ int pl_report_kind_parse(const char *s)
 
 const char *pl_report_kind_id(pl_report_kind kind)
 {
-    return (unsigned)kind <= PL_REPORT_LEDGER ? kind_ids[kind] : "";
+    return (unsigned)kind < sizeof kind_ids / sizeof *kind_ids ? kind_ids[kind] : "";
 }
 
 int pl_report_format_parse(const char *s)

@@ -192,4 +192,27 @@ size_t rp_definition_count(void);
 const char *rp_ledger_definition(size_t i, int zh, pl_ledger_class *cls);
 const rp_definition *rp_definition_at(size_t i);
 
+
+/* ---- the monthly and quarterly reports (report_monthly.c, report_quarterly.c) ------- */
+
+#include "parkland/kpi.h"
+
+/* What a column counts, in both languages (the reports' definitions tables). */
+typedef struct rp_column_definition {
+    const char *col, *zh, *en;
+} rp_column_definition;
+
+/* "met 达标", "not met 未达标", "" (met < 0); static storage. */
+const char *rp_met_text(int met);
+/* A table `key` of the definitions: column, definition (in the chosen language; both before one is chosen). */
+int rp_definitions_table(pl_report *r, const char *key, const char *title, const rp_column_definition *defs,
+                         size_t n, pl_error *err);
+/* r->caption from the period ("2024年2月", "month 2024-02"), r->as_of and the park (NULL: all). */
+int rp_period_caption(pl_report *r, const char *period_zh, const char *period_en, const char *park);
+/* The last day of month m of year y into out (YYYY-MM-DD); returns the day. */
+int rp_month_end(int y, int m, char out[11]);
+/* One row per park (then the total) and figure of parkland/kpi.h: park, kpi,
+ * kpi_zh, numerator, denominator, rate_pct, target_pct, met. */
+int rp_kpi_rows(rp_table *t, const pl_kpi_park *rows, size_t n, pl_error *err);
+
 #endif

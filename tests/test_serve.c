@@ -23,142 +23,15 @@
 #include "http.h"
 #include "server.h"
 #include "static_files.h"
+#include "serve_client.h"
 #include "testutil.h"
 
 #define PASSWORD "pass-word-1"
 
 static pl_server *srv;
-static unsigned port;
 static char dbpath[1024];
 
-/* ---- a tiny HTTP/1.1 client ---------------------------------------------------------------- */
-
-typedef struct resp {
-    int status;
-    size_t body_len;
-    char *head; /* status line and headers */
-    char *body;
-    json_t *json; /* the body parsed, when it is JSON */
-} resp;
-
-static void resp_free(resp *r)
-{
-    free(r->head);
-    free(r->body);
-    json_decref(r->json);
-    memset(r, 0, sizeof *r);
-}
-
-static int connect_local(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(fd >= 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    return fd;
-}
-
-/* Send raw request bytes on a new connection and read the answer until the server closes. */
-static resp raw(const char *req, size_t len)
-{
-    int fd = connect_local();
-    size_t sent = 0;
-    while (sent < len) {
-        ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
-        if (n <= 0)
-            break; /* the server may answer and close before it has read everything (413) */
-        sent += (size_t)n;
-    }
-    shutdown(fd, SHUT_WR);
-    size_t cap = 1 << 16, got = 0;
-    char *buf = malloc(cap);
-    ssize_t n;
-    while ((n = recv(fd, buf + got, cap - got - 1, 0)) > 0) {
-        got += (size_t)n;
-        if (got + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    close(fd);
-    buf[got] = '\0';
-    resp r = {0};
-    char *sep = strstr(buf, "\r\n\r\n");
-    cr_assert_not_null(sep, "no answer: '%s'", buf);
-    *sep = '\0';
-    r.head = strdup(buf);
-    r.body_len = got - (size_t)(sep + 4 - buf);
-    r.body = malloc(r.body_len + 1);
-    memcpy(r.body, sep + 4, r.body_len + 1);
-    free(buf);
-    cr_assert_eq(sscanf(r.head, "HTTP/1.1 %d", &r.status), 1, "%s", r.head);
-    r.json = json_loads(r.body, 0, NULL);
-    return r;
-}
-
-/* Header lines added to the next requests of this thread ("Accept-Language: zh\r\n"), or NULL. */
-static _Thread_local const char *extra_headers;
-
-/* A request with optional session cookie, CSRF token, JSON body. */
-static resp http(const char *method, const char *path, const char *cookie, const char *csrf, const char *body)
-{
-    size_t blen = body ? strlen(body) : 0;
-    char *req = malloc(blen + 1024);
-    int n = snprintf(req, 1024, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, path);
-    if (cookie)
-        n += snprintf(req + n, 1024 - (size_t)n, "Cookie: pl_session=%s\r\n", cookie);
-    if (csrf)
-        n += snprintf(req + n, 1024 - (size_t)n, "X-CSRF-Token: %s\r\n", csrf);
-    if (extra_headers)
-        n += snprintf(req + n, 1024 - (size_t)n, "%s", extra_headers);
-    if (body)
-        n += snprintf(req + n, 1024 - (size_t)n, "Content-Type: application/json\r\nContent-Length: %zu\r\n", blen);
-    n += snprintf(req + n, 1024 - (size_t)n, "\r\n");
-    if (body)
-        memcpy(req + n, body, blen);
-    resp r = raw(req, (size_t)n + blen);
-    free(req);
-    return r;
-}
-
-static const char *header(const resp *r, const char *name)
-{
-    static char value[512];
-    size_t n = strlen(name);
-    for (const char *p = strstr(r->head, "\r\n"); p; p = strstr(p + 2, "\r\n"))
-        if (!strncasecmp(p + 2, name, n) && p[2 + n] == ':') {
-            const char *v = p + 3 + n;
-            while (*v == ' ')
-                v++;
-            snprintf(value, sizeof value, "%.*s", (int)strcspn(v, "\r"), v);
-            return value;
-        }
-    return NULL;
-}
-
-static const char *error_of(const resp *r)
-{
-    const char *e = json_string_value(json_object_get(r->json, "error"));
-    return e ? e : "";
-}
-
-typedef struct session {
-    char cookie[80], csrf[80];
-} session;
-
-static session login(const char *user)
-{
-    char body[256];
-    snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"" PASSWORD "\"}", user);
-    resp r = http("POST", "/api/v1/session", NULL, NULL, body);
-    cr_assert_eq(r.status, 200, "login %s: %d %s", user, r.status, r.body);
-    session s;
-    const char *c = header(&r, "Set-Cookie");
-    cr_assert_not_null(c);
-    cr_assert_eq(sscanf(c, "pl_session=%64[0-9a-f]", s.cookie), 1, "%s", c);
-    snprintf(s.csrf, sizeof s.csrf, "%s", json_string_value(json_object_get(r.json, "csrf")));
-    resp_free(&r);
-    return s;
-}
+static session login(const char *user) { return login_as(user, PASSWORD); }
 
 /* ---- the fixture: sample parcels, a lead, one account per role, the server ------------------ */
 
@@ -193,8 +66,8 @@ static void start_with(void (*tweak)(pl_server_options *o))
     if (tweak)
         tweak(&o);
     cr_assert_eq(pl_server_start(&o, &srv, &err), PL_OK, "%s", err.message);
-    port = pl_server_port(srv);
-    cr_assert(port > 0);
+    serve_port = pl_server_port(srv);
+    cr_assert(serve_port > 0);
 }
 
 static void start_default(void) { start_with(NULL); }
@@ -774,7 +647,7 @@ Test(serve_cli, sigterm_stops_cleanly)
     cr_assert_not_null(fgets(line, sizeof line, err));
     const char *at = strstr(line, "http://127.0.0.1:");
     cr_assert_not_null(at, "%s", line);
-    port = (unsigned)atoi(at + strlen("http://127.0.0.1:"));
+    serve_port = (unsigned)atoi(at + strlen("http://127.0.0.1:"));
     resp r = http("GET", "/healthz", NULL, NULL, NULL);
     cr_assert_eq(r.status, 200);
     resp_free(&r);
@@ -862,12 +735,6 @@ Test(serve, keys_are_the_cli_json_keys)
 }
 
 /* ---- lead edit, match, reserve, sign, projects, milestones (issue 14) ---------------------- */
-
-/* An account's session and a JSON answer in one line each. */
-static resp call(const session *s, const char *method, const char *path, const char *body)
-{
-    return http(method, path, s->cookie, strcmp(method, "GET") ? s->csrf : NULL, body);
-}
 
 static const char *str_of(json_t *o, const char *key)
 {
@@ -1454,4 +1321,26 @@ Test(serve, stolen_cookie_without_the_token_writes_nothing)
     r = http("GET", "/api/v1/leads", s.cookie, NULL, NULL); /* the copy is dead too */
     cr_assert_eq(r.status, 401);
     resp_free(&r);
+}
+
+/* A second server on a port already served is refused at start (it would otherwise share the
+ * port's connections with the first, SO_REUSEPORT, and answer from another database). */
+Test(serve, a_port_already_served_is_refused)
+{
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", serve_port);
+    pl_server_options o;
+    pl_server_options_init(&o);
+    o.db_path = dbpath;
+    o.listen = addr;
+    o.threads = 1;
+    o.quiet = 1;
+    pl_server *second = NULL;
+    pl_error err;
+    pl_error_clear(&err);
+    int rc = pl_server_start(&o, &second, &err);
+    if (rc == PL_OK)
+        pl_server_stop(second, 1);
+    cr_assert_neq(rc, PL_OK, "a second server started on %s", addr);
+    cr_assert(strstr(err.message, "cannot listen on") && strstr(err.message, addr), "%s", err.message);
 }

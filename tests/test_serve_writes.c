@@ -19,144 +19,15 @@
 #include "parkland/user.h"
 #include "http.h"
 #include "server.h"
+#include "serve_client.h"
 #include "testutil.h"
 
 #define PASSWORD "pass-word-1"
 
 static pl_server *srv;
-static unsigned port;
 static char dbpath[1024];
 
-/* ---- a tiny HTTP/1.1 client (as test_serve.c's) -------------------------------------------- */
-
-typedef struct resp {
-    int status;
-    char *head, *body;
-    json_t *json;
-} resp;
-
-static void resp_free(resp *r)
-{
-    free(r->head);
-    free(r->body);
-    json_decref(r->json);
-    memset(r, 0, sizeof *r);
-}
-
-static resp raw(const char *req, size_t len)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(fd >= 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    size_t sent = 0;
-    while (sent < len) {
-        ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
-        if (n <= 0)
-            break; /* the server may answer and close before it has read everything (413) */
-        sent += (size_t)n;
-    }
-    shutdown(fd, SHUT_WR);
-    size_t cap = 1 << 16, got = 0;
-    char *buf = malloc(cap);
-    ssize_t n;
-    while ((n = recv(fd, buf + got, cap - got - 1, 0)) > 0) {
-        got += (size_t)n;
-        if (got + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    close(fd);
-    buf[got] = '\0';
-    resp r = {0};
-    char *sep = strstr(buf, "\r\n\r\n");
-    cr_assert_not_null(sep, "no answer: '%s'", buf);
-    *sep = '\0';
-    r.head = strdup(buf);
-    r.body = strdup(sep + 4);
-    free(buf);
-    cr_assert_eq(sscanf(r.head, "HTTP/1.1 %d", &r.status), 1, "%s", r.head);
-    r.json = json_loads(r.body, 0, NULL);
-    return r;
-}
-
-/* Header lines added to the next requests ("X-Forwarded-For: …\r\n"), or NULL. */
-static const char *extra_headers;
-
-/* A request with a session cookie, a CSRF token and a body of `type` (NULL: JSON). */
-static resp request(const char *method, const char *path, const char *cookie, const char *csrf, const char *type,
-                    const char *body, size_t blen)
-{
-    char *req = malloc(blen + 1024);
-    int n = snprintf(req, 1024, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, path);
-    if (cookie)
-        n += snprintf(req + n, 1024 - (size_t)n, "Cookie: pl_session=%s\r\n", cookie);
-    if (csrf)
-        n += snprintf(req + n, 1024 - (size_t)n, "X-CSRF-Token: %s\r\n", csrf);
-    if (extra_headers)
-        n += snprintf(req + n, 1024 - (size_t)n, "%s", extra_headers);
-    if (body)
-        n += snprintf(req + n, 1024 - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
-                      type ? type : "application/json", blen);
-    n += snprintf(req + n, 1024 - (size_t)n, "\r\n");
-    if (body)
-        memcpy(req + n, body, blen);
-    resp r = raw(req, (size_t)n + blen);
-    free(req);
-    return r;
-}
-
-static resp http(const char *method, const char *path, const char *cookie, const char *csrf, const char *body)
-{
-    return request(method, path, cookie, csrf, NULL, body, body ? strlen(body) : 0);
-}
-
-static const char *header(const resp *r, const char *name)
-{
-    static char value[512];
-    size_t n = strlen(name);
-    for (const char *p = strstr(r->head, "\r\n"); p; p = strstr(p + 2, "\r\n"))
-        if (!strncasecmp(p + 2, name, n) && p[2 + n] == ':') {
-            const char *v = p + 3 + n;
-            while (*v == ' ')
-                v++;
-            snprintf(value, sizeof value, "%.*s", (int)strcspn(v, "\r"), v);
-            return value;
-        }
-    return NULL;
-}
-
-static const char *error_of(const resp *r)
-{
-    const char *e = json_string_value(json_object_get(r->json, "error"));
-    return e ? e : "";
-}
-
-typedef struct session {
-    char cookie[80], csrf[80];
-} session;
-
-static session login_as(const char *user, const char *password)
-{
-    char body[256];
-    snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"%s\"}", user, password);
-    resp r = http("POST", "/api/v1/session", NULL, NULL, body);
-    cr_assert_eq(r.status, 200, "login %s: %d %s", user, r.status, r.body);
-    session s;
-    const char *c = header(&r, "Set-Cookie");
-    cr_assert_not_null(c);
-    cr_assert_eq(sscanf(c, "pl_session=%64[0-9a-f]", s.cookie), 1, "%s", c);
-    snprintf(s.csrf, sizeof s.csrf, "%s", json_string_value(json_object_get(r.json, "csrf")));
-    resp_free(&r);
-    return s;
-}
-
 static session login(const char *user) { return login_as(user, PASSWORD); }
-
-static resp call(const session *s, const char *method, const char *path, const char *body)
-{
-    return http(method, path, s->cookie, s->csrf, body);
-}
 
 /* ---- the fixture: the sample parcels in QDIP (available), an empty JMIP, one account per role -- */
 
@@ -201,7 +72,7 @@ static void start_with(void (*tweak)(pl_server_options *o))
     if (tweak)
         tweak(&o);
     cr_assert_eq(pl_server_start(&o, &srv, &err), PL_OK, "%s", err.message);
-    port = pl_server_port(srv);
+    serve_port = pl_server_port(srv);
 }
 
 static void start_default(void) { start_with(NULL); }
@@ -827,7 +698,7 @@ Test(writes_tls, https_login_with_a_self_signed_certificate, .fini = stop)
     int rc = tu_run(&out, &errout,
                     "curl -sk -i --max-time 20 -H 'Content-Type: application/json' "
                     "-d '{\"user\":\"lena\",\"password\":\"" PASSWORD "\"}' https://127.0.0.1:%u/api/v1/session",
-                    port);
+                    serve_port);
     cr_assert_eq(rc, 0, "curl: %s %s", out, errout);
     cr_assert(strstr(out, "HTTP/1.1 200") || strstr(out, "HTTP/2 200"), "%s", out);
     const char *cookie = strstr(out, "set-cookie:") ? strstr(out, "set-cookie:") : strstr(out, "Set-Cookie:");
@@ -837,7 +708,7 @@ Test(writes_tls, https_login_with_a_self_signed_certificate, .fini = stop)
     tu_outputs_free(&out, &errout);
     /* plain HTTP on the TLS port is not served */
     rc = tu_run(&out, &errout, "curl -s --max-time 5 -o /dev/null -w '%%{http_code}' http://127.0.0.1:%u/healthz",
-                port);
+                serve_port);
     cr_assert(rc != 0 || strcmp(out, "200"), "plain HTTP answered: %s", out);
     tu_outputs_free(&out, &errout);
 }

@@ -97,11 +97,6 @@ typedef struct pl_extend_result {
 int pl_project_extend(pl_db *db, const char *code, pl_deadline_kind kind, const char *document, const char *until,
                       const char *date, const char *note, pl_extend_result *res, pl_error *err);
 
-/* Funds in place (到位资金) in month `period` (YYYY-MM, not after this month):
- * `amount` 万元 ≥ 0. Recording a period again replaces it; history keeps the old value. */
-int pl_project_funds(pl_db *db, const char *code, const char *period, double amount, const char *note,
-                     pl_error *err);
-
 #ifdef __cplusplus
 }
 #endif

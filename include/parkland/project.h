@@ -130,6 +130,10 @@ int pl_project_milestone(pl_db *db, const char *code, const char *kind, const ch
 int pl_project_progress(pl_db *db, const char *code, const char *period, double amount, const char *note,
                         pl_error *err);
 
+/* Funds in place (到位资金) in month `period`, as pl_project_progress (report kpi's 资金到位率). */
+int pl_project_funds(pl_db *db, const char *code, const char *period, double amount, const char *note,
+                     pl_error *err);
+
 /* Planned investment of `year`, 万元 ≥ 0 (replaces; history keeps the old value). */
 int pl_project_plan(pl_db *db, const char *code, int year, double amount, const char *note, pl_error *err);
 

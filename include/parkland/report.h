@@ -71,6 +71,8 @@ typedef enum pl_report_kind {
     PL_REPORT_ALERTS,
     PL_REPORT_KPI,     /* the figures the province scores (parkland/kpi.h) and the deadlines */
     PL_REPORT_MUNI,     /* 亩均效益 grades of a year: pl_report_build_muni (not pl_report_build) */
+    PL_REPORT_MONTHLY,  /* 月度统计 of a month: pl_report_build_monthly (not pl_report_build) */
+    PL_REPORT_QUARTERLY, /* 季度考核 摘星夺旗 of a quarter: pl_report_build_quarterly (not pl_report_build) */
     PL_REPORT_LEDGER    /* 存量土地台账: the stock ledger as of the date (parkland/ledger.h) */
 } pl_report_kind;
 
@@ -112,6 +114,56 @@ int pl_report_build(pl_db *db, pl_report_kind kind, const pl_report_options *opt
  * score, rank, percentile, grade, note) and "muni_summary" (firms per grade
  * and group). pl_report_as_of is the year's last day. */
 int pl_report_build_muni(pl_db *db, int year, const char *park, pl_report **out, pl_error *err);
+
+/* The monthly statistics (月度统计) of `month` ("YYYY-MM"), of park `park`
+ * (NULL: every park), as of the month's last day: tables "monthly" (one row
+ * per park, a "无园区 no park" row when leads of the month name no park, and
+ * the total: new leads, signings, committed investment of the signings,
+ * investment completed in the month, starts, completions, open idle cases at
+ * the month's end and the seven rates of parkland/kpi.h), "monthly_rates"
+ * (each rate with numerator, denominator, target, met) and
+ * "monthly_definitions" (what every column counts). What counts:
+ *   new_leads      leads entered in the month: the lead's first day is the
+ *                  earliest of the day it was recorded (Beijing time), its
+ *                  stage date while it never moved, and its first stage move;
+ *                  in the park it negotiates for (lead.park_id);
+ *   signings       projects signed in the month (signed_on) and in force at
+ *                  the month's end, in every park they hold parcels in;
+ *   starts, completions  projects in force at the month's end whose actual
+ *                  开工 / 竣工 date falls in the month;
+ *   invest_done_wan  investment progress recorded for the month (period);
+ *   idle_open      idle-land cases not closed at the month's end
+ *                  (pl_idle_cases, 疑似 included).
+ * The total counts a project or lead once. Refusals: PL_ERR_USAGE (not a
+ * month), PL_ERR_NOTFOUND (no such park). Reads only. */
+int pl_report_build_monthly(pl_db *db, const char *month, const char *park, pl_report **out, pl_error *err);
+
+/* The city's quarterly assessment (季度考核, 摘星夺旗) of `quarter`
+ * ("YYYY-Qn", n 1–4) as of the quarter's last day, every park: tables
+ * "quarterly" (each park's seven figures of parkland/kpi.h with numerator,
+ * denominator, rate, target, met, rank among the parks, the value at the
+ * year's start, the projected year-end value and the warning), "quarterly_ranks"
+ * (one row per park: its rank on each figure, stars = figures meeting their
+ * target, its rank on stars, warnings), "quarterly_warnings" (the figures
+ * warned) and "quarterly_definitions".
+ *   rank       1 = the highest rate (as shown, one decimal); equal rates share
+ *              the rank and the next rank skips (1, 1, 3); no rate: no rank;
+ *   year start the figure as of 31 December of the year before (年度投资完成率:
+ *              0, the year's progress starts from 0 each year);
+ *   projected  年度投资完成率 (progress of the year ÷ the year's plan, which
+ *              starts from 0 each year): the run rate, value × 4 ÷ q; every
+ *              other figure: the linear year-to-date trend, value + (value −
+ *              value at the year's start) × (4 − q) ÷ q, the value itself when
+ *              the year's start has no rate; never below 0; in Q4 the value;
+ *   warning    a target and a projection, and the projection (one decimal)
+ *              below the target.
+ * Refusals: PL_ERR_USAGE (not a quarter). Reads only. */
+int pl_report_build_quarterly(pl_db *db, const char *quarter, pl_report **out, pl_error *err);
+/* The projection of the quarterly assessment (see above) of figure `kpi` at
+ * quarter `q` (1–4) from its value `value` and the value at the year's start
+ * `start` (percent; NAN: no rate); NAN when value is NAN. */
+double pl_report_projection(int kpi, int q, double value, double start);
+
 void pl_report_free(pl_report *r);
 
 pl_report_kind pl_report_kind_of(const pl_report *r);

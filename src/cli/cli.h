@@ -52,6 +52,9 @@ int cmd_muni(int argc, char **argv, const cli_global *g);
 /* import annual FILE (argv[1] "annual") and report muni (argv[1] "muni"): cmd_muni.c */
 int cli_import_annual(int argc, char **argv, const cli_global *g);
 int cli_report_muni(int argc, char **argv, const cli_global *g);
+/* report monthly (argv[1] "monthly") and report quarterly (argv[1] "quarterly"): cmd_report_period.c */
+int cli_report_monthly(int argc, char **argv, const cli_global *g);
+int cli_report_quarterly(int argc, char **argv, const cli_global *g);
 int cmd_serve(int argc, char **argv, const cli_global *g);
 /* parcel subcommands beyond list/show (cmd_parcel_status.c, cmd_parcel_edit.c);
  * argv[0] is the subcommand name. */

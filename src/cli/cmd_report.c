@@ -12,7 +12,9 @@ static const char report_usage[] =
     "parkland report availability|landing|alerts|kpi|ledger|all [--as-of D] [--park P] [--format text|csv|json|xlsx]\n"
     "                [-o FILE] [--force] [--fail-on-alerts]\n"
     "       parkland report muni [--year Y] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]\n"
-    "       parkland report pack [--as-of D] [--park P] -o FILE.pdf [--force]";
+    "       parkland report pack [--as-of D] [--park P] -o FILE.pdf [--force]\n"
+    "       parkland report monthly [--month YYYY-MM] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]\n"
+    "       parkland report quarterly [--quarter YYYY-Qn] [--format text|csv|json|xlsx] [-o FILE] [--force]";
 
 static const char report_help[] = /* xgettext:no-c-format */
     N_("\n"
@@ -53,6 +55,12 @@ static const char report_help_ledger[] = /* xgettext:no-c-format */
        "                供而未用 (supplied, not started), 用而未尽 (started, not fully built), 闲置 (confirmed\n"
        "                idle), 低效 (grade D or below the floors), 储备 (land bank) and other land; then\n"
        "                each category's parcels with the reason ('parkland parcel edit --approved-on')\n");
+
+static const char report_help_period[] =
+    N_("  monthly       月度统计: a month's new leads, signings, investment, starts, completions, open\n"
+       "                idle cases and the rates at its end, per park (see 'parkland report monthly --help')\n"
+       "  quarterly     季度考核 摘星夺旗: the parks ranked on each rate, targets met, year-end warnings\n"
+       "                (see 'parkland report quarterly --help')\n");
 
 static int count_parcels(const pl_park *p, void *ctx)
 {
@@ -161,15 +169,23 @@ static int report_pack(const cli_global *g, const pl_report_options *opt, const 
 int cmd_report(int argc, char **argv, const cli_global *g)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        printf(_("usage: %s\n%s%s%s"), report_usage, _(report_help), _(report_help_kpi), _(report_help_ledger));
+        printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
+        fputs(_(report_help_period), stdout);
+        fputs(_(report_help_ledger), stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_DONE;
     }
     if (!strcmp(argv[1], "muni"))
         return cli_report_muni(argc, argv, g);
+    if (!strcmp(argv[1], "monthly"))
+        return cli_report_monthly(argc, argv, g);
+    if (!strcmp(argv[1], "quarterly"))
+        return cli_report_quarterly(argc, argv, g);
     int all = !strcmp(argv[1], "all"), pack = !strcmp(argv[1], "pack");
     int kind = all || pack ? PL_REPORT_ALERTS : pl_report_kind_parse(argv[1]);
     if (kind < 0)
-        return cli_usage_error(report_usage, "unknown report '%s' (availability, landing, alerts, kpi, muni, ledger, all, pack)",
+        return cli_usage_error(report_usage,
+                               "unknown report '%s' (availability, landing, alerts, kpi, muni, monthly, quarterly, "
+                               "ledger, all, pack)",
                                argv[1]);
     /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
     pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
@@ -180,7 +196,9 @@ int cmd_report(int argc, char **argv, const cli_global *g)
         const char *v = NULL;
         int r = 0;
         if (cli_is_help(argv[i])) {
-            printf(_("usage: %s\n%s%s%s"), report_usage, _(report_help), _(report_help_kpi), _(report_help_ledger));
+            printf(_("usage: %s\n%s%s"), report_usage, _(report_help), _(report_help_kpi));
+            fputs(_(report_help_period), stdout);
+            fputs(_(report_help_ledger), stdout);
             return EXIT_DONE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--as-of", &v))) {
             if (r > 0 && !cli_parse_date("--as-of", v, &opt.as_of))

@@ -875,7 +875,7 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
         MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 2 * s->o.per_ip, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        MHD_OPTION_END);
     if (!s->d) {
         rc = pl_error_set(err, PL_ERR_IO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
                           errno ? strerror(errno) : "libmicrohttpd refused");

@@ -1,0 +1,134 @@
+/* cmd_report_period.c — parkland report monthly|quarterly: the monthly
+ * statistics table and the quarterly assessment (摘星夺旗) (parkland/report.h). */
+#include "cli.h"
+
+#include "parkland/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char monthly_usage[] =
+    "parkland report monthly [--month YYYY-MM] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]";
+static const char quarterly_usage[] =
+    "parkland report quarterly [--quarter YYYY-Qn] [--format text|csv|json|xlsx] [-o FILE] [--force]";
+
+/* The last complete month ("YYYY-MM") or quarter ("YYYY-Qn") before today (local time). */
+static void last_period(int quarter, char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
+    if (quarter) {
+        int q = (m - 1) / 3; /* the quarter before the current one; 0: Q4 of last year */
+        if (!q) {
+            q = 4;
+            y--;
+        }
+        snprintf(buf, len, "%04d-Q%d", y, q);
+    } else {
+        if (--m == 0) {
+            m = 12;
+            y--;
+        }
+        snprintf(buf, len, "%04d-%02d", y, m);
+    }
+}
+
+static int run(int argc, char **argv, const cli_global *g, int quarterly)
+{
+    const char *usage = quarterly ? quarterly_usage : monthly_usage;
+    const char *period = NULL, *park = NULL, *output = NULL;
+    int fmt = PL_REPORT_TEXT, force = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        if (cli_is_help(argv[i])) {
+            if (quarterly)
+                printf(_("usage: %s\n\n"
+                         "季度考核 (摘星夺旗): each park's 开工率, 按期开工率, 竣工率, 按期竣工率, 履约率, 资金到位率 and\n"
+                         "年度投资完成率 as of the quarter's end against its targets ('parkland park targets'), the\n"
+                         "parks ranked on each figure (1 = best; equal rates share a rank), stars (figures meeting\n"
+                         "their target), and a warning where the projected year-end value misses the target:\n"
+                         "value + (value − value at the year's start) × quarters remaining ÷ quarters elapsed\n"
+                         "(年度投资完成率: value × 4 ÷ quarters elapsed). A table of definitions follows.\n\n"
+                         "  --quarter YYYY-Qn  the quarter (default: the last complete one)\n"
+                         "  --format F         text (default), csv, json, xlsx (needs -o)\n"
+                         "  -o, --output FILE  write to FILE; an existing FILE needs --force\n"),
+                       usage);
+            else
+                printf(_("usage: %s\n\n"
+                         "月度统计: per park and in total, the month's new leads, signings, their committed\n"
+                         "investment, investment completed in the month, construction starts and completions,\n"
+                         "open idle-land cases at the month's end, and the rates as of the month's end (with\n"
+                         "numerator, denominator, target, met). A table of definitions follows.\n\n"
+                         "  --month YYYY-MM    the month (default: the last complete one)\n"
+                         "  --park P           one park only\n"
+                         "  --format F         text (default), csv, json, xlsx (needs -o)\n"
+                         "  -o, --output FILE  write to FILE; an existing FILE needs --force\n"),
+                       usage);
+            return EXIT_DONE;
+        } else if (!quarterly && (r = cli_opt_value(argc, argv, &i, "--month", &v))) {
+            period = v;
+        } else if (quarterly && (r = cli_opt_value(argc, argv, &i, "--quarter", &v))) {
+            period = v;
+        } else if (!quarterly && (r = cli_opt_value(argc, argv, &i, "--park", &v))) {
+            park = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
+            if (r > 0 && (fmt = pl_report_format_parse(v)) < 0)
+                return cli_usage_error(usage, "unknown format '%s' (text, csv, json, xlsx)", v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
+                   (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
+            output = v;
+        } else if (!strcmp(argv[i], "--force")) {
+            force = 1;
+        } else {
+            return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
+        }
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    if (fmt == PL_REPORT_XLSX && !output)
+        return cli_usage_error(usage, "the xlsx format needs an output file: -o FILE.xlsx");
+    if (output && !*output)
+        return cli_usage_error(usage, "-o needs a file name");
+    char def[40];
+    if (!period) {
+        last_period(quarterly, def, sizeof def);
+        period = def;
+    }
+    int status;
+    pl_db *db = quarterly ? cli_open_db(g, &status) : cli_open_db_park(g, &park, &status);
+    if (!db)
+        return status;
+    pl_error err;
+    pl_error_clear(&err);
+    pl_report *rep = NULL;
+    int rc = quarterly ? pl_report_build_quarterly(db, period, &rep, &err)
+                       : pl_report_build_monthly(db, period, park, &rep, &err);
+    pl_db_close(db);
+    if (rc)
+        return cli_fail(&err);
+    if (output) {
+        rc = pl_report_save(rep, output, (pl_report_format)fmt, force, &err);
+        if (!rc)
+            printf(_("wrote the %s report of %s (as of %s) → %s\n"), quarterly ? "quarterly" : "monthly", period,
+                   pl_report_as_of(rep), output);
+    } else {
+        rc = pl_report_write_fit(rep, stdout, (pl_report_format)fmt, cli_table_width(), &err);
+    }
+    pl_report_free(rep);
+    return rc ? cli_fail(&err) : EXIT_DONE;
+}
+
+int cli_report_monthly(int argc, char **argv, const cli_global *g)
+{
+    return run(argc, argv, g, 0);
+}
+
+int cli_report_quarterly(int argc, char **argv, const cli_global *g)
+{
+    return run(argc, argv, g, 1);
+}
