@@ -335,6 +335,21 @@ int pl_project_extend(pl_db *db, const char *code, pl_deadline_kind kind, const 
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
+    int rc = pl_db_begin(db, err);
+    if (rc)
+        return rc;
+    if ((rc = pl_project_extend_in_tx(db, code, kind, document, until, date, note, res, err))) {
+        pl_db_rollback(db);
+        return rc;
+    }
+    return pl_db_commit(db, err);
+}
+
+int pl_project_extend_in_tx(pl_db *db, const char *code, pl_deadline_kind kind, const char *document,
+                            const char *until, const char *date, const char *note, pl_extend_result *res,
+                            pl_error *err)
+{
+    memset(res, 0, sizeof *res);
     if (kind != PL_DL_START && kind != PL_DL_COMPLETION)
         return pl_error_set(err, PL_ERR_USAGE, "an extension moves the construction start or the completion "
                                                "(start, completion)");
@@ -351,12 +366,10 @@ int pl_project_extend(pl_db *db, const char *code, pl_deadline_kind kind, const 
         return pl_error_set(err, PL_ERR_USAGE, "'%s' is not a real date (YYYY-MM-DD)", date);
     if (strcmp(date, today) > 0)
         return pl_error_set(err, PL_ERR_INPUT, "project '%s': the extension's date %s is in the future", code, date);
-    int rc = pl_db_begin(db, err);
+    dl_project p;
+    int rc = load(db, code, &p, err);
     if (rc)
         return rc;
-    dl_project p;
-    if ((rc = load(db, code, &p, err)))
-        goto fail;
     if (p.terminated_on[0]) {
         rc = pl_error_set(err, PL_ERR_INPUT, "project '%s' was terminated on %s; its record stays as it was", code,
                           p.terminated_on);
@@ -414,9 +427,9 @@ int pl_project_extend(pl_db *db, const char *code, pl_deadline_kind kind, const 
     if ((rc = pl_history_add_effective(db, "project", p.id, code, field, res->replaced[0] ? res->replaced : NULL,
                                        until, hnote, date, 0, err)))
         goto fail;
-    return pl_db_commit(db, err);
+    return PL_OK;
 fail:
-    pl_db_rollback(db);
+    memset(res, 0, sizeof *res);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 
 #include "date.h"
 #include "db_internal.h"
+#include "deadline_internal.h"
 #include "landing.h"
 #include "lifecycle.h"
 
@@ -65,6 +66,15 @@ static long days_between(const char *a, const char *b)
 /* translate 0: English, for the history's record (each format twice: pl_tr's for xgettext) */
 static void evidence_text(const pl_idle_evidence *e, char *buf, size_t len, int translate)
 {
+    if (!strcmp(e->basis, "not_started") && e->idle_since[0] && strcmp(e->idle_since, e->agreed_start)) {
+        snprintf(buf, len,
+                 translate ? pl_tr("agreed start %s, moved to %s (late handover or extension), not started %ld days "
+                                   "later on %s (idle from %d days)")
+                           : "agreed start %s, moved to %s (late handover or extension), not started %ld days "
+                             "later on %s (idle from %d days)",
+                 e->agreed_start, e->idle_since, days_between(e->idle_since, e->as_of), e->as_of, PL_IDLE_DAYS);
+        return;
+    }
     if (!strcmp(e->basis, "not_started")) {
         snprintf(buf, len,
                  translate ? pl_tr("agreed start %s, not started %ld days later on %s (idle from %d days)")
@@ -98,11 +108,12 @@ void pl_idle_evidence_text(const pl_idle_evidence *e, char *buf, size_t len)
 /* ---- the test ---------------------------------------------------------------------- */
 
 /* Parcels held by a live project on ?1, of park ?2 (NULL all), parcel ?3 (NULL all), with the
- * project's milestones and the latest inspection on or before ?1 (the holder as export.c's). */
+ * project's milestones, its start extension and the latest inspection on or before ?1 (the holder
+ * as export.c's). */
 static const char test_sql[] =
     "SELECT p.id, k.code, p.code, p.area_m2, pr.code, l.company, pr.investment,"
     " ml.actual, mc.actual, mp.actual, mv.actual, mc.planned,"
-    " i.inspected_on, i.built_area_m2, i.invested_wan, i.stopped_since"
+    " i.inspected_on, i.built_area_m2, i.invested_wan, i.stopped_since, ml.planned, xs.until, xs.agreed_on"
     " FROM parcel p JOIN park k ON k.id = p.park_id"
     " JOIN project pr ON pr.id = (SELECT x.id FROM project_parcel pp JOIN project x ON x.id = pp.project_id"
     "      WHERE pp.parcel_id = p.id AND x.signed_on <= ?1 AND (pp.reclaimed_on IS NULL OR pp.reclaimed_on > ?1)"
@@ -112,6 +123,7 @@ static const char test_sql[] =
     " LEFT JOIN milestone mc ON mc.project_id = pr.id AND mc.kind = 'construction'"
     " LEFT JOIN milestone mp ON mp.project_id = pr.id AND mp.kind = 'production'"
     " LEFT JOIN milestone mv ON mv.project_id = pr.id AND mv.kind = 'verification'"
+    " LEFT JOIN project_extension xs ON xs.project_id = pr.id AND xs.kind = 'construction'"
     " LEFT JOIN inspection i ON i.id = (SELECT j.id FROM inspection j WHERE j.parcel_id = p.id"
     "      AND j.inspected_on <= ?1 ORDER BY j.inspected_on DESC, j.id DESC LIMIT 1)"
     " WHERE p.status <> 'retired' AND (?2 IS NULL OR k.code = ?2) AND (?3 IS NULL OR p.id = ?3)"
@@ -127,8 +139,16 @@ static int row_idle(sqlite3_stmt *st, const char *as_of, pl_idle_evidence *ev)
     const char *const actual[PL_MS_KINDS] = {(const char *)sqlite3_column_text(st, 7), cons_a,
                                              (const char *)sqlite3_column_text(st, 9),
                                              (const char *)sqlite3_column_text(st, 10)};
+    /* the effective start (agreed, moved by a late handover, extended: parkland/deadline.h), the
+     * alerts' and the map's rule */
+    pl_deadline_dates in = {.agreed = {(const char *)sqlite3_column_text(st, 16), planned, NULL, NULL, NULL},
+                            .actual = {actual[PL_MS_LAND], cons_a, NULL, NULL, NULL},
+                            .extended = {NULL, (const char *)sqlite3_column_text(st, 17), NULL, NULL, NULL},
+                            .extended_on = {NULL, (const char *)sqlite3_column_text(st, 18), NULL, NULL, NULL}};
+    pl_deadline dl[PL_DL_KINDS];
+    pl_deadlines_compute(&in, as_of, dl);
     pl_landing l;
-    pl_landing_of(1, actual, planned, as_of, &l); /* the alerts' and the map's rule */
+    pl_landing_of_deadlines(1, actual, dl, as_of, &l);
     copy(ev->as_of, sizeof ev->as_of, as_of);
     copy(ev->project, sizeof ev->project, ctext(st, 4));
     copy(ev->agreed_start, sizeof ev->agreed_start, planned);
@@ -137,7 +157,7 @@ static int row_idle(sqlite3_stmt *st, const char *as_of, pl_idle_evidence *ev)
         if (!l.idle)
             return 0;
         copy(ev->basis, sizeof ev->basis, "not_started");
-        copy(ev->idle_since, sizeof ev->idle_since, planned);
+        copy(ev->idle_since, sizeof ev->idle_since, dl[PL_DL_START].effective);
         return 1;
     }
     const char *stopped = (const char *)sqlite3_column_text(st, 15);
@@ -647,6 +667,13 @@ int pl_idle_dispose(pl_db *db, const char *park, const char *code, pl_idle_dispo
         rc = update_case(db, pid,
                          "disposal = 'delay', disposed_on = coalesce(disposed_on, ?2), delay_until = ?4,"
                          " note = coalesce(?3, note)", date, note, opt->until, NULL, NAN, NAN, err);
+        /* the new start is the project's 延期开工 (the deadlines' one record of it), so that the
+         * alerts, the landing map and the test above use it; a case of stopped work has started */
+        if (!rc && !strcmp(c.ev.basis, "not_started") && c.ev.project[0]) {
+            pl_extend_result ext;
+            rc = pl_project_extend_in_tx(db, c.ev.project, PL_DL_START, c.decision_no[0] ? c.decision_no : note,
+                                         opt->until, date, note, &ext, err);
+        }
         res->stage = PL_IDLE_DISPOSED;
         break;
     }

@@ -1,21 +1,27 @@
 /*
  * pack.c — the meeting pack (parkland/report.h pl_report_pack_file): builds
- * the three reports, turns each report table into a table of the pack (the
- * cells are the report's), adds the definitions of their figures and the
- * idle-land cases, and hands them with the two maps to gis/pdf_pack.c. The
+ * the availability, landing, alerts and kpi reports, turns each report table
+ * into a table of the pack (the cells are the report's), adds the
+ * definitions of their figures, the kpi figures (考核指标) with theirs, and
+ * the idle land: the open idle cases (parkland/idle.h) and the alerts' idle
+ * and reclaim rows; and hands them with the two maps to gis/pdf_pack.c. The
  * maps are the map sheet of `export pdf` drawn into the pack's document.
  *
- * A section is a list of tables: another table (e.g. the idle cases' own
- * list) is one more entry in `sections` below.
+ * A section is a list of tables: another table is one more entry in
+ * `sections` below.
  */
 #include "parkland/export.h"
+#include "parkland/idle.h"
+#include "parkland/kpi.h"
 #include "parkland/report.h"
 
 #include "db_internal.h" /* pl_today */
 #include "export_internal.h"
 #include "output_file.h"
 #include "pdf_pack.h"
+#include "report_internal.h" /* rp_definition_at: the kpi figures' definitions, by key */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +134,80 @@ static int definitions(arena *a, const pl_report *r, pl_pack_table *out)
     return 0;
 }
 
+/* The definitions of the figures of the kpi table (one row per figure, named by
+ * its key in the kpi column): figure, numerator, denominator. */
+static int kpi_definitions(arena *a, pl_pack_table *out)
+{
+    static const char *const labels[] = {"指标 figure", "分子 numerator", "分母 denominator"};
+    size_t n = 0;
+    const char **cells = keep(a, calloc(3 * rp_definition_count() + 1, sizeof *cells));
+    if (!cells)
+        return -1;
+    for (size_t d = 0; d < rp_definition_count(); d++) {
+        const rp_definition *def = rp_definition_at(d);
+        if (!def->table || strcmp(def->table, "kpi"))
+            continue;
+        const char *zh = "";
+        for (int k = 0; k < PL_KPIS; k++)
+            if (!strcmp(pl_kpi_key((pl_kpi_id)k), def->col))
+                zh = pl_kpi_zh((pl_kpi_id)k);
+        if (!strcmp(def->col, "target_pct"))
+            zh = "目标 target";
+        const char **row = cells + 3 * n++;
+        row[0] = keep_str(a, "%s\n%s", zh, def->col);
+        row[1] = keep_str(a, "%s\n%s", def->num_zh, def->num_en);
+        row[2] = def->den_zh ? keep_str(a, "%s\n%s", def->den_zh, def->den_en) : "— (目标 a target)";
+        if (!row[0] || !row[1] || !row[2])
+            return -1;
+    }
+    *out = (pl_pack_table){"考核指标定义 definitions of the scored figures", 3, n, labels, cells, NULL, NULL};
+    return 0;
+}
+
+static char *keep_printf(arena *a, const char *fmt, long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, fmt, v);
+    return keep(a, strdup(buf));
+}
+
+/* The open idle cases as of the pack's date (疑似, 认定, 处置; parkland/idle.h). */
+static int idle_cases(arena *a, pl_db *db, const char *as_of, const char *park, size_t *ncases, pl_pack_table *out,
+                      pl_error *err)
+{
+    static const char *const labels[] = {"园区 park", "宗地 parcel", "项目 project", "阶段 stage", "天数 days",
+                                         "依据 evidence"};
+    static const unsigned char numeric[] = {0, 0, 0, 0, 1, 0};
+    static const char *const stages[PL_IDLE_STAGES] = {"疑似闲置 suspected", "认定闲置 confirmed", "处置 disposed",
+                                                       "已结案 closed"};
+    pl_idle_case *cs = NULL;
+    size_t n = 0;
+    int rc = pl_idle_cases(db, as_of, park, 0, &cs, &n, err);
+    if (rc)
+        return rc;
+    const char **cells = keep(a, calloc(6 * n + 1, sizeof *cells));
+    for (size_t i = 0; i < n && cells; i++) {
+        const pl_idle_case *c = &cs[i];
+        char ev[1024];
+        pl_idle_evidence_text(&c->ev, ev, sizeof ev);
+        const char **row = cells + 6 * i;
+        row[0] = keep_str(a, "%s%s", c->park, "");
+        row[1] = keep_str(a, "%s%s", c->parcel, "");
+        row[2] = keep_str(a, "%s%s", c->ev.project, "");
+        row[3] = stages[c->stage];
+        row[4] = keep_printf(a, "%ld", c->days);
+        row[5] = keep_str(a, "%s%s", ev, "");
+        if (!row[0] || !row[1] || !row[2] || !row[4] || !row[5])
+            cells = NULL;
+    }
+    free(cs);
+    if (!cells)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    *ncases = n;
+    *out = (pl_pack_table){"闲置土地案件 open idle-land cases (疑似, 认定, 处置)", 6, n, labels, cells, numeric, NULL};
+    return PL_OK;
+}
+
 typedef struct map_ctx {
     pl_db *db;
     const pl_report_options *opt;
@@ -162,21 +242,21 @@ int pl_report_pack_file(pl_db *db, const pl_report_options *opt, const char *pat
     int rc = pl_output_file_check(path, force, err);
     if (rc)
         return rc;
-    pl_report *rep[3] = {NULL, NULL, NULL};
-    for (int k = 0; k < 3 && !rc; k++)
+    pl_report *rep[4] = {NULL, NULL, NULL, NULL}; /* availability, landing, alerts, kpi */
+    for (int k = 0; k < 4 && !rc; k++)
         rc = pl_report_build(db, (pl_report_kind)k, opt, &rep[k], err);
     if (rc) {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 4; k++)
             pl_report_free(rep[k]);
         return rc;
     }
     const char *as_of = pl_report_as_of(rep[0]);
     arena a = {0};
-    /* the sections: two maps, each report's tables and definitions, the idle cases */
+    /* the sections: two maps, each report's tables and definitions, the kpi figures, the idle land */
     pl_pack_section sec[8];
     pl_export_theme themes[8] = {0};
-    size_t ns = 0;
-    pl_pack_table *tabs[3] = {NULL, NULL, NULL}, idle_tab;
+    size_t ns = 0, ncases = 0;
+    pl_pack_table *tabs[3] = {NULL, NULL, NULL}, kpi_tab[2], idle_tab[2];
     sec[ns] = (pl_pack_section){"可供土地图 availability map", 1, NULL, 0};
     themes[ns++] = PL_THEME_AVAILABILITY;
     sec[ns] = (pl_pack_section){"项目落地图 landing map", 1, NULL, 0};
@@ -198,18 +278,30 @@ int pl_report_pack_file(pl_db *db, const pl_report_options *opt, const char *pat
         }
         sec[ns++] = (pl_pack_section){pl_report_kind_title((pl_report_kind)k), 0, tabs[k], n};
     }
-    /* the idle land: for now the idle-land warnings and reclaim candidates of the alerts */
+    /* the scored figures (report kpi's figures table) with their definitions */
+    for (size_t t = 0; t < pl_report_table_count(rep[3]) && !rc; t++) {
+        if (strcmp(pl_report_table_key(rep[3], t), "kpi"))
+            continue;
+        if (from_report(&a, rep[3], t, NULL, 0, NULL, &kpi_tab[0]) || kpi_definitions(&a, &kpi_tab[1]))
+            rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        else
+            sec[ns++] = (pl_pack_section){"考核指标 scored figures", 0, kpi_tab, 2};
+    }
+    /* the idle land: the open cases, then the idle-land warnings and reclaim candidates of the alerts */
+    if (!rc)
+        rc = idle_cases(&a, db, as_of, opt->park, &ncases, &idle_tab[0], err);
     static const char *const idle_kinds[] = {"idle", "reclaim", NULL};
     size_t at = pl_report_table_count(rep[2]);
     for (size_t t = 0; t < pl_report_table_count(rep[2]); t++)
         if (!strcmp(pl_report_table_key(rep[2], t), "alerts"))
             at = t;
-    if (!rc && at < pl_report_table_count(rep[2])) {
-        if (from_report(&a, rep[2], at, "闲置土地 idle land (预警: 闲置, 收回 from the alerts: idle, reclaim)", 0,
-                        idle_kinds, &idle_tab))
+    if (!rc) {
+        size_t nt = 1;
+        if (at < pl_report_table_count(rep[2]) &&
+            from_report(&a, rep[2], at, "闲置与收回预警 idle-land and reclaim alerts", 0, idle_kinds, &idle_tab[nt++]))
             rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
         else
-            sec[ns++] = (pl_pack_section){"闲置土地 idle land", 0, &idle_tab, 1};
+            sec[ns++] = (pl_pack_section){"闲置土地 idle land", 0, idle_tab, nt};
     }
     char title[512], sub[512], today[16];
     pl_today(today, sizeof today);
@@ -228,11 +320,11 @@ int pl_report_pack_file(pl_db *db, const pl_report_options *opt, const char *pat
             res->pages = po.pages;
             res->sections = (int)ns;
             res->alerts = pl_report_alerts(rep[2]);
-            res->idle = ns > 5 ? idle_tab.nrows : 0;
+            res->idle = ncases;
         }
     }
     arena_free(&a);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         pl_report_free(rep[k]);
     return rc;
 }

@@ -4,6 +4,7 @@
 
 #include "db_internal.h"
 #include "xform.h"
+#include "parkland/deadline.h"
 #include "parkland/project.h"
 
 #include <math.h>
@@ -110,6 +111,13 @@ static int project(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
     sqlite3_finalize(st);
     if (!rc && out->has_project)
         rc = pl_project_get(db, out->project, project_row, out, err);
+    pl_deadline dl[PL_DL_KINDS];
+    if (!rc && out->has_project && !(rc = pl_project_deadlines(db, out->project, NULL, dl, err))) {
+        snprintf(out->completion_planned, sizeof out->completion_planned, "%s", dl[PL_DL_COMPLETION].agreed);
+        snprintf(out->completion_actual, sizeof out->completion_actual, "%s", dl[PL_DL_COMPLETION].actual);
+        snprintf(out->start_deadline, sizeof out->start_deadline, "%s", dl[PL_DL_START].effective);
+        snprintf(out->completion_deadline, sizeof out->completion_deadline, "%s", dl[PL_DL_COMPLETION].effective);
+    }
     return rc;
 }
 

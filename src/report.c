@@ -339,7 +339,7 @@ static int load_parcels(pl_db *db, rp_data *d, pl_error *err)
         " (SELECT h.old_value FROM history h WHERE h.entity = 'parcel' AND h.entity_id = p.id"
         "    AND h.field = 'status' ORDER BY " EFF ", h.id LIMIT 1),"
         " i.parcel_id IS NOT NULL, i.investment_intensity, i.far_min, i.far_max, i.tax_per_mu, i.output_per_mu,"
-        " i.energy_per_output, i.base_price"
+        " i.energy_per_output, i.base_price, p.transfer_price_wan"
         " FROM parcel p LEFT JOIN parcel_indicator i ON i.parcel_id = p.id ORDER BY p.id", &st, err);
     if (rc)
         return rc;
@@ -376,6 +376,7 @@ static int load_parcels(pl_db *db, rp_data *d, pl_error *err)
         p->ind_output = pl_col_num(st, 14);
         p->ind_energy = pl_col_num(st, 15);
         p->base_price = pl_col_num(st, 16);
+        p->transfer_price_wan = pl_col_num(st, 17);
     }
     sqlite3_finalize(st);
     return step_error(db, step, err);

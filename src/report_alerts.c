@@ -1,7 +1,8 @@
 /* report_alerts.c — early warnings as of a date, most severe first:
  * reclaim candidates (≥ 730 days past the effective start without a start),
- * idle-land warnings (≥ 365 days; idle fee 20 % of the land price, MLR order
- * 53), late starts, overdue completion (竣工) and production (投产), overdue
+ * idle-land warnings (≥ 365 days; idle fee 20 % of the land price: the
+ * recorded transfer price, else base price × area; MLR order 53), late
+ * starts, overdue completion (竣工) and production (投产), overdue
  * milestones (达产 verification), overdue handover (交地, the government's
  * side), expired reservations still held, and committed indicators below the
  * parcel's standard-land indicators. Every deadline is the effective one
@@ -36,7 +37,7 @@ typedef struct alert {
     char park[128], subject[128], company[256], parcels[512], date[11];
     long days;       /* NO_DAYS when none */
     double fee;      /* 万元, NAN when none */
-    char detail[640];
+    char detail[1024];
 } alert;
 
 typedef struct alerts {
@@ -101,19 +102,33 @@ static void project_alert(alert *a, const rp_data *d, const rp_project *p, int k
     project_parcels(d, p, a->parcels, sizeof a->parcels);
 }
 
-/* Idle fee: 20 % of the land price, estimated at the parcels' base price
- * (起始价, 万元/亩) × area; NAN when a parcel has no base price. */
-static double idle_fee(const rp_data *d, const rp_project *p)
+/* Idle fee: 20 % of the land price: a parcel's recorded transfer price (成交价, `idle price`) when
+ * it has one, else estimated at its base price (起始价, 万元/亩) × area; NAN when a parcel has
+ * neither. *basis: how (a phrase for the detail, "" when NAN). */
+static double idle_fee(const rp_data *d, const rp_project *p, const char **basis)
 {
     double price = 0;
+    int transfer = 0, base = 0;
+    *basis = "";
     if (!p->nparcels)
         return NAN;
     for (size_t k = 0; k < p->nparcels; k++) {
         const rp_parcel *q = &d->parcels[p->parcels[k]];
-        if (isnan(q->base_price))
+        if (!isnan(q->transfer_price_wan)) {
+            price += q->transfer_price_wan;
+            transfer = 1;
+        } else if (!isnan(q->base_price)) {
+            price += q->base_price * pl_m2_to_mu(q->area_m2);
+            base = 1;
+        } else {
             return NAN;
-        price += q->base_price * pl_m2_to_mu(q->area_m2);
+        }
     }
+    *basis = transfer && base ? "; 闲置费 = 20% × 成交价 (未记录成交价的宗地按起始价 × 面积估算); idle fee = 20% of "
+                                "the transfer price (estimated at base price × area where none is recorded)"
+             : transfer       ? "; 闲置费 = 20% × 成交价; idle fee = 20% of the transfer price"
+                              : "; 闲置费按起始价 × 面积估算 (未记录成交价); idle fee estimated at 20% of base price × "
+                                "area (no transfer price recorded)";
     return PL_IDLE_FEE_SHARE * price;
 }
 
@@ -152,18 +167,19 @@ static int start_alerts(const rp_data *d, alerts *as, pl_error *err)
         project_alert(a, d, p, kind);
         snprintf(a->date, sizeof a->date, "%s", planned);
         a->days = days;
+        const char *basis = "";
         if (kind == A_RECLAIM) {
-            a->fee = idle_fee(d, p);
+            a->fee = idle_fee(d, p, &basis);
             snprintf(a->detail, sizeof a->detail,
                      "约定开工 %s，逾期 %ld 天未开工，满两年可无偿收回 (国土资源部令第53号); agreed start %s passed "
-                     "%ld days ago without a start: may be reclaimed without compensation (MLR order 53)",
-                     planned, days, planned, days);
+                     "%ld days ago without a start: may be reclaimed without compensation (MLR order 53)%s",
+                     planned, days, planned, days, basis);
         } else if (kind == A_IDLE) {
-            a->fee = idle_fee(d, p);
+            a->fee = idle_fee(d, p, &basis);
             snprintf(a->detail, sizeof a->detail,
                      "约定开工 %s，逾期 %ld 天未开工，闲置满一年征收土地闲置费 (出让价 20%%, 国土资源部令第53号); "
-                     "agreed start %s passed %ld days ago: idle land, fee 20%% of the land price (MLR order 53)",
-                     planned, days, planned, days);
+                     "agreed start %s passed %ld days ago: idle land, fee 20%% of the land price (MLR order 53)%s",
+                     planned, days, planned, days, basis);
         } else {
             char why[256];
             deadline_why(&p->dl[PL_DL_START], why, sizeof why);
@@ -315,7 +331,7 @@ int rp_build_alerts(pl_report *r, const rp_data *d, pl_error *err)
                                   {"parcels", "宗地 parcels", 0},
                                   {"date", "基准日 due date", 0},
                                   {"days", "逾期天数 days late", 1},
-                                  {"idle_fee_wan", "闲置费 万元 idle fee (20% × 起始价 base price)", 1},
+                                  {"idle_fee_wan", "闲置费 万元 idle fee (20% × 成交价 transfer price, else 起始价 base price)", 1},
                                   {"detail", "说明 detail", 0}};
     rp_table *ts = rp_table_add(r, "alerts_summary", "预警汇总 alerts by kind", sizeof sum_cols / sizeof *sum_cols,
                                 sum_cols);

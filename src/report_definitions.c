@@ -67,7 +67,8 @@ static const rp_definition definitions[] = {
      "committed investment of projects whose lead is new-economy (四新)", "全部承诺投资", "all committed investment"},
     {"alerts_summary", "count", "统计日的该类预警条数", "alerts of the kind on the as-of date", NULL, NULL},
     {"alerts", "days", "统计日 − 基准日(约定日期或到期日)", "as-of date − due date (agreed or expiry date)", NULL, NULL},
-    {"alerts", "idle_fee_wan", "20% × 起始价 × 面积(亩)", "20 % × base price × area (mu)", NULL, NULL},
+    {"alerts", "idle_fee_wan", "20% × 成交价(idle price 记录的);未记录成交价时 20% × 起始价 × 面积(亩)",
+     "20 % × the transfer price (recorded by idle price); without one, 20 % × base price × area (mu)", NULL, NULL},
     /* report kpi (parkland/kpi.h): one row per park and figure; the figures by their key (the kpi column) */
     {"kpi", "start_rate", "实际开工日 ≤ 统计日的项目(已开工)", "projects started by the as-of date",
      "有效开工期限 ≤ 统计日的项目(应开工)", "projects whose effective start ≤ as-of date (due)"},

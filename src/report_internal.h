@@ -84,6 +84,7 @@ typedef struct rp_parcel {
     char status[16];           /* as of D */
     int has_ind;               /* a parcel_indicator row */
     double ind_intensity, ind_far_min, ind_far_max, ind_tax, ind_output, ind_energy, base_price; /* NAN: none */
+    double transfer_price_wan; /* 成交价 (idle price), 万元; NAN: none recorded */
 } rp_parcel;
 
 typedef struct rp_lead {

@@ -479,3 +479,47 @@ Test(idle, exports_show_the_inspections)
     cr_assert_eq(st.size, 24);
     zip_close(za);
 }
+
+/* 延期开工 is the project's start extension (parkland/deadline.h): after `idle dispose N-1 delay
+ * --until 2024-12-31`, the idle test, the alerts and the kpi deadlines use the new start; from
+ * 2025-12-31 (365 days after it) the parcel is idle again. */
+Test(idle, delay_extends_the_project_start)
+{
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle confirm N-1 --decision 认〔2024〕3号 --date 2024-03-01"), 0, "%s",
+                 errout);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle dispose N-1 delay --date 2024-03-03 --until 2024-12-31"), 0, "%s",
+                 errout);
+    pl_db *db = open_db();
+    cr_assert_str_eq(tu_sql_text(db, "SELECT document || ' ' || until || ' ' || agreed_on FROM project_extension x"
+                                     " JOIN project p ON p.id = x.project_id WHERE p.code = 'P-1'"
+                                     " AND x.kind = 'construction'"),
+                     "认〔2024〕3号 2024-12-31 2024-03-03");
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'project' AND code = 'P-1'"
+                                  " AND field = 'extension construction' AND new_value = '2024-12-31'"), 1);
+    /* the test: not idle before the new start (nor in the year after it), idle from day 365 */
+    cr_assert_eq(idle_on(db, "N-1", "2024-06-01", NULL), 0, "delayed to 2024-12-31");
+    cr_assert_eq(idle_on(db, "N-1", "2025-12-30", NULL), 0, "day 364 after the new start");
+    pl_idle_evidence ev;
+    cr_assert_eq(idle_on(db, "N-1", "2025-12-31", &ev), 1, "day 365 after the new start");
+    cr_assert_str_eq(ev.idle_since, "2024-12-31");
+    cr_assert_str_eq(ev.agreed_start, "2023-03-01");
+    pl_db_close(db);
+
+    /* idle list: the case stays disposed (delayed), the parcel is not suspected again before D */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle list --as-of 2024-06-01 --format csv --keys"), 0, "%s", errout);
+    cr_assert(strstr(out, "QDIP,N-1,disposed,"), "%s", out);
+    cr_assert_null(strstr(out, "N-1,suspected"), "%s", out);
+    /* the alerts: no late start, no idle warning for P-1 before the new start */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "report alerts --as-of 2024-06-01 --format csv --keys"), 0, "%s",
+                 errout);
+    for (const char *line = out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        cr_assert(strncmp(line, "indicator_shortfall,", 20) == 0 || !strstr(line, ",P-1,") ||
+                      strstr(line, ",P-1,") > strchr(line, '\n'),
+                  "only the indicators of P-1, no start alert: %s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "report alerts --as-of 2025-01-10 --format csv --keys"), 0, "%s",
+                 errout);
+    cr_assert(strstr(out, "约定开工 2024-12-31，逾期 10 天未开工 (约定 2023-03-01, 延期至 2024-12-31"), "%s", out);
+    /* report kpi: the deadline is extended */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "report kpi --as-of 2024-06-01 --format csv --keys"), 0, "%s", errout);
+    cr_assert(strstr(out, "P-1,甲公司,开工 construction,2023-03-01,,yes 是,2024-12-31,,pending 未到期"), "%s", out);
+}

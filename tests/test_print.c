@@ -627,9 +627,9 @@ Test(pack, contents_sections_and_page_numbers)
     char *w = strstr(out, "→");
     cr_assert(w && sscanf(strstr(w, "(") + 1, "%d pages, %d sections, %zu alerts, %zu idle", &pages, &sections,
                           &alerts, &idle) == 4, "%s", out);
-    cr_assert_eq(sections, 6, "%s", out);
+    cr_assert_eq(sections, 7, "%s", out);
     cr_assert_eq(alerts, 6, "%s", out);
-    cr_assert_eq(idle, 1, "P3's idle warning: %s", out);
+    cr_assert_eq(idle, 1, "P3's B1, suspected idle: %s", out);
     char *info = sh("pdfinfo %s%s", tu_q(pdf), "");
     char want[64];
     snprintf(want, sizeof want, "Pages:           %d\n", pages);
@@ -643,12 +643,13 @@ Test(pack, contents_sections_and_page_numbers)
     cr_assert(strstr(p1, "目录 contents") && strstr(p1, "会议材料 meeting pack") && strstr(p1, "2024-06-30"), "%s", p1);
     static const char *const titles[] = {"可供土地图 availability map", "项目落地图 landing map",
                                          "可供土地 land availability", "项目落地 project landing", "预警 alerts",
-                                         "闲置土地 idle land"};
+                                         "考核指标 scored figures", "闲置土地 idle land"};
     /* what each section's first page shows */
     static const char *const heads[] = {"土地供应", "项目落地", "可供土地 land availability", "项目落地 project landing",
-                                        "预警汇总 alerts by kind", "闲置土地 idle land"};
+                                        "预警汇总 alerts by kind", "考核指标 scored figures",
+                                        "闲置土地案件 open idle-land cases"};
     int last = 1;
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < 7; i++) {
         char *line = strstr(p1, titles[i]);
         cr_assert_not_null(line, "%s in the contents: %s", titles[i], p1);
         char *eol = strchr(line, '\n');
@@ -673,6 +674,19 @@ Test(pack, contents_sections_and_page_numbers)
     cr_assert(strstr(all, "指标定义 definitions") && strstr(all, "开工率") && strstr(all, "约定开工日"),
               "definitions with numerator and denominator: %.3000s", all);
     cr_assert(strstr(all, "P3"), "the idle case: %.3000s", all);
+    /* the kpi figures with their definitions: 开工率 with numerator, denominator and target */
+    char *kpi = strstr(all, "考核指标 scored figures\n");
+    cr_assert_not_null(kpi, "%.3000s", all);
+    cr_assert(strstr(kpi, "start_rate") && strstr(kpi, "考核指标定义 definitions of the scored figures") &&
+                  strstr(kpi, "有效开工期限 ≤ 统计日的项目(应开工)"),
+              "%.4000s", kpi);
+    /* the idle land: the open case of B1 (stage, days, evidence), then the alerts' idle row of P3 */
+    char *idle_sec = strstr(kpi, "闲置土地案件 open idle-land cases");
+    cr_assert_not_null(idle_sec, "%.4000s", kpi);
+    cr_assert(strstr(idle_sec, "B1") && strstr(idle_sec, "疑似闲置 suspected") && strstr(idle_sec, "not started"),
+              "%.3000s", idle_sec);
+    cr_assert(strstr(idle_sec, "闲置与收回预警 idle-land and reclaim alerts") && strstr(idle_sec, "闲置预警"), "%.3000s",
+              idle_sec);
     char foot[96];
     snprintf(foot, sizeof foot, "第 %d 页 / 共 %d 页", pages, pages);
     cr_assert(strstr(all, foot), "the last page's number");

@@ -882,3 +882,31 @@ Test(report, cli_contract)
     cr_assert_eq(tu_rerun(&out, &err, "ls -a '%s' | grep -c tmp-", tu_tmpdir()), 1, "no temporary file left: %s",
                  out);
 }
+
+/* The idle fee: 20 % of the recorded transfer price (idle price) when there is one, else the
+ * estimate at base price × area; the detail says which. */
+Test(report, alerts_idle_fee_from_the_transfer_price)
+{
+    build(PL_REPORT_ALERTS, D3, NULL);
+    cr_assert_str_eq(cell("alerts", 1, "subject"), "P2");
+    cr_assert_str_eq(cell("alerts", 1, "idle_fee_wan"), "3000.00", "20%% × 50 万元/亩 × 300 亩");
+    cr_assert(strstr(cell("alerts", 1, "detail"), "idle fee estimated at 20% of base price × area"), "%s",
+              cell("alerts", 1, "detail"));
+    char parcel[64];
+    snprintf(parcel, sizeof parcel, "%s", cell("alerts", 1, "parcels"));
+    char *sql = sqlite3_mprintf("UPDATE parcel SET transfer_price_wan = 12345 WHERE code = %Q", parcel);
+    tu_sql_exec(db, sql);
+    sqlite3_free(sql);
+    /* P3 (B1) has no base price: no fee until its transfer price is recorded */
+    cr_assert_str_eq(cell("alerts", 0, "subject"), "P3");
+    cr_assert_str_eq(cell("alerts", 0, "idle_fee_wan"), "");
+    tu_sql_exec(db, "UPDATE parcel SET transfer_price_wan = 800 WHERE code = 'B1'");
+    build(PL_REPORT_ALERTS, D3, NULL);
+    cr_assert_str_eq(cell("alerts", 1, "idle_fee_wan"), "2469.00", "20%% × 12345 万元");
+    cr_assert(strstr(cell("alerts", 1, "detail"), "; 闲置费 = 20% × 成交价; idle fee = 20% of the transfer price"),
+              "%s", cell("alerts", 1, "detail"));
+    cr_assert_str_eq(cell("alerts", 0, "severity"), "reclaim");
+    cr_assert_str_eq(cell("alerts", 0, "idle_fee_wan"), "160.00", "20%% × 800 万元");
+    cr_assert(strstr(cell("alerts", 0, "detail"), "idle fee = 20% of the transfer price"), "%s",
+              cell("alerts", 0, "detail"));
+}

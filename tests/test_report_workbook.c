@@ -1,5 +1,5 @@
 /* test_report_workbook.c — `report all --format xlsx`: one workbook with every
- * table of the availability, landing and alerts reports on sheets named in the
+ * table of the availability, landing, alerts (and, from the CLI, kpi) reports on sheets named in the
  * chosen language, and a definitions sheet (numerator, denominator, as-of);
  * read back with openpyxl (python3-openpyxl) and compared with the reports. */
 #include <criterion/criterion.h>
@@ -184,12 +184,26 @@ Test(workbook, cli_language_from_the_locale_or_lang)
                                       "--format xlsx -o %s",
                           PARKLAND_BIN, tu_q(dbpath), D2, tu_q(path)),
                  0, "%s", err);
-    cr_assert(strstr(out, "9 sheets and definitions"), "%s", out);
+    cr_assert(strstr(out, "wrote availability, landing, alerts and kpi") && strstr(out, "11 sheets and definitions"),
+              "%s", out);
     json_t *wb = read_workbook(path);
     json_t *sheets = json_object_get(wb, "sheets");
     cr_assert_str_eq(json_string_value(json_array_get(sheets, 0)), "Parcels by park and status");
-    cr_assert_str_eq(json_string_value(json_array_get(sheets, 9)), "Definitions");
+    /* the kpi report after the alerts: its scored figures and the contract deadlines */
+    cr_assert_str_eq(json_string_value(json_array_get(sheets, 9)), "Scored figures");
+    cr_assert_str_eq(json_string_value(json_array_get(sheets, 10)), "Contract deadlines");
+    cr_assert_str_eq(json_string_value(json_array_get(sheets, 11)), "Definitions");
     cr_assert_str_eq(cell(wb, "Definitions", 1, 4), "numerator");
+    long k = find_row(wb, "Scored figures", 1, "start_rate");
+    cr_assert_geq(k, 2, "the 开工率 row");
+    /* the scored figures' definitions (named by their key) with numerator and denominator */
+    long d = find_row(wb, "Definitions", 3, "on_time_completion_rate");
+    cr_assert_geq(d, 2);
+    cr_assert_str_eq(cell(wb, "Definitions", (size_t)d, 1), "Scored figures");
+    cr_assert(strstr(cell(wb, "Definitions", (size_t)d, 4), "on or before the effective completion"), "%s",
+              cell(wb, "Definitions", (size_t)d, 4));
+    cr_assert(strstr(cell(wb, "Definitions", (size_t)d, 5), "effective completion"), "%s",
+              cell(wb, "Definitions", (size_t)d, 5));
     json_decref(wb);
     /* a Chinese locale, and --lang over the locale */
     snprintf(path, sizeof path, "%s", tu_tmp("zh.xlsx"));
@@ -197,13 +211,14 @@ Test(workbook, cli_language_from_the_locale_or_lang)
                           PARKLAND_BIN, tu_q(dbpath), tu_q(path)),
                  0, "%s", err);
     wb = read_workbook(path);
-    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(wb, "sheets"), 9)), "指标定义");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(wb, "sheets"), 9)), "考核指标");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(wb, "sheets"), 11)), "指标定义");
     json_decref(wb);
     cr_assert_eq(tu_rerun(&out, &err, "LANG=zh_CN.UTF-8 %s --db %s report all --format xlsx --lang en --force -o %s",
                           PARKLAND_BIN, tu_q(dbpath), tu_q(path)),
                  0, "%s", err);
     wb = read_workbook(path);
-    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(wb, "sheets"), 9)), "Definitions");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(wb, "sheets"), 11)), "Definitions");
     json_decref(wb);
     /* an existing file needs --force; csv of all is a usage error */
     cr_assert_eq(tu_cli(&out, &err, dbpath, "report all --format xlsx -o %s", tu_q(path)), 1);
@@ -212,9 +227,12 @@ Test(workbook, cli_language_from_the_locale_or_lang)
     /* --lang is the global option: the text of any report in that language */
     cr_assert_eq(tu_cli(&out, &err, dbpath, "report landing --lang zh --as-of %s", D2), 0, "%s", err);
     cr_assert(strstr(out, "项目落地") && !strstr(out, "project landing"), "%s", out);
-    /* text: the three reports one after another */
+    /* text: the four reports one after another, the scored figures last */
     cr_assert_eq(tu_cli(&out, &err, dbpath, "report all --as-of %s", D2), 0, "%s", err);
     cr_assert(strstr(out, "land availability") && strstr(out, "project landing") && strstr(out, "alerts"),
+              "%s", out);
+    cr_assert(strstr(out, "scored figures") && strstr(out, "start_rate") &&
+                  strstr(out, "scored figures") > strstr(out, "alerts"),
               "%s", out);
     tu_outputs_free(&out, &err);
 }

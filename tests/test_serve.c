@@ -902,6 +902,32 @@ Test(serve, reserve_sign_milestones)
     r = call(&s, "POST", "/api/v1/projects/P-404/milestones", "{\"kind\":\"land\",\"planned\":\"2099-01-01\"}");
     cr_assert_eq(r.status, 404);
     resp_free(&r);
+    /* 竣工 completion, as `project milestone CODE completion` takes it (a deadline, deadline.h) */
+    r = call(&s, "POST", "/api/v1/projects/P-L-1/milestones", "{\"kind\":\"completion\",\"planned\":\"2100-06-30\"}");
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(str_of(r.json, "code"), "P-L-1");
+    resp_free(&r);
+    r = call(&s, "POST", "/api/v1/projects/P-L-1/milestones", "{\"kind\":\"竣工\",\"actual\":\"2000-01-01\"}");
+    cr_assert_eq(r.status, 422, "no actual start yet: %d %s", r.status, r.body);
+    resp_free(&r);
+    /* the parcel: the agreed completion and the effective start and completion deadlines, as parcel show */
+    r = call(&s, "GET", "/api/v1/parcels/QDIP-2024-006", NULL);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(str_of(r.json, "completion_planned"), "2100-06-30");
+    cr_assert(json_is_null(json_object_get(r.json, "completion_actual")), "%s", r.body);
+    cr_assert_str_eq(str_of(r.json, "start_deadline"), "2099-02-01");
+    cr_assert_str_eq(str_of(r.json, "completion_deadline"), "2100-06-30");
+    resp_free(&r);
+    {
+        char *o2 = NULL, *e2 = NULL;
+        cr_assert_eq(tu_cli(&o2, &e2, dbpath, "parcel show QDIP-2024-006"), 0, "%s", e2);
+        cr_assert(strstr(o2, "有效开工期限") && strstr(o2, "2099-02-01") &&
+                      strstr(o2, "有效竣工期限") && strstr(o2, "2100-06-30"),
+                  "%s", o2);
+        cr_assert_eq(tu_cli(&o2, &e2, dbpath, "parcel show QDIP-2024-006 --format csv"), 0, "%s", e2);
+        cr_assert(strstr(o2, "start_deadline") && strstr(o2, "completion_deadline"), "%s", o2);
+        tu_outputs_free(&o2, &e2);
+    }
     /* the CLI's JSON */
     char *out = NULL, *errout = NULL;
     r = call(&s, "GET", "/api/v1/projects", NULL);

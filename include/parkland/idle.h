@@ -5,8 +5,9 @@
  * The test, as of a date D, for a parcel that a project holds on D (signed on
  * or before D, not terminated, its hold not ended):
  *   not_started  the project has no actual construction start on or before D
- *                and its agreed start is PL_IDLE_DAYS (365) days or more
- *                before D — the rule of the idle-land warning of `report
+ *                and its effective start (agreed, moved by a late handover,
+ *                extended: parkland/deadline.h) is PL_IDLE_DAYS (365) days or
+ *                more before D — the rule of the idle-land warning of `report
  *                alerts` and of the landing map (src/landing.c), so that the
  *                three agree: day 364 is not idle, days 365 and 366 are;
  *                counted in days, so an agreed start of 2024-02-29 is idle
@@ -25,7 +26,11 @@
  *   confirmed 认定闲置  pl_idle_confirm: decision number and date; the parcel's
  *                       status becomes idle 闲置 (lifecycle's move, history);
  *   disposed  处置      pl_idle_dispose fee (征收闲置费: 20 % of the recorded
- *                       transfer price) or delay (延期开工 to a new date);
+ *                       transfer price) or delay (延期开工 to a new date: for a
+ *                       case of a start not made, also the project's start
+ *                       extension, pl_project_extend's record, with the
+ *                       decision number as its document, in the same
+ *                       transaction);
  *   closed    已结案    pl_idle_dispose reclaim (收回, pl_parcel_reclaim's
  *                       rule: the parcel goes back to the land bank, the
  *                       project's hold ends) or exempt (排除: government delay,
@@ -79,7 +84,7 @@ const char *pl_idle_disposal_id(pl_idle_disposal d);
 typedef struct pl_idle_evidence {
     char basis[16];          /* "not_started" or "stopped" */
     char as_of[11];          /* the day the facts are of */
-    char idle_since[11];     /* agreed start (not_started) or stopped since (stopped) */
+    char idle_since[11];     /* effective start (not_started) or stopped since (stopped) */
     char agreed_start[11];
     char inspected_on[11];   /* stopped: the inspection */
     double area_m2, built_area_m2, invested_wan, investment_wan; /* stopped; NAN: not recorded */

@@ -1,6 +1,6 @@
 /* parkland/parcel_show.h — what `parcel show` tells about one parcel beyond
  * its row (parkland/parcel.h): the open reservation, the project on it and
- * its stage and milestones, and a label point in WGS 84. Its indicators come
+ * its stage, milestones and effective deadlines, and a label point in WGS 84. Its indicators come
  * from pl_parcel_indicators_get (parkland/indicators.h). */
 #ifndef PARKLAND_PARCEL_SHOW_H
 #define PARKLAND_PARCEL_SHOW_H
@@ -28,6 +28,10 @@ typedef struct pl_parcel_detail {
     char project_signed_on[11];
     char project_stage[32];      /* derived stage id (parkland/project.h) */
     char milestone_planned[4][11], milestone_actual[4][11]; /* land, construction, production, verification; "" */
+    /* the contract deadlines as of today (parkland/deadline.h pl_project_deadlines): 竣工 agreed and
+     * actual, and the effective start and completion (agreed, moved by a late handover, extended); "" */
+    char completion_planned[11], completion_actual[11];
+    char start_deadline[11], completion_deadline[11];
 } pl_parcel_detail;
 
 /* Fill `out` for parcel `code` (park NULL when the code is unique):

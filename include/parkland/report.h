@@ -242,7 +242,10 @@ int pl_report_save_workbook(const pl_report *const *reports, size_t n, const cha
  * section and its first page), the availability and landing maps (the map
  * sheet of `export pdf`, fitted to the page), the tables of the
  * availability, landing and alerts reports with the definitions of their
- * figures (numerator, denominator), the idle-land cases, and on every page
+ * figures (numerator, denominator), the scored figures of `report kpi` with
+ * their definitions, the idle land (the open idle cases of pl_idle_cases:
+ * parcel, stage, days, evidence; then the alerts' idle and reclaim rows), and
+ * on every page
  * "第 N 页 / 共 M 页 · page N of M". Options as pl_report_build (as_of,
  * park). Written safely as pl_report_save. */
 typedef struct pl_report_pack_result {
@@ -250,7 +253,7 @@ typedef struct pl_report_pack_result {
     int pages;
     int sections;
     size_t alerts;
-    size_t idle;       /* rows of the idle-land section */
+    size_t idle;       /* open idle cases (suspected, confirmed, disposed) as of the date */
 } pl_report_pack_result;
 
 int pl_report_pack_file(pl_db *db, const pl_report_options *opt, const char *path, int force,

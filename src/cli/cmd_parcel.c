@@ -71,7 +71,7 @@ static int show_row(const pl_parcel_row *r, void *vctx)
     const pl_parcel_detail *d = x->d;
     char m2[32], mu[32], ha[32], area[128], decl[32] = "", batch[32] = "", shape[64], lon[32] = "", lat[32] = "",
         label[128] = "", resv[512] = "", proj[512] = "", ind_text[PL_IND_PARCEL_FIELDS][96],
-        ms_text[4][64];
+        ms_text[5][64];
     snprintf(m2, sizeof m2, "%.2f", r->area_m2);
     snprintf(mu, sizeof mu, "%.2f", pl_m2_to_mu(r->area_m2));
     snprintf(ha, sizeof ha, "%.4f", pl_m2_to_ha(r->area_m2));
@@ -179,6 +179,23 @@ static int show_row(const pl_parcel_row *r, void *vctx)
             F(ms_keys[k][0], ms_labels[k], d->milestone_planned[k]);
             F(ms_keys[k][1], ms_labels[k], d->milestone_actual[k]);
         }
+    }
+    if (c->show == 1) {
+        if (d->completion_planned[0] || d->completion_actual[0]) {
+            snprintf(ms_text[4], sizeof ms_text[4], _("planned %s · actual %s"),
+                     d->completion_planned[0] ? d->completion_planned : "—",
+                     d->completion_actual[0] ? d->completion_actual : "—");
+            F("completion_planned", "  竣工 completion", ms_text[4]);
+        }
+        if (d->start_deadline[0])
+            F("start_deadline", "  有效开工期限 start deadline", d->start_deadline);
+        if (d->completion_deadline[0])
+            F("completion_deadline", "  有效竣工期限 completion deadline", d->completion_deadline);
+    } else {
+        F("completion_planned", "  竣工 completion", d->completion_planned);
+        F("completion_actual", "  竣工 completion", d->completion_actual);
+        F("start_deadline", "  有效开工期限 start deadline", d->start_deadline);
+        F("completion_deadline", "  有效竣工期限 completion deadline", d->completion_deadline);
     }
     if (c->show != 1)
         F("inspections", "巡查 inspections", x->inspections ? x->inspections : "");

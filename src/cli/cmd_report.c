@@ -27,12 +27,14 @@ static const char report_help[] = /* xgettext:no-c-format */
     "                committed indicators below the parcel's — most severe first\n"
     "  muni          亩均效益: each firm's score by indicator and grade A/B/C/D of a year\n"
     "                (see 'parkland report muni --help')\n"
-    "  all           the three, one after another (text), or one workbook (--format xlsx -o FILE):\n"
+    "  all           availability, landing, alerts and kpi, one after another (text), or one\n"
+    "                workbook (--format xlsx -o FILE):\n"
     "                every table on a sheet named in the chosen language, and a sheet of definitions\n"
     "                (each figure's numerator and denominator, the as-of date)\n"
     "  pack          the meeting pack, one PDF (-o FILE.pdf): contents page, availability and landing\n"
     "                maps, the tables of the three reports with the definitions of their figures, the\n"
-    "                idle land, page numbers\n"
+    "                kpi figures with theirs, the idle land (open cases, idle and reclaim alerts), page\n"
+    "                numbers\n"
     "\n"
     "  --as-of D          the report as it stood on D (2026-03-01, 2026/3/1, 2026年3月1日, 20260301 …;\n"
     "                     default today), from history\n"
@@ -107,22 +109,22 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
         return status;
     pl_error err;
     pl_error_clear(&err);
-    pl_report *reps[3] = {NULL, NULL, NULL};
+    pl_report *reps[4] = {NULL, NULL, NULL, NULL}; /* availability, landing, alerts, kpi */
     int rc = PL_OK;
-    for (int k = 0; k < 3 && !rc; k++)
+    for (int k = 0; k < 4 && !rc; k++)
         rc = pl_report_build(db, (pl_report_kind)k, opt, &reps[k], &err);
     pl_db_close(db);
     if (!rc && fmt == PL_REPORT_XLSX) {
-        rc = pl_report_save_workbook((const pl_report *const *)reps, 3, output, lang, force, &err);
+        rc = pl_report_save_workbook((const pl_report *const *)reps, 4, output, lang, force, &err);
         if (!rc) {
             size_t tables = 0;
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < 4; k++)
                 tables += pl_report_table_count(reps[k]);
-            printf(_("wrote availability, landing and alerts as of %s → %s (xlsx, %zu sheets and definitions)\n"),
+            printf(_("wrote availability, landing, alerts and kpi as of %s → %s (xlsx, %zu sheets and definitions)\n"),
                    pl_report_as_of(reps[0]), output, tables);
         }
     } else if (!rc) {
-        for (int k = 0; k < 3 && !rc; k++) {
+        for (int k = 0; k < 4 && !rc; k++) {
             if (k)
                 putchar('\n');
             rc = pl_report_write_fit(reps[k], stdout, (pl_report_format)fmt, cli_table_width(), &err);
@@ -132,7 +134,7 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
     char as_of[11] = "";
     if (reps[0])
         snprintf(as_of, sizeof as_of, "%s", pl_report_as_of(reps[0]));
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         pl_report_free(reps[k]);
     if (rc)
         return cli_fail(&err);

@@ -144,6 +144,10 @@ static int parcel_json(const pl_parcel_row *p, void *vctx)
         snprintf(key, sizeof key, "%s_actual", kinds[k]);
         json_object_set_new(o, key, text_or_empty_null(d->milestone_actual[k]));
     }
+    json_object_set_new(o, "completion_planned", text_or_empty_null(d->completion_planned));
+    json_object_set_new(o, "completion_actual", text_or_empty_null(d->completion_actual));
+    json_object_set_new(o, "start_deadline", text_or_empty_null(d->start_deadline));
+    json_object_set_new(o, "completion_deadline", text_or_empty_null(d->completion_deadline));
     if (c->source) {
         json_t *attrs = p->attrs_json ? json_loads(p->attrs_json, 0, NULL) : NULL;
         json_object_set_new(o, "attributes", attrs ? attrs : json_null());

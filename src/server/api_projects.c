@@ -1,6 +1,6 @@
 /* api_projects.c — POST/GET /api/v1/projects (project sign, project list), GET
  * /api/v1/projects/CODE (project show), POST /api/v1/projects/CODE/milestones (project
- * milestone). JSON as the CLI's --format json; writes through pl_project_sign and
+ * milestone, 竣工 completion included). JSON as the CLI's --format json; writes through pl_project_sign and
  * pl_project_milestone. */
 #include "http.h"
 
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parkland/deadline.h"
 #include "parkland/parse.h"
 #include "parkland/project.h"
 
@@ -253,14 +254,16 @@ enum MHD_Result pl_api_project_milestone(pl_req *r, pl_db *db)
     }
     if (!kind || !planned == !actual) {
         ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST,
-                             "a milestone needs \"kind\" (land, construction, production, verification) and one "
-                             "date, \"planned\" or \"actual\"");
+                             "a milestone needs \"kind\" (land, construction, completion, production, verification) "
+                             "and one date, \"planned\" or \"actual\"");
         goto done;
     }
     const char *k = pl_milestone_parse(kind);
+    if (!k && pl_deadline_parse(kind) == PL_DL_COMPLETION)
+        k = pl_deadline_ids[PL_DL_COMPLETION]; /* 竣工: a deadline (parkland/deadline.h), as the CLI takes it */
     if (!k) {
         ret = pl_reply_error(r, MHD_HTTP_BAD_REQUEST,
-                             "unknown milestone '%s' (land, construction, production, verification)", kind);
+                             "unknown milestone '%s' (land, construction, completion, production, verification)", kind);
         goto done;
     }
     if (!pl_req_date(r, "planned", planned, pbuf, &planned) || !pl_req_date(r, "actual", actual, abuf, &actual) ||
