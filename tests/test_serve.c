@@ -685,7 +685,9 @@ Test(serve, pages_are_embedded_files_without_session)
         {"/js/api.js", "text/javascript; charset=utf-8"}, {"/css/app.css", "text/css; charset=utf-8"},
         {"/vendor/leaflet/leaflet.js", "text/javascript; charset=utf-8"},
         {"/vendor/leaflet/images/layers.png", "image/png"}, {"/vendor/leaflet/LICENSE", "text/plain; charset=utf-8"},
-        {"/favicon.svg", "image/svg+xml"}};
+        {"/favicon.svg", "image/svg+xml"}, {"/import.html", "text/html; charset=utf-8"},
+        {"/js/import.js", "text/javascript; charset=utf-8"}, {"/users.html", "text/html; charset=utf-8"},
+        {"/js/users.js", "text/javascript; charset=utf-8"}};
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
         r = http("GET", types[i][0], NULL, NULL, NULL);
         cr_assert_eq(r.status, 200, "%s: %d", types[i][0], r.status);

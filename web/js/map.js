@@ -16,6 +16,9 @@ const propsByCode = new Map(); /* the features' properties (the theme's class, i
 /* Above this width of the view (metres) the page asks for geometry simplified to about a pixel
  * (?simplify=): the parcels keep their place and shape, the answer shrinks. */
 const SIMPLIFY_ABOVE_M = 3000;
+/* Above this width the page asks to zoom in instead (bench, 100k parcels: a 10 km box is 1430
+ * parcels, 2.5 MB simplified; docs/api.md). */
+const MAX_VIEW_M = 15000;
 
 function label(entry) { return I18N.lang === 'zh' ? entry.label_zh : entry.label_en; }
 
@@ -25,14 +28,14 @@ async function loadParcels() {
   const b = map.getBounds();
   const box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
   const mine = ++seq;
-  if ((box[2] - box[0]) * (box[3] - box[1]) > MAX_BOX_DEG2) {
+  const widthM = map.distance(L.latLng(b.getCenter().lat, b.getWest()), L.latLng(b.getCenter().lat, b.getEast()));
+  if ((box[2] - box[0]) * (box[3] - box[1]) > MAX_BOX_DEG2 || widthM > MAX_VIEW_M) {
     parcels.clearLayers();
     layersByCode.clear();
     drawLegend(null);
     return;
   }
   const q = { bbox: box.map((v) => v.toFixed(6)).join(','), theme, crs: settings.crs === 'gcj02' ? 'gcj02' : null };
-  const widthM = map.distance(L.latLng(b.getCenter().lat, b.getWest()), L.latLng(b.getCenter().lat, b.getEast()));
   if (widthM > SIMPLIFY_ABOVE_M) q.simplify = Math.max(1, Math.round(widthM / map.getSize().x));
   let fc;
   try {
