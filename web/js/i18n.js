@@ -60,6 +60,7 @@ const I18N = {
     'import.encoding': ['编码', 'Encoding'],
     'import.encoding.auto': ['自动', 'auto'],
     'import.upload': ['上传并预检', 'Upload and check'],
+    'import.repair': ['自动修复无效图形（--repair）', 'Repair invalid shapes (--repair)'],
     'import.reading': ['正在读取…', 'Reading…'],
     'import.review': ['预检完成：请核对地图上的预览，再确认导入或放弃', 'Dry run done: check the preview on the map, then commit or discard'],
     'import.dryRun': ['预检结果', 'Dry run'],

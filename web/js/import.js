@@ -63,16 +63,19 @@ async function send(ev) {
   document.getElementById('done').hidden = true;
   document.getElementById('actions').hidden = false;
   const zip = /\.zip$/i.test(file.name);
-  const q = { park: f.park.value, encoding: f.encoding.value, filename: file.name };
+  const q = { park: f.park.value, encoding: f.encoding.value, filename: file.name, repair: f.repair.checked ? '1' : null };
   PL.say(I18N.t('import.reading'));
   let rep;
   try {
     rep = await PL.upload('/imports' + PL.query(q), file, zip ? 'application/zip' : 'application/octet-stream');
   } catch (e) {
     PL.fail(e);
+    preview.clearLayers();
     if (e.body && typeof e.body === 'object' && 'read' in e.body) { /* refused: its report, nothing kept */
       showReport(e.body);
       document.getElementById('actions').hidden = true;
+    } else {
+      document.getElementById('report').hidden = true;
     }
     return;
   }
