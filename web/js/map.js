@@ -124,6 +124,7 @@ async function showParcel(code) {
     land.dataset.parcel = p.code;
     const sf = document.getElementById('status-form'), ef = document.getElementById('edit-form');
     sf.status.value = p.status;
+    if (sf.status.selectedIndex < 0) sf.status.selectedIndex = 0; /* reserved: reserving is the lead's form */
     ef.name.value = p.name || '';
     ef.land_use.value = p.land_use || '';
     const f = propsByCode.get(p.code);
