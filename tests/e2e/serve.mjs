@@ -273,7 +273,7 @@ try {
   await l.page.setInputFiles('#upload input[name=file]', { name: 'e2e.txt', mimeType: 'text/plain', buffer: Buffer.from(IMPORT_TXT) });
   await l.page.selectOption('#upload select[name=encoding]', 'utf-8');
   await l.page.click('#upload button[type=submit]');
-  await l.page.waitForFunction(() => document.body.dataset.preview === '2', null, { timeout: 20000 });
+  await l.page.waitForFunction(() => document.body.dataset.preview === '2' && Number(document.body.dataset.existing) > 0, null, { timeout: 20000 });
   const counts = await l.page.$$eval('#import-counts td[data-key]', (tds) => Object.fromEntries(tds.map((t) => [t.dataset.key, t.textContent])));
   const drawn = await l.page.locator('#map path.leaflet-interactive').count();
   check(counts.read === '2' && counts.inserted === '2' && counts.refused === '0' && drawn > 2,

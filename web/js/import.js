@@ -47,10 +47,10 @@ async function drawPreview(rep) {
   preview.clearLayers();
   if (!rep.preview || !rep.preview.features || !rep.preview.features.length) return;
   preview.addData(rep.preview);
-  document.body.dataset.preview = String(rep.preview.features.length);
   const bounds = preview.getBounds();
   map.fitBounds(bounds.pad(0.5), { maxZoom: 17, animate: false });
   await drawExisting();
+  document.body.dataset.preview = String(rep.preview.features.length);
   const link = document.getElementById('map-link');
   link.href = '/index.html' + PL.query({ bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((v) => v.toFixed(6)).join(',') });
 }
