@@ -336,6 +336,10 @@ static const char export_sql[] =
     "%s"
     " ORDER BY k.code, %s%s p.code";
 
+/* The geometry written: as stored, or (?12 > 0, pl_export_options.simplify_m) simplified in the working
+ * CRS without letting rings cross or collapse; the stored one should GEOS give nothing back. */
+#define GEOM_SQL "CASE WHEN ?12 > 0 THEN coalesce(SimplifyPreserveTopology(p.geom, ?12), p.geom) ELSE p.geom END"
+
 /* The map's view (pl_export_options.lonlat_box): ?6-?9 its envelope in the working CRS, ?10 the
  * SRID. The R*Tree gives the candidates (its float boxes are a superset); the exact test decides. */
 static const char box_sql[] =
@@ -860,6 +864,8 @@ static int check_options(pl_db *db, const pl_export_options *o, pl_error *err)
         return pl_error_set(err, PL_ERR_USAGE, "--year %d is not a year (1900 to 9999)", o->year);
     if (o->year && o->theme != PL_THEME_MUNI)
         return pl_error_set(err, PL_ERR_USAGE, "--year is for --theme muni");
+    if (!(o->simplify_m >= 0 && o->simplify_m <= 10000))
+        return pl_error_set(err, PL_ERR_USAGE, "a simplification is 0 to 10000 metres, not %g", o->simplify_m);
     if (o->precision < 0 || o->precision > 15)
         return pl_error_set(err, PL_ERR_USAGE, "--precision is 0 to 15 decimals, not %d", o->precision);
     if (o->as_of && !pl_date_valid(o->as_of))
@@ -1153,7 +1159,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     if (opt->lonlat_box && (rc = box_to_work(db, opt->lonlat_box, box, err)))
         goto out;
     snprintf(sql, sizeof sql, export_sql,
-             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? "p.geom" : "NULL", hist, opt->lonlat_box ? box_sql : "",
+             (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK)) ? GEOM_SQL : "NULL", hist, opt->lonlat_box ? box_sql : "",
              d->context ? SELECTED " DESC, " : "",
              by_class ? CLASS_FN "(p.status, pr.code, " DEADLINE_ARGS ", " RECLAIMED_SQL ", p.id)," : "");
     if ((x->w->needs & PL_NEED_LONLAT) && (rc = pl_xform_open(db, db->srid, 4326, 0, &x->xf, err)))
@@ -1205,6 +1211,8 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     sqlite3_bind_int(st, 5, d->context);
     if (opt->batch_id)
         sqlite3_bind_int64(st, 11, opt->batch_id);
+    if (x->w->needs & (PL_NEED_LONLAT | PL_NEED_WORK))
+        sqlite3_bind_double(st, 12, opt->simplify_m > 0 ? opt->simplify_m : 0);
     if (opt->lonlat_box) {
         for (int k = 0; k < 4; k++)
             sqlite3_bind_double(st, 6 + k, box[k]);

@@ -410,6 +410,101 @@ static int first_point(json_t *fc, const char *code, double *lon, double *lat)
     return 0;
 }
 
+/* The vertices of every feature of a FeatureCollection (polygons and multipolygons). */
+static size_t count_vertices(json_t *c)
+{
+    if (!json_is_array(c))
+        return 0;
+    if (json_is_number(json_array_get(c, 0)))
+        return 1;
+    size_t n = 0, i;
+    json_t *e;
+    json_array_foreach(c, i, e) n += count_vertices(e);
+    return n;
+}
+
+static size_t fc_vertices(json_t *fc, double *area_mu)
+{
+    size_t n = 0, i;
+    json_t *f;
+    *area_mu = 0;
+    json_array_foreach(json_object_get(fc, "features"), i, f) {
+        n += count_vertices(json_object_get(json_object_get(f, "geometry"), "coordinates"));
+        *area_mu += json_number_value(json_object_get(json_object_get(f, "properties"), "area_mu"));
+    }
+    return n;
+}
+
+Test(serve, parcels_box_simplified_on_request)
+{
+    session s = login("vera");
+    resp full = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1", s.cookie, NULL, NULL);
+    resp simple = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&simplify=30", s.cookie, NULL, NULL);
+    cr_assert_eq(simple.status, 200, "%d %s", simple.status, simple.body);
+    double full_mu, simple_mu;
+    size_t vf = fc_vertices(full.json, &full_mu), vs = fc_vertices(simple.json, &simple_mu);
+    /* the same parcels with their stored areas, fewer vertices, a smaller answer */
+    cr_assert_eq(json_array_size(json_object_get(simple.json, "features")),
+                 json_array_size(json_object_get(full.json, "features")));
+    cr_assert_float_eq(simple_mu, full_mu, 1e-6);
+    cr_assert(vs < vf && simple.body_len < full.body_len, "%zu vertices → %zu, %zu bytes → %zu", vf, vs, full.body_len,
+              simple.body_len);
+    resp_free(&simple);
+    simple = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&simplify=0", s.cookie, NULL, NULL);
+    cr_assert_str_eq(simple.body, full.body); /* 0: as stored */
+    resp_free(&simple);
+    resp_free(&full);
+    static const char *const bad[] = {"-1", "abc", "20000", "nan"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&simplify=%s", bad[i]);
+        resp r = http("GET", path, s.cookie, NULL, NULL);
+        cr_assert_eq(r.status, 400, "%s: %d", bad[i], r.status);
+        cr_assert(strstr(error_of(&r), "simplify is a tolerance of 0 to 10000 metres"), "%s", r.body);
+        resp_free(&r);
+    }
+}
+
+Test(serve, parks_with_their_extent)
+{
+    session s = login("vera"), a = login("adam");
+    resp r = http("POST", "/api/v1/parks", a.cookie, a.csrf, "{\"code\": \"EMPTY\", \"name\": \"空园区\"}");
+    cr_assert_eq(r.status, 201, "%d %s", r.status, r.body);
+    cr_assert(json_is_null(json_object_get(r.json, "extent")), "%s", r.body); /* no parcel yet */
+    resp_free(&r);
+    r = http("GET", "/api/v1/parks", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_eq(json_array_size(r.json), 2, "%s", r.body);
+    json_t *q = json_array_get(r.json, 1);
+    cr_assert_str_eq(json_string_value(json_object_get(q, "code")), "QDIP");
+    json_t *e = json_object_get(q, "extent");
+    cr_assert_eq(json_array_size(e), 4, "%s", r.body);
+    double b[4];
+    for (int i = 0; i < 4; i++)
+        b[i] = json_real_value(json_array_get(e, (size_t)i));
+    /* every parcel of the park is in it: the whole-park box finds them all, and a box of the extent too */
+    resp all = http("GET", "/api/v1/parcels?bbox=119.5,35.5,120.5,36.5", s.cookie, NULL, NULL);
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/parcels?bbox=%.7f,%.7f,%.7f,%.7f", b[0], b[1], b[2], b[3]);
+    resp in = http("GET", path, s.cookie, NULL, NULL);
+    cr_assert(b[0] < b[2] && b[1] < b[3] && b[2] - b[0] < 0.2 && b[3] - b[1] < 0.2, "%s", r.body);
+    cr_assert(json_array_size(json_object_get(all.json, "features")) > 0);
+    cr_assert_eq(json_array_size(json_object_get(in.json, "features")),
+                 json_array_size(json_object_get(all.json, "features")));
+    /* and each parcel's first point lies inside it */
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(all.json, "features"), i, f) {
+        double lon, lat;
+        cr_assert(first_point(all.json, json_string_value(json_object_get(json_object_get(f, "properties"), "code")),
+                              &lon, &lat));
+        cr_assert(lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3], "%f,%f", lon, lat);
+    }
+    resp_free(&all);
+    resp_free(&in);
+    resp_free(&r);
+}
+
 Test(serve, parcels_box_and_answer_in_gcj02)
 {
     session s = login("vera");
@@ -463,7 +558,9 @@ Test(serve, pages_are_embedded_files_without_session)
         {"/js/api.js", "text/javascript; charset=utf-8"}, {"/css/app.css", "text/css; charset=utf-8"},
         {"/vendor/leaflet/leaflet.js", "text/javascript; charset=utf-8"},
         {"/vendor/leaflet/images/layers.png", "image/png"}, {"/vendor/leaflet/LICENSE", "text/plain; charset=utf-8"},
-        {"/favicon.svg", "image/svg+xml"}};
+        {"/favicon.svg", "image/svg+xml"}, {"/import.html", "text/html; charset=utf-8"},
+        {"/js/import.js", "text/javascript; charset=utf-8"}, {"/users.html", "text/html; charset=utf-8"},
+        {"/js/users.js", "text/javascript; charset=utf-8"}};
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
         r = http("GET", types[i][0], NULL, NULL, NULL);
         cr_assert_eq(r.status, 200, "%s: %d", types[i][0], r.status);

@@ -554,6 +554,15 @@ Test(writes, accounts_add_passwd_disable)
     char *out = NULL, *errout = NULL;
     tu_cli(&out, &errout, dbpath, "park list --format json");
     json_t *cli = json_loads(out, 0, NULL);
+    /* the CLI's keys, and beside them each park's WGS 84 extent (null without parcels) */
+    size_t i;
+    json_t *o;
+    json_array_foreach(r.json, i, o) {
+        json_t *e = json_object_get(o, "extent");
+        cr_assert(json_is_null(e) || json_array_size(e) == 4, "%s", r.body);
+        cr_assert_eq(json_is_null(e), json_integer_value(json_object_get(o, "parcels")) == 0, "%s", r.body);
+        json_object_del(o, "extent");
+    }
     cr_assert(json_equal(cli, r.json), "cli %s\napi %s", out, r.body);
     json_decref(cli);
     tu_outputs_free(&out, &errout);

@@ -85,6 +85,9 @@ typedef struct pl_export_options {
                                  parcels that meet the box's envelope in the working CRS (the map's
                                  view, through the spatial index); NULL = everywhere */
     long batch_id;         /* only the parcels the import batch wrote (inserted or updated); 0 = any */
+    double simplify_m;     /* > 0: each geometry simplified by this tolerance in metres in the working
+                              CRS (SpatiaLite's SimplifyPreserveTopology) before it is written, for a
+                              map's low zooms; areas stay those stored. 0 = as stored */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);

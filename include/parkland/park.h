@@ -65,6 +65,12 @@ int pl_park_remove(pl_db *db, const char *code, const char *note, pl_error *err)
 /* Call `cb` for every park, ordered by code; a non-zero return stops and is returned. */
 int pl_park_each(pl_db *db, int (*cb)(const pl_park *park, void *ctx), void *ctx, pl_error *err);
 
+/* The extent in WGS 84 of park `code`'s parcels that are not retired (a map's first view):
+ * lonlat = lon1, lat1, lon2, lat2, the envelope of the working-CRS box's corners and edge midpoints
+ * after the transformation. *has (not NULL) is 0 and lonlat untouched for a park without parcels.
+ * PL_ERR_NOTFOUND for an unknown park. */
+int pl_park_extent(pl_db *db, const char *code, double lonlat[4], int *has, pl_error *err);
+
 /* ---- the 7 parameters of an old datum (Xian 1980, Beijing 1954) -------------------------------- */
 
 /* The datum a name stands for: "Xian 1980" for xian80, 西安80, 西安1980, "Xian 1980" (any case);

@@ -165,9 +165,24 @@ static json_t *parks_json(pl_req *r, pl_db *db, const char *only)
         pl_reply_lib_error(r, &err);
         return NULL;
     }
-    json_t *a = pl_table_to_json(c.t);
-    if (!a)
+    json_t *a = pl_table_to_json(c.t); /* frees the table */
+    if (!a) {
         pl_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory");
+        return NULL;
+    }
+    /* beside the CLI's keys: the WGS 84 extent of the park's parcels, for a map's first view */
+    size_t i;
+    json_t *o;
+    json_array_foreach(a, i, o) {
+        double b[4];
+        int has;
+        if (pl_park_extent(db, json_string_value(json_object_get(o, "code")), b, &has, &err)) {
+            json_decref(a);
+            pl_reply_lib_error(r, &err);
+            return NULL;
+        }
+        json_object_set_new(o, "extent", has ? json_pack("[ffff]", b[0], b[1], b[2], b[3]) : json_null());
+    }
     return a;
 }
 

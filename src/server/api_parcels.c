@@ -1,4 +1,4 @@
-/* api_parcels.c — GET /api/v1/parcels (GeoJSON of a box), /api/v1/parcels/CODE, /api/v1/free. */
+/* api_parcels.c — GET /api/v1/parcels (GeoJSON of a box, simplified on request), /api/v1/parcels/CODE, /api/v1/free. */
 #include "http.h"
 
 #include <math.h>
@@ -58,6 +58,15 @@ enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db)
         o.gcj02 = c == PL_NEAR_GCJ02;
         o.bd09 = c == PL_NEAR_BD09;
     }
+    const char *simplify = pl_req_arg(r, "simplify");
+    if (simplify && !(pl_parse_number(simplify, &o.simplify_m) && o.simplify_m >= 0 && o.simplify_m <= 10000))
+        return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "simplify is a tolerance of 0 to 10000 metres, not '%s'",
+                              simplify);
+    /* and no more decimals than the tolerance can tell: 1e-6° ≈ 0.1 m, 1e-5° ≈ 1.1 m */
+    if (o.simplify_m >= 10)
+        o.precision = 5;
+    else if (o.simplify_m >= 1)
+        o.precision = 6;
     o.format = PL_EXPORT_GEOJSON;
     o.status = pl_req_arg(r, "status");
     o.park = pl_req_arg(r, "park");

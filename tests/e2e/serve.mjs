@@ -3,8 +3,10 @@
 //   an investment officer logs in, finds free parcels of 30–60 亩, opens one, reserves it for a
 //   lead, signs the project, and sees the parcel's class on the map change; a lead named
 //   <img src=x onerror=alert(1)> stays text; a viewer has no write button and the API answers
-//   403; screenshots are not blank and show parcels; no console error; no request leaves
-//   localhost. Prints one "ok …" line per check; exits 1 at the first failure.
+//   403; a land officer imports a small TXT through the import page (dry run drawn on the map,
+//   commit, the new parcels on the map) and edits a parcel; an admin adds an account that then
+//   logs in; a viewer has no import or users page and gets 403; screenshots are not blank and
+//   show parcels; no console error; no request leaves localhost. Prints one "ok …" line per check; exits 1 at the first failure.
 // usage: node serve.mjs PARKLAND DB WORKDIR PNG_STATS.py [SCREENSHOT.png]
 import { spawn, execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
@@ -13,10 +15,20 @@ const [pl, db, work, statsScript, docShot] = process.argv.slice(2);
 const PASSWORD = 'e2e-pass-word';
 const LEAD = 'DE-2025-03';
 const XSS = '<img src=x onerror=alert(1)>';
+// two new parcels south of the sample ones (CGCS2000 3-degree zone 40, X north, Y east, hectares)
+const IMPORT_TXT = ['[属性描述]', '格式版本号=1.01', '坐标系=2000国家大地坐标系', '几度分带=3', '投影类型=高斯克吕格',
+  '计量单位=米', '带号=40', '精度=0.001', '[地块坐标]',
+  '5,4.0000,E2E-001,e2e 导入一,面,,工业用地,0601,@',
+  'J1,1,3990000.000,40506400.000', 'J2,1,3990000.000,40506600.000', 'J3,1,3989800.000,40506600.000',
+  'J4,1,3989800.000,40506400.000', 'J1,1,3990000.000,40506400.000',
+  '5,4.0000,E2E-002,e2e 导入二,面,,工业用地,0601,@',
+  'J1,1,3990000.000,40506600.000', 'J2,1,3990000.000,40506800.000', 'J3,1,3989800.000,40506800.000',
+  'J4,1,3989800.000,40506600.000', 'J1,1,3990000.000,40506600.000', ''].join('\r\n');
 
 let failures = 0;
+const T0 = Date.now();
 function check(cond, what, detail) {
-  if (cond) { console.log('ok   ' + what); return; }
+  if (cond) { console.log('ok   ' + what + ` (${((Date.now() - T0) / 1000).toFixed(1)} s)`); return; }
   failures++;
   console.log('FAIL ' + what + (detail !== undefined ? ': ' + JSON.stringify(detail) : ''));
   throw new Error(what);
@@ -241,6 +253,85 @@ try {
     'GCJ-02 tiles: the parcels are asked for and drawn in GCJ-02', { status: gres.status(), crs: gfc.coord_sys });
   await v.ctx.close();
 
+  // ---- land: import a small TXT through the import page, commit, see it on the map; edit ----------
+  const l = await newPage('lena');
+  await login(l.page, 'lena');
+  check(await l.page.locator('header nav a[href="/import.html"]').count() === 1 &&
+        await l.page.locator('header nav a[href="/users.html"]').count() === 0, 'land: the import page is in the navigation, users is not');
+  await l.page.goto(base + '/import.html');
+  await l.page.waitForFunction(() => document.querySelectorAll('#upload select[name=park] option').length > 0);
+  // a file with a self-intersecting parcel: refused as a whole, the report names the feature, nothing to commit
+  await l.page.setInputFiles('#upload input[name=file]', { name: 'bad.txt', mimeType: 'text/plain',
+    buffer: Buffer.from(IMPORT_TXT.replace('E2E-002', 'E2E-BAD').replace('J2,1,3990000.000,40506800.000', 'J2,1,3989800.000,40506800.000')
+      .replace('J3,1,3989800.000,40506800.000', 'J3,1,3990000.000,40506800.000')) });
+  await l.page.click('#upload button[type=submit]');
+  await l.page.waitForSelector('#import-messages li.msg-refused');
+  const refusedMsg = await l.page.locator('#import-messages li.msg-refused').first().textContent();
+  check(/E2E-BAD/.test(refusedMsg) && await l.page.locator('#commit:visible').count() === 0 &&
+        (await l.page.locator('#status').getAttribute('class')) === 'error',
+    'import: a refused file shows its report with the refused feature, and no commit button', refusedMsg);
+  await l.page.setInputFiles('#upload input[name=file]', { name: 'e2e.txt', mimeType: 'text/plain', buffer: Buffer.from(IMPORT_TXT) });
+  await l.page.selectOption('#upload select[name=encoding]', 'utf-8');
+  await l.page.click('#upload button[type=submit]');
+  await l.page.waitForFunction(() => document.body.dataset.preview === '2' && Number(document.body.dataset.existing) > 0, null, { timeout: 20000 });
+  const counts = await l.page.$$eval('#import-counts td[data-key]', (tds) => Object.fromEntries(tds.map((t) => [t.dataset.key, t.textContent])));
+  const drawn = await l.page.locator('#map path.leaflet-interactive').count();
+  check(counts.read === '2' && counts.inserted === '2' && counts.refused === '0' && drawn > 2,
+    `import: the dry run reports 2 parcels to insert and draws them over the parcels there (${drawn} shapes)`, { counts, drawn });
+  await l.page.click('#commit');
+  await l.page.waitForSelector('#done:not([hidden])');
+  check(/^\d+$/.test(await l.page.locator('#batch').textContent()), 'import: committed, the report names its batch');
+  await l.page.click('#map-link');
+  await l.page.waitForFunction(() => !!document.querySelector('path.parcel[data-code="E2E-001"]') &&
+    !!document.querySelector('path.parcel[data-code="E2E-002"]'), null, { timeout: 20000 });
+  check(true, 'import: the map link shows the new parcels');
+  // a parcel's land edits: a move the lifecycle refuses shows the server's message; a legal one and a new name
+  await l.page.evaluate(() => showParcel('E2E-001'));
+  await l.page.waitForFunction(() => document.getElementById('parcel-code').textContent === 'E2E-001' && !document.getElementById('land-edit').hidden);
+  await l.page.selectOption('#status-form select[name=status]', 'production');
+  await l.page.click('#status-form button[type=submit]');
+  await l.page.waitForFunction(() => document.getElementById('status').className === 'error');
+  const refusal = await l.page.locator('#status').textContent();
+  check(/E2E-001/.test(refusal), 'land: a status move the lifecycle refuses shows the server\'s message', refusal);
+  await l.page.fill('#edit-form input[name=name]', 'e2e 新名称');
+  await l.page.click('#edit-form button[type=submit]');
+  await l.page.waitForFunction(() => document.getElementById('parcel-history').textContent.includes('e2e 新名称'));
+  check((await l.page.locator('#parcel-history').textContent()).includes('lena'), 'land: the new name is in the history with the account');
+  await l.ctx.close();
+
+  // ---- admin: a new account that can then log in -------------------------------------------------
+  const a = await newPage('adam');
+  await login(a.page, 'adam');
+  await a.page.click('header nav a[href="/users.html"]');
+  await a.page.waitForSelector('#users tbody tr[data-code="lena"]');
+  await a.page.fill('#add input[name=name]', 'nina');
+  await a.page.selectOption('#add select[name=role]', 'land');
+  await a.page.fill('#add input[name=password]', PASSWORD);
+  await a.page.click('#add button[type=submit]');
+  await a.page.waitForSelector('#users tbody tr[data-code="nina"]');
+  check(await a.page.locator('#parks-table tbody tr').count() === 1, 'admin: the users page lists the accounts and the parks');
+  await a.ctx.close();
+  const n = await newPage('nina');
+  await login(n.page, 'nina');
+  check(await n.page.locator('header nav a[href="/import.html"]').count() === 1, 'admin: the new account logs in, in its role');
+  await n.ctx.close();
+
+  // ---- viewer: no import or users page, 403 from the API ----------------------------------------
+  const v2 = await newPage('vera');
+  await login(v2.page, 'vera');
+  check(await v2.page.locator('header nav a[href="/import.html"], header nav a[href="/users.html"]').count() === 0 &&
+        await v2.page.locator('#land-edit').count() === 0, 'viewer: no import or users link, no land edits in the panel');
+  const vcsrf = await v2.page.evaluate(() => JSON.parse(sessionStorage.getItem('pl.session')).csrf);
+  const up = await v2.ctx.request.post(`${base}/api/v1/imports?park=QDIP&filename=e2e.txt`, {
+    headers: { 'X-CSRF-Token': vcsrf, 'Content-Type': 'application/octet-stream' }, data: Buffer.from(IMPORT_TXT) });
+  const users = await v2.ctx.request.get(`${base}/api/v1/users`);
+  check(up.status() === 403 && users.status() === 403, 'viewer: the API answers 403 to an import and to the accounts', [up.status(), users.status()]);
+  await v2.ctx.close();
+
+  // the browser logs the refused file and the refused status move (422s the page shows) as failed resources
+  const refused = stats.console.filter((m) => /^lena: error: .*status of 422/.test(m));
+  stats.console = stats.console.filter((m) => !refused.includes(m));
+  check(refused.length === 2, 'the only failed requests are the refused import and status move', refused);
   check(stats.console.length === 0, 'no console errors or warnings', stats.console);
   check(stats.outside.length === 0 && stats.requests > 20, `no request left localhost (${stats.requests} requests)`, stats.outside);
 } catch (e) {

@@ -15,6 +15,16 @@ PL.canInvest = function () {
   return !!s && (s.role === 'investment' || s.role === 'admin');
 };
 
+/* Roles that may import, edit parcels and change their statuses; the admin's accounts and parks. */
+PL.canLand = function () {
+  const s = PL.session();
+  return !!s && (s.role === 'land' || s.role === 'admin');
+};
+PL.isAdmin = function () {
+  const s = PL.session();
+  return !!s && s.role === 'admin';
+};
+
 PL.toLogin = function () {
   sessionStorage.removeItem('pl.session');
   const here = location.pathname + location.search;
@@ -51,6 +61,22 @@ PL.call = async function (method, path, body) {
   return data;
 };
 PL.get = (path) => PL.call('GET', path);
+
+/* POST a file as the request body (the import's upload: no multipart) → the parsed JSON answer. */
+PL.upload = async function (path, file, type) {
+  const s = PL.session();
+  const headers = { 'Accept-Language': I18N.lang === 'zh' ? 'zh-CN' : 'en', 'Content-Type': type };
+  if (s) headers['X-CSRF-Token'] = s.csrf;
+  const res = await fetch('/api/v1' + path, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  const type2 = res.headers.get('Content-Type') || '';
+  const data = type2.includes('json') ? await res.json() : await res.text();
+  if (res.status === 401) {
+    PL.toLogin();
+    throw new ApiError(401, data);
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+};
 
 /* A query string of the non-empty members of obj. */
 PL.query = function (obj) {
@@ -129,6 +155,8 @@ PL.header = function (active) {
   const links = [['map', '/index.html']];
   if (PL.canInvest()) links.push(['leads', '/leads.html'], ['projects', '/projects.html']);
   links.push(['reports', '/reports.html']);
+  if (PL.canLand()) links.push(['import', '/import.html']);
+  if (PL.isAdmin()) links.push(['users', '/users.html']);
   const nav = PL.el('nav', {}, ...links.map(([k, href]) =>
     PL.el('a', { href, class: k === active ? 'active' : null, 'data-i18n': 'nav.' + k }, I18N.t('nav.' + k))));
   const lang = PL.el('button', { type: 'button', id: 'lang', onclick: () => I18N.toggle() }, I18N.t('lang.other'));

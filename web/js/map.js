@@ -1,6 +1,7 @@
-/* map.js — the map page: parcels of the view (GET /parcels?bbox=) coloured by the theme with
- * its legend, a parcel's panel with its history, the free-parcel search (GET /free), reserving
- * a parcel for a lead. No base map unless the settings give a tile URL (then in that URL's
+/* map.js — the map page: parcels of the view (GET /parcels?bbox=, simplified when the view is wide)
+ * coloured by the theme with its legend, a parcel's panel with its history, the free-parcel search
+ * (GET /free), reserving a parcel for a lead; for land and admin the parcel's status, name and land
+ * use, and its reclaim when it is idle. No base map unless the settings give a tile URL (then in that URL's
  * datum: GCJ-02 tiles get the parcels and the clicked points in GCJ-02 through ?crs=). */
 'use strict';
 
@@ -11,6 +12,13 @@ const settings = {
 };
 let map, parcels, legend, nearMarker, theme, picked = null, seq = 0;
 const layersByCode = new Map();
+const propsByCode = new Map(); /* the features' properties (the theme's class, idle) */
+/* Above this width of the view (metres) the page asks for geometry simplified to about a pixel
+ * (?simplify=): the parcels keep their place and shape, the answer shrinks. */
+const SIMPLIFY_ABOVE_M = 3000;
+/* Above this width the page asks to zoom in instead (bench, 100k parcels: a 10 km box is 1430
+ * parcels, 2.5 MB simplified; docs/api.md). */
+const MAX_VIEW_M = 15000;
 
 function label(entry) { return I18N.lang === 'zh' ? entry.label_zh : entry.label_en; }
 
@@ -20,13 +28,15 @@ async function loadParcels() {
   const b = map.getBounds();
   const box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
   const mine = ++seq;
-  if ((box[2] - box[0]) * (box[3] - box[1]) > MAX_BOX_DEG2) {
+  const widthM = map.distance(L.latLng(b.getCenter().lat, b.getWest()), L.latLng(b.getCenter().lat, b.getEast()));
+  if ((box[2] - box[0]) * (box[3] - box[1]) > MAX_BOX_DEG2 || widthM > MAX_VIEW_M) {
     parcels.clearLayers();
     layersByCode.clear();
     drawLegend(null);
     return;
   }
   const q = { bbox: box.map((v) => v.toFixed(6)).join(','), theme, crs: settings.crs === 'gcj02' ? 'gcj02' : null };
+  if (widthM > SIMPLIFY_ABOVE_M) q.simplify = Math.max(1, Math.round(widthM / map.getSize().x));
   let fc;
   try {
     fc = await PL.get('/parcels' + PL.query(q));
@@ -37,6 +47,7 @@ async function loadParcels() {
   if (mine !== seq) return; /* a later view was asked for meanwhile */
   parcels.clearLayers();
   layersByCode.clear();
+  propsByCode.clear();
   parcels.addData(fc);
   drawLegend(fc);
   document.body.dataset.parcels = String(fc.features.length);
@@ -50,6 +61,7 @@ function styleOf(f) {
 function onParcel(f, layer) {
   const p = f.properties;
   layersByCode.set(p.code, layer);
+  propsByCode.set(p.code, p);
   layer.on('add', () => {
     const e = layer.getElement();
     if (e) { e.dataset.code = p.code; e.dataset.cls = p.class; e.classList.add('parcel'); e.classList.toggle('picked', p.code === picked); }
@@ -106,6 +118,18 @@ async function showParcel(code) {
     form.hidden = p.status !== 'available';
     form.dataset.parcel = p.code;
   }
+  const land = document.getElementById('land-edit');
+  if (land) { /* land and admin: status, name and land use, reclaim when the parcel is idle */
+    land.hidden = false;
+    land.dataset.parcel = p.code;
+    const sf = document.getElementById('status-form'), ef = document.getElementById('edit-form');
+    sf.status.value = p.status;
+    if (sf.status.selectedIndex < 0) sf.status.selectedIndex = 0; /* reserved: reserving is the lead's form */
+    ef.name.value = p.name || '';
+    ef.land_use.value = p.land_use || '';
+    const f = propsByCode.get(p.code);
+    document.getElementById('reclaim-form').hidden = !(p.status === 'idle' || (f && (f.idle === true || f.class === 'idle')));
+  }
   picked = p.code;
   for (const [c, layer] of layersByCode) {
     const e = layer.getElement && layer.getElement();
@@ -123,6 +147,41 @@ async function reserve(ev) {
   } catch (e) {
     PL.fail(e);
   }
+}
+
+/* ---- land edits (land, admin) ------------------------------------------------------------ */
+
+/* A land edit of the parcel in the panel: the call, then the panel and the map again. */
+async function landCall(ev, path, body, done) {
+  ev.preventDefault();
+  const code = document.getElementById('land-edit').dataset.parcel;
+  try {
+    await PL.call(path === '' ? 'PATCH' : 'POST', '/parcels/' + encodeURIComponent(code) + path, body);
+    PL.say(I18N.t(done) + ' ' + code);
+    await Promise.all([showParcel(code), loadParcels()]);
+  } catch (e) {
+    PL.fail(e); /* the server's message: a move the lifecycle refuses lists the legal ones */
+  }
+}
+
+function setStatus(ev) {
+  const f = ev.target, body = { status: f.status.value };
+  if (f.date.value) body.date = f.date.value;
+  if (f.note.value.trim()) body.note = f.note.value.trim();
+  if (f.force.checked) body.force = true;
+  return landCall(ev, '/status', body, 'done.saved');
+}
+
+function editParcel(ev) {
+  const f = ev.target, body = { name: f.name.value.trim(), land_use: f.land_use.value.trim() };
+  if (f.note.value.trim()) body.note = f.note.value.trim();
+  return landCall(ev, '', body, 'done.saved');
+}
+
+function reclaim(ev) {
+  const f = ev.target, body = { to: f.to.value };
+  if (f.note.value.trim()) body.note = f.note.value.trim();
+  return landCall(ev, '/reclaim', body, 'done.reclaimed');
 }
 
 /* ---- free parcels ----------------------------------------------------------------------- */
@@ -185,19 +244,24 @@ function clearNear() {
 
 /* ---- the page --------------------------------------------------------------------------- */
 
+/* The first view: ?bbox= of the URL (the import page's link to what it imported), else the view
+ * saved in this browser, else the extent of every park's parcels (GET /parks), else the sample area. */
 async function initialView() {
+  const asked = (PL.param('bbox') || '').split(',').map(Number);
+  if (asked.length === 4 && asked.every(isFinite)) return { bounds: [[asked[1], asked[0]], [asked[3], asked[2]]] };
   try {
     const v = JSON.parse(localStorage.getItem('pl.view'));
-    if (v && isFinite(v.lat) && isFinite(v.lng) && isFinite(v.zoom)) return [[v.lat, v.lng], v.zoom];
+    if (v && isFinite(v.lat) && isFinite(v.lng) && isFinite(v.zoom)) return { center: [v.lat, v.lng], zoom: v.zoom };
   } catch (e) { /* none saved */ }
-  try { /* the first free parcel, else the sample area */
-    const free = await PL.get('/free?limit=1');
-    if (free.length) {
-      const p = await PL.get('/parcels/' + encodeURIComponent(free[0].code));
-      if (p.label_lat !== null) return [[p.label_lat, p.label_lon], 14];
+  try {
+    const parks = (await PL.get('/parks')).filter((k) => Array.isArray(k.extent));
+    if (parks.length) {
+      const e = parks.reduce((a, k) => [Math.min(a[0], k.extent[0]), Math.min(a[1], k.extent[1]),
+        Math.max(a[2], k.extent[2]), Math.max(a[3], k.extent[3])], [180, 90, -180, -90]);
+      return { bounds: [[e[1], e[0]], [e[3], e[2]]] };
     }
   } catch (e) { /* fall back */ }
-  return [[36.0, 120.1], 13];
+  return { center: [36.0, 120.1], zoom: 13 };
 }
 
 document.addEventListener('DOMContentLoaded', async () => {
@@ -221,6 +285,13 @@ document.addEventListener('DOMContentLoaded', async () => {
   const reserveForm = document.getElementById('reserve');
   if (PL.canInvest()) reserveForm.addEventListener('submit', reserve);
   else reserveForm.remove(); /* a role that may not reserve has no such button */
+  if (PL.canLand()) {
+    document.getElementById('status-form').addEventListener('submit', setStatus);
+    document.getElementById('edit-form').addEventListener('submit', editParcel);
+    document.getElementById('reclaim-form').addEventListener('submit', reclaim);
+  } else {
+    document.getElementById('land-edit').remove();
+  }
 
   map = L.map('map', { zoomControl: true, attributionControl: !!settings.tiles });
   if (settings.tiles) L.tileLayer(settings.tiles, { maxZoom: 19 }).addTo(map);
@@ -236,6 +307,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     timer = setTimeout(loadParcels, 150);
   });
   map.on('click', (ev) => setNear(ev.latlng));
-  const [center, zoom] = await initialView();
-  map.setView(center, zoom, { animate: false });
+  const view = await initialView();
+  if (view.bounds) map.fitBounds(view.bounds, { maxZoom: 17, animate: false });
+  else map.setView(view.center, view.zoom, { animate: false });
 });
