@@ -74,7 +74,7 @@ enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db)
     if (theme) {
         int t = pl_export_theme_parse(theme);
         if (t < 0)
-            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing, muni)", theme);
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing, muni, ledger)", theme);
         o.theme = (pl_export_theme)t;
     }
     char *text = NULL;

@@ -59,7 +59,7 @@ enum MHD_Result pl_api_report(pl_req *r, pl_db *db)
 {
     int kind = pl_report_kind_parse(r->arg);
     if (kind < 0)
-        return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "unknown report '%s' (availability, landing, alerts, kpi, muni)", r->arg);
+        return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "unknown report '%s' (availability, landing, alerts, kpi, ledger, muni)", r->arg);
     const char *f = pl_req_arg(r, "format");
     int fmt = f ? pl_report_format_parse(f) : PL_REPORT_JSON;
     if (fmt != PL_REPORT_JSON && fmt != PL_REPORT_CSV && fmt != PL_REPORT_XLSX)
@@ -144,7 +144,7 @@ enum MHD_Result pl_api_export(pl_req *r, pl_db *db)
     if (theme) {
         int t = pl_export_theme_parse(theme);
         if (t < 0)
-            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing, muni)", theme);
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "unknown theme '%s' (availability, landing, muni, ledger)", theme);
         o.theme = (pl_export_theme)t;
     }
     if (gcj02) {
