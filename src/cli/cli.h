@@ -11,6 +11,7 @@
 #include "parkland/i18n.h"
 #include "parkland/import.h"
 #include "parkland/parse.h"
+#include "parkland/report.h"
 #include "parkland/table.h"
 
 /* User text in the chosen language (parkland/i18n.h): _("…") where it is
@@ -113,6 +114,20 @@ pl_db *cli_open_db_code(const cli_global *g, pl_code_kind kind, const char **par
  * (advancing *i) when argv[*i] is that option; 0 otherwise; -1 when the value
  * is missing (a message is printed). */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
+/* The output options every report takes (report availability … ledger, muni, monthly,
+ * quarterly): --format text|csv|json|xlsx, -o/--output FILE, --force. cmd_report.c. */
+typedef struct cli_report_output {
+    int fmt;          /* a pl_report_format; PL_REPORT_TEXT unless --format */
+    const char *file; /* argv's -o FILE, or NULL: the terminal */
+    int force;        /* --force: an existing FILE is replaced */
+} cli_report_output;
+/* argv[*i] as one of those options: 1 when it was (*i past its value), 0 when it is none of
+ * them, -1 after a usage error was printed (the caller returns EXIT_USAGE). */
+int cli_report_output_option(int argc, char **argv, int *i, const char *usage, cli_report_output *o);
+/* After the options: 0, or EXIT_USAGE after its message (xlsx without -o, an empty -o). */
+int cli_report_output_check(const char *usage, const cli_report_output *o);
+/* The report into o->file (pl_report_save) or onto stdout fitted to the terminal. */
+int cli_report_output_write(const pl_report *rep, const cli_report_output *o, pl_error *err);
 /* 1 when argv[i] is "--help" or "-h". */
 int cli_is_help(const char *arg);
 /* A command family (argv[1] the subcommand): with no subcommand, or --help/-h

@@ -158,8 +158,9 @@ static const char report_muni_usage[] =
 
 int cli_report_muni(int argc, char **argv, const cli_global *g)
 {
-    int year = 0, fmt = PL_REPORT_TEXT, force = 0;
-    const char *park = NULL, *output = NULL;
+    int year = 0;
+    const char *park = NULL;
+    cli_report_output out = {PL_REPORT_TEXT, NULL, 0};
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -180,25 +181,16 @@ int cli_report_muni(int argc, char **argv, const cli_global *g)
                 return cli_usage_error(report_muni_usage, "--year expects a year (1900 to 9999), not '%s'", v);
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             park = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_report_format_parse(v)) < 0)
-                return cli_usage_error(report_muni_usage, "unknown format '%s' (text, csv, json, xlsx)", v);
-        } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
-                   (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
-            output = v;
-        } else if (!strcmp(argv[i], "--force")) {
-            force = 1;
+        } else if ((r = cli_report_output_option(argc, argv, &i, report_muni_usage, &out))) {
         } else {
             return cli_usage_error(report_muni_usage, "unexpected argument '%s'", argv[i]);
         }
         if (r < 0)
             return EXIT_USAGE;
     }
-    if (fmt == PL_REPORT_XLSX && !output)
-        return cli_usage_error(report_muni_usage, "the xlsx format needs an output file: -o FILE.xlsx");
-    if (output && !*output)
-        return cli_usage_error(report_muni_usage, "-o needs a file name");
-    int status;
+    int status = cli_report_output_check(report_muni_usage, &out);
+    if (status)
+        return status;
     pl_db *db = cli_open_db_park(g, &park, &status);
     if (!db)
         return status;
@@ -215,13 +207,9 @@ int cli_report_muni(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    if (output) {
-        rc = pl_report_save(rep, output, (pl_report_format)fmt, force, &err);
-        if (!rc)
-            printf(_("wrote the 亩均 report of %d → %s\n"), year, output);
-    } else {
-        rc = pl_report_write_fit(rep, stdout, (pl_report_format)fmt, cli_table_width(), &err);
-    }
+    rc = cli_report_output_write(rep, &out, &err);
+    if (!rc && out.file)
+        printf(_("wrote the 亩均 report of %d → %s\n"), year, out.file);
     pl_report_free(rep);
     return rc ? cli_fail(&err) : EXIT_DONE;
 }

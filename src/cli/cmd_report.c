@@ -145,6 +145,44 @@ static int report_all(const cli_global *g, const pl_report_options *opt, int fmt
     return EXIT_DONE;
 }
 
+int cli_report_output_option(int argc, char **argv, int *i, const char *usage, cli_report_output *o)
+{
+    const char *v = NULL;
+    int r;
+    if ((r = cli_opt_value(argc, argv, i, "--format", &v))) {
+        if (r > 0 && (o->fmt = pl_report_format_parse(v)) < 0) {
+            cli_usage_error(usage, "unknown format '%s' (text, csv, json, xlsx)", v);
+            return -1;
+        }
+        return r;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "-o", &v)) || (r = cli_opt_value(argc, argv, i, "--output", &v))) {
+        o->file = v;
+        return r;
+    }
+    if (!strcmp(argv[*i], "--force")) {
+        o->force = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_report_output_check(const char *usage, const cli_report_output *o)
+{
+    if (o->fmt == PL_REPORT_XLSX && !o->file)
+        return cli_usage_error(usage, "the xlsx format needs an output file: -o FILE.xlsx");
+    if (o->file && !*o->file)
+        return cli_usage_error(usage, "-o needs a file name");
+    return 0;
+}
+
+int cli_report_output_write(const pl_report *rep, const cli_report_output *o, pl_error *err)
+{
+    if (o->file)
+        return pl_report_save(rep, o->file, (pl_report_format)o->fmt, o->force, err);
+    return pl_report_write_fit(rep, stdout, (pl_report_format)o->fmt, cli_table_width(), err);
+}
+
 /* report pack: the meeting pack as one PDF. */
 static int report_pack(const cli_global *g, const pl_report_options *opt, const char *output, int force)
 {
@@ -192,8 +230,8 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     /* the workbook's sheet names and definitions: the language of the text (--lang, the locale) */
     pl_report_lang lang = pl_lang_current() == PL_LANG_ZH ? PL_REPORT_LANG_ZH : PL_REPORT_LANG_EN;
     pl_report_options opt = {0};
-    const char *output = NULL;
-    int fmt = PL_REPORT_TEXT, force = 0, fail_on_alerts = 0;
+    cli_report_output out = {PL_REPORT_TEXT, NULL, 0};
+    int fail_on_alerts = 0;
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -207,14 +245,7 @@ int cmd_report(int argc, char **argv, const cli_global *g)
                 return EXIT_USAGE;
         } else if ((r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             opt.park = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_report_format_parse(v)) < 0)
-                return cli_usage_error(report_usage, "unknown format '%s' (text, csv, json, xlsx)", v);
-        } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
-                   (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
-            output = v;
-        } else if (!strcmp(argv[i], "--force")) {
-            force = 1;
+        } else if ((r = cli_report_output_option(argc, argv, &i, report_usage, &out))) {
         } else if (!strcmp(argv[i], "--fail-on-alerts")) {
             fail_on_alerts = 1;
         } else {
@@ -224,26 +255,24 @@ int cmd_report(int argc, char **argv, const cli_global *g)
             return EXIT_USAGE;
     }
     if (pack) {
-        if (!output || !*output)
+        if (!out.file || !*out.file)
             return cli_usage_error(report_usage, "report pack needs an output file: -o FILE.pdf");
-        if (fmt != PL_REPORT_TEXT || fail_on_alerts)
+        if (out.fmt != PL_REPORT_TEXT || fail_on_alerts)
             return cli_usage_error(report_usage, "report pack writes one PDF: no --format, no --fail-on-alerts");
-        return report_pack(g, &opt, output, force);
+        return report_pack(g, &opt, out.file, out.force);
     }
-    if (fmt == PL_REPORT_XLSX && !output)
-        return cli_usage_error(report_usage, "the xlsx format needs an output file: -o FILE.xlsx");
+    int status = cli_report_output_check(report_usage, &out);
+    if (status)
+        return status;
     if (fail_on_alerts && kind != PL_REPORT_ALERTS)
         return cli_usage_error(report_usage, "--fail-on-alerts applies to 'report alerts' only");
-    if (output && !*output)
-        return cli_usage_error(report_usage, "-o needs a file name");
-    if (all && fmt != PL_REPORT_XLSX && fmt != PL_REPORT_TEXT)
+    if (all && out.fmt != PL_REPORT_XLSX && out.fmt != PL_REPORT_TEXT)
         return cli_usage_error(report_usage, "report all writes text or one xlsx workbook (--format xlsx -o FILE)");
-    if (all && fmt == PL_REPORT_TEXT && output)
+    if (all && out.fmt == PL_REPORT_TEXT && out.file)
         return cli_usage_error(report_usage, "report all writes text to standard output; -o is for --format xlsx");
     if (all)
-        return report_all(g, &opt, fmt, output, force, fail_on_alerts, lang);
+        return report_all(g, &opt, out.fmt, out.file, out.force, fail_on_alerts, lang);
 
-    int status;
     pl_db *db = cli_open_db_park(g, &opt.park, &status);
     if (!db)
         return status;
@@ -258,16 +287,12 @@ int cmd_report(int argc, char **argv, const cli_global *g)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    if (output) {
-        rc = pl_report_save(rep, output, (pl_report_format)fmt, force, &err);
-        if (!rc)
-            printf(_("wrote %s report as of %s → %s (%s, %zu table%s)\n"), pl_report_kind_id((pl_report_kind)kind),
-                   pl_report_as_of(rep), output, fmt == PL_REPORT_XLSX ? "xlsx" : fmt == PL_REPORT_CSV ? "csv"
-                                                                         : fmt == PL_REPORT_JSON ? "json" : "text",
-                   pl_report_table_count(rep), pl_report_table_count(rep) == 1 ? "" : "s");
-    } else {
-        rc = pl_report_write_fit(rep, stdout, (pl_report_format)fmt, cli_table_width(), &err);
-    }
+    rc = cli_report_output_write(rep, &out, &err);
+    if (!rc && out.file)
+        printf(_("wrote %s report as of %s → %s (%s, %zu table%s)\n"), pl_report_kind_id((pl_report_kind)kind),
+               pl_report_as_of(rep), out.file, out.fmt == PL_REPORT_XLSX ? "xlsx" : out.fmt == PL_REPORT_CSV ? "csv"
+                                                                     : out.fmt == PL_REPORT_JSON ? "json" : "text",
+               pl_report_table_count(rep), pl_report_table_count(rep) == 1 ? "" : "s");
     size_t alerts = pl_report_alerts(rep);
     char as_of[11];
     snprintf(as_of, sizeof as_of, "%s", pl_report_as_of(rep));

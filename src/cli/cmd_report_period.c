@@ -40,8 +40,8 @@ static void last_period(int quarter, char *buf, size_t len)
 static int run(int argc, char **argv, const cli_global *g, int quarterly)
 {
     const char *usage = quarterly ? quarterly_usage : monthly_usage;
-    const char *period = NULL, *park = NULL, *output = NULL;
-    int fmt = PL_REPORT_TEXT, force = 0;
+    const char *period = NULL, *park = NULL;
+    cli_report_output out = {PL_REPORT_TEXT, NULL, 0};
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -76,30 +76,21 @@ static int run(int argc, char **argv, const cli_global *g, int quarterly)
             period = v;
         } else if (!quarterly && (r = cli_opt_value(argc, argv, &i, "--park", &v))) {
             park = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v))) {
-            if (r > 0 && (fmt = pl_report_format_parse(v)) < 0)
-                return cli_usage_error(usage, "unknown format '%s' (text, csv, json, xlsx)", v);
-        } else if ((r = cli_opt_value(argc, argv, &i, "-o", &v)) ||
-                   (r = cli_opt_value(argc, argv, &i, "--output", &v))) {
-            output = v;
-        } else if (!strcmp(argv[i], "--force")) {
-            force = 1;
+        } else if ((r = cli_report_output_option(argc, argv, &i, usage, &out))) {
         } else {
             return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
         }
         if (r < 0)
             return EXIT_USAGE;
     }
-    if (fmt == PL_REPORT_XLSX && !output)
-        return cli_usage_error(usage, "the xlsx format needs an output file: -o FILE.xlsx");
-    if (output && !*output)
-        return cli_usage_error(usage, "-o needs a file name");
+    int status = cli_report_output_check(usage, &out);
+    if (status)
+        return status;
     char def[40];
     if (!period) {
         last_period(quarterly, def, sizeof def);
         period = def;
     }
-    int status;
     pl_db *db = quarterly ? cli_open_db(g, &status) : cli_open_db_park(g, &park, &status);
     if (!db)
         return status;
@@ -111,14 +102,10 @@ static int run(int argc, char **argv, const cli_global *g, int quarterly)
     pl_db_close(db);
     if (rc)
         return cli_fail(&err);
-    if (output) {
-        rc = pl_report_save(rep, output, (pl_report_format)fmt, force, &err);
-        if (!rc)
-            printf(_("wrote the %s report of %s (as of %s) → %s\n"), quarterly ? "quarterly" : "monthly", period,
-                   pl_report_as_of(rep), output);
-    } else {
-        rc = pl_report_write_fit(rep, stdout, (pl_report_format)fmt, cli_table_width(), &err);
-    }
+    rc = cli_report_output_write(rep, &out, &err);
+    if (!rc && out.file)
+        printf(_("wrote the %s report of %s (as of %s) → %s\n"), quarterly ? "quarterly" : "monthly", period,
+               pl_report_as_of(rep), out.file);
     pl_report_free(rep);
     return rc ? cli_fail(&err) : EXIT_DONE;
 }
