@@ -9,6 +9,7 @@
 #include "lead_internal.h"
 #include "text.h"
 #include "vocab.h"
+#include "message_list.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -750,21 +751,12 @@ static void add_message(lead_import *im, const char *fmt, ...) __attribute__((fo
 static void add_message(lead_import *im, const char *fmt, ...)
 {
     pl_lead_import_result *r = im->res;
-    if (r->nmessages >= PL_LEAD_IMPORT_MAX_MESSAGES) {
-        r->messages_dropped++;
-        return;
-    }
     char buf[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    char **m = realloc(r->messages, (r->nmessages + 1) * sizeof *m);
-    if (!m)
-        return;
-    r->messages = m;
-    if ((m[r->nmessages] = strdup(buf)))
-        r->nmessages++;
+    pl_message_list_add(&r->messages, &r->nmessages, &r->messages_dropped, PL_LEAD_IMPORT_MAX_MESSAGES, buf);
 }
 
 static int read_header(lead_import *im, const pl_csv_row *row)

@@ -6,6 +6,7 @@
 #include "hash.h"
 #include "db_internal.h"
 #include "parkland/parse.h"
+#include "message_list.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -94,16 +95,7 @@ static void add_message(annual_import *im, const char *fmt, ...)
     if (!im->first[0])
         snprintf(im->first, sizeof im->first, "%s", buf);
     pl_muni_import_result *r = im->res;
-    if (r->nmessages >= PL_MUNI_IMPORT_MAX_MESSAGES) {
-        r->messages_dropped++;
-        return;
-    }
-    char **m = realloc(r->messages, (r->nmessages + 1) * sizeof *m);
-    if (!m)
-        return;
-    r->messages = m;
-    if ((m[r->nmessages] = strdup(buf)))
-        r->nmessages++;
+    pl_message_list_add(&r->messages, &r->nmessages, &r->messages_dropped, PL_MUNI_IMPORT_MAX_MESSAGES, buf);
 }
 
 static int read_header(annual_import *im, const pl_csv_row *row)
