@@ -20,14 +20,19 @@ INSERT INTO lead(code, company, company_en, country, industry, investment, land_
  ('BENCH-EQ', '基准装备制造有限公司', 'Bench Equipment GmbH', 'DE', 'equipment', 13500, 45, 25, 400,
   'intent', '2024-06-18', '2024-06-18T00:00:00Z', '2024-06-18T00:00:00Z'),
  ('BENCH-IT', '基准信息技术株式会社', 'Bench IT KK', 'JP', 'it', 30000, 100, 30, 600,
-  'visited', '2024-06-18', '2024-06-18T00:00:00Z', '2024-06-18T00:00:00Z'),
- ('BENCH-SIGNED', '基准已签约装备公司', 'Bench Signed Equipment', 'KR', 'equipment', 20000, 60, 25, 400,
-  'signed', '2024-06-18', '2024-06-18T00:00:00Z', '2024-06-18T00:00:00Z');
+  'visited', '2024-06-18', '2024-06-18T00:00:00Z', '2024-06-18T00:00:00Z');
+-- one signed lead and its project per 7th transferred/built parcel, as a park has them: a
+-- project on one parcel (BENCH-S-NNNNNN, P-BENCH-NNNNNN with the parcel's id)
+INSERT INTO lead(code, company, company_en, country, industry, investment, land_mu, tax_per_mu, output_per_mu,
+                 stage, stage_date, created_at, updated_at)
+SELECT printf('BENCH-S-%06d', id), '基准已签约企业' || id, 'Bench Signed ' || id, 'KR', 'equipment', 20000, 60, 25,
+       400, 'signed', '2024-06-18', '2024-06-18T00:00:00Z', '2024-06-18T00:00:00Z'
+  FROM parcel WHERE status IN ('transferred', 'construction', 'production', 'verified') AND id % 7 = 0;
 INSERT INTO project(code, lead_id, signed_on, investment, investment_intensity, far, tax_per_mu,
                     created_at, updated_at)
-SELECT 'P-BENCH-1', id, '2024-06-18', 20000, 330, 1.2, 25, '2024-06-18T00:00:00Z', '2024-06-18T00:00:00Z'
-  FROM lead WHERE code = 'BENCH-SIGNED';
+SELECT 'P-BENCH-' || substr(code, 9), id, '2024-06-18', 20000, 330, 1.2, 25, '2024-06-18T00:00:00Z',
+       '2024-06-18T00:00:00Z'
+  FROM lead WHERE code LIKE 'BENCH-S-%';
 INSERT INTO project_parcel(project_id, parcel_id)
-SELECT (SELECT id FROM project WHERE code = 'P-BENCH-1'), id FROM parcel
- WHERE status IN ('transferred', 'construction', 'production', 'verified') AND id % 7 = 0;
+SELECT id, CAST(substr(code, 9) AS INTEGER) FROM project WHERE code LIKE 'P-BENCH-%';
 COMMIT;
