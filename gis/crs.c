@@ -2,7 +2,9 @@
 #include "crs.h"
 
 #include <proj.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 /* A quiet PROJ context and the CRS EPSG:`srid` in it (*crs NULL when PROJ does
  * not know it); def gets "EPSG:srid". NULL when no context could be made. The
@@ -19,7 +21,7 @@ static PJ_CONTEXT *open_epsg(int srid, char def[32], PJ **crs)
     return ctx;
 }
 
-int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
+static int area_of_use_read(int srid, double bbox[4], char *name, size_t namelen)
 {
     char def[32];
     PJ *crs;
@@ -40,6 +42,47 @@ int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
         proj_destroy(crs);
     }
     proj_context_destroy(ctx);
+    return rc;
+}
+
+/* What PROJ's database says of a code does not change while the process runs, and reading
+ * it costs ~1 ms (a PROJ context, proj.db queries): the answers of the last few codes are
+ * kept, for every thread (a server's request exports a map and asks each time). */
+#define AOU_MEMO 16
+static struct {
+    int srid, rc;
+    double bbox[4];
+    char name[128];
+} aou_memo[AOU_MEMO];
+static int aou_n;
+static pthread_mutex_t aou_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
+{
+    pthread_mutex_lock(&aou_lock);
+    for (int i = 0; i < aou_n; i++)
+        if (aou_memo[i].srid == srid) {
+            int rc = aou_memo[i].rc;
+            memcpy(bbox, aou_memo[i].bbox, sizeof aou_memo[i].bbox);
+            if (name && namelen)
+                snprintf(name, namelen, "%s", aou_memo[i].name);
+            pthread_mutex_unlock(&aou_lock);
+            return rc;
+        }
+    pthread_mutex_unlock(&aou_lock);
+    double b[4] = {0, 0, 0, 0};
+    char n[128] = "";
+    int rc = area_of_use_read(srid, b, n, sizeof n);
+    memcpy(bbox, b, sizeof b);
+    if (name && namelen)
+        snprintf(name, namelen, "%s", n);
+    pthread_mutex_lock(&aou_lock);
+    int slot = aou_n < AOU_MEMO ? aou_n++ : srid % AOU_MEMO;
+    aou_memo[slot].srid = srid;
+    aou_memo[slot].rc = rc;
+    memcpy(aou_memo[slot].bbox, b, sizeof b);
+    snprintf(aou_memo[slot].name, sizeof aou_memo[slot].name, "%s", n);
+    pthread_mutex_unlock(&aou_lock);
     return rc;
 }
 
