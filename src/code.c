@@ -31,7 +31,7 @@ static int prepare(pl_db *db, pl_code_kind kind, const char *cond, sqlite3_stmt 
     else
         snprintf(sql, sizeof sql, "SELECT DISTINCT code FROM %s WHERE ?2 IS NULL AND (%s) ORDER BY code",
                  kind == PL_CODE_LEAD ? "lead" : kind == PL_CODE_PARK ? "park" : "project", cond);
-    return pl_db_prepare(db, sql, st, err);
+    return pl_db_prepare_kept(db, sql, st, err); /* pl_db_kept_done gives it back */
 }
 
 /* The codes of cond (?1 = text): the first into *first (malloc'd, replacing
@@ -53,7 +53,7 @@ static int codes_where(pl_db *db, pl_code_kind kind, const char *park, const cha
         if (!n) {
             free(*first);
             if (!(*first = strdup(c))) {
-                sqlite3_finalize(st);
+                pl_db_kept_done(db, st);
                 pl_error_set(err, PL_ERR_NOMEM, "out of memory");
                 return -1;
             }
@@ -65,11 +65,11 @@ static int codes_where(pl_db *db, pl_code_kind kind, const char *park, const cha
         n++;
     }
     if (n < 6 && step != SQLITE_DONE) {
-        sqlite3_finalize(st);
+        pl_db_kept_done(db, st);
         pl_db_fail(db, err, "cannot read codes");
         return -1;
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return n;
 }
 
@@ -105,7 +105,7 @@ static int suggest(pl_db *db, pl_code_kind kind, const char *park, const char *t
         bestd[k] = d;
         snprintf(best[k], sizeof best[k], "%s", c);
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     if (step != SQLITE_DONE)
         return pl_db_fail(db, err, "cannot read codes");
     int n = 0;

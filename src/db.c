@@ -757,6 +757,8 @@ void pl_db_close(pl_db *db)
     if (!db)
         return;
     sqlite3_finalize(db->st_history);
+    pl_db_kept_release(db);
+    pl_xform_release_kept(db);
     if (db->h)
         sqlite3_close(db->h);
     if (db->splite_cache)
@@ -782,6 +784,15 @@ int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err)
     if (rc == PL_OK)
         db->cache_mb = mb;
     return rc;
+}
+
+int pl_db_set_mmap_mb(pl_db *db, int mb, pl_error *err)
+{
+    if (mb < 0 || mb > PL_MMAP_MB_MAX)
+        return pl_error_set(err, PL_ERR_USAGE, "a memory map of %d MiB is outside 0–%d", mb, PL_MMAP_MB_MAX);
+    char sql[64]; /* PRAGMA takes no bound values; mb is a checked int */
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", (long long)mb * 1024 * 1024);
+    return pl_db_exec(db, sql, err);
 }
 
 void pl_db_set_user(pl_db *db, const char *user)

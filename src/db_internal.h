@@ -7,6 +7,9 @@
 
 #include "parkland/db.h"
 
+#define PL_KEPT_STMTS 16
+#define PL_KEPT_XFORMS 4
+
 struct pl_db {
     sqlite3 *h;                 /* owned */
     void *splite_cache;         /* SpatiaLite connection cache, owned */
@@ -17,6 +20,17 @@ struct pl_db {
     char *path;                 /* owned copy */
     sqlite3_stmt *st_history;   /* owned: INSERT INTO history, prepared on first use */
     int cache_mb;               /* page cache chosen by pl_db_set_cache_mb, 0 if never set */
+    struct pl_kept_stmt {       /* statements kept prepared (db_kept.c) */
+        char *sql;              /* owned copy of the text; NULL = free slot */
+        sqlite3_stmt *st;       /* owned */
+        int busy;               /* handed out, not yet given back */
+        unsigned long used;     /* when it was last handed out (kept_clock) */
+    } kept[PL_KEPT_STMTS];
+    unsigned long kept_clock;
+    struct pl_kept_xform {      /* SpatiaLite caches per transformation (xform.c) */
+        int src, dst;           /* 0, 0 = free slot */
+        void *cache;            /* owned: spatialite_alloc_connection */
+    } kept_xf[PL_KEPT_XFORMS];
 };
 
 /* Application id stored in the file header ("PKLD"). */
@@ -24,6 +38,18 @@ struct pl_db {
 
 /* Prepare `sql`; on failure fill err with the SQLite message. */
 int pl_db_prepare(pl_db *db, const char *sql, sqlite3_stmt **st, pl_error *err);
+/* The same, but the statement stays prepared on the connection for the next call with the
+ * same text (a long-lived connection, the server's, pays SQLite's parser once for a long
+ * query). Give it back with pl_db_kept_done — never sqlite3_finalize it. A statement whose
+ * text is already handed out (a nested call) is prepared apart and finalized by
+ * pl_db_kept_done. At most PL_KEPT_STMTS are kept, the least recently used goes. */
+int pl_db_prepare_kept(pl_db *db, const char *sql, sqlite3_stmt **st, pl_error *err);
+/* Reset a statement of pl_db_prepare_kept and clear its bindings (or finalize it if it was
+ * not kept). NULL is ignored. */
+void pl_db_kept_done(pl_db *db, sqlite3_stmt *st);
+/* Finalize every kept statement (before the connection closes). */
+void pl_db_kept_release(pl_db *db);
+
 /* Execute SQL without results (no bound values: only constant SQL). */
 int pl_db_exec(pl_db *db, const char *sql, pl_error *err);
 /* Fill err from the connection's last error, with a context prefix. */

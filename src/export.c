@@ -1202,7 +1202,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
         sqlite3_finalize(st);
         st = NULL;
     }
-    if ((rc = pl_db_prepare(db, sql, &st, err)))
+    if ((rc = pl_db_prepare_kept(db, sql, &st, err)))
         goto out;
     pl_bind_text(st, 1, as_of);
     pl_bind_text(st, 2, opt->park);
@@ -1308,7 +1308,7 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
 out:
     if (x->w && x->wstate)
         x->w->release(x->wstate);
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st); /* the extent's statement, or the map's kept one */
     if (by_class) /* removed again */
         sqlite3_create_function_v2(db->h, CLASS_FN, 4 + D_DATES, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
     pl_xform_free(x->xf);

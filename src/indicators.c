@@ -352,7 +352,7 @@ static int read_row(pl_db *db, int is_park, long id, pl_indicators *out, pl_erro
     snprintf(sql + n, sizeof sql - n, "updated_at FROM %s WHERE %s = ?1", is_park ? "park_indicator" : "parcel_indicator",
              is_park ? "park_id" : "parcel_id");
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, sql, &st, err);
+    int rc = pl_db_prepare_kept(db, sql, &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -376,7 +376,7 @@ static int read_row(pl_db *db, int is_park, long id, pl_indicators *out, pl_erro
     } else if (step != SQLITE_DONE) {
         rc = pl_db_fail(db, err, "cannot read indicators");
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }
 

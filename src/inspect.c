@@ -246,12 +246,12 @@ int pl_inspection_each(pl_db *db, const char *park, const char *code, int (*cb)(
     char pk[64];
     int rc = pl_parcel_find(db, park, code, &pid, pk, sizeof pk, err);
     sqlite3_stmt *st = NULL, *fs = NULL;
-    if (rc || (rc = pl_db_prepare(db,
+    if (rc || (rc = pl_db_prepare_kept(db,
                                   "SELECT i.id, p.code, i.inspected_on, i.progress_pct, i.built_area_m2, i.invested_wan,"
                                   " i.stopped_since, i.note, i.created_at, i.created_by"
                                   " FROM inspection i JOIN parcel p ON p.id = i.parcel_id WHERE i.parcel_id = ?1"
                                   " ORDER BY i.inspected_on, i.id", &st, err)) ||
-        (rc = pl_db_prepare(db, "SELECT name, mime, size, sha256 FROM inspection_file WHERE inspection_id = ?1"
+        (rc = pl_db_prepare_kept(db, "SELECT name, mime, size, sha256 FROM inspection_file WHERE inspection_id = ?1"
                                 " ORDER BY id", &fs, err)))
         goto out;
     sqlite3_bind_int64(st, 1, pid);
@@ -310,8 +310,8 @@ int pl_inspection_each(pl_db *db, const char *park, const char *code, int (*cb)(
     if (!rc && step != SQLITE_DONE)
         rc = pl_db_fail(db, err, "cannot read the inspections");
 out:
-    sqlite3_finalize(st);
-    sqlite3_finalize(fs);
+    pl_db_kept_done(db, st);
+    pl_db_kept_done(db, fs);
     return rc;
 }
 

@@ -106,7 +106,7 @@ int pl_parcel_find(pl_db *db, const char *park, const char *code, long *id, char
                    pl_error *err)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db,
+    int rc = pl_db_prepare_kept(db,
         "SELECT p.id, k.code FROM parcel p JOIN park k ON k.id = p.park_id"
         " WHERE p.code = ?1 AND (?2 IS NULL OR k.code = ?2) ORDER BY k.code", &st, err);
     if (rc)
@@ -129,7 +129,7 @@ int pl_parcel_find(pl_db *db, const char *park, const char *code, long *id, char
     } else {
         rc = pl_db_fail(db, err, "cannot read parcels");
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }
 
@@ -140,7 +140,7 @@ int pl_parcel_get(pl_db *db, const char *park, const char *code,
     int n = snprintf(sql, sizeof sql, parcel_select, "ST_AsText(p.geom)");
     snprintf(sql + n, sizeof sql - (size_t)n, " WHERE p.code = ?1 AND (?2 IS NULL OR k.code = ?2) ORDER BY k.code");
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, sql, &st, err);
+    int rc = pl_db_prepare_kept(db, sql, &st, err);
     if (rc)
         return rc;
     pl_bind_text(st, 1, code);
@@ -167,6 +167,6 @@ int pl_parcel_get(pl_db *db, const char *park, const char *code,
             }
         }
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }

@@ -21,7 +21,7 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
 static int label_point(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT ST_X(p.pt), ST_Y(p.pt) FROM (SELECT PointOnSurface(geom) AS pt"
+    int rc = pl_db_prepare_kept(db, "SELECT ST_X(p.pt), ST_Y(p.pt) FROM (SELECT PointOnSurface(geom) AS pt"
                                " FROM parcel WHERE id = ?1) p", &st, err);
     if (rc)
         return rc;
@@ -31,7 +31,7 @@ static int label_point(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
         xy[0] = sqlite3_column_double(st, 0);
         xy[1] = sqlite3_column_double(st, 1);
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     if (isnan(xy[0]))
         return PL_OK;
     pl_xform *xf;
@@ -50,7 +50,7 @@ static int label_point(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
 static int reservation(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT l.code, l.company, r.reserved_on, r.expires_on, r.expires_on < ?2"
+    int rc = pl_db_prepare_kept(db, "SELECT l.code, l.company, r.reserved_on, r.expires_on, r.expires_on < ?2"
                                " FROM reservation r LEFT JOIN lead l ON l.id = r.lead_id"
                                " WHERE r.parcel_id = ?1 AND r.released_on IS NULL"
                                " ORDER BY r.reserved_on DESC, r.id DESC LIMIT 1", &st, err);
@@ -71,7 +71,7 @@ static int reservation(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
     } else if (step != SQLITE_DONE) {
         rc = pl_db_fail(db, err, "cannot read the parcel's reservation");
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }
 
@@ -94,7 +94,7 @@ static int project_row(const pl_project_row *r, void *vctx)
 static int project(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, "SELECT pr.code FROM project_parcel pp JOIN project pr ON pr.id = pp.project_id"
+    int rc = pl_db_prepare_kept(db, "SELECT pr.code FROM project_parcel pp JOIN project pr ON pr.id = pp.project_id"
                                " WHERE pp.parcel_id = ?1"
                                " ORDER BY pr.terminated_on IS NOT NULL, pr.signed_on DESC, pr.id DESC LIMIT 1",
                            &st, err);
@@ -108,7 +108,7 @@ static int project(pl_db *db, long id, pl_parcel_detail *out, pl_error *err)
     } else if (step != SQLITE_DONE) {
         rc = pl_db_fail(db, err, "cannot read the parcel's project");
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     if (!rc && out->has_project)
         rc = pl_project_get(db, out->project, project_row, out, err);
     pl_deadline dl[PL_DL_KINDS];

@@ -1141,7 +1141,7 @@ int pl_project_get(pl_db *db, const char *code, int (*cb)(const pl_project_row *
     char full[sizeof project_select + 64];
     snprintf(full, sizeof full, "%s WHERE p.code = ?1", project_select);
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, full, &st, err);
+    int rc = pl_db_prepare_kept(db, full, &st, err);
     if (rc)
         return rc;
     pl_bind_text(st, 1, code);
@@ -1155,7 +1155,7 @@ int pl_project_get(pl_db *db, const char *code, int (*cb)(const pl_project_row *
     } else {
         rc = pl_db_fail(db, err, "cannot read projects");
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }
 

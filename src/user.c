@@ -242,8 +242,8 @@ int pl_user_each(pl_db *db, int (*cb)(const pl_user_row *row, void *ctx), void *
 static int lookup(pl_db *db, const char *name, int *role, char *hash, size_t hlen, pl_error *err)
 {
     sqlite3_stmt *st;
-    if (pl_db_prepare(db, "SELECT role, password_hash FROM app_user WHERE name = ?1 AND disabled_at IS NULL", &st,
-                      err))
+    if (pl_db_prepare_kept(db, "SELECT role, password_hash FROM app_user WHERE name = ?1 AND disabled_at IS NULL",
+                           &st, err)) /* every request of the server asks */
         return -1;
     pl_bind_text(st, 1, name);
     int step = sqlite3_step(st), found = 0;
@@ -257,7 +257,7 @@ static int lookup(pl_db *db, const char *name, int *role, char *hash, size_t hle
         found = -1;
         pl_db_fail(db, err, "cannot read the accounts");
     }
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return found;
 }
 

@@ -94,6 +94,40 @@ static int store_pipeline(pl_db *db, int src, int dst, const char *pipeline, pl_
     return rc;
 }
 
+/* The SpatiaLite cache that transforms src → dst on this connection. SpatiaLite keeps the
+ * last PROJ object it built in a cache and rebuilds it (~0.2 ms) when the pipeline changes:
+ * a map of a box asked in lon/lat transforms the box one way and the parcels the other, so
+ * each pair the connection uses has a cache of its own (up to PL_KEPT_XFORMS; then the
+ * connection's, shared). */
+static void *kept_cache(pl_db *db, int src, int dst)
+{
+    if (src == dst)
+        return db->splite_cache;
+    for (int i = 0; i < PL_KEPT_XFORMS; i++) {
+        struct pl_kept_xform *k = &db->kept_xf[i];
+        if (k->cache && k->src == src && k->dst == dst)
+            return k->cache;
+        if (!k->cache) {
+            if (!(k->cache = spatialite_alloc_connection()))
+                return db->splite_cache;
+            k->src = src;
+            k->dst = dst;
+            return k->cache;
+        }
+    }
+    return db->splite_cache;
+}
+
+void pl_xform_release_kept(pl_db *db)
+{
+    for (int i = 0; i < PL_KEPT_XFORMS; i++) {
+        if (db->kept_xf[i].cache)
+            spatialite_cleanup_ex(db->kept_xf[i].cache);
+        db->kept_xf[i].cache = NULL;
+        db->kept_xf[i].src = db->kept_xf[i].dst = 0;
+    }
+}
+
 int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_error *err)
 {
     *out = NULL;
@@ -101,7 +135,7 @@ int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_err
     if (!x)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     x->db = db;
-    x->cache = db->splite_cache;
+    x->cache = kept_cache(db, src, dst);
     x->src = src;
     x->dst = dst;
     if (src == dst) {

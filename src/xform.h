@@ -37,6 +37,10 @@ typedef struct pl_xform pl_xform;
 int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_error *err);
 void pl_xform_free(pl_xform *x);
 
+/* Free the SpatiaLite caches pl_xform_open kept on `db` for its pairs of systems (before the
+ * connection closes; no pl_xform of `db` may be in use). */
+void pl_xform_release_kept(pl_db *db);
+
 /* Transformation from EPSG `src`, bound to WGS 84 by the 7 parameters
  * `towgs84` (PROJ's +towgs84: dX, dY, dZ in metres, rX, rY, rZ in arc-seconds,
  * scale in ppm; position vector), to EPSG `dst`. Never stored. PL_ERR_INPUT

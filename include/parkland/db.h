@@ -53,6 +53,15 @@ void pl_db_set_user(pl_db *db, const char *user);
 #define PL_CACHE_MB_MAX 4096
 int pl_db_set_cache_mb(pl_db *db, int mb, pl_error *err);
 
+/* Read the database file through a memory map of up to `mb` MiB (0–PL_MMAP_MB_MAX;
+ * 0 turns it off, SQLite's default). The pages are the operating system's page
+ * cache, shared by every connection of the process, so several long-lived
+ * connections (the server's workers) read without copying each page into their
+ * own cache. Writes still go through the WAL. An I/O error on a mapped page is a
+ * SIGBUS rather than an error code: for a file on a local disk. */
+#define PL_MMAP_MB_MAX 65536
+int pl_db_set_mmap_mb(pl_db *db, int mb, pl_error *err);
+
 /* The database file name given at open. Lives as long as `db`. */
 const char *pl_db_path(const pl_db *db);
 

@@ -79,7 +79,12 @@ static pl_db *worker_db(pl_server *s, pl_error *err)
         return db;
     if (pl_db_open(s->db_path, &db, err))
         return NULL;
-    pl_db_set_cache_mb(db, 16, err);
+    /* a private page cache for what changes (the WAL's pages), and the file itself through a
+     * map shared by all workers: a read copies no page (pl_db_set_mmap_mb) */
+    if (pl_db_set_cache_mb(db, 16, err) || pl_db_set_mmap_mb(db, 1024, err)) {
+        pl_db_close(db);
+        return NULL;
+    }
     pthread_mutex_lock(&s->lock);
     if (s->ndbs == MAX_DBS) {
         pthread_mutex_unlock(&s->lock);
