@@ -602,6 +602,20 @@ static void row_fields(exporter *x, sqlite3_stmt *st, const pl_export_feature *f
     field_text(x, "name", "地块名称", "name", f->name);
     field_text(x, "park", "园区", "park", f->park);
     field_text(x, "park_name", "园区名称", "park name", f->park_name);
+    if (x->opt->map_fields) { /* what a map view draws and labels */
+        field_text(x, "status", "状态", "status", f->status);
+        field_text(x, "status_zh", "状态(中文)", "status label zh", pl_parcel_status_zh(f->status));
+        field_text(x, "status_en", "状态(英文)", "status label en", pl_parcel_status_en(f->status));
+        field_num(x, "area_mu", "面积", "area", "亩", pl_m2_to_mu(f->area_m2), 4);
+        field_text(x, "class", "图例分类", "map class", f->style->key);
+        field_text(x, "class_zh", "图例分类(中文)", "map class zh", f->style->zh);
+        field_text(x, "class_en", "图例分类(英文)", "map class en", f->style->en);
+        field_text(x, "stage", "项目阶段", "project stage", f->stage);
+        field_bool(x, "overdue", "逾期未开工", "start overdue", f->overdue);
+        field_bool(x, "idle", "疑似闲置(逾期满1年)", "idle, 1 year late", f->idle);
+        field_bool(x, "reclaim_candidate", "拟收回(逾期满2年)", "reclaim candidate, 2 years late", f->reclaim);
+        return;
+    }
     field_text(x, "land_use", "用途", "land use", f->land_use);
     field_text(x, "land_use_code", "地类编码", "land-use code", f->land_use_code);
     field_text(x, "status", "状态", "status", f->status);

@@ -9,7 +9,10 @@ next request), so that a reader can check, after the server ran or was killed,
 that each answered write is in the database.
 
   serve_writers.py --port P --user U --password-file F --log LOG
-                   [--clients 4] [--seconds S | --count N] [--prefix W]
+                   [--clients 4] [--seconds S | --count N] [--prefix W] [--rate R]
+
+--rate R: each client sends at most R writes a second (paced: a write every
+1/R s); 0, the default, writes as fast as the answers come.
 
 Prints one line: "writes=N ok=N failed=N refused=N" (failed: no answer — the
 server went away; refused: an answer that is not 2xx; a 429 or 503 is asked
@@ -36,6 +39,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=0)
     ap.add_argument("--count", type=int, default=0)
     ap.add_argument("--prefix", default="W")
+    ap.add_argument("--rate", type=float, default=0)
     a = ap.parse_args()
     with open(a.password_file, encoding="utf-8") as f:
         password = f.read().rstrip("\n")
@@ -68,6 +72,7 @@ def main():
             return
         h = {"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf}
         i = 0
+        next_at = time.monotonic()
         while True:
             if deadline is not None and time.monotonic() > deadline:
                 break
@@ -80,6 +85,11 @@ def main():
                  {"code": code, "company": f"写入测试 {code} 有限公司", "industry": "equipment",
                   "investment_wan": 10000, "land_mu": 40}, 201),
                 ("stage", "PATCH", f"/api/v1/leads/{code}", {"stage": "visited", "note": "bench"}, 200)):
+                if a.rate > 0:  # paced: one write every 1/rate s
+                    next_at += 1.0 / a.rate
+                    pause = next_at - time.monotonic()
+                    if pause > 0:
+                        time.sleep(pause)
                 with lock:
                     totals["writes"] += 1
                 try:

@@ -357,6 +357,26 @@ Test(serve, free_is_the_cli_json_and_parcels_are_geojson)
     static const char *const keys[] = {"code", "name", "park", "status", "area_mu", "class"};
     for (size_t i = 0; i < 6; i++)
         cr_assert_not_null(json_object_get(p, keys[i]), "no '%s'", keys[i]);
+    /* what a map draws, not every field: those come with fields=all, or with the click */
+    cr_assert_null(json_object_get(p, "investment_intensity_wan_per_mu"), "%s", r.body);
+    cr_assert_null(json_object_get(p, "construction_planned"));
+    cr_assert_not_null(json_object_get(p, "fill"));
+    size_t map_bytes = strlen(r.body);
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&status=available&fields=all", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    fs = json_object_get(r.json, "features");
+    cr_assert_eq(json_array_size(fs), 48);
+    p = json_object_get(json_array_get(fs, 0), "properties");
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_not_null(json_object_get(p, keys[i]), "no '%s'", keys[i]);
+    cr_assert(json_object_get(p, "investment_intensity_wan_per_mu") && json_object_get(p, "construction_planned"),
+              "fields=all: every field of export geojson");
+    cr_assert(strlen(r.body) > map_bytes * 3 / 2, "%zu bytes, the map's %zu", strlen(r.body), map_bytes);
+    resp_free(&r);
+    r = http("GET", "/api/v1/parcels?bbox=120.0,35.9,120.3,36.1&fields=some", s.cookie, NULL, NULL);
+    cr_assert_eq(r.status, 400);
+    cr_assert(strstr(r.body, "fields is map or all"), "%s", r.body);
     resp_free(&r);
     /* a box away from the park: none; a small one: some */
     r = http("GET", "/api/v1/parcels?bbox=121.0,36.5,121.1,36.6", s.cookie, NULL, NULL);

@@ -88,6 +88,11 @@ typedef struct pl_export_options {
     double simplify_m;     /* > 0: each geometry simplified by this tolerance in metres in the working
                               CRS (SpatiaLite's SimplifyPreserveTopology) before it is written, for a
                               map's low zooms; areas stay those stored. 0 = as stored */
+    int map_fields;        /* 1: each feature carries only what a map view draws and labels (code,
+                              name, park, park_name, status and its labels, area_mu, the theme's
+                              class and its labels, stage, overdue, idle, reclaim_candidate, and the
+                              styling): a quarter of the bytes for a web map; its click asks for the
+                              parcel. 0 = every field */
 } pl_export_options;
 
 void pl_export_options_init(pl_export_options *opt);

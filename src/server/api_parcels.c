@@ -67,6 +67,10 @@ enum MHD_Result pl_api_parcels(pl_req *r, pl_db *db)
         o.precision = 5;
     else if (o.simplify_m >= 1)
         o.precision = 6;
+    const char *fields = pl_req_arg(r, "fields");
+    if (fields && strcmp(fields, "map") && strcmp(fields, "all"))
+        return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "fields is map or all, not '%s'", fields);
+    o.map_fields = !fields || !strcmp(fields, "map"); /* a map draws; its click asks /parcels/CODE */
     o.format = PL_EXPORT_GEOJSON;
     o.status = pl_req_arg(r, "status");
     o.park = pl_req_arg(r, "park");
