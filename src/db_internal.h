@@ -27,6 +27,8 @@ struct pl_db {
         unsigned long used;     /* when it was last handed out (kept_clock) */
     } kept[PL_KEPT_STMTS];
     unsigned long kept_clock;
+    int intensity_fn;           /* query.c's SQL function registered (once: registering a
+                                   function expires every prepared statement) */
     struct pl_kept_xform {      /* SpatiaLite caches per transformation (xform.c) */
         int src, dst;           /* 0, 0 = free slot */
         void *cache;            /* owned: spatialite_alloc_connection */

@@ -292,7 +292,7 @@ typedef struct plan {
 static long count_capped(pl_db *db, const char *sql, const double *v, int nv, long cap, pl_error *err)
 {
     sqlite3_stmt *st;
-    if (pl_db_prepare(db, sql, &st, err))
+    if (pl_db_prepare_kept(db, sql, &st, err))
         return -1;
     for (int k = 0; k < nv; k++)
         if (!isnan(v[k]))
@@ -303,7 +303,7 @@ static long count_capped(pl_db *db, const char *sql, const double *v, int nv, lo
         n = (long)sqlite3_column_int64(st, 0);
     else
         pl_db_fail(db, err, "cannot read free parcels");
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return n;
 }
 
@@ -423,11 +423,16 @@ static int prepare_free(pl_db *db, const pl_query_filter *f, int explain, sqlite
     if (n >= sizeof sql)
         return pl_error_set(err, PL_ERR_DB, "query free: statement too long");
 
-    if (sqlite3_create_function_v2(db->h, INTENSITY_FN, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_intensity,
-                                   NULL, NULL, NULL) != SQLITE_OK)
-        return pl_db_fail(db, err, "cannot register " INTENSITY_FN);
+    /* once per connection: (re)defining a function expires the connection's prepared statements,
+     * the kept ones (pl_db_prepare_kept) included */
+    if (!db->intensity_fn) {
+        if (sqlite3_create_function_v2(db->h, INTENSITY_FN, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                       sql_intensity, NULL, NULL, NULL) != SQLITE_OK)
+            return pl_db_fail(db, err, "cannot register " INTENSITY_FN);
+        db->intensity_fn = 1;
+    }
     sqlite3_stmt *st;
-    if ((rc = pl_db_prepare(db, sql, &st, err)))
+    if ((rc = pl_db_prepare_kept(db, sql, &st, err))) /* given back with pl_db_kept_done */
         return rc;
     pl_bind_text(st, P_PARK, f->park);
     bind_opt_double(st, P_INVEST, f->investment);
@@ -491,7 +496,7 @@ int pl_query_free(pl_db *db, const pl_query_filter *filter,
     }
     if (!rc && step != SQLITE_DONE)
         rc = pl_db_fail(db, err, "cannot read free parcels");
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }
 
@@ -512,6 +517,6 @@ int pl_query_free_plan(pl_db *db, const pl_query_filter *filter, char *buf, size
     }
     if (step != SQLITE_DONE)
         rc = pl_db_fail(db, err, "cannot explain the query");
-    sqlite3_finalize(st);
+    pl_db_kept_done(db, st);
     return rc;
 }
