@@ -34,6 +34,8 @@ int pl_lang_parse(const char *s)
     return -1;
 }
 
+static void utf8_ctype(void);
+
 pl_lang pl_lang_from_env(void)
 {
     const char *v = getenv("LANGUAGE");
@@ -71,9 +73,22 @@ int pl_lang_set(pl_lang lang, pl_error *err)
         loc = setlocale(LC_MESSAGES, "C.UTF-8");
     if (!loc)
         loc = setlocale(LC_MESSAGES, "C.utf8");
+    /* and characters in UTF-8: glibc's own messages (strerror) come translated in the character
+     * set of LC_CTYPE, which is ASCII ("??????") until a program sets it */
+    utf8_ctype();
     current = PL_LANG_ZH;
     chosen = 1;
     return PL_OK;
+}
+
+/* LC_CTYPE the user's when it is UTF-8, else C.UTF-8. */
+static void utf8_ctype(void)
+{
+    const char *loc = setlocale(LC_CTYPE, "");
+    if (loc && (strstr(loc, "UTF-8") || strstr(loc, "utf8")))
+        return;
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.utf8");
 }
 
 pl_lang pl_lang_current(void)
@@ -86,13 +101,13 @@ int pl_lang_chosen(void)
     return thread_lang >= 0 || chosen;
 }
 
-/* A locale whose LC_MESSAGES is `name` and whose other categories are the process's. */
-static locale_t messages_locale(const char *name)
+/* A locale whose categories of `mask` are `name` and whose others are the process's. */
+static locale_t messages_locale(int mask, const char *name)
 {
     locale_t base = duplocale(LC_GLOBAL_LOCALE);
     if (base == (locale_t)0)
         return (locale_t)0;
-    locale_t l = newlocale(LC_MESSAGES_MASK, name, base);
+    locale_t l = newlocale(mask, name, base);
     if (l == (locale_t)0)
         freelocale(base);
     return l;
@@ -103,7 +118,7 @@ int pl_lang_threads_init(pl_error *err)
     if (thread_locale[PL_LANG_EN])
         return PL_OK;
     /* English: "C", where gettext ignores $LANGUAGE and gives the msgid back */
-    if (!(thread_locale[PL_LANG_EN] = messages_locale("C")))
+    if (!(thread_locale[PL_LANG_EN] = messages_locale(LC_MESSAGES_MASK, "C")))
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     char dir[4096];
     int rc = pl_locale_dir("zh_CN/LC_MESSAGES/" PL_TEXT_DOMAIN ".mo", dir, sizeof dir, err);
@@ -116,9 +131,10 @@ int pl_lang_threads_init(pl_error *err)
     if (current != PL_LANG_ZH)
         setlocale(LC_MESSAGES, "C");
     setenv("LANGUAGE", "zh_CN", 1);
-    locale_t zh = messages_locale("C.UTF-8");
+    /* and UTF-8 characters, so that glibc's own messages (strerror) are not "??????" */
+    locale_t zh = messages_locale(LC_MESSAGES_MASK | LC_CTYPE_MASK, "C.UTF-8");
     if (!zh)
-        zh = messages_locale("C.utf8");
+        zh = messages_locale(LC_MESSAGES_MASK | LC_CTYPE_MASK, "C.utf8");
     if (!zh)
         return pl_error_set(err, PL_ERR_IO, "no C.UTF-8 locale for Chinese messages");
     thread_locale[PL_LANG_ZH] = zh;

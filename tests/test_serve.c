@@ -1486,4 +1486,14 @@ Test(serve, a_port_already_served_is_refused)
         pl_server_stop(second, 1);
     cr_assert_neq(rc, PL_OK, "a second server started on %s", addr);
     cr_assert(strstr(err.message, "cannot listen on") && strstr(err.message, addr), "%s", err.message);
+    cr_assert(strstr(err.message, "in use"), "the system's reason: %s", err.message);
+    /* the command says it once, in its own words: not libmicrohttpd's "Failed to bind to port 0" */
+    char *out = NULL, *errout = NULL;
+    cr_assert_neq(tu_cli(&out, &errout, dbpath, "serve --listen %s", addr), 0);
+    cr_assert(strstr(errout, addr), "%s", errout);
+    cr_assert_eq(strchr(errout, '\n') - errout + 1, (long)strlen(errout), "one line: %s", errout);
+    cr_assert_null(strstr(errout, "??"), "the system's reason in UTF-8 in either language: %s", errout);
+    cr_assert_null(strstr(errout, "port 0"), "%s", errout);
+    cr_assert_null(strstr(errout, "Failed to bind"), "%s", errout);
+    tu_outputs_free(&out, &errout);
 }

@@ -42,6 +42,8 @@ struct pl_server {
     pl_staging *staging;
     char *cert_pem, *key_pem; /* under TLS */
     int lang; /* the messages' language when a request names none: the process's */
+    int starting;        /* in MHD_start_daemon: its messages go into start_msg (under lock) */
+    char start_msg[256]; /* libmicrohttpd's first message while starting, for the error */
 };
 
 void pl_server_options_init(pl_server_options *o)
@@ -743,7 +745,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     pl_server *s = cls;
-    if (s->o.quiet)
+    pthread_mutex_lock(&s->lock);
+    int starting = s->starting;
+    if (starting && !s->start_msg[0]) { /* kept for pl_server_start's own message */
+        vsnprintf(s->start_msg, sizeof s->start_msg, fmt, ap);
+        s->start_msg[strcspn(s->start_msg, "\n")] = '\0';
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (starting || s->o.quiet)
         return;
     fputs("parkland serve: ", stderr);
     vfprintf(stderr, fmt, ap);
@@ -874,6 +883,8 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
         {MHD_OPTION_END, 0, NULL},
     };
+    s->starting = 1;
+    errno = 0;
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
         MHD_OPTION_ARRAY, s->cert_pem ? tls : tls + 2, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads,
@@ -881,9 +892,15 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 2 * s->o.per_ip, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_END);
-    if (!s->d) {
+    int start_errno = errno;
+    pthread_mutex_lock(&s->lock);
+    s->starting = 0;
+    pthread_mutex_unlock(&s->lock);
+    if (!s->d) { /* the system's reason when there is one (libmicrohttpd's names port 0: the address
+                  * was given whole), else libmicrohttpd's (a certificate it cannot use) */
         rc = pl_error_set(err, PL_ERR_IO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
-                          errno ? strerror(errno) : "libmicrohttpd refused");
+                          start_errno ? strerror(start_errno)
+                          : s->start_msg[0] ? s->start_msg : "libmicrohttpd refused");
         pl_server_stop(s, 0);
         return rc;
     }
