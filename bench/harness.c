@@ -4,10 +4,10 @@
  *
  *   bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]
  *                 [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]
- *                 [--budget S] [--cache-mb N]
- *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N]
- *   bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N]
- *   bench-harness parcel DB RUNS CODE[,CODE…] [--budget S] [--cache-mb N]
+ *                 [--budget S] [--cache-mb N] [--mmap-mb N]
+ *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N] [--mmap-mb N]
+ *   bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N] [--mmap-mb N]
+ *   bench-harness parcel DB RUNS CODE[,CODE…] [--budget S] [--cache-mb N] [--mmap-mb N]
  *   bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...
  *
  * box and parcel are the calls behind `parkland serve`'s GET /api/v1/parcels?bbox=
@@ -115,10 +115,10 @@ static void usage(void)
 {
     fputs("usage: bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]\n"
           "                     [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]\n"
-          "                     [--budget S] [--cache-mb N]\n"
-          "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N]\n"
-          "       bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N]\n"
-          "       bench-harness parcel DB RUNS CODE[,CODE...] [--budget S] [--cache-mb N]\n"
+          "                     [--budget S] [--cache-mb N] [--mmap-mb N]\n"
+          "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N] [--mmap-mb N]\n"
+          "       bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N] [--mmap-mb N]\n"
+          "       bench-harness parcel DB RUNS CODE[,CODE...] [--budget S] [--cache-mb N] [--mmap-mb N]\n"
           "       bench-harness cli RUNS [--warmup K] [--budget S] -- PROGRAM ARGS...\n",
           stderr);
 }
@@ -161,13 +161,17 @@ static int count_match(const pl_match_result *r, void *ctx)
 /* --cache-mb N: the connection's page cache (pl_db_set_cache_mb), as a
  * long-lived service would set it; 0 keeps SQLite's default 2 MiB. */
 static int cache_mb;
+/* --mmap-mb N: read the file through a memory map of N MiB (pl_db_set_mmap_mb), as the
+ * server's workers do; 0 = SQLite's default (none). */
+static int mmap_mb;
 
 static pl_db *open_db(const char *path)
 {
     pl_db *db;
     pl_error err;
     pl_error_clear(&err);
-    if (pl_db_open(path, &db, &err) || (cache_mb && pl_db_set_cache_mb(db, cache_mb, &err))) {
+    if (pl_db_open(path, &db, &err) || (cache_mb && pl_db_set_cache_mb(db, cache_mb, &err)) ||
+        (mmap_mb && pl_db_set_mmap_mb(db, mmap_mb, &err))) {
         fprintf(stderr, "bench-harness: %s\n", err.message);
         return NULL;
     }
@@ -216,6 +220,7 @@ static int call_box(pl_db *db, void *arg, long *rows, pl_error *err)
     pl_export_options_init(&o);
     o.format = PL_EXPORT_GEOJSON;
     o.lonlat_box = box;
+    o.map_fields = 1; /* as the server answers a map (fields=map) */
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -335,6 +340,8 @@ static int run_query(int argc, char **argv)
             budget_ms = parse_num(a, v) * 1e3;
         else if (!strcmp(a, "--cache-mb"))
             cache_mb = (int)parse_num(a, v);
+        else if (!strcmp(a, "--mmap-mb"))
+            mmap_mb = (int)parse_num(a, v);
         else if (!strcmp(a, "--near")) {
             if (sscanf(v, "%lf,%lf", &f.near_lon, &f.near_lat) != 2) {
                 fprintf(stderr, "bench-harness: --near expects LON,LAT, not '%s'\n", v);
@@ -375,6 +382,8 @@ static int run_match(int argc, char **argv)
             budget_ms = parse_num(a, v) * 1e3;
         else if (!strcmp(a, "--cache-mb"))
             cache_mb = (int)parse_num(a, v);
+        else if (!strcmp(a, "--mmap-mb"))
+            mmap_mb = (int)parse_num(a, v);
         else if (!strcmp(a, "--park"))
             o.park = v;
         else {
@@ -395,6 +404,8 @@ static int common_option(const char *a, const char *v, int *i)
         budget_ms = parse_num(a, v) * 1000;
     else if (!strcmp(a, "--cache-mb"))
         cache_mb = (int)parse_num(a, v);
+    else if (!strcmp(a, "--mmap-mb"))
+        mmap_mb = (int)parse_num(a, v);
     else
         return 2;
     ++*i;
