@@ -351,6 +351,10 @@ Test(ledger, cli_text_csv_json_and_kml)
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "--lang zh report ledger --as-of 2026-06-30"), 0, "%s", errs);
     cr_expect(strstr(out, "存量土地台账"), "%s", out);
     cr_expect(strstr(out, "批而未供"), "%s", out);
+    /* the reasons in Chinese too (they were English whatever the language) */
+    cr_expect(strstr(out, "2026-03-01 供地，未开工"), "%s", out);
+    cr_expect_null(strstr(out, "not started"), "%s", out);
+    cr_expect_null(strstr(out, "approved 20"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "report ledger --as-of 2026-06-30 --park QDIP --format csv"), 0, "%s",
                  errs);
     cr_expect(strstr(out, "QDIP,inefficient,"), "%s", out);
