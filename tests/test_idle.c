@@ -481,6 +481,24 @@ Test(idle, exports_show_the_inspections)
     zip_close(za);
 }
 
+/* idle list in English shows the stage once (the id and its English label are the same word); in
+ * Chinese the id and 疑似闲置; CSV and JSON keep both columns. */
+Test(idle, list_in_english_shows_the_stage_once)
+{
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en idle list --as-of 2024-07-01"), 0, "%s", errout);
+    cr_assert(strstr(out, "suspected"), "%s", out);
+    cr_assert_null(strstr(out, "suspected  suspected"), "%s", out);
+    cr_assert_null(strstr(out, "stage      stage"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en idle list --as-of 2024-07-01 --summary"), 0, "%s", errout);
+    cr_assert_null(strstr(out, "suspected  suspected"), "%s", out);
+    cr_assert(strstr(out, "open, total"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh idle list --as-of 2024-07-01"), 0, "%s", errout);
+    cr_assert(strstr(out, "suspected  疑似闲置"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en idle list --as-of 2024-07-01 --format csv --keys"), 0, "%s",
+                 errout);
+    cr_assert(strstr(out, "QDIP,N-1,suspected,suspected,"), "%s", out);
+}
+
 /* A second PDF, attached under a name that is markup. */
 static const char pdf2[] = "%PDF-1.4\n%parkland test two\n";
 #define HOSTILE "<img src=x onerror=alert(1)>.pdf"
