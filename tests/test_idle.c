@@ -499,6 +499,37 @@ Test(idle, list_in_english_shows_the_stage_once)
     cr_assert(strstr(out, "QDIP,N-1,suspected,suspected,"), "%s", out);
 }
 
+/* An exemption after the confirmation closes the case without a finding: the parcel gets back the
+ * status it had before the confirmation made it idle, both moves in the history. */
+Test(idle, exempt_after_confirm_restores_the_status)
+{
+    pl_db *db = open_db();
+    const char *before = tu_sql_text(db, "SELECT status FROM parcel WHERE code = 'N-1'");
+    char was[16];
+    snprintf(was, sizeof was, "%s", before);
+    pl_db_close(db);
+    cr_assert_str_neq(was, "idle");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle confirm N-1 --decision 认〔2024〕3号 --date 2024-03-01"), 0, "%s",
+                 errout);
+    db = open_db();
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status FROM parcel WHERE code = 'N-1'"), "idle");
+    pl_db_close(db);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle dispose N-1 exempt --date 2024-03-05 --note 政府原因延迟交地"), 0,
+                 "%s", errout);
+    db = open_db();
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status FROM parcel WHERE code = 'N-1'"), was);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status_date FROM parcel WHERE code = 'N-1'"), "2024-03-05");
+    char expect[128];
+    snprintf(expect, sizeof expect, "%s>idle idle>%s", was, was);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(old_value || '>' || new_value, ' ') FROM (SELECT * FROM"
+                                     " history WHERE entity = 'parcel' AND code = 'N-1' AND field = 'status'"
+                                     " AND (old_value = 'idle' OR new_value = 'idle') ORDER BY id)"),
+                     expect);
+    cr_assert(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND code = 'N-1' AND field ="
+                               " 'status' AND old_value = 'idle' AND note LIKE '%政府原因延迟交地%'") == 1);
+    pl_db_close(db);
+}
+
 /* A second PDF, attached under a name that is markup. */
 static const char pdf2[] = "%PDF-1.4\n%parkland test two\n";
 #define HOSTILE "<img src=x onerror=alert(1)>.pdf"
