@@ -17,6 +17,9 @@
  *   table    every parcel, filterable by class (status) and by text; the
  *            filters and the parcel shown can be preset in the address:
  *            map.html#status=available&q=B-0&parcel=QDIP-2024-019.
+ * The inspection photos and documents of a parcel (doc->files_href: a map written
+ * to MAP.html has them beside it, MAP_files/SHA256.ext) are links in its details,
+ * made with createElement: the name is textContent, the href the URL-escaped path.
  * All text is HTML-escaped; parcel data for the details panel travels as a
  * JSON block with < > & escaped, read with JSON.parse and shown with
  * textContent, so a name like "<script>" is only ever text.
@@ -173,7 +176,19 @@ static int h_feature(void *state, const pl_export_feature *f, pl_error *err)
     char lon[48], lat[48];
     pl_w_num(lon, sizeof lon, f->label_lon, h->doc->precision);
     pl_w_num(lat, sizeof lat, f->label_lat, h->doc->precision);
-    fprintf(o, ",\"%s,%s\"]", lon, lat);
+    fprintf(o, ",\"%s,%s\"", lon, lat);
+    /* the inspection files beside the map: [[name, link], …] (null when none) */
+    fputs(",", o);
+    if (!f->nfiles)
+        fputs("null", o);
+    for (size_t i = 0; i < f->nfiles; i++) {
+        fputs(i ? ",[" : "[[", o);
+        pl_w_json_string(o, f->files[i].name, 1);
+        fputc(',', o);
+        pl_w_json_string(o, f->files[i].href, 1);
+        fputs(i + 1 == f->nfiles ? "]]" : "]", o);
+    }
+    fputc(']', o);
     h->n++;
     for (int i = 0; i < T_N; i++)
         if (ferror(h->t[i]))
@@ -229,7 +244,12 @@ static const char script[] =
     "  tr.appendChild(th);tr.appendChild(td);t.appendChild(tr);}\n"
     " var tr2=document.createElement('tr'),th2=document.createElement('th'),td2=document.createElement('td');\n"
     " th2.textContent=D.label_point;td2.textContent=v[F.length];tr2.appendChild(th2);tr2.appendChild(td2);\n"
-    " t.appendChild(tr2);det.appendChild(t);}\n"
+    " t.appendChild(tr2);var fl=v[F.length+1];\n"
+    " if(fl){var tr3=document.createElement('tr'),th3=document.createElement('th'),td3=document.createElement('td');\n"
+    "  th3.textContent=D.files_label;fl.forEach(function(x,j){if(j)td3.appendChild(document.createTextNode(' · '));\n"
+    "   var a=document.createElement('a');a.setAttribute('href',x[1]);a.textContent=x[0];td3.appendChild(a);});\n"
+    "  tr3.appendChild(th3);tr3.appendChild(td3);t.appendChild(tr3);}\n"
+    " det.appendChild(t);}\n"
     "function hl(i,on){paths[i]&&paths[i].classList.toggle('hl',on);rows[i]&&rows[i].classList.toggle('hl',on);}\n"
     "paths.forEach(function(e,i){if(!e)return;\n"
     " e.addEventListener('click',function(){show(i);if(rows[i])rows[i].scrollIntoView({block:'nearest'});});\n"
@@ -391,7 +411,7 @@ static int h_end(void *state, const pl_export_summary *sum, pl_error *err)
     pl_w_json_string(o, d->gcj02  ? "标注点 label point (GCJ-02 lon,lat)"
                         : d->bd09 ? "标注点 label point (BD-09 lon,lat)"
                                   : "标注点 label point (WGS 84 lon,lat)", 1);
-    fputs(",\"fields\":", o);
+    fputs(",\"files_label\":\"巡查附件 inspection files\",\"fields\":", o);
     fputs(h->fields_json.buf ? h->fields_json.buf : "[]", o);
     fputs(",\"parcels\":[", o);
     if ((rc = copy(h->t[T_JSON], o, err)))

@@ -19,7 +19,10 @@
  *   placemark whose text holds < > or & (a name like "<b>A&B</b>") gets its
  *   own balloon instead: the shared template filled in, the text
  *   HTML-escaped (an inline Style whose BalloonStyle overrides the shared
- *   one), so such text stays text and the balloon reads the same.
+ *   one), so such text stays text and the balloon reads the same. In a KMZ
+ *   (doc->files_href) a parcel with inspection files gets its own balloon
+ *   too: each file a link <a href="files/SHA256.ext">NAME</a> to its entry
+ *   in the archive, the name escaped.
  *   --timeline: one Placemark per status period instead, with a TimeSpan
  *   (begin, and end unless the period lasts), that status's style and the
  *   period as Data (period_status, period_begin, period_end), in the folder
@@ -100,6 +103,21 @@ static int balloon_value(pl_buf *b, const pl_export_feature *f, const char *key,
     return f ? pl_w_buf_html(b, text ? text : "") : pl_buf_addf(b, "$[%s]", key);
 }
 
+/* The inspection files of f as links into the KMZ (their names escaped: text only). */
+static int balloon_files(pl_buf *b, const pl_export_feature *f)
+{
+    int rc = PL_OK;
+    for (size_t i = 0; !rc && i < f->nfiles; i++) {
+        rc = pl_buf_addstr(b, i ? " · " : "<br>附件 files: ");
+        rc = rc ? rc : pl_buf_addstr(b, "<a href=\"");
+        rc = rc ? rc : pl_w_buf_html(b, f->files[i].href);
+        rc = rc ? rc : pl_buf_addstr(b, "\">");
+        rc = rc ? rc : pl_w_buf_html(b, f->files[i].name);
+        rc = rc ? rc : pl_buf_addstr(b, "</a>");
+    }
+    return rc;
+}
+
 /* The balloon of the parcels of class s: a colour swatch, the class (and
  * the status period when `period`) and a table of every field. Without a
  * feature (f NULL) it is the shared template of the class's style; with one,
@@ -133,6 +151,8 @@ static int balloon(pl_buf *b, const pl_export_doc *doc, const pl_style *s, int p
         rc = rc ? rc : pl_w_buf_html(b, label);
         rc = rc ? rc : pl_buf_addstr(b, "</th><td>");
         rc = rc ? rc : balloon_value(b, f, doc->fields[i].key, f && i < f->nfields ? f->fields[i].text : NULL);
+        if (f && doc->files_href && !strcmp(doc->fields[i].key, "inspections"))
+            rc = rc ? rc : balloon_files(b, f);
         rc = rc ? rc : pl_buf_addstr(b, "</td></tr>");
     }
     return rc ? rc : pl_buf_addstr(b, "</table>");
@@ -415,7 +435,8 @@ static int placemark(kml *k, pl_w_out *o, const pl_export_feature *f, const pl_e
     pl_w_lit(o, "<styleUrl>#");
     pl_w_put_xml(o, sid, 0);
     pl_w_lit(o, "</styleUrl>");
-    if (!f->context && has_markup(f)) {
+    /* its own balloon also for the links to its inspection files (KMZ) */
+    if (!f->context && (has_markup(f) || (k->doc->files_href && f->nfiles))) {
         pl_buf b = PL_BUF_INIT;
         if (balloon(&b, k->doc, s, per != NULL, f, per)) {
             pl_buf_release(&b);

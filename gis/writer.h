@@ -54,6 +54,14 @@ typedef struct pl_export_period {
     char end[11];          /* YYYY-MM-DD, "" while it lasts */
 } pl_export_period;
 
+/* A photo or document of one of the parcel's inspections (parkland/inspect.h)
+ * that the export carries beside it: a KMZ entry files/SHA256.ext, or a file in
+ * the HTML map's OUT_files/ directory. */
+typedef struct pl_export_attachment {
+    const char *name;      /* the stored file name (database text: escape it) */
+    const char *href;      /* the relative link: doc->files_href and SHA256.ext, URL-escaped */
+} pl_export_attachment;
+
 typedef struct pl_export_feature {
     long id;               /* parcel id in the database */
     long index;            /* 1-based position in the export */
@@ -79,6 +87,10 @@ typedef struct pl_export_feature {
     /* 1: a context parcel of a filtered export (another parcel of the park, drawn in
      * grey): style pl_style_context(), fields only its code, no periods, in no count */
     int context;
+    /* the inspection files of the parcel (up to the as-of date, oldest first) when
+     * doc->files_href is set; else none */
+    const pl_export_attachment *files;
+    size_t nfiles;
 } pl_export_feature;
 
 /* ---- the whole export ---------------------------------------------------- */
@@ -139,6 +151,11 @@ typedef struct pl_export_doc {
      * pages are the size above) instead of a new document on `out`; the
      * writer neither turns the first page nor closes the document */
     pl_pdf *into;
+    /* the inspection files travel with the export (KMZ: "files/"; HTML written to
+     * a file: "OUT_files/", URL-escaped): features carry them and balloons and
+     * panels link them under this prefix. NULL: they do not (plain KML, a stream):
+     * the inspections field names them as text. */
+    const char *files_href;
 } pl_export_doc;
 
 /* Totals handed to end(): per class of the theme, in legend order. */

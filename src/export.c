@@ -38,6 +38,7 @@
 #include "writer.h"
 #include "xform.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -282,7 +283,8 @@ enum dl_date {
 };
 
 /* The parcel's inspections up to the as-of date (parkland/inspect.h), oldest first, as text:
- * date, figures, note and each attached file's name, size and SHA-256; NULL when none. */
+ * date, figures, note and each attached file's name, size and SHA-256; NULL when none.
+ * The files themselves, when the export carries them, come from files_sql (row_files). */
 #define INSPECTIONS_SQL                                                                                       \
     "CASE WHEN EXISTS (SELECT 1 FROM inspection g WHERE g.parcel_id = p.id) THEN (SELECT group_concat(t, ' | ')" \
     " FROM (SELECT i.inspected_on"                                                                            \
@@ -390,6 +392,42 @@ static const char history_sql[] =
 
 /* ---- building a feature --------------------------------------------------------- */
 
+/* The files an export links (doc.files_href): each SHA-256 once, with the extension of its entry. */
+typedef struct export_file_ref {
+    char sha[65];
+    char ext[4];
+} export_file_ref;
+
+typedef struct export_files {
+    const char *href;        /* the prefix of the links ("files/", "map_files/") */
+    export_file_ref *v;
+    size_t n, cap;
+} export_files;
+
+/* The extension of a stored file's copy, from its type (pl_inspection_file_type). */
+static const char *file_ext(const char *mime)
+{
+    return mime && !strcmp(mime, "image/png") ? "png" : mime && !strcmp(mime, "application/pdf") ? "pdf" : "jpg";
+}
+
+static int file_ref_cmp(const void *a, const void *b)
+{
+    return strcmp(((const export_file_ref *)a)->sha, ((const export_file_ref *)b)->sha);
+}
+
+/* Sort the list and drop the repeats. */
+static void files_unique(export_files *fl)
+{
+    if (!fl->n)
+        return;
+    qsort(fl->v, fl->n, sizeof *fl->v, file_ref_cmp);
+    size_t m = 1;
+    for (size_t i = 1; i < fl->n; i++)
+        if (strcmp(fl->v[i].sha, fl->v[m - 1].sha))
+            fl->v[m++] = fl->v[i];
+    fl->n = m;
+}
+
 #define MAX_FIELDS 64
 
 typedef struct exporter {
@@ -411,6 +449,12 @@ typedef struct exporter {
     char history_err[256];
     pl_muni_grades muni;    /* theme muni: the grades of the year */
     pl_ledger ledger;       /* theme ledger: each parcel's category as of the date */
+    /* doc.files_href set: the files of the current row, and every file linked so far */
+    export_files *files;
+    sqlite3_stmt *files_st;
+    pl_export_attachment *rowfiles;
+    size_t nrowfiles, crowfiles;
+    pl_buf rowtext;         /* their names and links, NUL-separated */
 } exporter;
 
 /* Text of column i; NULL when empty, NULL, or when there is no row (st NULL:
@@ -432,6 +476,60 @@ static const char *pool_put(exporter *x, const char *s)
     memcpy(p, s, n);
     x->pool_used += n;
     return p;
+}
+
+static const char files_sql[] =
+    "SELECT f.name, f.sha256, f.mime FROM inspection i JOIN inspection_file f ON f.inspection_id = i.id"
+    " WHERE i.parcel_id = ?1 AND i.inspected_on <= ?2 ORDER BY i.inspected_on, i.id, f.id";
+
+/* The inspection files of parcel `id` into x->rowfiles (and the export's list). */
+static int row_files(exporter *x, long id, pl_error *err)
+{
+    x->nrowfiles = 0;
+    x->rowtext.len = 0;
+    sqlite3_reset(x->files_st);
+    sqlite3_bind_int64(x->files_st, 1, id);
+    size_t off[2 * 256];
+    int step;
+    while ((step = sqlite3_step(x->files_st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(x->files_st, 0);
+        const char *sha = (const char *)sqlite3_column_text(x->files_st, 1);
+        const char *ext = file_ext((const char *)sqlite3_column_text(x->files_st, 2));
+        if (!name || !sha || strlen(sha) != 64 || x->nrowfiles >= 256)
+            continue; /* not a SHA-256 the archive can name; the text still names it */
+        export_files *fl = x->files;
+        if (fl->n == fl->cap) {
+            size_t c = fl->cap ? 2 * fl->cap : 64;
+            export_file_ref *v = realloc(fl->v, c * sizeof *v);
+            if (!v)
+                return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+            fl->v = v;
+            fl->cap = c;
+        }
+        snprintf(fl->v[fl->n].sha, sizeof fl->v[fl->n].sha, "%s", sha);
+        snprintf(fl->v[fl->n].ext, sizeof fl->v[fl->n].ext, "%s", ext);
+        fl->n++;
+        if (x->nrowfiles == x->crowfiles) {
+            size_t c = x->crowfiles ? 2 * x->crowfiles : 8;
+            pl_export_attachment *v = realloc(x->rowfiles, c * sizeof *v);
+            if (!v)
+                return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+            x->rowfiles = v;
+            x->crowfiles = c;
+        }
+        off[2 * x->nrowfiles] = x->rowtext.len;
+        if (pl_buf_add(&x->rowtext, name, strlen(name) + 1))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        off[2 * x->nrowfiles + 1] = x->rowtext.len;
+        if (pl_buf_addf(&x->rowtext, "%s%s.%s", fl->href ? fl->href : "", sha, ext) || pl_buf_addch(&x->rowtext, '\0'))
+            return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        x->nrowfiles++;
+    }
+    if (step != SQLITE_DONE)
+        return pl_db_fail(x->db, err, "cannot read the inspection files");
+    for (size_t i = 0; i < x->nrowfiles; i++) /* the buffer may have moved while it grew */
+        x->rowfiles[i] = (pl_export_attachment){x->rowtext.buf + off[2 * i], x->rowtext.buf + off[2 * i + 1]};
+    return PL_OK;
 }
 
 static void field(exporter *x, const char *key, const char *zh, const char *en, const char *unit,
@@ -794,6 +892,15 @@ static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_e
         derive(x, f->id, f->status, col(st, C_PROJECT), dt, sqlite3_column_int(st, C_RECLAIMED), f);
         f->company = col(st, C_COMPANY);
         row_fields(x, st, f);
+        if (x->files_st && col(st, C_INSPECTIONS)) {
+            int rc = row_files(x, f->id, err);
+            if (rc)
+                return rc;
+            if (x->doc.files_href) {
+                f->files = x->rowfiles;
+                f->nfiles = x->nrowfiles;
+            }
+        }
     }
     f->fields = x->fields;
     f->nfields = x->nfields;
@@ -1055,7 +1162,7 @@ static int find_present(exporter *x, const char *as_of, pl_error *err)
 /* The export into `out`; out_fd: the descriptor of `out` when it is a new
  * regular file (pl_export_file), else -1. */
 static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, int hint, pl_pdf *into,
-                      pl_export_result *res, pl_error *err)
+                      export_files *files, pl_export_result *res, pl_error *err)
 {
     pl_export_options defaults;
     if (!opt) {
@@ -1130,6 +1237,13 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     d->version = PARKLAND_VERSION;
     d->out_fd = out_fd;
     d->into = opt->format == PL_EXPORT_PDF ? into : NULL;
+    if (files) {
+        d->files_href = files->href;
+        x->files = files;
+        if ((rc = pl_db_prepare(db, files_sql, &x->files_st, err)))
+            goto out;
+        pl_bind_text(x->files_st, 2, as_of);
+    }
     d->rows_by_class = by_class;
     d->txt_gbk = opt->encoding != PL_ENCODING_UTF8;
     /* the other parcels of the park as context, when a filter leaves some out */
@@ -1331,7 +1445,25 @@ out:
     free(x->periods);
     pl_muni_grades_release(&x->muni);
     pl_ledger_release(&x->ledger);
+    sqlite3_finalize(x->files_st);
+    free(x->rowfiles);
+    pl_buf_release(&x->rowtext);
     free(x);
+    return rc;
+}
+
+/* An export whose inspection files stay in the database (a stream, plain KML): the
+ * inspections field names them; res->files_named counts them, for the user's note. */
+static int export_named(pl_db *db, const pl_export_options *opt, FILE *out, int out_fd, int hint,
+                        pl_export_result *res, pl_error *err)
+{
+    int count = opt && (opt->format == PL_EXPORT_KML || opt->format == PL_EXPORT_HTML);
+    export_files fl = {NULL, NULL, 0, 0};
+    int rc = export_run(db, opt, out, out_fd, hint, NULL, count ? &fl : NULL, res, err);
+    files_unique(&fl);
+    if (!rc && res)
+        res->files_named = (long)fl.n;
+    free(fl.v);
     return rc;
 }
 
@@ -1339,7 +1471,7 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
 {
     if (opt && opt->kmz)
         return pl_error_set(err, PL_ERR_USAGE, "a kmz is a zip archive and needs an output file (-o FILE.kmz)");
-    return export_run(db, opt, out, -1, 0, NULL, res, err);
+    return export_named(db, opt, out, -1, 0, res, err);
 }
 
 int pl_export_into_pdf(pl_db *db, const pl_export_options *opt, FILE *out, pl_pdf *pdf, pl_export_result *res,
@@ -1347,7 +1479,7 @@ int pl_export_into_pdf(pl_db *db, const pl_export_options *opt, FILE *out, pl_pd
 {
     if (!opt || opt->format != PL_EXPORT_PDF)
         return pl_error_set(err, PL_ERR_USAGE, "only a pdf map is drawn into a document");
-    return export_run(db, opt, out, -1, 0, pdf, res, err);
+    return export_run(db, opt, out, -1, 0, pdf, NULL, res, err);
 }
 
 int pl_export_path_is_kmz(const char *path)
@@ -1368,54 +1500,53 @@ static int zip_fail(const char *path, zip_error_t *ze, pl_error *err)
  * reads the KML as it compresses (no copy in memory) and writes the archive
  * into a file of its own that it renames over out->tmp, which is then opened
  * again for the commit. */
-/* The photos and documents of the inspections (parkland/inspect.h) of the exported parks'
- * parcels of the status asked for, up to the as-of date, into the archive as
- * files/SHA256.jpg|png|pdf: the balloons name each file with its SHA-256. */
-static int kmz_add_inspection_files(pl_db *db, const pl_export_options *opt, zip_t *za, pl_error *err)
+/* The stored bytes of the inspection file `sha` (lower-case hex) into *data (malloc'd, the caller's). */
+static int file_data(pl_db *db, sqlite3_stmt *st, const char *sha, void **data, size_t *len, pl_error *err)
+{
+    sqlite3_reset(st);
+    pl_bind_text(st, 1, sha);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return pl_db_fail(db, err, "cannot read the inspection files");
+    *len = (size_t)sqlite3_column_bytes(st, 0);
+    *data = malloc(*len ? *len : 1);
+    if (!*data)
+        return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+    if (*len)
+        memcpy(*data, sqlite3_column_blob(st, 0), *len);
+    return PL_OK;
+}
+
+#define FILE_DATA_SQL "SELECT data FROM inspection_file WHERE sha256 = ?1 ORDER BY id LIMIT 1"
+
+/* The photos and documents the balloons link (fl: every file of the exported parcels'
+ * inspections up to the as-of date, each once) into the archive as files/SHA256.jpg|png|pdf. */
+static int kmz_add_inspection_files(pl_db *db, const export_files *fl, const char *path, zip_t *za, pl_error *err)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db,
-                           "SELECT DISTINCT f.sha256, f.mime, f.data FROM inspection_file f"
-                           " JOIN inspection i ON i.id = f.inspection_id JOIN parcel p ON p.id = i.parcel_id"
-                           " JOIN park k ON k.id = p.park_id"
-                           " WHERE (?1 IS NULL OR k.code = ?1) AND (CASE WHEN ?2 IS NULL THEN p.status <> 'retired'"
-                           " ELSE p.status = ?2 END) AND (?3 IS NULL OR i.inspected_on <= ?3) ORDER BY f.sha256",
-                           &st, err);
-    if (rc)
+    int rc = fl->n ? pl_db_prepare(db, FILE_DATA_SQL, &st, err) : PL_OK;
+    if (rc || !fl->n)
         return rc;
-    pl_bind_text(st, 1, opt->park);
-    pl_bind_text(st, 2, opt->status);
-    pl_bind_text(st, 3, opt->as_of);
-    int step;
-    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *sha = (const char *)sqlite3_column_text(st, 0), *mime = (const char *)sqlite3_column_text(st, 1);
-        const char *ext = !strcmp(mime, "image/png") ? "png" : !strcmp(mime, "application/pdf") ? "pdf" : "jpg";
+    for (size_t i = 0; !rc && i < fl->n; i++) {
         char name[96];
-        snprintf(name, sizeof name, "files/%s.%s", sha, ext);
-        size_t len = (size_t)sqlite3_column_bytes(st, 2);
-        void *copy = malloc(len ? len : 1);
-        if (!copy) {
-            rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        snprintf(name, sizeof name, "files/%s.%s", fl->v[i].sha, fl->v[i].ext);
+        void *copy;
+        size_t len;
+        if ((rc = file_data(db, st, fl->v[i].sha, &copy, &len, err)))
             break;
-        }
-        if (len)
-            memcpy(copy, sqlite3_column_blob(st, 2), len);
         zip_source_t *src = zip_source_buffer(za, copy, len, 1);
         if (!src) {
             free(copy);
-            rc = zip_fail(pl_db_path(db), zip_get_error(za), err);
+            rc = zip_fail(path, zip_get_error(za), err);
         } else if (zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8) < 0) {
             zip_source_free(src);
-            rc = zip_fail(pl_db_path(db), zip_get_error(za), err);
+            rc = zip_fail(path, zip_get_error(za), err);
         }
     }
-    if (!rc && step != SQLITE_DONE)
-        rc = pl_db_fail(db, err, "cannot read the inspection files");
     sqlite3_finalize(st);
     return rc;
 }
 
-static int write_kmz(pl_db *db, const pl_export_options *opt, FILE *kml, pl_output_file *out, pl_error *err)
+static int write_kmz(pl_db *db, const export_files *fl, FILE *kml, pl_output_file *out, pl_error *err)
 {
     /* libzip 1.7 reads a length of -1 from the stream's position on: from the start */
     if (fflush(kml) || ferror(kml) || fseeko(kml, 0, SEEK_SET)) {
@@ -1446,7 +1577,7 @@ static int write_kmz(pl_db *db, const pl_export_options *opt, FILE *kml, pl_outp
         zip_discard(za);
         return rc;
     }
-    int frc = kmz_add_inspection_files(db, opt, za, err);
+    int frc = kmz_add_inspection_files(db, fl, out->path, za, err);
     if (frc) {
         zip_discard(za);
         return frc;
@@ -1458,6 +1589,154 @@ static int write_kmz(pl_db *db, const pl_export_options *opt, FILE *kml, pl_outp
         return rc;
     }
     return pl_output_file_reopen(out, err);
+}
+
+/* ---- the HTML map's files ------------------------------------------------------------- */
+
+/* The directory of the HTML map's files beside `path` ("DIR/STEM_files", STEM the name
+ * without its extension) in *dir, and the links' prefix ("STEM_files/", the stem
+ * percent-encoded but for RFC 3986's unreserved characters) in *href. Both malloc'd. */
+static int html_files_names(const char *path, char **dir, char **href)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+    pl_buf d = PL_BUF_INIT, h = PL_BUF_INIT;
+    int rc = pl_buf_add(&d, path, (size_t)(base - path) + stem) || pl_buf_addstr(&d, "_files");
+    for (size_t i = 0; !rc && i < stem; i++) {
+        unsigned char c = (unsigned char)base[i];
+        rc = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-._~", c)
+                 ? pl_buf_addch(&h, (char)c)
+                 : pl_buf_addf(&h, "%%%02X", c);
+    }
+    rc = rc || pl_buf_addstr(&h, "_files/");
+    if (rc) {
+        pl_buf_release(&d);
+        pl_buf_release(&h);
+        return PL_ERR_NOMEM;
+    }
+    *dir = d.buf;
+    *href = h.buf;
+    return PL_OK;
+}
+
+/* Remove the files of directory `dir` (not below it), then the directory; errors ignored. */
+static void remove_flat_dir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(dp), e->d_name, 0);
+        closedir(dp);
+    }
+    rmdir(dir);
+}
+
+/* A name beside `dir` for a directory of ours: ".NAME.WHAT-PID-N". malloc'd. */
+static char *side_name(const char *dir, const char *what)
+{
+    static unsigned long seq;
+    const char *base = strrchr(dir, '/');
+    base = base ? base + 1 : dir;
+    pl_buf b = PL_BUF_INIT;
+    if (pl_buf_add(&b, dir, (size_t)(base - dir)) ||
+        pl_buf_addf(&b, ".%s.%s-%ld-%lu", base, what, (long)getpid(), ++seq)) {
+        pl_buf_release(&b);
+        return NULL;
+    }
+    return b.buf;
+}
+
+/* The files of fl written into a new directory `tmp` (mode 0777 less the umask), each
+ * SHA256.ext with the stored bytes, synced. On failure `tmp` is removed. */
+static int write_files_dir(pl_db *db, const export_files *fl, const char *tmp, const char *dir, pl_error *err)
+{
+    if (mkdir(tmp, 0777))
+        return pl_error_set(err, PL_ERR_IO, "cannot create the directory of the map's files '%s': %s", dir,
+                            strerror(errno));
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, FILE_DATA_SQL, &st, err);
+    int dfd = rc ? -1 : open(tmp, O_RDONLY | O_DIRECTORY);
+    if (!rc && dfd < 0)
+        rc = pl_error_set(err, PL_ERR_IO, "cannot open the directory '%s': %s", tmp, strerror(errno));
+    for (size_t i = 0; !rc && i < fl->n; i++) {
+        char name[80];
+        snprintf(name, sizeof name, "%s.%s", fl->v[i].sha, fl->v[i].ext);
+        void *data;
+        size_t len;
+        if ((rc = file_data(db, st, fl->v[i].sha, &data, &len, err)))
+            break;
+        int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        size_t done = 0;
+        while (fd >= 0 && done < len) {
+            ssize_t w = write(fd, (const char *)data + done, len - done);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        if (fd < 0 || done < len || fsync(fd))
+            rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s/%s': %s", dir, name, strerror(errno));
+        if (fd >= 0 && close(fd) && !rc)
+            rc = pl_error_set(err, PL_ERR_IO, "cannot write '%s/%s': %s", dir, name, strerror(errno));
+        free(data);
+    }
+    if (!rc && fsync(dfd))
+        rc = pl_error_set(err, PL_ERR_IO, "cannot write the directory '%s': %s", dir, strerror(errno));
+    if (dfd >= 0)
+        close(dfd);
+    sqlite3_finalize(st);
+    if (rc)
+        remove_flat_dir(tmp);
+    return rc;
+}
+
+/* The HTML map (written into out's temporary file) and its files: the files go into a
+ * temporary directory, which replaces `dir` (an existing one only with force; it is moved
+ * aside first and put back should anything fail), then the map is committed. */
+static int commit_html(pl_db *db, const export_files *fl, const char *dir, pl_output_file *out, pl_error *err)
+{
+    if (!fl->n)
+        return pl_output_file_commit(out, err); /* no directory */
+    struct stat sb;
+    int exists = !lstat(dir, &sb);
+    if (exists && (!S_ISDIR(sb.st_mode) || !out->force)) {
+        pl_output_file_abort(out);
+        if (!S_ISDIR(sb.st_mode))
+            return pl_error_set(err, PL_ERR_INPUT, "'%s' exists and is not a directory (the map's files go there)",
+                                dir);
+        return pl_error_set(err, PL_ERR_INPUT, "'%s' exists (the map's files go there; --force replaces it)", dir);
+    }
+    char *tmp = side_name(dir, "part"), *old = exists ? side_name(dir, "old") : NULL;
+    int rc = !tmp || (exists && !old) ? pl_error_set(err, PL_ERR_NOMEM, "out of memory") : PL_OK;
+    if (!rc)
+        rc = write_files_dir(db, fl, tmp, dir, err);
+    if (!rc && exists && rename(dir, old)) {
+        rc = pl_error_set(err, PL_ERR_IO, "cannot replace '%s': %s", dir, strerror(errno));
+        remove_flat_dir(tmp);
+    }
+    if (!rc && rename(tmp, dir)) {
+        rc = pl_error_set(err, PL_ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
+        remove_flat_dir(tmp);
+        if (exists)
+            rename(old, dir);
+    }
+    if (rc) {
+        pl_output_file_abort(out);
+    } else if ((rc = pl_output_file_commit(out, err))) {
+        remove_flat_dir(dir); /* the map stays as it was: so do its files */
+        if (exists)
+            rename(old, dir);
+    } else if (exists) {
+        remove_flat_dir(old);
+    }
+    free(tmp);
+    free(old);
+    return rc;
 }
 
 /* ---- safe file output ------------------------------------------------------------------ */
@@ -1478,20 +1757,39 @@ int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, in
     pl_output_file out;
     if ((rc = pl_output_file_open(&out, path, force, err)))
         return rc;
+    export_files fl = {NULL, NULL, 0, 0};
+    char *dir = NULL, *href = NULL;
     if (opt->kmz) {
+        fl.href = "files/";
         FILE *kml = tmpfile();
         if (!kml)
             rc = pl_error_set(err, PL_ERR_IO, "cannot create a temporary file for the kmz: %s", strerror(errno));
-        else if ((rc = export_run(db, opt, kml, fileno(kml), 0, NULL, res, err)))
+        else if ((rc = export_run(db, opt, kml, fileno(kml), 0, NULL, &fl, res, err)))
             fclose(kml);
-        else
-            rc = write_kmz(db, opt, kml, &out, err);
+        else {
+            files_unique(&fl);
+            rc = write_kmz(db, &fl, kml, &out, err);
+        }
+    } else if (opt->format == PL_EXPORT_HTML) {
+        if (html_files_names(path, &dir, &href))
+            rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
+        fl.href = href;
+        if (!rc)
+            rc = export_run(db, opt, out.f, out.fd, 1, NULL, &fl, res, err);
+        files_unique(&fl);
     } else {
-        rc = export_run(db, opt, out.f, out.fd, 1, NULL, res, err);
+        rc = export_named(db, opt, out.f, out.fd, 1, res, err);
     }
     if (rc) {
         pl_output_file_abort(&out);
-        return rc;
+    } else {
+        rc = opt->format == PL_EXPORT_HTML && !opt->kmz ? commit_html(db, &fl, dir, &out, err)
+                                                        : pl_output_file_commit(&out, err);
+        if (!rc && res && fl.href)
+            res->files = (long)fl.n;
     }
-    return pl_output_file_commit(&out, err);
+    free(fl.v);
+    free(dir);
+    free(href);
+    return rc;
 }

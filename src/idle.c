@@ -2,6 +2,7 @@
  * suspicion to disposal (parkland/idle.h, issue 15 §2). */
 #include "parkland/idle.h"
 #include "parkland/i18n.h"
+#include "parkland/parcel.h"
 #include "parkland/report.h" /* PL_IDLE_DAYS, PL_IDLE_FEE_SHARE */
 
 #include "date.h"
@@ -577,6 +578,29 @@ static void one_year_after(const char *date, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", yy, mm, dd);
 }
 
+/* Parcel pid, idle, back to the status it had before its last move to idle (the history), on
+ * `date` with `note`; a parcel recorded idle from the start stays idle. In the caller's transaction. */
+static int status_before_idle(pl_db *db, long pid, const char *date, const char *note, pl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_prepare(db, "SELECT old_value FROM history WHERE entity = 'parcel' AND entity_id = ?1"
+                               " AND field = 'status' AND new_value = 'idle' ORDER BY id DESC LIMIT 1", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, pid);
+    char before[16] = "";
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        copy(before, sizeof before, ctext(st, 0));
+    sqlite3_finalize(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return pl_db_fail(db, err, "cannot read the history of the parcel");
+    if (!*before || !strcmp(before, "idle") || !pl_parcel_status_parse(before))
+        return PL_OK;
+    /* idle → transferred is no move of the table (design.md): this one undoes the confirmation */
+    return pl_parcel_move(db, pid, before, date, note, !pl_parcel_move_is_legal("idle", before), err);
+}
+
 int pl_idle_dispose(pl_db *db, const char *park, const char *code, pl_idle_disposal what,
                     const pl_idle_dispose_options *opt, pl_idle_dispose_result *result, pl_error *err)
 {
@@ -703,6 +727,10 @@ int pl_idle_dispose(pl_db *db, const char *park, const char *code, pl_idle_dispo
         }
         rc = update_case(db, pid, "disposal = 'exempt', closed_on = ?2, note = ?3", date, note, NULL, NULL, NAN, NAN,
                          err);
+        /* the case is closed without a finding: a parcel the confirmation made idle gets back
+         * the status it had before (the history's move to idle), with this note */
+        if (!rc && !strcmp(status, "idle"))
+            rc = status_before_idle(db, pid, date, hnote, err);
         res->stage = PL_IDLE_CLOSED;
         break;
     }

@@ -3,9 +3,12 @@
  * idle-land cases, the 亩均 grades, the inspections and the approvals. */
 #include "ledger_internal.h"
 
+#include "parkland/i18n.h"
 #include "parkland/idle.h"
 #include "parkland/muni.h"
 #include "vocab.h"
+
+#define N_(msgid) msgid /* marked for xgettext, translated where used (pl_tr) */
 
 #include <math.h>
 #include <stdio.h>
@@ -154,14 +157,14 @@ static int statused(const char *s, const char *const *list)
 static double floor_of(double committed, double parcel, double park, const char **from)
 {
     if (isfinite(committed) && committed > 0) {
-        *from = "committed";
+        *from = N_("committed");
         return committed;
     }
     if (isfinite(parcel) && parcel > 0) {
-        *from = "parcel indicator";
+        *from = N_("parcel indicator");
         return parcel;
     }
-    *from = "park threshold";
+    *from = N_("park threshold");
     return park;
 }
 
@@ -173,7 +176,7 @@ static int inefficient(pl_db *db, const rp_data *d, const pl_muni_grades *g, con
     if (!m || m->excluded)
         return 0;
     if (m->grade == 'D') {
-        snprintf(reason, len, "graded D in %d (score %.2f)", g->year, m->score);
+        snprintf(reason, len, pl_tr("graded D in %d (score %.2f)"), g->year, m->score);
         return 1;
     }
     double ptax, pout;
@@ -182,12 +185,12 @@ static int inefficient(pl_db *db, const rp_data *d, const pl_muni_grades *g, con
     double tax = m->value[PL_MUNI_TAX], sales = m->value[PL_MUNI_SALES];
     double ftax = floor_of(pr->tax, p->ind_tax, ptax, &from);
     if (isfinite(tax) && isfinite(ftax) && tax < ftax) {
-        snprintf(reason, len, "tax per mu %.2f < %.2f 万元/亩 (%s) in %d", tax, ftax, from, g->year);
+        snprintf(reason, len, pl_tr("tax per mu %.2f < %.2f 万元/亩 (%s) in %d"), tax, ftax, pl_tr(from), g->year);
         return 1;
     }
     double fout = floor_of(pr->output, p->ind_output, pout, &from);
     if (isfinite(sales) && isfinite(fout) && sales < fout) {
-        snprintf(reason, len, "sales per mu %.2f < output %.2f 万元/亩 (%s) in %d", sales, fout, from, g->year);
+        snprintf(reason, len, pl_tr("sales per mu %.2f < output %.2f 万元/亩 (%s) in %d"), sales, fout, pl_tr(from), g->year);
         return 1;
     }
     return 0;
@@ -209,9 +212,9 @@ static void classify(pl_db *db, const rp_data *d, const pl_muni_grades *g, size_
     if (f->idle_case || !strcmp(p->status, "idle")) {
         e->cls = PL_LEDGER_IDLE;
         if (f->idle_case)
-            snprintf(r, rl, "idle case %s (decision %s)", f->idle_stage, f->idle_decision);
+            snprintf(r, rl, pl_tr("idle case %s (decision %s)"), f->idle_stage, f->idle_decision);
         else
-            snprintf(r, rl, "status idle");
+            snprintf(r, rl, "%s", pl_tr("status idle"));
         return;
     }
     if (supplied && started && g && inefficient(db, d, g, p, pr, r, rl)) {
@@ -225,46 +228,51 @@ static void classify(pl_db *db, const rp_data *d, const pl_muni_grades *g, size_
         if (!finished) {
             e->cls = PL_LEDGER_UNDERUSED;
             if (*cons)
-                snprintf(r, rl, "started %s, not completed", cons);
+                snprintf(r, rl, pl_tr("started %s, not completed"), cons);
             else
-                snprintf(r, rl, "status %s, not completed", p->status);
+                snprintf(r, rl, pl_tr("status %s, not completed"), p->status);
             return;
         }
         if (f->inspected && isfinite(f->progress) && f->progress < 100) {
             e->cls = PL_LEDGER_UNDERUSED;
-            snprintf(r, rl, "inspection %s: progress %g %%", f->inspected_on, f->progress);
+            snprintf(r, rl, pl_tr("inspection %s: progress %g %%"), f->inspected_on, f->progress);
             return;
         }
         if (f->inspected && isfinite(f->built) && f->built < p->area_m2) {
             e->cls = PL_LEDGER_UNDERUSED;
-            snprintf(r, rl, "inspection %s: developed %.2f of %.2f m²", f->inspected_on, f->built, p->area_m2);
+            snprintf(r, rl, pl_tr("inspection %s: developed %.2f of %.2f m²"), f->inspected_on, f->built, p->area_m2);
             return;
         }
         e->cls = PL_LEDGER_OTHER;
-        snprintf(r, rl, "in use%s%s", *done ? " since " : "", done);
+        if (*done)
+            snprintf(r, rl, pl_tr("in use since %s"), done);
+        else
+            snprintf(r, rl, "%s", pl_tr("in use"));
         return;
     }
     if (supplied) {
         e->cls = PL_LEDGER_SUPPLIED_UNUSED;
         if (*land)
-            snprintf(r, rl, "land supplied %s, not started", land);
+            snprintf(r, rl, pl_tr("land supplied %s, not started"), land);
         else
-            snprintf(r, rl, "status %s, not started", p->status);
+            snprintf(r, rl, pl_tr("status %s, not started"), p->status);
         return;
     }
     if (*f->approved_on) {
         e->cls = PL_LEDGER_APPROVED_UNSUPPLIED;
-        snprintf(r, rl, "approved %s%s%s%s, status %s", f->approved_on, *f->approval_doc ? " (" : "",
-                 f->approval_doc, *f->approval_doc ? ")" : "", p->status);
+        if (*f->approval_doc)
+            snprintf(r, rl, pl_tr("approved %s (%s), status %s"), f->approved_on, f->approval_doc, p->status);
+        else
+            snprintf(r, rl, pl_tr("approved %s, status %s"), f->approved_on, p->status);
         return;
     }
     if (!strcmp(p->status, "reserve")) {
         e->cls = PL_LEDGER_RESERVE;
-        snprintf(r, rl, "land bank");
+        snprintf(r, rl, "%s", pl_tr("land bank"));
         return;
     }
     e->cls = PL_LEDGER_OTHER;
-    snprintf(r, rl, "status %s, no approval on record", p->status);
+    snprintf(r, rl, pl_tr("status %s, no approval on record"), p->status);
 }
 
 int rp_ledger_classify(pl_db *db, const rp_data *d, const char *park, pl_ledger *out, pl_error *err)

@@ -396,9 +396,14 @@ static int grade_group(pl_muni_grades *g, int above, pl_error *err)
                 rank++;
         f->rank = rank;
         f->group_n = (long)n;
-        f->percentile = 100.0 * (double)rank / (double)n;
-        /* p ≤ cut, compared as rank × 100 ≤ cut × n (exact for whole-number cut-offs) */
-        double r100 = 100.0 * (double)rank, dn = (double)n;
+        /* the mid-rank percentile p = (r − ½) ÷ n × 100: the middle of the firm's share of the
+         * group, so a small group is not pushed to the bottom (p = r ÷ n made a lone firm D, and
+         * the last of any group D whatever its size); for a large n it keeps the cut-offs (A the
+         * top 25 %, D the bottom 5 %): n = 1 is B (50), n = 4 is A B B C (12.5, 37.5, 62.5, 87.5),
+         * n = 20 is A for r ≤ 5, B ≤ 14, C ≤ 19, D 20 (97.5) */
+        f->percentile = 100.0 * ((double)rank - 0.5) / (double)n;
+        /* p ≤ cut, compared as (2r − 1) × 100 ≤ 2 × cut × n (exact for whole-number cut-offs) */
+        double r100 = 100.0 * (2.0 * (double)rank - 1.0), dn = 2.0 * (double)n;
         f->grade = r100 <= s->cut[0] * dn + 1e-9 ? 'A'
                    : r100 <= s->cut[1] * dn + 1e-9 ? 'B'
                    : r100 <= s->cut[2] * dn + 1e-9 ? 'C'

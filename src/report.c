@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,6 +63,27 @@ int pl_report_kind_parse(const char *s)
 const char *pl_report_kind_id(pl_report_kind kind)
 {
     return (unsigned)kind < sizeof kind_ids / sizeof *kind_ids ? kind_ids[kind] : "";
+}
+
+void pl_report_last_period(int quarter, char *buf, size_t len)
+{
+    char today[16];
+    pl_today(today, sizeof today);
+    int y = atoi(today), m = atoi(today + 5);
+    if (quarter) {
+        int q = (m - 1) / 3; /* the quarter before the current one; 0: Q4 of last year */
+        if (!q) {
+            q = 4;
+            y--;
+        }
+        snprintf(buf, len, "%04d-Q%d", y, q);
+    } else {
+        if (--m == 0) {
+            m = 12;
+            y--;
+        }
+        snprintf(buf, len, "%04d-%02d", y, m);
+    }
 }
 
 int pl_report_format_parse(const char *s)

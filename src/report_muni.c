@@ -149,14 +149,14 @@ int pl_report_build_muni(pl_db *db, int year, const char *park, pl_report **out,
             snprintf(note, sizeof note,
                      "权重: 亩均税收 %g, 亩均销售收入 %g, 单位能耗增加值 %g, 研发投入强度 %g, 全员劳动生产率 %g; "
                      "单项得分 = 权重 × min(指标值 ÷ 基准值, %g), 基准值 0 为本组平均值; 规下企业按亩均税收排名; "
-                     "组内排名百分位 ≤ %g%% 为 A, ≤ %g%% 为 B, ≤ %g%% 为 C, 其余为 D; 规上: 销售收入 ≥ %g 万元",
+                     "组内排名百分位 (名次 − 0.5) ÷ 企业数 ≤ %g%% 为 A, ≤ %g%% 为 B, ≤ %g%% 为 C, 其余为 D; 规上: 销售收入 ≥ %g 万元",
                      s->weight[0], s->weight[1], s->weight[2], s->weight[3], s->weight[4], s->cap, s->cut[0],
                      s->cut[1], s->cut[2], s->size_threshold);
         else
             snprintf(note, sizeof note,
                      "weights: tax %g, sales %g, energy %g, R&D %g, labour %g; points = weight × min(value ÷ "
                      "baseline, %g), baseline 0 = the group's mean; below size: tax per mu alone; percentile "
-                     "in the group ≤ %g%% A, ≤ %g%% B, ≤ %g%% C, else D; above size: sales ≥ %g 万元",
+                     "(rank − 0.5) ÷ firms in the group ≤ %g%% A, ≤ %g%% B, ≤ %g%% C, else D; above size: sales ≥ %g 万元",
                      s->weight[0], s->weight[1], s->weight[2], s->weight[3], s->weight[4], s->cap, s->cut[0],
                      s->cut[1], s->cut[2], s->size_threshold);
         rc = rp_table_note(tg, note, err);

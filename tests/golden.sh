@@ -24,6 +24,11 @@ export LC_ALL=C.UTF-8
 "$src/scripts/make-sample-projects" "$db" >/dev/null
 "$bin" import annual "$src/samples/annual-2026.csv" >/dev/null   # as scripts/demo does
 fail=0 n=0
+# the samples record land approvals: the demo's ledger has parcels approved, not supplied (批而未供)
+row=$("$bin" report ledger --as-of 2026-11-28 --format csv --keys | grep '^QDIP,approved_unsupplied,' || true)
+count=$(printf '%s' "$row" | awk -F, '{print $(NF - 3)}') # parcels, before area_mu, area_ha, share_pct
+[ -n "$count" ] && [ "$count" -gt 0 ] ||
+    { echo "golden: the sample ledger has no parcel approved, not supplied: '$row'" >&2; fail=$((fail + 1)); }
 for f in "$src"/tests/data/golden/*.txt; do
     n=$((n + 1))
     read -r -a words < <(head -n 1 "$f")

@@ -18,6 +18,7 @@
 #include "parkland/idle.h"
 #include "parkland/inspect.h"
 #include "testutil.h"
+#include "hash.h"
 
 #include <zip.h>
 
@@ -478,6 +479,216 @@ Test(idle, exports_show_the_inspections)
     cr_assert_eq(zip_stat_index(za, (zip_uint64_t)idx, 0, &st), 0);
     cr_assert_eq(st.size, 24);
     zip_close(za);
+}
+
+/* idle list in English shows the stage once (the id and its English label are the same word); in
+ * Chinese the id and 疑似闲置; CSV and JSON keep both columns. */
+Test(idle, list_in_english_shows_the_stage_once)
+{
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en idle list --as-of 2024-07-01"), 0, "%s", errout);
+    cr_assert(strstr(out, "suspected"), "%s", out);
+    cr_assert_null(strstr(out, "suspected  suspected"), "%s", out);
+    cr_assert_null(strstr(out, "stage      stage"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en idle list --as-of 2024-07-01 --summary"), 0, "%s", errout);
+    cr_assert_null(strstr(out, "suspected  suspected"), "%s", out);
+    cr_assert(strstr(out, "open, total"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh idle list --as-of 2024-07-01"), 0, "%s", errout);
+    cr_assert(strstr(out, "suspected  疑似闲置"), "%s", out);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en idle list --as-of 2024-07-01 --format csv --keys"), 0, "%s",
+                 errout);
+    cr_assert(strstr(out, "QDIP,N-1,suspected,suspected,"), "%s", out);
+}
+
+/* An exemption after the confirmation closes the case without a finding: the parcel gets back the
+ * status it had before the confirmation made it idle, both moves in the history. */
+Test(idle, exempt_after_confirm_restores_the_status)
+{
+    pl_db *db = open_db();
+    const char *before = tu_sql_text(db, "SELECT status FROM parcel WHERE code = 'N-1'");
+    char was[16];
+    snprintf(was, sizeof was, "%s", before);
+    pl_db_close(db);
+    cr_assert_str_neq(was, "idle");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle confirm N-1 --decision 认〔2024〕3号 --date 2024-03-01"), 0, "%s",
+                 errout);
+    db = open_db();
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status FROM parcel WHERE code = 'N-1'"), "idle");
+    pl_db_close(db);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "idle dispose N-1 exempt --date 2024-03-05 --note 政府原因延迟交地"), 0,
+                 "%s", errout);
+    db = open_db();
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status FROM parcel WHERE code = 'N-1'"), was);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT status_date FROM parcel WHERE code = 'N-1'"), "2024-03-05");
+    char expect[128];
+    snprintf(expect, sizeof expect, "%s>idle idle>%s", was, was);
+    cr_assert_str_eq(tu_sql_text(db, "SELECT group_concat(old_value || '>' || new_value, ' ') FROM (SELECT * FROM"
+                                     " history WHERE entity = 'parcel' AND code = 'N-1' AND field = 'status'"
+                                     " AND (old_value = 'idle' OR new_value = 'idle') ORDER BY id)"),
+                     expect);
+    cr_assert(tu_sql_count(db, "SELECT count(*) FROM history WHERE entity = 'parcel' AND code = 'N-1' AND field ="
+                               " 'status' AND old_value = 'idle' AND note LIKE '%政府原因延迟交地%'") == 1);
+    pl_db_close(db);
+}
+
+/* A second PDF, attached under a name that is markup. */
+static const char pdf2[] = "%PDF-1.4\n%parkland test two\n";
+#define HOSTILE "<img src=x onerror=alert(1)>.pdf"
+#define HOSTILE_ESC "&lt;img src=x onerror=alert(1)&gt;.pdf"
+
+static void inspect_two_files(void)
+{
+    const char *dir = tu_tmp("hostile");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", tu_q(dir));
+    cr_assert_eq(system(cmd), 0);
+    char p1[1024], p2[1024];
+    snprintf(p1, sizeof p1, "%s/visit.pdf", dir);
+    snprintf(p2, sizeof p2, "%s/" HOSTILE, dir);
+    tu_write_file(p1, pdf, sizeof pdf - 1);
+    tu_write_file(p2, pdf2, sizeof pdf2 - 1);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "inspect S-2 --date 2024-05-01 --built-area 100 --photo %s --photo %s",
+                        tu_q(p1), tu_q(p2)), 0, "%s", errout);
+}
+
+/* Every href="PREFIX…" of text: the targets, checked to be SHA256.pdf, counted. */
+static size_t links(const char *text, const char *prefix, char targets[][80], size_t max)
+{
+    size_t n = 0;
+    char pat[256];
+    snprintf(pat, sizeof pat, "href=\"%s", prefix);
+    for (const char *p = strstr(text, pat); p && n < max; p = strstr(p + 1, pat)) {
+        p += strlen(pat);
+        const char *q = strchr(p, '"');
+        cr_assert(q && q - p < 80, "a link ends");
+        snprintf(targets[n], 80, "%.*s", (int)(q - p), p);
+        n++;
+    }
+    return n;
+}
+
+/* The KMZ balloon links each inspection file to its entry files/SHA256.pdf, whose bytes have
+ * that SHA-256; the file named as markup stays text. */
+Test(idle, kmz_balloon_links_the_files)
+{
+    inspect_two_files();
+    const char *kmz = tu_tmp("links.kmz");
+    remove(kmz);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export kmz -o %s", tu_q(kmz)), 0, "%s", errout);
+    cr_assert(strstr(out, "inspection files linked from the balloons: 2"), "%s", out);
+    int code = 0;
+    zip_t *za = zip_open(kmz, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    cr_assert(za, "zip error %d", code);
+    zip_stat_t st;
+    cr_assert_eq(zip_stat(za, "doc.kml", 0, &st), 0);
+    char *kml = calloc(1, st.size + 1);
+    zip_file_t *zf = zip_fopen(za, "doc.kml", 0);
+    cr_assert_eq(zip_fread(zf, kml, st.size), (zip_int64_t)st.size);
+    zip_fclose(zf);
+    char targets[8][80];
+    size_t n = links(kml, "files/", targets, 8);
+    cr_assert_eq(n, 2, "two links in the balloon of S-2");
+    for (size_t i = 0; i < n; i++) {
+        char entry[128];
+        snprintf(entry, sizeof entry, "files/%.79s", targets[i]);
+        cr_assert_eq(zip_stat(za, entry, 0, &st), 0, "'%s' is in the kmz", entry);
+        unsigned char *data = malloc(st.size);
+        zf = zip_fopen(za, entry, 0);
+        cr_assert_eq(zip_fread(zf, data, st.size), (zip_int64_t)st.size);
+        zip_fclose(zf);
+        char hex[65];
+        cr_assert_eq(pl_sha256_hex(data, st.size, hex), 0);
+        cr_assert_eq(strncmp(targets[i], hex, 64), 0, "'%s' holds bytes of sha256 %s", entry, hex);
+        cr_assert_str_eq(targets[i] + 64, ".pdf");
+        free(data);
+    }
+    cr_assert(strstr(kml, "\">visit.pdf</a>"), "the link shows the name");
+    cr_assert(strstr(kml, "\">" HOSTILE_ESC "</a>"), "the hostile name is escaped text");
+    cr_assert_null(strstr(kml, "<img"), "no markup from the database");
+    free(kml);
+    zip_close(za);
+    /* plain KML cannot hold them: named with their SHA-256, no link, a note */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export kml"), 0, "%s", errout);
+    cr_assert(strstr(out, "sha256 " PDF_SHA256), "%s", out);
+    cr_assert_null(strstr(out, "href=\"files/"));
+    cr_assert(strstr(errout, "2 inspection files are named, not linked"), "%s", errout);
+}
+
+/* The HTML map writes the files beside it in MAP_files/ and its panel links them there. */
+Test(idle, html_links_the_files_beside_it)
+{
+    inspect_two_files();
+    const char *dir = tu_tmp("html out");
+    char cmd[2048], html[1024], files[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", tu_q(dir), tu_q(dir));
+    cr_assert_eq(system(cmd), 0);
+    snprintf(html, sizeof html, "%s/土地 map.html", dir);
+    snprintf(files, sizeof files, "%s/土地 map_files", dir);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html -o %s", tu_q(html)), 0, "%s", errout);
+    size_t len;
+    char *text = tu_read_file(html, &len);
+    char targets[8][80];
+    size_t n = links(text, "", targets, 8);
+    cr_assert_eq(n, 0, "no static link: the panel makes them from the data");
+    /* the JSON block: ["visit.pdf","%E5%9C%9F%E5%9C%B0%20map_files/SHA.pdf"] */
+    const char *prefix = "%E5%9C%9F%E5%9C%B0%20map_files/";
+    size_t found = 0;
+    for (const char *p = strstr(text, prefix); p; p = strstr(p + 1, prefix)) {
+        p += strlen(prefix);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%.68s", files, p);
+        size_t flen;
+        char *data = tu_read_file(path, &flen);
+        char hex[65];
+        cr_assert_eq(pl_sha256_hex(data, flen, hex), 0);
+        cr_assert_eq(strncmp(p, hex, 64), 0, "'%s' holds the bytes its name says", path);
+        free(data);
+        found++;
+    }
+    cr_assert_eq(found, 2, "two links: %s", text);
+    cr_assert(strstr(text, "[\"visit.pdf\",\"%E5%9C%9F%E5%9C%B0%20map_files/" PDF_SHA256 ".pdf\"]"));
+    cr_assert(strstr(text, "\\u003cimg src=x onerror=alert(1)\\u003e.pdf"), "escaped in the JSON block");
+    cr_assert_null(strstr(text, "<img"), "no markup from the database");
+    cr_assert(strstr(text, "a.textContent=x[0]"), "the panel shows the name as text");
+    free(text);
+    /* again: the directory exists; refused without --force, replaced with it */
+    cr_assert_neq(tu_cli(&out, &errout, dbpath, "export html -o %s", tu_q(html)), 0);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html --force -o %s", tu_q(html)), 0, "%s", errout);
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 2 && test $(ls -A %s | wc -l) -eq 2", tu_q(files),
+             tu_q(dir));
+    cr_assert_eq(system(cmd), 0, "the map, its directory of two files, nothing else");
+    /* on standard output: the names, a note, no directory */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html -o -"), 0, "%s", errout);
+    cr_assert(strstr(out, "sha256 " PDF_SHA256), "named as text");
+    cr_assert_null(strstr(out, "_files/"));
+    cr_assert(strstr(errout, "2 inspection files are named, not linked"), "%s", errout);
+}
+
+/* When the files cannot go beside the map, nothing is written: no map, no temporary file or directory. */
+Test(idle, html_refused_files_leave_nothing)
+{
+    inspect_two_files();
+    const char *dir = tu_tmp("html refused");
+    char cmd[2048], html[1024], files[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", tu_q(dir), tu_q(dir));
+    cr_assert_eq(system(cmd), 0);
+    snprintf(html, sizeof html, "%s/m.html", dir);
+    snprintf(files, sizeof files, "%s/m_files", dir);
+    tu_write_file(files, "x", 1); /* a file where the directory goes */
+    cr_assert_neq(tu_cli(&out, &errout, dbpath, "export html --force -o %s", tu_q(html)), 0);
+    cr_assert(strstr(errout, "m_files' exists and is not a directory"), "%s", errout);
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A %s)\" = m_files", tu_q(dir));
+    cr_assert_eq(system(cmd), 0, "only the file that was there");
+}
+
+/* A map without inspection files writes no directory. */
+Test(idle, html_without_files_has_no_directory)
+{
+    const char *html = tu_tmp("plain.html");
+    remove(html);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html -o %s", tu_q(html)), 0, "%s", errout);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "test ! -e %s", tu_q(tu_tmp("plain_files")));
+    cr_assert_eq(system(cmd), 0);
 }
 
 /* 延期开工 is the project's start extension (parkland/deadline.h): after `idle dispose N-1 delay

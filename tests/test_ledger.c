@@ -17,11 +17,12 @@
  *   I1    15    idle          P4 2022-01-01     idle case confirmed 2026-01-10             闲置
  *   E1    15    production    P5 2019-01-01     2025 tax 1 万元/亩: graded D (3rd of 3)     低效
  *   E2    15    production    P6 2019-01-01     2025 tax 10 < committed 20 万元/亩 (B)      低效
- *   G1    15    production    P7 2019-01-01     2025 tax 30 万元/亩 (B), nothing committed  其他
+ *   G1    15    production    P7 2019-01-01     2025 tax 30 万元/亩 (A), nothing committed  其他
  * 2026-06-30 by hand: 批而未供 2 / 45 亩, 供而未用 1 / 15, 用而未尽 2 / 37.5, 闲置 1 / 15,
  * 低效 2 / 30, 储备 1 / 15, 其他 2 / 22.5; all 11 parcels, 180 亩.
  * The 亩均 grades of 2025 (below size: sales < 2000 万元, ranked by tax per mu
- * alone, percentile = rank ÷ 3): G1 33.3 % B, E2 66.7 % B, E1 100 % D. */
+ * alone, mid-rank percentile = (rank − ½) ÷ 3; this city's cut_c is 80): G1 16.7 % A,
+ * E2 50 % B, E1 83.3 % D. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <math.h>
@@ -120,6 +121,7 @@ static void setup(void)
         "INSERT INTO annual_figure(project_id, year, tax, sales, recorded_at) VALUES"
         " (5, 2025, 15, 1000, '2026-02-01T00:00:00Z'), (6, 2025, 150, 1000, '2026-02-01T00:00:00Z'),"
         " (7, 2025, 450, 1000, '2026-02-01T00:00:00Z');"
+        "INSERT INTO muni_setting(key, value) VALUES ('cut_c', 80);"
         "INSERT INTO idle_case(parcel_id, found_on, basis, idle_since, project, agreed_start, decision_no,"
         " confirmed_on, created_at, updated_at) SELECT id, '2026-01-10', 'not_started', '2023-01-01', 'P4',"
         " '2023-01-01', '青自然资闲[2026]3号', '2026-01-10', '2026-01-10T00:00:00Z', '2026-01-10T00:00:00Z'"
@@ -351,6 +353,10 @@ Test(ledger, cli_text_csv_json_and_kml)
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "--lang zh report ledger --as-of 2026-06-30"), 0, "%s", errs);
     cr_expect(strstr(out, "存量土地台账"), "%s", out);
     cr_expect(strstr(out, "批而未供"), "%s", out);
+    /* the reasons in Chinese too (they were English whatever the language) */
+    cr_expect(strstr(out, "2026-03-01 供地，未开工"), "%s", out);
+    cr_expect_null(strstr(out, "not started"), "%s", out);
+    cr_expect_null(strstr(out, "approved 20"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "report ledger --as-of 2026-06-30 --park QDIP --format csv"), 0, "%s",
                  errs);
     cr_expect(strstr(out, "QDIP,inefficient,"), "%s", out);

@@ -145,13 +145,13 @@ Test(muni, grades_with_fixed_baselines_match_the_hand_table)
     cr_expect(fabs(f1->mu - 10) < 1e-9);
     cr_expect(f1->above_size);
     cr_expect(!firm("F7")->above_size, "sales 1000 < 2000: below size");
-    /* F1 at rank 1 of 4 is exactly on the 25 % cut-off: A */
-    cr_expect(fabs(f1->percentile - 25) < 1e-9);
+    /* F1 at rank 1 of 4 is at the mid-rank percentile (1 − ½) ÷ 4 = 12.5 %: A */
+    cr_expect(fabs(f1->percentile - 12.5) < 1e-9);
     cr_expect_eq(grades.graded, 6);
-    cr_expect_eq(grades.count[0], 1);
-    cr_expect_eq(grades.count[1], 2);
-    cr_expect_eq(grades.count[2], 1);
-    cr_expect_eq(grades.count[3], 2);
+    cr_expect_eq(grades.count[0], 2); /* F1, F7 */
+    cr_expect_eq(grades.count[1], 2); /* F2, F4 */
+    cr_expect_eq(grades.count[2], 2); /* F3, F8 */
+    cr_expect_eq(grades.count[3], 0); /* four and two firms: nobody in the bottom 5 % */
     /* the cap: at most 2 × the weight (F1's tax 30 against a baseline of 10: 3 → 2) */
     set("baseline_tax", 10);
     grade(2025, NULL);
@@ -219,7 +219,7 @@ Test(muni, one_park_is_ranked_alone)
 }
 
 /* Twenty firms below the size threshold, tax 10, 20, … 200 per 亩 (ranked on tax alone):
- * rank r is at 5r %: A r ≤ 5, B r ≤ 14, C r ≤ 19, D 20. */
+ * rank r is at 5r − 2.5 %: A r ≤ 5, B r ≤ 14, C r ≤ 19, D 20 (the published cut-offs). */
 static void twenty_firms(void)
 {
     tu_sql_exec(db, "DELETE FROM milestone; DELETE FROM project_parcel; DELETE FROM annual_figure;"
@@ -255,7 +255,8 @@ Test(muni, percentile_boundaries_and_ties)
     cr_expect_eq(grades.count[1], 9);
     cr_expect_eq(grades.count[2], 5);
     cr_expect_eq(grades.count[3], 1);
-    /* a tie at the A/B boundary: ranks 5 and 6 share rank 5 (25 %: A); the next is rank 7 */
+    cr_expect(fabs(firm("T01")->percentile - 97.5) < 1e-9);
+    /* a tie at the A/B boundary: ranks 5 and 6 share rank 5 (22.5 %: A); the next is rank 7 */
     tu_sql_exec(db, "UPDATE annual_figure SET tax = 1600 WHERE project_id = 115");
     grade(2025, NULL);
     cr_expect_eq(firm("T16")->rank, 5);
@@ -268,12 +269,38 @@ Test(muni, percentile_boundaries_and_ties)
     set("cut_b", 50);
     set("cut_c", 90);
     grade(2025, NULL);
-    cr_expect_eq(firm("T19")->grade, 'A'); /* rank 2: 10 % */
-    cr_expect_eq(firm("T18")->grade, 'B'); /* rank 3: 15 % */
-    cr_expect_eq(firm("T11")->grade, 'B'); /* rank 10: 50 % */
-    cr_expect_eq(firm("T10")->grade, 'C'); /* rank 11: 55 % */
-    cr_expect_eq(firm("T03")->grade, 'C'); /* rank 18: 90 % */
-    cr_expect_eq(firm("T02")->grade, 'D'); /* rank 19: 95 % */
+    cr_expect_eq(firm("T19")->grade, 'A'); /* rank 2: 7.5 % */
+    cr_expect_eq(firm("T18")->grade, 'B'); /* rank 3: 12.5 % */
+    cr_expect_eq(firm("T11")->grade, 'B'); /* rank 10: 47.5 % */
+    cr_expect_eq(firm("T10")->grade, 'C'); /* rank 11: 52.5 % */
+    cr_expect_eq(firm("T03")->grade, 'C'); /* rank 18: 87.5 % */
+    cr_expect_eq(firm("T02")->grade, 'D'); /* rank 19: 92.5 % */
+}
+
+/* Small groups are not punished (mid-rank percentile): a lone firm is B, not D; four firms are
+ * A B B C; and twenty keep the published cut-offs (above). */
+Test(muni, small_groups_by_mid_rank)
+{
+    twenty_firms();
+    tu_sql_exec(db, "DELETE FROM annual_figure WHERE project_id > 101");
+    grade(2025, NULL);
+    cr_assert_eq(grades.graded, 1);
+    cr_expect_eq(firm("T01")->rank, 1);
+    cr_expect(fabs(firm("T01")->percentile - 50) < 1e-9, "%g", firm("T01")->percentile);
+    cr_expect_eq(firm("T01")->grade, 'B', "a lone firm: %c", firm("T01")->grade);
+    twenty_firms();
+    tu_sql_exec(db, "DELETE FROM annual_figure WHERE project_id > 104");
+    grade(2025, NULL);
+    cr_assert_eq(grades.graded, 4);
+    static const char *const codes[] = {"T04", "T03", "T02", "T01"};
+    static const char want[] = "ABBC";
+    static const double pct[] = {12.5, 37.5, 62.5, 87.5};
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(firm(codes[i])->rank, i + 1, "%s", codes[i]);
+        cr_expect(fabs(firm(codes[i])->percentile - pct[i]) < 1e-9, "%s: %g", codes[i], firm(codes[i])->percentile);
+        cr_expect_eq(firm(codes[i])->grade, want[i], "%s: %c", codes[i], firm(codes[i])->grade);
+    }
+    cr_expect_eq(grades.count[3], 0, "no D among four");
 }
 
 Test(muni, settings_are_checked_stored_and_recorded)
@@ -408,7 +435,7 @@ Test(muni, report_tables_and_command_line)
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "--lang en report muni --year 2025 --park QDIP --format csv --keys"), 0,
                  "%s", errs);
     cr_expect(strstr(out, "F2,企业F2,A2,20.00,above size,20.00,45.00,400.00,26.67,2.00,15.00,2.00,10.00,10.00,5.00,"
-                          "101.67,2/3,66.67,B,"), "%s", out);
+                          "101.67,2/3,50.00,B,"), "%s", out);
     cr_expect(strstr(out, "F6,企业F6,A6,30.00,above size"), "%s", out);
     cr_expect(strstr(out, "B*,not graded: under construction"), "%s", out);
     cr_assert_eq(tu_cli(&out, &errs, dbpath, "report muni --year 2025 --format xlsx -o %s --force",
@@ -452,8 +479,8 @@ Test(muni, theme_in_a_geojson_export)
     const struct {
         const char *code, *cls, *grade;
         double score;
-    } want[] = {{"A1", "A", "A", 150.83}, {"A2", "B", "B", 101.67}, {"A4", "C", "C", 88.75},
-                {"A3", "D", "D", 34.42},  {"A5", "ungraded", "B*", NAN}, {"A6", "ungraded", "B*", NAN},
+    } want[] = {{"A1", "A", "A", 150.83}, {"A2", "B", "B", 101.67}, {"A4", "B", "B", 88.75},
+                {"A3", "C", "C", 34.42},  {"A5", "ungraded", "B*", NAN}, {"A6", "ungraded", "B*", NAN},
                 {"A9", "ungraded", "B*", NAN}};
     size_t found = 0;
     json_t *features = json_object_get(j, "features");

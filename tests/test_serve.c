@@ -153,6 +153,7 @@ Test(serve, unauthorised_without_a_session)
         {"GET", "/api/v1/leads/L-1/match"}, {"POST", "/api/v1/leads/L-1/reserve"}, {"GET", "/api/v1/projects"},
         {"POST", "/api/v1/projects"}, {"GET", "/api/v1/projects/P-1"}, {"POST", "/api/v1/projects/P-1/milestones"},
         {"GET", "/api/v1/reports/availability"}, {"GET", "/api/v1/exports/geojson"},
+        {"GET", "/api/v1/reports/monthly?month=2026-05"}, {"GET", "/api/v1/reports/quarterly?quarter=2026-Q1"},
         {"GET", "/api/v1/history/parcel/QDIP-2024-001"}, {"GET", "/api/v1/history/lead/L-1"},
         {"GET", "/api/v1/history/project/P-1"},
     };
@@ -196,6 +197,8 @@ Test(serve, roles_per_endpoint)
          {403, 200, 403, 200}},
         {"GET", "/api/v1/reports/availability", NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/reports/alerts?format=csv", NULL, {200, 200, 200, 200}},
+        {"GET", "/api/v1/reports/monthly?month=2026-05", NULL, {200, 200, 200, 200}},
+        {"GET", "/api/v1/reports/quarterly?quarter=2026-Q1&format=csv", NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/exports/kml", NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/history/parcel/QDIP-2024-001", NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/history/lead/R-%s", NULL, {403, 200, 403, 200}},
@@ -1180,6 +1183,67 @@ Test(serve, reports_are_the_cli_downloads)
     cr_assert(mj && json_equal(mj, r.json), "%s", r.body);
     json_decref(mj);
     resp_free(&r);
+    tu_outputs_free(&out, &errout);
+}
+
+/* report monthly and report quarterly: the CLI's JSON and CSV, an XLSX, the period refused when it
+ * is not one, and by default the last complete one. */
+Test(serve, monthly_and_quarterly_reports)
+{
+    session s = login("vera");
+    char *out = NULL, *errout = NULL;
+    extra_headers = "Accept-Language: zh-CN\r\n";
+    resp r = call(&s, "GET", "/api/v1/reports/monthly?month=2026-05&park=QDIP", NULL);
+    extra_headers = NULL;
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(header(&r, "Content-Disposition"), "attachment; filename=\"monthly-2026-05-31.json\"");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang zh report monthly --month 2026-05 --park QDIP --format json"), 0, "%s",
+                 errout);
+    json_t *cli = json_loads(out, 0, NULL);
+    cr_assert(cli && json_equal(cli, r.json), "%s", r.body);
+    json_decref(cli);
+    resp_free(&r);
+    extra_headers = "Accept-Language: en\r\n";
+    r = call(&s, "GET", "/api/v1/reports/quarterly?quarter=2026-Q1&format=csv", NULL);
+    extra_headers = NULL;
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_str_eq(header(&r, "Content-Type"), "text/csv; charset=utf-8");
+    cr_assert_str_eq(header(&r, "Content-Disposition"), "attachment; filename=\"quarterly-2026-03-31.csv\"");
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en report quarterly --quarter 2026-Q1 --format csv"), 0, "%s",
+                 errout);
+    cr_assert_str_eq(r.body, out);
+    resp_free(&r);
+    r = call(&s, "GET", "/api/v1/reports/quarterly?quarter=2026-Q2&format=xlsx", NULL);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert(r.body_len > 1000 && !memcmp(r.body, "PK\x03\x04", 4), "a zip of %zu bytes", r.body_len);
+    resp_free(&r);
+    /* no period: the last complete one, as the CLI's default */
+    extra_headers = "Accept-Language: en\r\n";
+    r = call(&s, "GET", "/api/v1/reports/monthly", NULL);
+    extra_headers = NULL;
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "--lang en report monthly --format json"), 0, "%s", errout);
+    cli = json_loads(out, 0, NULL);
+    cr_assert(cli && json_equal(cli, r.json), "%s", r.body);
+    json_decref(cli);
+    resp_free(&r);
+    static const struct {
+        const char *path;
+        int status;
+    } bad[] = {
+        {"/api/v1/reports/monthly?month=2026-13", 400},
+        {"/api/v1/reports/monthly?month=May", 400},
+        {"/api/v1/reports/monthly?month=2026-05&park=NOPE", 404},
+        {"/api/v1/reports/monthly?month=2026-05&format=text", 400},
+        {"/api/v1/reports/quarterly?quarter=2026-Q5", 400},
+        {"/api/v1/reports/quarterly?quarter=2026-Q1&park=QDIP", 400},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        r = call(&s, "GET", bad[i].path, NULL);
+        cr_assert_eq(r.status, bad[i].status, "%s: %d %s", bad[i].path, r.status, r.body);
+        cr_assert(*error_of(&r), "%s", r.body);
+        resp_free(&r);
+    }
     tu_outputs_free(&out, &errout);
 }
 

@@ -110,6 +110,11 @@ typedef struct pl_export_result {
     double scale;          /* pdf: the denominator of the scale drawn at */
     int clipped;           /* pdf: 0 (a map that does not fit at the scale is cut into pages) */
     int pages;             /* pdf: map pages (1; or the grid's pages, after an index sheet that is not counted) */
+    /* inspection photos and documents (parkland/inspect.h) of the parcels written: */
+    long files;            /* carried and linked: KMZ entries files/SHA256.ext, or (html to a file)
+                              files in the directory OUT-stem_files/ beside the map */
+    long files_named;      /* named only as text (name and SHA-256): plain KML, or a map written to a
+                              stream, which cannot hold them */
 } pl_export_result;
 
 /* 1 when `path` ends in ".kmz" (ASCII case ignored): a KML export to it is a KMZ. */
@@ -126,7 +131,13 @@ int pl_export_stream(pl_db *db, const pl_export_options *opt, FILE *out, pl_expo
  * unless `force`, and refuses a symbolic link at `path` (never followed,
  * never replaced) and a directory. With opt->kmz the KML is streamed into a
  * temporary file (memory stays flat) and then deflated by libzip into the
- * archive as its one entry doc.kml, the archive written as above. */
+ * archive as entry doc.kml, the archive written as above, with the exported
+ * parcels' inspection files as entries files/SHA256.ext that the balloons link.
+ * An HTML map with inspection files gets them beside it, in the directory
+ * "STEM_files" (STEM: the name of `path` without its extension; the panel links
+ * them there): written under a temporary name, renamed into place just before the
+ * map is, and removed should the map fail; an existing directory there is refused
+ * unless `force` (then replaced). No directory is made when there are no files. */
 int pl_export_file(pl_db *db, const pl_export_options *opt, const char *path, int force,
                    pl_export_result *res, pl_error *err);
 

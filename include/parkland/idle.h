@@ -34,9 +34,11 @@
  *   closed    已结案    pl_idle_dispose reclaim (收回, pl_parcel_reclaim's
  *                       rule: the parcel goes back to the land bank, the
  *                       project's hold ends) or exempt (排除: government delay,
- *                       force majeure; the reason required). An exempted
- *                       parcel keeps its status (after 认定: idle 闲置 until
- *                       `parcel status` moves it, e.g. to construction).
+ *                       force majeure; the reason required). An exemption
+ *                       finds no idle land: a parcel that 认定 made idle 闲置
+ *                       gets back the status it had before (its last move to
+ *                       idle in the history, e.g. transferred), with a history
+ *                       row noting the exemption; any other keeps its status.
  * A recorded case shows as of D from the day it was recorded (found_on) with
  * the stage its dates reached by D; before that day the parcel is tested
  * like any other. Every step writes a history row on the parcel (field
@@ -149,7 +151,8 @@ typedef struct pl_idle_dispose_result {
 
 /* 处置 of parcel `code` on opt->date. fee, delay and reclaim need a confirmed
  * (or disposed) case; exempt takes a suspected parcel too (the case is then
- * recorded closed). fee needs the parcel's transfer price
+ * recorded closed) and gives an idle parcel its status before the case
+ * back. fee needs the parcel's transfer price
  * (pl_parcel_set_transfer_price). reclaim moves the parcel to reserve through
  * pl_parcel_reclaim's rule. A closed case takes nothing more. One
  * transaction; `result` may be NULL. Refusals: PL_ERR_USAGE (bad date, delay

@@ -24,8 +24,11 @@
  * (100 × min(value ÷ baseline, cap)). Each group is ranked on its own.
  *
  * Grades by percentile: a firm's rank r among the n graded firms of its group
- * (1 = best; equal scores share the better rank) gives p = r ÷ n × 100;
- * A when p ≤ cut_a (25), B when p ≤ cut_b (70), C when p ≤ cut_c (95), else D.
+ * (1 = best; equal scores share the better rank) gives the mid-rank
+ * percentile p = (r − ½) ÷ n × 100; A when p ≤ cut_a (25), B when p ≤ cut_b
+ * (70), C when p ≤ cut_c (95), else D. The mid-rank does not punish small
+ * groups (a lone firm is at 50: B; of four, A B B C) and keeps the cut-offs for
+ * large ones (of twenty: 5 A, 9 B, 5 C, 1 D).
  *
  * Not graded (treated as B, domain.md §11): projects under construction (no
  * actual production start on or before 31 December of the year), newly
@@ -135,7 +138,7 @@ typedef struct pl_muni_firm {
     double score;
     const char *excluded;       /* NULL when graded; else "construction", "new", "terminated", "no_figures" */
     long rank, group_n;         /* among the graded firms of its group */
-    double percentile;          /* rank ÷ group_n × 100 */
+    double percentile;          /* (rank − ½) ÷ group_n × 100 */
     char grade;                 /* 'A'..'D'; 'B' when not graded (treated as B) */
 } pl_muni_firm;
 

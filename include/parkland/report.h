@@ -138,6 +138,11 @@ int pl_report_build_muni(pl_db *db, int year, const char *park, pl_report **out,
  * month), PL_ERR_NOTFOUND (no such park). Reads only. */
 int pl_report_build_monthly(pl_db *db, const char *month, const char *park, pl_report **out, pl_error *err);
 
+/* The period these two reports take by default: the last complete month
+ * ("YYYY-MM", quarter 0) or quarter ("YYYY-Qn", quarter 1) before today (local
+ * date), into buf (at least 8 bytes). */
+void pl_report_last_period(int quarter, char *buf, size_t len);
+
 /* The city's quarterly assessment (季度考核, 摘星夺旗) of `quarter`
  * ("YYYY-Qn", n 1–4) as of the quarter's last day, every park: tables
  * "quarterly" (each park's seven figures of parkland/kpi.h with numerator,

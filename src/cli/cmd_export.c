@@ -190,9 +190,16 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     pl_export_result res;
     int rc = to_stdout ? pl_export_stream(db, &o, stdout, &res, &err)
                        : pl_export_file(db, &o, path, force, &res, &err);
-    if (rc) {
+    if (rc)
         status = cli_fail(&err);
-    } else if (!to_stdout) {
+    else if (res.files_named) /* the note goes to stderr: stdout may be the export */
+        fprintf(stderr, o.format == PL_EXPORT_HTML
+                            ? _("note: %ld inspection files are named, not linked: a map on standard output cannot "
+                                "carry them (write it to a file, -o MAP.html, for MAP_files/ beside it)\n")
+                            : _("note: %ld inspection files are named, not linked: a KML cannot carry them (export "
+                                "to a .kmz for them)\n"),
+                res.files_named);
+    if (!rc && !to_stdout) {
         printf(_("exported %ld parcels (%.2f 亩 = %.2f m²) → %s\n"), res.parcels, pl_m2_to_mu(res.area_m2),
                res.area_m2, path);
         printf(_("format %s, theme %s%s, coordinates %s\n"), o.kmz ? "kmz (doc.kml)" : pl_export_format_name(o.format),
@@ -201,6 +208,10 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             printf(_("%ld placemarks, one per status period\n"), res.features);
         if (res.context)
             printf(_("other parcels of the park drawn in grey as context: %ld\n"), res.context);
+        if (res.files)
+            printf(o.kmz ? _("inspection files linked from the balloons: %ld (files/ in the kmz)\n")
+                         : _("inspection files linked from the details panel: %ld (the directory beside the map)\n"),
+                   res.files);
     }
     pl_db_close(db);
     return status;

@@ -41,6 +41,46 @@ static void help(void)
 static const char *const stage_labels[PL_IDLE_STAGES] = {"疑似闲置 suspected", "认定闲置 confirmed", "处置 disposed",
                                                          "已结案 closed"};
 
+/* The text form in English leaves out the stage id column: the stage label column next to it
+ * says the same word (in Chinese it says 疑似闲置 beside the id). NO_SKIP: every column. */
+#define NO_SKIP ((size_t)-1)
+#define MAX_COLS 24
+
+static size_t stage_id_skipped(int fmt, size_t col)
+{
+    return fmt == PL_TABLE_TEXT && pl_lang_current() == PL_LANG_EN ? col : NO_SKIP;
+}
+
+/* Column k of the full list in a table without column `skip`. */
+static size_t col_of(size_t k, size_t skip)
+{
+    return k > skip ? k - 1 : k;
+}
+
+/* A table of the columns but `skip`. */
+static pl_table *table_without(size_t n, const char *const *keys, const char *const *labels, size_t skip)
+{
+    const char *k2[MAX_COLS], *l2[MAX_COLS];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < MAX_COLS; i++)
+        if (i != skip) {
+            k2[m] = keys[i];
+            l2[m++] = labels[i];
+        }
+    return pl_table_new(m, k2, l2);
+}
+
+/* A row of the cells but `skip`. */
+static int add_row_without(pl_table *t, size_t n, const char *const *cells, size_t skip)
+{
+    const char *c2[MAX_COLS];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < MAX_COLS; i++)
+        if (i != skip)
+            c2[m++] = cells[i];
+    return pl_table_add_row(t, c2);
+}
+
 static const char *num(double v, int prec, char *buf, size_t len)
 {
     if (isnan(v))
@@ -66,17 +106,19 @@ static int list_cases(pl_db *db, const char *as_of, const char *park, int open_o
                                          "延期至 delayed to", "结案日 closed on", "依据 evidence"};
     static const int prio[] = {0, 0, 5, 0, 0, 3, 6, 2, 4, 6, 3, 5, 2, 6, 3, 5, 5, 1};
     const size_t ncols = sizeof keys / sizeof *keys;
-    pl_table *t = pl_table_new(ncols, keys, labels);
+    size_t skip = stage_id_skipped(fmt, 2);
+    pl_table *t = table_without(ncols, keys, labels, skip);
     if (!t) {
         free(cs);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
-    pl_table_set_numeric(t, 4);
-    pl_table_set_numeric(t, 14);
-    pl_table_set_label_column(t, 3);
-    pl_table_set_wrap(t, 17);
+    pl_table_set_numeric(t, col_of(4, skip));
+    pl_table_set_numeric(t, col_of(14, skip));
+    pl_table_set_label_column(t, col_of(3, skip));
+    pl_table_set_wrap(t, col_of(17, skip));
     for (size_t k = 0; k < ncols; k++)
-        pl_table_set_priority(t, k, prio[k]);
+        if (k != skip)
+            pl_table_set_priority(t, col_of(k, skip), prio[k]);
     size_t open = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         const pl_idle_case *c = &cs[i];
@@ -89,7 +131,7 @@ static int list_cases(pl_db *db, const char *as_of, const char *park, int open_o
                                c->ev.idle_since, c->ev.basis, c->ev.project, c->company, c->found_on, c->decision_no,
                                c->confirmed_on, c->disposal, c->disposed_on, num(c->fee_wan, 4, fee, sizeof fee),
                                c->delay_until, c->closed_on, ev};
-        if (pl_table_add_row(t, cells))
+        if (add_row_without(t, ncols, cells, skip))
             rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
     if (!rc) {
@@ -139,12 +181,13 @@ static int summary(pl_db *db, const char *as_of, const char *park, int fmt, pl_e
                                        "2_years_or_more", "oldest_days"};
     static const char *const labels[] = {"stage", "阶段 stage", "件数 cases", "不足一年 under one year",
                                          "一至两年 one to two years", "满两年 two years or more", "最长天数 oldest (days)"};
-    pl_table *t = pl_table_new(7, keys, labels);
+    size_t skip = stage_id_skipped(fmt, 0);
+    pl_table *t = table_without(7, keys, labels, skip);
     if (!t)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    pl_table_set_label_column(t, 1);
+    pl_table_set_label_column(t, col_of(1, skip));
     for (size_t k = 2; k < 7; k++)
-        pl_table_set_numeric(t, k);
+        pl_table_set_numeric(t, col_of(k, skip));
     static const int order[] = {PL_IDLE_SUSPECTED, PL_IDLE_CONFIRMED, PL_IDLE_DISPOSED, PL_IDLE_STAGES, PL_IDLE_CLOSED};
     for (size_t i = 0; i < sizeof order / sizeof *order && !rc; i++) {
         int s = order[i];
@@ -157,7 +200,7 @@ static int summary(pl_db *db, const char *as_of, const char *park, int fmt, pl_e
         const char *cells[] = {s == PL_IDLE_STAGES ? "open" : pl_idle_stage_id(s),
                                s == PL_IDLE_STAGES ? "未结案合计 open, total" : stage_labels[s], b[0], b[1], b[2], b[3],
                                b[4]};
-        if (pl_table_add_row(t, cells))
+        if (add_row_without(t, 7, cells, skip))
             rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
     if (!rc) {

@@ -7,35 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char monthly_usage[] =
     "parkland report monthly [--month YYYY-MM] [--park P] [--format text|csv|json|xlsx] [-o FILE] [--force]";
 static const char quarterly_usage[] =
     "parkland report quarterly [--quarter YYYY-Qn] [--format text|csv|json|xlsx] [-o FILE] [--force]";
-
-/* The last complete month ("YYYY-MM") or quarter ("YYYY-Qn") before today (local time). */
-static void last_period(int quarter, char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
-    if (quarter) {
-        int q = (m - 1) / 3; /* the quarter before the current one; 0: Q4 of last year */
-        if (!q) {
-            q = 4;
-            y--;
-        }
-        snprintf(buf, len, "%04d-Q%d", y, q);
-    } else {
-        if (--m == 0) {
-            m = 12;
-            y--;
-        }
-        snprintf(buf, len, "%04d-%02d", y, m);
-    }
-}
 
 static int run(int argc, char **argv, const cli_global *g, int quarterly)
 {
@@ -88,7 +64,7 @@ static int run(int argc, char **argv, const cli_global *g, int quarterly)
         return status;
     char def[40];
     if (!period) {
-        last_period(quarterly, def, sizeof def);
+        pl_report_last_period(quarterly, def, sizeof def);
         period = def;
     }
     pl_db *db = quarterly ? cli_open_db(g, &status) : cli_open_db_park(g, &park, &status);

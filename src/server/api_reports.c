@@ -59,7 +59,7 @@ enum MHD_Result pl_api_report(pl_req *r, pl_db *db)
 {
     int kind = pl_report_kind_parse(r->arg);
     if (kind < 0)
-        return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "unknown report '%s' (availability, landing, alerts, kpi, ledger, muni)", r->arg);
+        return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "unknown report '%s' (availability, landing, alerts, kpi, ledger, muni, monthly, quarterly)", r->arg);
     const char *f = pl_req_arg(r, "format");
     int fmt = f ? pl_report_format_parse(f) : PL_REPORT_JSON;
     if (fmt != PL_REPORT_JSON && fmt != PL_REPORT_CSV && fmt != PL_REPORT_XLSX)
@@ -81,6 +81,21 @@ enum MHD_Result pl_api_report(pl_req *r, pl_db *db)
         if (!year)
             return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no annual figures yet (import annual)");
         if (pl_report_build_muni(db, (int)year, o.park, &rep, &err))
+            return pl_reply_lib_error(r, &err);
+    } else if (kind == PL_REPORT_MONTHLY || kind == PL_REPORT_QUARTERLY) {
+        /* 月度统计 ?month=YYYY-MM&park=P, 季度考核 ?quarter=YYYY-Qn (every park): by default the last
+         * complete one, as the CLI */
+        int quarterly = kind == PL_REPORT_QUARTERLY;
+        const char *period = pl_req_arg(r, quarterly ? "quarter" : "month");
+        char def[16];
+        if (quarterly && o.park)
+            return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "the quarterly assessment ranks every park: no park");
+        if (!period) {
+            pl_report_last_period(quarterly, def, sizeof def);
+            period = def;
+        }
+        if (quarterly ? pl_report_build_quarterly(db, period, &rep, &err)
+                      : pl_report_build_monthly(db, period, o.park, &rep, &err))
             return pl_reply_lib_error(r, &err);
     } else if (pl_report_build(db, (pl_report_kind)kind, &o, &rep, &err)) {
         return pl_reply_lib_error(r, &err);
