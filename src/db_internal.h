@@ -17,7 +17,11 @@ struct pl_db {
     char *path;                 /* owned copy */
     sqlite3_stmt *st_history;   /* owned: INSERT INTO history, prepared on first use */
     int cache_mb;               /* page cache chosen by pl_db_set_cache_mb, 0 if never set */
+    struct match_snapshot *match_snapshot; /* owned: match's free parcels in memory (match_snapshot.c), or NULL */
 };
+
+/* Free what match keeps in memory for a connection (match_snapshot.c; NULL is fine). */
+void pl_match_snapshot_free(struct match_snapshot *s);
 
 /* Application id stored in the file header ("PKLD"). */
 #define PL_APPLICATION_ID 0x504b4c44

@@ -239,6 +239,8 @@ static int build_grid(run *r)
     return 0;
 }
 
+static int pass_over_rtree(run *r);
+
 /* Boxes of the kept candidates that may be looked at, and of the project parcels, in one pass. */
 static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
 {
@@ -265,6 +267,34 @@ static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
     for (size_t i = 0; i < nextra; i++)
         if (extra[i].id >= 0)
             r->bytemap[extra[i].id] |= 1;
+    if (r->snap) { /* the snapshot's boxes: what the pass would see, without SQLite */
+        const box *all;
+        size_t n;
+        match_snapshot_boxes(r, &all, &n);
+        for (size_t i = 0; i < n && all[i].id <= max; i++) {
+            if (all[i].id < 0 || !r->bytemap[all[i].id])
+                continue;
+            unsigned char b = r->bytemap[all[i].id];
+            const double c[4] = {all[i].x0, all[i].x1, all[i].y0, all[i].y1};
+            if (((b & 1) && append_box(&r->cbox, &r->ncbox, &r->capcbox, all[i].id, c)) ||
+                ((b & 2) && append_box(&r->qbox, &r->nqbox, &r->capqbox, all[i].id, c)))
+                return nomem(r);
+        }
+    } else {
+        if ((rc = pass_over_rtree(r)))
+            return rc;
+    }
+    sort_boxes(r->cbox, r->ncbox);
+    if (build_grid(r))
+        return nomem(r);
+    r->pass_ready = 1;
+    return PL_OK;
+}
+
+/* The pass itself: every R*Tree leaf through pass_cb. */
+static int pass_over_rtree(run *r)
+{
+    int rc;
     if (sqlite3_prepare_v2(r->db->h, pass_sql, -1, &r->st_pass, NULL) != SQLITE_OK) {
         /* first use on this connection: register the callback (it lives as long as the connection) */
         if (sqlite3_rtree_query_callback(r->db->h, "pl_match_boxes", pass_cb, NULL, NULL) != SQLITE_OK)
@@ -280,10 +310,6 @@ static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
         return nomem(r);
     if (step != SQLITE_DONE)
         return pl_db_fail(r->db, r->err, "cannot read the spatial index");
-    sort_boxes(r->cbox, r->ncbox);
-    if (build_grid(r))
-        return nomem(r);
-    r->pass_ready = 1;
     return PL_OK;
 }
 
@@ -393,6 +419,7 @@ int match_contiguity(run *r, const cand *c, int *points, char *nb, char *pr)
  * R*Tree (then lookups in memory), whichever reads the R*Tree least: a search
  * reads a few nodes, the pass every node once. */
 #define SEARCH_COST 250 /* a search costs about as much as passing this many R*Tree entries */
+#define SEARCH_COST_SNAPSHOT 5000 /* … as passing this many boxes of the snapshot (match_snapshot.c) */
 
 int match_plan_contiguity(run *r, const arow *extra, size_t nextra)
 {
@@ -408,14 +435,20 @@ int match_plan_contiguity(run *r, const arow *extra, size_t nextra)
     pl_match_plan forced = r->plan;
     if (searches >= 8 || forced == PL_MATCH_PLAN_PASS) {
         /* the R*Tree's size: about the number of parcels (ids index the byte map of the pass) */
-        sqlite3_stmt *st;
-        int rc = pl_db_prepare(r->db, "SELECT max(id) FROM parcel", &st, r->err);
-        if (rc)
-            return rc;
-        long entries = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
+        long entries;
+        if (r->snap) {
+            entries = match_snapshot_max_id(r);
+        } else {
+            sqlite3_stmt *st;
+            int rc = pl_db_prepare(r->db, "SELECT max(id) FROM parcel", &st, r->err);
+            if (rc)
+                return rc;
+            entries = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+            sqlite3_finalize(st);
+        }
         int pass_fits = entries > 0 && entries <= BYTEMAP_MAX_ID;
-        if (pass_fits && (double)searches * SEARCH_COST > (double)entries)
+        /* from the snapshot the pass reads memory, not the R*Tree: far cheaper than searches */
+        if (pass_fits && (double)searches * (r->snap ? SEARCH_COST_SNAPSHOT : SEARCH_COST) > (double)entries)
             plan = PL_MATCH_PLAN_PASS;
         if (!pass_fits && forced == PL_MATCH_PLAN_PASS)
             forced = PL_MATCH_PLAN_COST; /* the pass cannot be made */

@@ -137,11 +137,25 @@ typedef struct box {
     double x0, x1, y0, y1; /* R*Tree box */
 } box;
 
+/* An available parcel as the snapshot keeps it (match_snapshot.c). */
+typedef struct match_snap_parcel {
+    long id, park_id;
+    double area_m2;
+    double inv, tax;          /* its minimums, NAN when not set (or no parcel_indicator row) */
+    size_t ind_off;           /* its industries: ind_len bytes at ind_off of the snapshot's text */
+    unsigned ind_len;
+    unsigned char ind_null;   /* industries is NULL (or no parcel_indicator row) */
+    unsigned char area_null;  /* area_m2 is NULL (schema: never) */
+} match_snap_parcel;
+
+typedef struct match_snapshot match_snapshot;
+
 /* An available parcel before its minimums are read. */
 typedef struct arow {
     long id;
     double area_m2;
     int area; /* area points, tenths */
+    const match_snap_parcel *sp; /* with a snapshot: the parcel; else NULL */
 } arow;
 
 typedef struct fit_memo {
@@ -156,6 +170,8 @@ typedef struct run {
     pl_error *err;
     const lead_info *l;
     pl_match_plan plan; /* PL_MATCH_PLAN_COST, or forced */
+    int use_snapshot;   /* the call may use (and build) the connection's snapshot (its own read transaction) */
+    match_snapshot *snap; /* set by match_snapshot_use: phase 1 reads it instead of the tables */
     long park_id; /* 0 = every park */
     size_t top;
     sqlite3_stmt *st_count, *st_window, *st_indicator, *st_reserved, *st_projects, *st_near, *st_box, *st_exact,
@@ -263,6 +279,26 @@ static inline const char *col_str(sqlite3_stmt *st, int i)
 
 /* Count the free parcels (*candidates), keep in r->c those that may be among the best `top`. */
 int match_gather(run *r, long *candidates);
+
+/* ---- match_snapshot.c: the free parcels in memory, per connection ---- */
+
+/* Make r->snap the connection's snapshot, read again if the tables it holds
+ * have changed (schema 15's counters, read in the caller's read transaction). */
+int match_snapshot_use(run *r);
+/* Available parcels (in r->park_id when set). */
+size_t match_snapshot_count(const run *r);
+/* The available parcels from the first with area_m2 >= lo, by area_m2 then id: *n of them. */
+const match_snap_parcel *match_snapshot_parcels(const run *r, double lo, size_t *n);
+/* p's industries (ind_len bytes, not terminated), NULL when not set. */
+const char *match_snapshot_industries(const run *r, const match_snap_parcel *p);
+/* SELECT max(id) FROM parcel, as of the snapshot (0: no parcel). */
+long match_snapshot_max_id(const run *r);
+/* Every R*Tree box, by id. */
+void match_snapshot_boxes(const run *r, const box **boxes, size_t *n);
+/* r->proj for the lead's industry: kept, or read by `load` (match_load_projects' query) and kept. */
+int match_snapshot_projects(run *r, int (*load)(run *r));
+/* Times this connection's snapshot of the parcels has been read (tests: 0 without one). */
+unsigned long match_snapshot_builds(const pl_db *db);
 
 /* ---- match_contiguity.c ---- */
 
