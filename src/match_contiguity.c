@@ -239,7 +239,25 @@ static int build_grid(run *r)
     return 0;
 }
 
-static int pass_over_rtree(run *r);
+static int near_a_project(const run *r, const box *c, long id);
+
+/* For the snapshot (match_snapshot_near): near[i] = 1 when a box of r->proj comes within reach of
+ * boxes[i] (n of them, by id), as the pass would find it for that parcel. */
+int match_near_projects(run *r, const box *boxes, size_t n, unsigned char *near)
+{
+    for (size_t i = 0; i < r->nproj; i++) {
+        box key = {.id = r->proj[i]};
+        const box *b = bsearch(&key, boxes, n, sizeof *boxes, cmp_box_id);
+        const double c[4] = {b ? b->x0 : 0, b ? b->x1 : 0, b ? b->y0 : 0, b ? b->y1 : 0};
+        if (b && append_box(&r->qbox, &r->nqbox, &r->capqbox, b->id, c))
+            return nomem(r);
+    }
+    if (build_grid(r))
+        return nomem(r);
+    for (size_t i = 0; i < n; i++)
+        near[i] = (unsigned char)near_a_project(r, &boxes[i], boxes[i].id);
+    return PL_OK;
+}
 
 /* Boxes of the kept candidates that may be looked at, and of the project parcels, in one pass. */
 static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
@@ -267,34 +285,6 @@ static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
     for (size_t i = 0; i < nextra; i++)
         if (extra[i].id >= 0)
             r->bytemap[extra[i].id] |= 1;
-    if (r->snap) { /* the snapshot's boxes: what the pass would see, without SQLite */
-        const box *all;
-        size_t n;
-        match_snapshot_boxes(r, &all, &n);
-        for (size_t i = 0; i < n && all[i].id <= max; i++) {
-            if (all[i].id < 0 || !r->bytemap[all[i].id])
-                continue;
-            unsigned char b = r->bytemap[all[i].id];
-            const double c[4] = {all[i].x0, all[i].x1, all[i].y0, all[i].y1};
-            if (((b & 1) && append_box(&r->cbox, &r->ncbox, &r->capcbox, all[i].id, c)) ||
-                ((b & 2) && append_box(&r->qbox, &r->nqbox, &r->capqbox, all[i].id, c)))
-                return nomem(r);
-        }
-    } else {
-        if ((rc = pass_over_rtree(r)))
-            return rc;
-    }
-    sort_boxes(r->cbox, r->ncbox);
-    if (build_grid(r))
-        return nomem(r);
-    r->pass_ready = 1;
-    return PL_OK;
-}
-
-/* The pass itself: every R*Tree leaf through pass_cb. */
-static int pass_over_rtree(run *r)
-{
-    int rc;
     if (sqlite3_prepare_v2(r->db->h, pass_sql, -1, &r->st_pass, NULL) != SQLITE_OK) {
         /* first use on this connection: register the callback (it lives as long as the connection) */
         if (sqlite3_rtree_query_callback(r->db->h, "pl_match_boxes", pass_cb, NULL, NULL) != SQLITE_OK)
@@ -310,12 +300,18 @@ static int pass_over_rtree(run *r)
         return nomem(r);
     if (step != SQLITE_DONE)
         return pl_db_fail(r->db, r->err, "cannot read the spatial index");
+    sort_boxes(r->cbox, r->ncbox);
+    if (build_grid(r))
+        return nomem(r);
+    r->pass_ready = 1;
     return PL_OK;
 }
 
-/* Was this parcel's box looked for in the pass? */
+/* Was this parcel's box looked for in the pass? (From the snapshot: every box was.) */
 int match_pass_marked(const run *r, long id)
 {
+    if (r->snap_near)
+        return 1;
     return id >= 0 && id <= r->bytemap_max && (r->bytemap[id] & 1);
 }
 
@@ -327,11 +323,19 @@ static int boxes_near(const box *a, const box *b, long self, double d)
 /* After the pass: is a project parcel's box within reach of c's? Its box in *cb (0 without one). */
 int match_pass_maybe(const run *r, long id, box *cb)
 {
+    if (r->snap_near)
+        return match_snapshot_near(r, id, cb);
     box key = {.id = id};
     const box *c = bsearch(&key, r->cbox, r->ncbox, sizeof *r->cbox, cmp_box_id);
     if (!c)
         return 0;
     *cb = *c;
+    return near_a_project(r, c, id);
+}
+
+/* Is a project parcel's box (r->qbox through the grid, r->qbig) within reach of box c, of parcel id? */
+static int near_a_project(const run *r, const box *c, long id)
+{
     const double d = CONTIGUOUS_M + BOX_SLACK;
     for (size_t i = 0; i < r->nqbig; i++)
         if (boxes_near(c, &r->qbig[i], id, d))
@@ -419,13 +423,19 @@ int match_contiguity(run *r, const cand *c, int *points, char *nb, char *pr)
  * R*Tree (then lookups in memory), whichever reads the R*Tree least: a search
  * reads a few nodes, the pass every node once. */
 #define SEARCH_COST 250 /* a search costs about as much as passing this many R*Tree entries */
-#define SEARCH_COST_SNAPSHOT 5000 /* … as passing this many boxes of the snapshot (match_snapshot.c) */
 
 int match_plan_contiguity(run *r, const arow *extra, size_t nextra)
 {
     r->planned = 1;
     if (r->contig_known)
         return PL_OK;
+    if (r->snap && (r->plan == PL_MATCH_PLAN_COST || r->plan == PL_MATCH_PLAN_PASS)) {
+        /* every box and whether a project parcel is within its reach: kept per industry */
+        int rc = match_snapshot_use_near(r);
+        if (!rc)
+            r->pass_ready = 1;
+        return rc;
+    }
     int floor = lb_floor(r);
     size_t looks = nextra;
     for (size_t i = 0; i < r->nc; i++)
@@ -435,20 +445,14 @@ int match_plan_contiguity(run *r, const arow *extra, size_t nextra)
     pl_match_plan forced = r->plan;
     if (searches >= 8 || forced == PL_MATCH_PLAN_PASS) {
         /* the R*Tree's size: about the number of parcels (ids index the byte map of the pass) */
-        long entries;
-        if (r->snap) {
-            entries = match_snapshot_max_id(r);
-        } else {
-            sqlite3_stmt *st;
-            int rc = pl_db_prepare(r->db, "SELECT max(id) FROM parcel", &st, r->err);
-            if (rc)
-                return rc;
-            entries = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-            sqlite3_finalize(st);
-        }
+        sqlite3_stmt *st;
+        int rc = pl_db_prepare(r->db, "SELECT max(id) FROM parcel", &st, r->err);
+        if (rc)
+            return rc;
+        long entries = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
         int pass_fits = entries > 0 && entries <= BYTEMAP_MAX_ID;
-        /* from the snapshot the pass reads memory, not the R*Tree: far cheaper than searches */
-        if (pass_fits && (double)searches * (r->snap ? SEARCH_COST_SNAPSHOT : SEARCH_COST) > (double)entries)
+        if (pass_fits && (double)searches * SEARCH_COST > (double)entries)
             plan = PL_MATCH_PLAN_PASS;
         if (!pass_fits && forced == PL_MATCH_PLAN_PASS)
             forced = PL_MATCH_PLAN_COST; /* the pass cannot be made */

@@ -172,6 +172,7 @@ typedef struct run {
     pl_match_plan plan; /* PL_MATCH_PLAN_COST, or forced */
     int use_snapshot;   /* the call may use (and build) the connection's snapshot (its own read transaction) */
     match_snapshot *snap; /* set by match_snapshot_use: phase 1 reads it instead of the tables */
+    const unsigned char *snap_near; /* the snapshot's pass: by box, a project parcel within reach (match_snapshot_use_near) */
     long park_id; /* 0 = every park */
     size_t top;
     sqlite3_stmt *st_count, *st_window, *st_indicator, *st_reserved, *st_projects, *st_near, *st_box, *st_exact,
@@ -291,12 +292,12 @@ size_t match_snapshot_count(const run *r);
 const match_snap_parcel *match_snapshot_parcels(const run *r, double lo, size_t *n);
 /* p's industries (ind_len bytes, not terminated), NULL when not set. */
 const char *match_snapshot_industries(const run *r, const match_snap_parcel *p);
-/* SELECT max(id) FROM parcel, as of the snapshot (0: no parcel). */
-long match_snapshot_max_id(const run *r);
-/* Every R*Tree box, by id. */
-void match_snapshot_boxes(const run *r, const box **boxes, size_t *n);
 /* r->proj for the lead's industry: kept, or read by `load` (match_load_projects' query) and kept. */
 int match_snapshot_projects(run *r, int (*load)(run *r));
+/* The pass from the snapshot: r->snap_near for the lead's industry (kept, or made by match_near_projects). */
+int match_snapshot_use_near(run *r);
+/* After it: parcel id's box in *cb and whether a project parcel is within its reach (0 without a box). */
+int match_snapshot_near(const run *r, long id, box *cb);
 /* Times this connection's snapshot of the parcels has been read (tests: 0 without one). */
 unsigned long match_snapshot_builds(const pl_db *db);
 
@@ -309,6 +310,8 @@ int match_load_projects(run *r);
 /* Choose how contiguity is looked up for the candidates left (and for
  * `extra`, the window being read) and prepare it; sets r->planned. */
 int match_plan_contiguity(run *r, const arow *extra, size_t nextra);
+/* near[i]: is a box of r->proj within reach of boxes[i] (n boxes by id)? (For the snapshot; builds r's grid.) */
+int match_near_projects(run *r, const box *boxes, size_t n, unsigned char *near);
 /* Was this parcel's box looked for in the pass? */
 int match_pass_marked(const run *r, long id);
 /* After the pass: is a project parcel's box within reach of parcel id's? Its box in *cb (0 without one). */

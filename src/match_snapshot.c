@@ -13,14 +13,16 @@
  *
  * Two parts, each with its own counters:
  *  - parcels (parcel, parcel_indicator): the available parcels by area, the
- *    R*Tree boxes by id, max(id);
+ *    R*Tree boxes by id;
  *  - projects (project, project_parcel, lead's industry): per industry, the
- *    parcels of its live projects (a few industries kept).
+ *    parcels of its live projects and, by box, whether one of them is within
+ *    reach (what the R*Tree pass of match_contiguity.c finds), a few industries
+ *    kept (both read again with the parcels).
  *
  * Memory at 100 000 parcels (bench/, 39 904 available, every parcel in the
  * R*Tree): 48 B per available parcel (1.9 MB) + their industries text
- * (≈ 0.4 MB) + 40 B per R*Tree box (4.0 MB) ≈ 6.3 MB per connection, plus the
- * project parcels of the industries kept (8 B each). Freed with the handle
+ * (≈ 0.4 MB) + 40 B per R*Tree box (4.0 MB) ≈ 6.3 MB per connection, plus per
+ * industry kept 8 B per project parcel and 1 B per box (0.1 MB). Freed with the handle
  * (pl_db_close). */
 #include "match_internal.h"
 
@@ -32,8 +34,9 @@
 
 typedef struct snap_projects {
     char industry[64];
-    long *ids; /* sorted, unique */
+    long *ids;           /* sorted, unique */
     size_t n;
+    unsigned char *near; /* by box of the snapshot: one of ids within reach (NULL until needed) */
 } snap_projects;
 
 struct match_snapshot {
@@ -46,7 +49,6 @@ struct match_snapshot {
     size_t ntext, captext;
     box *boxes;                  /* the R*Tree, by id */
     size_t nboxes, capboxes;
-    long max_id;                 /* SELECT max(id) FROM parcel (0: none) */
     int projects_ready;
     long long gen_projects;      /* counters the project lists were read at */
     snap_projects proj[SNAP_INDUSTRIES];
@@ -65,12 +67,12 @@ static const char available_sql[] =
 
 static const char boxes_sql[] = "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_parcel_geom";
 
-static const char max_id_sql[] = "SELECT max(id) FROM parcel";
-
 static void projects_clear(match_snapshot *s)
 {
-    for (int i = 0; i < s->nproj; i++)
+    for (int i = 0; i < s->nproj; i++) {
         free(s->proj[i].ids);
+        free(s->proj[i].near);
+    }
     s->nproj = 0;
     s->next_evict = 0;
 }
@@ -113,7 +115,6 @@ static int read_parcels(run *r, match_snapshot *s)
     int rc, step;
     s->parcels_ready = 0;
     s->np = s->ntext = s->nboxes = 0;
-    s->max_id = 0;
     if ((rc = pl_db_prepare(r->db, available_sql, &st, r->err)))
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -165,11 +166,6 @@ static int read_parcels(run *r, match_snapshot *s)
         return pl_db_fail(r->db, r->err, "cannot read the spatial index");
     qsort(s->boxes, s->nboxes, sizeof *s->boxes, cmp_box);
 
-    if ((rc = pl_db_prepare(r->db, max_id_sql, &st, r->err)))
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        s->max_id = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     s->parcels_ready = 1;
     s->builds++;
     return PL_OK;
@@ -195,6 +191,7 @@ int match_snapshot_use(run *r)
     long long gp = sqlite3_column_int64(s->st_gen, 0), gj = sqlite3_column_int64(s->st_gen, 1);
     sqlite3_reset(s->st_gen);
     if (!s->parcels_ready || s->gen_parcels != gp) {
+        s->projects_ready = 0; /* what is near a project parcel is known from the boxes */
         if ((rc = read_parcels(r, s)))
             return rc;
         s->gen_parcels = gp;
@@ -241,17 +238,6 @@ const char *match_snapshot_industries(const run *r, const match_snap_parcel *p)
     return p->ind_null ? NULL : r->snap->text + p->ind_off;
 }
 
-long match_snapshot_max_id(const run *r)
-{
-    return r->snap->max_id;
-}
-
-void match_snapshot_boxes(const run *r, const box **boxes, size_t *n)
-{
-    *boxes = r->snap->boxes;
-    *n = r->snap->nboxes;
-}
-
 int match_snapshot_projects(run *r, int (*load)(run *r))
 {
     match_snapshot *s = r->snap;
@@ -278,9 +264,57 @@ int match_snapshot_projects(run *r, int (*load)(run *r))
         k = s->next_evict;
         s->next_evict = (k + 1) % SNAP_INDUSTRIES;
         free(s->proj[k].ids);
+        free(s->proj[k].near);
     }
+    s->proj[k].near = NULL;
     s->proj[k].ids = ids;
     s->proj[k].n = r->nproj;
     match_put(s->proj[k].industry, sizeof s->proj[k].industry, "%s", r->l->industry);
     return PL_OK;
+}
+
+static snap_projects *projects_of(const match_snapshot *s, const char *industry)
+{
+    for (int i = 0; i < s->nproj; i++)
+        if (!strcmp(s->proj[i].industry, industry))
+            return (snap_projects *)&s->proj[i];
+    return NULL;
+}
+
+int match_snapshot_use_near(run *r)
+{
+    match_snapshot *s = r->snap;
+    snap_projects *p = projects_of(s, r->l->industry);
+    if (!p) /* match_snapshot_projects keeps every industry it reads */
+        return pl_error_set(r->err, PL_ERR_DB, "no project parcels kept for industry '%s'", r->l->industry);
+    if (!p->near) {
+        unsigned char *near = malloc(s->nboxes ? s->nboxes : 1);
+        if (!near)
+            return nomem(r);
+        int rc = match_near_projects(r, s->boxes, s->nboxes, near);
+        if (rc) {
+            free(near);
+            return rc;
+        }
+        p->near = near;
+    }
+    r->snap_near = p->near;
+    return PL_OK;
+}
+
+int match_snapshot_near(const run *r, long id, box *cb)
+{
+    const match_snapshot *s = r->snap;
+    size_t a = 0, b = s->nboxes;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (s->boxes[m].id < id)
+            a = m + 1;
+        else
+            b = m;
+    }
+    if (a == s->nboxes || s->boxes[a].id != id)
+        return 0;
+    *cb = s->boxes[a];
+    return r->snap_near[a];
 }

@@ -1017,6 +1017,19 @@ Test(match_many, same_ranking_inside_the_callers_transaction)
     tu_sql_exec(db, "COMMIT");
 }
 
+Test(match_many, every_plan_without_the_snapshot)
+{
+    /* in a transaction of the caller's the tables are read, not the snapshot: the R*Tree pass and the searches */
+    tu_sql_exec(db, "BEGIN");
+    for (pl_match_plan plan = PL_MATCH_PLAN_COST; plan < PL_MATCH_NPLANS; plan++)
+        for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++) {
+            compare_planned(&ref_leads[l], 10, NULL, plan);
+            compare_planned(&ref_leads[l], 128, "QDIP", plan);
+        }
+    cr_assert_eq(match_snapshot_builds(db), 0);
+    tu_sql_exec(db, "COMMIT");
+}
+
 Test(match_many, parcels_added_between_calls_are_seen)
 {
     /* nothing is kept from one call to the next: a parcel that fits perfectly comes first */
