@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parkland/db.h"
+#include "parkland/import.h"
 #include "parkland/match.h"
 #include "parkland/park.h"
 #include "db_internal.h"
@@ -1137,6 +1138,14 @@ static void same_as_a_fresh_connection(const char *what, const said *before, sai
         cr_assert_str_neq(now->text, before->text, "%s: the ranking did not change", what);
 }
 
+/* the free parcels counted in a ranking text */
+static long candidates_in(const said *s)
+{
+    const char *c = strstr(s->text, "candidates ");
+    cr_assert(c);
+    return strtol(c + strlen("candidates "), NULL, 10);
+}
+
 /* the code of the parcel ranked first in a ranking text ("1 PARK CODE ...") */
 static const char *first_code(const said *s, char *code, size_t n)
 {
@@ -1200,6 +1209,28 @@ Test(match_many, writes_of_another_connection_change_the_next_ranking_exactly)
     cr_assert(strstr(a.text, "1 QDIP A-IMP"), "%s", a.text);
     cr_assert(strstr(a.text, "N-IMP"), "%s", a.text);
     cr_assert_eq(match_snapshot_builds(db), ++builds);
+    /* a parcel imported by `import parcels` (whose writer moves the counters once, not per row) */
+    static const char gj[] =
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":\"A-GJ\"},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[577000,3990000],[577400,3990000],[577400,3990200],"
+        "[577000,3990200],[577000,3990000]]]}}]}";
+    const char *gj_path = tu_tmp("snapshot-import.geojson");
+    tu_write_file(gj_path, gj, sizeof gj - 1);
+    pl_import_options io;
+    pl_import_options_init(&io);
+    io.park = "QDIP";
+    io.status = "available";
+    io.srid = 4549;
+    pl_import_result ir;
+    memset(&ir, 0, sizeof ir);
+    cr_assert_eq(pl_import_parcels(other, gj_path, &io, &ir, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&ir);
+    cr_assert_eq(tu_sql_count(other, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'match_gen%'"),
+                 14, "the import created the triggers it suspended again");
+    same_as_a_fresh_connection("import parcels", &a, &b);
+    cr_assert_eq(candidates_in(&b), candidates_in(&a) + 1, "%s", b.text);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    a = b;
     /* the project terminated: no contiguity from it any more */
     tu_sql_exec(other, "UPDATE project SET terminated_on = '2024-06-01' WHERE code = 'PRJ-A'");
     same_as_a_fresh_connection("project terminated", &a, &b);
