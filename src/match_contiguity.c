@@ -247,7 +247,7 @@ int match_near_projects(run *r, const box *boxes, size_t n, unsigned char *near)
 {
     for (size_t i = 0; i < r->nproj; i++) {
         box key = {.id = r->proj[i]};
-        const box *b = bsearch(&key, boxes, n, sizeof *boxes, cmp_box_id);
+        const box *b = n ? bsearch(&key, boxes, n, sizeof *boxes, cmp_box_id) : NULL;
         const double c[4] = {b ? b->x0 : 0, b ? b->x1 : 0, b ? b->y0 : 0, b ? b->y1 : 0};
         if (b && append_box(&r->qbox, &r->nqbox, &r->capqbox, b->id, c))
             return nomem(r);

@@ -148,7 +148,8 @@ static int read_parcels(run *r, match_snapshot *s)
     sqlite3_finalize(st);
     if (step != SQLITE_DONE)
         return pl_db_fail(r->db, r->err, "cannot read free parcels");
-    qsort(s->p, s->np, sizeof *s->p, cmp_area);
+    if (s->np)
+        qsort(s->p, s->np, sizeof *s->p, cmp_area);
 
     if ((rc = pl_db_prepare(r->db, boxes_sql, &st, r->err)))
         return rc;
@@ -164,7 +165,8 @@ static int read_parcels(run *r, match_snapshot *s)
     sqlite3_finalize(st);
     if (step != SQLITE_DONE)
         return pl_db_fail(r->db, r->err, "cannot read the spatial index");
-    qsort(s->boxes, s->nboxes, sizeof *s->boxes, cmp_box);
+    if (s->nboxes)
+        qsort(s->boxes, s->nboxes, sizeof *s->boxes, cmp_box);
 
     s->parcels_ready = 1;
     s->builds++;
@@ -246,7 +248,8 @@ int match_snapshot_projects(run *r, int (*load)(run *r))
             r->nproj = 0;
             if (s->proj[i].n && pl_grow((void **)&r->proj, &r->capproj, s->proj[i].n, sizeof *r->proj, 256))
                 return nomem(r);
-            memcpy(r->proj, s->proj[i].ids, s->proj[i].n * sizeof *r->proj);
+            if (s->proj[i].n)
+                memcpy(r->proj, s->proj[i].ids, s->proj[i].n * sizeof *r->proj);
             r->nproj = s->proj[i].n;
             return PL_OK;
         }
@@ -256,7 +259,8 @@ int match_snapshot_projects(run *r, int (*load)(run *r))
     long *ids = malloc((r->nproj ? r->nproj : 1) * sizeof *ids);
     if (!ids)
         return nomem(r);
-    memcpy(ids, r->proj, r->nproj * sizeof *ids);
+    if (r->nproj)
+        memcpy(ids, r->proj, r->nproj * sizeof *ids);
     int k;
     if (s->nproj < SNAP_INDUSTRIES) {
         k = s->nproj++;
