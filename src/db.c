@@ -265,6 +265,7 @@ static int schema_v6(pl_db *db, pl_error *err);
 static int schema_v10(pl_db *db, pl_error *err);
 static int schema_v9(pl_db *db, pl_error *err);
 static int schema_v14(pl_db *db, pl_error *err);
+static int schema_v15(pl_db *db, pl_error *err);
 
 /* Make sure EPSG `srid` is in spatial_ref_sys (SpatiaLite needs it for
  * ST_Transform and geometry columns). 0 when SpatiaLite does not know it. */
@@ -448,7 +449,7 @@ static int create_schema(pl_db *db, int srid, pl_error *err)
         (rc = pl_db_exec(db, pl_schema_v7, err)) ||
         (rc = pl_db_exec(db, pl_schema_v8, err)) || (rc = schema_v9(db, err)) || (rc = schema_v10(db, err)) ||
         (rc = pl_db_exec(db, pl_schema_v11, err)) || (rc = pl_db_exec(db, pl_schema_v12, err)) ||
-        (rc = pl_db_exec(db, pl_schema_v13, err)) || (rc = schema_v14(db, err)))
+        (rc = pl_db_exec(db, pl_schema_v13, err)) || (rc = schema_v14(db, err)) || (rc = schema_v15(db, err)))
         goto fail;
     if ((rc = load_national_controls(db, err)))
         goto fail;
@@ -636,6 +637,12 @@ static int schema_v14(pl_db *db, pl_error *err)
     return pl_db_exec(db, pl_schema_v14, err);
 }
 
+/* Schema → 15: see pl_schema_v15 (IF NOT EXISTS: independent of the others). */
+static int schema_v15(pl_db *db, pl_error *err)
+{
+    return pl_db_exec(db, pl_schema_v15, err);
+}
+
 /* Schema → 9: see pl_schema_v9 (independent of the other numbers). */
 static int schema_v9(pl_db *db, pl_error *err)
 {
@@ -743,7 +750,8 @@ int pl_db_open(const char *path, pl_db **out, pl_error *err)
         (ver < 11 && (rc = migrate(db, 11, schema_v11, err))) ||
         (ver < 12 && (rc = migrate(db, 12, schema_v12, err))) ||
         (ver < 13 && (rc = migrate(db, 13, schema_v13, err))) ||
-        (ver < 14 && (rc = migrate(db, 14, schema_v14, err))))
+        (ver < 14 && (rc = migrate(db, 14, schema_v14, err))) ||
+        (ver < 15 && (rc = migrate(db, 15, schema_v15, err))))
         goto fail;
     *out = db;
     return PL_OK;
@@ -757,6 +765,7 @@ void pl_db_close(pl_db *db)
     if (!db)
         return;
     sqlite3_finalize(db->st_history);
+    pl_match_snapshot_free(db->match_snapshot);
     pl_db_kept_release(db);
     pl_xform_release_kept(db);
     if (db->h)

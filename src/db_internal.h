@@ -33,7 +33,11 @@ struct pl_db {
         int src, dst;           /* 0, 0 = free slot */
         void *cache;            /* owned: spatialite_alloc_connection */
     } kept_xf[PL_KEPT_XFORMS];
+    struct match_snapshot *match_snapshot; /* owned: match's free parcels in memory (match_snapshot.c), or NULL */
 };
+
+/* Free what match keeps in memory for a connection (match_snapshot.c; NULL is fine). */
+void pl_match_snapshot_free(struct match_snapshot *s);
 
 /* Application id stored in the file header ("PKLD"). */
 #define PL_APPLICATION_ID 0x504b4c44

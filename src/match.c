@@ -24,9 +24,14 @@
  *     candidate near one runs the exact statement (ST_Distance) as before.
  * `candidates` in the summary still counts every free parcel (one COUNT over
  * the index). The whole reading is one read transaction (one snapshot).
+ *  4. In memory between calls. What steps 2 and 3 read of the free parcels
+ *     (areas, minimums, R*Tree boxes, project parcels) is kept per connection
+ *     (match_snapshot.c) and read again only when a table it comes from has
+ *     changed (schema 15's counters); the steps then read memory, not SQLite.
  *
  * The files (match_internal.h): match_score.c (1, the numbers and the text,
- * no database), match_scan.c (2), match_contiguity.c and match_rank.c (3);
+ * no database), match_scan.c (2), match_contiguity.c and match_rank.c (3),
+ * match_snapshot.c (4);
  * this file: the API, the lead, the call. */
 #include "parkland/match.h"
 #include "match_internal.h"
@@ -173,6 +178,9 @@ int pl_match_lead_planned(pl_db *db, const char *lead_code, const pl_match_optio
     int rc = own ? pl_db_exec(db, "BEGIN", err) : PL_OK;
     if (rc)
         return rc;
+    /* the snapshot only in a read transaction of our own: inside a caller's, it could hold
+     * writes that are later rolled back, under counters that other writes then reach again */
+    r.use_snapshot = own;
     rc = load_lead(db, lead_code, &l, err);
     if (!rc && !strcmp(l.stage, "signed"))
         rc = pl_error_set(err, PL_ERR_INPUT,

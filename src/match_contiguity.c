@@ -239,6 +239,26 @@ static int build_grid(run *r)
     return 0;
 }
 
+static int near_a_project(const run *r, const box *c, long id);
+
+/* For the snapshot (match_snapshot_near): near[i] = 1 when a box of r->proj comes within reach of
+ * boxes[i] (n of them, by id), as the pass would find it for that parcel. */
+int match_near_projects(run *r, const box *boxes, size_t n, unsigned char *near)
+{
+    for (size_t i = 0; i < r->nproj; i++) {
+        box key = {.id = r->proj[i]};
+        const box *b = n ? bsearch(&key, boxes, n, sizeof *boxes, cmp_box_id) : NULL;
+        const double c[4] = {b ? b->x0 : 0, b ? b->x1 : 0, b ? b->y0 : 0, b ? b->y1 : 0};
+        if (b && append_box(&r->qbox, &r->nqbox, &r->capqbox, b->id, c))
+            return nomem(r);
+    }
+    if (build_grid(r))
+        return nomem(r);
+    for (size_t i = 0; i < n; i++)
+        near[i] = (unsigned char)near_a_project(r, &boxes[i], boxes[i].id);
+    return PL_OK;
+}
+
 /* Boxes of the kept candidates that may be looked at, and of the project parcels, in one pass. */
 static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
 {
@@ -287,9 +307,11 @@ static int build_pass(run *r, int floor, const arow *extra, size_t nextra)
     return PL_OK;
 }
 
-/* Was this parcel's box looked for in the pass? */
+/* Was this parcel's box looked for in the pass? (From the snapshot: every box was.) */
 int match_pass_marked(const run *r, long id)
 {
+    if (r->snap_near)
+        return 1;
     return id >= 0 && id <= r->bytemap_max && (r->bytemap[id] & 1);
 }
 
@@ -301,11 +323,19 @@ static int boxes_near(const box *a, const box *b, long self, double d)
 /* After the pass: is a project parcel's box within reach of c's? Its box in *cb (0 without one). */
 int match_pass_maybe(const run *r, long id, box *cb)
 {
+    if (r->snap_near)
+        return match_snapshot_near(r, id, cb);
     box key = {.id = id};
     const box *c = bsearch(&key, r->cbox, r->ncbox, sizeof *r->cbox, cmp_box_id);
     if (!c)
         return 0;
     *cb = *c;
+    return near_a_project(r, c, id);
+}
+
+/* Is a project parcel's box (r->qbox through the grid, r->qbig) within reach of box c, of parcel id? */
+static int near_a_project(const run *r, const box *c, long id)
+{
     const double d = CONTIGUOUS_M + BOX_SLACK;
     for (size_t i = 0; i < r->nqbig; i++)
         if (boxes_near(c, &r->qbig[i], id, d))
@@ -399,6 +429,13 @@ int match_plan_contiguity(run *r, const arow *extra, size_t nextra)
     r->planned = 1;
     if (r->contig_known)
         return PL_OK;
+    if (r->snap && (r->plan == PL_MATCH_PLAN_COST || r->plan == PL_MATCH_PLAN_PASS)) {
+        /* every box and whether a project parcel is within its reach: kept per industry */
+        int rc = match_snapshot_use_near(r);
+        if (!rc)
+            r->pass_ready = 1;
+        return rc;
+    }
     int floor = lb_floor(r);
     size_t looks = nextra;
     for (size_t i = 0; i < r->nc; i++)

@@ -137,11 +137,25 @@ typedef struct box {
     double x0, x1, y0, y1; /* R*Tree box */
 } box;
 
+/* An available parcel as the snapshot keeps it (match_snapshot.c). */
+typedef struct match_snap_parcel {
+    long id, park_id;
+    double area_m2;
+    double inv, tax;          /* its minimums, NAN when not set (or no parcel_indicator row) */
+    size_t ind_off;           /* its industries: ind_len bytes at ind_off of the snapshot's text */
+    unsigned ind_len;
+    unsigned char ind_null;   /* industries is NULL (or no parcel_indicator row) */
+    unsigned char area_null;  /* area_m2 is NULL (schema: never) */
+} match_snap_parcel;
+
+typedef struct match_snapshot match_snapshot;
+
 /* An available parcel before its minimums are read. */
 typedef struct arow {
     long id;
     double area_m2;
     int area; /* area points, tenths */
+    const match_snap_parcel *sp; /* with a snapshot: the parcel; else NULL */
 } arow;
 
 typedef struct fit_memo {
@@ -156,6 +170,9 @@ typedef struct run {
     pl_error *err;
     const lead_info *l;
     pl_match_plan plan; /* PL_MATCH_PLAN_COST, or forced */
+    int use_snapshot;   /* the call may use (and build) the connection's snapshot (its own read transaction) */
+    match_snapshot *snap; /* set by match_snapshot_use: phase 1 reads it instead of the tables */
+    const unsigned char *snap_near; /* the snapshot's pass: by box, a project parcel within reach (match_snapshot_use_near) */
     long park_id; /* 0 = every park */
     size_t top;
     sqlite3_stmt *st_count, *st_window, *st_indicator, *st_reserved, *st_projects, *st_near, *st_box, *st_exact,
@@ -264,6 +281,26 @@ static inline const char *col_str(sqlite3_stmt *st, int i)
 /* Count the free parcels (*candidates), keep in r->c those that may be among the best `top`. */
 int match_gather(run *r, long *candidates);
 
+/* ---- match_snapshot.c: the free parcels in memory, per connection ---- */
+
+/* Make r->snap the connection's snapshot, read again if the tables it holds
+ * have changed (schema 15's counters, read in the caller's read transaction). */
+int match_snapshot_use(run *r);
+/* Available parcels (in r->park_id when set). */
+size_t match_snapshot_count(const run *r);
+/* The available parcels from the first with area_m2 >= lo, by area_m2 then id: *n of them. */
+const match_snap_parcel *match_snapshot_parcels(const run *r, double lo, size_t *n);
+/* p's industries (ind_len bytes, not terminated), NULL when not set. */
+const char *match_snapshot_industries(const run *r, const match_snap_parcel *p);
+/* r->proj for the lead's industry: kept, or read by `load` (match_load_projects' query) and kept. */
+int match_snapshot_projects(run *r, int (*load)(run *r));
+/* The pass from the snapshot: r->snap_near for the lead's industry (kept, or made by match_near_projects). */
+int match_snapshot_use_near(run *r);
+/* After it: parcel id's box in *cb and whether a project parcel is within its reach (0 without a box). */
+int match_snapshot_near(const run *r, long id, box *cb);
+/* Times this connection's snapshot of the parcels has been read (tests: 0 without one). */
+unsigned long match_snapshot_builds(const pl_db *db);
+
 /* ---- match_contiguity.c ---- */
 
 /* Is id in the sorted array v of n? */
@@ -273,6 +310,8 @@ int match_load_projects(run *r);
 /* Choose how contiguity is looked up for the candidates left (and for
  * `extra`, the window being read) and prepare it; sets r->planned. */
 int match_plan_contiguity(run *r, const arow *extra, size_t nextra);
+/* near[i]: is a box of r->proj within reach of boxes[i] (n boxes by id)? (For the snapshot; builds r's grid.) */
+int match_near_projects(run *r, const box *boxes, size_t n, unsigned char *near);
 /* Was this parcel's box looked for in the pass? */
 int match_pass_marked(const run *r, long id);
 /* After the pass: is a project parcel's box within reach of parcel id's? Its box in *cb (0 without one). */

@@ -158,6 +158,37 @@ static size_t put_id(char *p, long id)
 }
 
 
+/* Does parcel area a fall in the window [lo, hi) but not in [xlo, xhi)? As window_sql says it. */
+static int in_window(double a, double lo, double hi, double xlo, double xhi)
+{
+    return a >= lo && a < hi && !(a >= xlo && a < xhi);
+}
+
+/* window_ids from the snapshot: the same parcels, in the same order. */
+static int window_ids_snapshot(run *r, double lo, double hi, double xlo, double xhi)
+{
+    const int contig_max = contig_most(r);
+    const int floor = lb_floor(r);
+    size_t n;
+    const match_snap_parcel *p = match_snapshot_parcels(r, lo, &n);
+    for (size_t i = 0; i < n && p[i].area_m2 < hi; i++) {
+        const match_snap_parcel *sp = &p[i];
+        if (sp->area_null || (r->park_id && sp->park_id != r->park_id) ||
+            !in_window(sp->area_m2, lo, hi, xlo, xhi))
+            continue;
+        arow a = {sp->id, sp->area_m2, 0, sp};
+        a.area = isnan(r->l->land_mu) ? match_neutral(PL_MATCH_AREA)
+                                      : match_area_points(r->l, a.area_m2 * 15.0 / 10000.0, NULL, NULL);
+        if (a.area + OTHERS_MAX + contig_max < floor)
+            continue;
+        if (pl_grow((void **)&r->a, &r->capa, r->na + 1, sizeof *r->a, 256))
+            return nomem(r);
+        r->a[r->na++] = a;
+    }
+    sort_arows(r->a, r->na);
+    return PL_OK;
+}
+
 /* The parcels of one window: ids and areas from the index, those whose area
  * leaves them a chance kept in r->a, by id. */
 static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
@@ -170,8 +201,10 @@ static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
     sqlite3_bind_double(st, 4, xhi);
     int step, rc = PL_OK, floor = lb_floor(r);
     r->na = 0;
+    if (r->snap)
+        return window_ids_snapshot(r, lo, hi, xlo, xhi);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        arow a = {(long)sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), 0};
+        arow a = {(long)sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), 0, NULL};
         a.area = isnan(r->l->land_mu) ? match_neutral(PL_MATCH_AREA)
                                       : match_area_points(r->l, a.area_m2 * 15.0 / 10000.0, NULL, NULL);
         if (a.area + OTHERS_MAX + contig_max < floor)
@@ -201,9 +234,10 @@ static int window_score(run *r)
     while (i < r->na) {
         /* the next batch of parcels that may still reach the floor, as a JSON array of ids */
         size_t batch[INDICATOR_BATCH], nb = 0, len = 1;
-        if (pl_grow((void **)&r->json, &r->capjson, INDICATOR_BATCH * 22 + 3, 1, 256))
+        if (!r->snap && pl_grow((void **)&r->json, &r->capjson, INDICATOR_BATCH * 22 + 3, 1, 256))
             return nomem(r);
-        r->json[0] = '[';
+        if (!r->snap)
+            r->json[0] = '[';
         int floor = lb_floor(r);
         for (; i < r->na && nb < INDICATOR_BATCH; i++) {
             const arow *a = &r->a[i];
@@ -215,10 +249,23 @@ static int window_score(run *r)
             if (a->area + OTHERS_MAX + cmax < floor)
                 continue;
             batch[nb++] = i;
-            len += put_id(r->json + len, a->id);
+            if (!r->snap)
+                len += put_id(r->json + len, a->id);
         }
         if (!nb)
             break;
+        if (r->snap) { /* the minimums are in the snapshot */
+            int rc = PL_OK;
+            for (size_t k = 0; !rc && k < nb; k++) {
+                const arow *a = &r->a[batch[k]];
+                const match_snap_parcel *sp = a->sp;
+                rc = take_values(r, a->id, a->area_m2, sp->inv, sp->tax, match_snapshot_industries(r, sp),
+                                 sp->ind_len);
+            }
+            if (rc)
+                return rc;
+            continue;
+        }
         r->json[len - 1] = ']';
         sqlite3_bind_text(st, 1, r->json, (int)len, SQLITE_STATIC);
         int step, rc = PL_OK;
@@ -332,20 +379,26 @@ int match_gather(run *r, long *candidates)
     const lead_info *l = r->l;
     int rc;
     *candidates = 0;
-    if ((rc = pl_db_prepare(r->db, r->park_id ? count_park_sql : count_sql, &r->st_count, r->err)))
+    if (r->use_snapshot && (rc = match_snapshot_use(r)))
         return rc;
-    if (r->park_id)
-        sqlite3_bind_int64(r->st_count, 1, r->park_id);
-    if (sqlite3_step(r->st_count) != SQLITE_ROW)
-        return pl_db_fail(r->db, r->err, "cannot count free parcels");
-    *candidates = (long)sqlite3_column_int64(r->st_count, 0);
+    if (r->snap) {
+        *candidates = (long)match_snapshot_count(r);
+    } else {
+        if ((rc = pl_db_prepare(r->db, r->park_id ? count_park_sql : count_sql, &r->st_count, r->err)))
+            return rc;
+        if (r->park_id)
+            sqlite3_bind_int64(r->st_count, 1, r->park_id);
+        if (sqlite3_step(r->st_count) != SQLITE_ROW)
+            return pl_db_fail(r->db, r->err, "cannot count free parcels");
+        *candidates = (long)sqlite3_column_int64(r->st_count, 0);
+    }
 
     /* contiguity: the same for everyone without an industry or without projects of it */
     if (!l->industry[0]) {
         r->contig_known = 1;
         r->contig_value = match_neutral(PL_MATCH_CONTIGUITY);
     } else {
-        if ((rc = match_load_projects(r)))
+        if ((rc = r->snap ? match_snapshot_projects(r, match_load_projects) : match_load_projects(r)))
             return rc;
         if (!r->nproj) {
             r->contig_known = 1;
@@ -362,6 +415,8 @@ int match_gather(run *r, long *candidates)
         return rc;
 
     /* available: the windows of area the ranking needs, each in id order */
+    if (r->snap)
+        return read_available(r);
     if ((rc = pl_db_prepare(r->db, r->park_id ? window_park_sql : window_sql, &r->st_window, r->err)))
         return rc;
     if (r->park_id)

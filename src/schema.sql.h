@@ -344,6 +344,48 @@ static const char pl_schema_v14[] =
     "ALTER TABLE parcel ADD COLUMN approval_doc TEXT;  -- 批准文号 (land-use conversion / expropriation approval)\n"
     "ALTER TABLE parcel ADD COLUMN approved_on TEXT;   -- YYYY-MM-DD approved\n";
 
+/* Schema 15: what `match` keeps in memory per connection (match_snapshot.c) is
+ * valid while these counters stand. One row per table it reads; a trigger adds
+ * one in the writer's transaction, so a reader sees the counter of the data it
+ * reads. parcel: only the columns match keeps (a name or stage edit elsewhere
+ * rebuilds nothing); lead: only what links a project to its industry (a lead
+ * added or moved to another stage rebuilds nothing). Counters only grow.
+ * IF NOT EXISTS / OR IGNORE: independent of the other numbers. */
+static const char pl_schema_v15[] =
+    "CREATE TABLE IF NOT EXISTS match_generation(\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  gen INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;\n"
+    "INSERT OR IGNORE INTO match_generation(name) VALUES ('parcel'), ('parcel_indicator'), ('project'),"
+    " ('project_parcel'), ('lead');\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_parcel_ins AFTER INSERT ON parcel BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'parcel'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_parcel_upd AFTER UPDATE OF id, park_id, status, area_m2, geom ON parcel BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'parcel'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_parcel_del AFTER DELETE ON parcel BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'parcel'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_indicator_ins AFTER INSERT ON parcel_indicator BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'parcel_indicator'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_indicator_upd AFTER UPDATE ON parcel_indicator BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'parcel_indicator'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_indicator_del AFTER DELETE ON parcel_indicator BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'parcel_indicator'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_project_ins AFTER INSERT ON project BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'project'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_project_upd AFTER UPDATE OF id, lead_id, terminated_on ON project BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'project'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_project_del AFTER DELETE ON project BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'project'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_project_parcel_ins AFTER INSERT ON project_parcel BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'project_parcel'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_project_parcel_upd AFTER UPDATE ON project_parcel BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'project_parcel'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_project_parcel_del AFTER DELETE ON project_parcel BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'project_parcel'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_lead_upd AFTER UPDATE OF id, industry ON lead BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'lead'; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS match_gen_lead_del AFTER DELETE ON lead BEGIN"
+    " UPDATE match_generation SET gen = gen + 1 WHERE name = 'lead'; END;\n";
+
 /* Schema 10 (issue 15 §1, §4): the deadlines of a transfer contract and the
  * figures the province scores.
  * - milestone.kind takes 'completion' (竣工): its agreed and actual dates

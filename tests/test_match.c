@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parkland/db.h"
+#include "parkland/import.h"
 #include "parkland/match.h"
 #include "parkland/park.h"
 #include "db_internal.h"
@@ -1017,6 +1018,19 @@ Test(match_many, same_ranking_inside_the_callers_transaction)
     tu_sql_exec(db, "COMMIT");
 }
 
+Test(match_many, every_plan_without_the_snapshot)
+{
+    /* in a transaction of the caller's the tables are read, not the snapshot: the R*Tree pass and the searches */
+    tu_sql_exec(db, "BEGIN");
+    for (pl_match_plan plan = PL_MATCH_PLAN_COST; plan < PL_MATCH_NPLANS; plan++)
+        for (size_t l = 0; l < sizeof ref_leads / sizeof *ref_leads; l++) {
+            compare_planned(&ref_leads[l], 10, NULL, plan);
+            compare_planned(&ref_leads[l], 128, "QDIP", plan);
+        }
+    cr_assert_eq(match_snapshot_builds(db), 0);
+    tu_sql_exec(db, "COMMIT");
+}
+
 Test(match_many, parcels_added_between_calls_are_seen)
 {
     /* nothing is kept from one call to the next: a parcel that fits perfectly comes first */
@@ -1068,4 +1082,211 @@ Test(match_many, the_fixture_has_every_case)
     cr_assert_gt(contiguous, 10, "%d", contiguous);
     cr_assert_gt(corner_far, 1, "%d", corner_far);
     cr_assert_gt(allowed_forms, 5, "%d", allowed_forms);
+}
+
+/* ---- the snapshot kept per connection (match_snapshot.c) ---- */
+
+/* Every figure and reason of a ranking, and the count, as one text. */
+typedef struct said {
+    char text[65536];
+    size_t len;
+} said;
+
+static int say_result(const pl_match_result *m, void *ctx)
+{
+    said *s = ctx;
+    s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "%d %s %s %s %.17g %.17g", m->rank, m->park,
+                               m->code, m->status, m->area_m2, m->score);
+    for (int c = 0; c < PL_MATCH_NCOMPONENTS; c++)
+        s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, " | %g %d %s", m->reasons[c].points,
+                                   m->reasons[c].no_data, m->reasons[c].text);
+    s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "\n");
+    cr_assert_lt(s->len, sizeof s->text - 1);
+    return 0;
+}
+
+/* What `match lead --top top` says on connection h. */
+static const char *ranking_on(pl_db *h, const char *lead_code, int top, said *s)
+{
+    memset(s, 0, sizeof *s);
+    pl_match_summary sum;
+    pl_match_options o;
+    pl_match_options_init(&o);
+    o.top = top;
+    o.summary = &sum;
+    pl_error err;
+    pl_error_clear(&err);
+    cr_assert_eq(pl_match_lead(h, lead_code, &o, say_result, s, &err), PL_OK, "%s", err.message);
+    s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "candidates %ld returned %ld\n",
+                               sum.candidates, sum.returned);
+    return s->text;
+}
+
+/* The ranking of M1 on `db` (its snapshot) is the one a fresh connection gives, and differs from `before`
+ * (NULL: no need to); returns it in *now. */
+static void same_as_a_fresh_connection(const char *what, const said *before, said *now)
+{
+    static said fresh;
+    pl_db *f;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &f, &err), PL_OK, "%s", err.message);
+    ranking_on(db, "M1", 25, now);
+    ranking_on(f, "M1", 25, &fresh);
+    pl_db_close(f);
+    cr_assert_str_eq(now->text, fresh.text, "%s: the kept snapshot and a fresh connection disagree", what);
+    if (before)
+        cr_assert_str_neq(now->text, before->text, "%s: the ranking did not change", what);
+}
+
+/* the free parcels counted in a ranking text */
+static long candidates_in(const said *s)
+{
+    const char *c = strstr(s->text, "candidates ");
+    cr_assert(c);
+    return strtol(c + strlen("candidates "), NULL, 10);
+}
+
+/* the code of the parcel ranked first in a ranking text ("1 PARK CODE ...") */
+static const char *first_code(const said *s, char *code, size_t n)
+{
+    char park[16];
+    cr_assert_eq(sscanf(s->text, "1 %15s %15s", park, code), 2);
+    (void)n;
+    return code;
+}
+
+Test(match_many, writes_of_another_connection_change_the_next_ranking_exactly)
+{
+    static said a, b;
+    pl_db *other;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &other, &err), PL_OK, "%s", err.message);
+    same_as_a_fresh_connection("first call", NULL, &a);
+    unsigned long builds = match_snapshot_builds(db);
+    cr_assert_eq(builds, 1);
+    /* a second call, nothing written: the snapshot is kept */
+    same_as_a_fresh_connection("nothing written", NULL, &b);
+    cr_assert_str_eq(a.text, b.text);
+    cr_assert_eq(match_snapshot_builds(db), builds);
+
+    char code[16], sql[512];
+    /* the first one reserved elsewhere */
+    snprintf(sql, sizeof sql, "UPDATE parcel SET status = 'reserved' WHERE code = '%s'", first_code(&b, code, sizeof code));
+    tu_sql_exec(other, sql);
+    same_as_a_fresh_connection("reserved", &b, &a);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    /* the new first one's indicators edited: the industry no longer allowed, the minimum raised */
+    snprintf(sql, sizeof sql,
+             "UPDATE parcel_indicator SET industries = 'marine', investment_intensity = 900"
+             " WHERE parcel_id IN (SELECT id FROM parcel WHERE code = '%s')", first_code(&a, code, sizeof code));
+    tu_sql_exec(other, sql);
+    cr_assert_eq(sqlite3_changes(other->h), 1, "%s", code);
+    same_as_a_fresh_connection("indicators edited", &a, &b);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    /* the new first one deleted (with its indicators) */
+    snprintf(sql, sizeof sql, "DELETE FROM parcel WHERE code = '%s' AND status = 'available'",
+             first_code(&b, code, sizeof code));
+    tu_sql_exec(other, sql);
+    same_as_a_fresh_connection("deleted", &b, &a);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    /* its area changed */
+    snprintf(sql, sizeof sql, "UPDATE parcel SET area_m2 = area_m2 * 3 WHERE code = '%s'",
+             first_code(&a, code, sizeof code));
+    tu_sql_exec(other, sql);
+    same_as_a_fresh_connection("area edited", &a, &b);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    /* a parcel imported: a perfect fit beside a live equipment project parcel */
+    long id = tu_add_rect(other, "QDIP", "A-IMP", "available", 575000, 575400, 3990000, 3990200);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO parcel_indicator(parcel_id, investment_intensity, tax_per_mu, industries, updated_at)"
+             " VALUES (%ld, 250, 15, 'equipment', 'x')", id);
+    tu_sql_exec(other, sql);
+    long nb = tu_add_rect(other, "QDIP", "N-IMP", "transferred", 575400, 575450, 3990000, 3990200);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO project_parcel(project_id, parcel_id) SELECT id, %ld FROM project WHERE code = 'PRJ-A'", nb);
+    tu_sql_exec(other, sql);
+    same_as_a_fresh_connection("imported", &b, &a);
+    cr_assert(strstr(a.text, "1 QDIP A-IMP"), "%s", a.text);
+    cr_assert(strstr(a.text, "N-IMP"), "%s", a.text);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    /* a parcel imported by `import parcels` (whose writer moves the counters once, not per row) */
+    static const char gj[] =
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":\"A-GJ\"},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[577000,3990000],[577400,3990000],[577400,3990200],"
+        "[577000,3990200],[577000,3990000]]]}}]}";
+    const char *gj_path = tu_tmp("snapshot-import.geojson");
+    tu_write_file(gj_path, gj, sizeof gj - 1);
+    pl_import_options io;
+    pl_import_options_init(&io);
+    io.park = "QDIP";
+    io.status = "available";
+    io.srid = 4549;
+    pl_import_result ir;
+    memset(&ir, 0, sizeof ir);
+    cr_assert_eq(pl_import_parcels(other, gj_path, &io, &ir, &err), PL_OK, "%s", err.message);
+    pl_import_result_release(&ir);
+    cr_assert_eq(tu_sql_count(other, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'match_gen%'"),
+                 14, "the import created the triggers it suspended again");
+    same_as_a_fresh_connection("import parcels", &a, &b);
+    cr_assert_eq(candidates_in(&b), candidates_in(&a) + 1, "%s", b.text);
+    cr_assert_eq(match_snapshot_builds(db), ++builds);
+    a = b;
+    /* the project terminated: no contiguity from it any more */
+    tu_sql_exec(other, "UPDATE project SET terminated_on = '2024-06-01' WHERE code = 'PRJ-A'");
+    same_as_a_fresh_connection("project terminated", &a, &b);
+    cr_assert(!strstr(b.text, "N-IMP"), "%s", b.text);
+    /* the project's lead moved to another industry, and back */
+    tu_sql_exec(other, "UPDATE project SET terminated_on = NULL WHERE code = 'PRJ-A'");
+    same_as_a_fresh_connection("project live again", &b, &a);
+    tu_sql_exec(other, "UPDATE lead SET industry = 'it' WHERE id = (SELECT lead_id FROM project WHERE code = 'PRJ-A')");
+    same_as_a_fresh_connection("project lead's industry", &a, &b);
+    pl_db_close(other);
+}
+
+Test(match_many, leads_added_and_moved_elsewhere_keep_the_snapshot)
+{
+    static said a, b;
+    pl_db *other;
+    pl_error err;
+    cr_assert_eq(pl_db_open(dbpath, &other, &err), PL_OK, "%s", err.message);
+    ranking_on(db, "M1", 10, &a);
+    unsigned long builds = match_snapshot_builds(db);
+    cr_assert_eq(builds, 1);
+    /* what the server's writers do all day: leads added, their stage moved */
+    for (int i = 0; i < 5; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO lead(code, company, industry, land_mu, investment, tax_per_mu, stage, stage_date,"
+                 " created_at, updated_at) VALUES ('W-%d', 'w', 'equipment', 50, 100, 1, 'new', '2024-03-01', 'x', 'x');"
+                 "UPDATE lead SET stage = 'visited', stage_date = '2024-03-02', updated_at = 'y' WHERE code = 'W-%d';"
+                 "UPDATE lead SET company = 'changed' WHERE code = 'M2';",
+                 i, i);
+        tu_sql_exec(other, sql);
+        ranking_on(db, "M1", 10, &b);
+        cr_assert_str_eq(a.text, b.text);
+        cr_assert_eq(match_snapshot_builds(db), builds, "rebuilt after a lead write");
+    }
+    /* the one being matched, edited: read as it is now, the snapshot kept */
+    tu_sql_exec(other, "UPDATE lead SET land_mu = 60, investment = 18000 WHERE code = 'M1'");
+    same_as_a_fresh_connection("lead edited", &a, &b);
+    cr_assert_eq(match_snapshot_builds(db), builds);
+    /* a parcel's name edited: nothing match keeps */
+    tu_sql_exec(other, "UPDATE parcel SET name = 'renamed' WHERE code = 'G-001'");
+    ranking_on(db, "M1", 10, &a);
+    cr_assert_eq(match_snapshot_builds(db), builds);
+    pl_db_close(other);
+}
+
+Test(match_many, a_transaction_of_the_callers_own_neither_reads_nor_builds_the_snapshot)
+{
+    static said a, b;
+    tu_sql_exec(db, "BEGIN");
+    /* an uncommitted write, then rolled back: a snapshot of it would outlive it */
+    tu_sql_exec(db, "UPDATE parcel SET status = 'reserve' WHERE status = 'available'");
+    ranking_on(db, "M1", 10, &a);
+    cr_assert(!strstr(a.text, " available "), "%s", a.text); /* only those reserved for M1 */
+    cr_assert_eq(match_snapshot_builds(db), 0);
+    tu_sql_exec(db, "ROLLBACK");
+    same_as_a_fresh_connection("after the rollback", &a, &b);
+    cr_assert_eq(match_snapshot_builds(db), 1);
 }

@@ -383,6 +383,51 @@ Test(xform, schema_8_database_gets_the_parcel_code_index)
     tu_db_close(db);
 }
 
+/* Schema 15: match's counters (match_generation) and the triggers that move
+ * them, added to a schema 14 file; a write of a table match reads moves its
+ * counter, a lead added or moved to another stage moves none. */
+Test(xform, schema_14_database_gets_the_match_counters)
+{
+    char path[1024];
+    pl_db *db = tu_db_new("m15.db", path);
+    tu_park_qdip(db);
+    tu_add_rect(db, "QDIP", "P-1", "available", 500000, 500100, 3990000, 3990100);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE"
+                                           " 'match\\_gen\\_%' ESCAPE '\\'", -1, &st, NULL), SQLITE_OK);
+    char drop[4096] = "DROP TABLE match_generation;";
+    int triggers = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(drop + strlen(drop), sizeof drop - strlen(drop), " DROP TRIGGER %s;", sqlite3_column_text(st, 0));
+        triggers++;
+    }
+    sqlite3_finalize(st);
+    cr_assert_eq(triggers, 14);
+    tu_sql_exec(db, drop);
+    mark_schema_version(db->h, 14);
+    pl_db_close(db);
+    pl_error err;
+    cr_assert_eq(pl_db_open(path, &db, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(tu_sql_count(db, "PRAGMA user_version"), PL_SCHEMA_VERSION);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM match_generation WHERE gen = 0"), 5);
+    cr_assert_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'match_gen%'"),
+                 14);
+    tu_add_rect(db, "QDIP", "P-2", "available", 500200, 500300, 3990000, 3990100);
+    tu_sql_exec(db, "UPDATE parcel SET name = 'n' WHERE code = 'P-1'"); /* not a column match keeps */
+    tu_sql_exec(db, "INSERT INTO lead(code, company, industry, stage, stage_date, created_at, updated_at)"
+                    " VALUES ('L', 'c', 'it', 'new', '2024-01-01', 'x', 'x');"
+                    " UPDATE lead SET stage = 'visited' WHERE code = 'L';");
+    cr_assert_gt(tu_sql_count(db, "SELECT gen FROM match_generation WHERE name = 'parcel'"), 0);
+    cr_assert_eq(tu_sql_count(db, "SELECT sum(gen) FROM match_generation WHERE name <> 'parcel'"), 0);
+    long g = tu_sql_count(db, "SELECT gen FROM match_generation WHERE name = 'parcel'");
+    tu_sql_exec(db, "UPDATE parcel SET status = 'reserve' WHERE code = 'P-1'");
+    cr_assert_eq(tu_sql_count(db, "SELECT gen FROM match_generation WHERE name = 'parcel'"), g + 1);
+    tu_sql_exec(db, "UPDATE lead SET industry = 'equipment' WHERE code = 'L'");
+    cr_assert_eq(tu_sql_count(db, "SELECT gen FROM match_generation WHERE name = 'lead'"), 1);
+    cr_assert_str_eq(tu_sql_text(db, "PRAGMA integrity_check"), "ok");
+    tu_db_close(db);
+}
+
 /* A parcel table that is not as parkland wrote it is not rewritten: the open
  * is refused with the reason, and the file stays at schema 2. */
 Test(xform, schema_2_database_with_a_foreign_parcel_check_is_refused)

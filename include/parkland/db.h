@@ -14,7 +14,7 @@ extern "C" {
 
 /* Schema version written by this build; older files are migrated forward,
  * newer ones refused. */
-#define PL_SCHEMA_VERSION 14
+#define PL_SCHEMA_VERSION 15
 /* Default working CRS: CGCS2000 / 3-degree Gauss-Kruger CM 120E (Qingdao). */
 #define PL_DEFAULT_SRID 4549
 
