@@ -1530,7 +1530,7 @@ static int kmz_add_inspection_files(pl_db *db, const export_files *fl, const cha
         char name[96];
         snprintf(name, sizeof name, "files/%s.%s", fl->v[i].sha, fl->v[i].ext);
         void *copy;
-        size_t len;
+        size_t len = 0;
         if ((rc = file_data(db, st, fl->v[i].sha, &copy, &len, err)))
             break;
         zip_source_t *src = zip_source_buffer(za, copy, len, 1);
@@ -1666,7 +1666,7 @@ static int write_files_dir(pl_db *db, const export_files *fl, const char *tmp, c
         char name[80];
         snprintf(name, sizeof name, "%s.%s", fl->v[i].sha, fl->v[i].ext);
         void *data;
-        size_t len;
+        size_t len = 0;
         if ((rc = file_data(db, st, fl->v[i].sha, &data, &len, err)))
             break;
         int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
