@@ -310,6 +310,13 @@ int match_snapshot_near(const run *r, long id, box *cb)
 {
     const match_snapshot *s = r->snap;
     size_t a = 0, b = s->nboxes;
+    /* ids are mostly dense (rowids of one table): try id − first id before the binary search,
+     * which costs a cache miss a step over 100 000 boxes, for every free parcel */
+    if (b && id >= s->boxes[0].id) {
+        size_t g = (size_t)(id - s->boxes[0].id);
+        if (g < b && s->boxes[g].id == id)
+            a = b = g;
+    }
     while (a < b) {
         size_t m = a + (b - a) / 2;
         if (s->boxes[m].id < id)
