@@ -3,7 +3,7 @@
  * library, and a repeat-runner for command lines (bench/run uses both).
  *
  *   bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]
- *                 [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]
+ *                 [--max-intensity X] [--min-far X] [--near LON,LAT --within M [--spread KM]] [--limit N]
  *                 [--budget S] [--cache-mb N] [--mmap-mb N]
  *   bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N] [--mmap-mb N]
  *   bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N] [--mmap-mb N]
@@ -114,7 +114,7 @@ static void report(double *ms, double *cpu, int runs, long rows, long maxrss_kb)
 static void usage(void)
 {
     fputs("usage: bench-harness query DB RUNS [--park P] [--min-mu X] [--max-mu X] [--industry I]\n"
-          "                     [--max-intensity X] [--min-far X] [--near LON,LAT --within M] [--limit N]\n"
+          "                     [--max-intensity X] [--min-far X] [--near LON,LAT --within M [--spread KM]] [--limit N]\n"
           "                     [--budget S] [--cache-mb N] [--mmap-mb N]\n"
           "       bench-harness match DB RUNS LEAD [--top N] [--park P] [--budget S] [--cache-mb N] [--mmap-mb N]\n"
           "       bench-harness box DB RUNS LON,LAT [--km K] [--budget S] [--cache-mb N] [--mmap-mb N]\n"
@@ -181,9 +181,28 @@ static pl_db *open_db(const char *path)
 /* One timed call of the library: PL_OK and *rows, or an error in err. */
 typedef int (*timed_call)(pl_db *db, void *arg, long *rows, pl_error *err);
 
+/* query free, its --near point moved over a square of half-width `spread_km` around the one
+ * given (a fixed sequence: every run of the harness asks the same points), as bench/wrk/free.lua
+ * moves it at random; spread_km 0: always the point given. */
+typedef struct query_call {
+    pl_query_filter f;
+    double lon, lat, spread_km;
+    unsigned long seq;
+} query_call;
+
 static int call_query(pl_db *db, void *arg, long *rows, pl_error *err)
 {
-    int rc = pl_query_free(db, arg, count_free, rows, err);
+    query_call *q = arg;
+    if (q->spread_km > 0) {
+        double dlat = 1 / 111.2, dlon = dlat / cos(q->lat * M_PI / 180), u[2];
+        for (int k = 0; k < 2; k++) { /* a linear congruential sequence in [-1, 1) */
+            q->seq = q->seq * 6364136223846793005UL + 1442695040888963407UL;
+            u[k] = (double)(q->seq >> 11) / (double)(1UL << 53) * 2 - 1;
+        }
+        q->f.near_lon = q->lon + u[0] * q->spread_km * dlon;
+        q->f.near_lat = q->lat + u[1] * q->spread_km * dlat;
+    }
+    int rc = pl_query_free(db, &q->f, count_free, rows, err);
     if (rc)
         fprintf(stderr, "bench-harness: query free: %s\n", err->message);
     return rc;
@@ -312,6 +331,7 @@ static int run_query(int argc, char **argv)
         return 2;
     }
     pl_query_filter f;
+    double spread_km = 0;
     pl_query_filter_init(&f);
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -342,6 +362,8 @@ static int run_query(int argc, char **argv)
             cache_mb = (int)parse_num(a, v);
         else if (!strcmp(a, "--mmap-mb"))
             mmap_mb = (int)parse_num(a, v);
+        else if (!strcmp(a, "--spread"))
+            spread_km = parse_num(a, v);
         else if (!strcmp(a, "--near")) {
             if (sscanf(v, "%lf,%lf", &f.near_lon, &f.near_lat) != 2) {
                 fprintf(stderr, "bench-harness: --near expects LON,LAT, not '%s'\n", v);
@@ -352,7 +374,8 @@ static int run_query(int argc, char **argv)
             return 2;
         }
     }
-    return time_calls(path, runs, call_query, &f);
+    query_call q = {f, f.near_lon, f.near_lat, spread_km, 1};
+    return time_calls(path, runs, call_query, &q);
 }
 
 static int run_match(int argc, char **argv)
