@@ -1561,3 +1561,15 @@ Test(serve, a_port_already_served_is_refused)
     cr_assert_null(strstr(errout, "Failed to bind"), "%s", errout);
     tu_outputs_free(&out, &errout);
 }
+
+/* One worker per core (at least 2, at most 64) unless --threads says otherwise; the start line
+ * says how many. */
+Test(serve, default_workers_one_per_core)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned want = cores < 2 ? 2 : cores > 64 ? 64 : (unsigned)cores;
+    pl_server_options o;
+    pl_server_options_init(&o);
+    cr_assert_eq(o.threads, want, "%u workers for %ld cores", o.threads, cores);
+    cr_assert_eq(pl_server_default_threads(), want);
+}

@@ -18,7 +18,7 @@ static void help(void)
            "Serve the database to the bureau's browsers (docs/api.md).\n"
            "  --listen ADDR:PORT  IPv4 address and port (default 127.0.0.1:8080, loopback only);\n"
            "                      port 0 takes any free port\n"
-           "  --threads N         worker threads, each with its own database connection (default 4)\n"
+           "  --threads N         worker threads, each with its own database connection (default: one per core, at least 2)\n"
            "  --per-ip N          connections at once from one address (default 32; more get 429):\n"
            "                      behind a reverse proxy every browser comes from the proxy's address\n"
            "  --cert FILE         serve HTTPS with this PEM certificate (chain) …\n"

@@ -23,7 +23,7 @@
 typedef struct pl_server_options {
     const char *db_path;         /* the database (required) */
     const char *listen;          /* "ADDR:PORT", IPv4; default "127.0.0.1:8080"; port 0 = any free port */
-    unsigned threads;            /* worker threads (4) */
+    unsigned threads;            /* worker threads (pl_server_default_threads: one per core, 2–64) */
     size_t max_body;             /* request body, bytes (1 MiB): above → 413 */
     size_t max_json;             /* JSON body, bytes (64 KiB): above → 400 */
     int max_json_depth;          /* nesting of arrays and objects (8): above → 400 */
@@ -46,6 +46,8 @@ typedef struct pl_server_options {
 } pl_server_options;
 
 void pl_server_options_init(pl_server_options *o);
+/* The default number of workers: the online cores, at least 2, at most 64. */
+unsigned pl_server_default_threads(void);
 
 typedef struct pl_server pl_server;
 
