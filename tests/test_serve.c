@@ -1,6 +1,6 @@
 /* test_serve.c — `parkland serve` in process on an ephemeral loopback port, spoken to over a
  * plain socket: health, login, sessions, the role table per endpoint, CSRF, limits, bad JSON,
- * XSS text, history's actor, the free-parcel JSON of the CLI. */
+ * XSS text, history's actor, the free-parcel JSON of the CLI, inspection files by SHA-256. */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "parkland/inspect.h"
 #include "parkland/lead.h"
 #include "parkland/user.h"
 #include "http.h"
@@ -32,6 +33,13 @@ static pl_server *srv;
 static char dbpath[1024];
 
 static session login(const char *user) { return login_as(user, PASSWORD); }
+
+/* The fixture's inspection of QDIP-2024-040: a PNG, and a PDF whose name tries to add a header. */
+static const char png_bytes[] = "\x89PNG\r\n\x1a\n" "\x00\xff" "parkland e2e" "\x00"; /* 23 bytes */
+#define PNG_SHA256 "a3aebdc1ad694a4f08d752c8615a468f64d2b58244af39a4ff384882ede66dc8"
+static const char pdf_bytes[] = "%PDF-1.4\n%hostile name\n"; /* 23 bytes */
+#define PDF_SHA256 "2c05735a075c6eec54bd1b273938b9d390658c4263337c0a92cf807efb4733b3"
+#define HOSTILE_NAME "a\"\r\nSet-Cookie: x=1.png"
 
 /* ---- the fixture: sample parcels, a lead, one account per role, the server ------------------ */
 
@@ -56,6 +64,12 @@ static void start_with(void (*tweak)(pl_server_options *o))
         cr_assert_eq(pl_user_add(db, users[i][0], pl_role_parse(users[i][1]), PASSWORD, &err), PL_OK, "%s",
                      err.message);
     cr_assert_eq(pl_user_disable(db, "dora", &err), PL_OK);
+    const char *files[] = {tu_tmp("site.png"), tu_tmp(HOSTILE_NAME)};
+    tu_write_file(files[0], png_bytes, sizeof png_bytes - 1);
+    tu_write_file(files[1], pdf_bytes, sizeof pdf_bytes - 1);
+    pl_inspection_input in = {.date = "2024-06-01", .progress_pct = 40, .built_area_m2 = 1200, .invested_wan = 800,
+                              .note = "site visit", .files = files, .nfiles = 2};
+    cr_assert_eq(pl_inspection_add(db, NULL, "QDIP-2024-040", &in, NULL, &err), PL_OK, "%s", err.message);
     pl_db_close(db);
     pl_server_options o;
     pl_server_options_init(&o);
@@ -155,7 +169,7 @@ Test(serve, unauthorised_without_a_session)
         {"GET", "/api/v1/reports/availability"}, {"GET", "/api/v1/exports/geojson"},
         {"GET", "/api/v1/reports/monthly?month=2026-05"}, {"GET", "/api/v1/reports/quarterly?quarter=2026-Q1"},
         {"GET", "/api/v1/history/parcel/QDIP-2024-001"}, {"GET", "/api/v1/history/lead/L-1"},
-        {"GET", "/api/v1/history/project/P-1"},
+        {"GET", "/api/v1/history/project/P-1"}, {"GET", "/api/v1/files/" PNG_SHA256},
     };
     session s = login("adam");
     resp r = http("DELETE", "/api/v1/session", s.cookie, s.csrf, NULL);
@@ -201,6 +215,7 @@ Test(serve, roles_per_endpoint)
         {"GET", "/api/v1/reports/quarterly?quarter=2026-Q1&format=csv", NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/exports/kml", NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/history/parcel/QDIP-2024-001", NULL, {200, 200, 200, 200}},
+        {"GET", "/api/v1/files/" PNG_SHA256, NULL, {200, 200, 200, 200}},
         {"GET", "/api/v1/history/lead/R-%s", NULL, {403, 200, 403, 200}},
         {"GET", "/api/v1/history/project/P-R-%s", NULL, {403, 200, 403, 200}},
         {"DELETE", "/api/v1/session", NULL, {200, 200, 200, 200}},
@@ -223,6 +238,66 @@ Test(serve, roles_per_endpoint)
             resp_free(&r);
         }
     }
+}
+
+/* An inspection's files: listed with the parcel, served as stored by their SHA-256 with their
+ * type, inline, under a name that cannot add a header; 400 for what is not a SHA-256, 404 for
+ * one not stored. */
+Test(serve, inspection_files_by_sha256)
+{
+    session s = login("vera");
+    resp r = call(&s, "GET", "/api/v1/parcels/QDIP-2024-040", NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    json_t *ins = json_object_get(r.json, "inspections");
+    cr_assert_eq(json_array_size(ins), 1, "%s", r.body);
+    json_t *files = json_object_get(json_array_get(ins, 0), "files");
+    cr_assert_eq(json_array_size(files), 2, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(files, 0), "sha256")), PNG_SHA256);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(files, 1), "name")), HOSTILE_NAME);
+    resp_free(&r);
+
+    r = call(&s, "GET", "/api/v1/files/" PNG_SHA256, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(r.body_len, sizeof png_bytes - 1);
+    cr_assert_eq(memcmp(r.body, png_bytes, r.body_len), 0, "the stored bytes, NULs and all");
+    cr_assert_str_eq(header(&r, "Content-Type"), "image/png");
+    cr_assert_str_eq(header(&r, "X-Content-Type-Options"), "nosniff");
+    cr_assert_str_eq(header(&r, "Content-Disposition"), "inline; filename*=UTF-8''site.png");
+    cr_assert_str_eq(header(&r, "Cache-Control"), "private, max-age=86400");
+    resp_free(&r);
+
+    r = call(&s, "GET", "/api/v1/files/" PDF_SHA256, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(r.body_len == sizeof pdf_bytes - 1 && !memcmp(r.body, pdf_bytes, r.body_len));
+    cr_assert_str_eq(header(&r, "Content-Type"), "application/pdf");
+    cr_assert_str_eq(header(&r, "Content-Disposition"), "inline; filename*=UTF-8''a%22%0D%0ASet-Cookie%3A%20x%3D1.png");
+    cr_assert_null(header(&r, "Set-Cookie"), "the name added no header: %s", r.head);
+    /* every line of the head is one header: no CR or LF but at its end */
+    for (const char *l = strchr(r.head, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+        cr_assert(strncasecmp(l + 1, "x=1", 3) && strncasecmp(l + 1, "Set-Cookie", 10), "%s", r.head);
+    resp_free(&r);
+
+    static const char *const bad[] = {
+        "/api/v1/files/" "A3AEBDC1AD694A4F08D752C8615A468F64D2B58244AF39A4FF384882EDE66DC8", /* upper case */
+        "/api/v1/files/a3aebdc1", /* a prefix: the CLI's, not the API's */
+        "/api/v1/files/" PNG_SHA256 "0", "/api/v1/files/" "g3aebdc1ad694a4f08d752c8615a468f64d2b58244af39a4ff384882ede66dc8",
+        "/api/v1/files/x'%20OR%201=1--",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        r = call(&s, "GET", bad[i], NULL);
+        cr_assert_eq(r.status, 400, "%s: %d %s", bad[i], r.status, r.body);
+        cr_assert(strstr(error_of(&r), "SHA-256"), "%s", r.body);
+        resp_free(&r);
+    }
+    r = call(&s, "GET", "/api/v1/files/" "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+    cr_assert_eq(r.status, 404, "%d %s", r.status, r.body);
+    cr_assert(strstr(error_of(&r), "no stored file"), "%s", r.body);
+    resp_free(&r);
+
+    r = http("GET", "/api/v1/files/" PNG_SHA256, NULL, NULL, NULL);
+    cr_assert_eq(r.status, 401, "%d %s", r.status, r.body);
+    cr_assert_eq(strstr(r.body, "parkland e2e"), NULL);
+    resp_free(&r);
 }
 
 /* A stolen cookie without the session's CSRF token writes nothing. */

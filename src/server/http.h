@@ -82,6 +82,11 @@ enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, cha
                                const char *set_cookie);
 /* A download: `data` (stolen) with Content-Disposition: attachment; filename="filename". */
 enum MHD_Result pl_reply_download(pl_req *r, const char *type, const char *filename, char *data, size_t len);
+/* A stored file: `data` (stolen) of `type` with Content-Disposition: inline; filename*=UTF-8''NAME
+ * (percent-encoded: no byte of the name reaches the header as it is) and Cache-Control: private,
+ * max-age=max_age_s. */
+enum MHD_Result pl_reply_file(pl_req *r, const char *type, const char *filename, char *data, size_t len,
+                              unsigned max_age_s);
 /* A table (stolen) as the JSON of the CLI's --format json. */
 enum MHD_Result pl_reply_table_json(pl_req *r, unsigned status, pl_table *t);
 /* The same as pl_reply_json with a Set-Cookie header. */
@@ -129,6 +134,8 @@ enum MHD_Result pl_api_project_milestone(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_report(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_export(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_history(pl_req *r, pl_db *db);
+/* an inspection's photo or document by its SHA-256 (api_files.c) */
+enum MHD_Result pl_api_file(pl_req *r, pl_db *db);
 /* land: parcel edits, statuses, split/merge, reclaim, check (api_land.c) */
 enum MHD_Result pl_api_parcel_patch(pl_req *r, pl_db *db);
 enum MHD_Result pl_api_parcel_status(pl_req *r, pl_db *db);

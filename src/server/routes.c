@@ -32,6 +32,7 @@ static const pl_route routes[] = {
     {"GET", "/api/v1/reports/_", READERS, pl_api_report},
     {"GET", "/api/v1/exports/_", READERS, pl_api_export},
     {"GET", "/api/v1/history/parcel/_", READERS, pl_api_history},
+    {"GET", "/api/v1/files/_", READERS, pl_api_file},
     {"GET", "/api/v1/history/lead/_", INVESTMENT, pl_api_history},
     {"GET", "/api/v1/history/project/_", INVESTMENT, pl_api_history},
     /* land: parcel edits, statuses, split/merge, reclaim, check, imports */

@@ -211,7 +211,7 @@ static char *json_html_safe(char *text, size_t *len)
 }
 
 static enum MHD_Result reply(pl_req *r, unsigned status, const char *type, char *data, size_t len,
-                             const char *set_cookie, const char *disposition)
+                             const char *set_cookie, const char *disposition, const char *cache_control)
 {
     if (!strncmp(type, "application/json", 16) || !strncmp(type, "application/geo+json", 20))
         if (!(data = json_html_safe(data, &len)))
@@ -222,7 +222,7 @@ static enum MHD_Result reply(pl_req *r, unsigned status, const char *type, char 
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control ? cache_control : "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -243,14 +243,33 @@ static enum MHD_Result reply(pl_req *r, unsigned status, const char *type, char 
 enum MHD_Result pl_reply_bytes(pl_req *r, unsigned status, const char *type, char *data, size_t len,
                                const char *set_cookie)
 {
-    return reply(r, status, type, data, len, set_cookie, NULL);
+    return reply(r, status, type, data, len, set_cookie, NULL, NULL);
 }
 
 enum MHD_Result pl_reply_download(pl_req *r, const char *type, const char *filename, char *data, size_t len)
 {
     char disposition[256]; /* filename: the server's own ASCII name, no quote in it */
     snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
-    return reply(r, MHD_HTTP_OK, type, data, len, NULL, disposition);
+    return reply(r, MHD_HTTP_OK, type, data, len, NULL, disposition, NULL);
+}
+
+/* RFC 8187 attr-char: the bytes a filename* value keeps as they are; everything else (CR, LF,
+ * quotes, ';', spaces, UTF-8) is %XX, so that no name can end the header or start another. */
+static int attr_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c);
+}
+
+enum MHD_Result pl_reply_file(pl_req *r, const char *type, const char *filename, char *data, size_t len,
+                              unsigned max_age_s)
+{
+    char disposition[64 + 3 * 256], cache[64];
+    size_t n = (size_t)snprintf(disposition, sizeof disposition, "inline; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)filename; *p && n + 4 < sizeof disposition; p++)
+        n += attr_char(*p) ? (size_t)snprintf(disposition + n, 2, "%c", *p)
+                           : (size_t)snprintf(disposition + n, 4, "%%%02X", *p);
+    snprintf(cache, sizeof cache, "private, max-age=%u", max_age_s);
+    return reply(r, MHD_HTTP_OK, type, data, len, NULL, disposition, cache);
 }
 
 json_t *pl_table_to_json(pl_table *t)

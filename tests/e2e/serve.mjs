@@ -1,6 +1,7 @@
 // serve.mjs — the pages of `parkland serve` in real headless Chromium (playwright-core driving
 // Debian's /usr/bin/chromium). Run by run.sh on a demo database with one account per role:
-//   an investment officer logs in, finds free parcels of 30–60 亩, opens one, reserves it for a
+//   an investment officer logs in, finds free parcels of 30–60 亩, opens one (its inspection
+//   listed, its photo opened from the link), reserves it for a
 //   lead, signs the project, and sees the parcel's class on the map change; a lead named
 //   <img src=x onerror=alert(1)> stays text; a viewer has no write button and the API answers
 //   403; a land officer imports a small TXT through the import page (dry run drawn on the map,
@@ -117,10 +118,26 @@ try {
     code: tr.dataset.code, mu: Number(tr.children[2].textContent) })));
   check(free.length > 0 && free.every((r) => r.mu >= 30 && r.mu <= 60), `free parcels of 30–60 亩: ${free.length}`, free);
   const code = free[0].code;
+  // an inspection of it (the CLI, as a land officer would), its photo the screenshot just taken
+  execFileSync(pl, ['--db', db, 'inspect', code, '--date', '2025-03-01', '--progress-pct', '35', '--built-area', '1200',
+    '--note', '<b>巡查</b>', '--photo', `${work}/map-before.png`], { stdio: 'ignore' });
   await page.click(`#free-table tbody tr[data-code="${code}"] a.open`);
   await page.waitForFunction((c) => document.getElementById('parcel-code').textContent === c, code);
   await page.waitForFunction((c) => !!document.querySelector(`path.parcel[data-code="${c}"]`), code);
   check((await page.locator('#parcel-history table.history tbody tr').count()) > 0, `parcel ${code}: its panel shows its history`);
+  const insp = await page.$$eval('#parcel-inspections table.inspections tbody tr', (trs) => trs.map((tr) => ({
+    cells: [...tr.children].map((td) => td.textContent), b: tr.querySelectorAll('b').length,
+    links: [...tr.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href'), text: a.textContent, target: a.target, rel: a.rel })) })));
+  check(insp.length === 1 && insp[0].cells[0] === '2025-03-01' && insp[0].cells[1] === '35' && insp[0].cells[5] === '<b>巡查</b>' &&
+    insp[0].b === 0 && insp[0].links.length === 1 && /^\/api\/v1\/files\/[0-9a-f]{64}$/.test(insp[0].links[0].href) &&
+    insp[0].links[0].text === 'map-before.png' && insp[0].links[0].target === '_blank' && insp[0].links[0].rel === 'noopener',
+  `parcel ${code}: its panel lists the inspection (note as text) with a link to its photo`, insp);
+  const photo = await ctx.newPage(); // what the link opens: the PNG, shown inline under the server's headers
+  const opened = await photo.goto(base + insp[0].links[0].href);
+  const width = await photo.evaluate(() => document.images[0]?.naturalWidth || 0);
+  check(opened.status() === 200 && opened.headers()['content-type'] === 'image/png' && width === 1400,
+    'the inspection photo opens from its link as the PNG it is', { status: opened.status(), headers: opened.headers(), width });
+  await photo.close();
   const before = await parcelOnMap(page, code);
   check(before && before.cls === 'available', `parcel ${code} is drawn as available`, before);
 

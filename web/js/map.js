@@ -112,6 +112,7 @@ async function showParcel(code) {
   ];
   document.getElementById('parcel-body').replaceChildren(PL.el('table', { id: 'parcel-fields' },
     ...rows.map(([k, v]) => PL.el('tr', {}, PL.el('th', {}, I18N.t(k)), PL.el('td', {}, PL.fmt(v))))));
+  document.getElementById('parcel-inspections').replaceChildren(inspectionTable(p.inspections || []));
   document.getElementById('parcel-history').replaceChildren(PL.historyTable(hist));
   const form = document.getElementById('reserve');
   if (form) {
@@ -135,6 +136,23 @@ async function showParcel(code) {
     const e = layer.getElement && layer.getElement();
     if (e) e.classList.toggle('picked', c === p.code);
   }
+}
+
+/* The parcel's inspections (巡查), newest first; each file a link to GET /files/SHA256 (text, never markup). */
+function inspectionTable(list) {
+  if (!list.length) return PL.el('p', { class: 'none' }, I18N.t('parcel.noInspections'));
+  const files = (r) => PL.el('span', { class: 'files' }, ...r.files.flatMap((f, i) => [i ? ' · ' : null,
+    PL.el('a', { href: '/api/v1/files/' + encodeURIComponent(f.sha256), target: '_blank', rel: 'noopener',
+      title: f.mime + ', ' + f.size + ' B' }, f.name)]));
+  return PL.table([
+    { key: 'date', label: I18N.t('insp.date') },
+    { key: 'progress_pct', label: I18N.t('insp.progress'), num: true },
+    { key: 'built_area_m2', label: I18N.t('insp.built'), num: true },
+    { key: 'invested_wan', label: I18N.t('insp.invested'), num: true },
+    { key: 'stopped_since', label: I18N.t('insp.stopped') },
+    { key: 'note', label: I18N.t('col.note') },
+    { key: 'files', label: I18N.t('insp.files'), render: files },
+  ], list.slice().reverse(), { class: 'inspections' });
 }
 
 async function reserve(ev) {
