@@ -256,6 +256,19 @@ try {
   check(defs > 0 && csv.status() === 200 && (await csv.text()).includes(',') && xlsx.status() === 200 &&
         (await xlsx.body()).subarray(0, 2).toString() === 'PK', 'viewer: reports with their definitions, CSV and XLSX downloads',
         { defs, csv: csv.status(), xlsx: xlsx.status() });
+  // the supervision reports: each asked for its own period (a month for the monthly table)
+  await v.page.selectOption('#pick select[name=kind]', 'monthly');
+  const periods = await v.page.evaluate(() => [...document.querySelectorAll('#pick label[data-period]')]
+    .filter((l) => !l.hidden).map((l) => l.dataset.period));
+  await v.page.fill('#pick input[name=month]', '2026-11');
+  await v.page.click('#pick button[type=submit]');
+  await v.page.waitForSelector('table[data-key="monthly"] tbody tr');
+  const monthlyCsv = await v.page.getAttribute('#csv', 'href');
+  await v.page.selectOption('#pick select[name=kind]', 'kpi');
+  await v.page.click('#pick button[type=submit]');
+  await v.page.waitForSelector('table[data-key="kpi"] tbody tr');
+  check(periods.join() === 'month' && monthlyCsv.includes('month=2026-11') && !monthlyCsv.includes('as_of'),
+    'viewer: the monthly table asked for its month, then the scored figures', { periods, monthlyCsv });
   await v.page.goto(base + '/index.html');
   await v.page.waitForFunction(() => Number(document.body.dataset.parcels) > 0);
   await screenshot(v.page, `${work}/viewer.png`, 'viewer map');

@@ -7,10 +7,22 @@ function cell(v) {
   return PL.fmt(v);
 }
 
+/* The period each kind is asked for (GET /reports/KIND, docs/api.md): a month, a quarter, a
+ * year of annual figures, or an as-of date; empty = the API's default (the last complete one). */
+const PERIOD = { monthly: 'month', quarterly: 'quarter', muni: 'year' };
+
+function periodOf(kind) { return PERIOD[kind] || 'as_of'; }
+
+function showPeriod() {
+  const want = periodOf(document.getElementById('pick').kind.value);
+  for (const l of document.querySelectorAll('#pick label[data-period]')) l.hidden = l.dataset.period !== want;
+}
+
 async function show(ev) {
   if (ev) ev.preventDefault();
   const f = document.getElementById('pick');
-  const q = { as_of: f.as_of.value };
+  const period = periodOf(f.kind.value);
+  const q = { [period]: f[period].value };
   const base = '/api/v1/reports/' + encodeURIComponent(f.kind.value);
   document.getElementById('csv').href = base + PL.query({ ...q, format: 'csv' });
   document.getElementById('xlsx').href = base + PL.query({ ...q, format: 'xlsx' });
@@ -36,5 +48,6 @@ document.addEventListener('DOMContentLoaded', () => {
   if (!PL.header('reports')) return;
   I18N.apply();
   document.getElementById('pick').addEventListener('submit', show);
+  document.getElementById('pick').kind.addEventListener('change', showPeriod);
   show();
 });
