@@ -20,3 +20,12 @@ void pl_message_list_add(char ***list, size_t *n, long *dropped, size_t max, con
     }
     (*list)[(*n)++] = copy;
 }
+
+void pl_message_list_release(char ***list, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*list)[i]);
+    free(*list);
+    *list = NULL;
+    *n = 0;
+}

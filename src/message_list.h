@@ -10,4 +10,7 @@
  * *dropped instead. */
 void pl_message_list_add(char ***list, size_t *n, long *dropped, size_t max, const char *text);
 
+/* Free every entry and the list; *list NULL and *n 0 after. */
+void pl_message_list_release(char ***list, size_t *n);
+
 #endif

@@ -430,11 +430,6 @@ fail:
 
 void pl_muni_import_result_release(pl_muni_import_result *r)
 {
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->nmessages; i++)
-        free(r->messages[i]);
-    free(r->messages);
-    r->messages = NULL;
-    r->nmessages = 0;
+    if (r)
+        pl_message_list_release(&r->messages, &r->nmessages);
 }
