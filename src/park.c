@@ -291,56 +291,16 @@ int pl_park_extent(pl_db *db, const char *code, double lonlat[4], int *has, pl_e
 
 /* ---- corrections (issue 13 §2) ------------------------------------------------------------------ */
 
-/* Set column `col` of park `id` to v ("" = NULL), with its history row when it changes. */
-static int park_set(pl_db *db, long id, const char *code, const char *col, const char *v, const char *note, int *n,
-                    pl_error *err)
+/* Set a text field of park `id` to v ("" = NULL) when v is not NULL and differs, with its
+ * history row `field`: read by `read_sql` (?1 the id), written by `write_sql` (?1 the value,
+ * ?2 the id); `what` names the table in messages. */
+static int text_set(pl_db *db, long id, const char *code, const char *read_sql, const char *write_sql,
+                    const char *field, const char *what, const char *v, const char *note, int *n, pl_error *err)
 {
     if (!v)
         return PL_OK;
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT %s FROM park WHERE id = ?1", col);
     sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    char *old = NULL;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && sqlite3_column_text(st, 0) && !(old = strdup((const char *)sqlite3_column_text(st, 0))))
-        rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
-    else if (step != SQLITE_ROW)
-        rc = pl_db_fail(db, err, "cannot read parks");
-    sqlite3_finalize(st);
-    const char *now = *v ? v : NULL;
-    int differs = (!old || !now) ? (old || now) : strcmp(old, now) != 0;
-    if (!rc && differs) {
-        snprintf(sql, sizeof sql, "UPDATE park SET %s = ?1 WHERE id = ?2", col);
-        if (!(rc = pl_db_prepare(db, sql, &st, err))) {
-            pl_bind_text(st, 1, now);
-            sqlite3_bind_int64(st, 2, id);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = pl_db_fail(db, err, "cannot change park");
-            sqlite3_finalize(st);
-        }
-        if (!rc && !(rc = pl_history_add(db, "park", id, code, col, old, now, note, 0, err)))
-            (*n)++;
-    }
-    free(old);
-    return rc;
-}
-
-/* Set one field of the park's contact (park_contact.`col`, history field
- * "contact_`col`") when v is not NULL and differs ("" clears it). */
-static int contact_set(pl_db *db, long id, const char *code, const char *col, const char *v, const char *note, int *n,
-                       pl_error *err)
-{
-    if (!v)
-        return PL_OK;
-    char sql[128], field[32];
-    snprintf(sql, sizeof sql, "SELECT %s FROM park_contact WHERE park_id = ?1", col);
-    snprintf(field, sizeof field, "contact_%s", col);
-    sqlite3_stmt *st;
-    int rc = pl_db_prepare(db, sql, &st, err);
+    int rc = pl_db_prepare(db, read_sql, &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -349,18 +309,16 @@ static int contact_set(pl_db *db, long id, const char *code, const char *col, co
     if (step == SQLITE_ROW && sqlite3_column_text(st, 0) && !(old = strdup((const char *)sqlite3_column_text(st, 0))))
         rc = pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     else if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = pl_db_fail(db, err, "cannot read the park's contact");
+        rc = pl_db_fail(db, err, what);
     sqlite3_finalize(st);
     const char *now = *v ? v : NULL;
     int differs = (!old || !now) ? (old || now) : strcmp(old, now) != 0;
     if (!rc && differs) {
-        snprintf(sql, sizeof sql, "INSERT INTO park_contact(park_id, %s) VALUES (?2, ?1)"
-                 " ON CONFLICT(park_id) DO UPDATE SET %s = ?1", col, col);
-        if (!(rc = pl_db_prepare(db, sql, &st, err))) {
+        if (!(rc = pl_db_prepare(db, write_sql, &st, err))) {
             pl_bind_text(st, 1, now);
             sqlite3_bind_int64(st, 2, id);
             if (sqlite3_step(st) != SQLITE_DONE)
-                rc = pl_db_fail(db, err, "cannot change the park's contact");
+                rc = pl_db_fail(db, err, what);
             sqlite3_finalize(st);
         }
         if (!rc && !(rc = pl_history_add(db, "park", id, code, field, old, now, note, 0, err)))
@@ -368,6 +326,29 @@ static int contact_set(pl_db *db, long id, const char *code, const char *col, co
     }
     free(old);
     return rc;
+}
+
+/* Column `col` of park `id` (the park row exists: no row is an error). */
+static int park_set(pl_db *db, long id, const char *code, const char *col, const char *v, const char *note, int *n,
+                    pl_error *err)
+{
+    char rd[96], wr[96];
+    snprintf(rd, sizeof rd, "SELECT %s FROM park WHERE id = ?1", col);
+    snprintf(wr, sizeof wr, "UPDATE park SET %s = ?1 WHERE id = ?2", col);
+    return text_set(db, id, code, rd, wr, col, "cannot change park", v, note, n, err);
+}
+
+/* Field `col` of the park's contact (park_contact, created on first use; history field
+ * "contact_`col`"). */
+static int contact_set(pl_db *db, long id, const char *code, const char *col, const char *v, const char *note, int *n,
+                       pl_error *err)
+{
+    char rd[96], wr[160], field[32];
+    snprintf(rd, sizeof rd, "SELECT %s FROM park_contact WHERE park_id = ?1", col);
+    snprintf(wr, sizeof wr, "INSERT INTO park_contact(park_id, %s) VALUES (?2, ?1) ON CONFLICT(park_id) DO UPDATE SET %s = ?1",
+             col, col);
+    snprintf(field, sizeof field, "contact_%s", col);
+    return text_set(db, id, code, rd, wr, field, "cannot change the park's contact", v, note, n, err);
 }
 
 int pl_park_edit_contact(pl_db *db, const char *code, const char *name, const char *name_en, const char *district,
