@@ -193,6 +193,9 @@ static int window_ids_snapshot(run *r, double lo, double hi, double xlo, double 
  * leaves them a chance kept in r->a, by id. */
 static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
 {
+    r->na = 0;
+    if (r->snap) /* no statement then: r->st_window is not prepared */
+        return window_ids_snapshot(r, lo, hi, xlo, xhi);
     const int contig_max = contig_most(r);
     sqlite3_stmt *st = r->st_window;
     sqlite3_bind_double(st, 1, lo);
@@ -200,9 +203,6 @@ static int window_ids(run *r, double lo, double hi, double xlo, double xhi)
     sqlite3_bind_double(st, 3, xlo);
     sqlite3_bind_double(st, 4, xhi);
     int step, rc = PL_OK, floor = lb_floor(r);
-    r->na = 0;
-    if (r->snap)
-        return window_ids_snapshot(r, lo, hi, xlo, xhi);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         arow a = {(long)sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), 0, NULL};
         a.area = isnan(r->l->land_mu) ? match_neutral(PL_MATCH_AREA)
