@@ -135,7 +135,7 @@ int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_err
     if (!x)
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     x->db = db;
-    x->cache = kept_cache(db, src, dst);
+    x->cache = db->splite_cache;
     x->src = src;
     x->dst = dst;
     if (src == dst) {
@@ -158,6 +158,7 @@ int pl_xform_open(pl_db *db, int src, int dst, int store, pl_xform **out, pl_err
         free(x);
         return pl_error_set(err, PL_ERR_NOMEM, "out of memory");
     }
+    x->cache = kept_cache(db, src, dst); /* a slot only for a pair that exists */
     *out = x;
     return PL_OK;
 }
