@@ -361,13 +361,17 @@ int pl_inspection_file_get(pl_db *db, const char *sha256, unsigned char **data, 
     key[n] = '\0';
     sqlite3_stmt *st;
     int rc = pl_db_prepare(db,
+                           /* a range of the index on sha256 for a prefix (?3 = ?1 || 'g', past
+                            * every hex digit), the same for all 64 */
                            "SELECT name, mime, data, (SELECT count(DISTINCT sha256) FROM inspection_file"
-                           " WHERE substr(sha256, 1, ?2) = ?1) FROM inspection_file"
-                           " WHERE substr(sha256, 1, ?2) = ?1 ORDER BY id LIMIT 1", &st, err);
+                           " WHERE sha256 >= ?1 AND sha256 < ?3) FROM inspection_file"
+                           " WHERE sha256 >= ?1 AND sha256 < ?3 ORDER BY id LIMIT 1", &st, err);
     if (rc)
         return rc;
+    char upper[72];
+    snprintf(upper, sizeof upper, "%sg", key);
     pl_bind_text(st, 1, key);
-    sqlite3_bind_int(st, 2, (int)n);
+    pl_bind_text(st, 3, upper);
     int step = sqlite3_step(st);
     if (step == SQLITE_DONE)
         rc = pl_error_set(err, PL_ERR_NOTFOUND, "no stored file with sha256 '%s'", sha256);
