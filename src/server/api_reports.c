@@ -78,6 +78,8 @@ enum MHD_Result pl_api_report(pl_req *r, pl_db *db)
         long year = y ? strtol(y, &end, 10) : pl_muni_latest_year(db, &err);
         if (y && (!*y || *end || year < 1900 || year > 9999))
             return pl_reply_error(r, MHD_HTTP_BAD_REQUEST, "year '%s' is not a year (1900 to 9999)", y);
+        if (!year && err.code)
+            return pl_reply_lib_error(r, &err);
         if (!year)
             return pl_reply_error(r, MHD_HTTP_NOT_FOUND, "no annual figures yet (import annual)");
         if (pl_report_build_muni(db, (int)year, o.park, &rep, &err))
