@@ -49,5 +49,6 @@ document.addEventListener('DOMContentLoaded', () => {
   I18N.apply();
   document.getElementById('pick').addEventListener('submit', show);
   document.getElementById('pick').kind.addEventListener('change', showPeriod);
+  showPeriod(); /* a form the browser restored may hold another kind */
   show();
 });
