@@ -3,6 +3,7 @@
  * connection. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parkland/park.h"
@@ -17,11 +18,13 @@
 Test(kept, the_same_text_gets_the_same_statement_back_reset)
 {
     pl_db *db = tu_db_new("k.db", NULL);
+    tu_park_qdip(db);
     pl_error err;
     sqlite3_stmt *a, *b, *nested;
     cr_assert_eq(pl_db_prepare_kept(db, ONE_SQL, &a, &err), PL_OK, "%s", err.message);
     pl_bind_text(a, 1, "X");
     cr_assert_eq(sqlite3_step(a), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(a, 0), 1, "QDIP is not 'X'");
     /* in use: the same text asked again (a nested call) gets a statement of its own */
     cr_assert_eq(pl_db_prepare_kept(db, ONE_SQL, &nested, &err), PL_OK, "%s", err.message);
     cr_assert_neq(nested, a);
@@ -64,25 +67,33 @@ Test(kept, the_least_recently_used_goes_when_all_slots_are_taken)
 {
     pl_db *db = tu_db_new("l.db", NULL);
     pl_error err;
-    sqlite3_stmt *first = NULL, *st;
+    sqlite3_stmt *st, *zero = NULL;
     char sql[64];
     for (int i = 0; i <= PL_KEPT_STMTS; i++) {
+        /* before the last text: "SELECT 0" asked again, so "SELECT 1" is the least recently used */
+        if (i == PL_KEPT_STMTS) {
+            cr_assert_eq(pl_db_prepare_kept(db, "SELECT 0", &st, &err), PL_OK, "%s", err.message);
+            cr_assert_eq(st, zero, "still kept");
+            pl_db_kept_done(db, st);
+        }
         snprintf(sql, sizeof sql, "SELECT %d", i);
         cr_assert_eq(pl_db_prepare_kept(db, sql, &st, &err), PL_OK, "%s", err.message);
         cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
         cr_assert_eq(sqlite3_column_int(st, 0), i);
         if (!i)
-            first = st;
+            zero = st;
         pl_db_kept_done(db, st);
     }
-    int kept = 0, has_first = 0;
-    for (int i = 0; i < PL_KEPT_STMTS; i++) {
-        kept += db->kept[i].sql != NULL;
-        has_first |= db->kept[i].sql && !strcmp(db->kept[i].sql, "SELECT 0");
-    }
+    int kept = 0, has[PL_KEPT_STMTS + 1] = {0};
+    for (int i = 0; i < PL_KEPT_STMTS; i++)
+        if (db->kept[i].sql) {
+            kept++;
+            has[atoi(db->kept[i].sql + 7)] = 1;
+        }
     cr_assert_eq(kept, PL_KEPT_STMTS);
-    cr_assert_not(has_first, "\"SELECT 0\", the oldest, was finalized for \"SELECT %d\"", PL_KEPT_STMTS);
-    (void)first;
+    cr_assert(has[0], "\"SELECT 0\", used again, is kept");
+    cr_assert_not(has[1], "\"SELECT 1\", the least recently used, was finalized for \"SELECT %d\"", PL_KEPT_STMTS);
+    cr_assert(has[PL_KEPT_STMTS]);
     tu_db_close(db); /* valgrind/ASan: every kept statement finalized */
 }
 
