@@ -1,8 +1,10 @@
 /* test_serve.c — `parkland serve` in process on an ephemeral loopback port, spoken to over a
  * plain socket: health, login, sessions, the role table per endpoint, CSRF, limits, bad JSON,
  * XSS text, history's actor, the free-parcel JSON of the CLI, inspection files by SHA-256. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
+#include <sched.h>
 #include <jansson.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -1642,6 +1644,9 @@ Test(serve, a_port_already_served_is_refused)
 Test(serve, default_workers_one_per_core)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 0)
+        cores = CPU_COUNT(&cpus);
     unsigned want = cores < 2 ? 2 : cores > 64 ? 64 : (unsigned)cores;
     pl_server_options o;
     pl_server_options_init(&o);

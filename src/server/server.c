@@ -1,8 +1,10 @@
 /* server.c — the daemon of `parkland serve` (server.h): libmicrohttpd's thread pool, the
  * request's life (limits, route, session, role, CSRF, handler), one pl_db per worker. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <sched.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -54,6 +56,9 @@ unsigned pl_server_default_threads(void)
      * 25 ms with 2, the same throughput); at least 2, so that a write's fsync does not hold every
      * connection. */
     long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t cpus; /* the cores this process may run on (taskset, a container's cpuset) */
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 0)
+        n = CPU_COUNT(&cpus);
     return n < 2 ? 2 : n > 64 ? 64 : (unsigned)n;
 }
 
