@@ -29,6 +29,9 @@ struct pl_db {
     unsigned long kept_clock;
     int intensity_fn;           /* query.c's SQL function registered (once: registering a
                                    function expires every prepared statement) */
+    int export_class_fn;        /* export.c's class function registered (once, as intensity_fn) */
+    const void *export_class;   /* borrowed: the exporter whose rows it classes while an export
+                                   runs, else NULL */
     struct pl_kept_xform {      /* SpatiaLite caches per transformation (xform.c) */
         int src, dst;           /* 0, 0 = free slot */
         void *cache;            /* owned: spatialite_alloc_connection */

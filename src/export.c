@@ -841,9 +841,15 @@ static void derive(const exporter *x, long id, const char *status, const char *p
  * reclaimed, parcel id): the position of the row's map class in the legend, for the ORDER BY
  * of writers that want the rows by class (PL_NEED_CLASS_ORDER). Registered on
  * the connection for the time of one export. */
+#define CLASS_FN_NAME "parkland_export_class"
 static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    const exporter *x = sqlite3_user_data(ctx);
+    const pl_db *db = sqlite3_user_data(ctx);
+    const exporter *x = db->export_class;
+    if (!x) {
+        sqlite3_result_error(ctx, CLASS_FN_NAME " outside an export", -1);
+        return;
+    }
     const char *a[2 + D_DATES];
     long id = argc > 3 + D_DATES ? (long)sqlite3_value_int64(argv[3 + D_DATES]) : 0;
     for (int i = 0; i < 2 + D_DATES; i++) {
@@ -860,7 +866,7 @@ static void sql_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, pl_style_index(x->doc.theme, f.style->key));
 }
 
-#define CLASS_FN "parkland_export_class"
+#define CLASS_FN CLASS_FN_NAME
 
 static int row_feature(exporter *x, sqlite3_stmt *st, pl_export_feature *f, pl_error *err)
 {
@@ -1275,11 +1281,18 @@ static int export_run(pl_db *db, const pl_export_options *opt, FILE *out, int ou
     }
 
     char hist[512] = "NULL", sql[sizeof export_sql + sizeof box_sql + 1024];
-    if (by_class && sqlite3_create_function_v2(db->h, CLASS_FN, 4 + D_DATES, SQLITE_UTF8, x, sql_class, NULL, NULL, NULL) !=
-                        SQLITE_OK) {
-        rc = pl_db_fail(db, err, "cannot prepare the export");
-        goto out;
+    /* registered once per connection (registering a function expires every prepared statement of
+     * the connection, the kept ones too); the running export is the connection's export_class */
+    if (by_class && !db->export_class_fn) {
+        if (sqlite3_create_function_v2(db->h, CLASS_FN, 4 + D_DATES, SQLITE_UTF8, db, sql_class, NULL, NULL, NULL) !=
+            SQLITE_OK) {
+            rc = pl_db_fail(db, err, "cannot prepare the export");
+            goto out;
+        }
+        db->export_class_fn = 1;
     }
+    if (by_class)
+        db->export_class = x;
     if ((x->w->needs & PL_NEED_HISTORY) && opt->timeline)
         snprintf(hist, sizeof hist, history_sql,
                  history_has_effective(db) ? "coalesce(h.effective, h.at)" : "h.at");
@@ -1437,8 +1450,8 @@ out:
     if (x->w && x->wstate)
         x->w->release(x->wstate);
     pl_db_kept_done(db, st); /* the extent's statement, or the map's kept one */
-    if (by_class) /* removed again */
-        sqlite3_create_function_v2(db->h, CLASS_FN, 4 + D_DATES, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+    if (by_class)
+        db->export_class = NULL;
     pl_xform_free(x->xf);
     pl_geom_release(&x->ll);
     pl_geom_release(&x->work);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parkland/export.h"
 #include "parkland/park.h"
 
 #include "crs.h"
@@ -149,5 +150,34 @@ Test(kept, memory_map_size_is_checked_and_set)
     cr_assert(strstr(err.message, "memory map"), "%s", err.message);
     cr_assert_eq(pl_db_set_mmap_mb(db, 0, &err), PL_OK, "%s", err.message);
     cr_assert_eq(tu_sql_count(db, "PRAGMA mmap_size"), 0);
+    tu_db_close(db);
+}
+
+/* A KML export (rows by map class through an SQL function of the export) leaves the
+ * connection's kept statements prepared: registering a function on every export had expired
+ * them all, and each was parsed again on its next use. */
+Test(kept, an_export_by_class_keeps_the_kept_statements)
+{
+    pl_db *db = tu_db_new("e.db", NULL);
+    tu_park_qdip(db);
+    pl_error err;
+    sqlite3_stmt *st;
+    cr_assert_eq(pl_db_prepare_kept(db, ONE_SQL, &st, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    pl_db_kept_done(db, st);
+    for (int i = 0; i < 2; i++) {
+        pl_export_options o;
+        pl_export_options_init(&o);
+        o.format = PL_EXPORT_KML;
+        pl_export_result res;
+        cr_assert_eq(pl_export_file(db, &o, tu_tmp("e.kml"), 1, &res, &err), PL_OK, "%s", err.message);
+    }
+    sqlite3_stmt *again;
+    cr_assert_eq(pl_db_prepare_kept(db, ONE_SQL, &again, &err), PL_OK, "%s", err.message);
+    cr_assert_eq(again, st);
+    cr_assert_eq(sqlite3_step(again), SQLITE_ROW);
+    cr_assert_eq(sqlite3_stmt_status(again, SQLITE_STMTSTATUS_REPREPARE, 0), 0,
+                 "the kept statement was not expired by the exports");
+    pl_db_kept_done(db, again);
     tu_db_close(db);
 }
