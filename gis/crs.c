@@ -21,13 +21,15 @@ static PJ_CONTEXT *open_epsg(int srid, char def[32], PJ **crs)
     return ctx;
 }
 
+/* -1: PROJ does not know the code; -2: no PROJ context could be made (not a property of the
+ * code: not kept). */
 static int area_of_use_read(int srid, double bbox[4], char *name, size_t namelen)
 {
     char def[32];
     PJ *crs;
     PJ_CONTEXT *ctx = open_epsg(srid, def, &crs);
     if (!ctx)
-        return -1;
+        return -2;
     int rc = -1;
     if (crs) {
         const char *area = NULL;
@@ -57,31 +59,39 @@ static struct {
 static int aou_n;
 static pthread_mutex_t aou_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The memo's entry of `srid`, or NULL; under aou_lock. */
+static int aou_find(int srid)
+{
+    for (int i = 0; i < aou_n; i++)
+        if (aou_memo[i].srid == srid)
+            return i;
+    return -1;
+}
+
 int pl_crs_area_of_use(int srid, double bbox[4], char *name, size_t namelen)
 {
     pthread_mutex_lock(&aou_lock);
-    for (int i = 0; i < aou_n; i++)
-        if (aou_memo[i].srid == srid) {
-            int rc = aou_memo[i].rc;
-            memcpy(bbox, aou_memo[i].bbox, sizeof aou_memo[i].bbox);
-            if (name && namelen)
-                snprintf(name, namelen, "%s", aou_memo[i].name);
-            pthread_mutex_unlock(&aou_lock);
-            return rc;
+    int i = aou_find(srid);
+    if (i < 0) { /* read it without the lock (~1 ms), then keep it unless another thread did */
+        pthread_mutex_unlock(&aou_lock);
+        double b[4] = {0, 0, 0, 0};
+        char n[128] = "";
+        int rc = area_of_use_read(srid, b, n, sizeof n);
+        if (rc == -2)
+            return -1;
+        pthread_mutex_lock(&aou_lock);
+        if ((i = aou_find(srid)) < 0) {
+            i = aou_n < AOU_MEMO ? aou_n++ : srid % AOU_MEMO;
+            aou_memo[i].srid = srid;
+            aou_memo[i].rc = rc;
+            memcpy(aou_memo[i].bbox, b, sizeof b);
+            snprintf(aou_memo[i].name, sizeof aou_memo[i].name, "%s", n);
         }
-    pthread_mutex_unlock(&aou_lock);
-    double b[4] = {0, 0, 0, 0};
-    char n[128] = "";
-    int rc = area_of_use_read(srid, b, n, sizeof n);
-    memcpy(bbox, b, sizeof b);
+    }
+    int rc = aou_memo[i].rc;
+    memcpy(bbox, aou_memo[i].bbox, sizeof aou_memo[i].bbox);
     if (name && namelen)
-        snprintf(name, namelen, "%s", n);
-    pthread_mutex_lock(&aou_lock);
-    int slot = aou_n < AOU_MEMO ? aou_n++ : srid % AOU_MEMO;
-    aou_memo[slot].srid = srid;
-    aou_memo[slot].rc = rc;
-    memcpy(aou_memo[slot].bbox, b, sizeof b);
-    snprintf(aou_memo[slot].name, sizeof aou_memo[slot].name, "%s", n);
+        snprintf(name, namelen, "%s", aou_memo[i].name);
     pthread_mutex_unlock(&aou_lock);
     return rc;
 }
