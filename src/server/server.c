@@ -939,6 +939,8 @@ int pl_server_start(const pl_server_options *o, pl_server **out, pl_error *err)
         pl_server_stop(s, 0);
         return rc;
     }
+    if (s->start_msg[0] && !s->o.quiet) /* a warning of a start that went well */
+        fprintf(stderr, "parkland serve: %s\n", s->start_msg);
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_LISTEN_FD);
     struct sockaddr_in bound;
     socklen_t blen = sizeof bound;
