@@ -1713,9 +1713,14 @@ static int write_files_dir(pl_db *db, const export_files *fl, const char *tmp, c
  * aside first and put back should anything fail), then the map is committed. */
 static int commit_html(pl_db *db, const export_files *fl, const char *dir, pl_output_file *out, pl_error *err)
 {
-    if (!fl->n)
-        return pl_output_file_commit(out, err); /* no directory */
     struct stat sb;
+    if (!fl->n) { /* no directory; one the map replaced (--force) held files it no longer links */
+        int force = out->force; /* the commit releases out */
+        int rc = pl_output_file_commit(out, err);
+        if (!rc && force && !lstat(dir, &sb) && S_ISDIR(sb.st_mode))
+            remove_flat_dir(dir);
+        return rc;
+    }
     int exists = !lstat(dir, &sb);
     if (exists && (!S_ISDIR(sb.st_mode) || !out->force)) {
         pl_output_file_abort(out);

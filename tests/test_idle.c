@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parkland/db.h"
 #include "parkland/idle.h"
@@ -650,12 +651,20 @@ Test(idle, html_links_the_files_beside_it)
     cr_assert_null(strstr(text, "<img"), "no markup from the database");
     cr_assert(strstr(text, "a.textContent=x[0]"), "the panel shows the name as text");
     free(text);
-    /* again: the directory exists; refused without --force, replaced with it */
+    /* again: the directory exists; refused without --force (the map gone, its directory left:
+     * the directory's own refusal), replaced with it */
+    cr_assert_eq(unlink(html), 0);
     cr_assert_neq(tu_cli(&out, &errout, dbpath, "export html -o %s", tu_q(html)), 0);
+    cr_assert(strstr(errout, "exists (the map's files go there; --force replaces it)"), "%s", errout);
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html --force -o %s", tu_q(html)), 0, "%s", errout);
     snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 2 && test $(ls -A %s | wc -l) -eq 2", tu_q(files),
              tu_q(dir));
     cr_assert_eq(system(cmd), 0, "the map, its directory of two files, nothing else");
+    /* as of a day before the inspection: no file to link, and the replaced map's directory goes */
+    cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html --force --as-of 2024-04-01 -o %s", tu_q(html)), 0, "%s",
+                 errout);
+    snprintf(cmd, sizeof cmd, "test ! -e %s && test $(ls -A %s | wc -l) -eq 1", tu_q(files), tu_q(dir));
+    cr_assert_eq(system(cmd), 0, "the map alone: its old files are not left published beside it");
     /* on standard output: the names, a note, no directory */
     cr_assert_eq(tu_cli(&out, &errout, dbpath, "export html -o -"), 0, "%s", errout);
     cr_assert(strstr(out, "sha256 " PDF_SHA256), "named as text");
